@@ -1,0 +1,373 @@
+//! What the app *is* (the [`App`] state) and what *happens* to it (keys and store replies).
+//! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
+//! ([`worker`]), so typing never waits on the database.
+
+pub mod worker;
+
+use crate::domain::{CustomerHistory, Id};
+use crate::policy::Policy;
+use crate::store::{Actor, LookupHit};
+use crate::ui::keymap::{self, Action, Context};
+use crate::ui::theme::Theme;
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+/// Longest search text kept; a longer paste is cut, with a message.
+pub const MAX_QUERY: usize = 200;
+/// How many results a lookup shows.
+pub const RESULTS: usize = 30;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Search,
+    Results,
+    Card,
+}
+
+/// Asked of the store worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Lookup { seq: u64, query: String },
+    LoadCard { id: Id },
+}
+
+/// Answered by the store worker.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Lookup {
+        seq: u64,
+        result: Result<Vec<LookupHit>, String>,
+    },
+    Card {
+        id: Id,
+        result: Result<Option<CustomerHistory>, String>,
+    },
+    /// Another instance changed the shared database.
+    Changed,
+    /// The shared database answered again after trouble, or is in trouble now.
+    Health(Health),
+}
+
+/// Can the shared database be reached?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Ok { checked: DateTime<Utc> },
+    Trouble(String),
+}
+
+/// A line of feedback under the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+pub struct App {
+    pub policy: Policy,
+    pub actor: Actor,
+    pub location: String,
+    pub demo: bool,
+    pub read_only: bool,
+    pub theme: Theme,
+    pub pane: Pane,
+    pub help: bool,
+    pub search: Input,
+    /// The number of the newest lookup sent, and of the one on screen.
+    pub lookup_sent: u64,
+    pub lookup_shown: u64,
+    pub results: Vec<LookupHit>,
+    pub selected: usize,
+    /// The full history of the selected customer, once loaded.
+    pub card: Option<CustomerHistory>,
+    pub card_scroll: u16,
+    pub health: Health,
+    pub notice: Option<Notice>,
+    pub now: DateTime<Utc>,
+    pub should_quit: bool,
+    requests: Vec<Request>,
+}
+
+impl App {
+    pub fn new(policy: Policy, actor: Actor, location: String, demo: bool, read_only: bool) -> App {
+        let now = Utc::now();
+        let notice = if actor.role().is_none() {
+            Some(Notice::Info(actor.not_known_message()))
+        } else {
+            None
+        };
+        App {
+            policy,
+            actor,
+            location,
+            demo,
+            read_only,
+            theme: Theme::from_env(),
+            pane: Pane::Search,
+            help: false,
+            search: Input::default(),
+            lookup_sent: 0,
+            lookup_shown: 0,
+            results: Vec::new(),
+            selected: 0,
+            card: None,
+            card_scroll: 0,
+            health: Health::Ok { checked: now },
+            notice,
+            now,
+            should_quit: false,
+            requests: Vec::new(),
+        }
+    }
+
+    /// Requests made since the last call, for the worker.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+
+    pub fn context(&self) -> Context {
+        if self.help {
+            return Context::Help;
+        }
+        match self.pane {
+            Pane::Search => Context::Search,
+            Pane::Results => Context::Results,
+            Pane::Card => Context::Card,
+        }
+    }
+
+    /// The hit under the cursor.
+    pub fn selected_hit(&self) -> Option<&LookupHit> {
+        self.results.get(self.selected)
+    }
+
+    /// What the card shows: the full history when it is loaded for the selected customer, else
+    /// the lookup's summary of them.
+    pub fn card_history(&self) -> Option<&CustomerHistory> {
+        let hit = self.selected_hit()?;
+        match &self.card {
+            Some(c) if c.customer.id == hit.history.customer.id => Some(c),
+            _ => Some(&hit.history),
+        }
+    }
+
+    pub fn card_is_full(&self) -> bool {
+        matches!((&self.card, self.selected_hit()), (Some(c), Some(h)) if c.customer.id == h.history.customer.id)
+    }
+
+    pub fn on_terminal_event(&mut self, ev: &TermEvent) {
+        match ev {
+            TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
+            TermEvent::Paste(text) if self.pane == Pane::Search && !self.help => {
+                self.paste(text);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        let ctx = self.context();
+        match keymap::resolve(ctx, &key) {
+            Some(action) => self.perform(action),
+            None if ctx == Context::Search => {
+                let before = self.search.value().to_string();
+                self.search.handle_event(&TermEvent::Key(key));
+                self.limit_query();
+                if self.search.value() != before {
+                    self.query_changed();
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        // A paste is typed text: control characters and newlines become spaces.
+        let clean = crate::search::sanitise_for_display(text, false);
+        let mut value = self.search.value().to_string();
+        value.push_str(&clean);
+        self.search = Input::new(value);
+        self.limit_query();
+        self.query_changed();
+    }
+
+    fn limit_query(&mut self) {
+        let value = self.search.value();
+        if value.chars().count() > MAX_QUERY {
+            let cut: String = value.chars().take(MAX_QUERY).collect();
+            self.search = Input::new(cut);
+            self.notice = Some(Notice::Info(format!(
+                "The search was cut to its first {MAX_QUERY} characters."
+            )));
+        }
+    }
+
+    fn query_changed(&mut self) {
+        self.lookup_sent += 1;
+        self.requests.push(Request::Lookup {
+            seq: self.lookup_sent,
+            query: self.search.value().to_string(),
+        });
+    }
+
+    /// Ask again for what is on screen (after another instance changed the database).
+    pub fn refresh(&mut self) {
+        if !self.search.value().trim().is_empty() {
+            self.query_changed();
+        }
+        if let Some(id) = self.selected_hit().map(|h| h.history.customer.id) {
+            self.requests.push(Request::LoadCard { id });
+        }
+    }
+
+    fn select(&mut self, index: usize) {
+        if self.results.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        let index = index.min(self.results.len() - 1);
+        if index != self.selected || !self.card_is_full() {
+            self.selected = index;
+            self.card_scroll = 0;
+            let id = self.results[index].history.customer.id;
+            self.requests.push(Request::LoadCard { id });
+        }
+    }
+
+    pub fn perform(&mut self, action: Action) {
+        match action {
+            Action::Quit | Action::ForceQuit => self.should_quit = true,
+            Action::Help => self.help = !self.help,
+            Action::FocusSearch => self.pane = Pane::Search,
+            Action::NextPane => {
+                self.pane = match self.pane {
+                    Pane::Search => Pane::Results,
+                    Pane::Results => Pane::Card,
+                    Pane::Card => Pane::Search,
+                }
+            }
+            Action::PrevPane => {
+                self.pane = match self.pane {
+                    Pane::Search => Pane::Card,
+                    Pane::Results => Pane::Search,
+                    Pane::Card => Pane::Results,
+                }
+            }
+            Action::Up => match self.pane {
+                Pane::Card => self.card_scroll = self.card_scroll.saturating_sub(1),
+                _ => self.select(self.selected.saturating_sub(1)),
+            },
+            Action::Down => match self.pane {
+                Pane::Card => self.card_scroll = self.card_scroll.saturating_add(1),
+                _ => self.select(self.selected + 1),
+            },
+            Action::PageUp => match self.pane {
+                Pane::Card => self.card_scroll = self.card_scroll.saturating_sub(10),
+                _ => self.select(self.selected.saturating_sub(5)),
+            },
+            Action::PageDown => match self.pane {
+                Pane::Card => self.card_scroll = self.card_scroll.saturating_add(10),
+                _ => self.select(self.selected + 5),
+            },
+            Action::Top => match self.pane {
+                Pane::Card => self.card_scroll = 0,
+                _ => self.select(0),
+            },
+            Action::Bottom => match self.pane {
+                Pane::Card => self.card_scroll = u16::MAX / 2,
+                _ => self.select(self.results.len().saturating_sub(1)),
+            },
+            Action::Open => {
+                if self.selected_hit().is_some() {
+                    self.select(self.selected);
+                    self.pane = Pane::Card;
+                }
+            }
+            Action::Back => {
+                if self.help {
+                    self.help = false;
+                } else {
+                    self.pane = match self.pane {
+                        Pane::Card | Pane::Search => Pane::Results,
+                        Pane::Results => Pane::Search,
+                    };
+                }
+            }
+            Action::ClearSearch => {
+                self.search = Input::default();
+                self.pane = Pane::Search;
+                self.query_changed();
+            }
+            Action::Refresh => self.refresh(),
+        }
+    }
+
+    pub fn on_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Lookup { seq, result } => {
+                if seq < self.lookup_sent {
+                    // A newer search is on its way; this answer is out of date.
+                    return;
+                }
+                self.lookup_shown = seq;
+                match result {
+                    Ok(hits) => {
+                        let keep = self.selected_hit().map(|h| h.history.customer.id);
+                        self.results = hits;
+                        let index = keep
+                            .and_then(|id| {
+                                self.results
+                                    .iter()
+                                    .position(|h| h.history.customer.id == id)
+                            })
+                            .unwrap_or(0);
+                        self.selected = usize::MAX;
+                        if !self.results.is_empty() {
+                            self.select(index);
+                        } else {
+                            self.selected = 0;
+                            self.card = None;
+                        }
+                        if matches!(self.notice, Some(Notice::Error(_))) {
+                            self.notice = None;
+                        }
+                    }
+                    Err(e) => self.notice = Some(Notice::Error(e)),
+                }
+            }
+            Reply::Card { id, result } => match result {
+                Ok(Some(h)) => {
+                    if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
+                        self.card = Some(h);
+                    }
+                }
+                Ok(None) => {
+                    self.notice = Some(Notice::Info(
+                        "That customer is no longer in the database (merged or removed by someone else).".into(),
+                    ))
+                }
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
+            Reply::Changed => self.refresh(),
+            Reply::Health(h) => {
+                if let Health::Ok { checked } = h {
+                    self.now = checked;
+                }
+                self.health = h;
+            }
+        }
+    }
+
+    /// The search box text.
+    pub fn query(&self) -> &str {
+        self.search.value()
+    }
+
+    pub fn set_query(&mut self, q: &str) {
+        self.search = Input::new(q.to_string());
+        self.limit_query();
+        self.query_changed();
+    }
+}

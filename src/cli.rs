@@ -1,0 +1,89 @@
+//! The command line.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "safedesk",
+    version,
+    about = "Run the unacceptable customer behaviour policy: look callers up, log incidents, work the escalation queue.",
+    after_help = "With no command, safedesk opens the app. Try it on demo data: safedesk --demo"
+)]
+pub struct Cli {
+    /// The shared database file (usually on a network drive).
+    #[arg(long, global = true, env = "SAFEDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// A replacement policy file (the built-in one is assets/policy.toml).
+    #[arg(long, global = true, env = "SAFEDESK_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The config file (default: safedesk.toml in your config folder).
+    #[arg(long, global = true, env = "SAFEDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Act as this member of staff (default: your login on this PC).
+    #[arg(long, global = true, env = "SAFEDESK_USER", value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Use the demo database (made and filled with demo data when missing).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Look people up only; change nothing.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look a caller up by name, phone number or email and print their restrictions.
+    /// Exit code 0 with matches, 1 with none, 2 on error.
+    Lookup {
+        /// What to search for (quote it, or give several words).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Print JSON for scripts and phone systems.
+        #[arg(long)]
+        json: bool,
+        /// Most results to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Create a new shared database at --db; you become its first admin.
+    Init {
+        /// Your name as colleagues know it.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List, add and change staff (admins only for changes).
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Everyone on the staff list.
+    List,
+    /// Add a member of staff.
+    Add {
+        /// The login they use on their PC.
+        login: String,
+        /// Their name as colleagues know it.
+        #[arg(long)]
+        name: String,
+        /// reception, phone, manager or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// Change someone's role.
+    SetRole {
+        login: String,
+        /// reception, phone, manager or admin.
+        role: String,
+    },
+    /// Mark someone as having left (they can no longer change anything).
+    Leave { login: String },
+    /// Mark a leaver as back.
+    Return { login: String },
+}

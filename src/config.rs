@@ -1,0 +1,100 @@
+//! Where the shared database is and how to reach it: `--db`, then `SAFEDESK_DB`, then the config
+//! file (`safedesk.toml` in the user's config folder, or `--config FILE`).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The config file's contents. Every field is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The shared database file, e.g. 'S:\safedesk\safedesk.sqlite'.
+    pub db: Option<PathBuf>,
+    /// A replacement policy file.
+    pub policy: Option<PathBuf>,
+    /// How long to wait for another instance's lock before giving up, in milliseconds.
+    pub busy_timeout_ms: Option<u64>,
+}
+
+fn dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("org", "safedesk", "safedesk")
+}
+
+/// The default config file path for this user.
+pub fn default_config_path() -> Option<PathBuf> {
+    dirs().map(|d| d.config_dir().join("safedesk.toml"))
+}
+
+/// Where `--demo` keeps its database when no --db is given.
+pub fn default_demo_path() -> PathBuf {
+    dirs()
+        .map(|d| d.data_dir().join("demo.sqlite"))
+        .unwrap_or_else(|| PathBuf::from("safedesk-demo.sqlite"))
+}
+
+/// Read a config file. A missing default file is no config; a missing named file is an error.
+pub fn load(path: &Path, named: bool) -> Result<Config, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
+            return Ok(Config::default())
+        }
+        Err(e) => {
+            return Err(format!(
+                "The config file {} cannot be read ({e}). Check the path given with --config or SAFEDESK_CONFIG.",
+                path.display()
+            ))
+        }
+    };
+    toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        format!(
+            "The config file {}{}: {}. The settings are db, policy and busy_timeout_ms.",
+            path.display(),
+            line.map(|l| format!(", line {l}")).unwrap_or_default(),
+            e.message().trim().trim_end_matches('.')
+        )
+    })
+}
+
+/// The login of whoever runs safedesk: USERNAME on Windows, USER or LOGNAME elsewhere.
+pub fn os_login() -> String {
+    ["USERNAME", "USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_settings_and_names_the_line_of_a_typo() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            "db = 'S:/shared/safedesk.sqlite'\nbusy_timeout_ms = 4000\n",
+        )
+        .unwrap();
+        let c = load(&p, true).unwrap();
+        assert_eq!(c.db, Some(PathBuf::from("S:/shared/safedesk.sqlite")));
+        assert_eq!(c.busy_timeout_ms, Some(4000));
+        std::fs::write(&p, "db = 'x'\ndatabse = 'y'\n").unwrap();
+        let e = load(&p, true).unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(e.contains("databse"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_default_file_is_no_config_but_a_named_one_is_an_error() {
+        let p = Path::new("/definitely/not/here/safedesk.toml");
+        assert_eq!(load(p, false).unwrap(), Config::default());
+        assert!(load(p, true).is_err());
+    }
+}

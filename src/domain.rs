@@ -1,0 +1,259 @@
+//! What safedesk records: plain data shared by the policy rules, the store and the screens.
+//!
+//! Nothing here touches the database or the terminal. Ids are UUIDs made by the client, so an
+//! entry written twice (for example replayed from the local outbox) is recognised as the same.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// A row id made by the client.
+pub type Id = Uuid;
+
+/// A new random id.
+pub fn new_id() -> Id {
+    Uuid::new_v4()
+}
+
+/// What a member of staff may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Reception,
+    Phone,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Reception, Role::Phone, Role::Manager, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reception => "reception",
+            Role::Phone => "phone",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Managers and admins decide, restrict and lift; the policy gives that to managers.
+    pub fn can_decide(self) -> bool {
+        matches!(self, Role::Manager | Role::Admin)
+    }
+
+    /// Only admins add staff and change roles.
+    pub fn can_manage_staff(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A member of staff, mapped from the login they use on their PC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staff {
+    pub id: Id,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// A customer, or an unidentified visitor (no name, a description instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Customer {
+    pub id: Id,
+    /// None for an unidentified visitor.
+    pub name: Option<String>,
+    pub other_names: Vec<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub postcode: String,
+    /// Appearance, where and when seen: for a person whose name is not known.
+    pub description: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    /// Bumped on every change, so two people editing at once never silently overwrite each other.
+    pub version: i64,
+}
+
+impl Customer {
+    /// The name to show: the customer's name, or "Unidentified visitor: <description>".
+    pub fn display_name(&self) -> String {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n.clone(),
+            _ => {
+                let d = self.description.trim();
+                if d.is_empty() {
+                    "Unidentified visitor".to_string()
+                } else {
+                    format!("Unidentified visitor: {d}")
+                }
+            }
+        }
+    }
+
+    pub fn is_unidentified(&self) -> bool {
+        self.name.as_deref().is_none_or(|n| n.trim().is_empty())
+    }
+}
+
+/// An incident that was withdrawn (incidents are never deleted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withdrawal {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+/// One unacceptable behaviour incident: an employee took an initial response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Incident {
+    pub id: Id,
+    pub customer_id: Id,
+    pub occurred_at: DateTime<Utc>,
+    pub logged_at: DateTime<Utc>,
+    pub logged_by: Id,
+    /// Display name of whoever logged it (joined from staff).
+    pub logged_by_name: String,
+    /// Policy ids: channel, behaviour category, initial response, example behaviours.
+    pub channel: String,
+    pub category: String,
+    pub behaviours: Vec<String>,
+    pub behaviour_other: String,
+    pub response: String,
+    /// A police or security reference, where the response has one.
+    pub reference: String,
+    pub description: String,
+    pub immediate_threat: bool,
+    pub witnesses: String,
+    pub withdrawn: Option<Withdrawal>,
+}
+
+impl Incident {
+    /// Withdrawn incidents stay in the history but do not count.
+    pub fn counts(&self) -> bool {
+        self.withdrawn.is_none()
+    }
+}
+
+/// What a manager decided after meeting the employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// One or more of the policy's long-term actions, and/or access restrictions.
+    Actions,
+    NoFurtherAction,
+    WithdrawalOfServices,
+    /// Behaviour so extreme it posed an immediate threat: access restricted without warning.
+    ImmediateRestriction,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Actions => "actions",
+            Outcome::NoFurtherAction => "no_further_action",
+            Outcome::WithdrawalOfServices => "withdrawal_of_services",
+            Outcome::ImmediateRestriction => "immediate_restriction",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::Actions,
+            Outcome::NoFurtherAction,
+            Outcome::WithdrawalOfServices,
+            Outcome::ImmediateRestriction,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Actions => "Long-term actions",
+            Outcome::NoFurtherAction => "No further action",
+            Outcome::WithdrawalOfServices => "Withdrawal of services",
+            Outcome::ImmediateRestriction => "Immediate restriction without warning",
+        }
+    }
+}
+
+/// A manager's decision: the record of the meeting the policy requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: Id,
+    pub customer_id: Id,
+    pub case_id: Option<Id>,
+    pub decided_at: DateTime<Utc>,
+    pub meeting_date: NaiveDate,
+    pub attendees: String,
+    pub outcome: Outcome,
+    pub reasons: String,
+    pub decided_by: Id,
+    pub decided_by_name: String,
+}
+
+/// The parameters a restriction may carry; which ones apply depends on its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct RestrictionParams {
+    pub email: String,
+    pub phone: String,
+    pub minutes: Option<u32>,
+    pub staff_id: Option<Id>,
+    /// Display name of the named member of staff (joined from staff).
+    pub staff_name: String,
+    pub third_party: String,
+}
+
+/// A long-term action, withdrawal of services or access restriction placed on a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restriction {
+    pub id: Id,
+    pub customer_id: Id,
+    pub decision_id: Option<Id>,
+    /// A policy id: one of the actions, the withdrawal, or an access restriction.
+    pub kind: String,
+    pub params: RestrictionParams,
+    pub starts_at: DateTime<Utc>,
+    /// When the decision is to be reviewed (a date in Europe/London).
+    pub review_due: Option<NaiveDate>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub ended_reason: String,
+}
+
+/// A letter produced for a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Letter {
+    pub id: Id,
+    pub customer_id: Id,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_how: String,
+}
+
+/// Everything recorded about one customer: what the rules and the card work from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerHistory {
+    pub customer: Customer,
+    /// Oldest first.
+    pub incidents: Vec<Incident>,
+    /// Oldest first.
+    pub decisions: Vec<Decision>,
+    pub restrictions: Vec<Restriction>,
+    pub letters: Vec<Letter>,
+}

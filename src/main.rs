@@ -1,0 +1,116 @@
+use clap::Parser;
+use safedesk::app::App;
+use safedesk::cli::{Cli, Command, StaffCommand};
+use safedesk::commands;
+use safedesk::session;
+use safedesk::store::{SqliteStore, Store};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("safedesk: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match &cli.command {
+        None => {
+            let s = session::open(&cli)?;
+            let location = s.store.location();
+            let app = App::new(s.policy, s.actor, location, s.demo, s.read_only);
+            safedesk::tui::run(app, Box::new(s.store))
+                .map_err(|e| format!("The terminal failed: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Lookup { query, json, limit }) => {
+            let mut s = session::open(&cli)?;
+            let query = query.join(" ");
+            let hits = s
+                .store
+                .lookup(&query, (*limit).clamp(1, 100))
+                .map_err(|e| e.to_string())?;
+            let now = chrono::Utc::now();
+            if *json {
+                let list: Vec<_> = hits
+                    .iter()
+                    .map(|h| commands::lookup_json(h, &s.policy, now))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
+                );
+            } else if hits.is_empty() {
+                println!("No one matches \"{}\".", safedesk::ui::clean(&query));
+            } else {
+                print!("{}", commands::lookup_text(&hits, &s.policy, now));
+            }
+            Ok(if hits.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Some(Command::Init { name }) => {
+            let cfg = session::config(&cli)?;
+            let path = session::db_path(&cli, &cfg)?;
+            let login = cli.user.clone().unwrap_or_else(safedesk::config::os_login);
+            let opts = session::options(&cli, &cfg);
+            SqliteStore::create(&path, &opts, &login, name.as_deref().unwrap_or(""), false)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
+                path.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Staff { command }) => {
+            let mut s = session::open(&cli)?;
+            match command {
+                StaffCommand::List => print!("{}", commands::staff_table(&mut s.store)?),
+                StaffCommand::Add { login, name, role } => {
+                    let role = commands::parse_role(role)?;
+                    let added = s
+                        .store
+                        .add_staff(&s.actor, login, name, role)
+                        .map_err(|e| e.to_string())?;
+                    println!(
+                        "Added {} ({}) as {}.",
+                        added.display_name, added.login, added.role
+                    );
+                }
+                StaffCommand::SetRole { login, role } => {
+                    let role = commands::parse_role(role)?;
+                    let s2 = s
+                        .store
+                        .set_staff_role(&s.actor, login, role)
+                        .map_err(|e| e.to_string())?;
+                    println!("{} ({}) is now {}.", s2.display_name, s2.login, s2.role);
+                }
+                StaffCommand::Leave { login } | StaffCommand::Return { login } => {
+                    let active = matches!(command, StaffCommand::Return { .. });
+                    let s2 = s
+                        .store
+                        .set_staff_active(&s.actor, login, active)
+                        .map_err(|e| e.to_string())?;
+                    println!(
+                        "{} ({}) is now {}.",
+                        s2.display_name,
+                        s2.login,
+                        if active {
+                            "active"
+                        } else {
+                            "marked as having left"
+                        }
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

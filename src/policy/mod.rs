@@ -1,0 +1,570 @@
+//! The policy as data: loaded from `assets/policy.toml` (embedded) or a replacement file, checked
+//! thoroughly, and then used by the pure escalation rules in [`rules`].
+
+pub mod rules;
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+/// The policy shipped with safedesk.
+pub const BUILT_IN: &str = include_str!("../../assets/policy.toml");
+
+/// Placeholders a banner may use.
+pub const PLACEHOLDERS: [&str; 5] = ["minutes", "staff", "contact", "third_party", "review"];
+
+/// Parameters a long-term action may require.
+pub const PARAMS: [&str; 4] = ["contact", "minutes", "staff", "third_party"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub policy: General,
+    pub categories: Vec<Category>,
+    pub responses: Vec<Response>,
+    pub channels: Vec<Channel>,
+    pub actions: Vec<Action>,
+    pub withdrawal: Withdrawal,
+    pub access_restrictions: Vec<AccessRestriction>,
+    pub complaints: Complaints,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct General {
+    pub name: String,
+    pub incident_threshold: u32,
+    pub review_period_weeks: u32,
+    pub emergency_advice: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    pub key: char,
+    pub behaviours: Vec<Behaviour>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    pub id: String,
+    pub label: String,
+    pub key: char,
+    #[serde(default)]
+    pub needs_reference: bool,
+    #[serde(default)]
+    pub immediate_threat: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub id: String,
+    pub label: String,
+    pub key: char,
+    pub responses: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub id: String,
+    pub label: String,
+    pub banner: String,
+    #[serde(default)]
+    pub params: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    pub id: String,
+    pub label: String,
+    pub banner: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessRestriction {
+    pub id: String,
+    pub label: String,
+    pub banner: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Complaints {
+    pub text: String,
+}
+
+/// What kind of thing a restriction id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestrictionKind<'a> {
+    Action(&'a Action),
+    Withdrawal(&'a Withdrawal),
+    Access(&'a AccessRestriction),
+}
+
+impl RestrictionKind<'_> {
+    pub fn label(&self) -> &str {
+        match self {
+            RestrictionKind::Action(a) => &a.label,
+            RestrictionKind::Withdrawal(w) => &w.label,
+            RestrictionKind::Access(a) => &a.label,
+        }
+    }
+
+    pub fn banner(&self) -> &str {
+        match self {
+            RestrictionKind::Action(a) => &a.banner,
+            RestrictionKind::Withdrawal(w) => &w.banner,
+            RestrictionKind::Access(a) => &a.banner,
+        }
+    }
+}
+
+/// A policy file that cannot be used, with where and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(
+                f,
+                "The policy file {}, line {}: {}",
+                self.file, line, self.message
+            )?,
+            None => write!(f, "The policy file {}: {}", self.file, self.message)?,
+        }
+        write!(
+            f,
+            ". Correct the file, or start without --policy to use the built-in policy."
+        )
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+impl Policy {
+    /// The policy built into safedesk. It is checked by the test suite, so this cannot fail.
+    pub fn built_in() -> Policy {
+        Policy::parse(BUILT_IN, "(built in)").expect("the built-in policy is valid")
+    }
+
+    /// Read and check a policy file.
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+            file: file.clone(),
+            line: None,
+            message: format!("it cannot be read ({e})"),
+        })?;
+        Policy::parse(&text, &file)
+    }
+
+    /// Parse and check policy text; `file` names it in error messages.
+    pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
+        let policy: Policy = toml::from_str(text).map_err(|e| PolicyError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().trim().trim_end_matches('.').to_string(),
+        })?;
+        policy.check().map_err(|(needle, message)| PolicyError {
+            file: file.to_string(),
+            line: find_line(text, &needle),
+            message,
+        })?;
+        Ok(policy)
+    }
+
+    /// Semantic checks; an error is (text to locate the line by, message).
+    fn check(&self) -> Result<(), (String, String)> {
+        let g = &self.policy;
+        if g.incident_threshold == 0 || g.incident_threshold > 100 {
+            return Err((
+                "incident_threshold".into(),
+                format!(
+                    "incident_threshold is {}; it must be a whole number from 1 to 100",
+                    g.incident_threshold
+                ),
+            ));
+        }
+        if g.review_period_weeks == 0 || g.review_period_weeks > 104 {
+            return Err((
+                "review_period_weeks".into(),
+                format!(
+                    "review_period_weeks is {}; it must be a whole number of weeks from 1 to 104",
+                    g.review_period_weeks
+                ),
+            ));
+        }
+        for (what, list) in [
+            ("category", &self.categories.len()),
+            ("initial response", &self.responses.len()),
+            ("channel", &self.channels.len()),
+            ("long-term action", &self.actions.len()),
+        ] {
+            if *list == 0 {
+                return Err((
+                    String::new(),
+                    format!("it lists no {what}; at least one is needed"),
+                ));
+            }
+        }
+        // Every id unique within its kind; restriction ids unique across actions, withdrawal and
+        // access restrictions because they share a column in the database.
+        let mut seen = HashSet::new();
+        for c in &self.categories {
+            unique(&mut seen, "category", &c.id)?;
+            let mut behaviours = HashSet::new();
+            for b in &c.behaviours {
+                unique(&mut behaviours, "behaviour", &b.id)?;
+                nonempty(&b.label, &b.id)?;
+            }
+            nonempty(&c.label, &c.id)?;
+        }
+        unique_keys("categories", self.categories.iter().map(|c| (&c.id, c.key)))?;
+        let mut seen = HashSet::new();
+        for r in &self.responses {
+            unique(&mut seen, "initial response", &r.id)?;
+            nonempty(&r.label, &r.id)?;
+        }
+        unique_keys("responses", self.responses.iter().map(|r| (&r.id, r.key)))?;
+        let mut seen_ch = HashSet::new();
+        for ch in &self.channels {
+            unique(&mut seen_ch, "channel", &ch.id)?;
+            nonempty(&ch.label, &ch.id)?;
+            if ch.responses.is_empty() {
+                return Err((
+                    ch.id.clone(),
+                    format!("channel \"{}\" lists no initial responses", ch.id),
+                ));
+            }
+            for r in &ch.responses {
+                if !seen.contains(r.as_str()) {
+                    return Err((
+                        format!("\"{r}\""),
+                        format!(
+                            "channel \"{}\" names the initial response \"{r}\", which is not one of the [[responses]] ids",
+                            ch.id
+                        ),
+                    ));
+                }
+            }
+        }
+        unique_keys("channels", self.channels.iter().map(|c| (&c.id, c.key)))?;
+        let mut seen = HashSet::new();
+        for a in &self.actions {
+            unique(&mut seen, "restriction", &a.id)?;
+            nonempty(&a.label, &a.id)?;
+            for p in &a.params {
+                if !PARAMS.contains(&p.as_str()) {
+                    return Err((
+                        format!("\"{p}\""),
+                        format!(
+                            "action \"{}\" has the parameter \"{p}\"; the parameters are {}",
+                            a.id,
+                            PARAMS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            check_banner(&a.id, &a.banner)?;
+        }
+        unique(&mut seen, "restriction", &self.withdrawal.id)?;
+        check_banner(&self.withdrawal.id, &self.withdrawal.banner)?;
+        for a in &self.access_restrictions {
+            unique(&mut seen, "restriction", &a.id)?;
+            nonempty(&a.label, &a.id)?;
+            check_banner(&a.id, &a.banner)?;
+        }
+        Ok(())
+    }
+
+    pub fn threshold(&self) -> u32 {
+        self.policy.incident_threshold
+    }
+
+    pub fn review_period(&self) -> chrono::Duration {
+        chrono::Duration::weeks(i64::from(self.policy.review_period_weeks))
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    pub fn response(&self, id: &str) -> Option<&Response> {
+        self.responses.iter().find(|r| r.id == id)
+    }
+
+    /// The label of a behaviour id from any category.
+    pub fn behaviour_label(&self, id: &str) -> Option<&str> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.behaviours.iter())
+            .find(|b| b.id == id)
+            .map(|b| b.label.as_str())
+    }
+
+    /// What a restriction id stands for, if this policy knows it.
+    pub fn restriction_kind(&self, id: &str) -> Option<RestrictionKind<'_>> {
+        if let Some(a) = self.actions.iter().find(|a| a.id == id) {
+            return Some(RestrictionKind::Action(a));
+        }
+        if self.withdrawal.id == id {
+            return Some(RestrictionKind::Withdrawal(&self.withdrawal));
+        }
+        self.access_restrictions
+            .iter()
+            .find(|a| a.id == id)
+            .map(RestrictionKind::Access)
+    }
+
+    /// Label for a policy id of any kind, falling back to the id itself so that an entry made
+    /// under an older policy file is still shown.
+    pub fn label_of<'a>(&'a self, id: &'a str) -> &'a str {
+        if let Some(c) = self.category(id) {
+            return &c.label;
+        }
+        if let Some(c) = self.channel(id) {
+            return &c.label;
+        }
+        if let Some(r) = self.response(id) {
+            return &r.label;
+        }
+        if let Some(k) = self.restriction_kind(id) {
+            return match k {
+                RestrictionKind::Action(a) => &a.label,
+                RestrictionKind::Withdrawal(w) => &w.label,
+                RestrictionKind::Access(a) => &a.label,
+            };
+        }
+        self.behaviour_label(id).unwrap_or(id)
+    }
+}
+
+fn unique(seen: &mut HashSet<String>, what: &str, id: &str) -> Result<(), (String, String)> {
+    if id.trim().is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err((
+            format!("\"{id}\""),
+            format!("the {what} id \"{id}\" must be letters, digits and underscores only"),
+        ));
+    }
+    if !seen.insert(id.to_string()) {
+        return Err((
+            format!("\"{id}\""),
+            format!("the {what} id \"{id}\" is used twice; every id must be different"),
+        ));
+    }
+    Ok(())
+}
+
+fn nonempty(label: &str, id: &str) -> Result<(), (String, String)> {
+    if label.trim().is_empty() {
+        return Err((format!("\"{id}\""), format!("\"{id}\" has an empty label")));
+    }
+    Ok(())
+}
+
+fn unique_keys<'a>(
+    what: &str,
+    items: impl Iterator<Item = (&'a String, char)>,
+) -> Result<(), (String, String)> {
+    let mut keys: Vec<(char, &String)> = Vec::new();
+    for (id, key) in items {
+        if !key.is_ascii_alphanumeric() {
+            return Err((
+                format!("\"{id}\""),
+                format!("\"{id}\" has the key '{key}'; keys must be a letter or digit"),
+            ));
+        }
+        let key = key.to_ascii_lowercase();
+        if let Some((_, other)) = keys.iter().find(|(k, _)| *k == key) {
+            return Err((
+                format!("\"{id}\""),
+                format!("{what} \"{other}\" and \"{id}\" both use the key '{key}'"),
+            ));
+        }
+        keys.push((key, id));
+    }
+    Ok(())
+}
+
+fn check_banner(id: &str, banner: &str) -> Result<(), (String, String)> {
+    if banner.trim().is_empty() {
+        return Err((format!("\"{id}\""), format!("\"{id}\" has an empty banner")));
+    }
+    let mut rest = banner;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err((
+                banner.to_string(),
+                format!("the banner of \"{id}\" has a '{{' with no closing '}}'"),
+            ));
+        };
+        let name = &after[..close];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err((
+                banner.to_string(),
+                format!(
+                    "the banner of \"{id}\" uses {{{name}}}; the placeholders are {}",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The first line containing `needle` outside a comment.
+fn find_line(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.lines()
+        .position(|l| !l.trim_start().starts_with('#') && l.contains(needle))
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_policy_is_valid_and_complete() {
+        let p = Policy::built_in();
+        assert_eq!(p.threshold(), 3);
+        assert_eq!(p.policy.review_period_weeks, 6);
+        assert_eq!(p.categories.len(), 3);
+        assert_eq!(
+            p.actions.len(),
+            8,
+            "the policy lists eight long-term actions"
+        );
+        assert_eq!(p.access_restrictions.len(), 6);
+        let channels: Vec<_> = p.channels.iter().map(|c| c.id.as_str()).collect();
+        for c in [
+            "phone",
+            "video",
+            "face_to_face",
+            "email",
+            "letter",
+            "text",
+            "whatsapp",
+            "social_media",
+            "other",
+        ] {
+            assert!(channels.contains(&c), "missing channel {c}");
+        }
+        for r in [
+            "warned",
+            "call_ended_after_warning",
+            "call_ended_without_warning",
+            "asked_to_leave",
+            "security_called",
+            "police_called",
+            "correspondence_not_processed",
+        ] {
+            assert!(p.response(r).is_some(), "missing response {r}");
+        }
+        assert!(p.response("police_called").unwrap().needs_reference);
+    }
+
+    fn broken(from: &str, to: &str) -> PolicyError {
+        let text = BUILT_IN.replacen(from, to, 1);
+        assert_ne!(text, BUILT_IN, "the test must change the text");
+        Policy::parse(&text, "test.toml").unwrap_err()
+    }
+
+    #[test]
+    fn a_syntax_typo_names_the_line() {
+        let e = broken("incident_threshold = 3", "incident_threshold = = 3");
+        let want = BUILT_IN
+            .lines()
+            .position(|l| l.starts_with("incident_threshold"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(want));
+        assert!(e.to_string().contains("test.toml, line"));
+    }
+
+    #[test]
+    fn a_misspelt_field_is_refused() {
+        let e = broken("review_period_weeks", "review_period_wekes");
+        assert!(e.message.contains("review_period_wekes"), "{e}");
+        assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn a_zero_threshold_is_refused() {
+        let e = broken("incident_threshold = 3", "incident_threshold = 0");
+        assert!(e.message.contains("from 1 to 100"), "{e}");
+        assert_eq!(
+            e.line,
+            find_line(BUILT_IN, "incident_threshold"),
+            "points at the threshold line"
+        );
+    }
+
+    #[test]
+    fn an_unknown_response_in_a_channel_is_refused() {
+        let e = broken(
+            "responses = [\"correspondence_not_processed\"]",
+            "responses = [\"corespondence_not_processed\"]",
+        );
+        assert!(e.message.contains("corespondence_not_processed"), "{e}");
+        assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn duplicate_ids_and_keys_are_refused() {
+        let e = broken("id = \"shouting\"", "id = \"bullying\"");
+        assert!(e.message.contains("used twice"), "{e}");
+        let e = broken("key = \"d\"", "key = \"a\"");
+        assert!(e.message.contains("both use the key"), "{e}");
+    }
+
+    #[test]
+    fn unknown_banner_placeholder_is_refused() {
+        let e = broken("{minutes} minutes", "{minuets} minutes");
+        assert!(e.message.contains("{minuets}"), "{e}");
+    }
+
+    #[test]
+    fn labels_fall_back_to_ids() {
+        let p = Policy::built_in();
+        assert_eq!(p.label_of("phone"), "Telephone");
+        assert_eq!(p.label_of("shouting"), "Shouting");
+        assert_eq!(p.label_of("no_such_thing"), "no_such_thing");
+    }
+}

@@ -1,0 +1,555 @@
+//! The escalation rules: pure functions of the policy values and one customer's history.
+//! Every screen, the `lookup` command and the store's queue get their answers from here.
+
+use super::{Policy, RestrictionKind};
+use crate::domain::{CustomerHistory, Incident, Restriction};
+use crate::time;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// Is the restriction in force at `now`?
+pub fn is_active(r: &Restriction, now: DateTime<Utc>) -> bool {
+    r.starts_at <= now && r.ends_at.is_none_or(|end| end > now)
+}
+
+/// Was the restriction in force when the incident happened?
+pub fn was_active_at(r: &Restriction, at: DateTime<Utc>) -> bool {
+    is_active(r, at)
+}
+
+/// The restrictions in force at `now`, in the order they began.
+pub fn active_restrictions(h: &CustomerHistory, now: DateTime<Utc>) -> Vec<&Restriction> {
+    let mut v: Vec<&Restriction> = h
+        .restrictions
+        .iter()
+        .filter(|r| is_active(r, now))
+        .collect();
+    v.sort_by_key(|r| r.starts_at);
+    v
+}
+
+/// When the last manager decision was taken, if any.
+pub fn last_decision_at(h: &CustomerHistory) -> Option<DateTime<Utc>> {
+    h.decisions.iter().map(|d| d.decided_at).max()
+}
+
+/// The incidents that count towards the threshold: not withdrawn, and logged after the last
+/// manager decision (what the manager decided on is not counted again).
+pub fn incidents_since_last_decision(h: &CustomerHistory) -> Vec<&Incident> {
+    let since = last_decision_at(h);
+    h.incidents
+        .iter()
+        .filter(|i| i.counts() && since.is_none_or(|d| i.logged_at > d))
+        .collect()
+}
+
+/// Where a customer stands against the incident threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ThresholdState {
+    pub count: u32,
+    pub threshold: u32,
+}
+
+impl ThresholdState {
+    pub fn reached(&self) -> bool {
+        self.count >= self.threshold
+    }
+
+    /// "2 of 3 - the next incident goes to a manager"
+    pub fn sentence(&self) -> String {
+        let (n, t) = (self.count, self.threshold);
+        if n == 0 {
+            format!("0 of {t} incidents since the last decision")
+        } else if n >= t {
+            format!("{n} of {t} - threshold reached: a manager must decide what happens next")
+        } else if n + 1 == t {
+            format!("{n} of {t} - the next incident goes to a manager")
+        } else {
+            format!("{n} of {t} incidents")
+        }
+    }
+}
+
+pub fn threshold_state(h: &CustomerHistory, policy: &Policy) -> ThresholdState {
+    ThresholdState {
+        count: u32::try_from(incidents_since_last_decision(h).len()).unwrap_or(u32::MAX),
+        threshold: policy.threshold(),
+    }
+}
+
+/// An incident that happened while a restriction was in force.
+pub fn is_breach(incident: &Incident, restrictions: &[Restriction]) -> bool {
+    incident.counts()
+        && restrictions
+            .iter()
+            .any(|r| was_active_at(r, incident.occurred_at))
+}
+
+/// An incident in which someone's safety was under immediate threat: it goes to a manager at once.
+pub fn is_urgent(incident: &Incident, policy: &Policy) -> bool {
+    incident.counts()
+        && (incident.immediate_threat
+            || policy
+                .response(&incident.response)
+                .is_some_and(|r| r.immediate_threat))
+}
+
+/// A restriction whose review date has come (and which is still in force).
+pub fn review_is_due(r: &Restriction, now: DateTime<Utc>) -> bool {
+    is_active(r, now)
+        && r.review_due
+            .is_some_and(|due| due <= time::london_date(now))
+}
+
+/// The default review date for a restriction starting on `start`.
+pub fn default_review_date(start: DateTime<Utc>, policy: &Policy) -> NaiveDate {
+    time::london_date(start + policy.review_period())
+}
+
+/// Why a customer is in (or belongs in) the manager's escalation queue, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Escalation {
+    ImmediateThreat {
+        incident: crate::domain::Id,
+        at: DateTime<Utc>,
+    },
+    Breach {
+        incident: crate::domain::Id,
+        at: DateTime<Utc>,
+    },
+    ThresholdReached {
+        count: u32,
+        threshold: u32,
+    },
+    ReviewDue {
+        restriction: crate::domain::Id,
+        due: NaiveDate,
+    },
+}
+
+impl Escalation {
+    /// In plain words, for the card and the queue.
+    pub fn sentence(&self, policy: &Policy) -> String {
+        match self {
+            Escalation::ImmediateThreat { at, .. } => format!(
+                "Immediate threat on {}: a manager must act now",
+                time::date_time(*at)
+            ),
+            Escalation::Breach { at, .. } => format!(
+                "Breach of an active restriction on {}: a manager must decide",
+                time::date_time(*at)
+            ),
+            Escalation::ThresholdReached { count, threshold } => format!(
+                "{count} incidents since the last decision (the policy's threshold is {threshold}): a manager must decide"
+            ),
+            Escalation::ReviewDue { restriction, due } => {
+                let _ = (restriction, policy);
+                format!("Review due {}", time::date(*due))
+            }
+        }
+    }
+}
+
+/// Everything the escalation rules say about one customer now.
+pub fn escalations(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> Vec<Escalation> {
+    let mut out = Vec::new();
+    let pending = incidents_since_last_decision(h);
+    for i in &pending {
+        if is_urgent(i, policy) {
+            out.push(Escalation::ImmediateThreat {
+                incident: i.id,
+                at: i.occurred_at,
+            });
+        } else if is_breach(i, &h.restrictions) {
+            out.push(Escalation::Breach {
+                incident: i.id,
+                at: i.occurred_at,
+            });
+        }
+    }
+    let t = threshold_state(h, policy);
+    if t.reached() {
+        out.push(Escalation::ThresholdReached {
+            count: t.count,
+            threshold: t.threshold,
+        });
+    }
+    for r in &h.restrictions {
+        if review_is_due(r, now) {
+            out.push(Escalation::ReviewDue {
+                restriction: r.id,
+                due: r.review_due.expect("due implies a date"),
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One restriction in plain words, from the policy's banner text:
+/// "Calls and visits limited to 10 minutes", "Only Sam Patel deals with this customer".
+pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
+    let template = policy
+        .restriction_kind(&r.kind)
+        .map(|k| k.banner().to_string())
+        .unwrap_or_else(|| format!("Restriction \"{}\" (not in the current policy)", r.kind));
+    let p = &r.params;
+    let contact = match (p.email.trim(), p.phone.trim()) {
+        ("", "") => "the dedicated contact".to_string(),
+        (e, "") => e.to_string(),
+        ("", ph) => ph.to_string(),
+        (e, ph) => format!("{e} or {ph}"),
+    };
+    let staff = if p.staff_name.trim().is_empty() {
+        "the named member of staff".to_string()
+    } else {
+        p.staff_name.trim().to_string()
+    };
+    let minutes = p
+        .minutes
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| "the agreed number of".to_string());
+    let third = if p.third_party.trim().is_empty() {
+        "the designated third party".to_string()
+    } else {
+        p.third_party.trim().to_string()
+    };
+    let review = r
+        .review_due
+        .map(time::date)
+        .unwrap_or_else(|| "not set".to_string());
+    let mut s = template
+        .replace("{minutes}", &minutes)
+        .replace("{staff}", &staff)
+        .replace("{contact}", &contact)
+        .replace("{third_party}", &third)
+        .replace("{review}", &review);
+    if matches!(
+        policy.restriction_kind(&r.kind),
+        Some(RestrictionKind::Withdrawal(_))
+    ) {
+        return s;
+    }
+    if let Some(end) = r.ends_at {
+        s.push_str(&format!(" (until {})", time::date_time(end)));
+    }
+    s
+}
+
+/// The plain-words summary shown at the top of a customer card and by `safedesk lookup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Every restriction in force, in plain words.
+    pub restrictions: Vec<String>,
+    pub threshold: ThresholdState,
+    /// "2 of 3 - the next incident goes to a manager", or that nothing is recorded.
+    pub threshold_sentence: String,
+    pub escalations: Vec<String>,
+    pub total_incidents: usize,
+    pub nothing_recorded: bool,
+}
+
+impl Summary {
+    pub fn is_restricted(&self) -> bool {
+        !self.restrictions.is_empty()
+    }
+}
+
+pub fn summary(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> Summary {
+    let restrictions: Vec<String> = active_restrictions(h, now)
+        .into_iter()
+        .map(|r| restriction_sentence(r, policy))
+        .collect();
+    let threshold = threshold_state(h, policy);
+    let nothing_recorded =
+        h.incidents.is_empty() && h.decisions.is_empty() && h.restrictions.is_empty();
+    let threshold_sentence = if nothing_recorded {
+        "Nothing recorded: no incidents, decisions or restrictions".to_string()
+    } else {
+        threshold.sentence()
+    };
+    Summary {
+        restrictions,
+        threshold,
+        threshold_sentence,
+        escalations: escalations(h, policy, now)
+            .iter()
+            .map(|e| e.sentence(policy))
+            .collect(),
+        total_incidents: h.incidents.iter().filter(|i| i.counts()).count(),
+        nothing_recorded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::*;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    fn history() -> CustomerHistory {
+        CustomerHistory {
+            customer: Customer {
+                id: new_id(),
+                name: Some("Test Person".into()),
+                created_at: now() - Duration::days(800),
+                version: 1,
+                ..Customer::default()
+            },
+            incidents: vec![],
+            decisions: vec![],
+            restrictions: vec![],
+            letters: vec![],
+        }
+    }
+
+    fn incident(h: &CustomerHistory, days_ago: i64) -> Incident {
+        let at = now() - Duration::days(days_ago);
+        Incident {
+            id: new_id(),
+            customer_id: h.customer.id,
+            occurred_at: at,
+            logged_at: at + Duration::minutes(5),
+            logged_by: new_id(),
+            logged_by_name: "Reception".into(),
+            channel: "phone".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "call_ended_after_warning".into(),
+            reference: String::new(),
+            description: "Shouted at staff".into(),
+            immediate_threat: false,
+            witnesses: String::new(),
+            withdrawn: None,
+        }
+    }
+
+    fn decision(h: &CustomerHistory, days_ago: i64) -> Decision {
+        Decision {
+            id: new_id(),
+            customer_id: h.customer.id,
+            case_id: None,
+            decided_at: now() - Duration::days(days_ago),
+            meeting_date: time::london_date(now() - Duration::days(days_ago)),
+            attendees: "A, B".into(),
+            outcome: Outcome::Actions,
+            reasons: "Three incidents".into(),
+            decided_by: new_id(),
+            decided_by_name: "Manager".into(),
+        }
+    }
+
+    fn restriction(
+        h: &CustomerHistory,
+        kind: &str,
+        started_days_ago: i64,
+        review_in_days: i64,
+    ) -> Restriction {
+        Restriction {
+            id: new_id(),
+            customer_id: h.customer.id,
+            decision_id: None,
+            kind: kind.into(),
+            params: RestrictionParams::default(),
+            starts_at: now() - Duration::days(started_days_ago),
+            review_due: Some(time::london_date(now() + Duration::days(review_in_days))),
+            ends_at: None,
+            ended_reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn counts_two_of_three_and_warns_of_the_next() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.incidents.push(incident(&h, 30));
+        h.incidents.push(incident(&h, 10));
+        let t = threshold_state(&h, &p);
+        assert_eq!(t.count, 2);
+        assert!(!t.reached());
+        assert_eq!(t.sentence(), "2 of 3 - the next incident goes to a manager");
+        h.incidents.push(incident(&h, 1));
+        let t = threshold_state(&h, &p);
+        assert!(t.reached());
+        assert!(t.sentence().starts_with("3 of 3 - threshold reached"));
+        assert!(
+            escalations(&h, &p, now()).contains(&Escalation::ThresholdReached {
+                count: 3,
+                threshold: 3
+            })
+        );
+    }
+
+    #[test]
+    fn withdrawn_incidents_do_not_count() {
+        let p = Policy::built_in();
+        let mut h = history();
+        for d in [30, 20, 10] {
+            h.incidents.push(incident(&h, d));
+        }
+        h.incidents[1].withdrawn = Some(Withdrawal {
+            at: now(),
+            by: "Manager".into(),
+            reason: "Logged against the wrong person".into(),
+        });
+        assert_eq!(threshold_state(&h, &p).count, 2);
+        assert!(escalations(&h, &p, now()).is_empty());
+    }
+
+    #[test]
+    fn a_decision_resets_the_count() {
+        let p = Policy::built_in();
+        let mut h = history();
+        for d in [60, 50, 40] {
+            h.incidents.push(incident(&h, d));
+        }
+        h.decisions.push(decision(&h, 35));
+        assert_eq!(threshold_state(&h, &p).count, 0);
+        h.incidents.push(incident(&h, 5));
+        assert_eq!(threshold_state(&h, &p).sentence(), "1 of 3 incidents");
+    }
+
+    #[test]
+    fn a_policy_with_another_threshold_is_followed() {
+        let text =
+            super::super::BUILT_IN.replace("incident_threshold = 3", "incident_threshold = 5");
+        let p = Policy::parse(&text, "t").unwrap();
+        let mut h = history();
+        for d in [5, 4, 3, 2] {
+            h.incidents.push(incident(&h, d));
+        }
+        let t = threshold_state(&h, &p);
+        assert_eq!(t.sentence(), "4 of 5 - the next incident goes to a manager");
+    }
+
+    #[test]
+    fn an_incident_during_a_restriction_is_a_breach() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.decisions.push(decision(&h, 20));
+        h.restrictions.push(restriction(&h, "witness", 20, 22));
+        let before = incident(&h, 25);
+        let during = {
+            let mut i = incident(&h, 2);
+            i.logged_at = now() - Duration::days(2);
+            i
+        };
+        assert!(!is_breach(&before, &h.restrictions));
+        assert!(is_breach(&during, &h.restrictions));
+        h.incidents.push(during.clone());
+        assert_eq!(
+            escalations(&h, &p, now()),
+            vec![Escalation::Breach {
+                incident: during.id,
+                at: during.occurred_at
+            }]
+        );
+    }
+
+    #[test]
+    fn an_ended_restriction_is_not_breached_or_shown() {
+        let p = Policy::built_in();
+        let mut h = history();
+        let mut r = restriction(&h, "written_only", 40, 2);
+        r.ends_at = Some(now() - Duration::days(10));
+        h.restrictions.push(r);
+        let i = incident(&h, 3);
+        assert!(!is_breach(&i, &h.restrictions));
+        assert!(summary(&h, &p, now()).restrictions.is_empty());
+    }
+
+    #[test]
+    fn immediate_threat_is_urgent_and_first() {
+        let p = Policy::built_in();
+        let mut h = history();
+        for d in [9, 8] {
+            h.incidents.push(incident(&h, d));
+        }
+        let mut i = incident(&h, 1);
+        i.immediate_threat = true;
+        h.incidents.push(i.clone());
+        let e = escalations(&h, &p, now());
+        assert!(matches!(e[0], Escalation::ImmediateThreat { .. }));
+        assert!(matches!(e[1], Escalation::ThresholdReached { .. }));
+        let mut police = incident(&h, 1);
+        police.response = "police_called".into();
+        assert!(
+            is_urgent(&police, &p),
+            "calling the police implies a threat"
+        );
+    }
+
+    #[test]
+    fn review_is_due_on_its_date_and_after() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.restrictions.push(restriction(&h, "witness", 42, 0));
+        h.restrictions.push(restriction(&h, "written_only", 50, -8));
+        h.restrictions.push(restriction(&h, "recorded", 10, 32));
+        let due: Vec<_> = escalations(&h, &p, now())
+            .into_iter()
+            .filter(|e| matches!(e, Escalation::ReviewDue { .. }))
+            .collect();
+        assert_eq!(due.len(), 2);
+    }
+
+    #[test]
+    fn default_review_is_six_weeks_after_the_start() {
+        let p = Policy::built_in();
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+        assert_eq!(
+            default_review_date(start, &p),
+            NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()
+        );
+    }
+
+    #[test]
+    fn restrictions_are_written_out_in_plain_words() {
+        let p = Policy::built_in();
+        let h = history();
+        let mut r = restriction(&h, "time_limit", 1, 41);
+        r.params.minutes = Some(10);
+        assert_eq!(
+            restriction_sentence(&r, &p),
+            "Calls and visits limited to 10 minutes"
+        );
+        let mut r = restriction(&h, "named_staff", 1, 41);
+        r.params.staff_name = "Sam Patel".into();
+        assert_eq!(
+            restriction_sentence(&r, &p),
+            "Only Sam Patel deals with this customer"
+        );
+        let r = restriction(&h, "witness", 1, 41);
+        assert_eq!(restriction_sentence(&r, &p), "A witness must be present");
+        let mut r = restriction(&h, "services_withdrawn", 1, 0);
+        r.review_due = NaiveDate::from_ymd_opt(2027, 1, 5);
+        assert_eq!(
+            restriction_sentence(&r, &p),
+            "Services withdrawn - review due 05/01/2027"
+        );
+        let mut r = restriction(&h, "dedicated_contact", 1, 41);
+        r.params.email = "cases@example.org".into();
+        r.params.phone = "020 7946 0000".into();
+        assert_eq!(
+            restriction_sentence(&r, &p),
+            "Contact only through cases@example.org or 020 7946 0000"
+        );
+        let r = restriction(&h, "retired_kind", 1, 41);
+        assert!(restriction_sentence(&r, &p).contains("retired_kind"));
+    }
+
+    #[test]
+    fn nothing_recorded_is_said_plainly() {
+        let p = Policy::built_in();
+        let s = summary(&history(), &p, now());
+        assert!(s.nothing_recorded);
+        assert!(s.threshold_sentence.starts_with("Nothing recorded"));
+        assert!(!s.is_restricted());
+    }
+}

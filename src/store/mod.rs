@@ -1,0 +1,226 @@
+//! The store: every line of SQL in safedesk lives below this module, behind the [`Store`] trait,
+//! so that a later PostgreSQL backend is a new module beside [`sqlite`], not a rewrite.
+//!
+//! Rules for the shared file (it usually sits on an office network drive): rollback journal
+//! (`journal_mode=DELETE`, never WAL), `synchronous=FULL`, `foreign_keys=ON`, a busy timeout,
+//! `BEGIN IMMEDIATE` for every write, one short transaction per user action, at most one read
+//! transaction per lookup keystroke, and `PRAGMA data_version` polling to notice other instances.
+
+pub mod sqlite;
+
+use crate::domain::{
+    Customer, CustomerHistory, Decision, Id, Incident, Letter, Restriction, Role, Staff,
+};
+use serde::Serialize;
+use std::path::PathBuf;
+use thiserror::Error;
+
+pub use sqlite::SqliteStore;
+
+/// What can go wrong with the shared database, each with what to do about it.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("There is no safedesk database at {path}. Check the path (--db, SAFEDESK_DB or the config file), or create a new database with: safedesk init --db \"{path}\"")]
+    NotFound { path: PathBuf },
+    #[error("{path} is a folder, not a database file. Give the path of the .sqlite file inside it with --db.")]
+    IsDirectory { path: PathBuf },
+    #[error("{path} is not a safedesk database ({detail}). Check that --db names the shared safedesk file.")]
+    NotSafedesk { path: PathBuf, detail: String },
+    #[error("{path} was made by a newer safedesk (database schema {found}; this copy understands up to {supported}). Install the newer safedesk before opening it.")]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{path} is read-only, so nothing could be saved to it. Ask IT for write access to the file and its folder, or start with --read-only to look people up without changing anything.")]
+    ReadOnly { path: PathBuf },
+    #[error("The database is locked by another program and did not free up in time. Close any other program using {path} (for example a database browser or a backup tool) and try again.")]
+    Locked { path: PathBuf },
+    #[error("The shared database at {path} cannot be reached ({detail}). Check the network drive is connected, then try again.")]
+    Unavailable { path: PathBuf, detail: String },
+    #[error("{path} is not a demo database, so --demo will not write demo data into it. Leave out --demo to open it, or give --db a new path for a demo database.")]
+    NotDemo { path: PathBuf },
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Someone else changed this record while you were working on it ({0}). Your changes were not saved; the newer version is shown: check it and make your change again.")]
+    Conflict(String),
+    #[error("Not found: {0}")]
+    Missing(String),
+    #[error("Database problem: {0}")]
+    Other(String),
+}
+
+impl StoreError {
+    /// True when the database could not be written for reasons outside the user's control (the
+    /// drive is slow, locked or gone, the file is read-only): the entry belongs in the outbox.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Locked { .. }
+                | StoreError::Unavailable { .. }
+                | StoreError::ReadOnly { .. }
+        )
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    ReadWrite,
+    /// Look-ups only: nothing is written, not even the schema.
+    ReadOnly,
+}
+
+/// Settings for opening the shared file.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub mode: OpenMode,
+    /// How long to wait for another instance's lock before giving up (the "patience").
+    pub busy_timeout_ms: u64,
+    /// SQLite page cache per instance, in KiB.
+    pub cache_kib: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            mode: OpenMode::ReadWrite,
+            busy_timeout_ms: 3000,
+            cache_kib: 16 * 1024,
+        }
+    }
+}
+
+/// Who is acting. Every change is checked against this by the store itself, and audited.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub staff: Option<Staff>,
+    /// The OS login, kept for the audit log even when it is not a known member of staff.
+    pub login: String,
+}
+
+impl Actor {
+    pub fn role(&self) -> Option<Role> {
+        self.staff.as_ref().filter(|s| s.active).map(|s| s.role)
+    }
+
+    pub fn name(&self) -> String {
+        self.staff
+            .as_ref()
+            .map(|s| s.display_name.clone())
+            .unwrap_or_else(|| self.login.clone())
+    }
+
+    /// The sentence shown to someone safedesk does not know.
+    pub fn not_known_message(&self) -> String {
+        format!(
+            "You are signed in as \"{}\", who is not on safedesk's staff list, so you can look people up but not record or change anything. Ask a safedesk admin to run: safedesk staff add {} --name \"Your Name\" --role reception",
+            self.login, self.login
+        )
+    }
+}
+
+/// Which field a lookup matched, for showing why a result is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedOn {
+    Name(String),
+    OtherName(String),
+    Phone(String),
+    Email(String),
+}
+
+/// One lookup result: the customer and enough of their history to state their restrictions and
+/// where they stand against the threshold. Incident descriptions are left out of lookups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LookupHit {
+    pub history: CustomerHistory,
+    pub matched: MatchedOn,
+    pub score: u32,
+}
+
+/// A new customer or unidentified visitor.
+#[derive(Debug, Clone, Default)]
+pub struct NewCustomer {
+    pub id: Option<Id>,
+    pub name: Option<String>,
+    pub other_names: Vec<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub postcode: String,
+    pub description: String,
+    pub notes: String,
+}
+
+/// Records loaded in bulk (demo data, benchmarks, imports), in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Bulk {
+    pub staff: Vec<Staff>,
+    pub customers: Vec<Customer>,
+    pub incidents: Vec<Incident>,
+    pub decisions: Vec<Decision>,
+    pub restrictions: Vec<Restriction>,
+    pub letters: Vec<Letter>,
+}
+
+/// Counts for `safedesk check` and the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub staff: u64,
+    pub customers: u64,
+    pub incidents: u64,
+    pub decisions: u64,
+    pub restrictions: u64,
+    pub letters: u64,
+    pub audit: u64,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The storage a running safedesk talks to.
+pub trait Store: Send {
+    /// Where the data lives, for messages and the status bar.
+    fn location(&self) -> String;
+    /// Changes whenever another connection commits; cheap to poll.
+    fn data_version(&mut self) -> Result<i64>;
+    fn is_demo(&mut self) -> Result<bool>;
+    fn schema_version(&mut self) -> Result<u32>;
+    fn counts(&mut self) -> Result<Counts>;
+
+    fn staff_by_login(&mut self, login: &str) -> Result<Option<Staff>>;
+    fn list_staff(&mut self) -> Result<Vec<Staff>>;
+    fn add_staff(
+        &mut self,
+        actor: &Actor,
+        login: &str,
+        display_name: &str,
+        role: Role,
+    ) -> Result<Staff>;
+    fn set_staff_role(&mut self, actor: &Actor, login: &str, role: Role) -> Result<Staff>;
+    fn set_staff_active(&mut self, actor: &Actor, login: &str, active: bool) -> Result<Staff>;
+
+    /// Search as you type: names and other names, phone numbers in any UK form, email addresses.
+    /// At most one read transaction.
+    fn lookup(&mut self, query: &str, limit: usize) -> Result<Vec<LookupHit>>;
+    /// Everything about one customer, for the card.
+    fn history(&mut self, customer: Id) -> Result<Option<CustomerHistory>>;
+    fn add_customer(&mut self, actor: &Actor, c: NewCustomer) -> Result<Customer>;
+
+    /// Load many records at once (demo data, benchmarks).
+    fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()>;
+    fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
+}

@@ -1,0 +1,384 @@
+//! Search as you type, through indexes the store keeps beside each customer:
+//!
+//! * `customer_phone`: national digits and the same reversed, so a number typed from the start
+//!   or only its last six or more digits are both index range scans;
+//! * `customer_email`: lower-cased addresses;
+//! * `customer_word`: the folded words of every name, for word-prefix matches;
+//! * `customer_typo`: every one-letter deletion of each word of four or more letters, so one typo
+//!   (a letter missing, added, changed, or two swapped) is found by exact index look-ups;
+//! * `customer_text`: an FTS5 trigram index of the folded names, for substrings.
+//!
+//! The candidates are then ranked in Rust by [`search::name_score`]. All of it runs inside the
+//! caller's single read transaction.
+
+use super::records::{customers_by_seq, histories};
+use crate::domain::Customer;
+use crate::search::{self, QueryKind};
+use crate::store::{LookupHit, MatchedOn};
+use rusqlite::{params, Transaction};
+use std::collections::{BTreeSet, HashMap};
+
+/// How many candidates each index may contribute before ranking.
+const CANDIDATES: i64 = 300;
+
+/// Scores for phone and email matches (names use [`search::name_score`]).
+const EXACT: u32 = 1_000;
+const FROM_START: u32 = 800;
+const LAST_DIGITS: u32 = 700;
+const EMAIL_PREFIX: u32 = 600;
+const EMAIL_SUBSTRING: u32 = 400;
+
+/// Past every character, for `x >= prefix AND x < prefix || MAX` range scans.
+const MAX_CHAR: char = '\u{10FFFF}';
+
+/// Every string made by deleting one character of `word` (for the typo index).
+pub(crate) fn deletions(word: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+fn names_of(c: &Customer) -> impl Iterator<Item = &str> {
+    c.name
+        .iter()
+        .map(String::as_str)
+        .chain(c.other_names.iter().map(String::as_str))
+}
+
+/// (Re)build the search keys of one customer.
+pub(crate) fn index_customer(tx: &Transaction<'_>, seq: i64, c: &Customer) -> rusqlite::Result<()> {
+    for sql in [
+        "DELETE FROM customer_word WHERE customer_seq = ?1",
+        "DELETE FROM customer_typo WHERE customer_seq = ?1",
+        "DELETE FROM customer_phone WHERE customer_seq = ?1",
+        "DELETE FROM customer_email WHERE customer_seq = ?1",
+        "DELETE FROM customer_text WHERE rowid = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([seq])?;
+    }
+    let mut words = BTreeSet::new();
+    let mut text = Vec::new();
+    for name in names_of(c) {
+        let folded = search::fold(name);
+        words.extend(
+            folded
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+        text.push(folded);
+    }
+    if c.is_unidentified() {
+        text.push(search::fold(&c.description));
+    }
+    let mut typo_keys = BTreeSet::new();
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO customer_word (word, customer_seq) VALUES (?1, ?2)",
+        )?;
+        for w in &words {
+            ins.execute(params![w, seq])?;
+            if w.chars().count() >= 4 {
+                typo_keys.extend(deletions(w));
+            }
+        }
+    }
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO customer_typo (key, customer_seq) VALUES (?1, ?2)",
+        )?;
+        for k in &typo_keys {
+            ins.execute(params![k, seq])?;
+        }
+    }
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO customer_phone (customer_seq, display, digits, rdigits) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for p in &c.phones {
+            if let Some(k) = search::phone_key(p) {
+                ins.execute(params![seq, p, k, search::reversed(&k)])?;
+            }
+        }
+    }
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT OR IGNORE INTO customer_email (customer_seq, display, email) VALUES (?1, ?2, ?3)",
+        )?;
+        for e in &c.emails {
+            if let Some(k) = search::email_key(e) {
+                ins.execute(params![seq, e, k])?;
+                text.push(k);
+            }
+        }
+    }
+    tx.prepare_cached("INSERT INTO customer_text (rowid, keys) VALUES (?1, ?2)")?
+        .execute(params![seq, text.join("\n")])?;
+    Ok(())
+}
+
+/// Candidates found so far: best score and why, per customer seq.
+#[derive(Default)]
+struct Candidates(HashMap<i64, (u32, MatchedOn)>);
+
+impl Candidates {
+    fn offer(&mut self, seq: i64, score: u32, matched: MatchedOn) {
+        let e = self.0.entry(seq).or_insert((0, matched.clone()));
+        if score > e.0 || e.0 == 0 {
+            *e = (score, matched);
+        }
+    }
+}
+
+fn seqs(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<i64>> {
+    tx.prepare_cached(sql)?
+        .query_map(params, |r| r.get(0))?
+        .collect()
+}
+
+fn phone_candidates(
+    tx: &Transaction<'_>,
+    digits: &str,
+    out: &mut Candidates,
+) -> rusqlite::Result<()> {
+    let rev = search::reversed(digits);
+    let mut run = |sql: &str, key: &str, score: u32| -> rusqlite::Result<()> {
+        let mut st = tx.prepare_cached(sql)?;
+        let rows = st.query_map(params![key, format!("{key}:"), CANDIDATES], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (seq, display, full) = row?;
+            let s = if full == digits { EXACT } else { score };
+            out.offer(seq, s, MatchedOn::Phone(display));
+        }
+        Ok(())
+    };
+    // ':' sorts just after '9', so [key, key || ':') is every string of digits starting with key.
+    run(
+        "SELECT customer_seq, display, digits FROM customer_phone WHERE digits >= ?1 AND digits < ?2 LIMIT ?3",
+        digits,
+        FROM_START,
+    )?;
+    run(
+        "SELECT customer_seq, display, digits FROM customer_phone WHERE rdigits >= ?1 AND rdigits < ?2 LIMIT ?3",
+        &rev,
+        LAST_DIGITS,
+    )?;
+    Ok(())
+}
+
+fn email_candidates(
+    tx: &Transaction<'_>,
+    text: &str,
+    out: &mut Candidates,
+) -> rusqlite::Result<()> {
+    let mut st = tx.prepare_cached(
+        "SELECT customer_seq, display, email FROM customer_email WHERE email >= ?1 AND email < ?2 LIMIT ?3",
+    )?;
+    let rows = st.query_map(
+        params![text, format!("{text}{MAX_CHAR}"), CANDIDATES],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (seq, display, email) = row?;
+        let s = if email == text { EXACT } else { EMAIL_PREFIX };
+        out.offer(seq, s, MatchedOn::Email(display));
+    }
+    Ok(())
+}
+
+/// An FTS5 phrase for a substring search; None when too short for trigrams.
+fn fts_phrase(text: &str) -> Option<String> {
+    (text.chars().count() >= 3).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+}
+
+fn name_candidates(tx: &Transaction<'_>, folded: &str) -> rusqlite::Result<BTreeSet<i64>> {
+    let mut found = BTreeSet::new();
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    // Word prefix on the longest word (the most selective).
+    if let Some(longest) = words.iter().max_by_key(|w| w.len()) {
+        found.extend(seqs(
+            tx,
+            "SELECT customer_seq FROM customer_word WHERE word >= ?1 AND word < ?2 LIMIT ?3",
+            params![longest, format!("{longest}{MAX_CHAR}"), CANDIDATES],
+        )?);
+    }
+    // Substring anywhere.
+    if let Some(phrase) = fts_phrase(folded) {
+        found.extend(seqs(
+            tx,
+            "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 LIMIT ?2",
+            params![phrase, CANDIDATES],
+        )?);
+    }
+    // One typo in any word of four letters or more.
+    for w in words.iter().filter(|w| w.chars().count() >= 4) {
+        let dels: Vec<String> = deletions(w).into_iter().collect();
+        let mut keys = dels.clone();
+        keys.push((*w).to_string());
+        found.extend(seqs(
+            tx,
+            "SELECT customer_seq FROM customer_word WHERE word IN (SELECT value FROM json_each(?1)) LIMIT ?2",
+            params![serde_json::to_string(&dels).unwrap_or_default(), CANDIDATES],
+        )?);
+        found.extend(seqs(
+            tx,
+            "SELECT customer_seq FROM customer_typo WHERE key IN (SELECT value FROM json_each(?1)) LIMIT ?2",
+            params![serde_json::to_string(&keys).unwrap_or_default(), CANDIDATES],
+        )?);
+    }
+    Ok(found)
+}
+
+/// The best name match of one customer for a folded query.
+fn best_name_match(folded: &str, c: &Customer) -> Option<(u32, MatchedOn)> {
+    let mut best: Option<(u32, MatchedOn)> = None;
+    let mut consider = |score: Option<u32>, m: MatchedOn| {
+        if let Some(s) = score {
+            if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                best = Some((s, m));
+            }
+        }
+    };
+    if let Some(n) = &c.name {
+        consider(
+            search::name_score(folded, &search::fold(n)),
+            MatchedOn::Name(n.clone()),
+        );
+    } else {
+        consider(
+            search::name_score(folded, &search::fold(&c.description)),
+            MatchedOn::Name(c.display_name()),
+        );
+    }
+    for o in &c.other_names {
+        // An other name ranks just below the same match on the main name.
+        consider(
+            search::name_score(folded, &search::fold(o)).map(|s| s.saturating_sub(1)),
+            MatchedOn::OtherName(o.clone()),
+        );
+    }
+    best
+}
+
+pub(super) fn lookup(
+    tx: &Transaction<'_>,
+    query: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<LookupHit>> {
+    let mut found = Candidates::default();
+    let mut loaded: HashMap<i64, Customer> = HashMap::new();
+    match search::classify(query) {
+        QueryKind::Empty => return Ok(Vec::new()),
+        QueryKind::Phone { digits } => phone_candidates(tx, &digits, &mut found)?,
+        QueryKind::Email { text } => {
+            email_candidates(tx, &text, &mut found)?;
+            if let Some(phrase) = fts_phrase(&text) {
+                let subs = seqs(
+                    tx,
+                    "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 LIMIT ?2",
+                    params![phrase, CANDIDATES],
+                )?;
+                let subs: Vec<i64> = subs
+                    .into_iter()
+                    .filter(|s| !found.0.contains_key(s))
+                    .collect();
+                for (seq, c) in customers_by_seq(tx, &subs)? {
+                    if let Some(e) = c.emails.iter().find(|e| e.to_lowercase().contains(&text)) {
+                        found.offer(seq, EMAIL_SUBSTRING, MatchedOn::Email(e.clone()));
+                    }
+                    loaded.insert(seq, c);
+                }
+            }
+        }
+        QueryKind::Name { folded } => {
+            let cands: Vec<i64> = name_candidates(tx, &folded)?.into_iter().collect();
+            for (seq, c) in customers_by_seq(tx, &cands)? {
+                if let Some((score, m)) = best_name_match(&folded, &c) {
+                    found.offer(seq, score, m);
+                }
+                loaded.insert(seq, c);
+            }
+        }
+    }
+    // Rank, then load what is shown.
+    let mut ranked: Vec<(i64, u32, MatchedOn)> = found
+        .0
+        .into_iter()
+        .map(|(seq, (s, m))| (seq, s, m))
+        .collect();
+    let missing: Vec<i64> = ranked
+        .iter()
+        .map(|(seq, ..)| *seq)
+        .filter(|seq| !loaded.contains_key(seq))
+        .collect();
+    for (seq, c) in customers_by_seq(tx, &missing)? {
+        loaded.insert(seq, c);
+    }
+    ranked.retain(|(seq, ..)| loaded.contains_key(seq));
+    let name_key = |seq: &i64| search::fold(&loaded[seq].display_name());
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| name_key(&a.0).cmp(&name_key(&b.0)))
+    });
+    ranked.truncate(limit);
+    let customers: Vec<Customer> = ranked
+        .iter()
+        .map(|(seq, ..)| loaded.remove(seq).expect("loaded above"))
+        .collect();
+    let hs = histories(tx, customers, false)?;
+    Ok(hs
+        .into_iter()
+        .zip(ranked)
+        .map(|(history, (_, score, matched))| LookupHit {
+            history,
+            matched,
+            score,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletions_cover_every_position() {
+        let d = deletions("smith");
+        assert_eq!(
+            d.into_iter().collect::<Vec<_>>(),
+            vec!["mith", "sith", "smih", "smit", "smth"]
+        );
+        assert!(deletions("").is_empty());
+    }
+
+    #[test]
+    fn a_transposition_shares_a_deletion() {
+        let a = deletions("johnson");
+        let b = deletions("jonhson");
+        assert!(a.intersection(&b).next().is_some());
+    }
+}

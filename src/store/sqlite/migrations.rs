@@ -1,0 +1,191 @@
+//! Numbered schema migrations. The schema version is `PRAGMA user_version`; migration N takes a
+//! database from version N-1 to N. Never edit a migration that has shipped: add a new one.
+
+/// Migration N is `MIGRATIONS[N - 1]`.
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+
+/// The newest schema this build understands.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+const MIGRATION_1: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE staff (
+    id           TEXT PRIMARY KEY,
+    login        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('reception', 'phone', 'manager', 'admin')),
+    active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at   TEXT NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+
+-- `seq` is the stable integer key the search index points at; `id` is the client-made UUID.
+CREATE TABLE customer (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    name         TEXT,
+    other_names  TEXT NOT NULL DEFAULT '[]',
+    postcode     TEXT NOT NULL DEFAULT '',
+    description  TEXT NOT NULL DEFAULT '',
+    notes        TEXT NOT NULL DEFAULT '',
+    merged_into  TEXT REFERENCES customer(id),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    version      INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE customer_phone (
+    customer_seq INTEGER NOT NULL REFERENCES customer(seq) ON DELETE CASCADE,
+    display      TEXT NOT NULL,
+    digits       TEXT NOT NULL,
+    rdigits      TEXT NOT NULL,
+    PRIMARY KEY (customer_seq, digits)
+) WITHOUT ROWID;
+CREATE INDEX customer_phone_digits ON customer_phone(digits);
+CREATE INDEX customer_phone_rdigits ON customer_phone(rdigits);
+
+CREATE TABLE customer_email (
+    customer_seq INTEGER NOT NULL REFERENCES customer(seq) ON DELETE CASCADE,
+    display      TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    PRIMARY KEY (customer_seq, email)
+) WITHOUT ROWID;
+CREATE INDEX customer_email_email ON customer_email(email);
+
+-- Search keys, kept by the store whenever a customer's names change.
+-- Folded words of every name, for word-prefix search.
+CREATE TABLE customer_word (
+    word         TEXT NOT NULL,
+    customer_seq INTEGER NOT NULL REFERENCES customer(seq) ON DELETE CASCADE,
+    PRIMARY KEY (word, customer_seq)
+) WITHOUT ROWID;
+CREATE INDEX customer_word_seq ON customer_word(customer_seq);
+-- Every one-letter deletion of each word of four or more letters, for one-typo search.
+CREATE TABLE customer_typo (
+    key          TEXT NOT NULL,
+    customer_seq INTEGER NOT NULL REFERENCES customer(seq) ON DELETE CASCADE,
+    PRIMARY KEY (key, customer_seq)
+) WITHOUT ROWID;
+CREATE INDEX customer_typo_seq ON customer_typo(customer_seq);
+-- Folded names and email addresses, for substring search (rowid = customer.seq).
+CREATE VIRTUAL TABLE customer_text USING fts5(keys, tokenize = 'trigram');
+
+CREATE TABLE incident (
+    id               TEXT PRIMARY KEY,
+    customer_id      TEXT NOT NULL REFERENCES customer(id),
+    occurred_at      TEXT NOT NULL,
+    logged_at        TEXT NOT NULL,
+    logged_by        TEXT NOT NULL REFERENCES staff(id),
+    channel          TEXT NOT NULL,
+    category         TEXT NOT NULL,
+    behaviours       TEXT NOT NULL DEFAULT '[]',
+    behaviour_other  TEXT NOT NULL DEFAULT '',
+    response         TEXT NOT NULL,
+    reference        TEXT NOT NULL DEFAULT '',
+    description      TEXT NOT NULL,
+    immediate_threat INTEGER NOT NULL DEFAULT 0 CHECK (immediate_threat IN (0, 1)),
+    witnesses        TEXT NOT NULL DEFAULT '',
+    withdrawn_at     TEXT,
+    withdrawn_by     TEXT,
+    withdrawn_reason TEXT,
+    version          INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX incident_customer ON incident(customer_id, logged_at);
+
+CREATE TABLE escalation_case (
+    id           TEXT PRIMARY KEY,
+    customer_id  TEXT NOT NULL REFERENCES customer(id),
+    reason       TEXT NOT NULL,
+    opened_at    TEXT NOT NULL,
+    assigned_to  TEXT REFERENCES staff(id),
+    closed_at    TEXT,
+    closed_by    TEXT REFERENCES staff(id),
+    version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX escalation_case_open ON escalation_case(closed_at, opened_at);
+CREATE INDEX escalation_case_customer ON escalation_case(customer_id);
+
+CREATE TABLE case_incident (
+    case_id      TEXT NOT NULL REFERENCES escalation_case(id),
+    incident_id  TEXT NOT NULL REFERENCES incident(id),
+    PRIMARY KEY (case_id, incident_id)
+) WITHOUT ROWID;
+
+CREATE TABLE decision (
+    id             TEXT PRIMARY KEY,
+    customer_id    TEXT NOT NULL REFERENCES customer(id),
+    case_id        TEXT REFERENCES escalation_case(id),
+    decided_at     TEXT NOT NULL,
+    meeting_date   TEXT NOT NULL,
+    attendees      TEXT NOT NULL,
+    outcome        TEXT NOT NULL,
+    reasons        TEXT NOT NULL CHECK (length(trim(reasons)) > 0),
+    decided_by     TEXT NOT NULL REFERENCES staff(id),
+    no_warning     INTEGER NOT NULL DEFAULT 0,
+    police_told    INTEGER,
+    risk_assessment TEXT NOT NULL DEFAULT '',
+    version        INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX decision_customer ON decision(customer_id, decided_at);
+
+CREATE TABLE restriction (
+    id             TEXT PRIMARY KEY,
+    customer_id    TEXT NOT NULL REFERENCES customer(id),
+    decision_id    TEXT REFERENCES decision(id),
+    kind           TEXT NOT NULL,
+    email          TEXT NOT NULL DEFAULT '',
+    phone          TEXT NOT NULL DEFAULT '',
+    minutes        INTEGER CHECK (minutes IS NULL OR minutes BETWEEN 1 AND 480),
+    staff_id       TEXT REFERENCES staff(id),
+    third_party    TEXT NOT NULL DEFAULT '',
+    starts_at      TEXT NOT NULL,
+    review_due     TEXT,
+    ends_at        TEXT,
+    ended_reason   TEXT NOT NULL DEFAULT '',
+    version        INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX restriction_customer ON restriction(customer_id);
+CREATE INDEX restriction_review ON restriction(ends_at, review_due);
+
+CREATE TABLE review (
+    id              TEXT PRIMARY KEY,
+    restriction_id  TEXT NOT NULL REFERENCES restriction(id),
+    reviewed_at     TEXT NOT NULL,
+    reviewed_by     TEXT NOT NULL REFERENCES staff(id),
+    still_wants     INTEGER,
+    outcome         TEXT NOT NULL CHECK (outcome IN ('lift', 'continue', 'change')),
+    next_review     TEXT,
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_restriction ON review(restriction_id);
+
+CREATE TABLE letter (
+    id           TEXT PRIMARY KEY,
+    customer_id  TEXT NOT NULL REFERENCES customer(id),
+    case_id      TEXT REFERENCES escalation_case(id),
+    kind         TEXT NOT NULL,
+    body         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES staff(id),
+    sent_at      TEXT,
+    sent_how     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX letter_customer ON letter(customer_id);
+
+CREATE TABLE audit (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    staff_id   TEXT,
+    login      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    before     TEXT,
+    after      TEXT
+);
+CREATE INDEX audit_entity ON audit(entity_id);
+"#;

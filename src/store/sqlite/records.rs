@@ -1,0 +1,618 @@
+//! Reading and writing rows: staff, customers (with their search keys), histories, bulk loads and
+//! the audit log.
+
+use super::lookup::index_customer;
+use super::TxError;
+use crate::domain::{
+    Customer, CustomerHistory, Decision, Id, Incident, Letter, Outcome, Restriction,
+    RestrictionParams, Role, Staff, Withdrawal,
+};
+use crate::search;
+use crate::store::{Actor, AuditEntry, Bulk, NewCustomer, StoreError};
+use crate::time;
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use uuid::Uuid;
+
+/// Longest text safedesk stores in one field; longer pastes are refused with a message.
+pub const MAX_TEXT: usize = 20_000;
+/// Longest name or other single-line field.
+pub const MAX_LINE: usize = 200;
+
+pub(super) fn parse_id(s: &str) -> rusqlite::Result<Id> {
+    Uuid::parse_str(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn parse_time(s: &str) -> rusqlite::Result<chrono::DateTime<Utc>> {
+    time::from_db(s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad time {s:?}").into(),
+        )
+    })
+}
+
+fn parse_date(s: &str) -> rusqlite::Result<chrono::NaiveDate> {
+    time::date_from_db(s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad date {s:?}").into(),
+        )
+    })
+}
+
+fn json_list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+fn to_json_list(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+const STAFF_COLS: &str = "id, login, display_name, role, active";
+
+fn staff_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
+    let role: String = r.get(3)?;
+    Ok(Staff {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        login: r.get(1)?,
+        display_name: r.get(2)?,
+        role: Role::parse(&role).unwrap_or(Role::Reception),
+        active: r.get(4)?,
+    })
+}
+
+pub(super) fn insert_staff(tx: &Transaction<'_>, s: &Staff, now: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO staff (id, login, display_name, role, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        s.id.to_string(),
+        s.login,
+        s.display_name,
+        s.role.as_str(),
+        s.active,
+        now
+    ])?;
+    Ok(())
+}
+
+pub(super) fn staff_by_login(tx: &Transaction<'_>, login: &str) -> rusqlite::Result<Option<Staff>> {
+    tx.prepare_cached(&format!(
+        "SELECT {STAFF_COLS} FROM staff WHERE login = ?1 COLLATE NOCASE"
+    ))?
+    .query_row([login.trim()], staff_row)
+    .optional()
+}
+
+pub(super) fn list_staff(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Staff>> {
+    tx.prepare_cached(&format!(
+        "SELECT {STAFF_COLS} FROM staff ORDER BY active DESC, display_name"
+    ))?
+    .query_map([], staff_row)?
+    .collect()
+}
+
+pub(super) fn active_admins(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
+        [],
+        |r| r.get(0),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers
+
+/// Check and tidy a new customer before it is written.
+pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreError> {
+    let clean_line = |s: &str| search::sanitise_for_display(s, false).trim().to_string();
+    let name = c.name.as_deref().map(clean_line).filter(|n| !n.is_empty());
+    let description = search::sanitise_for_display(&c.description, true)
+        .trim()
+        .to_string();
+    if name.is_none() && description.is_empty() {
+        return Err(StoreError::Invalid(
+            "Give a name, or for someone whose name is not known a description (appearance, where and when).".into(),
+        ));
+    }
+    if name.as_ref().is_some_and(|n| n.chars().count() > MAX_LINE) {
+        return Err(StoreError::Invalid(format!(
+            "The name is longer than {MAX_LINE} characters; shorten it."
+        )));
+    }
+    if description.chars().count() > MAX_TEXT || c.notes.chars().count() > MAX_TEXT {
+        return Err(StoreError::Invalid(format!(
+            "The text is longer than {MAX_TEXT} characters; shorten it."
+        )));
+    }
+    let mut phones = Vec::new();
+    for p in c.phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        search::check_phone(p).map_err(StoreError::Invalid)?;
+        phones.push(clean_line(p));
+    }
+    let mut emails = Vec::new();
+    for e in c.emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        if search::email_key(e).is_none() {
+            return Err(StoreError::Invalid(format!(
+                "\"{}\" is not an email address; type it as name@example.org.",
+                clean_line(e)
+            )));
+        }
+        emails.push(clean_line(e));
+    }
+    let now = Utc::now();
+    Ok(Customer {
+        id: c.id.unwrap_or_else(crate::domain::new_id),
+        name,
+        other_names: c
+            .other_names
+            .iter()
+            .map(|n| clean_line(n))
+            .filter(|n| !n.is_empty())
+            .collect(),
+        phones,
+        emails,
+        postcode: clean_line(&c.postcode).to_uppercase(),
+        description,
+        notes: search::sanitise_for_display(&c.notes, true),
+        created_at: now,
+        version: 1,
+    })
+}
+
+pub(super) fn insert_customer(tx: &Transaction<'_>, c: &Customer) -> rusqlite::Result<i64> {
+    let now = time::to_db(c.created_at);
+    tx.prepare_cached(
+        "INSERT INTO customer (id, name, other_names, postcode, description, notes, created_at, updated_at, version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+    )?
+    .execute(params![
+        c.id.to_string(),
+        c.name,
+        to_json_list(&c.other_names),
+        c.postcode,
+        c.description,
+        c.notes,
+        now,
+        c.version
+    ])?;
+    let seq = tx.last_insert_rowid();
+    index_customer(tx, seq, c)?;
+    Ok(seq)
+}
+
+const CUSTOMER_COLS: &str =
+    "seq, id, name, other_names, postcode, description, notes, created_at, version";
+
+fn customer_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)> {
+    Ok((
+        r.get(0)?,
+        Customer {
+            id: parse_id(&r.get::<_, String>(1)?)?,
+            name: r.get(2)?,
+            other_names: json_list(&r.get::<_, String>(3)?),
+            phones: Vec::new(),
+            emails: Vec::new(),
+            postcode: r.get(4)?,
+            description: r.get(5)?,
+            notes: r.get(6)?,
+            created_at: parse_time(&r.get::<_, String>(7)?)?,
+            version: r.get(8)?,
+        },
+    ))
+}
+
+fn contacts(tx: &Transaction<'_>, seq: i64, c: &mut Customer) -> rusqlite::Result<()> {
+    c.phones = tx
+        .prepare_cached(
+            "SELECT display FROM customer_phone WHERE customer_seq = ?1 ORDER BY digits",
+        )?
+        .query_map([seq], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    c.emails = tx
+        .prepare_cached(
+            "SELECT display FROM customer_email WHERE customer_seq = ?1 ORDER BY email",
+        )?
+        .query_map([seq], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+/// Customers by seq, with phones and emails.
+pub(super) fn customers_by_seq(
+    tx: &Transaction<'_>,
+    seqs: &[i64],
+) -> rusqlite::Result<Vec<(i64, Customer)>> {
+    let list = serde_json::to_string(seqs).unwrap_or_else(|_| "[]".into());
+    let mut out: Vec<(i64, Customer)> = tx
+        .prepare_cached(&format!(
+            "SELECT {CUSTOMER_COLS} FROM customer WHERE seq IN (SELECT value FROM json_each(?1))"
+        ))?
+        .query_map([list], customer_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for (seq, c) in &mut out {
+        contacts(tx, *seq, c)?;
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Histories
+
+const INCIDENT_COLS_FULL: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, s.display_name, \
+     i.channel, i.category, i.behaviours, i.behaviour_other, i.response, i.reference, i.description, \
+     i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason";
+/// The same columns without the free text, for lookups.
+const INCIDENT_COLS_LIGHT: &str =
+    "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, '', \
+     i.channel, i.category, '[]', '', i.response, '', '', \
+     i.immediate_threat, '', i.withdrawn_at, '', ''";
+
+fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    let withdrawn_at: Option<String> = r.get(15)?;
+    Ok(Incident {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        customer_id: parse_id(&r.get::<_, String>(1)?)?,
+        occurred_at: parse_time(&r.get::<_, String>(2)?)?,
+        logged_at: parse_time(&r.get::<_, String>(3)?)?,
+        logged_by: parse_id(&r.get::<_, String>(4)?)?,
+        logged_by_name: r.get(5)?,
+        channel: r.get(6)?,
+        category: r.get(7)?,
+        behaviours: json_list(&r.get::<_, String>(8)?),
+        behaviour_other: r.get(9)?,
+        response: r.get(10)?,
+        reference: r.get(11)?,
+        description: r.get(12)?,
+        immediate_threat: r.get(13)?,
+        witnesses: r.get(14)?,
+        withdrawn: match withdrawn_at {
+            Some(at) => Some(Withdrawal {
+                at: parse_time(&at)?,
+                by: r.get::<_, Option<String>>(16)?.unwrap_or_default(),
+                reason: r.get::<_, Option<String>>(17)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
+const DECISION_COLS: &str =
+    "d.id, d.customer_id, d.case_id, d.decided_at, d.meeting_date, d.attendees, \
+     d.outcome, d.reasons, d.decided_by, s.display_name";
+
+fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
+    let case: Option<String> = r.get(2)?;
+    let outcome: String = r.get(6)?;
+    Ok(Decision {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        customer_id: parse_id(&r.get::<_, String>(1)?)?,
+        case_id: case.as_deref().map(parse_id).transpose()?,
+        decided_at: parse_time(&r.get::<_, String>(3)?)?,
+        meeting_date: parse_date(&r.get::<_, String>(4)?)?,
+        attendees: r.get(5)?,
+        outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Actions),
+        reasons: r.get(7)?,
+        decided_by: parse_id(&r.get::<_, String>(8)?)?,
+        decided_by_name: r.get(9)?,
+    })
+}
+
+const RESTRICTION_COLS: &str = "r.id, r.customer_id, r.decision_id, r.kind, r.email, r.phone, r.minutes, \
+     r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason";
+
+fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
+    let decision: Option<String> = r.get(2)?;
+    let staff: Option<String> = r.get(7)?;
+    let review: Option<String> = r.get(11)?;
+    let ends: Option<String> = r.get(12)?;
+    Ok(Restriction {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        customer_id: parse_id(&r.get::<_, String>(1)?)?,
+        decision_id: decision.as_deref().map(parse_id).transpose()?,
+        kind: r.get(3)?,
+        params: RestrictionParams {
+            email: r.get(4)?,
+            phone: r.get(5)?,
+            minutes: r.get(6)?,
+            staff_id: staff.as_deref().map(parse_id).transpose()?,
+            staff_name: r.get(8)?,
+            third_party: r.get(9)?,
+        },
+        starts_at: parse_time(&r.get::<_, String>(10)?)?,
+        review_due: review.as_deref().map(parse_date).transpose()?,
+        ends_at: ends.as_deref().map(parse_time).transpose()?,
+        ended_reason: r.get(13)?,
+    })
+}
+
+const LETTER_COLS: &str = "id, customer_id, kind, created_at, sent_at, sent_how";
+
+fn letter_row(r: &Row<'_>) -> rusqlite::Result<Letter> {
+    let sent: Option<String> = r.get(4)?;
+    Ok(Letter {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        customer_id: parse_id(&r.get::<_, String>(1)?)?,
+        kind: r.get(2)?,
+        created_at: parse_time(&r.get::<_, String>(3)?)?,
+        sent_at: sent.as_deref().map(parse_time).transpose()?,
+        sent_how: r.get(5)?,
+    })
+}
+
+/// The whole history of one customer, for the card.
+pub(super) fn history(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<CustomerHistory>> {
+    let Some((seq, mut customer)) = tx
+        .prepare_cached(&format!(
+            "SELECT {CUSTOMER_COLS} FROM customer WHERE id = ?1"
+        ))?
+        .query_row([id.to_string()], customer_row)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    contacts(tx, seq, &mut customer)?;
+    let mut h = histories(tx, vec![customer], true)?;
+    let mut one = h.pop().expect("one history per customer");
+    one.letters = tx
+        .prepare_cached(&format!(
+            "SELECT {LETTER_COLS} FROM letter WHERE customer_id = ?1 ORDER BY created_at"
+        ))?
+        .query_map([id.to_string()], letter_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(one))
+}
+
+/// Histories of several customers in three queries (incidents, decisions, restrictions); with
+/// `full` false the incidents' free text is left out. Letters are not loaded.
+pub(super) fn histories(
+    tx: &Transaction<'_>,
+    customers: Vec<Customer>,
+    full: bool,
+) -> rusqlite::Result<Vec<CustomerHistory>> {
+    let ids: Vec<String> = customers.iter().map(|c| c.id.to_string()).collect();
+    let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let mut out: Vec<CustomerHistory> = customers
+        .into_iter()
+        .map(|customer| CustomerHistory {
+            customer,
+            incidents: Vec::new(),
+            decisions: Vec::new(),
+            restrictions: Vec::new(),
+            letters: Vec::new(),
+        })
+        .collect();
+    let slot =
+        |out: &mut Vec<CustomerHistory>, id: Id| out.iter().position(|h| h.customer.id == id);
+    let cols = if full {
+        INCIDENT_COLS_FULL
+    } else {
+        INCIDENT_COLS_LIGHT
+    };
+    let incidents = tx
+        .prepare_cached(&format!(
+            "SELECT {cols} FROM incident i JOIN staff s ON s.id = i.logged_by \
+             WHERE i.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY i.logged_at"
+        ))?
+        .query_map([&list], incident_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for i in incidents {
+        if let Some(k) = slot(&mut out, i.customer_id) {
+            out[k].incidents.push(i);
+        }
+    }
+    let decisions = tx
+        .prepare_cached(&format!(
+            "SELECT {DECISION_COLS} FROM decision d JOIN staff s ON s.id = d.decided_by \
+             WHERE d.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY d.decided_at"
+        ))?
+        .query_map([&list], decision_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for d in decisions {
+        if let Some(k) = slot(&mut out, d.customer_id) {
+            out[k].decisions.push(d);
+        }
+    }
+    let restrictions = tx
+        .prepare_cached(&format!(
+            "SELECT {RESTRICTION_COLS} FROM restriction r LEFT JOIN staff s ON s.id = r.staff_id \
+             WHERE r.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY r.starts_at"
+        ))?
+        .query_map([&list], restriction_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for r in restrictions {
+        if let Some(k) = slot(&mut out, r.customer_id) {
+            out[k].restrictions.push(r);
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk loads
+
+pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, category, \
+         behaviours, behaviour_other, response, reference, description, immediate_threat, witnesses, \
+         withdrawn_at, withdrawn_by, withdrawn_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        i.id.to_string(),
+        i.customer_id.to_string(),
+        time::to_db(i.occurred_at),
+        time::to_db(i.logged_at),
+        i.logged_by.to_string(),
+        i.channel,
+        i.category,
+        to_json_list(&i.behaviours),
+        i.behaviour_other,
+        i.response,
+        i.reference,
+        i.description,
+        i.immediate_threat,
+        i.witnesses,
+        i.withdrawn.as_ref().map(|w| time::to_db(w.at)),
+        i.withdrawn.as_ref().map(|w| w.by.clone()),
+        i.withdrawn.as_ref().map(|w| w.reason.clone()),
+    ])?;
+    Ok(())
+}
+
+pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
+         reasons, decided_by, no_warning) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        d.id.to_string(),
+        d.customer_id.to_string(),
+        d.case_id.map(|c| c.to_string()),
+        time::to_db(d.decided_at),
+        time::date_to_db(d.meeting_date),
+        d.attendees,
+        d.outcome.as_str(),
+        d.reasons,
+        d.decided_by.to_string(),
+        d.outcome == Outcome::ImmediateRestriction,
+    ])?;
+    Ok(())
+}
+
+pub(super) fn insert_restriction(tx: &Transaction<'_>, r: &Restriction) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, staff_id, \
+         third_party, starts_at, review_due, ends_at, ended_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.decision_id.map(|d| d.to_string()),
+        r.kind,
+        r.params.email,
+        r.params.phone,
+        r.params.minutes,
+        r.params.staff_id.map(|s| s.to_string()),
+        r.params.third_party,
+        time::to_db(r.starts_at),
+        r.review_due.map(time::date_to_db),
+        r.ends_at.map(time::to_db),
+        r.ended_reason,
+    ])?;
+    Ok(())
+}
+
+pub(super) fn insert_letter(
+    tx: &Transaction<'_>,
+    l: &Letter,
+    created_by: Id,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO letter (id, customer_id, kind, created_at, created_by, sent_at, sent_how) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        l.id.to_string(),
+        l.customer_id.to_string(),
+        l.kind,
+        time::to_db(l.created_at),
+        created_by.to_string(),
+        l.sent_at.map(time::to_db),
+        l.sent_how,
+    ])?;
+    Ok(())
+}
+
+pub(super) fn bulk_load(tx: &Transaction<'_>, b: &Bulk) -> Result<(), TxError> {
+    let now = time::to_db(Utc::now());
+    for s in &b.staff {
+        insert_staff(tx, s, &now)?;
+    }
+    for c in &b.customers {
+        insert_customer(tx, c)?;
+    }
+    for i in &b.incidents {
+        insert_incident(tx, i)?;
+    }
+    for d in &b.decisions {
+        insert_decision(tx, d)?;
+    }
+    for r in &b.restrictions {
+        insert_restriction(tx, r)?;
+    }
+    let author: Option<String> = tx
+        .query_row(
+            "SELECT id FROM staff WHERE role IN ('manager', 'admin') ORDER BY role LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(author) = author {
+        let author = parse_id(&author)?;
+        for l in &b.letters {
+            insert_letter(tx, l, author)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+
+pub(super) fn audit(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at, staff_id, login, action, entity, entity_id, before, after) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        time::to_db(Utc::now()),
+        actor.staff.as_ref().map(|s| s.id.to_string()),
+        actor.login,
+        action,
+        entity,
+        entity_id,
+        before,
+        after
+    ])?;
+    Ok(())
+}
+
+pub(super) fn audit_for(
+    tx: &Transaction<'_>,
+    entity_id: &str,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    tx.prepare_cached(
+        "SELECT a.at, coalesce(s.display_name, a.login), a.action, a.entity, a.entity_id, a.before, a.after \
+         FROM audit a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.entity_id = ?1 ORDER BY a.seq",
+    )?
+    .query_map([entity_id], |r| {
+        Ok(AuditEntry {
+            at: r.get(0)?,
+            who: r.get(1)?,
+            action: r.get(2)?,
+            entity: r.get(3)?,
+            entity_id: r.get(4)?,
+            before: r.get(5)?,
+            after: r.get(6)?,
+        })
+    })?
+    .collect()
+}

@@ -1,0 +1,77 @@
+//! The terminal: set it up, run the event loop, put it back as it was.
+
+use crate::app::{worker, App, Reply, Request};
+use crate::store::Store;
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
+use crossterm::execute;
+use std::sync::mpsc;
+
+/// What wakes the event loop.
+enum Event {
+    Term(TermEvent),
+    Reply(Reply),
+    InputGone(String),
+}
+
+/// Run the app until the user quits. The store moves to its worker thread.
+pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
+    let (tx, rx) = mpsc::channel::<Event>();
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let replies = tx.clone();
+    std::thread::Builder::new()
+        .name("store".into())
+        .spawn(move || {
+            worker::run(store, req_rx, move |r| {
+                replies.send(Event::Reply(r)).is_ok()
+            })
+        })?;
+    let keys = tx;
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || loop {
+            match event::read() {
+                Ok(ev) => {
+                    if keys.send(Event::Term(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = keys.send(Event::InputGone(e.to_string()));
+                    return;
+                }
+            }
+        })?;
+
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = (|| -> std::io::Result<()> {
+        for r in app.take_requests() {
+            let _ = req_tx.send(r);
+        }
+        loop {
+            terminal.draw(|f| crate::ui::draw(f, &app))?;
+            let Ok(ev) = rx.recv() else { return Ok(()) };
+            // Handle everything already waiting before drawing again.
+            for ev in std::iter::once(ev).chain(rx.try_iter()) {
+                match ev {
+                    Event::Term(t) => app.on_terminal_event(&t),
+                    Event::Reply(r) => app.on_reply(r),
+                    Event::InputGone(e) => {
+                        return Err(std::io::Error::other(format!(
+                            "the terminal stopped sending keys ({e})"
+                        )))
+                    }
+                }
+            }
+            for r in app.take_requests() {
+                let _ = req_tx.send(r);
+            }
+            if app.should_quit {
+                return Ok(());
+            }
+        }
+    })();
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}

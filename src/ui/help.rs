@@ -1,0 +1,42 @@
+//! The help popup, filled from the key table so it always tells the truth.
+
+use super::keymap::BINDINGS;
+use crate::app::App;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn help(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut lines = vec![Line::from(Span::styled(
+        "Every key safedesk knows (Esc or ? to close)",
+        t.heading(),
+    ))];
+    let width = BINDINGS.iter().map(|b| b.label.len()).max().unwrap_or(8);
+    for b in BINDINGS {
+        // The search box's own arrow-key entries repeat the general ones.
+        if b.contexts == [crate::ui::keymap::Context::Search] {
+            continue;
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>width$}  ", b.label), t.key()),
+            Span::raw(b.desc),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "In the search box every letter types; arrows move through the results.",
+    ));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(true))
+        .title(Span::styled(" Help ", t.title()));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

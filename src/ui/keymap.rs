@@ -1,0 +1,319 @@
+//! The one table of keys. It turns key presses into actions, fills the help screen and the hint
+//! bar, so the help can never disagree with the keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key press asks the app to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Help,
+    FocusSearch,
+    NextPane,
+    PrevPane,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    ClearSearch,
+    Refresh,
+}
+
+/// Where the keyboard is: keys mean different things while typing in the search box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Typing in the search box: printable keys are text.
+    Search,
+    Results,
+    Card,
+    Help,
+}
+
+const ALL: &[Context] = &[
+    Context::Search,
+    Context::Results,
+    Context::Card,
+    Context::Help,
+];
+const NOT_TYPING: &[Context] = &[Context::Results, Context::Card];
+const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
+
+pub struct Binding {
+    pub action: Action,
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in help and hints.
+    pub label: &'static str,
+    pub desc: &'static str,
+    pub contexts: &'static [Context],
+    /// Shown in the hint bar.
+    pub hint: bool,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        action: Action::FocusSearch,
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        desc: "Search for a caller or visitor by name, phone number or email",
+        contexts: NOT_TYPING,
+        hint: true,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Open the selected customer's card",
+        contexts: &[Context::Search, Context::Results],
+        hint: true,
+    },
+    Binding {
+        action: Action::Back,
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        desc:
+            "Go back (from the card to the results, from the results to the search box, close help)",
+        contexts: ALL,
+        hint: true,
+    },
+    Binding {
+        action: Action::NextPane,
+        keys: &[(KeyCode::Tab, NONE)],
+        label: "Tab",
+        desc: "Next pane: search box, results, card",
+        contexts: LISTS,
+        hint: true,
+    },
+    Binding {
+        action: Action::PrevPane,
+        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        label: "Shift-Tab",
+        desc: "Previous pane",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        action: Action::Up,
+        keys: &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
+        label: "Up / k",
+        desc: "Previous result, or scroll the card up (only the arrow keys while typing)",
+        contexts: NOT_TYPING,
+        hint: false,
+    },
+    Binding {
+        action: Action::Down,
+        keys: &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
+        label: "Down / j",
+        desc: "Next result, or scroll the card down (only the arrow keys while typing)",
+        contexts: NOT_TYPING,
+        hint: false,
+    },
+    Binding {
+        action: Action::Up,
+        keys: &[(KeyCode::Up, NONE)],
+        label: "Up",
+        desc: "Previous result",
+        contexts: &[Context::Search],
+        hint: false,
+    },
+    Binding {
+        action: Action::Down,
+        keys: &[(KeyCode::Down, NONE)],
+        label: "Down",
+        desc: "Next result",
+        contexts: &[Context::Search],
+        hint: false,
+    },
+    Binding {
+        action: Action::PageUp,
+        keys: &[(KeyCode::PageUp, NONE)],
+        label: "PgUp",
+        desc: "Scroll up a page",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        action: Action::PageDown,
+        keys: &[(KeyCode::PageDown, NONE)],
+        label: "PgDn",
+        desc: "Scroll down a page",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        action: Action::Top,
+        keys: &[(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        label: "Home / g",
+        desc: "Go to the top",
+        contexts: NOT_TYPING,
+        hint: false,
+    },
+    Binding {
+        action: Action::Bottom,
+        keys: &[
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE),
+        ],
+        label: "End / G",
+        desc: "Go to the bottom",
+        contexts: NOT_TYPING,
+        hint: false,
+    },
+    Binding {
+        action: Action::ClearSearch,
+        keys: &[(KeyCode::Char('u'), CTRL)],
+        label: "Ctrl-U",
+        desc: "Clear the search box",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        action: Action::Refresh,
+        keys: &[(KeyCode::Char('r'), CTRL)],
+        label: "Ctrl-R",
+        desc: "Read the shared database again now (it also refreshes by itself)",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        action: Action::Help,
+        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        label: "?",
+        desc: "Show or hide this help (in the search box, press Esc first)",
+        contexts: &[Context::Results, Context::Card, Context::Help],
+        hint: true,
+    },
+    Binding {
+        action: Action::Quit,
+        keys: &[(KeyCode::Char('q'), NONE)],
+        label: "q",
+        desc: "Quit safedesk",
+        contexts: &[Context::Results, Context::Card, Context::Help],
+        hint: true,
+    },
+    Binding {
+        action: Action::ForceQuit,
+        keys: &[(KeyCode::Char('c'), CTRL)],
+        label: "Ctrl-C",
+        desc: "Quit safedesk from anywhere",
+        contexts: ALL,
+        hint: false,
+    },
+];
+
+/// The action a key asks for in this context, if any.
+pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
+    // Terminals differ in whether they report Shift with an upper-case letter or '?'.
+    let strip_shift = matches!(key.code, KeyCode::Char(_)) && key.modifiers == SHIFT;
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&ctx))
+        .find(|b| {
+            b.keys.iter().any(|(code, mods)| {
+                *code == key.code && (*mods == key.modifiers || (strip_shift && *mods == NONE))
+            })
+        })
+        .map(|b| b.action)
+}
+
+/// The bindings for the hint bar in this context, as (keys, short description).
+pub fn hints(ctx: Context) -> Vec<(&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.hint && b.contexts.contains(&ctx))
+        .map(|b| (b.label, short(b.action)))
+        .collect()
+}
+
+fn short(a: Action) -> &'static str {
+    match a {
+        Action::FocusSearch => "search",
+        Action::Open => "open",
+        Action::Back => "back",
+        Action::NextPane => "next pane",
+        Action::Help => "help",
+        Action::Quit => "quit",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn letters_type_in_the_search_box() {
+        for c in ['q', 'j', 'k', '?', '/', 'g'] {
+            assert_eq!(
+                resolve(Context::Search, &key(KeyCode::Char(c), NONE)),
+                None,
+                "{c}"
+            );
+        }
+        assert_eq!(
+            resolve(Context::Search, &key(KeyCode::Down, NONE)),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn list_keys_work_outside_the_search_box() {
+        let cases = [
+            (KeyCode::Char('j'), Action::Down),
+            (KeyCode::Char('k'), Action::Up),
+            (KeyCode::Char('q'), Action::Quit),
+            (KeyCode::Char('/'), Action::FocusSearch),
+            (KeyCode::Char('?'), Action::Help),
+            (KeyCode::Enter, Action::Open),
+            (KeyCode::Tab, Action::NextPane),
+        ];
+        for (code, want) in cases {
+            assert_eq!(
+                resolve(Context::Results, &key(code, NONE)),
+                Some(want),
+                "{code:?}"
+            );
+        }
+        assert_eq!(
+            resolve(Context::Results, &key(KeyCode::Char('?'), SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            resolve(Context::Card, &key(KeyCode::Char('G'), SHIFT)),
+            Some(Action::Bottom)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere() {
+        for ctx in ALL {
+            assert_eq!(
+                resolve(*ctx, &key(KeyCode::Char('c'), CTRL)),
+                Some(Action::ForceQuit)
+            );
+        }
+    }
+
+    #[test]
+    fn every_binding_has_a_description_and_hints_have_short_names() {
+        for b in BINDINGS {
+            assert!(!b.desc.is_empty() && !b.label.is_empty());
+            if b.hint {
+                assert!(!short(b.action).is_empty(), "{:?}", b.action);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The search box and the results list.
+
+use super::clean;
+use crate::app::{App, Pane};
+use crate::policy::rules;
+use crate::store::MatchedOn;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use ratatui::Frame;
+
+pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.pane == Pane::Search;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(focused))
+        .title(Span::styled(
+            " Find a caller or visitor: name, phone number or email ",
+            t.title(),
+        ));
+    let inner = block.inner(area);
+    let width = inner.width.max(1) as usize;
+    let scroll = app.search.visual_scroll(width.saturating_sub(1));
+    let text = if app.query().is_empty() && !focused {
+        Line::from(Span::styled("Press / to search", t.dim()))
+    } else if app.query().is_empty() {
+        Line::from(Span::styled(
+            "Type a name, a phone number (any form, or its last 6 digits) or an email",
+            t.dim(),
+        ))
+    } else {
+        Line::from(clean(app.query()))
+    };
+    let p = Paragraph::new(text)
+        .scroll((
+            0,
+            if app.query().is_empty() {
+                0
+            } else {
+                scroll as u16
+            },
+        ))
+        .block(block);
+    frame.render_widget(p, area);
+}
+
+pub fn place_cursor(frame: &mut Frame, area: Rect, app: &App) {
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let scroll = app.search.visual_scroll(inner_w.saturating_sub(1));
+    let x = app.search.visual_cursor().saturating_sub(scroll) as u16;
+    frame.set_cursor_position(Position::new(
+        area.x + 1 + x.min(area.width.saturating_sub(3)),
+        area.y + 1,
+    ));
+}
+
+/// Why a result matched, in words.
+pub fn matched_words(m: &MatchedOn) -> String {
+    match m {
+        MatchedOn::Name(_) => String::new(),
+        MatchedOn::OtherName(n) => format!("also known as {}", clean(n)),
+        MatchedOn::Phone(p) => format!("phone {}", clean(p)),
+        MatchedOn::Email(e) => format!("email {}", clean(e)),
+    }
+}
+
+pub fn results(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.pane == Pane::Results;
+    let title = if app.query().trim().is_empty() {
+        " Results ".to_string()
+    } else if app.lookup_shown < app.lookup_sent {
+        " Results (searching...) ".to_string()
+    } else {
+        format!(" Results ({}) ", app.results.len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(focused))
+        .title(Span::styled(title, t.title()));
+    if app.results.is_empty() {
+        let msg = if app.query().trim().is_empty() {
+            "Nobody searched for yet."
+        } else if app.lookup_shown < app.lookup_sent {
+            "Searching..."
+        } else {
+            "No one matches. Check the spelling or try part of the name, or the last 6 digits of the number."
+        };
+        frame.render_widget(
+            Paragraph::new(msg)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block),
+            area,
+        );
+        return;
+    }
+    let width = area.width.saturating_sub(4) as usize;
+    let items: Vec<ListItem> = app
+        .results
+        .iter()
+        .map(|hit| {
+            let h = &hit.history;
+            let restricted = !rules::active_restrictions(h, app.now).is_empty();
+            let threshold = rules::threshold_state(h, &app.policy);
+            let name = clean(&h.customer.display_name());
+            let mut first = vec![];
+            if restricted {
+                first.push(Span::styled("RESTRICTED", t.restricted()));
+                first.push(Span::raw(" "));
+            }
+            first.push(Span::styled(truncate(&name, width), t.heading()));
+            let mut second = Vec::new();
+            let why = matched_words(&hit.matched);
+            let detail = if !why.is_empty() {
+                why
+            } else if let Some(p) = h.customer.phones.first() {
+                clean(p)
+            } else if !h.customer.postcode.is_empty() {
+                clean(&h.customer.postcode)
+            } else {
+                String::new()
+            };
+            second.push(Span::raw("  "));
+            if threshold.count > 0 {
+                let style = if threshold.reached() || threshold.count + 1 == threshold.threshold {
+                    t.warning()
+                } else {
+                    t.normal()
+                };
+                second.push(Span::styled(
+                    format!("{} of {}", threshold.count, threshold.threshold),
+                    style,
+                ));
+                second.push(Span::raw("  "));
+            }
+            second.push(Span::styled(
+                truncate(&detail, width.saturating_sub(8)),
+                t.dim(),
+            ));
+            ListItem::new(vec![Line::from(first), Line::from(second)])
+        })
+        .collect();
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(t.selected())
+        .highlight_symbol("> ");
+    let mut state = ListState::default().with_selected(Some(app.selected));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// Cut text to `max` characters with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else if max == 0 {
+        String::new()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}

@@ -1,0 +1,70 @@
+//! What is drawn: pure functions of the [`App`] state. Nothing here changes state or does I/O.
+
+pub mod card;
+pub mod help;
+pub mod keymap;
+pub mod lookup;
+pub mod status;
+pub mod theme;
+
+use crate::app::{App, Pane};
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::Frame;
+
+/// The smallest terminal safedesk lays out fully; smaller ones get a plain message.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        status::too_small(frame, area, app);
+        return;
+    }
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Length(3),
+            Constraint::Min(6),
+            Constraint::Length(2),
+        ])
+        .split(area);
+    status::title(frame, rows[0], app);
+    lookup::search_box(frame, rows[1], app);
+    let (left, right) = if rows[2].width >= 100 {
+        (38, 62)
+    } else {
+        (40, 60)
+    };
+    let cols = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Percentage(left), Constraint::Percentage(right)])
+        .split(rows[2]);
+    lookup::results(frame, cols[0], app);
+    card::card(frame, cols[1], app);
+    status::bottom(frame, rows[3], app);
+    if app.help {
+        help::help(frame, centered(area, 76, 22), app);
+    }
+    if app.pane == Pane::Search && !app.help {
+        lookup::place_cursor(frame, rows[1], app);
+    }
+}
+
+/// A rectangle of at most `w` x `h` in the middle of `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Text safe to draw: no control or bidi-override characters ever reach the terminal.
+pub fn clean(text: &str) -> String {
+    crate::search::sanitise_for_display(text, false)
+}
