@@ -1,0 +1,387 @@
+//! The store on real SQLite files in temporary folders.
+
+use safedesk::domain::Role;
+use safedesk::store::{
+    Actor, MatchedOn, NewCustomer, OpenMode, OpenOptions, SqliteStore, Store, StoreError,
+};
+use std::path::{Path, PathBuf};
+
+fn opts() -> OpenOptions {
+    OpenOptions {
+        busy_timeout_ms: 300,
+        ..OpenOptions::default()
+    }
+}
+
+fn new_db(dir: &Path) -> (PathBuf, SqliteStore, Actor) {
+    let path = dir.join("shared.sqlite");
+    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
+    let admin = store.staff_by_login("admin").unwrap().unwrap();
+    (
+        path,
+        store,
+        Actor {
+            login: "admin".into(),
+            staff: Some(admin),
+        },
+    )
+}
+
+fn customer(name: &str, phones: &[&str], emails: &[&str]) -> NewCustomer {
+    NewCustomer {
+        name: Some(name.into()),
+        phones: phones.iter().map(|s| s.to_string()).collect(),
+        emails: emails.iter().map(|s| s.to_string()).collect(),
+        ..NewCustomer::default()
+    }
+}
+
+fn names(store: &mut SqliteStore, q: &str) -> Vec<String> {
+    store
+        .lookup(q, 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.history.customer.display_name())
+        .collect()
+}
+
+#[test]
+fn follows_the_network_drive_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store, _) = new_db(dir.path());
+    drop(store);
+    let mut store = SqliteStore::open(&path, &opts()).unwrap();
+    let c = store.raw_connection();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    let mmap: i64 = c.query_row("PRAGMA mmap_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(mmap, 0);
+    assert!(!dir.path().join("shared.sqlite-wal").exists());
+    assert_eq!(
+        store.schema_version().unwrap(),
+        safedesk::store::sqlite::SCHEMA_VERSION
+    );
+}
+
+#[test]
+fn refuses_what_is_not_a_usable_database_with_a_clear_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.sqlite");
+    let e = SqliteStore::open(&missing, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+    assert!(e.to_string().contains("safedesk init"), "{e}");
+
+    let gone = dir.path().join("no-such-drive").join("x.sqlite");
+    let e = SqliteStore::open(&gone, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::Unavailable { .. }), "{e}");
+
+    let e = SqliteStore::open(dir.path(), &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::IsDirectory { .. }), "{e}");
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "this is not a database, just some notes").unwrap();
+    let e = SqliteStore::open(&text, &opts()).err().unwrap();
+    assert!(e.to_string().contains("not an SQLite database"), "{e}");
+
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, "").unwrap();
+    let e = SqliteStore::open(&empty, &opts()).err().unwrap();
+    assert!(e.to_string().contains("empty"), "{e}");
+
+    let other = dir.path().join("other.sqlite");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let e = SqliteStore::open(&other, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::NotSafedesk { .. }), "{e}");
+}
+
+#[test]
+fn an_older_binary_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store, _) = new_db(dir.path());
+    drop(store);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let e = SqliteStore::open(&path, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::TooNew { found: 99, .. }), "{e}");
+    assert!(e.to_string().contains("newer safedesk"), "{e}");
+}
+
+#[test]
+fn a_read_only_file_is_refused_unless_asked_for_look_ups_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store, _) = new_db(dir.path());
+    drop(store);
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    let e = SqliteStore::open(&path, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
+    assert!(e.to_string().contains("--read-only"), "{e}");
+    let ro = OpenOptions {
+        mode: OpenMode::ReadOnly,
+        ..opts()
+    };
+    let mut store = SqliteStore::open(&path, &ro).unwrap();
+    assert!(store.lookup("anyone", 5).unwrap().is_empty());
+    let admin = store.staff_by_login("admin").unwrap();
+    let actor = Actor {
+        login: "admin".into(),
+        staff: admin,
+    };
+    let e = store
+        .add_customer(&actor, customer("New Person", &[], &[]))
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("--read-only"), "{e}");
+}
+
+#[test]
+fn a_database_locked_by_another_program_is_reported_not_waited_on_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store, _) = new_db(dir.path());
+    drop(store);
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let e = SqliteStore::open(&path, &opts()).err().unwrap();
+    assert!(matches!(e, StoreError::Locked { .. }), "{e}");
+    assert!(e.to_string().contains("locked by another program"), "{e}");
+    assert!(started.elapsed().as_secs() < 10);
+    other.execute_batch("ROLLBACK").unwrap();
+    SqliteStore::open(&path, &opts()).unwrap();
+}
+
+#[test]
+fn finds_people_by_phone_in_any_uk_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    store
+        .add_customer(&admin, customer("Deborah Johnson", &["07700 900123"], &[]))
+        .unwrap();
+    store
+        .add_customer(
+            &admin,
+            customer("Marek Kowalczyk", &["+44 20 7946 0018"], &[]),
+        )
+        .unwrap();
+    for q in [
+        "+44 7700 900123",
+        "07700900123",
+        "(07700) 900 123",
+        "0044 7700 900123",
+        "900123",
+        "0900123",
+        "07700 900",
+    ] {
+        let hits = store.lookup(q, 10).unwrap();
+        assert_eq!(hits.len(), 1, "{q}");
+        assert_eq!(hits[0].history.customer.display_name(), "Deborah Johnson");
+        assert_eq!(
+            hits[0].matched,
+            MatchedOn::Phone("07700 900123".into()),
+            "{q}"
+        );
+    }
+    assert_eq!(names(&mut store, "020 7946 0018"), vec!["Marek Kowalczyk"]);
+    assert!(names(&mut store, "07700 900999").is_empty());
+}
+
+#[test]
+fn finds_people_by_name_case_accent_substring_and_one_typo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    for (n, other) in [
+        ("Deborah Johnson", vec!["Debbie Jones"]),
+        ("Zoë Åberg", vec![]),
+        ("John Smith", vec![]),
+        ("Joanne Smithers", vec![]),
+        ("Sam Patel", vec![]),
+    ] {
+        let mut c = customer(n, &[], &[]);
+        c.other_names = other.into_iter().map(String::from).collect();
+        store.add_customer(&admin, c).unwrap();
+    }
+    assert_eq!(names(&mut store, "ZOE ABERG"), vec!["Zoë Åberg"]);
+    assert_eq!(names(&mut store, "åberg"), vec!["Zoë Åberg"]);
+    assert_eq!(names(&mut store, "Jonhson"), vec!["Deborah Johnson"]);
+    assert_eq!(names(&mut store, "ohnso"), vec!["Deborah Johnson"]);
+    assert_eq!(names(&mut store, "Smyth")[0], "John Smith");
+    // Exact word before a longer word that starts with it.
+    assert_eq!(
+        names(&mut store, "smith"),
+        vec!["John Smith", "Joanne Smithers"]
+    );
+    let debbie = store.lookup("debbie", 5).unwrap();
+    assert_eq!(
+        debbie[0].matched,
+        MatchedOn::OtherName("Debbie Jones".into())
+    );
+    assert_eq!(names(&mut store, "sam pat"), vec!["Sam Patel"]);
+    assert!(names(&mut store, "xqzw").is_empty());
+}
+
+#[test]
+fn odd_queries_are_simply_searched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    store
+        .add_customer(
+            &admin,
+            customer("Renée O'Connor", &[], &["renee.oconnor@example.org"]),
+        )
+        .unwrap();
+    for q in [
+        "'; DROP TABLE customer; --",
+        "\"",
+        "%",
+        "_",
+        "%%__",
+        "😀😀😀",
+        "\u{202e}evil",
+        "\u{1b}[31m",
+        "a\"b\"c OR d",
+        "NEAR(a b)",
+        "*",
+    ] {
+        store.lookup(q, 10).unwrap();
+    }
+    let long = "x".repeat(10_000);
+    assert!(store.lookup(&long, 10).unwrap().is_empty());
+    assert_eq!(names(&mut store, "o'connor"), vec!["Renée O'Connor"]);
+    assert_eq!(names(&mut store, "RENEE.OCONNOR@"), vec!["Renée O'Connor"]);
+    assert_eq!(names(&mut store, "oconnor@example"), vec!["Renée O'Connor"]);
+    assert_eq!(store.counts().unwrap().customers, 1, "nothing was dropped");
+}
+
+#[test]
+fn bad_customer_details_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    let e = store
+        .add_customer(&admin, customer("Someone", &["0770 090"], &[]))
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("too short"), "{e}");
+    let e = store
+        .add_customer(&admin, customer("Someone", &[], &["someone at example"]))
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("not an email address"), "{e}");
+    let e = store
+        .add_customer(&admin, NewCustomer::default())
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("description"), "{e}");
+    let visitor = store
+        .add_customer(
+            &admin,
+            NewCustomer {
+                description: "Man, about 50, green parka; reception 14:00".into(),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+    assert!(visitor.is_unidentified());
+    assert_eq!(names(&mut store, "green parka").len(), 1);
+}
+
+#[test]
+fn only_known_staff_change_anything_and_only_admins_manage_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    let stranger = Actor {
+        login: "visitor".into(),
+        staff: None,
+    };
+    let e = store
+        .add_customer(&stranger, customer("X Y", &[], &[]))
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("safedesk staff add visitor"), "{e}");
+    let rec = store
+        .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
+        .unwrap();
+    let reception = Actor {
+        login: "cevans".into(),
+        staff: Some(rec),
+    };
+    store
+        .add_customer(&reception, customer("X Y", &[], &[]))
+        .unwrap();
+    let e = store
+        .add_staff(&reception, "other", "Other Person", Role::Admin)
+        .err()
+        .unwrap();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    let e = store
+        .set_staff_role(&admin, "admin", Role::Manager)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("no active admin"), "{e}");
+    let e = store
+        .add_staff(&admin, "cevans", "Again", Role::Phone)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("already"), "{e}");
+    let left = store.set_staff_active(&admin, "cevans", false).unwrap();
+    assert!(!left.active);
+    let gone = Actor {
+        login: "cevans".into(),
+        staff: Some(left),
+    };
+    assert!(store.add_customer(&gone, customer("Z", &[], &[])).is_err());
+    // Every change is in the audit log with who made it.
+    let audit = store
+        .audit_for(&gone.staff.as_ref().unwrap().id.to_string())
+        .unwrap();
+    let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, vec!["add staff", "change who is active"]);
+    assert!(audit[1]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("\"active\":true"));
+    assert!(audit[1]
+        .after
+        .as_deref()
+        .unwrap()
+        .contains("\"active\":false"));
+    assert_eq!(audit[1].who, "Alex Morgan");
+}
+
+#[test]
+fn another_connections_change_moves_data_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut a, admin) = new_db(dir.path());
+    let mut b = SqliteStore::open(&path, &opts()).unwrap();
+    let before = b.data_version().unwrap();
+    assert_eq!(b.data_version().unwrap(), before, "no change, no movement");
+    a.add_customer(&admin, customer("New Caller", &[], &[]))
+        .unwrap();
+    assert_ne!(b.data_version().unwrap(), before);
+    assert_eq!(names(&mut b, "new caller"), vec!["New Caller"]);
+}
+
+#[test]
+fn creating_over_an_existing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _store, _) = new_db(dir.path());
+    let e = SqliteStore::create(&path, &opts(), "x", "X", false)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("will not overwrite"), "{e}");
+}
