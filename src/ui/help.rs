@@ -24,10 +24,10 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
             Span::raw(b.desc),
         ]));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(
-        "In the search box every letter types; arrows move through the results.",
-    ));
+    lines.push(Line::from(Span::styled(
+        "In the search box letters type: arrows move, Esc leaves it.",
+        t.dim(),
+    )));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(true))

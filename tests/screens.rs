@@ -1,0 +1,361 @@
+//! Screens drawn on ratatui's TestBackend from fixed state, checked as snapshots and for the
+//! words that matter.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use safedesk::app::{App, Health, Pane, Reply, Request};
+use safedesk::domain::*;
+use safedesk::policy::Policy;
+use safedesk::store::{Actor, LookupHit, MatchedOn};
+use safedesk::ui::theme::Theme;
+use uuid::Uuid;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 30, 0).unwrap()
+}
+
+fn staff(n: u128, name: &str, role: Role) -> Staff {
+    Staff {
+        id: Uuid::from_u128(n),
+        login: name.split(' ').next().unwrap().to_lowercase(),
+        display_name: name.into(),
+        role,
+        active: true,
+    }
+}
+
+fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
+    let at = now() - Duration::days(days_ago);
+    Incident {
+        id: Uuid::from_u128(100 + n),
+        customer_id: customer,
+        occurred_at: at,
+        logged_at: at + Duration::minutes(10),
+        logged_by: Uuid::from_u128(2),
+        logged_by_name: "Chris Evans".into(),
+        channel: "phone".into(),
+        category: "abusive".into(),
+        behaviours: vec!["shouting".into(), "abusive_language".into()],
+        behaviour_other: String::new(),
+        response: "call_ended_after_warning".into(),
+        reference: String::new(),
+        description: text.into(),
+        immediate_threat: false,
+        witnesses: String::new(),
+        withdrawn: None,
+    }
+}
+
+/// Deborah Johnson: two restrictions in force, one incident since the decision.
+fn deborah() -> CustomerHistory {
+    let id = Uuid::from_u128(10);
+    let decision = Decision {
+        id: Uuid::from_u128(20),
+        customer_id: id,
+        case_id: None,
+        decided_at: now() - Duration::days(20),
+        meeting_date: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(),
+        attendees: "Sam Patel, Chris Evans".into(),
+        outcome: Outcome::Actions,
+        reasons: "Three abusive calls in a month.".into(),
+        decided_by: Uuid::from_u128(1),
+        decided_by_name: "Sam Patel".into(),
+    };
+    let restriction = |n: u128, kind: &str, minutes: Option<u32>| Restriction {
+        id: Uuid::from_u128(30 + n),
+        customer_id: id,
+        decision_id: Some(decision.id),
+        kind: kind.into(),
+        params: RestrictionParams {
+            minutes,
+            ..RestrictionParams::default()
+        },
+        starts_at: now() - Duration::days(20),
+        review_due: NaiveDate::from_ymd_opt(2026, 12, 16),
+        ends_at: None,
+        ended_reason: String::new(),
+    };
+    CustomerHistory {
+        customer: Customer {
+            id,
+            name: Some("Deborah Johnson".into()),
+            other_names: vec!["Debbie Jones".into()],
+            phones: vec!["07700 900123".into()],
+            emails: vec!["deborah.j@example.org".into()],
+            postcode: "N12 8QT".into(),
+            description: String::new(),
+            notes: "Prefers afternoon appointments.".into(),
+            created_at: now() - Duration::days(400),
+            version: 1,
+        },
+        incidents: vec![
+            incident(id, 1, 60, "Shouted at the adviser about a benefits form."),
+            incident(id, 2, 40, "Swore repeatedly; call ended after a warning."),
+            incident(id, 3, 25, "Abusive again about the same form."),
+            incident(id, 4, 3, "Raised voice and insults\u{1b}[31m; call ended."),
+        ],
+        decisions: vec![decision.clone()],
+        restrictions: vec![
+            restriction(1, "time_limit", Some(10)),
+            restriction(2, "witness", None),
+        ],
+        letters: vec![],
+    }
+}
+
+fn zoe() -> CustomerHistory {
+    let id = Uuid::from_u128(11);
+    CustomerHistory {
+        customer: Customer {
+            id,
+            name: Some("Zoë Åberg".into()),
+            phones: vec!["020 7946 0321".into()],
+            created_at: now() - Duration::days(100),
+            version: 1,
+            ..Customer::default()
+        },
+        incidents: vec![
+            incident(id, 5, 30, "Demanded a reply the same day."),
+            incident(id, 6, 2, "Refused to end the call."),
+        ],
+        decisions: vec![],
+        restrictions: vec![],
+        letters: vec![],
+    }
+}
+
+fn app() -> App {
+    let actor = Actor {
+        login: "spatel".into(),
+        staff: Some(staff(1, "Sam Patel", Role::Manager)),
+    };
+    let mut app = App::new(
+        Policy::built_in(),
+        actor,
+        "/shared/safedesk.sqlite".into(),
+        true,
+        false,
+    );
+    app.theme = Theme::plain();
+    app.now = now();
+    app.health = Health::Ok { checked: now() };
+    app
+}
+
+fn hit(h: CustomerHistory, matched: MatchedOn) -> LookupHit {
+    LookupHit {
+        history: h,
+        matched,
+        score: 100,
+    }
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Type a query and answer the lookup as the worker would.
+fn search(app: &mut App, q: &str, hits: Vec<LookupHit>) {
+    type_text(app, q);
+    let reqs = app.take_requests();
+    let seq = reqs
+        .iter()
+        .filter_map(|r| match r {
+            Request::Lookup { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .max()
+        .expect("typing asks for a lookup");
+    app.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(hits),
+    });
+}
+
+#[test]
+fn the_start_screen_at_80x24() {
+    let app = app();
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("start_80x24", screen);
+    assert!(screen.contains("Find a caller or visitor"));
+    assert!(screen.contains("Signed in: Sam Patel (manager)"));
+}
+
+#[test]
+fn a_restricted_caller_found_by_phone_shows_every_restriction_in_words() {
+    let mut app = app();
+    search(
+        &mut app,
+        "900123",
+        vec![hit(deborah(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    let reqs = app.take_requests();
+    assert_eq!(
+        reqs,
+        vec![Request::LoadCard {
+            id: Uuid::from_u128(10)
+        }],
+        "selecting the first result loads its card"
+    );
+    app.on_reply(Reply::Card {
+        id: Uuid::from_u128(10),
+        result: Ok(Some(deborah())),
+    });
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("deborah_by_phone_80x24", screen);
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("RESTRICTED Calls and visits limited to 10 minutes"));
+    assert!(screen.contains("RESTRICTED A witness must be present"));
+    assert!(screen.contains("1 of 3 incidents"));
+    assert!(screen.contains("phone 07700 900123"));
+    assert!(
+        !screen.contains('\u{1b}'),
+        "escape characters never reach the terminal"
+    );
+}
+
+#[test]
+fn two_of_three_warns_that_the_next_goes_to_a_manager() {
+    let mut app = app();
+    search(
+        &mut app,
+        "zoe",
+        vec![hit(zoe(), MatchedOn::Name("Zoë Åberg".into()))],
+    );
+    let screen = render(&app, 100, 30);
+    insta::assert_snapshot!("zoe_100x30", screen);
+    assert!(screen.contains("2 of 3 - the next incident goes to a manager"));
+    assert!(screen.contains("No restrictions in force."));
+}
+
+#[test]
+fn keys_move_between_panes_and_help_lists_every_key() {
+    let mut app = app();
+    search(
+        &mut app,
+        "o",
+        vec![
+            hit(deborah(), MatchedOn::Name("Deborah Johnson".into())),
+            hit(zoe(), MatchedOn::Name("Zoë Åberg".into())),
+        ],
+    );
+    assert_eq!(app.pane, Pane::Search);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 1);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane, Pane::Results);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.selected, 0);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.pane, Pane::Card);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    let screen = render(&app, 80, 24);
+    for b in safedesk::ui::keymap::BINDINGS {
+        if b.contexts != [safedesk::ui::keymap::Context::Search] {
+            assert!(screen.contains(b.label), "help lists {}", b.label);
+        }
+    }
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.help);
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.pane, Pane::Search);
+    type_text(&mut app, "q");
+    assert!(!app.should_quit, "q types while searching");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn a_stale_lookup_answer_is_ignored() {
+    let mut app = app();
+    type_text(&mut app, "de");
+    let _ = app.take_requests();
+    // The answer for "d" arrives after "de" was typed.
+    app.on_reply(Reply::Lookup {
+        seq: 1,
+        result: Ok(vec![hit(zoe(), MatchedOn::Name("x".into()))]),
+    });
+    assert!(app.results.is_empty());
+    app.on_reply(Reply::Lookup {
+        seq: 2,
+        result: Ok(vec![hit(deborah(), MatchedOn::Name("x".into()))]),
+    });
+    assert_eq!(app.results.len(), 1);
+}
+
+#[test]
+fn a_huge_paste_is_cut_and_control_characters_dropped() {
+    let mut app = app();
+    let paste = format!("{}\u{1b}[2J\n{}", "a".repeat(60_000), "b".repeat(60_000));
+    app.on_terminal_event(&crossterm::event::Event::Paste(paste));
+    assert_eq!(app.query().chars().count(), safedesk::app::MAX_QUERY);
+    assert!(!app.query().contains('\u{1b}'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("cut to its first"));
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_plain_message() {
+    let app = app();
+    let screen = render(&app, 40, 10);
+    assert!(screen.contains("too small"));
+}
+
+#[test]
+fn trouble_with_the_drive_is_said_plainly() {
+    let mut app = app();
+    app.on_reply(Reply::Health(Health::Trouble("disk I/O error".into())));
+    let screen = render(&app, 100, 24);
+    assert!(screen.contains("Cannot reach the shared database"));
+    assert!(screen.contains("Showing what was last read"));
+}
+
+#[test]
+fn an_unknown_login_is_told_how_to_get_added() {
+    let app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "temp1".into(),
+            staff: None,
+        },
+        "x".into(),
+        false,
+        false,
+    );
+    let screen = render(&app, 200, 24);
+    assert!(screen.contains("look-up only"));
+    assert!(screen.contains("safedesk staff add temp1"));
+}
+
+#[test]
+fn help_fits_an_80x24_terminal() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("help_80x24", screen);
+}
