@@ -1,6 +1,7 @@
 //! The SQLite backend: one long-lived connection per running instance, on a file that is usually
 //! on a network drive.
 
+mod bare;
 mod lookup;
 pub mod migrations;
 mod records;

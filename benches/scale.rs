@@ -1,0 +1,261 @@
+//! Speed at scale: lookups, cards, start-up and memory on a generated database of 100 000
+//! customers, 1 000 000 incidents and 20 000 restrictions.
+//!
+//! ```sh
+//! cargo bench --bench scale                 # generates target/bench-data/scale.sqlite once
+//! cargo bench --bench scale -- --small      # 10 000 customers, for a quick look
+//! benches/count_ops.sh                      # file operations per warm lookup (strace)
+//! ```
+//!
+//! Every figure through the store is printed beside the same SQL run bare through rusqlite (the
+//! statements are captured from the store call with SQLite's trace hook and replayed).
+
+use chrono::Utc;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use safedesk::app::{App, Reply};
+use safedesk::demo::{self, Scale};
+use safedesk::domain::Role;
+use safedesk::policy::Policy;
+use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a phone worker types: full numbers in several forms, last digits, names, a typo, email.
+const QUERIES: &[&str] = &[
+    "07700 900123",
+    "+44 7700 900123",
+    "900123",
+    "020 7946 0018",
+    "Deborah Johnson",
+    "johnson",
+    "Jonhson",
+    "smith",
+    "kowalczyk",
+    "zoe aberg",
+    "pat",
+    "ohnso",
+    "deborah.j",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn report(name: &str, mut store: Vec<Duration>, mut bare: Vec<Duration>) {
+    store.sort();
+    bare.sort();
+    println!(
+        "{name:<28} store p50 {:>10}  p99 {:>10}   |  bare SQL p50 {:>10}  p99 {:>10}   ({} runs)",
+        ms(percentile(&store, 0.5)),
+        ms(percentile(&store, 0.99)),
+        ms(percentile(&bare, 0.5)),
+        ms(percentile(&bare, 0.99)),
+        store.len()
+    );
+}
+
+fn generate(path: &Path, scale: &Scale) {
+    let started = Instant::now();
+    let staff = demo::staff();
+    let admin = staff
+        .iter()
+        .find(|s| s.role == Role::Admin && s.active)
+        .unwrap()
+        .clone();
+    let tmp = path.with_extension("partial");
+    let _ = std::fs::remove_file(&tmp);
+    let mut store =
+        SqliteStore::create_with_admin(&tmp, &OpenOptions::default(), &admin, true).unwrap();
+    let actor = Actor {
+        login: admin.login.clone(),
+        staff: Some(admin.clone()),
+    };
+    demo::generate(scale, 7, Utc::now(), 5_000, |mut bulk| {
+        bulk.staff.retain(|s| s.id != admin.id);
+        store.bulk_load(&actor, &bulk)
+    })
+    .unwrap();
+    drop(store);
+    std::fs::rename(&tmp, path).unwrap();
+    println!(
+        "generated {} customers, {} incidents, {} restrictions in {:.1} s ({} MB)",
+        scale.customers,
+        scale.incidents,
+        scale.restrictions,
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(path).unwrap().len() / 1_000_000
+    );
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let small = args.iter().any(|a| a == "--small");
+    let ops = args.iter().any(|a| a == "--ops");
+    let scale = if small {
+        Scale {
+            customers: 10_000,
+            incidents: 100_000,
+            restrictions: 2_000,
+        }
+    } else {
+        Scale::BENCH
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = std::env::var_os("SAFEDESK_BENCH_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            dir.join(if small {
+                "small.sqlite"
+            } else {
+                "scale.sqlite"
+            })
+        });
+    if !path.exists() {
+        generate(&path, &scale);
+    }
+
+    if ops {
+        // For benches/count_ops.sh: one warm lookup between two markers on stderr.
+        let mut store = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+        for _ in 0..3 {
+            store.lookup("07700 900123", 30).unwrap();
+        }
+        eprintln!("SAFEDESK-MARK-START");
+        store.lookup("07700 900123", 30).unwrap();
+        eprintln!("SAFEDESK-MARK-END");
+        return;
+    }
+
+    // Start-up: open the database, resolve the user, draw the first usable screen.
+    let t0 = Instant::now();
+    let mut store = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+    let staff = store.staff_by_login("admin").unwrap();
+    let app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "admin".into(),
+            staff,
+        },
+        store.location(),
+        true,
+        false,
+    );
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| safedesk::ui::draw(f, &app)).unwrap();
+    let startup = t0.elapsed();
+    println!(
+        "start-up to first usable screen (in process): {}",
+        ms(startup)
+    );
+
+    // Lookups.
+    let rounds = if small { 100 } else { 200 };
+    for q in QUERIES {
+        for _ in 0..5 {
+            store.lookup(q, 30).unwrap();
+        }
+    }
+    let mut all_store = Vec::new();
+    let mut all_bare = Vec::new();
+    for q in QUERIES {
+        let (hits, sql) = store.capture_sql(|s| s.lookup(q, 30).unwrap());
+        let mut st = Vec::new();
+        let mut bare = Vec::new();
+        for _ in 0..rounds {
+            let t = Instant::now();
+            std::hint::black_box(store.lookup(q, 30).unwrap());
+            st.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(store.run_bare(&sql).unwrap());
+            bare.push(t.elapsed());
+        }
+        report(
+            &format!("lookup {q:?} ({} hits)", hits.len()),
+            st.clone(),
+            bare.clone(),
+        );
+        all_store.extend(st);
+        all_bare.extend(bare);
+    }
+    report("lookup, all queries", all_store, all_bare);
+
+    // Customer cards: the restricted people phone staff open most.
+    let ids: Vec<_> = QUERIES
+        .iter()
+        .flat_map(|q| store.lookup(q, 5).unwrap())
+        .map(|h| h.history.customer.id)
+        .collect();
+    let mut st = Vec::new();
+    let mut bare = Vec::new();
+    for id in &ids {
+        let (_, sql) = store.capture_sql(|s| s.history(*id).unwrap());
+        for _ in 0..rounds / 4 {
+            let t = Instant::now();
+            std::hint::black_box(store.history(*id).unwrap());
+            st.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(store.run_bare(&sql).unwrap());
+            bare.push(t.elapsed());
+        }
+    }
+    report("open a customer card", st, bare);
+
+    // Rendering the lookup screen with a restricted customer's card.
+    let mut app = app;
+    app.set_query("07700 900123");
+    let hits = store.lookup("07700 900123", 30).unwrap();
+    let seq = app.lookup_sent;
+    app.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(hits),
+    });
+    if let Some(h) = app.selected_hit().map(|h| h.history.customer.id) {
+        let card = store.history(h).unwrap();
+        app.on_reply(Reply::Card {
+            id: h,
+            result: Ok(card),
+        });
+    }
+    let mut renders = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        term.draw(|f| safedesk::ui::draw(f, &app)).unwrap();
+        renders.push(t.elapsed());
+    }
+    renders.sort();
+    println!(
+        "render lookup + card (120x40): p50 {}  p99 {}",
+        ms(percentile(&renders, 0.5)),
+        ms(percentile(&renders, 0.99))
+    );
+
+    if let Some(kb) = peak_rss_kb() {
+        println!(
+            "peak resident memory of this process: {:.1} MB",
+            kb as f64 / 1024.0
+        );
+    }
+    std::io::stdout().flush().unwrap();
+}
