@@ -1152,6 +1152,19 @@ fn uk_date(t: DateTime<Utc>) -> String {
     t.with_timezone(&London).format("%d/%m/%Y").to_string()
 }
 
+/// A time on the same weekday (a weekend moves to Friday or Monday), 08:00-16:00 UTC: about
+/// 09:00-17:00 in London in summer, 08:00-16:00 in winter.
+fn office_hours(rng: &mut Rng, t: DateTime<Utc>) -> DateTime<Utc> {
+    let mut d = t.date_naive();
+    match d.weekday() {
+        Weekday::Sat => d -= Duration::days(1),
+        Weekday::Sun => d += Duration::days(1),
+        _ => {}
+    }
+    Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).expect("valid"))
+        + Duration::seconds(rng.below(8 * 3600) as i64)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The plan: what kind of history each generated customer gets, fixed before generation so that
 // the totals come out exactly and the chunks can be made one after another.
@@ -1212,12 +1225,12 @@ const PROFILES: [(Profile, u32); 9] = [
     (Profile::Zero, 40),
     (Profile::Visitor, 10),
     (Profile::VisitorBanned, 4),
-    (Profile::Pending(1), 330),
-    (Profile::Pending(2), 150),
+    (Profile::Pending(1), 420),
+    (Profile::Pending(2), 190),
     (Profile::Pending(3), 35),
-    (Profile::PendingWithdrawn(1), 10),
+    (Profile::PendingWithdrawn(1), 12),
     (Profile::Immediate, 30),
-    (Profile::Decided, 391),
+    (Profile::Decided, 180),
 ];
 
 fn plan(scale: &Scale, seed: u64) -> Vec<Plan> {
@@ -1243,7 +1256,7 @@ fn plan(scale: &Scale, seed: u64) -> Vec<Plan> {
             };
             let restrictions = match (forced_r, profile) {
                 (Some(r), _) => r,
-                (None, Profile::Decided) => [0, 1, 2, 3][rng.weighted(&[45, 25, 22, 8])],
+                (None, Profile::Decided) => [0, 1, 2, 3][rng.weighted(&[30, 40, 22, 8])],
                 (None, Profile::Immediate) => 1 + u8::from(rng.chance(0.4)),
                 (None, _) => r_max,
             };
@@ -1313,13 +1326,17 @@ fn plan(scale: &Scale, seed: u64) -> Vec<Plan> {
     let free = FORCED.len().min(plans.len());
     let eligible: Vec<usize> = (0..plans.len()).filter(|&j| plans[j].r_max > 0).collect();
     let mut rsum: u64 = plans.iter().map(|p| u64::from(p.restrictions)).sum();
-    let forced_sum: u64 = plans[..free]
+    // Thin the random customers with decisions towards the budget left after the others.
+    let thin: Vec<usize> = eligible
         .iter()
-        .map(|p| u64::from(p.restrictions))
-        .sum();
-    if rsum > r_budget && rsum > forced_sum {
-        let keep = r_budget.saturating_sub(forced_sum) as f64 / (rsum - forced_sum) as f64;
-        for &j in eligible.iter().filter(|&&j| j >= free) {
+        .copied()
+        .filter(|&j| j >= free && plans[j].profile == Profile::Decided)
+        .collect();
+    let thin_sum: u64 = thin.iter().map(|&j| u64::from(plans[j].restrictions)).sum();
+    if rsum > r_budget && thin_sum > 0 {
+        let others = rsum - thin_sum;
+        let keep = r_budget.saturating_sub(others) as f64 / thin_sum as f64;
+        for &j in &thin {
             if !rng.chance(keep) {
                 rsum -= u64::from(plans[j].restrictions);
                 plans[j].restrictions = 0;
@@ -1328,11 +1345,15 @@ fn plan(scale: &Scale, seed: u64) -> Vec<Plan> {
     }
     if !eligible.is_empty() {
         // Prefer changing the random customers, then the forced ones.
-        for pass in 0..2 {
+        for pass in 0..3 {
             let pool: Vec<usize> = eligible
                 .iter()
                 .copied()
-                .filter(|&j| pass == 1 || j >= free)
+                .filter(|&j| match pass {
+                    0 => j >= free && plans[j].profile == Profile::Decided,
+                    1 => j >= free,
+                    _ => true,
+                })
                 .collect();
             if pool.is_empty() {
                 continue;
@@ -1423,6 +1444,8 @@ struct Gen {
     pools: [u64; 4],
     extra_phone: u64,
     templates: [Vec<usize>; 5],
+    /// No threats: for incidents long ago that no manager decided on.
+    calm: bool,
 }
 
 fn group_index(g: Group) -> usize {
@@ -1467,6 +1490,7 @@ impl Gen {
             pools: [0; 4],
             extra_phone: 0,
             templates,
+            calm: false,
         }
     }
 
@@ -1559,30 +1583,33 @@ impl Gen {
         b: DateTime<Utc>,
         group: Group,
     ) -> DateTime<Utc> {
-        let candidate = match group {
+        match group {
             Group::Voice | Group::InPerson | Group::Other => {
-                let mut d = t.date_naive();
-                match d.weekday() {
-                    Weekday::Sat => d -= Duration::days(1),
-                    Weekday::Sun => d += Duration::days(1),
-                    _ => {}
+                // The same day, else the day before, else the day after.
+                for attempt in 0..6i64 {
+                    let shift = [0, 0, -1, -1, 1, 1][attempt as usize];
+                    let candidate = office_hours(rng, t + Duration::days(shift));
+                    if candidate >= a && candidate <= b {
+                        return candidate;
+                    }
                 }
-                Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).expect("valid"))
-                    + Duration::seconds(rng.below(8 * 3600) as i64)
+                t
             }
             Group::Written | Group::Social => {
-                if (1..6).contains(&t.hour()) && rng.chance(0.7) {
-                    t + Duration::hours(7)
+                let later = t + Duration::hours(7);
+                if (1..6).contains(&t.hour()) && later <= b && rng.chance(0.7) {
+                    later
                 } else {
                     t
                 }
             }
-        };
-        if candidate >= a && candidate <= b {
-            candidate
-        } else {
-            t
         }
+    }
+
+    /// The response the k-th generated incident is given, to show every one on every channel.
+    fn forced_response(k: u64) -> &'static str {
+        let rs = CHANNELS[(k % 9) as usize].responses;
+        rs[(k / 9) as usize % rs.len()]
     }
 
     /// A new incident for `ctx` that happened at `occurred` (and was logged by `log_limit`).
@@ -1592,6 +1619,7 @@ impl Gen {
         rng: &mut Rng,
         ctx: &Ctx,
         occurred: DateTime<Utc>,
+        not_before: DateTime<Utc>,
         log_limit: DateTime<Utc>,
         severe: bool,
     ) -> Incident {
@@ -1609,7 +1637,7 @@ impl Gen {
             } else {
                 OTHER
             }
-        } else if k < 63 {
+        } else if k < 63 && !(self.calm && min_severity(Gen::forced_response(k)) > 2) {
             self.incident_no += 1;
             // The first incidents walk through every channel and every response it allows.
             let ch = (k % 9) as usize;
@@ -1636,13 +1664,13 @@ impl Gen {
             .iter()
             .map(|&i| {
                 let t = &TEMPLATES[i];
-                if t.severity < min_sev {
+                if t.severity < min_sev || (self.calm && t.severity > 2) {
                     0
                 } else {
                     match t.severity {
                         1 => 10,
                         2 => 5,
-                        _ => 2,
+                        _ => 1,
                     }
                 }
             })
@@ -1670,7 +1698,7 @@ impl Gen {
         let occurred = Gen::office_time(
             rng,
             occurred,
-            occurred - Duration::days(3),
+            not_before.max(occurred - Duration::days(3)),
             log_limit - Duration::minutes(30),
             group,
         )
@@ -1710,7 +1738,7 @@ impl Gen {
             _ => String::new(),
         };
         let immediate_threat =
-            response == "police_called" || (tpl.severity == 3 && (severe || rng.chance(0.4)));
+            response == "police_called" || (tpl.severity == 3 && (severe || rng.chance(0.15)));
         let mut description = tpl.text.replace("{topic}", ctx.topic);
         description.push(' ');
         description.push_str(clause(group, response, rng));
@@ -1771,7 +1799,7 @@ impl Gen {
         let mut times: Vec<DateTime<Utc>> = (0..n).map(|_| rng.between(a, b)).collect();
         times.sort();
         for t in times {
-            let i = self.incident(rng, ctx, t, log_limit, false);
+            let i = self.incident(rng, ctx, t, a, log_limit, false);
             out.push(i);
         }
         // Office-hours snapping can reorder two incidents on one day: keep them oldest first.
@@ -1808,13 +1836,33 @@ impl Gen {
     /// When a decision with restrictions in this mode was taken.
     fn decision_time(&self, rng: &mut Rng, mode: Option<Mode>) -> DateTime<Utc> {
         let now = self.now;
-        match mode {
+        let t = match mode {
             Some(Mode::Future) => now - rng.days(2, 38),
-            Some(Mode::Today) => now - Duration::days(42) - Duration::hours(3),
+            Some(Mode::Today) => now - Duration::days(42),
             Some(Mode::Overdue) => now - rng.days(44, 75),
             Some(Mode::Continued) => now - rng.days(90, 400),
             Some(Mode::Lifted) => now - rng.days(100, 600),
             None => now - rng.days(3, 640),
+        };
+        // In office hours on that day (the date, which sets the review date, stays the same
+        // unless it fell at a weekend).
+        let day = time::london_midnight(time::london_date(t));
+        let office = day + Duration::minutes(rng.range(9 * 60 + 30, 16 * 60 + 30));
+        if mode == Some(Mode::Today)
+            || office.weekday() == Weekday::Sat
+            || office.weekday() == Weekday::Sun
+        {
+            let fallback = day + Duration::hours(10);
+            return if fallback < now - Duration::days(1) {
+                fallback
+            } else {
+                t
+            };
+        }
+        if office < now - Duration::days(1) {
+            office
+        } else {
+            t
         }
     }
 
@@ -2088,7 +2136,8 @@ impl Gen {
             Profile::Zero => {}
             Profile::Visitor => {
                 let severe = rng.chance(0.25);
-                self.pending(rng, &ctx, plan.incidents, false, severe, 700, bulk)
+                let recent = if severe { 20 } else { 700 };
+                self.pending(rng, &ctx, plan.incidents, false, severe, recent, bulk)
             }
             Profile::Pending(k) => {
                 let recent = match k {
@@ -2103,7 +2152,7 @@ impl Gen {
             }
             Profile::Immediate | Profile::VisitorBanned => {
                 if plan.restrictions == 0 {
-                    self.pending(rng, &ctx, plan.incidents, false, true, 20, bulk)
+                    self.pending(rng, &ctx, plan.incidents, false, false, 300, bulk)
                 } else {
                     self.immediate(rng, &ctx, plan, bulk)
                 }
@@ -2260,6 +2309,8 @@ impl Gen {
         let span = Duration::days(30 + i64::from(total - 1) * rng.range(10, 60));
         let a = (last - span).max(self.earliest);
         let start = bulk.incidents.len();
+        // Nobody has decided on these, so only recent ones may be threats.
+        self.calm = true;
         if total > 1 {
             self.incidents_between(
                 rng,
@@ -2271,7 +2322,16 @@ impl Gen {
                 &mut bulk.incidents,
             );
         }
-        let i = self.incident(rng, ctx, last, self.now, severe_last);
+        self.calm = !severe_last && last < self.now - Duration::days(30);
+        let i = self.incident(
+            rng,
+            ctx,
+            last,
+            last - Duration::days(1),
+            self.now,
+            severe_last,
+        );
+        self.calm = false;
         bulk.incidents.push(i);
         if withdrawn {
             let j = start + rng.below(u64::from(total)) as usize;
@@ -2287,7 +2347,11 @@ impl Gen {
         let prior = n - 1 - tail;
         let mode = self.next_mode(rng);
         let decided_at = self.decision_time(rng, Some(mode));
-        let threat_at = decided_at - Duration::minutes(rng.range(120, 1200));
+        // The threat in office hours, earlier that day or on one of the days before.
+        let threat_at = (0..4)
+            .map(|d| office_hours(rng, decided_at - Duration::days(d)))
+            .find(|&t| t < decided_at - Duration::hours(1))
+            .unwrap_or(decided_at - Duration::hours(2));
         let start = bulk.incidents.len();
         if prior > 0 {
             let a = (threat_at - Duration::days(120)).max(self.earliest);
@@ -2301,7 +2365,14 @@ impl Gen {
                 &mut bulk.incidents,
             );
         }
-        let threat = self.incident(rng, ctx, threat_at, decided_at - Duration::minutes(5), true);
+        let threat = self.incident(
+            rng,
+            ctx,
+            threat_at,
+            threat_at,
+            decided_at - Duration::minutes(5),
+            true,
+        );
         bulk.incidents.push(threat);
         let cycle: Vec<Incident> = bulk.incidents[start..].to_vec();
         let active = mode != Mode::Lifted;
@@ -2336,9 +2407,9 @@ impl Gen {
 
     fn decided(&mut self, rng: &mut Rng, ctx: &Ctx, plan: &Plan, bulk: &mut Bulk) {
         let n = plan.incidents.max(3);
-        let tail = ([0u32, 1, 2, 3][rng.weighted(&[48, 26, 16, 10])]).min(n - 3);
+        let tail = ([0u32, 1, 2, 3][rng.weighted(&[50, 28, 17, 5])]).min(n - 3);
         let pre = n - tail;
-        let cycles = (1 + (pre - 3) / 7).clamp(1, (pre / 3).min(6)) as usize;
+        let cycles = (1 + (pre - 3) / 15).clamp(1, (pre / 3).min(4)) as usize;
         let r = plan.restrictions;
         let (r_last, r_earlier) = if cycles > 1 && r >= 2 && rng.chance(0.5) {
             let e = 1 + rng.below(u64::from(r - 1)) as u8;
@@ -2367,6 +2438,14 @@ impl Gen {
                 s + Duration::seconds(base + rng.range(-jitter, jitter))
             })
             .collect();
+        // Meetings in office hours, where that keeps them in order.
+        for i in 0..times.len() {
+            let t = office_hours(rng, times[i]) + Duration::hours(1);
+            let after = if i == 0 { s } else { times[i - 1] } + Duration::days(1);
+            if t > after && t < t_last - Duration::days(2) {
+                times[i] = t;
+            }
+        }
         times.push(t_last);
         // Incidents per cycle: three each, the rest spread at random.
         let mut counts = vec![3u32; cycles];
@@ -2849,7 +2928,7 @@ impl Gen {
                 "Man, about 50, grey beard, green parka; reception, {} around 11:00",
                 local.format("%d/%m")
             ),
-            created_at: seen + Duration::minutes(30),
+            created_at: seen + Duration::minutes(15),
             version: 1,
             ..Customer::default()
         });
@@ -3244,13 +3323,33 @@ mod tests {
             }
         }
         assert!(b.letters.iter().any(|l| l.sent_how == "post"));
-        // Every decision follows the incidents it decided on.
+        // Every decision follows the incidents it decided on: three or more since the one
+        // before, or an immediate threat.
         for h in histories(&b).values() {
+            let mut since = None;
             for d in &h.decisions {
-                assert!(
-                    h.incidents.iter().any(|i| i.logged_at < d.decided_at),
-                    "a decision with nothing before it"
-                );
+                let decided_on: Vec<&Incident> = h
+                    .incidents
+                    .iter()
+                    .filter(|i| {
+                        i.counts()
+                            && i.logged_at < d.decided_at
+                            && since.is_none_or(|s| i.logged_at > s)
+                    })
+                    .collect();
+                if d.outcome == Outcome::ImmediateRestriction {
+                    assert!(
+                        decided_on.last().is_some_and(|i| i.immediate_threat),
+                        "{d:?}"
+                    );
+                } else {
+                    assert!(
+                        decided_on.len() >= 3,
+                        "{} incidents before {d:?}",
+                        decided_on.len()
+                    );
+                }
+                since = Some(d.decided_at);
             }
         }
     }
@@ -3795,5 +3894,74 @@ mod tests {
         );
         assert!(numbers.len() >= 100_000);
         assert_eq!(withdrawn, 1);
+    }
+
+    #[test]
+    fn zz_tmp_stats() {
+        let p = Policy::built_in();
+        let b = demo_bulk(now());
+        let h = histories(&b);
+        let mut queue = 0;
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        for x in h.values() {
+            let e = rules::escalations(x, &p, now());
+            if !e.is_empty() {
+                queue += 1;
+            }
+            for e in e {
+                *reasons
+                    .entry(format!("{:?}", std::mem::discriminant(&e)))
+                    .or_default() += 1;
+                let _ = e;
+            }
+        }
+        let mut counts: Vec<usize> = h.values().map(|x| x.incidents.len()).collect();
+        counts.sort();
+        counts.reverse();
+        let mut outc: BTreeMap<String, usize> = BTreeMap::new();
+        for d in &b.decisions {
+            *outc.entry(format!("{:?}", d.outcome)).or_default() += 1;
+        }
+        let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for r in &b.restrictions {
+            let e = kinds.entry(r.kind.as_str()).or_default();
+            if rules::is_active(r, now()) {
+                e.0 += 1
+            } else {
+                e.1 += 1
+            }
+        }
+        let mut ch: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in &b.incidents {
+            *ch.entry(i.channel.as_str()).or_default() += 1;
+        }
+        let mut rs: BTreeMap<&str, usize> = BTreeMap::new();
+        for i in &b.incidents {
+            *rs.entry(i.response.as_str()).or_default() += 1;
+        }
+        println!("queue {queue} {reasons:?}\ntop {:?}\noutcomes {outc:?}\nkinds {kinds:?}\nchannels {ch:?}\nresponses {rs:?}\nletters {}", &counts[..15], b.letters.len());
+        for c in b.customers.iter().skip(8).take(25) {
+            println!(
+                "{:?} | {:?} | {:?} | {:?} | {} | {}",
+                c.name, c.other_names, c.phones, c.emails, c.postcode, c.description
+            );
+        }
+        for i in b.incidents.iter().skip(40).take(12) {
+            println!(
+                "{} {} {} {} [{}] {}",
+                time::date_time(i.occurred_at),
+                i.channel,
+                i.response,
+                i.logged_by_name,
+                i.reference,
+                i.description
+            );
+        }
+        for d in b.decisions.iter().skip(6).take(6) {
+            println!(
+                "{:?} {} | {} | {}",
+                d.outcome, d.meeting_date, d.attendees, d.reasons
+            );
+        }
     }
 }

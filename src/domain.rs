@@ -257,3 +257,58 @@ pub struct CustomerHistory {
     pub restrictions: Vec<Restriction>,
     pub letters: Vec<Letter>,
 }
+
+/// Who an incident is about, as the form knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    /// A customer already on record.
+    Existing { id: Id, name: String },
+    /// A customer created with the incident, from what the person gave.
+    New {
+        id: Id,
+        name: String,
+        phone: String,
+        email: String,
+    },
+    /// Someone whose name is not known: a description instead (appearance, where, when).
+    Unidentified { id: Id, description: String },
+}
+
+impl Subject {
+    pub fn customer_id(&self) -> Id {
+        match self {
+            Subject::Existing { id, .. }
+            | Subject::New { id, .. }
+            | Subject::Unidentified { id, .. } => *id,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Subject::Existing { name, .. } => name.clone(),
+            Subject::New { name, .. } => format!("{name} (new customer)"),
+            Subject::Unidentified { description, .. } => {
+                format!("Unidentified visitor: {description}")
+            }
+        }
+    }
+}
+
+/// An incident as typed, before it is saved. Its id is made when the form opens, so saving it
+/// twice (for example from the local outbox after the drive came back) stores it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIncident {
+    pub id: Id,
+    pub subject: Subject,
+    pub occurred_at: DateTime<Utc>,
+    pub channel: String,
+    pub category: String,
+    pub behaviours: Vec<String>,
+    pub behaviour_other: String,
+    pub response: String,
+    pub reference: String,
+    pub description: String,
+    pub immediate_threat: bool,
+    pub witnesses: String,
+}

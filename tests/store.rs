@@ -385,3 +385,232 @@ fn creating_over_an_existing_file_is_refused() {
         .unwrap();
     assert!(e.to_string().contains("will not overwrite"), "{e}");
 }
+
+mod incidents {
+    use super::*;
+    use chrono::{Duration, Utc};
+    use safedesk::domain::{new_id, NewIncident, Subject};
+    use safedesk::policy::Policy;
+    use safedesk::store::CaseReason;
+
+    pub fn incident(subject: Subject) -> NewIncident {
+        NewIncident {
+            id: new_id(),
+            subject,
+            occurred_at: Utc::now() - Duration::minutes(3),
+            channel: "phone".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "call_ended_after_warning".into(),
+            reference: String::new(),
+            description: "Shouted and swore at the adviser; call ended after a warning.".into(),
+            immediate_threat: false,
+            witnesses: String::new(),
+        }
+    }
+
+    fn existing(store: &mut SqliteStore, admin: &Actor, name: &str) -> Subject {
+        let c = store.add_customer(admin, customer(name, &[], &[])).unwrap();
+        Subject::Existing {
+            id: c.id,
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn the_third_incident_opens_a_case_and_a_replay_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let who = existing(&mut store, &admin, "Tunde Okafor");
+        let first = store
+            .record_incident(&admin, &p, &incident(who.clone()))
+            .unwrap();
+        assert_eq!((first.count, first.escalates()), (1, false));
+        let second = incident(who.clone());
+        assert_eq!(store.record_incident(&admin, &p, &second).unwrap().count, 2);
+        // The same incident again (a replay from the outbox) is not stored twice.
+        let again = store.record_incident(&admin, &p, &second).unwrap();
+        assert!(again.already_saved);
+        assert_eq!(again.count, 2);
+        assert!(store.open_cases().unwrap().is_empty());
+        let third = store
+            .record_incident(&admin, &p, &incident(who.clone()))
+            .unwrap();
+        assert!(third.reached());
+        let cases = store.open_cases().unwrap();
+        assert_eq!(cases.len(), 1);
+        assert_eq!(cases[0].reason, CaseReason::Threshold);
+        assert_eq!(cases[0].customer_name, "Tunde Okafor");
+        assert_eq!(cases[0].incidents.len(), 3);
+        assert_eq!(store.counts().unwrap().incidents, 3);
+        // A fourth joins the same case.
+        store.record_incident(&admin, &p, &incident(who)).unwrap();
+        let cases = store.open_cases().unwrap();
+        assert_eq!((cases.len(), cases[0].incidents.len()), (1, 4));
+    }
+
+    #[test]
+    fn an_immediate_threat_goes_straight_to_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let mut i = incident(Subject::Unidentified {
+            id: new_id(),
+            description: "Man, about 50, green parka; reception at 11:00".into(),
+        });
+        i.channel = "face_to_face".into();
+        i.response = "police_called".into();
+        i.reference = "CAD 4412/24NOV".into();
+        i.immediate_threat = true;
+        let o = store.record_incident(&admin, &p, &i).unwrap();
+        assert!(o.urgent);
+        let cases = store.open_cases().unwrap();
+        assert_eq!(cases[0].reason, CaseReason::ImmediateThreat);
+        assert!(cases[0].customer_name.contains("green parka"));
+        let found = store.lookup("green parka", 5).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].history.incidents.len(), 1);
+    }
+
+    #[test]
+    fn bad_incidents_are_refused_by_the_store_not_only_the_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let who = existing(&mut store, &admin, "A Person");
+        let mut i = incident(who.clone());
+        i.occurred_at = Utc::now() + Duration::hours(2);
+        assert!(store.record_incident(&admin, &p, &i).is_err());
+        let mut i = incident(who.clone());
+        i.description = " ".into();
+        assert!(store.record_incident(&admin, &p, &i).is_err());
+        let stranger = Actor {
+            login: "x".into(),
+            staff: None,
+        };
+        assert!(store
+            .record_incident(&stranger, &p, &incident(who))
+            .is_err());
+        assert_eq!(store.counts().unwrap().incidents, 0);
+    }
+
+    #[test]
+    fn control_characters_are_stripped_and_emoji_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let who = existing(&mut store, &admin, "A Person");
+        let mut i = incident(who.clone());
+        i.description = "Shouted \u{1b}[2J😡 and wrote שלום\nthen left\u{7}".into();
+        store.record_incident(&admin, &p, &i).unwrap();
+        let h = store.history(who.customer_id()).unwrap().unwrap();
+        assert_eq!(
+            h.incidents[0].description,
+            "Shouted [2J😡 and wrote שלום\nthen left"
+        );
+    }
+
+    #[test]
+    fn withdrawing_needs_a_reason_and_the_right_person() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let rec = store
+            .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
+            .unwrap();
+        let other = store
+            .add_staff(&admin, "enowak", "Ewa Nowak", Role::Reception)
+            .unwrap();
+        let chris = Actor {
+            login: "cevans".into(),
+            staff: Some(rec),
+        };
+        let ewa = Actor {
+            login: "enowak".into(),
+            staff: Some(other),
+        };
+        let who = existing(&mut store, &admin, "A Person");
+        let i = incident(who.clone());
+        store.record_incident(&chris, &p, &i).unwrap();
+        assert!(store.withdraw_incident(&chris, i.id, " ").is_err());
+        assert!(matches!(
+            store.withdraw_incident(&ewa, i.id, "wrong person"),
+            Err(StoreError::NotAllowed(_))
+        ));
+        store
+            .withdraw_incident(&chris, i.id, "Logged against the wrong person")
+            .unwrap();
+        let h = store.history(who.customer_id()).unwrap().unwrap();
+        assert_eq!(h.incidents.len(), 1, "never deleted");
+        assert!(h.incidents[0].withdrawn.is_some());
+        let audit = store.audit_for(&i.id.to_string()).unwrap();
+        let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(actions, vec!["log incident", "withdraw incident"]);
+    }
+
+    #[test]
+    fn linking_a_visitor_moves_the_history_and_retires_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let visitor = new_id();
+        for _ in 0..2 {
+            store
+                .record_incident(
+                    &admin,
+                    &p,
+                    &incident(Subject::Unidentified {
+                        id: visitor,
+                        description: "Woman in a red coat, front desk".into(),
+                    }),
+                )
+                .unwrap();
+        }
+        let known = existing(&mut store, &admin, "Mary Jones");
+        store
+            .record_incident(&admin, &p, &incident(known.clone()))
+            .unwrap();
+        store
+            .link_visitor(&admin, visitor, known.customer_id())
+            .unwrap();
+        let h = store.history(known.customer_id()).unwrap().unwrap();
+        assert_eq!(h.incidents.len(), 3);
+        assert!(store.lookup("red coat", 5).unwrap().is_empty());
+        // The third incident now counts: a case is opened by the next save or the queue's scan.
+        let audit = store.audit_for(&visitor.to_string()).unwrap();
+        assert!(audit.iter().any(|a| a.action == "link visitor to customer"));
+    }
+
+    #[test]
+    fn an_unwritable_database_is_reported_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let who = existing(&mut store, &admin, "A Person");
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms.clone()).unwrap();
+        let e = store
+            .record_incident(&admin, &p, &incident(who.clone()))
+            .err()
+            .unwrap();
+        assert!(e.is_transient(), "{e}");
+        // Lookups still work.
+        assert_eq!(store.lookup("a person", 5).unwrap().len(), 1);
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&path, perms).unwrap();
+        // Locked by another program past the busy timeout: transient too.
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = store
+            .record_incident(&admin, &p, &incident(who.clone()))
+            .err()
+            .unwrap();
+        assert!(matches!(e, StoreError::Locked { .. }), "{e}");
+        other.execute_batch("ROLLBACK").unwrap();
+        store.record_incident(&admin, &p, &incident(who)).unwrap();
+    }
+}

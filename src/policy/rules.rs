@@ -125,6 +125,7 @@ pub enum Escalation {
     ReviewDue {
         restriction: crate::domain::Id,
         due: NaiveDate,
+        overdue: bool,
     },
 }
 
@@ -143,9 +144,13 @@ impl Escalation {
             Escalation::ThresholdReached { count, threshold } => format!(
                 "{count} incidents since the last decision (the policy's threshold is {threshold}): a manager must decide"
             ),
-            Escalation::ReviewDue { restriction, due } => {
-                let _ = (restriction, policy);
-                format!("Review due {}", time::date(*due))
+            Escalation::ReviewDue { due, overdue, .. } => {
+                let _ = policy;
+                if *overdue {
+                    format!("Review overdue: it was due {}", time::date(*due))
+                } else {
+                    format!("Review due today ({})", time::date(*due))
+                }
             }
         }
     }
@@ -177,9 +182,11 @@ pub fn escalations(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> 
     }
     for r in &h.restrictions {
         if review_is_due(r, now) {
+            let due = r.review_due.expect("due implies a date");
             out.push(Escalation::ReviewDue {
                 restriction: r.id,
-                due: r.review_due.expect("due implies a date"),
+                due,
+                overdue: due < time::london_date(now),
             });
         }
     }

@@ -9,8 +9,11 @@
 pub mod sqlite;
 
 use crate::domain::{
-    Customer, CustomerHistory, Decision, Id, Incident, Letter, Restriction, Role, Staff,
+    Customer, CustomerHistory, Decision, Id, Incident, Letter, NewIncident, Restriction, Role,
+    Staff,
 };
+use crate::policy::incident::SaveOutcome;
+use crate::policy::Policy;
 use serde::Serialize;
 use std::path::PathBuf;
 use thiserror::Error;
@@ -179,6 +182,63 @@ pub struct Counts {
     pub audit: u64,
 }
 
+/// Why a case is in the manager's escalation queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseReason {
+    ImmediateThreat,
+    Breach,
+    Threshold,
+    ReviewDue,
+    CustomerRequest,
+}
+
+impl CaseReason {
+    pub const ALL: [CaseReason; 5] = [
+        CaseReason::ImmediateThreat,
+        CaseReason::Breach,
+        CaseReason::Threshold,
+        CaseReason::ReviewDue,
+        CaseReason::CustomerRequest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseReason::ImmediateThreat => "immediate_threat",
+            CaseReason::Breach => "breach",
+            CaseReason::Threshold => "threshold",
+            CaseReason::ReviewDue => "review_due",
+            CaseReason::CustomerRequest => "customer_request",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseReason> {
+        CaseReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseReason::ImmediateThreat => "Immediate threat",
+            CaseReason::Breach => "Breach of an active restriction",
+            CaseReason::Threshold => "Incident threshold reached",
+            CaseReason::ReviewDue => "Review due",
+            CaseReason::CustomerRequest => "Customer asked for a review or complained",
+        }
+    }
+}
+
+/// An open escalation case, as the queue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: Id,
+    pub customer_id: Id,
+    pub customer_name: String,
+    pub reason: CaseReason,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub incidents: Vec<Id>,
+    pub assigned_to: Option<String>,
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -219,6 +279,24 @@ pub trait Store: Send {
     /// Everything about one customer, for the card.
     fn history(&mut self, customer: Id) -> Result<Option<CustomerHistory>>;
     fn add_customer(&mut self, actor: &Actor, c: NewCustomer) -> Result<Customer>;
+
+    /// Save an incident in one write transaction, creating the customer when it is new and
+    /// opening (or joining) an escalation case when the rules say so. Saving the same incident id
+    /// again changes nothing and reports `already_saved`, so a replay from the outbox is safe.
+    fn record_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        inc: &NewIncident,
+    ) -> Result<SaveOutcome>;
+    /// Withdraw an incident (it stays in the history, marked, and stops counting). Only the
+    /// person who logged it or a manager may.
+    fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()>;
+    /// Move everything recorded against an unidentified visitor to a customer, and retire the
+    /// visitor's record.
+    fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()>;
+    /// Escalation cases not yet closed, oldest first.
+    fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
 
     /// Load many records at once (demo data, benchmarks).
     fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()>;

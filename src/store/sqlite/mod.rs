@@ -2,15 +2,18 @@
 //! on a network drive.
 
 mod bare;
+mod incidents;
 mod lookup;
 pub mod migrations;
 mod records;
 
 use super::{
-    Actor, AuditEntry, Bulk, Counts, LookupHit, NewCustomer, OpenMode, OpenOptions, Result, Store,
-    StoreError,
+    Actor, AuditEntry, Bulk, CaseSummary, Counts, LookupHit, NewCustomer, OpenMode, OpenOptions,
+    Result, Store, StoreError,
 };
-use crate::domain::{new_id, Customer, CustomerHistory, Id, Role, Staff};
+use crate::domain::{new_id, Customer, CustomerHistory, Id, NewIncident, Role, Staff};
+use crate::policy::incident::SaveOutcome;
+use crate::policy::Policy;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -268,6 +271,11 @@ impl SqliteStore {
             Some(_) => {}
         }
         let path = self.path.clone();
+        // A file made read-only while we run (the attribute, which administrators' writes
+        // would otherwise ignore) is reported as such, so the entry goes to the outbox.
+        if is_read_only_file(&path) {
+            return Err(StoreError::ReadOnly { path });
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -573,6 +581,39 @@ impl Store for SqliteStore {
                 Ok(customer.clone())
             },
         )
+    }
+
+    fn record_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        inc: &NewIncident,
+    ) -> Result<SaveOutcome> {
+        self.write_as(actor, incidents::can_record, "record incidents", |tx| {
+            incidents::record(tx, actor, policy, inc)
+        })
+    }
+
+    fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()> {
+        self.write_as(
+            actor,
+            |_| true,
+            "withdraw incidents",
+            |tx| incidents::withdraw(tx, actor, incident, reason),
+        )
+    }
+
+    fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()> {
+        self.write_as(
+            actor,
+            |_| true,
+            "link records",
+            |tx| incidents::link_visitor(tx, actor, visitor, customer),
+        )
+    }
+
+    fn open_cases(&mut self) -> Result<Vec<CaseSummary>> {
+        self.read(incidents::open_cases)
     }
 
     fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()> {

@@ -1,0 +1,359 @@
+//! Checking an incident before it is saved, and saying in words what happens after.
+
+use super::rules;
+use super::Policy;
+use crate::domain::{CustomerHistory, NewIncident, Subject};
+use crate::search;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Longest free text kept in one field.
+pub const MAX_TEXT: usize = 20_000;
+/// Longest single-line field.
+pub const MAX_LINE: usize = 200;
+
+/// The fields of the incident form, for messages shown next to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Field {
+    Subject,
+    When,
+    Channel,
+    Category,
+    Behaviours,
+    Response,
+    Reference,
+    Description,
+    Witnesses,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Field,
+    pub message: String,
+}
+
+fn problem(field: Field, message: impl Into<String>) -> Problem {
+    Problem {
+        field,
+        message: message.into(),
+    }
+}
+
+fn too_long(what: &str, text: &str, max: usize) -> Option<String> {
+    let n = text.chars().count();
+    (n > max).then(|| {
+        format!(
+            "{what} is {n} characters long; the most is {max}. Shorten it: nothing is lost, the text is still here."
+        )
+    })
+}
+
+/// Everything wrong with an incident, each with the field it belongs to. Empty when it can be
+/// saved.
+pub fn check(inc: &NewIncident, policy: &Policy, now: DateTime<Utc>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    match &inc.subject {
+        Subject::Existing { .. } => {}
+        Subject::New {
+            name, phone, email, ..
+        } => {
+            if name.trim().is_empty() {
+                out.push(problem(Field::Subject, "Type the customer's name."));
+            } else if let Some(m) = too_long("The name", name, MAX_LINE) {
+                out.push(problem(Field::Subject, m));
+            }
+            if !phone.trim().is_empty() {
+                if let Err(m) = search::check_phone(phone) {
+                    out.push(problem(Field::Subject, m));
+                }
+            }
+            if !email.trim().is_empty() && search::email_key(email).is_none() {
+                out.push(problem(
+                    Field::Subject,
+                    "That email address is not complete: type it as name@example.org, or leave it empty.",
+                ));
+            }
+        }
+        Subject::Unidentified { description, .. } => {
+            if description.trim().is_empty() {
+                out.push(problem(
+                    Field::Subject,
+                    "Describe the visitor: appearance, where and when they were seen.",
+                ));
+            } else if let Some(m) = too_long("The description", description, MAX_TEXT) {
+                out.push(problem(Field::Subject, m));
+            }
+        }
+    }
+    if inc.occurred_at > now + Duration::minutes(2) {
+        out.push(problem(
+            Field::When,
+            "That time has not happened yet. Type a time up to now, for example 14:05 or yesterday 16:30.",
+        ));
+    } else if inc.occurred_at < now - Duration::days(366) {
+        out.push(problem(
+            Field::When,
+            "That is more than a year ago. Check the date, for example 23/11 9:15.",
+        ));
+    }
+    let channel = policy.channel(&inc.channel);
+    if channel.is_none() {
+        out.push(problem(Field::Channel, "Choose how the contact happened."));
+    }
+    match policy.category(&inc.category) {
+        None => out.push(problem(Field::Category, "Choose the behaviour category.")),
+        Some(c) => {
+            if let Some(b) = inc
+                .behaviours
+                .iter()
+                .find(|b| !c.behaviours.iter().any(|cb| &cb.id == *b))
+            {
+                out.push(problem(
+                    Field::Behaviours,
+                    format!("\"{b}\" is not one of the examples for {}.", c.label),
+                ));
+            }
+        }
+    }
+    if let Some(m) = too_long("The other behaviour", &inc.behaviour_other, MAX_LINE) {
+        out.push(problem(Field::Behaviours, m));
+    }
+    match (policy.response(&inc.response), channel) {
+        (None, _) => out.push(problem(
+            Field::Response,
+            "Choose the initial response taken.",
+        )),
+        (Some(r), Some(ch)) if !ch.responses.contains(&r.id) => out.push(problem(
+            Field::Response,
+            format!(
+                "\"{}\" is not a response for {}; choose one listed.",
+                r.label, ch.label
+            ),
+        )),
+        _ => {}
+    }
+    if let Some(m) = too_long("The reference", &inc.reference, MAX_LINE) {
+        out.push(problem(Field::Reference, m));
+    }
+    if inc.description.trim().is_empty() {
+        out.push(problem(
+            Field::Description,
+            "Say what happened, in a sentence or two.",
+        ));
+    } else if let Some(m) = too_long("What happened", &inc.description, MAX_TEXT) {
+        out.push(problem(Field::Description, m));
+    }
+    if let Some(m) = too_long("Witnesses", &inc.witnesses, 2_000) {
+        out.push(problem(Field::Witnesses, m));
+    }
+    out
+}
+
+/// What the escalation rules said when an incident was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveOutcome {
+    /// Counting incidents since the last decision, this one included.
+    pub count: u32,
+    pub threshold: u32,
+    pub breach: bool,
+    pub urgent: bool,
+    /// The incident was already in the database (a replay from the outbox).
+    pub already_saved: bool,
+}
+
+impl SaveOutcome {
+    pub fn reached(&self) -> bool {
+        self.count >= self.threshold
+    }
+
+    /// Does this incident put (or keep) the customer in the manager's queue?
+    pub fn escalates(&self) -> bool {
+        self.urgent || self.breach || self.reached()
+    }
+}
+
+/// Work out the outcome from the history that now includes the incident.
+pub fn outcome(
+    h: &CustomerHistory,
+    incident: crate::domain::Id,
+    policy: &Policy,
+    already_saved: bool,
+) -> SaveOutcome {
+    let t = rules::threshold_state(h, policy);
+    let this = h.incidents.iter().find(|i| i.id == incident);
+    SaveOutcome {
+        count: t.count,
+        threshold: t.threshold,
+        breach: this.is_some_and(|i| rules::is_breach(i, &h.restrictions)),
+        urgent: this.is_some_and(|i| rules::is_urgent(i, policy)),
+        already_saved,
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        1 => "First".into(),
+        2 => "Second".into(),
+        3 => "Third".into(),
+        4 => "Fourth".into(),
+        5 => "Fifth".into(),
+        6 => "Sixth".into(),
+        7 => "Seventh".into(),
+        8 => "Eighth".into(),
+        9 => "Ninth".into(),
+        10 => "Tenth".into(),
+        n => format!("Incident {n}"),
+    }
+}
+
+/// What happens next, in words, for the person who just saved.
+pub fn after_save(o: &SaveOutcome, policy: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    if o.urgent {
+        out.push(format!(
+            "Immediate threat: a manager has been alerted. {}",
+            policy.policy.emergency_advice
+        ));
+    }
+    if o.breach {
+        out.push("Breach of an active restriction: sent to the manager's escalation queue.".into());
+    }
+    if o.count == o.threshold {
+        out.push(format!(
+            "{} incident: sent to the manager's escalation queue.",
+            ordinal(o.count)
+        ));
+    } else if o.count > o.threshold {
+        out.push(format!(
+            "Incident {} since the last decision: added to the case in the manager's escalation queue.",
+            o.count
+        ));
+    } else {
+        let mut s = format!("Incident {} of {} recorded.", o.count, o.threshold);
+        if o.count + 1 == o.threshold {
+            s.push_str(" The next incident goes to a manager.");
+        }
+        out.push(s);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::new_id;
+
+    fn now() -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    fn incident() -> NewIncident {
+        NewIncident {
+            id: new_id(),
+            subject: Subject::Existing {
+                id: new_id(),
+                name: "A B".into(),
+            },
+            occurred_at: now() - Duration::minutes(5),
+            channel: "phone".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "call_ended_after_warning".into(),
+            reference: String::new(),
+            description: "Shouted and swore.".into(),
+            immediate_threat: false,
+            witnesses: String::new(),
+        }
+    }
+
+    fn fields(p: Vec<Problem>) -> Vec<Field> {
+        p.into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn a_typical_incident_is_fine() {
+        assert!(check(&incident(), &Policy::built_in(), now()).is_empty());
+    }
+
+    #[test]
+    fn each_problem_is_tied_to_its_field() {
+        let p = Policy::built_in();
+        let mut i = incident();
+        i.occurred_at = now() + Duration::hours(3);
+        assert_eq!(fields(check(&i, &p, now())), vec![Field::When]);
+        let mut i = incident();
+        i.description = "   \n ".into();
+        assert_eq!(fields(check(&i, &p, now())), vec![Field::Description]);
+        let mut i = incident();
+        i.response = "asked_to_leave".into();
+        let probs = check(&i, &p, now());
+        assert_eq!(fields(probs.clone()), vec![Field::Response]);
+        assert!(probs[0].message.contains("not a response for Telephone"));
+        let mut i = incident();
+        i.behaviours = vec!["refuses_decision".into()];
+        assert_eq!(fields(check(&i, &p, now())), vec![Field::Behaviours]);
+        let mut i = incident();
+        i.description = "x".repeat(100 * 1024);
+        let probs = check(&i, &p, now());
+        assert!(probs[0].message.contains("102400 characters"), "{probs:?}");
+        let mut i = incident();
+        i.subject = Subject::Unidentified {
+            id: new_id(),
+            description: " ".into(),
+        };
+        assert_eq!(fields(check(&i, &p, now())), vec![Field::Subject]);
+        let mut i = incident();
+        i.subject = Subject::New {
+            id: new_id(),
+            name: "New Person".into(),
+            phone: "0770 090".into(),
+            email: String::new(),
+        };
+        let probs = check(&i, &p, now());
+        assert!(probs[0].message.contains("too short"), "{probs:?}");
+    }
+
+    #[test]
+    fn emoji_and_right_to_left_text_are_fine() {
+        let mut i = incident();
+        i.description = "He said 😡 and wrote שלום on the form".into();
+        assert!(check(&i, &Policy::built_in(), now()).is_empty());
+    }
+
+    #[test]
+    fn after_save_says_what_happens_next() {
+        let p = Policy::built_in();
+        let o = |count, breach, urgent| SaveOutcome {
+            count,
+            threshold: 3,
+            breach,
+            urgent,
+            already_saved: false,
+        };
+        assert_eq!(
+            after_save(&o(1, false, false), &p),
+            vec!["Incident 1 of 3 recorded."]
+        );
+        assert_eq!(
+            after_save(&o(2, false, false), &p),
+            vec!["Incident 2 of 3 recorded. The next incident goes to a manager."]
+        );
+        assert_eq!(
+            after_save(&o(3, false, false), &p),
+            vec!["Third incident: sent to the manager's escalation queue."]
+        );
+        let urgent = after_save(&o(1, false, true), &p);
+        assert_eq!(
+            urgent[0],
+            "Immediate threat: a manager has been alerted. If anyone is unsafe, call 999."
+        );
+        let breach = after_save(&o(1, true, false), &p);
+        assert_eq!(
+            breach[0],
+            "Breach of an active restriction: sent to the manager's escalation queue."
+        );
+        assert!(o(1, true, false).escalates());
+        assert!(!o(2, false, false).escalates());
+    }
+}

@@ -1,0 +1,375 @@
+//! Saving, withdrawing and re-homing incidents, and the escalation cases they open.
+
+use super::lookup::index_customer;
+use super::records::{self, audit, history, insert_customer, insert_incident, parse_id};
+use super::TxError;
+use crate::domain::{Id, Incident, NewIncident, Role, Subject};
+use crate::policy::incident::{self, SaveOutcome};
+use crate::policy::Policy;
+use crate::search::sanitise_for_display;
+use crate::store::{Actor, CaseReason, CaseSummary, NewCustomer, StoreError};
+use crate::time;
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+fn line(s: &str) -> String {
+    sanitise_for_display(s, false).trim().to_string()
+}
+
+fn text(s: &str) -> String {
+    sanitise_for_display(s, true).trim().to_string()
+}
+
+pub(super) fn record(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    inc: &NewIncident,
+) -> Result<SaveOutcome, TxError> {
+    let staff = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let customer_id = inc.subject.customer_id();
+    // Saved before (a replay from the outbox, or a second press of save): report, change nothing.
+    let existing: Option<String> = tx
+        .prepare_cached("SELECT customer_id FROM incident WHERE id = ?1")?
+        .query_row([inc.id.to_string()], |r| r.get(0))
+        .optional()?;
+    if let Some(saved_for) = existing {
+        let saved_for = parse_id(&saved_for)?;
+        let h = history(tx, saved_for)?
+            .ok_or_else(|| StoreError::Missing("the customer of a saved incident".into()))?;
+        return Ok(incident::outcome(&h, inc.id, policy, true));
+    }
+    let now = Utc::now();
+    let problems = incident::check(inc, policy, now);
+    if let Some(p) = problems.first() {
+        return Err(StoreError::Invalid(p.message.clone()).into());
+    }
+    match &inc.subject {
+        Subject::Existing { id, .. } => {
+            let merged: Option<Option<String>> = tx
+                .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
+                .query_row([id.to_string()], |r| r.get(0))
+                .optional()?;
+            match merged {
+                None => {
+                    return Err(StoreError::Missing(
+                        "that customer is no longer in the database; search for them again".into(),
+                    )
+                    .into())
+                }
+                Some(Some(_)) => {
+                    return Err(StoreError::Invalid(
+                        "that record was merged into another customer; search for them again"
+                            .into(),
+                    )
+                    .into())
+                }
+                Some(None) => {}
+            }
+        }
+        Subject::New {
+            id,
+            name,
+            phone,
+            email,
+        } => {
+            if !customer_exists(tx, *id)? {
+                let c = records::validate_new_customer(NewCustomer {
+                    id: Some(*id),
+                    name: Some(name.clone()),
+                    phones: vec![phone.clone()],
+                    emails: vec![email.clone()],
+                    ..NewCustomer::default()
+                })?;
+                insert_customer(tx, &c)?;
+                audit_customer(tx, actor, &c)?;
+            }
+        }
+        Subject::Unidentified { id, description } => {
+            if !customer_exists(tx, *id)? {
+                let c = records::validate_new_customer(NewCustomer {
+                    id: Some(*id),
+                    description: description.clone(),
+                    ..NewCustomer::default()
+                })?;
+                insert_customer(tx, &c)?;
+                audit_customer(tx, actor, &c)?;
+            }
+        }
+    }
+    let row = Incident {
+        id: inc.id,
+        customer_id,
+        occurred_at: inc.occurred_at,
+        logged_at: now,
+        logged_by: staff.id,
+        logged_by_name: staff.display_name.clone(),
+        channel: inc.channel.clone(),
+        category: inc.category.clone(),
+        behaviours: inc.behaviours.clone(),
+        behaviour_other: line(&inc.behaviour_other),
+        response: inc.response.clone(),
+        reference: line(&inc.reference),
+        description: text(&inc.description),
+        immediate_threat: inc.immediate_threat,
+        witnesses: text(&inc.witnesses),
+        withdrawn: None,
+    };
+    insert_incident(tx, &row)?;
+    audit(
+        tx,
+        actor,
+        "log incident",
+        "incident",
+        &row.id.to_string(),
+        None,
+        Some(serde_json::to_string(&row).unwrap_or_default()),
+    )?;
+    let h = history(tx, customer_id)?
+        .ok_or_else(|| StoreError::Missing("the customer just written".into()))?;
+    let outcome = incident::outcome(&h, inc.id, policy, false);
+    if outcome.urgent {
+        join_case(
+            tx,
+            actor,
+            customer_id,
+            CaseReason::ImmediateThreat,
+            &[inc.id],
+        )?;
+    }
+    if outcome.breach {
+        join_case(tx, actor, customer_id, CaseReason::Breach, &[inc.id])?;
+    }
+    if outcome.reached() {
+        let counted: Vec<Id> = crate::policy::rules::incidents_since_last_decision(&h)
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        join_case(tx, actor, customer_id, CaseReason::Threshold, &counted)?;
+    }
+    Ok(outcome)
+}
+
+fn customer_exists(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM customer WHERE id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn audit_customer(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    c: &crate::domain::Customer,
+) -> rusqlite::Result<()> {
+    audit(
+        tx,
+        actor,
+        "add customer",
+        "customer",
+        &c.id.to_string(),
+        None,
+        Some(serde_json::to_string(c).unwrap_or_default()),
+    )
+}
+
+/// Add incidents to the customer's open case for this reason, opening one if there is none.
+fn join_case(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    reason: CaseReason,
+    incidents: &[Id],
+) -> rusqlite::Result<Id> {
+    let open: Option<String> = tx
+        .prepare_cached(
+            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL",
+        )?
+        .query_row(params![customer.to_string(), reason.as_str()], |r| r.get(0))
+        .optional()?;
+    let case = match open {
+        Some(id) => parse_id(&id)?,
+        None => {
+            let id = crate::domain::new_id();
+            tx.prepare_cached(
+                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                id.to_string(),
+                customer.to_string(),
+                reason.as_str(),
+                time::to_db(Utc::now())
+            ])?;
+            audit(
+                tx,
+                actor,
+                "open case",
+                "case",
+                &id.to_string(),
+                None,
+                Some(format!(
+                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
+                    reason.as_str()
+                )),
+            )?;
+            id
+        }
+    };
+    let mut link = tx.prepare_cached(
+        "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
+    )?;
+    for i in incidents {
+        link.execute(params![case.to_string(), i.to_string()])?;
+    }
+    Ok(case)
+}
+
+pub(super) fn withdraw(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    incident: Id,
+    reason: &str,
+) -> Result<(), TxError> {
+    let reason = text(reason);
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(
+            "Give the reason for withdrawing the incident, for example \"logged against the wrong person\".".into(),
+        )
+        .into());
+    }
+    let staff = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let row: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT logged_by, withdrawn_at FROM incident WHERE id = ?1")?
+        .query_row([incident.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((logged_by, withdrawn)) = row else {
+        return Err(StoreError::Missing("that incident".into()).into());
+    };
+    if withdrawn.is_some() {
+        return Err(StoreError::Conflict("the incident was already withdrawn".into()).into());
+    }
+    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
+        return Err(StoreError::NotAllowed(
+            "Only the person who logged an incident, or a manager, can withdraw it.".into(),
+        )
+        .into());
+    }
+    let now = time::to_db(Utc::now());
+    tx.prepare_cached(
+        "UPDATE incident SET withdrawn_at = ?2, withdrawn_by = ?3, withdrawn_reason = ?4, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![incident.to_string(), now, staff.display_name, reason])?;
+    audit(
+        tx,
+        actor,
+        "withdraw incident",
+        "incident",
+        &incident.to_string(),
+        Some("{\"withdrawn\":false}".into()),
+        Some(serde_json::json!({ "withdrawn": true, "reason": reason }).to_string()),
+    )?;
+    Ok(())
+}
+
+pub(super) fn link_visitor(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    visitor: Id,
+    customer: Id,
+) -> Result<(), TxError> {
+    if visitor == customer {
+        return Err(StoreError::Invalid("Choose a different customer to link to.".into()).into());
+    }
+    let v =
+        history(tx, visitor)?.ok_or_else(|| StoreError::Missing("that visitor's record".into()))?;
+    if !v.customer.is_unidentified() {
+        return Err(StoreError::Invalid(
+            "Only an unidentified visitor's record can be linked into a customer.".into(),
+        )
+        .into());
+    }
+    if history(tx, customer)?.is_none() {
+        return Err(StoreError::Missing("that customer".into()).into());
+    }
+    let (vid, cid) = (visitor.to_string(), customer.to_string());
+    for sql in [
+        "UPDATE incident SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
+        "UPDATE escalation_case SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
+        "UPDATE decision SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
+        "UPDATE restriction SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
+        "UPDATE letter SET customer_id = ?2 WHERE customer_id = ?1",
+        "UPDATE customer SET merged_into = ?2, version = version + 1 WHERE id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute(params![vid, cid])?;
+    }
+    // The visitor no longer turns up in searches.
+    let seq: i64 = tx.query_row("SELECT seq FROM customer WHERE id = ?1", [&vid], |r| {
+        r.get(0)
+    })?;
+    let mut retired = v.customer.clone();
+    retired.name = None;
+    retired.description = String::new();
+    retired.phones.clear();
+    retired.emails.clear();
+    retired.other_names.clear();
+    index_customer(tx, seq, &retired)?;
+    tx.prepare_cached("DELETE FROM customer_text WHERE rowid = ?1")?
+        .execute([seq])?;
+    audit(
+        tx,
+        actor,
+        "link visitor to customer",
+        "customer",
+        &vid,
+        Some(serde_json::json!({ "incidents": v.incidents.len(), "customer": vid }).to_string()),
+        Some(serde_json::json!({ "merged_into": cid }).to_string()),
+    )?;
+    Ok(())
+}
+
+pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSummary>> {
+    let mut cases: Vec<CaseSummary> = tx
+        .prepare_cached(
+            "SELECT c.id, c.customer_id, coalesce(cu.name, 'Unidentified visitor: ' || cu.description), \
+             c.reason, c.opened_at, s.display_name \
+             FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+             LEFT JOIN staff s ON s.id = c.assigned_to \
+             WHERE c.closed_at IS NULL ORDER BY c.opened_at",
+        )?
+        .query_map([], |r| {
+            let reason: String = r.get(3)?;
+            let opened: String = r.get(4)?;
+            Ok(CaseSummary {
+                id: parse_id(&r.get::<_, String>(0)?)?,
+                customer_id: parse_id(&r.get::<_, String>(1)?)?,
+                customer_name: r.get(2)?,
+                reason: CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold),
+                opened_at: time::from_db(&opened).unwrap_or_else(Utc::now),
+                incidents: Vec::new(),
+                assigned_to: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = tx.prepare_cached(
+        "SELECT ci.incident_id FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
+         WHERE ci.case_id = ?1 ORDER BY i.occurred_at",
+    )?;
+    for c in &mut cases {
+        c.incidents = st
+            .query_map([c.id.to_string()], |r| parse_id(&r.get::<_, String>(0)?))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(cases)
+}
+
+/// Reception and phone staff record incidents; so do managers and admins.
+pub(super) fn can_record(_role: Role) -> bool {
+    true
+}
