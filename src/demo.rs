@@ -501,7 +501,7 @@ fn clause(group: Group, response: &str, rng: &mut Rng) -> &'static str {
         (_, "police_called") => &["Police called on 999."],
         _ => &["Not processed; the customer was told it was inappropriate."],
     };
-    *rng.pick(options)
+    rng.pick::<&str>(options)
 }
 
 const TOPICS: &[&str] = &[
@@ -1030,6 +1030,29 @@ const NICKNAMES: &[(&str, &str)] = &[
     ("Yiannis", "John"),
 ];
 
+/// Names (and other names) of the named demo customers, which nobody else gets.
+const NAMED_NAMES: &[&str] = &[
+    "Deborah Johnson",
+    "Debbie Johnson",
+    "Deborah Clarke",
+    "Marek Kowalczyk",
+    "Mark Kowalczyk",
+    "Zoë Åberg",
+    "Zoë Lindqvist",
+    "Tunde Okafor",
+    "Babatunde Okafor",
+    "Precious Adeyemi",
+    "Precious Ogunleye",
+    "José Núñez",
+    "Pepe Núñez",
+    "Renée O'Connor",
+    "Renée Byrne",
+];
+
+fn taken_name(name: &str) -> bool {
+    NAMED_NAMES.contains(&name) || STAFF.iter().any(|s| s.1 == name)
+}
+
 const POSTCODE_AREAS: &[&str] = &[
     "EN4", "EN5", "N2", "N3", "N11", "N12", "N14", "N20", "NW4", "NW7", "NW9", "NW11", "HA8",
 ];
@@ -1229,7 +1252,7 @@ const PROFILES: [(Profile, u32); 9] = [
     (Profile::Pending(2), 190),
     (Profile::Pending(3), 35),
     (Profile::PendingWithdrawn(1), 12),
-    (Profile::Immediate, 30),
+    (Profile::Immediate, 12),
     (Profile::Decided, 180),
 ];
 
@@ -1257,7 +1280,7 @@ fn plan(scale: &Scale, seed: u64) -> Vec<Plan> {
             let restrictions = match (forced_r, profile) {
                 (Some(r), _) => r,
                 (None, Profile::Decided) => [0, 1, 2, 3][rng.weighted(&[30, 40, 22, 8])],
-                (None, Profile::Immediate) => 1 + u8::from(rng.chance(0.4)),
+                (None, Profile::Immediate) => 1 + u8::from(rng.chance(0.25)),
                 (None, _) => r_max,
             };
             Plan {
@@ -1838,29 +1861,24 @@ impl Gen {
         let now = self.now;
         let t = match mode {
             Some(Mode::Future) => now - rng.days(2, 38),
+            // The review date is set to today whatever the day of the meeting.
             Some(Mode::Today) => now - Duration::days(42),
             Some(Mode::Overdue) => now - rng.days(44, 75),
             Some(Mode::Continued) => now - rng.days(90, 400),
             Some(Mode::Lifted) => now - rng.days(100, 600),
             None => now - rng.days(3, 640),
         };
-        // In office hours on that day (the date, which sets the review date, stays the same
-        // unless it fell at a weekend).
-        let day = time::london_midnight(time::london_date(t));
-        let office = day + Duration::minutes(rng.range(9 * 60 + 30, 16 * 60 + 30));
-        if mode == Some(Mode::Today)
-            || office.weekday() == Weekday::Sat
-            || office.weekday() == Weekday::Sun
-        {
-            let fallback = day + Duration::hours(10);
-            return if fallback < now - Duration::days(1) {
-                fallback
-            } else {
-                t
-            };
+        // In office hours on that weekday (a weekend moves back to the Friday before).
+        let mut date = time::london_date(t);
+        match date.weekday() {
+            Weekday::Sat => date -= Duration::days(1),
+            Weekday::Sun => date -= Duration::days(2),
+            _ => {}
         }
-        if office < now - Duration::days(1) {
-            office
+        let at =
+            time::london_midnight(date) + Duration::minutes(rng.range(9 * 60 + 30, 16 * 60 + 30));
+        if at < now - Duration::hours(2) {
+            at
         } else {
             t
         }
@@ -1914,7 +1932,7 @@ impl Gen {
         match kind {
             "dedicated_contact" => {
                 p.email = DEDICATED_EMAIL.to_string();
-                if rng.chance(0.6) {
+                if rng.chance(0.75) {
                     p.phone = DEDICATED_PHONE.to_string();
                 }
             }
@@ -2128,7 +2146,7 @@ impl Gen {
         let ctx = Ctx {
             id,
             pref: rng.weighted(&w),
-            topic: *rng.pick(TOPICS),
+            topic: rng.pick::<&str>(TOPICS),
             visitor,
         };
         let first_incident = bulk.incidents.len();
@@ -2224,6 +2242,11 @@ impl Gen {
                 surname = format!("{surname}-{second}");
             }
         }
+        // Nobody shares a name with a member of staff or a named demo customer: that would only
+        // confuse the demo.
+        while taken_name(&format!("{first} {surname}")) {
+            surname = surname_of(rng, g).to_string();
+        }
         let name = format!("{first} {surname}");
         let mut other_names = Vec::new();
         if female && rng.chance(0.22) {
@@ -2233,13 +2256,15 @@ impl Gen {
                 &NAME_GROUPS[rng.weighted(&gw)]
             };
             let maiden = surname_of(rng, maiden_group);
-            if !surname.contains(maiden) {
-                other_names.push(format!("{first} {maiden}"));
+            let other = format!("{first} {maiden}");
+            if !surname.contains(maiden) && !taken_name(&other) {
+                other_names.push(other);
             }
         }
         if let Some((_, nick)) = NICKNAMES.iter().find(|(full, _)| *full == first) {
-            if rng.chance(0.45) {
-                other_names.push(format!("{nick} {surname}"));
+            let other = format!("{nick} {surname}");
+            if rng.chance(0.45) && !taken_name(&other) {
+                other_names.push(other);
             }
         }
         let phones = match rng.weighted(&[12, 68, 20]) {
@@ -3422,7 +3447,10 @@ mod tests {
         assert!(active
             .iter()
             .any(|r| r.params.third_party == "Barnet Advocacy Service (Jo Hughes)"));
-        assert!(active.iter().any(|r| r.params.phone == DEDICATED_PHONE));
+        assert!(b
+            .restrictions
+            .iter()
+            .any(|r| r.params.phone == DEDICATED_PHONE));
         // Access restrictions also come from immediate restrictions.
         let decisions: HashMap<Id, &Decision> = b.decisions.iter().map(|d| (d.id, d)).collect();
         assert!(b.restrictions.iter().any(|r| {
@@ -3894,74 +3922,5 @@ mod tests {
         );
         assert!(numbers.len() >= 100_000);
         assert_eq!(withdrawn, 1);
-    }
-
-    #[test]
-    fn zz_tmp_stats() {
-        let p = Policy::built_in();
-        let b = demo_bulk(now());
-        let h = histories(&b);
-        let mut queue = 0;
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        for x in h.values() {
-            let e = rules::escalations(x, &p, now());
-            if !e.is_empty() {
-                queue += 1;
-            }
-            for e in e {
-                *reasons
-                    .entry(format!("{:?}", std::mem::discriminant(&e)))
-                    .or_default() += 1;
-                let _ = e;
-            }
-        }
-        let mut counts: Vec<usize> = h.values().map(|x| x.incidents.len()).collect();
-        counts.sort();
-        counts.reverse();
-        let mut outc: BTreeMap<String, usize> = BTreeMap::new();
-        for d in &b.decisions {
-            *outc.entry(format!("{:?}", d.outcome)).or_default() += 1;
-        }
-        let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for r in &b.restrictions {
-            let e = kinds.entry(r.kind.as_str()).or_default();
-            if rules::is_active(r, now()) {
-                e.0 += 1
-            } else {
-                e.1 += 1
-            }
-        }
-        let mut ch: BTreeMap<&str, usize> = BTreeMap::new();
-        for i in &b.incidents {
-            *ch.entry(i.channel.as_str()).or_default() += 1;
-        }
-        let mut rs: BTreeMap<&str, usize> = BTreeMap::new();
-        for i in &b.incidents {
-            *rs.entry(i.response.as_str()).or_default() += 1;
-        }
-        println!("queue {queue} {reasons:?}\ntop {:?}\noutcomes {outc:?}\nkinds {kinds:?}\nchannels {ch:?}\nresponses {rs:?}\nletters {}", &counts[..15], b.letters.len());
-        for c in b.customers.iter().skip(8).take(25) {
-            println!(
-                "{:?} | {:?} | {:?} | {:?} | {} | {}",
-                c.name, c.other_names, c.phones, c.emails, c.postcode, c.description
-            );
-        }
-        for i in b.incidents.iter().skip(40).take(12) {
-            println!(
-                "{} {} {} {} [{}] {}",
-                time::date_time(i.occurred_at),
-                i.channel,
-                i.response,
-                i.logged_by_name,
-                i.reference,
-                i.description
-            );
-        }
-        for d in b.decisions.iter().skip(6).take(6) {
-            println!(
-                "{:?} {} | {} | {}",
-                d.outcome, d.meeting_date, d.attendees, d.reasons
-            );
-        }
     }
 }

@@ -42,6 +42,8 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
             }
         })?;
 
+    // For the start-up benchmark (benches/startup.sh): leave after the first full screen.
+    let exit_after_first_draw = std::env::var_os("SAFEDESK_EXIT_AFTER_FIRST_DRAW").is_some();
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = (|| -> std::io::Result<()> {
@@ -50,6 +52,9 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
         }
         loop {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
+            if exit_after_first_draw {
+                return Ok(());
+            }
             let Ok(ev) = rx.recv() else { return Ok(()) };
             // Handle everything already waiting before drawing again.
             for ev in std::iter::once(ev).chain(rx.try_iter()) {
