@@ -235,7 +235,7 @@ fn main() {
         let card = store.history(h).unwrap();
         app.on_reply(Reply::Card {
             id: h,
-            result: Ok(card),
+            result: Ok(card.map(Box::new)),
         });
     }
     let mut renders = Vec::new();

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 /// What wakes the event loop.
 enum Event {
     Term(TermEvent),
-    Reply(Reply),
+    Reply(Box<Reply>),
     InputGone(String),
 }
 
@@ -22,7 +22,7 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
         .name("store".into())
         .spawn(move || {
             worker::run(store, req_rx, move |r| {
-                replies.send(Event::Reply(r)).is_ok()
+                replies.send(Event::Reply(Box::new(r))).is_ok()
             })
         })?;
     let keys = tx;
@@ -60,7 +60,7 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
             for ev in std::iter::once(ev).chain(rx.try_iter()) {
                 match ev {
                     Event::Term(t) => app.on_terminal_event(&t),
-                    Event::Reply(r) => app.on_reply(r),
+                    Event::Reply(r) => app.on_reply(*r),
                     Event::InputGone(e) => {
                         return Err(std::io::Error::other(format!(
                             "the terminal stopped sending keys ({e})"

@@ -113,7 +113,7 @@ fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
 
     // By a misspelt name.
     p.press("C-u");
-    p.type_text("Jonhson");
+    p.type_text("Deborah Jonhson");
     p.wait_for("Results (");
     let s = p.wait_for("Deborah Johnson");
     assert!(s.contains("RESTRICTED"), "{s}");

@@ -221,7 +221,7 @@ fn a_restricted_caller_found_by_phone_shows_every_restriction_in_words() {
     );
     app.on_reply(Reply::Card {
         id: Uuid::from_u128(10),
-        result: Ok(Some(deborah())),
+        result: Ok(Some(Box::new(deborah()))),
     });
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("deborah_by_phone_80x24", screen);

@@ -43,7 +43,7 @@ pub enum Reply {
     },
     Card {
         id: Id,
-        result: Result<Option<CustomerHistory>, String>,
+        result: Result<Option<Box<CustomerHistory>>, String>,
     },
     /// Another instance changed the shared database.
     Changed,
@@ -340,7 +340,7 @@ impl App {
             Reply::Card { id, result } => match result {
                 Ok(Some(h)) => {
                     if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
-                        self.card = Some(h);
+                        self.card = Some(*h);
                     }
                 }
                 Ok(None) => {

@@ -41,7 +41,10 @@ pub fn run(mut store: Box<dyn Store>, requests: Receiver<Request>, send: impl Fn
                 }
             }
             if let Some(id) = card {
-                let result = store.history(id).map_err(|e| e.to_string());
+                let result = store
+                    .history(id)
+                    .map(|h| h.map(Box::new))
+                    .map_err(|e| e.to_string());
                 if !send(Reply::Card { id, result }) {
                     return;
                 }

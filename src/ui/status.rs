@@ -63,7 +63,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
             format!(
                 " Shared database: {} - up to date at {}",
                 clean(&app.location),
-                chrono::DateTime::<chrono::Utc>::from(*checked)
+                checked
                     .with_timezone(&chrono_tz::Europe::London)
                     .format("%H:%M:%S")
             ),

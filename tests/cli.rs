@@ -1,0 +1,178 @@
+//! The command line, run as the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn safedesk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SAFEDESK_DB")
+        .env_remove("SAFEDESK_USER")
+        .env_remove("SAFEDESK_POLICY")
+        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn lookup_prints_plain_words_and_json_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A named config file that does not exist is an error, so give an empty one.
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("demo.sqlite");
+    let db = db.to_str().unwrap();
+    let o = safedesk(d, &["--demo", "--db", db, "lookup", "07700", "900123"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Deborah Johnson  (phone 07700 900123)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("RESTRICTED: Calls and visits limited to 10 minutes"),
+        "{out}"
+    );
+
+    let o = safedesk(d, &["--demo", "--db", db, "lookup", "tunde", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let first = &v[0];
+    assert_eq!(first["name"], "Tunde Okafor");
+    assert_eq!(first["incidents_since_last_decision"], 3);
+    assert_eq!(first["restricted"], false);
+
+    let o = safedesk(d, &["--demo", "--db", db, "lookup", "zzqqxxyy"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("No one matches"));
+
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            d.join("missing.sqlite").to_str().unwrap(),
+            "lookup",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("There is no safedesk database"));
+}
+
+#[test]
+fn init_makes_the_creator_the_first_admin_who_adds_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("shared.sqlite");
+    let db = db.to_str().unwrap();
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "init",
+            "--name",
+            "Helen Carter",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("You (hcarter) are its first admin"));
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "staff",
+            "add",
+            "spatel",
+            "--name",
+            "Sam Patel",
+            "--role",
+            "manager",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = safedesk(
+        d,
+        &[
+            "--db", db, "--user", "spatel", "staff", "add", "x", "--name", "X", "--role", "admin",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot add staff"), "{}", stderr(&o));
+    let o = safedesk(
+        d,
+        &[
+            "--db", db, "--user", "hcarter", "staff", "set-role", "spatel", "boss",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the roles are reception, phone, manager and admin"));
+    let o = safedesk(d, &["--db", db, "--user", "nobody", "staff", "list"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("hcarter") && out.contains("Sam Patel") && out.contains("manager"),
+        "{out}"
+    );
+    // --demo never writes demo data into a real database.
+    let o = safedesk(d, &["--demo", "--db", db, "lookup", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not a demo database"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_policy_or_config_file_with_a_typo_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let policy =
+        safedesk::policy::BUILT_IN.replace("review_period_weeks = 6", "review_period_weeks = six");
+    std::fs::write(d.join("policy.toml"), policy).unwrap();
+    let db = d.join("demo.sqlite");
+    let o = safedesk(
+        d,
+        &[
+            "--demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--policy",
+            "policy.toml",
+            "lookup",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("The policy file policy.toml, line"), "{e}");
+    assert!(e.contains("built-in policy"), "{e}");
+
+    std::fs::write(d.join("bad.toml"), "db = 'x.sqlite'\npolcy = 'p.toml'\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(["--config", "bad.toml", "lookup", "x"])
+        .current_dir(d)
+        .env_remove("SAFEDESK_DB")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml, line 2"), "{e}");
+}
