@@ -35,6 +35,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the app straight on an empty incident form (for a desktop shortcut).
+    Log,
     /// Look a caller up by name, phone number or email and print their restrictions.
     /// Exit code 0 with matches, 1 with none, 2 on error.
     Lookup {

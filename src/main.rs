@@ -1,7 +1,9 @@
 use clap::Parser;
+use safedesk::app::worker::Context;
 use safedesk::app::App;
 use safedesk::cli::{Cli, Command, StaffCommand};
 use safedesk::commands;
+use safedesk::local::Local;
 use safedesk::session;
 use safedesk::store::{SqliteStore, Store};
 use std::process::ExitCode;
@@ -19,11 +21,29 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match &cli.command {
-        None => {
+        None | Some(Command::Log) => {
             let s = session::open(&cli)?;
             let location = s.store.location();
-            let app = App::new(s.policy, s.actor, location, s.demo, s.read_only);
-            safedesk::tui::run(app, Box::new(s.store))
+            let local = Local::new(Local::default_dir());
+            let mut app = App::new(
+                s.policy.clone(),
+                s.actor.clone(),
+                location.clone(),
+                s.demo,
+                s.read_only,
+            );
+            app.choices = local.choices();
+            app.draft_offer = local.draft(&location);
+            if matches!(cli.command, Some(Command::Log)) && app.draft_offer.is_none() {
+                app.open_form();
+            }
+            let ctx = Context {
+                policy: s.policy,
+                actor: s.actor,
+                local: Some(local.clone()),
+                database: location,
+            };
+            safedesk::tui::run(app, Box::new(s.store), ctx, Some(local))
                 .map_err(|e| format!("The terminal failed: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,6 +1,7 @@
 //! The terminal: set it up, run the event loop, put it back as it was.
 
-use crate::app::{worker, App, Reply, Request};
+use crate::app::{local_request, worker, App, Reply, Request};
+use crate::local::Local;
 use crate::store::Store;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
 use crossterm::execute;
@@ -14,14 +15,19 @@ enum Event {
 }
 
 /// Run the app until the user quits. The store moves to its worker thread.
-pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
+pub fn run(
+    mut app: App,
+    store: Box<dyn Store>,
+    ctx: worker::Context,
+    local: Option<Local>,
+) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Event>();
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let replies = tx.clone();
     std::thread::Builder::new()
         .name("store".into())
         .spawn(move || {
-            worker::run(store, req_rx, move |r| {
+            worker::run(store, ctx, req_rx, move |r| {
                 replies.send(Event::Reply(Box::new(r))).is_ok()
             })
         })?;
@@ -47,9 +53,19 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = (|| -> std::io::Result<()> {
-        for r in app.take_requests() {
-            let _ = req_tx.send(r);
-        }
+        let send = |app: &mut App| {
+            for r in app.take_requests() {
+                // Drafts and choices are written here and now: they must not wait for the drive.
+                let r = match &local {
+                    Some(l) => local_request(l, r),
+                    None => Some(r),
+                };
+                if let Some(r) = r {
+                    let _ = req_tx.send(r);
+                }
+            }
+        };
+        send(&mut app);
         loop {
             terminal.draw(|f| crate::ui::draw(f, &app))?;
             if exit_after_first_draw {
@@ -68,9 +84,7 @@ pub fn run(mut app: App, store: Box<dyn Store>) -> std::io::Result<()> {
                     }
                 }
             }
-            for r in app.take_requests() {
-                let _ = req_tx.send(r);
-            }
+            send(&mut app);
             if app.should_quit {
                 return Ok(());
             }

@@ -2,15 +2,19 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`worker`]), so typing never waits on the database.
 
+pub mod form;
 pub mod worker;
 
-use crate::domain::{CustomerHistory, Id};
+use crate::domain::{CustomerHistory, Id, NewIncident};
+use crate::local::{Choices, Draft};
+use crate::policy::incident::{after_save, SaveOutcome};
 use crate::policy::Policy;
 use crate::store::{Actor, LookupHit};
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use form::{FormEvent, IncidentForm};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
@@ -30,8 +34,23 @@ pub enum Pane {
 /// Asked of the store worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Lookup { seq: u64, query: String },
-    LoadCard { id: Id },
+    Lookup {
+        seq: u64,
+        query: String,
+    },
+    LoadCard {
+        id: Id,
+    },
+    /// A search for the incident form's Who field.
+    FormLookup {
+        seq: u64,
+        query: String,
+    },
+    SaveIncident(Box<NewIncident>),
+    // Local, on this PC (handled without waiting for the shared drive):
+    SaveDraft(Box<Draft>),
+    ClearDraft,
+    SaveChoices(Choices),
 }
 
 /// Answered by the store worker.
@@ -45,6 +64,22 @@ pub enum Reply {
         id: Id,
         result: Result<Option<Box<CustomerHistory>>, String>,
     },
+    FormLookup {
+        seq: u64,
+        result: Result<Vec<LookupHit>, String>,
+    },
+    /// The incident is in the shared database.
+    Saved(SaveOutcome),
+    /// The shared database could not take it: it is in this PC's outbox.
+    Queued { reason: String },
+    /// The incident was refused (the person must change something); the form stays open.
+    SaveFailed(String),
+    /// How many entries wait in this PC's outbox.
+    Outbox(usize),
+    /// Entries from the outbox reached the shared database.
+    OutboxDelivered(usize),
+    /// An outbox entry was refused for good and kept aside.
+    OutboxRefused(String),
     /// Another instance changed the shared database.
     Changed,
     /// The shared database answered again after trouble, or is in trouble now.
@@ -87,6 +122,15 @@ pub struct App {
     pub notice: Option<Notice>,
     pub now: DateTime<Utc>,
     pub should_quit: bool,
+    /// The incident form, when open.
+    pub form: Option<IncidentForm>,
+    /// What happens next, after a save, until the next key.
+    pub saved: Option<Vec<String>>,
+    /// Entries waiting in this PC's outbox.
+    pub outbox: usize,
+    /// A draft left from last time, offered back.
+    pub draft_offer: Option<Draft>,
+    pub choices: Choices,
     requests: Vec<Request>,
 }
 
@@ -118,7 +162,81 @@ impl App {
             notice,
             now,
             should_quit: false,
+            form: None,
+            saved: None,
+            outbox: 0,
+            draft_offer: None,
+            choices: Choices::default(),
             requests: Vec::new(),
+        }
+    }
+
+    /// Open the incident form, for the selected customer if the card is showing one.
+    pub fn open_form(&mut self) {
+        if self.form.is_some() {
+            return;
+        }
+        if let Some(reason) = self.cannot_record() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let pre = if self.pane == Pane::Search && self.results.is_empty() {
+            None
+        } else {
+            self.selected_hit()
+                .map(|h| (h.history.customer.id, h.history.customer.display_name()))
+        };
+        self.form = Some(IncidentForm::new(
+            &self.policy,
+            self.actor.role(),
+            &self.choices,
+            pre,
+            self.now,
+        ));
+        self.help = false;
+    }
+
+    /// Why this person cannot record an incident here, if they cannot.
+    pub fn cannot_record(&self) -> Option<String> {
+        if self.read_only {
+            return Some(
+                "safedesk was started with --read-only, so incidents cannot be logged here.".into(),
+            );
+        }
+        if self.actor.role().is_none() {
+            return Some(self.actor.not_known_message());
+        }
+        None
+    }
+
+    fn form_event(&mut self, ev: FormEvent) {
+        match ev {
+            FormEvent::Nothing => {}
+            FormEvent::Changed => {
+                if let Some(f) = &self.form {
+                    self.requests
+                        .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
+                }
+            }
+            FormEvent::Lookup { seq, query } => {
+                self.requests.push(Request::FormLookup { seq, query });
+                if let Some(f) = &self.form {
+                    self.requests
+                        .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
+                }
+            }
+            FormEvent::Save(inc) => {
+                if let Some(f) = &self.form {
+                    self.choices = f.choices(&self.choices);
+                    self.requests
+                        .push(Request::SaveChoices(self.choices.clone()));
+                }
+                self.requests.push(Request::SaveIncident(inc));
+            }
+            FormEvent::Discarded => {
+                self.form = None;
+                self.requests.push(Request::ClearDraft);
+            }
         }
     }
 
@@ -160,6 +278,12 @@ impl App {
     pub fn on_terminal_event(&mut self, ev: &TermEvent) {
         match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
+            TermEvent::Paste(text) if self.form.is_some() => {
+                let ev = self.form.as_mut().map(|f| f.on_paste(text));
+                if let Some(ev) = ev {
+                    self.form_event(ev);
+                }
+            }
             TermEvent::Paste(text) if self.pane == Pane::Search && !self.help => {
                 self.paste(text);
             }
@@ -168,6 +292,25 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
+        // The note of what happens next stays until the next key.
+        if self.saved.take().is_some() {
+            return;
+        }
+        if let Some(draft) = self.draft_offer.take() {
+            match key.code {
+                crossterm::event::KeyCode::Enter => {
+                    self.form = Some(IncidentForm::from_draft(&draft, &self.policy, self.now));
+                }
+                crossterm::event::KeyCode::Esc => self.requests.push(Request::ClearDraft),
+                _ => self.draft_offer = Some(draft),
+            }
+            return;
+        }
+        if let Some(form) = self.form.as_mut() {
+            let ev = form.on_key(key, &self.policy, self.now);
+            self.form_event(ev);
+            return;
+        }
         let ctx = self.context();
         match keymap::resolve(ctx, &key) {
             Some(action) => self.perform(action),
@@ -239,6 +382,7 @@ impl App {
     pub fn perform(&mut self, action: Action) {
         match action {
             Action::Quit | Action::ForceQuit => self.should_quit = true,
+            Action::LogIncident => self.open_form(),
             Action::Help => self.help = !self.help,
             Action::FocusSearch => self.pane = Pane::Search,
             Action::NextPane => {
@@ -350,6 +494,53 @@ impl App {
                 }
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
+            Reply::FormLookup { seq, result } => {
+                if let (Some(f), Ok(hits)) = (self.form.as_mut(), result) {
+                    f.on_lookup(seq, &hits, self.now);
+                }
+            }
+            Reply::Saved(outcome) => {
+                self.form = None;
+                self.requests.push(Request::ClearDraft);
+                self.saved = Some(after_save(&outcome, &self.policy));
+                self.refresh();
+            }
+            Reply::Queued { reason } => {
+                let threat = self.form.take().is_some_and(|f| f.threat);
+                self.requests.push(Request::ClearDraft);
+                let mut lines = vec![
+                    "Saved on this PC, not yet in the shared database.".to_string(),
+                    format!("The shared database could not take it: {reason}"),
+                    "It will be written there by itself, once, as soon as the database can be reached. Leave safedesk running if you can.".to_string(),
+                ];
+                if threat {
+                    lines.insert(
+                        0,
+                        format!(
+                            "Immediate threat: tell a manager now. {}",
+                            self.policy.policy.emergency_advice
+                        ),
+                    );
+                }
+                self.saved = Some(lines);
+            }
+            Reply::SaveFailed(message) => {
+                if let Some(f) = self.form.as_mut() {
+                    f.save_failed(message);
+                } else {
+                    self.notice = Some(Notice::Error(message));
+                }
+            }
+            Reply::Outbox(n) => self.outbox = n,
+            Reply::OutboxDelivered(n) => {
+                self.notice = Some(Notice::Info(format!(
+                    "{n} {} from this PC's outbox {} now saved in the shared database.",
+                    if n == 1 { "incident" } else { "incidents" },
+                    if n == 1 { "is" } else { "are" }
+                )));
+                self.refresh();
+            }
+            Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
@@ -370,4 +561,17 @@ impl App {
         self.limit_query();
         self.query_changed();
     }
+}
+
+/// Carry out a request that only touches this PC (drafts, choices); hand back any other.
+pub fn local_request(local: &crate::local::Local, r: Request) -> Option<Request> {
+    let result = match &r {
+        Request::SaveDraft(d) => local.save_draft(d),
+        Request::ClearDraft => local.clear_draft(),
+        Request::SaveChoices(c) => local.save_choices(c),
+        _ => return Some(r),
+    };
+    // A draft that cannot be kept is not worth stopping for: the form still holds the text.
+    let _ = result;
+    None
 }

@@ -1,10 +1,13 @@
 //! The store worker: the one thread that owns the instance's long-lived database connection.
 //! The UI sends it requests and never waits for it. Lookups typed faster than the database
-//! answers are coalesced, so only the newest one runs, and between requests it polls
-//! `PRAGMA data_version` to notice other instances' changes.
+//! answers are coalesced, so only the newest one runs; between requests it polls
+//! `PRAGMA data_version` to notice other instances' changes, and replays this PC's outbox.
 
 use super::{Health, Reply, Request, RESULTS};
-use crate::store::Store;
+use crate::domain::NewIncident;
+use crate::local::{Local, OutboxEntry};
+use crate::policy::Policy;
+use crate::store::{Actor, Store};
 use chrono::Utc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -12,11 +15,106 @@ use std::time::{Duration, Instant};
 /// How often other instances' changes are looked for.
 pub const POLL: Duration = Duration::from_millis(500);
 
+/// What the worker needs besides the store.
+pub struct Context {
+    pub policy: Policy,
+    pub actor: Actor,
+    /// This PC's outbox; None keeps nothing locally (tests).
+    pub local: Option<Local>,
+    /// The shared database's name, which outbox entries are filed under.
+    pub database: String,
+}
+
+/// Save an incident, or keep it in the outbox when the shared database cannot take it.
+fn save(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> Reply {
+    match store.record_incident(&ctx.actor, &ctx.policy, &inc) {
+        Ok(outcome) => Reply::Saved(outcome),
+        Err(e) if e.is_transient() => {
+            let reason = e.to_string();
+            let Some(local) = &ctx.local else {
+                return Reply::SaveFailed(reason);
+            };
+            let entry = OutboxEntry {
+                login: ctx.actor.login.clone(),
+                database: ctx.database.clone(),
+                queued_at: Utc::now(),
+                reason: reason.clone(),
+                incident: inc,
+            };
+            match local.outbox_put(&entry) {
+                Ok(_) => Reply::Queued { reason },
+                Err(io) => Reply::SaveFailed(format!(
+                    "{reason} It could not be kept on this PC either ({io}). Your text is still in the form: try again, or write it down."
+                )),
+            }
+        }
+        Err(e) => Reply::SaveFailed(e.to_string()),
+    }
+}
+
+/// Try to deliver what waits in the outbox. Returns the replies to send.
+fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
+    let Some(local) = &ctx.local else {
+        return Vec::new();
+    };
+    let waiting = local.outbox(&ctx.database);
+    if waiting.is_empty() {
+        return Vec::new();
+    }
+    let mut delivered = 0;
+    let mut out = Vec::new();
+    for entry in &waiting {
+        let actor = if entry.login == ctx.actor.login {
+            ctx.actor.clone()
+        } else {
+            match store.staff_by_login(&entry.login) {
+                Ok(staff) => Actor {
+                    staff,
+                    login: entry.login.clone(),
+                },
+                Err(_) => break,
+            }
+        };
+        match store.record_incident(&actor, &ctx.policy, &entry.incident) {
+            Ok(_) => {
+                if local.outbox_done(entry.incident.id).is_ok() {
+                    delivered += 1;
+                }
+            }
+            Err(e) if e.is_transient() => break,
+            Err(e) => {
+                let kept = local
+                    .outbox_refused(entry.incident.id)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "the outbox".into());
+                out.push(Reply::OutboxRefused(format!(
+                    "An incident waiting on this PC was refused by the shared database ({e}). It is kept in {kept}: ask a manager to log it again."
+                )));
+            }
+        }
+    }
+    if delivered > 0 {
+        out.push(Reply::OutboxDelivered(delivered));
+    }
+    out.push(Reply::Outbox(local.outbox(&ctx.database).len()));
+    out
+}
+
 /// Serve requests until the UI hangs up. `send` delivers replies to the UI's event loop.
-pub fn run(mut store: Box<dyn Store>, requests: Receiver<Request>, send: impl Fn(Reply) -> bool) {
+pub fn run(
+    mut store: Box<dyn Store>,
+    ctx: Context,
+    requests: Receiver<Request>,
+    send: impl Fn(Reply) -> bool,
+) {
     let mut version = store.data_version().ok();
     let mut healthy = true;
     let mut last_poll = Instant::now();
+    if let Some(local) = &ctx.local {
+        if !send(Reply::Outbox(local.outbox(&ctx.database).len())) {
+            return;
+        }
+    }
     loop {
         let wait = POLL.saturating_sub(last_poll.elapsed());
         let first = match requests.recv_timeout(wait) {
@@ -25,13 +123,38 @@ pub fn run(mut store: Box<dyn Store>, requests: Receiver<Request>, send: impl Fn
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if let Some(first) = first {
-            // Take everything queued; keep only the newest lookup and card.
+            // Take everything queued; keep only the newest of each kind of search.
             let mut lookup = None;
+            let mut form_lookup = None;
             let mut card = None;
+            let mut saves = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
+                    Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
+                    Request::SaveIncident(inc) => saves.push(*inc),
+                    Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
+                }
+            }
+            for inc in saves {
+                let reply = save(store.as_mut(), &ctx, inc);
+                let queued = matches!(reply, Reply::Queued { .. });
+                if !send(reply) {
+                    return;
+                }
+                if queued {
+                    if let Some(local) = &ctx.local {
+                        if !send(Reply::Outbox(local.outbox(&ctx.database).len())) {
+                            return;
+                        }
+                    }
+                }
+            }
+            if let Some((seq, query)) = form_lookup {
+                let result = store.lookup(&query, 8).map_err(|e| e.to_string());
+                if !send(Reply::FormLookup { seq, result }) {
+                    return;
                 }
             }
             if let Some((seq, query)) = lookup {
@@ -65,6 +188,11 @@ pub fn run(mut store: Box<dyn Store>, requests: Receiver<Request>, send: impl Fn
                         return;
                     }
                     version = Some(v);
+                    for r in replay(store.as_mut(), &ctx) {
+                        if !send(r) {
+                            return;
+                        }
+                    }
                 }
                 Err(e) => {
                     if healthy {

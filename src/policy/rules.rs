@@ -60,8 +60,12 @@ impl ThresholdState {
         let (n, t) = (self.count, self.threshold);
         if n == 0 {
             format!("0 of {t} incidents since the last decision")
-        } else if n >= t {
+        } else if n == t {
             format!("{n} of {t} - threshold reached: a manager must decide what happens next")
+        } else if n > t {
+            format!(
+                "{n} incidents since the last decision (the threshold is {t}): a manager must decide what happens next"
+            )
         } else if n + 1 == t {
             format!("{n} of {t} - the next incident goes to a manager")
         } else {
@@ -385,6 +389,13 @@ mod tests {
         let t = threshold_state(&h, &p);
         assert!(t.reached());
         assert!(t.sentence().starts_with("3 of 3 - threshold reached"));
+        let over = ThresholdState {
+            count: 4,
+            threshold: 3,
+        };
+        assert!(over
+            .sentence()
+            .starts_with("4 incidents since the last decision"));
         assert!(
             escalations(&h, &p, now()).contains(&Escalation::ThresholdReached {
                 count: 3,

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// What a key press asks the app to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    LogIncident,
     Quit,
     ForceQuit,
     Help,
@@ -59,6 +60,14 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
 pub const BINDINGS: &[Binding] = &[
+    Binding {
+        action: Action::LogIncident,
+        keys: &[(KeyCode::Char('n'), CTRL)],
+        label: "Ctrl-N",
+        desc: "Log an incident, from anywhere (for the selected person)",
+        contexts: ALL,
+        hint: true,
+    },
     Binding {
         action: Action::FocusSearch,
         keys: &[(KeyCode::Char('/'), NONE)],
@@ -235,6 +244,7 @@ pub fn hints(ctx: Context) -> Vec<(&'static str, &'static str)> {
 
 fn short(a: Action) -> &'static str {
     match a {
+        Action::LogIncident => "log incident",
         Action::FocusSearch => "search",
         Action::Open => "open",
         Action::Back => "back",

@@ -129,7 +129,11 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
                     t.normal()
                 };
                 second.push(Span::styled(
-                    format!("{} of {}", threshold.count, threshold.threshold),
+                    if threshold.count > threshold.threshold {
+                        format!("{} incidents", threshold.count)
+                    } else {
+                        format!("{} of {}", threshold.count, threshold.threshold)
+                    },
                     style,
                 ));
                 second.push(Span::raw("  "));

@@ -2,6 +2,7 @@
 
 pub mod card;
 pub mod help;
+pub mod incident_form;
 pub mod keymap;
 pub mod lookup;
 pub mod status;
@@ -44,11 +45,47 @@ pub fn draw(frame: &mut Frame, app: &App) {
     lookup::results(frame, cols[0], app);
     card::card(frame, cols[1], app);
     status::bottom(frame, rows[3], app);
-    if app.help {
-        help::help(frame, centered(area, 76, 22), app);
-    }
-    if app.pane == Pane::Search && !app.help {
+    if app.form.is_some() {
+        let r = Rect {
+            x: area.x,
+            y: rows[1].y,
+            width: area.width,
+            height: rows[1].height + rows[2].height,
+        };
+        incident_form::form(frame, r, app);
+    } else if app.help {
+        help::help(frame, centered(area, 76, 23), app);
+    } else if app.pane == Pane::Search {
         lookup::place_cursor(frame, rows[1], app);
+    }
+    if let Some(lines) = &app.saved {
+        status::popup(
+            frame,
+            area,
+            app,
+            " Saved ",
+            lines,
+            "Press any key to carry on.",
+        );
+    } else if let Some(d) = &app.draft_offer {
+        let who = d
+            .subject
+            .as_ref()
+            .map(|s| s.label())
+            .unwrap_or_else(|| "someone not yet chosen".into());
+        let when = d.started_at.map(crate::time::date_time).unwrap_or_default();
+        let lines = vec![
+            format!("An incident you were typing was not saved (started {when}, about {who})."),
+            "Nothing typed is lost: it was kept on this PC.".to_string(),
+        ];
+        status::popup(
+            frame,
+            area,
+            app,
+            " Unsaved incident ",
+            &lines,
+            "Enter: carry on with it.   Esc: throw it away.",
+        );
     }
 }
 

@@ -40,16 +40,49 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
         .constraints([Constraint::Length(1), Constraint::Length(1)])
         .split(area);
     let mut hints = Vec::new();
-    for (k, d) in keymap::hints(app.context()) {
+    if app.form.is_some() {
+        for (k, d) in [
+            ("Ctrl-S", "save"),
+            ("Tab", "next field"),
+            ("Shift-Tab", "back"),
+            ("Esc", "cancel"),
+        ] {
+            hints.push(Span::styled(format!(" {k}"), t.key()));
+            hints.push(Span::raw(format!(" {d} ")));
+        }
+    }
+    for (k, d) in keymap::hints(app.context())
+        .into_iter()
+        .filter(|_| app.form.is_none())
+    {
         hints.push(Span::styled(format!(" {k}"), t.key()));
         hints.push(Span::raw(format!(" {d} ")));
     }
-    if app.context() == keymap::Context::Search {
+    if app.context() == keymap::Context::Search && app.form.is_none() {
         hints.push(Span::styled(" Esc", t.key()));
-        hints.push(Span::raw(" then ? for all keys"));
+        hints.push(Span::raw(" ? all keys"));
     }
     frame.render_widget(Paragraph::new(Line::from(hints)), rows[0]);
+    let waiting = (app.outbox > 0).then(|| {
+        format!(
+            "{} waiting to be saved to the shared database (kept safely on this PC). ",
+            if app.outbox == 1 {
+                "1 incident".to_string()
+            } else {
+                format!("{} incidents", app.outbox)
+            }
+        )
+    });
     let line = match (&app.notice, &app.health) {
+        (_, _) if waiting.is_some() && !matches!(app.notice, Some(Notice::Error(_))) => {
+            Line::from(vec![
+                Span::styled(waiting.clone().unwrap_or_default(), t.warning()),
+                Span::raw(match &app.health {
+                    Health::Trouble(e) => format!("Cannot reach it: {}", clean(e)),
+                    Health::Ok { .. } => "Trying again every few seconds.".to_string(),
+                }),
+            ])
+        }
         (Some(Notice::Error(e)), _) => Line::from(Span::styled(clean(e), t.error())),
         (_, Health::Trouble(e)) => Line::from(Span::styled(
             format!(
@@ -87,5 +120,40 @@ pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
             .style(app.theme.warning())
             .wrap(Wrap { trim: true }),
         area,
+    );
+}
+
+/// A box in the middle of the screen with some lines and what to press.
+pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[String], keys: &str) {
+    let t = &app.theme;
+    let width = area.width.saturating_sub(4).min(76);
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let mut text: Vec<Line> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let style = if l.contains("999") || l.starts_with("Immediate threat") {
+            t.restricted()
+        } else if i == 0 {
+            t.heading()
+        } else {
+            t.normal()
+        };
+        text.push(Line::from(Span::styled(clean(l), style)));
+    }
+    text.push(Line::from(""));
+    text.push(Line::from(Span::styled(keys.to_string(), t.dim())));
+    let rows: usize = text
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let r = super::centered(area, width, (rows as u16 + 2).min(area.height));
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            ratatui::widgets::Block::default()
+                .borders(ratatui::widgets::Borders::ALL)
+                .border_style(t.border(true))
+                .title(Span::styled(title.to_string(), t.title())),
+        ),
+        r,
     );
 }

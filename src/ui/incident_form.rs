@@ -1,0 +1,382 @@
+//! The incident form, drawn over the panes: a row per field, messages under the fields they
+//! belong to, and below them a panel for the field being filled in (its choices and keys).
+
+use super::clean;
+use crate::app::form::{FormField, IncidentForm, WhoChoice};
+use crate::app::App;
+use crate::policy::Policy;
+use crate::time;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
+
+const LABEL: usize = 17;
+
+/// Hard-wrap text to `width` columns (newlines kept); also returns the row and column where the
+/// character at `cursor` (a char index) lands, so the cursor can be placed exactly.
+pub fn wrap(text: &str, width: usize, cursor: usize) -> (Vec<String>, (usize, usize)) {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    let mut col = 0;
+    let mut at = (0, 0);
+    for (i, c) in text.chars().enumerate() {
+        if i == cursor {
+            at = (lines.len() - 1, col);
+        }
+        if c == '\n' {
+            lines.push(String::new());
+            col = 0;
+            continue;
+        }
+        let w = c.width().unwrap_or(0);
+        if col + w > width {
+            lines.push(String::new());
+            col = 0;
+        }
+        lines.last_mut().expect("one line at least").push(c);
+        col += w;
+    }
+    if cursor >= text.chars().count() {
+        if col >= width {
+            lines.push(String::new());
+            col = 0;
+        }
+        at = (lines.len() - 1, col);
+    }
+    (lines, at)
+}
+
+fn value_of(f: &IncidentForm, field: FormField, p: &Policy, app: &App) -> String {
+    match field {
+        FormField::Who => match &f.who_choice {
+            Some(WhoChoice::Existing { name, .. }) => name.clone(),
+            Some(WhoChoice::New) => format!("{} (new customer)", f.who.value()),
+            Some(WhoChoice::Unidentified) => "Unidentified visitor".into(),
+            None => f.who.value().to_string(),
+        },
+        FormField::When => {
+            if f.when.value().trim().is_empty() {
+                format!("now ({})", time::date_time(app.now))
+            } else {
+                match f.when_value(app.now) {
+                    Ok(t) => format!("{}  = {}", f.when.value(), time::date_time(t)),
+                    Err(_) => f.when.value().to_string(),
+                }
+            }
+        }
+        FormField::Channel => p.label_of(&f.channel).to_string(),
+        FormField::Category => p.label_of(&f.category).to_string(),
+        FormField::Behaviours => {
+            if f.behaviours.is_empty() {
+                "none chosen".into()
+            } else {
+                f.behaviours
+                    .iter()
+                    .map(|b| p.label_of(b))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        }
+        FormField::Response => p.label_of(&f.response).to_string(),
+        FormField::Threat => {
+            if f.threat {
+                "YES - someone's safety was under immediate threat".into()
+            } else {
+                "no".into()
+            }
+        }
+        FormField::Description => {
+            let v = f.description.value();
+            let first = v.lines().next().unwrap_or("");
+            let more = v.lines().count() > 1 || first.chars().count() > 60;
+            let mut s: String = first.chars().take(60).collect();
+            if more {
+                s.push_str(" …");
+            }
+            s
+        }
+        other => f
+            .input(other)
+            .map(|i| i.value().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The lines of the panel for the focused field, and where the cursor goes in it (if there).
+/// Lay option spans out over as many lines as `width` needs, an option never split.
+fn flow(options: Vec<Vec<Span<'static>>>, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut cur: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for opt in options {
+        let w: usize = opt.iter().map(|s| s.width()).sum::<usize>() + 2;
+        if used + w > width && !cur.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut cur)));
+            used = 0;
+        }
+        used += w;
+        cur.extend(opt);
+        cur.push(Span::raw("  "));
+    }
+    if !cur.is_empty() {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+/// The panel: its lines, where the text cursor goes (row, column), and the row that must stay in
+/// view (the highlighted choice).
+type PanelLines = (Vec<Line<'static>>, Option<(usize, usize)>, Option<usize>);
+
+fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
+    let t = &app.theme;
+    let p = &app.policy;
+    let key = |k: String| Span::styled(k, t.key());
+    let mut out: Vec<Line> = Vec::new();
+    let mut cursor = None;
+    let mut keep = None;
+    let chosen = |on: bool| if on { t.selected() } else { t.normal() };
+    match f.focus {
+        FormField::Who => {
+            out.push(Line::from(Span::styled(
+                "Type a name, phone number or email; Up/Down to choose, Enter to take it.",
+                t.dim(),
+            )));
+            for (i, m) in f.matches.iter().enumerate() {
+                let mut spans = vec![Span::styled(
+                    format!(" {} ", clean(&m.name)),
+                    chosen(i == f.who_cursor),
+                )];
+                if m.restricted {
+                    spans.push(Span::styled(" RESTRICTED", t.restricted_text()));
+                }
+                spans.push(Span::styled(format!("  {}", clean(&m.detail)), t.dim()));
+                out.push(Line::from(spans));
+            }
+            let n = f.matches.len();
+            keep = Some(f.who_cursor + 1);
+            let typed = clean(f.who.value().trim());
+            out.push(Line::from(Span::styled(
+                if typed.is_empty() {
+                    " + A new customer (type their name first) ".to_string()
+                } else {
+                    format!(" + A new customer named \"{typed}\" ")
+                },
+                chosen(f.who_cursor == n),
+            )));
+            out.push(Line::from(Span::styled(
+                " + An unidentified visitor (describe them next) ",
+                chosen(f.who_cursor == n + 1),
+            )));
+        }
+        FormField::Channel => {
+            out.push(Line::from(Span::styled(
+                "Press the key of how it happened:",
+                t.dim(),
+            )));
+            let options = p
+                .channels
+                .iter()
+                .map(|c| {
+                    vec![
+                        key(format!(" {} ", c.key)),
+                        Span::styled(c.label.clone(), chosen(c.id == f.channel)),
+                    ]
+                })
+                .collect();
+            out.extend(flow(options, width));
+        }
+        FormField::Category => {
+            out.push(Line::from(Span::styled(
+                "Press the key of the behaviour category:",
+                t.dim(),
+            )));
+            for c in &p.categories {
+                out.push(Line::from(vec![
+                    key(format!(" {} ", c.key)),
+                    Span::styled(c.label.clone(), chosen(c.id == f.category)),
+                ]));
+            }
+        }
+        FormField::Behaviours => {
+            out.push(Line::from(Span::styled(
+                "Number keys (or Space) tick what was seen; Enter when done:",
+                t.dim(),
+            )));
+            keep = Some(f.behaviour_cursor + 1);
+            if let Some(c) = p.category(&f.category) {
+                for (i, b) in c.behaviours.iter().enumerate() {
+                    let on = f.behaviours.contains(&b.id);
+                    let n = if i == 9 { 0 } else { i + 1 };
+                    out.push(Line::from(vec![
+                        key(format!(" {n} ")),
+                        Span::raw(if on { "[x] " } else { "[ ] " }),
+                        Span::styled(b.label.clone(), chosen(i == f.behaviour_cursor)),
+                    ]));
+                }
+            }
+        }
+        FormField::Response => {
+            out.push(Line::from(Span::styled(
+                "Press the key of the initial response taken:",
+                t.dim(),
+            )));
+            if let Some(ch) = p.channel(&f.channel) {
+                for id in &ch.responses {
+                    if let Some(r) = p.response(id) {
+                        out.push(Line::from(vec![
+                            key(format!(" {} ", r.key)),
+                            Span::styled(r.label.clone(), chosen(r.id == f.response)),
+                        ]));
+                    }
+                }
+            }
+        }
+        FormField::Threat => {
+            out.push(Line::from(vec![
+                Span::raw("Was anyone's safety under immediate threat? "),
+                key(" y ".into()),
+                Span::raw("yes  "),
+                key(" n ".into()),
+                Span::raw("no"),
+            ]));
+        }
+        FormField::When => {
+            out.push(Line::from(Span::styled(
+                "Leave empty for now, or type 14:05, yesterday 16:30, 23/11 9:15.",
+                t.dim(),
+            )));
+            out.push(match f.when_value(app.now) {
+                Ok(at) => Line::from(format!("= {}", time::date_time(at))),
+                Err(e) => Line::from(Span::styled(clean(&e), t.warning())),
+            });
+        }
+        FormField::Description | FormField::VisitorDescription | FormField::Witnesses => {
+            let input = f.input(f.focus).expect("a text field");
+            let hint = match f.focus {
+                FormField::Description => "What happened, in your words (Enter for a new line):",
+                FormField::VisitorDescription => "Appearance, where and when they were seen:",
+                _ => "Who saw it (names, or \"two customers in reception\"):",
+            };
+            out.push(Line::from(Span::styled(hint, t.dim())));
+            let (lines, at) = wrap(&clean_keep_lines(input.value()), width, input.cursor());
+            cursor = Some((at.0 + 1, at.1));
+            keep = Some(at.0 + 1);
+            for l in lines {
+                out.push(Line::from(l));
+            }
+        }
+        _ => {}
+    }
+    (out, cursor, keep)
+}
+
+fn clean_keep_lines(s: &str) -> String {
+    crate::search::sanitise_for_display(s, true)
+}
+
+pub fn form(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(f) = &app.form else { return };
+    let t = &app.theme;
+    let p = &app.policy;
+    let title = if f.saving {
+        " Log an incident - saving... ".to_string()
+    } else {
+        " Log an incident - Ctrl-S save, Esc cancel, Tab next field ".to_string()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(true))
+        .title(Span::styled(title, t.title()));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let value_w = width.saturating_sub(LABEL + 2);
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cursor: Option<Position> = None;
+    if f.threat {
+        rows.push(Line::from(Span::styled(
+            format!("Immediate threat. {}", p.policy.emergency_advice),
+            t.restricted(),
+        )));
+    }
+    for field in f.visible_fields(p) {
+        let focused = field == f.focus;
+        let marker = if focused { "> " } else { "  " };
+        let value = clean(&value_of(f, field, p, app));
+        let shown: String = if focused && field.is_text_row() {
+            // Scroll long text so the cursor stays in view.
+            let input = f.input(field).expect("a text field");
+            let scroll = input.visual_scroll(value_w.saturating_sub(1));
+            let x = input.visual_cursor().saturating_sub(scroll);
+            cursor = Some(Position::new(
+                inner.x + (LABEL + 2 + x) as u16,
+                inner.y + rows.len() as u16,
+            ));
+            clean(input.value())
+                .chars()
+                .skip(scroll)
+                .take(value_w)
+                .collect()
+        } else {
+            super::lookup::truncate(&value, value_w)
+        };
+        let style = if focused { t.selected() } else { t.normal() };
+        rows.push(Line::from(vec![
+            Span::styled(
+                format!("{marker}{:<w$}", field.label(), w = LABEL),
+                t.heading(),
+            ),
+            Span::styled(shown, if focused { style } else { t.normal() }),
+        ]));
+        for m in f.problems_for(field) {
+            rows.push(Line::from(Span::styled(
+                format!("{:w$}! {}", "", clean(m), w = LABEL + 2),
+                t.error(),
+            )));
+        }
+    }
+    rows.push(Line::from(Span::styled(
+        format!("  {:<w$}{}", "Logged by", app.actor.name(), w = LABEL),
+        t.dim(),
+    )));
+    let top = rows.len();
+    rows.push(Line::from(Span::styled("─".repeat(width), t.dim())));
+    let (panel_lines, panel_cursor, keep) = panel(f, app, width);
+    let room = (inner.height as usize).saturating_sub(top + 2);
+    // Keep the highlighted choice, or the text cursor, in view.
+    let skip = keep
+        .map(|r| r.saturating_sub(room.saturating_sub(1)))
+        .unwrap_or(0);
+    if let Some((r, c)) = panel_cursor.filter(|(r, _)| *r >= skip) {
+        cursor = Some(Position::new(
+            inner.x + c as u16,
+            inner.y + (top + 1 + r - skip) as u16,
+        ));
+    }
+    rows.extend(panel_lines.into_iter().skip(skip).take(room));
+    let bottom = if f.confirm_discard {
+        Some(Line::from(Span::styled(
+            "Throw away this incident? Press y to throw it away, any other key to keep typing.",
+            t.warning(),
+        )))
+    } else {
+        f.message
+            .as_ref()
+            .map(|m| Line::from(Span::styled(clean(m), t.error())))
+    };
+    frame.render_widget(Paragraph::new(rows), inner);
+    if let Some(b) = bottom {
+        let y = inner.y + inner.height.saturating_sub(1);
+        frame.render_widget(Clear, Rect::new(inner.x, y, inner.width, 1));
+        frame.render_widget(Paragraph::new(b), Rect::new(inner.x, y, inner.width, 1));
+    }
+    if let Some(c) = cursor {
+        if !f.confirm_discard && c.y < inner.y + inner.height && c.x < inner.x + inner.width {
+            frame.set_cursor_position(c);
+        }
+    }
+}

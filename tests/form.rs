@@ -1,0 +1,343 @@
+//! The incident form driven key by key through the app, without a terminal or database.
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use safedesk::app::form::FormField;
+use safedesk::app::{App, Reply, Request};
+use safedesk::domain::*;
+use safedesk::policy::incident::SaveOutcome;
+use safedesk::policy::Policy;
+use safedesk::store::{Actor, LookupHit, MatchedOn};
+use safedesk::ui::theme::Theme;
+use uuid::Uuid;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 14, 30, 0).unwrap()
+}
+
+fn app(role: Role) -> App {
+    let staff = Staff {
+        id: Uuid::from_u128(5),
+        login: "psharma".into(),
+        display_name: "Priya Sharma".into(),
+        role,
+        active: true,
+    };
+    let mut app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "psharma".into(),
+            staff: Some(staff),
+        },
+        "/shared/safedesk.sqlite".into(),
+        false,
+        false,
+    );
+    app.theme = Theme::plain();
+    app.now = now();
+    app.health = safedesk::app::Health::Ok { checked: now() };
+    app
+}
+
+fn tunde() -> LookupHit {
+    LookupHit {
+        history: CustomerHistory {
+            customer: Customer {
+                id: Uuid::from_u128(77),
+                name: Some("Tunde Okafor".into()),
+                phones: vec!["07700 900234".into()],
+                created_at: now(),
+                version: 1,
+                ..Customer::default()
+            },
+            incidents: vec![],
+            decisions: vec![],
+            restrictions: vec![],
+            letters: vec![],
+        },
+        matched: MatchedOn::Name("Tunde Okafor".into()),
+        score: 900,
+    }
+}
+
+/// Press keys, counting them.
+struct Keys<'a> {
+    app: &'a mut App,
+    count: usize,
+}
+
+impl Keys<'_> {
+    fn press(&mut self, code: KeyCode, m: KeyModifiers) {
+        self.count += 1;
+        self.app.on_key(KeyEvent::new(code, m));
+    }
+    fn key(&mut self, c: char) {
+        self.press(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    fn ctrl(&mut self, c: char) {
+        self.press(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+    /// Typing free text is not counted: the target is "N keys plus the description".
+    fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.app
+                .on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+}
+
+fn with_selected_customer(role: Role) -> App {
+    let mut a = app(role);
+    a.set_query("tunde");
+    let seq = a.lookup_sent;
+    a.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(vec![tunde()]),
+    });
+    a.take_requests();
+    a
+}
+
+fn saved_incident(reqs: &[Request]) -> Option<NewIncident> {
+    reqs.iter().find_map(|r| match r {
+        Request::SaveIncident(i) => Some((**i).clone()),
+        _ => None,
+    })
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_typical_phone_incident_takes_seven_keys_plus_the_description() {
+    let mut a = with_selected_customer(Role::Phone);
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.ctrl('n');
+    k.key('t'); // telephone
+    k.key('a'); // abusive or offensive
+    k.key('3'); // shouting
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.key('e'); // call ended after a warning
+    k.text("Shouted and swore when told the appointment could not be moved.");
+    k.ctrl('s');
+    let keys = k.count;
+    assert!(keys <= 8, "took {keys} keys");
+    let reqs = a.take_requests();
+    let inc = saved_incident(&reqs).expect("the form asked to save");
+    assert_eq!(
+        inc.subject,
+        Subject::Existing {
+            id: Uuid::from_u128(77),
+            name: "Tunde Okafor".into()
+        }
+    );
+    assert_eq!(inc.channel, "phone");
+    assert_eq!(inc.category, "abusive");
+    assert_eq!(inc.behaviours, vec!["shouting"]);
+    assert_eq!(inc.response, "call_ended_after_warning");
+    assert_eq!(inc.occurred_at, now());
+    assert!(reqs.iter().any(|r| matches!(r, Request::SaveChoices(_))));
+    // The screen says what happens next.
+    a.on_reply(Reply::Saved(SaveOutcome {
+        count: 3,
+        threshold: 3,
+        breach: false,
+        urgent: false,
+        already_saved: false,
+    }));
+    assert!(a.form.is_none());
+    assert!(a.take_requests().contains(&Request::ClearDraft));
+    let s = render(&a, 100, 30);
+    assert!(
+        s.contains("Third incident: sent to the manager's escalation queue."),
+        "{s}"
+    );
+}
+
+#[test]
+fn an_unidentified_visitor_with_an_immediate_threat_shows_the_999_advice() {
+    let mut a = app(Role::Reception);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    let f = a.form.as_ref().unwrap();
+    assert_eq!(f.focus, FormField::Who);
+    assert_eq!(f.channel, "face_to_face", "reception starts face to face");
+    // Nobody matches: go down to "unidentified visitor".
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.press(KeyCode::Down, KeyModifiers::NONE);
+    k.press(KeyCode::Down, KeyModifiers::NONE);
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        k.app.form.as_ref().unwrap().focus,
+        FormField::VisitorDescription
+    );
+    k.text("Man, about 50, grey beard, green parka; reception");
+    k.press(KeyCode::Tab, KeyModifiers::NONE); // When
+    k.text("14:05");
+    k.press(KeyCode::Enter, KeyModifiers::NONE); // -> channel
+    k.key('f');
+    k.key('a');
+    k.key('4'); // threats
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.key('p'); // police called -> reference
+    assert_eq!(k.app.form.as_ref().unwrap().focus, FormField::Reference);
+    k.text("CAD 4412/24NOV");
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.text("Threatened to hit the receptionist; police called.");
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    k.key('y');
+    let s = render(&a, 80, 24);
+    insta::assert_snapshot!("form_visitor_threat_80x24", s);
+    assert!(s.contains("If anyone is unsafe, call 999."));
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let inc = saved_incident(&a.take_requests()).expect("saved");
+    assert!(
+        matches!(inc.subject, Subject::Unidentified { ref description, .. } if description.contains("green parka"))
+    );
+    assert_eq!(
+        inc.occurred_at,
+        Utc.with_ymd_and_hms(2026, 11, 24, 14, 5, 0).unwrap()
+    );
+    assert_eq!(inc.response, "police_called");
+    assert_eq!(inc.reference, "CAD 4412/24NOV");
+    assert!(inc.immediate_threat);
+}
+
+#[test]
+fn problems_show_next_to_their_fields_and_nothing_is_lost() {
+    let mut a = with_selected_customer(Role::Phone);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    // Jump to When and type a time that has not happened yet.
+    a.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    for c in "23:59".chars() {
+        a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(saved_incident(&a.take_requests()).is_none());
+    let f = a.form.as_ref().unwrap();
+    assert_eq!(f.focus, FormField::When, "the first problem gets the focus");
+    assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
+    let s = render(&a, 120, 30);
+    assert!(s.contains("has not happened yet"), "{s}");
+    assert!(s.contains("Say what happened"), "{s}");
+    assert_eq!(a.form.as_ref().unwrap().when.value(), "23:59");
+}
+
+#[test]
+fn a_huge_paste_and_control_characters_are_handled() {
+    let mut a = with_selected_customer(Role::Phone);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    while a.form.as_ref().unwrap().focus != FormField::Description {
+        a.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    }
+    let paste = format!("start\u{1b}[2J\u{7}{}\u{202e}end", "x".repeat(100 * 1024));
+    a.on_terminal_event(&crossterm::event::Event::Paste(paste));
+    let f = a.form.as_ref().unwrap();
+    let v = f.description.value();
+    assert!(!v.contains('\u{1b}') && !v.contains('\u{7}') && !v.contains('\u{202e}'));
+    assert_eq!(v.chars().count(), safedesk::app::form::FIELD_LIMIT);
+    assert!(f.message.as_deref().unwrap().contains("was cut"));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("was cut"), "{s}");
+    // Emoji and right-to-left text type as they are.
+    a.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert!(
+        a.form.as_ref().unwrap().confirm_discard,
+        "Esc asks before throwing text away"
+    );
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
+    assert!(a.form.is_some(), "any other key keeps typing");
+}
+
+#[test]
+fn esc_asks_before_throwing_typed_text_away_and_the_draft_is_kept_meanwhile() {
+    let mut a = with_selected_customer(Role::Phone);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    while a.form.as_ref().unwrap().focus != FormField::Description {
+        a.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    }
+    a.take_requests();
+    for c in "He said 😡 שלום".chars() {
+        a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let reqs = a.take_requests();
+    let draft = reqs
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            Request::SaveDraft(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("every change keeps the draft");
+    assert_eq!(draft.description, "He said 😡 שלום");
+    a.on_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+    assert!(!a.should_quit, "q types in the form");
+    a.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(a.form.as_ref().unwrap().confirm_discard, "Ctrl-C asks too");
+    a.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    assert!(a.form.is_none());
+    assert!(a.take_requests().contains(&Request::ClearDraft));
+
+    // A draft left behind is offered back, with its time kept.
+    let mut b = app(Role::Phone);
+    b.draft_offer = Some(*draft);
+    let s = render(&b, 80, 24);
+    assert!(s.contains("was not saved"), "{s}");
+    b.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let f = b.form.as_ref().expect("carried on");
+    assert_eq!(f.description.value(), "He said 😡 שלום");
+    assert_eq!(f.when.value(), "24/11/2026 14:30");
+}
+
+#[test]
+fn someone_not_on_the_staff_list_cannot_open_the_form() {
+    let mut a = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "temp".into(),
+            staff: None,
+        },
+        "x".into(),
+        false,
+        false,
+    );
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    assert!(a.form.is_none());
+}
+
+#[test]
+fn a_queued_save_says_plainly_where_the_incident_is() {
+    let mut a = with_selected_customer(Role::Phone);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    a.on_reply(Reply::Queued {
+        reason: "the database is locked".into(),
+    });
+    a.on_reply(Reply::Outbox(1));
+    let s = render(&a, 120, 30);
+    assert!(
+        s.contains("Saved on this PC, not yet in the shared database."),
+        "{s}"
+    );
+    assert!(
+        s.contains("1 incident waiting to be saved to the shared database"),
+        "{s}"
+    );
+}
