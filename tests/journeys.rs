@@ -23,9 +23,13 @@ mod tmux {
         pub fn start(name: &str, args: &[&str], dir: &Path, width: u16, height: u16) -> Pane {
             let bin = env!("CARGO_BIN_EXE_safedesk");
             let name = format!("{name}-{}", std::process::id());
+            // Each journey keeps its outbox, drafts and choices in its own folder.
+            std::fs::write(dir.join("config.toml"), "").unwrap();
             let mut cmd = format!(
-                "cd '{}' && env -u NO_COLOR TERM=xterm-256color",
-                dir.display()
+                "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}'",
+                dir.display(),
+                dir.join("local").display(),
+                dir.join("config.toml").display()
             );
             cmd.push_str(&format!(" '{bin}'"));
             for a in args {
@@ -167,4 +171,157 @@ fn a_missing_database_gets_one_clear_sentence() {
     let s = p.wait_for("SAFEDESK-EXITED-2");
     assert!(s.contains("There is no safedesk database at"), "{s}");
     assert!(s.contains("safedesk init"), "{s}");
+}
+
+fn open_cases(db: &std::path::Path) -> Vec<safedesk::store::CaseSummary> {
+    use safedesk::store::{OpenOptions, SqliteStore, Store};
+    SqliteStore::open(db, &OpenOptions::default())
+        .unwrap()
+        .open_cases()
+        .unwrap()
+}
+
+#[test]
+fn a_receptionist_logs_an_unidentified_visitor_and_a_known_customers_third_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    // `safedesk log` opens straight on the form.
+    let p = Pane::start(
+        "log",
+        &["--demo", "--db", dbs, "--user", "ahassan", "log"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for("Log an incident");
+    p.wait_for("Signed in: Amira Hassan (reception)");
+    // Nobody to search for: the visitor is not known. Down twice to "unidentified visitor".
+    p.press("Down");
+    p.press("Down");
+    p.press("Enter");
+    p.wait_for("Appearance, where and when they were seen");
+    p.type_text("Woman, 30s, red coat, shouting at the front desk");
+    p.press("Tab");
+    p.press("Enter"); // when: now
+    p.type_text("f"); // face to face
+    p.type_text("a"); // abusive
+    p.type_text("3"); // shouting
+    p.press("Enter");
+    p.type_text("l"); // asked to leave
+    p.wait_for("> What happened");
+    p.type_text("Shouted at the receptionist about her benefits letter; asked to leave and left.");
+    p.press("C-s");
+    let s = p.wait_for("Incident 1 of 3 recorded.");
+    assert!(!s.contains("call 999"), "{s}");
+    p.press("Escape");
+    p.wait_for("Find a caller or visitor");
+
+    // Zoë is at 2 of 3: her third goes to the manager's queue.
+    p.type_text("zoe aberg");
+    p.wait_for("2 of 3 - the next incident goes to");
+    p.press("C-n");
+    p.wait_for("Zoë Åberg");
+    p.type_text("t");
+    p.type_text("d"); // unacceptable demands
+    p.type_text("4"); // refusing to end a call
+    p.press("Enter");
+    p.type_text("e"); // call ended after a warning
+    p.type_text("Refused to end the call for 25 minutes; ended after a warning.");
+    p.press("C-s");
+    p.wait_for("Third incident: sent to the manager's escalation queue.");
+    p.press("Escape");
+    p.wait_for("3 of 3 - threshold reached");
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+
+    let cases = open_cases(&db);
+    assert!(
+        cases.iter().any(|c| c.customer_name == "Zoë Åberg"
+            && c.reason == safedesk::store::CaseReason::Threshold
+            && c.incidents.len() == 3),
+        "{cases:?}"
+    );
+}
+
+#[test]
+fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
+    use safedesk::store::{OpenOptions, SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let p = Pane::start(
+        "outbox",
+        &["--demo", "--db", dbs, "--user", "psharma"],
+        dir.path(),
+        100,
+        30,
+    );
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    let before = {
+        let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+        s.counts().unwrap().incidents
+    };
+    p.type_text("Renee O'Connor");
+    p.wait_for("1 of 3 incidents");
+    // The shared file becomes read-only mid-session.
+    let mut perms = std::fs::metadata(&db).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&db, perms.clone()).unwrap();
+    p.press("C-n");
+    p.wait_for("Log an incident");
+    p.type_text("t");
+    p.type_text("p"); // persistent contact
+    p.type_text("4");
+    p.press("Enter");
+    p.type_text("w"); // warned
+    p.type_text("Eleventh call today about the same letter; warned.");
+    p.press("C-s");
+    let s = p.wait_for("Saved on this PC, not yet in the shared database.");
+    assert!(s.contains("read-only"), "{s}");
+    p.press("Escape");
+    p.wait_for("1 incident waiting to be saved to the shared database");
+    // The drive is writable again: the entry goes in by itself, once.
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&db, perms).unwrap();
+    p.wait_for("1 incident from this PC's outbox is now saved in the shared database.");
+    p.wait_for("2 of 3 - the next incident goes to");
+    // Let a few more polls pass: nothing is written twice.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+    let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+    assert_eq!(s.counts().unwrap().incidents, before + 1);
+    let renee = s.lookup("renee o'connor", 1).unwrap();
+    let h = s.history(renee[0].history.customer.id).unwrap().unwrap();
+    let n = h
+        .incidents
+        .iter()
+        .filter(|i| i.description.starts_with("Eleventh call today"))
+        .count();
+    assert_eq!(n, 1);
+    let left: Vec<_> = walk(dir.path());
+    assert!(
+        left.iter().any(|p| p.ends_with("local/outbox")),
+        "the outbox was used: {left:?}"
+    );
+    assert!(
+        !left.iter().any(|p| p.contains("outbox/incident-")),
+        "the outbox is empty: {left:?}"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            out.push(p.display().to_string());
+            if p.is_dir() {
+                out.extend(walk(&p));
+            }
+        }
+    }
+    out
 }
