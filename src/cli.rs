@@ -61,6 +61,27 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Check the shared database for damage and broken links, and show its size, schema and
+    /// journal mode. Reads only. Exit code 0 when all is well, 1 when problems were found, 2 when
+    /// it cannot be opened.
+    Check {
+        /// Run SQLite's faster quick_check instead of the full integrity_check.
+        #[arg(long)]
+        quick: bool,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy the shared database safely while others keep working, and check the copy. Back up
+    /// with this, not by copying the file: a copy taken during a save can be torn.
+    Backup {
+        /// The backup file to make, or a folder to make safedesk-YYYY-MM-DD-HHMM.sqlite in.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+        /// Replace DEST if it already exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

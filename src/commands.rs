@@ -2,10 +2,11 @@
 
 use crate::domain::Role;
 use crate::policy::{rules, Policy};
-use crate::store::{LookupHit, MatchedOn, Store};
+use crate::store::{BackupReport, CheckReport, Counts, LookupHit, MatchedOn, Store};
 use crate::ui::clean;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 /// One lookup result as `safedesk lookup --json` prints it.
 #[derive(Debug, Serialize)]
@@ -105,4 +106,189 @@ pub fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| {
         format!("\"{text}\" is not a role; the roles are reception, phone, manager and admin.")
     })
+}
+
+/// Where `safedesk backup DEST` writes: DEST itself, or a dated file inside DEST when it is a
+/// folder (so that a nightly job keeps one copy a day).
+pub fn backup_destination(dest: &Path, now: DateTime<Local>) -> PathBuf {
+    if dest.is_dir() {
+        dest.join(format!("safedesk-{}.sqlite", now.format("%Y-%m-%d-%H%M")))
+    } else {
+        dest.to_path_buf()
+    }
+}
+
+/// A file size as people read it.
+fn size_words(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn seconds_words(ms: u64) -> String {
+    if ms < 1000 {
+        "less than a second".to_string()
+    } else {
+        format!("{:.1} seconds", ms as f64 / 1000.0)
+    }
+}
+
+fn counts_words(c: &Counts) -> String {
+    format!(
+        "{} staff, {} customers, {} incidents, {} decisions, {} restrictions, {} letters, {} audit entries",
+        c.staff, c.customers, c.incidents, c.decisions, c.restrictions, c.letters, c.audit
+    )
+}
+
+/// How a list of problems is introduced: ":" when all are listed, "; the first 20 are:" when not.
+fn listed_words(listed: usize, total: u64) -> String {
+    if (listed as u64) < total {
+        format!("; the first {listed} are:")
+    } else {
+        ":".to_string()
+    }
+}
+
+/// The plain-words `safedesk check` report.
+pub fn check_text(r: &CheckReport) -> String {
+    let mut out = format!(
+        "Checked {} ({}, {}).\n",
+        r.location,
+        if r.check == "quick_check" {
+            "quick check"
+        } else {
+            "full integrity check"
+        },
+        seconds_words(r.took_ms)
+    );
+    if r.ok {
+        out.push_str("All is well: SQLite found no damage and every record's links are intact.\n");
+    } else {
+        out.push_str("PROBLEMS FOUND.\n");
+    }
+    if r.integrity_problem_count > 0 {
+        let more = if r.integrity_problem_count >= 1000 {
+            " or more"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "\nDamage: SQLite found {}{more} problem{}{}\n",
+            r.integrity_problem_count,
+            if r.integrity_problem_count == 1 {
+                ""
+            } else {
+                "s"
+            },
+            listed_words(r.integrity_problems.len(), r.integrity_problem_count)
+        ));
+        for p in &r.integrity_problems {
+            out.push_str(&format!("  - {}\n", clean(p)));
+        }
+    }
+    if r.foreign_key_problem_count > 0 {
+        out.push_str(&format!(
+            "\nBroken links: {} record{} point{} to records that are not there{}\n",
+            r.foreign_key_problem_count,
+            if r.foreign_key_problem_count == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if r.foreign_key_problem_count == 1 {
+                "s"
+            } else {
+                ""
+            },
+            listed_words(r.foreign_key_problems.len(), r.foreign_key_problem_count)
+        ));
+        for p in &r.foreign_key_problems {
+            let which = match p.rowid {
+                Some(id) => format!("{} row {id}", p.table),
+                None => format!("a {} record", p.table),
+            };
+            out.push_str(&format!(
+                "  - {}: {} points to a {} record that is not there\n",
+                clean(&which),
+                clean(&p.column),
+                clean(&p.parent)
+            ));
+        }
+    }
+    if r.integrity_problem_count > 0 {
+        out.push_str(
+            "\nWhat to do: stop recording anything in this file. Ask everyone to close safedesk, move the file (and any file beside it whose name ends in -journal) to a safe place for IT, and put the newest backup that passes safedesk check in its place (see \"Checking and backing up the shared file\" in the README).\n",
+        );
+    } else if r.foreign_key_problem_count > 0 {
+        out.push_str(
+            "\nWhat to do: the file itself is sound, but some records point to records that are missing. Tell whoever looks after safedesk; the safest fix is the newest backup that passes safedesk check.\n",
+        );
+    }
+    out.push('\n');
+    let schema = match r.schema_version.cmp(&r.supported_schema_version) {
+        std::cmp::Ordering::Equal => "the one this safedesk uses".to_string(),
+        std::cmp::Ordering::Less => {
+            format!("older than this safedesk's {}", r.supported_schema_version)
+        }
+        std::cmp::Ordering::Greater => {
+            format!("newer than this safedesk's {}", r.supported_schema_version)
+        }
+    };
+    out.push_str(&format!(
+        "Schema:   version {} ({schema})\n",
+        r.schema_version
+    ));
+    out.push_str(&format!(
+        "Journal:  {}{}\n",
+        r.journal_mode,
+        if r.journal_mode.eq_ignore_ascii_case("delete") {
+            " (the rollback journal, as a network drive needs)"
+        } else {
+            " (NOT the rollback journal a network drive needs)"
+        }
+    ));
+    out.push_str(&format!(
+        "Size:     {} ({} pages of {} bytes, {} of them free)\n",
+        size_words(r.file_size),
+        r.page_count,
+        r.page_size,
+        r.free_pages
+    ));
+    if let Some(c) = &r.counts {
+        out.push_str(&format!("Records:  {}\n", counts_words(c)));
+    }
+    for n in &r.notes {
+        out.push_str(&format!("Note: {}\n", clean(n)));
+    }
+    out
+}
+
+/// The plain-words `safedesk backup` report.
+pub fn backup_text(r: &BackupReport) -> String {
+    let mut out = format!(
+        "Backed up {} to {}\n{} in {}; the copy passed SQLite's integrity check.\n",
+        r.source,
+        r.dest,
+        size_words(r.bytes),
+        seconds_words(r.took_ms)
+    );
+    if r.restarts > 0 {
+        out.push_str(&format!(
+            "Others saved changes during the copy, so it started over {} time{}; the copy is as the database stood at the end.\n",
+            r.restarts,
+            if r.restarts == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(c) = &r.counts {
+        out.push_str(&format!("Records:  {}\n", counts_words(c)));
+    }
+    out
 }

@@ -1804,6 +1804,7 @@ impl Gen {
             immediate_threat,
             witnesses,
             withdrawn: None,
+            version: 1,
         }
     }
 
@@ -2568,6 +2569,7 @@ impl Gen {
             immediate_threat: response == "police_called",
             witnesses: String::new(),
             withdrawn: None,
+            version: 1,
         }
     }
 

@@ -140,6 +140,8 @@ pub struct Incident {
     pub immediate_threat: bool,
     pub witnesses: String,
     pub withdrawn: Option<Withdrawal>,
+    /// Bumped on every change, so two people correcting it at once never overwrite each other.
+    pub version: i64,
 }
 
 impl Incident {

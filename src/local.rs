@@ -26,6 +26,9 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Draft {
     pub database: String,
+    /// Set when the draft corrects a saved incident: the version being corrected.
+    #[serde(default)]
+    pub amend_version: Option<i64>,
     pub started_at: Option<DateTime<Utc>>,
     pub incident_id: Option<Id>,
     pub subject: Option<crate::domain::Subject>,

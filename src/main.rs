@@ -6,6 +6,7 @@ use safedesk::commands;
 use safedesk::local::Local;
 use safedesk::session;
 use safedesk::store::{SqliteStore, Store};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -132,5 +133,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Check { quick, json }) => {
+            let report = open_to_inspect(&cli)?
+                .check(*quick)
+                .map_err(|e| e.to_string())?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                );
+            } else {
+                print!("{}", commands::check_text(&report));
+            }
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Some(Command::Backup { dest, force }) => {
+            let mut store = open_to_inspect(&cli)?;
+            let dest = commands::backup_destination(dest, chrono::Local::now());
+            let show = std::io::stderr().is_terminal();
+            let mut progress = |done: u64, total: u64| {
+                if show && total > 0 {
+                    eprint!("\rCopying: {:3}%", done * 100 / total);
+                    let _ = std::io::stderr().flush();
+                }
+            };
+            let made = store.backup_to(&dest, *force, &mut progress);
+            if show {
+                eprint!("\r              \r");
+            }
+            print!(
+                "{}",
+                commands::backup_text(&made.map_err(|e| e.to_string())?)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The database named by --db (or the config), opened to be looked over or copied: read-only,
+/// never migrated, never written.
+fn open_to_inspect(cli: &Cli) -> Result<SqliteStore, String> {
+    let cfg = session::config(cli)?;
+    let path = session::db_path(cli, &cfg)?;
+    SqliteStore::open_to_inspect(&path, &session::options(cli, &cfg)).map_err(|e| e.to_string())
 }

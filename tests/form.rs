@@ -341,3 +341,145 @@ fn a_queued_save_says_plainly_where_the_incident_is() {
         "{s}"
     );
 }
+
+fn with_card(h: CustomerHistory) -> App {
+    let mut a = app(Role::Manager);
+    a.set_query("x");
+    let seq = a.lookup_sent;
+    a.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(vec![LookupHit {
+            history: h.clone(),
+            matched: MatchedOn::Name("x".into()),
+            score: 1,
+        }]),
+    });
+    a.on_reply(Reply::Card {
+        id: h.customer.id,
+        result: Ok(Some(Box::new(h))),
+    });
+    a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    a.take_requests();
+    a
+}
+
+fn history_with_incidents(unidentified: bool) -> CustomerHistory {
+    let mut h = tunde().history;
+    if unidentified {
+        h.customer.name = None;
+        h.customer.description = "Woman in a red coat".into();
+    }
+    for n in 0..2u128 {
+        h.incidents.push(Incident {
+            id: Uuid::from_u128(500 + n),
+            customer_id: h.customer.id,
+            occurred_at: now() - chrono::Duration::days(10 - n as i64),
+            logged_at: now() - chrono::Duration::days(10 - n as i64),
+            logged_by: Uuid::from_u128(5),
+            logged_by_name: "Priya Sharma".into(),
+            channel: "phone".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "warned".into(),
+            reference: String::new(),
+            description: format!("Incident number {n}"),
+            immediate_threat: false,
+            witnesses: String::new(),
+            withdrawn: None,
+            version: 3,
+        });
+    }
+    h
+}
+
+#[test]
+fn withdrawing_and_correcting_from_the_card() {
+    let mut a = with_card(history_with_incidents(false));
+    assert_eq!(a.pane, safedesk::app::Pane::Card);
+    // The newest incident is highlighted first; j moves to the older one.
+    assert_eq!(a.card_incident().unwrap().description, "Incident number 1");
+    a.on_key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    assert_eq!(a.card_incident().unwrap().description, "Incident number 0");
+    a.on_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE));
+    assert!(a.prompt.is_some());
+    let s = render(&a, 100, 30);
+    assert!(s.contains("Why is it being withdrawn?"), "{s}");
+    a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(a.prompt.is_some(), "a reason is required");
+    for c in "Logged against the wrong person".chars() {
+        a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(
+        a.take_requests(),
+        vec![Request::WithdrawIncident {
+            incident: Uuid::from_u128(500),
+            reason: "Logged against the wrong person".into()
+        }]
+    );
+    // e corrects the highlighted incident: the form opens filled in.
+    a.on_key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE));
+    let f = a.form.as_ref().expect("the form opened");
+    assert_eq!(f.amending, Some(3));
+    assert_eq!(f.description.value(), "Incident number 0");
+    a.on_key(KeyEvent::new(KeyCode::Char('!'), KeyModifiers::NONE));
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let reqs = a.take_requests();
+    let amend = reqs
+        .iter()
+        .find_map(|r| match r {
+            Request::AmendIncident { incident, version } => Some((incident.clone(), *version)),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "asked to correct: {:?} {:?}",
+                a.form.as_ref().map(|f| &f.problems),
+                reqs
+            )
+        });
+    assert_eq!(amend.1, 3);
+    assert_eq!(amend.0.id, Uuid::from_u128(500));
+    assert_eq!(amend.0.description, "Incident number 0!");
+    a.on_reply(Reply::Done("The incident was corrected.".into()));
+    assert!(a.form.is_none());
+}
+
+#[test]
+fn linking_an_unidentified_visitor_to_a_customer() {
+    let mut a = with_card(history_with_incidents(true));
+    a.on_key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE));
+    for c in "mary".chars() {
+        a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let seq = a
+        .take_requests()
+        .iter()
+        .filter_map(|r| match r {
+            Request::FormLookup { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .max()
+        .expect("typing searches");
+    let mut mary = tunde();
+    mary.history.customer.id = Uuid::from_u128(900);
+    mary.history.customer.name = Some("Mary Jones".into());
+    a.on_reply(Reply::FormLookup {
+        seq,
+        result: Ok(vec![mary]),
+    });
+    let s = render(&a, 100, 30);
+    assert!(s.contains("Mary Jones"), "{s}");
+    a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let s = render(&a, 100, 30);
+    assert!(s.contains("Move everything to Mary Jones?"), "{s}");
+    a.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    assert_eq!(
+        a.take_requests(),
+        vec![Request::LinkVisitor {
+            visitor: Uuid::from_u128(77),
+            customer: Uuid::from_u128(900)
+        }]
+    );
+}

@@ -551,6 +551,65 @@ mod incidents {
     }
 
     #[test]
+    fn a_correction_is_checked_audited_and_never_overwrites_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store, admin) = new_db(dir.path());
+        let p = Policy::built_in();
+        let rec = store
+            .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
+            .unwrap();
+        let other = store
+            .add_staff(&admin, "enowak", "Ewa Nowak", Role::Reception)
+            .unwrap();
+        let chris = Actor {
+            login: "cevans".into(),
+            staff: Some(rec),
+        };
+        let ewa = Actor {
+            login: "enowak".into(),
+            staff: Some(other),
+        };
+        let who = existing(&mut store, &admin, "A Person");
+        let mut i = incident(who.clone());
+        store.record_incident(&chris, &p, &i).unwrap();
+        i.description = "Shouted, swore and threw a leaflet stand.".into();
+        i.immediate_threat = true;
+        assert!(matches!(
+            store.amend_incident(&ewa, &p, &i, 1),
+            Err(StoreError::NotAllowed(_))
+        ));
+        let o = store.amend_incident(&chris, &p, &i, 1).unwrap();
+        assert!(o.urgent, "a correction can make it urgent");
+        assert_eq!(
+            store.open_cases().unwrap()[0].reason,
+            CaseReason::ImmediateThreat
+        );
+        // A second correction from the same starting version is refused, not applied.
+        i.description = "Something else".into();
+        let e = store.amend_incident(&admin, &p, &i, 1).err().unwrap();
+        assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+        assert!(e.to_string().contains("newer version is shown"), "{e}");
+        let h = store.history(who.customer_id()).unwrap().unwrap();
+        assert_eq!(
+            h.incidents[0].description,
+            "Shouted, swore and threw a leaflet stand."
+        );
+        assert_eq!(h.incidents[0].version, 2);
+        let audit = store.audit_for(&i.id.to_string()).unwrap();
+        let last = audit.last().unwrap();
+        assert_eq!(last.action, "correct incident");
+        assert!(last
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("Shouted and swore at the adviser"));
+        assert!(last.after.as_deref().unwrap().contains("leaflet stand"));
+        // A bad correction is refused by the store.
+        i.description = "  ".into();
+        assert!(store.amend_incident(&admin, &p, &i, 2).is_err());
+    }
+
+    #[test]
     fn linking_a_visitor_moves_the_history_and_retires_the_record() {
         let dir = tempfile::tempdir().unwrap();
         let (_, mut store, admin) = new_db(dir.path());

@@ -160,6 +160,8 @@ pub struct IncidentForm {
     pub saving: bool,
     /// A message about the form as a whole (a save that failed, a paste that was cut).
     pub message: Option<String>,
+    /// Correcting a saved incident: the version shown when the correction began.
+    pub amending: Option<i64>,
 }
 
 fn key_is(k: &KeyEvent, code: KeyCode, mods: KeyModifiers) -> bool {
@@ -231,8 +233,39 @@ impl IncidentForm {
             confirm_discard: false,
             saving: false,
             message: None,
+            amending: None,
         };
         f.response = f.default_response(policy, choices);
+        f
+    }
+
+    /// A form to correct a saved incident about `customer_name`.
+    pub fn for_amend(
+        i: &crate::domain::Incident,
+        customer_name: &str,
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> IncidentForm {
+        let mut f = IncidentForm::new(
+            policy,
+            None,
+            &Choices::default(),
+            Some((i.customer_id, customer_name.to_string())),
+            now,
+        );
+        f.id = i.id;
+        f.amending = Some(i.version);
+        f.when = Input::new(time::date_time(i.occurred_at));
+        f.channel = i.channel.clone();
+        f.category = i.category.clone();
+        f.behaviours = i.behaviours.clone();
+        f.behaviour_other = Input::new(i.behaviour_other.clone());
+        f.response = i.response.clone();
+        f.reference = Input::new(i.reference.clone());
+        f.description = Input::new(i.description.clone());
+        f.threat = i.immediate_threat;
+        f.witnesses = Input::new(i.witnesses.clone());
+        f.focus = FormField::Description;
         f
     }
 
@@ -499,6 +532,18 @@ impl IncidentForm {
         self.message = None;
         let f = self.focus;
         match f {
+            FormField::Who if self.amending.is_some() => match key.code {
+                KeyCode::Enter | KeyCode::Down => {
+                    self.move_focus(policy, 1);
+                    FormEvent::Nothing
+                }
+                _ => {
+                    self.message = Some(
+                        "A correction cannot change who the incident is about; withdraw it and log it again instead.".into(),
+                    );
+                    FormEvent::Nothing
+                }
+            },
             FormField::Who => match key.code {
                 KeyCode::Up => {
                     self.who_cursor = self.who_cursor.saturating_sub(1);
@@ -849,6 +894,7 @@ impl IncidentForm {
     pub fn to_draft(&self, database: &str) -> Draft {
         Draft {
             database: database.to_string(),
+            amend_version: self.amending,
             started_at: Some(self.started_at),
             incident_id: Some(self.id),
             subject: match &self.who_choice {
@@ -930,6 +976,7 @@ impl IncidentForm {
         f.description = Input::new(d.description.clone());
         f.threat = d.immediate_threat;
         f.witnesses = Input::new(d.witnesses.clone());
+        f.amending = d.amend_version;
         f.focus = FormField::Description;
         f
     }

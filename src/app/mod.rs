@@ -47,6 +47,18 @@ pub enum Request {
         query: String,
     },
     SaveIncident(Box<NewIncident>),
+    AmendIncident {
+        incident: Box<NewIncident>,
+        version: i64,
+    },
+    WithdrawIncident {
+        incident: Id,
+        reason: String,
+    },
+    LinkVisitor {
+        visitor: Id,
+        customer: Id,
+    },
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -74,6 +86,8 @@ pub enum Reply {
     Queued { reason: String },
     /// The incident was refused (the person must change something); the form stays open.
     SaveFailed(String),
+    /// A correction, withdrawal or link was saved: say so.
+    Done(String),
     /// How many entries wait in this PC's outbox.
     Outbox(usize),
     /// Entries from the outbox reached the shared database.
@@ -131,7 +145,36 @@ pub struct App {
     /// A draft left from last time, offered back.
     pub draft_offer: Option<Draft>,
     pub choices: Choices,
+    /// The incident highlighted on the card (newest first).
+    pub card_cursor: usize,
+    /// How far the help is scrolled.
+    pub help_scroll: u16,
+    /// A small question over everything (a reason to give, a customer to choose).
+    pub prompt: Option<Prompt>,
     requests: Vec<Request>,
+}
+
+/// A question the app is asking.
+#[derive(Debug, Clone)]
+pub enum Prompt {
+    /// Why is this incident being withdrawn?
+    Withdraw {
+        incident: Id,
+        summary: String,
+        reason: Input,
+    },
+    /// Which customer is this unidentified visitor?
+    Link {
+        visitor: Id,
+        visitor_label: String,
+        incidents: usize,
+        query: Input,
+        matches: Vec<form::WhoMatch>,
+        cursor: usize,
+        seq: u64,
+        /// The customer chosen, waiting for y to confirm.
+        confirm: Option<(Id, String)>,
+    },
 }
 
 impl App {
@@ -167,7 +210,160 @@ impl App {
             outbox: 0,
             draft_offer: None,
             choices: Choices::default(),
+            card_cursor: 0,
+            help_scroll: 0,
+            prompt: None,
             requests: Vec::new(),
+        }
+    }
+
+    /// The incident highlighted on the card, if the full card is loaded.
+    pub fn card_incident(&self) -> Option<&crate::domain::Incident> {
+        if !self.card_is_full() {
+            return None;
+        }
+        self.card_history()?
+            .incidents
+            .iter()
+            .rev()
+            .nth(self.card_cursor)
+    }
+
+    fn card_action(&mut self, action: Action) {
+        let Some(h) = self.card_history().filter(|_| self.card_is_full()).cloned() else {
+            self.notice = Some(Notice::Info(
+                "Open a customer's card first (Enter on a result).".into(),
+            ));
+            return;
+        };
+        if let Some(reason) = self.cannot_record() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let name = h.customer.display_name();
+        match action {
+            Action::Withdraw | Action::Correct => {
+                let Some(i) = self.card_incident().cloned() else {
+                    self.notice = Some(Notice::Info("This card has no incidents.".into()));
+                    return;
+                };
+                if i.withdrawn.is_some() {
+                    self.notice = Some(Notice::Info("That incident is already withdrawn.".into()));
+                    return;
+                }
+                if action == Action::Correct {
+                    self.form = Some(IncidentForm::for_amend(&i, &name, &self.policy, self.now));
+                } else {
+                    self.prompt = Some(Prompt::Withdraw {
+                        incident: i.id,
+                        summary: format!(
+                            "{} {} - {}",
+                            crate::time::date_time(i.occurred_at),
+                            self.policy.label_of(&i.channel),
+                            self.policy.label_of(&i.response)
+                        ),
+                        reason: Input::default(),
+                    });
+                }
+            }
+            Action::Link => {
+                if !h.customer.is_unidentified() {
+                    self.notice = Some(Notice::Info(
+                        "Only an unidentified visitor's record can be linked to a customer.".into(),
+                    ));
+                    return;
+                }
+                self.prompt = Some(Prompt::Link {
+                    visitor: h.customer.id,
+                    visitor_label: name,
+                    incidents: h.incidents.len(),
+                    query: Input::default(),
+                    matches: Vec::new(),
+                    cursor: 0,
+                    seq: 0,
+                    confirm: None,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn on_prompt_key(&mut self, key: KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        if key.code == KeyCode::Esc
+            || (key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL)
+        {
+            self.prompt = None;
+            return;
+        }
+        match prompt {
+            Prompt::Withdraw {
+                incident, reason, ..
+            } => {
+                if key.code == KeyCode::Enter {
+                    let r = reason.value().trim().to_string();
+                    if r.is_empty() {
+                        self.notice = Some(Notice::Error(
+                            "Give the reason for withdrawing it, for example: logged against the wrong person.".into(),
+                        ));
+                        return;
+                    }
+                    self.requests.push(Request::WithdrawIncident {
+                        incident: *incident,
+                        reason: r,
+                    });
+                    self.prompt = None;
+                } else if reason.value().chars().count() < 500 {
+                    reason.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Prompt::Link {
+                visitor,
+                query,
+                matches,
+                cursor,
+                seq,
+                confirm,
+                ..
+            } => {
+                if let Some((customer, _)) = confirm.clone() {
+                    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                        self.requests.push(Request::LinkVisitor {
+                            visitor: *visitor,
+                            customer,
+                        });
+                        self.prompt = None;
+                    } else {
+                        *confirm = None;
+                    }
+                    return;
+                }
+                match key.code {
+                    KeyCode::Up => *cursor = cursor.saturating_sub(1),
+                    KeyCode::Down => *cursor = (*cursor + 1).min(matches.len().saturating_sub(1)),
+                    KeyCode::Enter => {
+                        if let Some(m) = matches.get(*cursor).filter(|m| m.id != *visitor) {
+                            *confirm = Some((m.id, m.name.clone()));
+                        }
+                    }
+                    _ => {
+                        let before = query.value().to_string();
+                        if query.value().chars().count() < MAX_QUERY {
+                            query.handle_event(&TermEvent::Key(key));
+                        }
+                        if query.value() != before {
+                            *seq += 1;
+                            self.requests.push(Request::FormLookup {
+                                seq: *seq,
+                                query: query.value().to_string(),
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -225,14 +421,20 @@ impl App {
                         .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
                 }
             }
-            FormEvent::Save(inc) => {
-                if let Some(f) = &self.form {
-                    self.choices = f.choices(&self.choices);
-                    self.requests
-                        .push(Request::SaveChoices(self.choices.clone()));
+            FormEvent::Save(inc) => match self.form.as_ref().and_then(|f| f.amending) {
+                Some(version) => self.requests.push(Request::AmendIncident {
+                    incident: inc,
+                    version,
+                }),
+                None => {
+                    if let Some(f) = &self.form {
+                        self.choices = f.choices(&self.choices);
+                        self.requests
+                            .push(Request::SaveChoices(self.choices.clone()));
+                    }
+                    self.requests.push(Request::SaveIncident(inc));
                 }
-                self.requests.push(Request::SaveIncident(inc));
-            }
+            },
             FormEvent::Discarded => {
                 self.form = None;
                 self.requests.push(Request::ClearDraft);
@@ -306,6 +508,10 @@ impl App {
             }
             return;
         }
+        if self.prompt.is_some() {
+            self.on_prompt_key(key);
+            return;
+        }
         if let Some(form) = self.form.as_mut() {
             let ev = form.on_key(key, &self.policy, self.now);
             self.form_event(ev);
@@ -374,16 +580,29 @@ impl App {
         if index != self.selected || !self.card_is_full() {
             self.selected = index;
             self.card_scroll = 0;
+            self.card_cursor = 0;
             let id = self.results[index].history.customer.id;
             self.requests.push(Request::LoadCard { id });
         }
     }
 
     pub fn perform(&mut self, action: Action) {
+        if self.help && matches!(action, Action::Up | Action::Down) {
+            self.help_scroll = if action == Action::Up {
+                self.help_scroll.saturating_sub(1)
+            } else {
+                self.help_scroll.saturating_add(1).min(40)
+            };
+            return;
+        }
         match action {
             Action::Quit | Action::ForceQuit => self.should_quit = true,
             Action::LogIncident => self.open_form(),
-            Action::Help => self.help = !self.help,
+            Action::Withdraw | Action::Correct | Action::Link => self.card_action(action),
+            Action::Help => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
             Action::FocusSearch => self.pane = Pane::Search,
             Action::NextPane => {
                 self.pane = match self.pane {
@@ -400,27 +619,39 @@ impl App {
                 }
             }
             Action::Up => match self.pane {
-                Pane::Card => self.card_scroll = self.card_scroll.saturating_sub(1),
+                Pane::Card => self.card_cursor = self.card_cursor.saturating_sub(1),
                 _ => self.select(self.selected.saturating_sub(1)),
             },
             Action::Down => match self.pane {
-                Pane::Card => self.card_scroll = self.card_scroll.saturating_add(1),
+                Pane::Card => {
+                    let n = self.card_history().map_or(0, |h| h.incidents.len());
+                    self.card_cursor = (self.card_cursor + 1).min(n.saturating_sub(1));
+                }
                 _ => self.select(self.selected + 1),
             },
             Action::PageUp => match self.pane {
-                Pane::Card => self.card_scroll = self.card_scroll.saturating_sub(10),
+                Pane::Card => self.card_cursor = self.card_cursor.saturating_sub(3),
                 _ => self.select(self.selected.saturating_sub(5)),
             },
             Action::PageDown => match self.pane {
-                Pane::Card => self.card_scroll = self.card_scroll.saturating_add(10),
+                Pane::Card => {
+                    let n = self.card_history().map_or(0, |h| h.incidents.len());
+                    self.card_cursor = (self.card_cursor + 3).min(n.saturating_sub(1));
+                }
                 _ => self.select(self.selected + 5),
             },
             Action::Top => match self.pane {
-                Pane::Card => self.card_scroll = 0,
+                Pane::Card => {
+                    self.card_scroll = 0;
+                    self.card_cursor = 0;
+                }
                 _ => self.select(0),
             },
             Action::Bottom => match self.pane {
-                Pane::Card => self.card_scroll = u16::MAX / 2,
+                Pane::Card => {
+                    let n = self.card_history().map_or(0, |h| h.incidents.len());
+                    self.card_cursor = n.saturating_sub(1);
+                }
                 _ => self.select(self.results.len().saturating_sub(1)),
             },
             Action::Open => {
@@ -495,9 +726,39 @@ impl App {
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
             Reply::FormLookup { seq, result } => {
-                if let (Some(f), Ok(hits)) = (self.form.as_mut(), result) {
+                if let Some(Prompt::Link {
+                    matches,
+                    cursor,
+                    seq: sent,
+                    visitor,
+                    ..
+                }) = self.prompt.as_mut()
+                {
+                    if let (true, Ok(hits)) = (seq == *sent, &result) {
+                        *matches = hits
+                            .iter()
+                            .filter(|h| h.history.customer.id != *visitor && !h.history.customer.is_unidentified())
+                            .take(8)
+                            .map(|h| form::WhoMatch {
+                                id: h.history.customer.id,
+                                name: h.history.customer.display_name(),
+                                detail: h.history.customer.phones.first().cloned().unwrap_or_default(),
+                                restricted: false,
+                            })
+                            .collect();
+                        *cursor = 0;
+                    }
+                } else if let (Some(f), Ok(hits)) = (self.form.as_mut(), result) {
                     f.on_lookup(seq, &hits, self.now);
                 }
+            }
+            Reply::Done(message) => {
+                if self.form.as_ref().is_some_and(|f| f.saving) {
+                    self.form = None;
+                    self.requests.push(Request::ClearDraft);
+                }
+                self.notice = Some(Notice::Info(message));
+                self.refresh();
             }
             Reply::Saved(outcome) => {
                 self.form = None;
@@ -525,11 +786,13 @@ impl App {
                 self.saved = Some(lines);
             }
             Reply::SaveFailed(message) => {
-                if let Some(f) = self.form.as_mut() {
+                if let Some(f) = self.form.as_mut().filter(|f| f.saving) {
                     f.save_failed(message);
                 } else {
                     self.notice = Some(Notice::Error(message));
                 }
+                // Someone else may have changed it: show the newer data.
+                self.refresh();
             }
             Reply::Outbox(n) => self.outbox = n,
             Reply::OutboxDelivered(n) => {

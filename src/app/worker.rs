@@ -52,6 +52,34 @@ fn save(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> Reply {
     }
 }
 
+/// Carry out one write the person asked for.
+fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
+    let done = |r: crate::store::Result<()>, what: &str| match r {
+        Ok(()) => Reply::Done(what.to_string()),
+        Err(e) => Reply::SaveFailed(e.to_string()),
+    };
+    match w {
+        Request::SaveIncident(inc) => save(store, ctx, *inc),
+        Request::AmendIncident { incident, version } => {
+            match store.amend_incident(&ctx.actor, &ctx.policy, &incident, version) {
+                Ok(_) => Reply::Done(
+                    "The incident was corrected; the audit log keeps what it said before.".into(),
+                ),
+                Err(e) => Reply::SaveFailed(e.to_string()),
+            }
+        }
+        Request::WithdrawIncident { incident, reason } => done(
+            store.withdraw_incident(&ctx.actor, incident, &reason),
+            "The incident was withdrawn. It stays in the history, marked, and no longer counts.",
+        ),
+        Request::LinkVisitor { visitor, customer } => done(
+            store.link_visitor(&ctx.actor, visitor, customer),
+            "The visitor's record was linked: their incidents are now on the customer's card.",
+        ),
+        other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
+    }
+}
+
 /// Try to deliver what waits in the outbox. Returns the replies to send.
 fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
     let Some(local) = &ctx.local else {
@@ -127,18 +155,21 @@ pub fn run(
             let mut lookup = None;
             let mut form_lookup = None;
             let mut card = None;
-            let mut saves = Vec::new();
+            let mut writes = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
                     Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
-                    Request::SaveIncident(inc) => saves.push(*inc),
+                    w @ (Request::SaveIncident(_)
+                    | Request::AmendIncident { .. }
+                    | Request::WithdrawIncident { .. }
+                    | Request::LinkVisitor { .. }) => writes.push(w),
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }
-            for inc in saves {
-                let reply = save(store.as_mut(), &ctx, inc);
+            for w in writes {
+                let reply = write(store.as_mut(), &ctx, w);
                 let queued = matches!(reply, Reply::Queued { .. });
                 if !send(reply) {
                     return;

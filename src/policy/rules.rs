@@ -338,6 +338,7 @@ mod tests {
             immediate_threat: false,
             witnesses: String::new(),
             withdrawn: None,
+            version: 1,
         }
     }
 

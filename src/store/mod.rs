@@ -15,7 +15,7 @@ use crate::domain::{
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub use sqlite::SqliteStore;
@@ -53,6 +53,9 @@ pub enum StoreError {
     Missing(String),
     #[error("Database problem: {0}")]
     Other(String),
+    /// A backup could not be made; the sentence says why and what to do.
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl StoreError {
@@ -182,6 +185,66 @@ pub struct Counts {
     pub audit: u64,
 }
 
+/// One broken link found by `safedesk check`: a record pointing at a record that is not there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKeyProblem {
+    /// The table holding the record with the broken link.
+    pub table: String,
+    /// That record's rowid (none for tables without rowids).
+    pub rowid: Option<i64>,
+    /// The column (or columns, comma-separated) holding the link.
+    pub column: String,
+    /// The table the link should point into.
+    pub parent: String,
+}
+
+/// What `safedesk check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub location: String,
+    /// `integrity_check` (everything) or `quick_check` (faster; skips matching indexes to tables).
+    pub check: String,
+    /// True when SQLite found no damage and no broken links.
+    pub ok: bool,
+    /// SQLite's own words for the first damage it found (at most 20).
+    pub integrity_problems: Vec<String>,
+    /// How much damage it found in all (it stops counting at 1000).
+    pub integrity_problem_count: u64,
+    /// The first broken links (at most 20).
+    pub foreign_key_problems: Vec<ForeignKeyProblem>,
+    pub foreign_key_problem_count: u64,
+    /// The database's schema version (`PRAGMA user_version`) and the newest this build knows.
+    pub schema_version: u32,
+    pub supported_schema_version: u32,
+    pub journal_mode: String,
+    pub page_size: u64,
+    pub page_count: u64,
+    /// Pages inside the file that are empty and waiting to be reused.
+    pub free_pages: u64,
+    pub file_size: u64,
+    /// None when the records could not be counted (see `notes`).
+    pub counts: Option<Counts>,
+    /// Plain-English warnings that are not damage (a newer schema, a WAL journal, ...).
+    pub notes: Vec<String>,
+    pub took_ms: u64,
+}
+
+/// What `safedesk backup` made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupReport {
+    pub source: String,
+    pub dest: String,
+    /// The size of the finished copy.
+    pub bytes: u64,
+    pub pages: u64,
+    pub page_size: u64,
+    pub took_ms: u64,
+    /// How often the copy started over because another instance saved a change during it.
+    pub restarts: u32,
+    /// The records in the copy, counted after it passed its integrity check.
+    pub counts: Option<Counts>,
+}
+
 /// Why a case is in the manager's escalation queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
@@ -292,6 +355,16 @@ pub trait Store: Send {
     /// Withdraw an incident (it stays in the history, marked, and stops counting). Only the
     /// person who logged it or a manager may.
     fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()>;
+    /// Correct an incident (not who it is about: link records for that). Only the person who
+    /// logged it or a manager may; `expected_version` is the version they were shown, and a
+    /// newer one is refused as a conflict so no correction silently overwrites another.
+    fn amend_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        amended: &NewIncident,
+        expected_version: i64,
+    ) -> Result<SaveOutcome>;
     /// Move everything recorded against an unidentified visitor to a customer, and retire the
     /// visitor's record.
     fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()>;
@@ -301,4 +374,18 @@ pub trait Store: Send {
     /// Load many records at once (demo data, benchmarks).
     fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()>;
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
+
+    /// Look the database over for damage and broken links, and report its vital signs
+    /// (`safedesk check`). Reads only; each check is its own short read.
+    fn check(&mut self, quick: bool) -> Result<CheckReport>;
+    /// Make a consistent copy of the database at `dest` while other instances keep working
+    /// (`safedesk backup`). The copy is made beside `dest` and renamed into place only once it
+    /// has passed an integrity check. An existing `dest` is replaced only when `overwrite`.
+    /// `progress` is told the pages copied so far and the pages in all.
+    fn backup_to(
+        &mut self,
+        dest: &Path,
+        overwrite: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<BackupReport>;
 }

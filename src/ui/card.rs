@@ -30,13 +30,26 @@ pub fn card(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let lines = card_lines(app, h, app.card_is_full());
-    let inner_h = area.height.saturating_sub(2);
-    let max_scroll = (wrapped_height(&lines, area.width.saturating_sub(2)))
-        .saturating_sub(inner_h as usize) as u16;
+    let (lines, selected_at) = card_lines_marked(app, h, app.card_is_full());
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2);
+    let max_scroll = wrapped_height(&lines, width).saturating_sub(inner_h);
+    // Keep the highlighted incident in view; the banner stays on screen while it fits.
+    let scroll = match selected_at.filter(|_| focused) {
+        Some(line) => {
+            let row = wrapped_height(&lines[..line], width);
+            if row + 6 < inner_h {
+                0
+            } else {
+                row.saturating_sub(2)
+            }
+        }
+        None => app.card_scroll as usize,
+    }
+    .min(max_scroll) as u16;
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((app.card_scroll.min(max_scroll), 0))
+        .scroll((scroll, 0))
         .block(block);
     frame.render_widget(p, area);
 }
@@ -49,6 +62,15 @@ fn wrapped_height(lines: &[Line], width: u16) -> usize {
 
 /// The card as lines of text. `full` is false while only the lookup's summary is loaded.
 pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a>> {
+    card_lines_marked(app, h, full).0
+}
+
+/// The card's lines and the index of the highlighted incident's first line.
+fn card_lines_marked<'a>(
+    app: &App,
+    h: &CustomerHistory,
+    full: bool,
+) -> (Vec<Line<'a>>, Option<usize>) {
     let t = &app.theme;
     let p = &app.policy;
     let s = rules::summary(h, p, app.now);
@@ -118,13 +140,20 @@ pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a
     if !c.notes.trim().is_empty() {
         out.push(Line::from(format!("Notes: {}", clean(&c.notes))));
     }
+    if c.is_unidentified() && full {
+        out.push(Line::from(Span::styled(
+            "Unidentified visitor: press l on this card to link the record to a customer once you know who it is.",
+            t.dim(),
+        )));
+    }
     if !full {
         out.push(Line::from(Span::styled(
             "Loading the full history...",
             t.dim(),
         )));
-        return out;
+        return (out, None);
     }
+    let mut selected_at = None;
     // Incidents, newest first.
     out.push(Line::from(""));
     let total = h.incidents.len();
@@ -136,8 +165,12 @@ pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a
         },
         t.heading(),
     )));
-    for i in h.incidents.iter().rev() {
-        incident_lines(app, h, i, &mut out);
+    for (n, i) in h.incidents.iter().rev().enumerate() {
+        let selected = n == app.card_cursor && app.pane == Pane::Card;
+        if selected {
+            selected_at = Some(out.len());
+        }
+        incident_lines(app, h, i, selected, &mut out);
     }
     // Restrictions, including ended ones.
     if !h.restrictions.is_empty() {
@@ -205,18 +238,28 @@ pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a
             )));
         }
     }
-    out
+    (out, selected_at)
 }
 
-fn incident_lines<'a>(app: &App, h: &CustomerHistory, i: &Incident, out: &mut Vec<Line<'a>>) {
+fn incident_lines<'a>(
+    app: &App,
+    h: &CustomerHistory,
+    i: &Incident,
+    selected: bool,
+    out: &mut Vec<Line<'a>>,
+) {
     let t = &app.theme;
     let p = &app.policy;
-    let mut head = vec![Span::raw(format!(
-        "  {} {} - {}",
-        time::date_time(i.occurred_at),
-        p.label_of(&i.channel),
-        p.label_of(&i.category)
-    ))];
+    let mut head = vec![Span::styled(
+        format!(
+            "{}{} {} - {}",
+            if selected { "> " } else { "  " },
+            time::date_time(i.occurred_at),
+            p.label_of(&i.channel),
+            p.label_of(&i.category)
+        ),
+        if selected { t.selected() } else { t.normal() },
+    )];
     if i.withdrawn.is_some() {
         head.push(Span::styled(" WITHDRAWN", t.dim()));
     }

@@ -28,14 +28,22 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         "In the search box letters type: arrows move, Esc leaves it.",
         t.dim(),
     )));
+    let fits = lines.len() + 2 <= area.height as usize;
+    let max = (lines.len() + 2).saturating_sub(area.height as usize) as u16;
+    let title = if fits {
+        " Help ".to_string()
+    } else {
+        " Help - Up/Down to scroll ".to_string()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(true))
-        .title(Span::styled(" Help ", t.title()));
+        .title(Span::styled(title, t.title()));
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((app.help_scroll.min(max), 0))
             .block(block),
         area,
     );

@@ -281,10 +281,15 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     let Some(f) = &app.form else { return };
     let t = &app.theme;
     let p = &app.policy;
-    let title = if f.saving {
-        " Log an incident - saving... ".to_string()
+    let what = if f.amending.is_some() {
+        "Correct an incident"
     } else {
-        " Log an incident - Ctrl-S save, Esc cancel, Tab next field ".to_string()
+        "Log an incident"
+    };
+    let title = if f.saving {
+        format!(" {what} - saving... ")
+    } else {
+        format!(" {what} - Ctrl-S save, Esc cancel, Tab next field ")
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -360,7 +365,11 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     rows.extend(panel_lines.into_iter().skip(skip).take(room));
     let bottom = if f.confirm_discard {
         Some(Line::from(Span::styled(
-            "Throw away this incident? Press y to throw it away, any other key to keep typing.",
+            if f.amending.is_some() {
+                "Throw away your corrections? Press y to throw them away, any other key to keep typing."
+            } else {
+                "Throw away this incident? Press y to throw it away, any other key to keep typing."
+            },
             t.warning(),
         )))
     } else {

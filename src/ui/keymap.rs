@@ -23,6 +23,9 @@ pub enum Action {
     Back,
     ClearSearch,
     Refresh,
+    Withdraw,
+    Correct,
+    Link,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -42,6 +45,7 @@ const ALL: &[Context] = &[
     Context::Help,
 ];
 const NOT_TYPING: &[Context] = &[Context::Results, Context::Card];
+const MOVING: &[Context] = &[Context::Results, Context::Card, Context::Help];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
 pub struct Binding {
@@ -112,16 +116,16 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Up,
         keys: &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
         label: "Up / k",
-        desc: "Previous result, or scroll the card up",
-        contexts: NOT_TYPING,
+        desc: "Previous result, or the newer incident on the card",
+        contexts: MOVING,
         hint: false,
     },
     Binding {
         action: Action::Down,
         keys: &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
         label: "Down / j",
-        desc: "Next result, or scroll the card down",
-        contexts: NOT_TYPING,
+        desc: "Next result, or the older incident on the card",
+        contexts: MOVING,
         hint: false,
     },
     Binding {
@@ -193,6 +197,30 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        action: Action::Correct,
+        keys: &[(KeyCode::Char('e'), NONE)],
+        label: "e",
+        desc: "Correct the highlighted incident on the card",
+        contexts: &[Context::Card],
+        hint: true,
+    },
+    Binding {
+        action: Action::Withdraw,
+        keys: &[(KeyCode::Char('w'), NONE)],
+        label: "w",
+        desc: "Withdraw the highlighted incident, with a reason",
+        contexts: &[Context::Card],
+        hint: true,
+    },
+    Binding {
+        action: Action::Link,
+        keys: &[(KeyCode::Char('l'), NONE)],
+        label: "l",
+        desc: "Link an unidentified visitor's record to a customer",
+        contexts: &[Context::Card],
+        hint: false,
+    },
+    Binding {
         action: Action::Help,
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
         label: "?",
@@ -251,6 +279,8 @@ fn short(a: Action) -> &'static str {
         Action::NextPane => "next pane",
         Action::Help => "help",
         Action::Quit => "quit",
+        Action::Correct => "correct",
+        Action::Withdraw => "withdraw",
         _ => "",
     }
 }

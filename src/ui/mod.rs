@@ -58,7 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else if app.pane == Pane::Search {
         lookup::place_cursor(frame, rows[1], app);
     }
-    if let Some(lines) = &app.saved {
+    if let Some(prompt) = &app.prompt {
+        status::prompt(frame, area, app, prompt);
+    } else if let Some(lines) = &app.saved {
         status::popup(
             frame,
             area,

@@ -157,3 +157,99 @@ pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[Str
         r,
     );
 }
+
+/// The question being asked (a reason, a customer to link to).
+pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Prompt) {
+    use crate::app::Prompt;
+    let t = &app.theme;
+    let width = area.width.saturating_sub(4).min(76);
+    let (title, mut lines, input, keys): (&str, Vec<Line>, Option<&tui_input::Input>, &str) =
+        match prompt {
+            Prompt::Withdraw {
+                summary, reason, ..
+            } => (
+                " Withdraw an incident ",
+                vec![
+                    Line::from(Span::styled(clean(summary), t.heading())),
+                    Line::from("It stays in the history, marked as withdrawn, and stops counting."),
+                    Line::from("Why is it being withdrawn?"),
+                ],
+                Some(reason),
+                "Enter: withdraw it.   Esc: leave it as it is.",
+            ),
+            Prompt::Link {
+                visitor_label,
+                incidents,
+                query,
+                matches,
+                cursor,
+                confirm,
+                ..
+            } => {
+                let mut l = vec![
+                    Line::from(Span::styled(clean(visitor_label), t.heading())),
+                    Line::from(format!(
+                        "Who is this? Their {incidents} incident(s) will move to the customer you choose."
+                    )),
+                ];
+                if let Some((_, name)) = confirm {
+                    l.push(Line::from(Span::styled(
+                        format!("Move everything to {}? Press y to link, any other key to choose again.", clean(name)),
+                        t.warning(),
+                    )));
+                    (" Link to a customer ", l, None, "")
+                } else {
+                    l.push(Line::from("Type their name, number or email:"));
+                    let mut rows = Vec::new();
+                    for (i, m) in matches.iter().enumerate() {
+                        rows.push(Line::from(Span::styled(
+                            format!(" {}  {}", clean(&m.name), clean(&m.detail)),
+                            if i == *cursor {
+                                t.selected()
+                            } else {
+                                t.normal()
+                            },
+                        )));
+                    }
+                    l.push(Line::from(""));
+                    l.extend(rows);
+                    (
+                        " Link to a customer ",
+                        l,
+                        Some(query),
+                        "Up/Down choose, Enter pick, Esc cancel.",
+                    )
+                }
+            }
+        };
+    let input_row = lines.len().min(3);
+    if let Some(i) = input {
+        lines.insert(
+            input_row,
+            Line::from(Span::styled(
+                format!("> {}", clean(i.value())),
+                t.selected(),
+            )),
+        );
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(keys.to_string(), t.dim())));
+    let r = super::centered(area, width, (lines.len() as u16 + 2).min(area.height));
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            ratatui::widgets::Block::default()
+                .borders(ratatui::widgets::Borders::ALL)
+                .border_style(t.border(true))
+                .title(Span::styled(title.to_string(), t.title())),
+        ),
+        r,
+    );
+    if let Some(i) = input {
+        let x = r.x + 3 + i.visual_cursor().min(width.saturating_sub(6) as usize) as u16;
+        frame.set_cursor_position(ratatui::layout::Position::new(
+            x,
+            r.y + 1 + input_row as u16,
+        ));
+    }
+}

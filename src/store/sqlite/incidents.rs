@@ -117,6 +117,7 @@ pub(super) fn record(
         immediate_threat: inc.immediate_threat,
         witnesses: text(&inc.witnesses),
         withdrawn: None,
+        version: 1,
     };
     insert_incident(tx, &row)?;
     audit(
@@ -372,4 +373,109 @@ pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSumma
 /// Reception and phone staff record incidents; so do managers and admins.
 pub(super) fn can_record(_role: Role) -> bool {
     true
+}
+
+pub(super) fn amend(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    inc: &NewIncident,
+    expected_version: i64,
+) -> Result<SaveOutcome, TxError> {
+    let staff = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let row: Option<(String, String, i64, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT customer_id, logged_by, version, withdrawn_at FROM incident WHERE id = ?1",
+        )?
+        .query_row([inc.id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((customer, logged_by, version, withdrawn)) = row else {
+        return Err(StoreError::Missing("that incident".into()).into());
+    };
+    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
+        return Err(StoreError::NotAllowed(
+            "Only the person who logged an incident, or a manager, can correct it.".into(),
+        )
+        .into());
+    }
+    if withdrawn.is_some() {
+        return Err(StoreError::Invalid(
+            "That incident was withdrawn; it can no longer be corrected.".into(),
+        )
+        .into());
+    }
+    if version != expected_version {
+        return Err(StoreError::Conflict(format!(
+            "the incident was corrected by someone else (version {version}, you had {expected_version})"
+        ))
+        .into());
+    }
+    let customer_id = parse_id(&customer)?;
+    let mut check_me = inc.clone();
+    check_me.subject = Subject::Existing {
+        id: customer_id,
+        name: String::new(),
+    };
+    // The time may be as old as the original: judge it against when it was logged.
+    let problems = incident::check(&check_me, policy, Utc::now());
+    if let Some(p) = problems.first() {
+        return Err(StoreError::Invalid(p.message.clone()).into());
+    }
+    let before = history(tx, customer_id)?
+        .and_then(|h| h.incidents.into_iter().find(|i| i.id == inc.id))
+        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    tx.prepare_cached(
+        "UPDATE incident SET occurred_at = ?2, channel = ?3, category = ?4, behaviours = ?5, \
+         behaviour_other = ?6, response = ?7, reference = ?8, description = ?9, \
+         immediate_threat = ?10, witnesses = ?11, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![
+        inc.id.to_string(),
+        time::to_db(inc.occurred_at),
+        inc.channel,
+        inc.category,
+        serde_json::to_string(&inc.behaviours).unwrap_or_else(|_| "[]".into()),
+        line(&inc.behaviour_other),
+        inc.response,
+        line(&inc.reference),
+        text(&inc.description),
+        inc.immediate_threat,
+        text(&inc.witnesses),
+    ])?;
+    let h = history(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
+    let after = h
+        .incidents
+        .iter()
+        .find(|i| i.id == inc.id)
+        .cloned()
+        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    audit(
+        tx,
+        actor,
+        "correct incident",
+        "incident",
+        &inc.id.to_string(),
+        Some(serde_json::to_string(&before).unwrap_or_default()),
+        Some(serde_json::to_string(&after).unwrap_or_default()),
+    )?;
+    // A correction can make it urgent (or a breach): the queue must hear of it.
+    let outcome = incident::outcome(&h, inc.id, policy, false);
+    if outcome.urgent {
+        join_case(
+            tx,
+            actor,
+            customer_id,
+            CaseReason::ImmediateThreat,
+            &[inc.id],
+        )?;
+    }
+    if outcome.breach {
+        join_case(tx, actor, customer_id, CaseReason::Breach, &[inc.id])?;
+    }
+    Ok(outcome)
 }

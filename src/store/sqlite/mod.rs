@@ -4,12 +4,13 @@
 mod bare;
 mod incidents;
 mod lookup;
+mod maintenance;
 pub mod migrations;
 mod records;
 
 use super::{
-    Actor, AuditEntry, Bulk, CaseSummary, Counts, LookupHit, NewCustomer, OpenMode, OpenOptions,
-    Result, Store, StoreError,
+    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, LookupHit,
+    NewCustomer, OpenMode, OpenOptions, Result, Store, StoreError,
 };
 use crate::domain::{new_id, Customer, CustomerHistory, Id, NewIncident, Role, Staff};
 use crate::policy::incident::SaveOutcome;
@@ -139,6 +140,23 @@ impl SqliteStore {
                 Ok(())
             })
             .map_err(|e| map_err(&p, e))?;
+        Ok(store)
+    }
+
+    /// Open a safedesk database only to look it over or copy it (`safedesk check` and
+    /// `safedesk backup`): read-only whatever the options say, whatever its schema version, and
+    /// without migrating it or writing anything at all.
+    pub fn open_to_inspect(path: &Path, opts: &OpenOptions) -> Result<SqliteStore> {
+        check_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
+        let mut store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            mode: OpenMode::ReadOnly,
+        };
+        store.configure(opts)?;
+        maintenance::refuse_if_not_safedesk(&store.conn, path)?;
         Ok(store)
     }
 
@@ -409,6 +427,13 @@ fn is_read_only_file(path: &Path) -> bool {
 pub(crate) fn map_err(path: &Path, e: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK {
+            // A "hot journal": only a connection that may write can undo it.
+            return StoreError::Invalid(format!(
+                "A safedesk on another PC stopped part-way through saving a change to {p}, and that change has to be undone before the file can be read without writing to it. Run any safedesk command on it once without --read-only (for example: safedesk --db \"{p}\" staff list), which undoes it, then try again.",
+                p = path.display()
+            ));
+        }
         return match f.code {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Locked { path },
             ErrorCode::ReadOnly => StoreError::ReadOnly { path },
@@ -469,20 +494,7 @@ impl Store for SqliteStore {
     }
 
     fn counts(&mut self) -> Result<Counts> {
-        self.read(|tx| {
-            let n = |t: &str| -> rusqlite::Result<u64> {
-                tx.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            };
-            Ok(Counts {
-                staff: n("staff")?,
-                customers: n("customer")?,
-                incidents: n("incident")?,
-                decisions: n("decision")?,
-                restrictions: n("restriction")?,
-                letters: n("letter")?,
-                audit: n("audit")?,
-            })
-        })
+        self.read(|tx| maintenance::counts(tx))
     }
 
     fn staff_by_login(&mut self, login: &str) -> Result<Option<Staff>> {
@@ -603,6 +615,21 @@ impl Store for SqliteStore {
         )
     }
 
+    fn amend_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        amended: &NewIncident,
+        expected_version: i64,
+    ) -> Result<SaveOutcome> {
+        self.write_as(
+            actor,
+            |_| true,
+            "correct incidents",
+            |tx| incidents::amend(tx, actor, policy, amended, expected_version),
+        )
+    }
+
     fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()> {
         self.write_as(
             actor,
@@ -638,6 +665,19 @@ impl Store for SqliteStore {
 
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>> {
         self.read(|tx| records::audit_for(tx, entity_id))
+    }
+
+    fn check(&mut self, quick: bool) -> Result<CheckReport> {
+        maintenance::check(&self.conn, &self.path, quick)
+    }
+
+    fn backup_to(
+        &mut self,
+        dest: &Path,
+        overwrite: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<BackupReport> {
+        maintenance::backup(&self.conn, &self.path, dest, overwrite, progress)
     }
 }
 

@@ -249,12 +249,12 @@ pub(super) fn customers_by_seq(
 
 const INCIDENT_COLS_FULL: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, s.display_name, \
      i.channel, i.category, i.behaviours, i.behaviour_other, i.response, i.reference, i.description, \
-     i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason";
+     i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason, i.version";
 /// The same columns without the free text, for lookups.
 const INCIDENT_COLS_LIGHT: &str =
     "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, '', \
      i.channel, i.category, '[]', '', i.response, '', '', \
-     i.immediate_threat, '', i.withdrawn_at, '', ''";
+     i.immediate_threat, '', i.withdrawn_at, '', '', i.version";
 
 fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     let withdrawn_at: Option<String> = r.get(15)?;
@@ -282,6 +282,7 @@ fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
             }),
             None => None,
         },
+        version: r.get(18)?,
     })
 }
 

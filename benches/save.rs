@@ -1,0 +1,156 @@
+//! Saving an incident while 10 other processes write to the same database file.
+//!
+//! ```sh
+//! cargo bench --bench save
+//! ```
+//!
+//! The bench makes a demo database, starts 10 copies of itself as writers that log incidents as
+//! fast as they can, and meanwhile saves 300 incidents one at a time (a short pause between
+//! them, as a person would) and reports the latency of each save: p50, p99 and the worst. A save
+//! that ran out of patience (the busy timeout) is counted: it would have gone to the outbox.
+
+use chrono::{Duration as ChronoDuration, Utc};
+use safedesk::domain::{new_id, NewIncident, Role, Subject};
+use safedesk::policy::Policy;
+use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const WRITERS: usize = 10;
+const SAVES: usize = 300;
+
+fn incident(customer: safedesk::domain::Id, n: usize) -> NewIncident {
+    NewIncident {
+        id: new_id(),
+        subject: Subject::Existing {
+            id: customer,
+            name: String::new(),
+        },
+        occurred_at: Utc::now() - ChronoDuration::minutes(1),
+        channel: "phone".into(),
+        category: "persistent".into(),
+        behaviours: vec!["excessive_contact".into()],
+        behaviour_other: String::new(),
+        response: "warned".into(),
+        reference: String::new(),
+        description: format!("Benchmark call number {n}: called again about the same letter."),
+        immediate_threat: false,
+        witnesses: String::new(),
+    }
+}
+
+fn actor(store: &mut SqliteStore, login: &str) -> Actor {
+    Actor {
+        staff: store.staff_by_login(login).unwrap(),
+        login: login.into(),
+    }
+}
+
+/// Customers to write against: any generated ones.
+fn customers(store: &mut SqliteStore) -> Vec<safedesk::domain::Id> {
+    ["a", "e", "i", "o", "u", "smith", "khan", "jones"]
+        .iter()
+        .flat_map(|q| store.lookup(q, 30).unwrap())
+        .map(|h| h.history.customer.id)
+        .collect()
+}
+
+fn writer(db: &Path, stop: &Path, id: usize) {
+    let mut store = SqliteStore::open(db, &OpenOptions::default()).unwrap();
+    let policy = Policy::built_in();
+    let me = actor(&mut store, "cevans");
+    let targets = customers(&mut store);
+    let mut n = 0;
+    let mut failed = 0;
+    while !stop.exists() {
+        let c = targets[(id * 7 + n) % targets.len()];
+        if store
+            .record_incident(&me, &policy, &incident(c, n))
+            .is_err()
+        {
+            failed += 1;
+        }
+        n += 1;
+    }
+    println!("WRITER {id} {n} {failed}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--writer") {
+        let db = PathBuf::from(&args[i + 1]);
+        let stop = PathBuf::from(&args[i + 2]);
+        let id: usize = args[i + 3].parse().unwrap();
+        writer(&db, &stop, id);
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("save.sqlite");
+    let stop = dir.join("save.stop");
+    let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_file(&stop);
+    safedesk::demo_db::create(&db, &OpenOptions::default()).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            Command::new(&exe)
+                .args([
+                    "--writer",
+                    db.to_str().unwrap(),
+                    stop.to_str().unwrap(),
+                    &i.to_string(),
+                ])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Let the writers get going.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut store = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+    let policy = Policy::built_in();
+    let me = actor(&mut store, "psharma");
+    assert_eq!(me.staff.as_ref().map(|s| s.role), Some(Role::Phone));
+    let targets = customers(&mut store);
+    let mut times = Vec::new();
+    let mut gave_up = 0;
+    let started = Instant::now();
+    for n in 0..SAVES {
+        let inc = incident(targets[n % targets.len()], n);
+        let t = Instant::now();
+        if store.record_incident(&me, &policy, &inc).is_err() {
+            gave_up += 1;
+        }
+        times.push(t.elapsed());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let elapsed = started.elapsed();
+    std::fs::write(&stop, "stop").unwrap();
+    let mut written = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            if parts.first() == Some(&"WRITER") {
+                written += parts[2].parse::<usize>().unwrap_or(0);
+            }
+        }
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "save while {WRITERS} other processes write: p50 {:.1} ms, p99 {:.1} ms, worst {:.1} ms ({SAVES} saves, {gave_up} ran out of patience)",
+        ms(pct(0.5)),
+        ms(pct(0.99)),
+        ms(*times.last().unwrap())
+    );
+    println!(
+        "the other writers saved {written} incidents in {:.1} s ({:.0} a second)",
+        elapsed.as_secs_f64(),
+        written as f64 / elapsed.as_secs_f64()
+    );
+    let _ = std::fs::remove_file(&stop);
+}
