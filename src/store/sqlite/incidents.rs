@@ -37,9 +37,7 @@ pub(super) fn record(
         .query_row([inc.id.to_string()], |r| r.get(0))
         .optional()?;
     if let Some(saved_for) = existing {
-        let saved_for = parse_id(&saved_for)?;
-        let h = history(tx, saved_for)?
-            .ok_or_else(|| StoreError::Missing("the customer of a saved incident".into()))?;
+        let h = light_history(tx, parse_id(&saved_for)?)?;
         return Ok(incident::outcome(&h, inc.id, policy, true));
     }
     let now = Utc::now();
@@ -129,8 +127,7 @@ pub(super) fn record(
         None,
         Some(serde_json::to_string(&row).unwrap_or_default()),
     )?;
-    let h = history(tx, customer_id)?
-        .ok_or_else(|| StoreError::Missing("the customer just written".into()))?;
+    let h = light_history(tx, customer_id)?;
     let outcome = incident::outcome(&h, inc.id, policy, false);
     if outcome.urgent {
         join_case(
@@ -145,13 +142,33 @@ pub(super) fn record(
         join_case(tx, actor, customer_id, CaseReason::Breach, &[inc.id])?;
     }
     if outcome.reached() {
-        let counted: Vec<Id> = crate::policy::rules::incidents_since_last_decision(&h)
-            .iter()
-            .map(|i| i.id)
-            .collect();
+        // The case holds every incident since the last decision; once it is open, each new
+        // incident only adds itself.
+        let counted: Vec<Id> = if outcome.count == outcome.threshold {
+            crate::policy::rules::incidents_since_last_decision(&h)
+                .iter()
+                .map(|i| i.id)
+                .collect()
+        } else {
+            vec![inc.id]
+        };
         join_case(tx, actor, customer_id, CaseReason::Threshold, &counted)?;
     }
     Ok(outcome)
+}
+
+/// What the escalation rules need of one customer, without the incidents' free text.
+fn light_history(
+    tx: &Transaction<'_>,
+    customer: Id,
+) -> Result<crate::domain::CustomerHistory, TxError> {
+    let c = crate::domain::Customer {
+        id: customer,
+        ..crate::domain::Customer::default()
+    };
+    Ok(records::histories(tx, vec![c], false)?
+        .pop()
+        .ok_or_else(|| StoreError::Missing("the customer just written".into()))?)
 }
 
 fn customer_exists(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<bool> {

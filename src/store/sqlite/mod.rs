@@ -23,6 +23,22 @@ use std::time::Duration;
 
 pub use migrations::LATEST as SCHEMA_VERSION;
 
+/// How long a busy database is waited for, in milliseconds (the same for every connection of
+/// this process: the busy handler is a plain function).
+static PATIENCE_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(3000);
+
+/// Called by SQLite while another connection holds the lock; true to try again.
+fn busy_wait(attempt: i32) -> bool {
+    let patience = PATIENCE_MS.load(std::sync::atomic::Ordering::Relaxed);
+    // The first attempts come quickly; after that about one a millisecond.
+    let waited_ms = u64::try_from(attempt).unwrap_or(0);
+    if waited_ms >= patience {
+        return false;
+    }
+    std::thread::sleep(Duration::from_micros(if attempt < 10 { 200 } else { 1000 }));
+    true
+}
+
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -167,7 +183,11 @@ impl SqliteStore {
     fn configure(&mut self, opts: &OpenOptions) -> Result<()> {
         let path = self.path.clone();
         let c = &self.conn;
-        c.busy_timeout(Duration::from_millis(opts.busy_timeout_ms))
+        // Our own busy handler: SQLite's default one backs off to 100 ms sleeps, and a waiter
+        // that wakes so rarely loses the lock again and again to instances that write often.
+        // Retrying every millisecond keeps its chances fair; the patience is the same.
+        PATIENCE_MS.store(opts.busy_timeout_ms, std::sync::atomic::Ordering::Relaxed);
+        c.busy_handler(Some(busy_wait))
             .map_err(|e| map_err(&path, e))?;
         // Statement cache big enough for every query safedesk prepares.
         c.set_prepared_statement_cache_capacity(64);
