@@ -410,6 +410,19 @@ mod incidents {
         }
     }
 
+    /// Chris Evans and Ewa Nowak, both reception.
+    fn two_receptionists(store: &mut SqliteStore, admin: &Actor) -> (Actor, Actor) {
+        let mut add = |login: &str, name: &str| Actor {
+            login: login.into(),
+            staff: Some(
+                store
+                    .add_staff(admin, login, name, Role::Reception)
+                    .unwrap(),
+            ),
+        };
+        (add("cevans", "Chris Evans"), add("enowak", "Ewa Nowak"))
+    }
+
     fn existing(store: &mut SqliteStore, admin: &Actor, name: &str) -> Subject {
         let c = store.add_customer(admin, customer(name, &[], &[])).unwrap();
         Subject::Existing {
@@ -517,20 +530,7 @@ mod incidents {
         let dir = tempfile::tempdir().unwrap();
         let (_, mut store, admin) = new_db(dir.path());
         let p = Policy::built_in();
-        let rec = store
-            .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
-            .unwrap();
-        let other = store
-            .add_staff(&admin, "enowak", "Ewa Nowak", Role::Reception)
-            .unwrap();
-        let chris = Actor {
-            login: "cevans".into(),
-            staff: Some(rec),
-        };
-        let ewa = Actor {
-            login: "enowak".into(),
-            staff: Some(other),
-        };
+        let (chris, ewa) = two_receptionists(&mut store, &admin);
         let who = existing(&mut store, &admin, "A Person");
         let i = incident(who.clone());
         store.record_incident(&chris, &p, &i).unwrap();
@@ -555,20 +555,7 @@ mod incidents {
         let dir = tempfile::tempdir().unwrap();
         let (_, mut store, admin) = new_db(dir.path());
         let p = Policy::built_in();
-        let rec = store
-            .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
-            .unwrap();
-        let other = store
-            .add_staff(&admin, "enowak", "Ewa Nowak", Role::Reception)
-            .unwrap();
-        let chris = Actor {
-            login: "cevans".into(),
-            staff: Some(rec),
-        };
-        let ewa = Actor {
-            login: "enowak".into(),
-            staff: Some(other),
-        };
+        let (chris, ewa) = two_receptionists(&mut store, &admin);
         let who = existing(&mut store, &admin, "A Person");
         let mut i = incident(who.clone());
         store.record_incident(&chris, &p, &i).unwrap();

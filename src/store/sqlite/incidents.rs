@@ -129,32 +129,45 @@ pub(super) fn record(
     )?;
     let h = light_history(tx, customer_id)?;
     let outcome = incident::outcome(&h, inc.id, policy, false);
+    escalate(tx, actor, &h, inc.id, &outcome)?;
+    Ok(outcome)
+}
+
+/// Put the incident in the manager's queue when the rules say so: an immediate threat, a breach,
+/// or the threshold reached (the case then holds every incident since the last decision; once it
+/// is open, each new incident only adds itself).
+fn escalate(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    h: &crate::domain::CustomerHistory,
+    incident: Id,
+    outcome: &SaveOutcome,
+) -> rusqlite::Result<()> {
+    let customer = h.customer.id;
     if outcome.urgent {
         join_case(
             tx,
             actor,
-            customer_id,
+            customer,
             CaseReason::ImmediateThreat,
-            &[inc.id],
+            &[incident],
         )?;
     }
     if outcome.breach {
-        join_case(tx, actor, customer_id, CaseReason::Breach, &[inc.id])?;
+        join_case(tx, actor, customer, CaseReason::Breach, &[incident])?;
     }
     if outcome.reached() {
-        // The case holds every incident since the last decision; once it is open, each new
-        // incident only adds itself.
         let counted: Vec<Id> = if outcome.count == outcome.threshold {
-            crate::policy::rules::incidents_since_last_decision(&h)
+            crate::policy::rules::incidents_since_last_decision(h)
                 .iter()
                 .map(|i| i.id)
                 .collect()
         } else {
-            vec![inc.id]
+            vec![incident]
         };
-        join_case(tx, actor, customer_id, CaseReason::Threshold, &counted)?;
+        join_case(tx, actor, customer, CaseReason::Threshold, &counted)?;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// What the escalation rules need of one customer, without the incidents' free text.
@@ -482,17 +495,6 @@ pub(super) fn amend(
     )?;
     // A correction can make it urgent (or a breach): the queue must hear of it.
     let outcome = incident::outcome(&h, inc.id, policy, false);
-    if outcome.urgent {
-        join_case(
-            tx,
-            actor,
-            customer_id,
-            CaseReason::ImmediateThreat,
-            &[inc.id],
-        )?;
-    }
-    if outcome.breach {
-        join_case(tx, actor, customer_id, CaseReason::Breach, &[inc.id])?;
-    }
+    escalate(tx, actor, &h, inc.id, &outcome)?;
     Ok(outcome)
 }
