@@ -184,6 +184,11 @@ fn an_unidentified_visitor_with_an_immediate_threat_shows_the_999_advice() {
     };
     k.press(KeyCode::Down, KeyModifiers::NONE);
     k.press(KeyCode::Down, KeyModifiers::NONE);
+    let s = render(k.app, 80, 24);
+    assert!(
+        s.contains("> + An unidentified visitor"),
+        "the highlighted choice is marked in text, not only colour:\n{s}"
+    );
     k.press(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
         k.app.form.as_ref().unwrap().focus,

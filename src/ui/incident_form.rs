@@ -146,7 +146,7 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
             )));
             for (i, m) in f.matches.iter().enumerate() {
                 let mut spans = vec![Span::styled(
-                    format!(" {} ", clean(&m.name)),
+                    format!("{}{} ", mark(i == f.who_cursor), clean(&m.name)),
                     chosen(i == f.who_cursor),
                 )];
                 if m.restricted {
@@ -160,14 +160,23 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
             let typed = clean(f.who.value().trim());
             out.push(Line::from(Span::styled(
                 if typed.is_empty() {
-                    " + A new customer (type their name first) ".to_string()
+                    format!(
+                        "{}+ A new customer (type their name first) ",
+                        mark(f.who_cursor == n)
+                    )
                 } else {
-                    format!(" + A new customer named \"{typed}\" ")
+                    format!(
+                        "{}+ A new customer named \"{typed}\" ",
+                        mark(f.who_cursor == n)
+                    )
                 },
                 chosen(f.who_cursor == n),
             )));
             out.push(Line::from(Span::styled(
-                " + An unidentified visitor (describe them next) ",
+                format!(
+                    "{}+ An unidentified visitor (describe them next) ",
+                    mark(f.who_cursor == n + 1)
+                ),
                 chosen(f.who_cursor == n + 1),
             )));
         }
@@ -182,7 +191,14 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                 .map(|c| {
                     vec![
                         key(format!(" {} ", c.key)),
-                        Span::styled(c.label.clone(), chosen(c.id == f.channel)),
+                        Span::styled(
+                            if c.id == f.channel {
+                                format!("[{}]", c.label)
+                            } else {
+                                c.label.clone()
+                            },
+                            chosen(c.id == f.channel),
+                        ),
                     ]
                 })
                 .collect();
@@ -196,7 +212,10 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
             for c in &p.categories {
                 out.push(Line::from(vec![
                     key(format!(" {} ", c.key)),
-                    Span::styled(c.label.clone(), chosen(c.id == f.category)),
+                    Span::styled(
+                        format!("{}{}", mark(c.id == f.category), c.label),
+                        chosen(c.id == f.category),
+                    ),
                 ]));
             }
         }
@@ -213,7 +232,10 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                     out.push(Line::from(vec![
                         key(format!(" {n} ")),
                         Span::raw(if on { "[x] " } else { "[ ] " }),
-                        Span::styled(b.label.clone(), chosen(i == f.behaviour_cursor)),
+                        Span::styled(
+                            format!("{}{}", mark(i == f.behaviour_cursor), b.label),
+                            chosen(i == f.behaviour_cursor),
+                        ),
                     ]));
                 }
             }
@@ -228,7 +250,10 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                     if let Some(r) = p.response(id) {
                         out.push(Line::from(vec![
                             key(format!(" {} ", r.key)),
-                            Span::styled(r.label.clone(), chosen(r.id == f.response)),
+                            Span::styled(
+                                format!("{}{}", mark(r.id == f.response), r.label),
+                                chosen(r.id == f.response),
+                            ),
                         ]));
                     }
                 }
@@ -271,6 +296,15 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
         _ => {}
     }
     (out, cursor, keep)
+}
+
+/// The highlighted choice is marked in text as well as colour.
+fn mark(on: bool) -> &'static str {
+    if on {
+        "> "
+    } else {
+        "  "
+    }
 }
 
 fn clean_keep_lines(s: &str) -> String {

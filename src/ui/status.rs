@@ -203,7 +203,12 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
                     let mut rows = Vec::new();
                     for (i, m) in matches.iter().enumerate() {
                         rows.push(Line::from(Span::styled(
-                            format!(" {}  {}", clean(&m.name), clean(&m.detail)),
+                            format!(
+                                "{} {}  {}",
+                                if i == *cursor { ">" } else { " " },
+                                clean(&m.name),
+                                clean(&m.detail)
+                            ),
                             if i == *cursor {
                                 t.selected()
                             } else {
