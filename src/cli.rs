@@ -56,6 +56,14 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Save incidents from a file of JSON lines (one incident each, as the outbox keeps them),
+    /// for batch entry from another system. Each is saved in its own transaction; one that
+    /// cannot reach the database waits in this PC's outbox. Prints "saved ID", "queued ID" or
+    /// "refused ID: why" per line. Exit code 0 when all were saved or queued, 1 if any refused.
+    Import {
+        /// The file, or - for standard input.
+        file: std::path::PathBuf,
+    },
     /// List, add and change staff (admins only for changes).
     Staff {
         #[command(subcommand)]

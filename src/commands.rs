@@ -292,3 +292,54 @@ pub fn backup_text(r: &BackupReport) -> String {
     }
     out
 }
+
+/// `safedesk import`: save each JSON line as an incident, saying what became of it. Returns how
+/// many were refused.
+pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text: &str) -> usize {
+    use crate::app::worker::{save_or_queue, Context};
+    use crate::app::Reply;
+    use std::io::Write;
+    let ctx = Context {
+        policy: s.policy.clone(),
+        actor: s.actor.clone(),
+        local: Some(local.clone()),
+        database: s.store.location(),
+    };
+    let mut refused = 0;
+    let mut out = std::io::stdout().lock();
+    // Whatever waits in this PC's outbox goes first.
+    for r in crate::app::worker::replay(&mut s.store, &ctx) {
+        let _ = match r {
+            Reply::OutboxDelivered(n) => writeln!(out, "delivered {n} from the outbox"),
+            Reply::OutboxRefused(why) => writeln!(out, "refused from the outbox: {why}"),
+            _ => Ok(()),
+        };
+    }
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let inc: crate::domain::NewIncident = match serde_json::from_str(line) {
+            Ok(i) => i,
+            Err(e) => {
+                refused += 1;
+                eprintln!("refused line {}: not an incident ({e})", n + 1);
+                continue;
+            }
+        };
+        let id = inc.id;
+        // Flushed line by line: a caller may rely on "saved" meaning it is on disk.
+        let _ = match save_or_queue(&mut s.store, &ctx, inc) {
+            Reply::Saved(o) => writeln!(out, "saved {id} {}/{}", o.count, o.threshold),
+            Reply::Queued { reason } => writeln!(out, "queued {id} {reason}"),
+            Reply::SaveFailed(why) => {
+                refused += 1;
+                eprintln!("refused {id}: {why}");
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        let _ = out.flush();
+    }
+    refused
+}

@@ -90,6 +90,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Import { file }) => {
+            let mut s = session::open(&cli)?;
+            let local = Local::new(Local::default_dir());
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+            } else {
+                std::fs::read_to_string(file)
+            }
+            .map_err(|e| format!("Cannot read {} ({e}).", file.display()))?;
+            let refused = commands::import(&mut s, &local, &text);
+            Ok(if refused == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Some(Command::Staff { command }) => {
             let mut s = session::open(&cli)?;
             match command {

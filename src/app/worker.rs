@@ -26,7 +26,7 @@ pub struct Context {
 }
 
 /// Save an incident, or keep it in the outbox when the shared database cannot take it.
-fn save(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> Reply {
+pub fn save_or_queue(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> Reply {
     match store.record_incident(&ctx.actor, &ctx.policy, &inc) {
         Ok(outcome) => Reply::Saved(outcome),
         Err(e) if e.is_transient() => {
@@ -59,7 +59,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
         Err(e) => Reply::SaveFailed(e.to_string()),
     };
     match w {
-        Request::SaveIncident(inc) => save(store, ctx, *inc),
+        Request::SaveIncident(inc) => save_or_queue(store, ctx, *inc),
         Request::AmendIncident { incident, version } => {
             match store.amend_incident(&ctx.actor, &ctx.policy, &incident, version) {
                 Ok(_) => Reply::Done(
@@ -81,7 +81,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
 }
 
 /// Try to deliver what waits in the outbox. Returns the replies to send.
-fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
+pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
     let Some(local) = &ctx.local else {
         return Vec::new();
     };
