@@ -630,6 +630,35 @@ mod incidents {
     }
 
     #[test]
+    fn a_drive_that_goes_away_and_comes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let share = dir.path().join("share");
+        std::fs::create_dir(&share).unwrap();
+        let (path, mut store, admin) = new_db(&share);
+        let p = Policy::built_in();
+        let who = existing(&mut store, &admin, "A Person");
+        let gone = dir.path().join("share-gone");
+        std::fs::rename(&share, &gone).unwrap();
+        // Writes fail as "cannot be reached" (for the outbox), never as a crash.
+        let e = store
+            .record_incident(&admin, &p, &incident(who.clone()))
+            .err()
+            .unwrap();
+        assert!(e.is_transient(), "{e}");
+        assert!(
+            e.to_string().contains("cannot be reached") || e.to_string().contains("locked"),
+            "{e}"
+        );
+        // Reopening names the missing folder.
+        let e = SqliteStore::open(&path, &opts()).err().unwrap();
+        assert!(matches!(e, StoreError::Unavailable { .. }), "{e}");
+        // The drive comes back: the same connection writes again, no restart.
+        std::fs::rename(&gone, &share).unwrap();
+        store.record_incident(&admin, &p, &incident(who)).unwrap();
+        assert_eq!(store.counts().unwrap().incidents, 1);
+    }
+
+    #[test]
     fn an_unwritable_database_is_reported_as_such() {
         let dir = tempfile::tempdir().unwrap();
         let (path, mut store, admin) = new_db(dir.path());

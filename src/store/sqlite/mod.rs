@@ -311,8 +311,16 @@ impl SqliteStore {
         let path = self.path.clone();
         // A file made read-only while we run (the attribute, which administrators' writes
         // would otherwise ignore) is reported as such, so the entry goes to the outbox.
-        if is_read_only_file(&path) {
-            return Err(StoreError::ReadOnly { path });
+        match std::fs::metadata(&path) {
+            Ok(m) if m.permissions().readonly() => return Err(StoreError::ReadOnly { path }),
+            Ok(_) => {}
+            Err(e) => {
+                // The file is gone from under us: the drive or its folder went away.
+                return Err(StoreError::Unavailable {
+                    path,
+                    detail: format!("the file cannot be found ({e})"),
+                });
+            }
         }
         let tx = self
             .conn
