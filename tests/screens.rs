@@ -365,3 +365,58 @@ fn help_fits_an_80x24_terminal() {
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("help_80x24", screen);
 }
+
+#[test]
+fn the_manager_sees_the_queue_most_urgent_first() {
+    use safedesk::store::{CaseReason, CaseSummary};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.take_requests().contains(&Request::LoadQueue));
+    let case = |n: u128, name: &str, reason, days| CaseSummary {
+        id: Uuid::from_u128(n),
+        customer_id: Uuid::from_u128(n + 1000),
+        customer_name: name.into(),
+        reason,
+        opened_at: now() - Duration::days(days),
+        incidents: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
+        assigned_to: None,
+    };
+    app.on_reply(Reply::Queue(Ok(vec![
+        case(1, "Tunde Okafor", CaseReason::Threshold, 5),
+        case(
+            2,
+            "Unidentified visitor: man in a green parka",
+            CaseReason::ImmediateThreat,
+            1,
+        ),
+    ])));
+    let screen = render(&app, 100, 24);
+    insta::assert_snapshot!("queue_100x24", screen);
+    let threat = screen.find("IMMEDIATE THREAT").expect("listed");
+    let threshold = screen.find("INCIDENT THRESHOLD REACHED").expect("listed");
+    assert!(threat < threshold, "the immediate threat comes first");
+    assert!(screen.contains("2 open cases, 1 immediate threat"));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.queue.is_none());
+    assert_eq!(app.query(), "Tunde Okafor", "Enter looks the customer up");
+}
+
+#[test]
+fn only_managers_open_the_queue() {
+    let mut app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "psharma".into(),
+            staff: Some(staff(5, "Priya Sharma", Role::Phone)),
+        },
+        "x".into(),
+        false,
+        false,
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.queue.is_none());
+    assert!(!app.take_requests().contains(&Request::LoadQueue));
+}

@@ -41,6 +41,8 @@ pub enum Request {
     LoadCard {
         id: Id,
     },
+    /// The open escalation cases, for the manager's queue.
+    LoadQueue,
     /// A search for the incident form's Who field.
     FormLookup {
         seq: u64,
@@ -83,7 +85,9 @@ pub enum Reply {
     /// The incident is in the shared database.
     Saved(SaveOutcome),
     /// The shared database could not take it: it is in this PC's outbox.
-    Queued { reason: String },
+    Queued {
+        reason: String,
+    },
     /// The incident was refused (the person must change something); the form stays open.
     SaveFailed(String),
     /// A correction, withdrawal or link was saved: say so.
@@ -94,6 +98,7 @@ pub enum Reply {
     OutboxDelivered(usize),
     /// An outbox entry was refused for good and kept aside.
     OutboxRefused(String),
+    Queue(Result<Vec<crate::store::CaseSummary>, String>),
     /// Another instance changed the shared database.
     Changed,
     /// The shared database answered again after trouble, or is in trouble now.
@@ -149,6 +154,9 @@ pub struct App {
     pub card_cursor: usize,
     /// How far the help is scrolled.
     pub help_scroll: u16,
+    /// The manager's escalation queue, when it is showing.
+    pub queue: Option<Vec<crate::store::CaseSummary>>,
+    pub queue_selected: usize,
     /// A small question over everything (a reason to give, a customer to choose).
     pub prompt: Option<Prompt>,
     requests: Vec<Request>,
@@ -212,6 +220,8 @@ impl App {
             choices: Choices::default(),
             card_cursor: 0,
             help_scroll: 0,
+            queue: None,
+            queue_selected: 0,
             prompt: None,
             requests: Vec::new(),
         }
@@ -563,6 +573,9 @@ impl App {
 
     /// Ask again for what is on screen (after another instance changed the database).
     pub fn refresh(&mut self) {
+        if self.queue.is_some() {
+            self.requests.push(Request::LoadQueue);
+        }
         if !self.search.value().trim().is_empty() {
             self.query_changed();
         }
@@ -587,6 +600,9 @@ impl App {
     }
 
     pub fn perform(&mut self, action: Action) {
+        if self.queue.is_some() && self.queue_key(action) {
+            return;
+        }
         if self.help && matches!(action, Action::Up | Action::Down) {
             self.help_scroll = if action == Action::Up {
                 self.help_scroll.saturating_sub(1)
@@ -676,6 +692,17 @@ impl App {
                 self.query_changed();
             }
             Action::Refresh => self.refresh(),
+            Action::Queue => {
+                if self.actor.role().is_some_and(|r| r.can_decide()) {
+                    self.queue = Some(Vec::new());
+                    self.queue_selected = 0;
+                    self.requests.push(Request::LoadQueue);
+                } else {
+                    self.notice = Some(Notice::Info(
+                        "The escalation queue is for managers. A customer's card says when they are in it.".into(),
+                    ));
+                }
+            }
         }
     }
 
@@ -805,6 +832,17 @@ impl App {
             }
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
+            Reply::Queue(result) => match result {
+                Ok(mut cases) => {
+                    if self.queue.is_some() {
+                        cases.sort_by_key(|c| (c.reason, c.opened_at));
+                        self.queue_selected =
+                            self.queue_selected.min(cases.len().saturating_sub(1));
+                        self.queue = Some(cases);
+                    }
+                }
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
                     self.now = checked;
@@ -837,4 +875,42 @@ pub fn local_request(local: &crate::local::Local, r: Request) -> Option<Request>
     // A draft that cannot be kept is not worth stopping for: the form still holds the text.
     let _ = result;
     None
+}
+
+impl App {
+    /// Keys while the queue shows; true when the key was the queue's.
+    fn queue_key(&mut self, action: Action) -> bool {
+        let n = self.queue.as_ref().map_or(0, |q| q.len());
+        match action {
+            Action::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
+            Action::Down => {
+                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Top => self.queue_selected = 0,
+            Action::Bottom => self.queue_selected = n.saturating_sub(1),
+            Action::Back | Action::Queue => self.queue = None,
+            // The card is hidden behind the queue: its actions wait.
+            Action::Withdraw | Action::Correct | Action::Link => {}
+            Action::Open => {
+                let name = self
+                    .queue
+                    .as_ref()
+                    .and_then(|q| q.get(self.queue_selected))
+                    .map(|c| {
+                        // An unidentified visitor is found by their description.
+                        c.customer_name
+                            .strip_prefix("Unidentified visitor: ")
+                            .unwrap_or(&c.customer_name)
+                            .to_string()
+                    });
+                if let Some(name) = name {
+                    self.queue = None;
+                    self.set_query(&name);
+                    self.pane = Pane::Results;
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
 }

@@ -155,12 +155,14 @@ pub fn run(
             let mut lookup = None;
             let mut form_lookup = None;
             let mut card = None;
+            let mut queue = false;
             let mut writes = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
                     Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
+                    Request::LoadQueue => queue = true,
                     w @ (Request::SaveIncident(_)
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
@@ -191,6 +193,12 @@ pub fn run(
             if let Some((seq, query)) = lookup {
                 let result = store.lookup(&query, RESULTS).map_err(|e| e.to_string());
                 if !send(Reply::Lookup { seq, result }) {
+                    return;
+                }
+            }
+            if queue {
+                let result = store.open_cases().map_err(|e| e.to_string());
+                if !send(Reply::Queue(result)) {
                     return;
                 }
             }

@@ -26,6 +26,7 @@ pub enum Action {
     Withdraw,
     Correct,
     Link,
+    Queue,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -197,6 +198,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: false,
     },
     Binding {
+        action: Action::Queue,
+        keys: &[(KeyCode::Char('m'), NONE)],
+        label: "m",
+        desc: "Show or hide the manager's escalation queue (managers)",
+        contexts: NOT_TYPING,
+        hint: true,
+    },
+    Binding {
         action: Action::Correct,
         keys: &[(KeyCode::Char('e'), NONE)],
         label: "e",
@@ -280,6 +289,7 @@ fn short(a: Action) -> &'static str {
         Action::Help => "help",
         Action::Quit => "quit",
         Action::Correct => "correct",
+        Action::Queue => "queue",
         Action::Withdraw => "withdraw",
         _ => "",
     }

@@ -5,6 +5,7 @@ pub mod help;
 pub mod incident_form;
 pub mod keymap;
 pub mod lookup;
+pub mod queue;
 pub mod status;
 pub mod theme;
 
@@ -45,6 +46,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     lookup::results(frame, cols[0], app);
     card::card(frame, cols[1], app);
     status::bottom(frame, rows[3], app);
+    if app.queue.is_some() && app.form.is_none() {
+        let r = Rect {
+            x: area.x,
+            y: rows[1].y,
+            width: area.width,
+            height: rows[1].height + rows[2].height,
+        };
+        queue::queue(frame, r, app);
+    }
     if app.form.is_some() {
         let r = Rect {
             x: area.x,
