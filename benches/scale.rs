@@ -82,7 +82,7 @@ fn generate(path: &Path, scale: &Scale) {
     };
     demo::generate(scale, 7, Utc::now(), 5_000, |mut bulk| {
         bulk.staff.retain(|s| s.id != admin.id);
-        store.bulk_load(&actor, &bulk)
+        store.bulk_load(&actor, &Policy::built_in(), &bulk)
     })
     .unwrap();
     drop(store);

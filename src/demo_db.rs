@@ -19,7 +19,7 @@ pub fn create(path: &std::path::Path, opts: &OpenOptions) -> Result<SqliteStore>
     };
     let mut bulk = crate::demo::demo_bulk(Utc::now());
     bulk.staff.retain(|s| s.id != admin.id);
-    store.bulk_load(&actor, &bulk)?;
+    store.bulk_load(&actor, &crate::policy::Policy::built_in(), &bulk)?;
     Ok(store)
 }
 

@@ -689,3 +689,25 @@ mod incidents {
         store.record_incident(&admin, &p, &incident(who)).unwrap();
     }
 }
+
+#[test]
+fn the_demo_queue_holds_what_the_rules_call_for() {
+    use safedesk::store::CaseReason;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let mut store = safedesk::demo_db::create(&path, &opts()).unwrap();
+    let cases = store.open_cases().unwrap();
+    let has = |name: &str, reason: CaseReason| {
+        cases
+            .iter()
+            .any(|c| c.customer_name.contains(name) && c.reason == reason)
+    };
+    assert!(has("Tunde Okafor", CaseReason::Threshold), "{cases:?}");
+    assert!(has("green parka", CaseReason::ImmediateThreat), "{cases:?}");
+    assert!(has("Precious Adeyemi", CaseReason::ReviewDue), "{cases:?}");
+    assert!(has("José Núñez", CaseReason::Breach), "{cases:?}");
+    assert!(
+        !has("Zoë Åberg", CaseReason::Threshold),
+        "2 of 3 is not in the queue"
+    );
+}

@@ -372,7 +372,8 @@ pub trait Store: Send {
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
 
     /// Load many records at once (demo data, benchmarks).
-    fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()>;
+    /// Load many records at once, opening the escalation cases the policy's rules call for.
+    fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()>;
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
 
     /// Look the database over for damage and broken links, and report its vital signs

@@ -671,9 +671,10 @@ impl Store for SqliteStore {
         self.read(incidents::open_cases)
     }
 
-    fn bulk_load(&mut self, actor: &Actor, bulk: &Bulk) -> Result<()> {
+    fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()> {
         self.write_as(actor, Role::can_manage_staff, "load data in bulk", |tx| {
             records::bulk_load(tx, bulk)?;
+            incidents::open_cases_for_bulk(tx, actor, policy, bulk)?;
             records::audit(
                 tx,
                 actor,
