@@ -1,28 +1,9 @@
 //! The command line, run as the real binary.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::{safedesk, stderr, stdout};
 
-fn safedesk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safedesk"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SAFEDESK_DB")
-        .env_remove("SAFEDESK_USER")
-        .env_remove("SAFEDESK_POLICY")
-        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
-        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
 
 #[test]
 fn lookup_prints_plain_words_and_json_with_exit_codes() {

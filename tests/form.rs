@@ -1,9 +1,10 @@
 //! The incident form driven key by key through the app, without a terminal or database.
 
+mod common;
+use common::render;
+
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use safedesk::app::form::FormField;
 use safedesk::app::{App, Reply, Request};
 use safedesk::domain::*;
@@ -105,20 +106,6 @@ fn saved_incident(reqs: &[Request]) -> Option<NewIncident> {
         Request::SaveIncident(i) => Some((**i).clone()),
         _ => None,
     })
-}
-
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

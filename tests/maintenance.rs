@@ -1,33 +1,14 @@
 //! `safedesk check` and `safedesk backup`, run as the real binary on real files, with other
 //! processes writing to the shared file during the backup.
 
+mod common;
+use common::{safedesk, stderr, stdout};
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn safedesk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safedesk"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SAFEDESK_DB")
-        .env_remove("SAFEDESK_USER")
-        .env_remove("SAFEDESK_POLICY")
-        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
-        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

@@ -1,10 +1,11 @@
 //! Screens drawn on ratatui's TestBackend from fixed state, checked as snapshots and for the
 //! words that matter.
 
+mod common;
+use common::render;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use safedesk::app::{App, Health, Pane, Reply, Request};
 use safedesk::domain::*;
 use safedesk::policy::Policy;
@@ -151,20 +152,6 @@ fn hit(h: CustomerHistory, matched: MatchedOn) -> LookupHit {
         matched,
         score: 100,
     }
-}
-
-fn render(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn type_text(app: &mut App, text: &str) {

@@ -1,0 +1,44 @@
+//! Helpers shared by the test files (each test file uses some of them).
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Run the real binary in `dir`, away from the user's own config, database and local folder.
+pub fn safedesk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SAFEDESK_DB")
+        .env_remove("SAFEDESK_USER")
+        .env_remove("SAFEDESK_POLICY")
+        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Draw the app on a TestBackend of `w` x `h` and return the screen as text.
+pub fn render(app: &safedesk::app::App, w: u16, h: u16) -> String {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
