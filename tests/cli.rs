@@ -157,3 +157,60 @@ fn a_policy_or_config_file_with_a_typo_is_refused_with_its_line() {
     let e = stderr(&o);
     assert!(e.contains("bad.toml, line 2"), "{e}");
 }
+
+#[test]
+fn import_saves_good_lines_and_says_why_others_were_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("demo.sqlite");
+    let db = db.to_str().unwrap();
+    let o = safedesk(
+        d,
+        &["--demo", "--db", db, "lookup", "deborah johnson", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let id: uuid::Uuid = v[0]["id"].as_str().unwrap().parse().unwrap();
+    let good = safedesk::domain::NewIncident {
+        id: safedesk::domain::new_id(),
+        subject: safedesk::domain::Subject::Existing {
+            id,
+            name: "Deborah Johnson".into(),
+        },
+        occurred_at: chrono::Utc::now() - chrono::Duration::minutes(5),
+        channel: "phone".into(),
+        category: "abusive".into(),
+        behaviours: vec!["shouting".into()],
+        behaviour_other: String::new(),
+        response: "call_ended_after_warning".into(),
+        reference: String::new(),
+        description: "Shouted at the adviser; call ended after a warning.".into(),
+        immediate_threat: false,
+        witnesses: String::new(),
+    };
+    let mut empty = good.clone();
+    empty.id = safedesk::domain::new_id();
+    empty.description = " ".into();
+    let text = format!(
+        "{}\nnot json at all\n{}\n",
+        serde_json::to_string(&good).unwrap(),
+        serde_json::to_string(&empty).unwrap()
+    );
+    std::fs::write(d.join("in.jsonl"), text).unwrap();
+    let o = safedesk(d, &["--db", db, "--user", "cevans", "import", "in.jsonl"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("saved {}", good.id)),
+        "{}",
+        stdout(&o)
+    );
+    let e = stderr(&o);
+    assert!(e.contains("refused line 2: not an incident"), "{e}");
+    assert!(e.contains("Say what happened"), "{e}");
+    // The same file again stores nothing twice.
+    let o = safedesk(d, &["--db", db, "--user", "cevans", "import", "in.jsonl"]);
+    assert!(stdout(&o).contains(&format!("saved {}", good.id)));
+    let o = safedesk(d, &["--db", db, "lookup", "deborah johnson", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["incidents_since_last_decision"], 1);
+}
