@@ -3031,49 +3031,14 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
     }
 
+    /// Every record's customer is in the bulk; then the histories the store would build.
     fn histories(b: &Bulk) -> BTreeMap<Id, CustomerHistory> {
-        let mut out: BTreeMap<Id, CustomerHistory> = b
-            .customers
-            .iter()
-            .map(|c| {
-                (
-                    c.id,
-                    CustomerHistory {
-                        customer: c.clone(),
-                        incidents: vec![],
-                        decisions: vec![],
-                        restrictions: vec![],
-                        letters: vec![],
-                    },
-                )
-            })
-            .collect();
-        for i in &b.incidents {
-            out.get_mut(&i.customer_id)
-                .unwrap()
-                .incidents
-                .push(i.clone());
-        }
-        for d in &b.decisions {
-            out.get_mut(&d.customer_id)
-                .unwrap()
-                .decisions
-                .push(d.clone());
-        }
-        for r in &b.restrictions {
-            out.get_mut(&r.customer_id)
-                .unwrap()
-                .restrictions
-                .push(r.clone());
-        }
-        for l in &b.letters {
-            out.get_mut(&l.customer_id).unwrap().letters.push(l.clone());
-        }
-        for h in out.values_mut() {
-            h.incidents.sort_by_key(|i| i.occurred_at);
-            h.decisions.sort_by_key(|d| d.decided_at);
-        }
-        out
+        let ids: HashSet<Id> = b.customers.iter().map(|c| c.id).collect();
+        assert!(b.incidents.iter().all(|i| ids.contains(&i.customer_id)));
+        assert!(b.decisions.iter().all(|d| ids.contains(&d.customer_id)));
+        assert!(b.restrictions.iter().all(|r| ids.contains(&r.customer_id)));
+        assert!(b.letters.iter().all(|l| ids.contains(&l.customer_id)));
+        b.histories()
     }
 
     fn by_name<'a>(h: &'a BTreeMap<Id, CustomerHistory>, name: &str) -> &'a CustomerHistory {

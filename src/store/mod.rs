@@ -173,6 +173,54 @@ pub struct Bulk {
     pub letters: Vec<Letter>,
 }
 
+impl Bulk {
+    /// Each loaded customer's history, from the records in this bulk (records about customers
+    /// not in it are left out). Incidents in the order they were logged, as the store keeps them.
+    pub fn histories(&self) -> std::collections::BTreeMap<Id, CustomerHistory> {
+        let mut out: std::collections::BTreeMap<Id, CustomerHistory> = self
+            .customers
+            .iter()
+            .map(|c| {
+                (
+                    c.id,
+                    CustomerHistory {
+                        customer: c.clone(),
+                        incidents: Vec::new(),
+                        decisions: Vec::new(),
+                        restrictions: Vec::new(),
+                        letters: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        for i in &self.incidents {
+            if let Some(h) = out.get_mut(&i.customer_id) {
+                h.incidents.push(i.clone());
+            }
+        }
+        for d in &self.decisions {
+            if let Some(h) = out.get_mut(&d.customer_id) {
+                h.decisions.push(d.clone());
+            }
+        }
+        for r in &self.restrictions {
+            if let Some(h) = out.get_mut(&r.customer_id) {
+                h.restrictions.push(r.clone());
+            }
+        }
+        for l in &self.letters {
+            if let Some(h) = out.get_mut(&l.customer_id) {
+                h.letters.push(l.clone());
+            }
+        }
+        for h in out.values_mut() {
+            h.incidents.sort_by_key(|i| i.logged_at);
+            h.decisions.sort_by_key(|d| d.decided_at);
+        }
+        out
+    }
+}
+
 /// Counts for `safedesk check` and the status bar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {

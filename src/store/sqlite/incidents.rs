@@ -506,43 +506,9 @@ pub(super) fn open_cases_for_bulk(
     policy: &Policy,
     bulk: &crate::store::Bulk,
 ) -> Result<(), TxError> {
-    use crate::domain::CustomerHistory;
     use crate::policy::rules::{self, Escalation};
-    use std::collections::HashMap;
-    let mut by: HashMap<Id, CustomerHistory> = bulk
-        .customers
-        .iter()
-        .map(|c| {
-            (
-                c.id,
-                CustomerHistory {
-                    customer: c.clone(),
-                    incidents: Vec::new(),
-                    decisions: Vec::new(),
-                    restrictions: Vec::new(),
-                    letters: Vec::new(),
-                },
-            )
-        })
-        .collect();
-    for i in &bulk.incidents {
-        if let Some(h) = by.get_mut(&i.customer_id) {
-            h.incidents.push(i.clone());
-        }
-    }
-    for d in &bulk.decisions {
-        if let Some(h) = by.get_mut(&d.customer_id) {
-            h.decisions.push(d.clone());
-        }
-    }
-    for r in &bulk.restrictions {
-        if let Some(h) = by.get_mut(&r.customer_id) {
-            h.restrictions.push(r.clone());
-        }
-    }
     let now = Utc::now();
-    for h in by.values_mut() {
-        h.incidents.sort_by_key(|i| i.logged_at);
+    for h in bulk.histories().values() {
         for e in rules::escalations(h, policy, now) {
             match e {
                 Escalation::ImmediateThreat { incident, .. } => {
