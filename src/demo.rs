@@ -33,8 +33,8 @@
 //! generator seeded from (seed, position), so the output does not depend on the chunk size.
 
 use crate::domain::{
-    Customer, Decision, Id, Incident, Letter, Outcome, Restriction, RestrictionParams, Role, Staff,
-    Withdrawal,
+    Customer, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
+    RestrictionParams, Role, Staff, Withdrawal,
 };
 use crate::policy::{rules, Policy};
 use crate::store::Bulk;
@@ -2047,7 +2047,7 @@ impl Gen {
                 _ => format!("{n} incidents reviewed. The behaviour was out of character after a bereavement; no further action, staff reminded to signpost to bereavement support."),
             },
         };
-        let decision = Decision {
+        let mut decision = Decision {
             id: self.id(TAG_DECISION),
             customer_id: ctx.id,
             case_id: None,
@@ -2058,6 +2058,19 @@ impl Gen {
             reasons,
             decided_by: manager.id,
             decided_by_name: manager.display_name.clone(),
+            no_warning: outcome == Outcome::ImmediateRestriction,
+            police_told: (outcome == Outcome::ImmediateRestriction).then_some(true),
+            risk_assessment: if outcome == Outcome::ImmediateRestriction {
+                "Staff were threatened with harm; the police were called at the time.".to_string()
+            } else {
+                String::new()
+            },
+            // Restricting decisions owe a letter; settled below once it is known whether one went.
+            letter: if kinds.is_empty() {
+                LetterStatus::NotNeeded
+            } else {
+                LetterStatus::Sent
+            },
         };
         let starts_at = (at + rng.minutes(20, 240))
             .min(self.now - Duration::minutes(1))
@@ -2075,6 +2088,7 @@ impl Gen {
                 review_due: Some(review_due),
                 ends_at,
                 ended_reason,
+                version: 1,
             };
             bulk.restrictions.push(r);
         }
@@ -2086,6 +2100,8 @@ impl Gen {
                 let letter = Letter {
                     id: self.id(TAG_LETTER),
                     customer_id: ctx.id,
+                    decision_id: Some(decision.id),
+                    file: String::new(),
                     kind: "restriction_notice".to_string(),
                     created_at,
                     sent_at,
@@ -2097,6 +2113,9 @@ impl Gen {
                         "email".to_string()
                     },
                 };
+                if letter.sent_at.is_none() && self.now - at < Duration::days(14) {
+                    decision.letter = LetterStatus::Owed;
+                }
                 bulk.letters.push(letter);
             }
         }
@@ -2594,6 +2613,14 @@ impl Gen {
             reasons: reasons.to_string(),
             decided_by: s.id,
             decided_by_name: s.display_name,
+            no_warning: outcome == Outcome::ImmediateRestriction,
+            police_told: None,
+            risk_assessment: String::new(),
+            letter: if outcome == Outcome::NoFurtherAction {
+                LetterStatus::NotNeeded
+            } else {
+                LetterStatus::Sent
+            },
         }
     }
 
@@ -2616,6 +2643,7 @@ impl Gen {
             review_due: review_due.or(Some(rules::default_review_date(starts_at, &self.policy))),
             ends_at: end.map(|e| e.0),
             ended_reason: end.map(|e| e.1.to_string()).unwrap_or_default(),
+            version: 1,
         }
     }
 
@@ -2624,6 +2652,8 @@ impl Gen {
         Letter {
             id: self.id(TAG_LETTER),
             customer_id: d.customer_id,
+            decision_id: Some(d.id),
+            file: String::new(),
             kind: "restriction_notice".to_string(),
             created_at,
             sent_at: Some(created_at + Duration::days(sent_days_later)),

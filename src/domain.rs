@@ -152,7 +152,7 @@ impl Incident {
 }
 
 /// What a manager decided after meeting the employee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// One or more of the policy's long-term actions, and/or access restrictions.
@@ -207,6 +207,56 @@ pub struct Decision {
     pub reasons: String,
     pub decided_by: Id,
     pub decided_by_name: String,
+    /// Access was restricted at once, without prior warning (an immediate threat).
+    pub no_warning: bool,
+    /// Were the police told? Recorded with an immediate restriction.
+    pub police_told: Option<bool>,
+    /// The assessment of risk behind telling (or not telling) the police.
+    pub risk_assessment: String,
+    /// Whether the letter this decision owes the customer has gone.
+    pub letter: LetterStatus,
+}
+
+/// The letter a decision owes the customer: the policy says a customer whose access is restricted
+/// is told in writing ("where possible", after an immediate restriction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum LetterStatus {
+    /// Nothing restricted, so nothing owed.
+    #[default]
+    NotNeeded,
+    Owed,
+    Sent,
+    /// Written confirmation was not possible; the reason is recorded.
+    NotPossible {
+        reason: String,
+    },
+}
+
+impl LetterStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LetterStatus::NotNeeded => "",
+            LetterStatus::Owed => "owed",
+            LetterStatus::Sent => "sent",
+            LetterStatus::NotPossible { .. } => "not_possible",
+        }
+    }
+
+    pub fn from_db(status: &str, note: &str) -> LetterStatus {
+        match status {
+            "owed" => LetterStatus::Owed,
+            "sent" => LetterStatus::Sent,
+            "not_possible" => LetterStatus::NotPossible {
+                reason: note.to_string(),
+            },
+            _ => LetterStatus::NotNeeded,
+        }
+    }
+
+    pub fn is_owed(&self) -> bool {
+        *self == LetterStatus::Owed
+    }
 }
 
 /// The parameters a restriction may carry; which ones apply depends on its kind.
@@ -235,6 +285,62 @@ pub struct Restriction {
     pub review_due: Option<NaiveDate>,
     pub ends_at: Option<DateTime<Utc>>,
     pub ended_reason: String,
+    /// Bumped on every change (a review, lifting), so two managers never overwrite each other.
+    pub version: i64,
+}
+
+/// What a review decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    /// Every reviewed restriction ends.
+    Lift,
+    /// They go on, with a new review date.
+    Continue,
+    /// Some end, others go on or begin.
+    Change,
+}
+
+impl ReviewOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewOutcome::Lift => "lift",
+            ReviewOutcome::Continue => "continue",
+            ReviewOutcome::Change => "change",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReviewOutcome> {
+        [
+            ReviewOutcome::Lift,
+            ReviewOutcome::Continue,
+            ReviewOutcome::Change,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewOutcome::Lift => "Lifted",
+            ReviewOutcome::Continue => "Continued",
+            ReviewOutcome::Change => "Changed",
+        }
+    }
+}
+
+/// A review of a restriction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub id: Id,
+    pub restriction_id: Id,
+    pub reviewed_at: DateTime<Utc>,
+    pub reviewed_by_name: String,
+    /// Does the customer still want to use the services? None when it could not be found out.
+    pub still_wants: Option<bool>,
+    pub outcome: ReviewOutcome,
+    pub next_review: Option<NaiveDate>,
+    pub notes: String,
 }
 
 /// A letter produced for a customer.
@@ -242,10 +348,14 @@ pub struct Restriction {
 pub struct Letter {
     pub id: Id,
     pub customer_id: Id,
+    /// The decision it tells the customer about, if any.
+    pub decision_id: Option<Id>,
     pub kind: String,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub sent_how: String,
+    /// Where the letter was saved (Markdown; the printable HTML sits beside it).
+    pub file: String,
 }
 
 /// Everything recorded about one customer: what the rules and the card work from.
@@ -258,6 +368,8 @@ pub struct CustomerHistory {
     pub decisions: Vec<Decision>,
     pub restrictions: Vec<Restriction>,
     pub letters: Vec<Letter>,
+    /// Reviews of this customer's restrictions, oldest first.
+    pub reviews: Vec<Review>,
 }
 
 /// Who an incident is about, as the form knows it.
@@ -313,4 +425,56 @@ pub struct NewIncident {
     pub description: String,
     pub immediate_threat: bool,
     pub witnesses: String,
+}
+
+/// A long-term action, the withdrawal of services or an access restriction, as a decision or a
+/// review asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NewRestriction {
+    /// A policy id (an action, the withdrawal, or an access restriction).
+    pub kind: String,
+    pub email: String,
+    pub phone: String,
+    pub minutes: Option<u32>,
+    pub staff_id: Option<Id>,
+    pub third_party: String,
+}
+
+/// A manager's decision as the decision form gives it, before it is saved. Its id is made when
+/// the form opens, so saving twice stores it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDecision {
+    pub id: Id,
+    pub customer_id: Id,
+    /// The escalation case being decided, and the version of it the manager was shown.
+    pub case_id: Option<Id>,
+    pub case_version: Option<i64>,
+    /// The meeting between the employee and their manager (a Europe/London date).
+    pub meeting_date: NaiveDate,
+    pub attendees: String,
+    pub outcome: Outcome,
+    pub reasons: String,
+    /// The actions, withdrawal of services and access restrictions decided.
+    pub restrictions: Vec<NewRestriction>,
+    pub review_date: Option<NaiveDate>,
+    /// Immediate restriction only: were the police told, and the assessment of risk behind it.
+    pub police_told: Option<bool>,
+    pub risk_assessment: String,
+}
+
+/// A review as the review form gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReview {
+    pub id: Id,
+    pub customer_id: Id,
+    pub case_id: Option<Id>,
+    /// The restrictions reviewed, each with the version the manager was shown.
+    pub reviewed: Vec<(Id, i64)>,
+    pub still_wants: Option<bool>,
+    pub outcome: ReviewOutcome,
+    /// Change only: what applies from now on (the reviewed restrictions end).
+    pub replacements: Vec<NewRestriction>,
+    pub next_review: Option<NaiveDate>,
+    /// Why: required.
+    pub notes: String,
 }

@@ -57,6 +57,7 @@ fn tunde() -> LookupHit {
             decisions: vec![],
             restrictions: vec![],
             letters: vec![],
+            reviews: vec![],
         },
         matched: MatchedOn::Name("Tunde Okafor".into()),
         score: 900,

@@ -64,6 +64,10 @@ fn deborah() -> CustomerHistory {
         reasons: "Three abusive calls in a month.".into(),
         decided_by: Uuid::from_u128(1),
         decided_by_name: "Sam Patel".into(),
+        no_warning: false,
+        police_told: None,
+        risk_assessment: String::new(),
+        letter: LetterStatus::Sent,
     };
     let restriction = |n: u128, kind: &str, minutes: Option<u32>| Restriction {
         id: Uuid::from_u128(30 + n),
@@ -78,6 +82,7 @@ fn deborah() -> CustomerHistory {
         review_due: NaiveDate::from_ymd_opt(2026, 12, 16),
         ends_at: None,
         ended_reason: String::new(),
+        version: 1,
     };
     CustomerHistory {
         customer: Customer {
@@ -104,6 +109,7 @@ fn deborah() -> CustomerHistory {
             restriction(2, "witness", None),
         ],
         letters: vec![],
+        reviews: vec![],
     }
 }
 
@@ -125,6 +131,7 @@ fn zoe() -> CustomerHistory {
         decisions: vec![],
         restrictions: vec![],
         letters: vec![],
+        reviews: vec![],
     }
 }
 
@@ -368,6 +375,11 @@ fn the_manager_sees_the_queue_most_urgent_first() {
         opened_at: now() - Duration::days(days),
         incidents: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
         assigned_to: None,
+        assigned_to_id: None,
+        waiting_for_confirmation: false,
+        decision_id: None,
+        note: String::new(),
+        version: 1,
     };
     app.on_reply(Reply::Queue(Ok(vec![
         case(1, "Tunde Okafor", CaseReason::Threshold, 5),

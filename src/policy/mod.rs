@@ -1,6 +1,7 @@
 //! The policy as data: loaded from `assets/policy.toml` (embedded) or a replacement file, checked
 //! thoroughly, and then used by the pure escalation rules in [`rules`].
 
+pub mod decision;
 pub mod incident;
 pub mod rules;
 

@@ -316,6 +316,7 @@ mod tests {
             decisions: vec![],
             restrictions: vec![],
             letters: vec![],
+            reviews: vec![],
         }
     }
 
@@ -354,6 +355,10 @@ mod tests {
             reasons: "Three incidents".into(),
             decided_by: new_id(),
             decided_by_name: "Manager".into(),
+            no_warning: false,
+            police_told: None,
+            risk_assessment: String::new(),
+            letter: LetterStatus::Sent,
         }
     }
 
@@ -373,6 +378,7 @@ mod tests {
             review_due: Some(time::london_date(now() + Duration::days(review_in_days))),
             ends_at: None,
             ended_reason: String::new(),
+            version: 1,
         }
     }
 

@@ -9,8 +9,8 @@
 pub mod sqlite;
 
 use crate::domain::{
-    Customer, CustomerHistory, Decision, Id, Incident, Letter, NewIncident, Restriction, Role,
-    Staff,
+    Customer, CustomerHistory, Decision, Id, Incident, Letter, NewDecision, NewIncident, NewReview,
+    Restriction, Role, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -189,6 +189,7 @@ impl Bulk {
                         decisions: Vec::new(),
                         restrictions: Vec::new(),
                         letters: Vec::new(),
+                        reviews: Vec::new(),
                     },
                 )
             })
@@ -347,7 +348,116 @@ pub struct CaseSummary {
     pub reason: CaseReason,
     pub opened_at: chrono::DateTime<chrono::Utc>,
     pub incidents: Vec<Id>,
+    /// The name of the manager it is assigned to, and their id.
     pub assigned_to: Option<String>,
+    pub assigned_to_id: Option<Id>,
+    /// An immediate restriction was decided; the case waits for the written confirmation to be
+    /// sent, or for the reason it was not possible. The decision is `decision_id`.
+    pub waiting_for_confirmation: bool,
+    pub decision_id: Option<Id>,
+    /// What the customer asked for, when they opened it by asking for a review or complaining.
+    pub note: String,
+    /// Bumped on every change, so two managers never decide the same case over each other.
+    pub version: i64,
+}
+
+impl CaseSummary {
+    /// Why it is in the queue, in words: the reason, or that a letter is what it waits for.
+    pub fn why(&self) -> String {
+        if self.waiting_for_confirmation {
+            "Written confirmation owed (immediate restriction)".to_string()
+        } else {
+            self.reason.label().to_string()
+        }
+    }
+}
+
+/// The line above the queue: what a manager has outstanding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueSummary {
+    pub open_cases: u64,
+    /// Customers with a restriction whose review date has passed.
+    pub overdue_reviews: u64,
+    /// Decisions that restricted someone and whose letter has not gone yet.
+    pub letters_owed: u64,
+}
+
+/// The manager's queue: the open cases and the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Queue {
+    pub cases: Vec<CaseSummary>,
+    pub summary: QueueSummary,
+}
+
+/// What recording a decision did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionSaved {
+    /// It was saved before (a second press, a replay): nothing changed.
+    pub already_saved: bool,
+    pub restrictions: usize,
+    pub cases_closed: usize,
+    /// A letter is owed to the customer (anything was restricted).
+    pub letter_owed: bool,
+    /// An immediate restriction: its case stays open until the written confirmation is sent.
+    pub confirmation_owed: bool,
+}
+
+/// What recording a review did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReviewSaved {
+    pub already_saved: bool,
+    pub ended: usize,
+    pub continued: usize,
+    pub added: usize,
+    pub cases_closed: usize,
+}
+
+/// How a letter went to the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentHow {
+    Post,
+    Email,
+    ByHand,
+}
+
+impl SentHow {
+    pub const ALL: [SentHow; 3] = [SentHow::Post, SentHow::Email, SentHow::ByHand];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentHow::Post => "post",
+            SentHow::Email => "email",
+            SentHow::ByHand => "by_hand",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SentHow> {
+        SentHow::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SentHow::Post => "by post",
+            SentHow::Email => "by email",
+            SentHow::ByHand => "by hand",
+        }
+    }
+}
+
+/// A letter produced in the app, to keep with the customer's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewLetter {
+    pub id: Id,
+    pub customer_id: Id,
+    pub decision_id: Option<Id>,
+    pub case_id: Option<Id>,
+    /// The template's kind ("restriction_notice", ...).
+    pub kind: String,
+    /// The letter as saved (Markdown).
+    pub body: String,
+    /// Where it was saved.
+    pub file: String,
 }
 
 /// One audit log entry.
@@ -418,6 +528,58 @@ pub trait Store: Send {
     fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()>;
     /// Escalation cases not yet closed, oldest first.
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
+    /// The manager's queue. Restrictions whose review date (a Europe/London date) has come by
+    /// `today` get a review case first, in a short write, when `actor` may decide and any is
+    /// missing; the rest is one read.
+    fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue>;
+    /// One case, open or closed.
+    fn case(&mut self, case: Id) -> Result<Option<CaseSummary>>;
+    /// Assign a case to a manager (None: to nobody). `expected_version` is the version shown.
+    fn assign_case(
+        &mut self,
+        actor: &Actor,
+        case: Id,
+        to: Option<Id>,
+        expected_version: i64,
+    ) -> Result<()>;
+    /// Open a case because the customer asked for a review or complained. Any member of staff
+    /// may: it is often the phone team who hear it.
+    fn customer_request(&mut self, actor: &Actor, customer: Id, note: &str) -> Result<Id>;
+    /// Record a manager's decision: its restrictions begin, the cases it answers close (an
+    /// immediate restriction's stays open until its written confirmation is sent). Managers and
+    /// admins only; checked against the same rules as the form.
+    fn record_decision(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        d: &NewDecision,
+    ) -> Result<DecisionSaved>;
+    /// Record a review: lift, continue or change the reviewed restrictions; review cases close.
+    fn record_review(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        r: &NewReview,
+    ) -> Result<ReviewSaved>;
+    /// Keep a letter produced for a customer (not yet sent).
+    fn record_letter(&mut self, actor: &Actor, l: &NewLetter) -> Result<()>;
+    /// Record that a letter was sent, when and how. The decision it belongs to no longer owes
+    /// one, and a case waiting for written confirmation closes.
+    fn letter_sent(
+        &mut self,
+        actor: &Actor,
+        letter: Id,
+        on: chrono::NaiveDate,
+        how: SentHow,
+    ) -> Result<()>;
+    /// Record why written confirmation of an immediate restriction was not possible; its case
+    /// closes.
+    fn confirmation_not_possible(
+        &mut self,
+        actor: &Actor,
+        decision: Id,
+        reason: &str,
+    ) -> Result<()>;
 
     /// Load many records at once (demo data, benchmarks).
     /// Load many records at once, opening the escalation cases the policy's rules call for.

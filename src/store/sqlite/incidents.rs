@@ -7,7 +7,7 @@ use crate::domain::{Id, Incident, NewIncident, Role, Subject};
 use crate::policy::incident::{self, SaveOutcome};
 use crate::policy::Policy;
 use crate::search::sanitise_for_display;
-use crate::store::{Actor, CaseReason, CaseSummary, NewCustomer, StoreError};
+use crate::store::{Actor, CaseReason, NewCustomer, StoreError};
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -209,7 +209,8 @@ fn audit_customer(
 }
 
 /// Add incidents to the customer's open case for this reason, opening one if there is none.
-fn join_case(
+/// A case that gains incidents gets a new version, so a manager deciding on what they saw is told.
+pub(super) fn join_case(
     tx: &Transaction<'_>,
     actor: &Actor,
     customer: Id,
@@ -253,8 +254,13 @@ fn join_case(
     let mut link = tx.prepare_cached(
         "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
     )?;
+    let mut added = 0;
     for i in incidents {
-        link.execute(params![case.to_string(), i.to_string()])?;
+        added += link.execute(params![case.to_string(), i.to_string()])?;
+    }
+    if added > 0 {
+        tx.prepare_cached("UPDATE escalation_case SET version = version + 1 WHERE id = ?1")?
+            .execute([case.to_string()])?;
     }
     Ok(case)
 }
@@ -363,41 +369,6 @@ pub(super) fn link_visitor(
         Some(serde_json::json!({ "merged_into": cid }).to_string()),
     )?;
     Ok(())
-}
-
-pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSummary>> {
-    let mut cases: Vec<CaseSummary> = tx
-        .prepare_cached(
-            "SELECT c.id, c.customer_id, coalesce(cu.name, 'Unidentified visitor: ' || cu.description), \
-             c.reason, c.opened_at, s.display_name \
-             FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
-             LEFT JOIN staff s ON s.id = c.assigned_to \
-             WHERE c.closed_at IS NULL ORDER BY c.opened_at",
-        )?
-        .query_map([], |r| {
-            let reason: String = r.get(3)?;
-            let opened: String = r.get(4)?;
-            Ok(CaseSummary {
-                id: parse_id(&r.get::<_, String>(0)?)?,
-                customer_id: parse_id(&r.get::<_, String>(1)?)?,
-                customer_name: r.get(2)?,
-                reason: CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold),
-                opened_at: time::from_db(&opened).unwrap_or_else(Utc::now),
-                incidents: Vec::new(),
-                assigned_to: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut st = tx.prepare_cached(
-        "SELECT ci.incident_id FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
-         WHERE ci.case_id = ?1 ORDER BY i.occurred_at",
-    )?;
-    for c in &mut cases {
-        c.incidents = st
-            .query_map([c.id.to_string()], |r| parse_id(&r.get::<_, String>(0)?))?
-            .collect::<rusqlite::Result<_>>()?;
-    }
-    Ok(cases)
 }
 
 /// Reception and phone staff record incidents; so do managers and admins.

@@ -2,7 +2,7 @@
 //! database from version N-1 to N. Never edit a migration that has shipped: add a new one.
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// The newest schema this build understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -188,4 +188,28 @@ CREATE TABLE audit (
     after      TEXT
 );
 CREATE INDEX audit_entity ON audit(entity_id);
+"#;
+
+/// Decisions, reviews and letters: the letter a decision owes, the case waiting for written
+/// confirmation after an immediate restriction, letters kept with their file and decision.
+const MIGRATION_2: &str = r#"
+ALTER TABLE decision ADD COLUMN letter_status TEXT NOT NULL DEFAULT ''
+    CHECK (letter_status IN ('', 'owed', 'sent', 'not_possible'));
+ALTER TABLE decision ADD COLUMN letter_note TEXT NOT NULL DEFAULT '';
+CREATE INDEX decision_letter_owed ON decision(letter_status) WHERE letter_status = 'owed';
+
+-- 'confirmation': an immediate restriction whose written confirmation is still owed.
+ALTER TABLE escalation_case ADD COLUMN waiting TEXT NOT NULL DEFAULT '';
+ALTER TABLE escalation_case ADD COLUMN decision_id TEXT REFERENCES decision(id);
+-- What the customer asked for, for a case they opened by asking for a review or complaining.
+ALTER TABLE escalation_case ADD COLUMN note TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE letter ADD COLUMN decision_id TEXT REFERENCES decision(id);
+ALTER TABLE letter ADD COLUMN file TEXT NOT NULL DEFAULT '';
+
+-- One review covers several restrictions: a row each, sharing the review's id as `batch`.
+ALTER TABLE review ADD COLUMN batch TEXT NOT NULL DEFAULT '';
+ALTER TABLE review ADD COLUMN customer_id TEXT REFERENCES customer(id);
+CREATE INDEX review_batch ON review(batch);
+CREATE INDEX review_customer ON review(customer_id);
 "#;

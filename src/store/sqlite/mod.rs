@@ -2,6 +2,7 @@
 //! on a network drive.
 
 mod bare;
+mod decisions;
 mod incidents;
 mod lookup;
 mod maintenance;
@@ -9,10 +10,13 @@ pub mod migrations;
 mod records;
 
 use super::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, LookupHit,
-    NewCustomer, OpenMode, OpenOptions, Result, Store, StoreError,
+    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, DecisionSaved,
+    LookupHit, NewCustomer, NewLetter, OpenMode, OpenOptions, Queue, Result, ReviewSaved, SentHow,
+    Store, StoreError,
 };
-use crate::domain::{new_id, Customer, CustomerHistory, Id, NewIncident, Role, Staff};
+use crate::domain::{
+    new_id, Customer, CustomerHistory, Id, NewDecision, NewIncident, NewReview, Role, Staff,
+};
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
 use crate::time;
@@ -668,7 +672,111 @@ impl Store for SqliteStore {
     }
 
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>> {
-        self.read(incidents::open_cases)
+        self.read(decisions::open_cases)
+    }
+
+    fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue> {
+        // Reviews that have come since anyone last looked get their case: a write only when one
+        // is missing, so opening the queue is a single read on most days.
+        if self.mode == OpenMode::ReadWrite && actor.role().is_some_and(Role::can_decide) {
+            let missing = self.read(|tx| decisions::reviews_without_case(tx, today))?;
+            if !missing.is_empty() {
+                self.write_as(actor, Role::can_decide, "open review cases", |tx| {
+                    Ok(decisions::open_review_cases(tx, actor, today)?)
+                })?;
+            }
+        }
+        self.read(|tx| {
+            Ok(Queue {
+                cases: decisions::open_cases(tx)?,
+                summary: decisions::queue_summary(tx, today)?,
+            })
+        })
+    }
+
+    fn case(&mut self, case: Id) -> Result<Option<CaseSummary>> {
+        self.read(|tx| decisions::case(tx, case))
+    }
+
+    fn assign_case(
+        &mut self,
+        actor: &Actor,
+        case: Id,
+        to: Option<Id>,
+        expected_version: i64,
+    ) -> Result<()> {
+        self.write_as(actor, Role::can_decide, "assign cases", |tx| {
+            decisions::assign(tx, actor, case, to, expected_version)
+        })
+    }
+
+    fn customer_request(&mut self, actor: &Actor, customer: Id, note: &str) -> Result<Id> {
+        self.write_as(
+            actor,
+            |_| true,
+            "record a customer's request",
+            |tx| decisions::customer_request(tx, actor, customer, note),
+        )
+    }
+
+    fn record_decision(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        d: &NewDecision,
+    ) -> Result<DecisionSaved> {
+        self.write_as(
+            actor,
+            Role::can_decide,
+            "record decisions or restrict anyone's access",
+            |tx| decisions::record_decision(tx, actor, policy, d),
+        )
+    }
+
+    fn record_review(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        r: &NewReview,
+    ) -> Result<ReviewSaved> {
+        self.write_as(
+            actor,
+            Role::can_decide,
+            "review, change or lift restrictions",
+            |tx| decisions::record_review(tx, actor, policy, r),
+        )
+    }
+
+    fn record_letter(&mut self, actor: &Actor, l: &NewLetter) -> Result<()> {
+        self.write_as(actor, Role::can_decide, "produce letters", |tx| {
+            decisions::record_letter(tx, actor, l)
+        })
+    }
+
+    fn letter_sent(
+        &mut self,
+        actor: &Actor,
+        letter: Id,
+        on: chrono::NaiveDate,
+        how: SentHow,
+    ) -> Result<()> {
+        self.write_as(actor, Role::can_decide, "record letters as sent", |tx| {
+            decisions::letter_sent(tx, actor, letter, on, how)
+        })
+    }
+
+    fn confirmation_not_possible(
+        &mut self,
+        actor: &Actor,
+        decision: Id,
+        reason: &str,
+    ) -> Result<()> {
+        self.write_as(
+            actor,
+            Role::can_decide,
+            "record why written confirmation was not possible",
+            |tx| decisions::confirmation_not_possible(tx, actor, decision, reason),
+        )
     }
 
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()> {

@@ -4,8 +4,8 @@
 use super::lookup::index_customer;
 use super::TxError;
 use crate::domain::{
-    Customer, CustomerHistory, Decision, Id, Incident, Letter, Outcome, Restriction,
-    RestrictionParams, Role, Staff, Withdrawal,
+    Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
+    RestrictionParams, Review, ReviewOutcome, Role, Staff, Withdrawal,
 };
 use crate::search;
 use crate::store::{Actor, AuditEntry, Bulk, NewCustomer, StoreError};
@@ -288,7 +288,8 @@ fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
 
 const DECISION_COLS: &str =
     "d.id, d.customer_id, d.case_id, d.decided_at, d.meeting_date, d.attendees, \
-     d.outcome, d.reasons, d.decided_by, s.display_name";
+     d.outcome, d.reasons, d.decided_by, s.display_name, d.no_warning, d.police_told, \
+     d.risk_assessment, d.letter_status, d.letter_note";
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
@@ -304,11 +305,15 @@ fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
         reasons: r.get(7)?,
         decided_by: parse_id(&r.get::<_, String>(8)?)?,
         decided_by_name: r.get(9)?,
+        no_warning: r.get(10)?,
+        police_told: r.get(11)?,
+        risk_assessment: r.get(12)?,
+        letter: LetterStatus::from_db(&r.get::<_, String>(13)?, &r.get::<_, String>(14)?),
     })
 }
 
 const RESTRICTION_COLS: &str = "r.id, r.customer_id, r.decision_id, r.kind, r.email, r.phone, r.minutes, \
-     r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason";
+     r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason, r.version";
 
 fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
     let decision: Option<String> = r.get(2)?;
@@ -332,10 +337,11 @@ fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
         review_due: review.as_deref().map(parse_date).transpose()?,
         ends_at: ends.as_deref().map(parse_time).transpose()?,
         ended_reason: r.get(13)?,
+        version: r.get(14)?,
     })
 }
 
-const LETTER_COLS: &str = "id, customer_id, kind, created_at, sent_at, sent_how";
+const LETTER_COLS: &str = "id, customer_id, kind, created_at, sent_at, sent_how, decision_id, file";
 
 fn letter_row(r: &Row<'_>) -> rusqlite::Result<Letter> {
     let sent: Option<String> = r.get(4)?;
@@ -346,6 +352,12 @@ fn letter_row(r: &Row<'_>) -> rusqlite::Result<Letter> {
         created_at: parse_time(&r.get::<_, String>(3)?)?,
         sent_at: sent.as_deref().map(parse_time).transpose()?,
         sent_how: r.get(5)?,
+        decision_id: r
+            .get::<_, Option<String>>(6)?
+            .as_deref()
+            .map(parse_id)
+            .transpose()?,
+        file: r.get(7)?,
     })
 }
 
@@ -389,6 +401,7 @@ pub(super) fn histories(
             decisions: Vec::new(),
             restrictions: Vec::new(),
             letters: Vec::new(),
+            reviews: Vec::new(),
         })
         .collect();
     let slot =
@@ -434,6 +447,35 @@ pub(super) fn histories(
             out[k].restrictions.push(r);
         }
     }
+    let reviews = tx
+        .prepare_cached(
+            "SELECT v.id, v.restriction_id, v.reviewed_at, s.display_name, v.still_wants, v.outcome, \
+             v.next_review, v.notes, v.customer_id FROM review v JOIN staff s ON s.id = v.reviewed_by \
+             WHERE v.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY v.reviewed_at",
+        )?
+        .query_map([&list], |r| {
+            let next: Option<String> = r.get(6)?;
+            let outcome: String = r.get(5)?;
+            Ok((
+                parse_id(&r.get::<_, String>(8)?)?,
+                Review {
+                    id: parse_id(&r.get::<_, String>(0)?)?,
+                    restriction_id: parse_id(&r.get::<_, String>(1)?)?,
+                    reviewed_at: parse_time(&r.get::<_, String>(2)?)?,
+                    reviewed_by_name: r.get(3)?,
+                    still_wants: r.get(4)?,
+                    outcome: ReviewOutcome::parse(&outcome).unwrap_or(ReviewOutcome::Continue),
+                    next_review: next.as_deref().map(parse_date).transpose()?,
+                    notes: r.get(7)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (customer, v) in reviews {
+        if let Some(k) = slot(&mut out, customer) {
+            out[k].reviews.push(v);
+        }
+    }
     Ok(out)
 }
 
@@ -472,7 +514,8 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
 pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
-         reasons, decided_by, no_warning) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -484,7 +527,14 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
         d.outcome.as_str(),
         d.reasons,
         d.decided_by.to_string(),
-        d.outcome == Outcome::ImmediateRestriction,
+        d.no_warning || d.outcome == Outcome::ImmediateRestriction,
+        d.police_told,
+        d.risk_assessment,
+        d.letter.as_str(),
+        match &d.letter {
+            LetterStatus::NotPossible { reason } => reason.as_str(),
+            _ => "",
+        },
     ])?;
     Ok(())
 }
@@ -519,8 +569,8 @@ pub(super) fn insert_letter(
     created_by: Id,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO letter (id, customer_id, kind, created_at, created_by, sent_at, sent_how) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO letter (id, customer_id, kind, created_at, created_by, sent_at, sent_how, \
+         decision_id, file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -530,6 +580,8 @@ pub(super) fn insert_letter(
         created_by.to_string(),
         l.sent_at.map(time::to_db),
         l.sent_how,
+        l.decision_id.map(|d| d.to_string()),
+        l.file,
     ])?;
     Ok(())
 }

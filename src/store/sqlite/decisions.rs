@@ -1,0 +1,867 @@
+//! The manager's side: the queue of escalation cases, decisions and the restrictions they begin,
+//! reviews, and the letters the policy promises the customer.
+
+use super::incidents::join_case;
+use super::records::{audit, insert_restriction, list_staff, parse_id};
+use super::TxError;
+use crate::domain::{
+    new_id, Id, NewDecision, NewRestriction, NewReview, Outcome, Restriction, RestrictionParams,
+    ReviewOutcome,
+};
+use crate::policy::decision::{self as rules, DecisionProblem};
+use crate::policy::Policy;
+use crate::search::sanitise_for_display;
+use crate::store::{
+    Actor, CaseReason, CaseSummary, DecisionSaved, NewLetter, QueueSummary, ReviewSaved, SentHow,
+    StoreError,
+};
+use crate::time;
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+fn line(s: &str) -> String {
+    sanitise_for_display(s, false).trim().to_string()
+}
+
+fn text(s: &str) -> String {
+    sanitise_for_display(s, true).trim().to_string()
+}
+
+fn refuse(problems: &[DecisionProblem]) -> TxError {
+    StoreError::Invalid(rules::summary(problems)).into()
+}
+
+const CASE_COLS: &str = "c.id, c.customer_id, \
+     coalesce(cu.name, 'Unidentified visitor: ' || cu.description), c.reason, c.opened_at, \
+     s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
+     (SELECT group_concat(ci.incident_id) FROM \
+        (SELECT ci.incident_id FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
+         WHERE ci.case_id = c.id ORDER BY i.occurred_at) ci)";
+
+const CASE_FROM: &str = "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+     LEFT JOIN staff s ON s.id = c.assigned_to";
+
+fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
+    let reason: String = r.get(3)?;
+    let opened: String = r.get(4)?;
+    let assigned: Option<String> = r.get(6)?;
+    let waiting: String = r.get(7)?;
+    let decision: Option<String> = r.get(8)?;
+    let incidents: Option<String> = r.get(11)?;
+    Ok(CaseSummary {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        customer_id: parse_id(&r.get::<_, String>(1)?)?,
+        customer_name: r.get(2)?,
+        reason: CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold),
+        opened_at: time::from_db(&opened).unwrap_or_else(Utc::now),
+        incidents: incidents
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(parse_id)
+            .collect::<rusqlite::Result<_>>()?,
+        assigned_to: r.get(5)?,
+        assigned_to_id: assigned.as_deref().map(parse_id).transpose()?,
+        waiting_for_confirmation: waiting == "confirmation",
+        decision_id: decision.as_deref().map(parse_id).transpose()?,
+        note: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+/// Escalation cases not yet closed, oldest first.
+pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSummary>> {
+    tx.prepare_cached(&format!(
+        "SELECT {CASE_COLS} {CASE_FROM} WHERE c.closed_at IS NULL ORDER BY c.opened_at"
+    ))?
+    .query_map([], case_row)?
+    .collect()
+}
+
+pub(super) fn case(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<CaseSummary>> {
+    tx.prepare_cached(&format!("SELECT {CASE_COLS} {CASE_FROM} WHERE c.id = ?1"))?
+        .query_row([id.to_string()], case_row)
+        .optional()
+}
+
+/// Customers with a restriction in force whose review date has come by `today` and who have
+/// no open review case yet.
+pub(super) fn reviews_without_case(
+    tx: &Transaction<'_>,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<(Id, NaiveDate)>> {
+    let now = time::to_db(Utc::now());
+    let mut st = tx.prepare_cached(
+        "SELECT r.customer_id, min(r.review_due) FROM restriction r \
+         JOIN customer cu ON cu.id = r.customer_id AND cu.merged_into IS NULL \
+         WHERE (r.ends_at IS NULL OR r.ends_at > ?2) AND r.review_due IS NOT NULL \
+           AND r.review_due <= ?1 AND r.starts_at <= ?2 \
+           AND NOT EXISTS (SELECT 1 FROM escalation_case c WHERE c.customer_id = r.customer_id \
+                           AND c.reason = 'review_due' AND c.closed_at IS NULL) \
+         GROUP BY r.customer_id",
+    )?;
+    let rows = st.query_map(params![time::date_to_db(today), now], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (c, d) = row?;
+        if let Some(d) = time::date_from_db(&d) {
+            out.push((parse_id(&c)?, d));
+        }
+    }
+    Ok(out)
+}
+
+/// Open a review case for each customer whose review has come.
+pub(super) fn open_review_cases(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> rusqlite::Result<usize> {
+    let due = reviews_without_case(tx, today)?;
+    for (customer, _) in &due {
+        join_case(tx, actor, *customer, CaseReason::ReviewDue, &[])?;
+    }
+    Ok(due.len())
+}
+
+pub(super) fn queue_summary(
+    tx: &Transaction<'_>,
+    today: NaiveDate,
+) -> rusqlite::Result<QueueSummary> {
+    let now = time::to_db(Utc::now());
+    let (open_cases, overdue_reviews, letters_owed) = tx
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM escalation_case WHERE closed_at IS NULL), \
+             (SELECT count(DISTINCT customer_id) FROM restriction \
+               WHERE (ends_at IS NULL OR ends_at > ?2) AND review_due IS NOT NULL AND review_due < ?1), \
+             (SELECT count(*) FROM decision WHERE letter_status = 'owed')",
+        )?
+        .query_row(params![time::date_to_db(today), now], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    Ok(QueueSummary {
+        open_cases,
+        overdue_reviews,
+        letters_owed,
+    })
+}
+
+pub(super) fn assign(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    case_id: Id,
+    to: Option<Id>,
+    expected_version: i64,
+) -> Result<(), TxError> {
+    let current = case(tx, case_id)?
+        .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
+    if current.version != expected_version {
+        return Err(StoreError::Conflict(format!(
+            "the case about {} changed",
+            current.customer_name
+        ))
+        .into());
+    }
+    if let Some(id) = to {
+        let staff = list_staff(tx)?;
+        match staff.iter().find(|s| s.id == id) {
+            Some(s) if s.active && s.role.can_decide() => {}
+            Some(s) => {
+                return Err(StoreError::Invalid(format!(
+                    "{} cannot take a case: only managers still working here can.",
+                    s.display_name
+                ))
+                .into())
+            }
+            None => {
+                return Err(StoreError::Invalid(
+                    "That member of staff is not on safedesk's staff list.".into(),
+                )
+                .into())
+            }
+        }
+    }
+    tx.prepare_cached(
+        "UPDATE escalation_case SET assigned_to = ?2, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![case_id.to_string(), to.map(|t| t.to_string())])?;
+    audit(
+        tx,
+        actor,
+        "assign case",
+        "case",
+        &case_id.to_string(),
+        current
+            .assigned_to_id
+            .map(|a| format!("{{\"assigned_to\":\"{a}\"}}")),
+        to.map(|a| format!("{{\"assigned_to\":\"{a}\"}}")),
+    )?;
+    Ok(())
+}
+
+pub(super) fn customer_request(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    note: &str,
+) -> Result<Id, TxError> {
+    let note = text(note);
+    if note.is_empty() {
+        return Err(StoreError::Invalid(
+            "Say what the customer asked for (a review of the decision, or a complaint about it)."
+                .into(),
+        )
+        .into());
+    }
+    if let Some(m) = (note.chars().count() > crate::policy::incident::MAX_TEXT)
+        .then(|| "That note is too long: shorten it (the most is 20 000 characters).".to_string())
+    {
+        return Err(StoreError::Invalid(m).into());
+    }
+    let exists: Option<Option<String>> = tx
+        .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
+        .query_row([customer.to_string()], |r| r.get(0))
+        .optional()?;
+    if !matches!(exists, Some(None)) {
+        return Err(StoreError::Missing(
+            "that customer is no longer in the database; search for them again".into(),
+        )
+        .into());
+    }
+    let case = join_case(tx, actor, customer, CaseReason::CustomerRequest, &[])?;
+    tx.prepare_cached(
+        "UPDATE escalation_case SET note = trim(note || char(10) || ?2), version = version + 1 \
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        case.to_string(),
+        format!("{} ({}): {note}", time::date_time(Utc::now()), actor.name())
+    ])?;
+    audit(
+        tx,
+        actor,
+        "customer request",
+        "case",
+        &case.to_string(),
+        None,
+        Some(serde_json::json!({ "customer": customer, "note": note }).to_string()),
+    )?;
+    Ok(case)
+}
+
+fn restriction_of(
+    customer: Id,
+    decision: Option<Id>,
+    r: &NewRestriction,
+    policy: &Policy,
+    review: Option<NaiveDate>,
+) -> Restriction {
+    let kind = policy.restriction_kind(&r.kind);
+    let params: &[String] = match kind {
+        Some(crate::policy::RestrictionKind::Action(a)) => &a.params,
+        _ => &[],
+    };
+    let has = |p: &str| params.iter().any(|x| x == p);
+    Restriction {
+        id: new_id(),
+        customer_id: customer,
+        decision_id: decision,
+        kind: r.kind.clone(),
+        // Only the parameters the kind takes are kept, so nothing stray reaches a banner.
+        params: RestrictionParams {
+            email: if has("contact") {
+                line(&r.email)
+            } else {
+                String::new()
+            },
+            phone: if has("contact") {
+                line(&r.phone)
+            } else {
+                String::new()
+            },
+            minutes: r.minutes.filter(|_| has("minutes")),
+            staff_id: r.staff_id.filter(|_| has("staff")),
+            staff_name: String::new(),
+            third_party: if has("third_party") {
+                line(&r.third_party)
+            } else {
+                String::new()
+            },
+        },
+        starts_at: Utc::now(),
+        review_due: review,
+        ends_at: None,
+        ended_reason: String::new(),
+        version: 1,
+    }
+}
+
+/// Close the open cases a decision answers (all but review cases); returns how many closed.
+fn close_cases(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    decision: Id,
+    keep_open: Option<Id>,
+    reasons: &[CaseReason],
+) -> rusqlite::Result<usize> {
+    let staff = actor.staff.as_ref().map(|s| s.id.to_string());
+    let open: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT id, reason FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL",
+        )?
+        .query_map([customer.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut closed = 0;
+    for (id, reason) in open {
+        let reason = CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold);
+        if Some(parse_id(&id)?) == keep_open || !reasons.contains(&reason) {
+            continue;
+        }
+        tx.prepare_cached(
+            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, decision_id = ?4, \
+             version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            time::to_db(Utc::now()),
+            staff,
+            decision.to_string()
+        ])?;
+        audit(
+            tx,
+            actor,
+            "close case",
+            "case",
+            &id,
+            None,
+            Some(format!("{{\"decision\":\"{decision}\"}}")),
+        )?;
+        closed += 1;
+    }
+    Ok(closed)
+}
+
+pub(super) fn record_decision(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    d: &NewDecision,
+) -> Result<DecisionSaved, TxError> {
+    let me = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let saved: Option<String> = tx
+        .prepare_cached("SELECT customer_id FROM decision WHERE id = ?1")?
+        .query_row([d.id.to_string()], |r| r.get(0))
+        .optional()?;
+    if saved.is_some() {
+        return Ok(DecisionSaved {
+            already_saved: true,
+            ..DecisionSaved::default()
+        });
+    }
+    let today = time::london_date(Utc::now());
+    let staff = list_staff(tx)?;
+    let problems = rules::check(d, policy, &staff, today);
+    if !problems.is_empty() {
+        return Err(refuse(&problems));
+    }
+    let exists: Option<Option<String>> = tx
+        .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
+        .query_row([d.customer_id.to_string()], |r| r.get(0))
+        .optional()?;
+    if !matches!(exists, Some(None)) {
+        return Err(StoreError::Missing(
+            "that customer is no longer in the database; search for them again".into(),
+        )
+        .into());
+    }
+    if let Some(case_id) = d.case_id {
+        let c = case(tx, case_id)?
+            .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
+        if c.customer_id != d.customer_id {
+            return Err(StoreError::Invalid(
+                "That case is about someone else: open the case again from the queue.".into(),
+            )
+            .into());
+        }
+        let closed: Option<String> = tx
+            .prepare_cached(
+                "SELECT coalesce(s.display_name, '') || ' on ' || c.closed_at FROM escalation_case c \
+                 LEFT JOIN staff s ON s.id = c.closed_by WHERE c.id = ?1 AND c.closed_at IS NOT NULL",
+            )?
+            .query_row([case_id.to_string()], |r| r.get(0))
+            .optional()?;
+        if let Some(by) = closed {
+            return Err(StoreError::Conflict(format!(
+                "the case about {} was already decided by {}",
+                c.customer_name,
+                by.split(" on ").next().unwrap_or_default()
+            ))
+            .into());
+        }
+        if c.waiting_for_confirmation {
+            return Err(StoreError::Conflict(format!(
+                "the case about {} was already decided: it waits for its written confirmation",
+                c.customer_name
+            ))
+            .into());
+        }
+        if d.case_version.is_some_and(|v| v != c.version) {
+            return Err(StoreError::Conflict(format!(
+                "the case about {} changed (a new incident, or it was reassigned)",
+                c.customer_name
+            ))
+            .into());
+        }
+    }
+    let now = Utc::now();
+    let letter_status = if d.restrictions.is_empty() {
+        ""
+    } else {
+        "owed"
+    };
+    tx.prepare_cached(
+        "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
+         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        d.id.to_string(),
+        d.customer_id.to_string(),
+        d.case_id.map(|c| c.to_string()),
+        time::to_db(now),
+        time::date_to_db(d.meeting_date),
+        line(&d.attendees),
+        d.outcome.as_str(),
+        text(&d.reasons),
+        me.id.to_string(),
+        d.outcome == Outcome::ImmediateRestriction,
+        d.police_told,
+        text(&d.risk_assessment),
+        letter_status,
+    ])?;
+    let mut count = 0;
+    for r in &d.restrictions {
+        let row = restriction_of(d.customer_id, Some(d.id), r, policy, d.review_date);
+        insert_restriction(tx, &row)?;
+        audit(
+            tx,
+            actor,
+            "restrict",
+            "restriction",
+            &row.id.to_string(),
+            None,
+            Some(serde_json::to_string(&row).unwrap_or_default()),
+        )?;
+        count += 1;
+    }
+    audit(
+        tx,
+        actor,
+        "decide",
+        "decision",
+        &d.id.to_string(),
+        None,
+        Some(serde_json::to_string(d).unwrap_or_default()),
+    )?;
+    let immediate = d.outcome == Outcome::ImmediateRestriction;
+    let answered = [
+        CaseReason::ImmediateThreat,
+        CaseReason::Breach,
+        CaseReason::Threshold,
+        CaseReason::CustomerRequest,
+    ];
+    let mut keep = None;
+    if immediate {
+        // The case waits for the written confirmation the policy promises "where possible".
+        let case = match d.case_id {
+            Some(c) => c,
+            None => join_case(tx, actor, d.customer_id, CaseReason::ImmediateThreat, &[])?,
+        };
+        tx.prepare_cached(
+            "UPDATE escalation_case SET waiting = 'confirmation', decision_id = ?2, \
+             version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![case.to_string(), d.id.to_string()])?;
+        keep = Some(case);
+    }
+    let closed = close_cases(tx, actor, d.customer_id, d.id, keep, &answered)?;
+    Ok(DecisionSaved {
+        already_saved: false,
+        restrictions: count,
+        cases_closed: closed,
+        letter_owed: !d.restrictions.is_empty(),
+        confirmation_owed: immediate,
+    })
+}
+
+pub(super) fn record_review(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    r: &NewReview,
+) -> Result<ReviewSaved, TxError> {
+    let me = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let saved: Option<String> = tx
+        .prepare_cached("SELECT id FROM review WHERE batch = ?1 LIMIT 1")?
+        .query_row([r.id.to_string()], |row| row.get(0))
+        .optional()?;
+    if saved.is_some() {
+        return Ok(ReviewSaved {
+            already_saved: true,
+            ..ReviewSaved::default()
+        });
+    }
+    let now = Utc::now();
+    let today = time::london_date(now);
+    let staff = list_staff(tx)?;
+    let problems = rules::check_review(r, policy, &staff, today);
+    if !problems.is_empty() {
+        return Err(refuse(&problems));
+    }
+    let now_db = time::to_db(now);
+    for (id, version) in &r.reviewed {
+        let row: Option<(String, Option<String>, i64)> = tx
+            .prepare_cached("SELECT customer_id, ends_at, version FROM restriction WHERE id = ?1")?
+            .query_row([id.to_string()], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
+            .optional()?;
+        let Some((customer, ends, current)) = row else {
+            return Err(
+                StoreError::Missing("a reviewed restriction is no longer there".into()).into(),
+            );
+        };
+        if parse_id(&customer)? != r.customer_id {
+            return Err(StoreError::Invalid(
+                "A reviewed restriction belongs to someone else: open the review again.".into(),
+            )
+            .into());
+        }
+        if ends.as_deref().is_some_and(|e| e <= now_db.as_str()) || current != *version {
+            return Err(StoreError::Conflict(
+                "a restriction under review was reviewed, lifted or changed by someone else".into(),
+            )
+            .into());
+        }
+    }
+    let (mut ended, mut continued, mut added) = (0, 0, 0);
+    let reason = match r.outcome {
+        ReviewOutcome::Lift => format!("Lifted at review: {}", line(&r.notes)),
+        ReviewOutcome::Change => format!("Changed at review: {}", line(&r.notes)),
+        ReviewOutcome::Continue => String::new(),
+    };
+    for (id, _) in &r.reviewed {
+        match r.outcome {
+            ReviewOutcome::Continue => {
+                tx.prepare_cached(
+                    "UPDATE restriction SET review_due = ?2, version = version + 1 WHERE id = ?1",
+                )?
+                .execute(params![id.to_string(), r.next_review.map(time::date_to_db)])?;
+                continued += 1;
+            }
+            ReviewOutcome::Lift | ReviewOutcome::Change => {
+                tx.prepare_cached(
+                    "UPDATE restriction SET ends_at = ?2, ended_reason = ?3, version = version + 1 \
+                     WHERE id = ?1",
+                )?
+                .execute(params![id.to_string(), now_db, reason])?;
+                ended += 1;
+            }
+        }
+        tx.prepare_cached(
+            "INSERT INTO review (id, restriction_id, reviewed_at, reviewed_by, still_wants, outcome, \
+             next_review, notes, batch, customer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            new_id().to_string(),
+            id.to_string(),
+            now_db,
+            me.id.to_string(),
+            r.still_wants,
+            r.outcome.as_str(),
+            r.next_review.map(time::date_to_db),
+            text(&r.notes),
+            r.id.to_string(),
+            r.customer_id.to_string(),
+        ])?;
+        audit(
+            tx,
+            actor,
+            match r.outcome {
+                ReviewOutcome::Lift => "lift",
+                ReviewOutcome::Continue => "continue",
+                ReviewOutcome::Change => "end at review",
+            },
+            "restriction",
+            &id.to_string(),
+            None,
+            Some(
+                serde_json::json!({ "review": r.id, "next_review": r.next_review, "notes": text(&r.notes) })
+                    .to_string(),
+            ),
+        )?;
+    }
+    if r.outcome == ReviewOutcome::Change {
+        for n in &r.replacements {
+            let row = restriction_of(r.customer_id, None, n, policy, r.next_review);
+            insert_restriction(tx, &row)?;
+            audit(
+                tx,
+                actor,
+                "restrict at review",
+                "restriction",
+                &row.id.to_string(),
+                None,
+                Some(serde_json::to_string(&row).unwrap_or_default()),
+            )?;
+            added += 1;
+        }
+    }
+    audit(
+        tx,
+        actor,
+        "review",
+        "customer",
+        &r.customer_id.to_string(),
+        None,
+        Some(serde_json::to_string(r).unwrap_or_default()),
+    )?;
+    // Review cases, and any request for a review, are answered; the decision link stays empty.
+    let staff_id = me.id.to_string();
+    let mut closed = 0;
+    let open: Vec<String> = tx
+        .prepare_cached(
+            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL \
+             AND reason IN ('review_due', 'customer_request')",
+        )?
+        .query_map([r.customer_id.to_string()], |x| x.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in open {
+        tx.prepare_cached(
+            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, version = version + 1 \
+             WHERE id = ?1",
+        )?
+        .execute(params![id, now_db, staff_id])?;
+        audit(
+            tx,
+            actor,
+            "close case",
+            "case",
+            &id,
+            None,
+            Some(format!("{{\"review\":\"{}\"}}", r.id)),
+        )?;
+        closed += 1;
+    }
+    Ok(ReviewSaved {
+        already_saved: false,
+        ended,
+        continued,
+        added,
+        cases_closed: closed,
+    })
+}
+
+pub(super) fn record_letter(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    l: &NewLetter,
+) -> Result<(), TxError> {
+    let me = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let saved: Option<String> = tx
+        .prepare_cached("SELECT id FROM letter WHERE id = ?1")?
+        .query_row([l.id.to_string()], |r| r.get(0))
+        .optional()?;
+    if saved.is_some() {
+        return Ok(());
+    }
+    if let Some(d) = l.decision_id {
+        let owner: Option<String> = tx
+            .prepare_cached("SELECT customer_id FROM decision WHERE id = ?1")?
+            .query_row([d.to_string()], |r| r.get(0))
+            .optional()?;
+        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
+            return Err(StoreError::Invalid(
+                "That letter's decision is about someone else: produce it again from the case."
+                    .into(),
+            )
+            .into());
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO letter (id, customer_id, case_id, decision_id, kind, body, file, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        l.id.to_string(),
+        l.customer_id.to_string(),
+        l.case_id.map(|c| c.to_string()),
+        l.decision_id.map(|d| d.to_string()),
+        l.kind,
+        l.body,
+        l.file,
+        time::to_db(Utc::now()),
+        me.id.to_string(),
+    ])?;
+    audit(
+        tx,
+        actor,
+        "produce letter",
+        "letter",
+        &l.id.to_string(),
+        None,
+        Some(
+            serde_json::json!({ "kind": l.kind, "file": l.file, "decision": l.decision_id })
+                .to_string(),
+        ),
+    )?;
+    Ok(())
+}
+
+/// Close the case waiting for this decision's written confirmation, if there is one.
+fn close_waiting(tx: &Transaction<'_>, actor: &Actor, decision: &str) -> rusqlite::Result<()> {
+    let staff = actor.staff.as_ref().map(|s| s.id.to_string());
+    let waiting: Vec<String> = tx
+        .prepare_cached(
+            "SELECT id FROM escalation_case WHERE decision_id = ?1 AND waiting = 'confirmation' \
+             AND closed_at IS NULL",
+        )?
+        .query_map([decision], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in waiting {
+        tx.prepare_cached(
+            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, waiting = '', \
+             version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![id, time::to_db(Utc::now()), staff])?;
+        audit(
+            tx,
+            actor,
+            "close case",
+            "case",
+            &id,
+            None,
+            Some(format!("{{\"confirmation_for\":\"{decision}\"}}")),
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn letter_sent(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    letter: Id,
+    on: NaiveDate,
+    how: SentHow,
+) -> Result<(), TxError> {
+    let row: Option<(String, Option<String>, Option<String>)> = tx
+        .prepare_cached("SELECT created_at, decision_id, sent_at FROM letter WHERE id = ?1")?
+        .query_row([letter.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((created, decision, before)) = row else {
+        return Err(StoreError::Missing("that letter is no longer in the database".into()).into());
+    };
+    let today = time::london_date(Utc::now());
+    let made = time::from_db(&created)
+        .map(time::london_date)
+        .unwrap_or(today);
+    if on > today {
+        return Err(StoreError::Invalid(
+            "That date has not come yet: record the letter as sent on the day it goes.".into(),
+        )
+        .into());
+    }
+    if on < made {
+        return Err(StoreError::Invalid(format!(
+            "The letter was made on {}, so it cannot have been sent before then.",
+            time::date(made)
+        ))
+        .into());
+    }
+    // Noon London time on the day, so the date reads the same everywhere.
+    let at = time::london_at(on, 12, 0).unwrap_or_else(Utc::now);
+    tx.prepare_cached("UPDATE letter SET sent_at = ?2, sent_how = ?3 WHERE id = ?1")?
+        .execute(params![letter.to_string(), time::to_db(at), how.as_str()])?;
+    if let Some(d) = &decision {
+        tx.prepare_cached(
+            "UPDATE decision SET letter_status = 'sent', version = version + 1 \
+             WHERE id = ?1 AND letter_status IN ('owed', 'not_possible')",
+        )?
+        .execute([d])?;
+        close_waiting(tx, actor, d)?;
+    }
+    audit(
+        tx,
+        actor,
+        "letter sent",
+        "letter",
+        &letter.to_string(),
+        before.map(|b| format!("{{\"sent_at\":\"{b}\"}}")),
+        Some(
+            serde_json::json!({ "sent_on": time::date_to_db(on), "how": how.as_str() }).to_string(),
+        ),
+    )?;
+    Ok(())
+}
+
+pub(super) fn confirmation_not_possible(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    decision: Id,
+    reason: &str,
+) -> Result<(), TxError> {
+    let reason = text(reason);
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(
+            "Give the reason written confirmation was not possible (for example: no address known)."
+                .into(),
+        )
+        .into());
+    }
+    let status: Option<String> = tx
+        .prepare_cached("SELECT letter_status FROM decision WHERE id = ?1")?
+        .query_row([decision.to_string()], |r| r.get(0))
+        .optional()?;
+    match status.as_deref() {
+        None => {
+            return Err(
+                StoreError::Missing("that decision is no longer in the database".into()).into(),
+            )
+        }
+        Some("sent") => {
+            return Err(StoreError::Conflict(
+                "the letter for this decision has been recorded as sent already".into(),
+            )
+            .into())
+        }
+        _ => {}
+    }
+    tx.prepare_cached(
+        "UPDATE decision SET letter_status = 'not_possible', letter_note = ?2, version = version + 1 \
+         WHERE id = ?1",
+    )?
+    .execute(params![decision.to_string(), reason])?;
+    close_waiting(tx, actor, &decision.to_string())?;
+    audit(
+        tx,
+        actor,
+        "confirmation not possible",
+        "decision",
+        &decision.to_string(),
+        None,
+        Some(serde_json::json!({ "reason": reason }).to_string()),
+    )?;
+    Ok(())
+}

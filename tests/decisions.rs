@@ -1,0 +1,673 @@
+//! Decisions, restrictions, reviews and letters in the store, on real SQLite files.
+
+use chrono::{Duration, NaiveDate, Utc};
+use safedesk::domain::{
+    new_id, Id, LetterStatus, NewDecision, NewIncident, NewRestriction, NewReview, Outcome,
+    ReviewOutcome, Role, Subject,
+};
+use safedesk::policy::Policy;
+use safedesk::store::{
+    Actor, CaseReason, NewCustomer, NewLetter, OpenOptions, SentHow, SqliteStore, Store, StoreError,
+};
+use safedesk::time;
+use std::path::{Path, PathBuf};
+
+fn opts() -> OpenOptions {
+    OpenOptions {
+        busy_timeout_ms: 300,
+        ..OpenOptions::default()
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    store: SqliteStore,
+    policy: Policy,
+    manager: Actor,
+    reception: Actor,
+    customer: Id,
+}
+
+fn actor(store: &mut SqliteStore, login: &str) -> Actor {
+    Actor {
+        login: login.into(),
+        staff: store.staff_by_login(login).unwrap(),
+    }
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite");
+    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
+    let admin = actor(&mut store, "admin");
+    store
+        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
+        .unwrap();
+    store
+        .add_staff(&admin, "ahassan", "Amira Hassan", Role::Reception)
+        .unwrap();
+    let manager = actor(&mut store, "spatel");
+    let reception = actor(&mut store, "ahassan");
+    let c = store
+        .add_customer(
+            &reception,
+            NewCustomer {
+                name: Some("Tunde Okafor".into()),
+                phones: vec!["07700 900234".into()],
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+    World {
+        _dir: dir,
+
+        store,
+        policy: Policy::built_in(),
+        manager,
+        reception,
+        customer: c.id,
+    }
+}
+
+fn incident(customer: Id, threat: bool) -> NewIncident {
+    NewIncident {
+        id: new_id(),
+        subject: Subject::Existing {
+            id: customer,
+            name: "Tunde Okafor".into(),
+        },
+        occurred_at: Utc::now() - Duration::minutes(3),
+        channel: "face_to_face".into(),
+        category: "abusive".into(),
+        behaviours: vec!["shouting".into()],
+        behaviour_other: String::new(),
+        response: "asked_to_leave".into(),
+        reference: String::new(),
+        description: "Shouted at the receptionist and was asked to leave.".into(),
+        immediate_threat: threat,
+        witnesses: String::new(),
+    }
+}
+
+fn today() -> NaiveDate {
+    time::london_date(Utc::now())
+}
+
+fn kind(k: &str) -> NewRestriction {
+    NewRestriction {
+        kind: k.into(),
+        ..NewRestriction::default()
+    }
+}
+
+impl World {
+    /// Three incidents: a threshold case opens.
+    fn threshold_case(&mut self) -> safedesk::store::CaseSummary {
+        for _ in 0..3 {
+            self.store
+                .record_incident(
+                    &self.reception,
+                    &self.policy,
+                    &incident(self.customer, false),
+                )
+                .unwrap();
+        }
+        let q = self.store.queue(&self.manager, today()).unwrap();
+        q.cases
+            .into_iter()
+            .find(|c| c.reason == CaseReason::Threshold)
+            .expect("a threshold case")
+    }
+
+    fn decision(&self, case: &safedesk::store::CaseSummary) -> NewDecision {
+        NewDecision {
+            id: new_id(),
+            customer_id: self.customer,
+            case_id: Some(case.id),
+            case_version: Some(case.version),
+            meeting_date: today(),
+            attendees: "Amira Hassan, Sam Patel".into(),
+            outcome: Outcome::Actions,
+            reasons: "Three incidents of shouting at reception in a week.".into(),
+            restrictions: vec![
+                NewRestriction {
+                    minutes: Some(10),
+                    ..kind("time_limit")
+                },
+                kind("witness"),
+            ],
+            review_date: Some(today() + Duration::weeks(6)),
+            police_told: None,
+            risk_assessment: String::new(),
+        }
+    }
+
+    fn banner(&mut self) -> Vec<String> {
+        let h = self.store.history(self.customer).unwrap().unwrap();
+        safedesk::policy::rules::summary(&h, &self.policy, Utc::now()).restrictions
+    }
+
+    /// Make the customer's restrictions fall due for review, as if six weeks had passed.
+    fn age_reviews(&mut self) {
+        self.store
+            .raw_connection()
+            .execute(
+                "UPDATE restriction SET review_due = ?1 WHERE ends_at IS NULL",
+                [time::date_to_db(today() - Duration::days(2))],
+            )
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_decision_with_two_actions_closes_the_case_and_restricts_at_once() {
+    let mut w = world();
+    let case = w.threshold_case();
+    assert_eq!(case.incidents.len(), 3);
+    let d = w.decision(&case);
+    let saved = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    assert_eq!(saved.restrictions, 2);
+    assert_eq!(saved.cases_closed, 1);
+    assert!(saved.letter_owed && !saved.confirmation_owed);
+    assert_eq!(
+        w.banner(),
+        vec![
+            "Calls and visits limited to 10 minutes".to_string(),
+            "A witness must be present".to_string()
+        ]
+    );
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert!(q.cases.is_empty(), "{:?}", q.cases);
+    assert_eq!(q.summary.open_cases, 0);
+    assert_eq!(q.summary.letters_owed, 1);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.decisions.len(), 1);
+    assert_eq!(h.decisions[0].letter, LetterStatus::Owed);
+    assert_eq!(
+        h.restrictions[0].review_due,
+        Some(today() + Duration::weeks(6))
+    );
+    let audit = w.store.audit_for(&d.id.to_string()).unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "decide");
+    assert_eq!(audit[0].who, "Sam Patel");
+    // The incidents decided on no longer count towards the next threshold.
+    assert_eq!(
+        safedesk::policy::rules::threshold_state(&h, &w.policy).count,
+        0
+    );
+    // Saving the same decision again changes nothing.
+    let again = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    assert!(again.already_saved);
+    assert_eq!(
+        w.store
+            .history(w.customer)
+            .unwrap()
+            .unwrap()
+            .restrictions
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn reception_cannot_decide_restrict_or_lift_and_the_store_is_what_refuses() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let d = w.decision(&case);
+    let e = w
+        .store
+        .record_decision(&w.reception, &w.policy, &d)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    assert!(e.to_string().contains("reception"), "{e}");
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let review = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Lift,
+        replacements: vec![],
+        next_review: None,
+        notes: "Behaviour improved.".into(),
+    };
+    let e = w
+        .store
+        .record_review(&w.reception, &w.policy, &review)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    let e = w
+        .store
+        .assign_case(&w.reception, case.id, None, case.version)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    assert_eq!(w.banner().len(), 2, "nothing was lifted");
+}
+
+#[test]
+fn bad_decisions_are_refused_with_what_to_do() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let admin = actor(&mut w.store, "admin");
+    w.store
+        .add_staff(&admin, "gone", "Lee Gone", Role::Phone)
+        .unwrap();
+    let gone = w.store.set_staff_active(&admin, "gone", false).unwrap();
+    let base = w.decision(&case);
+    let cases: Vec<(NewDecision, &str)> = vec![
+        (
+            NewDecision {
+                id: new_id(),
+                reasons: "   ".into(),
+                ..base.clone()
+            },
+            "Give the reasons",
+        ),
+        (
+            NewDecision {
+                id: new_id(),
+                review_date: Some(today() - Duration::days(1)),
+                ..base.clone()
+            },
+            "is in the past",
+        ),
+        (
+            NewDecision {
+                id: new_id(),
+                restrictions: vec![NewRestriction {
+                    minutes: Some(0),
+                    ..kind("time_limit")
+                }],
+                ..base.clone()
+            },
+            "0 minutes",
+        ),
+        (
+            NewDecision {
+                id: new_id(),
+                restrictions: vec![NewRestriction {
+                    minutes: Some(10_000),
+                    ..kind("time_limit")
+                }],
+                ..base.clone()
+            },
+            "10000 minutes",
+        ),
+        (
+            NewDecision {
+                id: new_id(),
+                restrictions: vec![NewRestriction {
+                    staff_id: Some(gone.id),
+                    ..kind("named_staff")
+                }],
+                ..base.clone()
+            },
+            "Lee Gone has left",
+        ),
+    ];
+    for (d, words) in cases {
+        let e = w
+            .store
+            .record_decision(&w.manager, &w.policy, &d)
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+        assert!(e.to_string().contains(words), "{words}: {e}");
+    }
+    assert!(w.banner().is_empty());
+    assert_eq!(w.store.queue(&w.manager, today()).unwrap().cases.len(), 1);
+}
+
+#[test]
+fn two_managers_deciding_the_same_case_never_overwrite_each_other() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let first = w.decision(&case);
+    let mut second = w.decision(&case);
+    second.restrictions = vec![kind("written_only")];
+    w.store
+        .record_decision(&w.manager, &w.policy, &first)
+        .unwrap();
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &second)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(
+        e.to_string().contains("already decided by Sam Patel"),
+        "{e}"
+    );
+    assert_eq!(w.banner().len(), 2);
+}
+
+#[test]
+fn a_new_incident_on_the_case_while_deciding_is_a_conflict() {
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, false))
+        .unwrap();
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let fresh = w.store.case(case.id).unwrap().unwrap();
+    assert_eq!(fresh.incidents.len(), 4);
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&fresh))
+        .unwrap();
+}
+
+#[test]
+fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
+    let mut w = world();
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, true))
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    let case = q
+        .cases
+        .iter()
+        .find(|c| c.reason == CaseReason::ImmediateThreat)
+        .unwrap()
+        .clone();
+    let d = NewDecision {
+        outcome: Outcome::ImmediateRestriction,
+        restrictions: vec![kind("banned_from_premises")],
+        police_told: Some(true),
+        risk_assessment: "Threatened to hurt the receptionist; police attended.".into(),
+        ..w.decision(&case)
+    };
+    let saved = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    assert!(saved.confirmation_owed);
+    assert_eq!(w.banner(), vec!["Banned from the premises".to_string()]);
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert_eq!(q.cases.len(), 1);
+    assert!(q.cases[0].waiting_for_confirmation);
+    assert_eq!(
+        q.cases[0].why(),
+        "Written confirmation owed (immediate restriction)"
+    );
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h.decisions[0].no_warning);
+    assert_eq!(h.decisions[0].police_told, Some(true));
+    assert!(h.decisions[0].risk_assessment.contains("police attended"));
+    // Deciding again on a case that only waits for its letter is refused.
+    let e = w
+        .store
+        .record_decision(
+            &w.manager,
+            &w.policy,
+            &NewDecision {
+                id: new_id(),
+                ..d.clone()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    // The letter is produced and sent: the case closes.
+    let letter = NewLetter {
+        id: new_id(),
+        customer_id: w.customer,
+        decision_id: Some(d.id),
+        case_id: Some(case.id),
+        kind: "immediate_confirmation".into(),
+        body: "Dear Mr Okafor, ...".into(),
+        file: "letters/confirmation.md".into(),
+    };
+    w.store.record_letter(&w.manager, &letter).unwrap();
+    assert_eq!(w.store.queue(&w.manager, today()).unwrap().cases.len(), 1);
+    let e = w
+        .store
+        .letter_sent(
+            &w.manager,
+            letter.id,
+            today() + Duration::days(1),
+            SentHow::Post,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("has not come yet"), "{e}");
+    w.store
+        .letter_sent(&w.manager, letter.id, today(), SentHow::ByHand)
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert!(q.cases.is_empty());
+    assert_eq!(q.summary.letters_owed, 0);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.letters[0].sent_how, "by_hand");
+    assert_eq!(h.letters[0].file, "letters/confirmation.md");
+    assert_eq!(h.decisions[0].letter, LetterStatus::Sent);
+}
+
+#[test]
+fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() {
+    let mut w = world();
+    let d = NewDecision {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        case_version: None,
+        meeting_date: today(),
+        attendees: "Sam Patel".into(),
+        outcome: Outcome::ImmediateRestriction,
+        reasons: "Brandished a bottle at staff.".into(),
+        restrictions: vec![
+            kind("banned_from_premises"),
+            kind("all_direct_contact_ended"),
+        ],
+        review_date: Some(today() + Duration::weeks(6)),
+        police_told: Some(false),
+        risk_assessment: "Left at once; no ongoing risk identified.".into(),
+    };
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert_eq!(q.cases.len(), 1, "a case is opened to wait for the letter");
+    assert!(q.cases[0].waiting_for_confirmation);
+    let e = w
+        .store
+        .confirmation_not_possible(&w.manager, d.id, "  ")
+        .unwrap_err();
+    assert!(e.to_string().contains("Give the reason"), "{e}");
+    w.store
+        .confirmation_not_possible(&w.manager, d.id, "No address or email known.")
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert!(q.cases.is_empty());
+    assert_eq!(q.summary.letters_owed, 0);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(
+        h.decisions[0].letter,
+        LetterStatus::NotPossible {
+            reason: "No address or email known.".into()
+        }
+    );
+}
+
+#[test]
+fn a_due_review_opens_its_case_when_the_queue_opens_and_lifting_ends_the_banner() {
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap();
+    assert!(w.store.queue(&w.manager, today()).unwrap().cases.is_empty());
+    w.age_reviews();
+    // Reception looking at the queue opens nothing (and writes nothing).
+    let before = w.store.counts().unwrap().audit;
+    w.store.queue(&w.reception, today()).unwrap();
+    assert_eq!(w.store.counts().unwrap().audit, before);
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert_eq!(q.cases.len(), 1);
+    assert_eq!(q.cases[0].reason, CaseReason::ReviewDue);
+    assert_eq!(q.summary.overdue_reviews, 1);
+    // Opening the queue again opens no second case.
+    assert_eq!(w.store.queue(&w.manager, today()).unwrap().cases.len(), 1);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let review = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: Some(q.cases[0].id),
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Lift,
+        replacements: vec![],
+        next_review: None,
+        notes: "No incidents in six weeks; the customer apologised.".into(),
+    };
+    let saved = w
+        .store
+        .record_review(&w.manager, &w.policy, &review)
+        .unwrap();
+    assert_eq!((saved.ended, saved.cases_closed), (2, 1));
+    assert!(w.banner().is_empty());
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert!(q.cases.is_empty());
+    assert_eq!(q.summary.overdue_reviews, 0);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.reviews.len(), 2);
+    assert!(h.reviews.iter().all(|r| r.outcome == ReviewOutcome::Lift));
+    assert!(h.restrictions[0]
+        .ended_reason
+        .starts_with("Lifted at review"));
+    // The same review saved twice, or a stale one, changes nothing more.
+    assert!(
+        w.store
+            .record_review(&w.manager, &w.policy, &review)
+            .unwrap()
+            .already_saved
+    );
+    let stale = NewReview {
+        id: new_id(),
+        ..review
+    };
+    let e = w
+        .store
+        .record_review(&w.manager, &w.policy, &stale)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+}
+
+#[test]
+fn a_review_can_continue_with_a_new_date_or_change_what_applies() {
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap();
+    w.age_reviews();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let next = today() + Duration::weeks(6);
+    let cont = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Continue,
+        replacements: vec![],
+        next_review: Some(next),
+        notes: "Two more abusive calls since the decision.".into(),
+    };
+    let saved = w.store.record_review(&w.manager, &w.policy, &cont).unwrap();
+    assert_eq!(saved.continued, 2);
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h.restrictions.iter().all(|r| r.review_due == Some(next)));
+    assert_eq!(w.banner().len(), 2);
+    let change = NewReview {
+        id: new_id(),
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        outcome: ReviewOutcome::Change,
+        replacements: vec![kind("written_only")],
+        notes: "Calls have stopped; letters only from now on.".into(),
+        ..cont
+    };
+    let saved = w
+        .store
+        .record_review(&w.manager, &w.policy, &change)
+        .unwrap();
+    assert_eq!((saved.ended, saved.added), (2, 1));
+    assert_eq!(w.banner(), vec!["Written contact only".to_string()]);
+}
+
+#[test]
+fn a_customer_asking_for_a_review_opens_a_case_anyone_can_record() {
+    let mut w = world();
+    let e = w
+        .store
+        .customer_request(&w.reception, w.customer, "")
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("Say what the customer asked for"),
+        "{e}"
+    );
+    let case = w
+        .store
+        .customer_request(
+            &w.reception,
+            w.customer,
+            "Wants the ban reviewed; says they have moved.",
+        )
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert_eq!(q.cases.len(), 1);
+    assert_eq!(q.cases[0].id, case);
+    assert_eq!(q.cases[0].reason, CaseReason::CustomerRequest);
+    assert!(q.cases[0].note.contains("says they have moved"));
+    assert!(q.cases[0].note.contains("Amira Hassan"));
+}
+
+#[test]
+fn cases_are_assigned_to_managers_only_and_stale_assignments_are_refused() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let me = w.manager.staff.clone().unwrap().id;
+    w.store
+        .assign_case(&w.manager, case.id, Some(me), case.version)
+        .unwrap();
+    let now = w.store.case(case.id).unwrap().unwrap();
+    assert_eq!(now.assigned_to.as_deref(), Some("Sam Patel"));
+    assert_eq!(now.assigned_to_id, Some(me));
+    let e = w
+        .store
+        .assign_case(&w.manager, case.id, None, case.version)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let reception = w.reception.staff.clone().unwrap().id;
+    let e = w
+        .store
+        .assign_case(&w.manager, case.id, Some(reception), now.version)
+        .unwrap_err();
+    assert!(e.to_string().contains("only managers"), "{e}");
+}
+
+#[test]
+fn a_schema_1_database_is_brought_up_to_date_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("old.sqlite");
+    make_schema_1(&path);
+    let mut store = SqliteStore::open(&path, &opts()).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        safedesk::store::sqlite::SCHEMA_VERSION
+    );
+    let admin = actor(&mut store, "admin");
+    assert_eq!(admin.staff.as_ref().unwrap().display_name, "Alex Morgan");
+    let q = store.queue(&admin, today()).unwrap();
+    assert!(q.cases.is_empty());
+}
+
+fn make_schema_1(path: &Path) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(safedesk::store::sqlite::migrations::MIGRATIONS[0])
+        .unwrap();
+    c.execute_batch(
+        "PRAGMA user_version = 1; \
+         INSERT INTO meta (key, value) VALUES ('app', 'safedesk'); \
+         INSERT INTO staff (id, login, display_name, role, created_at) \
+         VALUES ('00000000-0000-0000-0000-000000000001', 'admin', 'Alex Morgan', 'admin', '2026-01-01T00:00:00Z');",
+    )
+    .unwrap();
+}
