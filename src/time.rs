@@ -102,6 +102,32 @@ fn parse_day(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// A date as people type it: "today", "yesterday", "tomorrow", "24/11/2026", "24/11/26" or
+/// "24/11" (the coming one when `ahead`, else the most recent). The error says what to type.
+pub fn parse_date(text: &str, today: NaiveDate, ahead: bool) -> Result<NaiveDate, String> {
+    let help = if ahead {
+        "Type a date such as 06/01/2027 or 06/01."
+    } else {
+        "Type a date such as 24/11/2026, 24/11 or today."
+    };
+    let t = text.trim().to_lowercase();
+    match t.as_str() {
+        "" => return Err(format!("The date is empty. {help}")),
+        "today" => return Ok(today),
+        "yesterday" => return today.pred_opt().ok_or_else(|| help.to_string()),
+        "tomorrow" => return today.succ_opt().ok_or_else(|| help.to_string()),
+        _ => {}
+    }
+    let d = parse_day(&t, today)
+        .ok_or_else(|| format!("\"{}\" is not a date I can read. {help}", text.trim()))?;
+    if ahead && t.split('/').count() == 2 && d < today {
+        // "06/01" typed for a review means the next 6 January.
+        return NaiveDate::from_ymd_opt(d.year() + 1, d.month(), d.day())
+            .ok_or_else(|| help.to_string());
+    }
+    Ok(d)
+}
+
 /// When something happened, as people type it: empty or "now"; "14:05"; "yesterday 16:30";
 /// "23/11 9:15"; "23/11/2026 09:15". London time. The error says what to type.
 pub fn parse_when(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
@@ -167,6 +193,23 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
         assert_eq!(date(d), "05/01/2027");
         assert_eq!(date_from_db(&date_to_db(d)), Some(d));
+    }
+
+    #[test]
+    fn reads_dates_as_people_type_them() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(parse_date("today", today, false), Ok(today));
+        assert_eq!(parse_date("Yesterday", today, false), Ok(d(2026, 11, 24)));
+        assert_eq!(parse_date("24/11/2026", today, false), Ok(d(2026, 11, 24)));
+        assert_eq!(parse_date("6/1/27", today, true), Ok(d(2027, 1, 6)));
+        assert_eq!(parse_date("06/01", today, true), Ok(d(2027, 1, 6)));
+        assert_eq!(parse_date("06/01", today, false), Ok(d(2026, 1, 6)));
+        assert!(parse_date("31/02/2027", today, true)
+            .unwrap_err()
+            .contains("not a date"));
+        assert!(parse_date("", today, true).unwrap_err().contains("empty"));
+        assert!(parse_date("next week 😀", today, true).is_err());
     }
 
     #[test]

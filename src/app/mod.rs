@@ -2,6 +2,7 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`worker`]), so typing never waits on the database.
 
+pub mod decision;
 pub mod form;
 pub mod worker;
 
