@@ -269,10 +269,12 @@ fn keys_move_between_panes_and_help_lists_every_key() {
     assert!(app.help);
     // At 80x24 the help scrolls; between the top and the bottom it shows every key.
     let mut screen = render(&app, 80, 24);
-    for _ in 0..10 {
-        key(&mut app, KeyCode::Down);
+    for _ in 0..12 {
+        for _ in 0..5 {
+            key(&mut app, KeyCode::Down);
+        }
+        screen.push_str(&render(&app, 80, 24));
     }
-    screen.push_str(&render(&app, 80, 24));
     for b in safedesk::ui::keymap::BINDINGS {
         if b.contexts != [safedesk::ui::keymap::Context::Search] {
             assert!(screen.contains(b.label), "help lists {}", b.label);
@@ -381,25 +383,58 @@ fn the_manager_sees_the_queue_most_urgent_first() {
         note: String::new(),
         version: 1,
     };
-    app.on_reply(Reply::Queue(Ok(vec![
-        case(1, "Tunde Okafor", CaseReason::Threshold, 5),
-        case(
-            2,
-            "Unidentified visitor: man in a green parka",
-            CaseReason::ImmediateThreat,
-            1,
-        ),
-    ])));
+    let mut mine = case(3, "Renée O'Connor", CaseReason::ReviewDue, 2);
+    mine.assigned_to = Some("Sam Patel".into());
+    mine.assigned_to_id = app.actor.staff.as_ref().map(|s| s.id);
+    mine.incidents.clear();
+    app.on_reply(Reply::Queue(Ok(safedesk::store::Queue {
+        cases: vec![
+            case(1, "Tunde Okafor", CaseReason::Threshold, 5),
+            case(
+                2,
+                "Unidentified visitor: man in a green parka",
+                CaseReason::ImmediateThreat,
+                1,
+            ),
+            mine,
+        ],
+        summary: safedesk::store::QueueSummary {
+            open_cases: 3,
+            overdue_reviews: 1,
+            letters_owed: 2,
+        },
+    })));
     let screen = render(&app, 100, 24);
     insta::assert_snapshot!("queue_100x24", screen);
     let threat = screen.find("IMMEDIATE THREAT").expect("listed");
     let threshold = screen.find("INCIDENT THRESHOLD REACHED").expect("listed");
-    assert!(threat < threshold, "the immediate threat comes first");
-    assert!(screen.contains("2 open cases, 1 immediate threat"));
+    let review = screen.find("REVIEW DUE").expect("listed");
+    assert!(threat < threshold && threshold < review, "most urgent first");
+    assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
+    assert!(screen.contains("assigned to me"));
+    // f shows one kind at a time; the last of the round is the cases assigned to me.
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Char('f'));
+    }
+    let screen = render(&app, 100, 24);
+    assert!(screen.contains("only: assigned to me"), "{screen}");
+    assert!(screen.contains("Renée O'Connor") && !screen.contains("Tunde Okafor"));
+    key(&mut app, KeyCode::Char('f'));
     key(&mut app, KeyCode::Down);
+    // a takes the case: the store is asked, with the version shown.
+    key(&mut app, KeyCode::Char('a'));
+    assert!(app.take_requests().contains(&Request::AssignCase {
+        case: Uuid::from_u128(1),
+        to: app.actor.staff.as_ref().map(|s| s.id),
+        version: 1,
+    }));
     key(&mut app, KeyCode::Enter);
-    assert!(app.queue.is_none());
-    assert_eq!(app.query(), "Tunde Okafor", "Enter looks the customer up");
+    assert!(app.take_requests().contains(&Request::LoadCase {
+        case: Uuid::from_u128(1)
+    }));
+    assert!(app.case_view.is_some(), "Enter opens the case");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.case_view.is_none() && app.queue.is_some(), "Esc goes back to the queue");
 }
 
 #[test]
@@ -418,4 +453,118 @@ fn only_managers_open_the_queue() {
     key(&mut app, KeyCode::Char('m'));
     assert!(app.queue.is_none());
     assert!(!app.take_requests().contains(&Request::LoadQueue));
+}
+
+fn deborah_case() -> safedesk::store::CaseSummary {
+    safedesk::store::CaseSummary {
+        id: Uuid::from_u128(50),
+        customer_id: Uuid::from_u128(10),
+        customer_name: "Deborah Johnson".into(),
+        reason: safedesk::store::CaseReason::Breach,
+        opened_at: now() - Duration::days(3),
+        incidents: vec![Uuid::from_u128(104)],
+        assigned_to: None,
+        assigned_to_id: None,
+        waiting_for_confirmation: false,
+        decision_id: None,
+        note: String::new(),
+        version: 4,
+    }
+}
+
+fn open_deborah(app: &mut App) {
+    let case = deborah_case();
+    app.open_case(case.clone());
+    app.on_reply(Reply::Case {
+        case: case.id,
+        result: Ok(Box::new(safedesk::app::CaseData {
+            case,
+            history: Some(deborah()),
+            staff: vec![
+                staff(1, "Sam Patel", Role::Manager),
+                staff(2, "Chris Evans", Role::Reception),
+            ],
+        })),
+    });
+}
+
+#[test]
+fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("case_80x24", screen);
+    assert!(screen.contains("BREACH OF AN ACTIVE RESTRICTION"));
+    assert!(screen.contains("Calls and visits limited to 10 minutes"));
+    assert!(screen.contains("Incidents behind this case (1)"));
+    assert!(screen.contains("Raised voice and insults"), "in full");
+    assert!(!screen.contains('\u{1b}'), "control characters never reach the terminal");
+    key(&mut app, KeyCode::Char('d'));
+    let form = app.decision.as_ref().expect("d opens the decision form");
+    assert_eq!(form.case_version, Some(4), "the version shown travels with it");
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_80x24", screen);
+    assert!(screen.contains(" Meeting date         24/11/2026"));
+    assert!(screen.contains(">Who attended         Chris Evans, Sam Patel"), "the focus is marked");
+    // q types into the form; it never quits with the form open.
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit);
+    // Saving without reasons is refused in the form, next to the row.
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(app.take_requests().iter().all(|r| !matches!(r, Request::SaveDecision(_))));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Not saved yet"), "{screen}");
+}
+
+#[test]
+fn reception_see_a_case_but_cannot_decide_or_review() {
+    let mut app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "cevans".into(),
+            staff: Some(staff(2, "Chris Evans", Role::Reception)),
+        },
+        "x".into(),
+        false,
+        false,
+    );
+    app.theme = Theme::plain();
+    app.now = now();
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    assert!(app.decision.is_none());
+    key(&mut app, KeyCode::Char('r'));
+    assert!(app.decision.is_none());
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Only managers decide"), "{screen}");
+}
+
+#[test]
+fn a_review_lists_what_is_under_review_and_asks_if_they_still_want_services() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('r'));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("review_80x24", screen);
+    assert!(screen.contains("* Calls and visits limited to 10 minutes"));
+    assert!(screen.contains("Still wants services"));
+    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('l'));
+    for c in "No incidents since the decision.".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let review = app
+        .take_requests()
+        .into_iter()
+        .find_map(|r| match r {
+            Request::SaveReview(r) => Some(r),
+            _ => None,
+        })
+        .expect("saved");
+    assert_eq!(review.outcome, ReviewOutcome::Lift);
+    assert_eq!(review.reviewed.len(), 2);
+    assert_eq!(review.still_wants, Some(true));
 }

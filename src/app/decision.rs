@@ -136,31 +136,24 @@ impl Picker {
                     r.email = emails.join(" ");
                     r.phone = rest.join(" ");
                 }
-                Some("minutes") => {
-                    if !text.is_empty() {
-                        let digits = text
-                            .trim_end_matches("minutes")
-                            .trim_end_matches("mins")
-                            .trim();
-                        match digits.parse::<u64>() {
-                            Ok(m) => r.minutes = Some(u32::try_from(m).unwrap_or(u32::MAX)),
-                            Err(_) => problems.push(DecisionProblem {
-                                field,
-                                message:
-                                    "Type the time limit as a number of minutes, for example 10."
-                                        .into(),
-                            }),
-                        }
+                Some("minutes") if !text.is_empty() => {
+                    let digits = text
+                        .trim_end_matches("minutes")
+                        .trim_end_matches("mins")
+                        .trim();
+                    match digits.parse::<u64>() {
+                        Ok(m) => r.minutes = Some(u32::try_from(m).unwrap_or(u32::MAX)),
+                        Err(_) => problems.push(DecisionProblem {
+                            field,
+                            message: "Type the time limit as a number of minutes, for example 10."
+                                .into(),
+                        }),
                     }
                 }
-                Some("staff") => {
-                    if !text.is_empty() {
-                        match find_staff(staff, text) {
-                            Ok(s) => r.staff_id = Some(s.id),
-                            Err(m) => problems.push(DecisionProblem { field, message: m }),
-                        }
-                    }
-                }
+                Some("staff") if !text.is_empty() => match find_staff(staff, text) {
+                    Ok(s) => r.staff_id = Some(s.id),
+                    Err(m) => problems.push(DecisionProblem { field, message: m }),
+                },
                 Some("third_party") => r.third_party = text.to_string(),
                 _ => {}
             }
@@ -470,24 +463,40 @@ impl DecisionForm {
     pub fn problems_for(&self, row: Row) -> Vec<&str> {
         self.problems
             .iter()
-            .filter(|p| match (&p.field, row) {
-                (DecisionField::MeetingDate, Row::MeetingDate)
-                | (DecisionField::Attendees, Row::Attendees)
-                | (DecisionField::Outcome, Row::Outcome)
-                | (DecisionField::Police, Row::Police)
-                | (DecisionField::RiskAssessment, Row::RiskAssessment)
-                | (DecisionField::StillWants, Row::StillWants)
-                | (DecisionField::ReviewDate, Row::ReviewDate)
-                | (DecisionField::Reasons, Row::Reasons) => true,
-                (DecisionField::Param(k), Row::Param(i)) => {
-                    self.picker.items.get(i).is_some_and(|it| &it.kind == k)
-                }
-                (DecisionField::Restrictions, Row::Outcome) => !self.is_review(),
-                (DecisionField::Restrictions, Row::ReviewOutcome) => self.is_review(),
-                _ => false,
-            })
+            .filter(|p| self.belongs(p, row))
             .map(|p| p.message.as_str())
             .collect()
+    }
+
+    /// Does this problem show next to this row?
+    fn belongs(&self, p: &DecisionProblem, row: Row) -> bool {
+        match (&p.field, row) {
+            (DecisionField::MeetingDate, Row::MeetingDate)
+            | (DecisionField::Attendees, Row::Attendees)
+            | (DecisionField::Outcome, Row::Outcome)
+            | (DecisionField::Police, Row::Police)
+            | (DecisionField::RiskAssessment, Row::RiskAssessment)
+            | (DecisionField::StillWants, Row::StillWants)
+            | (DecisionField::ReviewDate, Row::ReviewDate)
+            | (DecisionField::Reasons, Row::Reasons) => true,
+            (DecisionField::Param(k), Row::Param(i)) => {
+                self.picker.items.get(i).is_some_and(|it| &it.kind == k)
+            }
+            (DecisionField::Restrictions, Row::Outcome) => !self.is_review(),
+            (DecisionField::Restrictions, Row::ReviewOutcome) => self.is_review(),
+            _ => false,
+        }
+    }
+
+    /// The row was changed: its problems may no longer hold (they are checked again on save).
+    fn touched(&mut self, row: Row) {
+        let keep: Vec<DecisionProblem> = self
+            .problems
+            .iter()
+            .filter(|p| !self.belongs(p, row))
+            .cloned()
+            .collect();
+        self.problems = keep;
     }
 
     /// Pasted text goes into the focused text row, cleaned of control characters.
@@ -570,6 +579,7 @@ impl DecisionForm {
         }
         self.message = None;
         let row = self.focus;
+        self.touched(row);
         let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
         match row {
             Row::Outcome => {
@@ -1050,7 +1060,14 @@ mod tests {
             ended_reason: String::new(),
             version: 3,
         };
-        let mut f = DecisionForm::review(&p, r.customer_id, "Deborah", None, &[r.clone()], today());
+        let mut f = DecisionForm::review(
+            &p,
+            r.customer_id,
+            "Deborah",
+            None,
+            std::slice::from_ref(&r),
+            today(),
+        );
         press(&mut f, &p, KeyCode::Char('y'));
         assert_eq!(f.focus, Row::ReviewOutcome);
         press(&mut f, &p, KeyCode::Char('l'));

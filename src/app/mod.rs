@@ -4,6 +4,7 @@
 
 pub mod decision;
 pub mod form;
+pub mod manager;
 pub mod worker;
 
 use crate::domain::{CustomerHistory, Id, NewIncident};
@@ -62,6 +63,30 @@ pub enum Request {
         visitor: Id,
         customer: Id,
     },
+    /// One case, the customer's history and the staff list.
+    LoadCase {
+        case: Id,
+    },
+    AssignCase {
+        case: Id,
+        to: Option<Id>,
+        version: i64,
+    },
+    SaveDecision(Box<crate::domain::NewDecision>),
+    SaveReview(Box<crate::domain::NewReview>),
+    LetterSent {
+        letter: Id,
+        on: chrono::NaiveDate,
+        how: crate::store::SentHow,
+    },
+    ConfirmationNotPossible {
+        decision: Id,
+        reason: String,
+    },
+    CustomerRequest {
+        customer: Id,
+        note: String,
+    },
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -99,11 +124,26 @@ pub enum Reply {
     OutboxDelivered(usize),
     /// An outbox entry was refused for good and kept aside.
     OutboxRefused(String),
-    Queue(Result<Vec<crate::store::CaseSummary>, String>),
+    Queue(Result<crate::store::Queue, String>),
+    /// A case, its customer's history and the staff list.
+    Case {
+        case: Id,
+        result: Result<Box<CaseData>, String>,
+    },
+    DecisionSaved(crate::store::DecisionSaved),
+    ReviewSaved(crate::store::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
     /// The shared database answered again after trouble, or is in trouble now.
     Health(Health),
+}
+
+/// What opening a case loads.
+#[derive(Debug, Clone)]
+pub struct CaseData {
+    pub case: crate::store::CaseSummary,
+    pub history: Option<CustomerHistory>,
+    pub staff: Vec<crate::domain::Staff>,
 }
 
 /// Can the shared database be reached?
@@ -156,8 +196,11 @@ pub struct App {
     /// How far the help is scrolled.
     pub help_scroll: u16,
     /// The manager's escalation queue, when it is showing.
-    pub queue: Option<Vec<crate::store::CaseSummary>>,
-    pub queue_selected: usize,
+    pub queue: Option<manager::QueueView>,
+    /// A case opened from the queue.
+    pub case_view: Option<manager::CaseView>,
+    /// The decision or review form, when open.
+    pub decision: Option<decision::DecisionForm>,
     /// A small question over everything (a reason to give, a customer to choose).
     pub prompt: Option<Prompt>,
     requests: Vec<Request>,
@@ -183,6 +226,22 @@ pub enum Prompt {
         seq: u64,
         /// The customer chosen, waiting for y to confirm.
         confirm: Option<(Id, String)>,
+    },
+    /// A line of text to give (a reason, a note).
+    Text {
+        purpose: manager::TextPurpose,
+        title: String,
+        lines: Vec<String>,
+        input: Input,
+        keys: String,
+    },
+    /// One of a few options, by letter key or arrows and Enter.
+    Choose {
+        purpose: manager::ChoosePurpose,
+        title: String,
+        lines: Vec<String>,
+        options: Vec<(char, String)>,
+        cursor: usize,
     },
 }
 
@@ -222,7 +281,8 @@ impl App {
             card_cursor: 0,
             help_scroll: 0,
             queue: None,
-            queue_selected: 0,
+            case_view: None,
+            decision: None,
             prompt: None,
             requests: Vec::new(),
         }
@@ -329,6 +389,60 @@ impl App {
                     self.prompt = None;
                 } else if reason.value().chars().count() < 500 {
                     reason.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Prompt::Text { purpose, input, .. } => {
+                if key.code == KeyCode::Enter {
+                    let text = input.value().trim().to_string();
+                    if text.is_empty() {
+                        self.notice = Some(Notice::Error(
+                            "Type it first, or press Esc to cancel.".into(),
+                        ));
+                        return;
+                    }
+                    let purpose = purpose.clone();
+                    self.prompt = None;
+                    self.answered(purpose, text);
+                } else if input.value().chars().count() < 2000 {
+                    if let KeyCode::Char(c) = key.code {
+                        if c.is_control() {
+                            return;
+                        }
+                    }
+                    input.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Prompt::Choose {
+                purpose,
+                options,
+                cursor,
+                ..
+            } => {
+                let pick = match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        None
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(options.len().saturating_sub(1));
+                        None
+                    }
+                    KeyCode::Enter => Some(*cursor),
+                    KeyCode::Char(c) => options
+                        .iter()
+                        .position(|(k, _)| *k == c.to_ascii_lowercase())
+                        .or_else(|| {
+                            c.to_digit(10)
+                                .filter(|d| *d >= 1)
+                                .map(|d| d as usize - 1)
+                                .filter(|d| *d < options.len())
+                        }),
+                    _ => None,
+                };
+                if let Some(i) = pick {
+                    let purpose = purpose.clone();
+                    self.prompt = None;
+                    self.chosen(purpose, i);
                 }
             }
             Prompt::Link {
@@ -462,6 +576,12 @@ impl App {
         if self.help {
             return Context::Help;
         }
+        if self.case_view.is_some() {
+            return Context::Case;
+        }
+        if self.queue.is_some() {
+            return Context::Queue;
+        }
         match self.pane {
             Pane::Search => Context::Search,
             Pane::Results => Context::Results,
@@ -497,6 +617,11 @@ impl App {
                     self.form_event(ev);
                 }
             }
+            TermEvent::Paste(text) if self.form.is_none() && self.decision.is_some() => {
+                if let Some(f) = self.decision.as_mut() {
+                    f.on_paste(text);
+                }
+            }
             TermEvent::Paste(text) if self.pane == Pane::Search && !self.help => {
                 self.paste(text);
             }
@@ -526,6 +651,10 @@ impl App {
         if let Some(form) = self.form.as_mut() {
             let ev = form.on_key(key, &self.policy, self.now);
             self.form_event(ev);
+            return;
+        }
+        if self.decision.is_some() {
+            self.decision_key(key);
             return;
         }
         let ctx = self.context();
@@ -577,6 +706,9 @@ impl App {
         if self.queue.is_some() {
             self.requests.push(Request::LoadQueue);
         }
+        if let Some(v) = &self.case_view {
+            self.requests.push(Request::LoadCase { case: v.case.id });
+        }
         if !self.search.value().trim().is_empty() {
             self.query_changed();
         }
@@ -601,15 +733,19 @@ impl App {
     }
 
     pub fn perform(&mut self, action: Action) {
-        if self.queue.is_some() && self.queue_key(action) {
-            return;
-        }
         if self.help && matches!(action, Action::Up | Action::Down) {
             self.help_scroll = if action == Action::Up {
                 self.help_scroll.saturating_sub(1)
             } else {
-                self.help_scroll.saturating_add(1).min(40)
+                self.help_scroll.saturating_add(1).min(80)
             };
+            return;
+        }
+        if !self.help && self.case_view.is_some() && self.case_key(action) {
+            return;
+        }
+        if !self.help && self.case_view.is_none() && self.queue.is_some() && self.queue_key(action)
+        {
             return;
         }
         match action {
@@ -693,17 +829,15 @@ impl App {
                 self.query_changed();
             }
             Action::Refresh => self.refresh(),
-            Action::Queue => {
-                if self.actor.role().is_some_and(|r| r.can_decide()) {
-                    self.queue = Some(Vec::new());
-                    self.queue_selected = 0;
-                    self.requests.push(Request::LoadQueue);
-                } else {
-                    self.notice = Some(Notice::Info(
-                        "The escalation queue is for managers. A customer's card says when they are in it.".into(),
-                    ));
-                }
-            }
+            Action::Queue => self.open_queue(),
+            Action::CustomerRequest => self.customer_request_prompt(),
+            Action::Filter
+            | Action::AssignToMe
+            | Action::Decide
+            | Action::Review
+            | Action::Letter
+            | Action::MarkSent
+            | Action::NotPossible => {}
         }
     }
 
@@ -785,6 +919,9 @@ impl App {
                     self.form = None;
                     self.requests.push(Request::ClearDraft);
                 }
+                if self.decision.as_ref().is_some_and(|f| f.saving) {
+                    self.decision = None;
+                }
                 self.notice = Some(Notice::Info(message));
                 self.refresh();
             }
@@ -816,6 +953,8 @@ impl App {
             Reply::SaveFailed(message) => {
                 if let Some(f) = self.form.as_mut().filter(|f| f.saving) {
                     f.save_failed(message);
+                } else if let Some(f) = self.decision.as_mut().filter(|f| f.saving) {
+                    f.save_failed(message);
                 } else {
                     self.notice = Some(Notice::Error(message));
                 }
@@ -834,16 +973,59 @@ impl App {
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
             Reply::Queue(result) => match result {
-                Ok(mut cases) => {
-                    if self.queue.is_some() {
-                        cases.sort_by_key(|c| (c.reason, c.opened_at));
-                        self.queue_selected =
-                            self.queue_selected.min(cases.len().saturating_sub(1));
-                        self.queue = Some(cases);
+                Ok(queue) => self.queue_arrived(queue),
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
+            Reply::Case { case, result } => match result {
+                Ok(data) => {
+                    if let Some(v) = self.case_view.as_mut().filter(|v| v.case.id == case) {
+                        v.case = data.case;
+                        v.history = data.history;
+                        v.staff = data.staff;
                     }
                 }
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
+            Reply::DecisionSaved(saved) => {
+                self.decision = None;
+                let mut lines = vec![if saved.already_saved {
+                    "That decision was already saved.".to_string()
+                } else {
+                    format!(
+                        "The decision is saved{}.",
+                        match saved.restrictions {
+                            0 => String::new(),
+                            1 => ": 1 restriction applies from now".to_string(),
+                            n => format!(": {n} restrictions apply from now"),
+                        }
+                    )
+                }];
+                if saved.restrictions > 0 {
+                    lines.push("Every lookup shows them at once, on every PC.".into());
+                }
+                if saved.confirmation_owed {
+                    lines.push("Written confirmation is owed \"where possible\": the case stays in the queue until it is sent (press l), or until you record why it was not possible (n).".into());
+                } else if saved.letter_owed {
+                    lines.push("The customer must be told in writing, with the review date: press l on the case to produce the letter.".into());
+                }
+                self.saved = Some(lines);
+                self.refresh();
+            }
+            Reply::ReviewSaved(saved) => {
+                self.decision = None;
+                let mut lines = vec![format!(
+                    "The review is saved: {} ended, {} continued, {} added.",
+                    saved.ended, saved.continued, saved.added
+                )];
+                if saved.ended > 0 {
+                    lines.push("Lookups stop showing what ended, on every PC.".into());
+                }
+                lines.push(
+                    "Press l on the case to produce the review outcome letter.".into(),
+                );
+                self.saved = Some(lines);
+                self.refresh();
+            }
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
                     self.now = checked;
@@ -876,42 +1058,4 @@ pub fn local_request(local: &crate::local::Local, r: Request) -> Option<Request>
     // A draft that cannot be kept is not worth stopping for: the form still holds the text.
     let _ = result;
     None
-}
-
-impl App {
-    /// Keys while the queue shows; true when the key was the queue's.
-    fn queue_key(&mut self, action: Action) -> bool {
-        let n = self.queue.as_ref().map_or(0, |q| q.len());
-        match action {
-            Action::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
-            Action::Down => {
-                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
-            }
-            Action::Top => self.queue_selected = 0,
-            Action::Bottom => self.queue_selected = n.saturating_sub(1),
-            Action::Back | Action::Queue => self.queue = None,
-            // The card is hidden behind the queue: its actions wait.
-            Action::Withdraw | Action::Correct | Action::Link => {}
-            Action::Open => {
-                let name = self
-                    .queue
-                    .as_ref()
-                    .and_then(|q| q.get(self.queue_selected))
-                    .map(|c| {
-                        // An unidentified visitor is found by their description.
-                        c.customer_name
-                            .strip_prefix("Unidentified visitor: ")
-                            .unwrap_or(&c.customer_name)
-                            .to_string()
-                    });
-                if let Some(name) = name {
-                    self.queue = None;
-                    self.set_query(&name);
-                    self.pane = Pane::Results;
-                }
-            }
-            _ => return false,
-        }
-        true
-    }
 }

@@ -76,8 +76,61 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             store.link_visitor(&ctx.actor, visitor, customer),
             "The visitor's record was linked: their incidents are now on the customer's card.",
         ),
+        Request::AssignCase { case, to, version } => done(
+            store.assign_case(&ctx.actor, case, to, version),
+            if to.is_some() {
+                "The case is assigned to you."
+            } else {
+                "The case is no longer assigned to anyone."
+            },
+        ),
+        Request::SaveDecision(d) => match store.record_decision(&ctx.actor, &ctx.policy, &d) {
+            Ok(saved) => Reply::DecisionSaved(saved),
+            Err(e) => Reply::SaveFailed(e.to_string()),
+        },
+        Request::SaveReview(r) => match store.record_review(&ctx.actor, &ctx.policy, &r) {
+            Ok(saved) => Reply::ReviewSaved(saved),
+            Err(e) => Reply::SaveFailed(e.to_string()),
+        },
+        Request::LetterSent { letter, on, how } => {
+            match store.letter_sent(&ctx.actor, letter, on, how) {
+                Ok(()) => Reply::Done(format!(
+                    "The letter is recorded as sent {} on {}.",
+                    how.label(),
+                    crate::time::date(on)
+                )),
+                Err(e) => Reply::SaveFailed(e.to_string()),
+            }
+        }
+        Request::ConfirmationNotPossible { decision, reason } => done(
+            store.confirmation_not_possible(&ctx.actor, decision, &reason),
+            "Recorded why written confirmation was not possible; the case is closed.",
+        ),
+        Request::CustomerRequest { customer, note } => {
+            match store.customer_request(&ctx.actor, customer, &note) {
+                Ok(_) => {
+                    Reply::Done("A manager will see the request in the escalation queue.".into())
+                }
+                Err(e) => Reply::SaveFailed(e.to_string()),
+            }
+        }
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
     }
+}
+
+/// A case, its customer's whole history and the staff list: three short reads.
+fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<super::CaseData>, String> {
+    let case = store
+        .case(id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "That case is no longer in the database.".to_string())?;
+    let history = store.history(case.customer_id).map_err(|e| e.to_string())?;
+    let staff = store.list_staff().map_err(|e| e.to_string())?;
+    Ok(Box::new(super::CaseData {
+        case,
+        history,
+        staff,
+    }))
 }
 
 /// Try to deliver what waits in the outbox. Returns the replies to send.
@@ -156,6 +209,7 @@ pub fn run(
             let mut form_lookup = None;
             let mut card = None;
             let mut queue = false;
+            let mut case = None;
             let mut writes = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
@@ -163,10 +217,17 @@ pub fn run(
                     Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
                     Request::LoadQueue => queue = true,
+                    Request::LoadCase { case: c } => case = Some(c),
                     w @ (Request::SaveIncident(_)
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
-                    | Request::LinkVisitor { .. }) => writes.push(w),
+                    | Request::LinkVisitor { .. }
+                    | Request::AssignCase { .. }
+                    | Request::SaveDecision(_)
+                    | Request::SaveReview(_)
+                    | Request::LetterSent { .. }
+                    | Request::ConfirmationNotPossible { .. }
+                    | Request::CustomerRequest { .. }) => writes.push(w),
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }
@@ -197,8 +258,17 @@ pub fn run(
                 }
             }
             if queue {
-                let result = store.open_cases().map_err(|e| e.to_string());
+                let today = crate::time::london_date(Utc::now());
+                let result = store.queue(&ctx.actor, today).map_err(|e| e.to_string());
                 if !send(Reply::Queue(result)) {
+                    return;
+                }
+            }
+            if let Some(id) = case {
+                if !send(Reply::Case {
+                    case: id,
+                    result: load_case(store.as_mut(), id),
+                }) {
                     return;
                 }
             }

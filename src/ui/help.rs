@@ -28,8 +28,14 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         "In the search box letters type: arrows move, Esc leaves it.",
         t.dim(),
     )));
-    let fits = lines.len() + 2 <= area.height as usize;
-    let max = (lines.len() + 2).saturating_sub(area.height as usize) as u16;
+    // Long descriptions wrap: count the rows they take at this width.
+    let inner = area.width.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner).max(1))
+        .sum();
+    let fits = rows + 2 <= area.height as usize;
+    let max = (rows + 2).saturating_sub(area.height as usize) as u16;
     let title = if fits {
         " Help ".to_string()
     } else {

@@ -27,6 +27,22 @@ pub enum Action {
     Correct,
     Link,
     Queue,
+    /// The queue: show the next kind of case only (all, then each reason, then mine).
+    Filter,
+    /// Take the selected case (or give it back).
+    AssignToMe,
+    /// Record the manager's decision on the case.
+    Decide,
+    /// Review the restrictions in force.
+    Review,
+    /// Produce a letter for the customer.
+    Letter,
+    /// Record that a letter went (post, email, by hand).
+    MarkSent,
+    /// Record why written confirmation of an immediate restriction was not possible.
+    NotPossible,
+    /// The customer asked for a review or complained.
+    CustomerRequest,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -37,6 +53,10 @@ pub enum Context {
     Results,
     Card,
     Help,
+    /// The manager's escalation queue.
+    Queue,
+    /// One case: what is behind it, and what a manager does about it.
+    Case,
 }
 
 const ALL: &[Context] = &[
@@ -44,9 +64,32 @@ const ALL: &[Context] = &[
     Context::Results,
     Context::Card,
     Context::Help,
+    Context::Queue,
+    Context::Case,
 ];
-const NOT_TYPING: &[Context] = &[Context::Results, Context::Card];
-const MOVING: &[Context] = &[Context::Results, Context::Card, Context::Help];
+const NOT_TYPING: &[Context] = &[
+    Context::Results,
+    Context::Card,
+    Context::Queue,
+    Context::Case,
+];
+const MOVING: &[Context] = &[
+    Context::Results,
+    Context::Card,
+    Context::Help,
+    Context::Queue,
+    Context::Case,
+];
+const QUEUE: &[Context] = &[Context::Queue];
+const CASE: &[Context] = &[Context::Case];
+const QUEUE_OR_CASE: &[Context] = &[Context::Queue, Context::Case];
+const QUITTING: &[Context] = &[
+    Context::Results,
+    Context::Card,
+    Context::Help,
+    Context::Queue,
+    Context::Case,
+];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
 pub struct Binding {
@@ -88,6 +131,78 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Open the selected customer's card",
         contexts: &[Context::Search, Context::Results],
         hint: true,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Queue: open the selected case",
+        contexts: QUEUE,
+        hint: true,
+    },
+    Binding {
+        action: Action::Filter,
+        keys: &[(KeyCode::Char('f'), NONE)],
+        label: "f",
+        desc: "Queue: show one kind of case (each reason in turn, then yours, then all)",
+        contexts: QUEUE,
+        hint: true,
+    },
+    Binding {
+        action: Action::AssignToMe,
+        keys: &[(KeyCode::Char('a'), NONE)],
+        label: "a",
+        desc: "Queue or case: assign the case to me (again: to nobody)",
+        contexts: QUEUE_OR_CASE,
+        hint: true,
+    },
+    Binding {
+        action: Action::Decide,
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        desc: "Case: record the decision from the meeting (actions, restrictions, reasons)",
+        contexts: CASE,
+        hint: true,
+    },
+    Binding {
+        action: Action::Review,
+        keys: &[(KeyCode::Char('r'), NONE)],
+        label: "r",
+        desc: "Case: review the restrictions in force (lift, continue or change)",
+        contexts: CASE,
+        hint: true,
+    },
+    Binding {
+        action: Action::Letter,
+        keys: &[(KeyCode::Char('l'), NONE)],
+        label: "l",
+        desc: "Case: produce a letter to the customer (preview, edit, save)",
+        contexts: CASE,
+        hint: true,
+    },
+    Binding {
+        action: Action::MarkSent,
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        desc: "Case: record that the newest unsent letter was sent, and how",
+        contexts: CASE,
+        hint: false,
+    },
+    Binding {
+        action: Action::NotPossible,
+        keys: &[(KeyCode::Char('n'), NONE)],
+        label: "n",
+        desc: "Case: record why written confirmation was not possible",
+        contexts: CASE,
+        hint: false,
+    },
+    Binding {
+        action: Action::CustomerRequest,
+        keys: &[(KeyCode::Char('r'), NONE)],
+        label: "r",
+        desc: "Card: the customer asked for a review or complained (opens a case)",
+        contexts: &[Context::Card],
+        hint: false,
     },
     Binding {
         action: Action::Back,
@@ -150,7 +265,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::PageUp, NONE)],
         label: "PgUp",
         desc: "Scroll up a page",
-        contexts: LISTS,
+        contexts: MOVING,
         hint: false,
     },
     Binding {
@@ -158,7 +273,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::PageDown, NONE)],
         label: "PgDn",
         desc: "Scroll down a page",
-        contexts: LISTS,
+        contexts: MOVING,
         hint: false,
     },
     Binding {
@@ -194,7 +309,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('r'), CTRL)],
         label: "Ctrl-R",
         desc: "Read the shared database again now",
-        contexts: LISTS,
+        contexts: ALL,
         hint: false,
     },
     Binding {
@@ -202,7 +317,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('m'), NONE)],
         label: "m",
         desc: "Show or hide the manager's escalation queue (managers)",
-        contexts: NOT_TYPING,
+        contexts: &[Context::Results, Context::Card, Context::Queue],
         hint: true,
     },
     Binding {
@@ -234,7 +349,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
         label: "?",
         desc: "Show or hide this help",
-        contexts: &[Context::Results, Context::Card, Context::Help],
+        contexts: QUITTING,
         hint: true,
     },
     Binding {
@@ -242,7 +357,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('q'), NONE)],
         label: "q",
         desc: "Quit safedesk",
-        contexts: &[Context::Results, Context::Card, Context::Help],
+        contexts: QUITTING,
         hint: true,
     },
     Binding {
@@ -291,6 +406,11 @@ fn short(a: Action) -> &'static str {
         Action::Correct => "correct",
         Action::Queue => "queue",
         Action::Withdraw => "withdraw",
+        Action::Filter => "filter",
+        Action::AssignToMe => "assign to me",
+        Action::Decide => "decide",
+        Action::Review => "review",
+        Action::Letter => "letter",
         _ => "",
     }
 }

@@ -1,6 +1,8 @@
 //! What is drawn: pure functions of the [`App`] state. Nothing here changes state or does I/O.
 
 pub mod card;
+pub mod case;
+pub mod decision_form;
 pub mod help;
 pub mod incident_form;
 pub mod keymap;
@@ -46,26 +48,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
     lookup::results(frame, cols[0], app);
     card::card(frame, cols[1], app);
     status::bottom(frame, rows[3], app);
-    if app.queue.is_some() && app.form.is_none() {
-        let r = Rect {
-            x: area.x,
-            y: rows[1].y,
-            width: area.width,
-            height: rows[1].height + rows[2].height,
-        };
-        queue::queue(frame, r, app);
+    let over = Rect {
+        x: area.x,
+        y: rows[1].y,
+        width: area.width,
+        height: rows[1].height + rows[2].height,
+    };
+    if app.queue.is_some() {
+        queue::queue(frame, over, app);
+    }
+    if app.case_view.is_some() {
+        case::case(frame, over, app);
+    }
+    if app.decision.is_some() {
+        decision_form::form(frame, over, app);
     }
     if app.form.is_some() {
-        let r = Rect {
-            x: area.x,
-            y: rows[1].y,
-            width: area.width,
-            height: rows[1].height + rows[2].height,
-        };
-        incident_form::form(frame, r, app);
+        incident_form::form(frame, over, app);
     } else if app.help {
         help::help(frame, centered(area, 76, 23), app);
-    } else if app.pane == Pane::Search {
+    } else if app.pane == Pane::Search
+        && app.queue.is_none()
+        && app.case_view.is_none()
+        && app.decision.is_none()
+    {
         lookup::place_cursor(frame, rows[1], app);
     }
     if let Some(prompt) = &app.prompt {

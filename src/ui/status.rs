@@ -177,6 +177,58 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
                 Some(reason),
                 "Enter: withdraw it.   Esc: leave it as it is.",
             ),
+            Prompt::Text {
+                title,
+                lines,
+                input,
+                keys,
+                ..
+            } => (
+                title.as_str(),
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i == 0 {
+                            Line::from(Span::styled(clean(l), t.heading()))
+                        } else {
+                            Line::from(clean(l))
+                        }
+                    })
+                    .collect(),
+                Some(input),
+                keys.as_str(),
+            ),
+            Prompt::Choose {
+                title,
+                lines,
+                options,
+                cursor,
+                ..
+            } => {
+                let mut l: Vec<Line> = lines.iter().map(|x| Line::from(clean(x))).collect();
+                l.push(Line::from(""));
+                for (i, (k, label)) in options.iter().enumerate() {
+                    l.push(Line::from(vec![
+                        Span::raw(if i == *cursor { "> " } else { "  " }),
+                        Span::styled(format!("{k}"), t.key()),
+                        Span::styled(
+                            format!("  {}", clean(label)),
+                            if i == *cursor {
+                                t.selected()
+                            } else {
+                                t.normal()
+                            },
+                        ),
+                    ]));
+                }
+                (
+                    title.as_str(),
+                    l,
+                    None,
+                    "Press a letter, or Up/Down and Enter.   Esc: not now.",
+                )
+            }
             Prompt::Link {
                 visitor_label,
                 incidents,

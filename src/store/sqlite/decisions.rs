@@ -1,7 +1,7 @@
 //! The manager's side: the queue of escalation cases, decisions and the restrictions they begin,
 //! reviews, and the letters the policy promises the customer.
 
-use super::incidents::join_case;
+use super::incidents::{join_case, join_case_since};
 use super::records::{audit, insert_restriction, list_staff, parse_id};
 use super::TxError;
 use crate::domain::{
@@ -120,8 +120,15 @@ pub(super) fn open_review_cases(
     today: NaiveDate,
 ) -> rusqlite::Result<usize> {
     let due = reviews_without_case(tx, today)?;
-    for (customer, _) in &due {
-        join_case(tx, actor, *customer, CaseReason::ReviewDue, &[])?;
+    for (customer, date) in &due {
+        join_case_since(
+            tx,
+            actor,
+            *customer,
+            CaseReason::ReviewDue,
+            &[],
+            time::london_midnight(*date),
+        )?;
     }
     Ok(due.len())
 }

@@ -217,6 +217,18 @@ pub(super) fn join_case(
     reason: CaseReason,
     incidents: &[Id],
 ) -> rusqlite::Result<Id> {
+    join_case_since(tx, actor, customer, reason, incidents, Utc::now())
+}
+
+/// As [`join_case`], for a case whose reason arose at `since` (data loaded in bulk).
+pub(super) fn join_case_since(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    reason: CaseReason,
+    incidents: &[Id],
+    since: chrono::DateTime<Utc>,
+) -> rusqlite::Result<Id> {
     let open: Option<String> = tx
         .prepare_cached(
             "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL",
@@ -234,7 +246,7 @@ pub(super) fn join_case(
                 id.to_string(),
                 customer.to_string(),
                 reason.as_str(),
-                time::to_db(Utc::now())
+                time::to_db(since)
             ])?;
             audit(
                 tx,
@@ -482,27 +494,44 @@ pub(super) fn open_cases_for_bulk(
     for h in bulk.histories().values() {
         for e in rules::escalations(h, policy, now) {
             match e {
-                Escalation::ImmediateThreat { incident, .. } => {
-                    join_case(
+                Escalation::ImmediateThreat { incident, at } => {
+                    join_case_since(
                         tx,
                         actor,
                         h.customer.id,
                         CaseReason::ImmediateThreat,
                         &[incident],
+                        at,
                     )?;
                 }
-                Escalation::Breach { incident, .. } => {
-                    join_case(tx, actor, h.customer.id, CaseReason::Breach, &[incident])?;
+                Escalation::Breach { incident, at } => {
+                    join_case_since(
+                        tx,
+                        actor,
+                        h.customer.id,
+                        CaseReason::Breach,
+                        &[incident],
+                        at,
+                    )?;
                 }
-                Escalation::ThresholdReached { .. } => {
-                    let counted: Vec<Id> = rules::incidents_since_last_decision(h)
-                        .iter()
-                        .map(|i| i.id)
-                        .collect();
-                    join_case(tx, actor, h.customer.id, CaseReason::Threshold, &counted)?;
+                Escalation::ThresholdReached { threshold, .. } => {
+                    let counted = rules::incidents_since_last_decision(h);
+                    // The case opened when the incident that reached the threshold was logged.
+                    let since = counted
+                        .get(threshold.saturating_sub(1) as usize)
+                        .map_or(now, |i| i.logged_at);
+                    let ids: Vec<Id> = counted.iter().map(|i| i.id).collect();
+                    join_case_since(tx, actor, h.customer.id, CaseReason::Threshold, &ids, since)?;
                 }
-                Escalation::ReviewDue { .. } => {
-                    join_case(tx, actor, h.customer.id, CaseReason::ReviewDue, &[])?;
+                Escalation::ReviewDue { due, .. } => {
+                    join_case_since(
+                        tx,
+                        actor,
+                        h.customer.id,
+                        CaseReason::ReviewDue,
+                        &[],
+                        time::london_midnight(due),
+                    )?;
                 }
             }
         }

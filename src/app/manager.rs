@@ -1,0 +1,513 @@
+//! The manager's side of the app: the escalation queue, a case and what is behind it, the
+//! decision and review forms, and the letters. State and key handling only: drawing is in
+//! `ui::queue`, `ui::case` and `ui::decision_form`; I/O goes through requests.
+
+use super::decision::{DecisionEvent, DecisionForm};
+use super::{App, Notice, Prompt, Request};
+use crate::domain::{CustomerHistory, Id, Outcome, Staff};
+use crate::policy::rules;
+use crate::store::{CaseReason, CaseSummary, Queue, SentHow};
+use crate::time;
+use crate::ui::keymap::Action;
+use tui_input::Input;
+
+/// Which cases the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueFilter {
+    #[default]
+    All,
+    Reason(CaseReason),
+    /// Waiting for written confirmation after an immediate restriction.
+    Confirmation,
+    /// Assigned to the person using safedesk.
+    Mine,
+}
+
+impl QueueFilter {
+    /// The next filter in turn: all, each reason, confirmation owed, mine, all.
+    pub fn next(self) -> QueueFilter {
+        use CaseReason::*;
+        match self {
+            QueueFilter::All => QueueFilter::Reason(ImmediateThreat),
+            QueueFilter::Reason(ImmediateThreat) => QueueFilter::Reason(Breach),
+            QueueFilter::Reason(Breach) => QueueFilter::Reason(Threshold),
+            QueueFilter::Reason(Threshold) => QueueFilter::Reason(ReviewDue),
+            QueueFilter::Reason(ReviewDue) => QueueFilter::Reason(CustomerRequest),
+            QueueFilter::Reason(CustomerRequest) => QueueFilter::Confirmation,
+            QueueFilter::Confirmation => QueueFilter::Mine,
+            QueueFilter::Mine => QueueFilter::All,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            QueueFilter::All => "all cases".into(),
+            QueueFilter::Reason(r) => format!("only: {}", r.label().to_lowercase()),
+            QueueFilter::Confirmation => "only: written confirmation owed".into(),
+            QueueFilter::Mine => "only: assigned to me".into(),
+        }
+    }
+
+    pub fn keeps(self, c: &CaseSummary, me: Option<Id>) -> bool {
+        match self {
+            QueueFilter::All => true,
+            QueueFilter::Reason(r) => c.reason == r && !c.waiting_for_confirmation,
+            QueueFilter::Confirmation => c.waiting_for_confirmation,
+            QueueFilter::Mine => me.is_some() && c.assigned_to_id == me,
+        }
+    }
+}
+
+/// The queue as it shows: every open case, most urgent first, and the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct QueueView {
+    pub queue: Queue,
+    pub filter: QueueFilter,
+    pub selected: usize,
+    pub loaded: bool,
+}
+
+impl QueueView {
+    /// The cases the filter keeps, most urgent first.
+    pub fn visible(&self, me: Option<Id>) -> Vec<&CaseSummary> {
+        self.queue
+            .cases
+            .iter()
+            .filter(|c| self.filter.keeps(c, me))
+            .collect()
+    }
+}
+
+/// Most urgent first: immediate threats, breaches, the threshold, reviews, requests; within a
+/// reason, the oldest first. A case waiting only for its letter goes after the ones to decide.
+pub fn sort_cases(cases: &mut [CaseSummary]) {
+    cases.sort_by_key(|c| (c.waiting_for_confirmation, c.reason, c.opened_at));
+}
+
+/// One case open on screen.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: CaseSummary,
+    /// The customer's whole history, once loaded.
+    pub history: Option<CustomerHistory>,
+    /// The staff list, for naming a member of staff and for "assign to me".
+    pub staff: Vec<Staff>,
+    pub scroll: u16,
+}
+
+impl CaseView {
+    /// The incidents behind the case, oldest first (in full, from the history).
+    pub fn incidents(&self) -> Vec<&crate::domain::Incident> {
+        let Some(h) = &self.history else {
+            return Vec::new();
+        };
+        h.incidents
+            .iter()
+            .filter(|i| self.case.incidents.contains(&i.id))
+            .collect()
+    }
+}
+
+/// What a generic text prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPurpose {
+    /// Why written confirmation of this decision was not possible.
+    NotPossible { decision: Id },
+    /// What this customer asked for (a review, a complaint).
+    CustomerRequest { customer: Id },
+}
+
+/// What a generic choice prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoosePurpose {
+    /// How this letter was sent.
+    SentHow { letter: Id },
+    /// Which letter to produce.
+    LetterKind,
+}
+
+impl App {
+    /// The person using safedesk, as a staff id.
+    pub fn my_id(&self) -> Option<Id> {
+        self.actor.staff.as_ref().map(|s| s.id)
+    }
+
+    pub fn open_queue(&mut self) {
+        if !self.actor.role().is_some_and(|r| r.can_decide()) {
+            self.notice = Some(Notice::Info(
+                "The escalation queue is for managers. A customer's card says when they are in it."
+                    .into(),
+            ));
+            return;
+        }
+        self.queue = Some(QueueView::default());
+        self.requests.push(Request::LoadQueue);
+    }
+
+    /// Keys while the queue shows (and no case is open); true when the key was the queue's.
+    pub(super) fn queue_key(&mut self, action: Action) -> bool {
+        let me = self.my_id();
+        let Some(q) = self.queue.as_mut() else {
+            return false;
+        };
+        let n = q.visible(me).len();
+        match action {
+            Action::Up => q.selected = q.selected.saturating_sub(1),
+            Action::Down => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
+            Action::PageUp => q.selected = q.selected.saturating_sub(5),
+            Action::PageDown => q.selected = (q.selected + 5).min(n.saturating_sub(1)),
+            Action::Top => q.selected = 0,
+            Action::Bottom => q.selected = n.saturating_sub(1),
+            Action::Back | Action::Queue => self.queue = None,
+            Action::FocusSearch => {
+                self.queue = None;
+                self.pane = super::Pane::Search;
+            }
+            Action::Filter => {
+                q.filter = q.filter.next();
+                q.selected = 0;
+            }
+            Action::AssignToMe => {
+                let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
+                if let Some(case) = case {
+                    self.assign_to_me(&case);
+                }
+            }
+            Action::Open => {
+                let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
+                if let Some(case) = case {
+                    self.open_case(case);
+                }
+            }
+            Action::Withdraw | Action::Correct | Action::Link | Action::CustomerRequest => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn assign_to_me(&mut self, case: &CaseSummary) {
+        let Some(me) = self.my_id() else {
+            self.notice = Some(Notice::Error(self.actor.not_known_message()));
+            return;
+        };
+        let to = if case.assigned_to_id == Some(me) {
+            None
+        } else {
+            Some(me)
+        };
+        self.requests.push(Request::AssignCase {
+            case: case.id,
+            to,
+            version: case.version,
+        });
+    }
+
+    pub fn open_case(&mut self, case: CaseSummary) {
+        self.requests.push(Request::LoadCase { case: case.id });
+        self.case_view = Some(CaseView {
+            case,
+            history: None,
+            staff: Vec::new(),
+            scroll: 0,
+        });
+    }
+
+    /// Keys while a case is open; true when the key was the case's.
+    pub(super) fn case_key(&mut self, action: Action) -> bool {
+        let Some(view) = self.case_view.as_mut() else {
+            return false;
+        };
+        match action {
+            Action::Up => view.scroll = view.scroll.saturating_sub(1),
+            Action::Down => view.scroll = view.scroll.saturating_add(1),
+            Action::PageUp => view.scroll = view.scroll.saturating_sub(10),
+            Action::PageDown => view.scroll = view.scroll.saturating_add(10),
+            Action::Top => view.scroll = 0,
+            Action::Bottom => view.scroll = u16::MAX / 2,
+            Action::Back => {
+                self.case_view = None;
+                if self.queue.is_some() {
+                    self.requests.push(Request::LoadQueue);
+                }
+            }
+            Action::Queue => {}
+            Action::AssignToMe => {
+                let case = view.case.clone();
+                self.assign_to_me(&case);
+            }
+            Action::Decide => self.start_decision(),
+            Action::Review => self.start_review(),
+            Action::Letter => {} // LETTER-TODO
+            Action::MarkSent => self.mark_sent(),
+            Action::NotPossible => {
+                let case = &view.case;
+                match case.decision_id.filter(|_| case.waiting_for_confirmation) {
+                    Some(decision) => {
+                        self.prompt = Some(Prompt::Text {
+                            purpose: TextPurpose::NotPossible { decision },
+                            title: " Written confirmation not possible ".into(),
+                            lines: vec![
+                                format!("{}: access was restricted without warning.", case.customer_name),
+                                "The policy promises written confirmation \"where possible\". Why was it not possible?".into(),
+                            ],
+                            input: Input::default(),
+                            keys: "Enter: record it and close the case.   Esc: cancel.".into(),
+                        });
+                    }
+                    None => {
+                        self.notice = Some(Notice::Info(
+                            "This case is not waiting for a written confirmation.".into(),
+                        ))
+                    }
+                }
+            }
+            Action::Withdraw | Action::Correct | Action::Link | Action::CustomerRequest => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn loaded_case(&mut self) -> Option<(CaseSummary, CustomerHistory, Vec<Staff>)> {
+        let view = self.case_view.as_ref()?;
+        match &view.history {
+            Some(h) => Some((view.case.clone(), h.clone(), view.staff.clone())),
+            None => {
+                self.notice = Some(Notice::Info(
+                    "The case is still loading: try again in a moment.".into(),
+                ));
+                None
+            }
+        }
+    }
+
+    fn start_decision(&mut self) {
+        if let Some(reason) = self.cannot_decide() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let Some((case, h, _)) = self.loaded_case() else {
+            return;
+        };
+        if case.reason == CaseReason::ReviewDue && !case.waiting_for_confirmation {
+            self.notice = Some(Notice::Info(
+                "This case is a review: press r to review the restrictions in force.".into(),
+            ));
+            return;
+        }
+        if case.waiting_for_confirmation {
+            self.notice = Some(Notice::Info(
+                "This case was decided: it waits for the written confirmation. Press l to produce it, or n if it was not possible.".into(),
+            ));
+            return;
+        }
+        let outcome = if case.reason == CaseReason::ImmediateThreat {
+            Outcome::ImmediateRestriction
+        } else {
+            Outcome::Actions
+        };
+        // Who attended: whoever logged the incidents behind the case, and the manager.
+        let mut names: Vec<String> = Vec::new();
+        for i in h
+            .incidents
+            .iter()
+            .filter(|i| case.incidents.contains(&i.id))
+        {
+            if !names.contains(&i.logged_by_name) {
+                names.push(i.logged_by_name.clone());
+            }
+        }
+        let me = self.actor.name();
+        if !names.contains(&me) {
+            names.push(me);
+        }
+        self.decision = Some(DecisionForm::decision(
+            &self.policy,
+            case.customer_id,
+            &case.customer_name,
+            Some((case.id, case.version)),
+            outcome,
+            &names.join(", "),
+            time::london_date(self.now),
+        ));
+    }
+
+    fn start_review(&mut self) {
+        if let Some(reason) = self.cannot_decide() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let Some((case, h, _)) = self.loaded_case() else {
+            return;
+        };
+        let active: Vec<crate::domain::Restriction> = rules::active_restrictions(&h, self.now)
+            .into_iter()
+            .cloned()
+            .collect();
+        if active.is_empty() {
+            self.notice = Some(Notice::Info(format!(
+                "{} has no restriction in force, so there is nothing to review.",
+                case.customer_name
+            )));
+            return;
+        }
+        self.decision = Some(DecisionForm::review(
+            &self.policy,
+            case.customer_id,
+            &case.customer_name,
+            Some(case.id),
+            &active,
+            time::london_date(self.now),
+        ));
+    }
+
+    /// Why this person cannot decide here, if they cannot.
+    pub fn cannot_decide(&self) -> Option<String> {
+        if self.read_only {
+            return Some(
+                "safedesk was started with --read-only, so nothing can be decided here.".into(),
+            );
+        }
+        match self.actor.role() {
+            None => Some(self.actor.not_known_message()),
+            Some(r) if !r.can_decide() => Some(format!(
+                "Only managers decide, restrict and lift: you are signed in as {r} staff."
+            )),
+            Some(_) => None,
+        }
+    }
+
+    /// The staff list the open case loaded (for naming a member of staff).
+    pub fn staff_list(&self) -> &[Staff] {
+        self.case_view.as_ref().map_or(&[], |v| v.staff.as_slice())
+    }
+
+    pub(super) fn decision_key(&mut self, key: crossterm::event::KeyEvent) {
+        let staff = self.staff_list().to_vec();
+        let today = time::london_date(self.now);
+        let Some(form) = self.decision.as_mut() else {
+            return;
+        };
+        match form.on_key(key, &self.policy, &staff, today) {
+            DecisionEvent::Nothing => {}
+            DecisionEvent::Discarded => self.decision = None,
+            DecisionEvent::SaveDecision(d) => self.requests.push(Request::SaveDecision(d)),
+            DecisionEvent::SaveReview(r) => self.requests.push(Request::SaveReview(r)),
+        }
+    }
+
+    fn mark_sent(&mut self) {
+        let Some((_, h, _)) = self.loaded_case() else {
+            return;
+        };
+        let Some(letter) = h.letters.iter().rev().find(|l| l.sent_at.is_none()) else {
+            self.notice = Some(Notice::Info(
+                "Every letter on this case is recorded as sent. Press l to produce a new one."
+                    .into(),
+            ));
+            return;
+        };
+        let what = crate::ui::case::letter_label(&letter.kind);
+        self.ask_how_sent(letter.id, &what);
+    }
+
+    pub(super) fn ask_how_sent(&mut self, letter: Id, what: &str) {
+        self.prompt = Some(Prompt::Choose {
+            purpose: ChoosePurpose::SentHow { letter },
+            title: " Letter sent ".into(),
+            lines: vec![format!(
+                "How was the letter ({what}) sent today, {}?",
+                time::date(time::london_date(self.now))
+            )],
+            options: SentHow::ALL
+                .iter()
+                .map(|h| {
+                    let key = match h {
+                        SentHow::Post => 'p',
+                        SentHow::Email => 'e',
+                        SentHow::ByHand => 'h',
+                    };
+                    (key, h.label().to_string())
+                })
+                .collect(),
+            cursor: 0,
+        });
+    }
+
+    /// A choice was made in a choice prompt.
+    pub(super) fn chosen(&mut self, purpose: ChoosePurpose, index: usize) {
+        match purpose {
+            ChoosePurpose::SentHow { letter } => {
+                if let Some(how) = SentHow::ALL.get(index) {
+                    self.requests.push(Request::LetterSent {
+                        letter,
+                        on: time::london_date(self.now),
+                        how: *how,
+                    });
+                }
+            }
+            ChoosePurpose::LetterKind => {} // LETTER-TODO
+        }
+    }
+
+    /// Text was given in a text prompt.
+    pub(super) fn answered(&mut self, purpose: TextPurpose, text: String) {
+        match purpose {
+            TextPurpose::NotPossible { decision } => {
+                self.requests.push(Request::ConfirmationNotPossible {
+                    decision,
+                    reason: text,
+                })
+            }
+            TextPurpose::CustomerRequest { customer } => {
+                self.requests.push(Request::CustomerRequest {
+                    customer,
+                    note: text,
+                })
+            }
+        }
+    }
+
+    /// From a customer's card: they asked for a review of a decision, or complained about one.
+    pub(super) fn customer_request_prompt(&mut self) {
+        if let Some(reason) = self.cannot_record() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let Some(h) = self.card_history().filter(|_| self.card_is_full()) else {
+            self.notice = Some(Notice::Info(
+                "Open a customer's card first (Enter on a result).".into(),
+            ));
+            return;
+        };
+        let name = h.customer.display_name();
+        self.prompt = Some(Prompt::Text {
+            purpose: TextPurpose::CustomerRequest {
+                customer: h.customer.id,
+            },
+            title: " The customer asked for a review or complained ".into(),
+            lines: vec![
+                name,
+                "A manager will see it in the escalation queue. What did they ask for?".into(),
+            ],
+            input: Input::default(),
+            keys: "Enter: put it in the queue.   Esc: cancel.".into(),
+        });
+    }
+
+    /// The queue arrived from the store.
+    pub(super) fn queue_arrived(&mut self, mut queue: Queue) {
+        let me = self.my_id();
+        let Some(view) = self.queue.as_mut() else {
+            return;
+        };
+        sort_cases(&mut queue.cases);
+        let keep = view.visible(me).get(view.selected).map(|c| c.id);
+        view.queue = queue;
+        view.loaded = true;
+        let visible = view.visible(me);
+        view.selected = keep
+            .and_then(|id| visible.iter().position(|c| c.id == id))
+            .unwrap_or(view.selected)
+            .min(visible.len().saturating_sub(1));
+    }
+}
