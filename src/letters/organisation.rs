@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fs;
 use std::path::Path;
 
-use super::{clean, io_error, line_of, LetterError};
+use super::{clean, io_error, line_of, lines, one_line, LetterError};
 
 /// The organisation details shipped with safedesk: examples that every organisation must edit.
 pub const BUILT_IN_ORGANISATION: &str = include_str!("../../assets/organisation.toml");
@@ -95,6 +95,18 @@ impl Organisation {
             }
         }
         Ok(org)
+    }
+
+    /// The details as letters print them: control characters removed, empty lines dropped.
+    pub(super) fn cleaned(&self) -> Organisation {
+        Organisation {
+            name: one_line(&self.name),
+            address: lines(&self.address),
+            phone: one_line(&self.phone),
+            email: one_line(&self.email),
+            complaints: clean(&self.complaints).trim().to_string(),
+            signatory_title: one_line(&self.signatory_title),
+        }
     }
 }
 
