@@ -1,5 +1,5 @@
 //! Letters to customers, as the policy requires them: Markdown templates filled from the facts
-//! of a case.
+//! of a case, and turned into a printable HTML page.
 //!
 //! There are five letters, one template file each (the file name is the letter's id plus `.md`):
 //!
@@ -70,8 +70,10 @@ use std::path::Path;
 
 use crate::time;
 
+mod html;
 mod organisation;
 
+pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
 
 /// The built-in templates, in the order of [`LetterKind::ALL`].

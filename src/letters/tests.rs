@@ -458,3 +458,79 @@ fn an_organisation_without_phone_or_email_leaves_those_lines_out() {
         "{letter}"
     );
 }
+
+#[test]
+fn to_html_escapes_script_in_a_name_and_free_text() {
+    let f = LetterFacts {
+        customer_name: "<script>alert('name')</script>".into(),
+        free_text: "Please read <script>alert(1)</script> and <b>this</b>.".into(),
+        ..facts()
+    };
+    let markdown = render(LetterKind::RestrictionNotice, &f);
+    let html = to_html(&markdown, "Restriction notice - <script>");
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<b>"));
+    assert!(
+        html.contains("&lt;script&gt;alert('name')&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;b&gt;this&lt;/b&gt;"));
+    assert!(html.contains("<title>Restriction notice - &lt;script&gt;</title>"));
+}
+
+#[test]
+fn to_html_escapes_raw_html_in_the_markdown_itself() {
+    let html = to_html(
+        "Hello <img src=x onerror=alert(1)>\n\n<div>\n<script>alert(2)</script>\n</div>\n",
+        "A letter",
+    );
+    assert!(!html.contains("<img") && !html.contains("<div") && !html.contains("<script"));
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn to_html_is_a_whole_printable_page() {
+    let html = to_html("**Org**\nLine two\n\n## Heading\n\n- item\n", "Title");
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("<title>Title</title>"));
+    assert!(html.contains("@page { size: A4;"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("serif"));
+    assert!(
+        html.contains("<strong>Org</strong><br />\nLine two"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>Heading</h2>"));
+    assert!(html.contains("<li>item</li>"));
+    assert!(html.trim_end().ends_with("</html>"));
+}
+
+#[test]
+fn typed_text_cannot_make_markdown() {
+    let f = LetterFacts {
+        customer_name: "# Big *bold* [link](http://example.com)".into(),
+        reasons: "1. not a list\n- not a list\n---\n    not code\n&amp; &copy; R&D".into(),
+        restrictions: vec!["Only *Sam_Patel* deals with this customer".into()],
+        ..facts()
+    };
+    let markdown = render(LetterKind::RestrictionNotice, &f);
+    let html = to_html(&markdown, "t");
+    assert!(!html.contains("<h1>"), "{html}");
+    assert!(!html.contains("<em>") && !html.contains("<a "), "{html}");
+    assert!(!html.contains("<hr") && !html.contains("<ol>") && !html.contains("<pre>"));
+    assert!(
+        html.contains("Dear # Big *bold* [link](http://example.com),"),
+        "{html}"
+    );
+    assert!(html.contains("1. not a list<br />\n- not a list<br />\n---<br />\nnot code"));
+    assert!(html.contains("&amp;amp; &amp;copy; R&amp;D"), "{html}");
+    assert!(html.contains("<li>Only *Sam_Patel* deals with this customer</li>"));
+}
