@@ -1,5 +1,5 @@
 //! Letters to customers, as the policy requires them: Markdown templates filled from the facts
-//! of a case, and turned into a printable HTML page.
+//! of a case, saved as Markdown and as a printable HTML page.
 //!
 //! There are five letters, one template file each (the file name is the letter's id plus `.md`):
 //!
@@ -70,9 +70,11 @@ use std::path::Path;
 
 use crate::time;
 
+mod files;
 mod html;
 mod organisation;
 
+pub use files::{file_stem, save};
 pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
 

@@ -1,3 +1,4 @@
+use super::files::safe_stem;
 use super::*;
 use std::fs;
 
@@ -533,4 +534,116 @@ fn typed_text_cannot_make_markdown() {
     assert!(html.contains("1. not a list<br />\n- not a list<br />\n---<br />\nnot code"));
     assert!(html.contains("&amp;amp; &amp;copy; R&amp;D"), "{html}");
     assert!(html.contains("<li>Only *Sam_Patel* deals with this customer</li>"));
+}
+
+#[test]
+fn save_writes_both_files_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let letters = dir.path().join("letters").join("2026");
+    let stem = file_stem(
+        LetterKind::RestrictionNotice,
+        "Deborah Johnson",
+        day(2026, 11, 25),
+    );
+    let (md, html) = save(&letters, &stem, "First\n", "Restriction notice").unwrap();
+    assert_eq!(
+        md,
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson.md")
+    );
+    assert_eq!(
+        html,
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson.html")
+    );
+    assert_eq!(fs::read_to_string(&md).unwrap(), "First\n");
+    assert!(fs::read_to_string(&html).unwrap().contains("<p>First</p>"));
+
+    let (md2, html2) = save(&letters, &stem, "Second\n", "Restriction notice").unwrap();
+    assert_eq!(
+        md2,
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson (2).md")
+    );
+    assert_eq!(
+        html2,
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson (2).html")
+    );
+    assert_eq!(
+        fs::read_to_string(&md).unwrap(),
+        "First\n",
+        "not overwritten"
+    );
+    assert_eq!(fs::read_to_string(&md2).unwrap(), "Second\n");
+
+    // Only the HTML of a third name is taken: both names must be free.
+    fs::write(
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson (3).html"),
+        "someone else's",
+    )
+    .unwrap();
+    let (md3, _) = save(&letters, &stem, "Third\n", "t").unwrap();
+    assert_eq!(
+        md3,
+        letters.join("2026-11-25 Restriction notice - Deborah Johnson (4).md")
+    );
+    assert!(!letters
+        .join("2026-11-25 Restriction notice - Deborah Johnson (3).md")
+        .exists());
+
+    let mut names: Vec<String> = fs::read_dir(&letters)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 7, "no temporary files left: {names:?}");
+}
+
+#[test]
+fn save_reports_a_folder_it_cannot_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a file");
+    fs::write(&file, "x").unwrap();
+    match save(&file.join("letters"), "stem", "x", "t") {
+        Err(LetterError::Io(text)) => {
+            assert!(
+                text.starts_with("Could not create the letters folder"),
+                "{text}"
+            )
+        }
+        other => panic!("expected an Io error, got {other:?}"),
+    }
+}
+
+#[test]
+fn file_stems_are_safe_on_windows() {
+    let d = day(2026, 11, 25);
+    assert_eq!(
+        file_stem(LetterKind::RestrictionNotice, "Deborah Johnson", d),
+        "2026-11-25 Restriction notice - Deborah Johnson"
+    );
+    let stem = file_stem(LetterKind::Withdrawal, "a/b:c*?\"<>|\\d\u{7}e", d);
+    assert_eq!(stem, "2026-11-25 Withdrawal of services - abcde");
+    assert_eq!(
+        file_stem(LetterKind::Withdrawal, "CON", d),
+        "2026-11-25 Withdrawal of services - CON"
+    );
+    assert_eq!(
+        file_stem(LetterKind::Withdrawal, "  ...  ", d),
+        "2026-11-25 Withdrawal of services"
+    );
+    assert_eq!(
+        file_stem(LetterKind::Withdrawal, "Unidentified visitor: tall man.", d),
+        "2026-11-25 Withdrawal of services - Unidentified visitor tall man"
+    );
+    let long = file_stem(LetterKind::ReviewOutcome, &"Zoë ".repeat(60), d);
+    assert!(long.chars().count() <= 100, "{long}");
+    assert!(!long.ends_with(' ') && !long.ends_with('.'));
+
+    for reserved in [
+        "CON", "con", "Nul", "COM1", "lpt9", "AUX.txt", "PRN ", "com²",
+    ] {
+        let s = safe_stem(reserved);
+        assert!(s.starts_with('_'), "{reserved} -> {s}");
+    }
+    assert_eq!(safe_stem("CONTACT"), "CONTACT");
+    assert_eq!(safe_stem("COM10"), "COM10");
+    assert_eq!(safe_stem(" . name. . "), "name");
 }
