@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_db;
 pub mod domain;
+pub mod letters;
 pub mod local;
 pub mod policy;
 pub mod search;

@@ -1,0 +1,122 @@
+//! The organisation's details printed on letters, from a TOML file so any organisation can use
+//! safedesk.
+
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::path::Path;
+
+use super::{clean, io_error, line_of, lines, one_line, LetterError};
+
+/// The organisation details shipped with safedesk: examples that every organisation must edit.
+pub const BUILT_IN_ORGANISATION: &str = include_str!("../../assets/organisation.toml");
+
+/// The organisation's details, from a TOML settings file, so any organisation can use safedesk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// The name at the top of every letter and under the signature.
+    pub name: String,
+    /// The postal address, one line each.
+    #[serde(default)]
+    pub address: Vec<String>,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    /// The external complaints policy wording: how to complain about a decision.
+    pub complaints: String,
+    /// The job title under the signature.
+    #[serde(default = "default_signatory_title")]
+    pub signatory_title: String,
+}
+
+fn default_signatory_title() -> String {
+    "Manager".to_string()
+}
+
+impl Organisation {
+    /// The built-in organisation details. They are checked by the test suite, so this cannot
+    /// fail; they are examples, see [`Organisation::is_example`].
+    pub fn built_in() -> Organisation {
+        Organisation::parse(BUILT_IN_ORGANISATION, "(built in)")
+            .expect("the built-in organisation file is valid")
+    }
+
+    /// True while these are still the built-in example details, which must be edited before
+    /// letters are sent. The app can warn about it.
+    pub fn is_example(&self) -> bool {
+        *self == Organisation::built_in()
+    }
+
+    /// Read and check an organisation file.
+    pub fn load(path: &Path) -> Result<Organisation, LetterError> {
+        let text = fs::read_to_string(path).map_err(|e| {
+            io_error(
+                "read the organisation file",
+                path,
+                &e,
+                "Check the file exists and is saved as text, or use the built-in details.",
+            )
+        })?;
+        Organisation::parse(&text, &path.display().to_string())
+    }
+
+    /// Parse and check organisation settings; `file` names them in error messages.
+    pub fn parse(text: &str, file: &str) -> Result<Organisation, LetterError> {
+        let error = |line: Option<usize>, message: String| LetterError::Organisation {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let org: Organisation = toml::from_str(text).map_err(|e| {
+            error(
+                e.span().map(|s| line_of(text, s.start)),
+                e.message().trim().trim_end_matches('.').to_string(),
+            )
+        })?;
+        for (key, value, what) in [
+            ("name", &org.name, "the organisation's name, as it is printed on letters"),
+            (
+                "complaints",
+                &org.complaints,
+                "how a customer can complain under your external complaints policy, which the policy says every decision letter must tell them",
+            ),
+            (
+                "signatory_title",
+                &org.signatory_title,
+                "the job title printed under the signature, such as Manager",
+            ),
+        ] {
+            if clean(value).trim().is_empty() {
+                return Err(error(
+                    key_line(text, key),
+                    format!("{key} is empty; give {what}"),
+                ));
+            }
+        }
+        Ok(org)
+    }
+
+    /// The details as letters print them: control characters removed, empty lines dropped.
+    pub(super) fn cleaned(&self) -> Organisation {
+        Organisation {
+            name: one_line(&self.name),
+            address: lines(&self.address),
+            phone: one_line(&self.phone),
+            email: one_line(&self.email),
+            complaints: clean(&self.complaints).trim().to_string(),
+            signatory_title: one_line(&self.signatory_title),
+        }
+    }
+}
+
+/// The line that sets `key` (`key = ...`), outside comments.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
