@@ -14,6 +14,12 @@ pub struct Config {
     pub policy: Option<PathBuf>,
     /// How long to wait for another instance's lock before giving up, in milliseconds.
     pub busy_timeout_ms: Option<u64>,
+    /// The organisation's details for letters (name, address, complaints wording): a TOML file.
+    pub organisation: Option<PathBuf>,
+    /// A folder of letter templates replacing some or all of the built-in ones.
+    pub letter_templates: Option<PathBuf>,
+    /// Where letters are saved.
+    pub letters_dir: Option<PathBuf>,
 }
 
 fn dirs() -> Option<directories::ProjectDirs> {
@@ -30,6 +36,18 @@ pub fn default_demo_path() -> PathBuf {
     dirs()
         .map(|d| d.data_dir().join("demo.sqlite"))
         .unwrap_or_else(|| PathBuf::from("safedesk-demo.sqlite"))
+}
+
+/// Where letters are saved unless the config says otherwise: `SAFEDESK_LETTERS_DIR`, else a
+/// "safedesk letters" folder in the user's Documents.
+pub fn default_letters_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.join("safedesk letters")))
+        .or_else(|| dirs().map(|d| d.data_dir().join("letters")))
+        .unwrap_or_else(|| PathBuf::from("safedesk letters"))
 }
 
 /// Read a config file. A missing default file is no config; a missing named file is an error.
@@ -51,7 +69,7 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         format!(
-            "The config file {}{}: {}. The settings are db, policy and busy_timeout_ms.",
+            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates and letters_dir.",
             path.display(),
             line.map(|l| format!(", line {l}")).unwrap_or_default(),
             e.message().trim().trim_end_matches('.')

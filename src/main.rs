@@ -34,6 +34,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 s.read_only,
             );
             app.choices = local.choices();
+            let deciding = s.actor.role().is_some_and(|r| r.can_decide());
+            match &s.letters {
+                Ok(kit)
+                    if deciding
+                        && !s.demo
+                        && kit.organisation.is_example()
+                        && app.notice.is_none() =>
+                {
+                    app.notice = Some(safedesk::app::Notice::Info(
+                        "Letters use the example organisation details: put your own in a file and name it with organisation = \"PATH\" in the config file.".into(),
+                    ));
+                }
+                Err(e) if deciding => app.notice = Some(safedesk::app::Notice::Error(e.clone())),
+                _ => {}
+            }
+            app.letter_kit = s.letters.map(std::sync::Arc::new);
             app.draft_offer = local.draft(&location);
             if matches!(cli.command, Some(Command::Log)) && app.draft_offer.is_none() {
                 app.open_form();

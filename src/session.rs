@@ -1,7 +1,9 @@
 //! Starting up: which database, which policy, who is at the keyboard.
 
+use crate::app::letter::LetterKit;
 use crate::cli::Cli;
 use crate::config::{self, Config};
+use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
 use crate::store::{Actor, OpenMode, OpenOptions, SqliteStore, Store, StoreError};
 use std::path::PathBuf;
@@ -13,6 +15,29 @@ pub struct Session {
     pub actor: Actor,
     pub demo: bool,
     pub read_only: bool,
+    /// What letters are made with, or why they cannot be made (shown when one is asked for:
+    /// a typo in a template must not stop the front desk working).
+    pub letters: Result<LetterKit, String>,
+}
+
+/// The letter templates, the organisation's details and the letters folder from the config.
+pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
+    let organisation = match &cfg.organisation {
+        Some(p) => Organisation::load(p).map_err(|e| e.to_string())?,
+        None => Organisation::built_in(),
+    };
+    let templates = match &cfg.letter_templates {
+        Some(dir) => Templates::load_dir(dir).map_err(|e| e.to_string())?,
+        None => Templates::built_in(),
+    };
+    Ok(LetterKit {
+        templates,
+        organisation,
+        dir: cfg
+            .letters_dir
+            .clone()
+            .unwrap_or_else(config::default_letters_dir),
+    })
 }
 
 /// The config file in force (named, or the user's default one).
@@ -98,5 +123,6 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         actor: Actor { staff, login },
         demo,
         read_only: cli.read_only,
+        letters: letters(&cfg),
     })
 }

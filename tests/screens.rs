@@ -409,7 +409,10 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     let threat = screen.find("IMMEDIATE THREAT").expect("listed");
     let threshold = screen.find("INCIDENT THRESHOLD REACHED").expect("listed");
     let review = screen.find("REVIEW DUE").expect("listed");
-    assert!(threat < threshold && threshold < review, "most urgent first");
+    assert!(
+        threat < threshold && threshold < review,
+        "most urgent first"
+    );
     assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
     assert!(screen.contains("assigned to me"));
     // f shows one kind at a time; the last of the round is the cases assigned to me.
@@ -434,7 +437,10 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     }));
     assert!(app.case_view.is_some(), "Enter opens the case");
     key(&mut app, KeyCode::Esc);
-    assert!(app.case_view.is_none() && app.queue.is_some(), "Esc goes back to the queue");
+    assert!(
+        app.case_view.is_none() && app.queue.is_some(),
+        "Esc goes back to the queue"
+    );
 }
 
 #[test]
@@ -499,20 +505,33 @@ fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     assert!(screen.contains("Calls and visits limited to 10 minutes"));
     assert!(screen.contains("Incidents behind this case (1)"));
     assert!(screen.contains("Raised voice and insults"), "in full");
-    assert!(!screen.contains('\u{1b}'), "control characters never reach the terminal");
+    assert!(
+        !screen.contains('\u{1b}'),
+        "control characters never reach the terminal"
+    );
     key(&mut app, KeyCode::Char('d'));
     let form = app.decision.as_ref().expect("d opens the decision form");
-    assert_eq!(form.case_version, Some(4), "the version shown travels with it");
+    assert_eq!(
+        form.case_version,
+        Some(4),
+        "the version shown travels with it"
+    );
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("decision_80x24", screen);
     assert!(screen.contains(" Meeting date         24/11/2026"));
-    assert!(screen.contains(">Who attended         Chris Evans, Sam Patel"), "the focus is marked");
+    assert!(
+        screen.contains(">Who attended         Chris Evans, Sam Patel"),
+        "the focus is marked"
+    );
     // q types into the form; it never quits with the form open.
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.should_quit);
     // Saving without reasons is refused in the form, next to the row.
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
-    assert!(app.take_requests().iter().all(|r| !matches!(r, Request::SaveDecision(_))));
+    assert!(app
+        .take_requests()
+        .iter()
+        .all(|r| !matches!(r, Request::SaveDecision(_))));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Not saved yet"), "{screen}");
 }

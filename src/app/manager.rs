@@ -237,7 +237,7 @@ impl App {
             }
             Action::Decide => self.start_decision(),
             Action::Review => self.start_review(),
-            Action::Letter => {} // LETTER-TODO
+            Action::Letter => self.choose_letter(),
             Action::MarkSent => self.mark_sent(),
             Action::NotPossible => {
                 let case = &view.case;
@@ -406,7 +406,9 @@ impl App {
             ));
             return;
         };
-        let what = crate::ui::case::letter_label(&letter.kind);
+        let what = crate::letters::LetterKind::parse(&letter.kind)
+            .map(|k| k.label().to_string())
+            .unwrap_or_else(|| crate::ui::case::letter_label(&letter.kind));
         self.ask_how_sent(letter.id, &what);
     }
 
@@ -445,7 +447,7 @@ impl App {
                     });
                 }
             }
-            ChoosePurpose::LetterKind => {} // LETTER-TODO
+            ChoosePurpose::LetterKind => self.open_letter(index),
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod decision;
 pub mod form;
+pub mod letter;
 pub mod manager;
 pub mod worker;
 
@@ -87,6 +88,8 @@ pub enum Request {
         customer: Id,
         note: String,
     },
+    /// Write a letter's files and keep its record.
+    SaveLetter(Box<letter::LetterToSave>),
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -131,6 +134,13 @@ pub enum Reply {
         result: Result<Box<CaseData>, String>,
     },
     DecisionSaved(crate::store::DecisionSaved),
+    /// A letter was written to its files and recorded.
+    LetterSaved {
+        letter: Id,
+        what: String,
+        markdown: std::path::PathBuf,
+        html: std::path::PathBuf,
+    },
     ReviewSaved(crate::store::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
@@ -201,6 +211,10 @@ pub struct App {
     pub case_view: Option<manager::CaseView>,
     /// The decision or review form, when open.
     pub decision: Option<decision::DecisionForm>,
+    /// A letter being previewed.
+    pub letter: Option<letter::LetterView>,
+    /// What letters are made with, or why they cannot be (a broken template or settings file).
+    pub letter_kit: Result<std::sync::Arc<letter::LetterKit>, String>,
     /// A small question over everything (a reason to give, a customer to choose).
     pub prompt: Option<Prompt>,
     requests: Vec<Request>,
@@ -283,6 +297,10 @@ impl App {
             queue: None,
             case_view: None,
             decision: None,
+            letter: None,
+            letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
+                crate::config::default_letters_dir(),
+            ))),
             prompt: None,
             requests: Vec::new(),
         }
@@ -617,6 +635,9 @@ impl App {
                     self.form_event(ev);
                 }
             }
+            TermEvent::Paste(text) if self.form.is_none() && self.letter.is_some() => {
+                self.letter_paste(text);
+            }
             TermEvent::Paste(text) if self.form.is_none() && self.decision.is_some() => {
                 if let Some(f) = self.decision.as_mut() {
                     f.on_paste(text);
@@ -655,6 +676,10 @@ impl App {
         }
         if self.decision.is_some() {
             self.decision_key(key);
+            return;
+        }
+        if self.letter.is_some() {
+            self.letter_key(key);
             return;
         }
         let ctx = self.context();
@@ -955,6 +980,9 @@ impl App {
                     f.save_failed(message);
                 } else if let Some(f) = self.decision.as_mut().filter(|f| f.saving) {
                     f.save_failed(message);
+                } else if let Some(l) = self.letter.as_mut().filter(|l| l.saving) {
+                    l.saving = false;
+                    self.notice = Some(Notice::Error(message));
                 } else {
                     self.notice = Some(Notice::Error(message));
                 }
@@ -1009,6 +1037,21 @@ impl App {
                     lines.push("The customer must be told in writing, with the review date: press l on the case to produce the letter.".into());
                 }
                 self.saved = Some(lines);
+                self.refresh();
+            }
+            Reply::LetterSaved {
+                letter,
+                what,
+                markdown,
+                html,
+            } => {
+                self.letter = None;
+                self.notice = Some(Notice::Info(format!(
+                    "Saved as {} (and {} to print).",
+                    markdown.display(),
+                    html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                )));
+                self.ask_how_sent(letter, &what);
                 self.refresh();
             }
             Reply::ReviewSaved(saved) => {

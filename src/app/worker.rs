@@ -106,6 +106,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             store.confirmation_not_possible(&ctx.actor, decision, &reason),
             "Recorded why written confirmation was not possible; the case is closed.",
         ),
+        Request::SaveLetter(l) => save_letter(store, ctx, *l),
         Request::CustomerRequest { customer, note } => {
             match store.customer_request(&ctx.actor, customer, &note) {
                 Ok(_) => {
@@ -115,6 +116,32 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             }
         }
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
+    }
+}
+
+/// Write a letter's Markdown and printable HTML files, then keep its record in the shared
+/// database. The files come first: if the database cannot be reached, the letter is not lost.
+fn save_letter(store: &mut dyn Store, ctx: &Context, l: super::letter::LetterToSave) -> Reply {
+    let (markdown, html) = match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {
+        Ok(paths) => paths,
+        Err(e) => return Reply::SaveFailed(e.to_string()),
+    };
+    let mut record = l.record;
+    record.file = markdown.display().to_string();
+    let what = crate::letters::LetterKind::parse(&record.kind)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|| record.kind.clone());
+    match store.record_letter(&ctx.actor, &record) {
+        Ok(()) => Reply::LetterSaved {
+            letter: record.id,
+            what,
+            markdown,
+            html,
+        },
+        Err(e) => Reply::SaveFailed(format!(
+            "The letter is saved as {}, but the shared database could not record it ({e}). Produce it again once the database can be reached, so the case knows it was made.",
+            markdown.display()
+        )),
     }
 }
 
@@ -227,7 +254,8 @@ pub fn run(
                     | Request::SaveReview(_)
                     | Request::LetterSent { .. }
                     | Request::ConfirmationNotPossible { .. }
-                    | Request::CustomerRequest { .. }) => writes.push(w),
+                    | Request::CustomerRequest { .. }
+                    | Request::SaveLetter(_)) => writes.push(w),
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }

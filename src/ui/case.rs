@@ -312,8 +312,14 @@ pub fn case(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(title, t.title()));
     frame.render_widget(Clear, area);
     let lines = lines(view, app);
-    let inner_h = area.height.saturating_sub(2);
-    let max = (lines.len() as u16).saturating_sub(inner_h.saturating_sub(2));
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    // Long lines wrap: count the rows they take, so the end can always be scrolled to.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let max = rows.saturating_sub(inner_h) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -30,10 +30,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     )));
     // Long descriptions wrap: count the rows they take at this width.
     let inner = area.width.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner).max(1))
-        .sum();
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
     let fits = rows + 2 <= area.height as usize;
     let max = (rows + 2).saturating_sub(area.height as usize) as u16;
     let title = if fits {

@@ -6,6 +6,7 @@ pub mod decision_form;
 pub mod help;
 pub mod incident_form;
 pub mod keymap;
+pub mod letter;
 pub mod lookup;
 pub mod queue;
 pub mod status;
@@ -63,6 +64,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.decision.is_some() {
         decision_form::form(frame, over, app);
     }
+    if app.letter.is_some() {
+        letter::letter(frame, over, app);
+    }
     if app.form.is_some() {
         incident_form::form(frame, over, app);
     } else if app.help {
@@ -71,6 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         && app.queue.is_none()
         && app.case_view.is_none()
         && app.decision.is_none()
+        && app.letter.is_none()
     {
         lookup::place_cursor(frame, rows[1], app);
     }

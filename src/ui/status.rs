@@ -226,7 +226,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
                     title.as_str(),
                     l,
                     None,
-                    "Press a letter, or Up/Down and Enter.   Esc: not now.",
+                    "Press its key, or Up/Down and Enter.   Esc: not now.",
                 )
             }
             Prompt::Link {
