@@ -26,10 +26,11 @@ mod tmux {
             // Each journey keeps its outbox, drafts and choices in its own folder.
             std::fs::write(dir.join("config.toml"), "").unwrap();
             let mut cmd = format!(
-                "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}'",
+                "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}' SAFEDESK_LETTERS_DIR='{}'",
                 dir.display(),
                 dir.join("local").display(),
-                dir.join("config.toml").display()
+                dir.join("config.toml").display(),
+                dir.join("letters").display()
             );
             cmd.push_str(&format!(" '{bin}'"));
             for a in args {
@@ -67,6 +68,24 @@ mod tmux {
         /// Press keys by tmux name: Enter, Escape, Tab, Down, C-u, ...
         pub fn press(&self, key: &str) {
             tmux(&["send-keys", "-t", &self.name, key]);
+        }
+
+        /// Press Down until the highlighted line (marked "> ") shows `text`.
+        pub fn select(&self, text: &str) -> String {
+            for _ in 0..60 {
+                let s = self.screen();
+                if let Some(line) = s.lines().find(|l| l.contains("> ")) {
+                    if line.contains(text) {
+                        return line.to_string();
+                    }
+                }
+                self.press("Down");
+                std::thread::sleep(Duration::from_millis(120));
+            }
+            panic!(
+                "never highlighted {text:?}; the screen shows:\n{}",
+                self.screen()
+            );
         }
 
         /// Wait until the screen shows `text`; panic with the screen if it never does.
@@ -370,4 +389,141 @@ fn a_change_in_one_instance_shows_in_another_by_itself() {
         "the change reached the other instance after {:?}",
         saved.elapsed()
     );
+}
+
+#[test]
+fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let a = Pane::start(
+        "manager",
+        &["--demo", "--db", dbs, "--user", "spatel"],
+        dir.path(),
+        100,
+        30,
+    );
+    a.wait_for("Signed in: Sam Patel (manager)");
+    // The receptionist's instance, open on the same file, has Tunde Okafor's card up.
+    let b = Pane::start(
+        "reception",
+        &["--db", dbs, "--user", "ahassan"],
+        dir.path(),
+        100,
+        30,
+    );
+    b.wait_for("Signed in: Amira Hassan (reception)");
+    b.type_text("Tunde Okafor");
+    b.wait_for("3 of 3 - threshold reached");
+    assert!(!b.screen().contains("RESTRICTED"));
+
+    // The manager works the threshold case from the queue.
+    a.press("Escape");
+    a.wait_for("Results");
+    a.press("m");
+    a.wait_for("open cases  |");
+    for _ in 0..3 {
+        a.press("f");
+    }
+    a.wait_for("only: incident threshold reached");
+    a.select("Tunde Okafor");
+    a.press("Enter");
+    a.wait_for("Case: Tunde Okafor");
+    a.wait_for("Incidents behind this case (3)");
+    a.press("d");
+    a.wait_for("Decision: Tunde Okafor");
+    // Two of the policy's long-term actions: a time limit of 10 minutes, and a witness.
+    for k in ["Down", "Down", "Down", "Space"] {
+        a.press(k);
+    }
+    a.wait_for("Minutes");
+    a.type_text("10");
+    a.press("Down");
+    a.press("Space");
+    for _ in 0..12 {
+        a.press("Down");
+    }
+    a.wait_for(">Reasons");
+    a.type_text("Three incidents of shouting at reception in two weeks; asked to leave each time.");
+    a.press("C-s");
+    a.wait_for("The decision is saved: 2 restrictions apply from now.");
+    let saved = std::time::Instant::now();
+
+    // The receptionist's screen shows the restrictions by itself.
+    let s = b.wait_for("Calls and visits limited to 10 minutes");
+    assert!(s.contains("A witness must be present"), "{s}");
+    eprintln!(
+        "the restriction reached the other instance after {:?}",
+        saved.elapsed()
+    );
+
+    // The restriction notice: previewed, a paragraph added, saved, recorded as posted.
+    a.press("Space");
+    a.press("l");
+    a.wait_for("Produce a letter");
+    a.press("Enter");
+    a.wait_for("Letter: Restriction notice to Tunde Okafor");
+    a.press("e");
+    a.wait_for("Your paragraph");
+    a.type_text("You are welcome to bring your support worker to appointments.");
+    a.press("Escape");
+    a.wait_for("e add or edit your paragraph");
+    a.press("s");
+    a.wait_for("How was the letter (Restriction notice) sent");
+    a.press("p");
+    a.wait_for("The letter is recorded as sent by post");
+    let letters: Vec<_> = std::fs::read_dir(dir.path().join("letters"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let md = letters
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("a Markdown letter");
+    assert!(letters
+        .iter()
+        .any(|p| p.extension().is_some_and(|e| e == "html")));
+    let text = std::fs::read_to_string(md).unwrap();
+    assert!(
+        text.contains("Calls and visits limited to 10 minutes"),
+        "{text}"
+    );
+    assert!(text.contains("support worker"), "{text}");
+    assert!(text.contains("external complaints policy"), "{text}");
+    a.press("G");
+    a.wait_for("Restriction notice - sent by post");
+
+    // A review that is due: lift the restrictions.
+    a.press("Escape");
+    a.wait_for("open cases  |");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    a.press("f");
+    a.wait_for("only: review due");
+    let line = a.select("REVIEW DUE  ");
+    let name = line
+        .split("REVIEW DUE  ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(|c| c == ' ' || c == '│')
+        .to_string();
+    a.press("Enter");
+    a.wait_for(&format!("Case: {name}"));
+    a.wait_for("review DUE");
+    a.press("r");
+    a.wait_for(&format!("Review: {name}"));
+    a.press("y");
+    a.press("l");
+    a.wait_for(">Reasons");
+    a.type_text("No incidents since the decision and the customer has apologised.");
+    a.press("C-s");
+    a.wait_for("The review is saved:");
+    // The receptionist looks the customer up: nothing is in force any more.
+    b.press("C-u");
+    b.type_text(&name);
+    b.wait_for(&name);
+    let s = b.wait_for("No restrictions in force.");
+    assert!(!s.contains("RESTRICTED"), "{s}");
+    a.press("Space");
+    a.press("G");
+    a.wait_for("Lifted by Sam Patel");
 }
