@@ -504,7 +504,7 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
         .split("REVIEW DUE  ")
         .nth(1)
         .unwrap()
-        .trim_end_matches(|c| c == ' ' || c == '│')
+        .trim_end_matches([' ', '│'])
         .to_string();
     a.press("Enter");
     a.wait_for(&format!("Case: {name}"));
