@@ -587,3 +587,60 @@ fn a_review_lists_what_is_under_review_and_asks_if_they_still_want_services() {
     assert_eq!(review.reviewed.len(), 2);
     assert_eq!(review.still_wants, Some(true));
 }
+
+#[test]
+fn a_letter_is_previewed_with_the_managers_paragraph_and_sent_to_be_saved() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('l'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Produce a letter"), "{screen}");
+    // Deborah's decision restricted her and its letter went: the notice is still offered.
+    key(&mut app, KeyCode::Char('2'));
+    let letter = app.letter.as_ref().expect("the preview opens");
+    assert!(letter
+        .rendered
+        .as_ref()
+        .unwrap()
+        .contains("Calls and visits limited to 10 minutes"));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("letter_80x24", screen);
+    key(&mut app, KeyCode::Char('e'));
+    for c in "Please bring your support worker.".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('s'));
+    let save = app
+        .take_requests()
+        .into_iter()
+        .find_map(|r| match r {
+            Request::SaveLetter(l) => Some(l),
+            _ => None,
+        })
+        .expect("s saves");
+    assert!(save
+        .record
+        .body
+        .contains("Please bring your support worker."));
+    assert_eq!(save.record.kind, "restriction_notice");
+    assert_eq!(save.record.decision_id, Some(Uuid::from_u128(20)));
+    assert!(save.stem.contains("Restriction notice - Deborah Johnson"));
+}
+
+#[test]
+fn a_broken_template_is_explained_when_a_letter_is_asked_for() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    app.letter_kit = Err("The letter template restriction_notice.md, line 12: unknown placeholder `custmer_name`. Correct the template.".into());
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('2'));
+    assert!(app.letter.is_none());
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("restriction_notice.md, line 12"),
+        "{screen}"
+    );
+}
