@@ -589,22 +589,11 @@ impl DecisionForm {
                     (Outcome::WithdrawalOfServices, 'w'),
                     (Outcome::ImmediateRestriction, 'i'),
                 ];
-                let i = all
-                    .iter()
-                    .position(|(o, _)| *o == self.outcome)
-                    .unwrap_or(0);
-                match key.code {
-                    KeyCode::Char(c) if plain => {
-                        if let Some((o, _)) = all.iter().find(|(_, k)| *k == c.to_ascii_lowercase())
-                        {
-                            self.outcome = *o;
-                            self.move_focus(1);
-                        }
+                if let Some((o, advance)) = pick(&key, plain, &all, self.outcome) {
+                    self.outcome = o;
+                    if advance {
+                        self.move_focus(1);
                     }
-                    KeyCode::Left => self.outcome = all[(i + all.len() - 1) % all.len()].0,
-                    KeyCode::Right => self.outcome = all[(i + 1) % all.len()].0,
-                    KeyCode::Enter => self.move_focus(1),
-                    _ => {}
                 }
             }
             Row::ReviewOutcome => {
@@ -613,22 +602,11 @@ impl DecisionForm {
                     (ReviewOutcome::Continue, 'c'),
                     (ReviewOutcome::Change, 'h'),
                 ];
-                let i = all
-                    .iter()
-                    .position(|(o, _)| *o == self.review_outcome)
-                    .unwrap_or(0);
-                match key.code {
-                    KeyCode::Char(c) if plain => {
-                        if let Some((o, _)) = all.iter().find(|(_, k)| *k == c.to_ascii_lowercase())
-                        {
-                            self.review_outcome = *o;
-                            self.move_focus(1);
-                        }
+                if let Some((o, advance)) = pick(&key, plain, &all, self.review_outcome) {
+                    self.review_outcome = o;
+                    if advance {
+                        self.move_focus(1);
                     }
-                    KeyCode::Left => self.review_outcome = all[(i + all.len() - 1) % all.len()].0,
-                    KeyCode::Right => self.review_outcome = all[(i + 1) % all.len()].0,
-                    KeyCode::Enter => self.move_focus(1),
-                    _ => {}
                 }
             }
             Row::Item(i) => match key.code {
@@ -841,6 +819,28 @@ impl DecisionForm {
                 RestrictionKind::Access(a) => a.label.as_str(),
             })
             .unwrap_or(item.label.as_str())
+    }
+}
+
+/// A choice row's key: its letter picks an option (and moves on), Left and Right step through
+/// the options, Enter moves on keeping the choice. Returns the option and whether to move on.
+fn pick<T: Copy + PartialEq>(
+    key: &KeyEvent,
+    plain: bool,
+    options: &[(T, char)],
+    current: T,
+) -> Option<(T, bool)> {
+    let i = options.iter().position(|(o, _)| *o == current).unwrap_or(0);
+    let n = options.len();
+    match key.code {
+        KeyCode::Char(c) if plain => options
+            .iter()
+            .find(|(_, k)| *k == c.to_ascii_lowercase())
+            .map(|(o, _)| (*o, true)),
+        KeyCode::Left => Some((options[(i + n - 1) % n].0, false)),
+        KeyCode::Right => Some((options[(i + 1) % n].0, false)),
+        KeyCode::Enter => Some((current, true)),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::domain::{Outcome, ReviewOutcome};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 const LABEL: usize = 22;
@@ -251,13 +251,7 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         FormKind::Decision => format!(" Decision: {} ", clean(&f.customer_name)),
         FormKind::Review { .. } => format!(" Review: {} ", clean(&f.customer_name)),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border(true))
-        .title(Span::styled(title, t.title()));
-    frame.render_widget(Clear, area);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::overlay(frame, area, app, title);
     if inner.height < 4 {
         return;
     }

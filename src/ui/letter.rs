@@ -6,7 +6,7 @@ use super::incident_form::wrap;
 use crate::app::App;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
@@ -17,13 +17,7 @@ pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
         v.kind.label(),
         clean(&v.customer_name)
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border(true))
-        .title(Span::styled(title, t.title()));
-    frame.render_widget(Clear, area);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::overlay(frame, area, app, title);
     if inner.height < 6 {
         return;
     }

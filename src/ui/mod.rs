@@ -112,6 +112,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// Clear `area` and draw a bordered panel titled `title` over it; returns the space inside.
+pub fn overlay(frame: &mut Frame, area: Rect, app: &App, title: String) -> Rect {
+    let t = &app.theme;
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(t.border(true))
+        .title(ratatui::text::Span::styled(title, t.title()));
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
 /// A rectangle of at most `w` x `h` in the middle of `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

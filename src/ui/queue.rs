@@ -7,7 +7,7 @@ use crate::store::CaseReason;
 use crate::time;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -23,13 +23,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         " Escalation queue ({}) - Enter open, f filter, a assign to me, Esc back ",
         view.filter.label()
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border(true))
-        .title(Span::styled(title, t.title()));
-    frame.render_widget(Clear, area);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = super::overlay(frame, area, app, title);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(1), Constraint::Min(1)])

@@ -27,6 +27,23 @@ fn text(s: &str) -> String {
     sanitise_for_display(s, true).trim().to_string()
 }
 
+/// The member of staff acting; someone safedesk does not know is refused.
+fn staff_of(actor: &Actor) -> Result<&crate::domain::Staff, TxError> {
+    actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()).into())
+}
+
+/// Does `sql` (taking one id) find a row? Used to make a second save of the same entry a no-op.
+fn exists(tx: &Transaction<'_>, sql: &str, id: Id) -> rusqlite::Result<bool> {
+    Ok(tx
+        .prepare_cached(sql)?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 fn refuse(problems: &[DecisionProblem]) -> TxError {
     StoreError::Invalid(rules::summary(problems)).into()
 }
@@ -357,15 +374,8 @@ pub(super) fn record_decision(
     policy: &Policy,
     d: &NewDecision,
 ) -> Result<DecisionSaved, TxError> {
-    let me = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let saved: Option<String> = tx
-        .prepare_cached("SELECT customer_id FROM decision WHERE id = ?1")?
-        .query_row([d.id.to_string()], |r| r.get(0))
-        .optional()?;
-    if saved.is_some() {
+    let me = staff_of(actor)?;
+    if exists(tx, "SELECT 1 FROM decision WHERE id = ?1", d.id)? {
         return Ok(DecisionSaved {
             already_saved: true,
             ..DecisionSaved::default()
@@ -513,15 +523,8 @@ pub(super) fn record_review(
     policy: &Policy,
     r: &NewReview,
 ) -> Result<ReviewSaved, TxError> {
-    let me = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let saved: Option<String> = tx
-        .prepare_cached("SELECT id FROM review WHERE batch = ?1 LIMIT 1")?
-        .query_row([r.id.to_string()], |row| row.get(0))
-        .optional()?;
-    if saved.is_some() {
+    let me = staff_of(actor)?;
+    if exists(tx, "SELECT 1 FROM review WHERE batch = ?1 LIMIT 1", r.id)? {
         return Ok(ReviewSaved {
             already_saved: true,
             ..ReviewSaved::default()
@@ -681,15 +684,8 @@ pub(super) fn record_letter(
     actor: &Actor,
     l: &NewLetter,
 ) -> Result<(), TxError> {
-    let me = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let saved: Option<String> = tx
-        .prepare_cached("SELECT id FROM letter WHERE id = ?1")?
-        .query_row([l.id.to_string()], |r| r.get(0))
-        .optional()?;
-    if saved.is_some() {
+    let me = staff_of(actor)?;
+    if exists(tx, "SELECT 1 FROM letter WHERE id = ?1", l.id)? {
         return Ok(());
     }
     if let Some(d) = l.decision_id {
