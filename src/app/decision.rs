@@ -903,6 +903,10 @@ mod tests {
         )
     }
 
+    fn item(f: &DecisionForm, kind: &str) -> usize {
+        f.picker.items.iter().position(|i| i.kind == kind).unwrap()
+    }
+
     fn go_to(f: &mut DecisionForm, row: Row) {
         assert!(f.rows().contains(&row), "{row:?} in {:?}", f.rows());
         f.focus = row;
@@ -920,18 +924,8 @@ mod tests {
             "Amira Hassan, Sam Patel",
             today(),
         );
-        let time_limit = f
-            .picker
-            .items
-            .iter()
-            .position(|i| i.kind == "time_limit")
-            .unwrap();
-        let named = f
-            .picker
-            .items
-            .iter()
-            .position(|i| i.kind == "named_staff")
-            .unwrap();
+        let time_limit = item(&f, "time_limit");
+        let named = item(&f, "named_staff");
         go_to(&mut f, Row::Item(time_limit));
         press(&mut f, &p, KeyCode::Char(' '));
         assert_eq!(
@@ -970,12 +964,7 @@ mod tests {
             "",
             today(),
         );
-        let time_limit = f
-            .picker
-            .items
-            .iter()
-            .position(|i| i.kind == "time_limit")
-            .unwrap();
+        let time_limit = item(&f, "time_limit");
         go_to(&mut f, Row::Item(time_limit));
         press(&mut f, &p, KeyCode::Char(' '));
         typ(&mut f, &p, "ten");
@@ -1015,12 +1004,7 @@ mod tests {
         press(&mut f, &p, KeyCode::Char('i'));
         assert!(f.rows().contains(&Row::Police));
         assert!(f.rows().contains(&Row::RiskAssessment));
-        let ban = f
-            .picker
-            .items
-            .iter()
-            .position(|i| i.kind == "banned_from_premises")
-            .unwrap();
+        let ban = item(&f, "banned_from_premises");
         assert!(!f.rows().contains(&Row::Item(0)), "actions are not offered");
         go_to(&mut f, Row::Item(ban));
         press(&mut f, &p, KeyCode::Char(' '));
@@ -1085,12 +1069,7 @@ mod tests {
         let mut g = DecisionForm::review(&p, r.customer_id, "Deborah", None, &[r], today());
         g.still_wants = Some(true);
         g.review_outcome = ReviewOutcome::Change;
-        let tl = g
-            .picker
-            .items
-            .iter()
-            .position(|i| i.kind == "time_limit")
-            .unwrap();
+        let tl = item(&g, "time_limit");
         assert!(g.picker.items[tl].ticked);
         assert_eq!(g.picker.items[tl].value.value(), "10");
     }

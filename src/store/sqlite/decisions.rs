@@ -322,6 +322,33 @@ fn restriction_of(
     }
 }
 
+/// Start these restrictions now for a customer (and the decision behind them, if any), each
+/// audited as `action`. Returns how many began.
+fn begin_restrictions(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    (customer, decision): (Id, Option<Id>),
+    list: &[NewRestriction],
+    review: Option<NaiveDate>,
+    action: &str,
+) -> rusqlite::Result<usize> {
+    for n in list {
+        let row = restriction_of(customer, decision, n, policy, review);
+        insert_restriction(tx, &row)?;
+        audit(
+            tx,
+            actor,
+            action,
+            "restriction",
+            &row.id.to_string(),
+            None,
+            Some(serde_json::to_string(&row).unwrap_or_default()),
+        )?;
+    }
+    Ok(list.len())
+}
+
 /// Close the open cases a decision answers (all but review cases); returns how many closed.
 fn close_cases(
     tx: &Transaction<'_>,
@@ -462,21 +489,15 @@ pub(super) fn record_decision(
         text(&d.risk_assessment),
         letter_status,
     ])?;
-    let mut count = 0;
-    for r in &d.restrictions {
-        let row = restriction_of(d.customer_id, Some(d.id), r, policy, d.review_date);
-        insert_restriction(tx, &row)?;
-        audit(
-            tx,
-            actor,
-            "restrict",
-            "restriction",
-            &row.id.to_string(),
-            None,
-            Some(serde_json::to_string(&row).unwrap_or_default()),
-        )?;
-        count += 1;
-    }
+    let count = begin_restrictions(
+        tx,
+        actor,
+        policy,
+        (d.customer_id, Some(d.id)),
+        &d.restrictions,
+        d.review_date,
+        "restrict",
+    )?;
     audit(
         tx,
         actor,
@@ -619,20 +640,15 @@ pub(super) fn record_review(
         )?;
     }
     if r.outcome == ReviewOutcome::Change {
-        for n in &r.replacements {
-            let row = restriction_of(r.customer_id, None, n, policy, r.next_review);
-            insert_restriction(tx, &row)?;
-            audit(
-                tx,
-                actor,
-                "restrict at review",
-                "restriction",
-                &row.id.to_string(),
-                None,
-                Some(serde_json::to_string(&row).unwrap_or_default()),
-            )?;
-            added += 1;
-        }
+        added = begin_restrictions(
+            tx,
+            actor,
+            policy,
+            (r.customer_id, None),
+            &r.replacements,
+            r.next_review,
+            "restrict at review",
+        )?;
     }
     audit(
         tx,
