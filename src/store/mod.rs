@@ -89,6 +89,9 @@ pub struct OpenOptions {
     pub busy_timeout_ms: u64,
     /// SQLite page cache per instance, in KiB.
     pub cache_kib: u32,
+    /// The SQLite file layer to open through, by name; None for the platform's own. The
+    /// benchmarks and tests name the counting, delaying shim ([`sqlite::shim`]).
+    pub vfs: Option<String>,
 }
 
 impl Default for OpenOptions {
@@ -97,6 +100,7 @@ impl Default for OpenOptions {
             mode: OpenMode::ReadWrite,
             busy_timeout_ms: 3000,
             cache_kib: 16 * 1024,
+            vfs: None,
         }
     }
 }

@@ -8,6 +8,7 @@ mod lookup;
 mod maintenance;
 pub mod migrations;
 mod records;
+pub mod shim;
 
 use super::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, DecisionSaved,
@@ -65,7 +66,7 @@ impl SqliteStore {
             OpenMode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
             OpenMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
+        let conn = connect(path, flags, opts)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -128,7 +129,7 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
+        let conn = connect(path, flags, opts)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -169,7 +170,7 @@ impl SqliteStore {
     pub fn open_to_inspect(path: &Path, opts: &OpenOptions) -> Result<SqliteStore> {
         check_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_err(path, e))?;
+        let conn = connect(path, flags, opts)?;
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -382,6 +383,15 @@ impl TxError {
             TxError::Store(e) => e,
         }
     }
+}
+
+/// Open the connection, through the file layer the options name (the measuring shim) if any.
+fn connect(path: &Path, flags: OpenFlags, opts: &OpenOptions) -> Result<Connection> {
+    match &opts.vfs {
+        Some(vfs) => Connection::open_with_flags_and_vfs(path, flags, vfs.as_str()),
+        None => Connection::open_with_flags(path, flags),
+    }
+    .map_err(|e| map_err(path, e))
 }
 
 /// Refuse what is plainly not a safedesk database before SQLite sees it.
@@ -681,9 +691,15 @@ impl Store for SqliteStore {
         if self.mode == OpenMode::ReadWrite && actor.role().is_some_and(Role::can_decide) {
             let missing = self.read(|tx| decisions::reviews_without_case(tx, today))?;
             if !missing.is_empty() {
-                self.write_as(actor, Role::can_decide, "open review cases", |tx| {
+                let opened = self.write_as(actor, Role::can_decide, "open review cases", |tx| {
                     Ok(decisions::open_review_cases(tx, actor, today)?)
-                })?;
+                });
+                // A drive that cannot be written to still shows the queue; the review cases
+                // open the next time it can.
+                match opened {
+                    Err(e) if !e.is_transient() => return Err(e),
+                    _ => {}
+                }
             }
         }
         self.read(|tx| {
