@@ -377,7 +377,12 @@ fn main() {
         ..Default::default()
     });
     render("the queue", &app);
-    if let Some(case) = queue.cases.iter().find(|c| c.incidents.len() >= 3).cloned() {
+    if let Some(case) = queue
+        .cases
+        .iter()
+        .max_by_key(|c| c.incidents.len())
+        .cloned()
+    {
         let history = store.history(case.customer_id).unwrap();
         app.case_view = Some(safedesk::app::manager::CaseView {
             case: case.clone(),

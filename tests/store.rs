@@ -711,3 +711,70 @@ fn the_demo_queue_holds_what_the_rules_call_for() {
         "2 of 3 is not in the queue"
     );
 }
+
+#[test]
+fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut one, admin) = new_db(dir.path());
+    let c = one
+        .add_customer(&admin, customer("Deborah Johnson", &["07700 900123"], &[]))
+        .unwrap();
+    let mut two = SqliteStore::open(&path, &opts()).unwrap();
+    let edit = |phones: &[&str], notes: &str| NewCustomer {
+        name: Some("Deborah Johnson".into()),
+        phones: phones.iter().map(|s| s.to_string()).collect(),
+        notes: notes.into(),
+        ..NewCustomer::default()
+    };
+    // Both were shown version 1.
+    let saved = one
+        .update_customer(
+            &admin,
+            c.id,
+            edit(&["07700 900123", "020 7946 0555"], ""),
+            1,
+        )
+        .unwrap();
+    assert_eq!(saved.version, 2);
+    let e = two
+        .update_customer(
+            &admin,
+            c.id,
+            edit(&["07700 900999"], "Prefers mornings."),
+            1,
+        )
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    assert!(e.to_string().contains("changed on another PC"), "{e}");
+    // The first change stands, and the search keys follow it.
+    assert_eq!(names(&mut two, "020 7946 0555"), vec!["Deborah Johnson"]);
+    assert!(names(&mut two, "07700 900999").is_empty());
+    // Shown the newer version, the second person saves knowingly.
+    let now = two.history(c.id).unwrap().unwrap().customer;
+    assert_eq!(now.version, 2);
+    two.update_customer(
+        &admin,
+        c.id,
+        edit(&["07700 900999"], "Prefers mornings."),
+        now.version,
+    )
+    .unwrap();
+    assert_eq!(names(&mut one, "07700 900999"), vec!["Deborah Johnson"]);
+    assert!(names(&mut one, "020 7946 0555").is_empty());
+    let audit = one.audit_for(&c.id.to_string()).unwrap();
+    let edits: Vec<_> = audit
+        .iter()
+        .filter(|a| a.action == "edit customer")
+        .collect();
+    assert_eq!(edits.len(), 2);
+    assert!(edits[1]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("020 7946 0555"));
+    // Bad input is refused with what to do.
+    let e = one
+        .update_customer(&admin, c.id, edit(&["12"], ""), 3)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e}");
+}

@@ -179,7 +179,11 @@ impl App {
                     self.open_case(case);
                 }
             }
-            Action::Withdraw | Action::Correct | Action::Link | Action::CustomerRequest => {}
+            Action::Withdraw
+            | Action::Correct
+            | Action::Link
+            | Action::CustomerRequest
+            | Action::EditCustomer => {}
             _ => return false,
         }
         true
@@ -261,7 +265,11 @@ impl App {
                     }
                 }
             }
-            Action::Withdraw | Action::Correct | Action::Link | Action::CustomerRequest => {}
+            Action::Withdraw
+            | Action::Correct
+            | Action::Link
+            | Action::CustomerRequest
+            | Action::EditCustomer => {}
             _ => return false,
         }
         true

@@ -2,6 +2,7 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`worker`]), so typing never waits on the database.
 
+pub mod customer;
 pub mod decision;
 pub mod form;
 pub mod letter;
@@ -87,6 +88,12 @@ pub enum Request {
     CustomerRequest {
         customer: Id,
         note: String,
+    },
+    /// Change a customer's details; `version` is the one shown.
+    UpdateCustomer {
+        id: Id,
+        edit: Box<crate::store::NewCustomer>,
+        version: i64,
     },
     /// Write a letter's files and keep its record.
     SaveLetter(Box<letter::LetterToSave>),
@@ -213,6 +220,8 @@ pub struct App {
     pub decision: Option<decision::DecisionForm>,
     /// A letter being previewed.
     pub letter: Option<letter::LetterView>,
+    /// A customer's details being changed.
+    pub customer_form: Option<customer::CustomerForm>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<letter::LetterKit>, String>,
     /// A small question over everything (a reason to give, a customer to choose).
@@ -298,6 +307,7 @@ impl App {
             case_view: None,
             decision: None,
             letter: None,
+            customer_form: None,
             letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
                 crate::config::default_letters_dir(),
             ))),
@@ -635,6 +645,11 @@ impl App {
                     self.form_event(ev);
                 }
             }
+            TermEvent::Paste(text) if self.form.is_none() && self.customer_form.is_some() => {
+                if let Some(f) = self.customer_form.as_mut() {
+                    f.on_paste(text);
+                }
+            }
             TermEvent::Paste(text) if self.form.is_none() && self.letter.is_some() => {
                 self.letter_paste(text);
             }
@@ -672,6 +687,16 @@ impl App {
         if let Some(form) = self.form.as_mut() {
             let ev = form.on_key(key, &self.policy, self.now);
             self.form_event(ev);
+            return;
+        }
+        if let Some(f) = self.customer_form.as_mut() {
+            match f.on_key(key) {
+                customer::CustomerEvent::Nothing => {}
+                customer::CustomerEvent::Closed => self.customer_form = None,
+                customer::CustomerEvent::Save { id, edit, version } => self
+                    .requests
+                    .push(Request::UpdateCustomer { id, edit, version }),
+            }
             return;
         }
         if self.decision.is_some() {
@@ -856,6 +881,17 @@ impl App {
             Action::Refresh => self.refresh(),
             Action::Queue => self.open_queue(),
             Action::CustomerRequest => self.customer_request_prompt(),
+            Action::EditCustomer => {
+                if let Some(reason) = self.cannot_record() {
+                    self.notice = Some(Notice::Error(reason));
+                } else if let Some(h) = self.card_history().filter(|_| self.card_is_full()) {
+                    self.customer_form = Some(customer::CustomerForm::new(h));
+                } else {
+                    self.notice = Some(Notice::Info(
+                        "Open a customer's card first (Enter on a result).".into(),
+                    ));
+                }
+            }
             Action::Filter
             | Action::AssignToMe
             | Action::Decide
@@ -901,6 +937,9 @@ impl App {
             }
             Reply::Card { id, result } => match result {
                 Ok(Some(h)) => {
+                    if let Some(f) = self.customer_form.as_mut() {
+                        f.card_arrived(&h);
+                    }
                     if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
                         self.card = Some(*h);
                     }
@@ -947,6 +986,9 @@ impl App {
                 if self.decision.as_ref().is_some_and(|f| f.saving) {
                     self.decision = None;
                 }
+                if self.customer_form.as_ref().is_some_and(|f| f.saving) {
+                    self.customer_form = None;
+                }
                 self.notice = Some(Notice::Info(message));
                 self.refresh();
             }
@@ -979,6 +1021,8 @@ impl App {
                 if let Some(f) = self.form.as_mut().filter(|f| f.saving) {
                     f.save_failed(message);
                 } else if let Some(f) = self.decision.as_mut().filter(|f| f.saving) {
+                    f.save_failed(message);
+                } else if let Some(f) = self.customer_form.as_mut().filter(|f| f.saving) {
                     f.save_failed(message);
                 } else if let Some(l) = self.letter.as_mut().filter(|l| l.saving) {
                     l.saving = false;

@@ -107,6 +107,12 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             "Recorded why written confirmation was not possible; the case is closed.",
         ),
         Request::SaveLetter(l) => save_letter(store, ctx, *l),
+        Request::UpdateCustomer { id, edit, version } => {
+            match store.update_customer(&ctx.actor, id, *edit, version) {
+                Ok(c) => Reply::Done(format!("{}'s details are saved.", c.display_name())),
+                Err(e) => Reply::SaveFailed(e.to_string()),
+            }
+        }
         Request::CustomerRequest { customer, note } => {
             match store.customer_request(&ctx.actor, customer, &note) {
                 Ok(_) => {
@@ -255,7 +261,8 @@ pub fn run(
                     | Request::LetterSent { .. }
                     | Request::ConfirmationNotPossible { .. }
                     | Request::CustomerRequest { .. }
-                    | Request::SaveLetter(_)) => writes.push(w),
+                    | Request::SaveLetter(_)
+                    | Request::UpdateCustomer { .. }) => writes.push(w),
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }

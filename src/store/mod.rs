@@ -153,8 +153,8 @@ pub struct LookupHit {
     pub score: u32,
 }
 
-/// A new customer or unidentified visitor.
-#[derive(Debug, Clone, Default)]
+/// A new customer or unidentified visitor (or a customer's details as changed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewCustomer {
     pub id: Option<Id>,
     pub name: Option<String>,
@@ -504,6 +504,15 @@ pub trait Store: Send {
     /// Everything about one customer, for the card.
     fn history(&mut self, customer: Id) -> Result<Option<CustomerHistory>>;
     fn add_customer(&mut self, actor: &Actor, c: NewCustomer) -> Result<Customer>;
+    /// Replace a customer's details. `expected_version` is the version the person was shown;
+    /// if someone else changed the customer since, nothing is written and `Conflict` says so.
+    fn update_customer(
+        &mut self,
+        actor: &Actor,
+        id: Id,
+        edit: NewCustomer,
+        expected_version: i64,
+    ) -> Result<Customer>;
 
     /// Save an incident in one write transaction, creating the customer when it is new and
     /// opening (or joining) an escalation case when the rules say so. Saving the same incident id

@@ -43,6 +43,8 @@ pub enum Action {
     NotPossible,
     /// The customer asked for a review or complained.
     CustomerRequest,
+    /// Change the customer's details (names, numbers, addresses, notes).
+    EditCustomer,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -194,6 +196,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         desc: "Case: record why written confirmation was not possible",
         contexts: CASE,
+        hint: false,
+    },
+    Binding {
+        action: Action::EditCustomer,
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        desc: "Card: change the customer's details (names, phone numbers, emails, notes)",
+        contexts: &[Context::Card],
         hint: false,
     },
     Binding {

@@ -2,6 +2,7 @@
 
 pub mod card;
 pub mod case;
+pub mod customer_form;
 pub mod decision_form;
 pub mod help;
 pub mod incident_form;
@@ -67,6 +68,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.letter.is_some() {
         letter::letter(frame, over, app);
     }
+    if app.customer_form.is_some() {
+        customer_form::form(frame, over, app);
+    }
     if app.form.is_some() {
         incident_form::form(frame, over, app);
     } else if app.help {
@@ -76,6 +80,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         && app.case_view.is_none()
         && app.decision.is_none()
         && app.letter.is_none()
+        && app.customer_form.is_none()
     {
         lookup::place_cursor(frame, rows[1], app);
     }

@@ -637,6 +637,21 @@ impl Store for SqliteStore {
         )
     }
 
+    fn update_customer(
+        &mut self,
+        actor: &Actor,
+        id: Id,
+        edit: NewCustomer,
+        expected_version: i64,
+    ) -> Result<Customer> {
+        self.write_as(
+            actor,
+            |_| true,
+            "change customers' details",
+            |tx| records::update_customer(tx, actor, id, edit, expected_version),
+        )
+    }
+
     fn record_incident(
         &mut self,
         actor: &Actor,

@@ -189,6 +189,75 @@ pub(super) fn insert_customer(tx: &Transaction<'_>, c: &Customer) -> rusqlite::R
     Ok(seq)
 }
 
+/// Change a customer's details (every field is replaced). `expected_version` is the version the
+/// person was shown: a newer one means someone else changed them meanwhile, and nothing is
+/// written, so no one's change silently overwrites another's.
+pub(super) fn update_customer(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    id: Id,
+    edit: NewCustomer,
+    expected_version: i64,
+) -> Result<Customer, TxError> {
+    let row: Option<(i64, Option<String>)> = tx
+        .prepare_cached("SELECT seq, merged_into FROM customer WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, merged)) = row else {
+        return Err(StoreError::Missing(
+            "that customer is no longer in the database; search for them again".into(),
+        )
+        .into());
+    };
+    if merged.is_some() {
+        return Err(StoreError::Missing(
+            "that record was linked to another customer; search for them again".into(),
+        )
+        .into());
+    }
+    let (_, before) = customers_by_seq(tx, &[seq])?
+        .pop()
+        .ok_or_else(|| StoreError::Missing("the customer".into()))?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict(format!(
+            "{}'s details were changed on another PC",
+            before.display_name()
+        ))
+        .into());
+    }
+    let mut after = validate_new_customer(NewCustomer {
+        id: Some(id),
+        ..edit
+    })?;
+    after.created_at = before.created_at;
+    after.version = before.version + 1;
+    tx.prepare_cached(
+        "UPDATE customer SET name = ?2, other_names = ?3, postcode = ?4, description = ?5, \
+         notes = ?6, updated_at = ?7, version = ?8 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        after.name,
+        to_json_list(&after.other_names),
+        after.postcode,
+        after.description,
+        after.notes,
+        time::to_db(Utc::now()),
+        after.version
+    ])?;
+    index_customer(tx, seq, &after)?;
+    audit(
+        tx,
+        actor,
+        "edit customer",
+        "customer",
+        &id.to_string(),
+        Some(serde_json::to_string(&before).unwrap_or_default()),
+        Some(serde_json::to_string(&after).unwrap_or_default()),
+    )?;
+    Ok(after)
+}
+
 const CUSTOMER_COLS: &str =
     "seq, id, name, other_names, postcode, description, notes, created_at, version";
 
