@@ -388,6 +388,7 @@ fn main() {
             case: case.clone(),
             history,
             staff: store.list_staff().unwrap(),
+            others: Vec::new(),
             scroll: 0,
         });
         render("a case", &app);

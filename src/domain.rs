@@ -449,6 +449,10 @@ pub struct NewDecision {
     /// The escalation case being decided, and the version of it the manager was shown.
     pub case_id: Option<Id>,
     pub case_version: Option<i64>,
+    /// The customer's other open cases the manager was shown with it, which the decision
+    /// answers too (each with the version shown).
+    #[serde(default)]
+    pub also_closes: Vec<(Id, i64)>,
     /// The meeting between the employee and their manager (a Europe/London date).
     pub meeting_date: NaiveDate,
     pub attendees: String,

@@ -103,10 +103,11 @@ fn parse_day(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// A date as people type it: "today", "yesterday", "tomorrow", "24/11/2026", "24/11/26" or
-/// "24/11" (the coming one when `ahead`, else the most recent). The error says what to type.
+/// "24/11" (this year: a date in the wrong year is never guessed, the checks say so). `ahead`
+/// only changes the example in the message. The error says what to type.
 pub fn parse_date(text: &str, today: NaiveDate, ahead: bool) -> Result<NaiveDate, String> {
     let help = if ahead {
-        "Type a date such as 06/01/2027 or 06/01."
+        "Type a date such as 06/01/2027."
     } else {
         "Type a date such as 24/11/2026, 24/11 or today."
     };
@@ -118,14 +119,23 @@ pub fn parse_date(text: &str, today: NaiveDate, ahead: bool) -> Result<NaiveDate
         "tomorrow" => return today.succ_opt().ok_or_else(|| help.to_string()),
         _ => {}
     }
-    let d = parse_day(&t, today)
-        .ok_or_else(|| format!("\"{}\" is not a date I can read. {help}", text.trim()))?;
-    if ahead && t.split('/').count() == 2 && d < today {
-        // "06/01" typed for a review means the next 6 January.
-        return NaiveDate::from_ymd_opt(d.year() + 1, d.month(), d.day())
-            .ok_or_else(|| help.to_string());
-    }
-    Ok(d)
+    let bad = || format!("\"{}\" is not a date I can read. {help}", text.trim());
+    let parts: Vec<&str> = t.split('/').map(str::trim).collect();
+    let num = |i: usize| -> Option<u32> { parts.get(i)?.parse().ok() };
+    let (day, month) = (num(0).ok_or_else(bad)?, num(1).ok_or_else(bad)?);
+    let year = match parts.len() {
+        2 => today.year(),
+        3 => {
+            let y: i32 = parts[2].parse().map_err(|_| bad())?;
+            if y < 100 {
+                2000 + y
+            } else {
+                y
+            }
+        }
+        _ => return Err(bad()),
+    };
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(bad)
 }
 
 /// When something happened, as people type it: empty or "now"; "14:05"; "yesterday 16:30";
@@ -203,8 +213,10 @@ mod tests {
         assert_eq!(parse_date("Yesterday", today, false), Ok(d(2026, 11, 24)));
         assert_eq!(parse_date("24/11/2026", today, false), Ok(d(2026, 11, 24)));
         assert_eq!(parse_date("6/1/27", today, true), Ok(d(2027, 1, 6)));
-        assert_eq!(parse_date("06/01", today, true), Ok(d(2027, 1, 6)));
-        assert_eq!(parse_date("06/01", today, false), Ok(d(2026, 1, 6)));
+        // Without a year it is this year: the checks refuse a past review date or a meeting in
+        // the future, rather than the year being guessed.
+        assert_eq!(parse_date("06/01", today, true), Ok(d(2026, 1, 6)));
+        assert_eq!(parse_date("26/11", today, false), Ok(d(2026, 11, 26)));
         assert!(parse_date("31/02/2027", today, true)
             .unwrap_err()
             .contains("not a date"));

@@ -67,7 +67,8 @@ pub fn run(
         };
         send(&mut app);
         loop {
-            terminal.draw(|f| crate::ui::draw(f, &app))?;
+            let area = terminal.draw(|f| crate::ui::draw(f, &app))?.area;
+            app.size = (area.width, area.height);
             if exit_after_first_draw {
                 return Ok(());
             }

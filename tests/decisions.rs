@@ -125,6 +125,7 @@ impl World {
             customer_id: self.customer,
             case_id: Some(case.id),
             case_version: Some(case.version),
+            also_closes: vec![],
             meeting_date: today(),
             attendees: "Amira Hassan, Sam Patel".into(),
             outcome: Outcome::Actions,
@@ -450,6 +451,7 @@ fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() 
         customer_id: w.customer,
         case_id: None,
         case_version: None,
+        also_closes: vec![],
         meeting_date: today(),
         attendees: "Sam Patel".into(),
         outcome: Outcome::ImmediateRestriction,
@@ -670,4 +672,141 @@ fn make_schema_1(path: &Path) {
          VALUES ('00000000-0000-0000-0000-000000000001', 'admin', 'Alex Morgan', 'admin', '2026-01-01T00:00:00Z');",
     )
     .unwrap();
+}
+
+#[test]
+fn a_decision_closes_only_the_cases_the_manager_was_shown() {
+    let mut w = world();
+    let case = w.threshold_case();
+    // An immediate threat comes in too: its own case.
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, true))
+        .unwrap();
+    let threat = w
+        .store
+        .queue(&w.manager, today())
+        .unwrap()
+        .cases
+        .into_iter()
+        .find(|c| c.reason == CaseReason::ImmediateThreat)
+        .unwrap();
+    let case = w.store.case(case.id).unwrap().unwrap();
+    // No further action on the threshold case alone leaves the threat in the queue.
+    let nfa = NewDecision {
+        outcome: Outcome::NoFurtherAction,
+        restrictions: vec![],
+        review_date: None,
+        ..w.decision(&case)
+    };
+    w.store
+        .record_decision(&w.manager, &w.policy, &nfa)
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    assert_eq!(q.cases.len(), 1);
+    assert_eq!(q.cases[0].id, threat.id);
+    // A decision shown with another case answers both, as long as neither changed.
+    let mut w2 = world();
+    let case = w2.threshold_case();
+    w2.store
+        .record_incident(&w2.reception, &w2.policy, &incident(w2.customer, true))
+        .unwrap();
+    let cases = w2.store.queue(&w2.manager, today()).unwrap().cases;
+    let threat = cases
+        .iter()
+        .find(|c| c.reason == CaseReason::ImmediateThreat)
+        .unwrap()
+        .clone();
+    let case = w2.store.case(case.id).unwrap().unwrap();
+    let stale = NewDecision {
+        also_closes: vec![(threat.id, threat.version - 1)],
+        ..w2.decision(&case)
+    };
+    let e = w2
+        .store
+        .record_decision(&w2.manager, &w2.policy, &stale)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let both = NewDecision {
+        id: new_id(),
+        also_closes: vec![(threat.id, threat.version)],
+        ..w2.decision(&case)
+    };
+    let saved = w2
+        .store
+        .record_decision(&w2.manager, &w2.policy, &both)
+        .unwrap();
+    assert_eq!(saved.cases_closed, 2);
+    assert!(w2
+        .store
+        .queue(&w2.manager, today())
+        .unwrap()
+        .cases
+        .is_empty());
+}
+
+#[test]
+fn a_new_threat_after_an_immediate_restriction_gets_its_own_case() {
+    let mut w = world();
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, true))
+        .unwrap();
+    let case = w.store.queue(&w.manager, today()).unwrap().cases[0].clone();
+    let d = NewDecision {
+        outcome: Outcome::ImmediateRestriction,
+        restrictions: vec![kind("banned_from_premises")],
+        police_told: Some(true),
+        risk_assessment: "Threatened staff.".into(),
+        ..w.decision(&case)
+    };
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    // Another threat while the first case waits for its letter.
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, true))
+        .unwrap();
+    let q = w.store.queue(&w.manager, today()).unwrap();
+    let waiting: Vec<_> = q
+        .cases
+        .iter()
+        .filter(|c| c.waiting_for_confirmation)
+        .collect();
+    let fresh: Vec<_> = q
+        .cases
+        .iter()
+        .filter(|c| !c.waiting_for_confirmation && c.reason == CaseReason::ImmediateThreat)
+        .collect();
+    assert_eq!((waiting.len(), fresh.len()), (1, 1), "{:?}", q.cases);
+    assert_eq!(
+        waiting[0].incidents.len(),
+        1,
+        "the waiting case took nothing in"
+    );
+    assert_eq!(waiting[0].decision_id, Some(d.id));
+}
+
+#[test]
+fn a_manager_moved_to_reception_cannot_decide_even_before_restarting() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let admin = actor(&mut w.store, "admin");
+    w.store
+        .set_staff_role(&admin, "spatel", Role::Reception)
+        .unwrap();
+    // w.manager still carries the role it had when it signed in.
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    assert!(e.to_string().contains("is now reception staff"), "{e}");
+    w.store.set_staff_active(&admin, "spatel", false).unwrap();
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no longer on safedesk's active staff list"),
+        "{e}"
+    );
+    assert!(w.banner().is_empty());
 }

@@ -469,7 +469,7 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     a.press("Escape");
     a.wait_for("e add or edit your paragraph");
     a.press("s");
-    a.wait_for("How was the letter (Restriction notice) sent");
+    a.wait_for("Has the letter (Restriction notice) gone");
     a.press("p");
     a.wait_for("The letter is recorded as sent by post");
     let letters: Vec<_> = std::fs::read_dir(dir.path().join("letters"))

@@ -490,6 +490,7 @@ fn open_deborah(app: &mut App) {
                 staff(1, "Sam Patel", Role::Manager),
                 staff(2, "Chris Evans", Role::Reception),
             ],
+            others: vec![],
         })),
     });
 }
@@ -523,6 +524,20 @@ fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
         screen.contains(">Who attended         Chris Evans, Sam Patel"),
         "the focus is marked"
     );
+    // Esc, then / from the case goes to the search box: typing a name never acts on the case.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(app.decision.is_none());
+    key(&mut app, KeyCode::Char('/'));
+    assert!(app.case_view.is_none() && app.queue.is_none());
+    assert_eq!(app.pane, Pane::Search);
+    for c in "ad".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.query(), "ad");
+    assert!(app.decision.is_none());
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
     // q types into the form; it never quits with the form open.
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.should_quit);

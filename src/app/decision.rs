@@ -272,6 +272,8 @@ pub struct DecisionForm {
     pub customer_name: String,
     pub case_id: Option<Id>,
     pub case_version: Option<i64>,
+    /// The customer's other open cases shown with this one, which the decision answers too.
+    pub also_closes: Vec<(Id, i64)>,
     pub focus: Row,
     pub meeting: Input,
     pub attendees: Input,
@@ -287,6 +289,8 @@ pub struct DecisionForm {
     pub message: Option<String>,
     pub confirm_discard: bool,
     pub saving: bool,
+    /// How the form stood when it opened, to tell whether closing it would lose anything.
+    initial: String,
 }
 
 fn ctrl(k: &KeyEvent, c: char) -> bool {
@@ -306,13 +310,14 @@ impl DecisionForm {
         attendees: &str,
         today: NaiveDate,
     ) -> DecisionForm {
-        DecisionForm {
+        let mut f = DecisionForm {
             kind: FormKind::Decision,
             id: new_id(),
             customer_id,
             customer_name: customer_name.to_string(),
             case_id: case.map(|c| c.0),
             case_version: case.map(|c| c.1),
+            also_closes: Vec::new(),
             focus: Row::Attendees,
             meeting: Input::new(time::date(today)),
             attendees: Input::new(attendees.to_string()),
@@ -328,7 +333,10 @@ impl DecisionForm {
             message: None,
             confirm_discard: false,
             saving: false,
-        }
+            initial: String::new(),
+        };
+        f.initial = f.fingerprint();
+        f
     }
 
     /// A review of the restrictions in force.
@@ -364,6 +372,7 @@ impl DecisionForm {
         f.case_id = case;
         f.picker = Picker::from_active(policy, active);
         f.focus = Row::StillWants;
+        f.initial = f.fingerprint();
         f
     }
 
@@ -445,11 +454,29 @@ impl DecisionForm {
         })
     }
 
+    /// Everything the person can change, as one string.
+    fn fingerprint(&self) -> String {
+        let mut s = format!(
+            "{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}",
+            self.outcome,
+            self.police,
+            self.still_wants,
+            self.review_outcome,
+            self.meeting.value(),
+            self.attendees.value(),
+            self.risk.value(),
+            self.review_date.value(),
+            self.reasons.value()
+        );
+        for i in &self.picker.items {
+            s.push_str(&format!("|{}{}", i.ticked, i.value.value()));
+        }
+        s
+    }
+
     /// Has anything been typed or chosen that closing would lose?
     pub fn has_typed_text(&self) -> bool {
-        !self.reasons.value().trim().is_empty()
-            || !self.risk.value().trim().is_empty()
-            || (self.kind == FormKind::Decision && self.picker.items.iter().any(|i| i.ticked))
+        self.fingerprint() != self.initial
     }
 
     fn move_focus(&mut self, step: isize) {
@@ -738,6 +765,7 @@ impl DecisionForm {
                     customer_id: self.customer_id,
                     case_id: self.case_id,
                     case_version: self.case_version,
+                    also_closes: self.also_closes.clone(),
                     meeting_date: meeting,
                     attendees: self.attendees.value().trim().to_string(),
                     outcome: self.outcome,

@@ -175,16 +175,28 @@ pub fn facts_for(
         LetterKind::RestrictionNotice
         | LetterKind::Withdrawal
         | LetterKind::ImmediateConfirmation => {
-            let Some(d) = h
-                .decisions
-                .iter()
-                .rev()
-                .find(|d| d.outcome != Outcome::NoFurtherAction)
+            // The decision the letter is about: the one a waiting case waits for, else the
+            // newest of the matching kind, one still owed a letter first.
+            let wanted =
+                |d: &&Decision| kind_for(d) == kind && d.outcome != Outcome::NoFurtherAction;
+            let waiting = case
+                .decision_id
+                .filter(|_| case.waiting_for_confirmation)
+                .and_then(|id| h.decisions.iter().find(|d| d.id == id));
+            let Some(d) = waiting
+                .or_else(|| {
+                    h.decisions
+                        .iter()
+                        .rev()
+                        .filter(wanted)
+                        .find(|d| d.letter == LetterStatus::Owed)
+                })
+                .or_else(|| h.decisions.iter().rev().find(wanted))
             else {
-                return Err(
-                    "There is no decision restricting this customer yet: record it first (d)."
-                        .into(),
-                );
+                return Err(format!(
+                    "There is no decision for a letter of this kind ({}) yet: record the decision first (d).",
+                    kind.label().to_lowercase()
+                ));
             };
             decision_id = Some(d.id);
             let theirs: Vec<_> = h
@@ -315,6 +327,28 @@ impl App {
     }
 
     pub(super) fn letter_key(&mut self, key: KeyEvent) {
+        self.letter_key_inner(key);
+        // Scrolling stops where the end of the letter is in view.
+        let (w, h) = self.size;
+        if let Some(v) = self.letter.as_mut() {
+            let width = usize::from(w.saturating_sub(2).max(1));
+            let rows: usize = v
+                .rendered
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .map(|l| {
+                    unicode_width::UnicodeWidthStr::width(l)
+                        .div_ceil(width)
+                        .max(1)
+                })
+                .sum();
+            let view = usize::from(h.saturating_sub(3 + 2 + 2));
+            v.scroll = v.scroll.min(rows.saturating_sub(view) as u16);
+        }
+    }
+
+    fn letter_key_inner(&mut self, key: KeyEvent) {
         let kit = match &self.letter_kit {
             Ok(k) => k.clone(),
             Err(_) => return,

@@ -92,7 +92,20 @@ pub struct CaseView {
     pub history: Option<CustomerHistory>,
     /// The staff list, for naming a member of staff and for "assign to me".
     pub staff: Vec<Staff>,
+    /// The customer's other open cases.
+    pub others: Vec<CaseSummary>,
     pub scroll: u16,
+}
+
+impl CaseView {
+    /// The other open cases a decision here answers too: not reviews (a review answers those)
+    /// and not decided cases waiting for their letter.
+    pub fn answered_too(&self) -> Vec<&CaseSummary> {
+        self.others
+            .iter()
+            .filter(|c| c.reason != CaseReason::ReviewDue && !c.waiting_for_confirmation)
+            .collect()
+    }
 }
 
 impl CaseView {
@@ -212,12 +225,25 @@ impl App {
             case,
             history: None,
             staff: Vec::new(),
+            others: Vec::new(),
             scroll: 0,
         });
     }
 
     /// Keys while a case is open; true when the key was the case's.
     pub(super) fn case_key(&mut self, action: Action) -> bool {
+        let handled = self.case_key_inner(action);
+        // Scrolling stops at the end, so Up always moves back from there.
+        if let Some(v) = &self.case_view {
+            let max = crate::ui::case::max_scroll(v, self, crate::ui::case::panel_area(self.size));
+            if let Some(v) = self.case_view.as_mut() {
+                v.scroll = v.scroll.min(max);
+            }
+        }
+        handled
+    }
+
+    fn case_key_inner(&mut self, action: Action) -> bool {
         let Some(view) = self.case_view.as_mut() else {
             return false;
         };
@@ -227,7 +253,7 @@ impl App {
             Action::PageUp => view.scroll = view.scroll.saturating_sub(10),
             Action::PageDown => view.scroll = view.scroll.saturating_add(10),
             Action::Top => view.scroll = 0,
-            Action::Bottom => view.scroll = u16::MAX / 2,
+            Action::Bottom => view.scroll = u16::MAX,
             Action::Back => {
                 self.case_view = None;
                 if self.queue.is_some() {
@@ -235,6 +261,11 @@ impl App {
                 }
             }
             Action::Queue => {}
+            Action::FocusSearch => {
+                self.case_view = None;
+                self.queue = None;
+                self.pane = super::Pane::Search;
+            }
             Action::AssignToMe => {
                 let case = view.case.clone();
                 self.assign_to_me(&case);
@@ -296,6 +327,11 @@ impl App {
         let Some((case, h, _)) = self.loaded_case() else {
             return;
         };
+        let also: Vec<(Id, i64)> = self
+            .case_view
+            .as_ref()
+            .map(|v| v.answered_too().iter().map(|c| (c.id, c.version)).collect())
+            .unwrap_or_default();
         if case.reason == CaseReason::ReviewDue && !case.waiting_for_confirmation {
             self.notice = Some(Notice::Info(
                 "This case is a review: press r to review the restrictions in force.".into(),
@@ -328,7 +364,7 @@ impl App {
         if !names.contains(&me) {
             names.push(me);
         }
-        self.decision = Some(DecisionForm::decision(
+        let mut form = DecisionForm::decision(
             &self.policy,
             case.customer_id,
             &case.customer_name,
@@ -336,7 +372,9 @@ impl App {
             outcome,
             &names.join(", "),
             time::london_date(self.now),
-        ));
+        );
+        form.also_closes = also;
+        self.decision = Some(form);
     }
 
     fn start_review(&mut self) {
@@ -421,24 +459,26 @@ impl App {
     }
 
     pub(super) fn ask_how_sent(&mut self, letter: Id, what: &str) {
+        let mut options = vec![(
+            'n',
+            "not sent yet (record it with s on the case when it goes)".to_string(),
+        )];
+        options.extend(SentHow::ALL.iter().map(|h| {
+            let key = match h {
+                SentHow::Post => 'p',
+                SentHow::Email => 'e',
+                SentHow::ByHand => 'h',
+            };
+            (key, format!("sent today {}", h.label()))
+        }));
         self.prompt = Some(Prompt::Choose {
             purpose: ChoosePurpose::SentHow { letter },
-            title: " Letter sent ".into(),
+            title: " Has the letter gone? ".into(),
             lines: vec![format!(
-                "How was the letter ({what}) sent today, {}?",
+                "Has the letter ({what}) gone to the customer today, {}?",
                 time::date(time::london_date(self.now))
             )],
-            options: SentHow::ALL
-                .iter()
-                .map(|h| {
-                    let key = match h {
-                        SentHow::Post => 'p',
-                        SentHow::Email => 'e',
-                        SentHow::ByHand => 'h',
-                    };
-                    (key, h.label().to_string())
-                })
-                .collect(),
+            options,
             cursor: 0,
         });
     }
@@ -447,7 +487,8 @@ impl App {
     pub(super) fn chosen(&mut self, purpose: ChoosePurpose, index: usize) {
         match purpose {
             ChoosePurpose::SentHow { letter } => {
-                if let Some(how) = SentHow::ALL.get(index) {
+                // The first option is "not sent yet".
+                if let Some(how) = index.checked_sub(1).and_then(|i| SentHow::ALL.get(i)) {
                     self.requests.push(Request::LetterSent {
                         letter,
                         on: time::london_date(self.now),

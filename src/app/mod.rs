@@ -161,6 +161,8 @@ pub struct CaseData {
     pub case: crate::store::CaseSummary,
     pub history: Option<CustomerHistory>,
     pub staff: Vec<crate::domain::Staff>,
+    /// The customer's other open cases.
+    pub others: Vec<crate::store::CaseSummary>,
 }
 
 /// Can the shared database be reached?
@@ -222,6 +224,8 @@ pub struct App {
     pub letter: Option<letter::LetterView>,
     /// A customer's details being changed.
     pub customer_form: Option<customer::CustomerForm>,
+    /// The terminal's size when last drawn (columns, rows), for scrolling limits.
+    pub size: (u16, u16),
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<letter::LetterKit>, String>,
     /// A small question over everything (a reason to give, a customer to choose).
@@ -308,6 +312,7 @@ impl App {
             decision: None,
             letter: None,
             customer_form: None,
+            size: (80, 24),
             letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
                 crate::config::default_letters_dir(),
             ))),
@@ -529,7 +534,9 @@ impl App {
             self.notice = Some(Notice::Error(reason));
             return;
         }
-        let pre = if self.pane == Pane::Search && self.results.is_empty() {
+        let pre = if let Some(v) = &self.case_view {
+            Some((v.case.customer_id, v.case.customer_name.clone()))
+        } else if self.pane == Pane::Search && self.results.is_empty() {
             None
         } else {
             self.selected_hit()
@@ -1054,6 +1061,7 @@ impl App {
                         v.case = data.case;
                         v.history = data.history;
                         v.staff = data.staff;
+                        v.others = data.others;
                     }
                 }
                 Err(e) => self.notice = Some(Notice::Error(e)),

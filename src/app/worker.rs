@@ -151,7 +151,8 @@ fn save_letter(store: &mut dyn Store, ctx: &Context, l: super::letter::LetterToS
     }
 }
 
-/// A case, its customer's whole history and the staff list: three short reads.
+/// A case, its customer's whole history, the staff list and their other open cases: four
+/// short reads.
 fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<super::CaseData>, String> {
     let case = store
         .case(id)
@@ -159,10 +160,17 @@ fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<super::
         .ok_or_else(|| "That case is no longer in the database.".to_string())?;
     let history = store.history(case.customer_id).map_err(|e| e.to_string())?;
     let staff = store.list_staff().map_err(|e| e.to_string())?;
+    let others = store
+        .open_cases_for(case.customer_id)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|c| c.id != case.id)
+        .collect();
     Ok(Box::new(super::CaseData {
         case,
         history,
         staff,
+        others,
     }))
 }
 

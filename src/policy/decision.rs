@@ -418,6 +418,7 @@ mod tests {
             customer_id: new_id(),
             case_id: None,
             case_version: None,
+            also_closes: vec![],
             meeting_date: today(),
             attendees: "Amira Hassan, Sam Patel".into(),
             outcome,

@@ -547,6 +547,8 @@ pub trait Store: Send {
     fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue>;
     /// One case, open or closed.
     fn case(&mut self, case: Id) -> Result<Option<CaseSummary>>;
+    /// A customer's open cases, oldest first.
+    fn open_cases_for(&mut self, customer: Id) -> Result<Vec<CaseSummary>>;
     /// Assign a case to a manager (None: to nobody). `expected_version` is the version shown.
     fn assign_case(
         &mut self,

@@ -70,6 +70,20 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
             t.warning(),
         )));
     }
+    let also = view.answered_too();
+    if !also.is_empty() {
+        out.push(Line::from(Span::styled(
+            "Also open for this customer (a decision here answers these too):",
+            t.warning(),
+        )));
+        for o in also {
+            out.push(Line::from(format!(
+                "  * {} since {}",
+                o.why(),
+                time::date_time(o.opened_at)
+            )));
+        }
+    }
     out.push(Line::from(""));
     let incidents = view.incidents();
     out.push(heading(&format!(
@@ -299,6 +313,25 @@ pub fn letter_label(kind: &str) -> String {
     s
 }
 
+/// How far the case can scroll in a panel of `area` before its end comes into view.
+pub fn max_scroll(view: &CaseView, app: &App, area: Rect) -> u16 {
+    let lines = lines(view, app);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    // Long lines wrap: count the rows they take, so the end can always be scrolled to.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    rows.saturating_sub(inner_h) as u16
+}
+
+/// The panel the case (and the queue, forms and letters) are drawn in, for a terminal of `size`.
+pub fn panel_area(size: (u16, u16)) -> Rect {
+    // Below the title bar, over the search box and panes, above the two status lines.
+    Rect::new(0, 1, size.0, size.1.saturating_sub(3))
+}
+
 pub fn case(frame: &mut Frame, area: Rect, app: &App) {
     let Some(view) = &app.case_view else { return };
     let t = &app.theme;
@@ -311,15 +344,8 @@ pub fn case(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.border(true))
         .title(Span::styled(title, t.title()));
     frame.render_widget(Clear, area);
+    let max = max_scroll(view, app, area);
     let lines = lines(view, app);
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    // Long lines wrap: count the rows they take, so the end can always be scrolled to.
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let max = rows.saturating_sub(inner_h) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

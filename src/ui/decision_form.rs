@@ -220,11 +220,15 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                 }
             }
         }
+        // Problems are wrapped, never cut: their second half says what to do.
         for m in f.problems_for(row) {
-            out.push(Line::from(Span::styled(
-                format!("  ! {}", clean(m)),
-                t.error(),
-            )));
+            let (wrapped, _) = wrap(&clean(m), width.saturating_sub(5).max(10), 0);
+            for (i, l) in wrapped.into_iter().enumerate() {
+                out.push(Line::from(Span::styled(
+                    format!("{}{l}", if i == 0 { "  ! " } else { "    " }),
+                    t.error(),
+                )));
+            }
         }
     }
     (out, at, cursor)
@@ -302,5 +306,9 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         "Tab/Up/Down move  Space tick  letters choose  Ctrl-S save  Esc cancel",
         t.dim(),
     ));
-    frame.render_widget(Paragraph::new(vec![message, keys]), foot);
+    // A long message takes both lines (the keys are back as soon as it goes).
+    frame.render_widget(
+        Paragraph::new(vec![message, keys]).wrap(ratatui::widgets::Wrap { trim: true }),
+        foot,
+    );
 }

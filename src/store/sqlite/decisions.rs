@@ -95,6 +95,18 @@ pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSumma
     .collect()
 }
 
+pub(super) fn open_cases_for(
+    tx: &Transaction<'_>,
+    customer: Id,
+) -> rusqlite::Result<Vec<CaseSummary>> {
+    tx.prepare_cached(&format!(
+        "SELECT {CASE_COLS} {CASE_FROM} WHERE c.customer_id = ?1 AND c.closed_at IS NULL \
+         ORDER BY c.opened_at"
+    ))?
+    .query_map([customer.to_string()], case_row)?
+    .collect()
+}
+
 pub(super) fn case(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<CaseSummary>> {
     tx.prepare_cached(&format!("SELECT {CASE_COLS} {CASE_FROM} WHERE c.id = ?1"))?
         .query_row([id.to_string()], case_row)
@@ -158,8 +170,10 @@ pub(super) fn queue_summary(
     let (open_cases, overdue_reviews, letters_owed) = tx
         .prepare_cached(
             "SELECT (SELECT count(*) FROM escalation_case WHERE closed_at IS NULL), \
-             (SELECT count(DISTINCT customer_id) FROM restriction \
-               WHERE (ends_at IS NULL OR ends_at > ?2) AND review_due IS NOT NULL AND review_due < ?1), \
+             (SELECT count(DISTINCT r.customer_id) FROM restriction r \
+               JOIN customer cu ON cu.id = r.customer_id AND cu.merged_into IS NULL \
+               WHERE (r.ends_at IS NULL OR r.ends_at > ?2) AND r.review_due IS NOT NULL \
+               AND r.review_due < ?1), \
              (SELECT count(*) FROM decision WHERE letter_status = 'owed')",
         )?
         .query_row(params![time::date_to_db(today), now], |r| {
@@ -349,50 +363,82 @@ fn begin_restrictions(
     Ok(list.len())
 }
 
-/// Close the open cases a decision answers (all but review cases); returns how many closed.
-fn close_cases(
+/// Close one case, answered by a decision (or by a review, with no decision).
+fn close_case(
     tx: &Transaction<'_>,
     actor: &Actor,
-    customer: Id,
-    decision: Id,
-    keep_open: Option<Id>,
-    reasons: &[CaseReason],
-) -> rusqlite::Result<usize> {
+    case: Id,
+    decision: Option<Id>,
+) -> rusqlite::Result<()> {
     let staff = actor.staff.as_ref().map(|s| s.id.to_string());
-    let open: Vec<(String, String)> = tx
-        .prepare_cached(
-            "SELECT id, reason FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL",
-        )?
-        .query_map([customer.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut closed = 0;
-    for (id, reason) in open {
-        let reason = CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold);
-        if Some(parse_id(&id)?) == keep_open || !reasons.contains(&reason) {
-            continue;
-        }
-        tx.prepare_cached(
-            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, decision_id = ?4, \
-             version = version + 1 WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            time::to_db(Utc::now()),
-            staff,
-            decision.to_string()
-        ])?;
-        audit(
-            tx,
-            actor,
-            "close case",
-            "case",
-            &id,
-            None,
-            Some(format!("{{\"decision\":\"{decision}\"}}")),
-        )?;
-        closed += 1;
+    tx.prepare_cached(
+        "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, \
+         decision_id = coalesce(?4, decision_id), waiting = '', version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![
+        case.to_string(),
+        time::to_db(Utc::now()),
+        staff,
+        decision.map(|d| d.to_string())
+    ])?;
+    audit(
+        tx,
+        actor,
+        "close case",
+        "case",
+        &case.to_string(),
+        None,
+        Some(serde_json::json!({ "decision": decision }).to_string()),
+    )
+}
+
+/// Refuse a decision on a case that is not as the manager saw it: closed, waiting for its
+/// letter, about someone else, or changed since (a new incident, reassigned).
+fn check_case_as_shown(
+    tx: &Transaction<'_>,
+    customer: Id,
+    case_id: Id,
+    version: Option<i64>,
+) -> Result<CaseSummary, TxError> {
+    let c = case(tx, case_id)?
+        .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
+    if c.customer_id != customer {
+        return Err(StoreError::Invalid(
+            "That case is about someone else: open the case again from the queue.".into(),
+        )
+        .into());
     }
-    Ok(closed)
+    let closed_by: Option<String> = tx
+        .prepare_cached(
+            "SELECT coalesce(s.display_name, 'another manager') FROM escalation_case c \
+             LEFT JOIN staff s ON s.id = c.closed_by WHERE c.id = ?1 AND c.closed_at IS NOT NULL",
+        )?
+        .query_row([case_id.to_string()], |r| r.get(0))
+        .optional()?;
+    if let Some(by) = closed_by {
+        return Err(StoreError::Conflict(format!(
+            "the case about {} ({}) was already decided by {by}",
+            c.customer_name,
+            c.reason.label().to_lowercase()
+        ))
+        .into());
+    }
+    if c.waiting_for_confirmation {
+        return Err(StoreError::Conflict(format!(
+            "the case about {} was already decided: it waits for its written confirmation",
+            c.customer_name
+        ))
+        .into());
+    }
+    if version.is_some_and(|v| v != c.version) {
+        return Err(StoreError::Conflict(format!(
+            "the case about {} ({}) changed: a new incident, or it was reassigned",
+            c.customer_name,
+            c.reason.label().to_lowercase()
+        ))
+        .into());
+    }
+    Ok(c)
 }
 
 pub(super) fn record_decision(
@@ -425,43 +471,11 @@ pub(super) fn record_decision(
         .into());
     }
     if let Some(case_id) = d.case_id {
-        let c = case(tx, case_id)?
-            .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
-        if c.customer_id != d.customer_id {
-            return Err(StoreError::Invalid(
-                "That case is about someone else: open the case again from the queue.".into(),
-            )
-            .into());
-        }
-        let closed: Option<String> = tx
-            .prepare_cached(
-                "SELECT coalesce(s.display_name, '') || ' on ' || c.closed_at FROM escalation_case c \
-                 LEFT JOIN staff s ON s.id = c.closed_by WHERE c.id = ?1 AND c.closed_at IS NOT NULL",
-            )?
-            .query_row([case_id.to_string()], |r| r.get(0))
-            .optional()?;
-        if let Some(by) = closed {
-            return Err(StoreError::Conflict(format!(
-                "the case about {} was already decided by {}",
-                c.customer_name,
-                by.split(" on ").next().unwrap_or_default()
-            ))
-            .into());
-        }
-        if c.waiting_for_confirmation {
-            return Err(StoreError::Conflict(format!(
-                "the case about {} was already decided: it waits for its written confirmation",
-                c.customer_name
-            ))
-            .into());
-        }
-        if d.case_version.is_some_and(|v| v != c.version) {
-            return Err(StoreError::Conflict(format!(
-                "the case about {} changed (a new incident, or it was reassigned)",
-                c.customer_name
-            ))
-            .into());
-        }
+        check_case_as_shown(tx, d.customer_id, case_id, d.case_version)?;
+    }
+    // The other open cases the manager was shown with it, which this decision answers too.
+    for (other, version) in &d.also_closes {
+        check_case_as_shown(tx, d.customer_id, *other, Some(*version))?;
     }
     let now = Utc::now();
     let letter_status = if d.restrictions.is_empty() {
@@ -508,13 +522,7 @@ pub(super) fn record_decision(
         Some(serde_json::to_string(d).unwrap_or_default()),
     )?;
     let immediate = d.outcome == Outcome::ImmediateRestriction;
-    let answered = [
-        CaseReason::ImmediateThreat,
-        CaseReason::Breach,
-        CaseReason::Threshold,
-        CaseReason::CustomerRequest,
-    ];
-    let mut keep = None;
+    let mut closed = 0;
     if immediate {
         // The case waits for the written confirmation the policy promises "where possible".
         let case = match d.case_id {
@@ -526,9 +534,16 @@ pub(super) fn record_decision(
              version = version + 1 WHERE id = ?1",
         )?
         .execute(params![case.to_string(), d.id.to_string()])?;
-        keep = Some(case);
+    } else if let Some(case) = d.case_id {
+        close_case(tx, actor, case, Some(d.id))?;
+        closed += 1;
     }
-    let closed = close_cases(tx, actor, d.customer_id, d.id, keep, &answered)?;
+    for (other, _) in &d.also_closes {
+        if Some(*other) != d.case_id {
+            close_case(tx, actor, *other, Some(d.id))?;
+            closed += 1;
+        }
+    }
     Ok(DecisionSaved {
         already_saved: false,
         restrictions: count,
@@ -659,33 +674,32 @@ pub(super) fn record_review(
         None,
         Some(serde_json::to_string(r).unwrap_or_default()),
     )?;
-    // Review cases, and any request for a review, are answered; the decision link stays empty.
-    let staff_id = me.id.to_string();
-    let mut closed = 0;
-    let open: Vec<String> = tx
+    // Every review case of the customer is answered (the review covered every restriction in
+    // force), and so is the case it was made from (a customer's request for a review).
+    let mut open: Vec<Id> = tx
         .prepare_cached(
             "SELECT id FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL \
-             AND reason IN ('review_due', 'customer_request')",
+             AND reason = 'review_due'",
         )?
-        .query_map([r.customer_id.to_string()], |x| x.get(0))?
+        .query_map([r.customer_id.to_string()], |x| {
+            parse_id(&x.get::<_, String>(0)?)
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for id in open {
-        tx.prepare_cached(
-            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, version = version + 1 \
-             WHERE id = ?1",
-        )?
-        .execute(params![id, now_db, staff_id])?;
-        audit(
-            tx,
-            actor,
-            "close case",
-            "case",
-            &id,
-            None,
-            Some(format!("{{\"review\":\"{}\"}}", r.id)),
-        )?;
-        closed += 1;
+    if let Some(c) = r.case_id.filter(|c| !open.contains(c)) {
+        let still_open: bool = tx
+            .prepare_cached("SELECT closed_at IS NULL FROM escalation_case WHERE id = ?1")?
+            .query_row([c.to_string()], |x| x.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if still_open {
+            open.push(c);
+        }
     }
+    for id in &open {
+        close_case(tx, actor, *id, None)?;
+    }
+    let closed = open.len();
+    let _ = &me;
     Ok(ReviewSaved {
         already_saved: false,
         ended,
@@ -749,29 +763,15 @@ pub(super) fn record_letter(
 
 /// Close the case waiting for this decision's written confirmation, if there is one.
 fn close_waiting(tx: &Transaction<'_>, actor: &Actor, decision: &str) -> rusqlite::Result<()> {
-    let staff = actor.staff.as_ref().map(|s| s.id.to_string());
-    let waiting: Vec<String> = tx
+    let waiting: Vec<Id> = tx
         .prepare_cached(
             "SELECT id FROM escalation_case WHERE decision_id = ?1 AND waiting = 'confirmation' \
              AND closed_at IS NULL",
         )?
-        .query_map([decision], |r| r.get(0))?
+        .query_map([decision], |r| parse_id(&r.get::<_, String>(0)?))?
         .collect::<rusqlite::Result<_>>()?;
     for id in waiting {
-        tx.prepare_cached(
-            "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, waiting = '', \
-             version = version + 1 WHERE id = ?1",
-        )?
-        .execute(params![id, time::to_db(Utc::now()), staff])?;
-        audit(
-            tx,
-            actor,
-            "close case",
-            "case",
-            &id,
-            None,
-            Some(format!("{{\"confirmation_for\":\"{decision}\"}}")),
-        )?;
+        close_case(tx, actor, id, None)?;
     }
     Ok(())
 }

@@ -231,7 +231,8 @@ pub(super) fn join_case_since(
 ) -> rusqlite::Result<Id> {
     let open: Option<String> = tx
         .prepare_cached(
-            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL",
+            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL \
+             AND waiting = ''",
         )?
         .query_row(params![customer.to_string(), reason.as_str()], |r| r.get(0))
         .optional()?;

@@ -331,6 +331,33 @@ impl SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| map_err(&path, e))?;
+        // The role is read again inside the write: someone moved to another role, or who left,
+        // since this copy started is held to what they are now.
+        if let Some(staff) = &actor.staff {
+            let now: Option<(String, bool)> = tx
+                .prepare_cached("SELECT role, active FROM staff WHERE id = ?1")
+                .and_then(|mut st| {
+                    st.query_row([staff.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                })
+                .map_err(|e| map_err(&path, e))?;
+            match now {
+                Some((role, true)) => {
+                    if let Some(role) = Role::parse(&role).filter(|r| !allowed(*r)) {
+                        return Err(StoreError::NotAllowed(format!(
+                            "{} is now {role} staff, who cannot {what}. Ask a manager.",
+                            actor.name()
+                        )));
+                    }
+                }
+                _ => {
+                    return Err(StoreError::NotAllowed(format!(
+                        "{} is no longer on safedesk's active staff list, so nothing can be changed. Ask a safedesk admin.",
+                        actor.name()
+                    )))
+                }
+            }
+        }
         let out = f(&tx).map_err(|e| e.into_store(&path))?;
         tx.commit().map_err(|e| map_err(&path, e))?;
         Ok(out)
@@ -727,6 +754,10 @@ impl Store for SqliteStore {
 
     fn case(&mut self, case: Id) -> Result<Option<CaseSummary>> {
         self.read(|tx| decisions::case(tx, case))
+    }
+
+    fn open_cases_for(&mut self, customer: Id) -> Result<Vec<CaseSummary>> {
+        self.read(|tx| decisions::open_cases_for(tx, customer))
     }
 
     fn assign_case(
