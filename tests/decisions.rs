@@ -810,3 +810,42 @@ fn a_manager_moved_to_reception_cannot_decide_even_before_restarting() {
     );
     assert!(w.banner().is_empty());
 }
+
+#[test]
+fn a_restriction_already_in_force_is_reviewed_not_decided_again() {
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap();
+    // Times are kept to the second: the new incidents come after the decision.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for _ in 0..3 {
+        w.store
+            .record_incident(&w.reception, &w.policy, &incident(w.customer, false))
+            .unwrap();
+    }
+    let cases = w.store.queue(&w.manager, today()).unwrap().cases;
+    let again = cases
+        .iter()
+        .find(|c| c.reason == CaseReason::Threshold)
+        .unwrap_or_else(|| panic!("{cases:?}"))
+        .clone();
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &w.decision(&again))
+        .unwrap_err();
+    assert!(e.to_string().contains("is already in force (since"), "{e}");
+    assert!(
+        e.to_string().contains("review the restrictions in force"),
+        "{e}"
+    );
+    let other = NewDecision {
+        restrictions: vec![kind("written_only")],
+        ..w.decision(&again)
+    };
+    w.store
+        .record_decision(&w.manager, &w.policy, &other)
+        .unwrap();
+    assert_eq!(w.banner().len(), 3);
+}

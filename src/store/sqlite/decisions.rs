@@ -473,6 +473,27 @@ pub(super) fn record_decision(
     if let Some(case_id) = d.case_id {
         check_case_as_shown(tx, d.customer_id, case_id, d.case_version)?;
     }
+    // A restriction already in force is reviewed, not decided again.
+    let now_db = time::to_db(Utc::now());
+    for r in &d.restrictions {
+        let since: Option<String> = tx
+            .prepare_cached(
+                "SELECT starts_at FROM restriction WHERE customer_id = ?1 AND kind = ?2 \
+                 AND starts_at <= ?3 AND (ends_at IS NULL OR ends_at > ?3) LIMIT 1",
+            )?
+            .query_row(params![d.customer_id.to_string(), r.kind, now_db], |x| {
+                x.get(0)
+            })
+            .optional()?;
+        if let Some(since) = since {
+            return Err(StoreError::Invalid(format!(
+                "\"{}\" is already in force (since {}): untick it, or review the restrictions in force instead (r on the case).",
+                policy.label_of(&r.kind),
+                time::from_db(&since).map(|t| time::date(time::london_date(t))).unwrap_or(since)
+            ))
+            .into());
+        }
+    }
     // The other open cases the manager was shown with it, which this decision answers too.
     for (other, version) in &d.also_closes {
         check_case_as_shown(tx, d.customer_id, *other, Some(*version))?;
