@@ -2,7 +2,9 @@
 
 use crate::domain::Role;
 use crate::policy::{rules, Policy};
-use crate::store::{BackupReport, CheckReport, Counts, LookupHit, MatchedOn, Store};
+use crate::store::{
+    Actor, BackupReport, CheckReport, Counts, LookupHit, MatchedOn, NewCustomer, Store, StoreError,
+};
 use crate::ui::clean;
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
@@ -319,6 +321,20 @@ pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text
         if line.trim().is_empty() {
             continue;
         }
+        // A note line adds a line to a customer's notes: {"note": {"customer": ID, "text": ...}}.
+        if let Ok(NoteLine { note }) = serde_json::from_str::<NoteLine>(line) {
+            let _ = match append_note(&mut s.store, &s.actor, note.customer, &note.text) {
+                Ok(true) => writeln!(out, "noted {}", note.customer),
+                Ok(false) => writeln!(out, "already noted {}", note.customer),
+                Err(e) => {
+                    refused += 1;
+                    eprintln!("refused the note on line {}: {e}", n + 1);
+                    Ok(())
+                }
+            };
+            let _ = out.flush();
+            continue;
+        }
         let inc: crate::domain::NewIncident = match serde_json::from_str(line) {
             Ok(i) => i,
             Err(e) => {
@@ -342,4 +358,62 @@ pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text
         let _ = out.flush();
     }
     refused
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteLine {
+    note: Note,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Note {
+    customer: crate::domain::Id,
+    text: String,
+}
+
+/// Add a line to a customer's notes. Someone else may be changing the same customer: the change
+/// is made on the version read, and when that is refused as a conflict it is read again and made
+/// again, so no one's change is lost. A note already there is not added twice (a second run of
+/// the same import changes nothing). Returns whether it was added.
+pub fn append_note(
+    store: &mut dyn Store,
+    actor: &Actor,
+    customer: crate::domain::Id,
+    text: &str,
+) -> Result<bool, StoreError> {
+    let text = text.trim();
+    for _ in 0..50 {
+        let h = store
+            .history(customer)?
+            .ok_or_else(|| StoreError::Missing("that customer is not in the database".into()))?;
+        let c = h.customer;
+        if c.notes.lines().any(|l| l.trim() == text) {
+            return Ok(false);
+        }
+        let notes = if c.notes.trim().is_empty() {
+            text.to_string()
+        } else {
+            format!("{}\n{text}", c.notes.trim_end())
+        };
+        let edit = NewCustomer {
+            id: Some(c.id),
+            name: c.name.clone(),
+            other_names: c.other_names.clone(),
+            phones: c.phones.clone(),
+            emails: c.emails.clone(),
+            postcode: c.postcode.clone(),
+            description: c.description.clone(),
+            notes,
+        };
+        match store.update_customer(actor, c.id, edit, c.version) {
+            Ok(_) => return Ok(true),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Other(
+        "the customer kept being changed by others; try again".into(),
+    ))
 }

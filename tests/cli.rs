@@ -213,4 +213,27 @@ fn import_saves_good_lines_and_says_why_others_were_refused() {
     let o = safedesk(d, &["--db", db, "lookup", "deborah johnson", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["incidents_since_last_decision"], 1);
+    // A note line adds to the customer's notes, once however often it is imported.
+    let note =
+        serde_json::json!({ "note": { "customer": id, "text": "Prefers letters to calls." } });
+    std::fs::write(d.join("notes.jsonl"), note.to_string()).unwrap();
+    let o = safedesk(
+        d,
+        &["--db", db, "--user", "cevans", "import", "notes.jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("noted {id}")),
+        "{}",
+        stdout(&o)
+    );
+    let o = safedesk(
+        d,
+        &["--db", db, "--user", "cevans", "import", "notes.jsonl"],
+    );
+    assert!(
+        stdout(&o).contains(&format!("already noted {id}")),
+        "{}",
+        stdout(&o)
+    );
 }

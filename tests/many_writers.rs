@@ -1,5 +1,6 @@
-//! Many writers on one database file: 20 separate safedesk processes each save 200 incidents as
-//! fast as they can. Heavy: runs when SAFEDESK_HEAVY_TESTS is set (.ci/run sets it).
+//! Many writers on one database file: 20 separate safedesk processes each save 200 incidents and
+//! add notes to the same few customers' details, as fast as they can. Heavy: runs when
+//! SAFEDESK_HEAVY_TESTS is set (.ci/run sets it).
 
 use safedesk::domain::{new_id, NewIncident, Subject};
 use safedesk::store::{OpenOptions, SqliteStore, Store};
@@ -8,6 +9,8 @@ use std::process::{Command, Stdio};
 
 const PROCESSES: usize = 20;
 const EACH: usize = 200;
+/// Notes each process adds to the details of the same ten customers, between its incidents.
+const NOTES: usize = 25;
 
 fn safedesk(dir: &Path, local: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safedesk"));
@@ -49,6 +52,7 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
     };
     // One file of incidents per process; every id made here, so each can be found afterwards.
     let mut all_ids = Vec::new();
+    let mut notes = Vec::new();
     let mut children = Vec::new();
     for p in 0..PROCESSES {
         let mut lines = Vec::new();
@@ -72,6 +76,16 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
             };
             all_ids.push(inc.id);
             lines.push(serde_json::to_string(&inc).unwrap());
+            if n % (EACH / NOTES) == 0 {
+                let k = n / (EACH / NOTES);
+                let customer = customers[(p + k) % 10];
+                let text = format!("Writer {p} note {k}: {}", new_id());
+                notes.push((customer, text.clone()));
+                lines.push(
+                    serde_json::json!({ "note": { "customer": customer, "text": text } })
+                        .to_string(),
+                );
+            }
         }
         let file = d.join(format!("writer-{p}.jsonl"));
         std::fs::write(&file, lines.join("\n")).unwrap();
@@ -108,6 +122,8 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
         let saved = stdout.lines().filter(|l| l.starts_with("saved ")).count();
         let waiting = stdout.lines().filter(|l| l.starts_with("queued ")).count();
         assert_eq!(saved + waiting, EACH, "writer {p}: {stdout}");
+        let noted = stdout.lines().filter(|l| l.starts_with("noted ")).count();
+        assert_eq!(noted, NOTES, "writer {p}: {stdout}");
         queued += waiting;
     }
     // Anything that ran out of patience waited in its PC's outbox: deliver it now, once.
@@ -147,6 +163,27 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
             1,
             "{id}"
         );
+    }
+    // Every note is in its customer's details exactly once, with one audit entry each: edits of
+    // the same customer at the same time never overwrote each other.
+    for c in customers.iter().take(10) {
+        let h = s.history(*c).unwrap().unwrap();
+        let mine: Vec<_> = notes.iter().filter(|(id, _)| id == c).collect();
+        for (_, text) in &mine {
+            assert_eq!(
+                h.customer.notes.lines().filter(|l| l == text).count(),
+                1,
+                "{text} in {}",
+                h.customer.notes
+            );
+        }
+        let edits = s
+            .audit_for(&c.to_string())
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "edit customer")
+            .count();
+        assert_eq!(edits, mine.len(), "one audit entry per note on {c}");
     }
     let o = safedesk(d, &d.join("local-setup"), &["--db", dbs, "check"])
         .output()
