@@ -334,6 +334,32 @@ fn trouble_with_the_drive_is_said_plainly() {
     let screen = render(&app, 100, 24);
     assert!(screen.contains("Cannot reach the shared database"));
     assert!(screen.contains("Showing what was last read"));
+    // A lookup answered from what this PC kept says when it was read.
+    app.on_reply(Reply::Health(Health::Ok { checked: now() }));
+    app.on_reply(Reply::Answered {
+        from: Some(now() - Duration::minutes(4)),
+        took_ms: 3,
+    });
+    let screen = render(&app, 200, 24);
+    assert!(
+        screen.contains("this is what was read at 24/11/2026 10:26 and kept on this PC"),
+        "{screen}"
+    );
+    // A slow drive is named, with how slow.
+    app.on_reply(Reply::Answered {
+        from: None,
+        took_ms: 1400,
+    });
+    let screen = render(&app, 200, 24);
+    assert!(
+        screen.contains("The shared drive is slow: the last answer took 1.4 s"),
+        "{screen}"
+    );
+    app.on_reply(Reply::Answered {
+        from: None,
+        took_ms: 20,
+    });
+    assert!(!render(&app, 200, 24).contains("slow"));
 }
 
 #[test]

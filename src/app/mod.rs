@@ -24,6 +24,9 @@ use tui_input::Input;
 
 /// Longest search text kept; a longer paste is cut, with a message.
 pub const MAX_QUERY: usize = 200;
+/// An answer slower than this is reported as the drive being slow.
+pub const SLOW_MS: u64 = 1000;
+
 /// How many results a lookup shows.
 pub const RESULTS: usize = 30;
 
@@ -151,6 +154,12 @@ pub enum Reply {
     ReviewSaved(crate::store::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
+    /// How the last lookup or card was answered: `from` is when a kept answer was read, when the
+    /// shared drive could not be reached; `took_ms` how long the drive took.
+    Answered {
+        from: Option<DateTime<Utc>>,
+        took_ms: u64,
+    },
     /// The shared database answered again after trouble, or is in trouble now.
     Health(Health),
 }
@@ -226,6 +235,10 @@ pub struct App {
     pub customer_form: Option<customer::CustomerForm>,
     /// The terminal's size when last drawn (columns, rows), for scrolling limits.
     pub size: (u16, u16),
+    /// What is shown was read at this time and kept on this PC: the drive cannot be reached now.
+    pub kept_answer: Option<DateTime<Utc>>,
+    /// The shared drive took this long for the last answer (only when it was slow).
+    pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<letter::LetterKit>, String>,
     /// A small question over everything (a reason to give, a customer to choose).
@@ -313,6 +326,8 @@ impl App {
             letter: None,
             customer_form: None,
             size: (80, 24),
+            kept_answer: None,
+            slow_ms: None,
             letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
                 crate::config::default_letters_dir(),
             ))),
@@ -1051,6 +1066,10 @@ impl App {
             }
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
+            Reply::Answered { from, took_ms } => {
+                self.kept_answer = from;
+                self.slow_ms = (took_ms >= SLOW_MS).then_some(took_ms);
+            }
             Reply::Queue(result) => match result {
                 Ok(queue) => self.queue_arrived(queue),
                 Err(e) => self.notice = Some(Notice::Error(e)),

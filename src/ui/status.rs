@@ -84,6 +84,20 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
             ])
         }
         (Some(Notice::Error(e)), _) => Line::from(Span::styled(clean(e), t.error())),
+        _ if app.kept_answer.is_some() => Line::from(Span::styled(
+            format!(
+                "The shared drive cannot be reached: this is what was read at {} and kept on this PC. It updates by itself when the drive is back.",
+                app.kept_answer.map(crate::time::date_time).unwrap_or_default()
+            ),
+            t.warning(),
+        )),
+        (_, Health::Ok { .. }) if app.slow_ms.is_some() => Line::from(Span::styled(
+            format!(
+                "The shared drive is slow: the last answer took {:.1} s. Typing is never held up; answers follow.",
+                app.slow_ms.unwrap_or_default() as f64 / 1000.0
+            ),
+            t.warning(),
+        )),
         (_, Health::Trouble(e)) => Line::from(Span::styled(
             format!(
                 "Cannot reach the shared database: {}. Showing what was last read.",

@@ -3,6 +3,8 @@
 //! checks) and can add a delay to each one, so safedesk can be measured, and tested, as if its file
 //! sat on a slow network drive. The benchmarks and tests use it; a normal run never does.
 //!
+//! It can also make every operation fail, as when the drive goes away, and work again.
+//!
 //! Open a store through it with [`OpenOptions::vfs`](crate::store::OpenOptions) set to
 //! [`register()`]'s name. Counts and the delay are for the whole process.
 
@@ -81,6 +83,7 @@ const TRUNCATES: usize = 10;
 
 static COUNTS: [AtomicU64; 11] = [const { AtomicU64::new(0) }; 11];
 static DELAY_US: AtomicU64 = AtomicU64::new(0);
+static FAILING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
 
 /// The counts so far.
@@ -104,6 +107,16 @@ pub fn counts() -> OpCounts {
 /// Add `d` to every file operation from now on (zero: none).
 pub fn set_delay(d: Duration) {
     DELAY_US.store(d.as_micros() as u64, Ordering::Relaxed);
+}
+
+/// Make every file operation fail from now on (true), as when the network drive has gone, or
+/// work again (false).
+pub fn set_failing(failing: bool) {
+    FAILING.store(failing, Ordering::Relaxed);
+}
+
+fn failing() -> bool {
+    FAILING.load(Ordering::Relaxed)
 }
 
 /// Count one operation (and `bytes`), then wait the delay, as a slow drive would.
@@ -176,6 +189,10 @@ unsafe extern "C" fn x_open(
     out_flags: *mut c_int,
 ) -> c_int {
     tick(OPENS, None);
+    if failing() {
+        (*(file as *mut ShimFile)).base.pMethods = std::ptr::null();
+        return ffi::SQLITE_CANTOPEN;
+    }
     let base = base_vfs(vfs);
     let shim = file as *mut ShimFile;
     let inner = (file as *mut u8).add(std::mem::size_of::<ShimFile>()) as *mut ffi::sqlite3_file;
@@ -206,6 +223,9 @@ unsafe extern "C" fn x_access(
     out: *mut c_int,
 ) -> c_int {
     tick(EXISTS, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_ACCESS;
+    }
     let base = base_vfs(vfs);
     (*base).xAccess.expect("every VFS checks access")(base, name, flags, out)
 }
@@ -262,6 +282,9 @@ unsafe extern "C" fn f_read(
     off: i64,
 ) -> c_int {
     tick(READS, Some((BYTES_READ, n.max(0) as u64)));
+    if failing() {
+        return ffi::SQLITE_IOERR_READ;
+    }
     forward!(f, xRead, buf, n, off)
 }
 
@@ -272,6 +295,9 @@ unsafe extern "C" fn f_write(
     off: i64,
 ) -> c_int {
     tick(WRITES, Some((BYTES_WRITTEN, n.max(0) as u64)));
+    if failing() {
+        return ffi::SQLITE_IOERR_WRITE;
+    }
     forward!(f, xWrite, buf, n, off)
 }
 
@@ -282,16 +308,25 @@ unsafe extern "C" fn f_truncate(f: *mut ffi::sqlite3_file, size: i64) -> c_int {
 
 unsafe extern "C" fn f_sync(f: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
     tick(SYNCS, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_FSYNC;
+    }
     forward!(f, xSync, flags)
 }
 
 unsafe extern "C" fn f_size(f: *mut ffi::sqlite3_file, size: *mut i64) -> c_int {
     tick(SIZES, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_FSTAT;
+    }
     forward!(f, xFileSize, size)
 }
 
 unsafe extern "C" fn f_lock(f: *mut ffi::sqlite3_file, level: c_int) -> c_int {
     tick(LOCKS, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_LOCK;
+    }
     forward!(f, xLock, level)
 }
 
@@ -302,6 +337,9 @@ unsafe extern "C" fn f_unlock(f: *mut ffi::sqlite3_file, level: c_int) -> c_int 
 
 unsafe extern "C" fn f_check_reserved(f: *mut ffi::sqlite3_file, out: *mut c_int) -> c_int {
     tick(LOCKS, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_CHECKRESERVEDLOCK;
+    }
     forward!(f, xCheckReservedLock, out)
 }
 

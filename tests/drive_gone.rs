@@ -1,0 +1,157 @@
+//! The shared drive goes away while safedesk runs, and comes back: the store worker answers
+//! lookups and cards from what it last read (and says so), keeps a new incident in this PC's
+//! outbox, reports the trouble, and delivers the incident once, without a restart, when the drive
+//! is back. The drive's going is made by the shim file layer, which fails every file operation.
+
+use chrono::Utc;
+use safedesk::app::worker::{self, Context};
+use safedesk::app::{Health, Reply, Request};
+use safedesk::domain::{new_id, NewIncident, Subject};
+use safedesk::local::Local;
+use safedesk::policy::Policy;
+use safedesk::store::sqlite::shim;
+use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Wait for a reply that `want` picks out, up to 10 seconds; the others are dropped.
+fn wait<T>(rx: &mpsc::Receiver<Reply>, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(r) => {
+                if let Some(t) = want(&r) {
+                    return t;
+                }
+            }
+            Err(e) => panic!("no such reply came ({e})"),
+        }
+    }
+}
+
+#[test]
+fn the_drive_goes_away_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    drop(safedesk::demo_db::create(&path, &OpenOptions::default()).unwrap());
+    let opts = OpenOptions {
+        vfs: Some(shim::register().unwrap().to_string()),
+        busy_timeout_ms: 200,
+        ..OpenOptions::default()
+    };
+    let mut store = SqliteStore::open(&path, &opts).unwrap();
+    let actor = Actor {
+        login: "ahassan".into(),
+        staff: store.staff_by_login("ahassan").unwrap(),
+    };
+    let local = Local::new(dir.path().join("local"));
+    let ctx = Context {
+        policy: Policy::built_in(),
+        actor,
+        local: Some(local.clone()),
+        database: store.location(),
+    };
+    let (req_tx, req_rx) = mpsc::channel();
+    let (reply_tx, reply_rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        worker::run(Box::new(store), ctx, req_rx, move |r| {
+            reply_tx.send(r).is_ok()
+        })
+    });
+
+    // The drive is there: a lookup and a card are read.
+    req_tx
+        .send(Request::Lookup {
+            seq: 1,
+            query: "07700 900123".into(),
+        })
+        .unwrap();
+    let hits = wait(&reply_rx, |r| match r {
+        Reply::Lookup { result, .. } => Some(result.clone().unwrap()),
+        _ => None,
+    });
+    let deborah = hits[0].history.customer.id;
+    req_tx.send(Request::LoadCard { id: deborah }).unwrap();
+    wait(&reply_rx, |r| matches!(r, Reply::Card { .. }).then_some(()));
+
+    // The drive goes.
+    shim::set_failing(true);
+    req_tx
+        .send(Request::Lookup {
+            seq: 2,
+            query: "07700 900123 ".into(),
+        })
+        .unwrap();
+    let kept = wait(&reply_rx, |r| match r {
+        Reply::Lookup { seq: 2, result } => Some(result.clone()),
+        _ => None,
+    });
+    assert_eq!(kept.unwrap(), hits, "answered from what was last read");
+    let from = wait(&reply_rx, |r| match r {
+        Reply::Answered { from, .. } => Some(*from),
+        _ => None,
+    });
+    assert!(from.is_some(), "and the screen is told so");
+    req_tx.send(Request::LoadCard { id: deborah }).unwrap();
+    let card = wait(&reply_rx, |r| match r {
+        Reply::Card { result, .. } => Some(result.clone()),
+        _ => None,
+    });
+    assert!(card.unwrap().is_some());
+    // A lookup never made before cannot be answered: the error says what to do.
+    req_tx
+        .send(Request::Lookup {
+            seq: 3,
+            query: "kowalczyk".into(),
+        })
+        .unwrap();
+    let e = wait(&reply_rx, |r| match r {
+        Reply::Lookup { seq: 3, result } => Some(result.clone()),
+        _ => None,
+    });
+    assert!(e.unwrap_err().contains("Check the network drive"));
+    // A new incident waits safely in this PC's outbox.
+    let inc = NewIncident {
+        id: new_id(),
+        subject: Subject::Existing {
+            id: deborah,
+            name: "Deborah Johnson".into(),
+        },
+        occurred_at: Utc::now() - chrono::Duration::minutes(1),
+        channel: "phone".into(),
+        category: "abusive".into(),
+        behaviours: vec!["shouting".into()],
+        behaviour_other: String::new(),
+        response: "call_ended_after_warning".into(),
+        reference: String::new(),
+        description: "Shouted at the adviser while the drive was down.".into(),
+        immediate_threat: false,
+        witnesses: String::new(),
+    };
+    req_tx
+        .send(Request::SaveIncident(Box::new(inc.clone())))
+        .unwrap();
+    wait(&reply_rx, |r| {
+        matches!(r, Reply::Queued { .. }).then_some(())
+    });
+    wait(&reply_rx, |r| match r {
+        Reply::Health(Health::Trouble(_)) => Some(()),
+        _ => None,
+    });
+    assert_eq!(local.outbox(&path.display().to_string()).len(), 1);
+
+    // The drive comes back: the next poll delivers the incident, once.
+    shim::set_failing(false);
+    let delivered = wait(&reply_rx, |r| match r {
+        Reply::OutboxDelivered(n) => Some(*n),
+        _ => None,
+    });
+    assert_eq!(delivered, 1);
+    drop(req_tx);
+    worker.join().unwrap();
+    let mut plain = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+    let h = plain.history(deborah).unwrap().unwrap();
+    assert_eq!(h.incidents.iter().filter(|i| i.id == inc.id).count(), 1);
+    assert!(local.outbox(&path.display().to_string()).is_empty());
+}
