@@ -402,7 +402,50 @@ fn main() {
             today,
         ));
         render("the decision form", &app);
+        app.decision = None;
+        if let Some(h) = &app.case_view.as_ref().and_then(|v| v.history.clone()) {
+            let kit = safedesk::app::letter::LetterKit::built_in(dir.join("letters"));
+            if let Ok((facts, decision_id)) = safedesk::app::letter::facts_for(
+                safedesk::letters::LetterKind::AbusiveCorrespondence,
+                &case,
+                h,
+                &policy,
+                "Sam Patel",
+                Utc::now(),
+            ) {
+                let rendered = kit
+                    .templates
+                    .render(
+                        safedesk::letters::LetterKind::AbusiveCorrespondence,
+                        &facts,
+                        &kit.organisation,
+                    )
+                    .map_err(|e| e.to_string());
+                app.letter = Some(safedesk::app::letter::LetterView {
+                    id: safedesk::domain::new_id(),
+                    kind: safedesk::letters::LetterKind::AbusiveCorrespondence,
+                    customer_id: h.customer.id,
+                    customer_name: h.customer.display_name(),
+                    case_id: Some(case.id),
+                    decision_id,
+                    facts,
+                    free_text: Default::default(),
+                    editing: false,
+                    scroll: 0,
+                    rendered,
+                    saving: false,
+                    confirm_discard: false,
+                });
+                render("a letter's preview", &app);
+                app.letter = None;
+            }
+        }
+        app.case_view = None;
     }
+    app.queue = None;
+    app.open_form();
+    render("the incident form", &app);
+    app.form = None;
 
     // The file operations behind each, counted by the shim file layer, and a lookup with 2 ms
     // added to every file operation (a slow network drive).
