@@ -685,3 +685,46 @@ fn a_broken_template_is_explained_when_a_letter_is_asked_for() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_long_queue_keeps_the_selected_case_in_view() {
+    use safedesk::store::{CaseReason, CaseSummary};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    let cases = (0..300u128)
+        .map(|n| CaseSummary {
+            id: Uuid::from_u128(5000 + n),
+            customer_id: Uuid::from_u128(9000 + n),
+            customer_name: format!("Customer number {n}"),
+            reason: CaseReason::Threshold,
+            opened_at: now() - Duration::minutes(1000 - n as i64),
+            incidents: vec![],
+            assigned_to: None,
+            assigned_to_id: None,
+            waiting_for_confirmation: false,
+            decision_id: None,
+            note: String::new(),
+            version: 1,
+        })
+        .collect();
+    app.on_reply(Reply::Queue(Ok(safedesk::store::Queue {
+        cases,
+        summary: Default::default(),
+    })));
+    for _ in 0..150 {
+        key(&mut app, KeyCode::Down);
+    }
+    let screen = render(&app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("> "))
+        .expect("a selected row");
+    assert!(line.contains("Customer number 150"), "{screen}");
+    key(&mut app, KeyCode::End);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("> INCIDENT THRESHOLD REACHED  Customer number 299"),
+        "{screen}"
+    );
+}

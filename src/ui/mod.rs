@@ -56,20 +56,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         width: area.width,
         height: rows[1].height + rows[2].height,
     };
-    if app.queue.is_some() {
-        queue::queue(frame, over, app);
-    }
-    if app.case_view.is_some() {
-        case::case(frame, over, app);
-    }
-    if app.decision.is_some() {
-        decision_form::form(frame, over, app);
-    }
-    if app.letter.is_some() {
-        letter::letter(frame, over, app);
-    }
+    // The panels cover the same space: only the top one is drawn.
     if app.customer_form.is_some() {
         customer_form::form(frame, over, app);
+    } else if app.letter.is_some() {
+        letter::letter(frame, over, app);
+    } else if app.decision.is_some() {
+        decision_form::form(frame, over, app);
+    } else if app.case_view.is_some() {
+        case::case(frame, over, app);
+    } else if app.queue.is_some() {
+        queue::queue(frame, over, app);
     }
     if app.form.is_some() {
         incident_form::form(frame, over, app);

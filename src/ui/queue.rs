@@ -67,7 +67,11 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let width = rows[1].width.saturating_sub(6) as usize;
-    let items: Vec<ListItem> = cases
+    // Only the rows that can show are built (a queue can hold thousands of cases).
+    let fits = (rows[1].height as usize / 2).max(1);
+    let selected = view.selected.min(cases.len() - 1);
+    let first = selected.saturating_sub(fits - 1);
+    let items: Vec<ListItem> = cases[first..(first + fits).min(cases.len())]
         .iter()
         .map(|c| {
             let style = if c.waiting_for_confirmation {
@@ -114,6 +118,6 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     let list = List::new(items)
         .highlight_style(t.selected())
         .highlight_symbol("> ");
-    let mut state = ListState::default().with_selected(Some(view.selected));
+    let mut state = ListState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(list, rows[1], &mut state);
 }
