@@ -311,23 +311,7 @@ fn main() {
             .unwrap()
             .id
     };
-    let incident = |c: safedesk::domain::Id| safedesk::domain::NewIncident {
-        id: safedesk::domain::new_id(),
-        subject: safedesk::domain::Subject::Existing {
-            id: c,
-            name: "Bench Person".into(),
-        },
-        occurred_at: Utc::now() - chrono::Duration::minutes(5),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser; call ended after a warning.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
-    };
+    let incident = |c: safedesk::domain::Id| safedesk::demo::phone_incident(c, "Bench Person");
     let c0 = customer(&mut store);
     let first = incident(c0);
     let (_, sql) = store.capture_sql(|s| s.record_incident(&reception, &policy, &first).unwrap());

@@ -372,6 +372,20 @@ pub struct CustomerHistory {
     pub reviews: Vec<Review>,
 }
 
+impl CustomerHistory {
+    /// A customer with nothing recorded yet.
+    pub fn new(customer: Customer) -> CustomerHistory {
+        CustomerHistory {
+            customer,
+            incidents: Vec::new(),
+            decisions: Vec::new(),
+            restrictions: Vec::new(),
+            letters: Vec::new(),
+            reviews: Vec::new(),
+        }
+    }
+}
+
 /// Who an incident is about, as the form knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -3,10 +3,8 @@
 //! outbox, reports the trouble, and delivers the incident once, without a restart, when the drive
 //! is back. The drive's going is made by the shim file layer, which fails every file operation.
 
-use chrono::Utc;
 use safedesk::app::worker::{self, Context};
 use safedesk::app::{Health, Reply, Request};
-use safedesk::domain::{new_id, NewIncident, Subject};
 use safedesk::local::Local;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
@@ -112,23 +110,7 @@ fn the_drive_goes_away_and_comes_back() {
     });
     assert!(e.unwrap_err().contains("Check the network drive"));
     // A new incident waits safely in this PC's outbox.
-    let inc = NewIncident {
-        id: new_id(),
-        subject: Subject::Existing {
-            id: deborah,
-            name: "Deborah Johnson".into(),
-        },
-        occurred_at: Utc::now() - chrono::Duration::minutes(1),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser while the drive was down.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
-    };
+    let inc = safedesk::demo::phone_incident(deborah, "Deborah Johnson");
     req_tx
         .send(Request::SaveIncident(Box::new(inc.clone())))
         .unwrap();

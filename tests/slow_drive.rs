@@ -3,8 +3,6 @@
 //! (`cargo bench --bench scale`); here the behaviour is checked: what is read and written, and
 //! that everything still works with a delay on every operation.
 
-use chrono::Utc;
-use safedesk::domain::{new_id, NewIncident, Subject};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
@@ -60,23 +58,7 @@ fn lookups_cards_and_saves_through_a_slow_drive() {
     shim::set_delay(Duration::from_millis(2));
     let slow = store.lookup("Deborah Jonhson", 10).unwrap();
     assert_eq!(slow[0].history.customer.id, id);
-    let inc = NewIncident {
-        id: new_id(),
-        subject: Subject::Existing {
-            id,
-            name: "Deborah Johnson".into(),
-        },
-        occurred_at: Utc::now() - chrono::Duration::minutes(2),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
-    };
+    let inc = safedesk::demo::phone_incident(id, "Deborah Johnson");
     let before = shim::counts();
     let saved = store.record_incident(&actor, &policy, &inc).unwrap();
     let save = shim::counts().since(&before);

@@ -274,20 +274,13 @@ mod tests {
     use crate::domain::Customer;
 
     fn history(version: i64, phones: &[&str]) -> CustomerHistory {
-        CustomerHistory {
-            customer: Customer {
-                id: uuid::Uuid::from_u128(7),
-                name: Some("Deborah Johnson".into()),
-                phones: phones.iter().map(|s| s.to_string()).collect(),
-                version,
-                ..Customer::default()
-            },
-            incidents: vec![],
-            decisions: vec![],
-            restrictions: vec![],
-            letters: vec![],
-            reviews: vec![],
-        }
+        CustomerHistory::new(Customer {
+            id: uuid::Uuid::from_u128(7),
+            name: Some("Deborah Johnson".into()),
+            phones: phones.iter().map(|s| s.to_string()).collect(),
+            version,
+            ..Customer::default()
+        })
     }
 
     fn key(f: &mut CustomerForm, code: KeyCode) -> CustomerEvent {

@@ -11,6 +11,18 @@ use crate::time;
 use crate::ui::keymap::Action;
 use tui_input::Input;
 
+/// Keys that act on the customer's card, which the queue or a case hides: they wait.
+fn for_the_card(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Withdraw
+            | Action::Correct
+            | Action::Link
+            | Action::CustomerRequest
+            | Action::EditCustomer
+    )
+}
+
 /// Which cases the queue shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QueueFilter {
@@ -192,11 +204,7 @@ impl App {
                     self.open_case(case);
                 }
             }
-            Action::Withdraw
-            | Action::Correct
-            | Action::Link
-            | Action::CustomerRequest
-            | Action::EditCustomer => {}
+            a if for_the_card(a) => {}
             _ => return false,
         }
         true
@@ -296,11 +304,7 @@ impl App {
                     }
                 }
             }
-            Action::Withdraw
-            | Action::Correct
-            | Action::Link
-            | Action::CustomerRequest
-            | Action::EditCustomer => {}
+            a if for_the_card(a) => {}
             _ => return false,
         }
         true

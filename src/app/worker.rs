@@ -453,18 +453,11 @@ mod tests {
 
     fn hit(name: &str) -> LookupHit {
         LookupHit {
-            history: CustomerHistory {
-                customer: Customer {
-                    id: crate::domain::new_id(),
-                    name: Some(name.into()),
-                    ..Customer::default()
-                },
-                incidents: vec![],
-                decisions: vec![],
-                restrictions: vec![],
-                letters: vec![],
-                reviews: vec![],
-            },
+            history: CustomerHistory::new(Customer {
+                id: crate::domain::new_id(),
+                name: Some(name.into()),
+                ..Customer::default()
+            }),
             matched: MatchedOn::Name(name.into()),
             score: 1,
         }

@@ -184,19 +184,7 @@ impl Bulk {
         let mut out: std::collections::BTreeMap<Id, CustomerHistory> = self
             .customers
             .iter()
-            .map(|c| {
-                (
-                    c.id,
-                    CustomerHistory {
-                        customer: c.clone(),
-                        incidents: Vec::new(),
-                        decisions: Vec::new(),
-                        restrictions: Vec::new(),
-                        letters: Vec::new(),
-                        reviews: Vec::new(),
-                    },
-                )
-            })
+            .map(|c| (c.id, CustomerHistory::new(c.clone())))
             .collect();
         for i in &self.incidents {
             if let Some(h) = out.get_mut(&i.customer_id) {

@@ -464,14 +464,7 @@ pub(super) fn histories(
     let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
     let mut out: Vec<CustomerHistory> = customers
         .into_iter()
-        .map(|customer| CustomerHistory {
-            customer,
-            incidents: Vec::new(),
-            decisions: Vec::new(),
-            restrictions: Vec::new(),
-            letters: Vec::new(),
-            reviews: Vec::new(),
-        })
+        .map(CustomerHistory::new)
         .collect();
     let slot =
         |out: &mut Vec<CustomerHistory>, id: Id| out.iter().position(|h| h.customer.id == id);
