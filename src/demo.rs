@@ -3050,6 +3050,28 @@ pub fn demo_bulk(now: DateTime<Utc>) -> Bulk {
     }
 }
 
+/// An incident as a phone worker logs it about an existing customer: shouting, the call ended
+/// after a warning, a few minutes ago. For tests and benchmarks.
+pub fn phone_incident(customer: Id, name: &str) -> crate::domain::NewIncident {
+    crate::domain::NewIncident {
+        id: crate::domain::new_id(),
+        subject: crate::domain::Subject::Existing {
+            id: customer,
+            name: name.to_string(),
+        },
+        occurred_at: Utc::now() - Duration::minutes(2),
+        channel: "phone".into(),
+        category: "abusive".into(),
+        behaviours: vec!["shouting".into()],
+        behaviour_other: String::new(),
+        response: "call_ended_after_warning".into(),
+        reference: String::new(),
+        description: "Shouted at the adviser; the call was ended after a warning.".into(),
+        immediate_threat: false,
+        witnesses: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3919,27 +3941,5 @@ mod tests {
         );
         assert!(numbers.len() >= 100_000);
         assert_eq!(withdrawn, 1);
-    }
-}
-
-/// An incident as a phone worker logs it about an existing customer: shouting, the call ended
-/// after a warning, a few minutes ago. For tests and benchmarks.
-pub fn phone_incident(customer: Id, name: &str) -> crate::domain::NewIncident {
-    crate::domain::NewIncident {
-        id: crate::domain::new_id(),
-        subject: crate::domain::Subject::Existing {
-            id: customer,
-            name: name.to_string(),
-        },
-        occurred_at: Utc::now() - Duration::minutes(2),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser; the call was ended after a warning.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
     }
 }

@@ -462,10 +462,7 @@ pub(super) fn histories(
 ) -> rusqlite::Result<Vec<CustomerHistory>> {
     let ids: Vec<String> = customers.iter().map(|c| c.id.to_string()).collect();
     let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-    let mut out: Vec<CustomerHistory> = customers
-        .into_iter()
-        .map(CustomerHistory::new)
-        .collect();
+    let mut out: Vec<CustomerHistory> = customers.into_iter().map(CustomerHistory::new).collect();
     let slot =
         |out: &mut Vec<CustomerHistory>, id: Id| out.iter().position(|h| h.customer.id == id);
     let cols = if full {
