@@ -728,3 +728,62 @@ fn a_long_queue_keeps_the_selected_case_in_view() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_letter_that_went_on_another_day_is_recorded_with_that_day() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    app.on_reply(Reply::LetterSaved {
+        letter: Uuid::from_u128(77),
+        what: "Restriction notice".into(),
+        markdown: "/letters/a.md".into(),
+        html: "/letters/a.html".into(),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("Has the letter (Restriction notice) gone"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("> n  not sent yet"),
+        "not sent yet is the default: {screen}"
+    );
+    key(&mut app, KeyCode::Char('o'));
+    for c in "yesterday".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("How did the letter (Restriction notice) go on 23/11/2026?"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('e'));
+    assert!(app.take_requests().contains(&Request::LetterSent {
+        letter: Uuid::from_u128(77),
+        on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        how: safedesk::store::SentHow::Email,
+    }));
+}
+
+#[test]
+fn a_restriction_that_expires_leaves_the_card_by_itself() {
+    let mut app = app();
+    let mut h = deborah();
+    h.restrictions[1].ends_at = Some(now() + Duration::minutes(1));
+    search(
+        &mut app,
+        "deborah",
+        vec![hit(h, MatchedOn::Name("Deborah Johnson".into()))],
+    );
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("A witness must be present"), "{screen}");
+    // The next poll of the shared database (twice a second) moves the clock on.
+    app.on_reply(Reply::Health(Health::Ok {
+        checked: now() + Duration::minutes(2),
+    }));
+    let screen = render(&app, 100, 30);
+    assert!(!screen.contains("A witness must be present"), "{screen}");
+    assert!(screen.contains("Calls and visits limited to 10 minutes"));
+}

@@ -11,6 +11,15 @@ use crate::time;
 use crate::ui::keymap::Action;
 use tui_input::Input;
 
+/// The key that picks a way of sending.
+fn sent_key(h: SentHow) -> char {
+    match h {
+        SentHow::Post => 'p',
+        SentHow::Email => 'e',
+        SentHow::ByHand => 'h',
+    }
+}
+
 /// Keys that act on the customer's card, which the queue or a case hides: they wait.
 fn for_the_card(a: Action) -> bool {
     matches!(
@@ -140,13 +149,19 @@ pub enum TextPurpose {
     NotPossible { decision: Id },
     /// What this customer asked for (a review, a complaint).
     CustomerRequest { customer: Id },
+    /// The day this letter went, when not today.
+    SentOn { letter: Id, what: String },
 }
 
 /// What a generic choice prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChoosePurpose {
-    /// How this letter was sent.
-    SentHow { letter: Id },
+    /// How this letter was sent: today, or on the day given.
+    SentHow {
+        letter: Id,
+        what: String,
+        on: Option<chrono::NaiveDate>,
+    },
     /// Which letter to produce.
     LetterKind,
 }
@@ -463,24 +478,27 @@ impl App {
     }
 
     pub(super) fn ask_how_sent(&mut self, letter: Id, what: &str) {
+        let today = time::london_date(self.now);
         let mut options = vec![(
             'n',
             "not sent yet (record it with s on the case when it goes)".to_string(),
         )];
-        options.extend(SentHow::ALL.iter().map(|h| {
-            let key = match h {
-                SentHow::Post => 'p',
-                SentHow::Email => 'e',
-                SentHow::ByHand => 'h',
-            };
-            (key, format!("sent today {}", h.label()))
-        }));
+        options.extend(
+            SentHow::ALL
+                .iter()
+                .map(|h| (sent_key(*h), format!("sent today {}", h.label()))),
+        );
+        options.push(('o', "sent on another day (type the date next)".to_string()));
         self.prompt = Some(Prompt::Choose {
-            purpose: ChoosePurpose::SentHow { letter },
+            purpose: ChoosePurpose::SentHow {
+                letter,
+                what: what.to_string(),
+                on: None,
+            },
             title: " Has the letter gone? ".into(),
             lines: vec![format!(
-                "Has the letter ({what}) gone to the customer today, {}?",
-                time::date(time::london_date(self.now))
+                "Has the letter ({what}) gone to the customer? Today is {}.",
+                time::date(today)
             )],
             options,
             cursor: 0,
@@ -490,12 +508,43 @@ impl App {
     /// A choice was made in a choice prompt.
     pub(super) fn chosen(&mut self, purpose: ChoosePurpose, index: usize) {
         match purpose {
-            ChoosePurpose::SentHow { letter } => {
-                // The first option is "not sent yet".
+            ChoosePurpose::SentHow {
+                letter,
+                what,
+                on: None,
+            } => {
+                // "Not sent yet", each way of sending today, then "another day".
                 if let Some(how) = index.checked_sub(1).and_then(|i| SentHow::ALL.get(i)) {
                     self.requests.push(Request::LetterSent {
                         letter,
                         on: time::london_date(self.now),
+                        how: *how,
+                    });
+                } else if index == SentHow::ALL.len() + 1 {
+                    self.prompt = Some(Prompt::Text {
+                        purpose: TextPurpose::SentOn {
+                            letter,
+                            what: what.clone(),
+                        },
+                        title: " The day the letter went ".into(),
+                        lines: vec![
+                            format!("On which day did the letter ({what}) go?"),
+                            "Type the date, for example 24/11/2026 or yesterday.".into(),
+                        ],
+                        input: Input::default(),
+                        keys: "Enter: carry on.   Esc: not now.".into(),
+                    });
+                }
+            }
+            ChoosePurpose::SentHow {
+                letter,
+                on: Some(on),
+                ..
+            } => {
+                if let Some(how) = SentHow::ALL.get(index) {
+                    self.requests.push(Request::LetterSent {
+                        letter,
+                        on,
                         how: *how,
                     });
                 }
@@ -518,6 +567,36 @@ impl App {
                     customer,
                     note: text,
                 })
+            }
+            TextPurpose::SentOn { letter, what } => {
+                let today = time::london_date(self.now);
+                match time::parse_date(&text, today, false) {
+                    Ok(on) if on > today => {
+                        self.notice = Some(Notice::Error(
+                            "That day has not come yet: record the letter when it goes.".into(),
+                        ))
+                    }
+                    Ok(on) => {
+                        self.prompt = Some(Prompt::Choose {
+                            purpose: ChoosePurpose::SentHow {
+                                letter,
+                                what: what.clone(),
+                                on: Some(on),
+                            },
+                            title: " How the letter went ".into(),
+                            lines: vec![format!(
+                                "How did the letter ({what}) go on {}?",
+                                time::date(on)
+                            )],
+                            options: SentHow::ALL
+                                .iter()
+                                .map(|h| (sent_key(*h), h.label().to_string()))
+                                .collect(),
+                            cursor: 0,
+                        })
+                    }
+                    Err(e) => self.notice = Some(Notice::Error(e)),
+                }
             }
         }
     }

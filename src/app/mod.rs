@@ -1126,11 +1126,19 @@ impl App {
                 self.refresh();
             }
             Reply::ReviewSaved(saved) => {
-                self.decision = None;
+                let form = self.decision.take();
                 let mut lines = vec![format!(
                     "The review is saved: {} ended, {} continued, {} added.",
                     saved.ended, saved.continued, saved.added
                 )];
+                let unreviewed = form.as_ref().is_some_and(|f| {
+                    f.still_wants == Some(false)
+                        && f.review_outcome != crate::domain::ReviewOutcome::Lift
+                        && f.review_date.value().trim().is_empty()
+                });
+                if unreviewed {
+                    lines.push("The customer no longer wants the services, so no further review is due: if they ask to use them again, record their request (r on the card) and a review case opens.".into());
+                }
                 if saved.ended > 0 {
                     lines.push("Lookups stop showing what ended, on every PC.".into());
                 }
