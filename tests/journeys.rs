@@ -527,3 +527,61 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     a.press("G");
     a.wait_for("Lifted by Sam Patel");
 }
+
+#[test]
+fn two_people_changing_the_same_customer_are_never_overwritten_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let a = Pane::start(
+        "edit-a",
+        &["--demo", "--db", dbs, "--user", "psharma"],
+        dir.path(),
+        100,
+        30,
+    );
+    a.wait_for("Signed in: Priya Sharma (phone)");
+    let b = Pane::start(
+        "edit-b",
+        &["--db", dbs, "--user", "ahassan"],
+        dir.path(),
+        100,
+        30,
+    );
+    b.wait_for("Signed in: Amira Hassan (reception)");
+    for p in [&a, &b] {
+        p.type_text("Renee O'Connor");
+        p.wait_for("1 of 3 incidents");
+        p.press("Enter");
+        p.wait_for("Incidents (");
+        p.press("c");
+        p.wait_for("Customer details: Renée O'Connor");
+    }
+    // A adds a second number and saves.
+    a.press("Down");
+    a.press("Down");
+    a.press("End");
+    a.type_text("; 020 7946 0999");
+    a.press("C-s");
+    a.wait_for("details are saved");
+    // B, who was shown the details before that, adds a note and saves: refused, shown A's number.
+    for _ in 0..6 {
+        b.press("Down");
+    }
+    b.type_text("Prefers to be called after 2pm.");
+    b.press("C-s");
+    let s = b.wait_for("changed on another PC");
+    assert!(!s.contains("details are saved"), "{s}");
+    // A's number comes into B's form beside B's note; nothing of either is lost.
+    let s = b.wait_for("Changed on another PC meanwhile: Phones");
+    assert!(s.contains("020 7946 0999"), "{s}");
+    assert!(
+        s.contains("Prefers to be called after 2pm."),
+        "the typing is kept: {s}"
+    );
+    b.press("C-s");
+    b.wait_for("details are saved");
+    a.press("Escape");
+    let s = a.wait_for("Prefers to be called after 2pm.");
+    assert!(s.contains("020 7946 0999"), "{s}");
+}

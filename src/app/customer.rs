@@ -152,29 +152,45 @@ impl CustomerForm {
     }
 
     /// The card was read again while the form was open. After a refused save (someone else
-    /// changed the customer) the newer details are shown and the version moves on, so saving
-    /// again replaces them knowingly.
+    /// changed the customer) their changes come into the fields this person did not touch; where
+    /// both changed a field, this person's typing is kept and the other value is shown. The
+    /// version moves on, so saving again is a knowing choice, and loses nothing by default.
     pub fn card_arrived(&mut self, h: &CustomerHistory) {
         if h.customer.id != self.id || h.customer.version == self.version {
             return;
         }
         let now = values(h);
-        let differs: Vec<String> = CustomerField::ALL
-            .iter()
-            .zip(now.iter().zip(&self.original))
-            .filter(|(_, (n, o))| n != o)
-            .map(|(f, (n, _))| {
-                format!(
-                    "{}: {}",
-                    f.label().trim_end_matches(" (;)"),
-                    if n.is_empty() { "(empty)" } else { n }
-                )
-            })
-            .collect();
-        self.newer = Some(if differs.is_empty() {
-            "Someone else saved this customer meanwhile, with the same details.".into()
+        let mut took = Vec::new();
+        let mut clash = Vec::new();
+        for (i, field) in CustomerField::ALL.iter().enumerate() {
+            let (base, theirs) = (&self.original[i], &now[i]);
+            if theirs == base {
+                continue;
+            }
+            let label = field.label().trim_end_matches(" (;)");
+            let mine = self.inputs[i].value().to_string();
+            if mine == *base {
+                self.inputs[i] = Input::new(theirs.clone());
+                took.push(label.to_string());
+            } else if mine != *theirs {
+                clash.push(format!(
+                    "{label}: {}",
+                    if theirs.is_empty() { "(empty)" } else { theirs }
+                ));
+            }
+        }
+        self.newer = Some(if !clash.is_empty() {
+            format!(
+                "Changed on another PC where you typed too: {}. Ctrl-S saves yours over it; Esc leaves theirs.",
+                clash.join("; ")
+            )
+        } else if !took.is_empty() {
+            format!(
+                "Changed on another PC meanwhile: {}. Their change is now in the form beside yours; Ctrl-S saves both.",
+                took.join(", ")
+            )
         } else {
-            format!("Now saved on another PC: {}", differs.join("; "))
+            "Someone else saved this customer meanwhile, with the same details as yours.".into()
         });
         self.version = h.customer.version;
         self.original = now;
@@ -306,6 +322,25 @@ mod tests {
     }
 
     #[test]
+    fn where_both_changed_a_field_the_typing_is_kept_and_theirs_shown() {
+        let mut f = CustomerForm::new(&history(3, &["07700 900123"]));
+        f.focus = CustomerField::Phones as usize;
+        for c in "; 020 7946 0555".chars() {
+            key(&mut f, KeyCode::Char(c));
+        }
+        f.card_arrived(&history(4, &["07700 900999"]));
+        assert_eq!(
+            f.inputs[CustomerField::Phones as usize].value(),
+            "07700 900123; 020 7946 0555"
+        );
+        let newer = f.newer.as_deref().unwrap();
+        assert!(
+            newer.contains("where you typed too: Phones: 07700 900999"),
+            "{newer}"
+        );
+    }
+
+    #[test]
     fn after_a_conflict_the_newer_details_are_shown_and_the_typing_kept() {
         let mut f = CustomerForm::new(&history(3, &["07700 900123"]));
         f.focus = CustomerField::Notes as usize;
@@ -316,7 +351,12 @@ mod tests {
         f.save_failed("Someone else changed this record".into());
         f.card_arrived(&history(4, &["07700 900999"]));
         assert_eq!(f.version, 4);
-        assert!(f.newer.as_deref().unwrap().contains("07700 900999"));
+        assert!(f.newer.as_deref().unwrap().contains("Phones"));
+        // Their number comes into the field this person did not touch; the note is kept.
+        assert_eq!(
+            f.inputs[CustomerField::Phones as usize].value(),
+            "07700 900999"
+        );
         assert_eq!(
             f.inputs[CustomerField::Notes as usize].value(),
             "Prefers mornings."

@@ -1137,7 +1137,7 @@ impl App {
                         && f.review_date.value().trim().is_empty()
                 });
                 if unreviewed {
-                    lines.push("The customer no longer wants the services, so no further review is due: if they ask to use them again, record their request (r on the card) and a review case opens.".into());
+                    lines.push("The customer no longer wants the services, so no further review is due: if they ask to use them again, record their request (r on the card) and it comes to the queue.".into());
                 }
                 if saved.ended > 0 {
                     lines.push("Lookups stop showing what ended, on every PC.".into());

@@ -56,9 +56,7 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::from(""));
     if let Some(n) = &f.newer {
         lines.push(Line::from(Span::styled(clean(n), t.warning())));
-        lines.push(Line::from(
-            "Your changes are still here: Ctrl-S saves them over the newer details, Esc leaves them.",
-        ));
+        lines.push(Line::from("Nothing you typed is lost."));
     }
     if f.confirm_discard {
         lines.push(Line::from(Span::styled(
