@@ -567,6 +567,11 @@ fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     // q types into the form; it never quits with the form open.
     key(&mut app, KeyCode::Char('q'));
     assert!(!app.should_quit);
+    // A long line scrolls sideways as it is typed: its end stays in view.
+    for c in ", and the duty manager from the Tuesday afternoon advice session: STOP".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(render(&app, 80, 24).contains("session: STOP"));
     // Saving without reasons is refused in the form, next to the row.
     app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     assert!(app

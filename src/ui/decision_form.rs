@@ -174,9 +174,14 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
             }
             Row::Param(i) => {
                 let item = &f.picker.items[i];
-                let value = clean(item.value.value());
+                let (value, at) = window(
+                    item.value.value(),
+                    item.value.visual_cursor(),
+                    width.saturating_sub(6 + LABEL),
+                    focused,
+                );
                 if focused {
-                    cursor = Some((out.len(), 6 + LABEL + item.value.visual_cursor()));
+                    cursor = Some((out.len(), 6 + LABEL + at));
                 }
                 out.push(Line::from(vec![
                     Span::raw(format!("    {mark} ")),
@@ -210,13 +215,16 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                         out.push(Line::from(format!("  {l}")));
                     }
                 } else {
+                    let (shown, at) = window(
+                        value,
+                        input.visual_cursor(),
+                        width.saturating_sub(LABEL),
+                        focused,
+                    );
                     if focused {
-                        cursor = Some((out.len(), LABEL + input.visual_cursor()));
+                        cursor = Some((out.len(), LABEL + at));
                     }
-                    out.push(Line::from(vec![
-                        label(row.label()),
-                        Span::raw(clean(value)),
-                    ]));
+                    out.push(Line::from(vec![label(row.label()), Span::raw(shown)]));
                 }
             }
         }
@@ -232,6 +240,23 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
         }
     }
     (out, at, cursor)
+}
+
+/// The part of a one-line value that fits in `room` columns: while it is being typed, the part
+/// around the cursor (so the cursor never sticks at the edge); otherwise its start, with an
+/// ellipsis when cut. Returns the text and the cursor's column in it.
+fn window(value: &str, cursor: usize, room: usize, focused: bool) -> (String, usize) {
+    let text = clean(value);
+    let room = room.max(2);
+    let n = text.chars().count();
+    if n < room {
+        return (text, cursor);
+    }
+    if !focused {
+        return (fit(&text, room), 0);
+    }
+    let skip = cursor.saturating_sub(room - 1);
+    (text.chars().skip(skip).take(room).collect(), cursor - skip)
 }
 
 /// Text cut to `width` columns, with an ellipsis when it had to be cut.
