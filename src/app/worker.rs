@@ -54,7 +54,7 @@ impl Answers {
                 (Ok(hits), None)
             }
             Err(e) => match self.lookups.iter().find(|(q, _, _)| *q == k) {
-                Some((_, hits, at)) if e.is_transient() || matches!(e, StoreError::Other(_)) => {
+                Some((_, hits, at)) if e.is_transient() => {
                     (Ok(hits.clone()), Some(*at))
                 }
                 _ => (Err(e.to_string()), None),
@@ -82,7 +82,7 @@ impl Answers {
             }
             Ok(None) => (Ok(None), None),
             Err(e) => match self.cards.iter().find(|(c, _, _)| *c == id) {
-                Some((_, h, at)) if e.is_transient() || matches!(e, StoreError::Other(_)) => {
+                Some((_, h, at)) if e.is_transient() => {
                     (Ok(Some(h.clone())), Some(*at))
                 }
                 _ => (Err(e.to_string()), None),
