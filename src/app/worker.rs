@@ -8,7 +8,6 @@ use crate::domain::NewIncident;
 use crate::domain::{CustomerHistory, Id};
 use crate::local::{Local, OutboxEntry};
 use crate::policy::Policy;
-use crate::store::StoreError;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Utc};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -448,7 +447,7 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::domain::Customer;
-    use crate::store::{LookupHit, MatchedOn};
+    use crate::store::{LookupHit, MatchedOn, StoreError};
     use std::path::PathBuf;
 
     fn hit(name: &str) -> LookupHit {
