@@ -397,9 +397,12 @@ pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
 
 /// The bindings for the hint bar in this context, as (keys, short description).
 pub fn hints(ctx: Context) -> Vec<(&'static str, &'static str)> {
+    // Over the queue and a case the bar has room for their own keys first.
+    let crowded = matches!(ctx, Context::Queue | Context::Case);
     BINDINGS
         .iter()
         .filter(|b| b.hint && b.contexts.contains(&ctx))
+        .filter(|b| !(crowded && matches!(b.action, Action::FocusSearch | Action::Queue)))
         .map(|b| (b.label, short(b.action)))
         .collect()
 }
