@@ -419,6 +419,7 @@ fn main() {
                     rendered,
                     saving: false,
                     confirm_discard: false,
+                    written: None,
                 });
                 render("a letter's preview", &app);
                 app.letter = None;

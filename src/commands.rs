@@ -383,7 +383,22 @@ pub fn append_note(
     customer: crate::domain::Id,
     text: &str,
 ) -> Result<bool, StoreError> {
-    let text = text.trim();
+    // Cleaned as the store cleans it, so a note already there is recognised.
+    let text = crate::search::sanitise_for_display(text, false)
+        .trim()
+        .to_string();
+    let text = text.as_str();
+    if text.is_empty() {
+        return Err(StoreError::Invalid(
+            "The note is empty: give its text.".into(),
+        ));
+    }
+    if text.chars().count() > crate::policy::incident::MAX_LINE * 5 {
+        return Err(StoreError::Invalid(
+            "The note is longer than 1000 characters: shorten it.".into(),
+        ));
+    }
+    let mut busy = 0;
     for _ in 0..50 {
         let h = store
             .history(customer)?
@@ -410,6 +425,11 @@ pub fn append_note(
         match store.update_customer(actor, c.id, edit, c.version) {
             Ok(_) => return Ok(true),
             Err(StoreError::Conflict(_)) => continue,
+            // Others holding the file longer than the patience: wait a little and try again.
+            Err(StoreError::Locked { .. }) if busy < 5 => {
+                busy += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200 * busy));
+            }
             Err(e) => return Err(e),
         }
     }

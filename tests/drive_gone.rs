@@ -12,18 +12,38 @@ use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// Wait for a reply that `want` picks out, up to 10 seconds; the others are dropped.
-fn wait<T>(rx: &mpsc::Receiver<Reply>, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(r) => {
-                if let Some(t) = want(&r) {
-                    return t;
-                }
+/// Every reply the worker sent, kept so that waiting for one never loses another.
+struct Replies {
+    rx: mpsc::Receiver<Reply>,
+    seen: Vec<Reply>,
+}
+
+impl Replies {
+    /// The first reply (kept or new) that `want` picks out, taken from the list; waits up to 10
+    /// seconds for it.
+    fn wait<T>(&mut self, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(i) = self.seen.iter().position(|r| want(r).is_some()) {
+                let r = self.seen.remove(i);
+                return want(&r).expect("picked");
             }
-            Err(e) => panic!("no such reply came ({e})"),
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(r) => self.seen.push(r),
+                Err(e) => panic!("no such reply came ({e}); the replies were {:?}", self.seen),
+            }
+        }
+    }
+
+    /// Everything sent in the next `d`.
+    fn settle(&mut self, d: Duration) {
+        let until = Instant::now() + d;
+        while let Ok(r) = self
+            .rx
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+        {
+            self.seen.push(r);
         }
     }
 }
@@ -52,6 +72,10 @@ fn the_drive_goes_away_and_comes_back() {
     };
     let (req_tx, req_rx) = mpsc::channel();
     let (reply_tx, reply_rx) = mpsc::channel();
+    let mut replies = Replies {
+        rx: reply_rx,
+        seen: Vec::new(),
+    };
     let worker = std::thread::spawn(move || {
         worker::run(Box::new(store), ctx, req_rx, move |r| {
             reply_tx.send(r).is_ok()
@@ -65,13 +89,16 @@ fn the_drive_goes_away_and_comes_back() {
             query: "07700 900123".into(),
         })
         .unwrap();
-    let hits = wait(&reply_rx, |r| match r {
+    let hits = replies.wait(|r| match r {
         Reply::Lookup { result, .. } => Some(result.clone().unwrap()),
         _ => None,
     });
     let deborah = hits[0].history.customer.id;
     req_tx.send(Request::LoadCard { id: deborah }).unwrap();
-    wait(&reply_rx, |r| matches!(r, Reply::Card { .. }).then_some(()));
+    let before = replies.wait(|r| match r {
+        Reply::Card { result, .. } => Some(result.clone().unwrap().unwrap().incidents.len()),
+        _ => None,
+    });
 
     // The drive goes.
     shim::set_failing(true);
@@ -81,18 +108,22 @@ fn the_drive_goes_away_and_comes_back() {
             query: "07700 900123 ".into(),
         })
         .unwrap();
-    let kept = wait(&reply_rx, |r| match r {
+    let kept = replies.wait(|r| match r {
         Reply::Lookup { seq: 2, result } => Some(result.clone()),
         _ => None,
     });
     assert_eq!(kept.unwrap(), hits, "answered from what was last read");
-    let from = wait(&reply_rx, |r| match r {
-        Reply::Answered { from, .. } => Some(*from),
+    // And the screen is told so, with when the answer was read.
+    replies.wait(|r| match r {
+        Reply::Answered {
+            card: false,
+            from: Some(at),
+            ..
+        } => Some(*at),
         _ => None,
     });
-    assert!(from.is_some(), "and the screen is told so");
     req_tx.send(Request::LoadCard { id: deborah }).unwrap();
-    let card = wait(&reply_rx, |r| match r {
+    let card = replies.wait(|r| match r {
         Reply::Card { result, .. } => Some(result.clone()),
         _ => None,
     });
@@ -104,7 +135,7 @@ fn the_drive_goes_away_and_comes_back() {
             query: "kowalczyk".into(),
         })
         .unwrap();
-    let e = wait(&reply_rx, |r| match r {
+    let e = replies.wait(|r| match r {
         Reply::Lookup { seq: 3, result } => Some(result.clone()),
         _ => None,
     });
@@ -114,10 +145,8 @@ fn the_drive_goes_away_and_comes_back() {
     req_tx
         .send(Request::SaveIncident(Box::new(inc.clone())))
         .unwrap();
-    wait(&reply_rx, |r| {
-        matches!(r, Reply::Queued { .. }).then_some(())
-    });
-    wait(&reply_rx, |r| match r {
+    replies.wait(|r| matches!(r, Reply::Queued { .. }).then_some(()));
+    replies.wait(|r| match r {
         Reply::Health(Health::Trouble(_)) => Some(()),
         _ => None,
     });
@@ -125,15 +154,32 @@ fn the_drive_goes_away_and_comes_back() {
 
     // The drive comes back: the next poll delivers the incident, once.
     shim::set_failing(false);
-    let delivered = wait(&reply_rx, |r| match r {
+    let delivered = replies.wait(|r| match r {
         Reply::OutboxDelivered(n) => Some(*n),
         _ => None,
     });
     assert_eq!(delivered, 1);
+    // Later polls deliver nothing more: it was written once.
+    replies.settle(Duration::from_millis(1500));
+    assert!(
+        !replies
+            .seen
+            .iter()
+            .any(|r| matches!(r, Reply::OutboxDelivered(_))),
+        "{:?}",
+        replies.seen
+    );
     drop(req_tx);
     worker.join().unwrap();
     let mut plain = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
     let h = plain.history(deborah).unwrap().unwrap();
-    assert_eq!(h.incidents.iter().filter(|i| i.id == inc.id).count(), 1);
+    assert_eq!(h.incidents.len(), before + 1, "one incident more, not two");
+    let logged = plain
+        .audit_for(&inc.id.to_string())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "log incident")
+        .count();
+    assert_eq!(logged, 1);
     assert!(local.outbox(&path.display().to_string()).is_empty());
 }

@@ -337,6 +337,7 @@ fn trouble_with_the_drive_is_said_plainly() {
     // A lookup answered from what this PC kept says when it was read.
     app.on_reply(Reply::Health(Health::Ok { checked: now() }));
     app.on_reply(Reply::Answered {
+        card: false,
         from: Some(now() - Duration::minutes(4)),
         took_ms: 3,
     });
@@ -347,6 +348,7 @@ fn trouble_with_the_drive_is_said_plainly() {
     );
     // A slow drive is named, with how slow.
     app.on_reply(Reply::Answered {
+        card: false,
         from: None,
         took_ms: 1400,
     });
@@ -356,6 +358,7 @@ fn trouble_with_the_drive_is_said_plainly() {
         "{screen}"
     );
     app.on_reply(Reply::Answered {
+        card: false,
         from: None,
         took_ms: 20,
     });

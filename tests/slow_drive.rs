@@ -56,8 +56,17 @@ fn lookups_cards_and_saves_through_a_slow_drive() {
 
     // With 2 ms added to every file operation, everything still works.
     shim::set_delay(Duration::from_millis(2));
+    let before = shim::counts();
+    let started = std::time::Instant::now();
     let slow = store.lookup("Deborah Jonhson", 10).unwrap();
+    let took = started.elapsed();
+    let ops = shim::counts().since(&before).total();
     assert_eq!(slow[0].history.customer.id, id);
+    // The delay was really there: at least 2 ms for every operation (a lower bound only).
+    assert!(
+        took >= Duration::from_millis(2 * ops),
+        "{ops} operations in {took:?}"
+    );
     let inc = safedesk::demo::phone_incident(id, "Deborah Johnson");
     let before = shim::counts();
     let saved = store.record_incident(&actor, &policy, &inc).unwrap();

@@ -156,7 +156,7 @@ impl CustomerForm {
     /// both changed a field, this person's typing is kept and the other value is shown. The
     /// version moves on, so saving again is a knowing choice, and loses nothing by default.
     pub fn card_arrived(&mut self, h: &CustomerHistory) {
-        if h.customer.id != self.id || h.customer.version == self.version {
+        if h.customer.id != self.id || h.customer.version <= self.version {
             return;
         }
         let now = values(h);

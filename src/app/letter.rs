@@ -56,6 +56,9 @@ pub struct LetterView {
     pub rendered: Result<String, String>,
     pub saving: bool,
     pub confirm_discard: bool,
+    /// The files already written, when the database could not record them: saving again only
+    /// records them, so no second copy is made.
+    pub written: Option<(PathBuf, PathBuf)>,
 }
 
 /// The letter a case most likely needs now.
@@ -319,6 +322,7 @@ impl App {
                     rendered: Ok(String::new()),
                     saving: false,
                     confirm_discard: false,
+                    written: None,
                 };
                 letter.render(&kit);
                 self.letter = Some(letter);
@@ -407,7 +411,11 @@ impl App {
                     v.confirm_discard = true;
                 }
             }
-            KeyCode::Char('e') | KeyCode::Enter => v.editing = true,
+            KeyCode::Char('e') | KeyCode::Enter => {
+                // A changed letter is a new copy: files already written stay as they were.
+                v.written = None;
+                v.editing = true;
+            }
             KeyCode::Up | KeyCode::Char('k') => v.scroll = v.scroll.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => v.scroll = v.scroll.saturating_add(1),
             KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
@@ -458,6 +466,7 @@ impl App {
                 dir: kit.dir.clone(),
                 stem: v.stem(),
                 title,
+                written: v.written.clone(),
                 record: NewLetter {
                     id: v.id,
                     customer_id: v.customer_id,
@@ -477,6 +486,8 @@ pub struct LetterToSave {
     pub dir: PathBuf,
     pub stem: String,
     pub title: String,
+    /// Files written by an earlier try whose record failed: only the record is made now.
+    pub written: Option<(PathBuf, PathBuf)>,
     /// The record to keep; `body` holds the Markdown, `file` is filled in once it is written.
     pub record: NewLetter,
 }

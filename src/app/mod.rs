@@ -144,6 +144,12 @@ pub enum Reply {
         result: Result<Box<CaseData>, String>,
     },
     DecisionSaved(crate::store::DecisionSaved),
+    /// A letter was written to its files but the database could not record it.
+    LetterNotRecorded {
+        markdown: std::path::PathBuf,
+        html: std::path::PathBuf,
+        message: String,
+    },
     /// A letter was written to its files and recorded.
     LetterSaved {
         letter: Id,
@@ -154,9 +160,10 @@ pub enum Reply {
     ReviewSaved(crate::store::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
-    /// How the last lookup or card was answered: `from` is when a kept answer was read, when the
-    /// shared drive could not be reached; `took_ms` how long the drive took.
+    /// How the last lookup (or card, when `card`) was answered: `from` is when a kept answer was
+    /// read, when the shared database could not be read; `took_ms` how long the drive took.
     Answered {
+        card: bool,
         from: Option<DateTime<Utc>>,
         took_ms: u64,
     },
@@ -235,8 +242,10 @@ pub struct App {
     pub customer_form: Option<customer::CustomerForm>,
     /// The terminal's size when last drawn (columns, rows), for scrolling limits.
     pub size: (u16, u16),
-    /// What is shown was read at this time and kept on this PC: the drive cannot be reached now.
-    pub kept_answer: Option<DateTime<Utc>>,
+    /// The results (and the card) shown were read at this time and kept on this PC: the shared
+    /// database cannot be read now.
+    pub kept_results: Option<DateTime<Utc>>,
+    pub kept_card: Option<DateTime<Utc>>,
     /// The shared drive took this long for the last answer (only when it was slow).
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
@@ -326,7 +335,8 @@ impl App {
             letter: None,
             customer_form: None,
             size: (80, 24),
-            kept_answer: None,
+            kept_results: None,
+            kept_card: None,
             slow_ms: None,
             letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
                 crate::config::default_letters_dir(),
@@ -1066,8 +1076,16 @@ impl App {
             }
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
-            Reply::Answered { from, took_ms } => {
-                self.kept_answer = from;
+            Reply::Answered {
+                card,
+                from,
+                took_ms,
+            } => {
+                if card {
+                    self.kept_card = from;
+                } else {
+                    self.kept_results = from;
+                }
                 self.slow_ms = (took_ms >= SLOW_MS).then_some(took_ms);
             }
             Reply::Queue(result) => match result {
@@ -1109,6 +1127,17 @@ impl App {
                 }
                 self.saved = Some(lines);
                 self.refresh();
+            }
+            Reply::LetterNotRecorded {
+                markdown,
+                html,
+                message,
+            } => {
+                if let Some(l) = self.letter.as_mut() {
+                    l.saving = false;
+                    l.written = Some((markdown, html));
+                }
+                self.notice = Some(Notice::Error(message));
             }
             Reply::LetterSaved {
                 letter,
@@ -1154,6 +1183,15 @@ impl App {
                 }
                 self.health = h;
             }
+        }
+    }
+
+    /// When what is on screen was read, if it is an answer kept on this PC (the oldest of the
+    /// results and the card).
+    pub fn kept_answer(&self) -> Option<DateTime<Utc>> {
+        match (self.kept_results, self.kept_card) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 

@@ -13,6 +13,9 @@ use chrono::{DateTime, Utc};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+/// How long to wait before trying the outbox again after a try that left entries waiting.
+pub const REPLAY_BACKOFF: Duration = Duration::from_secs(5);
+
 /// How often other instances' changes are looked for.
 pub const POLL: Duration = Duration::from_millis(500);
 
@@ -53,9 +56,7 @@ impl Answers {
                 (Ok(hits), None)
             }
             Err(e) => match self.lookups.iter().find(|(q, _, _)| *q == k) {
-                Some((_, hits, at)) if e.is_transient() => {
-                    (Ok(hits.clone()), Some(*at))
-                }
+                Some((_, hits, at)) if e.is_transient() => (Ok(hits.clone()), Some(*at)),
                 _ => (Err(e.to_string()), None),
             },
         }
@@ -81,9 +82,7 @@ impl Answers {
             }
             Ok(None) => (Ok(None), None),
             Err(e) => match self.cards.iter().find(|(c, _, _)| *c == id) {
-                Some((_, h, at)) if e.is_transient() => {
-                    (Ok(Some(h.clone())), Some(*at))
-                }
+                Some((_, h, at)) if e.is_transient() => (Ok(Some(h.clone())), Some(*at)),
                 _ => (Err(e.to_string()), None),
             },
         }
@@ -203,9 +202,12 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
 /// Write a letter's Markdown and printable HTML files, then keep its record in the shared
 /// database. The files come first: if the database cannot be reached, the letter is not lost.
 fn save_letter(store: &mut dyn Store, ctx: &Context, l: super::letter::LetterToSave) -> Reply {
-    let (markdown, html) = match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {
-        Ok(paths) => paths,
-        Err(e) => return Reply::SaveFailed(e.to_string()),
+    let (markdown, html) = match l.written {
+        Some(paths) => paths,
+        None => match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {
+            Ok(paths) => paths,
+            Err(e) => return Reply::SaveFailed(e.to_string()),
+        },
     };
     let mut record = l.record;
     record.file = markdown.display().to_string();
@@ -219,10 +221,24 @@ fn save_letter(store: &mut dyn Store, ctx: &Context, l: super::letter::LetterToS
             markdown,
             html,
         },
-        Err(e) => Reply::SaveFailed(format!(
-            "The letter is saved as {}, but the shared database could not record it ({e}). Produce it again once the database can be reached, so the case knows it was made.",
-            markdown.display()
-        )),
+        Err(e) => {
+            let message = if e.is_transient() {
+                format!(
+                    "The letter is saved as {}, but the shared database could not record it ({e}). Press s again when it can be reached: only the record is made, not a second copy.",
+                    markdown.display()
+                )
+            } else {
+                format!(
+                    "The letter is saved as {}, but the shared database refused to record it: {e}",
+                    markdown.display()
+                )
+            };
+            Reply::LetterNotRecorded {
+                markdown,
+                html,
+                message,
+            }
+        }
     }
 }
 
@@ -308,6 +324,7 @@ pub fn run(
     let mut answers = Answers::default();
     let mut healthy = true;
     let mut last_poll = Instant::now();
+    let mut next_replay = Instant::now();
     if let Some(local) = &ctx.local {
         if !send(Reply::Outbox(local.outbox(&ctx.database).len())) {
             return;
@@ -375,7 +392,12 @@ pub fn run(
                 let result = store.lookup(&query, RESULTS);
                 let (result, from) = answers.lookup(&query, result);
                 let took_ms = started.elapsed().as_millis() as u64;
-                if !send(Reply::Lookup { seq, result }) || !send(Reply::Answered { from, took_ms })
+                if !send(Reply::Lookup { seq, result })
+                    || !send(Reply::Answered {
+                        card: false,
+                        from,
+                        took_ms,
+                    })
                 {
                     return;
                 }
@@ -403,8 +425,11 @@ pub fn run(
                 if !send(Reply::Card {
                     id,
                     result: result.map(|h| h.map(Box::new)),
-                }) || !send(Reply::Answered { from, took_ms })
-                {
+                }) || !send(Reply::Answered {
+                    card: true,
+                    from,
+                    took_ms,
+                }) {
                     return;
                 }
             }
@@ -414,19 +439,36 @@ pub fn run(
             match store.data_version() {
                 Ok(v) => {
                     // Sent every poll: the status bar shows when the data was last confirmed.
+                    let back = !healthy;
                     healthy = true;
                     if !send(Reply::Health(Health::Ok {
                         checked: Utc::now(),
                     })) {
                         return;
                     }
-                    if version.is_some_and(|old| old != v) && !send(Reply::Changed) {
+                    // Back after trouble: whatever is on screen may be a kept answer, so it is
+                    // read again, as after another instance's change.
+                    if (back || version.is_some_and(|old| old != v)) && !send(Reply::Changed) {
                         return;
                     }
                     version = Some(v);
-                    for r in replay(store.as_mut(), &ctx) {
-                        if !send(r) {
-                            return;
+                    // The outbox is tried again at once after trouble, else at most every few
+                    // seconds after a failed try: a locked file must not stall every poll.
+                    if back || Instant::now() >= next_replay {
+                        let replies = replay(store.as_mut(), &ctx);
+                        let stuck = replies
+                            .iter()
+                            .any(|r| matches!(r, Reply::Outbox(n) if *n > 0));
+                        next_replay = Instant::now()
+                            + if stuck {
+                                REPLAY_BACKOFF
+                            } else {
+                                Duration::ZERO
+                            };
+                        for r in replies {
+                            if !send(r) {
+                                return;
+                            }
                         }
                     }
                 }

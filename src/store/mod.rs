@@ -47,7 +47,7 @@ pub enum StoreError {
     NotAllowed(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("Someone else changed this record while you were working on it ({0}). Your changes were not saved; the newer version is shown: check it and make your change again.")]
+    #[error("Someone else changed this record while you were working on it ({0}). Nothing of yours was saved yet, and nothing you typed is lost: the newer version is shown; check it, then save again.")]
     Conflict(String),
     #[error("Not found: {0}")]
     Missing(String),

@@ -27,19 +27,15 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         let focused = i == f.focus;
         let input = &f.inputs[i];
         let shown = clean(input.value());
-        let room = width.saturating_sub(LABEL + 1).max(1);
-        // A long value shows its end while it is being typed.
-        let skip = if focused {
-            input.visual_cursor().saturating_sub(room.saturating_sub(1))
+        let room = width.saturating_sub(LABEL + 1).max(2);
+        // A long value shows the part around the cursor while it is being typed.
+        let (visible, at) = if focused {
+            super::scroll_window(&shown, input.visual_cursor(), room)
         } else {
-            0
+            super::scroll_window(&shown, 0, room)
         };
-        let visible: String = shown.chars().skip(skip).take(room).collect();
         if focused {
-            cursor = Some((
-                lines.len(),
-                LABEL + 1 + input.visual_cursor().saturating_sub(skip),
-            ));
+            cursor = Some((lines.len(), LABEL + 1 + at));
         }
         lines.push(Line::from(vec![
             Span::styled(

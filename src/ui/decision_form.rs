@@ -247,24 +247,18 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
 /// ellipsis when cut. Returns the text and the cursor's column in it.
 fn window(value: &str, cursor: usize, room: usize, focused: bool) -> (String, usize) {
     let text = clean(value);
-    let room = room.max(2);
-    let n = text.chars().count();
-    if n < room {
-        return (text, cursor);
-    }
     if !focused {
-        return (fit(&text, room), 0);
+        return (fit(&text, room.max(2)), 0);
     }
-    let skip = cursor.saturating_sub(room - 1);
-    (text.chars().skip(skip).take(room).collect(), cursor - skip)
+    super::scroll_window(&text, cursor, room)
 }
 
 /// Text cut to `width` columns, with an ellipsis when it had to be cut.
 fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    let (mut out, _) = super::scroll_window(s, 0, width.saturating_sub(1));
     out.push('…');
     out
 }

@@ -143,3 +143,51 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn clean(text: &str) -> String {
     crate::search::sanitise_for_display(text, false)
 }
+
+/// The part of a one-line text that fits in `room` columns with the cursor (at display column
+/// `cursor`) in view, measured in display columns so wide characters (emoji, CJK) never push a
+/// row over its edge. Returns the part and the cursor's column in it.
+pub fn scroll_window(text: &str, cursor: usize, room: usize) -> (String, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let room = room.max(2);
+    let mut skipped = 0;
+    let mut chars = text.chars().peekable();
+    // Drop characters from the start until the cursor is inside the room.
+    while cursor.saturating_sub(skipped) >= room {
+        match chars.next() {
+            Some(c) => skipped += c.width().unwrap_or(0).max(1),
+            None => break,
+        }
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in chars {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    (out, cursor.saturating_sub(skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_window;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_long_line_shows_the_part_around_the_cursor_in_columns() {
+        let text = "abcdefghij";
+        assert_eq!(scroll_window(text, 0, 4), ("abcd".to_string(), 0));
+        assert_eq!(scroll_window(text, 10, 4), ("hij".to_string(), 3));
+        // Wide characters are two columns each: the part never spills over the room.
+        let wide = "😀😀😀😀😀😀";
+        let (part, at) = scroll_window(wide, 12, 6);
+        assert!(part.width() <= 6, "{part}");
+        assert!(at < 6);
+        let (part, _) = scroll_window("日本語のテキスト", 0, 5);
+        assert!(part.width() <= 5, "{part}");
+    }
+}

@@ -84,10 +84,10 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
             ])
         }
         (Some(Notice::Error(e)), _) => Line::from(Span::styled(clean(e), t.error())),
-        _ if app.kept_answer.is_some() => Line::from(Span::styled(
+        _ if app.kept_answer().is_some() => Line::from(Span::styled(
             format!(
-                "The shared drive cannot be reached: this is what was read at {} and kept on this PC. It updates by itself when the drive is back.",
-                app.kept_answer.map(crate::time::date_time).unwrap_or_default()
+                "The shared database cannot be read just now: this is what was read at {} and kept on this PC. It updates by itself when the database answers again.",
+                app.kept_answer().map(crate::time::date_time).unwrap_or_default()
             ),
             t.warning(),
         )),

@@ -212,6 +212,9 @@ unsafe extern "C" fn x_delete(
     sync: c_int,
 ) -> c_int {
     tick(DELETES, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_DELETE;
+    }
     let base = base_vfs(vfs);
     (*base).xDelete.expect("every VFS deletes")(base, name, sync)
 }
@@ -303,6 +306,9 @@ unsafe extern "C" fn f_write(
 
 unsafe extern "C" fn f_truncate(f: *mut ffi::sqlite3_file, size: i64) -> c_int {
     tick(TRUNCATES, None);
+    if failing() {
+        return ffi::SQLITE_IOERR_TRUNCATE;
+    }
     forward!(f, xTruncate, size)
 }
 
