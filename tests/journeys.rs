@@ -113,6 +113,22 @@ mod tmux {
 
 use tmux::Pane;
 
+/// Two instances on one demo database: the first makes it, the second opens it. Each is
+/// (session name, login, what its title bar says once it is signed in).
+fn two_instances(
+    dir: &std::path::Path,
+    a: (&str, &str, &str),
+    b: (&str, &str, &str),
+) -> (Pane, Pane) {
+    let db = dir.join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let first = Pane::start(a.0, &["--demo", "--db", dbs, "--user", a.1], dir, 100, 30);
+    first.wait_for(a.2);
+    let second = Pane::start(b.0, &["--db", dbs, "--user", b.1], dir, 100, 30);
+    second.wait_for(b.2);
+    (first, second)
+}
+
 #[test]
 fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -348,25 +364,11 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn a_change_in_one_instance_shows_in_another_by_itself() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    // Make the demo database first so both instances open the same one.
-    let a = Pane::start(
-        "live-a",
-        &["--demo", "--db", dbs, "--user", "psharma"],
+    let (a, b) = two_instances(
         dir.path(),
-        100,
-        30,
+        ("live-a", "psharma", "Signed in: Priya Sharma (phone)"),
+        ("live-b", "spatel", "Signed in: Sam Patel (manager)"),
     );
-    a.wait_for("Signed in: Priya Sharma (phone)");
-    let b = Pane::start(
-        "live-b",
-        &["--db", dbs, "--user", "spatel"],
-        dir.path(),
-        100,
-        30,
-    );
-    b.wait_for("Signed in: Sam Patel (manager)");
     b.type_text("Renee O'Connor");
     b.wait_for("1 of 3 incidents");
     // A logs an incident for the same person; B is not touched.
@@ -394,25 +396,15 @@ fn a_change_in_one_instance_shows_in_another_by_itself() {
 #[test]
 fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let a = Pane::start(
-        "manager",
-        &["--demo", "--db", dbs, "--user", "spatel"],
+    let (a, b) = two_instances(
         dir.path(),
-        100,
-        30,
+        ("manager", "spatel", "Signed in: Sam Patel (manager)"),
+        (
+            "reception",
+            "ahassan",
+            "Signed in: Amira Hassan (reception)",
+        ),
     );
-    a.wait_for("Signed in: Sam Patel (manager)");
-    // The receptionist's instance, open on the same file, has Tunde Okafor's card up.
-    let b = Pane::start(
-        "reception",
-        &["--db", dbs, "--user", "ahassan"],
-        dir.path(),
-        100,
-        30,
-    );
-    b.wait_for("Signed in: Amira Hassan (reception)");
     b.type_text("Tunde Okafor");
     b.wait_for("3 of 3 - threshold reached");
     assert!(!b.screen().contains("RESTRICTED"));
@@ -531,24 +523,11 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
 #[test]
 fn two_people_changing_the_same_customer_are_never_overwritten_silently() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let a = Pane::start(
-        "edit-a",
-        &["--demo", "--db", dbs, "--user", "psharma"],
+    let (a, b) = two_instances(
         dir.path(),
-        100,
-        30,
+        ("edit-a", "psharma", "Signed in: Priya Sharma (phone)"),
+        ("edit-b", "ahassan", "Signed in: Amira Hassan (reception)"),
     );
-    a.wait_for("Signed in: Priya Sharma (phone)");
-    let b = Pane::start(
-        "edit-b",
-        &["--db", dbs, "--user", "ahassan"],
-        dir.path(),
-        100,
-        30,
-    );
-    b.wait_for("Signed in: Amira Hassan (reception)");
     for p in [&a, &b] {
         p.type_text("Renee O'Connor");
         p.wait_for("1 of 3 incidents");

@@ -135,6 +135,29 @@ fn zoe() -> CustomerHistory {
     }
 }
 
+/// An open case, as the queue lists it.
+fn case_of(
+    n: u128,
+    name: &str,
+    reason: safedesk::store::CaseReason,
+    minutes_ago: i64,
+) -> safedesk::store::CaseSummary {
+    safedesk::store::CaseSummary {
+        id: Uuid::from_u128(n),
+        customer_id: Uuid::from_u128(n + 1000),
+        customer_name: name.into(),
+        reason,
+        opened_at: now() - Duration::minutes(minutes_ago),
+        incidents: vec![],
+        assigned_to: None,
+        assigned_to_id: None,
+        waiting_for_confirmation: false,
+        decision_id: None,
+        note: String::new(),
+        version: 1,
+    }
+}
+
 fn app() -> App {
     let actor = Actor {
         login: "spatel".into(),
@@ -398,19 +421,9 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
     assert!(app.take_requests().contains(&Request::LoadQueue));
-    let case = |n: u128, name: &str, reason, days| CaseSummary {
-        id: Uuid::from_u128(n),
-        customer_id: Uuid::from_u128(n + 1000),
-        customer_name: name.into(),
-        reason,
-        opened_at: now() - Duration::days(days),
+    let case = |n: u128, name: &str, reason, days: i64| CaseSummary {
         incidents: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
-        assigned_to: None,
-        assigned_to_id: None,
-        waiting_for_confirmation: false,
-        decision_id: None,
-        note: String::new(),
-        version: 1,
+        ..case_of(n, name, reason, days * 24 * 60)
     };
     let mut mine = case(3, "Renée O'Connor", CaseReason::ReviewDue, 2);
     mine.assigned_to = Some("Sam Patel".into());
@@ -494,16 +507,14 @@ fn deborah_case() -> safedesk::store::CaseSummary {
     safedesk::store::CaseSummary {
         id: Uuid::from_u128(50),
         customer_id: Uuid::from_u128(10),
-        customer_name: "Deborah Johnson".into(),
-        reason: safedesk::store::CaseReason::Breach,
-        opened_at: now() - Duration::days(3),
         incidents: vec![Uuid::from_u128(104)],
-        assigned_to: None,
-        assigned_to_id: None,
-        waiting_for_confirmation: false,
-        decision_id: None,
-        note: String::new(),
         version: 4,
+        ..case_of(
+            50,
+            "Deborah Johnson",
+            safedesk::store::CaseReason::Breach,
+            3 * 24 * 60,
+        )
     }
 }
 
@@ -696,24 +707,18 @@ fn a_broken_template_is_explained_when_a_letter_is_asked_for() {
 
 #[test]
 fn a_long_queue_keeps_the_selected_case_in_view() {
-    use safedesk::store::{CaseReason, CaseSummary};
+    use safedesk::store::CaseReason;
     let mut app = app();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
     let cases = (0..300u128)
-        .map(|n| CaseSummary {
-            id: Uuid::from_u128(5000 + n),
-            customer_id: Uuid::from_u128(9000 + n),
-            customer_name: format!("Customer number {n}"),
-            reason: CaseReason::Threshold,
-            opened_at: now() - Duration::minutes(1000 - n as i64),
-            incidents: vec![],
-            assigned_to: None,
-            assigned_to_id: None,
-            waiting_for_confirmation: false,
-            decision_id: None,
-            note: String::new(),
-            version: 1,
+        .map(|n| {
+            case_of(
+                5000 + n,
+                &format!("Customer number {n}"),
+                CaseReason::Threshold,
+                1000 - n as i64,
+            )
         })
         .collect();
     app.on_reply(Reply::Queue(Ok(safedesk::store::Queue {
