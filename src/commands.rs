@@ -301,11 +301,13 @@ pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text
     use crate::app::worker::{save_or_queue, Context};
     use crate::app::Reply;
     use std::io::Write;
+    let location = s.store.location();
     let ctx = Context {
         policy: s.policy.clone(),
         actor: s.actor.clone(),
         local: Some(local.clone()),
-        database: s.store.location(),
+        database: s.store.database_id().unwrap_or_else(|_| location.clone()),
+        also: vec![location],
     };
     let mut refused = 0;
     let mut out = std::io::stdout().lock();

@@ -112,6 +112,12 @@ impl Local {
     /// Entries waiting for `database`, oldest first; files that cannot be read are skipped
     /// (and left where they are for someone to look at).
     pub fn outbox(&self, database: &str) -> Vec<OutboxEntry> {
+        self.outbox_for(&[database.to_string()])
+    }
+
+    /// Entries filed under any of `names` (a database's id, and the path it was known by
+    /// before it had one), oldest first.
+    pub fn outbox_for(&self, names: &[String]) -> Vec<OutboxEntry> {
         let Ok(read) = std::fs::read_dir(self.outbox_dir()) else {
             return Vec::new();
         };
@@ -121,7 +127,7 @@ impl Local {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .filter_map(|p| std::fs::read(&p).ok())
             .filter_map(|b| serde_json::from_slice::<OutboxEntry>(&b).ok())
-            .filter(|e| e.database == database)
+            .filter(|e| names.contains(&e.database))
             .collect();
         out.sort_by_key(|e| e.queued_at);
         out

@@ -54,13 +54,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if matches!(cli.command, Some(Command::Log)) && app.draft_offer.is_none() {
                 app.open_form();
             }
+            let mut store = s.store;
             let ctx = Context {
                 policy: s.policy,
                 actor: s.actor,
                 local: Some(local.clone()),
-                database: location,
+                database: store.database_id().unwrap_or_else(|_| location.clone()),
+                also: vec![location],
             };
-            safedesk::tui::run(app, Box::new(s.store), ctx, Some(local))
+            safedesk::tui::run(app, Box::new(store), ctx, Some(local))
                 .map_err(|e| format!("The terminal failed: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }

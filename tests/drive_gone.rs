@@ -64,11 +64,13 @@ fn the_drive_goes_away_and_comes_back() {
         staff: store.staff_by_login("ahassan").unwrap(),
     };
     let local = Local::new(dir.path().join("local"));
+    let id = store.database_id().unwrap();
     let ctx = Context {
         policy: Policy::built_in(),
         actor,
         local: Some(local.clone()),
-        database: store.location(),
+        database: id.clone(),
+        also: vec![store.location()],
     };
     let (req_tx, req_rx) = mpsc::channel();
     let (reply_tx, reply_rx) = mpsc::channel();
@@ -150,7 +152,7 @@ fn the_drive_goes_away_and_comes_back() {
         Reply::Health(Health::Trouble(_)) => Some(()),
         _ => None,
     });
-    assert_eq!(local.outbox(&path.display().to_string()).len(), 1);
+    assert_eq!(local.outbox(&id).len(), 1);
 
     // The drive comes back: the next poll delivers the incident, once.
     shim::set_failing(false);
@@ -181,5 +183,5 @@ fn the_drive_goes_away_and_comes_back() {
         .filter(|a| a.action == "log incident")
         .count();
     assert_eq!(logged, 1);
-    assert!(local.outbox(&path.display().to_string()).is_empty());
+    assert!(local.outbox(&id).is_empty());
 }

@@ -778,3 +778,52 @@ fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e}");
 }
+
+#[test]
+fn the_outbox_finds_its_database_however_the_file_is_reached() {
+    use safedesk::app::worker::{replay, Context};
+    use safedesk::local::{Local, OutboxEntry};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, admin) = new_db(dir.path());
+    let c = store
+        .add_customer(&admin, customer("Deborah Johnson", &["07700 900123"], &[]))
+        .unwrap();
+    let id = store.database_id().unwrap();
+    assert_eq!(id.len(), 32, "a random id, made by the migration: {id}");
+    assert_eq!(store.database_id().unwrap(), id, "and it stays");
+    let local = Local::new(dir.path().join("local"));
+    // One entry queued while the file was reached as S:\..., one from before databases had ids.
+    for (n, filed_under) in [
+        (0, id.clone()),
+        (1, "S:\\safedesk\\shared.sqlite".to_string()),
+    ] {
+        let mut inc = safedesk::demo::phone_incident(c.id, "Deborah Johnson");
+        inc.description = format!("Queued entry {n}.");
+        local
+            .outbox_put(&OutboxEntry {
+                login: "admin".into(),
+                database: filed_under,
+                queued_at: chrono::Utc::now(),
+                reason: "the drive was away".into(),
+                incident: inc,
+            })
+            .unwrap();
+    }
+    // Today the same file is reached by another path.
+    let ctx = Context {
+        policy: safedesk::policy::Policy::built_in(),
+        actor: admin,
+        local: Some(local.clone()),
+        database: id.clone(),
+        also: vec!["S:\\safedesk\\shared.sqlite".into()],
+    };
+    let replies = replay(&mut store, &ctx);
+    assert!(
+        replies
+            .iter()
+            .any(|r| matches!(r, safedesk::app::Reply::OutboxDelivered(2))),
+        "{replies:?}"
+    );
+    assert_eq!(store.history(c.id).unwrap().unwrap().incidents.len(), 2);
+    assert!(local.outbox_for(&ctx.names()).is_empty());
+}

@@ -95,8 +95,21 @@ pub struct Context {
     pub actor: Actor,
     /// This PC's outbox; None keeps nothing locally (tests).
     pub local: Option<Local>,
-    /// The shared database's name, which outbox entries are filed under.
+    /// The shared database's id, which outbox entries are filed under: the same however the
+    /// file is reached (`S:\` or `\\server\share`).
     pub database: String,
+    /// Other names entries may be filed under: the path, as outboxes were filed before
+    /// databases had ids.
+    pub also: Vec<String>,
+}
+
+impl Context {
+    /// Every name this database's outbox entries may be filed under.
+    pub fn names(&self) -> Vec<String> {
+        std::iter::once(self.database.clone())
+            .chain(self.also.iter().cloned())
+            .collect()
+    }
 }
 
 /// Save an incident, or keep it in the outbox when the shared database cannot take it.
@@ -270,7 +283,7 @@ pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
     let Some(local) = &ctx.local else {
         return Vec::new();
     };
-    let waiting = local.outbox(&ctx.database);
+    let waiting = local.outbox_for(&ctx.names());
     if waiting.is_empty() {
         return Vec::new();
     }
@@ -309,7 +322,7 @@ pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
     if delivered > 0 {
         out.push(Reply::OutboxDelivered(delivered));
     }
-    out.push(Reply::Outbox(local.outbox(&ctx.database).len()));
+    out.push(Reply::Outbox(local.outbox_for(&ctx.names()).len()));
     out
 }
 
@@ -326,7 +339,7 @@ pub fn run(
     let mut last_poll = Instant::now();
     let mut next_replay = Instant::now();
     if let Some(local) = &ctx.local {
-        if !send(Reply::Outbox(local.outbox(&ctx.database).len())) {
+        if !send(Reply::Outbox(local.outbox_for(&ctx.names()).len())) {
             return;
         }
     }
@@ -375,7 +388,7 @@ pub fn run(
                 }
                 if queued {
                     if let Some(local) = &ctx.local {
-                        if !send(Reply::Outbox(local.outbox(&ctx.database).len())) {
+                        if !send(Reply::Outbox(local.outbox_for(&ctx.names()).len())) {
                             return;
                         }
                     }

@@ -471,6 +471,8 @@ pub trait Store: Send {
     /// Changes whenever another connection commits; cheap to poll.
     fn data_version(&mut self) -> Result<i64>;
     fn is_demo(&mut self) -> Result<bool>;
+    /// The database's own id, the same however its file is reached.
+    fn database_id(&mut self) -> Result<String>;
     fn schema_version(&mut self) -> Result<u32>;
     fn counts(&mut self) -> Result<Counts>;
 

@@ -2,7 +2,7 @@
 //! database from version N-1 to N. Never edit a migration that has shipped: add a new one.
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 /// The newest schema this build understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -212,4 +212,10 @@ ALTER TABLE review ADD COLUMN batch TEXT NOT NULL DEFAULT '';
 ALTER TABLE review ADD COLUMN customer_id TEXT REFERENCES customer(id);
 CREATE INDEX review_batch ON review(batch);
 CREATE INDEX review_customer ON review(customer_id);
+"#;
+
+/// An id for the database itself, so that what waits in a PC's outbox is matched to it however
+/// the file is reached (a mapped drive letter one day, a \\server\share path the next).
+const MIGRATION_3: &str = r#"
+INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
 "#;

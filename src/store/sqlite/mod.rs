@@ -553,6 +553,19 @@ impl Store for SqliteStore {
             .map_err(|e| map_err(&path, e))
     }
 
+    fn database_id(&mut self) -> Result<String> {
+        let path = self.path.clone();
+        self.read(|tx| {
+            tx.query_row(
+                "SELECT value FROM meta WHERE key = 'database_id'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+        })
+        .map(|id| id.unwrap_or_else(|| path.display().to_string()))
+    }
+
     fn is_demo(&mut self) -> Result<bool> {
         self.read(|tx| {
             Ok(tx
