@@ -12,8 +12,7 @@
 //! Two runs: the writers each save every 100 ms (1 000 saves a minute between them, far more
 //! than any office makes), then as fast as they can (`-- --flat-out` for that run alone).
 
-use chrono::{Duration as ChronoDuration, Utc};
-use safedesk::domain::{new_id, NewIncident, Role, Subject};
+use safedesk::domain::{NewIncident, Role};
 use safedesk::policy::Policy;
 use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
 use std::path::{Path, PathBuf};
@@ -25,21 +24,11 @@ const SAVES: usize = 300;
 
 fn incident(customer: safedesk::domain::Id, n: usize) -> NewIncident {
     NewIncident {
-        id: new_id(),
-        subject: Subject::Existing {
-            id: customer,
-            name: String::new(),
-        },
-        occurred_at: Utc::now() - ChronoDuration::minutes(1),
-        channel: "phone".into(),
         category: "persistent".into(),
         behaviours: vec!["excessive_contact".into()],
-        behaviour_other: String::new(),
         response: "warned".into(),
-        reference: String::new(),
         description: format!("Benchmark call number {n}: called again about the same letter."),
-        immediate_threat: false,
-        witnesses: String::new(),
+        ..safedesk::demo::phone_incident(customer, "")
     }
 }
 

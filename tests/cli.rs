@@ -171,23 +171,7 @@ fn import_saves_good_lines_and_says_why_others_were_refused() {
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let id: uuid::Uuid = v[0]["id"].as_str().unwrap().parse().unwrap();
-    let good = safedesk::domain::NewIncident {
-        id: safedesk::domain::new_id(),
-        subject: safedesk::domain::Subject::Existing {
-            id,
-            name: "Deborah Johnson".into(),
-        },
-        occurred_at: chrono::Utc::now() - chrono::Duration::minutes(5),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser; call ended after a warning.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
-    };
+    let good = safedesk::demo::phone_incident(id, "Deborah Johnson");
     let mut empty = good.clone();
     empty.id = safedesk::domain::new_id();
     empty.description = " ".into();

@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use safedesk::domain::{
     new_id, Id, LetterStatus, NewDecision, NewIncident, NewRestriction, NewReview, Outcome,
-    ReviewOutcome, Role, Subject,
+    ReviewOutcome, Role,
 };
 use safedesk::policy::Policy;
 use safedesk::store::{
@@ -71,21 +71,11 @@ fn world() -> World {
 
 fn incident(customer: Id, threat: bool) -> NewIncident {
     NewIncident {
-        id: new_id(),
-        subject: Subject::Existing {
-            id: customer,
-            name: "Tunde Okafor".into(),
-        },
-        occurred_at: Utc::now() - Duration::minutes(3),
         channel: "face_to_face".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
         response: "asked_to_leave".into(),
-        reference: String::new(),
         description: "Shouted at the receptionist and was asked to leave.".into(),
         immediate_threat: threat,
-        witnesses: String::new(),
+        ..safedesk::demo::phone_incident(customer, "Tunde Okafor")
     }
 }
 

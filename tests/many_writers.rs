@@ -2,7 +2,7 @@
 //! add notes to the same few customers' details, as fast as they can. Heavy: runs when
 //! SAFEDESK_HEAVY_TESTS is set (.ci/run sets it).
 
-use safedesk::domain::{new_id, NewIncident, Subject};
+use safedesk::domain::{new_id, NewIncident};
 use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -58,21 +58,11 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
         let mut lines = Vec::new();
         for n in 0..EACH {
             let inc = NewIncident {
-                id: new_id(),
-                subject: Subject::Existing {
-                    id: customers[(p * 31 + n) % customers.len()],
-                    name: String::new(),
-                },
-                occurred_at: chrono::Utc::now() - chrono::Duration::minutes(2),
-                channel: "phone".into(),
                 category: "persistent".into(),
                 behaviours: vec!["excessive_contact".into()],
-                behaviour_other: String::new(),
                 response: "warned".into(),
-                reference: String::new(),
                 description: format!("Writer {p}, call {n}: rang again about the same letter."),
-                immediate_threat: false,
-                witnesses: String::new(),
+                ..safedesk::demo::phone_incident(customers[(p * 31 + n) % customers.len()], "")
             };
             all_ids.push(inc.id);
             lines.push(serde_json::to_string(&inc).unwrap());
