@@ -388,8 +388,8 @@ fn main() {
         render("the decision form", &app);
         app.decision = None;
         if let Some(h) = &app.case_view.as_ref().and_then(|v| v.history.clone()) {
-            let kit = safedesk::app::letter::LetterKit::built_in(dir.join("letters"));
-            if let Ok((facts, decision_id)) = safedesk::app::letter::facts_for(
+            let kit = safedesk::letters::LetterKit::built_in(dir.join("letters"));
+            if let Ok((facts, decision_id)) = safedesk::letters::facts_for(
                 safedesk::letters::LetterKind::AbusiveCorrespondence,
                 &case,
                 h,

@@ -1,8 +1,8 @@
 //! Starting up: which database, which policy, who is at the keyboard.
 
-use crate::app::letter::LetterKit;
 use crate::cli::Cli;
 use crate::config::{self, Config};
+use crate::letters::LetterKit;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
 use crate::store::{Actor, OpenMode, OpenOptions, SqliteStore, Store, StoreError};

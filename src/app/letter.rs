@@ -1,39 +1,17 @@
-//! Letters in the app: choosing one for a case, the facts it is written from, the preview with
-//! its editable paragraph, and saving it. Rendering is pure ([`crate::letters`]); the files are
-//! written by the store worker, never by the screen.
+//! Letters in the app: choosing one for a case, the preview with its editable paragraph, and
+//! asking for it to be saved. The facts and the rendering are pure ([`crate::letters`]); the
+//! files are written by the store worker, never by the screen.
 
 use super::manager::ChoosePurpose;
 use super::{App, Notice, Prompt, Request};
-use crate::domain::{CustomerHistory, Decision, Id, LetterStatus, Outcome};
-use crate::letters::{LetterFacts, LetterKind, Organisation, Templates};
-use crate::policy::{rules, Policy};
-use crate::store::{CaseSummary, NewLetter};
-use crate::time;
+use crate::domain::Id;
+use crate::letters::{facts_for, suggested, LetterFacts, LetterKind, LetterKit, LetterToSave};
+use crate::store::NewLetter;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
-
-/// What letters are made with: the templates, the organisation's details and where they go.
-#[derive(Debug)]
-pub struct LetterKit {
-    pub templates: Templates,
-    pub organisation: Organisation,
-    /// The folder letters are saved in.
-    pub dir: PathBuf,
-}
-
-impl LetterKit {
-    /// The built-in templates and organisation, saving into `dir`.
-    pub fn built_in(dir: PathBuf) -> LetterKit {
-        LetterKit {
-            templates: Templates::built_in(),
-            organisation: Organisation::built_in(),
-            dir,
-        }
-    }
-}
 
 /// The longest paragraph a manager adds to a letter.
 pub const MAX_FREE_TEXT: usize = 5_000;
@@ -59,184 +37,6 @@ pub struct LetterView {
     /// The files already written, when the database could not record them: saving again only
     /// records them, so no second copy is made.
     pub written: Option<(PathBuf, PathBuf)>,
-}
-
-/// The letter a case most likely needs now.
-pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
-    if case.waiting_for_confirmation {
-        return LetterKind::ImmediateConfirmation;
-    }
-    let last_decision = h.decisions.last();
-    let last_review = h.reviews.iter().map(|r| r.reviewed_at).max();
-    if let (Some(r), d) = (last_review, last_decision) {
-        if d.is_none_or(|d| r > d.decided_at) {
-            return LetterKind::ReviewOutcome;
-        }
-    }
-    match last_decision {
-        Some(d) if d.letter == LetterStatus::Owed => kind_for(d),
-        _ => LetterKind::AbusiveCorrespondence,
-    }
-}
-
-/// The letter a decision owes.
-fn kind_for(d: &Decision) -> LetterKind {
-    match d.outcome {
-        Outcome::ImmediateRestriction => LetterKind::ImmediateConfirmation,
-        Outcome::WithdrawalOfServices => LetterKind::Withdrawal,
-        _ => LetterKind::RestrictionNotice,
-    }
-}
-
-/// How the customer may contact the organisation now, from the restrictions in force: the
-/// end of the templates' sentence "Please contact us ...".
-pub fn contact_now(h: &CustomerHistory, now: chrono::DateTime<chrono::Utc>) -> String {
-    let active = rules::active_restrictions(h, now);
-    let has = |k: &str| active.iter().any(|r| r.kind == k);
-    if has("all_direct_contact_ended") {
-        return "only in writing, to the address above: we will read, acknowledge and file your letters".into();
-    }
-    if let Some(r) = active.iter().find(|r| r.kind == "third_party") {
-        return format!("only through {}", r.params.third_party.trim());
-    }
-    if has("written_only") || has("written_contact_only") {
-        return "only in writing, by letter to the address above or by email".into();
-    }
-    if let Some(r) = active.iter().find(|r| r.kind == "dedicated_contact") {
-        let how = [r.params.email.trim(), r.params.phone.trim()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" or ");
-        return format!("only by {how}");
-    }
-    if let Some(r) = active.iter().find(|r| r.kind == "named_staff") {
-        return format!(
-            "through {}, who deals with all your calls and letters",
-            r.params.staff_name.trim()
-        );
-    }
-    if active.is_empty() {
-        return "in the usual ways".into();
-    }
-    "in the usual ways, within the limits above".into()
-}
-
-/// The facts a letter of `kind` is written from, or why it cannot be written yet.
-pub fn facts_for(
-    kind: LetterKind,
-    case: &CaseSummary,
-    h: &CustomerHistory,
-    policy: &Policy,
-    signed_by: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(LetterFacts, Option<Id>), String> {
-    let today = time::london_date(now);
-    let mut f = LetterFacts {
-        customer_name: h.customer.display_name(),
-        customer_address: [h.customer.postcode.trim()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
-        date: today,
-        signed_by: signed_by.to_string(),
-        contact_now: contact_now(h, now),
-        ..LetterFacts::default()
-    };
-    let incidents: Vec<&crate::domain::Incident> = {
-        let behind: Vec<_> = h
-            .incidents
-            .iter()
-            .filter(|i| i.counts() && case.incidents.contains(&i.id))
-            .collect();
-        if behind.is_empty() {
-            rules::incidents_since_last_decision(h)
-        } else {
-            behind
-        }
-    };
-    f.incidents = incidents
-        .iter()
-        .map(|i| {
-            let seen: Vec<&str> = i.behaviours.iter().map(|b| policy.label_of(b)).collect();
-            format!(
-                "{}, {}: {}",
-                time::date(time::london_date(i.occurred_at)),
-                policy.label_of(&i.channel).to_lowercase(),
-                if seen.is_empty() {
-                    policy.label_of(&i.category).to_lowercase()
-                } else {
-                    seen.join("; ").to_lowercase()
-                }
-            )
-        })
-        .collect();
-    let mut decision_id = None;
-    match kind {
-        LetterKind::AbusiveCorrespondence => {}
-        LetterKind::RestrictionNotice
-        | LetterKind::Withdrawal
-        | LetterKind::ImmediateConfirmation => {
-            // The decision the letter is about: the one a waiting case waits for, else the
-            // newest of the matching kind, one still owed a letter first.
-            let wanted =
-                |d: &&Decision| kind_for(d) == kind && d.outcome != Outcome::NoFurtherAction;
-            let waiting = case
-                .decision_id
-                .filter(|_| case.waiting_for_confirmation)
-                .and_then(|id| h.decisions.iter().find(|d| d.id == id));
-            let Some(d) = waiting
-                .or_else(|| {
-                    h.decisions
-                        .iter()
-                        .rev()
-                        .filter(wanted)
-                        .find(|d| d.letter == LetterStatus::Owed)
-                })
-                .or_else(|| h.decisions.iter().rev().find(wanted))
-            else {
-                return Err(format!(
-                    "There is no decision for a letter of this kind ({}) yet: record the decision first (d).",
-                    kind.label().to_lowercase()
-                ));
-            };
-            decision_id = Some(d.id);
-            let theirs: Vec<_> = h
-                .restrictions
-                .iter()
-                .filter(|r| r.decision_id == Some(d.id))
-                .collect();
-            f.restrictions = theirs
-                .iter()
-                .map(|r| rules::restriction_sentence(r, policy))
-                .collect();
-            f.reasons = d.reasons.clone();
-            f.starts = theirs
-                .iter()
-                .map(|r| time::london_date(r.starts_at))
-                .min()
-                .or(Some(time::london_date(d.decided_at)));
-            f.review_date = theirs.iter().filter_map(|r| r.review_due).min();
-        }
-        LetterKind::ReviewOutcome => {
-            let Some(last) = h.reviews.iter().map(|r| r.reviewed_at).max() else {
-                return Err("No review has been recorded yet: review first (r).".into());
-            };
-            let batch: Vec<_> = h.reviews.iter().filter(|r| r.reviewed_at == last).collect();
-            let first = batch[0];
-            f.review_outcome = first.outcome.as_str().to_string();
-            f.reasons = first.notes.clone();
-            f.next_review = first.next_review;
-            f.review_date = first.next_review;
-            f.starts = Some(time::london_date(last));
-            f.restrictions = rules::active_restrictions(h, now)
-                .into_iter()
-                .map(|r| rules::restriction_sentence(r, policy))
-                .collect();
-        }
-    }
-    Ok((f, decision_id))
 }
 
 impl LetterView {
@@ -478,16 +278,4 @@ impl App {
                 },
             })));
     }
-}
-
-/// A letter for the worker to write to files and record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LetterToSave {
-    pub dir: PathBuf,
-    pub stem: String,
-    pub title: String,
-    /// Files written by an earlier try whose record failed: only the record is made now.
-    pub written: Option<(PathBuf, PathBuf)>,
-    /// The record to keep; `body` holds the Markdown, `file` is filled in once it is written.
-    pub record: NewLetter,
 }

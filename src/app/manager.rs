@@ -473,7 +473,7 @@ impl App {
         };
         let what = crate::letters::LetterKind::parse(&letter.kind)
             .map(|k| k.label().to_string())
-            .unwrap_or_else(|| crate::ui::case::letter_label(&letter.kind));
+            .unwrap_or_else(|| crate::letters::kind_in_words(&letter.kind));
         self.ask_how_sent(letter.id, &what);
     }
 

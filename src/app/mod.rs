@@ -99,7 +99,7 @@ pub enum Request {
         version: i64,
     },
     /// Write a letter's files and keep its record.
-    SaveLetter(Box<letter::LetterToSave>),
+    SaveLetter(Box<crate::letters::LetterToSave>),
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -249,7 +249,7 @@ pub struct App {
     /// The shared drive took this long for the last answer (only when it was slow).
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
-    pub letter_kit: Result<std::sync::Arc<letter::LetterKit>, String>,
+    pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
     /// A small question over everything (a reason to give, a customer to choose).
     pub prompt: Option<Prompt>,
     requests: Vec<Request>,
@@ -338,7 +338,7 @@ impl App {
             kept_results: None,
             kept_card: None,
             slow_ms: None,
-            letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
+            letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::config::default_letters_dir(),
             ))),
             prompt: None,

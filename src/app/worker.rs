@@ -214,7 +214,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
 
 /// Write a letter's Markdown and printable HTML files, then keep its record in the shared
 /// database. The files come first: if the database cannot be reached, the letter is not lost.
-fn save_letter(store: &mut dyn Store, ctx: &Context, l: super::letter::LetterToSave) -> Reply {
+fn save_letter(store: &mut dyn Store, ctx: &Context, l: crate::letters::LetterToSave) -> Reply {
     let (markdown, html) = match l.written {
         Some(paths) => paths,
         None => match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {

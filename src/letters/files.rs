@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{clean, html::to_html, io_error, one_line, LetterError, LetterKind};
+use crate::store::NewLetter;
 use crate::time;
 
 /// A safe file stem: "2026-11-25 Restriction notice - Deborah Johnson", with characters Windows
@@ -158,4 +159,16 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// A letter for the worker to write to files and record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterToSave {
+    pub dir: PathBuf,
+    pub stem: String,
+    pub title: String,
+    /// Files written by an earlier try whose record failed: only the record is made now.
+    pub written: Option<(PathBuf, PathBuf)>,
+    /// The record to keep; `body` holds the Markdown, `file` is filled in once it is written.
+    pub record: NewLetter,
 }

@@ -70,11 +70,13 @@ use std::path::Path;
 
 use crate::time;
 
+mod facts;
 mod files;
 mod html;
 mod organisation;
 
-pub use files::{file_stem, save};
+pub use facts::{contact_now, facts_for, suggested, LetterKit};
+pub use files::{file_stem, save, LetterToSave};
 pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
 
@@ -179,6 +181,17 @@ impl LetterKind {
     pub fn file_name(self) -> String {
         format!("{}.md", self.as_str())
     }
+}
+
+/// A stored letter kind in words, for lists: "restriction_notice" is "Restriction notice"; an id
+/// this safedesk does not know is shown the same way.
+pub fn kind_in_words(kind: &str) -> String {
+    let mut s = kind.replace('_', " ");
+    if let Some(first) = s.get(..1) {
+        let up = first.to_uppercase();
+        s.replace_range(..1, &up);
+    }
+    s
 }
 
 impl fmt::Display for LetterKind {

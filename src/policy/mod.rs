@@ -29,6 +29,9 @@ pub struct Policy {
     pub actions: Vec<Action>,
     pub withdrawal: Withdrawal,
     pub access_restrictions: Vec<AccessRestriction>,
+    /// How letters tell the customer to contact us; optional in a policy file of an older safedesk.
+    #[serde(default)]
+    pub letters: Letters,
     pub complaints: Complaints,
 }
 
@@ -86,6 +89,36 @@ pub struct Action {
     pub banner: String,
     #[serde(default)]
     pub params: Vec<String>,
+    #[serde(default)]
+    pub letter_contact: Option<LetterContact>,
+}
+
+/// How a letter tells the customer to contact us while a restriction is in force: the end of
+/// "Please contact us ...", with the banner's placeholders. The lowest `rank` in force wins.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterContact {
+    pub rank: u32,
+    pub text: String,
+}
+
+/// The end of "Please contact us ..." when no restriction in force has its own.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letters {
+    /// With no restriction in force.
+    pub contact_usual: String,
+    /// With restrictions in force, none of which says how to contact us.
+    pub contact_within_limits: String,
+}
+
+impl Default for Letters {
+    fn default() -> Letters {
+        Letters {
+            contact_usual: "in the usual ways".into(),
+            contact_within_limits: "in the usual ways, within the limits above".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -102,6 +135,8 @@ pub struct AccessRestriction {
     pub id: String,
     pub label: String,
     pub banner: String,
+    #[serde(default)]
+    pub letter_contact: Option<LetterContact>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -132,6 +167,17 @@ impl RestrictionKind<'_> {
             RestrictionKind::Action(a) => &a.banner,
             RestrictionKind::Withdrawal(w) => &w.banner,
             RestrictionKind::Access(a) => &a.banner,
+        }
+    }
+}
+
+impl<'a> RestrictionKind<'a> {
+    /// How a letter tells the customer to contact us while this is in force, if it says.
+    pub fn letter_contact(self) -> Option<&'a LetterContact> {
+        match self {
+            RestrictionKind::Action(a) => a.letter_contact.as_ref(),
+            RestrictionKind::Withdrawal(_) => None,
+            RestrictionKind::Access(a) => a.letter_contact.as_ref(),
         }
     }
 }
@@ -288,6 +334,7 @@ impl Policy {
                 }
             }
             check_banner(&a.id, &a.banner)?;
+            check_letter_contact(&a.id, a.letter_contact.as_ref())?;
         }
         unique(&mut seen, "restriction", &self.withdrawal.id)?;
         check_banner(&self.withdrawal.id, &self.withdrawal.banner)?;
@@ -295,6 +342,18 @@ impl Policy {
             unique(&mut seen, "restriction", &a.id)?;
             nonempty(&a.label, &a.id)?;
             check_banner(&a.id, &a.banner)?;
+            check_letter_contact(&a.id, a.letter_contact.as_ref())?;
+        }
+        for (name, text) in [
+            ("contact_usual", &self.letters.contact_usual),
+            ("contact_within_limits", &self.letters.contact_within_limits),
+        ] {
+            if text.trim().is_empty() {
+                return Err((
+                    format!("{name} ="),
+                    format!("[letters] {name} is empty: say how a letter tells the customer to contact us"),
+                ));
+            }
         }
         Ok(())
     }
@@ -413,24 +472,37 @@ fn unique_keys<'a>(
 }
 
 fn check_banner(id: &str, banner: &str) -> Result<(), (String, String)> {
-    if banner.trim().is_empty() {
-        return Err((format!("\"{id}\""), format!("\"{id}\" has an empty banner")));
+    check_placeholders(id, "banner", banner)
+}
+
+fn check_letter_contact(id: &str, contact: Option<&LetterContact>) -> Result<(), (String, String)> {
+    match contact {
+        Some(c) => check_placeholders(id, "letter_contact", &c.text),
+        None => Ok(()),
     }
-    let mut rest = banner;
+}
+
+/// A text with `{placeholder}`s (a banner, a letter's contact sentence): not empty, and every
+/// placeholder one of [`PLACEHOLDERS`].
+fn check_placeholders(id: &str, what: &str, text: &str) -> Result<(), (String, String)> {
+    if text.trim().is_empty() {
+        return Err((format!("\"{id}\""), format!("\"{id}\" has an empty {what}")));
+    }
+    let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
             return Err((
-                banner.to_string(),
-                format!("the banner of \"{id}\" has a '{{' with no closing '}}'"),
+                text.to_string(),
+                format!("the {what} of \"{id}\" has a '{{' with no closing '}}'"),
             ));
         };
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
             return Err((
-                banner.to_string(),
+                text.to_string(),
                 format!(
-                    "the banner of \"{id}\" uses {{{name}}}; the placeholders are {}",
+                    "the {what} of \"{id}\" uses {{{name}}}; the placeholders are {}",
                     PLACEHOLDERS
                         .iter()
                         .map(|p| format!("{{{p}}}"))
@@ -560,6 +632,26 @@ mod tests {
     fn unknown_banner_placeholder_is_refused() {
         let e = broken("{minutes} minutes", "{minuets} minutes");
         assert!(e.message.contains("{minuets}"), "{e}");
+    }
+
+    #[test]
+    fn unknown_letter_contact_placeholder_is_refused() {
+        let e = broken("only through {third_party}", "only through {thirdparty}");
+        assert!(e.message.contains("letter_contact"), "{e}");
+        assert!(e.message.contains("{thirdparty}"), "{e}");
+    }
+
+    #[test]
+    fn a_policy_file_without_letter_contacts_still_loads() {
+        let text = BUILT_IN
+            .lines()
+            .filter(|l| !l.starts_with("letter_contact") && !l.starts_with("contact_"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("[letters]", "");
+        let p = Policy::parse(&text, "old.toml").expect("an older file loads");
+        assert_eq!(p.letters, Letters::default());
+        assert!(p.actions.iter().all(|a| a.letter_contact.is_none()));
     }
 
     #[test]

@@ -205,6 +205,22 @@ pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
         .restriction_kind(&r.kind)
         .map(|k| k.banner().to_string())
         .unwrap_or_else(|| format!("Restriction \"{}\" (not in the current policy)", r.kind));
+    let mut s = fill_placeholders(&template, r);
+    if matches!(
+        policy.restriction_kind(&r.kind),
+        Some(RestrictionKind::Withdrawal(_))
+    ) {
+        return s;
+    }
+    if let Some(end) = r.ends_at {
+        s.push_str(&format!(" (until {})", time::date_time(end)));
+    }
+    s
+}
+
+/// A policy text (a banner, a letter's contact sentence) with the restriction's own details in
+/// place of its placeholders: {minutes}, {staff}, {contact}, {third_party}, {review}.
+pub fn fill_placeholders(template: &str, r: &Restriction) -> String {
     let p = &r.params;
     let contact = match (p.email.trim(), p.phone.trim()) {
         ("", "") => "the dedicated contact".to_string(),
@@ -230,22 +246,12 @@ pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
         .review_due
         .map(time::date)
         .unwrap_or_else(|| "not set".to_string());
-    let mut s = template
+    template
         .replace("{minutes}", &minutes)
         .replace("{staff}", &staff)
         .replace("{contact}", &contact)
         .replace("{third_party}", &third)
-        .replace("{review}", &review);
-    if matches!(
-        policy.restriction_kind(&r.kind),
-        Some(RestrictionKind::Withdrawal(_))
-    ) {
-        return s;
-    }
-    if let Some(end) = r.ends_at {
-        s.push_str(&format!(" (until {})", time::date_time(end)));
-    }
-    s
+        .replace("{review}", &review)
 }
 
 /// The plain-words summary shown at the top of a customer card and by `safedesk lookup`.

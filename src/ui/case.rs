@@ -291,7 +291,7 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
         out.push(Line::from(format!(
             "{}  {} - {}{}",
             time::date(time::london_date(l.created_at)),
-            letter_label(&l.kind),
+            crate::letters::kind_in_words(&l.kind),
             status,
             if l.file.is_empty() {
                 String::new()
@@ -301,16 +301,6 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
         )));
     }
     out
-}
-
-/// A letter kind in words.
-pub fn letter_label(kind: &str) -> String {
-    let mut s = kind.replace('_', " ");
-    if let Some(first) = s.get(..1) {
-        let up = first.to_uppercase();
-        s.replace_range(..1, &up);
-    }
-    s
 }
 
 /// How far the case can scroll in a panel of `area` before its end comes into view.
