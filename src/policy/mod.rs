@@ -636,7 +636,10 @@ mod tests {
 
     #[test]
     fn unknown_letter_contact_placeholder_is_refused() {
-        let e = broken("only through {third_party}", "only through {thirdparty}");
+        let e = broken(
+            "text = \"only through {third_party}\"",
+            "text = \"only through {thirdparty}\"",
+        );
         assert!(e.message.contains("letter_contact"), "{e}");
         assert!(e.message.contains("{thirdparty}"), "{e}");
     }
