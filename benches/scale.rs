@@ -175,7 +175,10 @@ fn main() {
         false,
     );
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| safedesk::ui::draw(f, &app)).unwrap();
+    term.draw(|f| {
+        safedesk::ui::draw(f, &app);
+    })
+    .unwrap();
     let startup = t0.elapsed();
     println!(
         "start-up to first usable screen (in process): {}",
@@ -253,7 +256,10 @@ fn main() {
     let mut renders = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
-        term.draw(|f| safedesk::ui::draw(f, &app)).unwrap();
+        term.draw(|f| {
+            safedesk::ui::draw(f, &app);
+        })
+        .unwrap();
         renders.push(t.elapsed());
     }
     renders.sort();
@@ -344,7 +350,10 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..rounds {
             let t = Instant::now();
-            term.draw(|f| safedesk::ui::draw(f, app)).unwrap();
+            term.draw(|f| {
+                safedesk::ui::draw(f, app);
+            })
+            .unwrap();
             times.push(t.elapsed());
         }
         times.sort();

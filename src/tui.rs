@@ -1,6 +1,6 @@
 //! The terminal: set it up, run the event loop, put it back as it was.
 
-use crate::app::{local_request, worker, App, Reply, Request};
+use crate::app::{local_request, worker, App, Drawn, Reply, Request};
 use crate::local::Local;
 use crate::store::Store;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
@@ -67,8 +67,9 @@ pub fn run(
         };
         send(&mut app);
         loop {
-            let area = terminal.draw(|f| crate::ui::draw(f, &app))?.area;
-            app.size = (area.width, area.height);
+            let mut drawn = Drawn::default();
+            terminal.draw(|f| drawn = crate::ui::draw(f, &app))?;
+            app.drawn = drawn;
             if exit_after_first_draw {
                 return Ok(());
             }

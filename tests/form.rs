@@ -11,7 +11,6 @@ use safedesk::domain::*;
 use safedesk::policy::incident::SaveOutcome;
 use safedesk::policy::Policy;
 use safedesk::store::{Actor, LookupHit, MatchedOn};
-use safedesk::ui::theme::Theme;
 use uuid::Uuid;
 
 fn now() -> chrono::DateTime<Utc> {
@@ -36,7 +35,7 @@ fn app(role: Role) -> App {
         false,
         false,
     );
-    app.theme = Theme::plain();
+    app.colour = false;
     app.now = now();
     app.health = safedesk::app::Health::Ok { checked: now() };
     app

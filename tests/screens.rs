@@ -10,7 +10,6 @@ use safedesk::app::{App, Health, Pane, Reply, Request};
 use safedesk::domain::*;
 use safedesk::policy::Policy;
 use safedesk::store::{Actor, LookupHit, MatchedOn};
-use safedesk::ui::theme::Theme;
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -170,7 +169,7 @@ fn app() -> App {
         true,
         false,
     );
-    app.theme = Theme::plain();
+    app.colour = false;
     app.now = now();
     app.health = Health::Ok { checked: now() };
     app
@@ -298,8 +297,8 @@ fn keys_move_between_panes_and_help_lists_every_key() {
         }
         screen.push_str(&render(&app, 80, 24));
     }
-    for b in safedesk::ui::keymap::BINDINGS {
-        if b.contexts != [safedesk::ui::keymap::Context::Search] {
+    for b in safedesk::app::keymap::BINDINGS {
+        if b.contexts != [safedesk::app::keymap::Context::Search] {
             assert!(screen.contains(b.label), "help lists {}", b.label);
         }
     }
@@ -608,7 +607,7 @@ fn reception_see_a_case_but_cannot_decide_or_review() {
         false,
         false,
     );
-    app.theme = Theme::plain();
+    app.colour = false;
     app.now = now();
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('d'));

@@ -133,22 +133,9 @@ impl App {
     pub(super) fn letter_key(&mut self, key: KeyEvent) {
         self.letter_key_inner(key);
         // Scrolling stops where the end of the letter is in view.
-        let (w, h) = self.size;
+        let max = self.drawn.letter_scroll_max;
         if let Some(v) = self.letter.as_mut() {
-            let width = usize::from(w.saturating_sub(2).max(1));
-            let rows: usize = v
-                .rendered
-                .as_deref()
-                .unwrap_or("")
-                .lines()
-                .map(|l| {
-                    unicode_width::UnicodeWidthStr::width(l)
-                        .div_ceil(width)
-                        .max(1)
-                })
-                .sum();
-            let view = usize::from(h.saturating_sub(3 + 2 + 2));
-            v.scroll = v.scroll.min(rows.saturating_sub(view) as u16);
+            v.scroll = v.scroll.min(max);
         }
     }
 

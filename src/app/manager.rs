@@ -3,12 +3,12 @@
 //! `ui::queue`, `ui::case` and `ui::decision_form`; I/O goes through requests.
 
 use super::decision::{DecisionEvent, DecisionForm};
+use super::keymap::Action;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{CustomerHistory, Id, Outcome, Staff};
 use crate::policy::rules;
 use crate::store::{CaseReason, CaseSummary, Queue, SentHow};
 use crate::time;
-use crate::ui::keymap::Action;
 use tui_input::Input;
 
 /// The key that picks a way of sending.
@@ -257,11 +257,9 @@ impl App {
     pub(super) fn case_key(&mut self, action: Action) -> bool {
         let handled = self.case_key_inner(action);
         // Scrolling stops at the end, so Up always moves back from there.
-        if let Some(v) = &self.case_view {
-            let max = crate::ui::case::max_scroll(v, self, crate::ui::case::panel_area(self.size));
-            if let Some(v) = self.case_view.as_mut() {
-                v.scroll = v.scroll.min(max);
-            }
+        let max = self.drawn.case_scroll_max;
+        if let Some(v) = self.case_view.as_mut() {
+            v.scroll = v.scroll.min(max);
         }
         handled
     }

@@ -5,6 +5,7 @@
 pub mod customer;
 pub mod decision;
 pub mod form;
+pub mod keymap;
 pub mod letter;
 pub mod manager;
 pub mod worker;
@@ -14,11 +15,10 @@ use crate::local::{Choices, Draft};
 use crate::policy::incident::{after_save, SaveOutcome};
 use crate::policy::Policy;
 use crate::store::{Actor, LookupHit};
-use crate::ui::keymap::{self, Action, Context};
-use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use form::{FormEvent, IncidentForm};
+use keymap::{Action, Context};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
@@ -188,6 +188,26 @@ pub enum Health {
     Trouble(String),
 }
 
+/// What the screen last drew that the keys need: only the screen knows how lines wrap, so it
+/// works out how far each view can scroll and the event loop hands that back after each draw.
+/// Until the first draw nothing is limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// How far the case can scroll before its last line is at the bottom.
+    pub case_scroll_max: u16,
+    /// How far the letter preview can scroll before its last line is at the bottom.
+    pub letter_scroll_max: u16,
+}
+
+impl Default for Drawn {
+    fn default() -> Drawn {
+        Drawn {
+            case_scroll_max: u16::MAX,
+            letter_scroll_max: u16::MAX,
+        }
+    }
+}
+
 /// A line of feedback under the panes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -201,7 +221,8 @@ pub struct App {
     pub location: String,
     pub demo: bool,
     pub read_only: bool,
-    pub theme: Theme,
+    /// Draw in colour (off when `NO_COLOR` is set); colour is never the only signal.
+    pub colour: bool,
     pub pane: Pane,
     pub help: bool,
     pub search: Input,
@@ -240,8 +261,8 @@ pub struct App {
     pub letter: Option<letter::LetterView>,
     /// A customer's details being changed.
     pub customer_form: Option<customer::CustomerForm>,
-    /// The terminal's size when last drawn (columns, rows), for scrolling limits.
-    pub size: (u16, u16),
+    /// What the screen last drew that keys need (scrolling limits), handed back after each draw.
+    pub drawn: Drawn,
     /// The results (and the card) shown were read at this time and kept on this PC: the shared
     /// database cannot be read now.
     pub kept_results: Option<DateTime<Utc>>,
@@ -308,7 +329,7 @@ impl App {
             location,
             demo,
             read_only,
-            theme: Theme::from_env(),
+            colour: colour_from_env(),
             pane: Pane::Search,
             help: false,
             search: Input::default(),
@@ -334,7 +355,7 @@ impl App {
             decision: None,
             letter: None,
             customer_form: None,
-            size: (80, 24),
+            drawn: Drawn::default(),
             kept_results: None,
             kept_card: None,
             slow_ms: None,
@@ -1205,6 +1226,11 @@ impl App {
         self.limit_query();
         self.query_changed();
     }
+}
+
+/// Colour unless `NO_COLOR` is set to anything non-empty (https://no-color.org).
+pub fn colour_from_env() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Carry out a request that only touches this PC (drafts, choices); hand back any other.

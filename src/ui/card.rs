@@ -2,6 +2,7 @@
 //! against the threshold, then the incidents, decisions and letters.
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::domain::{CustomerHistory, Incident};
 use crate::policy::rules;
@@ -12,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn card(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let focused = app.pane == Pane::Card;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -71,7 +72,7 @@ fn card_lines_marked<'a>(
     h: &CustomerHistory,
     full: bool,
 ) -> (Vec<Line<'a>>, Option<usize>) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let s = rules::summary(h, p, app.now);
     let c = &h.customer;
@@ -248,7 +249,7 @@ fn incident_lines<'a>(
     selected: bool,
     out: &mut Vec<Line<'a>>,
 ) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let mut head = vec![Span::styled(
         format!(

@@ -3,6 +3,7 @@
 //! to do next.
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::manager::CaseView;
 use crate::app::App;
 use crate::domain::{LetterStatus, Outcome};
@@ -16,7 +17,7 @@ use ratatui::Frame;
 
 /// Everything the case view shows, as lines (also used by the tests).
 pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let c = &view.case;
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -316,15 +317,9 @@ pub fn max_scroll(view: &CaseView, app: &App, area: Rect) -> u16 {
     rows.saturating_sub(inner_h) as u16
 }
 
-/// The panel the case (and the queue, forms and letters) are drawn in, for a terminal of `size`.
-pub fn panel_area(size: (u16, u16)) -> Rect {
-    // Below the title bar, over the search box and panes, above the two status lines.
-    Rect::new(0, 1, size.0, size.1.saturating_sub(3))
-}
-
 pub fn case(frame: &mut Frame, area: Rect, app: &App) {
     let Some(view) = &app.case_view else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let title = format!(
         " Case: {} - d decide, r review, l letter, a assign to me, Esc back ",
         clean(&view.case.customer_name)

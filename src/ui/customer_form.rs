@@ -2,6 +2,7 @@
 //! them meanwhile, and the keys.
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::customer::CustomerField;
 use crate::app::App;
 use ratatui::layout::{Position, Rect};
@@ -13,7 +14,7 @@ const LABEL: usize = 17;
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     let Some(f) = &app.customer_form else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let inner = super::overlay(
         frame,
         area,

@@ -3,6 +3,7 @@
 
 use super::clean;
 use super::incident_form::wrap;
+use super::theme::Theme;
 use crate::app::decision::{DecisionForm, FormKind, Group, Row};
 use crate::app::App;
 use crate::domain::{Outcome, ReviewOutcome};
@@ -22,7 +23,7 @@ fn choices<T: PartialEq + Copy>(
     first: Span<'static>,
     width: usize,
 ) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let mut lines = Vec::new();
     let mut spans = vec![first];
     let mut used = LABEL;
@@ -60,7 +61,7 @@ pub type FormLines = (
 
 /// The lines of the form, the line of each row, and where the text cursor goes.
 pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut at = Vec::new();
@@ -269,7 +270,7 @@ fn clean_keep_lines(s: &str) -> String {
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     let Some(f) = &app.decision else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let title = match f.kind {
         FormKind::Decision => format!(" Decision: {} ", clean(&f.customer_name)),
         FormKind::Review { .. } => format!(" Review: {} ", clean(&f.customer_name)),

@@ -1,6 +1,7 @@
 //! The help popup, filled from the key table so it always tells the truth.
 
-use super::keymap::BINDINGS;
+use super::theme::Theme;
+use crate::app::keymap::BINDINGS;
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -8,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let mut lines = vec![Line::from(Span::styled(
         "Every key safedesk knows (Esc or ? to close)",
         t.heading(),
@@ -16,7 +17,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let width = BINDINGS.iter().map(|b| b.label.len()).max().unwrap_or(8);
     for b in BINDINGS {
         // The search box's own arrow-key entries repeat the general ones.
-        if b.contexts == [crate::ui::keymap::Context::Search] {
+        if b.contexts == [crate::app::keymap::Context::Search] {
             continue;
         }
         lines.push(Line::from(vec![

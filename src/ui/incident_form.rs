@@ -2,6 +2,7 @@
 //! belong to, and below them a panel for the field being filled in (its choices and keys).
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::form::{FormField, IncidentForm, WhoChoice};
 use crate::app::App;
 use crate::policy::Policy;
@@ -131,7 +132,7 @@ fn flow(options: Vec<Vec<Span<'static>>>, width: usize) -> Vec<Line<'static>> {
 type PanelLines = (Vec<Line<'static>>, Option<(usize, usize)>, Option<usize>);
 
 fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let key = |k: String| Span::styled(k, t.key());
     let mut out: Vec<Line> = Vec::new();
@@ -313,7 +314,7 @@ fn clean_keep_lines(s: &str) -> String {
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     let Some(f) = &app.form else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let p = &app.policy;
     let what = if f.amending.is_some() {
         "Correct an incident"

@@ -3,15 +3,33 @@
 
 use super::clean;
 use super::incident_form::wrap;
+use super::theme::Theme;
+use crate::app::letter::LetterView;
 use crate::app::App;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// How far the letter in a panel of `area` can scroll before its end comes into view.
+pub fn max_scroll(v: &LetterView, area: Rect) -> u16 {
+    // Inside the panel's border, above the two lines of keys.
+    let width = usize::from(area.width.saturating_sub(2).max(1));
+    let view = usize::from(area.height.saturating_sub(2 + 2));
+    let rows: usize = v
+        .rendered
+        .as_deref()
+        .unwrap_or("")
+        .lines()
+        .map(|l| UnicodeWidthStr::width(l).div_ceil(width).max(1))
+        .sum();
+    rows.saturating_sub(view) as u16
+}
 
 pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
     let Some(v) = &app.letter else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let title = format!(
         " Letter: {} to {} ",
         v.kind.label(),

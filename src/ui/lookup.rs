@@ -1,6 +1,7 @@
 //! The search box and the results list.
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::policy::rules;
 use crate::store::MatchedOn;
@@ -10,7 +11,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 use ratatui::Frame;
 
 pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let focused = app.pane == Pane::Search;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -66,7 +67,7 @@ pub fn matched_words(m: &MatchedOn) -> String {
 }
 
 pub fn results(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let focused = app.pane == Pane::Results;
     let title = if app.query().trim().is_empty() {
         " Results ".to_string()

@@ -6,26 +6,28 @@ pub mod customer_form;
 pub mod decision_form;
 pub mod help;
 pub mod incident_form;
-pub mod keymap;
 pub mod letter;
 pub mod lookup;
 pub mod queue;
 pub mod status;
 pub mod theme;
 
-use crate::app::{App, Pane};
+use crate::app::{App, Drawn, Pane};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::Frame;
+use theme::Theme;
 
 /// The smallest terminal safedesk lays out fully; smaller ones get a plain message.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draw the whole screen; returns what the keys need to know of it (how far the case and the
+/// letter can scroll), which the event loop hands back to the app.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         status::too_small(frame, area, app);
-        return;
+        return Drawn::default();
     }
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -112,11 +114,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
             "Enter: carry on with it.   Esc: throw it away.",
         );
     }
+    Drawn {
+        case_scroll_max: app
+            .case_view
+            .as_ref()
+            .map_or(u16::MAX, |v| case::max_scroll(v, app, over)),
+        letter_scroll_max: app
+            .letter
+            .as_ref()
+            .map_or(u16::MAX, |v| letter::max_scroll(v, over)),
+    }
 }
 
 /// Clear `area` and draw a bordered panel titled `title` over it; returns the space inside.
 pub fn overlay(frame: &mut Frame, area: Rect, app: &App, title: String) -> Rect {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::ALL)
         .border_style(t.border(true))

@@ -2,6 +2,7 @@
 //! first, each saying why it is there, since when, the incidents behind it and who has it.
 
 use super::clean;
+use super::theme::Theme;
 use crate::app::App;
 use crate::store::CaseReason;
 use crate::time;
@@ -16,7 +17,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     let Some(view) = &app.queue else { return };
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let me = app.my_id();
     let cases = view.visible(me);
     let title = format!(

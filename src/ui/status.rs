@@ -1,6 +1,8 @@
 //! The title line, the hint bar and the status line.
 
-use super::{clean, keymap};
+use super::clean;
+use super::theme::Theme;
+use crate::app::keymap;
 use crate::app::{App, Health, Notice};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -8,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn title(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let who = match (&app.actor.staff, app.actor.role()) {
         (Some(s), Some(role)) => format!("{} ({role})", clean(&s.display_name)),
         _ => format!("{} (look-up only)", clean(&app.actor.login)),
@@ -34,7 +36,7 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 
 /// The hint bar and the status line.
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(1), Constraint::Length(1)])
@@ -131,7 +133,7 @@ pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
     );
     frame.render_widget(
         Paragraph::new(text)
-            .style(app.theme.warning())
+            .style(Theme::of(app).warning())
             .wrap(Wrap { trim: true }),
         area,
     );
@@ -139,7 +141,7 @@ pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
 
 /// A box in the middle of the screen with some lines and what to press.
 pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[String], keys: &str) {
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let width = area.width.saturating_sub(4).min(76);
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let mut text: Vec<Line> = Vec::new();
@@ -175,7 +177,7 @@ pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[Str
 /// The question being asked (a reason, a customer to link to).
 pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Prompt) {
     use crate::app::Prompt;
-    let t = &app.theme;
+    let t = &Theme::of(app);
     let width = area.width.saturating_sub(4).min(76);
     let (title, mut lines, input, keys): (&str, Vec<Line>, Option<&tui_input::Input>, &str) =
         match prompt {

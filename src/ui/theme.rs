@@ -9,15 +9,9 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless NO_COLOR is set to anything non-empty.
-    pub fn from_env() -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-
-    pub fn plain() -> Theme {
-        Theme { color: false }
+    /// The theme for what the person chose (colour, or none with `NO_COLOR`).
+    pub fn of(app: &crate::app::App) -> Theme {
+        Theme { color: app.colour }
     }
 
     fn fg(&self, c: Color) -> Style {

@@ -31,7 +31,10 @@ pub fn render(app: &safedesk::app::App, w: u16, h: u16) -> String {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| safedesk::ui::draw(f, app)).unwrap();
+    t.draw(|f| {
+        safedesk::ui::draw(f, app);
+    })
+    .unwrap();
     let buf = t.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buf.area.height {
