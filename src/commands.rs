@@ -53,7 +53,7 @@ pub fn lookup_text(hits: &[LookupHit], policy: &Policy, now: DateTime<Utc>) -> S
     let mut out = String::new();
     for hit in hits {
         let j = lookup_json(hit, policy, now);
-        let why = crate::ui::lookup::matched_words(&hit.matched);
+        let why = hit.matched.words();
         out.push_str(&clean(&j.name));
         if !why.is_empty() {
             out.push_str(&format!("  ({why})"));
