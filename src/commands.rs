@@ -297,9 +297,13 @@ pub fn backup_text(r: &BackupReport) -> String {
 
 /// `safedesk import`: save each JSON line as an incident, saying what became of it. Returns how
 /// many were refused.
-pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text: &str) -> usize {
-    use crate::app::worker::{save_or_queue, Context};
-    use crate::app::Reply;
+pub fn import(
+    s: &mut crate::session::Session,
+    local: &crate::sync::local::Local,
+    text: &str,
+) -> usize {
+    use crate::sync::worker::{save_or_queue, Context};
+    use crate::sync::Reply;
     use std::io::Write;
     let location = s.store.location();
     let ctx = Context {
@@ -312,7 +316,7 @@ pub fn import(s: &mut crate::session::Session, local: &crate::local::Local, text
     let mut refused = 0;
     let mut out = std::io::stdout().lock();
     // Whatever waits in this PC's outbox goes first.
-    for r in crate::app::worker::replay(&mut s.store, &ctx) {
+    for r in crate::sync::worker::replay(&mut s.store, &ctx) {
         let _ = match r {
             Reply::OutboxDelivered(n) => writeln!(out, "delivered {n} from the outbox"),
             Reply::OutboxRefused(why) => writeln!(out, "refused from the outbox: {why}"),

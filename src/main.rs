@@ -1,11 +1,11 @@
 use clap::Parser;
-use safedesk::app::worker::Context;
 use safedesk::app::App;
 use safedesk::cli::{Cli, Command, StaffCommand};
 use safedesk::commands;
-use safedesk::local::Local;
 use safedesk::session;
 use safedesk::store::{SqliteStore, Store};
+use safedesk::sync::local::Local;
+use safedesk::sync::worker::Context;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 

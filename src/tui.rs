@@ -1,8 +1,9 @@
 //! The terminal: set it up, run the event loop, put it back as it was.
 
-use crate::app::{local_request, worker, App, Reply, Request};
-use crate::local::Local;
+use crate::app::App;
 use crate::store::Store;
+use crate::sync::local::Local;
+use crate::sync::{local_request, worker, Reply, Request};
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
 use crossterm::execute;
 use std::sync::mpsc;
