@@ -186,7 +186,7 @@ impl App {
             kept_card: None,
             slow_ms: None,
             letter_kit: Ok(std::sync::Arc::new(letter::LetterKit::built_in(
-                crate::config::default_letters_dir(),
+                crate::cli::config::default_letters_dir(),
             ))),
             prompt: None,
             requests: Vec::new(),

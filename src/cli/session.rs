@@ -1,8 +1,9 @@
-//! Starting up: which database, which policy, who is at the keyboard.
+//! Starting a session: the settings in force, which database, which policy, who is at the
+//! keyboard and what letters are made with.
 
+use super::config::{self, Config};
+use super::Cli;
 use crate::app::letter::LetterKit;
-use crate::cli::Cli;
-use crate::config::{self, Config};
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
 use crate::store::{Actor, OpenMode, OpenOptions, SqliteStore, Store, StoreError};
