@@ -13,12 +13,13 @@
 use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use safedesk::app::{App, Reply};
+use safedesk::app::App;
 use safedesk::demo::{self, Scale};
 use safedesk::domain::Role;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{Actor, NewCustomer, OpenOptions, SqliteStore, Store};
+use safedesk::sync::Reply;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,22 +1,21 @@
 //! safedesk: the unacceptable customer behaviour policy, run from the front desk, the phones and
 //! the manager's office, on one shared SQLite file.
 //!
-//! Layout: [`policy`] holds the rules (pure), [`store`] every line of SQL, [`ui`] the screens,
-//! [`app`] the event loop that joins them, [`cli`] the command line.
+//! Layout: [`policy`] holds the rules (pure), [`store`] every line of SQL, [`sync`] the store
+//! worker thread, what the app asks of it and what is kept on this PC (the outbox, drafts),
+//! [`app`] the app's state and what keys and replies do to it, [`ui`] the screens, [`tui`] the
+//! terminal event loop that joins app, ui and sync, and [`cli`] the command line.
 
 pub mod app;
 pub mod cli;
-pub mod commands;
-pub mod config;
 pub mod demo;
 pub mod demo_db;
 pub mod domain;
 pub mod letters;
-pub mod local;
 pub mod policy;
 pub mod search;
-pub mod session;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod tui;
 pub mod ui;

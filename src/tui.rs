@@ -1,8 +1,14 @@
-//! The terminal: set it up, run the event loop, put it back as it was.
+//! The app at the terminal: [`start`] opens it on the database the command line names, and
+//! [`run`] is the event loop that joins the app's state ([`crate::app`]), the screens
+//! ([`crate::ui`]) and the store worker ([`crate::sync`]). The terminal is set up for it and put
+//! back as it was afterwards.
 
-use crate::app::{local_request, worker, App, Drawn, Reply, Request};
-use crate::local::Local;
+use crate::app::{App, Drawn, Notice};
+use crate::cli::{session, Cli, Command};
 use crate::store::Store;
+use crate::sync::local::Local;
+use crate::sync::worker::{self, Context};
+use crate::sync::{local_request, Reply, Request};
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
 use crossterm::execute;
 use std::sync::mpsc;
@@ -14,11 +20,51 @@ enum Event {
     InputGone(String),
 }
 
+/// Open the app (no command, or `safedesk log`, which opens it on an empty incident form) and
+/// run it until the user quits.
+pub fn start(cli: &Cli) -> Result<(), String> {
+    let s = session::open(cli)?;
+    let location = s.store.location();
+    let local = Local::new(Local::default_dir());
+    let mut app = App::new(
+        s.policy.clone(),
+        s.actor.clone(),
+        location.clone(),
+        s.demo,
+        s.read_only,
+    );
+    app.choices = local.choices();
+    let deciding = s.actor.role().is_some_and(|r| r.can_decide());
+    match &s.letters {
+        Ok(kit) if deciding && !s.demo && kit.organisation.is_example() && app.notice.is_none() => {
+            app.notice = Some(Notice::Info(
+                "Letters use the example organisation details: put your own in a file and name it with organisation = \"PATH\" in the config file.".into(),
+            ));
+        }
+        Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),
+        _ => {}
+    }
+    app.letter_kit = s.letters.map(std::sync::Arc::new);
+    app.draft_offer = local.draft(&location);
+    if matches!(cli.command, Some(Command::Log)) && app.draft_offer.is_none() {
+        app.open_form();
+    }
+    let mut store = s.store;
+    let ctx = Context {
+        policy: s.policy,
+        actor: s.actor,
+        local: Some(local.clone()),
+        database: store.database_id().unwrap_or_else(|_| location.clone()),
+        also: vec![location],
+    };
+    run(app, Box::new(store), ctx, Some(local)).map_err(|e| format!("The terminal failed: {e}"))
+}
+
 /// Run the app until the user quits. The store moves to its worker thread.
 pub fn run(
     mut app: App,
     store: Box<dyn Store>,
-    ctx: worker::Context,
+    ctx: Context,
     local: Option<Local>,
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Event>();

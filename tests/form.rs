@@ -6,11 +6,12 @@ use common::render;
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::form::FormField;
-use safedesk::app::{App, Reply, Request};
+use safedesk::app::App;
 use safedesk::domain::*;
 use safedesk::policy::incident::SaveOutcome;
 use safedesk::policy::Policy;
 use safedesk::store::{Actor, LookupHit, MatchedOn};
+use safedesk::sync::{Reply, Request};
 use uuid::Uuid;
 
 fn now() -> chrono::DateTime<Utc> {
@@ -37,7 +38,7 @@ fn app(role: Role) -> App {
     );
     app.colour = false;
     app.now = now();
-    app.health = safedesk::app::Health::Ok { checked: now() };
+    app.health = safedesk::sync::Health::Ok { checked: now() };
     app
 }
 

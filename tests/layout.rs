@@ -47,14 +47,16 @@ fn no_module_depends_on_its_siblings_in_a_circle() {
     }
     // The app layer never reaches for the screen, whatever else changes.
     assert!(
-        !top.get("app")
-            .is_some_and(|d| d.contains_key("ui")),
+        !top.get("app").is_some_and(|d| d.contains_key("ui")),
         "app uses ui: {:?}",
         top["app"]["ui"]
     );
     println!("Top-level modules, each with what it uses:");
     for (m, deps) in &top {
-        println!("  {m}: {}", deps.keys().cloned().collect::<Vec<_>>().join(", "));
+        println!(
+            "  {m}: {}",
+            deps.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
     }
     let circles = circles(&modules, &uses);
     assert!(
@@ -90,13 +92,22 @@ fn the_check_finds_a_circle_between_siblings_and_allows_parents_and_children() {
     ]);
     let found = circles(&bad, &uses(&bad));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("app") && found[0].contains("ui"), "{found:?}");
+    assert!(
+        found[0].contains("app") && found[0].contains("ui"),
+        "{found:?}"
+    );
     // Siblings under one parent, through an alias.
     let siblings = tree(&[
         ("", "pub mod store;"),
         ("store", "mod lookup; mod records; pub struct Hit;"),
-        ("store::lookup", "use super::records as r; fn f() { r::index(); }"),
-        ("store::records", "use crate::store::lookup::find; use super::Hit;"),
+        (
+            "store::lookup",
+            "use super::records as r; fn f() { r::index(); }",
+        ),
+        (
+            "store::records",
+            "use crate::store::lookup::find; use super::Hit;",
+        ),
     ]);
     assert_eq!(circles(&siblings, &uses(&siblings)).len(), 1);
     // Children using their parent, a parent using its children, comments, strings and test
@@ -121,7 +132,11 @@ fn read_tree(src: &Path) -> Vec<Module> {
     let mut modules: Vec<Module> = files
         .into_iter()
         .filter_map(|f| {
-            let rel = f.strip_prefix(src).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = f
+                .strip_prefix(src)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel == "main.rs" || rel.starts_with("bin/") {
                 return None;
             }
@@ -205,7 +220,9 @@ fn strip(text: &str) -> String {
             }
         } else if c[i] == 'r'
             && (next == Some('"') || next == Some('#'))
-            && !c[..i].last().is_some_and(|p| p.is_alphanumeric() || *p == '_')
+            && !c[..i]
+                .last()
+                .is_some_and(|p| p.is_alphanumeric() || *p == '_')
         {
             // A raw string: r"...", r#"..."#.
             let mut j = i + 1;
@@ -407,7 +424,11 @@ fn tokens(code: &str) -> Vec<(Tok, usize)> {
 
 /// The paths a `use` tree names, from `toks[i]` (just after `use`); returns them and where the
 /// tree ends. An alias (`as x`, or the last segment) is returned beside each path.
-fn use_tree(toks: &[(Tok, usize)], mut i: usize, prefix: &[String]) -> (Vec<(Vec<String>, String)>, usize) {
+fn use_tree(
+    toks: &[(Tok, usize)],
+    mut i: usize,
+    prefix: &[String],
+) -> (Vec<(Vec<String>, String)>, usize) {
     let mut path = prefix.to_vec();
     let mut out = Vec::new();
     loop {
@@ -469,42 +490,45 @@ fn uses(modules: &[Module]) -> Vec<Use> {
     for m in modules {
         let toks = tokens(&m.code);
         // Resolve a path's first segments to an absolute path, if it is one of ours.
-        let absolute = |segs: &[String], aliases: &BTreeMap<String, Vec<String>>| -> Option<Vec<String>> {
-            let first = segs.first()?;
-            let mut base: Vec<String>;
-            let mut rest = &segs[1..];
-            match first.as_str() {
-                "crate" => base = Vec::new(),
-                "self" => base = m.path.clone(),
-                "super" => {
-                    base = m.path.clone();
-                    base.pop();
-                    while rest.first().is_some_and(|s| s == "super") {
+        let absolute =
+            |segs: &[String], aliases: &BTreeMap<String, Vec<String>>| -> Option<Vec<String>> {
+                let first = segs.first()?;
+                let mut base: Vec<String>;
+                let mut rest = &segs[1..];
+                match first.as_str() {
+                    "crate" => base = Vec::new(),
+                    "self" => base = m.path.clone(),
+                    "super" => {
+                        base = m.path.clone();
                         base.pop();
-                        rest = &rest[1..];
+                        while rest.first().is_some_and(|s| s == "super") {
+                            base.pop();
+                            rest = &rest[1..];
+                        }
+                    }
+                    name => {
+                        let mut child = m.path.clone();
+                        child.push(name.to_string());
+                        if known.contains(&child) {
+                            base = child;
+                        } else if let Some(a) = aliases.get(name) {
+                            base = a.clone();
+                        } else {
+                            return None;
+                        }
                     }
                 }
-                name => {
-                    let mut child = m.path.clone();
-                    child.push(name.to_string());
-                    if known.contains(&child) {
-                        base = child;
-                    } else if let Some(a) = aliases.get(name) {
-                        base = a.clone();
-                    } else {
-                        return None;
-                    }
-                }
-            }
-            base.extend(rest.iter().cloned());
-            Some(base)
-        };
+                base.extend(rest.iter().cloned());
+                Some(base)
+            };
         let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut found: Vec<(Vec<String>, usize)> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let (tok, line) = &toks[i];
-            if *tok == Tok::Ident("use".into()) && !matches!(toks.get(i + 1), Some((Tok::Colons, _))) {
+            if *tok == Tok::Ident("use".into())
+                && !matches!(toks.get(i + 1), Some((Tok::Colons, _)))
+            {
                 let (paths, next) = use_tree(&toks, i + 1, &[]);
                 for (p, alias) in paths {
                     if let Some(abs) = absolute(&p, &aliases) {
@@ -570,12 +594,7 @@ fn sibling_graph(uses: &[Use], parent: &[String]) -> BTreeMap<String, BTreeMap<S
         if u.from.starts_with(&u.to) || u.to.starts_with(&u.from) {
             continue;
         }
-        let common = u
-            .from
-            .iter()
-            .zip(&u.to)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = u.from.iter().zip(&u.to).take_while(|(a, b)| a == b).count();
         if u.from[..common] != *parent {
             continue;
         }

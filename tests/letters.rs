@@ -1,7 +1,7 @@
 //! Letters as an organisation sets them up: its own templates and details from the config file,
 //! and a typo in either refused with the file, the line and what to do.
 
-use safedesk::config::Config;
+use safedesk::cli::config::Config;
 use safedesk::letters::{LetterFacts, LetterKind};
 
 fn config(dir: &std::path::Path) -> Config {
@@ -27,7 +27,7 @@ fn an_organisations_own_details_and_wording_are_used() {
         "name = \"Northside Advice\"\naddress = [\"1 High Street\", \"Leeds LS1 1AA\"]\ncomplaints = \"Write to our chair to complain.\"\n",
     )
     .unwrap();
-    let kit = safedesk::session::letters(&config(dir.path())).unwrap();
+    let kit = safedesk::cli::session::letters(&config(dir.path())).unwrap();
     assert!(!kit.organisation.is_example());
     assert_eq!(kit.dir, dir.path().join("out"));
     let facts = LetterFacts {
@@ -66,7 +66,7 @@ fn a_template_with_an_unknown_placeholder_is_refused_with_its_file_and_line() {
         letter_templates: Some(dir.path().join("templates")),
         ..Config::default()
     };
-    let e = safedesk::session::letters(&cfg).unwrap_err();
+    let e = safedesk::cli::session::letters(&cfg).unwrap_err();
     assert!(e.contains("review_outcome.md, line 3"), "{e}");
     assert!(e.contains("reveiw_date"), "{e}");
     assert!(e.contains("Correct the template"), "{e}");
@@ -84,7 +84,7 @@ fn an_organisation_file_with_a_typo_is_refused_with_its_line() {
         organisation: Some(dir.path().join("organisation.toml")),
         ..Config::default()
     };
-    let e = safedesk::session::letters(&cfg).unwrap_err();
+    let e = safedesk::cli::session::letters(&cfg).unwrap_err();
     assert!(e.contains("organisation.toml, line 3"), "{e}");
     assert!(e.contains("adress"), "{e}");
 }

@@ -6,10 +6,11 @@ use common::render;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use safedesk::app::{App, Health, Pane, Reply, Request};
+use safedesk::app::{App, Pane};
 use safedesk::domain::*;
 use safedesk::policy::Policy;
 use safedesk::store::{Actor, LookupHit, MatchedOn};
+use safedesk::sync::{Health, Reply, Request};
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -522,7 +523,7 @@ fn open_deborah(app: &mut App) {
     app.open_case(case.clone());
     app.on_reply(Reply::Case {
         case: case.id,
-        result: Ok(Box::new(safedesk::app::CaseData {
+        result: Ok(Box::new(safedesk::sync::CaseData {
             case,
             history: Some(deborah()),
             staff: vec![

@@ -781,8 +781,8 @@ fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
 
 #[test]
 fn the_outbox_finds_its_database_however_the_file_is_reached() {
-    use safedesk::app::worker::{replay, Context};
-    use safedesk::local::{Local, OutboxEntry};
+    use safedesk::sync::local::{Local, OutboxEntry};
+    use safedesk::sync::worker::{replay, Context};
     let dir = tempfile::tempdir().unwrap();
     let (_, mut store, admin) = new_db(dir.path());
     let c = store
@@ -821,7 +821,7 @@ fn the_outbox_finds_its_database_however_the_file_is_reached() {
     assert!(
         replies
             .iter()
-            .any(|r| matches!(r, safedesk::app::Reply::OutboxDelivered(2))),
+            .any(|r| matches!(r, safedesk::sync::Reply::OutboxDelivered(2))),
         "{replies:?}"
     );
     assert_eq!(store.history(c.id).unwrap().unwrap().incidents.len(), 2);

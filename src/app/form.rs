@@ -2,10 +2,10 @@
 //! returns a [`FormEvent`] and the app sends the request.
 
 use crate::domain::{new_id, Id, NewIncident, Role, Subject};
-use crate::local::{Choices, Draft};
 use crate::policy::incident::{self, Field, Problem};
 use crate::policy::Policy;
 use crate::store::LookupHit;
+use crate::sync::local::{Choices, Draft};
 use crate::time;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};

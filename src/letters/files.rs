@@ -9,6 +9,21 @@ use super::{clean, html::to_html, io_error, one_line, LetterError, LetterKind};
 use crate::store::NewLetter;
 use crate::time;
 
+/// Where letters are saved unless the config says otherwise: `SAFEDESK_LETTERS_DIR`, else a
+/// "safedesk letters" folder in the user's Documents.
+pub fn default_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.join("safedesk letters")))
+        .or_else(|| {
+            directories::ProjectDirs::from("org", "safedesk", "safedesk")
+                .map(|d| d.data_dir().join("letters"))
+        })
+        .unwrap_or_else(|| PathBuf::from("safedesk letters"))
+}
+
 /// A safe file stem: "2026-11-25 Restriction notice - Deborah Johnson", with characters Windows
 /// does not allow in file names (`\/:*?"<>|` and control characters) removed, trimmed, at most
 /// 100 characters, with no dots or spaces at either end, and never a reserved Windows name.

@@ -76,7 +76,7 @@ mod html;
 mod organisation;
 
 pub use facts::{contact_now, facts_for, suggested, LetterKit};
-pub use files::{file_stem, save, LetterToSave};
+pub use files::{default_dir, file_stem, save, LetterToSave};
 pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
 

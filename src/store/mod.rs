@@ -144,6 +144,20 @@ pub enum MatchedOn {
     Email(String),
 }
 
+impl MatchedOn {
+    /// Why a result matched, in words (nothing for a match on the name itself), cleaned for
+    /// display.
+    pub fn words(&self) -> String {
+        let clean = |t: &str| crate::search::sanitise_for_display(t, false);
+        match self {
+            MatchedOn::Name(_) => String::new(),
+            MatchedOn::OtherName(n) => format!("also known as {}", clean(n)),
+            MatchedOn::Phone(p) => format!("phone {}", clean(p)),
+            MatchedOn::Email(e) => format!("email {}", clean(e)),
+        }
+    }
+}
+
 /// One lookup result: the customer and enough of their history to state their restrictions and
 /// where they stand against the threshold. Incident descriptions are left out of lookups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,7 +4,6 @@ use super::clean;
 use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::policy::rules;
-use crate::store::MatchedOn;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
@@ -56,16 +55,6 @@ pub fn place_cursor(frame: &mut Frame, area: Rect, app: &App) {
     ));
 }
 
-/// Why a result matched, in words.
-pub fn matched_words(m: &MatchedOn) -> String {
-    match m {
-        MatchedOn::Name(_) => String::new(),
-        MatchedOn::OtherName(n) => format!("also known as {}", clean(n)),
-        MatchedOn::Phone(p) => format!("phone {}", clean(p)),
-        MatchedOn::Email(e) => format!("email {}", clean(e)),
-    }
-}
-
 pub fn results(frame: &mut Frame, area: Rect, app: &App) {
     let t = &Theme::of(app);
     let focused = app.pane == Pane::Results;
@@ -112,7 +101,7 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
             }
             first.push(Span::styled(truncate(&name, width), t.heading()));
             let mut second = Vec::new();
-            let why = matched_words(&hit.matched);
+            let why = hit.matched.words();
             let detail = if !why.is_empty() {
                 why
             } else if let Some(p) = h.customer.phones.first() {

@@ -3,7 +3,8 @@
 use super::clean;
 use super::theme::Theme;
 use crate::app::keymap;
-use crate::app::{App, Health, Notice};
+use crate::app::{App, Notice};
+use crate::sync::Health;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

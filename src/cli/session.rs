@@ -1,7 +1,8 @@
-//! Starting up: which database, which policy, who is at the keyboard.
+//! Starting a session: the settings in force, which database, which policy, who is at the
+//! keyboard and what letters are made with.
 
-use crate::cli::Cli;
-use crate::config::{self, Config};
+use super::config::{self, Config};
+use super::Cli;
 use crate::letters::LetterKit;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
@@ -36,7 +37,7 @@ pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
         dir: cfg
             .letters_dir
             .clone()
-            .unwrap_or_else(config::default_letters_dir),
+            .unwrap_or_else(crate::letters::default_dir),
     })
 }
 

@@ -1,7 +1,18 @@
-//! The command line.
+//! The command line: what `safedesk` accepts ([`Cli`], read by clap) and the commands that print
+//! instead of opening the app, one file per group. Starting a session (the settings file, the
+//! database, who is at the keyboard) is in [`session`] and [`config`]; the app itself is opened
+//! by the terminal event loop (`crate::tui`).
+
+pub mod config;
+pub mod import;
+pub mod lookup;
+pub mod maintenance;
+pub mod session;
+pub mod staff;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -117,4 +128,18 @@ pub enum StaffCommand {
     Leave { login: String },
     /// Mark a leaver as back.
     Return { login: String },
+}
+
+/// Carry out a command that prints rather than opening the app, and say how it went as an exit
+/// code. None when the command opens the app (no command, or `log`).
+pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
+    Some(match cli.command.as_ref()? {
+        Command::Log => return None,
+        Command::Lookup { query, json, limit } => lookup::run(cli, query, *json, *limit),
+        Command::Init { name } => maintenance::init(cli, name.as_deref()),
+        Command::Import { file } => import::run(cli, file),
+        Command::Staff { command } => staff::run(cli, command),
+        Command::Check { quick, json } => maintenance::check(cli, *quick, *json),
+        Command::Backup { dest, force } => maintenance::backup(cli, dest, *force),
+    })
 }

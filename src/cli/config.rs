@@ -38,18 +38,6 @@ pub fn default_demo_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("safedesk-demo.sqlite"))
 }
 
-/// Where letters are saved unless the config says otherwise: `SAFEDESK_LETTERS_DIR`, else a
-/// "safedesk letters" folder in the user's Documents.
-pub fn default_letters_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    directories::UserDirs::new()
-        .and_then(|u| u.document_dir().map(|d| d.join("safedesk letters")))
-        .or_else(|| dirs().map(|d| d.data_dir().join("letters")))
-        .unwrap_or_else(|| PathBuf::from("safedesk letters"))
-}
-
 /// Read a config file. A missing default file is no config; a missing named file is an error.
 pub fn load(path: &Path, named: bool) -> Result<Config, String> {
     let text = match std::fs::read_to_string(path) {

@@ -2,14 +2,15 @@
 //! The UI sends it requests and never waits for it. Lookups typed faster than the database
 //! answers are coalesced, so only the newest one runs; between requests it polls
 //! `PRAGMA data_version` to notice other instances' changes, and replays this PC's outbox.
+//! The command line uses [`save_or_queue`] and [`replay`] directly, without the thread.
 
-use super::{Health, Reply, Request, RESULTS};
+use super::kept::Answers;
+use super::local::{Local, OutboxEntry};
+use super::protocol::{CaseData, Health, Reply, Request};
 use crate::domain::NewIncident;
-use crate::domain::{CustomerHistory, Id};
-use crate::local::{Local, OutboxEntry};
 use crate::policy::Policy;
 use crate::store::{Actor, Store};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -19,75 +20,8 @@ pub const REPLAY_BACKOFF: Duration = Duration::from_secs(5);
 /// How often other instances' changes are looked for.
 pub const POLL: Duration = Duration::from_millis(500);
 
-/// The last answers read, kept on this PC so that a lookup or card asked for while the shared
-/// drive cannot be reached is answered from what was last read (and the screen says so).
-#[derive(Default)]
-pub struct Answers {
-    lookups: std::collections::VecDeque<(String, Vec<crate::store::LookupHit>, DateTime<Utc>)>,
-    cards: std::collections::VecDeque<(Id, CustomerHistory, DateTime<Utc>)>,
-}
-
-/// How many lookups and cards [`Answers`] keeps.
-pub const KEPT_ANSWERS: usize = 64;
-
-fn key(query: &str) -> String {
-    query.trim().to_lowercase()
-}
-
-impl Answers {
-    /// Keep a fresh answer, or stand in for a failed one with the last answer kept. Returns the
-    /// answer and, when it is a kept one, when it was read.
-    pub fn lookup(
-        &mut self,
-        query: &str,
-        fresh: crate::store::Result<Vec<crate::store::LookupHit>>,
-    ) -> (
-        Result<Vec<crate::store::LookupHit>, String>,
-        Option<DateTime<Utc>>,
-    ) {
-        let k = key(query);
-        match fresh {
-            Ok(hits) => {
-                self.lookups.retain(|(q, _, _)| *q != k);
-                self.lookups.push_back((k, hits.clone(), Utc::now()));
-                while self.lookups.len() > KEPT_ANSWERS {
-                    self.lookups.pop_front();
-                }
-                (Ok(hits), None)
-            }
-            Err(e) => match self.lookups.iter().find(|(q, _, _)| *q == k) {
-                Some((_, hits, at)) if e.is_transient() => (Ok(hits.clone()), Some(*at)),
-                _ => (Err(e.to_string()), None),
-            },
-        }
-    }
-
-    /// As [`Answers::lookup`], for a customer's card.
-    pub fn card(
-        &mut self,
-        id: Id,
-        fresh: crate::store::Result<Option<CustomerHistory>>,
-    ) -> (
-        Result<Option<CustomerHistory>, String>,
-        Option<DateTime<Utc>>,
-    ) {
-        match fresh {
-            Ok(Some(h)) => {
-                self.cards.retain(|(c, _, _)| *c != id);
-                self.cards.push_back((id, h.clone(), Utc::now()));
-                while self.cards.len() > KEPT_ANSWERS {
-                    self.cards.pop_front();
-                }
-                (Ok(Some(h)), None)
-            }
-            Ok(None) => (Ok(None), None),
-            Err(e) => match self.cards.iter().find(|(c, _, _)| *c == id) {
-                Some((_, h, at)) if e.is_transient() => (Ok(Some(h.clone())), Some(*at)),
-                _ => (Err(e.to_string()), None),
-            },
-        }
-    }
-}
+/// How many results a lookup shows.
+pub const RESULTS: usize = 30;
 
 /// What the worker needs besides the store.
 pub struct Context {
@@ -257,7 +191,7 @@ fn save_letter(store: &mut dyn Store, ctx: &Context, l: crate::letters::LetterTo
 
 /// A case, its customer's whole history, the staff list and their other open cases: four
 /// short reads.
-fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<super::CaseData>, String> {
+fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<CaseData>, String> {
     let case = store
         .case(id)
         .map_err(|e| e.to_string())?
@@ -270,7 +204,7 @@ fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<super::
         .into_iter()
         .filter(|c| c.id != case.id)
         .collect();
-    Ok(Box::new(super::CaseData {
+    Ok(Box::new(CaseData {
         case,
         history,
         staff,
@@ -495,71 +429,5 @@ pub fn run(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Customer;
-    use crate::store::{LookupHit, MatchedOn, StoreError};
-    use std::path::PathBuf;
-
-    fn hit(name: &str) -> LookupHit {
-        LookupHit {
-            history: CustomerHistory::new(Customer {
-                id: crate::domain::new_id(),
-                name: Some(name.into()),
-                ..Customer::default()
-            }),
-            matched: MatchedOn::Name(name.into()),
-            score: 1,
-        }
-    }
-
-    fn gone() -> StoreError {
-        StoreError::Unavailable {
-            path: PathBuf::from("S:/safedesk.sqlite"),
-            detail: "the network path was not found".into(),
-        }
-    }
-
-    #[test]
-    fn a_lookup_while_the_drive_is_gone_is_answered_from_what_was_last_read() {
-        let mut a = Answers::default();
-        let (fresh, from) = a.lookup("Deborah ", Ok(vec![hit("Deborah Johnson")]));
-        assert_eq!(fresh.unwrap().len(), 1);
-        assert_eq!(from, None);
-        let (kept, from) = a.lookup("deborah", Err(gone()));
-        assert_eq!(
-            kept.unwrap()[0].history.customer.name.as_deref(),
-            Some("Deborah Johnson")
-        );
-        assert!(from.is_some(), "the screen is told it is a kept answer");
-        // Nothing kept for another query: the error is shown.
-        let (e, _) = a.lookup("marek", Err(gone()));
-        assert!(e.unwrap_err().contains("cannot be reached"));
-        // A refusal that is not about the drive is never hidden behind a kept answer.
-        let (e, _) = a.lookup("deborah", Err(StoreError::Invalid("bad".into())));
-        assert_eq!(e.unwrap_err(), "bad");
-    }
-
-    #[test]
-    fn only_the_newest_answers_are_kept() {
-        let mut a = Answers::default();
-        for n in 0..(KEPT_ANSWERS + 10) {
-            let _ = a.lookup(&format!("q{n}"), Ok(vec![]));
-        }
-        assert!(a.lookup("q0", Err(gone())).0.is_err(), "the oldest went");
-        assert!(a
-            .lookup(&format!("q{}", KEPT_ANSWERS + 9), Err(gone()))
-            .0
-            .is_ok());
-        let id = crate::domain::new_id();
-        let h = hit("Zoë Åberg").history;
-        let _ = a.card(id, Ok(Some(h.clone())));
-        let (kept, from) = a.card(id, Err(gone()));
-        assert_eq!(kept.unwrap(), Some(h));
-        assert!(from.is_some());
     }
 }

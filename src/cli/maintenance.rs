@@ -1,0 +1,260 @@
+//! Looking after the shared file: `safedesk init` makes it, `safedesk check` looks it over and
+//! `safedesk backup` copies it safely.
+
+use super::{config, session, Cli};
+use crate::store::{BackupReport, CheckReport, Counts, SqliteStore, Store};
+use crate::ui::clean;
+use chrono::{DateTime, Local};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `safedesk init`: create a new shared database at --db, with whoever runs it as its first
+/// admin.
+pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
+    let cfg = session::config(cli)?;
+    let path = session::db_path(cli, &cfg)?;
+    let login = cli.user.clone().unwrap_or_else(config::os_login);
+    let opts = session::options(cli, &cfg);
+    SqliteStore::create(&path, &opts, &login, name.unwrap_or(""), false)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `safedesk check`: exit code 0 when all is well, 1 when problems were found.
+pub fn check(cli: &Cli, quick: bool, json: bool) -> Result<ExitCode, String> {
+    let report = open_to_inspect(cli)?
+        .check(quick)
+        .map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", check_text(&report));
+    }
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `safedesk backup DEST`: copy the database while others keep working, showing how far the
+/// copy has got when run at a terminal.
+pub fn backup(cli: &Cli, dest: &Path, force: bool) -> Result<ExitCode, String> {
+    let mut store = open_to_inspect(cli)?;
+    let dest = backup_destination(dest, chrono::Local::now());
+    let show = std::io::stderr().is_terminal();
+    let mut progress = |done: u64, total: u64| {
+        if show && total > 0 {
+            eprint!("\rCopying: {:3}%", done * 100 / total);
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let made = store.backup_to(&dest, force, &mut progress);
+    if show {
+        eprint!("\r              \r");
+    }
+    print!("{}", backup_text(&made.map_err(|e| e.to_string())?));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The database named by --db (or the config), opened to be looked over or copied: read-only,
+/// never migrated, never written.
+fn open_to_inspect(cli: &Cli) -> Result<SqliteStore, String> {
+    let cfg = session::config(cli)?;
+    let path = session::db_path(cli, &cfg)?;
+    SqliteStore::open_to_inspect(&path, &session::options(cli, &cfg)).map_err(|e| e.to_string())
+}
+
+/// Where `safedesk backup DEST` writes: DEST itself, or a dated file inside DEST when it is a
+/// folder (so that a nightly job keeps one copy a day).
+pub fn backup_destination(dest: &Path, now: DateTime<Local>) -> PathBuf {
+    if dest.is_dir() {
+        dest.join(format!("safedesk-{}.sqlite", now.format("%Y-%m-%d-%H%M")))
+    } else {
+        dest.to_path_buf()
+    }
+}
+
+/// A file size as people read it.
+fn size_words(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn seconds_words(ms: u64) -> String {
+    if ms < 1000 {
+        "less than a second".to_string()
+    } else {
+        format!("{:.1} seconds", ms as f64 / 1000.0)
+    }
+}
+
+fn counts_words(c: &Counts) -> String {
+    format!(
+        "{} staff, {} customers, {} incidents, {} decisions, {} restrictions, {} letters, {} audit entries",
+        c.staff, c.customers, c.incidents, c.decisions, c.restrictions, c.letters, c.audit
+    )
+}
+
+/// How a list of problems is introduced: ":" when all are listed, "; the first 20 are:" when not.
+fn listed_words(listed: usize, total: u64) -> String {
+    if (listed as u64) < total {
+        format!("; the first {listed} are:")
+    } else {
+        ":".to_string()
+    }
+}
+
+/// The plain-words `safedesk check` report.
+pub fn check_text(r: &CheckReport) -> String {
+    let mut out = format!(
+        "Checked {} ({}, {}).\n",
+        r.location,
+        if r.check == "quick_check" {
+            "quick check"
+        } else {
+            "full integrity check"
+        },
+        seconds_words(r.took_ms)
+    );
+    if r.ok {
+        out.push_str("All is well: SQLite found no damage and every record's links are intact.\n");
+    } else {
+        out.push_str("PROBLEMS FOUND.\n");
+    }
+    if r.integrity_problem_count > 0 {
+        let more = if r.integrity_problem_count >= 1000 {
+            " or more"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "\nDamage: SQLite found {}{more} problem{}{}\n",
+            r.integrity_problem_count,
+            if r.integrity_problem_count == 1 {
+                ""
+            } else {
+                "s"
+            },
+            listed_words(r.integrity_problems.len(), r.integrity_problem_count)
+        ));
+        for p in &r.integrity_problems {
+            out.push_str(&format!("  - {}\n", clean(p)));
+        }
+    }
+    if r.foreign_key_problem_count > 0 {
+        out.push_str(&format!(
+            "\nBroken links: {} record{} point{} to records that are not there{}\n",
+            r.foreign_key_problem_count,
+            if r.foreign_key_problem_count == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if r.foreign_key_problem_count == 1 {
+                "s"
+            } else {
+                ""
+            },
+            listed_words(r.foreign_key_problems.len(), r.foreign_key_problem_count)
+        ));
+        for p in &r.foreign_key_problems {
+            let which = match p.rowid {
+                Some(id) => format!("{} row {id}", p.table),
+                None => format!("a {} record", p.table),
+            };
+            out.push_str(&format!(
+                "  - {}: {} points to a {} record that is not there\n",
+                clean(&which),
+                clean(&p.column),
+                clean(&p.parent)
+            ));
+        }
+    }
+    if r.integrity_problem_count > 0 {
+        out.push_str(
+            "\nWhat to do: stop recording anything in this file. Ask everyone to close safedesk, move the file (and any file beside it whose name ends in -journal) to a safe place for IT, and put the newest backup that passes safedesk check in its place (see \"Checking and backing up the shared file\" in the README).\n",
+        );
+    } else if r.foreign_key_problem_count > 0 {
+        out.push_str(
+            "\nWhat to do: the file itself is sound, but some records point to records that are missing. Tell whoever looks after safedesk; the safest fix is the newest backup that passes safedesk check.\n",
+        );
+    }
+    out.push('\n');
+    let schema = match r.schema_version.cmp(&r.supported_schema_version) {
+        std::cmp::Ordering::Equal => "the one this safedesk uses".to_string(),
+        std::cmp::Ordering::Less => {
+            format!("older than this safedesk's {}", r.supported_schema_version)
+        }
+        std::cmp::Ordering::Greater => {
+            format!("newer than this safedesk's {}", r.supported_schema_version)
+        }
+    };
+    out.push_str(&format!(
+        "Schema:   version {} ({schema})\n",
+        r.schema_version
+    ));
+    out.push_str(&format!(
+        "Journal:  {}{}\n",
+        r.journal_mode,
+        if r.journal_mode.eq_ignore_ascii_case("delete") {
+            " (the rollback journal, as a network drive needs)"
+        } else {
+            " (NOT the rollback journal a network drive needs)"
+        }
+    ));
+    out.push_str(&format!(
+        "Size:     {} ({} pages of {} bytes, {} of them free)\n",
+        size_words(r.file_size),
+        r.page_count,
+        r.page_size,
+        r.free_pages
+    ));
+    if let Some(c) = &r.counts {
+        out.push_str(&format!("Records:  {}\n", counts_words(c)));
+    }
+    for n in &r.notes {
+        out.push_str(&format!("Note: {}\n", clean(n)));
+    }
+    out
+}
+
+/// The plain-words `safedesk backup` report.
+pub fn backup_text(r: &BackupReport) -> String {
+    let mut out = format!(
+        "Backed up {} to {}\n{} in {}; the copy passed SQLite's integrity check.\n",
+        r.source,
+        r.dest,
+        size_words(r.bytes),
+        seconds_words(r.took_ms)
+    );
+    if r.restarts > 0 {
+        out.push_str(&format!(
+            "Others saved changes during the copy, so it started over {} time{}; the copy is as the database stood at the end.\n",
+            r.restarts,
+            if r.restarts == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(c) = &r.counts {
+        out.push_str(&format!("Records:  {}\n", counts_words(c)));
+    }
+    out
+}

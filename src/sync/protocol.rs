@@ -1,0 +1,171 @@
+//! What the app and the store worker say to each other: the [`Request`]s the app makes and the
+//! [`Reply`]s the worker sends back. They carry plain records and results, never screen state.
+
+use super::local::{Choices, Draft, Local};
+use crate::domain::{CustomerHistory, Id, NewIncident};
+use crate::policy::incident::SaveOutcome;
+use crate::store::LookupHit;
+use chrono::{DateTime, Utc};
+
+/// Asked of the store worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Lookup {
+        seq: u64,
+        query: String,
+    },
+    LoadCard {
+        id: Id,
+    },
+    /// The open escalation cases, for the manager's queue.
+    LoadQueue,
+    /// A search for the incident form's Who field.
+    FormLookup {
+        seq: u64,
+        query: String,
+    },
+    SaveIncident(Box<NewIncident>),
+    AmendIncident {
+        incident: Box<NewIncident>,
+        version: i64,
+    },
+    WithdrawIncident {
+        incident: Id,
+        reason: String,
+    },
+    LinkVisitor {
+        visitor: Id,
+        customer: Id,
+    },
+    /// One case, the customer's history and the staff list.
+    LoadCase {
+        case: Id,
+    },
+    AssignCase {
+        case: Id,
+        to: Option<Id>,
+        version: i64,
+    },
+    SaveDecision(Box<crate::domain::NewDecision>),
+    SaveReview(Box<crate::domain::NewReview>),
+    LetterSent {
+        letter: Id,
+        on: chrono::NaiveDate,
+        how: crate::store::SentHow,
+    },
+    ConfirmationNotPossible {
+        decision: Id,
+        reason: String,
+    },
+    CustomerRequest {
+        customer: Id,
+        note: String,
+    },
+    /// Change a customer's details; `version` is the one shown.
+    UpdateCustomer {
+        id: Id,
+        edit: Box<crate::store::NewCustomer>,
+        version: i64,
+    },
+    /// Write a letter's files and keep its record.
+    SaveLetter(Box<crate::letters::LetterToSave>),
+    // Local, on this PC (handled without waiting for the shared drive):
+    SaveDraft(Box<Draft>),
+    ClearDraft,
+    SaveChoices(Choices),
+}
+
+/// Answered by the store worker.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Lookup {
+        seq: u64,
+        result: Result<Vec<LookupHit>, String>,
+    },
+    Card {
+        id: Id,
+        result: Result<Option<Box<CustomerHistory>>, String>,
+    },
+    FormLookup {
+        seq: u64,
+        result: Result<Vec<LookupHit>, String>,
+    },
+    /// The incident is in the shared database.
+    Saved(SaveOutcome),
+    /// The shared database could not take it: it is in this PC's outbox.
+    Queued {
+        reason: String,
+    },
+    /// The incident was refused (the person must change something); the form stays open.
+    SaveFailed(String),
+    /// A correction, withdrawal or link was saved: say so.
+    Done(String),
+    /// How many entries wait in this PC's outbox.
+    Outbox(usize),
+    /// Entries from the outbox reached the shared database.
+    OutboxDelivered(usize),
+    /// An outbox entry was refused for good and kept aside.
+    OutboxRefused(String),
+    Queue(Result<crate::store::Queue, String>),
+    /// A case, its customer's history and the staff list.
+    Case {
+        case: Id,
+        result: Result<Box<CaseData>, String>,
+    },
+    DecisionSaved(crate::store::DecisionSaved),
+    /// A letter was written to its files but the database could not record it.
+    LetterNotRecorded {
+        markdown: std::path::PathBuf,
+        html: std::path::PathBuf,
+        message: String,
+    },
+    /// A letter was written to its files and recorded.
+    LetterSaved {
+        letter: Id,
+        what: String,
+        markdown: std::path::PathBuf,
+        html: std::path::PathBuf,
+    },
+    ReviewSaved(crate::store::ReviewSaved),
+    /// Another instance changed the shared database.
+    Changed,
+    /// How the last lookup (or card, when `card`) was answered: `from` is when a kept answer was
+    /// read, when the shared database could not be read; `took_ms` how long the drive took.
+    Answered {
+        card: bool,
+        from: Option<DateTime<Utc>>,
+        took_ms: u64,
+    },
+    /// The shared database answered again after trouble, or is in trouble now.
+    Health(Health),
+}
+
+/// What opening a case loads.
+#[derive(Debug, Clone)]
+pub struct CaseData {
+    pub case: crate::store::CaseSummary,
+    pub history: Option<CustomerHistory>,
+    pub staff: Vec<crate::domain::Staff>,
+    /// The customer's other open cases.
+    pub others: Vec<crate::store::CaseSummary>,
+}
+
+/// Can the shared database be reached?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Ok { checked: DateTime<Utc> },
+    Trouble(String),
+}
+
+/// Carry out a request that only touches this PC (drafts, choices); hand back any other.
+pub fn local_request(local: &Local, r: Request) -> Option<Request> {
+    let result = match &r {
+        Request::SaveDraft(d) => local.save_draft(d),
+        Request::ClearDraft => local.clear_draft(),
+        Request::SaveChoices(c) => local.save_choices(c),
+        _ => return Some(r),
+    };
+    // A draft that cannot be kept is not worth stopping for: the form still holds the text.
+    let _ = result;
+    None
+}
