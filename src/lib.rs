@@ -1,7 +1,8 @@
 //! safedesk: the unacceptable customer behaviour policy, run from the front desk, the phones and
 //! the manager's office, on one shared SQLite file.
 //!
-//! Layout: [`policy`] holds the rules (pure), [`store`] every line of SQL, [`ui`] the screens,
+//! Layout: [`policy`] holds the rules (pure), [`text`] folding, phone numbers, email addresses,
+//! name matching and display sanitising (pure), [`store`] every line of SQL, [`ui`] the screens,
 //! [`app`] the event loop that joins them, [`cli`] the command line.
 
 pub mod app;
@@ -14,9 +15,9 @@ pub mod domain;
 pub mod letters;
 pub mod local;
 pub mod policy;
-pub mod search;
 pub mod session;
 pub mod store;
+pub mod text;
 pub mod time;
 pub mod tui;
 pub mod ui;

@@ -264,7 +264,7 @@ fn fit(s: &str, width: usize) -> String {
 }
 
 fn clean_keep_lines(s: &str) -> String {
-    crate::search::sanitise_for_display(s, true)
+    crate::text::sanitise_for_display(s, true)
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {

@@ -308,7 +308,7 @@ fn mark(on: bool) -> &'static str {
 }
 
 fn clean_keep_lines(s: &str) -> String {
-    crate::search::sanitise_for_display(s, true)
+    crate::text::sanitise_for_display(s, true)
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {

@@ -76,7 +76,7 @@ pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
         let text_area = b.inner(r);
         frame.render_widget(b, r);
         let w = text_area.width.max(1) as usize;
-        let value = crate::search::sanitise_for_display(v.free_text.value(), true);
+        let value = crate::text::sanitise_for_display(v.free_text.value(), true);
         let (lines, (row, col)) = wrap(&value, w, v.free_text.cursor());
         let h = text_area.height as usize;
         let start = (row + 1).saturating_sub(h);
