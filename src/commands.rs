@@ -5,7 +5,7 @@ use crate::policy::{rules, Policy};
 use crate::store::{
     Actor, BackupReport, CheckReport, Counts, LookupHit, MatchedOn, NewCustomer, Store, StoreError,
 };
-use crate::ui::clean;
+use crate::text::clean;
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -84,7 +84,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
                 );
             } else if hits.is_empty() {
-                println!("No one matches \"{}\".", safedesk::ui::clean(&query));
+                println!("No one matches \"{}\".", safedesk::text::clean(&query));
             } else {
                 print!("{}", commands::lookup_text(&hits, &s.policy, now));
             }

@@ -1,4 +1,4 @@
-//! Making any text safe to draw on a terminal ([`sanitise_for_display`]).
+//! Making any text safe to draw on a terminal ([`sanitise_for_display`], [`clean`]).
 
 /// Invisible characters that can hide or reorder text on a terminal or upset its layout:
 /// bidirectional marks, embeddings, overrides and isolates; zero-width spaces and joiners; the
@@ -51,6 +51,13 @@ pub fn sanitise_for_display(text: &str, keep_newlines: bool) -> String {
         }
     }
     out
+}
+
+/// Text safe to draw on one line: no control or bidi-override characters ever reach the
+/// terminal ([`sanitise_for_display`] with line breaks as spaces).
+#[must_use]
+pub fn clean(text: &str) -> String {
+    sanitise_for_display(text, false)
 }
 
 #[cfg(test)]

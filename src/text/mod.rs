@@ -7,7 +7,7 @@
 //! * `query`: what was typed into the lookup box ([`classify`], [`QueryKind`]);
 //! * `distance`: bounded edit distance, for matching with one typo;
 //! * `names`: how well a name matches a query ([`name_score`]);
-//! * `display`: any text made safe to draw on a terminal ([`sanitise_for_display`]);
+//! * `display`: any text made safe to draw on a terminal ([`sanitise_for_display`], [`clean`]);
 //! * `trigram` (tests only): the windows the store's trigram index cuts folded text into.
 
 mod display;
@@ -20,7 +20,7 @@ mod query;
 #[cfg(test)]
 mod trigram;
 
-pub use display::sanitise_for_display;
+pub use display::{clean, sanitise_for_display};
 pub use email::email_key;
 pub use fold::fold;
 pub use names::name_score;

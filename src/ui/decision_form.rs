@@ -1,11 +1,11 @@
 //! The decision and review forms, drawn over the panes: a row per field, each problem under the
 //! row it belongs to, the focused row highlighted, and the keys at the foot.
 
-use super::clean;
 use super::incident_form::wrap;
 use crate::app::decision::{DecisionForm, FormKind, Group, Row};
 use crate::app::App;
 use crate::domain::{Outcome, ReviewOutcome};
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

@@ -1,10 +1,10 @@
 //! The incident form, drawn over the panes: a row per field, messages under the fields they
 //! belong to, and below them a panel for the field being filled in (its choices and keys).
 
-use super::clean;
 use crate::app::form::{FormField, IncidentForm, WhoChoice};
 use crate::app::App;
 use crate::policy::Policy;
+use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};

@@ -1,9 +1,9 @@
 //! A letter's preview: the letter as it will be printed, the paragraph the manager adds, and
 //! the keys to edit and save it.
 
-use super::clean;
 use super::incident_form::wrap;
 use crate::app::App;
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};

@@ -1,7 +1,8 @@
 //! The title line, the hint bar and the status line.
 
-use super::{clean, keymap};
+use super::keymap;
 use crate::app::{App, Health, Notice};
+use crate::text::clean;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
