@@ -201,7 +201,7 @@ impl CustomerForm {
             self.field(),
             CustomerField::Description | CustomerField::Notes
         );
-        let clean = crate::search::sanitise_for_display(text, keep_lines);
+        let clean = crate::text::sanitise_for_display(text, keep_lines);
         let max = self.field().max();
         let input = &mut self.inputs[self.focus];
         let mut value = input.value().to_string();

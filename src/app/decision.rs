@@ -529,7 +529,7 @@ impl DecisionForm {
     /// Pasted text goes into the focused text row, cleaned of control characters.
     pub fn on_paste(&mut self, text: &str) {
         let row = self.focus;
-        let clean = crate::search::sanitise_for_display(text, row.is_multiline());
+        let clean = crate::text::sanitise_for_display(text, row.is_multiline());
         let Some(input) = self.input_mut(row) else {
             return;
         };

@@ -483,7 +483,7 @@ impl IncidentForm {
             f,
             FormField::Description | FormField::VisitorDescription | FormField::Witnesses
         );
-        let clean = crate::search::sanitise_for_display(text, keep_lines);
+        let clean = crate::text::sanitise_for_display(text, keep_lines);
         let Some(input) = self.input_mut(f) else {
             return FormEvent::Nothing;
         };

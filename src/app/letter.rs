@@ -219,7 +219,7 @@ impl App {
             Err(_) => return,
         };
         if let Some(v) = self.letter.as_mut().filter(|v| v.editing) {
-            let clean = crate::search::sanitise_for_display(text, true);
+            let clean = crate::text::sanitise_for_display(text, true);
             let mut value = v.free_text.value().to_string();
             value.push_str(&clean);
             let cut: String = value.chars().take(MAX_FREE_TEXT).collect();

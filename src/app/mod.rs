@@ -624,7 +624,7 @@ impl App {
 
     fn paste(&mut self, text: &str) {
         // A paste is typed text: control characters and newlines become spaces.
-        let clean = crate::search::sanitise_for_display(text, false);
+        let clean = crate::text::sanitise_for_display(text, false);
         let mut value = self.search.value().to_string();
         value.push_str(&clean);
         self.search = Input::new(value);

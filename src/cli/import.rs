@@ -116,7 +116,7 @@ pub fn append_note(
     text: &str,
 ) -> Result<bool, StoreError> {
     // Cleaned as the store cleans it, so a note already there is recognised.
-    let text = crate::search::sanitise_for_display(text, false)
+    let text = crate::text::sanitise_for_display(text, false)
         .trim()
         .to_string();
     let text = text.as_str();

@@ -4,7 +4,7 @@
 use super::{session, Cli};
 use crate::policy::{rules, Policy};
 use crate::store::{LookupHit, MatchedOn, Store};
-use crate::ui::clean;
+use crate::text::clean;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 
 use super::{config, session, Cli};
 use crate::store::{BackupReport, CheckReport, Counts, SqliteStore, Store};
-use crate::ui::clean;
+use crate::text::clean;
 use chrono::{DateTime, Local};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

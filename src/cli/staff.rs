@@ -3,7 +3,7 @@
 use super::{session, Cli, StaffCommand};
 use crate::domain::Role;
 use crate::store::Store;
-use crate::ui::clean;
+use crate::text::clean;
 use std::process::ExitCode;
 
 /// `safedesk staff list|add|set-role|leave|return`.

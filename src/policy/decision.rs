@@ -5,7 +5,7 @@
 use super::incident::{MAX_LINE, MAX_TEXT};
 use super::{Policy, RestrictionKind};
 use crate::domain::{NewDecision, NewRestriction, NewReview, Outcome, ReviewOutcome, Staff};
-use crate::search;
+use crate::text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -81,14 +81,14 @@ pub fn check_restriction(
                 "Give the dedicated email address or telephone number (or both) the customer must use.",
             ));
         }
-        if !email.is_empty() && search::email_key(email).is_none() {
+        if !email.is_empty() && text::email_key(email).is_none() {
             out.push(problem(
                 field.clone(),
                 "That email address is not complete: type it as name@example.org.",
             ));
         }
         if !phone.is_empty() {
-            if let Err(m) = search::check_phone(phone) {
+            if let Err(m) = text::check_phone(phone) {
                 out.push(problem(field.clone(), m));
             }
         }

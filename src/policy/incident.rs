@@ -3,7 +3,7 @@
 use super::rules;
 use super::Policy;
 use crate::domain::{CustomerHistory, NewIncident, Subject};
-use crate::search;
+use crate::text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -63,11 +63,11 @@ pub fn check(inc: &NewIncident, policy: &Policy, now: DateTime<Utc>) -> Vec<Prob
                 out.push(problem(Field::Subject, m));
             }
             if !phone.trim().is_empty() {
-                if let Err(m) = search::check_phone(phone) {
+                if let Err(m) = text::check_phone(phone) {
                     out.push(problem(Field::Subject, m));
                 }
             }
-            if !email.trim().is_empty() && search::email_key(email).is_none() {
+            if !email.trim().is_empty() && text::email_key(email).is_none() {
                 out.push(problem(
                     Field::Subject,
                     "That email address is not complete: type it as name@example.org, or leave it empty.",

@@ -148,7 +148,7 @@ impl MatchedOn {
     /// Why a result matched, in words (nothing for a match on the name itself), cleaned for
     /// display.
     pub fn words(&self) -> String {
-        let clean = |t: &str| crate::search::sanitise_for_display(t, false);
+        let clean = |t: &str| crate::text::sanitise_for_display(t, false);
         match self {
             MatchedOn::Name(_) => String::new(),
             MatchedOn::OtherName(n) => format!("also known as {}", clean(n)),

@@ -1,11 +1,11 @@
 //! The customer card: every restriction in force written out at the top, where they stand
 //! against the threshold, then the incidents, decisions and letters.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::domain::{CustomerHistory, Incident};
 use crate::policy::rules;
+use crate::text::clean;
 use crate::time;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,13 +2,13 @@
 //! incidents behind it in full, earlier decisions, reviews and letters, and the keys for what
 //! to do next.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::manager::CaseView;
 use crate::app::App;
 use crate::domain::{LetterStatus, Outcome};
 use crate::policy::rules;
 use crate::store::CaseReason;
+use crate::text::clean;
 use crate::time;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

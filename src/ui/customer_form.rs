@@ -1,10 +1,10 @@
 //! Changing a customer's details: a row per field, the newer details when someone else changed
 //! them meanwhile, and the keys.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::customer::CustomerField;
 use crate::app::App;
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

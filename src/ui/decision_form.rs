@@ -1,12 +1,12 @@
 //! The decision and review forms, drawn over the panes: a row per field, each problem under the
 //! row it belongs to, the focused row highlighted, and the keys at the foot.
 
-use super::clean;
 use super::incident_form::wrap;
 use super::theme::Theme;
 use crate::app::decision::{DecisionForm, FormKind, Group, Row};
 use crate::app::App;
 use crate::domain::{Outcome, ReviewOutcome};
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -265,7 +265,7 @@ fn fit(s: &str, width: usize) -> String {
 }
 
 fn clean_keep_lines(s: &str) -> String {
-    crate::search::sanitise_for_display(s, true)
+    crate::text::sanitise_for_display(s, true)
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {

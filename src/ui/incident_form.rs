@@ -1,11 +1,11 @@
 //! The incident form, drawn over the panes: a row per field, messages under the fields they
 //! belong to, and below them a panel for the field being filled in (its choices and keys).
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::form::{FormField, IncidentForm, WhoChoice};
 use crate::app::App;
 use crate::policy::Policy;
+use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -309,7 +309,7 @@ fn mark(on: bool) -> &'static str {
 }
 
 fn clean_keep_lines(s: &str) -> String {
-    crate::search::sanitise_for_display(s, true)
+    crate::text::sanitise_for_display(s, true)
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {

@@ -1,11 +1,11 @@
 //! A letter's preview: the letter as it will be printed, the paragraph the manager adds, and
 //! the keys to edit and save it.
 
-use super::clean;
 use super::incident_form::wrap;
 use super::theme::Theme;
 use crate::app::letter::LetterView;
 use crate::app::App;
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -94,7 +94,7 @@ pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
         let text_area = b.inner(r);
         frame.render_widget(b, r);
         let w = text_area.width.max(1) as usize;
-        let value = crate::search::sanitise_for_display(v.free_text.value(), true);
+        let value = crate::text::sanitise_for_display(v.free_text.value(), true);
         let (lines, (row, col)) = wrap(&value, w, v.free_text.cursor());
         let h = text_area.height as usize;
         let start = (row + 1).saturating_sub(h);

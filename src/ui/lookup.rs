@@ -1,9 +1,9 @@
 //! The search box and the results list.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::policy::rules;
+use crate::text::clean;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};

@@ -151,11 +151,6 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-/// Text safe to draw: no control or bidi-override characters ever reach the terminal.
-pub fn clean(text: &str) -> String {
-    crate::search::sanitise_for_display(text, false)
-}
-
 /// The part of a one-line text that fits in `room` columns with the cursor (at display column
 /// `cursor`) in view, measured in display columns so wide characters (emoji, CJK) never push a
 /// row over its edge. Returns the part and the cursor's column in it.

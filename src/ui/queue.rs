@@ -1,10 +1,10 @@
 //! The manager's escalation queue: the summary line, then one row per open case, most urgent
 //! first, each saying why it is there, since when, the incidents behind it and who has it.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::App;
 use crate::store::CaseReason;
+use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -1,10 +1,10 @@
 //! The title line, the hint bar and the status line.
 
-use super::clean;
 use super::theme::Theme;
 use crate::app::keymap;
 use crate::app::{App, Notice};
 use crate::sync::Health;
+use crate::text::clean;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

@@ -10,11 +10,11 @@ use crate::domain::{
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
-use crate::search::sanitise_for_display;
 use crate::store::{
     Actor, CaseReason, CaseSummary, DecisionSaved, NewLetter, QueueSummary, ReviewSaved, SentHow,
     StoreError,
 };
+use crate::text::sanitise_for_display;
 use crate::time;
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};

@@ -8,20 +8,20 @@
 //!   (a letter missing, added, changed, or two swapped) is found by exact index look-ups;
 //! * `customer_text`: an FTS5 trigram index of the folded names, for substrings.
 //!
-//! The candidates are then ranked in Rust by [`search::name_score`]. All of it runs inside the
+//! The candidates are then ranked in Rust by [`name_score`]. All of it runs inside the
 //! caller's single read transaction.
 
 use super::records::{customers_by_seq, histories};
 use crate::domain::Customer;
-use crate::search::{self, QueryKind};
 use crate::store::{LookupHit, MatchedOn};
+use crate::text::{classify, email_key, fold, name_score, phone_key, reversed, QueryKind};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
 /// How many candidates each index may contribute before ranking.
 const CANDIDATES: i64 = 300;
 
-/// Scores for phone and email matches (names use [`search::name_score`]).
+/// Scores for phone and email matches (names use [`name_score`]).
 const EXACT: u32 = 1_000;
 const FROM_START: u32 = 800;
 const LAST_DIGITS: u32 = 700;
@@ -67,7 +67,7 @@ pub(crate) fn index_customer(tx: &Transaction<'_>, seq: i64, c: &Customer) -> ru
     let mut words = BTreeSet::new();
     let mut text = Vec::new();
     for name in names_of(c) {
-        let folded = search::fold(name);
+        let folded = fold(name);
         words.extend(
             folded
                 .split(' ')
@@ -77,7 +77,7 @@ pub(crate) fn index_customer(tx: &Transaction<'_>, seq: i64, c: &Customer) -> ru
         text.push(folded);
     }
     if c.is_unidentified() {
-        text.push(search::fold(&c.description));
+        text.push(fold(&c.description));
     }
     let mut typo_keys = BTreeSet::new();
     {
@@ -104,8 +104,8 @@ pub(crate) fn index_customer(tx: &Transaction<'_>, seq: i64, c: &Customer) -> ru
             "INSERT OR IGNORE INTO customer_phone (customer_seq, display, digits, rdigits) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for p in &c.phones {
-            if let Some(k) = search::phone_key(p) {
-                ins.execute(params![seq, p, k, search::reversed(&k)])?;
+            if let Some(k) = phone_key(p) {
+                ins.execute(params![seq, p, k, reversed(&k)])?;
             }
         }
     }
@@ -114,7 +114,7 @@ pub(crate) fn index_customer(tx: &Transaction<'_>, seq: i64, c: &Customer) -> ru
             "INSERT OR IGNORE INTO customer_email (customer_seq, display, email) VALUES (?1, ?2, ?3)",
         )?;
         for e in &c.emails {
-            if let Some(k) = search::email_key(e) {
+            if let Some(k) = email_key(e) {
                 ins.execute(params![seq, e, k])?;
                 text.push(k);
             }
@@ -153,7 +153,7 @@ fn phone_candidates(
     digits: &str,
     out: &mut Candidates,
 ) -> rusqlite::Result<()> {
-    let rev = search::reversed(digits);
+    let rev = reversed(digits);
     let mut run = |sql: &str, key: &str, score: u32| -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(sql)?;
         let rows = st.query_map(params![key, format!("{key}:"), CANDIDATES], |r| {
@@ -264,20 +264,17 @@ fn best_name_match(folded: &str, c: &Customer) -> Option<(u32, MatchedOn)> {
         }
     };
     if let Some(n) = &c.name {
-        consider(
-            search::name_score(folded, &search::fold(n)),
-            MatchedOn::Name(n.clone()),
-        );
+        consider(name_score(folded, &fold(n)), MatchedOn::Name(n.clone()));
     } else {
         consider(
-            search::name_score(folded, &search::fold(&c.description)),
+            name_score(folded, &fold(&c.description)),
             MatchedOn::Name(c.display_name()),
         );
     }
     for o in &c.other_names {
         // An other name ranks just below the same match on the main name.
         consider(
-            search::name_score(folded, &search::fold(o)).map(|s| s.saturating_sub(1)),
+            name_score(folded, &fold(o)).map(|s| s.saturating_sub(1)),
             MatchedOn::OtherName(o.clone()),
         );
     }
@@ -291,7 +288,7 @@ pub(super) fn lookup(
 ) -> rusqlite::Result<Vec<LookupHit>> {
     let mut found = Candidates::default();
     let mut loaded: HashMap<i64, Customer> = HashMap::new();
-    match search::classify(query) {
+    match classify(query) {
         QueryKind::Empty => return Ok(Vec::new()),
         QueryKind::Phone { digits } => phone_candidates(tx, &digits, &mut found)?,
         QueryKind::Email { text } => {
@@ -339,7 +336,7 @@ pub(super) fn lookup(
         loaded.insert(seq, c);
     }
     ranked.retain(|(seq, ..)| loaded.contains_key(seq));
-    let name_key = |seq: &i64| search::fold(&loaded[seq].display_name());
+    let name_key = |seq: &i64| fold(&loaded[seq].display_name());
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then_with(|| name_key(&a.0).cmp(&name_key(&b.0)))

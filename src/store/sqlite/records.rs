@@ -7,8 +7,8 @@ use crate::domain::{
     Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
     RestrictionParams, Review, ReviewOutcome, Role, Staff, Withdrawal,
 };
-use crate::search;
 use crate::store::{Actor, AuditEntry, Bulk, NewCustomer, StoreError};
+use crate::text;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
@@ -113,9 +113,9 @@ pub(super) fn active_admins(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
 
 /// Check and tidy a new customer before it is written.
 pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreError> {
-    let clean_line = |s: &str| search::sanitise_for_display(s, false).trim().to_string();
+    let clean_line = |s: &str| text::sanitise_for_display(s, false).trim().to_string();
     let name = c.name.as_deref().map(clean_line).filter(|n| !n.is_empty());
-    let description = search::sanitise_for_display(&c.description, true)
+    let description = text::sanitise_for_display(&c.description, true)
         .trim()
         .to_string();
     if name.is_none() && description.is_empty() {
@@ -135,12 +135,12 @@ pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreErr
     }
     let mut phones = Vec::new();
     for p in c.phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        search::check_phone(p).map_err(StoreError::Invalid)?;
+        text::check_phone(p).map_err(StoreError::Invalid)?;
         phones.push(clean_line(p));
     }
     let mut emails = Vec::new();
     for e in c.emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
-        if search::email_key(e).is_none() {
+        if text::email_key(e).is_none() {
             return Err(StoreError::Invalid(format!(
                 "\"{}\" is not an email address; type it as name@example.org.",
                 clean_line(e)
@@ -162,7 +162,7 @@ pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreErr
         emails,
         postcode: clean_line(&c.postcode).to_uppercase(),
         description,
-        notes: search::sanitise_for_display(&c.notes, true),
+        notes: text::sanitise_for_display(&c.notes, true),
         created_at: now,
         version: 1,
     })

@@ -1,0 +1,32 @@
+//! Text as people type it and as a terminal shows it. All of it is pure: no database, no
+//! terminal, no I/O, no panics on any input.
+//!
+//! * `fold`: names folded to plain ASCII words for matching ([`fold`]);
+//! * `phone`: phone numbers ([`phone_key`], [`reversed`], [`check_phone`]);
+//! * `email`: email addresses ([`email_key`]);
+//! * `query`: what was typed into the lookup box ([`classify`], [`QueryKind`]);
+//! * `distance`: bounded edit distance, for matching with one typo;
+//! * `names`: how well a name matches a query ([`name_score`]);
+//! * `display`: any text made safe to draw on a terminal ([`sanitise_for_display`], [`clean`]);
+//! * `trigram` (tests only): the windows the store's trigram index cuts folded text into.
+
+mod display;
+mod distance;
+mod email;
+mod fold;
+mod names;
+mod phone;
+mod query;
+#[cfg(test)]
+mod trigram;
+
+pub use display::{clean, sanitise_for_display};
+pub use email::email_key;
+pub use fold::fold;
+pub use names::name_score;
+pub use phone::{check_phone, phone_key, reversed};
+pub use query::{classify, QueryKind};
+
+/// Text that looks like an SQL injection, which every function here must take as plain text.
+#[cfg(test)]
+const SQL: &str = "'; DROP TABLE customer; --";
