@@ -1,10 +1,10 @@
 //! The commands that print instead of opening the app.
 
-use crate::domain::Role;
-use crate::policy::{rules, Policy};
-use crate::store::{
-    Actor, BackupReport, CheckReport, Counts, LookupHit, MatchedOn, NewCustomer, Store, StoreError,
+use crate::domain::{
+    Actor, BackupReport, CheckReport, Counts, LookupHit, MatchedOn, NewCustomer, Role,
 };
+use crate::policy::{rules, Policy};
+use crate::store::{Store, StoreError};
 use crate::ui::clean;
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;

@@ -3,9 +3,10 @@
 use crate::app::letter::LetterKit;
 use crate::cli::Cli;
 use crate::config::{self, Config};
+use crate::domain::Actor;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
-use crate::store::{Actor, OpenMode, OpenOptions, SqliteStore, Store, StoreError};
+use crate::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
 use std::path::PathBuf;
 
 /// Everything a command needs, ready to use.

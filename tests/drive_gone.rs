@@ -5,10 +5,11 @@
 
 use safedesk::app::worker::{self, Context};
 use safedesk::app::{Health, Reply, Request};
+use safedesk::domain::Actor;
 use safedesk::local::Local;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
-use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 

@@ -10,7 +10,6 @@ use safedesk::app::{App, Reply, Request};
 use safedesk::domain::*;
 use safedesk::policy::incident::SaveOutcome;
 use safedesk::policy::Policy;
-use safedesk::store::{Actor, LookupHit, MatchedOn};
 use safedesk::ui::theme::Theme;
 use uuid::Uuid;
 

@@ -1,11 +1,10 @@
 //! The incident form: what it holds and what keys do to it. It never saves anything itself: it
 //! returns a [`FormEvent`] and the app sends the request.
 
-use crate::domain::{new_id, Id, NewIncident, Role, Subject};
+use crate::domain::{new_id, Id, LookupHit, NewIncident, Role, Subject};
 use crate::local::{Choices, Draft};
 use crate::policy::incident::{self, Field, Problem};
 use crate::policy::Policy;
-use crate::store::LookupHit;
 use crate::time;
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};

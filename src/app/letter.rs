@@ -4,10 +4,9 @@
 
 use super::manager::ChoosePurpose;
 use super::{App, Notice, Prompt, Request};
-use crate::domain::{CustomerHistory, Decision, Id, LetterStatus, Outcome};
+use crate::domain::{CaseSummary, CustomerHistory, Decision, Id, LetterStatus, NewLetter, Outcome};
 use crate::letters::{LetterFacts, LetterKind, Organisation, Templates};
 use crate::policy::{rules, Policy};
-use crate::store::{CaseSummary, NewLetter};
 use crate::time;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;

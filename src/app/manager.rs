@@ -4,9 +4,8 @@
 
 use super::decision::{DecisionEvent, DecisionForm};
 use super::{App, Notice, Prompt, Request};
-use crate::domain::{CustomerHistory, Id, Outcome, Staff};
+use crate::domain::{CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, SentHow, Staff};
 use crate::policy::rules;
-use crate::store::{CaseReason, CaseSummary, Queue, SentHow};
 use crate::time;
 use crate::ui::keymap::Action;
 use tui_input::Input;

@@ -9,11 +9,10 @@ pub mod letter;
 pub mod manager;
 pub mod worker;
 
-use crate::domain::{CustomerHistory, Id, NewIncident};
+use crate::domain::{Actor, CustomerHistory, Id, LookupHit, NewIncident};
 use crate::local::{Choices, Draft};
 use crate::policy::incident::{after_save, SaveOutcome};
 use crate::policy::Policy;
-use crate::store::{Actor, LookupHit};
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
@@ -82,7 +81,7 @@ pub enum Request {
     LetterSent {
         letter: Id,
         on: chrono::NaiveDate,
-        how: crate::store::SentHow,
+        how: crate::domain::SentHow,
     },
     ConfirmationNotPossible {
         decision: Id,
@@ -95,7 +94,7 @@ pub enum Request {
     /// Change a customer's details; `version` is the one shown.
     UpdateCustomer {
         id: Id,
-        edit: Box<crate::store::NewCustomer>,
+        edit: Box<crate::domain::NewCustomer>,
         version: i64,
     },
     /// Write a letter's files and keep its record.
@@ -137,13 +136,13 @@ pub enum Reply {
     OutboxDelivered(usize),
     /// An outbox entry was refused for good and kept aside.
     OutboxRefused(String),
-    Queue(Result<crate::store::Queue, String>),
+    Queue(Result<crate::domain::Queue, String>),
     /// A case, its customer's history and the staff list.
     Case {
         case: Id,
         result: Result<Box<CaseData>, String>,
     },
-    DecisionSaved(crate::store::DecisionSaved),
+    DecisionSaved(crate::domain::DecisionSaved),
     /// A letter was written to its files but the database could not record it.
     LetterNotRecorded {
         markdown: std::path::PathBuf,
@@ -157,7 +156,7 @@ pub enum Reply {
         markdown: std::path::PathBuf,
         html: std::path::PathBuf,
     },
-    ReviewSaved(crate::store::ReviewSaved),
+    ReviewSaved(crate::domain::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
     /// How the last lookup (or card, when `card`) was answered: `from` is when a kept answer was
@@ -174,11 +173,11 @@ pub enum Reply {
 /// What opening a case loads.
 #[derive(Debug, Clone)]
 pub struct CaseData {
-    pub case: crate::store::CaseSummary,
+    pub case: crate::domain::CaseSummary,
     pub history: Option<CustomerHistory>,
     pub staff: Vec<crate::domain::Staff>,
     /// The customer's other open cases.
-    pub others: Vec<crate::store::CaseSummary>,
+    pub others: Vec<crate::domain::CaseSummary>,
 }
 
 /// Can the shared database be reached?

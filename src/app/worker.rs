@@ -4,11 +4,10 @@
 //! `PRAGMA data_version` to notice other instances' changes, and replays this PC's outbox.
 
 use super::{Health, Reply, Request, RESULTS};
-use crate::domain::NewIncident;
-use crate::domain::{CustomerHistory, Id};
+use crate::domain::{Actor, CustomerHistory, Id, NewIncident};
 use crate::local::{Local, OutboxEntry};
 use crate::policy::Policy;
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -23,7 +22,7 @@ pub const POLL: Duration = Duration::from_millis(500);
 /// drive cannot be reached is answered from what was last read (and the screen says so).
 #[derive(Default)]
 pub struct Answers {
-    lookups: std::collections::VecDeque<(String, Vec<crate::store::LookupHit>, DateTime<Utc>)>,
+    lookups: std::collections::VecDeque<(String, Vec<crate::domain::LookupHit>, DateTime<Utc>)>,
     cards: std::collections::VecDeque<(Id, CustomerHistory, DateTime<Utc>)>,
 }
 
@@ -40,9 +39,9 @@ impl Answers {
     pub fn lookup(
         &mut self,
         query: &str,
-        fresh: crate::store::Result<Vec<crate::store::LookupHit>>,
+        fresh: crate::store::Result<Vec<crate::domain::LookupHit>>,
     ) -> (
-        Result<Vec<crate::store::LookupHit>, String>,
+        Result<Vec<crate::domain::LookupHit>, String>,
         Option<DateTime<Utc>>,
     ) {
         let k = key(query);
@@ -502,7 +501,8 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::domain::Customer;
-    use crate::store::{LookupHit, MatchedOn, StoreError};
+    use crate::domain::{LookupHit, MatchedOn};
+    use crate::store::StoreError;
     use std::path::PathBuf;
 
     fn hit(name: &str) -> LookupHit {

@@ -5,9 +5,8 @@
 use super::clean;
 use crate::app::manager::CaseView;
 use crate::app::App;
-use crate::domain::{LetterStatus, Outcome};
+use crate::domain::{CaseReason, LetterStatus, Outcome};
 use crate::policy::rules;
-use crate::store::CaseReason;
 use crate::time;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -281,7 +280,7 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
         let status = match l.sent_at {
             Some(at) => format!(
                 "sent {} on {}",
-                crate::store::SentHow::parse(&l.sent_how)
+                crate::domain::SentHow::parse(&l.sent_how)
                     .map(|h| h.label().to_string())
                     .unwrap_or_else(|| clean(&l.sent_how)),
                 time::date(time::london_date(at))

@@ -2,8 +2,8 @@
 
 use super::clean;
 use crate::app::{App, Pane};
+use crate::domain::MatchedOn;
 use crate::policy::rules;
-use crate::store::MatchedOn;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};

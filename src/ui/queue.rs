@@ -3,7 +3,7 @@
 
 use super::clean;
 use crate::app::App;
-use crate::store::CaseReason;
+use crate::domain::CaseReason;
 use crate::time;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -5,16 +5,14 @@ use super::incidents::{join_case, join_case_since};
 use super::records::{audit, insert_restriction, list_staff, parse_id};
 use super::TxError;
 use crate::domain::{
-    new_id, Id, NewDecision, NewRestriction, NewReview, Outcome, Restriction, RestrictionParams,
-    ReviewOutcome,
+    new_id, Actor, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
+    NewRestriction, NewReview, Outcome, QueueSummary, Restriction, RestrictionParams,
+    ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
 use crate::search::sanitise_for_display;
-use crate::store::{
-    Actor, CaseReason, CaseSummary, DecisionSaved, NewLetter, QueueSummary, ReviewSaved, SentHow,
-    StoreError,
-};
+use crate::store::StoreError;
 use crate::time;
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};

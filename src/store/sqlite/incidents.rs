@@ -3,11 +3,11 @@
 use super::lookup::index_customer;
 use super::records::{self, audit, history, insert_customer, insert_incident, parse_id};
 use super::TxError;
-use crate::domain::{Id, Incident, NewIncident, Role, Subject};
+use crate::domain::{Actor, CaseReason, Id, Incident, NewCustomer, NewIncident, Role, Subject};
 use crate::policy::incident::{self, SaveOutcome};
 use crate::policy::Policy;
 use crate::search::sanitise_for_display;
-use crate::store::{Actor, CaseReason, NewCustomer, StoreError};
+use crate::store::StoreError;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -488,7 +488,7 @@ pub(super) fn open_cases_for_bulk(
     tx: &Transaction<'_>,
     actor: &Actor,
     policy: &Policy,
-    bulk: &crate::store::Bulk,
+    bulk: &crate::domain::Bulk,
 ) -> Result<(), TxError> {
     use crate::policy::rules::{self, Escalation};
     let now = Utc::now();

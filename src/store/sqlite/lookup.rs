@@ -12,9 +12,8 @@
 //! caller's single read transaction.
 
 use super::records::{customers_by_seq, histories};
-use crate::domain::Customer;
+use crate::domain::{Customer, LookupHit, MatchedOn};
 use crate::search::{self, QueryKind};
-use crate::store::{LookupHit, MatchedOn};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeSet, HashMap};
 

@@ -2,7 +2,8 @@
 //! keep working (`safedesk backup`). Nothing here writes to the shared file.
 
 use super::{map_err, migrations};
-use crate::store::{BackupReport, CheckReport, Counts, ForeignKeyProblem, Result, StoreError};
+use crate::domain::{BackupReport, CheckReport, Counts, ForeignKeyProblem};
+use crate::store::{Result, StoreError};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 use std::collections::HashSet;

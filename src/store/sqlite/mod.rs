@@ -10,13 +10,11 @@ pub mod migrations;
 mod records;
 pub mod shim;
 
-use super::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, DecisionSaved,
-    LookupHit, NewCustomer, NewLetter, OpenMode, OpenOptions, Queue, Result, ReviewSaved, SentHow,
-    Store, StoreError,
-};
+use super::{OpenMode, OpenOptions, Result, Store, StoreError};
 use crate::domain::{
-    new_id, Customer, CustomerHistory, Id, NewDecision, NewIncident, NewReview, Role, Staff,
+    new_id, Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, Customer,
+    CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
+    NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;

@@ -4,11 +4,12 @@
 use super::lookup::index_customer;
 use super::TxError;
 use crate::domain::{
-    Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
-    RestrictionParams, Review, ReviewOutcome, Role, Staff, Withdrawal,
+    Actor, AuditEntry, Bulk, Customer, CustomerHistory, Decision, Id, Incident, Letter,
+    LetterStatus, NewCustomer, Outcome, Restriction, RestrictionParams, Review, ReviewOutcome,
+    Role, Staff, Withdrawal,
 };
 use crate::search;
-use crate::store::{Actor, AuditEntry, Bulk, NewCustomer, StoreError};
+use crate::store::StoreError;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
