@@ -1,9 +1,12 @@
 //! The manager's side: the queue of escalation cases, decisions and the restrictions they begin,
 //! reviews, and the letters the policy promises the customer.
 
+use super::audit::audit;
+use super::errors::TxError;
 use super::incidents::{join_case, join_case_since};
-use super::records::{audit, insert_restriction, list_staff, parse_id};
-use super::TxError;
+use super::records::insert_restriction;
+use super::staff::list_staff;
+use super::values::parse_id;
 use crate::domain::{
     new_id, Actor, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
     NewRestriction, NewReview, Outcome, QueueSummary, Restriction, RestrictionParams,

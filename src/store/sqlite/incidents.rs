@@ -1,8 +1,10 @@
 //! Saving, withdrawing and re-homing incidents, and the escalation cases they open.
 
-use super::lookup::index_customer;
-use super::records::{self, audit, history, insert_customer, insert_incident, parse_id};
-use super::TxError;
+use super::audit::audit;
+use super::errors::TxError;
+use super::records::{self, history, insert_customer, insert_incident};
+use super::search_index::index_customer;
+use super::values::parse_id;
 use crate::domain::{Actor, CaseReason, Id, Incident, NewCustomer, NewIncident, Role, Subject};
 use crate::policy::incident::{self, SaveOutcome};
 use crate::policy::Policy;
