@@ -12,9 +12,9 @@
 //! Two runs: the writers each save every 100 ms (1 000 saves a minute between them, far more
 //! than any office makes), then as fast as they can (`-- --flat-out` for that run alone).
 
-use safedesk::domain::{NewIncident, Role};
+use safedesk::domain::{Actor, NewIncident, Role};
 use safedesk::policy::Policy;
-use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

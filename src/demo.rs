@@ -33,11 +33,10 @@
 //! generator seeded from (seed, position), so the output does not depend on the chunk size.
 
 use crate::domain::{
-    Customer, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
+    Bulk, Customer, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
     RestrictionParams, Role, Staff, Withdrawal,
 };
 use crate::policy::{rules, Policy};
-use crate::store::Bulk;
 use crate::time;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Europe::London;

@@ -1,7 +1,7 @@
 //! Making the demo database: a new file marked as a demo, filled by [`crate::demo`].
 
-use crate::domain::Role;
-use crate::store::{Actor, OpenOptions, Result, SqliteStore, Store};
+use crate::domain::{Actor, Role};
+use crate::store::{OpenOptions, Result, SqliteStore, Store};
 use chrono::Utc;
 
 /// Create and fill a demo database at `path` (which must not exist).

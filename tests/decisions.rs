@@ -2,13 +2,11 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use safedesk::domain::{
-    new_id, Id, LetterStatus, NewDecision, NewIncident, NewRestriction, NewReview, Outcome,
-    ReviewOutcome, Role,
+    new_id, Actor, CaseReason, Id, LetterStatus, NewCustomer, NewDecision, NewIncident, NewLetter,
+    NewRestriction, NewReview, Outcome, ReviewOutcome, Role, SentHow,
 };
 use safedesk::policy::Policy;
-use safedesk::store::{
-    Actor, CaseReason, NewCustomer, NewLetter, OpenOptions, SentHow, SqliteStore, Store, StoreError,
-};
+use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
 use safedesk::time;
 use std::path::{Path, PathBuf};
 
@@ -92,7 +90,7 @@ fn kind(k: &str) -> NewRestriction {
 
 impl World {
     /// Three incidents: a threshold case opens.
-    fn threshold_case(&mut self) -> safedesk::store::CaseSummary {
+    fn threshold_case(&mut self) -> safedesk::domain::CaseSummary {
         for _ in 0..3 {
             self.store
                 .record_incident(
@@ -109,7 +107,7 @@ impl World {
             .expect("a threshold case")
     }
 
-    fn decision(&self, case: &safedesk::store::CaseSummary) -> NewDecision {
+    fn decision(&self, case: &safedesk::domain::CaseSummary) -> NewDecision {
         NewDecision {
             id: new_id(),
             customer_id: self.customer,

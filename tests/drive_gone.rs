@@ -3,9 +3,10 @@
 //! outbox, reports the trouble, and delivers the incident once, without a restart, when the drive
 //! is back. The drive's going is made by the shim file layer, which fails every file operation.
 
+use safedesk::domain::Actor;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
-use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use safedesk::store::{OpenOptions, SqliteStore, Store};
 use safedesk::sync::local::Local;
 use safedesk::sync::worker::{self, Context};
 use safedesk::sync::{Health, Reply, Request};

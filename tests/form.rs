@@ -10,7 +10,6 @@ use safedesk::app::App;
 use safedesk::domain::*;
 use safedesk::policy::incident::SaveOutcome;
 use safedesk::policy::Policy;
-use safedesk::store::{Actor, LookupHit, MatchedOn};
 use safedesk::sync::{Reply, Request};
 use uuid::Uuid;
 

@@ -208,7 +208,7 @@ fn a_missing_database_gets_one_clear_sentence() {
     assert!(s.contains("safedesk init"), "{s}");
 }
 
-fn open_cases(db: &std::path::Path) -> Vec<safedesk::store::CaseSummary> {
+fn open_cases(db: &std::path::Path) -> Vec<safedesk::domain::CaseSummary> {
     use safedesk::store::{OpenOptions, SqliteStore, Store};
     SqliteStore::open(db, &OpenOptions::default())
         .unwrap()
@@ -273,7 +273,7 @@ fn a_receptionist_logs_an_unidentified_visitor_and_a_known_customers_third_incid
     let cases = open_cases(&db);
     assert!(
         cases.iter().any(|c| c.customer_name == "Zoë Åberg"
-            && c.reason == safedesk::store::CaseReason::Threshold
+            && c.reason == safedesk::domain::CaseReason::Threshold
             && c.incidents.len() == 3),
         "{cases:?}"
     );

@@ -9,7 +9,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::{App, Pane};
 use safedesk::domain::*;
 use safedesk::policy::Policy;
-use safedesk::store::{Actor, LookupHit, MatchedOn};
 use safedesk::sync::{Health, Reply, Request};
 use uuid::Uuid;
 
@@ -139,10 +138,10 @@ fn zoe() -> CustomerHistory {
 fn case_of(
     n: u128,
     name: &str,
-    reason: safedesk::store::CaseReason,
+    reason: safedesk::domain::CaseReason,
     minutes_ago: i64,
-) -> safedesk::store::CaseSummary {
-    safedesk::store::CaseSummary {
+) -> safedesk::domain::CaseSummary {
+    safedesk::domain::CaseSummary {
         id: Uuid::from_u128(n),
         customer_id: Uuid::from_u128(n + 1000),
         customer_name: name.into(),
@@ -416,7 +415,7 @@ fn help_fits_an_80x24_terminal() {
 
 #[test]
 fn the_manager_sees_the_queue_most_urgent_first() {
-    use safedesk::store::{CaseReason, CaseSummary};
+    use safedesk::domain::{CaseReason, CaseSummary};
     let mut app = app();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
@@ -429,7 +428,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     mine.assigned_to = Some("Sam Patel".into());
     mine.assigned_to_id = app.actor.staff.as_ref().map(|s| s.id);
     mine.incidents.clear();
-    app.on_reply(Reply::Queue(Ok(safedesk::store::Queue {
+    app.on_reply(Reply::Queue(Ok(safedesk::domain::Queue {
         cases: vec![
             case(1, "Tunde Okafor", CaseReason::Threshold, 5),
             case(
@@ -440,7 +439,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
             ),
             mine,
         ],
-        summary: safedesk::store::QueueSummary {
+        summary: safedesk::domain::QueueSummary {
             open_cases: 3,
             overdue_reviews: 1,
             letters_owed: 2,
@@ -503,8 +502,8 @@ fn only_managers_open_the_queue() {
     assert!(!app.take_requests().contains(&Request::LoadQueue));
 }
 
-fn deborah_case() -> safedesk::store::CaseSummary {
-    safedesk::store::CaseSummary {
+fn deborah_case() -> safedesk::domain::CaseSummary {
+    safedesk::domain::CaseSummary {
         id: Uuid::from_u128(50),
         customer_id: Uuid::from_u128(10),
         incidents: vec![Uuid::from_u128(104)],
@@ -512,7 +511,7 @@ fn deborah_case() -> safedesk::store::CaseSummary {
         ..case_of(
             50,
             "Deborah Johnson",
-            safedesk::store::CaseReason::Breach,
+            safedesk::domain::CaseReason::Breach,
             3 * 24 * 60,
         )
     }
@@ -707,7 +706,7 @@ fn a_broken_template_is_explained_when_a_letter_is_asked_for() {
 
 #[test]
 fn a_long_queue_keeps_the_selected_case_in_view() {
-    use safedesk::store::CaseReason;
+    use safedesk::domain::CaseReason;
     let mut app = app();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
@@ -721,7 +720,7 @@ fn a_long_queue_keeps_the_selected_case_in_view() {
             )
         })
         .collect();
-    app.on_reply(Reply::Queue(Ok(safedesk::store::Queue {
+    app.on_reply(Reply::Queue(Ok(safedesk::domain::Queue {
         cases,
         summary: Default::default(),
     })));
@@ -776,7 +775,7 @@ fn a_letter_that_went_on_another_day_is_recorded_with_that_day() {
     assert!(app.take_requests().contains(&Request::LetterSent {
         letter: Uuid::from_u128(77),
         on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        how: safedesk::store::SentHow::Email,
+        how: safedesk::domain::SentHow::Email,
     }));
 }
 

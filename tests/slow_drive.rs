@@ -3,9 +3,10 @@
 //! (`cargo bench --bench scale`); here the behaviour is checked: what is read and written, and
 //! that everything still works with a delay on every operation.
 
+use safedesk::domain::Actor;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
-use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
+use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::time::Duration;
 
 fn shim_opts() -> OpenOptions {

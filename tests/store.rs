@@ -1,9 +1,7 @@
 //! The store on real SQLite files in temporary folders.
 
-use safedesk::domain::Role;
-use safedesk::store::{
-    Actor, MatchedOn, NewCustomer, OpenMode, OpenOptions, SqliteStore, Store, StoreError,
-};
+use safedesk::domain::{Actor, MatchedOn, NewCustomer, Role};
+use safedesk::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 fn opts() -> OpenOptions {
@@ -389,9 +387,9 @@ fn creating_over_an_existing_file_is_refused() {
 mod incidents {
     use super::*;
     use chrono::{Duration, Utc};
+    use safedesk::domain::CaseReason;
     use safedesk::domain::{new_id, NewIncident, Subject};
     use safedesk::policy::Policy;
-    use safedesk::store::CaseReason;
 
     pub fn incident(subject: Subject) -> NewIncident {
         NewIncident {
@@ -692,7 +690,7 @@ mod incidents {
 
 #[test]
 fn the_demo_queue_holds_what_the_rules_call_for() {
-    use safedesk::store::CaseReason;
+    use safedesk::domain::CaseReason;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
     let mut store = safedesk::demo_db::create(&path, &opts()).unwrap();

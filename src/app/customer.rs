@@ -3,9 +3,8 @@
 //! customer meanwhile, the store refuses it, the newer details are shown, and nothing typed is
 //! lost; saving again then replaces them knowingly.
 
-use crate::domain::{CustomerHistory, Id};
+use crate::domain::{CustomerHistory, Id, NewCustomer};
 use crate::policy::incident::{MAX_LINE, MAX_TEXT};
-use crate::store::NewCustomer;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};

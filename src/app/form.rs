@@ -1,10 +1,9 @@
 //! The incident form: what it holds and what keys do to it. It never saves anything itself: it
 //! returns a [`FormEvent`] and the app sends the request.
 
-use crate::domain::{new_id, Id, NewIncident, Role, Subject};
+use crate::domain::{new_id, Id, LookupHit, NewIncident, Role, Subject};
 use crate::policy::incident::{self, Field, Problem};
 use crate::policy::Policy;
-use crate::store::LookupHit;
 use crate::sync::local::{Choices, Draft};
 use crate::time;
 use chrono::{DateTime, Utc};

@@ -4,9 +4,8 @@
 
 use super::manager::ChoosePurpose;
 use super::{App, Notice, Prompt, Request};
-use crate::domain::Id;
+use crate::domain::{Id, NewLetter};
 use crate::letters::{facts_for, suggested, LetterFacts, LetterKind, LetterKit, LetterToSave};
-use crate::store::NewLetter;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::sync::Arc;

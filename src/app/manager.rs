@@ -5,9 +5,8 @@
 use super::decision::{DecisionEvent, DecisionForm};
 use super::keymap::Action;
 use super::{App, Notice, Prompt, Request};
-use crate::domain::{CustomerHistory, Id, Outcome, Staff};
+use crate::domain::{CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, SentHow, Staff};
 use crate::policy::rules;
-use crate::store::{CaseReason, CaseSummary, Queue, SentHow};
 use crate::time;
 use tui_input::Input;
 

@@ -9,10 +9,9 @@ pub mod keymap;
 pub mod letter;
 pub mod manager;
 
-use crate::domain::{CustomerHistory, Id};
+use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
 use crate::policy::incident::after_save;
 use crate::policy::Policy;
-use crate::store::{Actor, LookupHit};
 use crate::sync::local::{Choices, Draft};
 use crate::sync::{Health, Reply, Request};
 use chrono::{DateTime, Utc};

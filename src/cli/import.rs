@@ -2,7 +2,8 @@
 //! entry from another system.
 
 use super::{session, Cli};
-use crate::store::{Actor, NewCustomer, Store, StoreError};
+use crate::domain::{Actor, NewCustomer};
+use crate::store::{Store, StoreError};
 use crate::sync::local::Local;
 use std::path::Path;
 use std::process::ExitCode;

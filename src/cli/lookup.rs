@@ -2,8 +2,9 @@
 //! restrictions, in plain words or as JSON.
 
 use super::{session, Cli};
+use crate::domain::{LookupHit, MatchedOn};
 use crate::policy::{rules, Policy};
-use crate::store::{LookupHit, MatchedOn, Store};
+use crate::store::Store;
 use crate::text::clean;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

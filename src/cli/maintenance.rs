@@ -2,7 +2,8 @@
 //! `safedesk backup` copies it safely.
 
 use super::{config, session, Cli};
-use crate::store::{BackupReport, CheckReport, Counts, SqliteStore, Store};
+use crate::domain::{BackupReport, CheckReport, Counts};
+use crate::store::{SqliteStore, Store};
 use crate::text::clean;
 use chrono::{DateTime, Local};
 use std::io::{IsTerminal, Write};

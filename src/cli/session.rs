@@ -3,10 +3,11 @@
 
 use super::config::{self, Config};
 use super::Cli;
+use crate::domain::Actor;
 use crate::letters::LetterKit;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
-use crate::store::{Actor, OpenMode, OpenOptions, SqliteStore, Store, StoreError};
+use crate::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
 use std::path::PathBuf;
 
 /// Everything a command needs, ready to use.

@@ -3,9 +3,9 @@
 //! now. Pure: read from a customer's history and the policy, never from the database.
 
 use super::{LetterFacts, LetterKind, Organisation, Templates};
+use crate::domain::CaseSummary;
 use crate::domain::{CustomerHistory, Decision, Id, LetterStatus, Outcome};
 use crate::policy::{rules, Policy};
-use crate::store::CaseSummary;
 use crate::time;
 use std::path::PathBuf;
 

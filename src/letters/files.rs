@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{clean, html::to_html, io_error, one_line, LetterError, LetterKind};
-use crate::store::NewLetter;
+use crate::domain::NewLetter;
 use crate::time;
 
 /// Where letters are saved unless the config says otherwise: `SAFEDESK_LETTERS_DIR`, else a

@@ -1,8 +1,8 @@
 //! The last answers read, kept on this PC: a lookup or card asked for while the shared drive
 //! cannot be reached is answered from what was last read, and the screen says so.
 
+use crate::domain::LookupHit;
 use crate::domain::{CustomerHistory, Id};
-use crate::store::LookupHit;
 use chrono::{DateTime, Utc};
 
 /// The last answers read, kept on this PC so that a lookup or card asked for while the shared
@@ -76,7 +76,8 @@ impl Answers {
 mod tests {
     use super::*;
     use crate::domain::Customer;
-    use crate::store::{MatchedOn, StoreError};
+    use crate::domain::MatchedOn;
+    use crate::store::StoreError;
     use std::path::PathBuf;
 
     fn hit(name: &str) -> LookupHit {

@@ -2,9 +2,9 @@
 //! [`Reply`]s the worker sends back. They carry plain records and results, never screen state.
 
 use super::local::{Choices, Draft, Local};
+use crate::domain::LookupHit;
 use crate::domain::{CustomerHistory, Id, NewIncident};
 use crate::policy::incident::SaveOutcome;
-use crate::store::LookupHit;
 use chrono::{DateTime, Utc};
 
 /// Asked of the store worker.
@@ -51,7 +51,7 @@ pub enum Request {
     LetterSent {
         letter: Id,
         on: chrono::NaiveDate,
-        how: crate::store::SentHow,
+        how: crate::domain::SentHow,
     },
     ConfirmationNotPossible {
         decision: Id,
@@ -64,7 +64,7 @@ pub enum Request {
     /// Change a customer's details; `version` is the one shown.
     UpdateCustomer {
         id: Id,
-        edit: Box<crate::store::NewCustomer>,
+        edit: Box<crate::domain::NewCustomer>,
         version: i64,
     },
     /// Write a letter's files and keep its record.
@@ -106,13 +106,13 @@ pub enum Reply {
     OutboxDelivered(usize),
     /// An outbox entry was refused for good and kept aside.
     OutboxRefused(String),
-    Queue(Result<crate::store::Queue, String>),
+    Queue(Result<crate::domain::Queue, String>),
     /// A case, its customer's history and the staff list.
     Case {
         case: Id,
         result: Result<Box<CaseData>, String>,
     },
-    DecisionSaved(crate::store::DecisionSaved),
+    DecisionSaved(crate::domain::DecisionSaved),
     /// A letter was written to its files but the database could not record it.
     LetterNotRecorded {
         markdown: std::path::PathBuf,
@@ -126,7 +126,7 @@ pub enum Reply {
         markdown: std::path::PathBuf,
         html: std::path::PathBuf,
     },
-    ReviewSaved(crate::store::ReviewSaved),
+    ReviewSaved(crate::domain::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
     /// How the last lookup (or card, when `card`) was answered: `from` is when a kept answer was
@@ -143,11 +143,11 @@ pub enum Reply {
 /// What opening a case loads.
 #[derive(Debug, Clone)]
 pub struct CaseData {
-    pub case: crate::store::CaseSummary,
+    pub case: crate::domain::CaseSummary,
     pub history: Option<CustomerHistory>,
     pub staff: Vec<crate::domain::Staff>,
     /// The customer's other open cases.
-    pub others: Vec<crate::store::CaseSummary>,
+    pub others: Vec<crate::domain::CaseSummary>,
 }
 
 /// Can the shared database be reached?

@@ -7,9 +7,9 @@
 use super::kept::Answers;
 use super::local::{Local, OutboxEntry};
 use super::protocol::{CaseData, Health, Reply, Request};
-use crate::domain::NewIncident;
+use crate::domain::{Actor, NewIncident};
 use crate::policy::Policy;
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use chrono::Utc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};

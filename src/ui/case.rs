@@ -5,9 +5,8 @@
 use super::theme::Theme;
 use crate::app::manager::CaseView;
 use crate::app::App;
-use crate::domain::{LetterStatus, Outcome};
+use crate::domain::{CaseReason, LetterStatus, Outcome};
 use crate::policy::rules;
-use crate::store::CaseReason;
 use crate::text::clean;
 use crate::time;
 use ratatui::layout::Rect;
@@ -282,7 +281,7 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
         let status = match l.sent_at {
             Some(at) => format!(
                 "sent {} on {}",
-                crate::store::SentHow::parse(&l.sent_how)
+                crate::domain::SentHow::parse(&l.sent_how)
                     .map(|h| h.label().to_string())
                     .unwrap_or_else(|| clean(&l.sent_how)),
                 time::date(time::london_date(at))

@@ -3,7 +3,7 @@
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::store::CaseReason;
+use crate::domain::CaseReason;
 use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};

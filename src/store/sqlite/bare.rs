@@ -1,7 +1,8 @@
 //! For the benchmarks: capture the SQL a store call runs, and run the same SQL bare, so the
 //! store's own overhead can be reported beside SQLite's.
 
-use super::{map_err, SqliteStore};
+use super::errors::map_err;
+use super::SqliteStore;
 use crate::store::Result;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use std::sync::Mutex;

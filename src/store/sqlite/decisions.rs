@@ -1,19 +1,20 @@
 //! The manager's side: the queue of escalation cases, decisions and the restrictions they begin,
 //! reviews, and the letters the policy promises the customer.
 
+use super::audit::audit;
+use super::errors::TxError;
 use super::incidents::{join_case, join_case_since};
-use super::records::{audit, insert_restriction, list_staff, parse_id};
-use super::TxError;
+use super::records::insert_restriction;
+use super::staff::list_staff;
+use super::values::parse_id;
 use crate::domain::{
-    new_id, Id, NewDecision, NewRestriction, NewReview, Outcome, Restriction, RestrictionParams,
-    ReviewOutcome,
+    new_id, Actor, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
+    NewRestriction, NewReview, Outcome, QueueSummary, Restriction, RestrictionParams,
+    ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
-use crate::store::{
-    Actor, CaseReason, CaseSummary, DecisionSaved, NewLetter, QueueSummary, ReviewSaved, SentHow,
-    StoreError,
-};
+use crate::store::StoreError;
 use crate::text::sanitise_for_display;
 use crate::time;
 use chrono::{NaiveDate, Utc};

@@ -1,12 +1,14 @@
 //! Saving, withdrawing and re-homing incidents, and the escalation cases they open.
 
-use super::lookup::index_customer;
-use super::records::{self, audit, history, insert_customer, insert_incident, parse_id};
-use super::TxError;
-use crate::domain::{Id, Incident, NewIncident, Role, Subject};
+use super::audit::audit;
+use super::errors::TxError;
+use super::records::{self, history, insert_customer, insert_incident};
+use super::search_index::index_customer;
+use super::values::parse_id;
+use crate::domain::{Actor, CaseReason, Id, Incident, NewCustomer, NewIncident, Role, Subject};
 use crate::policy::incident::{self, SaveOutcome};
 use crate::policy::Policy;
-use crate::store::{Actor, CaseReason, NewCustomer, StoreError};
+use crate::store::StoreError;
 use crate::text::sanitise_for_display;
 use crate::time;
 use chrono::Utc;
@@ -488,7 +490,7 @@ pub(super) fn open_cases_for_bulk(
     tx: &Transaction<'_>,
     actor: &Actor,
     policy: &Policy,
-    bulk: &crate::store::Bulk,
+    bulk: &crate::domain::Bulk,
 ) -> Result<(), TxError> {
     use crate::policy::rules::{self, Escalation};
     let now = Utc::now();

@@ -1,8 +1,10 @@
 //! Looking the shared file over (`safedesk check`) and copying it safely while other instances
 //! keep working (`safedesk backup`). Nothing here writes to the shared file.
 
-use super::{map_err, migrations};
-use crate::store::{BackupReport, CheckReport, Counts, ForeignKeyProblem, Result, StoreError};
+use super::errors::map_err;
+use super::migrations;
+use crate::domain::{BackupReport, CheckReport, Counts, ForeignKeyProblem};
+use crate::store::{Result, StoreError};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags};
 use std::collections::HashSet;

@@ -1,5 +1,11 @@
-//! Numbered schema migrations. The schema version is `PRAGMA user_version`; migration N takes a
-//! database from version N-1 to N. Never edit a migration that has shipped: add a new one.
+//! Numbered schema migrations, and bringing a database up to date with them when it is opened.
+//! The schema version is `PRAGMA user_version`; migration N takes a database from version N-1 to
+//! N. Never edit a migration that has shipped: add a new one.
+
+use super::errors::map_err;
+use super::SqliteStore;
+use crate::store::{OpenMode, Result, StoreError};
+use rusqlite::TransactionBehavior;
 
 /// Migration N is `MIGRATIONS[N - 1]`.
 pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
@@ -219,3 +225,68 @@ CREATE INDEX review_customer ON review(customer_id);
 const MIGRATION_3: &str = r#"
 INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
 "#;
+
+impl SqliteStore {
+    /// Refuse a database that is newer than this build or not safedesk's, and bring an older one
+    /// up to date in one `BEGIN IMMEDIATE` transaction.
+    pub(super) fn check_and_migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let (version, tables): (u32, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), \
+                 (SELECT count(*) FROM sqlite_schema)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| map_err(&path, e))?;
+        if version > LATEST {
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                supported: LATEST,
+            });
+        }
+        if version == 0 && tables > 0 {
+            return Err(StoreError::NotSafedesk {
+                path,
+                detail: "it is an SQLite file with other tables in it".into(),
+            });
+        }
+        if version == LATEST {
+            return Ok(());
+        }
+        if self.mode == OpenMode::ReadOnly {
+            return Err(StoreError::Invalid(format!(
+                "{} uses an older database schema ({version}; this safedesk uses {}). Open it once without --read-only so it can be brought up to date.",
+                path.display(),
+                LATEST
+            )));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_err(&path, e))?;
+        // Another instance may have migrated while we waited for the lock.
+        let current: u32 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| map_err(&path, e))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let n = i as u32 + 1;
+            if n <= current {
+                continue;
+            }
+            tx.execute_batch(sql).map_err(|e| map_err(&path, e))?;
+            tx.pragma_update(None, "user_version", n)
+                .map_err(|e| map_err(&path, e))?;
+        }
+        if current == 0 {
+            tx.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('app', 'safedesk')",
+                [],
+            )
+            .map_err(|e| map_err(&path, e))?;
+        }
+        tx.commit().map_err(|e| map_err(&path, e))
+    }
+}

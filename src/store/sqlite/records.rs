@@ -1,112 +1,24 @@
-//! Reading and writing rows: staff, customers (with their search keys), histories, bulk loads and
-//! the audit log.
+//! Reading and writing rows: customers (with their search keys), histories and bulk loads.
 
-use super::lookup::index_customer;
-use super::TxError;
+use super::audit::audit;
+use super::errors::TxError;
+use super::search_index::index_customer;
+use super::staff::insert_staff;
+use super::values::{json_list, parse_date, parse_id, parse_time, to_json_list};
 use crate::domain::{
-    Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
-    RestrictionParams, Review, ReviewOutcome, Role, Staff, Withdrawal,
+    Actor, Bulk, Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus,
+    NewCustomer, Outcome, Restriction, RestrictionParams, Review, ReviewOutcome, Withdrawal,
 };
-use crate::store::{Actor, AuditEntry, Bulk, NewCustomer, StoreError};
+use crate::store::StoreError;
 use crate::text;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
-use uuid::Uuid;
 
 /// Longest text safedesk stores in one field; longer pastes are refused with a message.
 pub const MAX_TEXT: usize = 20_000;
 /// Longest name or other single-line field.
 pub const MAX_LINE: usize = 200;
-
-pub(super) fn parse_id(s: &str) -> rusqlite::Result<Id> {
-    Uuid::parse_str(s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn parse_time(s: &str) -> rusqlite::Result<chrono::DateTime<Utc>> {
-    time::from_db(s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad time {s:?}").into(),
-        )
-    })
-}
-
-fn parse_date(s: &str) -> rusqlite::Result<chrono::NaiveDate> {
-    time::date_from_db(s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad date {s:?}").into(),
-        )
-    })
-}
-
-fn json_list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
-}
-
-fn to_json_list(v: &[String]) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Staff
-
-const STAFF_COLS: &str = "id, login, display_name, role, active";
-
-fn staff_row(r: &Row<'_>) -> rusqlite::Result<Staff> {
-    let role: String = r.get(3)?;
-    Ok(Staff {
-        id: parse_id(&r.get::<_, String>(0)?)?,
-        login: r.get(1)?,
-        display_name: r.get(2)?,
-        role: Role::parse(&role).unwrap_or(Role::Reception),
-        active: r.get(4)?,
-    })
-}
-
-pub(super) fn insert_staff(tx: &Transaction<'_>, s: &Staff, now: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO staff (id, login, display_name, role, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        s.id.to_string(),
-        s.login,
-        s.display_name,
-        s.role.as_str(),
-        s.active,
-        now
-    ])?;
-    Ok(())
-}
-
-pub(super) fn staff_by_login(tx: &Transaction<'_>, login: &str) -> rusqlite::Result<Option<Staff>> {
-    tx.prepare_cached(&format!(
-        "SELECT {STAFF_COLS} FROM staff WHERE login = ?1 COLLATE NOCASE"
-    ))?
-    .query_row([login.trim()], staff_row)
-    .optional()
-}
-
-pub(super) fn list_staff(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Staff>> {
-    tx.prepare_cached(&format!(
-        "SELECT {STAFF_COLS} FROM staff ORDER BY active DESC, display_name"
-    ))?
-    .query_map([], staff_row)?
-    .collect()
-}
-
-pub(super) fn active_admins(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
-    tx.query_row(
-        "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1",
-        [],
-        |r| r.get(0),
-    )
-}
 
 // ---------------------------------------------------------------------------------------------
 // Customers
@@ -676,55 +588,4 @@ pub(super) fn bulk_load(tx: &Transaction<'_>, b: &Bulk) -> Result<(), TxError> {
         }
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Audit
-
-pub(super) fn audit(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<String>,
-    after: Option<String>,
-) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit (at, staff_id, login, action, entity, entity_id, before, after) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        time::to_db(Utc::now()),
-        actor.staff.as_ref().map(|s| s.id.to_string()),
-        actor.login,
-        action,
-        entity,
-        entity_id,
-        before,
-        after
-    ])?;
-    Ok(())
-}
-
-pub(super) fn audit_for(
-    tx: &Transaction<'_>,
-    entity_id: &str,
-) -> rusqlite::Result<Vec<AuditEntry>> {
-    tx.prepare_cached(
-        "SELECT a.at, coalesce(s.display_name, a.login), a.action, a.entity, a.entity_id, a.before, a.after \
-         FROM audit a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.entity_id = ?1 ORDER BY a.seq",
-    )?
-    .query_map([entity_id], |r| {
-        Ok(AuditEntry {
-            at: r.get(0)?,
-            who: r.get(1)?,
-            action: r.get(2)?,
-            entity: r.get(3)?,
-            entity_id: r.get(4)?,
-            before: r.get(5)?,
-            after: r.get(6)?,
-        })
-    })?
-    .collect()
 }

@@ -1,0 +1,99 @@
+//! Escalation cases and the manager's queue of them.
+
+use super::ids::Id;
+use serde::Serialize;
+
+/// Why a case is in the manager's escalation queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseReason {
+    ImmediateThreat,
+    Breach,
+    Threshold,
+    ReviewDue,
+    CustomerRequest,
+}
+
+impl CaseReason {
+    pub const ALL: [CaseReason; 5] = [
+        CaseReason::ImmediateThreat,
+        CaseReason::Breach,
+        CaseReason::Threshold,
+        CaseReason::ReviewDue,
+        CaseReason::CustomerRequest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseReason::ImmediateThreat => "immediate_threat",
+            CaseReason::Breach => "breach",
+            CaseReason::Threshold => "threshold",
+            CaseReason::ReviewDue => "review_due",
+            CaseReason::CustomerRequest => "customer_request",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseReason> {
+        CaseReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseReason::ImmediateThreat => "Immediate threat",
+            CaseReason::Breach => "Breach of an active restriction",
+            CaseReason::Threshold => "Incident threshold reached",
+            CaseReason::ReviewDue => "Review due",
+            CaseReason::CustomerRequest => "Customer asked for a review or complained",
+        }
+    }
+}
+
+/// An open escalation case, as the queue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: Id,
+    pub customer_id: Id,
+    pub customer_name: String,
+    pub reason: CaseReason,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub incidents: Vec<Id>,
+    /// The name of the manager it is assigned to, and their id.
+    pub assigned_to: Option<String>,
+    pub assigned_to_id: Option<Id>,
+    /// An immediate restriction was decided; the case waits for the written confirmation to be
+    /// sent, or for the reason it was not possible. The decision is `decision_id`.
+    pub waiting_for_confirmation: bool,
+    pub decision_id: Option<Id>,
+    /// What the customer asked for, when they opened it by asking for a review or complaining.
+    pub note: String,
+    /// Bumped on every change, so two managers never decide the same case over each other.
+    pub version: i64,
+}
+
+impl CaseSummary {
+    /// Why it is in the queue, in words: the reason, or that a letter is what it waits for.
+    pub fn why(&self) -> String {
+        if self.waiting_for_confirmation {
+            "Written confirmation owed (immediate restriction)".to_string()
+        } else {
+            self.reason.label().to_string()
+        }
+    }
+}
+
+/// The line above the queue: what a manager has outstanding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueSummary {
+    pub open_cases: u64,
+    /// Customers with a restriction whose review date has passed.
+    pub overdue_reviews: u64,
+    /// Decisions that restricted someone and whose letter has not gone yet.
+    pub letters_owed: u64,
+}
+
+/// The manager's queue: the open cases and the summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Queue {
+    pub cases: Vec<CaseSummary>,
+    pub summary: QueueSummary,
+}

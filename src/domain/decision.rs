@@ -1,0 +1,112 @@
+//! A manager's decisions: as recorded, as the decision form gives them, and what saving one did.
+
+use super::ids::Id;
+use super::letter::LetterStatus;
+use super::restriction::NewRestriction;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a manager decided after meeting the employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// One or more of the policy's long-term actions, and/or access restrictions.
+    Actions,
+    NoFurtherAction,
+    WithdrawalOfServices,
+    /// Behaviour so extreme it posed an immediate threat: access restricted without warning.
+    ImmediateRestriction,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Actions => "actions",
+            Outcome::NoFurtherAction => "no_further_action",
+            Outcome::WithdrawalOfServices => "withdrawal_of_services",
+            Outcome::ImmediateRestriction => "immediate_restriction",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::Actions,
+            Outcome::NoFurtherAction,
+            Outcome::WithdrawalOfServices,
+            Outcome::ImmediateRestriction,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Actions => "Long-term actions",
+            Outcome::NoFurtherAction => "No further action",
+            Outcome::WithdrawalOfServices => "Withdrawal of services",
+            Outcome::ImmediateRestriction => "Immediate restriction without warning",
+        }
+    }
+}
+
+/// A manager's decision: the record of the meeting the policy requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: Id,
+    pub customer_id: Id,
+    pub case_id: Option<Id>,
+    pub decided_at: DateTime<Utc>,
+    pub meeting_date: NaiveDate,
+    pub attendees: String,
+    pub outcome: Outcome,
+    pub reasons: String,
+    pub decided_by: Id,
+    pub decided_by_name: String,
+    /// Access was restricted at once, without prior warning (an immediate threat).
+    pub no_warning: bool,
+    /// Were the police told? Recorded with an immediate restriction.
+    pub police_told: Option<bool>,
+    /// The assessment of risk behind telling (or not telling) the police.
+    pub risk_assessment: String,
+    /// Whether the letter this decision owes the customer has gone.
+    pub letter: LetterStatus,
+}
+
+/// A manager's decision as the decision form gives it, before it is saved. Its id is made when
+/// the form opens, so saving twice stores it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDecision {
+    pub id: Id,
+    pub customer_id: Id,
+    /// The escalation case being decided, and the version of it the manager was shown.
+    pub case_id: Option<Id>,
+    pub case_version: Option<i64>,
+    /// The customer's other open cases the manager was shown with it, which the decision
+    /// answers too (each with the version shown).
+    #[serde(default)]
+    pub also_closes: Vec<(Id, i64)>,
+    /// The meeting between the employee and their manager (a Europe/London date).
+    pub meeting_date: NaiveDate,
+    pub attendees: String,
+    pub outcome: Outcome,
+    pub reasons: String,
+    /// The actions, withdrawal of services and access restrictions decided.
+    pub restrictions: Vec<NewRestriction>,
+    pub review_date: Option<NaiveDate>,
+    /// Immediate restriction only: were the police told, and the assessment of risk behind it.
+    pub police_told: Option<bool>,
+    pub risk_assessment: String,
+}
+
+/// What recording a decision did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionSaved {
+    /// It was saved before (a second press, a replay): nothing changed.
+    pub already_saved: bool,
+    pub restrictions: usize,
+    pub cases_closed: usize,
+    /// A letter is owed to the customer (anything was restricted).
+    pub letter_owed: bool,
+    /// An immediate restriction: its case stays open until the written confirmation is sent.
+    pub confirmation_owed: bool,
+}

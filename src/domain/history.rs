@@ -1,0 +1,86 @@
+//! Everything recorded about one customer together, and records loaded in bulk.
+
+use super::customer::Customer;
+use super::decision::Decision;
+use super::ids::Id;
+use super::incident::Incident;
+use super::letter::Letter;
+use super::restriction::{Restriction, Review};
+use super::staff::Staff;
+use serde::Serialize;
+
+/// Everything recorded about one customer: what the rules and the card work from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerHistory {
+    pub customer: Customer,
+    /// Oldest first.
+    pub incidents: Vec<Incident>,
+    /// Oldest first.
+    pub decisions: Vec<Decision>,
+    pub restrictions: Vec<Restriction>,
+    pub letters: Vec<Letter>,
+    /// Reviews of this customer's restrictions, oldest first.
+    pub reviews: Vec<Review>,
+}
+
+impl CustomerHistory {
+    /// A customer with nothing recorded yet.
+    pub fn new(customer: Customer) -> CustomerHistory {
+        CustomerHistory {
+            customer,
+            incidents: Vec::new(),
+            decisions: Vec::new(),
+            restrictions: Vec::new(),
+            letters: Vec::new(),
+            reviews: Vec::new(),
+        }
+    }
+}
+
+/// Records loaded in bulk (demo data, benchmarks, imports), in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Bulk {
+    pub staff: Vec<Staff>,
+    pub customers: Vec<Customer>,
+    pub incidents: Vec<Incident>,
+    pub decisions: Vec<Decision>,
+    pub restrictions: Vec<Restriction>,
+    pub letters: Vec<Letter>,
+}
+
+impl Bulk {
+    /// Each loaded customer's history, from the records in this bulk (records about customers
+    /// not in it are left out). Incidents in the order they were logged, as the store keeps them.
+    pub fn histories(&self) -> std::collections::BTreeMap<Id, CustomerHistory> {
+        let mut out: std::collections::BTreeMap<Id, CustomerHistory> = self
+            .customers
+            .iter()
+            .map(|c| (c.id, CustomerHistory::new(c.clone())))
+            .collect();
+        for i in &self.incidents {
+            if let Some(h) = out.get_mut(&i.customer_id) {
+                h.incidents.push(i.clone());
+            }
+        }
+        for d in &self.decisions {
+            if let Some(h) = out.get_mut(&d.customer_id) {
+                h.decisions.push(d.clone());
+            }
+        }
+        for r in &self.restrictions {
+            if let Some(h) = out.get_mut(&r.customer_id) {
+                h.restrictions.push(r.clone());
+            }
+        }
+        for l in &self.letters {
+            if let Some(h) = out.get_mut(&l.customer_id) {
+                h.letters.push(l.clone());
+            }
+        }
+        for h in out.values_mut() {
+            h.incidents.sort_by_key(|i| i.logged_at);
+            h.decisions.sort_by_key(|d| d.decided_at);
+        }
+        out
+    }
+}

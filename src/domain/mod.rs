@@ -1,0 +1,47 @@
+//! What safedesk records: plain data shared by the policy rules, the store and the screens.
+//!
+//! Nothing here touches the database or the terminal. Ids are UUIDs made by the client, so an
+//! entry written twice (for example replayed from the local outbox) is recognised as the same.
+//!
+//! One file per topic; everything is named from here (`crate::domain::Customer`):
+//!
+//! * `ids`: [`Id`] and [`new_id`];
+//! * `staff`: [`Role`], [`Staff`] and the [`Actor`] doing something;
+//! * `customer`: [`Customer`] and [`NewCustomer`];
+//! * `incident`: [`Incident`], [`NewIncident`] and its [`Subject`];
+//! * `restriction`: [`Restriction`], its [`Review`]s and what the forms ask for;
+//! * `decision`: a manager's [`Decision`], [`NewDecision`] and what saving one did;
+//! * `letter`: [`Letter`], [`LetterStatus`], [`SentHow`] and [`NewLetter`];
+//! * `case`: escalation cases ([`CaseSummary`]) and the manager's [`Queue`];
+//! * `history`: a [`CustomerHistory`], and records loaded in [`Bulk`];
+//! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
+//! * `audit`: an [`AuditEntry`];
+//! * `reports`: what `safedesk check` and `safedesk backup` report.
+
+mod audit;
+mod case;
+mod customer;
+mod decision;
+mod history;
+mod ids;
+mod incident;
+mod letter;
+mod lookup;
+mod reports;
+mod restriction;
+mod staff;
+
+pub use audit::AuditEntry;
+pub use case::{CaseReason, CaseSummary, Queue, QueueSummary};
+pub use customer::{Customer, NewCustomer};
+pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
+pub use history::{Bulk, CustomerHistory};
+pub use ids::{new_id, Id};
+pub use incident::{Incident, NewIncident, Subject, Withdrawal};
+pub use letter::{Letter, LetterStatus, NewLetter, SentHow};
+pub use lookup::{LookupHit, MatchedOn};
+pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem};
+pub use restriction::{
+    NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
+};
+pub use staff::{Actor, Role, Staff};

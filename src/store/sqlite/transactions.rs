@@ -1,0 +1,118 @@
+//! How every read and write runs: one `BEGIN IMMEDIATE` transaction per write, the writer's role
+//! checked before it and again inside it, and one deferred transaction per read.
+
+use super::errors::{map_err, TxError};
+use super::SqliteStore;
+use crate::domain::{Actor, Role};
+use crate::store::{OpenMode, Result, StoreError};
+use rusqlite::{OptionalExtension, TransactionBehavior};
+
+impl SqliteStore {
+    /// Run `f` in one `BEGIN IMMEDIATE` transaction.
+    pub(super) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Run `f` in one `BEGIN IMMEDIATE` transaction, mapping errors, after checking the actor.
+    pub(super) fn write_as<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: impl Fn(Role) -> bool,
+        what: &str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
+    ) -> Result<T> {
+        if self.mode == OpenMode::ReadOnly {
+            return Err(StoreError::NotAllowed(format!(
+                "safedesk was started with --read-only, so it cannot {what}."
+            )));
+        }
+        match actor.role() {
+            None => return Err(StoreError::NotAllowed(actor.not_known_message())),
+            Some(role) if !allowed(role) => {
+                return Err(StoreError::NotAllowed(format!(
+                    "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
+                    actor.name()
+                )))
+            }
+            Some(_) => {}
+        }
+        let path = self.path.clone();
+        // A file made read-only while we run (the attribute, which administrators' writes
+        // would otherwise ignore) is reported as such, so the entry goes to the outbox.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.permissions().readonly() => return Err(StoreError::ReadOnly { path }),
+            Ok(_) => {}
+            Err(e) => {
+                // The file is gone from under us: the drive or its folder went away.
+                return Err(StoreError::Unavailable {
+                    path,
+                    detail: format!("the file cannot be found ({e})"),
+                });
+            }
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_err(&path, e))?;
+        // The role is read again inside the write: someone moved to another role, or who left,
+        // since this copy started is held to what they are now.
+        if let Some(staff) = &actor.staff {
+            let now: Option<(String, bool)> = tx
+                .prepare_cached("SELECT role, active FROM staff WHERE id = ?1")
+                .and_then(|mut st| {
+                    st.query_row([staff.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                })
+                .map_err(|e| map_err(&path, e))?;
+            match now {
+                Some((role, true)) => match Role::parse(&role) {
+                    Some(role) if allowed(role) => {}
+                    Some(role) => {
+                        return Err(StoreError::NotAllowed(format!(
+                            "{} is now {role} staff, who cannot {what}. Ask a manager.",
+                            actor.name()
+                        )))
+                    }
+                    None => {
+                        return Err(StoreError::NotAllowed(format!(
+                            "{} has a role safedesk does not know (\"{role}\"), so nothing can be changed. Ask a safedesk admin to set it again.",
+                            actor.name()
+                        )))
+                    }
+                },
+                _ => {
+                    return Err(StoreError::NotAllowed(format!(
+                        "{} is no longer on safedesk's active staff list, so nothing can be changed. Ask a safedesk admin.",
+                        actor.name()
+                    )))
+                }
+            }
+        }
+        let out = f(&tx).map_err(|e| e.into_store(&path))?;
+        tx.commit().map_err(|e| map_err(&path, e))?;
+        Ok(out)
+    }
+
+    /// Run `f` in one read transaction.
+    pub(super) fn read<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| map_err(&path, e))?;
+        let out = f(&tx).map_err(|e| map_err(&path, e))?;
+        tx.commit().map_err(|e| map_err(&path, e))?;
+        Ok(out)
+    }
+}
