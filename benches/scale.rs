@@ -13,6 +13,7 @@
 use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use safedesk::app::overlay::Overlay;
 use safedesk::app::App;
 use safedesk::demo::{self, Scale};
 use safedesk::domain::{Actor, NewCustomer, Role};
@@ -365,11 +366,12 @@ fn main() {
         );
     };
     let mut app = app;
-    app.queue = Some(safedesk::app::manager::QueueView {
-        queue: queue.clone(),
-        loaded: true,
-        ..Default::default()
-    });
+    app.overlays
+        .open(Overlay::Queue(safedesk::app::manager::QueueView {
+            queue: queue.clone(),
+            loaded: true,
+            ..Default::default()
+        }));
     render("the queue", &app);
     if let Some(case) = queue
         .cases
@@ -378,26 +380,29 @@ fn main() {
         .cloned()
     {
         let history = store.history(case.customer_id).unwrap();
-        app.case_view = Some(safedesk::app::manager::CaseView {
-            case: case.clone(),
-            history,
-            staff: store.list_staff().unwrap(),
-            others: Vec::new(),
-            scroll: 0,
-        });
+        app.overlays
+            .open(Overlay::Case(safedesk::app::manager::CaseView {
+                case: case.clone(),
+                history,
+                staff: store.list_staff().unwrap(),
+                others: Vec::new(),
+                scroll: 0,
+            }));
         render("a case", &app);
-        app.decision = Some(safedesk::app::decision::DecisionForm::decision(
-            &policy,
-            case.customer_id,
-            &case.customer_name,
-            Some((case.id, case.version)),
-            safedesk::domain::Outcome::Actions,
-            "Sam Patel",
-            today,
+        app.overlays.open(Overlay::Decision(
+            safedesk::app::decision::DecisionForm::decision(
+                &policy,
+                case.customer_id,
+                &case.customer_name,
+                Some((case.id, case.version)),
+                safedesk::domain::Outcome::Actions,
+                "Sam Patel",
+                today,
+            ),
         ));
         render("the decision form", &app);
-        app.decision = None;
-        if let Some(h) = &app.case_view.as_ref().and_then(|v| v.history.clone()) {
+        app.overlays.close_decision();
+        if let Some(h) = &app.overlays.case_view().and_then(|v| v.history.clone()) {
             let kit = safedesk::letters::LetterKit::built_in(dir.join("letters"));
             if let Ok((facts, decision_id)) = safedesk::letters::facts_for(
                 safedesk::letters::LetterKind::AbusiveCorrespondence,
@@ -415,32 +420,33 @@ fn main() {
                         &kit.organisation,
                     )
                     .map_err(|e| e.to_string());
-                app.letter = Some(safedesk::app::letter::LetterView {
-                    id: safedesk::domain::new_id(),
-                    kind: safedesk::letters::LetterKind::AbusiveCorrespondence,
-                    customer_id: h.customer.id,
-                    customer_name: h.customer.display_name(),
-                    case_id: Some(case.id),
-                    decision_id,
-                    facts,
-                    free_text: Default::default(),
-                    editing: false,
-                    scroll: 0,
-                    rendered,
-                    saving: false,
-                    confirm_discard: false,
-                    written: None,
-                });
+                app.overlays
+                    .open(Overlay::Letter(safedesk::app::letter::LetterView {
+                        id: safedesk::domain::new_id(),
+                        kind: safedesk::letters::LetterKind::AbusiveCorrespondence,
+                        customer_id: h.customer.id,
+                        customer_name: h.customer.display_name(),
+                        case_id: Some(case.id),
+                        decision_id,
+                        facts,
+                        free_text: Default::default(),
+                        editing: false,
+                        scroll: 0,
+                        rendered,
+                        saving: false,
+                        confirm_discard: false,
+                        written: None,
+                    }));
                 render("a letter's preview", &app);
-                app.letter = None;
+                app.overlays.close_letter();
             }
         }
-        app.case_view = None;
+        app.overlays.close_case_view();
     }
-    app.queue = None;
+    app.overlays.close_queue();
     app.open_form();
     render("the incident form", &app);
-    app.form = None;
+    app.overlays.close_form();
 
     // The file operations behind each, counted by the shim file layer, and a lookup with 2 ms
     // added to every file operation (a slow network drive).

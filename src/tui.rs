@@ -3,6 +3,7 @@
 //! ([`crate::ui`]) and the store worker ([`crate::sync`]). The terminal is set up for it and put
 //! back as it was afterwards.
 
+use crate::app::overlay::Overlay;
 use crate::app::{App, Drawn, Notice};
 use crate::cli::{session, Cli, Command};
 use crate::store::Store;
@@ -45,8 +46,10 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         _ => {}
     }
     app.letter_kit = s.letters.map(std::sync::Arc::new);
-    app.draft_offer = local.draft(&location);
-    if matches!(cli.command, Some(Command::Log)) && app.draft_offer.is_none() {
+    if let Some(d) = local.draft(&location) {
+        app.overlays.open(Overlay::DraftOffer(d));
+    }
+    if matches!(cli.command, Some(Command::Log)) && app.overlays.draft_offer().is_none() {
         app.open_form();
     }
     let mut store = s.store;

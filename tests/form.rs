@@ -2,6 +2,7 @@
 
 mod common;
 use common::render;
+use safedesk::app::overlay::Overlay;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -148,7 +149,7 @@ fn a_typical_phone_incident_takes_seven_keys_plus_the_description() {
         urgent: false,
         already_saved: false,
     }));
-    assert!(a.form.is_none());
+    assert!(a.overlays.form().is_none());
     assert!(a.take_requests().contains(&Request::ClearDraft));
     let s = render(&a, 100, 30);
     assert!(
@@ -161,7 +162,7 @@ fn a_typical_phone_incident_takes_seven_keys_plus_the_description() {
 fn an_unidentified_visitor_with_an_immediate_threat_shows_the_999_advice() {
     let mut a = app(Role::Reception);
     a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
-    let f = a.form.as_ref().unwrap();
+    let f = a.overlays.form().unwrap();
     assert_eq!(f.focus, FormField::Who);
     assert_eq!(f.channel, "face_to_face", "reception starts face to face");
     // Nobody matches: go down to "unidentified visitor".
@@ -178,7 +179,7 @@ fn an_unidentified_visitor_with_an_immediate_threat_shows_the_999_advice() {
     );
     k.press(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
-        k.app.form.as_ref().unwrap().focus,
+        k.app.overlays.form().unwrap().focus,
         FormField::VisitorDescription
     );
     k.text("Man, about 50, grey beard, green parka; reception");
@@ -190,7 +191,7 @@ fn an_unidentified_visitor_with_an_immediate_threat_shows_the_999_advice() {
     k.key('4'); // threats
     k.press(KeyCode::Enter, KeyModifiers::NONE);
     k.key('p'); // police called -> reference
-    assert_eq!(k.app.form.as_ref().unwrap().focus, FormField::Reference);
+    assert_eq!(k.app.overlays.form().unwrap().focus, FormField::Reference);
     k.text("CAD 4412/24NOV");
     k.press(KeyCode::Enter, KeyModifiers::NONE);
     k.text("Threatened to hit the receptionist; police called.");
@@ -224,25 +225,25 @@ fn problems_show_next_to_their_fields_and_nothing_is_lost() {
     }
     a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     assert!(saved_incident(&a.take_requests()).is_none());
-    let f = a.form.as_ref().unwrap();
+    let f = a.overlays.form().unwrap();
     assert_eq!(f.focus, FormField::When, "the first problem gets the focus");
     assert_eq!(f.problems.len(), 2, "{:?}", f.problems);
     let s = render(&a, 120, 30);
     assert!(s.contains("has not happened yet"), "{s}");
     assert!(s.contains("Say what happened"), "{s}");
-    assert_eq!(a.form.as_ref().unwrap().when.value(), "23:59");
+    assert_eq!(a.overlays.form().unwrap().when.value(), "23:59");
 }
 
 #[test]
 fn a_huge_paste_and_control_characters_are_handled() {
     let mut a = with_selected_customer(Role::Phone);
     a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
-    while a.form.as_ref().unwrap().focus != FormField::Description {
+    while a.overlays.form().unwrap().focus != FormField::Description {
         a.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
     }
     let paste = format!("start\u{1b}[2J\u{7}{}\u{202e}end", "x".repeat(100 * 1024));
     a.on_terminal_event(&crossterm::event::Event::Paste(paste));
-    let f = a.form.as_ref().unwrap();
+    let f = a.overlays.form().unwrap();
     let v = f.description.value();
     assert!(!v.contains('\u{1b}') && !v.contains('\u{7}') && !v.contains('\u{202e}'));
     assert_eq!(v.chars().count(), safedesk::app::form::FIELD_LIMIT);
@@ -252,18 +253,18 @@ fn a_huge_paste_and_control_characters_are_handled() {
     // Emoji and right-to-left text type as they are.
     a.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     assert!(
-        a.form.as_ref().unwrap().confirm_discard,
+        a.overlays.form().unwrap().confirm_discard,
         "Esc asks before throwing text away"
     );
     a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
-    assert!(a.form.is_some(), "any other key keeps typing");
+    assert!(a.overlays.form().is_some(), "any other key keeps typing");
 }
 
 #[test]
 fn esc_asks_before_throwing_typed_text_away_and_the_draft_is_kept_meanwhile() {
     let mut a = with_selected_customer(Role::Phone);
     a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
-    while a.form.as_ref().unwrap().focus != FormField::Description {
+    while a.overlays.form().unwrap().focus != FormField::Description {
         a.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
     }
     a.take_requests();
@@ -283,18 +284,21 @@ fn esc_asks_before_throwing_typed_text_away_and_the_draft_is_kept_meanwhile() {
     a.on_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
     assert!(!a.should_quit, "q types in the form");
     a.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert!(a.form.as_ref().unwrap().confirm_discard, "Ctrl-C asks too");
+    assert!(
+        a.overlays.form().unwrap().confirm_discard,
+        "Ctrl-C asks too"
+    );
     a.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
-    assert!(a.form.is_none());
+    assert!(a.overlays.form().is_none());
     assert!(a.take_requests().contains(&Request::ClearDraft));
 
     // A draft left behind is offered back, with its time kept.
     let mut b = app(Role::Phone);
-    b.draft_offer = Some(*draft);
+    b.overlays.open(Overlay::DraftOffer(*draft));
     let s = render(&b, 80, 24);
     assert!(s.contains("was not saved"), "{s}");
     b.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let f = b.form.as_ref().expect("carried on");
+    let f = b.overlays.form().expect("carried on");
     assert_eq!(f.description.value(), "He said 😡 שלום");
     assert_eq!(f.when.value(), "24/11/2026 14:30");
 }
@@ -312,7 +316,7 @@ fn someone_not_on_the_staff_list_cannot_open_the_form() {
         false,
     );
     a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
-    assert!(a.form.is_none());
+    assert!(a.overlays.form().is_none());
 }
 
 #[test]
@@ -394,11 +398,11 @@ fn withdrawing_and_correcting_from_the_card() {
     a.on_key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
     assert_eq!(a.card_incident().unwrap().description, "Incident number 0");
     a.on_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE));
-    assert!(a.prompt.is_some());
+    assert!(a.overlays.prompt().is_some());
     let s = render(&a, 100, 30);
     assert!(s.contains("Why is it being withdrawn?"), "{s}");
     a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    assert!(a.prompt.is_some(), "a reason is required");
+    assert!(a.overlays.prompt().is_some(), "a reason is required");
     for c in "Logged against the wrong person".chars() {
         a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
@@ -412,7 +416,7 @@ fn withdrawing_and_correcting_from_the_card() {
     );
     // e corrects the highlighted incident: the form opens filled in.
     a.on_key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE));
-    let f = a.form.as_ref().expect("the form opened");
+    let f = a.overlays.form().expect("the form opened");
     assert_eq!(f.amending, Some(3));
     assert_eq!(f.description.value(), "Incident number 0");
     a.on_key(KeyEvent::new(KeyCode::Char('!'), KeyModifiers::NONE));
@@ -427,7 +431,7 @@ fn withdrawing_and_correcting_from_the_card() {
         .unwrap_or_else(|| {
             panic!(
                 "asked to correct: {:?} {:?}",
-                a.form.as_ref().map(|f| &f.problems),
+                a.overlays.form().map(|f| &f.problems),
                 reqs
             )
         });
@@ -435,7 +439,7 @@ fn withdrawing_and_correcting_from_the_card() {
     assert_eq!(amend.0.id, Uuid::from_u128(500));
     assert_eq!(amend.0.description, "Incident number 0!");
     a.on_reply(Reply::Done("The incident was corrected.".into()));
-    assert!(a.form.is_none());
+    assert!(a.overlays.form().is_none());
 }
 
 #[test]

@@ -288,7 +288,7 @@ fn keys_move_between_panes_and_help_lists_every_key() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.pane, Pane::Card);
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
+    assert!(app.overlays.help().is_some());
     // At 80x24 the help scrolls; between the top and the bottom it shows every key.
     let mut screen = render(&app, 80, 24);
     for _ in 0..12 {
@@ -303,7 +303,7 @@ fn keys_move_between_panes_and_help_lists_every_key() {
         }
     }
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert!(app.overlays.help().is_none());
     key(&mut app, KeyCode::Char('/'));
     assert_eq!(app.pane, Pane::Search);
     type_text(&mut app, "q");
@@ -476,10 +476,10 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     assert!(app.take_requests().contains(&Request::LoadCase {
         case: Uuid::from_u128(1)
     }));
-    assert!(app.case_view.is_some(), "Enter opens the case");
+    assert!(app.overlays.case_view().is_some(), "Enter opens the case");
     key(&mut app, KeyCode::Esc);
     assert!(
-        app.case_view.is_none() && app.queue.is_some(),
+        app.overlays.case_view().is_none() && app.overlays.queue().is_some(),
         "Esc goes back to the queue"
     );
 }
@@ -498,7 +498,7 @@ fn only_managers_open_the_queue() {
     );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
-    assert!(app.queue.is_none());
+    assert!(app.overlays.queue().is_none());
     assert!(!app.take_requests().contains(&Request::LoadQueue));
 }
 
@@ -550,7 +550,7 @@ fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
         "control characters never reach the terminal"
     );
     key(&mut app, KeyCode::Char('d'));
-    let form = app.decision.as_ref().expect("d opens the decision form");
+    let form = app.overlays.decision().expect("d opens the decision form");
     assert_eq!(
         form.case_version,
         Some(4),
@@ -566,15 +566,15 @@ fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     // Esc, then / from the case goes to the search box: typing a name never acts on the case.
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('y'));
-    assert!(app.decision.is_none());
+    assert!(app.overlays.decision().is_none());
     key(&mut app, KeyCode::Char('/'));
-    assert!(app.case_view.is_none() && app.queue.is_none());
+    assert!(app.overlays.case_view().is_none() && app.overlays.queue().is_none());
     assert_eq!(app.pane, Pane::Search);
     for c in "ad".chars() {
         key(&mut app, KeyCode::Char(c));
     }
     assert_eq!(app.query(), "ad");
-    assert!(app.decision.is_none());
+    assert!(app.overlays.decision().is_none());
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('d'));
     // q types into the form; it never quits with the form open.
@@ -611,9 +611,9 @@ fn reception_see_a_case_but_cannot_decide_or_review() {
     app.now = now();
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('d'));
-    assert!(app.decision.is_none());
+    assert!(app.overlays.decision().is_none());
     key(&mut app, KeyCode::Char('r'));
-    assert!(app.decision.is_none());
+    assert!(app.overlays.decision().is_none());
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Only managers decide"), "{screen}");
 }
@@ -657,7 +657,7 @@ fn a_letter_is_previewed_with_the_managers_paragraph_and_sent_to_be_saved() {
     assert!(screen.contains("Produce a letter"), "{screen}");
     // Deborah's decision restricted her and its letter went: the notice is still offered.
     key(&mut app, KeyCode::Char('2'));
-    let letter = app.letter.as_ref().expect("the preview opens");
+    let letter = app.overlays.letter().expect("the preview opens");
     assert!(letter
         .rendered
         .as_ref()
@@ -696,7 +696,7 @@ fn a_broken_template_is_explained_when_a_letter_is_asked_for() {
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('l'));
     key(&mut app, KeyCode::Char('2'));
-    assert!(app.letter.is_none());
+    assert!(app.overlays.letter().is_none());
     let screen = render(&app, 100, 30);
     assert!(
         screen.contains("restriction_notice.md, line 12"),

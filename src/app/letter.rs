@@ -3,6 +3,7 @@
 //! files are written by the store worker, never by the screen.
 
 use super::manager::ChoosePurpose;
+use super::overlay::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{Id, NewLetter};
 use crate::letters::{facts_for, suggested, LetterFacts, LetterKind, LetterKit, LetterToSave};
@@ -60,7 +61,9 @@ impl App {
             self.notice = Some(Notice::Error(reason));
             return;
         }
-        let Some(view) = &self.case_view else { return };
+        let Some(view) = self.overlays.case_view() else {
+            return;
+        };
         let Some(h) = &view.history else {
             self.notice = Some(Notice::Info(
                 "The case is still loading: try again in a moment.".into(),
@@ -68,7 +71,7 @@ impl App {
             return;
         };
         let pick = suggested(&view.case, h);
-        self.prompt = Some(Prompt::Choose {
+        self.overlays.open(Overlay::Prompt(Prompt::Choose {
             purpose: ChoosePurpose::LetterKind,
             title: " Produce a letter ".into(),
             lines: vec![format!(
@@ -86,7 +89,7 @@ impl App {
                 })
                 .collect(),
             cursor: LetterKind::ALL.iter().position(|k| *k == pick).unwrap_or(0),
-        });
+        }));
     }
 
     /// Open the preview of the letter at `index` of [`LetterKind::ALL`].
@@ -101,7 +104,9 @@ impl App {
                 return;
             }
         };
-        let Some(view) = &self.case_view else { return };
+        let Some(view) = self.overlays.case_view() else {
+            return;
+        };
         let Some(h) = &view.history else { return };
         let me = self.actor.name();
         match facts_for(kind, &view.case, h, &self.policy, &me, self.now) {
@@ -124,7 +129,7 @@ impl App {
                     written: None,
                 };
                 letter.render(&kit);
-                self.letter = Some(letter);
+                self.overlays.open(Overlay::Letter(letter));
             }
         }
     }
@@ -133,7 +138,7 @@ impl App {
         self.letter_key_inner(key);
         // Scrolling stops where the end of the letter is in view.
         let max = self.drawn.letter_scroll_max;
-        if let Some(v) = self.letter.as_mut() {
+        if let Some(v) = self.overlays.letter_mut() {
             v.scroll = v.scroll.min(max);
         }
     }
@@ -143,7 +148,7 @@ impl App {
             Ok(k) => k.clone(),
             Err(_) => return,
         };
-        let Some(v) = self.letter.as_mut() else {
+        let Some(v) = self.overlays.letter_mut() else {
             return;
         };
         if v.saving {
@@ -151,7 +156,7 @@ impl App {
         }
         if v.confirm_discard {
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                self.letter = None;
+                self.overlays.close_letter();
             } else {
                 v.confirm_discard = false;
             }
@@ -192,7 +197,7 @@ impl App {
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
                 if v.free_text.value().trim().is_empty() {
-                    self.letter = None;
+                    self.overlays.close_letter();
                 } else {
                     v.confirm_discard = true;
                 }
@@ -217,7 +222,7 @@ impl App {
             Ok(k) => k.clone(),
             Err(_) => return,
         };
-        if let Some(v) = self.letter.as_mut().filter(|v| v.editing) {
+        if let Some(v) = self.overlays.letter_mut().filter(|v| v.editing) {
             let clean = crate::text::sanitise_for_display(text, true);
             let mut value = v.free_text.value().to_string();
             value.push_str(&clean);
@@ -233,7 +238,7 @@ impl App {
     }
 
     fn save_letter(&mut self, kit: &Arc<LetterKit>) {
-        let Some(v) = self.letter.as_mut() else {
+        let Some(v) = self.overlays.letter_mut() else {
             return;
         };
         v.editing = false;

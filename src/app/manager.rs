@@ -4,6 +4,7 @@
 
 use super::decision::{DecisionEvent, DecisionForm};
 use super::keymap::Action;
+use super::overlay::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, SentHow, Staff};
 use crate::policy::rules;
@@ -179,14 +180,14 @@ impl App {
             ));
             return;
         }
-        self.queue = Some(QueueView::default());
+        self.overlays.open(Overlay::Queue(QueueView::default()));
         self.requests.push(Request::LoadQueue);
     }
 
     /// Keys while the queue shows (and no case is open); true when the key was the queue's.
     pub(super) fn queue_key(&mut self, action: Action) -> bool {
         let me = self.my_id();
-        let Some(q) = self.queue.as_mut() else {
+        let Some(q) = self.overlays.queue_mut() else {
             return false;
         };
         let n = q.visible(me).len();
@@ -197,9 +198,9 @@ impl App {
             Action::PageDown => q.selected = (q.selected + 5).min(n.saturating_sub(1)),
             Action::Top => q.selected = 0,
             Action::Bottom => q.selected = n.saturating_sub(1),
-            Action::Back | Action::Queue => self.queue = None,
+            Action::Back | Action::Queue => self.overlays.close_queue(),
             Action::FocusSearch => {
-                self.queue = None;
+                self.overlays.close_queue();
                 self.pane = super::Pane::Search;
             }
             Action::Filter => {
@@ -243,13 +244,13 @@ impl App {
 
     pub fn open_case(&mut self, case: CaseSummary) {
         self.requests.push(Request::LoadCase { case: case.id });
-        self.case_view = Some(CaseView {
+        self.overlays.open(Overlay::Case(CaseView {
             case,
             history: None,
             staff: Vec::new(),
             others: Vec::new(),
             scroll: 0,
-        });
+        }));
     }
 
     /// Keys while a case is open; true when the key was the case's.
@@ -257,14 +258,14 @@ impl App {
         let handled = self.case_key_inner(action);
         // Scrolling stops at the end, so Up always moves back from there.
         let max = self.drawn.case_scroll_max;
-        if let Some(v) = self.case_view.as_mut() {
+        if let Some(v) = self.overlays.case_view_mut() {
             v.scroll = v.scroll.min(max);
         }
         handled
     }
 
     fn case_key_inner(&mut self, action: Action) -> bool {
-        let Some(view) = self.case_view.as_mut() else {
+        let Some(view) = self.overlays.case_view_mut() else {
             return false;
         };
         match action {
@@ -275,15 +276,15 @@ impl App {
             Action::Top => view.scroll = 0,
             Action::Bottom => view.scroll = u16::MAX,
             Action::Back => {
-                self.case_view = None;
-                if self.queue.is_some() {
+                self.overlays.close_case_view();
+                if self.overlays.queue().is_some() {
                     self.requests.push(Request::LoadQueue);
                 }
             }
             Action::Queue => {}
             Action::FocusSearch => {
-                self.case_view = None;
-                self.queue = None;
+                self.overlays.close_case_view();
+                self.overlays.close_queue();
                 self.pane = super::Pane::Search;
             }
             Action::AssignToMe => {
@@ -295,10 +296,10 @@ impl App {
             Action::Letter => self.choose_letter(),
             Action::MarkSent => self.mark_sent(),
             Action::NotPossible => {
-                let case = &view.case;
+                let case = view.case.clone();
                 match case.decision_id.filter(|_| case.waiting_for_confirmation) {
                     Some(decision) => {
-                        self.prompt = Some(Prompt::Text {
+                        self.overlays.open(Overlay::Prompt(Prompt::Text {
                             purpose: TextPurpose::NotPossible { decision },
                             title: " Written confirmation not possible ".into(),
                             lines: vec![
@@ -307,7 +308,7 @@ impl App {
                             ],
                             input: Input::default(),
                             keys: "Enter: record it and close the case.   Esc: cancel.".into(),
-                        });
+                        }));
                     }
                     None => {
                         self.notice = Some(Notice::Info(
@@ -323,7 +324,7 @@ impl App {
     }
 
     fn loaded_case(&mut self) -> Option<(CaseSummary, CustomerHistory, Vec<Staff>)> {
-        let view = self.case_view.as_ref()?;
+        let view = self.overlays.case_view()?;
         match &view.history {
             Some(h) => Some((view.case.clone(), h.clone(), view.staff.clone())),
             None => {
@@ -344,8 +345,8 @@ impl App {
             return;
         };
         let also: Vec<(Id, i64)> = self
-            .case_view
-            .as_ref()
+            .overlays
+            .case_view()
             .map(|v| v.answered_too().iter().map(|c| (c.id, c.version)).collect())
             .unwrap_or_default();
         if case.reason == CaseReason::ReviewDue && !case.waiting_for_confirmation {
@@ -390,7 +391,7 @@ impl App {
             time::london_date(self.now),
         );
         form.also_closes = also;
-        self.decision = Some(form);
+        self.overlays.open(Overlay::Decision(form));
     }
 
     fn start_review(&mut self) {
@@ -412,14 +413,14 @@ impl App {
             )));
             return;
         }
-        self.decision = Some(DecisionForm::review(
+        self.overlays.open(Overlay::Decision(DecisionForm::review(
             &self.policy,
             case.customer_id,
             &case.customer_name,
             Some(case.id),
             &active,
             time::london_date(self.now),
-        ));
+        )));
     }
 
     /// Why this person cannot decide here, if they cannot.
@@ -440,18 +441,20 @@ impl App {
 
     /// The staff list the open case loaded (for naming a member of staff).
     pub fn staff_list(&self) -> &[Staff] {
-        self.case_view.as_ref().map_or(&[], |v| v.staff.as_slice())
+        self.overlays
+            .case_view()
+            .map_or(&[], |v| v.staff.as_slice())
     }
 
     pub(super) fn decision_key(&mut self, key: crossterm::event::KeyEvent) {
         let staff = self.staff_list().to_vec();
         let today = time::london_date(self.now);
-        let Some(form) = self.decision.as_mut() else {
+        let Some(form) = self.overlays.decision_mut() else {
             return;
         };
         match form.on_key(key, &self.policy, &staff, today) {
             DecisionEvent::Nothing => {}
-            DecisionEvent::Discarded => self.decision = None,
+            DecisionEvent::Discarded => self.overlays.close_decision(),
             DecisionEvent::SaveDecision(d) => self.requests.push(Request::SaveDecision(d)),
             DecisionEvent::SaveReview(r) => self.requests.push(Request::SaveReview(r)),
         }
@@ -486,7 +489,7 @@ impl App {
                 .map(|h| (sent_key(*h), format!("sent today {}", h.label()))),
         );
         options.push(('o', "sent on another day (type the date next)".to_string()));
-        self.prompt = Some(Prompt::Choose {
+        self.overlays.open(Overlay::Prompt(Prompt::Choose {
             purpose: ChoosePurpose::SentHow {
                 letter,
                 what: what.to_string(),
@@ -499,7 +502,7 @@ impl App {
             )],
             options,
             cursor: 0,
-        });
+        }));
     }
 
     /// A choice was made in a choice prompt.
@@ -518,7 +521,7 @@ impl App {
                         how: *how,
                     });
                 } else if index == SentHow::ALL.len() + 1 {
-                    self.prompt = Some(Prompt::Text {
+                    self.overlays.open(Overlay::Prompt(Prompt::Text {
                         purpose: TextPurpose::SentOn {
                             letter,
                             what: what.clone(),
@@ -530,7 +533,7 @@ impl App {
                         ],
                         input: Input::default(),
                         keys: "Enter: carry on.   Esc: not now.".into(),
-                    });
+                    }));
                 }
             }
             ChoosePurpose::SentHow {
@@ -573,25 +576,23 @@ impl App {
                             "That day has not come yet: record the letter when it goes.".into(),
                         ))
                     }
-                    Ok(on) => {
-                        self.prompt = Some(Prompt::Choose {
-                            purpose: ChoosePurpose::SentHow {
-                                letter,
-                                what: what.clone(),
-                                on: Some(on),
-                            },
-                            title: " How the letter went ".into(),
-                            lines: vec![format!(
-                                "How did the letter ({what}) go on {}?",
-                                time::date(on)
-                            )],
-                            options: SentHow::ALL
-                                .iter()
-                                .map(|h| (sent_key(*h), h.label().to_string()))
-                                .collect(),
-                            cursor: 0,
-                        })
-                    }
+                    Ok(on) => self.overlays.open(Overlay::Prompt(Prompt::Choose {
+                        purpose: ChoosePurpose::SentHow {
+                            letter,
+                            what: what.clone(),
+                            on: Some(on),
+                        },
+                        title: " How the letter went ".into(),
+                        lines: vec![format!(
+                            "How did the letter ({what}) go on {}?",
+                            time::date(on)
+                        )],
+                        options: SentHow::ALL
+                            .iter()
+                            .map(|h| (sent_key(*h), h.label().to_string()))
+                            .collect(),
+                        cursor: 0,
+                    })),
                     Err(e) => self.notice = Some(Notice::Error(e)),
                 }
             }
@@ -611,7 +612,7 @@ impl App {
             return;
         };
         let name = h.customer.display_name();
-        self.prompt = Some(Prompt::Text {
+        self.overlays.open(Overlay::Prompt(Prompt::Text {
             purpose: TextPurpose::CustomerRequest {
                 customer: h.customer.id,
             },
@@ -622,13 +623,13 @@ impl App {
             ],
             input: Input::default(),
             keys: "Enter: put it in the queue.   Esc: cancel.".into(),
-        });
+        }));
     }
 
     /// The queue arrived from the store.
     pub(super) fn queue_arrived(&mut self, mut queue: Queue) {
         let me = self.my_id();
-        let Some(view) = self.queue.as_mut() else {
+        let Some(view) = self.overlays.queue_mut() else {
             return;
         };
         sort_cases(&mut queue.cases);

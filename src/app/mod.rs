@@ -8,16 +8,18 @@ pub mod form;
 pub mod keymap;
 pub mod letter;
 pub mod manager;
+pub mod overlay;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
 use crate::policy::incident::after_save;
 use crate::policy::Policy;
-use crate::sync::local::{Choices, Draft};
+use crate::sync::local::Choices;
 use crate::sync::{Health, Reply, Request};
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use form::{FormEvent, IncidentForm};
 use keymap::{Action, Context};
+use overlay::{Overlay, Overlays};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
@@ -70,7 +72,8 @@ pub struct App {
     /// Draw in colour (off when `NO_COLOR` is set); colour is never the only signal.
     pub colour: bool,
     pub pane: Pane,
-    pub help: bool,
+    /// What is open over the lookup panes, top last: the top one gets the keys.
+    pub overlays: Overlays,
     pub search: Input,
     /// The number of the newest lookup sent, and of the one on screen.
     pub lookup_sent: u64,
@@ -84,29 +87,11 @@ pub struct App {
     pub notice: Option<Notice>,
     pub now: DateTime<Utc>,
     pub should_quit: bool,
-    /// The incident form, when open.
-    pub form: Option<IncidentForm>,
-    /// What happens next, after a save, until the next key.
-    pub saved: Option<Vec<String>>,
     /// Entries waiting in this PC's outbox.
     pub outbox: usize,
-    /// A draft left from last time, offered back.
-    pub draft_offer: Option<Draft>,
     pub choices: Choices,
     /// The incident highlighted on the card (newest first).
     pub card_cursor: usize,
-    /// How far the help is scrolled.
-    pub help_scroll: u16,
-    /// The manager's escalation queue, when it is showing.
-    pub queue: Option<manager::QueueView>,
-    /// A case opened from the queue.
-    pub case_view: Option<manager::CaseView>,
-    /// The decision or review form, when open.
-    pub decision: Option<decision::DecisionForm>,
-    /// A letter being previewed.
-    pub letter: Option<letter::LetterView>,
-    /// A customer's details being changed.
-    pub customer_form: Option<customer::CustomerForm>,
     /// What the screen last drew that keys need (scrolling limits), handed back after each draw.
     pub drawn: Drawn,
     /// The results (and the card) shown were read at this time and kept on this PC: the shared
@@ -117,8 +102,6 @@ pub struct App {
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
-    /// A small question over everything (a reason to give, a customer to choose).
-    pub prompt: Option<Prompt>,
     requests: Vec<Request>,
 }
 
@@ -177,7 +160,7 @@ impl App {
             read_only,
             colour: colour_from_env(),
             pane: Pane::Search,
-            help: false,
+            overlays: Overlays::default(),
             search: Input::default(),
             lookup_sent: 0,
             lookup_shown: 0,
@@ -189,18 +172,9 @@ impl App {
             notice,
             now,
             should_quit: false,
-            form: None,
-            saved: None,
             outbox: 0,
-            draft_offer: None,
             choices: Choices::default(),
             card_cursor: 0,
-            help_scroll: 0,
-            queue: None,
-            case_view: None,
-            decision: None,
-            letter: None,
-            customer_form: None,
             drawn: Drawn::default(),
             kept_results: None,
             kept_card: None,
@@ -208,7 +182,6 @@ impl App {
             letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::letters::default_dir(),
             ))),
-            prompt: None,
             requests: Vec::new(),
         }
     }
@@ -248,9 +221,15 @@ impl App {
                     return;
                 }
                 if action == Action::Correct {
-                    self.form = Some(IncidentForm::for_amend(&i, &name, &self.policy, self.now));
+                    self.overlays
+                        .open(Overlay::Incident(IncidentForm::for_amend(
+                            &i,
+                            &name,
+                            &self.policy,
+                            self.now,
+                        )));
                 } else {
-                    self.prompt = Some(Prompt::Withdraw {
+                    self.overlays.open(Overlay::Prompt(Prompt::Withdraw {
                         incident: i.id,
                         summary: format!(
                             "{} {} - {}",
@@ -259,7 +238,7 @@ impl App {
                             self.policy.label_of(&i.response)
                         ),
                         reason: Input::default(),
-                    });
+                    }));
                 }
             }
             Action::Link => {
@@ -269,7 +248,7 @@ impl App {
                     ));
                     return;
                 }
-                self.prompt = Some(Prompt::Link {
+                self.overlays.open(Overlay::Prompt(Prompt::Link {
                     visitor: h.customer.id,
                     visitor_label: name,
                     incidents: h.incidents.len(),
@@ -278,7 +257,7 @@ impl App {
                     cursor: 0,
                     seq: 0,
                     confirm: None,
-                });
+                }));
             }
             _ => {}
         }
@@ -286,13 +265,13 @@ impl App {
 
     fn on_prompt_key(&mut self, key: KeyEvent) {
         use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(prompt) = self.prompt.as_mut() else {
+        let Some(prompt) = self.overlays.prompt_mut() else {
             return;
         };
         if key.code == KeyCode::Esc
             || (key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL)
         {
-            self.prompt = None;
+            self.overlays.close_prompt();
             return;
         }
         match prompt {
@@ -311,7 +290,7 @@ impl App {
                         incident: *incident,
                         reason: r,
                     });
-                    self.prompt = None;
+                    self.overlays.close_prompt();
                 } else if reason.value().chars().count() < 500 {
                     reason.handle_event(&TermEvent::Key(key));
                 }
@@ -326,7 +305,7 @@ impl App {
                         return;
                     }
                     let purpose = purpose.clone();
-                    self.prompt = None;
+                    self.overlays.close_prompt();
                     self.answered(purpose, text);
                 } else if input.value().chars().count() < 2000 {
                     if let KeyCode::Char(c) = key.code {
@@ -366,7 +345,7 @@ impl App {
                 };
                 if let Some(i) = pick {
                     let purpose = purpose.clone();
-                    self.prompt = None;
+                    self.overlays.close_prompt();
                     self.chosen(purpose, i);
                 }
             }
@@ -385,7 +364,7 @@ impl App {
                             visitor: *visitor,
                             customer,
                         });
-                        self.prompt = None;
+                        self.overlays.close_prompt();
                     } else {
                         *confirm = None;
                     }
@@ -419,14 +398,14 @@ impl App {
 
     /// Open the incident form, for the selected customer if the card is showing one.
     pub fn open_form(&mut self) {
-        if self.form.is_some() {
+        if self.overlays.form().is_some() {
             return;
         }
         if let Some(reason) = self.cannot_record() {
             self.notice = Some(Notice::Error(reason));
             return;
         }
-        let pre = if let Some(v) = &self.case_view {
+        let pre = if let Some(v) = self.overlays.case_view() {
             Some((v.case.customer_id, v.case.customer_name.clone()))
         } else if self.pane == Pane::Search && self.results.is_empty() {
             None
@@ -434,14 +413,14 @@ impl App {
             self.selected_hit()
                 .map(|h| (h.history.customer.id, h.history.customer.display_name()))
         };
-        self.form = Some(IncidentForm::new(
+        self.overlays.open(Overlay::Incident(IncidentForm::new(
             &self.policy,
             self.actor.role(),
             &self.choices,
             pre,
             self.now,
-        ));
-        self.help = false;
+        )));
+        self.overlays.close_help();
     }
 
     /// Why this person cannot record an incident here, if they cannot.
@@ -461,25 +440,25 @@ impl App {
         match ev {
             FormEvent::Nothing => {}
             FormEvent::Changed => {
-                if let Some(f) = &self.form {
+                if let Some(f) = self.overlays.form() {
                     self.requests
                         .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
                 }
             }
             FormEvent::Lookup { seq, query } => {
                 self.requests.push(Request::FormLookup { seq, query });
-                if let Some(f) = &self.form {
+                if let Some(f) = self.overlays.form() {
                     self.requests
                         .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
                 }
             }
-            FormEvent::Save(inc) => match self.form.as_ref().and_then(|f| f.amending) {
+            FormEvent::Save(inc) => match self.overlays.form().and_then(|f| f.amending) {
                 Some(version) => self.requests.push(Request::AmendIncident {
                     incident: inc,
                     version,
                 }),
                 None => {
-                    if let Some(f) = &self.form {
+                    if let Some(f) = self.overlays.form() {
                         self.choices = f.choices(&self.choices);
                         self.requests
                             .push(Request::SaveChoices(self.choices.clone()));
@@ -488,7 +467,7 @@ impl App {
                 }
             },
             FormEvent::Discarded => {
-                self.form = None;
+                self.overlays.close_form();
                 self.requests.push(Request::ClearDraft);
             }
         }
@@ -500,14 +479,14 @@ impl App {
     }
 
     pub fn context(&self) -> Context {
-        if self.help {
-            return Context::Help;
-        }
-        if self.case_view.is_some() {
-            return Context::Case;
-        }
-        if self.queue.is_some() {
-            return Context::Queue;
+        // The help, a case or the queue, whichever is highest; else the lookup pane.
+        for o in self.overlays.iter().rev() {
+            match o {
+                Overlay::Help(_) => return Context::Help,
+                Overlay::Case(_) => return Context::Case,
+                Overlay::Queue(_) => return Context::Queue,
+                _ => {}
+            }
         }
         match self.pane {
             Pane::Search => Context::Search,
@@ -538,74 +517,103 @@ impl App {
     pub fn on_terminal_event(&mut self, ev: &TermEvent) {
         match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
-            TermEvent::Paste(text) if self.form.is_some() => {
-                let ev = self.form.as_mut().map(|f| f.on_paste(text));
-                if let Some(ev) = ev {
-                    self.form_event(ev);
-                }
-            }
-            TermEvent::Paste(text) if self.form.is_none() && self.customer_form.is_some() => {
-                if let Some(f) = self.customer_form.as_mut() {
-                    f.on_paste(text);
-                }
-            }
-            TermEvent::Paste(text) if self.form.is_none() && self.letter.is_some() => {
-                self.letter_paste(text);
-            }
-            TermEvent::Paste(text) if self.form.is_none() && self.decision.is_some() => {
-                if let Some(f) = self.decision.as_mut() {
-                    f.on_paste(text);
-                }
-            }
-            TermEvent::Paste(text) if self.pane == Pane::Search && !self.help => {
-                self.paste(text);
-            }
+            TermEvent::Paste(text) => self.on_paste(text),
             _ => {}
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) {
-        // The note of what happens next stays until the next key.
-        if self.saved.take().is_some() {
-            return;
+    /// A paste goes to the highest form or letter open, else to the search box when it has
+    /// the keyboard and the help is not open.
+    fn on_paste(&mut self, text: &str) {
+        #[derive(PartialEq)]
+        enum To {
+            Incident,
+            Customer,
+            Letter,
+            Decision,
+            Help,
         }
-        if let Some(draft) = self.draft_offer.take() {
-            match key.code {
-                crossterm::event::KeyCode::Enter => {
-                    self.form = Some(IncidentForm::from_draft(&draft, &self.policy, self.now));
+        let to = self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Incident(_) => Some(To::Incident),
+            Overlay::Customer(_) => Some(To::Customer),
+            Overlay::Letter(_) => Some(To::Letter),
+            Overlay::Decision(_) => Some(To::Decision),
+            Overlay::Help(_) => Some(To::Help),
+            _ => None,
+        });
+        match to {
+            Some(To::Incident) => {
+                let ev = self.overlays.form_mut().map(|f| f.on_paste(text));
+                if let Some(ev) = ev {
+                    self.form_event(ev);
                 }
-                crossterm::event::KeyCode::Esc => self.requests.push(Request::ClearDraft),
-                _ => self.draft_offer = Some(draft),
             }
-            return;
-        }
-        if self.prompt.is_some() {
-            self.on_prompt_key(key);
-            return;
-        }
-        if let Some(form) = self.form.as_mut() {
-            let ev = form.on_key(key, &self.policy, self.now);
-            self.form_event(ev);
-            return;
-        }
-        if let Some(f) = self.customer_form.as_mut() {
-            match f.on_key(key) {
-                customer::CustomerEvent::Nothing => {}
-                customer::CustomerEvent::Closed => self.customer_form = None,
-                customer::CustomerEvent::Save { id, edit, version } => self
-                    .requests
-                    .push(Request::UpdateCustomer { id, edit, version }),
+            Some(To::Customer) => {
+                if let Some(f) = self.overlays.customer_form_mut() {
+                    f.on_paste(text);
+                }
             }
-            return;
+            Some(To::Letter) => self.letter_paste(text),
+            Some(To::Decision) => {
+                if let Some(f) = self.overlays.decision_mut() {
+                    f.on_paste(text);
+                }
+            }
+            Some(To::Help) => {}
+            None if self.pane == Pane::Search => self.paste(text),
+            None => {}
         }
-        if self.decision.is_some() {
-            self.decision_key(key);
-            return;
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) {
+        use crossterm::event::KeyCode;
+        match self.overlays.top() {
+            // The note of what happens next stays until the next key.
+            Some(Overlay::Saved(_)) => self.overlays.close_saved(),
+            Some(Overlay::DraftOffer(_)) => match key.code {
+                KeyCode::Enter => {
+                    if let Some(draft) = self.overlays.take_draft_offer() {
+                        self.overlays
+                            .open(Overlay::Incident(IncidentForm::from_draft(
+                                &draft,
+                                &self.policy,
+                                self.now,
+                            )));
+                    }
+                }
+                KeyCode::Esc => {
+                    self.overlays.close_draft_offer();
+                    self.requests.push(Request::ClearDraft);
+                }
+                _ => {}
+            },
+            Some(Overlay::Prompt(_)) => self.on_prompt_key(key),
+            Some(Overlay::Incident(_)) => {
+                if let Some(form) = self.overlays.form_mut() {
+                    let ev = form.on_key(key, &self.policy, self.now);
+                    self.form_event(ev);
+                }
+            }
+            Some(Overlay::Customer(_)) => {
+                let ev = self.overlays.customer_form_mut().map(|f| f.on_key(key));
+                match ev {
+                    None | Some(customer::CustomerEvent::Nothing) => {}
+                    Some(customer::CustomerEvent::Closed) => self.overlays.close_customer_form(),
+                    Some(customer::CustomerEvent::Save { id, edit, version }) => self
+                        .requests
+                        .push(Request::UpdateCustomer { id, edit, version }),
+                }
+            }
+            Some(Overlay::Decision(_)) => self.decision_key(key),
+            Some(Overlay::Letter(_)) => self.letter_key(key),
+            Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_)) | None => {
+                self.key_to_action(key)
+            }
         }
-        if self.letter.is_some() {
-            self.letter_key(key);
-            return;
-        }
+    }
+
+    /// A key for the help, a case, the queue or the lookup panes: through the keymap.
+    fn key_to_action(&mut self, key: KeyEvent) {
         let ctx = self.context();
         match keymap::resolve(ctx, &key) {
             Some(action) => self.perform(action),
@@ -652,10 +660,10 @@ impl App {
 
     /// Ask again for what is on screen (after another instance changed the database).
     pub fn refresh(&mut self) {
-        if self.queue.is_some() {
+        if self.overlays.queue().is_some() {
             self.requests.push(Request::LoadQueue);
         }
-        if let Some(v) = &self.case_view {
+        if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
         }
         if !self.search.value().trim().is_empty() {
@@ -682,28 +690,31 @@ impl App {
     }
 
     pub fn perform(&mut self, action: Action) {
-        if self.help && matches!(action, Action::Up | Action::Down) {
-            self.help_scroll = if action == Action::Up {
-                self.help_scroll.saturating_sub(1)
-            } else {
-                self.help_scroll.saturating_add(1).min(80)
-            };
-            return;
-        }
-        if !self.help && self.case_view.is_some() && self.case_key(action) {
-            return;
-        }
-        if !self.help && self.case_view.is_none() && self.queue.is_some() && self.queue_key(action)
-        {
-            return;
+        match self.context() {
+            Context::Help if matches!(action, Action::Up | Action::Down) => {
+                if let Some(scroll) = self.overlays.help_mut() {
+                    *scroll = if action == Action::Up {
+                        scroll.saturating_sub(1)
+                    } else {
+                        scroll.saturating_add(1).min(80)
+                    };
+                }
+                return;
+            }
+            Context::Case if self.case_key(action) => return,
+            Context::Queue if self.queue_key(action) => return,
+            _ => {}
         }
         match action {
             Action::Quit | Action::ForceQuit => self.should_quit = true,
             Action::LogIncident => self.open_form(),
             Action::Withdraw | Action::Correct | Action::Link => self.card_action(action),
             Action::Help => {
-                self.help = !self.help;
-                self.help_scroll = 0;
+                if self.overlays.help().is_some() {
+                    self.overlays.close_help();
+                } else {
+                    self.overlays.open(Overlay::Help(0));
+                }
             }
             Action::FocusSearch => self.pane = Pane::Search,
             Action::NextPane => {
@@ -763,8 +774,8 @@ impl App {
                 }
             }
             Action::Back => {
-                if self.help {
-                    self.help = false;
+                if self.overlays.help().is_some() {
+                    self.overlays.close_help();
                 } else {
                     self.pane = match self.pane {
                         Pane::Card | Pane::Search => Pane::Results,
@@ -784,7 +795,8 @@ impl App {
                 if let Some(reason) = self.cannot_record() {
                     self.notice = Some(Notice::Error(reason));
                 } else if let Some(h) = self.card_history().filter(|_| self.card_is_full()) {
-                    self.customer_form = Some(customer::CustomerForm::new(h));
+                    self.overlays
+                        .open(Overlay::Customer(customer::CustomerForm::new(h)));
                 } else {
                     self.notice = Some(Notice::Info(
                         "Open a customer's card first (Enter on a result).".into(),
@@ -836,7 +848,7 @@ impl App {
             }
             Reply::Card { id, result } => match result {
                 Ok(Some(h)) => {
-                    if let Some(f) = self.customer_form.as_mut() {
+                    if let Some(f) = self.overlays.customer_form_mut() {
                         f.card_arrived(&h);
                     }
                     if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
@@ -857,7 +869,7 @@ impl App {
                     seq: sent,
                     visitor,
                     ..
-                }) = self.prompt.as_mut()
+                }) = self.overlays.prompt_mut()
                 {
                     if let (true, Ok(hits)) = (seq == *sent, &result) {
                         *matches = hits
@@ -873,32 +885,32 @@ impl App {
                             .collect();
                         *cursor = 0;
                     }
-                } else if let (Some(f), Ok(hits)) = (self.form.as_mut(), result) {
+                } else if let (Some(f), Ok(hits)) = (self.overlays.form_mut(), result) {
                     f.on_lookup(seq, &hits, self.now);
                 }
             }
             Reply::Done(message) => {
-                if self.form.as_ref().is_some_and(|f| f.saving) {
-                    self.form = None;
+                if self.overlays.form().is_some_and(|f| f.saving) {
+                    self.overlays.close_form();
                     self.requests.push(Request::ClearDraft);
                 }
-                if self.decision.as_ref().is_some_and(|f| f.saving) {
-                    self.decision = None;
+                if self.overlays.decision().is_some_and(|f| f.saving) {
+                    self.overlays.close_decision();
                 }
-                if self.customer_form.as_ref().is_some_and(|f| f.saving) {
-                    self.customer_form = None;
+                if self.overlays.customer_form().is_some_and(|f| f.saving) {
+                    self.overlays.close_customer_form();
                 }
                 self.notice = Some(Notice::Info(message));
                 self.refresh();
             }
             Reply::Saved(outcome) => {
-                self.form = None;
+                self.overlays.close_form();
                 self.requests.push(Request::ClearDraft);
-                self.saved = Some(after_save(&outcome, &self.policy));
+                self.overlays.open(Overlay::Saved(after_save(&outcome, &self.policy)));
                 self.refresh();
             }
             Reply::Queued { reason } => {
-                let threat = self.form.take().is_some_and(|f| f.threat);
+                let threat = self.overlays.take_form().is_some_and(|f| f.threat);
                 self.requests.push(Request::ClearDraft);
                 let mut lines = vec![
                     "Saved on this PC, not yet in the shared database.".to_string(),
@@ -914,16 +926,16 @@ impl App {
                         ),
                     );
                 }
-                self.saved = Some(lines);
+                self.overlays.open(Overlay::Saved(lines));
             }
             Reply::SaveFailed(message) => {
-                if let Some(f) = self.form.as_mut().filter(|f| f.saving) {
+                if let Some(f) = self.overlays.form_mut().filter(|f| f.saving) {
                     f.save_failed(message);
-                } else if let Some(f) = self.decision.as_mut().filter(|f| f.saving) {
+                } else if let Some(f) = self.overlays.decision_mut().filter(|f| f.saving) {
                     f.save_failed(message);
-                } else if let Some(f) = self.customer_form.as_mut().filter(|f| f.saving) {
+                } else if let Some(f) = self.overlays.customer_form_mut().filter(|f| f.saving) {
                     f.save_failed(message);
-                } else if let Some(l) = self.letter.as_mut().filter(|l| l.saving) {
+                } else if let Some(l) = self.overlays.letter_mut().filter(|l| l.saving) {
                     l.saving = false;
                     self.notice = Some(Notice::Error(message));
                 } else {
@@ -961,7 +973,7 @@ impl App {
             },
             Reply::Case { case, result } => match result {
                 Ok(data) => {
-                    if let Some(v) = self.case_view.as_mut().filter(|v| v.case.id == case) {
+                    if let Some(v) = self.overlays.case_view_mut().filter(|v| v.case.id == case) {
                         v.case = data.case;
                         v.history = data.history;
                         v.staff = data.staff;
@@ -971,7 +983,7 @@ impl App {
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
             Reply::DecisionSaved(saved) => {
-                self.decision = None;
+                self.overlays.close_decision();
                 let mut lines = vec![if saved.already_saved {
                     "That decision was already saved.".to_string()
                 } else {
@@ -992,7 +1004,7 @@ impl App {
                 } else if saved.letter_owed {
                     lines.push("The customer must be told in writing, with the review date: press l on the case to produce the letter.".into());
                 }
-                self.saved = Some(lines);
+                self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
             Reply::LetterNotRecorded {
@@ -1000,7 +1012,7 @@ impl App {
                 html,
                 message,
             } => {
-                if let Some(l) = self.letter.as_mut() {
+                if let Some(l) = self.overlays.letter_mut() {
                     l.saving = false;
                     l.written = Some((markdown, html));
                 }
@@ -1012,7 +1024,7 @@ impl App {
                 markdown,
                 html,
             } => {
-                self.letter = None;
+                self.overlays.close_letter();
                 self.notice = Some(Notice::Info(format!(
                     "Saved as {} (and {} to print).",
                     markdown.display(),
@@ -1022,7 +1034,7 @@ impl App {
                 self.refresh();
             }
             Reply::ReviewSaved(saved) => {
-                let form = self.decision.take();
+                let form = self.overlays.take_decision();
                 let mut lines = vec![format!(
                     "The review is saved: {} ended, {} continued, {} added.",
                     saved.ended, saved.continued, saved.added
@@ -1041,7 +1053,7 @@ impl App {
                 lines.push(
                     "Press l on the case to produce the review outcome letter.".into(),
                 );
-                self.saved = Some(lines);
+                self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
             Reply::Health(h) => {

@@ -317,7 +317,9 @@ pub fn max_scroll(view: &CaseView, app: &App, area: Rect) -> u16 {
 }
 
 pub fn case(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(view) = &app.case_view else { return };
+    let Some(view) = app.overlays.case_view() else {
+        return;
+    };
     let t = &Theme::of(app);
     let title = format!(
         " Case: {} - d decide, r review, l letter, a assign to me, Esc back ",

@@ -13,7 +13,9 @@ use ratatui::Frame;
 const LABEL: usize = 17;
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(f) = &app.customer_form else { return };
+    let Some(f) = app.overlays.customer_form() else {
+        return;
+    };
     let t = &Theme::of(app);
     let inner = super::overlay(
         frame,

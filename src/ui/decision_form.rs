@@ -269,7 +269,9 @@ fn clean_keep_lines(s: &str) -> String {
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(f) = &app.decision else { return };
+    let Some(f) = app.overlays.decision() else {
+        return;
+    };
     let t = &Theme::of(app);
     let title = match f.kind {
         FormKind::Decision => format!(" Decision: {} ", clean(&f.customer_name)),

@@ -47,7 +47,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((app.help_scroll.min(max), 0))
+            .scroll((app.overlays.help().copied().unwrap_or(0).min(max), 0))
             .block(block),
         area,
     );

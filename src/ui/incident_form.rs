@@ -313,7 +313,7 @@ fn clean_keep_lines(s: &str) -> String {
 }
 
 pub fn form(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(f) = &app.form else { return };
+    let Some(f) = app.overlays.form() else { return };
     let t = &Theme::of(app);
     let p = &app.policy;
     let what = if f.amending.is_some() {

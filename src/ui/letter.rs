@@ -28,7 +28,9 @@ pub fn max_scroll(v: &LetterView, area: Rect) -> u16 {
 }
 
 pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(v) = &app.letter else { return };
+    let Some(v) = app.overlays.letter() else {
+        return;
+    };
     let t = &Theme::of(app);
     let title = format!(
         " Letter: {} to {} ",

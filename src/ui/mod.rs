@@ -12,6 +12,7 @@ pub mod queue;
 pub mod status;
 pub mod theme;
 
+use crate::app::overlay::Overlay;
 use crate::app::{App, Drawn, Pane};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::Frame;
@@ -58,70 +59,81 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         width: area.width,
         height: rows[1].height + rows[2].height,
     };
-    // The panels cover the same space: only the top one is drawn.
-    if app.customer_form.is_some() {
-        customer_form::form(frame, over, app);
-    } else if app.letter.is_some() {
-        letter::letter(frame, over, app);
-    } else if app.decision.is_some() {
-        decision_form::form(frame, over, app);
-    } else if app.case_view.is_some() {
-        case::case(frame, over, app);
-    } else if app.queue.is_some() {
-        queue::queue(frame, over, app);
+    // What is open is drawn in three layers, each showing only the highest of its kind: a
+    // panel over the panes (they cover the same space), then the incident form or the help,
+    // then a question or a popup.
+    let highest = |keep: fn(&Overlay) -> bool| app.overlays.iter().rev().find(|o| keep(o));
+    let panel = highest(|o| {
+        matches!(
+            o,
+            Overlay::Queue(_)
+                | Overlay::Case(_)
+                | Overlay::Decision(_)
+                | Overlay::Letter(_)
+                | Overlay::Customer(_)
+        )
+    });
+    match panel {
+        Some(Overlay::Customer(_)) => customer_form::form(frame, over, app),
+        Some(Overlay::Letter(_)) => letter::letter(frame, over, app),
+        Some(Overlay::Decision(_)) => decision_form::form(frame, over, app),
+        Some(Overlay::Case(_)) => case::case(frame, over, app),
+        Some(Overlay::Queue(_)) => queue::queue(frame, over, app),
+        _ => {}
     }
-    if app.form.is_some() {
-        incident_form::form(frame, over, app);
-    } else if app.help {
-        help::help(frame, centered(area, 76, 23), app);
-    } else if app.pane == Pane::Search
-        && app.queue.is_none()
-        && app.case_view.is_none()
-        && app.decision.is_none()
-        && app.letter.is_none()
-        && app.customer_form.is_none()
-    {
-        lookup::place_cursor(frame, rows[1], app);
+    match highest(|o| matches!(o, Overlay::Incident(_) | Overlay::Help(_))) {
+        Some(Overlay::Incident(_)) => incident_form::form(frame, over, app),
+        Some(Overlay::Help(_)) => help::help(frame, centered(area, 76, 23), app),
+        _ if app.pane == Pane::Search && panel.is_none() => {
+            lookup::place_cursor(frame, rows[1], app)
+        }
+        _ => {}
     }
-    if let Some(prompt) = &app.prompt {
-        status::prompt(frame, area, app, prompt);
-    } else if let Some(lines) = &app.saved {
-        status::popup(
+    match highest(|o| {
+        matches!(
+            o,
+            Overlay::Prompt(_) | Overlay::Saved(_) | Overlay::DraftOffer(_)
+        )
+    }) {
+        Some(Overlay::Prompt(prompt)) => status::prompt(frame, area, app, prompt),
+        Some(Overlay::Saved(lines)) => status::popup(
             frame,
             area,
             app,
             " Saved ",
             lines,
             "Press any key to carry on.",
-        );
-    } else if let Some(d) = &app.draft_offer {
-        let who = d
-            .subject
-            .as_ref()
-            .map(|s| s.label())
-            .unwrap_or_else(|| "someone not yet chosen".into());
-        let when = d.started_at.map(crate::time::date_time).unwrap_or_default();
-        let lines = vec![
-            format!("An incident you were typing was not saved (started {when}, about {who})."),
-            "Nothing typed is lost: it was kept on this PC.".to_string(),
-        ];
-        status::popup(
-            frame,
-            area,
-            app,
-            " Unsaved incident ",
-            &lines,
-            "Enter: carry on with it.   Esc: throw it away.",
-        );
+        ),
+        Some(Overlay::DraftOffer(d)) => {
+            let who = d
+                .subject
+                .as_ref()
+                .map(|s| s.label())
+                .unwrap_or_else(|| "someone not yet chosen".into());
+            let when = d.started_at.map(crate::time::date_time).unwrap_or_default();
+            let lines = vec![
+                format!("An incident you were typing was not saved (started {when}, about {who})."),
+                "Nothing typed is lost: it was kept on this PC.".to_string(),
+            ];
+            status::popup(
+                frame,
+                area,
+                app,
+                " Unsaved incident ",
+                &lines,
+                "Enter: carry on with it.   Esc: throw it away.",
+            );
+        }
+        _ => {}
     }
     Drawn {
         case_scroll_max: app
-            .case_view
-            .as_ref()
+            .overlays
+            .case_view()
             .map_or(u16::MAX, |v| case::max_scroll(v, app, over)),
         letter_scroll_max: app
-            .letter
-            .as_ref()
+            .overlays
+            .letter()
             .map_or(u16::MAX, |v| letter::max_scroll(v, over)),
     }
 }

@@ -16,7 +16,9 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(view) = &app.queue else { return };
+    let Some(view) = app.overlays.queue() else {
+        return;
+    };
     let t = &Theme::of(app);
     let me = app.my_id();
     let cases = view.visible(me);

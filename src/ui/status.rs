@@ -43,7 +43,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
         .constraints([Constraint::Length(1), Constraint::Length(1)])
         .split(area);
     let mut hints = Vec::new();
-    if app.form.is_some() {
+    if app.overlays.form().is_some() {
         for (k, d) in [
             ("Ctrl-S", "save"),
             ("Tab", "next field"),
@@ -56,12 +56,12 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
     }
     for (k, d) in keymap::hints(app.context())
         .into_iter()
-        .filter(|_| app.form.is_none())
+        .filter(|_| app.overlays.form().is_none())
     {
         hints.push(Span::styled(format!(" {k}"), t.key()));
         hints.push(Span::raw(format!(" {d} ")));
     }
-    if app.context() == keymap::Context::Search && app.form.is_none() {
+    if app.context() == keymap::Context::Search && app.overlays.form().is_none() {
         hints.push(Span::styled(" Esc", t.key()));
         hints.push(Span::raw(" ? all keys"));
     }
