@@ -10,7 +10,9 @@ use super::manager::{CaseView, QueueView};
 use super::Prompt;
 use crate::sync::local::Draft;
 
-/// One thing open over the lookup panes.
+/// One thing open over the lookup panes. (At most one of each kind is ever open, in one stack
+/// the app keeps for its whole life, so the forms' size is not worth a box each.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Overlay {
     /// The manager's escalation queue.
