@@ -799,3 +799,24 @@ fn a_restriction_that_expires_leaves_the_card_by_itself() {
     assert!(!screen.contains("A witness must be present"), "{screen}");
     assert!(screen.contains("Calls and visits limited to 10 minutes"));
 }
+
+#[test]
+fn a_long_search_scrolls_sideways_by_display_columns_with_its_end_in_view() {
+    let mut app = app();
+    // Wide characters (CJK, emoji) take two columns each: the visible part is cut by columns,
+    // so the row never runs over the box's edge and the end typed is always in view.
+    let long = format!("{}{}END", "日本語".repeat(12), "😀".repeat(10));
+    type_text(&mut app, &long);
+    let screen = render(&app, 80, 24);
+    let row = screen.lines().nth(2).expect("the search box's text row");
+    // (The test screen writes the second column of a wide character as a space.)
+    assert!(row.replace(' ', "").contains("😀END│"), "{screen}");
+    assert!(!row.contains("Type a name"), "{screen}");
+    assert!(row.ends_with('│'), "the box's right edge is drawn: {row:?}");
+    // Back at the start, the start is in view again.
+    key(&mut app, KeyCode::Home);
+    let screen = render(&app, 80, 24);
+    let row = screen.lines().nth(2).unwrap().replace(' ', "");
+    assert!(row.starts_with("│日本語日本語"), "{screen}");
+    assert!(!row.contains("END"), "{screen}");
+}

@@ -29,13 +29,12 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     for (i, field) in CustomerField::ALL.iter().enumerate() {
         let focused = i == f.focus;
         let input = &f.inputs[i];
-        let shown = clean(input.value());
         let room = width.saturating_sub(LABEL + 1).max(2);
         // A long value shows the part around the cursor while it is being typed.
         let (visible, at) = if focused {
-            super::scroll_window(&shown, input.visual_cursor(), room)
+            super::field_window(input, room)
         } else {
-            super::scroll_window(&shown, 0, room)
+            super::scroll_window(&clean(input.value()), 0, room)
         };
         if focused {
             cursor = Some((lines.len(), LABEL + 1 + at));

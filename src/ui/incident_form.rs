@@ -350,17 +350,12 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         let shown: String = if focused && field.is_text_row() {
             // Scroll long text so the cursor stays in view.
             let input = f.input(field).expect("a text field");
-            let scroll = input.visual_scroll(value_w.saturating_sub(1));
-            let x = input.visual_cursor().saturating_sub(scroll);
+            let (visible, x) = super::field_window(input, value_w);
             cursor = Some(Position::new(
                 inner.x + (LABEL + 2 + x) as u16,
                 inner.y + rows.len() as u16,
             ));
-            clean(input.value())
-                .chars()
-                .skip(scroll)
-                .take(value_w)
-                .collect()
+            visible
         } else {
             super::lookup::truncate(&value, value_w)
         };

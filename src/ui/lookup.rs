@@ -21,7 +21,6 @@ pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
         ));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;
-    let scroll = app.search.visual_scroll(width.saturating_sub(1));
     let text = if app.query().is_empty() && !focused {
         Line::from(Span::styled("Press / to search", t.dim()))
     } else if app.query().is_empty() {
@@ -30,25 +29,15 @@ pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
             t.dim(),
         ))
     } else {
-        Line::from(clean(app.query()))
+        Line::from(super::field_window(&app.search, width).0)
     };
-    let p = Paragraph::new(text)
-        .scroll((
-            0,
-            if app.query().is_empty() {
-                0
-            } else {
-                scroll as u16
-            },
-        ))
-        .block(block);
+    let p = Paragraph::new(text).block(block);
     frame.render_widget(p, area);
 }
 
 pub fn place_cursor(frame: &mut Frame, area: Rect, app: &App) {
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    let scroll = app.search.visual_scroll(inner_w.saturating_sub(1));
-    let x = app.search.visual_cursor().saturating_sub(scroll) as u16;
+    let x = super::field_window(&app.search, inner_w).1 as u16;
     frame.set_cursor_position(Position::new(
         area.x + 1 + x.min(area.width.saturating_sub(3)),
         area.y + 1,

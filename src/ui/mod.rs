@@ -14,6 +14,7 @@ pub mod theme;
 
 use crate::app::overlay::Overlay;
 use crate::app::{App, Drawn, Pane};
+use crate::text::clean;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::Frame;
 use theme::Theme;
@@ -161,6 +162,12 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// A one-line field as it fits in `room` columns, cleaned for display, with its cursor in view:
+/// the visible part and the cursor's column in it.
+pub fn field_window(input: &tui_input::Input, room: usize) -> (String, usize) {
+    scroll_window(&clean(input.value()), input.visual_cursor(), room)
 }
 
 /// The part of a one-line text that fits in `room` columns with the cursor (at display column
