@@ -101,7 +101,7 @@ fn run(pause_ms: u64) {
     let stop = dir.join("save.stop");
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_file(&stop);
-    safedesk::demo_db::create(&db, &OpenOptions::default()).unwrap();
+    safedesk::demo::db::create(&db, &OpenOptions::default()).unwrap();
     let targets = {
         let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
         customers(&mut s)

@@ -9,7 +9,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
-pub mod demo_db;
 pub mod domain;
 pub mod letters;
 pub mod local;

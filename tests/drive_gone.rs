@@ -52,7 +52,7 @@ impl Replies {
 fn the_drive_goes_away_and_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    drop(safedesk::demo_db::create(&path, &OpenOptions::default()).unwrap());
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
     let opts = OpenOptions {
         vfs: Some(shim::register().unwrap().to_string()),
         busy_timeout_ms: 200,

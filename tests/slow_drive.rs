@@ -20,7 +20,7 @@ fn shim_opts() -> OpenOptions {
 fn lookups_cards_and_saves_through_a_slow_drive() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    drop(safedesk::demo_db::create(&path, &OpenOptions::default()).unwrap());
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
     let mut store = SqliteStore::open(&path, &shim_opts()).unwrap();
     let policy = Policy::built_in();
     let actor = Actor {

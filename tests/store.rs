@@ -695,7 +695,7 @@ fn the_demo_queue_holds_what_the_rules_call_for() {
     use safedesk::store::CaseReason;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    let mut store = safedesk::demo_db::create(&path, &opts()).unwrap();
+    let mut store = safedesk::demo::db::create(&path, &opts()).unwrap();
     let cases = store.open_cases().unwrap();
     let has = |name: &str, reason: CaseReason| {
         cases
