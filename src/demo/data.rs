@@ -137,9 +137,10 @@ pub(super) fn response_weight(response: &str) -> u32 {
     }
 }
 
-/// The long-term actions (the eight of the policy) and the access restrictions, with how often
-/// each is chosen once every kind has been shown.
-pub(super) const ACTIONS: [(&str, u32); 8] = [
+/// How often each long-term action and access restriction is chosen once every kind has been
+/// shown. The kinds themselves come from the built-in policy ([`kinds_with_weights`]): a kind
+/// these tables do not name is chosen with [`OTHER_KIND_WEIGHT`].
+pub(super) const ACTION_WEIGHTS: &[(&str, u32)] = &[
     ("time_limit", 20),
     ("witness", 14),
     ("recorded", 14),
@@ -149,7 +150,7 @@ pub(super) const ACTIONS: [(&str, u32); 8] = [
     ("read_ack_file", 8),
     ("third_party", 6),
 ];
-pub(super) const ACCESS: [(&str, u32); 6] = [
+pub(super) const ACCESS_WEIGHTS: &[(&str, u32)] = &[
     ("banned_from_premises", 30),
     ("phone_blocked", 15),
     ("email_blocked", 15),
@@ -157,7 +158,25 @@ pub(super) const ACCESS: [(&str, u32); 6] = [
     ("all_direct_contact_ended", 12),
     ("permanent_ban", 6),
 ];
-pub(super) const WITHDRAWAL: &str = "services_withdrawn";
+pub(super) const OTHER_KIND_WEIGHT: u32 = 10;
+
+/// The policy's kinds with their weights: those the table names in the table's order (the
+/// order the demo first shows them in), then the policy's other kinds in the policy's order.
+pub(super) fn kinds_with_weights<'a>(
+    table: &[(&str, u32)],
+    policy: impl Iterator<Item = &'a str>,
+) -> Vec<(String, u32)> {
+    let policy: Vec<&str> = policy.collect();
+    let named = table
+        .iter()
+        .filter(|(id, _)| policy.contains(id))
+        .map(|&(id, w)| (id.to_string(), w));
+    let others = policy
+        .iter()
+        .filter(|p| !table.iter().any(|(id, _)| id == *p))
+        .map(|p| (p.to_string(), OTHER_KIND_WEIGHT));
+    named.chain(others).collect()
+}
 
 /// A short description of what happened; the initial response is added after it.
 pub(super) struct Template {

@@ -9,7 +9,7 @@ use crate::domain::{
     Customer, Decision, Id, Incident, Letter, LetterStatus, Outcome, Restriction,
     RestrictionParams, Role, Staff, Withdrawal,
 };
-use crate::policy::{rules, Policy};
+use crate::policy::{rules, Policy, RestrictionKind};
 use crate::store::Bulk;
 use crate::time;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
@@ -125,8 +125,12 @@ pub(super) struct Gen {
     pub(super) next: [u64; 16],
     pub(super) incident_no: u64,
     pub(super) mode_no: usize,
-    pub(super) covered_actions: [bool; 8],
-    pub(super) covered_access: [bool; 6],
+    /// The policy's long-term actions and access restrictions, each with its weight.
+    pub(super) actions: Vec<(String, u32)>,
+    pub(super) access: Vec<(String, u32)>,
+    /// Which of them have been shown active.
+    pub(super) covered_actions: Vec<bool>,
+    pub(super) covered_access: Vec<bool>,
     pub(super) pools: [u64; 4],
     pub(super) extra_phone: u64,
     pub(super) templates: [Vec<usize>; 5],
@@ -156,11 +160,18 @@ impl Gen {
         for (i, t) in TEMPLATES.iter().enumerate() {
             templates[group_index(t.group)].push(i);
         }
+        let policy = Policy::built_in();
+        let actions =
+            kinds_with_weights(ACTION_WEIGHTS, policy.actions.iter().map(|a| a.id.as_str()));
+        let access = kinds_with_weights(
+            ACCESS_WEIGHTS,
+            policy.access_restrictions.iter().map(|a| a.id.as_str()),
+        );
         Gen {
             now,
             today: time::london_date(now),
             earliest: now - Duration::days(729),
-            policy: Policy::built_in(),
+            policy,
             reception: by_role(Role::Reception),
             phone: by_role(Role::Phone),
             managers: by_role(Role::Manager),
@@ -171,8 +182,10 @@ impl Gen {
             next: [0; 16],
             incident_no: 0,
             mode_no: 0,
-            covered_actions: [false; 8],
-            covered_access: [false; 6],
+            covered_actions: vec![false; actions.len()],
+            covered_access: vec![false; access.len()],
+            actions,
+            access,
             pools: [0; 4],
             extra_phone: 0,
             templates,
@@ -556,19 +569,18 @@ impl Gen {
         n: u8,
         immediate: bool,
         active: bool,
-    ) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = Vec::new();
+    ) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
         for _ in 0..n {
             let want_access = immediate
                 || (active
                     && self.covered_actions.iter().all(|&c| c)
                     && self.covered_access.iter().any(|&c| !c))
                 || rng.chance(0.2);
-            let list: &[(&str, u32)] = if want_access { &ACCESS } else { &ACTIONS };
-            let covered: &[bool] = if want_access {
-                &self.covered_access
+            let (list, covered) = if want_access {
+                (&self.access, &self.covered_access)
             } else {
-                &self.covered_actions
+                (&self.actions, &self.covered_actions)
             };
             let uncovered =
                 (0..list.len()).find(|&i| active && !covered[i] && !out.contains(&list[i].0));
@@ -585,6 +597,7 @@ impl Gen {
                     rng.weighted(&w)
                 }
             };
+            let kind = list[i].0.clone();
             if active {
                 if want_access {
                     self.covered_access[i] = true;
@@ -592,32 +605,39 @@ impl Gen {
                     self.covered_actions[i] = true;
                 }
             }
-            out.push(list[i].0);
+            out.push(kind);
         }
         out
     }
 
+    /// What a restriction of `kind` records, as the policy asks for it.
     pub(super) fn params(&self, rng: &mut Rng, kind: &str) -> RestrictionParams {
         let mut p = RestrictionParams::default();
-        match kind {
-            "dedicated_contact" => {
-                p.email = DEDICATED_EMAIL.to_string();
-                if rng.chance(0.75) {
-                    p.phone = DEDICATED_PHONE.to_string();
+        let wanted: &[String] = match self.policy.restriction_kind(kind) {
+            Some(RestrictionKind::Action(a)) => &a.params,
+            _ => &[],
+        };
+        for param in wanted {
+            match param.as_str() {
+                "contact" => {
+                    p.email = DEDICATED_EMAIL.to_string();
+                    if rng.chance(0.75) {
+                        p.phone = DEDICATED_PHONE.to_string();
+                    }
                 }
+                "minutes" => p.minutes = Some(*rng.pick(&[10, 10, 15, 15, 20, 30])),
+                "staff" => {
+                    let s = if rng.chance(0.75) {
+                        self.staff_by_login("spatel")
+                    } else {
+                        &self.staff[*rng.pick(&self.managers)]
+                    };
+                    p.staff_id = Some(s.id);
+                    p.staff_name = s.display_name.clone();
+                }
+                "third_party" => p.third_party = rng.pick(THIRD_PARTIES).to_string(),
+                _ => {}
             }
-            "time_limit" => p.minutes = Some(*rng.pick(&[10, 10, 15, 15, 20, 30])),
-            "named_staff" => {
-                let s = if rng.chance(0.75) {
-                    self.staff_by_login("spatel")
-                } else {
-                    &self.staff[*rng.pick(&self.managers)]
-                };
-                p.staff_id = Some(s.id);
-                p.staff_name = s.display_name.clone();
-            }
-            "third_party" => p.third_party = rng.pick(THIRD_PARTIES).to_string(),
-            _ => {}
         }
         p
     }
@@ -651,7 +671,7 @@ impl Gen {
         cycle: &[Incident],
         at: DateTime<Utc>,
         outcome: Outcome,
-        kinds: &[&'static str],
+        kinds: &[String],
         mode: Mode,
         end_by: Option<DateTime<Utc>>,
         bulk: &mut Bulk,
@@ -744,7 +764,7 @@ impl Gen {
         let starts_at = (at + rng.minutes(20, 240))
             .min(self.now - Duration::minutes(1))
             .max(at + Duration::minutes(1));
-        for &kind in kinds {
+        for kind in kinds {
             let (review_due, ends_at, ended_reason) =
                 self.review_and_end(rng, starts_at, mode, end_by);
             let r = Restriction {
@@ -1090,8 +1110,8 @@ impl Gen {
         bulk.incidents.push(threat);
         let cycle: Vec<Incident> = bulk.incidents[start..].to_vec();
         let active = mode != Mode::Lifted;
-        let kinds: Vec<&'static str> = if ctx.visitor {
-            vec!["banned_from_premises"]
+        let kinds: Vec<String> = if ctx.visitor {
+            vec!["banned_from_premises".to_string()]
         } else {
             self.kinds(rng, plan.restrictions, true, active)
         };

@@ -17,7 +17,6 @@
 //! `mreynolds` (managers), `ahassan`, `tfletcher`, `enowak` (reception), `psharma`, `dokonjo`,
 //! `cevans`, `ydemir` (phone team) and `rgreen` (Rachel Green, reception, a leaver: inactive).
 
-use super::data::*;
 use super::generate::Gen;
 use super::*;
 use crate::domain::{
@@ -382,7 +381,8 @@ impl Gen {
             "Sam Patel (manager), Amira Hassan (reception), Daniel Okonjo (phone team)",
             "Four further incidents while the time limit and dedicated contact were in place, including a near-assault at reception. The actions have been exhausted: services withdrawn, confirmed in writing, with the external complaints policy.",
             "spatel");
-        let r3 = self.fixed_restriction(&d2, WITHDRAWAL, RestrictionParams::default(), None, None);
+        let withdrawal = self.policy.withdrawal.id.clone();
+        let r3 = self.fixed_restriction(&d2, &withdrawal, RestrictionParams::default(), None, None);
         let l2 = self.fixed_letter(&d2, 0);
         bulk.restrictions.push(r3);
         bulk.letters.push(l2);
