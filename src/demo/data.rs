@@ -1,8 +1,10 @@
-//! The static tables the generator draws from: staff, channels and responses, incident
-//! templates, topics, names, postcodes, notes, visitors and phone number ranges.
+//! The static tables the generator draws from: staff; how it treats the built-in policy's
+//! channels, responses and restriction kinds (by id, with weights); incident templates, topics,
+//! names, postcodes, notes, visitors and phone number ranges.
 
 use super::rng::Rng;
 use crate::domain::Role;
+use crate::policy::Policy;
 
 pub(super) const STAFF: [(&str, &str, Role, bool); 12] = [
     ("admin", "Helen Carter", Role::Admin, true),
@@ -20,8 +22,11 @@ pub(super) const STAFF: [(&str, &str, Role, bool); 12] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Policy vocabulary (the built-in policy's ids; the tests check them against the policy).
+// Policy vocabulary: the channels, responses and restriction kinds are the built-in policy's;
+// these tables say how the demo treats them, by id (the tests check the ids against the policy).
 
+/// The kind of contact a channel is: it decides the incident templates, who logs the incident and
+/// how the response is described.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Group {
     Voice,
@@ -31,91 +36,64 @@ pub(super) enum Group {
     Other,
 }
 
+/// Each channel's group and how often it is chosen. A channel of the policy this table does not
+/// name is `Other`, chosen with [`OTHER_CHANNEL_WEIGHT`].
+pub(super) const CHANNEL_WEIGHTS: &[(&str, Group, u32)] = &[
+    ("phone", Group::Voice, 34),
+    ("video", Group::Voice, 3),
+    ("face_to_face", Group::InPerson, 22),
+    ("email", Group::Written, 20),
+    ("letter", Group::Written, 4),
+    ("text", Group::Written, 5),
+    ("whatsapp", Group::Written, 4),
+    ("social_media", Group::Social, 4),
+    ("other", Group::Other, 3),
+];
+pub(super) const OTHER_CHANNEL_WEIGHT: u32 = 3;
+
+/// A channel of the policy as the generator uses it.
 pub(super) struct Chan {
-    pub(super) id: &'static str,
+    pub(super) id: String,
     pub(super) group: Group,
     pub(super) weight: u32,
-    pub(super) responses: &'static [&'static str],
+    /// The initial responses the policy allows on it.
+    pub(super) responses: Vec<String>,
 }
 
-pub(super) const VOICE_RESPONSES: &[&str] = &[
-    "warned",
-    "call_ended_after_warning",
-    "call_ended_without_warning",
-    "police_called",
-];
-pub(super) const CHANNELS: [Chan; 9] = [
-    Chan {
-        id: "phone",
-        group: Group::Voice,
-        weight: 34,
-        responses: VOICE_RESPONSES,
-    },
-    Chan {
-        id: "video",
-        group: Group::Voice,
-        weight: 3,
-        responses: VOICE_RESPONSES,
-    },
-    Chan {
-        id: "face_to_face",
-        group: Group::InPerson,
-        weight: 22,
-        responses: &[
-            "warned",
-            "asked_to_leave",
-            "security_called",
-            "police_called",
-        ],
-    },
-    Chan {
-        id: "email",
-        group: Group::Written,
-        weight: 20,
-        responses: &["correspondence_not_processed"],
-    },
-    Chan {
-        id: "letter",
-        group: Group::Written,
-        weight: 4,
-        responses: &["correspondence_not_processed"],
-    },
-    Chan {
-        id: "text",
-        group: Group::Written,
-        weight: 5,
-        responses: &["correspondence_not_processed"],
-    },
-    Chan {
-        id: "whatsapp",
-        group: Group::Written,
-        weight: 4,
-        responses: &["correspondence_not_processed"],
-    },
-    Chan {
-        id: "social_media",
-        group: Group::Social,
-        weight: 4,
-        responses: &["warned", "correspondence_not_processed"],
-    },
-    Chan {
-        id: "other",
-        group: Group::Other,
-        weight: 3,
-        responses: &[
-            "warned",
-            "call_ended_after_warning",
-            "call_ended_without_warning",
-            "asked_to_leave",
-            "security_called",
-            "police_called",
-            "correspondence_not_processed",
-        ],
-    },
-];
-pub(super) const PHONE: usize = 0;
-pub(super) const FACE_TO_FACE: usize = 2;
-pub(super) const OTHER: usize = 8;
+/// The policy's ids in a table's order (the order the demo was written for), then the policy's
+/// other ids in the policy's order.
+pub(super) fn in_table_order<'a>(table: &[&str], policy: &[&'a str]) -> Vec<&'a str> {
+    let named = table
+        .iter()
+        .filter_map(|id| policy.iter().copied().find(|p| p == id));
+    let others = policy.iter().copied().filter(|p| !table.contains(p));
+    named.chain(others).collect()
+}
+
+/// The policy's channels, with their groups and weights.
+pub(super) fn channels(policy: &Policy) -> Vec<Chan> {
+    let table: Vec<&str> = CHANNEL_WEIGHTS.iter().map(|c| c.0).collect();
+    let ids: Vec<&str> = policy.channels.iter().map(|c| c.id.as_str()).collect();
+    in_table_order(&table, &ids)
+        .into_iter()
+        .map(|id| {
+            let (group, weight) = CHANNEL_WEIGHTS
+                .iter()
+                .find(|c| c.0 == id)
+                .map(|c| (c.1, c.2))
+                .unwrap_or((Group::Other, OTHER_CHANNEL_WEIGHT));
+            Chan {
+                id: id.to_string(),
+                group,
+                weight,
+                responses: policy
+                    .channel(id)
+                    .map(|c| c.responses.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
 
 pub(super) fn min_severity(response: &str) -> u8 {
     match response {
@@ -160,22 +138,17 @@ pub(super) const ACCESS_WEIGHTS: &[(&str, u32)] = &[
 ];
 pub(super) const OTHER_KIND_WEIGHT: u32 = 10;
 
-/// The policy's kinds with their weights: those the table names in the table's order (the
-/// order the demo first shows them in), then the policy's other kinds in the policy's order.
-pub(super) fn kinds_with_weights<'a>(
-    table: &[(&str, u32)],
-    policy: impl Iterator<Item = &'a str>,
-) -> Vec<(String, u32)> {
-    let policy: Vec<&str> = policy.collect();
-    let named = table
-        .iter()
-        .filter(|(id, _)| policy.contains(id))
-        .map(|&(id, w)| (id.to_string(), w));
-    let others = policy
-        .iter()
-        .filter(|p| !table.iter().any(|(id, _)| id == *p))
-        .map(|p| (p.to_string(), OTHER_KIND_WEIGHT));
-    named.chain(others).collect()
+/// The policy's kinds with their weights, in the table's order (the order the demo first shows
+/// them in), then the policy's other kinds.
+pub(super) fn kinds_with_weights(table: &[(&str, u32)], policy: &[&str]) -> Vec<(String, u32)> {
+    let ids: Vec<&str> = table.iter().map(|k| k.0).collect();
+    in_table_order(&ids, policy)
+        .into_iter()
+        .map(|id| {
+            let weight = table.iter().find(|k| k.0 == id).map(|k| k.1);
+            (id.to_string(), weight.unwrap_or(OTHER_KIND_WEIGHT))
+        })
+        .collect()
 }
 
 /// A short description of what happened; the initial response is added after it.

@@ -125,6 +125,13 @@ pub(super) struct Gen {
     pub(super) next: [u64; 16],
     pub(super) incident_no: u64,
     pub(super) mode_no: usize,
+    /// The policy's channels, and where phone, face to face and other are among them.
+    pub(super) channels: Vec<Chan>,
+    pub(super) ch_phone: usize,
+    pub(super) ch_face_to_face: usize,
+    pub(super) ch_other: usize,
+    /// How many incidents it takes to show every response on every channel.
+    pub(super) walk: u64,
     /// The policy's long-term actions and access restrictions, each with its weight.
     pub(super) actions: Vec<(String, u32)>,
     pub(super) access: Vec<(String, u32)>,
@@ -161,12 +168,30 @@ impl Gen {
             templates[group_index(t.group)].push(i);
         }
         let policy = Policy::built_in();
-        let actions =
-            kinds_with_weights(ACTION_WEIGHTS, policy.actions.iter().map(|a| a.id.as_str()));
-        let access = kinds_with_weights(
-            ACCESS_WEIGHTS,
-            policy.access_restrictions.iter().map(|a| a.id.as_str()),
-        );
+        let action_ids: Vec<&str> = policy.actions.iter().map(|a| a.id.as_str()).collect();
+        let access_ids: Vec<&str> = policy
+            .access_restrictions
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        let actions = kinds_with_weights(ACTION_WEIGHTS, &action_ids);
+        let access = kinds_with_weights(ACCESS_WEIGHTS, &access_ids);
+        let channels = channels(&policy);
+        let channel = |id: &str| {
+            channels
+                .iter()
+                .position(|c| c.id == id)
+                .unwrap_or_else(|| panic!("the demo needs the policy's {id} channel"))
+        };
+        let (ch_phone, ch_face_to_face, ch_other) =
+            (channel("phone"), channel("face_to_face"), channel("other"));
+        // The first incidents walk through every channel and every response it allows.
+        let walk = channels.len()
+            * channels
+                .iter()
+                .map(|c| c.responses.len())
+                .max()
+                .unwrap_or(0);
         Gen {
             now,
             today: time::london_date(now),
@@ -186,6 +211,11 @@ impl Gen {
             covered_access: vec![false; access.len()],
             actions,
             access,
+            walk: walk as u64,
+            channels,
+            ch_phone,
+            ch_face_to_face,
+            ch_other,
             pools: [0; 4],
             extra_phone: 0,
             templates,
@@ -306,9 +336,11 @@ impl Gen {
     }
 
     /// The response the k-th generated incident is given, to show every one on every channel.
-    pub(super) fn forced_response(k: u64) -> &'static str {
-        let rs = CHANNELS[(k % 9) as usize].responses;
-        rs[(k / 9) as usize % rs.len()]
+    pub(super) fn forced_response(&self, k: u64) -> (usize, &str) {
+        let n = self.channels.len() as u64;
+        let ch = (k % n) as usize;
+        let rs = &self.channels[ch].responses;
+        (ch, &rs[(k / n) as usize % rs.len()])
     }
 
     /// A new incident for `ctx` that happened at `occurred` (and was logged by `log_limit`).
@@ -323,40 +355,39 @@ impl Gen {
         severe: bool,
     ) -> Incident {
         let k = self.incident_no;
-        let mut forced_response: Option<&'static str> = None;
+        let mut forced_response: Option<String> = None;
         let ch = if severe {
             if ctx.visitor {
-                FACE_TO_FACE
+                self.ch_face_to_face
             } else {
-                [FACE_TO_FACE, PHONE, OTHER][rng.weighted(&[60, 30, 10])]
+                [self.ch_face_to_face, self.ch_phone, self.ch_other][rng.weighted(&[60, 30, 10])]
             }
         } else if ctx.visitor {
             if rng.chance(0.85) {
-                FACE_TO_FACE
+                self.ch_face_to_face
             } else {
-                OTHER
+                self.ch_other
             }
-        } else if k < 63 && !(self.calm && min_severity(Gen::forced_response(k)) > 2) {
+        } else if k < self.walk && !(self.calm && min_severity(self.forced_response(k).1) > 2) {
             self.incident_no += 1;
             // The first incidents walk through every channel and every response it allows.
-            let ch = (k % 9) as usize;
-            let rs = CHANNELS[ch].responses;
-            forced_response = Some(rs[(k / 9) as usize % rs.len()]);
+            let (ch, response) = self.forced_response(k);
+            forced_response = Some(response.to_string());
             ch
         } else if rng.chance(0.7) {
             ctx.pref
         } else {
-            let w: Vec<u32> = CHANNELS.iter().map(|c| c.weight).collect();
+            let w: Vec<u32> = self.channels.iter().map(|c| c.weight).collect();
             rng.weighted(&w)
         };
-        let chan = &CHANNELS[ch];
-        let group = chan.group;
+        let chan = &self.channels[ch];
+        let (channel, group) = (chan.id.clone(), chan.group);
 
         // The response first when it is forced, otherwise the template first.
         let min_sev = if severe {
             3
         } else {
-            forced_response.map(min_severity).unwrap_or(1)
+            forced_response.as_deref().map(min_severity).unwrap_or(1)
         };
         let pool = &self.templates[group_index(group)];
         let weights: Vec<u32> = pool
@@ -375,23 +406,23 @@ impl Gen {
             })
             .collect();
         let tpl = &TEMPLATES[pool[rng.weighted(&weights)]];
-        let response: &'static str = if severe {
-            if ch == FACE_TO_FACE && rng.chance(0.3) {
-                "security_called"
+        let response: String = if severe {
+            if ch == self.ch_face_to_face && rng.chance(0.3) {
+                "security_called".to_string()
             } else {
-                "police_called"
+                "police_called".to_string()
             }
         } else if let Some(r) = forced_response {
             r
         } else {
-            let allowed: Vec<&'static str> = chan
+            let allowed: Vec<&str> = chan
                 .responses
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|r| min_severity(r) <= tpl.severity)
                 .collect();
             let w: Vec<u32> = allowed.iter().map(|r| response_weight(r)).collect();
-            allowed[rng.weighted(&w)]
+            allowed[rng.weighted(&w)].to_string()
         };
 
         let occurred = Gen::office_time(
@@ -423,7 +454,7 @@ impl Gen {
                 behaviours.push(extra.clone());
             }
         }
-        let reference = match response {
+        let reference = match response.as_str() {
             "police_called" => {
                 let local = occurred.with_timezone(&London);
                 format!(
@@ -440,7 +471,7 @@ impl Gen {
             response == "police_called" || (tpl.severity == 3 && (severe || rng.chance(0.15)));
         let mut description = tpl.text.replace("{topic}", ctx.topic);
         description.push(' ');
-        description.push_str(clause(group, response, rng));
+        description.push_str(clause(group, &response, rng));
         let witnesses = match group {
             Group::InPerson if rng.chance(0.35) => {
                 let other = &self.staff[*rng.pick(&self.reception)].display_name;
@@ -470,7 +501,7 @@ impl Gen {
             logged_at,
             logged_by: staff.id,
             logged_by_name: staff.display_name.clone(),
-            channel: chan.id.to_string(),
+            channel,
             category: tpl.category.to_string(),
             behaviours,
             behaviour_other,
@@ -851,7 +882,7 @@ impl Gen {
     pub(super) fn customer(&mut self, rng: &mut Rng, plan: &Plan, bulk: &mut Bulk) {
         let id = self.id(TAG_CUSTOMER);
         let visitor = matches!(plan.profile, Profile::Visitor | Profile::VisitorBanned);
-        let w: Vec<u32> = CHANNELS.iter().map(|c| c.weight).collect();
+        let w: Vec<u32> = self.channels.iter().map(|c| c.weight).collect();
         let ctx = Ctx {
             id,
             pref: rng.weighted(&w),
