@@ -7,6 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
+/// A seed made from two numbers (a seed and a position, say), so that each part of the output
+/// can have a generator of its own.
 pub(super) fn mix(a: u64, b: u64) -> u64 {
     let mut r = Rng(a ^ b.wrapping_mul(0xD1B5_4A32_D192_ED03));
     r.next_u64();
@@ -14,10 +16,12 @@ pub(super) fn mix(a: u64, b: u64) -> u64 {
 }
 
 impl Rng {
+    /// The generator for `seed`: the same seed gives the same numbers.
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
+    /// The next number, from the whole range of u64.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -39,18 +43,22 @@ impl Rng {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
 
+    /// A number in [0, 1).
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
+    /// One of `xs`, which must not be empty.
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
     }
 
+    /// An index into `weights`, each as likely as its weight (which must not all be zero).
     pub fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
         let mut x = self.below(total.max(1));
@@ -72,10 +80,12 @@ impl Rng {
         a + Duration::seconds(self.below(span as u64 + 1) as i64)
     }
 
+    /// lo..=hi minutes.
     pub fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
         Duration::minutes(self.range(lo, hi))
     }
 
+    /// lo..=hi days and up to ten hours more.
     pub fn days(&mut self, lo: i64, hi: i64) -> Duration {
         Duration::days(self.range(lo, hi)) + Duration::minutes(self.range(0, 600))
     }
