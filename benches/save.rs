@@ -28,7 +28,7 @@ fn incident(customer: safedesk::domain::Id, n: usize) -> NewIncident {
         behaviours: vec!["excessive_contact".into()],
         response: "warned".into(),
         description: format!("Benchmark call number {n}: called again about the same letter."),
-        ..safedesk::demo::phone_incident(customer, "")
+        ..NewIncident::example(customer, "")
     }
 }
 

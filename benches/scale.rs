@@ -15,7 +15,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use safedesk::app::{App, Reply};
 use safedesk::demo::{self, Scale};
-use safedesk::domain::Role;
+use safedesk::domain::{NewIncident, Role};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{Actor, NewCustomer, OpenOptions, SqliteStore, Store};
@@ -311,7 +311,7 @@ fn main() {
             .unwrap()
             .id
     };
-    let incident = |c: safedesk::domain::Id| safedesk::demo::phone_incident(c, "Bench Person");
+    let incident = |c: safedesk::domain::Id| NewIncident::example(c, "Bench Person");
     let c0 = customer(&mut store);
     let first = incident(c0);
     let (_, sql) = store.capture_sql(|s| s.record_incident(&reception, &policy, &first).unwrap());

@@ -12,7 +12,7 @@ use common::{safedesk, stderr, stdout};
 
 use chrono::SubsecRound;
 use safedesk::demo::Rng;
-use safedesk::domain::{new_id, Id, Incident, NewIncident, Subject};
+use safedesk::domain::{Id, Incident, NewIncident};
 use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
@@ -107,25 +107,12 @@ fn incident_file(
     let mut incidents = Vec::with_capacity(PER_FILE);
     let mut text = String::new();
     for n in 0..PER_FILE {
-        let id = new_id();
         let (customer, name) = rng.pick(customers);
-        let inc = NewIncident {
-            id,
-            subject: Subject::Existing {
-                id: *customer,
-                name: name.clone(),
-            },
+        let mut inc = NewIncident {
             occurred_at,
-            channel: "phone".into(),
-            category: "abusive".into(),
-            behaviours: vec!["shouting".into()],
-            behaviour_other: String::new(),
-            response: "call_ended_after_warning".into(),
-            reference: String::new(),
-            description: description(round, n, id, rng),
-            immediate_threat: false,
-            witnesses: String::new(),
+            ..NewIncident::example(*customer, name)
         };
+        inc.description = description(round, n, inc.id, rng);
         text.push_str(&serde_json::to_string(&inc).unwrap());
         text.push('\n');
         incidents.push(inc);

@@ -5,6 +5,7 @@
 
 use safedesk::app::worker::{self, Context};
 use safedesk::app::{Health, Reply, Request};
+use safedesk::domain::NewIncident;
 use safedesk::local::Local;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
@@ -143,7 +144,7 @@ fn the_drive_goes_away_and_comes_back() {
     });
     assert!(e.unwrap_err().contains("Check the network drive"));
     // A new incident waits safely in this PC's outbox.
-    let inc = safedesk::demo::phone_incident(deborah, "Deborah Johnson");
+    let inc = NewIncident::example(deborah, "Deborah Johnson");
     req_tx
         .send(Request::SaveIncident(Box::new(inc.clone())))
         .unwrap();

@@ -3,6 +3,7 @@
 //! (`cargo bench --bench scale`); here the behaviour is checked: what is read and written, and
 //! that everything still works with a delay on every operation.
 
+use safedesk::domain::NewIncident;
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{Actor, OpenOptions, SqliteStore, Store};
@@ -67,7 +68,7 @@ fn lookups_cards_and_saves_through_a_slow_drive() {
         took >= Duration::from_millis(2 * ops),
         "{ops} operations in {took:?}"
     );
-    let inc = safedesk::demo::phone_incident(id, "Deborah Johnson");
+    let inc = NewIncident::example(id, "Deborah Johnson");
     let before = shim::counts();
     let saved = store.record_incident(&actor, &policy, &inc).unwrap();
     let save = shim::counts().since(&before);

@@ -395,18 +395,9 @@ mod incidents {
 
     pub fn incident(subject: Subject) -> NewIncident {
         NewIncident {
-            id: new_id(),
             subject,
-            occurred_at: Utc::now() - Duration::minutes(3),
-            channel: "phone".into(),
-            category: "abusive".into(),
-            behaviours: vec!["shouting".into()],
-            behaviour_other: String::new(),
-            response: "call_ended_after_warning".into(),
-            reference: String::new(),
             description: "Shouted and swore at the adviser; call ended after a warning.".into(),
-            immediate_threat: false,
-            witnesses: String::new(),
+            ..NewIncident::example(new_id(), "")
         }
     }
 
@@ -782,6 +773,7 @@ fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
 #[test]
 fn the_outbox_finds_its_database_however_the_file_is_reached() {
     use safedesk::app::worker::{replay, Context};
+    use safedesk::domain::NewIncident;
     use safedesk::local::{Local, OutboxEntry};
     let dir = tempfile::tempdir().unwrap();
     let (_, mut store, admin) = new_db(dir.path());
@@ -797,7 +789,7 @@ fn the_outbox_finds_its_database_however_the_file_is_reached() {
         (0, id.clone()),
         (1, "S:\\safedesk\\shared.sqlite".to_string()),
     ] {
-        let mut inc = safedesk::demo::phone_incident(c.id, "Deborah Johnson");
+        let mut inc = NewIncident::example(c.id, "Deborah Johnson");
         inc.description = format!("Queued entry {n}.");
         local
             .outbox_put(&OutboxEntry {

@@ -23,7 +23,7 @@ pub use rng::Rng;
 
 use crate::domain::{Id, Staff};
 use crate::store::Bulk;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use data::STAFF;
 use generate::Gen;
 use plan::plan;
@@ -168,27 +168,5 @@ pub fn demo_bulk(now: DateTime<Utc>) -> Bulk {
     match result {
         Ok(()) => all,
         Err(never) => match never {},
-    }
-}
-
-/// An incident as a phone worker logs it about an existing customer: shouting, the call ended
-/// after a warning, a few minutes ago. For tests and benchmarks.
-pub fn phone_incident(customer: Id, name: &str) -> crate::domain::NewIncident {
-    crate::domain::NewIncident {
-        id: crate::domain::new_id(),
-        subject: crate::domain::Subject::Existing {
-            id: customer,
-            name: name.to_string(),
-        },
-        occurred_at: Utc::now() - Duration::minutes(2),
-        channel: "phone".into(),
-        category: "abusive".into(),
-        behaviours: vec!["shouting".into()],
-        behaviour_other: String::new(),
-        response: "call_ended_after_warning".into(),
-        reference: String::new(),
-        description: "Shouted at the adviser; the call was ended after a warning.".into(),
-        immediate_threat: false,
-        witnesses: String::new(),
     }
 }

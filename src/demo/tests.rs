@@ -8,7 +8,7 @@ use crate::domain::{Customer, Decision, Incident, Outcome, Restriction, Restrict
 use crate::policy::RestrictionKind;
 use crate::policy::{rules, Policy};
 use crate::time;
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 fn now() -> DateTime<Utc> {
