@@ -28,7 +28,7 @@ fn incident(customer: safedesk::domain::Id, n: usize) -> NewIncident {
         behaviours: vec!["excessive_contact".into()],
         response: "warned".into(),
         description: format!("Benchmark call number {n}: called again about the same letter."),
-        ..safedesk::demo::phone_incident(customer, "")
+        ..NewIncident::example(customer, "")
     }
 }
 
@@ -101,7 +101,7 @@ fn run(pause_ms: u64) {
     let stop = dir.join("save.stop");
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_file(&stop);
-    safedesk::demo_db::create(&db, &OpenOptions::default()).unwrap();
+    safedesk::demo::db::create(&db, &OpenOptions::default()).unwrap();
     let targets = {
         let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
         customers(&mut s)

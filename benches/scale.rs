@@ -16,7 +16,7 @@ use ratatui::Terminal;
 use safedesk::app::overlay::Overlay;
 use safedesk::app::App;
 use safedesk::demo::{self, Scale};
-use safedesk::domain::{Actor, NewCustomer, Role};
+use safedesk::domain::{Actor, NewCustomer, NewIncident, Role};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
@@ -319,7 +319,7 @@ fn main() {
             .unwrap()
             .id
     };
-    let incident = |c: safedesk::domain::Id| safedesk::demo::phone_incident(c, "Bench Person");
+    let incident = |c: safedesk::domain::Id| NewIncident::example(c, "Bench Person");
     let c0 = customer(&mut store);
     let first = incident(c0);
     let (_, sql) = store.capture_sql(|s| s.record_incident(&reception, &policy, &first).unwrap());

@@ -10,7 +10,6 @@
 pub mod app;
 pub mod cli;
 pub mod demo;
-pub mod demo_db;
 pub mod domain;
 pub mod letters;
 pub mod policy;

@@ -3,6 +3,7 @@
 mod common;
 use common::{safedesk, stderr, stdout};
 
+use safedesk::domain::NewIncident;
 use std::process::Command;
 
 #[test]
@@ -171,7 +172,7 @@ fn import_saves_good_lines_and_says_why_others_were_refused() {
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let id: uuid::Uuid = v[0]["id"].as_str().unwrap().parse().unwrap();
-    let good = safedesk::demo::phone_incident(id, "Deborah Johnson");
+    let good = NewIncident::example(id, "Deborah Johnson");
     let mut empty = good.clone();
     empty.id = safedesk::domain::new_id();
     empty.description = " ".into();

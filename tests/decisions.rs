@@ -73,7 +73,7 @@ fn incident(customer: Id, threat: bool) -> NewIncident {
         response: "asked_to_leave".into(),
         description: "Shouted at the receptionist and was asked to leave.".into(),
         immediate_threat: threat,
-        ..safedesk::demo::phone_incident(customer, "Tunde Okafor")
+        ..NewIncident::example(customer, "Tunde Okafor")
     }
 }
 

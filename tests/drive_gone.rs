@@ -3,7 +3,7 @@
 //! outbox, reports the trouble, and delivers the incident once, without a restart, when the drive
 //! is back. The drive's going is made by the shim file layer, which fails every file operation.
 
-use safedesk::domain::Actor;
+use safedesk::domain::{Actor, NewIncident};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
@@ -53,7 +53,7 @@ impl Replies {
 fn the_drive_goes_away_and_comes_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    drop(safedesk::demo_db::create(&path, &OpenOptions::default()).unwrap());
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
     let opts = OpenOptions {
         vfs: Some(shim::register().unwrap().to_string()),
         busy_timeout_ms: 200,
@@ -144,7 +144,7 @@ fn the_drive_goes_away_and_comes_back() {
     });
     assert!(e.unwrap_err().contains("Check the network drive"));
     // A new incident waits safely in this PC's outbox.
-    let inc = safedesk::demo::phone_incident(deborah, "Deborah Johnson");
+    let inc = NewIncident::example(deborah, "Deborah Johnson");
     req_tx
         .send(Request::SaveIncident(Box::new(inc.clone())))
         .unwrap();

@@ -62,7 +62,7 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
                 behaviours: vec!["excessive_contact".into()],
                 response: "warned".into(),
                 description: format!("Writer {p}, call {n}: rang again about the same letter."),
-                ..safedesk::demo::phone_incident(customers[(p * 31 + n) % customers.len()], "")
+                ..NewIncident::example(customers[(p * 31 + n) % customers.len()], "")
             };
             all_ids.push(inc.id);
             lines.push(serde_json::to_string(&inc).unwrap());

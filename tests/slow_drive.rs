@@ -3,7 +3,7 @@
 //! (`cargo bench --bench scale`); here the behaviour is checked: what is read and written, and
 //! that everything still works with a delay on every operation.
 
-use safedesk::domain::Actor;
+use safedesk::domain::{Actor, NewIncident};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
@@ -21,7 +21,7 @@ fn shim_opts() -> OpenOptions {
 fn lookups_cards_and_saves_through_a_slow_drive() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    drop(safedesk::demo_db::create(&path, &OpenOptions::default()).unwrap());
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
     let mut store = SqliteStore::open(&path, &shim_opts()).unwrap();
     let policy = Policy::built_in();
     let actor = Actor {
@@ -68,7 +68,7 @@ fn lookups_cards_and_saves_through_a_slow_drive() {
         took >= Duration::from_millis(2 * ops),
         "{ops} operations in {took:?}"
     );
-    let inc = safedesk::demo::phone_incident(id, "Deborah Johnson");
+    let inc = NewIncident::example(id, "Deborah Johnson");
     let before = shim::counts();
     let saved = store.record_incident(&actor, &policy, &inc).unwrap();
     let save = shim::counts().since(&before);

@@ -393,18 +393,9 @@ mod incidents {
 
     pub fn incident(subject: Subject) -> NewIncident {
         NewIncident {
-            id: new_id(),
             subject,
-            occurred_at: Utc::now() - Duration::minutes(3),
-            channel: "phone".into(),
-            category: "abusive".into(),
-            behaviours: vec!["shouting".into()],
-            behaviour_other: String::new(),
-            response: "call_ended_after_warning".into(),
-            reference: String::new(),
             description: "Shouted and swore at the adviser; call ended after a warning.".into(),
-            immediate_threat: false,
-            witnesses: String::new(),
+            ..NewIncident::example(new_id(), "")
         }
     }
 
@@ -693,7 +684,7 @@ fn the_demo_queue_holds_what_the_rules_call_for() {
     use safedesk::domain::CaseReason;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
-    let mut store = safedesk::demo_db::create(&path, &opts()).unwrap();
+    let mut store = safedesk::demo::db::create(&path, &opts()).unwrap();
     let cases = store.open_cases().unwrap();
     let has = |name: &str, reason: CaseReason| {
         cases
@@ -779,6 +770,7 @@ fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
 
 #[test]
 fn the_outbox_finds_its_database_however_the_file_is_reached() {
+    use safedesk::domain::NewIncident;
     use safedesk::sync::local::{Local, OutboxEntry};
     use safedesk::sync::worker::{replay, Context};
     let dir = tempfile::tempdir().unwrap();
@@ -795,7 +787,7 @@ fn the_outbox_finds_its_database_however_the_file_is_reached() {
         (0, id.clone()),
         (1, "S:\\safedesk\\shared.sqlite".to_string()),
     ] {
-        let mut inc = safedesk::demo::phone_incident(c.id, "Deborah Johnson");
+        let mut inc = NewIncident::example(c.id, "Deborah Johnson");
         inc.description = format!("Queued entry {n}.");
         local
             .outbox_put(&OutboxEntry {

@@ -105,7 +105,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
             })?;
         }
         eprintln!("Creating a demo database at {} ...", path.display());
-        crate::demo_db::create(&path, &opts).map_err(|e| e.to_string())?
+        crate::demo::db::create(&path, &opts).map_err(|e| e.to_string())?
     } else {
         SqliteStore::open(&path, &opts).map_err(|e| e.to_string())?
     };
@@ -117,7 +117,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
     if staff.is_none() && demo && !cli.read_only {
         // In the demo an unknown login acts as a manager.
         staff =
-            Some(crate::demo_db::add_demo_manager(&mut store, &login).map_err(|e| e.to_string())?);
+            Some(crate::demo::db::add_demo_manager(&mut store, &login).map_err(|e| e.to_string())?);
     }
     Ok(Session {
         store,

@@ -1,6 +1,6 @@
 //! Incidents: as recorded, withdrawn, and as typed before they are saved, with who they are about.
 
-use super::ids::Id;
+use super::ids::{new_id, Id};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -98,4 +98,30 @@ pub struct NewIncident {
     pub description: String,
     pub immediate_threat: bool,
     pub witnesses: String,
+}
+
+/// An incident to start from in tests, benchmarks and examples. Change only what differs, with
+/// struct update syntax: `NewIncident { channel: "video".into(), ..NewIncident::example(c, n) }`.
+impl NewIncident {
+    /// A phone worker's incident about an existing customer: shouting, the call ended after a
+    /// warning, two minutes ago.
+    pub fn example(customer: Id, name: &str) -> NewIncident {
+        NewIncident {
+            id: new_id(),
+            subject: Subject::Existing {
+                id: customer,
+                name: name.to_string(),
+            },
+            occurred_at: Utc::now() - chrono::Duration::minutes(2),
+            channel: "phone".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "call_ended_after_warning".into(),
+            reference: String::new(),
+            description: "Shouted at the adviser; the call was ended after a warning.".into(),
+            immediate_threat: false,
+            witnesses: String::new(),
+        }
+    }
 }

@@ -249,21 +249,8 @@ mod tests {
 
     fn incident() -> NewIncident {
         NewIncident {
-            id: new_id(),
-            subject: Subject::Existing {
-                id: new_id(),
-                name: "A B".into(),
-            },
             occurred_at: now() - Duration::minutes(5),
-            channel: "phone".into(),
-            category: "abusive".into(),
-            behaviours: vec!["shouting".into()],
-            behaviour_other: String::new(),
-            response: "call_ended_after_warning".into(),
-            reference: String::new(),
-            description: "Shouted and swore.".into(),
-            immediate_threat: false,
-            witnesses: String::new(),
+            ..NewIncident::example(new_id(), "A B")
         }
     }
 

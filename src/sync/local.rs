@@ -203,21 +203,15 @@ mod tests {
             queued_at: Utc::now(),
             reason: "locked".into(),
             incident: NewIncident {
-                id: new_id(),
                 subject: Subject::Unidentified {
                     id: new_id(),
                     description: "Tall man".into(),
                 },
-                occurred_at: Utc::now(),
                 channel: "face_to_face".into(),
-                category: "abusive".into(),
                 behaviours: vec![],
-                behaviour_other: String::new(),
                 response: "asked_to_leave".into(),
-                reference: String::new(),
                 description: "Shouted 😡".into(),
-                immediate_threat: false,
-                witnesses: String::new(),
+                ..NewIncident::example(new_id(), "")
             },
         }
     }
