@@ -13,8 +13,8 @@
 use chrono::Utc;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use safedesk::app::overlay::Overlay;
 use safedesk::app::App;
+use safedesk::app::Overlay;
 use safedesk::demo::{self, Scale};
 use safedesk::domain::{Actor, NewCustomer, NewIncident, Role};
 use safedesk::policy::Policy;

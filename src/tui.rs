@@ -3,7 +3,7 @@
 //! ([`crate::ui`]) and the store worker ([`crate::sync`]). The terminal is set up for it and put
 //! back as it was afterwards.
 
-use crate::app::overlay::Overlay;
+use crate::app::Overlay;
 use crate::app::{App, Drawn, Notice};
 use crate::cli::{session, Cli, Command};
 use crate::store::Store;

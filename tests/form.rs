@@ -2,7 +2,7 @@
 
 mod common;
 use common::render;
-use safedesk::app::overlay::Overlay;
+use safedesk::app::Overlay;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -3,7 +3,7 @@
 //! files are written by the store worker, never by the screen.
 
 use super::manager::ChoosePurpose;
-use super::overlay::Overlay;
+use super::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{Id, NewLetter};
 use crate::letters::{facts_for, suggested, LetterFacts, LetterKind, LetterKit, LetterToSave};

@@ -4,7 +4,7 @@
 
 use super::decision::{DecisionEvent, DecisionForm};
 use super::keymap::Action;
-use super::overlay::Overlay;
+use super::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, SentHow, Staff};
 use crate::policy::rules;

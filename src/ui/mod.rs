@@ -12,7 +12,7 @@ pub mod queue;
 pub mod status;
 pub mod theme;
 
-use crate::app::overlay::Overlay;
+use crate::app::Overlay;
 use crate::app::{App, Drawn, Pane};
 use crate::text::clean;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
