@@ -1,6 +1,6 @@
 //! Decisions, restrictions, reviews and letters in the store, on real SQLite files.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, SubsecRound, Utc};
 use safedesk::domain::{
     new_id, Actor, CaseReason, Id, LetterStatus, NewCustomer, NewDecision, NewIncident, NewLetter,
     NewRestriction, NewReview, Outcome, ReviewOutcome, Role, SentHow,
@@ -9,6 +9,7 @@ use safedesk::policy::Policy;
 use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
 use safedesk::time;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 fn opts() -> OpenOptions {
     OpenOptions {
@@ -74,6 +75,15 @@ fn incident(customer: Id, threat: bool) -> NewIncident {
         description: "Shouted at the receptionist and was asked to leave.".into(),
         immediate_threat: threat,
         ..NewIncident::example(customer, "Tunde Okafor")
+    }
+}
+
+/// Wait until `done` holds, looking again every few milliseconds; panic after ten seconds.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -806,8 +816,12 @@ fn a_restriction_already_in_force_is_reviewed_not_decided_again() {
     w.store
         .record_decision(&w.manager, &w.policy, &w.decision(&case))
         .unwrap();
-    // Times are kept to the second: the new incidents come after the decision.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // Times are kept to the second: the new incidents come after the decision once the clock
+    // has left the second it was recorded in.
+    let decided_at = w.store.history(w.customer).unwrap().unwrap().decisions[0].decided_at;
+    wait_for("the clock to pass the decision's second", || {
+        Utc::now().trunc_subsecs(0) > decided_at
+    });
     for _ in 0..3 {
         w.store
             .record_incident(&w.reception, &w.policy, &incident(w.customer, false))

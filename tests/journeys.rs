@@ -166,6 +166,10 @@ fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
     p.press("?");
     p.wait_for("Every key safedesk knows");
     p.press("Escape");
+    // Only once Esc has been read can q follow (sent together they would read as Alt-q).
+    wait_until("the help to close", || {
+        !p.screen().contains("Every key safedesk knows")
+    });
     p.press("q");
     p.wait_for("SAFEDESK-EXITED-0");
 }
@@ -322,8 +326,12 @@ fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
     std::fs::set_permissions(&db, perms).unwrap();
     p.wait_for("1 incident from this PC's outbox is now saved in the shared database.");
     p.wait_for("2 of 3 - the next incident goes to");
-    // Let a few more polls pass: nothing is written twice.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Nothing is left to be written twice: the outbox entry is gone.
+    wait_until("the outbox to be empty", || {
+        !walk(dir.path())
+            .iter()
+            .any(|p| p.contains("outbox/incident-"))
+    });
     p.press("C-c");
     p.wait_for("SAFEDESK-EXITED-0");
     let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
@@ -345,6 +353,18 @@ fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
         !left.iter().any(|p| p.contains("outbox/incident-")),
         "the outbox is empty: {left:?}"
     );
+}
+
+/// Wait until `done` holds, looking again every 100 ms; panic after 20 seconds.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {
@@ -411,7 +431,8 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
 
     // The manager works the threshold case from the queue.
     a.press("Escape");
-    a.wait_for("Results");
+    // Out of the search box (sent together with Esc, m would read as Alt-m).
+    a.wait_for("m queue");
     a.press("m");
     a.wait_for("open cases  |");
     for _ in 0..3 {
@@ -485,10 +506,13 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     a.press("G");
     a.wait_for("Restriction notice - sent by post");
 
-    // A review that is due: lift the restrictions.
+    // A review that is due: lift the restrictions. Back in the queue, which is read afresh: the
+    // decided case has left it.
     a.press("Escape");
-    a.wait_for("open cases  |");
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    wait_until("the queue without the decided case", || {
+        let s = a.screen();
+        s.contains("open cases  |") && !s.contains("Tunde Okafor")
+    });
     a.press("f");
     a.wait_for("only: review due");
     let line = a.select("REVIEW DUE  ");
