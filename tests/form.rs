@@ -283,11 +283,21 @@ fn esc_asks_before_throwing_typed_text_away_and_the_draft_is_kept_meanwhile() {
     assert_eq!(draft.description, "He said 😡 שלום");
     a.on_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
     assert!(!a.should_quit, "q types in the form");
+    // Ctrl-C quits from anywhere, but asks first: the text typed is not thrown away by it.
     a.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert!(
-        a.overlays.form().unwrap().confirm_discard,
-        "Ctrl-C asks too"
+    assert!(!a.should_quit, "Ctrl-C asks first");
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Quit safedesk?"), "{s}");
+    assert!(s.contains("kept on this PC"), "{s}");
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE));
+    assert!(!a.should_quit);
+    assert_eq!(
+        a.overlays.form().unwrap().description.value(),
+        "He said 😡 שלוםq",
+        "nothing typed was lost"
     );
+    a.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert!(a.overlays.form().unwrap().confirm_discard, "Esc asks");
     a.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     assert!(a.overlays.form().is_none());
     assert!(a.take_requests().contains(&Request::ClearDraft));
@@ -297,6 +307,14 @@ fn esc_asks_before_throwing_typed_text_away_and_the_draft_is_kept_meanwhile() {
     b.overlays.open(Overlay::DraftOffer(*draft));
     let s = render(&b, 80, 24);
     assert!(s.contains("was not saved"), "{s}");
+    // One key never throws it away: Esc asks, and only y would.
+    b.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    let s = render(&b, 80, 24);
+    assert!(s.contains("Throw away the unsaved incident?"), "{s}");
+    b.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+    b.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert!(b.overlays.draft_offer().is_some(), "kept");
+    assert!(!b.take_requests().contains(&Request::ClearDraft));
     b.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let f = b.overlays.form().expect("carried on");
     assert_eq!(f.description.value(), "He said 😡 שלום");

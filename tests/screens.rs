@@ -297,11 +297,22 @@ fn keys_move_between_panes_and_help_lists_every_key() {
         }
         screen.push_str(&render(&app, 80, 24));
     }
-    for b in safedesk::app::keymap::BINDINGS {
-        if b.contexts != [safedesk::app::keymap::Context::Search] {
-            assert!(screen.contains(b.label), "help lists {}", b.label);
-        }
+    // Help is for the layer it was opened over: every key of the card, and nothing of the
+    // forms'.
+    assert!(
+        screen.contains("The keys for a customer's card"),
+        "{screen}"
+    );
+    for b in safedesk::app::keymap::bindings(safedesk::app::keymap::Context::Card) {
+        assert!(screen.contains(b.label), "help lists {}", b.label);
     }
+    assert!(!screen.contains("Space tick"), "{screen}");
+    // It is modal: PgDn scrolls the help, never the person behind it.
+    let selected = app.selected;
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected, selected);
+    assert_eq!(app.pane, Pane::Card);
     key(&mut app, KeyCode::Esc);
     assert!(app.overlays.help().is_none());
     key(&mut app, KeyCode::Char('/'));

@@ -576,15 +576,15 @@ impl IncidentForm {
             FormField::Category => self.pick_category(key, policy),
             FormField::Behaviours => self.pick_behaviour(key, policy),
             FormField::Response => self.pick_response(key, policy),
+            // A yes/no answer stays where it is typed: the rest of a word ("yes", "no") is
+            // refused here, never carried into the next field.
             FormField::Threat => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
                     self.threat = true;
-                    self.advance(policy);
                     FormEvent::Changed
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') => {
                     self.threat = false;
-                    self.advance(policy);
                     FormEvent::Changed
                 }
                 KeyCode::Char(' ') => {
@@ -597,6 +597,13 @@ impl IncidentForm {
                 }
                 KeyCode::Up => {
                     self.move_focus(policy, -1);
+                    FormEvent::Nothing
+                }
+                KeyCode::Char(_) => {
+                    self.message = Some(
+                        "Immediate threat is y (yes) or n (no); then Enter or Tab for the next field."
+                            .into(),
+                    );
                     FormEvent::Nothing
                 }
                 _ => FormEvent::Nothing,

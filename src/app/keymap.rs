@@ -45,6 +45,30 @@ pub enum Action {
     CustomerRequest,
     /// Change the customer's details (names, numbers, addresses, notes).
     EditCustomer,
+    // In forms, the letter, questions and popups (the layer on top passes these keys on to
+    // what it shows; they are here so that help and hints tell the truth):
+    /// Save the form or the letter.
+    Save,
+    /// The next field.
+    NextField,
+    /// The previous field.
+    PrevField,
+    /// Close it, asking first when something typed would be lost.
+    Close,
+    /// Tick or untick the highlighted choice.
+    Tick,
+    /// Type the letter's own paragraph.
+    Edit,
+    /// Move within the form, list or letter.
+    Move,
+    /// Give the answer (a reason, a choice).
+    Confirm,
+    /// Pick an option by its key.
+    Pick,
+    /// Carry on with the incident that was not saved.
+    CarryOn,
+    /// Close the popup.
+    Dismiss,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -59,15 +83,111 @@ pub enum Context {
     Queue,
     /// One case: what is behind it, and what a manager does about it.
     Case,
+    /// The incident form: printable keys are text.
+    IncidentForm,
+    /// The decision or review form: printable keys are text.
+    DecisionForm,
+    /// A customer's details: printable keys are text.
+    CustomerForm,
+    /// A letter's preview (and its paragraph, while it is typed).
+    Letter,
+    /// A question: a reason to type, an option to pick, a customer to find.
+    Prompt,
+    /// An incident that was not saved, offered back.
+    DraftOffer,
+    /// What happens next, after a save.
+    Saved,
 }
 
-const ALL: &[Context] = &[
+impl Context {
+    /// What the layer is, in the help's title.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Search => "the search box",
+            Context::Results => "the results",
+            Context::Card => "a customer's card",
+            Context::Help => "the help",
+            Context::Queue => "the escalation queue",
+            Context::Case => "a case",
+            Context::IncidentForm => "the incident form",
+            Context::DecisionForm => "the decision or review form",
+            Context::CustomerForm => "a customer's details",
+            Context::Letter => "a letter",
+            Context::Prompt => "a question",
+            Context::DraftOffer => "an unsaved incident",
+            Context::Saved => "what happens next",
+        }
+    }
+
+    /// Printable keys are text here.
+    pub fn typing(self) -> bool {
+        matches!(
+            self,
+            Context::Search
+                | Context::IncidentForm
+                | Context::DecisionForm
+                | Context::CustomerForm
+                | Context::Prompt
+        )
+    }
+}
+
+impl Need {
+    /// Who may use such a key, to write beside it in the help.
+    pub fn who(self) -> Option<&'static str> {
+        match self {
+            Need::Anyone => None,
+            Need::Record => Some("staff on the staff list"),
+            Need::Decide => Some("managers"),
+            Need::ChangeIncident => Some("whoever logged the incident, or a manager"),
+            Need::Found => None,
+        }
+    }
+}
+
+/// The lookup panes, the help, the queue and a case.
+const PANES: &[Context] = &[
     Context::Search,
     Context::Results,
     Context::Card,
     Context::Help,
     Context::Queue,
     Context::Case,
+];
+/// Every layer: keys that work from anywhere.
+pub const EVERYWHERE: &[Context] = &[
+    Context::Search,
+    Context::Results,
+    Context::Card,
+    Context::Help,
+    Context::Queue,
+    Context::Case,
+    Context::IncidentForm,
+    Context::DecisionForm,
+    Context::CustomerForm,
+    Context::Letter,
+    Context::Prompt,
+    Context::DraftOffer,
+    Context::Saved,
+];
+const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
+    Context::Search,
+    Context::Results,
+    Context::Card,
+    Context::Help,
+    Context::Queue,
+    Context::Case,
+    Context::DecisionForm,
+    Context::CustomerForm,
+    Context::Letter,
+    Context::Prompt,
+    Context::DraftOffer,
+    Context::Saved,
+];
+const FORMS: &[Context] = &[
+    Context::IncidentForm,
+    Context::DecisionForm,
+    Context::CustomerForm,
 ];
 const NOT_TYPING: &[Context] = &[
     Context::Results,
@@ -103,6 +223,22 @@ pub struct Binding {
     pub contexts: &'static [Context],
     /// Shown in the hint bar.
     pub hint: bool,
+    /// Who may use it: the hint bar offers it only to them; pressed by anyone else, it says why.
+    pub needs: Need,
+}
+
+/// Who may use a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Anyone,
+    /// Someone on the staff list, in a safedesk not started with --read-only.
+    Record,
+    /// A manager or admin.
+    Decide,
+    /// Whoever logged the highlighted incident, or a manager.
+    ChangeIncident,
+    /// Anyone, once a search has found someone to open.
+    Found,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -114,9 +250,10 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::LogIncident,
         keys: &[(KeyCode::Char('n'), CTRL)],
         label: "Ctrl-N",
-        desc: "Log an incident, from anywhere (for the selected person)",
-        contexts: ALL,
+        desc: "Log an incident, from anywhere (for the selected person); Esc or a save comes back here",
+        contexts: NOT_IN_THE_INCIDENT_FORM,
         hint: true,
+        needs: Need::Record,
     },
     Binding {
         action: Action::FocusSearch,
@@ -125,6 +262,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Search by name, phone number or email",
         contexts: NOT_TYPING,
         hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Open,
@@ -133,6 +271,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Open the selected customer's card",
         contexts: &[Context::Search, Context::Results],
         hint: true,
+        needs: Need::Found,
     },
     Binding {
         action: Action::Open,
@@ -141,6 +280,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Queue: open the selected case",
         contexts: QUEUE,
         hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Filter,
@@ -149,6 +289,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Queue: show one kind of case (each reason in turn, then yours, then all)",
         contexts: QUEUE,
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::AssignToMe,
@@ -157,6 +298,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Queue or case: assign the case to me (again: to nobody)",
         contexts: QUEUE_OR_CASE,
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::Decide,
@@ -165,6 +307,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Case: record the decision from the meeting (actions, restrictions, reasons)",
         contexts: CASE,
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::Review,
@@ -173,6 +316,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Case: review the restrictions in force (lift, continue or change)",
         contexts: CASE,
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::Letter,
@@ -181,6 +325,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Case: produce a letter to the customer (preview, edit, save)",
         contexts: CASE,
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::MarkSent,
@@ -189,6 +334,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Case: record that the newest unsent letter was sent, and how",
         contexts: CASE,
         hint: false,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::NotPossible,
@@ -197,6 +343,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Case: record why written confirmation was not possible",
         contexts: CASE,
         hint: false,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::EditCustomer,
@@ -205,6 +352,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Card: change the customer's details (names, phone numbers, emails, notes)",
         contexts: &[Context::Card],
         hint: false,
+        needs: Need::Record,
     },
     Binding {
         action: Action::CustomerRequest,
@@ -213,14 +361,16 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Card: the customer asked for a review or complained (opens a case)",
         contexts: &[Context::Card],
         hint: false,
+        needs: Need::Record,
     },
     Binding {
         action: Action::Back,
         keys: &[(KeyCode::Esc, NONE)],
         label: "Esc",
         desc: "Go back: card to results to search box; close help",
-        contexts: ALL,
+        contexts: PANES,
         hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::NextPane,
@@ -229,6 +379,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Next pane: search box, results, card",
         contexts: LISTS,
         hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::PrevPane,
@@ -237,6 +388,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Previous pane",
         contexts: LISTS,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Up,
@@ -245,6 +397,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Previous result, or the newer incident on the card",
         contexts: MOVING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Down,
@@ -253,6 +406,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Next result, or the older incident on the card",
         contexts: MOVING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Up,
@@ -261,6 +415,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Previous result",
         contexts: &[Context::Search],
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Down,
@@ -269,6 +424,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Next result",
         contexts: &[Context::Search],
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::PageUp,
@@ -277,6 +433,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Scroll up a page",
         contexts: MOVING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::PageDown,
@@ -285,6 +442,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Scroll down a page",
         contexts: MOVING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Top,
@@ -293,6 +451,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Go to the top",
         contexts: NOT_TYPING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Bottom,
@@ -305,6 +464,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Go to the bottom",
         contexts: NOT_TYPING,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::ClearSearch,
@@ -313,14 +473,16 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Clear the search box",
         contexts: LISTS,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Refresh,
         keys: &[(KeyCode::Char('r'), CTRL)],
         label: "Ctrl-R",
         desc: "Read the shared database again now",
-        contexts: ALL,
+        contexts: PANES,
         hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Queue,
@@ -329,6 +491,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Show or hide the manager's escalation queue (managers)",
         contexts: &[Context::Results, Context::Card, Context::Queue],
         hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::Correct,
@@ -337,6 +500,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Correct the highlighted incident on the card",
         contexts: &[Context::Card],
         hint: true,
+        needs: Need::ChangeIncident,
     },
     Binding {
         action: Action::Withdraw,
@@ -345,6 +509,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Withdraw the highlighted incident, with a reason",
         contexts: &[Context::Card],
         hint: true,
+        needs: Need::ChangeIncident,
     },
     Binding {
         action: Action::Link,
@@ -353,14 +518,25 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Link an unidentified visitor's record to a customer",
         contexts: &[Context::Card],
         hint: false,
+        needs: Need::Record,
     },
     Binding {
         action: Action::Help,
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
         label: "?",
-        desc: "Show or hide this help",
+        desc: "Show or hide the keys that work here",
         contexts: QUITTING,
         hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Help,
+        keys: &[(KeyCode::F(1), NONE)],
+        label: "F1",
+        desc: "Show the keys that work here, even while typing",
+        contexts: EVERYWHERE,
+        hint: false,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Quit,
@@ -369,19 +545,175 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Quit safedesk",
         contexts: QUITTING,
         hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::ForceQuit,
         keys: &[(KeyCode::Char('c'), CTRL)],
         label: "Ctrl-C",
-        desc: "Quit safedesk from anywhere",
-        contexts: ALL,
+        desc: "Quit safedesk from anywhere (it asks first when something typed would be lost)",
+        contexts: EVERYWHERE,
         hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Save,
+        keys: &[(KeyCode::Char('s'), CTRL)],
+        label: "Ctrl-S",
+        desc: "Save the form (problems are shown under their fields)",
+        contexts: FORMS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::NextField,
+        keys: &[(KeyCode::Tab, NONE)],
+        label: "Tab",
+        desc: "Next field",
+        contexts: FORMS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::PrevField,
+        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        label: "Shift-Tab",
+        desc: "Previous field",
+        contexts: FORMS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Move,
+        keys: &[(KeyCode::Up, NONE), (KeyCode::Down, NONE)],
+        label: "Up / Down",
+        desc: "Incident form: choose who from the matches; decision form and customer details: move between rows",
+        contexts: FORMS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Tick,
+        keys: &[(KeyCode::Char(' '), NONE)],
+        label: "Space",
+        desc: "Decision form: tick or untick the highlighted action or restriction",
+        contexts: &[Context::DecisionForm],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Close,
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        desc: "Close the form (it asks first when something typed would be lost)",
+        contexts: FORMS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Save,
+        keys: &[(KeyCode::Char('s'), NONE), (KeyCode::Char('s'), CTRL)],
+        label: "s / Ctrl-S",
+        desc: "Letter: save it as a file to print and record it (Ctrl-S while typing the paragraph)",
+        contexts: &[Context::Letter],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Edit,
+        keys: &[(KeyCode::Char('e'), NONE), (KeyCode::Enter, NONE)],
+        label: "e / Enter",
+        desc: "Letter: type your own paragraph (Esc when done)",
+        contexts: &[Context::Letter],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Move,
+        keys: &[
+            (KeyCode::Up, NONE),
+            (KeyCode::Down, NONE),
+            (KeyCode::PageUp, NONE),
+            (KeyCode::PageDown, NONE),
+        ],
+        label: "Up / Down / PgUp / PgDn",
+        desc: "Letter: scroll",
+        contexts: &[Context::Letter],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Close,
+        keys: &[(KeyCode::Esc, NONE), (KeyCode::Char('q'), NONE)],
+        label: "Esc / q",
+        desc: "Letter: close it (it asks first when your paragraph would be lost)",
+        contexts: &[Context::Letter],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Confirm,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Question: give the answer typed or highlighted",
+        contexts: &[Context::Prompt],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Move,
+        keys: &[(KeyCode::Up, NONE), (KeyCode::Down, NONE)],
+        label: "Up / Down",
+        desc: "Question: highlight another option or customer",
+        contexts: &[Context::Prompt],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Close,
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        desc: "Question: cancel it",
+        contexts: &[Context::Prompt],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::CarryOn,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Unsaved incident: carry on with it",
+        contexts: &[Context::DraftOffer],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Close,
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        desc: "Unsaved incident: throw it away (it asks first)",
+        contexts: &[Context::DraftOffer],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Dismiss,
+        keys: &[(KeyCode::Enter, NONE), (KeyCode::Esc, NONE)],
+        label: "Any key",
+        desc: "Close what happens next and carry on",
+        contexts: &[Context::Saved],
+        hint: true,
+        needs: Need::Anyone,
     },
 ];
 
 /// The action a key asks for in this context, if any.
 pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
+    binding(ctx, key).map(|b| b.action)
+}
+
+/// The binding a key stands for in this context, if any.
+pub fn binding(ctx: Context, key: &KeyEvent) -> Option<&'static Binding> {
     // Terminals differ in whether they report Shift with an upper-case letter or '?'.
     let strip_shift = matches!(key.code, KeyCode::Char(_)) && key.modifiers == SHIFT;
     BINDINGS
@@ -392,16 +724,22 @@ pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
                 *code == key.code && (*mods == key.modifiers || (strip_shift && *mods == NONE))
             })
         })
-        .map(|b| b.action)
+}
+
+/// The bindings that work in this context, in the table's order.
+pub fn bindings(ctx: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| b.contexts.contains(&ctx))
 }
 
 /// The bindings for the hint bar in this context, as (keys, short description).
-pub fn hints(ctx: Context) -> Vec<(&'static str, &'static str)> {
+/// The bindings for the hint bar in this context, as (keys, short description), keeping only
+/// those `may` allows (the keys this person's role can use here).
+pub fn hints(ctx: Context, may: impl Fn(Need) -> bool) -> Vec<(&'static str, &'static str)> {
     // Over the queue and a case the bar has room for their own keys first.
     let crowded = matches!(ctx, Context::Queue | Context::Case);
     BINDINGS
         .iter()
-        .filter(|b| b.hint && b.contexts.contains(&ctx))
+        .filter(|b| b.hint && b.contexts.contains(&ctx) && may(b.needs))
         .filter(|b| !(crowded && matches!(b.action, Action::FocusSearch | Action::Queue)))
         .map(|b| (b.label, short(b.action)))
         .collect()
@@ -424,6 +762,15 @@ fn short(a: Action) -> &'static str {
         Action::Decide => "decide",
         Action::Review => "review",
         Action::Letter => "letter",
+        Action::Save => "save",
+        Action::NextField => "next",
+        Action::PrevField => "back",
+        Action::Close => "close",
+        Action::Tick => "tick",
+        Action::Edit => "your paragraph",
+        Action::Confirm => "answer",
+        Action::CarryOn => "carry on",
+        Action::Dismiss => "carry on",
         _ => "",
     }
 }
@@ -481,7 +828,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_everywhere() {
-        for ctx in ALL {
+        for ctx in EVERYWHERE {
             assert_eq!(
                 resolve(*ctx, &key(KeyCode::Char('c'), CTRL)),
                 Some(Action::ForceQuit)

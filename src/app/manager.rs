@@ -164,6 +164,10 @@ pub enum ChoosePurpose {
     },
     /// Which letter to produce.
     LetterKind,
+    /// Quit, though something typed would be lost? (n, y)
+    Quit,
+    /// Throw away the incident that was not saved? (n, y)
+    ThrowAwayDraft,
 }
 
 impl App {
@@ -508,6 +512,14 @@ impl App {
     /// A choice was made in a choice prompt.
     pub(super) fn chosen(&mut self, purpose: ChoosePurpose, index: usize) {
         match purpose {
+            // The options are (n, y): only y goes ahead.
+            ChoosePurpose::Quit => self.should_quit = index == 1,
+            ChoosePurpose::ThrowAwayDraft => {
+                if index == 1 {
+                    self.overlays.close_draft_offer();
+                    self.requests.push(Request::ClearDraft);
+                }
+            }
             ChoosePurpose::SentHow {
                 letter,
                 what,

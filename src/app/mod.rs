@@ -17,7 +17,7 @@ use crate::sync::{Health, Reply, Request};
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use form::{FormEvent, IncidentForm};
-use keymap::{Action, Context};
+use keymap::{Action, Context, Need};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
@@ -164,14 +164,21 @@ pub enum Overlay {
     Customer(customer::CustomerForm),
     /// The incident form.
     Incident(form::IncidentForm),
-    /// The help, scrolled this far.
-    Help(u16),
+    /// The keys of the layer below, scrolled this far.
+    Help(HelpView),
     /// A small question (a reason to give, a customer to choose).
     Prompt(Prompt),
     /// What happens next, after a save, until the next key.
     Saved(Vec<String>),
     /// A draft left from last time, offered back.
     DraftOffer(crate::sync::local::Draft),
+}
+
+/// The help: the keys of the layer it was opened over, and how far it is scrolled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpView {
+    pub over: Context,
+    pub scroll: u16,
 }
 
 /// Everything open, bottom first.
@@ -249,10 +256,33 @@ kinds! {
     Letter(letter::LetterView): letter, letter_mut, take_letter, close_letter;
     Customer(customer::CustomerForm): customer_form, customer_form_mut, take_customer_form, close_customer_form;
     Incident(form::IncidentForm): form, form_mut, take_form, close_form;
-    Help(u16): help, help_mut, take_help, close_help;
+    Help(HelpView): help, help_mut, take_help, close_help;
     Prompt(Prompt): prompt, prompt_mut, take_prompt, close_prompt;
     Saved(Vec<String>): saved, saved_mut, take_saved, close_saved;
     DraftOffer(crate::sync::local::Draft): draft_offer, draft_offer_mut, take_draft_offer, close_draft_offer;
+}
+
+impl Prompt {
+    /// Something has been typed into it.
+    pub fn has_typed_text(&self) -> bool {
+        match self {
+            Prompt::Withdraw { reason, .. } => !reason.value().trim().is_empty(),
+            Prompt::Text { input, .. } => !input.value().trim().is_empty(),
+            Prompt::Link { query, .. } => !query.value().trim().is_empty(),
+            Prompt::Choose { .. } => false,
+        }
+    }
+
+    /// It is the question "Quit safedesk?".
+    pub fn is_quit_question(&self) -> bool {
+        matches!(
+            self,
+            Prompt::Choose {
+                purpose: manager::ChoosePurpose::Quit,
+                ..
+            }
+        )
+    }
 }
 
 impl App {
@@ -534,6 +564,54 @@ impl App {
         self.overlays.close_help();
     }
 
+    /// Quit, asking first when something typed would be lost.
+    pub fn quit_asking(&mut self) {
+        let mut lines = Vec::new();
+        if self.overlays.form().is_some_and(|f| f.has_typed_text()) {
+            lines.push(
+                "The incident you are typing is kept on this PC and offered back next time."
+                    .to_string(),
+            );
+        }
+        for (typed, what) in [
+            (
+                self.overlays.decision().is_some_and(|f| f.has_typed_text()),
+                "the decision or review form",
+            ),
+            (
+                self.overlays.customer_form().is_some_and(|f| f.changed()),
+                "the customer's details",
+            ),
+            (
+                self.overlays
+                    .letter()
+                    .is_some_and(|l| !l.free_text.value().trim().is_empty()),
+                "your paragraph of the letter",
+            ),
+            (
+                self.overlays.prompt().is_some_and(|p| p.has_typed_text()),
+                "the answer being typed",
+            ),
+        ] {
+            if typed {
+                lines.push(format!(
+                    "What you typed in {what} is not saved and would be lost."
+                ));
+            }
+        }
+        if lines.is_empty() || self.overlays.prompt().is_some_and(|p| p.is_quit_question()) {
+            self.should_quit = true;
+            return;
+        }
+        self.overlays.open(Overlay::Prompt(Prompt::Choose {
+            purpose: manager::ChoosePurpose::Quit,
+            title: " Quit safedesk? ".into(),
+            lines,
+            options: vec![('n', "No: carry on".into()), ('y', "Yes: quit now".into())],
+            cursor: 0,
+        }));
+    }
+
     /// Why this person cannot record an incident here, if they cannot.
     pub fn cannot_record(&self) -> Option<String> {
         if self.read_only {
@@ -589,20 +667,50 @@ impl App {
         std::mem::take(&mut self.requests)
     }
 
+    /// The layer that gets the keys: the top of the stack, else the lookup pane.
     pub fn context(&self) -> Context {
-        // The help, a case or the queue, whichever is highest; else the lookup pane.
-        for o in self.overlays.iter().rev() {
-            match o {
-                Overlay::Help(_) => return Context::Help,
-                Overlay::Case(_) => return Context::Case,
-                Overlay::Queue(_) => return Context::Queue,
-                _ => {}
-            }
+        match self.overlays.top() {
+            Some(Overlay::Saved(_)) => Context::Saved,
+            Some(Overlay::DraftOffer(_)) => Context::DraftOffer,
+            Some(Overlay::Prompt(_)) => Context::Prompt,
+            Some(Overlay::Incident(_)) => Context::IncidentForm,
+            Some(Overlay::Customer(_)) => Context::CustomerForm,
+            Some(Overlay::Decision(_)) => Context::DecisionForm,
+            Some(Overlay::Letter(_)) => Context::Letter,
+            Some(Overlay::Help(_)) => Context::Help,
+            Some(Overlay::Case(_)) => Context::Case,
+            Some(Overlay::Queue(_)) => Context::Queue,
+            None => match self.pane {
+                Pane::Search => Context::Search,
+                Pane::Results => Context::Results,
+                Pane::Card => Context::Card,
+            },
         }
-        match self.pane {
-            Pane::Search => Context::Search,
-            Pane::Results => Context::Results,
-            Pane::Card => Context::Card,
+    }
+
+    /// Whether this person may use a key that needs `need` here, or why not.
+    pub fn allows(&self, need: Need) -> Result<(), String> {
+        match need {
+            Need::Anyone => Ok(()),
+            Need::Record => self.cannot_record().map_or(Ok(()), Err),
+            Need::Decide => self.cannot_decide().map_or(Ok(()), Err),
+            Need::Found => match self.selected_hit() {
+                Some(_) => Ok(()),
+                None => Err("Search first: type a name, a phone number (or its last 6 digits) or an email; Enter then opens the card.".into()),
+            },
+            Need::ChangeIncident => {
+                self.cannot_record().map_or(Ok(()), Err)?;
+                let mine = |i: &crate::domain::Incident| Some(i.logged_by) == self.my_id();
+                match self.card_incident() {
+                    Some(i) if !mine(i) && !self.actor.role().is_some_and(|r| r.can_decide()) => {
+                        Err(format!(
+                            "Only {} (who logged it) or a manager can correct or withdraw that incident. Ask one of them, or a manager.",
+                            crate::text::clean(&i.logged_by_name)
+                        ))
+                    }
+                    _ => Ok(()),
+                }
+            }
         }
     }
 
@@ -678,6 +786,38 @@ impl App {
 
     pub fn on_key(&mut self, key: KeyEvent) {
         use crossterm::event::KeyCode;
+        // Keys that work from anywhere, whatever is open: quitting, logging an incident and
+        // the help.
+        let ctx = self.context();
+        match keymap::resolve(ctx, &key) {
+            Some(Action::ForceQuit) => return self.quit_asking(),
+            Some(Action::LogIncident) if ctx != Context::IncidentForm => {
+                if let Err(why) = self.allows(Need::Record) {
+                    self.notice = Some(Notice::Error(why));
+                } else if let Some(draft) = self.overlays.take_draft_offer() {
+                    // An incident not saved last time comes first: a new form would replace it.
+                    self.overlays.close_prompt();
+                    self.overlays
+                        .open(Overlay::Incident(IncidentForm::from_draft(
+                            &draft,
+                            &self.policy,
+                            self.now,
+                        )));
+                } else {
+                    self.overlays.close_saved();
+                    self.open_form();
+                }
+                return;
+            }
+            Some(Action::Help) if ctx != Context::Help => {
+                self.overlays.open(Overlay::Help(HelpView {
+                    over: ctx,
+                    scroll: 0,
+                }));
+                return;
+            }
+            _ => {}
+        }
         match self.overlays.top() {
             // The note of what happens next stays until the next key.
             Some(Overlay::Saved(_)) => self.overlays.close_saved(),
@@ -692,10 +832,18 @@ impl App {
                             )));
                     }
                 }
-                KeyCode::Esc => {
-                    self.overlays.close_draft_offer();
-                    self.requests.push(Request::ClearDraft);
-                }
+                KeyCode::Esc => self.overlays.open(Overlay::Prompt(Prompt::Choose {
+                    purpose: manager::ChoosePurpose::ThrowAwayDraft,
+                    title: " Throw away the unsaved incident? ".into(),
+                    lines: vec![
+                        "The incident you were typing is kept on this PC. Thrown away, it cannot be got back.".into(),
+                    ],
+                    options: vec![
+                        ('n', "No: keep it and carry on with it".into()),
+                        ('y', "Yes: throw it away".into()),
+                    ],
+                    cursor: 0,
+                })),
                 _ => {}
             },
             Some(Overlay::Prompt(_)) => self.on_prompt_key(key),
@@ -801,14 +949,38 @@ impl App {
     }
 
     pub fn perform(&mut self, action: Action) {
-        match self.context() {
-            Context::Help if matches!(action, Action::Up | Action::Down) => {
-                if let Some(scroll) = self.overlays.help_mut() {
-                    *scroll = if action == Action::Up {
-                        scroll.saturating_sub(1)
-                    } else {
-                        scroll.saturating_add(1).min(80)
-                    };
+        // A key this person's role cannot use says why, and does nothing else.
+        let ctx = self.context();
+        let need = keymap::bindings(ctx)
+            .find(|b| b.action == action)
+            .map_or(Need::Anyone, |b| b.needs);
+        if let Err(why) = self.allows(need) {
+            self.notice = Some(Notice::Error(why));
+            return;
+        }
+        match ctx {
+            // The help is modal: it scrolls and closes; nothing behind it changes.
+            Context::Help => {
+                let scroll = |s: u16| match action {
+                    Action::Up => Some(s.saturating_sub(1)),
+                    Action::Down => Some(s.saturating_add(1).min(200)),
+                    Action::PageUp => Some(s.saturating_sub(10)),
+                    Action::PageDown => Some(s.saturating_add(10).min(200)),
+                    Action::Top => Some(0),
+                    Action::Bottom => Some(200),
+                    _ => None,
+                };
+                if let Some(h) = self.overlays.help_mut() {
+                    if let Some(to) = scroll(h.scroll) {
+                        h.scroll = to;
+                        return;
+                    }
+                }
+                match action {
+                    Action::Help | Action::Back => self.overlays.close_help(),
+                    Action::Quit => self.should_quit = true,
+                    Action::Refresh => self.refresh(),
+                    _ => {}
                 }
                 return;
             }
@@ -817,16 +989,14 @@ impl App {
             _ => {}
         }
         match action {
-            Action::Quit | Action::ForceQuit => self.should_quit = true,
+            Action::Quit => self.should_quit = true,
+            Action::ForceQuit => self.quit_asking(),
             Action::LogIncident => self.open_form(),
             Action::Withdraw | Action::Correct | Action::Link => self.card_action(action),
-            Action::Help => {
-                if self.overlays.help().is_some() {
-                    self.overlays.close_help();
-                } else {
-                    self.overlays.open(Overlay::Help(0));
-                }
-            }
+            Action::Help => self.overlays.open(Overlay::Help(HelpView {
+                over: ctx,
+                scroll: 0,
+            })),
             Action::FocusSearch => self.pane = Pane::Search,
             Action::NextPane => {
                 self.pane = match self.pane {
@@ -885,14 +1055,10 @@ impl App {
                 }
             }
             Action::Back => {
-                if self.overlays.help().is_some() {
-                    self.overlays.close_help();
-                } else {
-                    self.pane = match self.pane {
-                        Pane::Card | Pane::Search => Pane::Results,
-                        Pane::Results => Pane::Search,
-                    };
-                }
+                self.pane = match self.pane {
+                    Pane::Card | Pane::Search => Pane::Results,
+                    Pane::Results => Pane::Search,
+                };
             }
             Action::ClearSearch => {
                 self.search = Input::default();
@@ -914,6 +1080,18 @@ impl App {
                     ));
                 }
             }
+            // Keys of the forms, the letter, questions and popups: their layer takes them.
+            Action::Save
+            | Action::NextField
+            | Action::PrevField
+            | Action::Close
+            | Action::Tick
+            | Action::Edit
+            | Action::Move
+            | Action::Confirm
+            | Action::Pick
+            | Action::CarryOn
+            | Action::Dismiss => {}
             Action::Filter
             | Action::AssignToMe
             | Action::Decide
@@ -1210,17 +1388,23 @@ mod overlay_tests {
     fn the_last_opened_is_on_top_and_reopening_a_kind_keeps_its_place() {
         let mut o = Overlays::default();
         assert!(o.top().is_none());
-        o.open(Overlay::Help(0));
+        let help = |scroll| {
+            Overlay::Help(HelpView {
+                over: Context::Card,
+                scroll,
+            })
+        };
+        o.open(help(0));
         o.open(Overlay::Saved(vec!["one".into()]));
         assert!(matches!(o.top(), Some(Overlay::Saved(_))));
-        o.open(Overlay::Help(3));
-        assert_eq!(o.help(), Some(&3));
+        o.open(help(3));
+        assert_eq!(o.help().map(|h| h.scroll), Some(3));
         assert!(
             matches!(o.top(), Some(Overlay::Saved(_))),
             "help stays below"
         );
         assert_eq!(o.take_saved(), Some(vec!["one".to_string()]));
-        assert!(matches!(o.top(), Some(Overlay::Help(3))));
+        assert!(matches!(o.top(), Some(Overlay::Help(h)) if h.scroll == 3));
         o.close_help();
         assert!(o.top().is_none() && o.help().is_none());
         assert_eq!(o.take_help(), None);

@@ -1,7 +1,8 @@
-//! The help popup, filled from the key table so it always tells the truth.
+//! The help popup: the keys of the layer it was opened over, filled from the key table so it
+//! always tells the truth. It is modal: while it is open nothing behind it changes.
 
 use super::theme::Theme;
-use crate::app::keymap::BINDINGS;
+use crate::app::keymap::{self, Context};
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,25 +11,42 @@ use ratatui::Frame;
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let t = &Theme::of(app);
+    let Some(view) = app.overlays.help() else {
+        return;
+    };
+    let over = view.over;
     let mut lines = vec![Line::from(Span::styled(
-        "Every key safedesk knows (Esc or ? to close)",
+        format!(
+            "The keys for {} (Esc{} to close)",
+            over.name(),
+            if over.typing() { "" } else { " or ?" }
+        ),
         t.heading(),
     ))];
-    let width = BINDINGS.iter().map(|b| b.label.len()).max().unwrap_or(8);
-    for b in BINDINGS {
-        // The search box's own arrow-key entries repeat the general ones.
-        if b.contexts == [crate::app::keymap::Context::Search] {
-            continue;
-        }
-        lines.push(Line::from(vec![
+    let here: Vec<_> = keymap::bindings(over).collect();
+    let width = here.iter().map(|b| b.label.len()).max().unwrap_or(8);
+    for b in &here {
+        let mut spans = vec![
             Span::styled(format!("{:>width$}  ", b.label), t.key()),
             Span::raw(b.desc),
-        ]));
+        ];
+        if let (Some(who), Err(_)) = (b.needs.who(), app.allows(b.needs)) {
+            spans.push(Span::styled(format!(" (for {who} only)"), t.dim()));
+        }
+        lines.push(Line::from(spans));
     }
-    lines.push(Line::from(Span::styled(
-        "In the search box letters type: arrows move, Esc leaves it.",
-        t.dim(),
-    )));
+    if over.typing() {
+        lines.push(Line::from(Span::styled(
+            "Letters and numbers type here; F1 shows this help.",
+            t.dim(),
+        )));
+    }
+    if over == Context::Search {
+        lines.push(Line::from(Span::styled(
+            "Esc leaves the search box for the results, where single letters are keys.",
+            t.dim(),
+        )));
+    }
     // Long descriptions wrap: count the rows they take at this width.
     let inner = area.width.saturating_sub(2).max(1) as usize;
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
@@ -47,7 +65,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((app.overlays.help().copied().unwrap_or(0).min(max), 0))
+            .scroll((view.scroll.min(max), 0))
             .block(block),
         area,
     );

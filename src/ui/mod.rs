@@ -60,9 +60,8 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         width: area.width,
         height: rows[1].height + rows[2].height,
     };
-    // What is open is drawn in three layers, each showing only the highest of its kind: a
-    // panel over the panes (they cover the same space), then the incident form or the help,
-    // then a question or a popup.
+    // What is open: the highest panel over the panes (they cover the same space, so only the
+    // top one is drawn), then the forms, help and popups in the stack's order.
     let highest = |keep: fn(&Overlay) -> bool| app.overlays.iter().rev().find(|o| keep(o));
     let panel = highest(|o| {
         matches!(
@@ -82,50 +81,55 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Some(Overlay::Queue(_)) => queue::queue(frame, over, app),
         _ => {}
     }
-    match highest(|o| matches!(o, Overlay::Incident(_) | Overlay::Help(_))) {
-        Some(Overlay::Incident(_)) => incident_form::form(frame, over, app),
-        Some(Overlay::Help(_)) => help::help(frame, centered(area, 76, 23), app),
-        _ if app.pane == Pane::Search && panel.is_none() => {
-            lookup::place_cursor(frame, rows[1], app)
-        }
-        _ => {}
+    let sheet = app
+        .overlays
+        .iter()
+        .any(|o| matches!(o, Overlay::Incident(_) | Overlay::Help(_)));
+    if app.pane == Pane::Search && panel.is_none() && !sheet {
+        lookup::place_cursor(frame, rows[1], app);
     }
-    match highest(|o| {
-        matches!(
-            o,
-            Overlay::Prompt(_) | Overlay::Saved(_) | Overlay::DraftOffer(_)
-        )
-    }) {
-        Some(Overlay::Prompt(prompt)) => status::prompt(frame, area, app, prompt),
-        Some(Overlay::Saved(lines)) => status::popup(
-            frame,
-            area,
-            app,
-            " Saved ",
-            lines,
-            "Press any key to carry on.",
-        ),
-        Some(Overlay::DraftOffer(d)) => {
-            let who = d
-                .subject
-                .as_ref()
-                .map(|s| s.label())
-                .unwrap_or_else(|| "someone not yet chosen".into());
-            let when = d.started_at.map(crate::time::date_time).unwrap_or_default();
-            let lines = vec![
-                format!("An incident you were typing was not saved (started {when}, about {who})."),
-                "Nothing typed is lost: it was kept on this PC.".to_string(),
-            ];
-            status::popup(
+    // The rest are drawn in the stack's order, so the one on top is the one seen whole.
+    for o in app.overlays.iter() {
+        match o {
+            Overlay::Incident(_) => incident_form::form(frame, over, app),
+            Overlay::Help(_) => help::help(frame, centered(area, 76, 23), app),
+            Overlay::Prompt(prompt) => status::prompt(frame, area, app, prompt),
+            Overlay::Saved(lines) => status::popup(
                 frame,
                 area,
                 app,
-                " Unsaved incident ",
-                &lines,
-                "Enter: carry on with it.   Esc: throw it away.",
-            );
+                " Saved ",
+                lines,
+                "Press any key to carry on.",
+            ),
+            Overlay::DraftOffer(d) => {
+                let who = d
+                    .subject
+                    .as_ref()
+                    .map(|s| s.label())
+                    .unwrap_or_else(|| "someone not yet chosen".into());
+                let when = d.started_at.map(crate::time::date_time).unwrap_or_default();
+                let lines = vec![
+                    format!(
+                        "An incident you were typing was not saved (started {when}, about {who})."
+                    ),
+                    "Nothing typed is lost: it was kept on this PC.".to_string(),
+                ];
+                status::popup(
+                    frame,
+                    area,
+                    app,
+                    " Unsaved incident ",
+                    &lines,
+                    "Enter: carry on with it.   Esc: throw it away (it asks first).",
+                );
+            }
+            Overlay::Queue(_)
+            | Overlay::Case(_)
+            | Overlay::Decision(_)
+            | Overlay::Letter(_)
+            | Overlay::Customer(_) => {}
         }
-        _ => {}
     }
     Drawn {
         case_scroll_max: app

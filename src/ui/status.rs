@@ -42,28 +42,26 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(1), Constraint::Length(1)])
         .split(area);
-    let mut hints = Vec::new();
-    if app.overlays.form().is_some() {
-        for (k, d) in [
-            ("Ctrl-S", "save"),
-            ("Tab", "next field"),
-            ("Shift-Tab", "back"),
-            ("Esc", "cancel"),
-        ] {
-            hints.push(Span::styled(format!(" {k}"), t.key()));
-            hints.push(Span::raw(format!(" {d} ")));
-        }
+    let ctx = app.context();
+    // Only the keys that work here for this person's role, each whole or not at all.
+    let mut items: Vec<(&str, &str)> = Vec::new();
+    if ctx.typing() && ctx != keymap::Context::Search {
+        items.push(("F1", "keys"));
     }
-    for (k, d) in keymap::hints(app.context())
-        .into_iter()
-        .filter(|_| app.overlays.form().is_none())
-    {
+    items.extend(keymap::hints(ctx, |need| app.allows(need).is_ok()));
+    if ctx == keymap::Context::Search {
+        items.push(("Esc", "? all keys"));
+    }
+    let mut hints = Vec::new();
+    let mut used = 0;
+    for (k, d) in items {
+        let w = k.chars().count() + d.chars().count() + 3;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
         hints.push(Span::styled(format!(" {k}"), t.key()));
         hints.push(Span::raw(format!(" {d} ")));
-    }
-    if app.context() == keymap::Context::Search && app.overlays.form().is_none() {
-        hints.push(Span::styled(" Esc", t.key()));
-        hints.push(Span::raw(" ? all keys"));
     }
     frame.render_widget(Paragraph::new(Line::from(hints)), rows[0]);
     let waiting = (app.outbox > 0).then(|| {

@@ -1,0 +1,321 @@
+//! The one key model, walked layer by layer for each role: every key bound in a layer is in the
+//! help opened over it, and every key the hint bar offers there does something for that role.
+
+mod common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use common::render;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use safedesk::app::keymap::{self, Context, EVERYWHERE};
+use safedesk::app::{App, Overlay};
+use safedesk::domain::{
+    Actor, CaseReason, CaseSummary, CustomerHistory, LookupHit, MatchedOn, Queue, QueueSummary,
+    Role, Staff,
+};
+use safedesk::policy::incident::SaveOutcome;
+use safedesk::policy::Policy;
+use safedesk::sync::{CaseData, Health, Reply, Request};
+use uuid::Uuid;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 30, 0).unwrap()
+}
+
+fn me(role: Role) -> Staff {
+    Staff {
+        id: Uuid::from_u128(900),
+        login: "me".into(),
+        display_name: "Me Myself".into(),
+        role,
+        active: true,
+    }
+}
+
+fn app(role: Role) -> App {
+    let mut app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "me".into(),
+            staff: Some(me(role)),
+        },
+        "/shared/safedesk.sqlite".into(),
+        true,
+        false,
+    );
+    app.colour = false;
+    app.now = now();
+    app.health = Health::Ok { checked: now() };
+    app
+}
+
+/// Deborah Johnson from the demo data: restricted, with incidents logged by other people.
+fn deborah() -> CustomerHistory {
+    let bulk = safedesk::demo::demo_bulk(now());
+    bulk.histories()
+        .remove(&safedesk::demo::DEBORAH_JOHNSON)
+        .expect("Deborah is in the demo data")
+}
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    app.on_key(KeyEvent::new(code, mods));
+}
+
+fn case() -> CaseSummary {
+    let h = deborah();
+    CaseSummary {
+        id: Uuid::from_u128(77),
+        customer_id: h.customer.id,
+        customer_name: h.customer.display_name(),
+        reason: CaseReason::Threshold,
+        opened_at: now(),
+        incidents: h.incidents.iter().map(|i| i.id).collect(),
+        assigned_to: None,
+        assigned_to_id: None,
+        waiting_for_confirmation: false,
+        decision_id: None,
+        note: String::new(),
+        version: 1,
+    }
+}
+
+/// An app showing `ctx` on top for someone of `role`, or none where that role never gets there.
+fn layer(ctx: Context, role: Role) -> Option<App> {
+    let manager = role.can_decide();
+    let mut a = app(role);
+    let results = |a: &mut App| {
+        for c in "deborah".chars() {
+            press(a, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        let seq = a.lookup_sent;
+        a.on_reply(Reply::Lookup {
+            seq,
+            result: Ok(vec![LookupHit {
+                history: deborah(),
+                matched: MatchedOn::Name("Deborah Johnson".into()),
+                score: 100,
+            }]),
+        });
+        press(a, KeyCode::Esc, KeyModifiers::NONE);
+    };
+    let card = |a: &mut App| {
+        results(a);
+        press(a, KeyCode::Enter, KeyModifiers::NONE);
+        let h = deborah();
+        a.on_reply(Reply::Card {
+            id: h.customer.id,
+            result: Ok(Some(Box::new(h))),
+        });
+    };
+    let case_view = |a: &mut App| {
+        results(a);
+        press(a, KeyCode::Char('m'), KeyModifiers::NONE);
+        a.on_reply(Reply::Queue(Ok(Queue {
+            cases: vec![case()],
+            summary: QueueSummary {
+                open_cases: 1,
+                ..QueueSummary::default()
+            },
+        })));
+        press(a, KeyCode::Enter, KeyModifiers::NONE);
+        a.on_reply(Reply::Case {
+            case: case().id,
+            result: Ok(Box::new(CaseData {
+                case: case(),
+                history: Some(deborah()),
+                staff: vec![me(role)],
+                others: vec![],
+            })),
+        });
+    };
+    match ctx {
+        Context::Search => {}
+        Context::Results => results(&mut a),
+        Context::Card => card(&mut a),
+        Context::Help => {
+            card(&mut a);
+            press(&mut a, KeyCode::Char('?'), KeyModifiers::NONE);
+        }
+        Context::Queue if manager => {
+            results(&mut a);
+            press(&mut a, KeyCode::Char('m'), KeyModifiers::NONE);
+            a.on_reply(Reply::Queue(Ok(Queue {
+                cases: vec![case()],
+                summary: QueueSummary::default(),
+            })));
+        }
+        Context::Case if manager => case_view(&mut a),
+        Context::IncidentForm => press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL),
+        Context::DecisionForm if manager => {
+            case_view(&mut a);
+            press(&mut a, KeyCode::Char('d'), KeyModifiers::NONE);
+        }
+        Context::CustomerForm => {
+            card(&mut a);
+            press(&mut a, KeyCode::Char('c'), KeyModifiers::NONE);
+        }
+        Context::Letter if manager => {
+            case_view(&mut a);
+            press(&mut a, KeyCode::Char('l'), KeyModifiers::NONE);
+            press(&mut a, KeyCode::Char('1'), KeyModifiers::NONE);
+        }
+        Context::Prompt => {
+            card(&mut a);
+            // The customer asked for a review or complained: a line to type.
+            press(&mut a, KeyCode::Char('r'), KeyModifiers::NONE);
+        }
+        Context::DraftOffer => {
+            let mut b = app(role);
+            press(&mut b, KeyCode::Char('n'), KeyModifiers::CONTROL);
+            for c in "t".chars() {
+                press(&mut b, KeyCode::Char(c), KeyModifiers::NONE);
+            }
+            let draft = b
+                .take_requests()
+                .into_iter()
+                .rev()
+                .find_map(|r| match r {
+                    Request::SaveDraft(d) => Some(d),
+                    _ => None,
+                })
+                .expect("the form keeps a draft");
+            a.overlays.open(Overlay::DraftOffer(*draft));
+        }
+        Context::Saved => {
+            press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+            a.on_reply(Reply::Saved(SaveOutcome {
+                count: 1,
+                threshold: 3,
+                breach: false,
+                urgent: false,
+                already_saved: false,
+            }));
+        }
+        _ => return None,
+    }
+    a.take_requests();
+    assert_eq!(a.context(), ctx, "{role:?} reached {ctx:?}");
+    Some(a)
+}
+
+const ROLES: [Role; 3] = [Role::Reception, Role::Phone, Role::Manager];
+
+#[test]
+fn every_key_of_every_layer_is_in_the_help_opened_over_it() {
+    for role in ROLES {
+        for &ctx in EVERYWHERE {
+            if ctx == Context::Help {
+                continue; // the help's own keys are checked below, from its hint bar
+            }
+            let Some(mut a) = layer(ctx, role) else {
+                continue;
+            };
+            press(&mut a, KeyCode::F(1), KeyModifiers::NONE);
+            assert_eq!(
+                a.context(),
+                Context::Help,
+                "{role:?} {ctx:?}: F1 opens the help"
+            );
+            let mut screen = String::new();
+            for _ in 0..40 {
+                screen.push_str(&render(&a, 80, 24));
+                press(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+            }
+            assert!(
+                screen.contains(&format!("The keys for {}", ctx.name())),
+                "{role:?} {ctx:?}: {screen}"
+            );
+            for b in keymap::bindings(ctx) {
+                assert!(
+                    screen.contains(b.label),
+                    "{role:?} {ctx:?}: the help lists {} ({})",
+                    b.label,
+                    b.desc
+                );
+            }
+            // The help is modal: closing it leaves the layer as it was.
+            press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+            assert_eq!(a.context(), ctx, "{role:?} {ctx:?}");
+        }
+    }
+}
+
+#[test]
+fn every_key_the_hint_bar_offers_does_something_for_that_role() {
+    for role in ROLES {
+        for &ctx in EVERYWHERE {
+            let Some(a) = layer(ctx, role) else {
+                continue;
+            };
+            let offered = keymap::hints(ctx, |need| a.allows(need).is_ok());
+            assert!(!offered.is_empty(), "{role:?} {ctx:?} offers no keys");
+            for (label, _) in offered {
+                let b = keymap::bindings(ctx)
+                    .find(|b| b.hint && b.label == label)
+                    .expect("a hint comes from a binding");
+                let (code, mods) = b.keys[0];
+                let mut a = layer(ctx, role).unwrap();
+                let before = render(&a, 100, 30);
+                let notice = a.notice.clone();
+                press(&mut a, code, mods);
+                let did = render(&a, 100, 30) != before
+                    || !a.take_requests().is_empty()
+                    || a.should_quit
+                    || a.notice != notice;
+                assert!(did, "{role:?} {ctx:?}: {label} ({}) did nothing", b.desc);
+            }
+        }
+    }
+}
+
+#[test]
+fn keys_a_role_cannot_use_are_not_offered_and_say_why_when_pressed() {
+    // Phone staff on Deborah's card: her incidents were logged by others.
+    let mut a = layer(Context::Card, Role::Phone).unwrap();
+    let offered: Vec<_> = keymap::hints(Context::Card, |need| a.allows(need).is_ok())
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        !offered.contains(&"e") && !offered.contains(&"w"),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.contains(&"m"),
+        "the queue is for managers: {offered:?}"
+    );
+    press(&mut a, KeyCode::Char('w'), KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::Card, "no prompt opens");
+    let s = render(&a, 100, 30);
+    assert!(s.contains("or a manager can correct or withdraw"), "{s}");
+    press(&mut a, KeyCode::Char('e'), KeyModifiers::NONE);
+    assert_eq!(
+        a.context(),
+        Context::Card,
+        "no form opens to refuse at Ctrl-S"
+    );
+    // A manager is offered both.
+    let m = layer(Context::Card, Role::Manager).unwrap();
+    let offered: Vec<_> = keymap::hints(Context::Card, |need| m.allows(need).is_ok())
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        offered.contains(&"e") && offered.contains(&"w"),
+        "{offered:?}"
+    );
+}
+
+#[test]
+fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision() {
+    let mut a = layer(Context::DecisionForm, Role::Manager).unwrap();
+    for c in "Met on Monday".chars() {
+        press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let typed = render(&a, 100, 30);
+    press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert_eq!(a.context(), Context::IncidentForm);
+    // Cancelled with nothing typed, the decision is back as it was.
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::DecisionForm);
+    assert_eq!(render(&a, 100, 30), typed);
+}
