@@ -497,3 +497,41 @@ fn linking_an_unidentified_visitor_to_a_customer() {
         }]
     );
 }
+
+#[test]
+fn saving_with_several_problems_shows_each_in_full_under_its_own_field() {
+    let mut a = app(Role::Reception);
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let s = render(&a, 80, 24);
+    let rows: Vec<&str> = s.lines().collect();
+    // The Who problem wraps under Who, whole; the description's is under What happened.
+    let who = rows
+        .iter()
+        .position(|l| l.contains("> Who"))
+        .expect("Who row");
+    let flat: String = rows[who + 1..who + 4]
+        .iter()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Choose who this is about: a match, a new customer, or an unidentified visitor (Up/Down, then Enter)."),
+        "{s}"
+    );
+    let what = rows
+        .iter()
+        .position(|l| l.contains("What happened"))
+        .expect("What happened row");
+    assert!(rows[what + 1].contains("! Say what happened"), "{s}");
+    assert!(
+        rows.iter()
+            .all(|l| unicode_width::UnicodeWidthStr::width(*l) <= 80),
+        "nothing runs past the edge"
+    );
+    assert_eq!(
+        a.overlays.form().unwrap().focus,
+        FormField::Who,
+        "focus on the first"
+    );
+}

@@ -413,6 +413,18 @@ fn an_unknown_login_is_told_how_to_get_added() {
     let screen = render(&app, 200, 24);
     assert!(screen.contains("look-up only"));
     assert!(screen.contains("safedesk staff add temp1"));
+    // At 80 columns the whole sentence wraps, down to the exact command with the database.
+    let screen = render(&app, 80, 24);
+    let flat: String = screen
+        .lines()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("--role reception --db \"x\""),
+        "the whole command is shown: {screen}"
+    );
+    assert!(flat.contains("not on safedesk's staff list"), "{screen}");
 }
 
 #[test]

@@ -231,7 +231,7 @@ impl App {
 
     fn assign_to_me(&mut self, case: &CaseSummary) {
         let Some(me) = self.my_id() else {
-            self.notice = Some(Notice::Error(self.actor.not_known_message()));
+            self.notice = Some(Notice::Error(super::not_known(&self.actor, &self.location)));
             return;
         };
         let to = if case.assigned_to_id == Some(me) {
@@ -435,7 +435,7 @@ impl App {
             );
         }
         match self.actor.role() {
-            None => Some(self.actor.not_known_message()),
+            None => Some(super::not_known(&self.actor, &self.location)),
             Some(r) if !r.can_decide() => Some(format!(
                 "Only managers decide, restrict and lift: you are signed in as {r} staff."
             )),

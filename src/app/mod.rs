@@ -289,7 +289,7 @@ impl App {
     pub fn new(policy: Policy, actor: Actor, location: String, demo: bool, read_only: bool) -> App {
         let now = Utc::now();
         let notice = if actor.role().is_none() {
-            Some(Notice::Info(actor.not_known_message()))
+            Some(Notice::Info(not_known(&actor, &location)))
         } else {
             None
         };
@@ -620,7 +620,7 @@ impl App {
             );
         }
         if self.actor.role().is_none() {
-            return Some(self.actor.not_known_message());
+            return Some(not_known(&self.actor, &self.location));
         }
         None
     }
@@ -1373,6 +1373,16 @@ impl App {
         self.limit_query();
         self.query_changed();
     }
+}
+
+/// What someone not on the staff list is told: the whole sentence, with the exact command an
+/// admin runs to add them to this database.
+pub fn not_known(actor: &Actor, location: &str) -> String {
+    format!(
+        "{} --db \"{}\"",
+        actor.not_known_message(),
+        crate::text::clean(location)
+    )
 }
 
 /// Colour unless `NO_COLOR` is set to anything non-empty (https://no-color.org).

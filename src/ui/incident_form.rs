@@ -367,11 +367,22 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Span::styled(shown, if focused { style } else { t.normal() }),
         ]));
+        // Every problem under its own field, wrapped: never cut off.
         for m in f.problems_for(field) {
-            rows.push(Line::from(Span::styled(
-                format!("{:w$}! {}", "", clean(m), w = LABEL + 2),
-                t.error(),
-            )));
+            for (i, part) in super::wrap_words(&clean(m), value_w.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                rows.push(Line::from(Span::styled(
+                    format!(
+                        "{:w$}{} {part}",
+                        "",
+                        if i == 0 { "!" } else { " " },
+                        w = LABEL + 2
+                    ),
+                    t.error(),
+                )));
+            }
         }
     }
     rows.push(Line::from(Span::styled(

@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             Constraint::Length(1),
             Constraint::Length(3),
             Constraint::Min(6),
-            Constraint::Length(2),
+            Constraint::Length(1 + status::status_rows(app, area.width)),
         ])
         .split(area);
     status::title(frame, rows[0], app);
@@ -168,6 +168,38 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// `text` broken into lines of at most `width` display columns, at spaces where it can be
+/// (a word longer than a line is broken where it must be).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let gap = usize::from(!line.is_empty());
+        if !line.is_empty() && line.width() + gap + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        } else if gap == 1 {
+            line.push(' ');
+        }
+        let mut rest = word;
+        while rest.width() > width {
+            let (part, _) = scroll_window(rest, 0, width);
+            if part.is_empty() {
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(part.clone());
+            rest = &rest[part.len()..];
+        }
+        line.push_str(rest);
+    }
+    lines.push(line);
+    lines
+}
+
 /// A one-line field as it fits in `room` columns, cleaned for display, with its cursor in view:
 /// the visible part and the cursor's column in it.
 pub fn field_window(input: &tui_input::Input, room: usize) -> (String, usize) {
@@ -206,6 +238,23 @@ pub fn scroll_window(text: &str, cursor: usize, room: usize) -> (String, usize) 
 mod tests {
     use super::scroll_window;
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn words_wrap_at_spaces_and_a_long_word_is_broken() {
+        use super::wrap_words;
+        assert_eq!(wrap_words("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_words("", 4), vec![""]);
+        for l in wrap_words(
+            "Ask an admin to run: safedesk staff add x --db \"C:\\S\\x\"",
+            12,
+        ) {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l.as_str()) <= 12,
+                "{l}"
+            );
+        }
+    }
 
     #[test]
     fn a_long_line_shows_the_part_around_the_cursor_in_columns() {

@@ -36,11 +36,25 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The hint bar and the status line.
+/// The most rows the status line takes: a long notice wraps rather than being cut.
+pub const MAX_STATUS_ROWS: u16 = 4;
+
+/// How many rows the status line needs at this width (it wraps; at most [`MAX_STATUS_ROWS`]).
+pub fn status_rows(app: &App, width: u16) -> u16 {
+    let text: String = status_line(app)
+        .spans
+        .iter()
+        .map(|s| s.content.as_ref())
+        .collect();
+    let rows = super::wrap_words(&text, usize::from(width.max(1))).len();
+    (rows.max(1) as u16).min(MAX_STATUS_ROWS)
+}
+
 pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
     let t = &Theme::of(app);
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(1), Constraint::Length(1)])
+        .constraints([Constraint::Length(1), Constraint::Min(1)])
         .split(area);
     let ctx = app.context();
     // Only the keys that work here for this person's role, each whole or not at all.
@@ -64,6 +78,15 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
         hints.push(Span::raw(format!(" {d} ")));
     }
     frame.render_widget(Paragraph::new(Line::from(hints)), rows[0]);
+    frame.render_widget(
+        Paragraph::new(status_line(app)).wrap(Wrap { trim: false }),
+        rows[1],
+    );
+}
+
+/// The status line: a notice, trouble with the drive, or when the database was last read.
+fn status_line(app: &App) -> Line<'static> {
+    let t = &Theme::of(app);
     let waiting = (app.outbox > 0).then(|| {
         format!(
             "{} waiting to be saved to the shared database (kept safely on this PC). ",
@@ -74,7 +97,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
             }
         )
     });
-    let line = match (&app.notice, &app.health) {
+    match (&app.notice, &app.health) {
         (_, _) if waiting.is_some() && !matches!(app.notice, Some(Notice::Error(_))) => {
             Line::from(vec![
                 Span::styled(waiting.clone().unwrap_or_default(), t.warning()),
@@ -117,8 +140,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
             ),
             t.dim(),
         )),
-    };
-    frame.render_widget(Paragraph::new(line), rows[1]);
+    }
 }
 
 /// Shown instead of the panes when the terminal is too small to lay them out.
