@@ -371,6 +371,18 @@ fn close_case(
     case: Id,
     decision: Option<Id>,
 ) -> rusqlite::Result<()> {
+    close_case_because(tx, actor, case, decision, None)
+}
+
+/// Close one case; `why` says, in the audit log, why a case closed with no decision (the rules
+/// no longer call for it, or it was merged into another).
+pub(super) fn close_case_because(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    case: Id,
+    decision: Option<Id>,
+    why: Option<&str>,
+) -> rusqlite::Result<()> {
     let staff = actor.staff.as_ref().map(|s| s.id.to_string());
     tx.prepare_cached(
         "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, \
@@ -389,7 +401,13 @@ fn close_case(
         "case",
         &case.to_string(),
         None,
-        Some(serde_json::json!({ "decision": decision }).to_string()),
+        Some(
+            match why {
+                None => serde_json::json!({ "decision": decision }),
+                Some(why) => serde_json::json!({ "decision": decision, "why": why }),
+            }
+            .to_string(),
+        ),
     )
 }
 

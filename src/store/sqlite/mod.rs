@@ -36,8 +36,8 @@ mod values;
 
 use super::{OpenMode, Result, Store};
 use crate::domain::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, Customer,
-    CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
+    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
+    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -197,12 +197,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()> {
+    fn withdraw_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        incident: Id,
+        reason: &str,
+    ) -> Result<CasesChanged> {
         self.write_as(
             actor,
             |_| true,
             "withdraw incidents",
-            |tx| incidents::withdraw(tx, actor, incident, reason),
+            |tx| incidents::withdraw(tx, actor, policy, incident, reason),
         )
     }
 
@@ -221,12 +227,18 @@ impl Store for SqliteStore {
         )
     }
 
-    fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()> {
+    fn link_visitor(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        visitor: Id,
+        customer: Id,
+    ) -> Result<CasesChanged> {
         self.write_as(
             actor,
             |_| true,
             "link records",
-            |tx| incidents::link_visitor(tx, actor, visitor, customer),
+            |tx| incidents::link_visitor(tx, actor, policy, visitor, customer),
         )
     }
 
