@@ -9,7 +9,7 @@ use super::values::parse_id;
 use crate::domain::{
     Actor, CaseReason, CasesChanged, Id, Incident, NewCustomer, NewIncident, Role, Subject,
 };
-use crate::policy::incident::{self, SaveOutcome};
+use crate::policy::incident::{self, may_change, Change, SaveOutcome};
 use crate::policy::rules::{self, AfterWithdrawal};
 use crate::policy::Policy;
 use crate::store::StoreError;
@@ -357,24 +357,28 @@ pub(super) fn withdraw(
         .staff
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, Option<String>, String)> = tx
-        .prepare_cached("SELECT logged_by, withdrawn_at, customer_id FROM incident WHERE id = ?1")?
+    let row: Option<(String, Option<String>, String, String)> = tx
+        .prepare_cached(
+            "SELECT i.logged_by, i.withdrawn_at, i.customer_id, coalesce(s.display_name, '') \
+             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
+        )?
         .query_row([incident.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((logged_by, withdrawn, customer)) = row else {
+    let Some((logged_by, withdrawn, customer, logged_by_name)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
     if withdrawn.is_some() {
         return Err(StoreError::Conflict("the incident was already withdrawn".into()).into());
     }
-    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
-        return Err(StoreError::NotAllowed(
-            "Only the person who logged an incident, or a manager, can withdraw it.".into(),
-        )
-        .into());
-    }
+    may_change(
+        staff,
+        parse_id(&logged_by)?,
+        &logged_by_name,
+        Change::Withdraw,
+    )
+    .map_err(StoreError::NotAllowed)?;
     let now = time::to_db(Utc::now());
     tx.prepare_cached(
         "UPDATE incident SET withdrawn_at = ?2, withdrawn_by = ?3, withdrawn_reason = ?4, version = version + 1 WHERE id = ?1",
@@ -579,23 +583,26 @@ pub(super) fn amend(
         .staff
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, String, i64, Option<String>)> = tx
+    let row: Option<(String, String, i64, Option<String>, String)> = tx
         .prepare_cached(
-            "SELECT customer_id, logged_by, version, withdrawn_at FROM incident WHERE id = ?1",
+            "SELECT i.customer_id, i.logged_by, i.version, i.withdrawn_at, \
+             coalesce(s.display_name, '') \
+             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
         )?
         .query_row([inc.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    let Some((customer, logged_by, version, withdrawn)) = row else {
+    let Some((customer, logged_by, version, withdrawn, logged_by_name)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
-    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
-        return Err(StoreError::NotAllowed(
-            "Only the person who logged an incident, or a manager, can correct it.".into(),
-        )
-        .into());
-    }
+    may_change(
+        staff,
+        parse_id(&logged_by)?,
+        &logged_by_name,
+        Change::Correct,
+    )
+    .map_err(StoreError::NotAllowed)?;
     if withdrawn.is_some() {
         return Err(StoreError::Invalid(
             "That incident was withdrawn; it can no longer be corrected.".into(),
