@@ -1,7 +1,7 @@
 //! Saving, withdrawing and re-homing incidents, and the escalation cases they open.
 
 use super::audit::audit;
-use super::decisions::close_case_because;
+use super::cases::{close_case_because, join};
 use super::errors::TxError;
 use super::records::{self, history, insert_customer, insert_incident};
 use super::search_index::index_customer;
@@ -246,94 +246,6 @@ fn audit_customer(
         None,
         Some(serde_json::to_string(c).unwrap_or_default()),
     )
-}
-
-/// Add incidents to the customer's open case for this reason, opening one if there is none.
-/// A case that gains incidents gets a new version, so a manager deciding on what they saw is told.
-pub(super) fn join_case(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-) -> rusqlite::Result<Id> {
-    join_case_since(tx, actor, customer, reason, incidents, Utc::now())
-}
-
-/// As [`join_case`], for a case whose reason arose at `since` (data loaded in bulk).
-pub(super) fn join_case_since(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-    since: chrono::DateTime<Utc>,
-) -> rusqlite::Result<Id> {
-    Ok(join(tx, actor, customer, reason, incidents, since)?.case)
-}
-
-/// The case incidents were added to, and whether it was opened for them.
-struct Joined {
-    case: Id,
-    opened: bool,
-}
-
-fn join(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-    since: chrono::DateTime<Utc>,
-) -> rusqlite::Result<Joined> {
-    let open: Option<String> = tx
-        .prepare_cached(
-            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL \
-             AND waiting = ''",
-        )?
-        .query_row(params![customer.to_string(), reason.as_str()], |r| r.get(0))
-        .optional()?;
-    let opened = open.is_none();
-    let case = match open {
-        Some(id) => parse_id(&id)?,
-        None => {
-            let id = crate::domain::new_id();
-            tx.prepare_cached(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                id.to_string(),
-                customer.to_string(),
-                reason.as_str(),
-                time::to_db(since)
-            ])?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(format!(
-                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
-                    reason.as_str()
-                )),
-            )?;
-            id
-        }
-    };
-    let mut link = tx.prepare_cached(
-        "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
-    )?;
-    let mut added = 0;
-    for i in incidents {
-        added += link.execute(params![case.to_string(), i.to_string()])?;
-    }
-    if added > 0 {
-        tx.prepare_cached("UPDATE escalation_case SET version = version + 1 WHERE id = ?1")?
-            .execute([case.to_string()])?;
-    }
-    Ok(Joined { case, opened })
 }
 
 /// Withdraw an incident, then run the rules again for its customer: a threshold case that no

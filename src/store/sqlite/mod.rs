@@ -8,8 +8,9 @@
 //! * `migrations.rs`: the schema, one migration per version, and bringing a file up to date;
 //! * `transactions.rs`: how every read and write runs (`BEGIN IMMEDIATE`, the role checks);
 //! * `errors.rs`: what a SQLite error means for the person at the desk;
-//! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs`, `decisions.rs`
-//!   (cases, decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
+//! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs` (and running the
+//!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
+//!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
 //! * `search_index.rs` keeps the search keys and `lookup.rs` searches them;
 //! * `values.rs`: ids, times and lists as stored;
 //! * `maintenance.rs`: `safedesk check` and `safedesk backup`;
@@ -20,6 +21,7 @@
 mod audit;
 mod bare;
 mod busy;
+mod cases;
 mod conn;
 mod decisions;
 mod errors;
