@@ -595,3 +595,64 @@ fn two_people_changing_the_same_customer_are_never_overwritten_silently() {
     let s = a.wait_for("Prefers to be called after 2pm.");
     assert!(s.contains("020 7946 0999"), "{s}");
 }
+
+#[test]
+fn linking_a_visitor_who_brings_a_customer_to_the_threshold_opens_a_case() {
+    use safedesk::domain::CaseReason;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let p = Pane::start(
+        "link",
+        &["--demo", "--db", dbs, "--user", "spatel"],
+        dir.path(),
+        100,
+        30,
+    );
+    p.wait_for("Signed in: Sam Patel (manager)");
+    let zoe = |cases: &[safedesk::domain::CaseSummary]| {
+        cases
+            .iter()
+            .filter(|c| c.customer_name == "Zoë Åberg" && c.reason == CaseReason::Threshold)
+            .count()
+    };
+    assert_eq!(zoe(&open_cases(&db)), 0, "2 of 3 has no case");
+
+    // Zoë is at 2 of 3. The man in the green parka turns out to have been her: link his record.
+    p.type_text("green parka");
+    p.wait_for("Unidentified visitor");
+    p.press("Enter");
+    p.wait_for("Incidents (");
+    p.press("l");
+    p.wait_for("Link to a customer");
+    p.type_text("zoe aberg");
+    p.wait_for("Zoë Åberg");
+    p.press("Enter");
+    p.wait_for("Move everything to Zoë Åberg?");
+    p.press("y");
+    p.wait_for("The visitor's record was linked");
+
+    // The link opened the threshold case, and the manager's queue shows it.
+    let cases = open_cases(&db);
+    assert_eq!(zoe(&cases), 1, "{cases:?}");
+    let case = cases
+        .iter()
+        .find(|c| c.customer_name == "Zoë Åberg" && c.reason == CaseReason::Threshold)
+        .unwrap();
+    assert_eq!(case.incidents.len(), 3);
+    p.press("m");
+    p.wait_for("open cases  |");
+    for _ in 0..3 {
+        p.press("f");
+    }
+    p.wait_for("only: incident threshold reached");
+    // The newest case, so the last of its kind.
+    p.press("G");
+    let line = p.select("Zoë Åberg");
+    assert!(line.contains("INCIDENT THRESHOLD REACHED"), "{line}");
+    p.press("Enter");
+    p.wait_for("Case: Zoë Åberg");
+    p.wait_for("Incidents behind this case (3)");
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}

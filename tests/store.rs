@@ -523,13 +523,13 @@ mod incidents {
         let who = existing(&mut store, &admin, "A Person");
         let i = incident(who.clone());
         store.record_incident(&chris, &p, &i).unwrap();
-        assert!(store.withdraw_incident(&chris, i.id, " ").is_err());
+        assert!(store.withdraw_incident(&chris, &p, i.id, " ").is_err());
         assert!(matches!(
-            store.withdraw_incident(&ewa, i.id, "wrong person"),
+            store.withdraw_incident(&ewa, &p, i.id, "wrong person"),
             Err(StoreError::NotAllowed(_))
         ));
         store
-            .withdraw_incident(&chris, i.id, "Logged against the wrong person")
+            .withdraw_incident(&chris, &p, i.id, "Logged against the wrong person")
             .unwrap();
         let h = store.history(who.customer_id()).unwrap().unwrap();
         assert_eq!(h.incidents.len(), 1, "never deleted");
@@ -608,12 +608,16 @@ mod incidents {
             .record_incident(&admin, &p, &incident(known.clone()))
             .unwrap();
         store
-            .link_visitor(&admin, visitor, known.customer_id())
+            .link_visitor(&admin, &p, visitor, known.customer_id())
             .unwrap();
         let h = store.history(known.customer_id()).unwrap().unwrap();
         assert_eq!(h.incidents.len(), 3);
         assert!(store.lookup("red coat", 5).unwrap().is_empty());
-        // The third incident now counts: a case is opened by the next save or the queue's scan.
+        // The third incident now counts: the link itself opens the threshold case.
+        let cases = store.open_cases_for(known.customer_id()).unwrap();
+        assert_eq!(cases.len(), 1, "{cases:?}");
+        assert_eq!(cases[0].reason, CaseReason::Threshold);
+        assert_eq!(cases[0].incidents.len(), 3);
         let audit = store.audit_for(&visitor.to_string()).unwrap();
         assert!(audit.iter().any(|a| a.action == "link visitor to customer"));
     }

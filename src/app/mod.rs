@@ -361,6 +361,23 @@ impl App {
                     self.notice = Some(Notice::Info("That incident is already withdrawn.".into()));
                     return;
                 }
+                // Refused now, in words, not by the store after the form or the reason is typed.
+                let change = if action == Action::Correct {
+                    crate::policy::incident::Change::Correct
+                } else {
+                    crate::policy::incident::Change::Withdraw
+                };
+                if let Some(staff) = &self.actor.staff {
+                    if let Err(why) = crate::policy::incident::may_change(
+                        staff,
+                        i.logged_by,
+                        &i.logged_by_name,
+                        change,
+                    ) {
+                        self.notice = Some(Notice::Error(why));
+                        return;
+                    }
+                }
                 if action == Action::Correct {
                     self.overlays
                         .open(Overlay::Incident(IncidentForm::for_amend(

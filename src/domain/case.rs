@@ -91,9 +91,81 @@ pub struct QueueSummary {
     pub letters_owed: u64,
 }
 
+/// What running the escalation rules again did to a customer's cases, after a change to their
+/// incidents (a withdrawal, a visitor's record linked to them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CasesChanged {
+    /// Cases opened because the rules now call for them.
+    pub opened: Vec<CaseReason>,
+    /// Cases closed because the rules no longer call for them.
+    pub closed: Vec<CaseReason>,
+    /// Open cases holding a withdrawn incident that stay for a manager to decide.
+    pub kept: Vec<CaseReason>,
+}
+
+impl CasesChanged {
+    /// In plain words, to follow the sentence that says what was saved; empty when nothing
+    /// changed in the manager's queue.
+    pub fn sentence(&self) -> String {
+        let mut out = Vec::new();
+        for r in &self.opened {
+            out.push(format!(
+                "{}: a case is now in the manager's queue.",
+                r.label()
+            ));
+        }
+        for r in &self.closed {
+            if *r == CaseReason::Threshold {
+                out.push("The threshold is no longer reached, so its case is closed.".to_string());
+            } else {
+                out.push(format!("The {} case is closed.", r.label().to_lowercase()));
+            }
+        }
+        for r in &self.kept {
+            out.push(if *r == CaseReason::Threshold {
+                "The threshold is still reached: its case stays open.".to_string()
+            } else {
+                format!(
+                    "The {} case stays open until a manager decides.",
+                    r.label().to_lowercase()
+                )
+            });
+        }
+        out.join(" ")
+    }
+}
+
 /// The manager's queue: the open cases and the summary line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Queue {
     pub cases: Vec<CaseSummary>,
     pub summary: QueueSummary,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_became_of_the_cases_is_said_in_plain_words() {
+        assert_eq!(CasesChanged::default().sentence(), "");
+        let c = CasesChanged {
+            opened: vec![CaseReason::Threshold],
+            ..CasesChanged::default()
+        };
+        assert_eq!(
+            c.sentence(),
+            "Incident threshold reached: a case is now in the manager's queue."
+        );
+        let c = CasesChanged {
+            closed: vec![CaseReason::Threshold],
+            kept: vec![CaseReason::ImmediateThreat],
+            ..CasesChanged::default()
+        };
+        assert_eq!(
+            c.sentence(),
+            "The threshold is no longer reached, so its case is closed. \
+             The immediate threat case stays open until a manager decides."
+        );
+    }
 }

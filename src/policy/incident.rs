@@ -238,6 +238,46 @@ pub fn after_save(o: &SaveOutcome, policy: &Policy) -> Vec<String> {
     out
 }
 
+/// A change to an incident already saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Correct,
+    Withdraw,
+}
+
+impl Change {
+    fn verb(self) -> &'static str {
+        match self {
+            Change::Correct => "correct",
+            Change::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// Who may correct or withdraw an incident: the person who logged it, or a manager (or an
+/// admin). The store refuses anyone else, and the card says why as soon as the key is pressed.
+/// `Err` is the reason, in words; `logged_by_name` names who logged it.
+pub fn may_change(
+    staff: &crate::domain::Staff,
+    logged_by: crate::domain::Id,
+    logged_by_name: &str,
+    change: Change,
+) -> Result<(), String> {
+    if staff.id == logged_by || staff.role.can_decide() {
+        return Ok(());
+    }
+    let who = logged_by_name.trim();
+    let who = if who.is_empty() {
+        "the person who logged it".to_string()
+    } else {
+        format!("{}, who logged it,", text::sanitise_for_display(who, false))
+    };
+    Err(format!(
+        "Only {who} or a manager can {} this incident.",
+        change.verb()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,5 +382,40 @@ mod tests {
         );
         assert!(o(1, true, false).escalates());
         assert!(!o(2, false, false).escalates());
+    }
+
+    #[test]
+    fn only_who_logged_it_or_a_manager_may_correct_or_withdraw_an_incident() {
+        use crate::domain::{new_id, Role, Staff};
+        let staff = |role| Staff {
+            id: new_id(),
+            login: "x".into(),
+            display_name: "X".into(),
+            role,
+            active: true,
+        };
+        let priya = staff(Role::Phone);
+        let amira = staff(Role::Reception);
+        assert_eq!(
+            may_change(&priya, priya.id, "Priya Sharma", Change::Withdraw),
+            Ok(())
+        );
+        let e = may_change(&priya, amira.id, "Amira Hassan", Change::Withdraw).unwrap_err();
+        assert_eq!(
+            e,
+            "Only Amira Hassan, who logged it, or a manager can withdraw this incident."
+        );
+        let e = may_change(&priya, amira.id, " ", Change::Correct).unwrap_err();
+        assert!(
+            e.starts_with("Only the person who logged it or a manager can correct"),
+            "{e}"
+        );
+        for role in [Role::Manager, Role::Admin] {
+            assert_eq!(
+                may_change(&staff(role), amira.id, "Amira", Change::Correct),
+                Ok(())
+            );
+        }
+        assert!(may_change(&staff(Role::Reception), amira.id, "Amira", Change::Correct).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! Every screen, the `lookup` command and the store's queue get their answers from here.
 
 use super::{Policy, RestrictionKind};
-use crate::domain::{CustomerHistory, Incident, Restriction};
+use crate::domain::{CaseReason, CustomerHistory, Id, Incident, Restriction};
 use crate::time;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -196,6 +196,110 @@ pub fn escalations(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> 
     }
     out.sort();
     out
+}
+
+/// A case the escalation rules call for: why, the incidents it holds, and when its reason
+/// arose (the store dates a case opened by a save, a correction or a link at that moment, and
+/// one found among data loaded in bulk at this time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseCall {
+    pub reason: CaseReason,
+    pub incidents: Vec<Id>,
+    pub arose_at: DateTime<Utc>,
+}
+
+/// Every case the rules call for with one customer's history now, whatever changed it (a new
+/// incident, a correction, a visitor's record linked, an import): one per immediate threat and
+/// one per breach since the last decision (an incident can be both), the threshold case holding
+/// every incident that counts, and a review case for each restriction whose review has come.
+/// The store adds each to the customer's open case of that reason, or opens one, so asking
+/// again changes nothing.
+pub fn cases_called_for(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> Vec<CaseCall> {
+    let mut out = Vec::new();
+    let pending = incidents_since_last_decision(h);
+    for i in &pending {
+        out.extend(calls_of(i, h, policy));
+    }
+    let t = threshold_state(h, policy);
+    if t.reached() {
+        // It arose when the incident that reached the threshold was logged.
+        let arose_at = pending
+            .get(t.threshold.saturating_sub(1) as usize)
+            .map_or(now, |i| i.logged_at);
+        out.push(CaseCall {
+            reason: CaseReason::Threshold,
+            incidents: pending.iter().map(|i| i.id).collect(),
+            arose_at,
+        });
+    }
+    for r in &h.restrictions {
+        if let (true, Some(due)) = (review_is_due(r, now), r.review_due) {
+            out.push(CaseCall {
+                reason: CaseReason::ReviewDue,
+                incidents: Vec::new(),
+                arose_at: time::london_midnight(due),
+            });
+        }
+    }
+    out
+}
+
+/// The cases one incident calls for by itself when it has just been saved or corrected: an
+/// immediate threat, a breach. Unlike [`cases_called_for`] it does not ask whether a decision
+/// came after the incident was logged: one saved in the same second as a decision, or corrected
+/// to a threat after a manager decided on it, is news to every manager.
+pub fn cases_called_for_incident(
+    h: &CustomerHistory,
+    incident: Id,
+    policy: &Policy,
+) -> Vec<CaseCall> {
+    h.incidents
+        .iter()
+        .find(|i| i.id == incident)
+        .map(|i| calls_of(i, h, policy))
+        .unwrap_or_default()
+}
+
+fn calls_of(i: &Incident, h: &CustomerHistory, policy: &Policy) -> Vec<CaseCall> {
+    let call = |reason| CaseCall {
+        reason,
+        incidents: vec![i.id],
+        arose_at: i.occurred_at,
+    };
+    let mut out = Vec::new();
+    if is_urgent(i, policy) {
+        out.push(call(CaseReason::ImmediateThreat));
+    }
+    if is_breach(i, &h.restrictions) {
+        out.push(call(CaseReason::Breach));
+    }
+    out
+}
+
+/// What becomes of an open case when one of its incidents is withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterWithdrawal {
+    /// The case still stands, or it is not for the rules to drop: an immediate threat or a
+    /// breach stays in the queue, with the incident marked withdrawn, until a manager decides.
+    StaysOpen,
+    /// A threshold case whose incidents no longer reach the threshold: nothing is left for a
+    /// manager to decide, and a decision of "no further action" would wrongly reset the count,
+    /// so the case closes. The incidents that still count go on counting; the next one to
+    /// reach the threshold opens a new case.
+    Closes,
+}
+
+/// The rule for a case of `reason` once an incident in it is withdrawn; `h` is the customer's
+/// history with the withdrawal in it.
+pub fn after_withdrawal(
+    reason: CaseReason,
+    h: &CustomerHistory,
+    policy: &Policy,
+) -> AfterWithdrawal {
+    match reason {
+        CaseReason::Threshold if !threshold_state(h, policy).reached() => AfterWithdrawal::Closes,
+        _ => AfterWithdrawal::StaysOpen,
+    }
 }
 
 /// One restriction in plain words, from the policy's banner text:
@@ -573,6 +677,128 @@ mod tests {
         );
         let r = restriction(&h, "retired_kind", 1, 41);
         assert!(restriction_sentence(&r, &p).contains("retired_kind"));
+    }
+
+    #[test]
+    fn the_cases_called_for_follow_the_history_whatever_changed_it() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.incidents.push(incident(&h, 30));
+        h.incidents.push(incident(&h, 20));
+        assert!(
+            cases_called_for(&h, &p, now()).is_empty(),
+            "2 of 3 is not a case"
+        );
+        // A third (logged now, linked from a visitor, imported): the threshold case holds all three
+        // and arose when the third was logged.
+        h.incidents.push(incident(&h, 10));
+        let calls = cases_called_for(&h, &p, now());
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].reason, CaseReason::Threshold);
+        let ids: Vec<Id> = h.incidents.iter().map(|i| i.id).collect();
+        assert_eq!(calls[0].incidents, ids);
+        assert_eq!(calls[0].arose_at, h.incidents[2].logged_at);
+        // Withdrawn, one no longer counts: no case is called for.
+        h.incidents[0].withdrawn = Some(Withdrawal {
+            at: now(),
+            by: "Manager".into(),
+            reason: "Wrong person".into(),
+        });
+        assert!(cases_called_for(&h, &p, now()).is_empty());
+    }
+
+    #[test]
+    fn a_threat_during_a_restriction_calls_for_both_cases_until_a_decision() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.restrictions.push(restriction(&h, "witness", 20, 22));
+        let mut i = incident(&h, 2);
+        i.immediate_threat = true;
+        h.incidents.push(i.clone());
+        let reasons: Vec<CaseReason> = cases_called_for(&h, &p, now())
+            .into_iter()
+            .map(|c| c.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![CaseReason::ImmediateThreat, CaseReason::Breach]
+        );
+        assert!(cases_called_for(&h, &p, now())
+            .iter()
+            .all(|c| c.incidents == vec![i.id] && c.arose_at == i.occurred_at));
+        // Decided on: nothing more is called for by that incident, unless it has just been
+        // saved or corrected (a correction to a threat after the decision is news).
+        h.decisions.push(decision(&h, 0));
+        assert!(cases_called_for(&h, &p, now()).is_empty());
+        let fresh: Vec<CaseReason> = cases_called_for_incident(&h, i.id, &p)
+            .into_iter()
+            .map(|c| c.reason)
+            .collect();
+        assert_eq!(fresh, vec![CaseReason::ImmediateThreat, CaseReason::Breach]);
+        h.incidents[0].withdrawn = Some(Withdrawal {
+            at: now(),
+            by: "Manager".into(),
+            reason: "Wrong person".into(),
+        });
+        assert!(cases_called_for_incident(&h, i.id, &p).is_empty());
+        assert!(cases_called_for_incident(&h, new_id(), &p).is_empty());
+    }
+
+    #[test]
+    fn a_review_that_has_come_calls_for_a_review_case_from_its_date() {
+        let p = Policy::built_in();
+        let mut h = history();
+        h.restrictions.push(restriction(&h, "witness", 50, -8));
+        let calls = cases_called_for(&h, &p, now());
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].reason, CaseReason::ReviewDue);
+        assert_eq!(
+            calls[0].arose_at,
+            time::london_midnight(time::london_date(now() - Duration::days(8)))
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_closes_a_threshold_case_only_below_the_threshold_and_never_a_threat() {
+        let p = Policy::built_in();
+        let withdrawn = || {
+            Some(Withdrawal {
+                at: now(),
+                by: "Manager".into(),
+                reason: "Logged against the wrong person".into(),
+            })
+        };
+        let mut h = history();
+        for d in [40, 30, 20, 10] {
+            h.incidents.push(incident(&h, d));
+        }
+        h.incidents[0].withdrawn = withdrawn();
+        // 3 of 3 still: the case stands.
+        assert_eq!(
+            after_withdrawal(CaseReason::Threshold, &h, &p),
+            AfterWithdrawal::StaysOpen
+        );
+        h.incidents[1].withdrawn = withdrawn();
+        assert_eq!(
+            after_withdrawal(CaseReason::Threshold, &h, &p),
+            AfterWithdrawal::Closes
+        );
+        // Nothing counts any more, yet a threat or a breach is a manager's to close.
+        for i in &mut h.incidents {
+            i.withdrawn = withdrawn();
+        }
+        for reason in [
+            CaseReason::ImmediateThreat,
+            CaseReason::Breach,
+            CaseReason::ReviewDue,
+            CaseReason::CustomerRequest,
+        ] {
+            assert_eq!(
+                after_withdrawal(reason, &h, &p),
+                AfterWithdrawal::StaysOpen,
+                "{reason:?}"
+            );
+        }
     }
 
     #[test]

@@ -9,8 +9,8 @@
 pub mod sqlite;
 
 use crate::domain::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, Customer,
-    CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
+    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
+    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -155,8 +155,16 @@ pub trait Store: Send {
         inc: &NewIncident,
     ) -> Result<SaveOutcome>;
     /// Withdraw an incident (it stays in the history, marked, and stops counting). Only the
-    /// person who logged it or a manager may.
-    fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()>;
+    /// person who logged it or a manager may. The escalation rules run again in the same
+    /// transaction: a threshold case no longer reached closes; an immediate threat or a breach
+    /// stays for a manager. Says what became of the customer's cases.
+    fn withdraw_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        incident: Id,
+        reason: &str,
+    ) -> Result<CasesChanged>;
     /// Correct an incident (not who it is about: link records for that). Only the person who
     /// logged it or a manager may; `expected_version` is the version they were shown, and a
     /// newer one is refused as a conflict so no correction silently overwrites another.
@@ -168,8 +176,16 @@ pub trait Store: Send {
         expected_version: i64,
     ) -> Result<SaveOutcome>;
     /// Move everything recorded against an unidentified visitor to a customer, and retire the
-    /// visitor's record.
-    fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()>;
+    /// visitor's record. The escalation rules run again for the customer in the same
+    /// transaction, so one the visitor's incidents bring to the threshold has a case (and two
+    /// open cases for one reason become one). Says which cases were opened.
+    fn link_visitor(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        visitor: Id,
+        customer: Id,
+    ) -> Result<CasesChanged>;
     /// Escalation cases not yet closed, oldest first.
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
     /// The manager's queue. Restrictions whose review date (a Europe/London date) has come by

@@ -73,6 +73,21 @@ pub fn save_or_queue(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> 
     }
 }
 
+/// A change that ran the escalation rules again: what was saved, then what became of the cases.
+fn cases_done(r: crate::store::Result<crate::domain::CasesChanged>, what: &str) -> Reply {
+    match r {
+        Ok(changed) => {
+            let cases = changed.sentence();
+            Reply::Done(if cases.is_empty() {
+                what.to_string()
+            } else {
+                format!("{what} {cases}")
+            })
+        }
+        Err(e) => Reply::SaveFailed(e.to_string()),
+    }
+}
+
 /// Carry out one write the person asked for.
 fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
     let done = |r: crate::store::Result<()>, what: &str| match r {
@@ -89,12 +104,12 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
                 Err(e) => Reply::SaveFailed(e.to_string()),
             }
         }
-        Request::WithdrawIncident { incident, reason } => done(
-            store.withdraw_incident(&ctx.actor, incident, &reason),
+        Request::WithdrawIncident { incident, reason } => cases_done(
+            store.withdraw_incident(&ctx.actor, &ctx.policy, incident, &reason),
             "The incident was withdrawn. It stays in the history, marked, and no longer counts.",
         ),
-        Request::LinkVisitor { visitor, customer } => done(
-            store.link_visitor(&ctx.actor, visitor, customer),
+        Request::LinkVisitor { visitor, customer } => cases_done(
+            store.link_visitor(&ctx.actor, &ctx.policy, visitor, customer),
             "The visitor's record was linked: their incidents are now on the customer's card.",
         ),
         Request::AssignCase { case, to, version } => done(

@@ -2,8 +2,8 @@
 //! reviews, and the letters the policy promises the customer.
 
 use super::audit::audit;
+use super::cases::{close_case, join_case, join_case_since};
 use super::errors::TxError;
-use super::incidents::{join_case, join_case_since};
 use super::records::insert_restriction;
 use super::staff::list_staff;
 use super::values::parse_id;
@@ -362,35 +362,6 @@ fn begin_restrictions(
         )?;
     }
     Ok(list.len())
-}
-
-/// Close one case, answered by a decision (or by a review, with no decision).
-fn close_case(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    case: Id,
-    decision: Option<Id>,
-) -> rusqlite::Result<()> {
-    let staff = actor.staff.as_ref().map(|s| s.id.to_string());
-    tx.prepare_cached(
-        "UPDATE escalation_case SET closed_at = ?2, closed_by = ?3, \
-         decision_id = coalesce(?4, decision_id), waiting = '', version = version + 1 WHERE id = ?1",
-    )?
-    .execute(params![
-        case.to_string(),
-        time::to_db(Utc::now()),
-        staff,
-        decision.map(|d| d.to_string())
-    ])?;
-    audit(
-        tx,
-        actor,
-        "close case",
-        "case",
-        &case.to_string(),
-        None,
-        Some(serde_json::json!({ "decision": decision }).to_string()),
-    )
 }
 
 /// Refuse a decision on a case that is not as the manager saw it: closed, waiting for its

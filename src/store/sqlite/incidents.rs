@@ -1,12 +1,16 @@
 //! Saving, withdrawing and re-homing incidents, and the escalation cases they open.
 
 use super::audit::audit;
+use super::cases::{close_case_because, join};
 use super::errors::TxError;
 use super::records::{self, history, insert_customer, insert_incident};
 use super::search_index::index_customer;
 use super::values::parse_id;
-use crate::domain::{Actor, CaseReason, Id, Incident, NewCustomer, NewIncident, Role, Subject};
-use crate::policy::incident::{self, SaveOutcome};
+use crate::domain::{
+    Actor, CaseReason, CasesChanged, Id, Incident, NewCustomer, NewIncident, Role, Subject,
+};
+use crate::policy::incident::{self, may_change, Change, SaveOutcome};
+use crate::policy::rules::{self, AfterWithdrawal};
 use crate::policy::Policy;
 use crate::store::StoreError;
 use crate::text::sanitise_for_display;
@@ -131,45 +135,79 @@ pub(super) fn record(
     )?;
     let h = light_history(tx, customer_id)?;
     let outcome = incident::outcome(&h, inc.id, policy, false);
-    escalate(tx, actor, &h, inc.id, &outcome)?;
+    open_cases_called_for(tx, actor, policy, &h, Run::Live, Some(inc.id))?;
     Ok(outcome)
 }
 
-/// Put the incident in the manager's queue when the rules say so: an immediate threat, a breach,
-/// or the threshold reached (the case then holds every incident since the last decision; once it
-/// is open, each new incident only adds itself).
-fn escalate(
+/// How the rules are run: on one customer's history as it is now, after a save, a correction, a
+/// link or a withdrawal (cases dated now; review cases are left to the queue, which opens them
+/// for managers), or over data loaded in bulk (cases dated when their reason arose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Run {
+    Live,
+    Bulk,
+}
+
+/// Open, or add to, every case the escalation rules call for with this history, inside the
+/// current write transaction; `fresh` is the incident just saved or corrected, which calls for
+/// its own case whatever was decided before. Asking again changes nothing: an incident already
+/// in its case is not added twice, and a case is only opened when none of that reason is open.
+/// Returns the reasons of the cases it opened.
+pub(super) fn open_cases_called_for(
     tx: &Transaction<'_>,
     actor: &Actor,
+    policy: &Policy,
     h: &crate::domain::CustomerHistory,
-    incident: Id,
-    outcome: &SaveOutcome,
-) -> rusqlite::Result<()> {
-    let customer = h.customer.id;
-    if outcome.urgent {
-        join_case(
+    run: Run,
+    fresh: Option<Id>,
+) -> rusqlite::Result<Vec<CaseReason>> {
+    let now = Utc::now();
+    let mut opened = Vec::new();
+    let mut calls = fresh
+        .map(|i| rules::cases_called_for_incident(h, i, policy))
+        .unwrap_or_default();
+    calls.extend(rules::cases_called_for(h, policy, now));
+    for call in calls {
+        if run == Run::Live && call.reason == CaseReason::ReviewDue {
+            continue;
+        }
+        let since = match run {
+            Run::Live => now,
+            Run::Bulk => call.arose_at,
+        };
+        let joined = join(
             tx,
             actor,
-            customer,
-            CaseReason::ImmediateThreat,
-            &[incident],
+            h.customer.id,
+            call.reason,
+            &call.incidents,
+            since,
         )?;
+        if joined.opened && !opened.contains(&call.reason) {
+            opened.push(call.reason);
+        }
     }
-    if outcome.breach {
-        join_case(tx, actor, customer, CaseReason::Breach, &[incident])?;
-    }
-    if outcome.reached() {
-        let counted: Vec<Id> = if outcome.count == outcome.threshold {
-            crate::policy::rules::incidents_since_last_decision(h)
-                .iter()
-                .map(|i| i.id)
-                .collect()
-        } else {
-            vec![incident]
-        };
-        join_case(tx, actor, customer, CaseReason::Threshold, &counted)?;
-    }
-    Ok(())
+    Ok(opened)
+}
+
+/// Run the escalation rules again for one customer whose incidents changed (a correction, a
+/// visitor's record linked to them, a withdrawal), inside the current write transaction, so a
+/// customer the rules send to a manager always has a case.
+pub(super) fn reevaluate(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    customer: Id,
+) -> Result<Vec<CaseReason>, TxError> {
+    let h = light_history(tx, customer)?;
+    Ok(open_cases_called_for(
+        tx,
+        actor,
+        policy,
+        &h,
+        Run::Live,
+        None,
+    )?)
 }
 
 /// What the escalation rules need of one customer, without the incidents' free text.
@@ -210,82 +248,16 @@ fn audit_customer(
     )
 }
 
-/// Add incidents to the customer's open case for this reason, opening one if there is none.
-/// A case that gains incidents gets a new version, so a manager deciding on what they saw is told.
-pub(super) fn join_case(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-) -> rusqlite::Result<Id> {
-    join_case_since(tx, actor, customer, reason, incidents, Utc::now())
-}
-
-/// As [`join_case`], for a case whose reason arose at `since` (data loaded in bulk).
-pub(super) fn join_case_since(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-    since: chrono::DateTime<Utc>,
-) -> rusqlite::Result<Id> {
-    let open: Option<String> = tx
-        .prepare_cached(
-            "SELECT id FROM escalation_case WHERE customer_id = ?1 AND reason = ?2 AND closed_at IS NULL \
-             AND waiting = ''",
-        )?
-        .query_row(params![customer.to_string(), reason.as_str()], |r| r.get(0))
-        .optional()?;
-    let case = match open {
-        Some(id) => parse_id(&id)?,
-        None => {
-            let id = crate::domain::new_id();
-            tx.prepare_cached(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
-                id.to_string(),
-                customer.to_string(),
-                reason.as_str(),
-                time::to_db(since)
-            ])?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(format!(
-                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
-                    reason.as_str()
-                )),
-            )?;
-            id
-        }
-    };
-    let mut link = tx.prepare_cached(
-        "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
-    )?;
-    let mut added = 0;
-    for i in incidents {
-        added += link.execute(params![case.to_string(), i.to_string()])?;
-    }
-    if added > 0 {
-        tx.prepare_cached("UPDATE escalation_case SET version = version + 1 WHERE id = ?1")?
-            .execute([case.to_string()])?;
-    }
-    Ok(case)
-}
-
+/// Withdraw an incident, then run the rules again for its customer: a threshold case that no
+/// longer reaches the threshold closes; an immediate threat or a breach stays for a manager to
+/// decide (see [`rules::after_withdrawal`](crate::policy::rules::after_withdrawal)).
 pub(super) fn withdraw(
     tx: &Transaction<'_>,
     actor: &Actor,
+    policy: &Policy,
     incident: Id,
     reason: &str,
-) -> Result<(), TxError> {
+) -> Result<CasesChanged, TxError> {
     let reason = text(reason);
     if reason.is_empty() {
         return Err(StoreError::Invalid(
@@ -297,22 +269,28 @@ pub(super) fn withdraw(
         .staff
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, Option<String>)> = tx
-        .prepare_cached("SELECT logged_by, withdrawn_at FROM incident WHERE id = ?1")?
-        .query_row([incident.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+    let row: Option<(String, Option<String>, String, String)> = tx
+        .prepare_cached(
+            "SELECT i.logged_by, i.withdrawn_at, i.customer_id, coalesce(s.display_name, '') \
+             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
+        )?
+        .query_row([incident.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
-    let Some((logged_by, withdrawn)) = row else {
+    let Some((logged_by, withdrawn, customer, logged_by_name)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
     if withdrawn.is_some() {
         return Err(StoreError::Conflict("the incident was already withdrawn".into()).into());
     }
-    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
-        return Err(StoreError::NotAllowed(
-            "Only the person who logged an incident, or a manager, can withdraw it.".into(),
-        )
-        .into());
-    }
+    may_change(
+        staff,
+        parse_id(&logged_by)?,
+        &logged_by_name,
+        Change::Withdraw,
+    )
+    .map_err(StoreError::NotAllowed)?;
     let now = time::to_db(Utc::now());
     tx.prepare_cached(
         "UPDATE incident SET withdrawn_at = ?2, withdrawn_by = ?3, withdrawn_reason = ?4, version = version + 1 WHERE id = ?1",
@@ -327,17 +305,72 @@ pub(super) fn withdraw(
         Some("{\"withdrawn\":false}".into()),
         Some(serde_json::json!({ "withdrawn": true, "reason": reason }).to_string()),
     )?;
-    Ok(())
+    let h = light_history(tx, parse_id(&customer)?)?;
+    let mut changed = CasesChanged::default();
+    // The open cases holding the incident (not one waiting for a letter: a decision answered it).
+    let holding: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT c.id, c.reason FROM escalation_case c JOIN case_incident ci ON ci.case_id = c.id \
+             WHERE ci.incident_id = ?1 AND c.closed_at IS NULL AND c.waiting = '' ORDER BY c.opened_at",
+        )?
+        .query_map([incident.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (case, reason) in holding {
+        let Some(reason) = CaseReason::parse(&reason) else {
+            continue;
+        };
+        match rules::after_withdrawal(reason, &h, policy) {
+            AfterWithdrawal::Closes => {
+                close_case_because(
+                    tx,
+                    actor,
+                    parse_id(&case)?,
+                    None,
+                    Some("an incident in it was withdrawn: the rules no longer call for it"),
+                )?;
+                changed.closed.push(reason);
+            }
+            AfterWithdrawal::StaysOpen => {
+                // A manager deciding on what they saw before is told it changed.
+                tx.prepare_cached(
+                    "UPDATE escalation_case SET version = version + 1 WHERE id = ?1",
+                )?
+                .execute([&case])?;
+                changed.kept.push(reason);
+            }
+        }
+    }
+    changed.opened = open_cases_called_for(tx, actor, policy, &h, Run::Live, None)?;
+    Ok(changed)
 }
 
+/// Move everything recorded against an unidentified visitor to a customer, retire the
+/// visitor's record, and run the rules again for the customer: the visitor's incidents may bring
+/// them to the threshold, or make a breach of a restriction of theirs.
 pub(super) fn link_visitor(
     tx: &Transaction<'_>,
     actor: &Actor,
+    policy: &Policy,
     visitor: Id,
     customer: Id,
-) -> Result<(), TxError> {
+) -> Result<CasesChanged, TxError> {
     if visitor == customer {
         return Err(StoreError::Invalid("Choose a different customer to link to.".into()).into());
+    }
+    let merged: Option<Option<String>> = tx
+        .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
+        .query_row([visitor.to_string()], |r| r.get(0))
+        .optional()?;
+    match merged {
+        // Linked already (a second press, or someone else on another PC): nothing to do.
+        Some(Some(into)) if into == customer.to_string() => return Ok(CasesChanged::default()),
+        Some(Some(_)) => {
+            return Err(StoreError::Conflict(
+                "that visitor's record was already linked to another customer".into(),
+            )
+            .into())
+        }
+        _ => {}
     }
     let v =
         history(tx, visitor)?.ok_or_else(|| StoreError::Missing("that visitor's record".into()))?;
@@ -351,6 +384,10 @@ pub(super) fn link_visitor(
         return Err(StoreError::Missing("that customer".into()).into());
     }
     let (vid, cid) = (visitor.to_string(), customer.to_string());
+    let visitors_cases: Vec<String> = tx
+        .prepare_cached("SELECT id FROM escalation_case WHERE customer_id = ?1")?
+        .query_map([&vid], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for sql in [
         "UPDATE incident SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
         "UPDATE escalation_case SET customer_id = ?2, version = version + 1 WHERE customer_id = ?1",
@@ -383,6 +420,62 @@ pub(super) fn link_visitor(
         Some(serde_json::json!({ "incidents": v.incidents.len(), "customer": vid }).to_string()),
         Some(serde_json::json!({ "merged_into": cid }).to_string()),
     )?;
+    merge_open_cases(tx, actor, customer, &visitors_cases)?;
+    Ok(CasesChanged {
+        opened: reevaluate(tx, actor, policy, customer)?,
+        ..CasesChanged::default()
+    })
+}
+
+/// After a link the customer may hold two open cases for one reason, theirs and the visitor's:
+/// the newer joins the older (its incidents, its note, who has it) and closes, so the queue
+/// shows one case per reason. Opened in the same second, the customer's own is kept.
+fn merge_open_cases(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    visitors_cases: &[String],
+) -> rusqlite::Result<()> {
+    let mut open: Vec<(String, String, String, String)> = tx
+        .prepare_cached(
+            "SELECT id, reason, note, opened_at FROM escalation_case WHERE customer_id = ?1 \
+             AND closed_at IS NULL AND waiting = ''",
+        )?
+        .query_map([customer.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    open.sort_by_key(|(id, _, _, opened)| {
+        (opened.clone(), visitors_cases.contains(id), id.clone())
+    });
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (case, reason, note, _) in open {
+        let Some((older, _)) = kept.iter().find(|(_, r)| *r == reason) else {
+            kept.push((case, reason));
+            continue;
+        };
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO case_incident (case_id, incident_id) \
+             SELECT ?1, incident_id FROM case_incident WHERE case_id = ?2",
+        )?
+        .execute(params![older, case])?;
+        tx.prepare_cached(
+            "UPDATE escalation_case SET \
+               note = CASE WHEN ?3 = '' THEN note WHEN note = '' THEN ?3 ELSE note || char(10) || ?3 END, \
+               assigned_to = coalesce(assigned_to, (SELECT assigned_to FROM escalation_case WHERE id = ?2)), \
+               version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![older, case, note])?;
+        close_case_because(
+            tx,
+            actor,
+            parse_id(&case)?,
+            None,
+            Some(&format!(
+                "merged into case {older} when a visitor's record was linked"
+            )),
+        )?;
+    }
     Ok(())
 }
 
@@ -402,23 +495,26 @@ pub(super) fn amend(
         .staff
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, String, i64, Option<String>)> = tx
+    let row: Option<(String, String, i64, Option<String>, String)> = tx
         .prepare_cached(
-            "SELECT customer_id, logged_by, version, withdrawn_at FROM incident WHERE id = ?1",
+            "SELECT i.customer_id, i.logged_by, i.version, i.withdrawn_at, \
+             coalesce(s.display_name, '') \
+             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
         )?
         .query_row([inc.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    let Some((customer, logged_by, version, withdrawn)) = row else {
+    let Some((customer, logged_by, version, withdrawn, logged_by_name)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
-    if logged_by != staff.id.to_string() && !staff.role.can_decide() {
-        return Err(StoreError::NotAllowed(
-            "Only the person who logged an incident, or a manager, can correct it.".into(),
-        )
-        .into());
-    }
+    may_change(
+        staff,
+        parse_id(&logged_by)?,
+        &logged_by_name,
+        Change::Correct,
+    )
+    .map_err(StoreError::NotAllowed)?;
     if withdrawn.is_some() {
         return Err(StoreError::Invalid(
             "That incident was withdrawn; it can no longer be corrected.".into(),
@@ -479,65 +575,23 @@ pub(super) fn amend(
         Some(serde_json::to_string(&before).unwrap_or_default()),
         Some(serde_json::to_string(&after).unwrap_or_default()),
     )?;
-    // A correction can make it urgent (or a breach): the queue must hear of it.
+    // A correction can make it urgent, or a breach (its time moved into a restriction): the
+    // queue must hear of it. A correction never closes a case: a manager decides that.
     let outcome = incident::outcome(&h, inc.id, policy, false);
-    escalate(tx, actor, &h, inc.id, &outcome)?;
+    open_cases_called_for(tx, actor, policy, &h, Run::Live, Some(inc.id))?;
     Ok(outcome)
 }
 
-/// Open the cases the rules call for among customers loaded in bulk (demo data, imports).
+/// Open the cases the rules call for among customers loaded in bulk (demo data, benchmarks),
+/// each dated when its reason arose.
 pub(super) fn open_cases_for_bulk(
     tx: &Transaction<'_>,
     actor: &Actor,
     policy: &Policy,
     bulk: &crate::domain::Bulk,
 ) -> Result<(), TxError> {
-    use crate::policy::rules::{self, Escalation};
-    let now = Utc::now();
     for h in bulk.histories().values() {
-        for e in rules::escalations(h, policy, now) {
-            match e {
-                Escalation::ImmediateThreat { incident, at } => {
-                    join_case_since(
-                        tx,
-                        actor,
-                        h.customer.id,
-                        CaseReason::ImmediateThreat,
-                        &[incident],
-                        at,
-                    )?;
-                }
-                Escalation::Breach { incident, at } => {
-                    join_case_since(
-                        tx,
-                        actor,
-                        h.customer.id,
-                        CaseReason::Breach,
-                        &[incident],
-                        at,
-                    )?;
-                }
-                Escalation::ThresholdReached { threshold, .. } => {
-                    let counted = rules::incidents_since_last_decision(h);
-                    // The case opened when the incident that reached the threshold was logged.
-                    let since = counted
-                        .get(threshold.saturating_sub(1) as usize)
-                        .map_or(now, |i| i.logged_at);
-                    let ids: Vec<Id> = counted.iter().map(|i| i.id).collect();
-                    join_case_since(tx, actor, h.customer.id, CaseReason::Threshold, &ids, since)?;
-                }
-                Escalation::ReviewDue { due, .. } => {
-                    join_case_since(
-                        tx,
-                        actor,
-                        h.customer.id,
-                        CaseReason::ReviewDue,
-                        &[],
-                        time::london_midnight(due),
-                    )?;
-                }
-            }
-        }
+        open_cases_called_for(tx, actor, policy, h, Run::Bulk, None)?;
     }
     Ok(())
 }

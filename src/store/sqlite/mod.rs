@@ -8,8 +8,9 @@
 //! * `migrations.rs`: the schema, one migration per version, and bringing a file up to date;
 //! * `transactions.rs`: how every read and write runs (`BEGIN IMMEDIATE`, the role checks);
 //! * `errors.rs`: what a SQLite error means for the person at the desk;
-//! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs`, `decisions.rs`
-//!   (cases, decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
+//! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs` (and running the
+//!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
+//!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
 //! * `search_index.rs` keeps the search keys and `lookup.rs` searches them;
 //! * `values.rs`: ids, times and lists as stored;
 //! * `maintenance.rs`: `safedesk check` and `safedesk backup`;
@@ -20,6 +21,7 @@
 mod audit;
 mod bare;
 mod busy;
+mod cases;
 mod conn;
 mod decisions;
 mod errors;
@@ -36,8 +38,8 @@ mod values;
 
 use super::{OpenMode, Result, Store};
 use crate::domain::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CheckReport, Counts, Customer,
-    CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
+    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
+    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -197,12 +199,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn withdraw_incident(&mut self, actor: &Actor, incident: Id, reason: &str) -> Result<()> {
+    fn withdraw_incident(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        incident: Id,
+        reason: &str,
+    ) -> Result<CasesChanged> {
         self.write_as(
             actor,
             |_| true,
             "withdraw incidents",
-            |tx| incidents::withdraw(tx, actor, incident, reason),
+            |tx| incidents::withdraw(tx, actor, policy, incident, reason),
         )
     }
 
@@ -221,12 +229,18 @@ impl Store for SqliteStore {
         )
     }
 
-    fn link_visitor(&mut self, actor: &Actor, visitor: Id, customer: Id) -> Result<()> {
+    fn link_visitor(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        visitor: Id,
+        customer: Id,
+    ) -> Result<CasesChanged> {
         self.write_as(
             actor,
             |_| true,
             "link records",
-            |tx| incidents::link_visitor(tx, actor, visitor, customer),
+            |tx| incidents::link_visitor(tx, actor, policy, visitor, customer),
         )
     }
 
