@@ -286,7 +286,10 @@ fn keys_a_role_cannot_use_are_not_offered_and_say_why_when_pressed() {
     press(&mut a, KeyCode::Char('w'), KeyModifiers::NONE);
     assert_eq!(a.context(), Context::Card, "no prompt opens");
     let s = render(&a, 100, 30);
-    assert!(s.contains("or a manager can correct or withdraw"), "{s}");
+    assert!(
+        s.contains("or a manager can withdraw this incident."),
+        "{s}"
+    );
     press(&mut a, KeyCode::Char('e'), KeyModifiers::NONE);
     assert_eq!(
         a.context(),

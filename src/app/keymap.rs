@@ -139,7 +139,7 @@ impl Need {
             Need::Anyone => None,
             Need::Record => Some("staff on the staff list"),
             Need::Decide => Some("managers"),
-            Need::ChangeIncident => Some("whoever logged the incident, or a manager"),
+            Need::Correct | Need::Withdraw => Some("whoever logged the incident, or a manager"),
             Need::Found => None,
         }
     }
@@ -235,8 +235,10 @@ pub enum Need {
     Record,
     /// A manager or admin.
     Decide,
-    /// Whoever logged the highlighted incident, or a manager.
-    ChangeIncident,
+    /// Whoever logged the highlighted incident, or a manager: to correct it.
+    Correct,
+    /// Whoever logged the highlighted incident, or a manager: to withdraw it.
+    Withdraw,
     /// Anyone, once a search has found someone to open.
     Found,
 }
@@ -500,7 +502,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Correct the highlighted incident on the card",
         contexts: &[Context::Card],
         hint: true,
-        needs: Need::ChangeIncident,
+        needs: Need::Correct,
     },
     Binding {
         action: Action::Withdraw,
@@ -509,7 +511,7 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Withdraw the highlighted incident, with a reason",
         contexts: &[Context::Card],
         hint: true,
-        needs: Need::ChangeIncident,
+        needs: Need::Withdraw,
     },
     Binding {
         action: Action::Link,

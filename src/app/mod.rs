@@ -361,23 +361,6 @@ impl App {
                     self.notice = Some(Notice::Info("That incident is already withdrawn.".into()));
                     return;
                 }
-                // Refused now, in words, not by the store after the form or the reason is typed.
-                let change = if action == Action::Correct {
-                    crate::policy::incident::Change::Correct
-                } else {
-                    crate::policy::incident::Change::Withdraw
-                };
-                if let Some(staff) = &self.actor.staff {
-                    if let Err(why) = crate::policy::incident::may_change(
-                        staff,
-                        i.logged_by,
-                        &i.logged_by_name,
-                        change,
-                    ) {
-                        self.notice = Some(Notice::Error(why));
-                        return;
-                    }
-                }
                 if action == Action::Correct {
                     self.overlays
                         .open(Overlay::Incident(IncidentForm::for_amend(
@@ -715,16 +698,20 @@ impl App {
                 Some(_) => Ok(()),
                 None => Err("Search first: type a name, a phone number (or its last 6 digits) or an email; Enter then opens the card.".into()),
             },
-            Need::ChangeIncident => {
+            Need::Correct | Need::Withdraw => {
                 self.cannot_record().map_or(Ok(()), Err)?;
-                let mine = |i: &crate::domain::Incident| Some(i.logged_by) == self.my_id();
-                match self.card_incident() {
-                    Some(i) if !mine(i) && !self.actor.role().is_some_and(|r| r.can_decide()) => {
-                        Err(format!(
-                            "Only {} (who logged it) or a manager can correct or withdraw that incident. Ask one of them, or a manager.",
-                            crate::text::clean(&i.logged_by_name)
-                        ))
-                    }
+                let change = if need == Need::Correct {
+                    crate::policy::incident::Change::Correct
+                } else {
+                    crate::policy::incident::Change::Withdraw
+                };
+                match (&self.actor.staff, self.card_incident()) {
+                    (Some(staff), Some(i)) => crate::policy::incident::may_change(
+                        staff,
+                        i.logged_by,
+                        &i.logged_by_name,
+                        change,
+                    ),
                     _ => Ok(()),
                 }
             }
