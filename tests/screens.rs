@@ -272,7 +272,7 @@ fn keys_move_between_panes_and_help_lists_every_key() {
     let mut app = app();
     search(
         &mut app,
-        "o",
+        "jo",
         vec![
             hit(deborah(), MatchedOn::Name("Deborah Johnson".into())),
             hit(zoe(), MatchedOn::Name("Zoë Åberg".into())),

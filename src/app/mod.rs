@@ -77,6 +77,8 @@ pub struct App {
     pub lookup_sent: u64,
     pub lookup_shown: u64,
     pub results: Vec<LookupHit>,
+    /// More people match than the results show (the first [`crate::sync::worker::RESULTS`]).
+    pub results_capped: bool,
     pub selected: usize,
     /// The full history of the selected customer, once loaded.
     pub card: Option<CustomerHistory>,
@@ -276,6 +278,7 @@ impl App {
             lookup_sent: 0,
             lookup_shown: 0,
             results: Vec::new(),
+            results_capped: false,
             selected: 0,
             card: None,
             card_scroll: 0,
@@ -763,6 +766,15 @@ impl App {
 
     fn query_changed(&mut self) {
         self.lookup_sent += 1;
+        if crate::text::too_short(self.search.value()).is_some() {
+            // That little cannot pick anyone out: no search, and no stranger's card.
+            self.lookup_shown = self.lookup_sent;
+            self.results.clear();
+            self.results_capped = false;
+            self.selected = 0;
+            self.card = None;
+            return;
+        }
         self.requests.push(Request::Lookup {
             seq: self.lookup_sent,
             query: self.search.value().to_string(),
@@ -933,8 +945,11 @@ impl App {
                 }
                 self.lookup_shown = seq;
                 match result {
-                    Ok(hits) => {
+                    Ok(mut hits) => {
                         let keep = self.selected_hit().map(|h| h.history.customer.id);
+                        // The worker asks for one more than it shows, to know there are more.
+                        self.results_capped = hits.len() > crate::sync::worker::RESULTS;
+                        hits.truncate(crate::sync::worker::RESULTS);
                         self.results = hits;
                         let index = keep
                             .and_then(|id| {
