@@ -2,6 +2,7 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`crate::sync`]), so typing never waits on the database.
 
+pub mod card;
 pub mod customer;
 pub mod decision;
 pub mod form;
@@ -37,12 +38,14 @@ pub enum Pane {
 /// What the screen last drew that the keys need: only the screen knows how lines wrap, so it
 /// works out how far each view can scroll and the event loop hands that back after each draw.
 /// Until the first draw nothing is limited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drawn {
     /// How far the case can scroll before its last line is at the bottom.
     pub case_scroll_max: u16,
     /// How far the letter preview can scroll before its last line is at the bottom.
     pub letter_scroll_max: u16,
+    /// The card's scrolling part: how far it scrolls and where its incidents are.
+    pub card: card::CardRows,
 }
 
 impl Default for Drawn {
@@ -50,6 +53,7 @@ impl Default for Drawn {
         Drawn {
             case_scroll_max: u16::MAX,
             letter_scroll_max: u16::MAX,
+            card: card::CardRows::default(),
         }
     }
 }
@@ -825,6 +829,7 @@ impl App {
                 return;
             }
             Context::Case if self.case_key(action) => return,
+            Context::Card if self.card_key(action) => return,
             Context::Queue if self.queue_key(action) => return,
             _ => {}
         }
