@@ -358,7 +358,7 @@ fn a_queued_save_says_plainly_where_the_incident_is() {
 
 fn with_card(h: CustomerHistory) -> App {
     let mut a = app(Role::Manager);
-    a.set_query("x");
+    a.set_query("xy");
     let seq = a.lookup_sent;
     a.on_reply(Reply::Lookup {
         seq,

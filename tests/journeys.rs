@@ -656,3 +656,118 @@ fn linking_a_visitor_who_brings_a_customer_to_the_threshold_opens_a_case() {
     p.press("C-c");
     p.wait_for("SAFEDESK-EXITED-0");
 }
+
+/// The card's text at 80 columns (right of the results), rows joined and runs of spaces made
+/// one, so wrapped sentences read whole.
+fn card_text(screen: &str) -> String {
+    let rows: Vec<String> = screen
+        .lines()
+        .skip(4)
+        .take(18)
+        .map(|l| {
+            l.chars()
+                .skip(32)
+                .filter(|c| !"│┌┐└┘─".contains(*c))
+                .collect()
+        })
+        .collect();
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn precious_typed_as_phone_staff_shows_the_restricted_match_at_the_top_of_the_first_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let db = db.to_str().unwrap();
+    let p = Pane::start(
+        "precious",
+        &["--demo", "--db", db, "--user", "psharma"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    // One letter picks no one out: no stranger's card, but what to type next.
+    p.type_text("P");
+    p.wait_for("Keep typing: one letter could");
+    p.type_text("recious");
+    // Each letter is searched for as it is typed: wait for the answer to the whole name.
+    let want = [
+        // The very first words of the card: how many match, and who of them is restricted.
+        " people match - 1 is RESTRICTED: Precious Adeyemi",
+        // Equally good matches: the restricted one is the first result and the first card.
+        "Precious Adeyemi (this card). Precious Adeyemi RESTRICTED Services withdrawn",
+        // Her review is overdue: phone staff are told what to do now, in the policy's words.
+        "MANAGER Review overdue",
+        "On the phone now: the restrictions above still apply",
+    ];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let s = loop {
+        let s = p.screen();
+        if s.contains("│Precious ") && want.iter().all(|w| card_text(&s).contains(w)) {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the card never showed {want:?}; it shows:\n{s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let first_row: String = s.lines().nth(5).unwrap().chars().skip(32).collect();
+    assert!(first_row.contains("people match"), "{s}");
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}
+
+#[test]
+fn an_80x24_card_scrolled_to_its_end_still_shows_its_restrictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let db = db.to_str().unwrap();
+    let p = Pane::start(
+        "cardend",
+        &["--demo", "--db", db, "--user", "dokonjo"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for("Signed in: Daniel Okonjo (phone)");
+    p.type_text("07700 900123");
+    p.wait_for("RESTRICTED Calls and visits limited to 10");
+    p.wait_for("more below: Down, PgDn, End");
+    // Enter and Tab used to scroll the restrictions away.
+    p.press("Enter");
+    p.wait_for("Incidents (");
+    let s = p.screen();
+    assert!(
+        card_text(&s).contains("RESTRICTED Calls and visits limited to 10 minutes"),
+        "{s}"
+    );
+    p.press("End");
+    let s = p.wait_for("more above: Up, PgUp, Home");
+    wait_until("the end of the card", || {
+        !p.screen().contains("more below: Down, PgDn, End")
+    });
+    let s2 = p.screen();
+    for s in [&s, &s2] {
+        let card = card_text(s);
+        assert!(
+            card.contains("Deborah Johnson RESTRICTED Calls and visits limited to 10 minutes RESTRICTED A witness must be present"),
+            "{s}"
+        );
+    }
+    // The end is the end: her letters, and Down goes no further.
+    assert!(card_text(&s2).contains("Letters"), "{s2}");
+    p.press("Down");
+    p.press("Tab");
+    let s3 = p.wait_for("Find a caller or visitor");
+    assert!(
+        card_text(&s3).contains("RESTRICTED Calls and visits limited to 10 minutes"),
+        "{s3}"
+    );
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}

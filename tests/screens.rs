@@ -272,7 +272,7 @@ fn keys_move_between_panes_and_help_lists_every_key() {
     let mut app = app();
     search(
         &mut app,
-        "o",
+        "jo",
         vec![
             hit(deborah(), MatchedOn::Name("Deborah Johnson".into())),
             hit(zoe(), MatchedOn::Name("Zoë Åberg".into())),
@@ -842,4 +842,501 @@ fn a_long_search_scrolls_sideways_by_display_columns_with_its_end_in_view() {
     let row = screen.lines().nth(2).unwrap().replace(' ', "");
     assert!(row.starts_with("│日本語日本語"), "{screen}");
     assert!(!row.contains("END"), "{screen}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The card tells the truth about who, and its banner never scrolls away.
+
+/// Draw as the event loop does: what the screen worked out (how far views scroll, where the
+/// card's incidents are) goes back to the app for the next key.
+fn draw_fed(app: &mut App, w: u16, h: u16) -> String {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut drawn = safedesk::app::Drawn::default();
+    t.draw(|f| drawn = safedesk::ui::draw(f, app)).unwrap();
+    app.drawn = drawn;
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The text of the screen's columns from `from` on (the card, right of the results), rows
+/// joined and runs of spaces made one, so wrapped sentences read whole.
+fn column(screen: &str, from: usize) -> String {
+    let text: Vec<String> = screen
+        .lines()
+        .map(|l| {
+            l.chars()
+                .skip(from)
+                .filter(|c| !"│┌┐└┘─".contains(*c))
+                .collect::<String>()
+        })
+        .collect();
+    text.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The results pane's text at 80 columns, as [`column`] reads the card's.
+fn results_column(screen: &str) -> String {
+    let left: String = screen
+        .lines()
+        .map(|l| l.chars().take(32).collect::<String>() + "\n")
+        .collect();
+    column(&left, 0)
+}
+
+fn phone_app() -> App {
+    let mut app = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "psharma".into(),
+            staff: Some(staff(3, "Priya Sharma", Role::Phone)),
+        },
+        "/shared/safedesk.sqlite".into(),
+        true,
+        false,
+    );
+    app.colour = false;
+    app.now = now();
+    app.health = Health::Ok { checked: now() };
+    app
+}
+
+/// Two people called Precious: Appiah, nothing in force, and Adeyemi, services withdrawn. The
+/// store scores Appiah 4 higher: its other name is shorter.
+fn two_precious() -> Vec<LookupHit> {
+    let mut appiah = zoe();
+    appiah.customer.id = Uuid::from_u128(61);
+    appiah.customer.name = Some("Precious Appiah".into());
+    appiah.customer.postcode = "NW7 3TR".into();
+    for i in &mut appiah.incidents {
+        i.customer_id = appiah.customer.id;
+    }
+    let mut adeyemi = deborah();
+    adeyemi.customer.id = Uuid::from_u128(62);
+    adeyemi.customer.name = Some("Precious Adeyemi".into());
+    adeyemi.customer.other_names = vec![];
+    adeyemi.customer.postcode = "N11 2AB".into();
+    adeyemi.restrictions.truncate(1);
+    adeyemi.restrictions[0].kind = "services_withdrawn".into();
+    for i in &mut adeyemi.incidents {
+        i.customer_id = adeyemi.customer.id;
+    }
+    vec![
+        LookupHit {
+            history: appiah,
+            matched: MatchedOn::OtherName("Precious Kaur".into()),
+            score: 839,
+        },
+        LookupHit {
+            history: adeyemi,
+            matched: MatchedOn::Name("Precious Adeyemi".into()),
+            score: 835,
+        },
+    ]
+}
+
+#[test]
+fn precious_the_top_of_the_card_names_the_restricted_match_even_when_it_ranks_second() {
+    let mut app = phone_app();
+    search(&mut app, "Precious", two_precious());
+    assert_eq!(
+        app.selected_hit().unwrap().history.customer.display_name(),
+        "Precious Appiah",
+        "as the answer came, the restricted one is second"
+    );
+    let screen = draw_fed(&mut app, 80, 24);
+    let card = column(&screen, 32);
+    assert!(
+        card.contains(
+            "Customer card 2 people match - 1 is RESTRICTED: Precious Adeyemi, N11 2AB, last incident 21/11/2026 (result 2). This card is not them"
+        ),
+        "{screen}"
+    );
+    // The words come before the card's own name and its "no restrictions".
+    let warned = card.find("RESTRICTED: Precious Adeyemi").unwrap();
+    let own = card
+        .find("Precious Appiah No restrictions in force.")
+        .unwrap();
+    assert!(warned < own, "{screen}");
+    // The same at 120x40.
+    let card = column(&draw_fed(&mut app, 120, 40), 46);
+    assert!(card.contains("2 people match - 1 is RESTRICTED: Precious Adeyemi, N11 2AB"));
+
+    // Ranked as the worker ranks them (equally good matches, restricted first), her card is
+    // the first one shown.
+    let mut hits = two_precious();
+    safedesk::policy::rules::rank_hits(&mut hits, now());
+    let mut app = phone_app();
+    search(&mut app, "Precious", hits);
+    let card = column(&draw_fed(&mut app, 80, 24), 32);
+    assert!(
+        card.contains("Customer card 2 people match - 1 is RESTRICTED: Precious Adeyemi (this card). Precious Adeyemi RESTRICTED Services withdrawn"),
+        "{card}"
+    );
+}
+
+#[test]
+fn phone_staff_are_told_what_to_do_now_under_a_manager_flag() {
+    let policy = Policy::built_in();
+    let mut phone = phone_app();
+    search(
+        &mut phone,
+        "900123",
+        vec![hit(deborah(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    let card = column(&draw_fed(&mut phone, 100, 30), 38);
+    assert!(
+        card.contains("MANAGER Breach of an active restriction"),
+        "{card}"
+    );
+    let advice = &policy.phone_advice.breach;
+    assert!(card.contains(advice.as_str()), "{card}");
+    // A manager reads the flag without the phone advice.
+    let mut manager = app();
+    search(
+        &mut manager,
+        "900123",
+        vec![hit(deborah(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    let card = column(&draw_fed(&mut manager, 100, 30), 38);
+    assert!(
+        card.contains("MANAGER Breach of an active restriction"),
+        "{card}"
+    );
+    assert!(!card.contains(advice.as_str()), "{card}");
+}
+
+/// Deborah's full card, open with the keyboard on it.
+fn deborah_card_open(app: &mut App, h: CustomerHistory) {
+    search(
+        app,
+        "900123",
+        vec![hit(h.clone(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    app.on_reply(Reply::Card {
+        id: h.customer.id,
+        result: Ok(Some(Box::new(h))),
+    });
+    key(app, KeyCode::Enter);
+    assert_eq!(app.pane, Pane::Card);
+}
+
+#[test]
+fn at_80x24_a_restricted_card_scrolled_to_its_end_still_shows_its_restrictions() {
+    let mut app = phone_app();
+    let mut h = deborah();
+    h.letters.push(Letter {
+        id: Uuid::from_u128(90),
+        customer_id: h.customer.id,
+        decision_id: None,
+        kind: "restriction_notice".into(),
+        created_at: now() - Duration::days(19),
+        sent_at: Some(now() - Duration::days(18)),
+        sent_how: "post".into(),
+        file: String::new(),
+    });
+    deborah_card_open(&mut app, h);
+    let last = "restriction notice - sent 06/11/2026 by post";
+    let first = draw_fed(&mut app, 80, 24);
+    assert!(column(&first, 32).contains("RESTRICTED Calls and visits limited to 10 minutes"));
+    assert!(!column(&first, 32).contains(last), "{first}");
+    // Down, a key at a time, to the end: the banner never leaves.
+    let mut reached = false;
+    for _ in 0..60 {
+        key(&mut app, KeyCode::Down);
+        let screen = draw_fed(&mut app, 80, 24);
+        let card = column(&screen, 32);
+        assert!(
+            card.contains("RESTRICTED Calls and visits limited to 10 minutes")
+                && card.contains("RESTRICTED A witness must be present"),
+            "{screen}"
+        );
+        if card.contains(last) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Down reaches the card's last line");
+    // Back up to the top with Home; End goes straight to the end again.
+    key(&mut app, KeyCode::Home);
+    let screen = draw_fed(&mut app, 80, 24);
+    assert!(!column(&screen, 32).contains(last));
+    assert!(
+        column(&screen, 32).contains("Phone: 07700 900123"),
+        "{screen}"
+    );
+    assert_eq!(
+        app.card_cursor, 0,
+        "the newest incident is highlighted again"
+    );
+    key(&mut app, KeyCode::End);
+    let screen = draw_fed(&mut app, 80, 24);
+    let card = column(&screen, 32);
+    assert!(card.contains(last), "{screen}");
+    assert!(card.contains("RESTRICTED Calls and visits"), "{screen}");
+    assert!(card.contains("more above"), "{screen}");
+}
+
+#[test]
+fn moving_the_highlight_keeps_that_incident_in_view() {
+    let mut app = app();
+    let mut h = deborah();
+    for n in 0..8u128 {
+        h.incidents.push(incident(
+            h.customer.id,
+            10 + n,
+            50 - n as i64,
+            "Long call about a form; shouted and swore at the adviser until the call was ended.",
+        ));
+    }
+    h.incidents.sort_by_key(|i| i.occurred_at);
+    deborah_card_open(&mut app, h.clone());
+    draw_fed(&mut app, 80, 24);
+    for n in 1..h.incidents.len() {
+        // Down shows the rest of a highlighted incident not all in view, then moves on.
+        for _ in 0..10 {
+            if app.card_cursor == n {
+                break;
+            }
+            key(&mut app, KeyCode::Down);
+            draw_fed(&mut app, 80, 24);
+        }
+        let screen = draw_fed(&mut app, 80, 24);
+        assert_eq!(app.card_cursor, n, "{screen}");
+        let when = safedesk::time::date_time(h.incidents[h.incidents.len() - 1 - n].occurred_at);
+        assert!(
+            screen.contains(&format!("> {when}")),
+            "incident {n} ({when}) is highlighted and in view:\n{screen}"
+        );
+        assert!(column(&screen, 32).contains("RESTRICTED Calls and visits"));
+    }
+    for n in (0..h.incidents.len() - 1).rev() {
+        // Up scrolls back through the last incident's lines first, then moves.
+        while app.card_cursor != n {
+            key(&mut app, KeyCode::Up);
+            draw_fed(&mut app, 80, 24);
+        }
+        let screen = draw_fed(&mut app, 80, 24);
+        let when = safedesk::time::date_time(h.incidents[h.incidents.len() - 1 - n].occurred_at);
+        assert!(screen.contains(&format!("> {when}")), "{screen}");
+    }
+}
+
+#[test]
+fn a_banner_taller_than_the_pane_comes_first_and_says_how_much_more() {
+    let mut app = app();
+    let mut h = deborah();
+    for (n, kind) in [
+        "dedicated_contact",
+        "record_contacts",
+        "named_contact",
+        "written_only",
+        "read_ack_file",
+        "banned_from_premises",
+        "phone_blocked",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = h.restrictions[0].clone();
+        r.id = Uuid::from_u128(70 + n as u128);
+        r.kind = kind.to_string();
+        h.restrictions.push(r);
+    }
+    deborah_card_open(&mut app, h);
+    // The smallest screen safedesk lays out.
+    let screen = draw_fed(&mut app, 80, 16);
+    let card = column(&screen, 32);
+    assert!(
+        card.contains("Deborah Johnson RESTRICTED Calls and visits"),
+        "{screen}"
+    );
+    assert!(
+        card.contains("more lines of warnings just below"),
+        "{screen}"
+    );
+    // Every restriction can still be read, by scrolling.
+    let mut seen = card.clone();
+    for _ in 0..80 {
+        key(&mut app, KeyCode::Down);
+        seen.push_str(&column(&draw_fed(&mut app, 80, 16), 32));
+    }
+    for words in [
+        "Written contact only",
+        "Phone number blocked or redirected",
+        "MANAGER Breach",
+    ] {
+        assert!(seen.contains(words), "{words}: {seen}");
+    }
+}
+
+#[test]
+fn a_query_that_cannot_pick_anyone_out_says_what_to_type_next() {
+    let mut app = phone_app();
+    type_text(&mut app, "d");
+    assert!(
+        !app.take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::Lookup { .. })),
+        "one letter is not searched for"
+    );
+    let screen = render(&app, 80, 24);
+    let results = results_column(&screen);
+    assert!(
+        results.contains(
+            "Keep typing: one letter could be anyone. Type at least 2 letters of the name"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("No one matches"), "{screen}");
+    assert!(screen.contains("Search on the left"), "no card: {screen}");
+
+    // A real search, then back to one letter: the stranger's card goes.
+    key(&mut app, KeyCode::Char('e'));
+    let seq = app
+        .take_requests()
+        .iter()
+        .find_map(|r| match r {
+            Request::Lookup { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .expect("two letters are searched for");
+    app.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(vec![hit(
+            deborah(),
+            MatchedOn::Name("Deborah Johnson".into()),
+        )]),
+    });
+    assert!(render(&app, 80, 24).contains("Calls and visits limited"));
+    key(&mut app, KeyCode::Backspace);
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("Deborah Johnson"), "{screen}");
+    assert!(app.selected_hit().is_none());
+    // An answer to the longer query arriving late changes nothing.
+    app.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(vec![hit(
+            deborah(),
+            MatchedOn::Name("Deborah Johnson".into()),
+        )]),
+    });
+    assert!(app.selected_hit().is_none());
+
+    // Digits: fewer than 6 of a number.
+    key(&mut app, KeyCode::Backspace);
+    app.take_requests();
+    type_text(&mut app, "0770");
+    assert!(!app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::Lookup { .. })));
+    let screen = render(&app, 80, 24);
+    assert!(
+        results_column(&screen).contains("Keep typing: 4 digits so far. Type at least 6 digits"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn capped_results_say_so() {
+    let mut app = phone_app();
+    let mut hits = Vec::new();
+    for n in 0..31u128 {
+        let mut h = zoe();
+        h.customer.id = Uuid::from_u128(1000 + n);
+        h.customer.name = Some(format!("Sam Person {n:02}"));
+        if n == 7 {
+            h.restrictions = deborah().restrictions;
+        }
+        hits.push(LookupHit {
+            history: h,
+            matched: MatchedOn::Name(format!("Sam Person {n:02}")),
+            score: 700,
+        });
+    }
+    search(&mut app, "sam", hits.clone());
+    assert_eq!(app.results.len(), 30, "the one more asked for is not shown");
+    assert!(app.results_capped);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Results (first 30)"), "{screen}");
+    let left = results_column(&screen);
+    assert!(
+        left.contains("Showing the first 30 - type more to narrow it."),
+        "{screen}"
+    );
+    let card = column(&screen, 32);
+    assert!(
+        card.contains(
+            "More than 30 people match - of the first 30, 1 is RESTRICTED: Sam Person 07"
+        ),
+        "{screen}"
+    );
+    // Exactly 30: not capped.
+    let mut app = phone_app();
+    hits.truncate(30);
+    search(&mut app, "sam", hits);
+    assert!(!app.results_capped);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Results (30)"), "{screen}");
+    assert!(!screen.contains("Showing the first"), "{screen}");
+    assert!(column(&screen, 32).contains("30 people match"), "{screen}");
+}
+
+#[test]
+fn at_80x24_the_case_scrolls_to_its_last_line() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let case = deborah_case();
+    let mut h = deborah();
+    // Long words wrap early: counting characters alone would stop short of the end.
+    h.incidents[3].description =
+        "Extraordinarily-long-hyphenated-words-that-wrap-badly ".repeat(12);
+    h.letters.push(Letter {
+        id: Uuid::from_u128(91),
+        customer_id: h.customer.id,
+        decision_id: None,
+        kind: "restriction_notice".into(),
+        created_at: now() - Duration::days(19),
+        sent_at: None,
+        sent_how: String::new(),
+        file: "letters/deborah-johnson-restriction-notice.md".into(),
+    });
+    app.open_case(case.clone());
+    app.on_reply(Reply::Case {
+        case: case.id,
+        result: Ok(Box::new(safedesk::sync::CaseData {
+            case,
+            history: Some(h),
+            staff: vec![],
+            others: vec![],
+        })),
+    });
+    let last = "deborah-johnson-restriction-notice.md";
+    let screen = draw_fed(&mut app, 80, 24);
+    assert!(!screen.contains(last), "{screen}");
+    key(&mut app, KeyCode::End);
+    let screen = draw_fed(&mut app, 80, 24);
+    assert!(screen.contains(last), "End shows the last line: {screen}");
+    // And a line at a time.
+    key(&mut app, KeyCode::Home);
+    let mut reached = false;
+    for _ in 0..200 {
+        key(&mut app, KeyCode::Down);
+        if draw_fed(&mut app, 80, 24).contains(last) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached);
 }

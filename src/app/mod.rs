@@ -2,6 +2,7 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`crate::sync`]), so typing never waits on the database.
 
+pub mod card;
 pub mod customer;
 pub mod decision;
 pub mod form;
@@ -37,12 +38,14 @@ pub enum Pane {
 /// What the screen last drew that the keys need: only the screen knows how lines wrap, so it
 /// works out how far each view can scroll and the event loop hands that back after each draw.
 /// Until the first draw nothing is limited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drawn {
     /// How far the case can scroll before its last line is at the bottom.
     pub case_scroll_max: u16,
     /// How far the letter preview can scroll before its last line is at the bottom.
     pub letter_scroll_max: u16,
+    /// The card's scrolling part: how far it scrolls and where its incidents are.
+    pub card: card::CardRows,
 }
 
 impl Default for Drawn {
@@ -50,6 +53,7 @@ impl Default for Drawn {
         Drawn {
             case_scroll_max: u16::MAX,
             letter_scroll_max: u16::MAX,
+            card: card::CardRows::default(),
         }
     }
 }
@@ -77,6 +81,8 @@ pub struct App {
     pub lookup_sent: u64,
     pub lookup_shown: u64,
     pub results: Vec<LookupHit>,
+    /// More people match than the results show (the first [`crate::sync::worker::RESULTS`]).
+    pub results_capped: bool,
     pub selected: usize,
     /// The full history of the selected customer, once loaded.
     pub card: Option<CustomerHistory>,
@@ -306,6 +312,7 @@ impl App {
             lookup_sent: 0,
             lookup_shown: 0,
             results: Vec::new(),
+            results_capped: false,
             selected: 0,
             card: None,
             card_scroll: 0,
@@ -915,6 +922,15 @@ impl App {
 
     fn query_changed(&mut self) {
         self.lookup_sent += 1;
+        if crate::text::too_short(self.search.value()).is_some() {
+            // That little cannot pick anyone out: no search, and no stranger's card.
+            self.lookup_shown = self.lookup_sent;
+            self.results.clear();
+            self.results_capped = false;
+            self.selected = 0;
+            self.card = None;
+            return;
+        }
         self.requests.push(Request::Lookup {
             seq: self.lookup_sent,
             query: self.search.value().to_string(),
@@ -989,6 +1005,7 @@ impl App {
                 return;
             }
             Context::Case if self.case_key(action) => return,
+            Context::Card if self.card_key(action) => return,
             Context::Queue if self.queue_key(action) => return,
             _ => {}
         }
@@ -1115,8 +1132,11 @@ impl App {
                 }
                 self.lookup_shown = seq;
                 match result {
-                    Ok(hits) => {
+                    Ok(mut hits) => {
                         let keep = self.selected_hit().map(|h| h.history.customer.id);
+                        // The worker asks for one more than it shows, to know there are more.
+                        self.results_capped = hits.len() > crate::sync::worker::RESULTS;
+                        hits.truncate(crate::sync::worker::RESULTS);
                         self.results = hits;
                         let index = keep
                             .and_then(|id| {

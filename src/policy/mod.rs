@@ -33,6 +33,10 @@ pub struct Policy {
     #[serde(default)]
     pub letters: Letters,
     pub complaints: Complaints,
+    /// What phone staff do now when a customer's card carries a manager flag; optional in a
+    /// policy file of an older safedesk.
+    #[serde(default)]
+    pub phone_advice: PhoneAdvice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -117,6 +121,32 @@ impl Default for Letters {
         Letters {
             contact_usual: "in the usual ways".into(),
             contact_within_limits: "in the usual ways, within the limits above".into(),
+        }
+    }
+}
+
+/// What the person on the phone does now, shown to phone staff under each "MANAGER" line of a
+/// card (the flag says what a manager must do; this says what the caller's call needs meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PhoneAdvice {
+    /// An immediate threat waits for a manager.
+    pub immediate_threat: String,
+    /// A breach of a restriction in force waits for a manager.
+    pub breach: String,
+    /// The incident threshold is reached and a manager must decide.
+    pub threshold_reached: String,
+    /// A restriction's review date has come.
+    pub review_due: String,
+}
+
+impl Default for PhoneAdvice {
+    fn default() -> PhoneAdvice {
+        PhoneAdvice {
+            immediate_threat: "On the phone now: if they threaten anyone, end the call at once and tell a manager in person straight away. If anyone is unsafe, call 999.".into(),
+            breach: "On the phone now: keep strictly to the restrictions above; if they break one again, end the call politely and log it as an incident. A manager will decide what happens next.".into(),
+            threshold_reached: "On the phone now: help them as usual. If the behaviour starts again, warn them once, end the call if it goes on, and log it as an incident for the manager.".into(),
+            review_due: "On the phone now: the restrictions above still apply until a manager has reviewed them; keep to them.".into(),
         }
     }
 }
@@ -352,6 +382,19 @@ impl Policy {
                 return Err((
                     format!("{name} ="),
                     format!("[letters] {name} is empty: say how a letter tells the customer to contact us"),
+                ));
+            }
+        }
+        for (name, text) in [
+            ("immediate_threat", &self.phone_advice.immediate_threat),
+            ("breach", &self.phone_advice.breach),
+            ("threshold_reached", &self.phone_advice.threshold_reached),
+            ("review_due", &self.phone_advice.review_due),
+        ] {
+            if text.trim().is_empty() {
+                return Err((
+                    format!("{name} ="),
+                    format!("[phone_advice] {name} is empty: say what phone staff do now when a card carries that manager flag"),
                 ));
             }
         }
@@ -645,8 +688,9 @@ mod tests {
     }
 
     #[test]
-    fn a_policy_file_without_letter_contacts_still_loads() {
-        let text = BUILT_IN
+    fn a_policy_file_without_letter_contacts_or_phone_advice_still_loads() {
+        let older = &BUILT_IN[..BUILT_IN.find("[phone_advice]").expect("the table is there")];
+        let text = older
             .lines()
             .filter(|l| !l.starts_with("letter_contact") && !l.starts_with("contact_"))
             .collect::<Vec<_>>()
@@ -654,7 +698,17 @@ mod tests {
             .replace("[letters]", "");
         let p = Policy::parse(&text, "old.toml").expect("an older file loads");
         assert_eq!(p.letters, Letters::default());
+        assert_eq!(p.phone_advice, PhoneAdvice::default());
         assert!(p.actions.iter().all(|a| a.letter_contact.is_none()));
+    }
+
+    #[test]
+    fn empty_phone_advice_is_refused() {
+        let e = broken(
+            "review_due = \"On the phone now: the restrictions above still apply until a manager has reviewed them; keep to them.\"",
+            "review_due = \"  \"",
+        );
+        assert!(e.message.contains("[phone_advice] review_due"), "{e}");
     }
 
     #[test]

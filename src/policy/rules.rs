@@ -2,7 +2,7 @@
 //! Every screen, the `lookup` command and the store's queue get their answers from here.
 
 use super::{Policy, RestrictionKind};
-use crate::domain::{CaseReason, CustomerHistory, Id, Incident, Restriction};
+use crate::domain::{CaseReason, CustomerHistory, Id, Incident, LookupHit, Restriction};
 use crate::time;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -26,6 +26,21 @@ pub fn active_restrictions(h: &CustomerHistory, now: DateTime<Utc>) -> Vec<&Rest
         .collect();
     v.sort_by_key(|r| r.starts_at);
     v
+}
+
+/// Lookup results in the order to show them: as the store ranked them (best match first), but
+/// among equally good matches anyone with a restriction in force comes first. Matches are
+/// equally good when they are the same kind of match (a score's hundreds: the whole name, the
+/// start of it, a whole word, the start of a word, ..., a whole phone number, its start, its last
+/// digits): within a kind the score only says which name is shorter, which must never hide a
+/// restriction. Otherwise the order is kept.
+pub fn rank_hits(hits: &mut [LookupHit], now: DateTime<Utc>) {
+    hits.sort_by_key(|h| {
+        (
+            std::cmp::Reverse(h.score / 100),
+            active_restrictions(&h.history, now).is_empty(),
+        )
+    });
 }
 
 /// When the last manager decision was taken, if any.
@@ -156,6 +171,19 @@ impl Escalation {
                     format!("Review due today ({})", time::date(*due))
                 }
             }
+        }
+    }
+}
+
+impl Escalation {
+    /// What phone staff do now about this flag, from the policy's `[phone_advice]`.
+    pub fn phone_advice<'a>(&self, policy: &'a Policy) -> &'a str {
+        let a = &policy.phone_advice;
+        match self {
+            Escalation::ImmediateThreat { .. } => &a.immediate_threat,
+            Escalation::Breach { .. } => &a.breach,
+            Escalation::ThresholdReached { .. } => &a.threshold_reached,
+            Escalation::ReviewDue { .. } => &a.review_due,
         }
     }
 }
@@ -808,5 +836,71 @@ mod tests {
         assert!(s.nothing_recorded);
         assert!(s.threshold_sentence.starts_with("Nothing recorded"));
         assert!(!s.is_restricted());
+    }
+
+    fn hit(name: &str, score: u32, restricted: bool, ended: bool) -> LookupHit {
+        let mut h = history();
+        h.customer.name = Some(name.into());
+        if restricted {
+            let mut r = restriction(&h, "time_limit", 30, 10);
+            if ended {
+                r.ends_at = Some(now() - Duration::days(1));
+            }
+            h.restrictions.push(r);
+        }
+        LookupHit {
+            history: h,
+            matched: MatchedOn::Name(name.into()),
+            score,
+        }
+    }
+
+    fn names(hits: &[LookupHit]) -> Vec<String> {
+        hits.iter()
+            .map(|h| h.history.customer.display_name())
+            .collect()
+    }
+
+    #[test]
+    fn among_equally_good_matches_the_restricted_come_first() {
+        // "precious": both match the start of the name; the scores differ only by length.
+        let mut hits = vec![
+            hit("Precious Appiah", 839, false, false),
+            hit("Precious Okonkwo", 836, false, false),
+            hit("Precious Adeyemi", 835, true, false),
+        ];
+        rank_hits(&mut hits, now());
+        assert_eq!(
+            names(&hits),
+            ["Precious Adeyemi", "Precious Appiah", "Precious Okonkwo"]
+        );
+    }
+
+    #[test]
+    fn a_better_kind_of_match_still_comes_before_a_restriction() {
+        let mut hits = vec![
+            hit("Sam Patel", 960, false, false),
+            hit("Sam Patterson", 835, true, false),
+            hit("Samuel Ross", 640, true, false),
+            hit("Sam Pate", 836, false, false),
+        ];
+        rank_hits(&mut hits, now());
+        assert_eq!(
+            names(&hits),
+            ["Sam Patel", "Sam Patterson", "Sam Pate", "Samuel Ross"],
+            "exact first; then the prefix band, restricted first; the word band last"
+        );
+    }
+
+    #[test]
+    fn an_ended_restriction_does_not_lift_anyone_and_the_order_is_otherwise_kept() {
+        let mut hits = vec![
+            hit("B", 810, false, false),
+            hit("A", 812, true, true),
+            hit("C", 805, true, false),
+            hit("D", 801, true, false),
+        ];
+        rank_hits(&mut hits, now());
+        assert_eq!(names(&hits), ["C", "D", "B", "A"]);
     }
 }

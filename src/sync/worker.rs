@@ -20,7 +20,8 @@ pub const REPLAY_BACKOFF: Duration = Duration::from_secs(5);
 /// How often other instances' changes are looked for.
 pub const POLL: Duration = Duration::from_millis(500);
 
-/// How many results a lookup shows.
+/// How many results a lookup shows. The worker asks the store for one more, so the app knows
+/// when there are more than it shows.
 pub const RESULTS: usize = 30;
 
 /// What the worker needs besides the store.
@@ -351,8 +352,11 @@ pub fn run(
             }
             if let Some((seq, query)) = lookup {
                 let started = Instant::now();
-                let result = store.lookup(&query, RESULTS);
-                let (result, from) = answers.lookup(&query, result);
+                let result = store.lookup(&query, RESULTS + 1);
+                let (mut result, from) = answers.lookup(&query, result);
+                if let Ok(hits) = &mut result {
+                    crate::policy::rules::rank_hits(hits, Utc::now());
+                }
                 let took_ms = started.elapsed().as_millis() as u64;
                 if !send(Reply::Lookup { seq, result })
                     || !send(Reply::Answered {

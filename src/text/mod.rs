@@ -25,7 +25,7 @@ pub use email::email_key;
 pub use fold::fold;
 pub use names::name_score;
 pub use phone::{check_phone, phone_key, reversed};
-pub use query::{classify, QueryKind};
+pub use query::{classify, too_short, QueryKind, TooShort, MIN_NAME_LETTERS, MIN_PHONE_DIGITS};
 
 /// Text that looks like an SQL injection, which every function here must take as plain text.
 #[cfg(test)]

@@ -81,6 +81,43 @@ pub fn classify(query: &str) -> QueryKind {
     }
 }
 
+/// Fewest digits of a phone number that can pick a person out (the last 6 are enough).
+pub const MIN_PHONE_DIGITS: usize = 6;
+/// Fewest letters of a name that can pick a person out.
+pub const MIN_NAME_LETTERS: usize = 2;
+
+/// What a query still lacks before it can pick anyone out (see [`too_short`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooShort {
+    /// Only digits (and phone punctuation) so far: `typed` of the [`MIN_PHONE_DIGITS`] needed.
+    Digits { typed: usize },
+    /// One letter of a name, which could be anyone.
+    Letters,
+}
+
+/// Whether a query is too short to identify anyone: fewer than [`MIN_PHONE_DIGITS`] digits of
+/// a number, or fewer than [`MIN_NAME_LETTERS`] letters of a name. A blank query is not too
+/// short (there is nothing to search for), nor is anything with an `@`.
+#[must_use]
+pub fn too_short(query: &str) -> Option<TooShort> {
+    let t = query.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let phoneish = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || is_phone_query_char(c));
+    if phoneish && (1..MIN_PHONE_DIGITS).contains(&digits) {
+        return Some(TooShort::Digits { typed: digits });
+    }
+    match classify(t) {
+        QueryKind::Name { folded }
+            if folded.chars().filter(|c| *c != ' ').count() < MIN_NAME_LETTERS =>
+        {
+            Some(TooShort::Letters)
+        }
+        _ => None,
+    }
+}
+
 /// The digits of a phone query that is not a whole number, as a fragment of a stored key.
 fn partial_phone_digits(t: &str) -> String {
     let all: String = t
@@ -216,5 +253,25 @@ mod tests {
             }
             k => panic!("{k:?}"),
         }
+    }
+
+    #[test]
+    fn a_query_that_cannot_pick_anyone_out_is_too_short() {
+        assert_eq!(too_short("d"), Some(TooShort::Letters));
+        assert_eq!(too_short(" D "), Some(TooShort::Letters));
+        assert_eq!(too_short("é"), Some(TooShort::Letters));
+        assert_eq!(too_short("de"), None);
+        assert_eq!(too_short("d e"), None);
+        assert_eq!(too_short("0"), Some(TooShort::Digits { typed: 1 }));
+        assert_eq!(too_short("07700 9"), None, "six digits");
+        assert_eq!(too_short("0770"), Some(TooShort::Digits { typed: 4 }));
+        assert_eq!(too_short("+44 7"), Some(TooShort::Digits { typed: 3 }));
+        assert_eq!(too_short("12345"), Some(TooShort::Digits { typed: 5 }));
+        assert_eq!(too_short("900123"), None);
+        assert_eq!(too_short("a@"), None);
+        assert_eq!(too_short(""), None);
+        assert_eq!(too_short("   "), None);
+        assert_eq!(too_short("flat 2"), None);
+        assert_eq!(too_short(&"9".repeat(10_000)), None);
     }
 }

@@ -2,8 +2,9 @@
 //! against the threshold, then the incidents, decisions and letters.
 
 use super::theme::Theme;
+use crate::app::card::CardRows;
 use crate::app::{App, Pane};
-use crate::domain::{CustomerHistory, Incident};
+use crate::domain::{CustomerHistory, Incident, Role};
 use crate::policy::rules;
 use crate::text::clean;
 use crate::time;
@@ -12,7 +13,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn card(frame: &mut Frame, area: Rect, app: &App) {
+/// Draw the card: the banner (who else matches, restrictions, threshold, manager flags) pinned
+/// at the top, the history scrolling under it. Returns what the keys need to scroll it.
+pub fn card(frame: &mut Frame, area: Rect, app: &App) -> CardRows {
     let t = &Theme::of(app);
     let focused = app.pane == Pane::Card;
     let block = Block::default()
@@ -29,54 +32,216 @@ pub fn card(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
             area,
         );
-        return;
+        return CardRows::default();
     };
-    let (lines, selected_at) = card_lines_marked(app, h, app.card_is_full());
-    let inner_h = area.height.saturating_sub(2) as usize;
-    let width = area.width.saturating_sub(2);
-    let max_scroll = wrapped_height(&lines, width).saturating_sub(inner_h);
-    // Keep the highlighted incident in view; the banner stays on screen while it fits.
-    let scroll = match selected_at.filter(|_| focused) {
-        Some(line) => {
-            let row = wrapped_height(&lines[..line], width);
-            if row + 6 < inner_h {
-                0
-            } else {
-                row.saturating_sub(2)
+    let inner = block.inner(area);
+    let width = inner.width.max(1);
+    let mut banner = banner_lines(app, h);
+    let (mut body, incident_lines) = body_lines(app, h, app.card_is_full());
+    // The banner stays in view; the history keeps a few rows (fewer in a small window).
+    let min_body: u16 = if inner.height >= 10 { 3 } else { 1 };
+    let room = inner.height.saturating_sub(min_body + 1).max(1) as usize;
+    let banner_rows = rows(&banner, width);
+    let mut moved = 0;
+    if banner_rows > room {
+        // Taller than the pane: it still comes first, and says how much more there is, which
+        // leads the scrolling part.
+        let mut keep = 0;
+        let mut used = 0;
+        for (n, l) in banner.iter().enumerate() {
+            let r = rows(std::slice::from_ref(l), width);
+            if n > 0 && used + r > room.saturating_sub(1) {
+                break;
+            }
+            used += r;
+            keep = n + 1;
+        }
+        let rest: Vec<Line> = banner.split_off(keep);
+        let more = rows(&rest, width);
+        moved = rest.len();
+        banner.push(Line::from(Span::styled(
+            format!(
+                "{more} more {} of warnings just below: read them before anything else.",
+                if more == 1 { "line" } else { "lines" }
+            ),
+            t.warning(),
+        )));
+        body.splice(0..0, rest);
+    }
+    let banner_rows = (rows(&banner, width) as u16).min(inner.height);
+    let body_area = Rect {
+        y: inner.y + banner_rows + 1,
+        height: inner.height.saturating_sub(banner_rows + 1),
+        ..inner
+    };
+    // Where each incident starts and ends, in rows of the scrolling part.
+    let mut starts = Vec::with_capacity(body.len() + 1);
+    let mut at = 0usize;
+    for l in &body {
+        starts.push(at);
+        at += rows(std::slice::from_ref(l), width);
+    }
+    starts.push(at);
+    let clamp = |r: usize| r.min(u16::MAX as usize) as u16;
+    let incidents: Vec<(u16, u16)> = incident_lines
+        .iter()
+        .map(|&(first, past)| (clamp(starts[first + moved]), clamp(starts[past + moved])))
+        .collect();
+    let scroll_max = clamp(at.saturating_sub(body_area.height as usize));
+    let scroll = app.card_scroll.min(scroll_max);
+    let block = if scroll < scroll_max {
+        block.title_bottom(Span::styled(" more below: Down, PgDn, End ", t.dim()))
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
+    frame.render_widget(
+        Paragraph::new(banner).wrap(Wrap { trim: false }),
+        Rect {
+            height: banner_rows,
+            ..inner
+        },
+    );
+    // A rule between what stays and what scrolls.
+    if inner.height > banner_rows {
+        let label = if scroll > 0 {
+            "─ more above: Up, PgUp, Home "
+        } else {
+            ""
+        };
+        let mut rule: String = label.to_string();
+        let fill = (inner.width as usize).saturating_sub(label.chars().count());
+        rule.push_str(&"─".repeat(fill));
+        frame.render_widget(
+            Paragraph::new(Span::styled(rule, t.dim())),
+            Rect {
+                y: inner.y + banner_rows,
+                height: 1,
+                ..inner
+            },
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(body)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body_area,
+    );
+    CardRows {
+        scroll_max,
+        page: body_area.height,
+        incidents,
+    }
+}
+
+/// How many rows `lines` take wrapped to `width`, exactly as a wrapping paragraph draws them.
+pub fn rows(lines: &[Line], width: u16) -> usize {
+    Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1))
+}
+
+/// The card as lines of text, banner first. `full` is false while only the lookup's summary is
+/// loaded.
+pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a>> {
+    let mut out = banner_lines(app, h);
+    out.extend(body_lines(app, h, full).0);
+    out
+}
+
+/// Who else the search found, when it found more than one person: how many, and every one of
+/// them with a restriction in force, with enough to tell them apart.
+fn who_lines<'a>(app: &App, h: &CustomerHistory) -> Vec<Line<'a>> {
+    let t = &Theme::of(app);
+    let n = app.results.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let restricted: Vec<(usize, &CustomerHistory)> = app
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, hit)| !rules::active_restrictions(&hit.history, app.now).is_empty())
+        .map(|(i, hit)| (i, &hit.history))
+        .collect();
+    let how_many = if app.results_capped {
+        format!("More than {n} people match")
+    } else {
+        format!("{n} people match")
+    };
+    let of = if app.results_capped {
+        format!(" - of the first {n}, ")
+    } else {
+        " - ".to_string()
+    };
+    let mut spans = vec![Span::styled(how_many, t.heading())];
+    match restricted.len() {
+        0 => spans.push(Span::raw(format!(
+            "{of}none has a restriction in force. Check which one you are dealing with."
+        ))),
+        k => {
+            spans.push(Span::raw(format!(
+                "{of}{k} {} ",
+                if k == 1 { "is" } else { "are" }
+            )));
+            spans.push(Span::styled("RESTRICTED", t.restricted()));
+            spans.push(Span::raw(": "));
+            for (j, (i, other)) in restricted.iter().enumerate() {
+                let c = &other.customer;
+                let this = c.id == h.customer.id;
+                let mut who = clean(&c.display_name());
+                if this {
+                    // Their details are just below.
+                } else if !c.postcode.trim().is_empty() {
+                    who.push_str(&format!(", {}", clean(c.postcode.trim())));
+                } else if let Some(p) = c.phones.first() {
+                    who.push_str(&format!(", phone {}", clean(p)));
+                }
+                if let Some(last) = other
+                    .incidents
+                    .iter()
+                    .map(|i| i.occurred_at)
+                    .max()
+                    .filter(|_| !this)
+                {
+                    who.push_str(&format!(
+                        ", last incident {}",
+                        time::date(time::london_date(last))
+                    ));
+                }
+                spans.push(Span::styled(who, t.restricted_text()));
+                spans.push(Span::raw(if this {
+                    " (this card)".to_string()
+                } else {
+                    format!(" (result {})", i + 1)
+                }));
+                spans.push(Span::raw(if j + 1 == restricted.len() {
+                    "."
+                } else {
+                    "; "
+                }));
+            }
+            if !restricted
+                .iter()
+                .any(|(_, o)| o.customer.id == h.customer.id)
+            {
+                spans.push(Span::raw(
+                    " This card is not them: check who you are dealing with.",
+                ));
             }
         }
-        None => app.card_scroll as usize,
     }
-    .min(max_scroll) as u16;
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .block(block);
-    frame.render_widget(p, area);
+    vec![Line::from(spans)]
 }
 
-/// Roughly how many rows `lines` take when wrapped to `width`.
-fn wrapped_height(lines: &[Line], width: u16) -> usize {
-    let w = width.max(1) as usize;
-    lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum()
-}
-
-/// The card as lines of text. `full` is false while only the lookup's summary is loaded.
-pub fn card_lines<'a>(app: &App, h: &CustomerHistory, full: bool) -> Vec<Line<'a>> {
-    card_lines_marked(app, h, full).0
-}
-
-/// The card's lines and the index of the highlighted incident's first line.
-fn card_lines_marked<'a>(
-    app: &App,
-    h: &CustomerHistory,
-    full: bool,
-) -> (Vec<Line<'a>>, Option<usize>) {
+/// What stays at the top of the card: who else matches, the name, every restriction in force,
+/// the threshold, and the manager flags (with what phone staff do now).
+fn banner_lines<'a>(app: &App, h: &CustomerHistory) -> Vec<Line<'a>> {
     let t = &Theme::of(app);
     let p = &app.policy;
     let s = rules::summary(h, p, app.now);
     let c = &h.customer;
-    let mut out: Vec<Line> = Vec::new();
+    let mut out: Vec<Line> = who_lines(app, h);
     out.push(Line::from(Span::styled(
         clean(&c.display_name()),
         t.heading(),
@@ -105,14 +270,35 @@ fn card_lines_marked<'a>(
         s.threshold_sentence.clone(),
         threshold_style,
     )));
-    for e in &s.escalations {
+    let phone = app.actor.role() == Some(Role::Phone);
+    for e in rules::escalations(h, p, app.now) {
         out.push(Line::from(vec![
             Span::styled("MANAGER", t.warning()),
             Span::raw(" "),
-            Span::raw(e.clone()),
+            Span::raw(e.sentence(p)),
         ]));
+        if phone {
+            out.push(Line::from(Span::styled(
+                format!("  {}", clean(e.phone_advice(p))),
+                t.warning(),
+            )));
+        }
     }
-    out.push(Line::from(""));
+    out
+}
+
+/// The card under its banner: contact details, then the incidents (newest first), the
+/// restrictions, decisions and letters. Also the lines each incident takes: first and one past
+/// the last.
+fn body_lines<'a>(
+    app: &App,
+    h: &CustomerHistory,
+    full: bool,
+) -> (Vec<Line<'a>>, Vec<(usize, usize)>) {
+    let t = &Theme::of(app);
+    let p = &app.policy;
+    let c = &h.customer;
+    let mut out: Vec<Line> = Vec::new();
     let mut contact = Vec::new();
     if !c.phones.is_empty() {
         contact.push(format!("Phone: {}", clean(&c.phones.join(", "))));
@@ -152,9 +338,9 @@ fn card_lines_marked<'a>(
             "Loading the full history...",
             t.dim(),
         )));
-        return (out, None);
+        return (out, Vec::new());
     }
-    let mut selected_at = None;
+    let mut incidents = Vec::new();
     // Incidents, newest first.
     out.push(Line::from(""));
     let total = h.incidents.len();
@@ -168,10 +354,9 @@ fn card_lines_marked<'a>(
     )));
     for (n, i) in h.incidents.iter().rev().enumerate() {
         let selected = n == app.card_cursor && app.pane == Pane::Card;
-        if selected {
-            selected_at = Some(out.len());
-        }
+        let first = out.len();
         incident_lines(app, h, i, selected, &mut out);
+        incidents.push((first, out.len()));
     }
     // Restrictions, including ended ones.
     if !h.restrictions.is_empty() {
@@ -239,7 +424,7 @@ fn card_lines_marked<'a>(
             )));
         }
     }
-    (out, selected_at)
+    (out, incidents)
 }
 
 fn incident_lines<'a>(

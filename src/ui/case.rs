@@ -307,13 +307,11 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
 pub fn max_scroll(view: &CaseView, app: &App, area: Rect) -> u16 {
     let lines = lines(view, app);
     let inner_h = area.height.saturating_sub(2) as usize;
-    let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    // Long lines wrap: count the rows they take, so the end can always be scrolled to.
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    rows.saturating_sub(inner_h) as u16
+    let inner_w = area.width.saturating_sub(2).max(1);
+    // Long lines wrap at word boundaries: count the rows exactly as they are drawn, so the
+    // last line can always be scrolled to.
+    let rows = super::card::rows(&lines, inner_w);
+    rows.saturating_sub(inner_h).min(u16::MAX as usize) as u16
 }
 
 pub fn case(frame: &mut Frame, area: Rect, app: &App) {

@@ -3,10 +3,10 @@
 use super::theme::Theme;
 use crate::app::{App, Pane};
 use crate::policy::rules;
-use crate::text::clean;
+use crate::text::{clean, TooShort, MIN_NAME_LETTERS, MIN_PHONE_DIGITS};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
@@ -47,8 +47,11 @@ pub fn place_cursor(frame: &mut Frame, area: Rect, app: &App) {
 pub fn results(frame: &mut Frame, area: Rect, app: &App) {
     let t = &Theme::of(app);
     let focused = app.pane == Pane::Results;
-    let title = if app.query().trim().is_empty() {
+    let too_short = crate::text::too_short(app.query());
+    let title = if app.query().trim().is_empty() || too_short.is_some() {
         " Results ".to_string()
+    } else if app.results_capped && app.lookup_shown == app.lookup_sent {
+        format!(" Results (first {}) ", app.results.len())
     } else if app.lookup_shown < app.lookup_sent {
         " Results (searching...) ".to_string()
     } else {
@@ -60,16 +63,16 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
         .title(Span::styled(title, t.title()));
     if app.results.is_empty() {
         let msg = if app.query().trim().is_empty() {
-            "Nobody searched for yet."
+            "Nobody searched for yet.".to_string()
+        } else if let Some(short) = too_short {
+            keep_typing(short)
         } else if app.lookup_shown < app.lookup_sent {
-            "Searching..."
+            "Searching...".to_string()
         } else {
-            "No one matches. Check the spelling or try part of the name, or the last 6 digits of the number."
+            "No one matches. Check the spelling or try part of the name, or the last 6 digits of the number.".to_string()
         };
         frame.render_widget(
-            Paragraph::new(msg)
-                .wrap(ratatui::widgets::Wrap { trim: true })
-                .block(block),
+            Paragraph::new(msg).wrap(Wrap { trim: true }).block(block),
             area,
         );
         return;
@@ -124,12 +127,46 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
             ListItem::new(vec![Line::from(first), Line::from(second)])
         })
         .collect();
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut list_area = inner;
+    if app.results_capped {
+        // Said under the list, where the eye stops: there are more than it shows.
+        let note = Paragraph::new(Span::styled(
+            format!(
+                "Showing the first {} - type more to narrow it.",
+                app.results.len()
+            ),
+            t.warning(),
+        ))
+        .wrap(Wrap { trim: true });
+        let rows = (note.line_count(inner.width) as u16).min(inner.height / 2);
+        list_area.height = inner.height.saturating_sub(rows);
+        let note_area = Rect {
+            y: inner.y + list_area.height,
+            height: rows,
+            ..inner
+        };
+        frame.render_widget(note, note_area);
+    }
     let list = List::new(items)
-        .block(block)
         .highlight_style(t.selected())
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(app.selected));
-    frame.render_stateful_widget(list, area, &mut state);
+    frame.render_stateful_widget(list, list_area, &mut state);
+}
+
+/// What to type next when the query cannot pick anyone out yet.
+pub fn keep_typing(short: TooShort) -> String {
+    match short {
+        TooShort::Digits { typed } => format!(
+            "Keep typing: {typed} {} so far. Type at least {MIN_PHONE_DIGITS} digits of the number (the last {MIN_PHONE_DIGITS} are enough), or a name.",
+            if typed == 1 { "digit" } else { "digits" }
+        ),
+        TooShort::Letters => format!(
+            "Keep typing: one letter could be anyone. Type at least {MIN_NAME_LETTERS} letters of the name, {MIN_PHONE_DIGITS} digits of the number, or part of the email address."
+        ),
+    }
 }
 
 /// Cut text to `max` characters with an ellipsis.

@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         .constraints([Constraint::Percentage(left), Constraint::Percentage(right)])
         .split(rows[2]);
     lookup::results(frame, cols[0], app);
-    card::card(frame, cols[1], app);
+    let card_rows = card::card(frame, cols[1], app);
     status::bottom(frame, rows[3], app);
     let over = Rect {
         x: area.x,
@@ -140,6 +140,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             .overlays
             .letter()
             .map_or(u16::MAX, |v| letter::max_scroll(v, over)),
+        card: card_rows,
     }
 }
 
