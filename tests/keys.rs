@@ -322,3 +322,40 @@ fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision() 
     assert_eq!(a.context(), Context::DecisionForm);
     assert_eq!(render(&a, 100, 30), typed);
 }
+
+#[test]
+fn a_paste_goes_to_the_layer_on_top_and_never_behind_it() {
+    use crossterm::event::Event;
+    let paste = |a: &mut App, text: &str| a.on_terminal_event(&Event::Paste(text.to_string()));
+    // Over the queue: the search box behind it is left alone, and the screen says so.
+    let mut a = layer(Context::Queue, Role::Manager).unwrap();
+    let before = a.query().to_string();
+    paste(&mut a, "07700 900123");
+    assert_eq!(a.query(), before);
+    assert_eq!(a.context(), Context::Queue);
+    assert!(render(&a, 100, 30).contains("The paste was not used"));
+    // Into a question's line: 10 000 characters are cut to what it keeps, and it says so.
+    let mut a = layer(Context::Prompt, Role::Reception).unwrap();
+    paste(&mut a, &"x".repeat(10_000));
+    assert_eq!(a.context(), Context::Prompt);
+    match a.overlays.prompt() {
+        Some(safedesk::app::Prompt::Text { input, .. }) => {
+            assert_eq!(input.value().chars().count(), 2000)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(render(&a, 100, 30).contains("The paste was cut"));
+    // Into the incident form's one-line Who field: cut, never 10 000 characters long.
+    let mut a = layer(Context::IncidentForm, Role::Phone).unwrap();
+    paste(&mut a, &"7".repeat(10_000));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("was cut to"), "{s}");
+    assert!(s
+        .lines()
+        .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80));
+    // On the results, a paste is a search: the only place the lookup panes take text.
+    let mut a = layer(Context::Results, Role::Phone).unwrap();
+    paste(&mut a, " johnson");
+    assert_eq!(a.query(), "deborah johnson");
+    assert_eq!(a.context(), Context::Search);
+}

@@ -755,43 +755,91 @@ impl App {
     /// A paste goes to the highest form or letter open, else to the search box when it has
     /// the keyboard and the help is not open.
     fn on_paste(&mut self, text: &str) {
-        #[derive(PartialEq)]
-        enum To {
-            Incident,
-            Customer,
-            Letter,
-            Decision,
-            Help,
-        }
-        let to = self.overlays.iter().rev().find_map(|o| match o {
-            Overlay::Incident(_) => Some(To::Incident),
-            Overlay::Customer(_) => Some(To::Customer),
-            Overlay::Letter(_) => Some(To::Letter),
-            Overlay::Decision(_) => Some(To::Decision),
-            Overlay::Help(_) => Some(To::Help),
-            _ => None,
-        });
-        match to {
-            Some(To::Incident) => {
+        let unused = |what: &str| {
+            Notice::Info(format!(
+                "The paste was not used: {what} takes no typed text. Nothing else changed."
+            ))
+        };
+        match self.context() {
+            Context::IncidentForm => {
                 let ev = self.overlays.form_mut().map(|f| f.on_paste(text));
                 if let Some(ev) = ev {
                     self.form_event(ev);
                 }
             }
-            Some(To::Customer) => {
+            Context::CustomerForm => {
                 if let Some(f) = self.overlays.customer_form_mut() {
                     f.on_paste(text);
                 }
             }
-            Some(To::Letter) => self.letter_paste(text),
-            Some(To::Decision) => {
+            Context::DecisionForm => {
                 if let Some(f) = self.overlays.decision_mut() {
                     f.on_paste(text);
                 }
             }
-            Some(To::Help) => {}
-            None if self.pane == Pane::Search => self.paste(text),
-            None => {}
+            Context::Letter if self.overlays.letter().is_some_and(|l| l.editing) => {
+                self.letter_paste(text)
+            }
+            Context::Letter => {
+                self.notice = Some(Notice::Info(
+                    "The paste was not used: press e to type your own paragraph, then paste."
+                        .into(),
+                ))
+            }
+            Context::Prompt => self.prompt_paste(text),
+            // The lookup panes have one place for text: the search box.
+            Context::Search | Context::Results | Context::Card => {
+                self.pane = Pane::Search;
+                self.paste(text);
+            }
+            ctx @ (Context::Help
+            | Context::Queue
+            | Context::Case
+            | Context::DraftOffer
+            | Context::Saved) => self.notice = Some(unused(ctx.name())),
+        }
+    }
+
+    /// A paste into the question on top: its line of text, cleaned and cut to its length.
+    fn prompt_paste(&mut self, text: &str) {
+        let clean = crate::text::sanitise_for_display(text, false);
+        let add = |input: &mut Input, max: usize| -> bool {
+            let mut value = input.value().to_string();
+            value.push_str(&clean);
+            let cut = value.chars().count() > max;
+            *input = Input::new(value.chars().take(max).collect());
+            cut
+        };
+        let mut lookup = None;
+        let cut = match self.overlays.prompt_mut() {
+            Some(Prompt::Withdraw { reason, .. }) => add(reason, 500),
+            Some(Prompt::Text { input, .. }) => add(input, 2000),
+            Some(Prompt::Link {
+                query,
+                seq,
+                confirm: None,
+                ..
+            }) => {
+                let cut = add(query, MAX_QUERY);
+                *seq += 1;
+                lookup = Some(Request::FormLookup {
+                    seq: *seq,
+                    query: query.value().to_string(),
+                });
+                cut
+            }
+            _ => {
+                self.notice = Some(Notice::Info(
+                    "The paste was not used: this question is answered with a key.".into(),
+                ));
+                return;
+            }
+        };
+        self.requests.extend(lookup);
+        if cut {
+            self.notice = Some(Notice::Info(
+                "The paste was cut: that is the most this answer keeps.".into(),
+            ));
         }
     }
 
