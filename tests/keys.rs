@@ -359,3 +359,35 @@ fn a_paste_goes_to_the_layer_on_top_and_never_behind_it() {
     assert_eq!(a.query(), "deborah johnson");
     assert_eq!(a.context(), Context::Search);
 }
+
+#[test]
+fn while_the_window_is_too_small_only_quitting_works_and_nothing_typed_is_lost() {
+    use ratatui::{backend::TestBackend, Terminal};
+    let draw = |a: &mut App, w: u16, h: u16| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut drawn = Default::default();
+        t.draw(|f| drawn = safedesk::ui::draw(f, a)).unwrap();
+        a.drawn = drawn;
+    };
+    let mut a = layer(Context::IncidentForm, Role::Reception).unwrap();
+    for c in "Shouted".chars() {
+        press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    draw(&mut a, 40, 12);
+    // Keys mashed at a window too small to show anything change nothing.
+    for c in "xyz".chars() {
+        press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    draw(&mut a, 80, 24);
+    assert_eq!(a.context(), Context::IncidentForm);
+    assert!(render(&a, 80, 24).contains("Shouted"));
+    assert!(!render(&a, 80, 24).contains("Shoutedxyz"));
+    // Small again, q asks before quitting, because something typed would be lost.
+    draw(&mut a, 40, 12);
+    press(&mut a, KeyCode::Char('q'), KeyModifiers::NONE);
+    assert!(!a.should_quit);
+    draw(&mut a, 80, 24);
+    assert!(render(&a, 80, 24).contains("Quit safedesk?"));
+}

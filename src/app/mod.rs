@@ -46,6 +46,9 @@ pub struct Drawn {
     pub letter_scroll_max: u16,
     /// The card's scrolling part: how far it scrolls and where its incidents are.
     pub card: card::CardRows,
+    /// The window was too small to show anything but a message: keys other than quitting
+    /// would act on what cannot be seen, so they wait.
+    pub too_small: bool,
 }
 
 impl Default for Drawn {
@@ -54,6 +57,7 @@ impl Default for Drawn {
             case_scroll_max: u16::MAX,
             letter_scroll_max: u16::MAX,
             card: card::CardRows::default(),
+            too_small: false,
         }
     }
 }
@@ -844,7 +848,16 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
-        use crossterm::event::KeyCode;
+        use crossterm::event::{KeyCode, KeyModifiers};
+        if self.drawn.too_small {
+            // Nothing can be seen: only quitting works (asking first, as ever).
+            let quit = key.code == KeyCode::Char('q') && key.modifiers == KeyModifiers::NONE
+                || key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+            if quit {
+                self.quit_asking();
+            }
+            return;
+        }
         // Keys that work from anywhere, whatever is open: quitting, logging an incident and
         // the help.
         let ctx = self.context();

@@ -29,7 +29,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         status::too_small(frame, area, app);
-        return Drawn::default();
+        return Drawn {
+            too_small: true,
+            ..Drawn::default()
+        };
     }
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -141,6 +144,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             .letter()
             .map_or(u16::MAX, |v| letter::max_scroll(v, over)),
         card: card_rows,
+        too_small: false,
     }
 }
 
