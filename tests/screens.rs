@@ -154,6 +154,9 @@ fn case_of(
         decision_id: None,
         note: String::new(),
         version: 1,
+        // Already opened by a manager: an unopened threat or breach is a test of its own.
+        seen_at: Some(now() - Duration::minutes(minutes_ago)),
+        seen_by: Some("Sam Patel".into()),
     }
 }
 
@@ -449,7 +452,8 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     insta::assert_snapshot!("queue_100x24", screen);
     let threat = screen.find("IMMEDIATE THREAT").expect("listed");
     let threshold = screen.find("INCIDENT THRESHOLD REACHED").expect("listed");
-    let review = screen.find("REVIEW DUE").expect("listed");
+    // The review fell due two days ago: the row says it is overdue, and by how long.
+    let review = screen.find("REVIEW OVERDUE by 2 days").expect("listed");
     assert!(
         threat < threshold && threshold < review,
         "most urgent first"

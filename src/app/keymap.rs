@@ -29,6 +29,10 @@ pub enum Action {
     Queue,
     /// The queue: show the next kind of case only (all, then each reason, then mine).
     Filter,
+    /// The queue: show only one kind of case (0 all, 1 to 5 each reason in turn).
+    ShowKind(u8),
+    /// The queue: type part of a customer's name to find their cases.
+    FindInQueue,
     /// Take the selected case (or give it back).
     AssignToMe,
     /// Record the manager's decision on the case.
@@ -119,6 +123,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: true,
     },
     Binding {
+        action: Action::FindInQueue,
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        desc: "Queue: find a customer's cases by typing part of their name",
+        contexts: QUEUE,
+        hint: true,
+    },
+    Binding {
         action: Action::FocusSearch,
         keys: &[(KeyCode::Char('/'), NONE)],
         label: "/",
@@ -149,6 +161,54 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Queue: show one kind of case (each reason in turn, then yours, then all)",
         contexts: QUEUE,
         hint: true,
+    },
+    Binding {
+        action: Action::ShowKind(1),
+        keys: &[(KeyCode::Char('1'), NONE)],
+        label: "1",
+        desc: "Queue: only immediate threats",
+        contexts: QUEUE,
+        hint: false,
+    },
+    Binding {
+        action: Action::ShowKind(2),
+        keys: &[(KeyCode::Char('2'), NONE)],
+        label: "2",
+        desc: "Queue: only breaches of a restriction",
+        contexts: QUEUE,
+        hint: false,
+    },
+    Binding {
+        action: Action::ShowKind(3),
+        keys: &[(KeyCode::Char('3'), NONE)],
+        label: "3",
+        desc: "Queue: only the incident threshold reached",
+        contexts: QUEUE,
+        hint: false,
+    },
+    Binding {
+        action: Action::ShowKind(4),
+        keys: &[(KeyCode::Char('4'), NONE)],
+        label: "4",
+        desc: "Queue: only reviews due or overdue",
+        contexts: QUEUE,
+        hint: false,
+    },
+    Binding {
+        action: Action::ShowKind(5),
+        keys: &[(KeyCode::Char('5'), NONE)],
+        label: "5",
+        desc: "Queue: only customers who asked for a review or complained",
+        contexts: QUEUE,
+        hint: false,
+    },
+    Binding {
+        action: Action::ShowKind(0),
+        keys: &[(KeyCode::Char('0'), NONE)],
+        label: "0",
+        desc: "Queue: every kind of case again",
+        contexts: QUEUE,
+        hint: false,
     },
     Binding {
         action: Action::AssignToMe,
@@ -326,8 +386,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Queue,
         keys: &[(KeyCode::Char('m'), NONE)],
         label: "m",
-        desc: "Show or hide the manager's escalation queue (managers)",
-        contexts: &[Context::Results, Context::Card, Context::Queue],
+        desc: "Show or hide the manager's escalation queue (managers; from a case: back to it)",
+        contexts: &[
+            Context::Results,
+            Context::Card,
+            Context::Queue,
+            Context::Case,
+        ],
         hint: true,
     },
     Binding {
@@ -420,6 +485,7 @@ fn short(a: Action) -> &'static str {
         Action::Queue => "queue",
         Action::Withdraw => "withdraw",
         Action::Filter => "filter",
+        Action::FindInQueue => "find",
         Action::AssignToMe => "assign to me",
         Action::Decide => "decide",
         Action::Review => "review",

@@ -100,6 +100,8 @@ pub struct App {
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
+    /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
+    pub alerts: manager::Alerts,
     requests: Vec<Request>,
 }
 
@@ -293,6 +295,7 @@ impl App {
             letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::letters::default_dir(),
             ))),
+            alerts: manager::Alerts::default(),
             requests: Vec::new(),
         }
     }
@@ -717,6 +720,7 @@ impl App {
             }
             Some(Overlay::Decision(_)) => self.decision_key(key),
             Some(Overlay::Letter(_)) => self.letter_key(key),
+            Some(Overlay::Queue(_)) if self.queue_finding() => self.queue_find_key(key),
             Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_)) | None => {
                 self.key_to_action(key)
             }
@@ -915,6 +919,8 @@ impl App {
                 }
             }
             Action::Filter
+            | Action::ShowKind(_)
+            | Action::FindInQueue
             | Action::AssignToMe
             | Action::Decide
             | Action::Review
@@ -1017,7 +1023,11 @@ impl App {
             Reply::Saved(outcome) => {
                 self.overlays.close_form();
                 self.requests.push(Request::ClearDraft);
-                self.overlays.open(Overlay::Saved(after_save(&outcome, &self.policy)));
+                self.overlays.open(Overlay::Saved(after_save(
+                    &outcome,
+                    &self.policy,
+                    self.alerts.managers,
+                )));
                 self.refresh();
             }
             Reply::Queued { reason } => {
@@ -1066,6 +1076,8 @@ impl App {
             }
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
+            Reply::Watch(w) => self.watch_arrived(w),
+            Reply::Managers(n) => self.alerts.managers = n,
             Reply::Answered {
                 card,
                 from,
