@@ -132,7 +132,8 @@ pub fn band(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The queue's open cases by kind, for managers' title line: "Queue: 1 threat, 3 at threshold,
-/// 5 reviews", as much as fits in `room` columns (what does not fit is counted as "N more").
+/// 5 reviews", as much as fits in `room` columns (what does not fit is counted as "N other
+/// cases").
 pub fn counts(app: &App, room: usize) -> Option<String> {
     if !app.actor.role().is_some_and(|r| r.can_decide()) {
         return None;
@@ -168,11 +169,14 @@ pub fn counts(app: &App, room: usize) -> Option<String> {
     }
     let mut out = "Queue:".to_string();
     let mut shown = 0;
-    let rest = |from: usize| -> u64 { parts[from..].iter().map(|(n, _)| n).sum() };
+    let rest = |from: usize| -> String {
+        let n: u64 = parts[from..].iter().map(|(n, _)| n).sum();
+        format!("{n} other case{}", if n == 1 { "" } else { "s" })
+    };
     for (i, (_, p)) in parts.iter().enumerate() {
         let sep = if i == 0 { " " } else { ", " };
         let more = if i + 1 < parts.len() {
-            format!(", {} more", rest(i + 1))
+            format!(", {}", rest(i + 1))
         } else {
             String::new()
         };
