@@ -132,8 +132,7 @@ pub fn band(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The queue's open cases by kind, for managers' title line: "Queue: 1 threat, 3 at threshold,
-/// 5 reviews", as much as fits in `room` columns (what does not fit is counted as "N other
-/// cases").
+/// 5 reviews", as much as fits in `room` columns (what does not fit is counted: "+8 more").
 pub fn counts(app: &App, room: usize) -> Option<String> {
     if !app.actor.role().is_some_and(|r| r.can_decide()) {
         return None;
@@ -167,11 +166,12 @@ pub fn counts(app: &App, room: usize) -> Option<String> {
     if parts.is_empty() {
         return Some("Queue: no open cases".to_string()).filter(|s| s.width() <= room);
     }
+    let total: u64 = parts.iter().map(|(n, _)| n).sum();
     let mut out = "Queue:".to_string();
     let mut shown = 0;
     let rest = |from: usize| -> String {
         let n: u64 = parts[from..].iter().map(|(n, _)| n).sum();
-        format!("{n} other case{}", if n == 1 { "" } else { "s" })
+        format!("+{n} more")
     };
     for (i, (_, p)) in parts.iter().enumerate() {
         let sep = if i == 0 { " " } else { ", " };
@@ -187,13 +187,10 @@ pub fn counts(app: &App, room: usize) -> Option<String> {
         out.push_str(p);
         shown += 1;
     }
-    if shown < parts.len() {
-        let more = format!(
-            "{}{} more",
-            if shown == 0 { " " } else { ", " },
-            rest(shown)
-        );
-        out.push_str(&more);
+    if shown == 0 {
+        out = format!("Queue: {}", plural(total, "open case", "open cases"));
+    } else if shown < parts.len() {
+        out.push_str(&format!(", {}", rest(shown)));
     }
     Some(out).filter(|s| s.width() <= room)
 }
