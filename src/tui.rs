@@ -8,6 +8,7 @@ use crate::app::{App, Drawn, Notice};
 use crate::cli::{session, Cli, Command};
 use crate::store::Store;
 use crate::sync::local::Local;
+use crate::sync::presence::Presence;
 use crate::sync::worker::{self, Context};
 use crate::sync::{local_request, Reply, Request};
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
@@ -35,6 +36,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         s.read_only,
     );
     app.choices = local.choices();
+    app.alerts.bell = s.bell;
     let deciding = s.actor.role().is_some_and(|r| r.can_decide());
     match &s.letters {
         Ok(kit) if deciding && !s.demo && kit.organisation.is_example() && app.notice.is_none() => {
@@ -60,23 +62,37 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         database: store.database_id().unwrap_or_else(|_| location.clone()),
         also: vec![location],
     };
-    run(app, Box::new(store), ctx, Some(local)).map_err(|e| format!("The terminal failed: {e}"))
+    let presence = Presence::new(&s.path, &ctx.actor.login, ctx.actor.role());
+    run_present(app, Box::new(store), ctx, Some(local), Some(presence))
+        .map_err(|e| format!("The terminal failed: {e}"))
 }
 
 /// Run the app until the user quits. The store moves to its worker thread.
 pub fn run(
-    mut app: App,
+    app: App,
     store: Box<dyn Store>,
     ctx: Context,
     local: Option<Local>,
 ) -> std::io::Result<()> {
+    run_present(app, store, ctx, local, None)
+}
+
+/// As [`run`], keeping this instance's presence file beside the database while it runs.
+pub fn run_present(
+    mut app: App,
+    store: Box<dyn Store>,
+    ctx: Context,
+    local: Option<Local>,
+    presence: Option<Presence>,
+) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Event>();
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let replies = tx.clone();
-    std::thread::Builder::new()
+    let leaving = presence.as_ref().map(|p| p.file().to_path_buf());
+    let worker = std::thread::Builder::new()
         .name("store".into())
         .spawn(move || {
-            worker::run(store, ctx, req_rx, move |r| {
+            worker::run_with(store, ctx, presence, req_rx, move |r| {
                 replies.send(Event::Reply(Box::new(r))).is_ok()
             })
         })?;
@@ -119,6 +135,11 @@ pub fn run(
             let mut drawn = Drawn::default();
             terminal.draw(|f| drawn = crate::ui::draw(f, &app))?;
             app.drawn = drawn;
+            if app.take_bell() {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|_| out.flush());
+            }
             if exit_after_first_draw {
                 return Ok(());
             }
@@ -143,5 +164,15 @@ pub fn run(
     })();
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
+    // The worker removes this instance's presence file when it sees the app has gone; give it
+    // a moment (it may be waiting on a slow drive), then remove the file anyway.
+    drop(req_tx);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while !worker.is_finished() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    if let Some(file) = leaving {
+        let _ = std::fs::remove_file(file);
+    }
     result
 }

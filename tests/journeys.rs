@@ -515,12 +515,18 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     });
     a.press("f");
     a.wait_for("only: review due");
-    let line = a.select("REVIEW DUE  ");
+    // Each row says whether the review is due today or overdue, and by how long.
+    let line = a.select("REVIEW ");
+    assert!(
+        line.contains("REVIEW DUE TODAY") || line.contains("REVIEW OVERDUE by "),
+        "{line}"
+    );
     let name = line
-        .split("REVIEW DUE  ")
+        .split("  ")
+        .map(|p| p.trim_matches([' ', '│']))
+        .filter(|p| !p.is_empty())
         .nth(1)
         .unwrap()
-        .trim_end_matches([' ', '│'])
         .to_string();
     a.press("Enter");
     a.wait_for(&format!("Case: {name}"));
@@ -770,4 +776,108 @@ fn an_80x24_card_scrolled_to_its_end_still_shows_its_restrictions() {
     );
     p.press("C-c");
     p.wait_for("SAFEDESK-EXITED-0");
+}
+
+#[test]
+fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_told_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (manager, desk) = two_instances(
+        dir.path(),
+        ("alert-mgr", "spatel", "Signed in: Sam Patel (manager)"),
+        (
+            "alert-desk",
+            "ahassan",
+            "Signed in: Amira Hassan (reception)",
+        ),
+    );
+    // The manager is deep in a case, not looking at the queue.
+    manager.press("Escape");
+    manager.wait_for("m queue");
+    manager.press("m");
+    manager.wait_for("open cases  |");
+    manager.press("Enter");
+    manager.wait_for("d decide");
+    assert!(!manager.screen().contains("Zoë Åberg"));
+
+    // Reception logs an immediate threat against Zoë.
+    desk.type_text("zoe aberg");
+    desk.wait_for("2 of 3 - the next incident goes to");
+    desk.press("C-n");
+    desk.wait_for("Log an incident");
+    desk.type_text("f"); // face to face
+    desk.type_text("a"); // abusive
+    desk.type_text("3"); // shouting
+    desk.press("Enter");
+    desk.type_text("l"); // asked to leave
+    desk.wait_for("> What happened");
+    desk.type_text("Threatened to hit the receptionist with a chair; asked to leave.");
+    desk.press("Tab");
+    desk.wait_for("> Immediate threat");
+    desk.type_text("y");
+    desk.press("C-s");
+    let said = desk.wait_for("Immediate threat:");
+    let saved = std::time::Instant::now();
+    let words = said
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("the 1 manager who has safedesk open now"),
+        "reception is told how many managers can see it:\n{said}"
+    );
+
+    // On the manager's screen, still in the case view, within 2 seconds, in words.
+    let deadline = saved + std::time::Duration::from_secs(2);
+    let shown = loop {
+        let s = manager.screen();
+        if s.contains("IMMEDIATE THREAT logged") && s.contains("Zoë Åberg") {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the alert did not reach the manager within 2 s; the screen shows:\n{s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(shown.contains("d decide"), "still in the case:\n{shown}");
+    assert!(shown.contains("by Amira Hassan (reception)"), "{shown}");
+
+    // The manager goes to it: m, then Enter on the top of the queue; the alert leaves.
+    manager.press("m");
+    manager.wait_for("NOT YET OPENED: IMMEDIATE THREAT");
+    manager.press("Home");
+    manager.press("Enter");
+    manager.wait_for("Threatened to hit the receptionist");
+    wait_until("the alert to leave once opened", || {
+        !manager.screen().contains("IMMEDIATE THREAT logged")
+    });
+
+    // With the manager gone, reception is told no manager has it open.
+    manager.press("C-c");
+    manager.wait_for("SAFEDESK-EXITED-0");
+    desk.press("Escape");
+    desk.press("C-n");
+    desk.wait_for("Log an incident");
+    desk.type_text("f");
+    desk.type_text("a");
+    desk.type_text("3");
+    desk.press("Enter");
+    desk.type_text("l");
+    desk.wait_for("> What happened");
+    desk.type_text("Came back and threatened the receptionist again; asked to leave.");
+    desk.press("Tab");
+    desk.wait_for("> Immediate threat");
+    desk.type_text("y");
+    desk.press("C-s");
+    let said = desk.wait_for("Immediate threat:");
+    let words = said
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("no manager has safedesk open: tell one in person or call."),
+        "{said}"
+    );
 }

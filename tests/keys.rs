@@ -75,6 +75,8 @@ fn case() -> CaseSummary {
         decision_id: None,
         note: String::new(),
         version: 1,
+        seen_at: None,
+        seen_by: None,
     }
 }
 
@@ -144,6 +146,18 @@ fn layer(ctx: Context, role: Role) -> Option<App> {
             })));
         }
         Context::Case if manager => case_view(&mut a),
+        Context::QueueFind if manager => {
+            results(&mut a);
+            press(&mut a, KeyCode::Char('m'), KeyModifiers::NONE);
+            a.on_reply(Reply::Queue(Ok(Queue {
+                cases: vec![case()],
+                summary: QueueSummary::default(),
+            })));
+            press(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+            for c in "deb".chars() {
+                press(&mut a, KeyCode::Char(c), KeyModifiers::NONE);
+            }
+        }
         Context::IncidentForm => press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL),
         Context::DecisionForm if manager => {
             case_view(&mut a);

@@ -154,6 +154,9 @@ fn case_of(
         decision_id: None,
         note: String::new(),
         version: 1,
+        // Already opened by a manager: an unopened threat or breach is a test of its own.
+        seen_at: Some(now() - Duration::minutes(minutes_ago)),
+        seen_by: Some("Sam Patel".into()),
     }
 }
 
@@ -472,7 +475,8 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     insta::assert_snapshot!("queue_100x24", screen);
     let threat = screen.find("IMMEDIATE THREAT").expect("listed");
     let threshold = screen.find("INCIDENT THRESHOLD REACHED").expect("listed");
-    let review = screen.find("REVIEW DUE").expect("listed");
+    // The review fell due two days ago: the row says it is overdue, and by how long.
+    let review = screen.find("REVIEW OVERDUE by 2 days").expect("listed");
     assert!(
         threat < threshold && threshold < review,
         "most urgent first"
@@ -1339,4 +1343,230 @@ fn at_80x24_the_case_scrolls_to_its_last_line() {
         }
     }
     assert!(reached);
+}
+
+/// The words on screen in order, without box lines: a sentence wrapped inside a box reads whole.
+fn words(screen: &str) -> String {
+    screen
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the worker sends a manager when `n` threats no manager has opened are waiting.
+fn watch(alerts: &[(u128, &str, i64)]) -> Reply {
+    Reply::Watch(QueueWatch {
+        alerts: alerts
+            .iter()
+            .map(|(n, name, minutes_ago)| CaseAlert {
+                case_id: Uuid::from_u128(*n),
+                customer_name: (*name).into(),
+                reason: CaseReason::ImmediateThreat,
+                logged_at: now() - Duration::minutes(*minutes_ago),
+                logged_by: Some("Amira Hassan".into()),
+                logged_by_role: Some("reception".into()),
+            })
+            .collect(),
+        by_reason: vec![
+            (CaseReason::ImmediateThreat, alerts.len() as u64),
+            (CaseReason::Breach, 0),
+            (CaseReason::Threshold, 3),
+            (CaseReason::ReviewDue, 5),
+            (CaseReason::CustomerRequest, 0),
+        ],
+        confirmation_owed: 0,
+    })
+}
+
+#[test]
+fn an_unopened_threat_shows_over_the_lookup_and_over_a_case_in_words_with_a_bell() {
+    let mut app = app();
+    search(
+        &mut app,
+        "deb",
+        vec![hit(deborah(), MatchedOn::Name("Deborah Johnson".into()))],
+    );
+    key(&mut app, KeyCode::Esc);
+    let quiet = render(&app, 80, 24);
+    assert!(!quiet.contains("IMMEDIATE THREAT"));
+    assert!(!app.take_bell());
+
+    app.on_reply(watch(&[(7, "Tunde Okafor", 0)]));
+    assert!(app.take_bell(), "a new alert rings the bell once");
+    assert!(!app.take_bell());
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("alert_over_lookup_80x24", screen);
+    let flat = words(&screen);
+    assert!(
+        flat.contains(
+            "!! IMMEDIATE THREAT logged 10:30 by Amira Hassan (reception): Tunde Okafor - press m then Enter to open it"
+        ),
+        "{screen}"
+    );
+    // Still the whole lookup below it: the search box, the results and the card.
+    assert!(screen.contains("Deborah Johnson"));
+    assert!(screen.lines().all(|l| l.chars().count() <= 80));
+    // The title line counts the queue by kind.
+    assert!(
+        screen.lines().next().unwrap().contains("Queue: 1 threat"),
+        "{screen}"
+    );
+
+    // The same alert again does not ring again; a second one does, and both are counted.
+    app.on_reply(watch(&[(7, "Tunde Okafor", 0)]));
+    assert!(!app.take_bell());
+    app.on_reply(watch(&[(7, "Tunde Okafor", 5), (8, "Marek Kowalczyk", 1)]));
+    assert!(app.take_bell());
+
+    open_deborah(&mut app);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("alert_over_case_80x24", screen);
+    let flat = words(&screen);
+    assert!(
+        flat.contains("!! 2 CASES NO MANAGER HAS OPENED - newest: IMMEDIATE THREAT logged 10:29 by Amira Hassan (reception): Marek Kowalczyk"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("BREACH OF AN ACTIVE RESTRICTION"),
+        "the case is still there"
+    );
+    assert!(screen.lines().all(|l| l.chars().count() <= 80));
+
+    // Over a form the band still shows, and says how to get to the case from there.
+    key(&mut app, KeyCode::Char('d'));
+    assert!(app.overlays.decision().is_some());
+    let flat = words(&render(&app, 80, 24));
+    assert!(
+        flat.contains("finish or leave this form, then press m and Enter"),
+        "{flat}"
+    );
+
+    // Once a manager opens it (on any PC), it goes.
+    app.on_reply(watch(&[]));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("NO MANAGER HAS OPENED") && !screen.contains("!! "));
+}
+
+#[test]
+fn the_bell_can_be_turned_off_and_non_managers_see_no_band() {
+    let mut app = app();
+    app.alerts.bell = false;
+    app.on_reply(watch(&[(7, "Tunde Okafor", 0)]));
+    assert!(!app.take_bell());
+    assert!(render(&app, 80, 24).contains("IMMEDIATE THREAT"));
+
+    let mut desk = App::new(
+        Policy::built_in(),
+        Actor {
+            login: "ahassan".into(),
+            staff: Some(staff(2, "Amira Hassan", Role::Reception)),
+        },
+        "/shared/safedesk.sqlite".into(),
+        false,
+        false,
+    );
+    desk.on_reply(watch(&[(7, "Tunde Okafor", 0)]));
+    assert!(!render(&desk, 80, 24).contains("IMMEDIATE THREAT"));
+}
+
+#[test]
+fn opening_an_unopened_threat_records_it_once_and_m_in_a_case_goes_back_to_the_queue() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let mut threat = case_of(9, "Tunde Okafor", CaseReason::ImmediateThreat, 3);
+    threat.seen_at = None;
+    threat.seen_by = None;
+    app.open_case(threat.clone());
+    assert!(app
+        .take_requests()
+        .contains(&Request::MarkCaseSeen { case: threat.id }));
+    // Opened already: nothing to write.
+    app.overlays.close_case_view();
+    app.open_case(case_of(10, "Zoë Åberg", CaseReason::ImmediateThreat, 3));
+    assert!(!app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::MarkCaseSeen { .. })));
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.overlays.case_view().is_none());
+    assert!(app.overlays.queue().is_some());
+    assert!(app.take_requests().contains(&Request::LoadQueue));
+}
+
+#[test]
+fn reception_is_told_how_many_managers_have_safedesk_open() {
+    use safedesk::policy::incident::SaveOutcome;
+    let threat = SaveOutcome {
+        count: 1,
+        threshold: 3,
+        breach: false,
+        urgent: true,
+        already_saved: false,
+    };
+    let mut app = app();
+    app.on_reply(Reply::Managers(Some(0)));
+    app.on_reply(Reply::Saved(threat.clone()));
+    let screen = render(&app, 80, 24);
+    let flat = words(&screen);
+    assert!(
+        flat.contains("no manager has safedesk open: tell one in person or call."),
+        "{screen}"
+    );
+    assert!(!flat.contains("alerted"));
+    key(&mut app, KeyCode::Esc);
+    app.on_reply(Reply::Managers(Some(2)));
+    app.on_reply(Reply::Saved(threat.clone()));
+    let flat = words(&render(&app, 80, 24));
+    assert!(
+        flat.contains("the 2 managers who have safedesk open now"),
+        "{flat}"
+    );
+    key(&mut app, KeyCode::Esc);
+    app.on_reply(Reply::Managers(None));
+    app.on_reply(Reply::Saved(threat));
+    let flat = words(&render(&app, 80, 24));
+    assert!(flat.contains("cannot tell whether any manager"), "{flat}");
+}
+
+#[test]
+fn the_queue_jumps_to_a_kind_with_one_key_and_finds_a_customer_by_typing() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    let mut unopened = case_of(2, "Marek Kowalczyk", CaseReason::ImmediateThreat, 60);
+    unopened.seen_at = None;
+    app.on_reply(Reply::Queue(Ok(Queue {
+        cases: vec![
+            case_of(1, "Tunde Okafor", CaseReason::Threshold, 5 * 24 * 60),
+            case_of(3, "Renée O'Connor", CaseReason::ReviewDue, 21 * 24 * 60),
+            case_of(4, "Precious Adeyemi", CaseReason::ImmediateThreat, 24 * 60),
+            unopened,
+        ],
+        summary: QueueSummary::default(),
+    })));
+    let screen = render(&app, 80, 24);
+    let first = screen
+        .find("NOT YET OPENED: IMMEDIATE THREAT")
+        .expect("{screen}");
+    let opened = screen.find("Precious Adeyemi").expect("listed");
+    assert!(first < opened, "unopened threats at the top:\n{screen}");
+    assert!(screen.contains("REVIEW OVERDUE by 3 weeks"), "{screen}");
+    key(&mut app, KeyCode::Char('4'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Renée O'Connor") && !screen.contains("Tunde Okafor"));
+    key(&mut app, KeyCode::Char('0'));
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "tunde");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Find a customer: tunde"), "{screen}");
+    assert!(screen.contains("Tunde Okafor") && !screen.contains("Renée O'Connor"));
+    assert!(app.overlays.queue().is_some(), "typing stayed in the queue");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.overlays
+            .case_view()
+            .map(|v| v.case.customer_name.as_str()),
+        Some("Tunde Okafor")
+    );
 }

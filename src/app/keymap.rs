@@ -29,6 +29,10 @@ pub enum Action {
     Queue,
     /// The queue: show the next kind of case only (all, then each reason, then mine).
     Filter,
+    /// The queue: show only one kind of case (0 all, 1 to 5 each reason in turn).
+    ShowKind(u8),
+    /// The queue: type part of a customer's name to find their cases.
+    FindInQueue,
     /// Take the selected case (or give it back).
     AssignToMe,
     /// Record the manager's decision on the case.
@@ -83,6 +87,8 @@ pub enum Context {
     Queue,
     /// One case: what is behind it, and what a manager does about it.
     Case,
+    /// The queue's find line: printable keys are text.
+    QueueFind,
     /// The incident form: printable keys are text.
     IncidentForm,
     /// The decision or review form: printable keys are text.
@@ -109,6 +115,7 @@ impl Context {
             Context::Help => "the help",
             Context::Queue => "the escalation queue",
             Context::Case => "a case",
+            Context::QueueFind => "finding in the queue",
             Context::IncidentForm => "the incident form",
             Context::DecisionForm => "the decision or review form",
             Context::CustomerForm => "a customer's details",
@@ -124,6 +131,7 @@ impl Context {
         matches!(
             self,
             Context::Search
+                | Context::QueueFind
                 | Context::IncidentForm
                 | Context::DecisionForm
                 | Context::CustomerForm
@@ -157,6 +165,7 @@ const PANES: &[Context] = &[
 /// Every layer: keys that work from anywhere.
 pub const EVERYWHERE: &[Context] = &[
     Context::Search,
+    Context::QueueFind,
     Context::Results,
     Context::Card,
     Context::Help,
@@ -172,6 +181,7 @@ pub const EVERYWHERE: &[Context] = &[
 ];
 const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Search,
+    Context::QueueFind,
     Context::Results,
     Context::Card,
     Context::Help,
@@ -258,6 +268,15 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Record,
     },
     Binding {
+        action: Action::FindInQueue,
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        desc: "Queue: find a customer's cases by typing part of their name",
+        contexts: QUEUE,
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
         action: Action::FocusSearch,
         keys: &[(KeyCode::Char('/'), NONE)],
         label: "/",
@@ -291,6 +310,60 @@ pub const BINDINGS: &[Binding] = &[
         desc: "Queue: show one kind of case (each reason in turn, then yours, then all)",
         contexts: QUEUE,
         hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(1),
+        keys: &[(KeyCode::Char('1'), NONE)],
+        label: "1",
+        desc: "Queue: only immediate threats",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(2),
+        keys: &[(KeyCode::Char('2'), NONE)],
+        label: "2",
+        desc: "Queue: only breaches of a restriction",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(3),
+        keys: &[(KeyCode::Char('3'), NONE)],
+        label: "3",
+        desc: "Queue: only the incident threshold reached",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(4),
+        keys: &[(KeyCode::Char('4'), NONE)],
+        label: "4",
+        desc: "Queue: only reviews due or overdue",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(5),
+        keys: &[(KeyCode::Char('5'), NONE)],
+        label: "5",
+        desc: "Queue: only customers who asked for a review or complained",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(0),
+        keys: &[(KeyCode::Char('0'), NONE)],
+        label: "0",
+        desc: "Queue: every kind of case again",
+        contexts: QUEUE,
+        hint: false,
         needs: Need::Decide,
     },
     Binding {
@@ -490,8 +563,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Queue,
         keys: &[(KeyCode::Char('m'), NONE)],
         label: "m",
-        desc: "Show or hide the manager's escalation queue (managers)",
-        contexts: &[Context::Results, Context::Card, Context::Queue],
+        desc: "Show or hide the manager's escalation queue (managers; from a case: back to it)",
+        contexts: &[
+            Context::Results,
+            Context::Card,
+            Context::Queue,
+            Context::Case,
+        ],
         hint: true,
         needs: Need::Decide,
     },
@@ -681,6 +759,33 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Anyone,
     },
     Binding {
+        action: Action::Confirm,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Finding in the queue: open the highlighted case",
+        contexts: &[Context::QueueFind],
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Move,
+        keys: &[(KeyCode::Up, NONE), (KeyCode::Down, NONE)],
+        label: "Up / Down",
+        desc: "Finding in the queue: highlight another case",
+        contexts: &[Context::QueueFind],
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Close,
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        desc: "Finding in the queue: stop, and show every case again",
+        contexts: &[Context::QueueFind],
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
         action: Action::CarryOn,
         keys: &[(KeyCode::Enter, NONE)],
         label: "Enter",
@@ -760,6 +865,7 @@ fn short(a: Action) -> &'static str {
         Action::Queue => "queue",
         Action::Withdraw => "withdraw",
         Action::Filter => "filter",
+        Action::FindInQueue => "find",
         Action::AssignToMe => "assign to me",
         Action::Decide => "decide",
         Action::Review => "review",

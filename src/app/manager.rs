@@ -6,7 +6,10 @@ use super::decision::{DecisionEvent, DecisionForm};
 use super::keymap::Action;
 use super::Overlay;
 use super::{App, Notice, Prompt, Request};
-use crate::domain::{CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, SentHow, Staff};
+use crate::domain::{
+    CaseAlert, CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, QueueWatch, SentHow,
+    Staff,
+};
 use crate::policy::rules;
 use crate::time;
 use tui_input::Input;
@@ -86,23 +89,116 @@ pub struct QueueView {
     pub filter: QueueFilter,
     pub selected: usize,
     pub loaded: bool,
+    /// Only customers whose name holds this text (typed after `/`), when given.
+    pub find: Option<Input>,
+    /// The find line has the keyboard.
+    pub finding: bool,
 }
 
 impl QueueView {
-    /// The cases the filter keeps, most urgent first.
+    /// The cases the filter (and the name typed after `/`) keeps, most urgent first.
     pub fn visible(&self, me: Option<Id>) -> Vec<&CaseSummary> {
+        let find = self
+            .find
+            .as_ref()
+            .map(|f| crate::text::fold(f.value()))
+            .filter(|f| !f.trim().is_empty());
         self.queue
             .cases
             .iter()
             .filter(|c| self.filter.keeps(c, me))
+            .filter(|c| {
+                find.as_ref()
+                    .is_none_or(|f| crate::text::fold(&c.customer_name).contains(f.trim()))
+            })
             .collect()
     }
 }
 
-/// Most urgent first: immediate threats, breaches, the threshold, reviews, requests; within a
-/// reason, the oldest first. A case waiting only for its letter goes after the ones to decide.
+/// Most urgent first: immediate threats and breaches no manager has opened yet, then
+/// immediate threats, breaches, the threshold, reviews, requests; within a reason, the oldest
+/// first. A case waiting only for its letter goes after the ones to decide.
 pub fn sort_cases(cases: &mut [CaseSummary]) {
-    cases.sort_by_key(|c| (c.waiting_for_confirmation, c.reason, c.opened_at));
+    cases.sort_by_key(|c| {
+        (
+            c.waiting_for_confirmation,
+            !c.unopened_alert(),
+            c.reason,
+            c.opened_at,
+        )
+    });
+}
+
+/// How long after its date a review is, in words: "REVIEW DUE TODAY", "REVIEW OVERDUE by 3
+/// weeks". `due` is the day the review fell due.
+pub fn review_wording(due: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    let days = (today - due).num_days();
+    let n = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match days {
+        ..=-1 => format!("REVIEW DUE ON {}", time::date(due)),
+        0 => "REVIEW DUE TODAY".into(),
+        1..=6 => format!("REVIEW OVERDUE by {}", n(days, "day")),
+        7..=55 => format!("REVIEW OVERDUE by {}", n(days / 7, "week")),
+        _ => format!("REVIEW OVERDUE by {}", n(days / 30, "month")),
+    }
+}
+
+/// Why a case is in the queue, as its row begins: in capitals, saying when no manager has
+/// opened a threat or breach yet and when a review is overdue (never colour alone).
+pub fn queue_label(c: &CaseSummary, today: chrono::NaiveDate) -> String {
+    if c.waiting_for_confirmation {
+        return c.why().to_uppercase();
+    }
+    match c.reason {
+        CaseReason::ReviewDue => review_wording(time::london_date(c.opened_at), today),
+        _ if c.unopened_alert() => format!("NOT YET OPENED: {}", c.why().to_uppercase()),
+        _ => c.why().to_uppercase(),
+    }
+}
+
+/// The case kind a number key shows in the queue: 0 all, 1 to 5 each reason in turn.
+pub fn kind_for_key(n: u8) -> Option<QueueFilter> {
+    match n {
+        0 => Some(QueueFilter::All),
+        n => CaseReason::ALL
+            .get(n as usize - 1)
+            .map(|r| QueueFilter::Reason(*r)),
+    }
+}
+
+/// What needs a manager at once, as every manager's screen shows it, and how many managers have
+/// safedesk open (told to whoever logs an alerting incident).
+#[derive(Debug, Clone)]
+pub struct Alerts {
+    /// For managers: the unopened threats and breaches and the counts by kind, once read.
+    pub watch: Option<QueueWatch>,
+    /// Managers other than this window's user with safedesk open now; None when unknown.
+    pub managers: Option<usize>,
+    /// Ring the terminal bell when a new alert arrives (the `bell` setting).
+    pub bell: bool,
+    /// A bell is owed: the event loop rings it and clears this.
+    pub ring: bool,
+    /// The alerts already rung for: a case, and its newest incident's time.
+    rung: Vec<(Id, chrono::DateTime<chrono::Utc>)>,
+}
+
+impl Default for Alerts {
+    fn default() -> Alerts {
+        Alerts {
+            watch: None,
+            managers: None,
+            bell: true,
+            ring: false,
+            rung: Vec::new(),
+        }
+    }
+}
+
+impl Alerts {
+    /// The unopened threats and breaches, oldest first.
+    pub fn unopened(&self) -> &[CaseAlert] {
+        self.watch.as_ref().map_or(&[], |w| w.alerts.as_slice())
+    }
 }
 
 /// One case open on screen.
@@ -211,6 +307,17 @@ impl App {
                 q.filter = q.filter.next();
                 q.selected = 0;
             }
+            Action::ShowKind(n) => {
+                if let Some(f) = kind_for_key(n) {
+                    q.filter = f;
+                    q.selected = 0;
+                }
+            }
+            Action::FindInQueue => {
+                q.finding = true;
+                q.find.get_or_insert_with(Input::default);
+                q.selected = 0;
+            }
             Action::AssignToMe => {
                 let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
                 if let Some(case) = case {
@@ -248,6 +355,11 @@ impl App {
 
     pub fn open_case(&mut self, case: CaseSummary) {
         self.requests.push(Request::LoadCase { case: case.id });
+        // The first manager to open a threat or breach ends its alert on every screen.
+        let deciding = self.actor.role().is_some_and(|r| r.can_decide());
+        if deciding && !self.read_only && case.unopened_alert() {
+            self.requests.push(Request::MarkCaseSeen { case: case.id });
+        }
         self.overlays.open(Overlay::Case(CaseView {
             case,
             history: None,
@@ -285,7 +397,15 @@ impl App {
                     self.requests.push(Request::LoadQueue);
                 }
             }
-            Action::Queue => {}
+            // Back to the queue (opening it if the case came from elsewhere).
+            Action::Queue => {
+                self.overlays.close_case_view();
+                if self.overlays.queue().is_some() {
+                    self.requests.push(Request::LoadQueue);
+                } else {
+                    self.open_queue();
+                }
+            }
             Action::FocusSearch => {
                 self.overlays.close_case_view();
                 self.overlays.close_queue();
@@ -653,5 +773,196 @@ impl App {
             .and_then(|id| visible.iter().position(|c| c.id == id))
             .unwrap_or(view.selected)
             .min(visible.len().saturating_sub(1));
+    }
+}
+
+impl App {
+    /// Keys while the queue's find line (after `/`) has the keyboard: typing narrows the queue
+    /// to customers whose name holds the text; Up and Down move; Enter opens the selected case;
+    /// Esc clears the text and gives the keys back to the queue.
+    pub(super) fn queue_find_key(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::{Event, KeyCode, KeyModifiers};
+        use tui_input::backend::crossterm::EventHandler;
+        let me = self.my_id();
+        let Some(q) = self.overlays.queue_mut() else {
+            return;
+        };
+        let n = q.visible(me).len();
+        match key.code {
+            KeyCode::Esc => {
+                q.find = None;
+                q.finding = false;
+                q.selected = 0;
+            }
+            KeyCode::Up => q.selected = q.selected.saturating_sub(1),
+            KeyCode::Down => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Enter => {
+                q.finding = false;
+                let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
+                if let Some(case) = case {
+                    self.open_case(case);
+                }
+            }
+            KeyCode::Char('c') if key.modifiers == KeyModifiers::CONTROL => {
+                q.find = None;
+                q.finding = false;
+            }
+            KeyCode::Char(c) if c.is_control() => {}
+            _ => {
+                let input = q.find.get_or_insert_with(Input::default);
+                if input.value().chars().count() < super::MAX_QUERY
+                    || !matches!(key.code, KeyCode::Char(_))
+                {
+                    input.handle_event(&Event::Key(key));
+                    q.selected = 0;
+                }
+            }
+        }
+    }
+
+    /// Is the queue's find line taking the keys?
+    pub fn queue_finding(&self) -> bool {
+        matches!(self.overlays.top(), Some(super::Overlay::Queue(q)) if q.finding)
+    }
+
+    /// What the store says needs managers now, and the queue's counts by kind.
+    pub(super) fn watch_arrived(&mut self, w: QueueWatch) {
+        let fresh: Vec<(Id, chrono::DateTime<chrono::Utc>)> =
+            w.alerts.iter().map(|a| (a.case_id, a.logged_at)).collect();
+        if self.alerts.bell && fresh.iter().any(|f| !self.alerts.rung.contains(f)) {
+            self.alerts.ring = true;
+        }
+        self.alerts.rung = fresh;
+        self.alerts.watch = Some(w);
+    }
+
+    /// Take the bell owed, if any (the event loop rings it).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.alerts.ring)
+    }
+
+    /// How to open the alerted case from where the person is now, in words.
+    pub fn alert_how_to_open(&self) -> &'static str {
+        use super::keymap::Context;
+        let form_open = self.overlays.iter().any(|o| {
+            matches!(
+                o,
+                super::Overlay::Incident(_)
+                    | super::Overlay::Decision(_)
+                    | super::Overlay::Letter(_)
+                    | super::Overlay::Customer(_)
+                    | super::Overlay::Prompt(_)
+            )
+        });
+        if form_open {
+            return "finish or leave this form, then press m and Enter to open it";
+        }
+        match self.context() {
+            Context::Search => "press Esc, then m, then Enter to open it",
+            Context::Queue => "it is at the top of the queue: Home, then Enter",
+            Context::Help => "press Esc, then m, then Enter to open it",
+            _ => "press m then Enter to open it",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn case(n: u128, reason: CaseReason, day: u32, seen: bool) -> CaseSummary {
+        CaseSummary {
+            id: Id::from_u128(n),
+            customer_id: Id::from_u128(100 + n),
+            customer_name: format!("Customer {n}"),
+            reason,
+            opened_at: Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0).unwrap(),
+            incidents: Vec::new(),
+            assigned_to: None,
+            assigned_to_id: None,
+            waiting_for_confirmation: false,
+            decision_id: None,
+            note: String::new(),
+            version: 1,
+            seen_at: seen.then(|| Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0).unwrap()),
+            seen_by: seen.then(|| "Sam Patel".into()),
+        }
+    }
+
+    #[test]
+    fn unopened_threats_and_breaches_come_first_then_by_reason_and_age() {
+        use CaseReason::*;
+        let mut cases = vec![
+            case(1, ImmediateThreat, 1, true),
+            case(2, Threshold, 2, false),
+            case(3, Breach, 20, false),
+            case(4, ImmediateThreat, 21, false),
+            case(5, ReviewDue, 3, false),
+            case(6, ImmediateThreat, 10, false),
+        ];
+        let mut waiting = case(7, ImmediateThreat, 22, false);
+        waiting.waiting_for_confirmation = true;
+        cases.push(waiting);
+        sort_cases(&mut cases);
+        let order: Vec<u128> = cases.iter().map(|c| c.id.as_u128()).collect();
+        // Unopened: threats oldest first (6, 4), then the breach (3); then the opened threat
+        // (1), the threshold (2), the review (5); the one waiting for its letter last (7).
+        assert_eq!(order, [6, 4, 3, 1, 2, 5, 7]);
+    }
+
+    #[test]
+    fn an_overdue_review_says_by_how_long() {
+        let due = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+        let on = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert_eq!(review_wording(due, on(3)), "REVIEW DUE TODAY");
+        assert_eq!(review_wording(due, on(4)), "REVIEW OVERDUE by 1 day");
+        assert_eq!(review_wording(due, on(9)), "REVIEW OVERDUE by 6 days");
+        assert_eq!(review_wording(due, on(10)), "REVIEW OVERDUE by 1 week");
+        assert_eq!(review_wording(due, on(24)), "REVIEW OVERDUE by 3 weeks");
+        assert_eq!(
+            review_wording(due, NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()),
+            "REVIEW OVERDUE by 3 months"
+        );
+        assert_eq!(review_wording(due, on(1)), "REVIEW DUE ON 03/11/2026");
+        let review = case(5, CaseReason::ReviewDue, 3, false);
+        assert_eq!(queue_label(&review, on(24)), "REVIEW OVERDUE by 3 weeks");
+        assert_eq!(
+            queue_label(&case(4, CaseReason::ImmediateThreat, 3, false), on(3)),
+            "NOT YET OPENED: IMMEDIATE THREAT"
+        );
+        assert_eq!(
+            queue_label(&case(4, CaseReason::ImmediateThreat, 3, true), on(3)),
+            "IMMEDIATE THREAT"
+        );
+    }
+
+    #[test]
+    fn number_keys_pick_a_kind_and_typing_finds_a_customer() {
+        assert_eq!(kind_for_key(0), Some(QueueFilter::All));
+        assert_eq!(
+            kind_for_key(1),
+            Some(QueueFilter::Reason(CaseReason::ImmediateThreat))
+        );
+        assert_eq!(
+            kind_for_key(4),
+            Some(QueueFilter::Reason(CaseReason::ReviewDue))
+        );
+        assert_eq!(kind_for_key(6), None);
+        let mut view = QueueView::default();
+        view.queue.cases = vec![
+            case(1, CaseReason::Threshold, 1, false),
+            case(2, CaseReason::Breach, 2, false),
+        ];
+        view.queue.cases[1].customer_name = "Zoë Åberg".into();
+        view.find = Some(Input::new("zoe ab".into()));
+        let names: Vec<&str> = view
+            .visible(None)
+            .iter()
+            .map(|c| c.customer_name.as_str())
+            .collect();
+        assert_eq!(names, ["Zoë Åberg"]);
+        view.filter = QueueFilter::Reason(CaseReason::Threshold);
+        assert!(view.visible(None).is_empty());
     }
 }

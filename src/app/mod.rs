@@ -110,6 +110,8 @@ pub struct App {
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
+    /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
+    pub alerts: manager::Alerts,
     requests: Vec<Request>,
 }
 
@@ -334,6 +336,7 @@ impl App {
             letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::letters::default_dir(),
             ))),
+            alerts: manager::Alerts::default(),
             requests: Vec::new(),
         }
     }
@@ -690,6 +693,7 @@ impl App {
             Some(Overlay::Letter(_)) => Context::Letter,
             Some(Overlay::Help(_)) => Context::Help,
             Some(Overlay::Case(_)) => Context::Case,
+            Some(Overlay::Queue(q)) if q.finding => Context::QueueFind,
             Some(Overlay::Queue(_)) => Context::Queue,
             None => match self.pane {
                 Pane::Search => Context::Search,
@@ -791,6 +795,19 @@ impl App {
                 ))
             }
             Context::Prompt => self.prompt_paste(text),
+            Context::QueueFind => {
+                let clean = crate::text::sanitise_for_display(text, false);
+                if let Some(q) = self.overlays.queue_mut() {
+                    let mut value = q
+                        .find
+                        .as_ref()
+                        .map(|i| i.value().to_string())
+                        .unwrap_or_default();
+                    value.push_str(&clean);
+                    q.find = Some(Input::new(value.chars().take(MAX_QUERY).collect()));
+                    q.selected = 0;
+                }
+            }
             // The lookup panes have one place for text: the search box.
             Context::Search | Context::Results | Context::Card => {
                 self.pane = Pane::Search;
@@ -937,6 +954,7 @@ impl App {
             }
             Some(Overlay::Decision(_)) => self.decision_key(key),
             Some(Overlay::Letter(_)) => self.letter_key(key),
+            Some(Overlay::Queue(_)) if self.queue_finding() => self.queue_find_key(key),
             Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_)) | None => {
                 self.key_to_action(key)
             }
@@ -1175,6 +1193,8 @@ impl App {
             | Action::CarryOn
             | Action::Dismiss => {}
             Action::Filter
+            | Action::ShowKind(_)
+            | Action::FindInQueue
             | Action::AssignToMe
             | Action::Decide
             | Action::Review
@@ -1280,7 +1300,11 @@ impl App {
             Reply::Saved(outcome) => {
                 self.overlays.close_form();
                 self.requests.push(Request::ClearDraft);
-                self.overlays.open(Overlay::Saved(after_save(&outcome, &self.policy)));
+                self.overlays.open(Overlay::Saved(after_save(
+                    &outcome,
+                    &self.policy,
+                    self.alerts.managers,
+                )));
                 self.refresh();
             }
             Reply::Queued { reason } => {
@@ -1329,6 +1353,8 @@ impl App {
             }
             Reply::OutboxRefused(message) => self.notice = Some(Notice::Error(message)),
             Reply::Changed => self.refresh(),
+            Reply::Watch(w) => self.watch_arrived(w),
+            Reply::Managers(n) => self.alerts.managers = n,
             Reply::Answered {
                 card,
                 from,

@@ -20,6 +20,19 @@ pub struct Config {
     pub letter_templates: Option<PathBuf>,
     /// Where letters are saved.
     pub letters_dir: Option<PathBuf>,
+    /// Ring the terminal bell when a manager is alerted (an immediate threat or a breach no
+    /// manager has opened). On unless `bell = false`; `SAFEDESK_BELL=off` also turns it off.
+    pub bell: Option<bool>,
+}
+
+/// Should the bell ring for managers' alerts? The `SAFEDESK_BELL` environment variable (`off`,
+/// `0`, `no`, `false` or `on`, `1`, `yes`, `true`) wins over the config file; on by default.
+pub fn bell(cfg: &Config, env: Option<&str>) -> bool {
+    match env.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        Some("off" | "0" | "no" | "false") => false,
+        Some("on" | "1" | "yes" | "true") => true,
+        _ => cfg.bell.unwrap_or(true),
+    }
 }
 
 fn dirs() -> Option<directories::ProjectDirs> {
@@ -57,7 +70,7 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         format!(
-            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates and letters_dir.",
+            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir and bell.",
             path.display(),
             line.map(|l| format!(", line {l}")).unwrap_or_default(),
             e.message().trim().trim_end_matches('.')
@@ -95,6 +108,22 @@ mod tests {
         let e = load(&p, true).unwrap_err();
         assert!(e.contains("line 2"), "{e}");
         assert!(e.contains("databse"), "{e}");
+    }
+
+    #[test]
+    fn the_bell_is_on_unless_turned_off_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "bell = false\n").unwrap();
+        let off = load(&p, true).unwrap();
+        assert!(!bell(&off, None));
+        assert!(bell(&off, Some("on")));
+        let default = Config::default();
+        assert!(bell(&default, None));
+        assert!(bell(&default, Some("")));
+        for v in ["off", "0", "No", "false"] {
+            assert!(!bell(&default, Some(v)), "{v}");
+        }
     }
 
     #[test]

@@ -20,6 +20,10 @@ pub struct Session {
     /// What letters are made with, or why they cannot be made (shown when one is asked for:
     /// a typo in a template must not stop the front desk working).
     pub letters: Result<LetterKit, String>,
+    /// The shared database file, as given.
+    pub path: PathBuf,
+    /// Ring the terminal bell for managers' alerts.
+    pub bell: bool,
 }
 
 /// The letter templates, the organisation's details and the letters folder from the config.
@@ -126,5 +130,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         demo,
         read_only: cli.read_only,
         letters: letters(&cfg),
+        bell: config::bell(&cfg, std::env::var("SAFEDESK_BELL").ok().as_deref()),
+        path,
     })
 }

@@ -37,6 +37,11 @@ impl CaseReason {
         CaseReason::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Does a new case of this kind alert every manager at once (until one opens it)?
+    pub fn alerts(self) -> bool {
+        matches!(self, CaseReason::ImmediateThreat | CaseReason::Breach)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             CaseReason::ImmediateThreat => "Immediate threat",
@@ -68,9 +73,17 @@ pub struct CaseSummary {
     pub note: String,
     /// Bumped on every change, so two managers never decide the same case over each other.
     pub version: i64,
+    /// When a manager first opened the case, and who (None: no manager has opened it yet).
+    pub seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub seen_by: Option<String>,
 }
 
 impl CaseSummary {
+    /// An immediate threat or a breach that no manager has opened yet: it alerts every manager.
+    pub fn unopened_alert(&self) -> bool {
+        self.reason.alerts() && self.seen_at.is_none() && !self.waiting_for_confirmation
+    }
+
     /// Why it is in the queue, in words: the reason, or that a letter is what it waits for.
     pub fn why(&self) -> String {
         if self.waiting_for_confirmation {
@@ -140,6 +153,32 @@ impl CasesChanged {
 pub struct Queue {
     pub cases: Vec<CaseSummary>,
     pub summary: QueueSummary,
+}
+
+/// An open immediate threat or breach no manager has opened yet: shown on every manager's
+/// screen until one of them opens it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseAlert {
+    pub case_id: Id,
+    pub customer_name: String,
+    pub reason: CaseReason,
+    /// When the newest incident behind it was logged (the case's opening when it has none).
+    pub logged_at: chrono::DateTime<chrono::Utc>,
+    /// Who logged it, and their role, when known.
+    pub logged_by: Option<String>,
+    pub logged_by_role: Option<String>,
+}
+
+/// What a manager sees of the queue without opening it: the cases nobody has opened that call
+/// for a manager at once, and how many open cases there are of each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QueueWatch {
+    /// Oldest first.
+    pub alerts: Vec<CaseAlert>,
+    /// Open cases still to decide, by reason, in [`CaseReason::ALL`] order (zeros included).
+    pub by_reason: Vec<(CaseReason, u64)>,
+    /// Decided cases waiting only for their written confirmation.
+    pub confirmation_owed: u64,
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ mod restriction;
 mod staff;
 
 pub use audit::AuditEntry;
-pub use case::{CaseReason, CaseSummary, CasesChanged, Queue, QueueSummary};
+pub use case::{CaseAlert, CaseReason, CaseSummary, CasesChanged, Queue, QueueSummary, QueueWatch};
 pub use customer::{Customer, NewCustomer};
 pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
 pub use history::{Bulk, CustomerHistory};

@@ -206,17 +206,38 @@ fn ordinal(n: u32) -> String {
     }
 }
 
-/// What happens next, in words, for the person who just saved.
-pub fn after_save(o: &SaveOutcome, policy: &Policy) -> Vec<String> {
+/// Who can see an alert now, in words: `managers` is how many managers have safedesk open
+/// (None when that cannot be known). Never claims a manager was alerted when none may have been.
+pub fn managers_told(managers: Option<usize>) -> String {
+    match managers {
+        Some(0) => "no manager has safedesk open: tell one in person or call.".into(),
+        Some(1) => "it is on the screen of the 1 manager who has safedesk open now.".into(),
+        Some(n) => format!("it is on the screens of the {n} managers who have safedesk open now."),
+        None => "safedesk cannot tell whether any manager has it open: tell one in person or call."
+            .into(),
+    }
+}
+
+/// What happens next, in words, for the person who just saved. `managers` is how many managers
+/// have safedesk open now, None when that cannot be known.
+pub fn after_save(o: &SaveOutcome, policy: &Policy, managers: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
     if o.urgent {
         out.push(format!(
-            "Immediate threat: a manager has been alerted. {}",
+            "Immediate threat: {} {}",
+            managers_told(managers),
             policy.policy.emergency_advice
         ));
     }
     if o.breach {
-        out.push("Breach of an active restriction: sent to the manager's escalation queue.".into());
+        let mut line =
+            "Breach of an active restriction: sent to the manager's escalation queue".to_string();
+        if !o.urgent {
+            line.push_str(&format!("; {}", managers_told(managers)));
+        } else {
+            line.push('.');
+        }
+        out.push(line);
     }
     if o.count == o.threshold {
         out.push(format!(
@@ -349,6 +370,27 @@ mod tests {
     }
 
     #[test]
+    fn reception_is_never_told_a_manager_saw_it_when_none_may_have() {
+        let p = Policy::built_in();
+        let threat = SaveOutcome {
+            count: 1,
+            threshold: 3,
+            breach: false,
+            urgent: true,
+            already_saved: false,
+        };
+        for managers in [Some(0), None] {
+            let said = after_save(&threat, &p, managers).join(" ");
+            assert!(!said.contains("alerted"), "{said}");
+            assert!(said.contains("tell one in person or call"), "{said}");
+        }
+        assert!(after_save(&threat, &p, Some(0))[0].starts_with(
+            "Immediate threat: no manager has safedesk open: tell one in person or call."
+        ));
+        assert!(after_save(&threat, &p, None)[0].contains("cannot tell whether any manager"));
+    }
+
+    #[test]
     fn after_save_says_what_happens_next() {
         let p = Policy::built_in();
         let o = |count, breach, urgent| SaveOutcome {
@@ -359,25 +401,30 @@ mod tests {
             already_saved: false,
         };
         assert_eq!(
-            after_save(&o(1, false, false), &p),
+            after_save(&o(1, false, false), &p, Some(2)),
             vec!["Incident 1 of 3 recorded."]
         );
         assert_eq!(
-            after_save(&o(2, false, false), &p),
+            after_save(&o(2, false, false), &p, Some(2)),
             vec!["Incident 2 of 3 recorded. The next incident goes to a manager."]
         );
         assert_eq!(
-            after_save(&o(3, false, false), &p),
+            after_save(&o(3, false, false), &p, Some(2)),
             vec!["Third incident: sent to the manager's escalation queue."]
         );
-        let urgent = after_save(&o(1, false, true), &p);
+        let urgent = after_save(&o(1, false, true), &p, Some(2));
         assert_eq!(
             urgent[0],
-            "Immediate threat: a manager has been alerted. If anyone is unsafe, call 999."
+            "Immediate threat: it is on the screens of the 2 managers who have safedesk open now. If anyone is unsafe, call 999."
         );
-        let breach = after_save(&o(1, true, false), &p);
+        let breach = after_save(&o(1, true, false), &p, Some(1));
         assert_eq!(
             breach[0],
+            "Breach of an active restriction: sent to the manager's escalation queue; it is on the screen of the 1 manager who has safedesk open now."
+        );
+        let both = after_save(&o(1, true, true), &p, Some(1));
+        assert_eq!(
+            both[1],
             "Breach of an active restriction: sent to the manager's escalation queue."
         );
         assert!(o(1, true, false).escalates());

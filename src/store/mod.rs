@@ -11,7 +11,7 @@ pub mod sqlite;
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
+    NewLetter, NewReview, Queue, QueueWatch, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -192,6 +192,12 @@ pub trait Store: Send {
     /// `today` get a review case first, in a short write, when `actor` may decide and any is
     /// missing; the rest is one read.
     fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue>;
+    /// Open immediate threats and breaches no manager has opened, and the open cases by kind:
+    /// one short read, for every manager's screen.
+    fn queue_watch(&mut self) -> Result<QueueWatch>;
+    /// A manager opened the case: recorded the first time only (a small write, and none when it
+    /// is already recorded). Returns whether this was the first time.
+    fn mark_case_seen(&mut self, actor: &Actor, case: Id) -> Result<bool>;
     /// One case, open or closed.
     fn case(&mut self, case: Id) -> Result<Option<CaseSummary>>;
     /// A customer's open cases, oldest first.

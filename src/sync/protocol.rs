@@ -67,6 +67,11 @@ pub enum Request {
         edit: Box<crate::domain::NewCustomer>,
         version: i64,
     },
+    /// A manager opened this case: record it in the shared database (the first time only), so
+    /// the alert it raised leaves every manager's screen.
+    MarkCaseSeen {
+        case: Id,
+    },
     /// Write a letter's files and keep its record.
     SaveLetter(Box<crate::letters::LetterToSave>),
     // Local, on this PC (handled without waiting for the shared drive):
@@ -129,6 +134,13 @@ pub enum Reply {
     ReviewSaved(crate::domain::ReviewSaved),
     /// Another instance changed the shared database.
     Changed,
+    /// For managers: the open immediate threats and breaches no manager has opened yet, and
+    /// the open cases by kind. Sent at the start and whenever they change.
+    Watch(crate::domain::QueueWatch),
+    /// How many managers (other than this window's user) have safedesk open now, from the
+    /// presence files beside the database; None when that cannot be known. Sent at the start,
+    /// when it changes, and just before the reply to an incident that alerts managers.
+    Managers(Option<usize>),
     /// How the last lookup (or card, when `card`) was answered: `from` is when a kept answer was
     /// read, when the shared database could not be read; `took_ms` how long the drive took.
     Answered {

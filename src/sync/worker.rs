@@ -6,8 +6,9 @@
 
 use super::kept::Answers;
 use super::local::{Local, OutboxEntry};
+use super::presence::{self, Presence};
 use super::protocol::{CaseData, Health, Reply, Request};
-use crate::domain::{Actor, NewIncident};
+use crate::domain::{Actor, NewIncident, QueueWatch};
 use crate::policy::Policy;
 use crate::store::Store;
 use chrono::Utc;
@@ -278,11 +279,66 @@ pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
 
 /// Serve requests until the UI hangs up. `send` delivers replies to the UI's event loop.
 pub fn run(
-    mut store: Box<dyn Store>,
+    store: Box<dyn Store>,
     ctx: Context,
     requests: Receiver<Request>,
     send: impl Fn(Reply) -> bool,
 ) {
+    run_with(store, ctx, None, requests, send)
+}
+
+/// Keeps this instance's presence file fresh and counts the managers running.
+struct Present {
+    presence: Presence,
+    next_beat: Instant,
+    /// Did the last beat get written? If not, the count is unknown.
+    ok: bool,
+    last: Option<Option<usize>>,
+}
+
+impl Present {
+    fn count(&self) -> Option<usize> {
+        if self.ok {
+            self.presence.managers(Utc::now())
+        } else {
+            None
+        }
+    }
+
+    /// Beat when it is time; returns the managers count to send when it changed.
+    fn tick(&mut self) -> Option<Option<usize>> {
+        if Instant::now() < self.next_beat {
+            return None;
+        }
+        self.next_beat = Instant::now() + presence::BEAT;
+        self.ok = self.presence.beat(Utc::now()).is_ok();
+        let n = self.count();
+        (self.last != Some(n)).then(|| {
+            self.last = Some(n);
+            n
+        })
+    }
+}
+
+/// As [`run`], also keeping this instance's presence file (when given): refreshed every few
+/// seconds, removed when the worker ends. For managers, what needs them at once is read after
+/// every change (another instance's or this one's) and sent when it differs.
+pub fn run_with(
+    mut store: Box<dyn Store>,
+    ctx: Context,
+    presence: Option<Presence>,
+    requests: Receiver<Request>,
+    send: impl Fn(Reply) -> bool,
+) {
+    let mut present = presence.map(|presence| Present {
+        presence,
+        next_beat: Instant::now(),
+        ok: false,
+        last: None,
+    });
+    let watching = ctx.actor.role().is_some_and(|r| r.can_decide());
+    let mut watch_due = watching;
+    let mut last_watch: Option<QueueWatch> = None;
     let mut version = store.data_version().ok();
     let mut answers = Answers::default();
     let mut healthy = true;
@@ -294,6 +350,25 @@ pub fn run(
         }
     }
     loop {
+        if let Some(n) = present.as_mut().and_then(Present::tick) {
+            if !send(Reply::Managers(n)) {
+                return;
+            }
+        }
+        if std::mem::take(&mut watch_due) {
+            // A failed read is not worth a message: the status line already says the drive is
+            // in trouble, and the next change or poll after it reads again.
+            match store.queue_watch() {
+                Ok(w) if last_watch.as_ref() != Some(&w) => {
+                    last_watch = Some(w.clone());
+                    if !send(Reply::Watch(w)) {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => last_watch = None,
+            }
+        }
         let wait = POLL.saturating_sub(last_poll.elapsed());
         let first = match requests.recv_timeout(wait) {
             Ok(r) => Some(r),
@@ -308,6 +383,7 @@ pub fn run(
             let mut queue = false;
             let mut case = None;
             let mut writes = Vec::new();
+            let mut seen = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
@@ -315,6 +391,7 @@ pub fn run(
                     Request::LoadCard { id } => card = Some(id),
                     Request::LoadQueue => queue = true,
                     Request::LoadCase { case: c } => case = Some(c),
+                    Request::MarkCaseSeen { case: c } => seen.push(c),
                     w @ (Request::SaveIncident(_)
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
@@ -330,9 +407,25 @@ pub fn run(
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }
+            for c in seen {
+                // Nothing to say if it fails: the alert stays until it is recorded.
+                if store.mark_case_seen(&ctx.actor, c).is_ok() {
+                    watch_due = watching;
+                }
+            }
             for w in writes {
                 let reply = write(store.as_mut(), &ctx, w);
+                watch_due = watching;
                 let queued = matches!(reply, Reply::Queued { .. });
+                // Whoever saved an alerting incident is told how many managers can see it.
+                if let Reply::Saved(o) = &reply {
+                    if o.urgent || o.breach {
+                        let n = present.as_ref().and_then(Present::count);
+                        if !send(Reply::Managers(n)) {
+                            return;
+                        }
+                    }
+                }
                 if !send(reply) {
                     return;
                 }
@@ -414,8 +507,12 @@ pub fn run(
                     }
                     // Back after trouble: whatever is on screen may be a kept answer, so it is
                     // read again, as after another instance's change.
-                    if (back || version.is_some_and(|old| old != v)) && !send(Reply::Changed) {
-                        return;
+                    let changed = back || version.is_some_and(|old| old != v);
+                    if changed {
+                        watch_due = watching;
+                        if !send(Reply::Changed) {
+                            return;
+                        }
                     }
                     version = Some(v);
                     // The outbox is tried again at once after trouble, else at most every few

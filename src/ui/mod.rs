@@ -1,5 +1,6 @@
 //! What is drawn: pure functions of the [`App`] state. Nothing here changes state or does I/O.
 
+pub mod alert;
 pub mod card;
 pub mod case;
 pub mod customer_form;
@@ -34,15 +35,20 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             ..Drawn::default()
         };
     }
-    let rows = Layout::default()
+    // A managers' alert takes its own lines under the title, above everything else.
+    let band = alert::height(app, area.width);
+    let all = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(1),
+            Constraint::Length(band),
             Constraint::Length(3),
             Constraint::Min(6),
             Constraint::Length(1 + status::status_rows(app, area.width)),
         ])
         .split(area);
+    let band_area = all[1];
+    let rows = [all[0], all[2], all[3], all[4]];
     status::title(frame, rows[0], app);
     lookup::search_box(frame, rows[1], app);
     let (left, right) = if rows[2].width >= 100 {
@@ -134,6 +140,8 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             | Overlay::Customer(_) => {}
         }
     }
+    // Last, so nothing open covers it.
+    alert::band(frame, band_area, app);
     Drawn {
         case_scroll_max: app
             .overlays

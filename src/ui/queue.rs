@@ -2,6 +2,7 @@
 //! first, each saying why it is there, since when, the incidents behind it and who has it.
 
 use super::theme::Theme;
+use crate::app::manager;
 use crate::app::App;
 use crate::domain::CaseReason;
 use crate::text::clean;
@@ -23,14 +24,44 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     let me = app.my_id();
     let cases = view.visible(me);
     let title = format!(
-        " Escalation queue ({}) - Enter open, f filter, a assign to me, Esc back ",
+        " Escalation queue ({}) - Enter open, 1-5 one kind, / find, a assign to me, Esc back ",
         view.filter.label()
     );
     let inner = super::overlay(frame, area, app, title);
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(1), Constraint::Min(1)])
+        .constraints([
+            Constraint::Length(1),
+            Constraint::Length(u16::from(view.find.is_some())),
+            Constraint::Min(1),
+        ])
         .split(inner);
+    if let Some(find) = &view.find {
+        let label = "Find a customer: ";
+        let room = (rows[1].width as usize).saturating_sub(label.len() + 1);
+        let (shown, at) = super::field_window(find, room);
+        let hint = if view.finding {
+            ""
+        } else {
+            "   (/ to change, Esc in it to clear)"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label, t.heading()),
+                Span::styled(shown, t.selected()),
+                Span::styled(hint, t.dim()),
+            ])),
+            rows[1],
+        );
+        if view.finding && matches!(app.overlays.top(), Some(crate::app::Overlay::Queue(_))) {
+            frame.set_cursor_position(ratatui::layout::Position::new(
+                rows[1].x + (label.len() + at) as u16,
+                rows[1].y,
+            ));
+        }
+    }
+    let rows = [rows[0], rows[2]];
+    let today = time::london_date(app.now);
     let s = &view.queue.summary;
     let summary = if view.loaded {
         Line::from(vec![
@@ -64,7 +95,11 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         } else if view.queue.cases.is_empty() {
             "No open cases. Cases open by themselves when incidents reach the threshold, breach a restriction or pose an immediate threat, when a review falls due, or when a customer asks for a review."
         } else {
-            "No case of this kind is open. Press f to show another kind, or all cases."
+            if view.find.is_some() {
+                "No open case is about a customer with that name. Esc in the find line clears it."
+            } else {
+                "No case of this kind is open. Press f or 1-5 to show another kind, or 0 for all cases."
+            }
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), rows[1]);
         return;
@@ -79,6 +114,8 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         .map(|c| {
             let style = if c.waiting_for_confirmation {
                 t.warning()
+            } else if c.unopened_alert() {
+                t.restricted()
             } else {
                 match c.reason {
                     CaseReason::ImmediateThreat => t.restricted(),
@@ -110,7 +147,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
             let detail: String = detail.chars().take(width.max(10)).collect();
             ListItem::new(vec![
                 Line::from(vec![
-                    Span::styled(c.why().to_uppercase(), style),
+                    Span::styled(manager::queue_label(c, today), style),
                     Span::raw("  "),
                     Span::styled(clean(&c.customer_name), t.heading()),
                 ]),

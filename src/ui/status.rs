@@ -31,6 +31,13 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(right.chars().count() as u16),
         ])
         .split(area);
+    // Managers see the queue's counts by kind without opening it.
+    let used: usize = left.iter().map(|s| s.width()).sum();
+    let room = (cols[0].width as usize).saturating_sub(used + 2);
+    if let Some(counts) = super::alert::counts(app, room) {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(counts, t.heading()));
+    }
     frame.render_widget(Paragraph::new(Line::from(left)), cols[0]);
     frame.render_widget(Paragraph::new(right).style(t.dim()), cols[1]);
 }

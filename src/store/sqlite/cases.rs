@@ -90,8 +90,14 @@ pub(super) fn join(
         added += link.execute(params![case.to_string(), i.to_string()])?;
     }
     if added > 0 {
-        tx.prepare_cached("UPDATE escalation_case SET version = version + 1 WHERE id = ?1")?
-            .execute([case.to_string()])?;
+        // A new threat or breach alerts every manager again, even if one opened the case.
+        tx.prepare_cached(
+            "UPDATE escalation_case SET version = version + 1, \
+               seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
+               seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
+             WHERE id = ?1",
+        )?
+        .execute([case.to_string()])?;
     }
     Ok(Joined { case, opened })
 }

@@ -8,8 +8,8 @@ use super::records::insert_restriction;
 use super::staff::list_staff;
 use super::values::parse_id;
 use crate::domain::{
-    new_id, Actor, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
-    NewRestriction, NewReview, Outcome, QueueSummary, Restriction, RestrictionParams,
+    new_id, Actor, CaseAlert, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
+    NewRestriction, NewReview, Outcome, QueueSummary, QueueWatch, Restriction, RestrictionParams,
     ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
@@ -54,7 +54,8 @@ const CASE_COLS: &str = "c.id, c.customer_id, \
      s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
      (SELECT group_concat(ci.incident_id) FROM \
         (SELECT ci.incident_id FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
-         WHERE ci.case_id = c.id ORDER BY i.occurred_at) ci)";
+         WHERE ci.case_id = c.id ORDER BY i.occurred_at) ci), \
+     c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
 
 const CASE_FROM: &str = "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
      LEFT JOIN staff s ON s.id = c.assigned_to";
@@ -66,6 +67,7 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
     let waiting: String = r.get(7)?;
     let decision: Option<String> = r.get(8)?;
     let incidents: Option<String> = r.get(11)?;
+    let seen: Option<String> = r.get(12)?;
     Ok(CaseSummary {
         id: parse_id(&r.get::<_, String>(0)?)?,
         customer_id: parse_id(&r.get::<_, String>(1)?)?,
@@ -84,6 +86,8 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseSummary> {
         decision_id: decision.as_deref().map(parse_id).transpose()?,
         note: r.get(9)?,
         version: r.get(10)?,
+        seen_at: seen.as_deref().and_then(time::from_db),
+        seen_by: r.get(13)?,
     })
 }
 
@@ -112,6 +116,87 @@ pub(super) fn case(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<Case
     tx.prepare_cached(&format!("SELECT {CASE_COLS} {CASE_FROM} WHERE c.id = ?1"))?
         .query_row([id.to_string()], case_row)
         .optional()
+}
+
+/// Open immediate threats and breaches no manager has opened, oldest first, and the open cases
+/// by kind: what a manager's screen shows without the queue open. One short read.
+pub(super) fn queue_watch(tx: &Transaction<'_>) -> rusqlite::Result<QueueWatch> {
+    let mut st = tx.prepare_cached(
+        "SELECT c.id, coalesce(cu.name, 'Unidentified visitor: ' || cu.description), c.reason, \
+           c.opened_at, last.logged_at, s.display_name, s.role \
+         FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+         LEFT JOIN (SELECT ci.case_id, i.logged_at, i.logged_by, \
+                      row_number() OVER (PARTITION BY ci.case_id ORDER BY i.logged_at DESC) n \
+                    FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
+                    WHERE ci.case_id IN (SELECT id FROM escalation_case \
+                                         WHERE closed_at IS NULL AND seen_at IS NULL)) last \
+           ON last.case_id = c.id AND last.n = 1 \
+         LEFT JOIN staff s ON s.id = last.logged_by \
+         WHERE c.closed_at IS NULL AND c.seen_at IS NULL AND c.waiting = '' \
+           AND c.reason IN ('immediate_threat', 'breach') \
+         ORDER BY c.opened_at",
+    )?;
+    let alerts = st
+        .query_map([], |r| {
+            let reason: String = r.get(2)?;
+            let opened: String = r.get(3)?;
+            let logged: Option<String> = r.get(4)?;
+            let opened = time::from_db(&opened).unwrap_or_else(Utc::now);
+            Ok(CaseAlert {
+                case_id: parse_id(&r.get::<_, String>(0)?)?,
+                customer_name: r.get(1)?,
+                reason: CaseReason::parse(&reason).unwrap_or(CaseReason::ImmediateThreat),
+                logged_at: logged.as_deref().and_then(time::from_db).unwrap_or(opened),
+                logged_by: r.get(5)?,
+                logged_by_role: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut counts = std::collections::HashMap::new();
+    let mut confirmation_owed = 0;
+    let mut st = tx.prepare_cached(
+        "SELECT reason, waiting = 'confirmation', count(*) FROM escalation_case \
+         WHERE closed_at IS NULL GROUP BY 1, 2",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, bool>(1)?,
+            r.get::<_, u64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (reason, waiting, n) = row?;
+        if waiting {
+            confirmation_owed += n;
+        } else if let Some(reason) = CaseReason::parse(&reason) {
+            *counts.entry(reason).or_insert(0) += n;
+        }
+    }
+    Ok(QueueWatch {
+        alerts,
+        by_reason: CaseReason::ALL
+            .iter()
+            .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
+            .collect(),
+        confirmation_owed,
+    })
+}
+
+/// A manager opened the case: record the first time, once. Returns whether this was the first.
+pub(super) fn mark_seen(tx: &Transaction<'_>, actor: &Actor, case_id: Id) -> Result<bool, TxError> {
+    let me = staff_of(actor)?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE escalation_case SET seen_at = ?2, seen_by = ?3 \
+             WHERE id = ?1 AND seen_at IS NULL",
+        )?
+        .execute(params![
+            case_id.to_string(),
+            time::to_db(Utc::now()),
+            me.id.to_string()
+        ])?;
+    Ok(n > 0)
 }
 
 /// Customers with a restriction in force whose review date has come by `today` and who have

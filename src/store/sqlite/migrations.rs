@@ -8,7 +8,7 @@ use crate::store::{OpenMode, Result, StoreError};
 use rusqlite::TransactionBehavior;
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 /// The newest schema this build understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -224,6 +224,16 @@ CREATE INDEX review_customer ON review(customer_id);
 /// the file is reached (a mapped drive letter one day, a \\server\share path the next).
 const MIGRATION_3: &str = r#"
 INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
+"#;
+
+/// When a manager first opened a case, and who: an immediate threat or a breach alerts every
+/// manager running safedesk until one of them opens it. Cases open at the upgrade have not been
+/// opened by anyone as far as safedesk knows, so they alert too.
+const MIGRATION_4: &str = r#"
+ALTER TABLE escalation_case ADD COLUMN seen_at TEXT;
+ALTER TABLE escalation_case ADD COLUMN seen_by TEXT REFERENCES staff(id);
+CREATE INDEX escalation_case_unseen ON escalation_case(opened_at)
+    WHERE closed_at IS NULL AND seen_at IS NULL;
 "#;
 
 impl SqliteStore {

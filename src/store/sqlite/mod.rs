@@ -40,7 +40,7 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, Queue, ReviewSaved, Role, SentHow, Staff,
+    NewLetter, NewReview, Queue, QueueWatch, ReviewSaved, Role, SentHow, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -273,6 +273,23 @@ impl Store for SqliteStore {
         })
     }
 
+    fn queue_watch(&mut self) -> Result<QueueWatch> {
+        self.read(decisions::queue_watch)
+    }
+
+    fn mark_case_seen(&mut self, actor: &Actor, case: Id) -> Result<bool> {
+        // Read first: a write, even one that changes nothing, is not made when it is recorded.
+        if self
+            .read(|tx| decisions::case(tx, case))?
+            .is_some_and(|c| c.seen_at.is_some())
+        {
+            return Ok(false);
+        }
+        self.write_as(actor, Role::can_decide, "open cases", |tx| {
+            decisions::mark_seen(tx, actor, case)
+        })
+    }
+
     fn case(&mut self, case: Id) -> Result<Option<CaseSummary>> {
         self.read(|tx| decisions::case(tx, case))
     }
@@ -365,7 +382,16 @@ impl Store for SqliteStore {
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()> {
         self.write_as(actor, Role::can_manage_staff, "load data in bulk", |tx| {
             records::bulk_load(tx, bulk)?;
+            let before: i64 =
+                tx.query_row("SELECT coalesce(max(rowid), 0) FROM escalation_case", [], |r| {
+                    r.get(0)
+                })?;
             incidents::open_cases_for_bulk(tx, actor, policy, bulk)?;
+            // Cases in loaded history were looked at long ago: they do not alert.
+            tx.execute(
+                "UPDATE escalation_case SET seen_at = opened_at WHERE rowid > ?1 AND seen_at IS NULL",
+                [before],
+            )?;
             audit::audit(
                 tx,
                 actor,
