@@ -881,3 +881,98 @@ fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_t
         "{said}"
     );
 }
+
+#[test]
+fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let p = Pane::start(
+        "ctrln",
+        &["--demo", "--db", dbs, "--user", "spatel"],
+        dir.path(),
+        100,
+        30,
+    );
+    p.wait_for("Signed in: Sam Patel (manager)");
+    p.press("Escape");
+    p.wait_for("m queue");
+    p.press("m");
+    p.wait_for("open cases  |");
+    for _ in 0..3 {
+        p.press("f");
+    }
+    p.wait_for("only: incident threshold reached");
+    p.select("Tunde Okafor");
+    p.press("Enter");
+    p.wait_for("Incidents behind this case (3)");
+    p.press("d");
+    p.wait_for("Decision: Tunde Okafor");
+    for _ in 0..16 {
+        p.press("Down");
+    }
+    p.wait_for(">Reasons");
+    p.type_text("Met with Chris on Monday");
+    p.wait_for("Met with Chris on Monday");
+
+    // Mid-decision, Tunde is on the phone again: log it without leaving the decision.
+    p.press("C-n");
+    p.wait_for("Log an incident");
+    p.type_text("t"); // telephone
+    p.type_text("a"); // abusive or offensive
+    p.type_text("3"); // shouting
+    p.press("Enter");
+    p.type_text("e"); // call ended after a warning
+    p.type_text("Shouted about the meeting; the call was ended after a warning.");
+    p.press("C-s");
+    p.wait_for("Press any key to carry on.");
+    p.press("Enter");
+    // Back in the decision, with what was typed there.
+    let s = p.wait_for("Decision: Tunde Okafor");
+    assert!(s.contains("Met with Chris on Monday"), "{s}");
+    assert!(!s.contains("Log an incident"), "{s}");
+    p.press("C-c");
+    p.wait_for("Quit safedesk?");
+    p.press("y");
+    p.wait_for("SAFEDESK-EXITED-0");
+    let mut s =
+        safedesk::store::SqliteStore::open(&db, &safedesk::store::OpenOptions::default()).unwrap();
+    use safedesk::store::Store;
+    let hits = s.lookup("Tunde Okafor", 5).unwrap();
+    let h = s.history(hits[0].history.customer.id).unwrap().unwrap();
+    assert!(h
+        .incidents
+        .iter()
+        .any(|i| i.description.starts_with("Shouted about the meeting")));
+}
+
+#[test]
+fn pgdn_under_the_help_changes_nothing_behind_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let p = Pane::start(
+        "helpmodal",
+        &["--demo", "--db", db.to_str().unwrap(), "--user", "psharma"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    p.type_text("johnson");
+    p.wait_for("Results (");
+    p.press("Escape");
+    p.wait_for("? help");
+    let highlighted = |s: &str| s.lines().find(|l| l.contains("│> ")).map(String::from);
+    let before = highlighted(&p.screen()).expect("a highlighted result");
+    p.press("?");
+    p.wait_for("The keys for the results");
+    for _ in 0..3 {
+        p.press("NPage");
+        p.press("j");
+    }
+    p.press("Escape");
+    wait_until("the help to close", || !p.screen().contains("The keys for"));
+    assert_eq!(highlighted(&p.screen()), Some(before));
+    p.press("q");
+    p.wait_for("SAFEDESK-EXITED-0");
+}
