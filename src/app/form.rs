@@ -464,6 +464,7 @@ impl IncidentForm {
 
     fn text_changed(&mut self, f: FormField) -> FormEvent {
         self.limit(f);
+        self.fixed(f);
         if f == FormField::Who {
             self.who_choice = None;
             self.lookup_sent += 1;
@@ -493,6 +494,21 @@ impl IncidentForm {
     }
 
     pub fn on_key(&mut self, key: KeyEvent, policy: &Policy, now: DateTime<Utc>) -> FormEvent {
+        let f = self.focus;
+        let ev = self.on_key_inner(key, policy, now);
+        if matches!(ev, FormEvent::Changed | FormEvent::Lookup { .. }) {
+            self.fixed(f);
+        }
+        ev
+    }
+
+    /// A field was changed: its problems may no longer hold (they are checked again on save).
+    fn fixed(&mut self, f: FormField) {
+        self.problems
+            .retain(|p| FormField::for_problem(p.field) != f);
+    }
+
+    fn on_key_inner(&mut self, key: KeyEvent, policy: &Policy, now: DateTime<Utc>) -> FormEvent {
         let ctrl = KeyModifiers::CONTROL;
         let none = KeyModifiers::NONE;
         if self.saving {
