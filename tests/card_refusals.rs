@@ -3,27 +3,17 @@
 
 mod common;
 use common::render;
+use common::screen::{app_as, staff};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::{App, Notice, Pane};
 use safedesk::domain::*;
-use safedesk::policy::Policy;
-use safedesk::sync::{Health, Reply, Request};
+use safedesk::sync::{Reply, Request};
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 10, 30, 0).unwrap()
-}
-
-fn staff(n: u128, name: &str, role: Role) -> Staff {
-    Staff {
-        id: Uuid::from_u128(n),
-        login: name.split(' ').next().unwrap().to_lowercase(),
-        display_name: name.into(),
-        role,
-        active: true,
-    }
 }
 
 /// Zoë Åberg with one incident, logged by Chris Evans (reception).
@@ -70,19 +60,7 @@ fn key(app: &mut App, code: KeyCode) {
 
 /// `who` signs in, finds Zoë and opens her card.
 fn on_zoes_card(who: Staff) -> App {
-    let mut app = App::new(
-        Policy::built_in(),
-        Actor {
-            login: who.login.clone(),
-            staff: Some(who),
-        },
-        "/shared/safedesk.sqlite".into(),
-        false,
-        false,
-    );
-    app.colour = false;
-    app.now = now();
-    app.health = Health::Ok { checked: now() };
+    let mut app = app_as(&who.login.clone(), Some(who), now(), false);
     for c in "zoe".chars() {
         key(&mut app, KeyCode::Char(c));
     }

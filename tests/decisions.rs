@@ -1,71 +1,27 @@
 //! Decisions, restrictions, reviews and letters in the store, on real SQLite files.
 
+mod common;
+
 use chrono::{Duration, NaiveDate, SubsecRound, Utc};
+use common::world::{actor, opts, World};
 use safedesk::domain::{
-    new_id, Actor, CaseReason, Id, LetterStatus, NewCustomer, NewDecision, NewIncident, NewLetter,
+    new_id, CaseReason, Id, LetterStatus, NewCustomer, NewDecision, NewIncident, NewLetter,
     NewRestriction, NewReview, Outcome, ReviewOutcome, Role, SentHow,
 };
-use safedesk::policy::Policy;
-use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
+use safedesk::store::{SqliteStore, Store, StoreError};
 use safedesk::time;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn opts() -> OpenOptions {
-    OpenOptions {
-        busy_timeout_ms: 300,
-        ..OpenOptions::default()
-    }
-}
-
-struct World {
-    _dir: tempfile::TempDir,
-    store: SqliteStore,
-    policy: Policy,
-    manager: Actor,
-    reception: Actor,
-    customer: Id,
-}
-
-fn actor(store: &mut SqliteStore, login: &str) -> Actor {
-    Actor {
-        login: login.into(),
-        staff: store.staff_by_login(login).unwrap(),
-    }
-}
-
 fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.sqlite");
-    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
-    let admin = actor(&mut store, "admin");
-    store
-        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
-        .unwrap();
-    store
-        .add_staff(&admin, "ahassan", "Amira Hassan", Role::Reception)
-        .unwrap();
-    let manager = actor(&mut store, "spatel");
-    let reception = actor(&mut store, "ahassan");
-    let c = store
-        .add_customer(
-            &reception,
-            NewCustomer {
-                name: Some("Tunde Okafor".into()),
-                phones: vec!["07700 900234".into()],
-                ..NewCustomer::default()
-            },
-        )
-        .unwrap();
-    World {
-        _dir: dir,
-
-        store,
-        policy: Policy::built_in(),
-        manager,
-        reception,
-        customer: c.id,
-    }
+    common::world::world(
+        ("ahassan", "Amira Hassan"),
+        NewCustomer {
+            name: Some("Tunde Okafor".into()),
+            phones: vec!["07700 900234".into()],
+            ..NewCustomer::default()
+        },
+    )
 }
 
 fn incident(customer: Id, threat: bool) -> NewIncident {

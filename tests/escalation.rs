@@ -5,72 +5,24 @@
 mod common;
 
 use chrono::{Duration, Utc};
+use common::world::{actor, World};
 use common::{safedesk, stderr, stdout};
 use safedesk::domain::{
-    new_id, Actor, CaseReason, CaseSummary, CasesChanged, Id, NewCustomer, NewDecision,
-    NewIncident, NewRestriction, Outcome, Role, Subject,
+    new_id, CaseReason, CaseSummary, CasesChanged, Id, NewCustomer, NewDecision, NewIncident,
+    NewRestriction, Outcome, Role, Subject,
 };
-use safedesk::policy::Policy;
-use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
+use safedesk::store::{Store, StoreError};
 use safedesk::time;
 use std::path::PathBuf;
 
-fn opts() -> OpenOptions {
-    OpenOptions {
-        busy_timeout_ms: 300,
-        ..OpenOptions::default()
-    }
-}
-
-struct World {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-    store: SqliteStore,
-    policy: Policy,
-    manager: Actor,
-    reception: Actor,
-    /// Zoë Åberg, a known customer with nothing recorded yet.
-    customer: Id,
-}
-
-fn actor(store: &mut SqliteStore, login: &str) -> Actor {
-    Actor {
-        login: login.into(),
-        staff: store.staff_by_login(login).unwrap(),
-    }
-}
-
 fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.sqlite");
-    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
-    let admin = actor(&mut store, "admin");
-    store
-        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
-        .unwrap();
-    store
-        .add_staff(&admin, "cevans", "Chris Evans", Role::Reception)
-        .unwrap();
-    let manager = actor(&mut store, "spatel");
-    let reception = actor(&mut store, "cevans");
-    let c = store
-        .add_customer(
-            &reception,
-            NewCustomer {
-                name: Some("Zoë Åberg".into()),
-                ..NewCustomer::default()
-            },
-        )
-        .unwrap();
-    World {
-        dir,
-        path,
-        store,
-        policy: Policy::built_in(),
-        manager,
-        reception,
-        customer: c.id,
-    }
+    common::world::world(
+        ("cevans", "Chris Evans"),
+        NewCustomer {
+            name: Some("Zoë Åberg".into()),
+            ..NewCustomer::default()
+        },
+    )
 }
 
 fn incident(subject: Subject) -> NewIncident {

@@ -26,20 +26,7 @@ fn app(role: Role) -> App {
         role,
         active: true,
     };
-    let mut app = App::new(
-        Policy::built_in(),
-        Actor {
-            login: "psharma".into(),
-            staff: Some(staff),
-        },
-        "/shared/safedesk.sqlite".into(),
-        false,
-        false,
-    );
-    app.colour = false;
-    app.now = now();
-    app.health = safedesk::sync::Health::Ok { checked: now() };
-    app
+    common::screen::app_as("psharma", Some(staff), now(), false)
 }
 
 fn tunde() -> LookupHit {

@@ -88,6 +88,16 @@ mod tmux {
             );
         }
 
+        /// Open the manager's queue showing only the cases at the incident threshold.
+        pub fn threshold_cases(&self) {
+            self.press("m");
+            self.wait_for("open cases  |");
+            for _ in 0..3 {
+                self.press("f");
+            }
+            self.wait_for("only: incident threshold reached");
+        }
+
         /// Wait until the screen shows `text`; panic with the screen if it never does.
         pub fn wait_for(&self, text: &str) -> String {
             let deadline = Instant::now() + Duration::from_secs(20);
@@ -433,12 +443,7 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     a.press("Escape");
     // Out of the search box (sent together with Esc, m would read as Alt-m).
     a.wait_for("m queue");
-    a.press("m");
-    a.wait_for("open cases  |");
-    for _ in 0..3 {
-        a.press("f");
-    }
-    a.wait_for("only: incident threshold reached");
+    a.threshold_cases();
     a.select("Tunde Okafor");
     a.press("Enter");
     a.wait_for("Case: Tunde Okafor");
@@ -646,12 +651,7 @@ fn linking_a_visitor_who_brings_a_customer_to_the_threshold_opens_a_case() {
         .find(|c| c.customer_name == "Zoë Åberg" && c.reason == CaseReason::Threshold)
         .unwrap();
     assert_eq!(case.incidents.len(), 3);
-    p.press("m");
-    p.wait_for("open cases  |");
-    for _ in 0..3 {
-        p.press("f");
-    }
-    p.wait_for("only: incident threshold reached");
+    p.threshold_cases();
     // The newest case, so the last of its kind.
     p.press("G");
     let line = p.select("Zoë Åberg");
@@ -897,12 +897,7 @@ fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision_in
     p.wait_for("Signed in: Sam Patel (manager)");
     p.press("Escape");
     p.wait_for("m queue");
-    p.press("m");
-    p.wait_for("open cases  |");
-    for _ in 0..3 {
-        p.press("f");
-    }
-    p.wait_for("only: incident threshold reached");
+    p.threshold_cases();
     p.select("Tunde Okafor");
     p.press("Enter");
     p.wait_for("Incidents behind this case (3)");

@@ -9,12 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::keymap::{self, Context, EVERYWHERE};
 use safedesk::app::{App, Overlay};
 use safedesk::domain::{
-    Actor, CaseReason, CaseSummary, CustomerHistory, LookupHit, MatchedOn, Queue, QueueSummary,
-    Role, Staff,
+    CaseReason, CaseSummary, CustomerHistory, LookupHit, MatchedOn, Queue, QueueSummary, Role,
+    Staff,
 };
 use safedesk::policy::incident::SaveOutcome;
-use safedesk::policy::Policy;
-use safedesk::sync::{CaseData, Health, Reply, Request};
+use safedesk::sync::{CaseData, Reply, Request};
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -32,20 +31,7 @@ fn me(role: Role) -> Staff {
 }
 
 fn app(role: Role) -> App {
-    let mut app = App::new(
-        Policy::built_in(),
-        Actor {
-            login: "me".into(),
-            staff: Some(me(role)),
-        },
-        "/shared/safedesk.sqlite".into(),
-        true,
-        false,
-    );
-    app.colour = false;
-    app.now = now();
-    app.health = Health::Ok { checked: now() };
-    app
+    common::screen::app_as("me", Some(me(role)), now(), true)
 }
 
 /// Deborah Johnson from the demo data: restricted, with incidents logged by other people.
@@ -376,12 +362,8 @@ fn a_paste_goes_to_the_layer_on_top_and_never_behind_it() {
 
 #[test]
 fn while_the_window_is_too_small_only_quitting_works_and_nothing_typed_is_lost() {
-    use ratatui::{backend::TestBackend, Terminal};
     let draw = |a: &mut App, w: u16, h: u16| {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut drawn = Default::default();
-        t.draw(|f| drawn = safedesk::ui::draw(f, a)).unwrap();
-        a.drawn = drawn;
+        common::screen::draw_fed(a, w, h);
     };
     let mut a = layer(Context::IncidentForm, Role::Reception).unwrap();
     for c in "Shouted".chars() {

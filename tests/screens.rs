@@ -3,6 +3,7 @@
 
 mod common;
 use common::render;
+use common::screen::{app_as, draw_fed, staff};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,16 +15,6 @@ use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 10, 30, 0).unwrap()
-}
-
-fn staff(n: u128, name: &str, role: Role) -> Staff {
-    Staff {
-        id: Uuid::from_u128(n),
-        login: name.split(' ').next().unwrap().to_lowercase(),
-        display_name: name.into(),
-        role,
-        active: true,
-    }
 }
 
 fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
@@ -161,21 +152,12 @@ fn case_of(
 }
 
 fn app() -> App {
-    let actor = Actor {
-        login: "spatel".into(),
-        staff: Some(staff(1, "Sam Patel", Role::Manager)),
-    };
-    let mut app = App::new(
-        Policy::built_in(),
-        actor,
-        "/shared/safedesk.sqlite".into(),
+    app_as(
+        "spatel",
+        Some(staff(1, "Sam Patel", Role::Manager)),
+        now(),
         true,
-        false,
-    );
-    app.colour = false;
-    app.now = now();
-    app.health = Health::Ok { checked: now() };
-    app
+    )
 }
 
 fn hit(h: CustomerHistory, matched: MatchedOn) -> LookupHit {
@@ -850,26 +832,6 @@ fn a_long_search_scrolls_sideways_by_display_columns_with_its_end_in_view() {
 
 // ---------------------------------------------------------------------------------------------
 // The card tells the truth about who, and its banner never scrolls away.
-
-/// Draw as the event loop does: what the screen worked out (how far views scroll, where the
-/// card's incidents are) goes back to the app for the next key.
-fn draw_fed(app: &mut App, w: u16, h: u16) -> String {
-    use ratatui::backend::TestBackend;
-    use ratatui::Terminal;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut drawn = safedesk::app::Drawn::default();
-    t.draw(|f| drawn = safedesk::ui::draw(f, app)).unwrap();
-    app.drawn = drawn;
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// The text of the screen's columns from `from` on (the card, right of the results), rows
 /// joined and runs of spaces made one, so wrapped sentences read whole.

@@ -1,6 +1,9 @@
 //! Helpers shared by the test files (each test file uses some of them).
 #![allow(dead_code)]
 
+pub mod screen;
+pub mod world;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -35,7 +38,11 @@ pub fn render(app: &safedesk::app::App, w: u16, h: u16) -> String {
         safedesk::ui::draw(f, app);
     })
     .unwrap();
-    let buf = t.backend().buffer().clone();
+    text(t.backend().buffer())
+}
+
+/// A drawn screen as text, a line a row.
+pub fn text(buf: &ratatui::buffer::Buffer) -> String {
     let mut out = String::new();
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {

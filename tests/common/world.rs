@@ -1,0 +1,63 @@
+//! A shared database in a temp folder, made as an office would: an admin, a manager, someone at
+//! reception and one customer, for the store tests to work on.
+
+use safedesk::domain::{Actor, Id, NewCustomer, Role};
+use safedesk::policy::Policy;
+use safedesk::store::{OpenOptions, SqliteStore, Store};
+use std::path::PathBuf;
+
+/// The store's options for tests: a short wait for a lock, so a refusal shows quickly.
+pub fn opts() -> OpenOptions {
+    OpenOptions {
+        busy_timeout_ms: 300,
+        ..OpenOptions::default()
+    }
+}
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub store: SqliteStore,
+    pub policy: Policy,
+    /// Sam Patel, a manager.
+    pub manager: Actor,
+    /// The receptionist named when the world was made.
+    pub reception: Actor,
+    /// The customer named when the world was made.
+    pub customer: Id,
+}
+
+/// Who `login` is on this database's staff list.
+pub fn actor(store: &mut SqliteStore, login: &str) -> Actor {
+    Actor {
+        login: login.into(),
+        staff: store.staff_by_login(login).unwrap(),
+    }
+}
+
+/// A new shared database with Sam Patel (manager), the receptionist `(login, name)` and
+/// `customer`, added by the receptionist.
+pub fn world(reception: (&str, &str), customer: NewCustomer) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite");
+    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
+    let admin = actor(&mut store, "admin");
+    store
+        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
+        .unwrap();
+    store
+        .add_staff(&admin, reception.0, reception.1, Role::Reception)
+        .unwrap();
+    let manager = actor(&mut store, "spatel");
+    let reception = actor(&mut store, reception.0);
+    let c = store.add_customer(&reception, customer).unwrap();
+    World {
+        dir,
+        path,
+        store,
+        policy: Policy::built_in(),
+        manager,
+        reception,
+        customer: c.id,
+    }
+}
