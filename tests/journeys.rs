@@ -296,16 +296,7 @@ fn a_receptionist_logs_an_unidentified_visitor_and_a_known_customers_third_incid
 #[test]
 fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
     use safedesk::store::{OpenOptions, SqliteStore, Store};
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let p = Pane::start(
-        "outbox",
-        &["--demo", "--db", dbs, "--user", "psharma"],
-        dir.path(),
-        100,
-        30,
-    );
+    let (dir, db, p) = demo_as("outbox", "psharma", 100, 30);
     p.wait_for("Signed in: Priya Sharma (phone)");
     let before = {
         let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
@@ -363,6 +354,26 @@ fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
         !left.iter().any(|p| p.contains("outbox/incident-")),
         "the outbox is empty: {left:?}"
     );
+}
+
+/// A journey on a new demo database in its own folder, signed in as `user`: the folder (kept
+/// for the journey's length), the database's path and the pane.
+fn demo_as(
+    name: &str,
+    user: &str,
+    width: u16,
+    height: u16,
+) -> (tempfile::TempDir, std::path::PathBuf, Pane) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let p = Pane::start(
+        name,
+        &["--demo", "--db", db.to_str().unwrap(), "--user", user],
+        dir.path(),
+        width,
+        height,
+    );
+    (dir, db, p)
 }
 
 /// Wait until `done` holds, looking again every 100 ms; panic after 20 seconds.
@@ -610,16 +621,7 @@ fn two_people_changing_the_same_customer_are_never_overwritten_silently() {
 #[test]
 fn linking_a_visitor_who_brings_a_customer_to_the_threshold_opens_a_case() {
     use safedesk::domain::CaseReason;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let p = Pane::start(
-        "link",
-        &["--demo", "--db", dbs, "--user", "spatel"],
-        dir.path(),
-        100,
-        30,
-    );
+    let (_dir, db, p) = demo_as("link", "spatel", 100, 30);
     p.wait_for("Signed in: Sam Patel (manager)");
     let zoe = |cases: &[safedesk::domain::CaseSummary]| {
         cases
@@ -884,16 +886,7 @@ fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_t
 
 #[test]
 fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let p = Pane::start(
-        "ctrln",
-        &["--demo", "--db", dbs, "--user", "spatel"],
-        dir.path(),
-        100,
-        30,
-    );
+    let (_dir, db, p) = demo_as("ctrln", "spatel", 100, 30);
     p.wait_for("Signed in: Sam Patel (manager)");
     p.press("Escape");
     p.wait_for("m queue");
@@ -943,15 +936,7 @@ fn ctrl_n_from_the_decision_form_logs_an_incident_and_returns_to_the_decision_in
 
 #[test]
 fn pgdn_under_the_help_changes_nothing_behind_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let p = Pane::start(
-        "helpmodal",
-        &["--demo", "--db", db.to_str().unwrap(), "--user", "psharma"],
-        dir.path(),
-        80,
-        24,
-    );
+    let (_dir, _db, p) = demo_as("helpmodal", "psharma", 80, 24);
     p.wait_for("Signed in: Priya Sharma (phone)");
     p.type_text("johnson");
     p.wait_for("Results (");
