@@ -1112,42 +1112,13 @@ impl App {
                     Pane::Card => Pane::Results,
                 }
             }
-            Action::Up => match self.pane {
-                Pane::Card => self.card_cursor = self.card_cursor.saturating_sub(1),
-                _ => self.select(self.selected.saturating_sub(1)),
-            },
-            Action::Down => match self.pane {
-                Pane::Card => {
-                    let n = self.card_history().map_or(0, |h| h.incidents.len());
-                    self.card_cursor = (self.card_cursor + 1).min(n.saturating_sub(1));
-                }
-                _ => self.select(self.selected + 1),
-            },
-            Action::PageUp => match self.pane {
-                Pane::Card => self.card_cursor = self.card_cursor.saturating_sub(3),
-                _ => self.select(self.selected.saturating_sub(5)),
-            },
-            Action::PageDown => match self.pane {
-                Pane::Card => {
-                    let n = self.card_history().map_or(0, |h| h.incidents.len());
-                    self.card_cursor = (self.card_cursor + 3).min(n.saturating_sub(1));
-                }
-                _ => self.select(self.selected + 5),
-            },
-            Action::Top => match self.pane {
-                Pane::Card => {
-                    self.card_scroll = 0;
-                    self.card_cursor = 0;
-                }
-                _ => self.select(0),
-            },
-            Action::Bottom => match self.pane {
-                Pane::Card => {
-                    let n = self.card_history().map_or(0, |h| h.incidents.len());
-                    self.card_cursor = n.saturating_sub(1);
-                }
-                _ => self.select(self.results.len().saturating_sub(1)),
-            },
+            // On the card these are the card's own (`card_key`); here they move the results.
+            Action::Up => self.select(self.selected.saturating_sub(1)),
+            Action::Down => self.select(self.selected + 1),
+            Action::PageUp => self.select(self.selected.saturating_sub(5)),
+            Action::PageDown => self.select(self.selected + 5),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(self.results.len().saturating_sub(1)),
             Action::Open => {
                 if self.selected_hit().is_some() {
                     self.select(self.selected);
