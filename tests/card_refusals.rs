@@ -3,13 +3,13 @@
 
 mod common;
 use common::render;
-use common::screen::{app_as, staff};
+use common::screen::{app_as, search, staff};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::{App, Notice, Pane};
 use safedesk::domain::*;
-use safedesk::sync::{Reply, Request};
+use safedesk::sync::Reply;
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {
@@ -61,26 +61,15 @@ fn key(app: &mut App, code: KeyCode) {
 /// `who` signs in, finds Zoë and opens her card.
 fn on_zoes_card(who: Staff) -> App {
     let mut app = app_as(&who.login.clone(), Some(who), now(), false);
-    for c in "zoe".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    let seq = app
-        .take_requests()
-        .iter()
-        .filter_map(|r| match r {
-            Request::Lookup { seq, .. } => Some(*seq),
-            _ => None,
-        })
-        .max()
-        .expect("typing asks for a lookup");
-    app.on_reply(Reply::Lookup {
-        seq,
-        result: Ok(vec![LookupHit {
+    search(
+        &mut app,
+        "zoe",
+        vec![LookupHit {
             history: zoe(),
             matched: MatchedOn::Name("Zoë Åberg".into()),
             score: 100,
-        }]),
-    });
+        }],
+    );
     app.on_reply(Reply::Card {
         id: Uuid::from_u128(11),
         result: Ok(Some(Box::new(zoe()))),

@@ -3,7 +3,7 @@
 
 mod common;
 use common::render;
-use common::screen::{app_as, draw_fed, staff};
+use common::screen::{app_as, draw_fed, search, staff};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -176,24 +176,6 @@ fn type_text(app: &mut App, text: &str) {
 
 fn key(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-/// Type a query and answer the lookup as the worker would.
-fn search(app: &mut App, q: &str, hits: Vec<LookupHit>) {
-    type_text(app, q);
-    let reqs = app.take_requests();
-    let seq = reqs
-        .iter()
-        .filter_map(|r| match r {
-            Request::Lookup { seq, .. } => Some(*seq),
-            _ => None,
-        })
-        .max()
-        .expect("typing asks for a lookup");
-    app.on_reply(Reply::Lookup {
-        seq,
-        result: Ok(hits),
-    });
 }
 
 #[test]

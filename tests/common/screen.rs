@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use safedesk::app::App;
+use safedesk::domain::LookupHit;
 use safedesk::domain::{Actor, Role, Staff};
 use safedesk::policy::Policy;
-use safedesk::sync::Health;
+use safedesk::sync::{Health, Reply, Request};
 
 /// A member of staff numbered `n`, whose login is their first name in lower case.
 pub fn staff(n: u128, name: &str, role: Role) -> Staff {
@@ -47,4 +48,25 @@ pub fn draw_fed(app: &mut App, w: u16, h: u16) -> String {
     t.draw(|f| drawn = safedesk::ui::draw(f, app)).unwrap();
     app.drawn = drawn;
     super::text(t.backend().buffer())
+}
+
+/// Type a query and answer its lookup as the store worker would.
+pub fn search(app: &mut App, q: &str, hits: Vec<LookupHit>) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in q.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let seq = app
+        .take_requests()
+        .iter()
+        .filter_map(|r| match r {
+            Request::Lookup { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .max()
+        .expect("typing asks for a lookup");
+    app.on_reply(Reply::Lookup {
+        seq,
+        result: Ok(hits),
+    });
 }
