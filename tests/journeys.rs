@@ -141,16 +141,7 @@ fn two_instances(
 
 #[test]
 fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let db = db.to_str().unwrap();
-    let p = Pane::start(
-        "lookup",
-        &["--demo", "--db", db, "--user", "newcomer"],
-        dir.path(),
-        100,
-        30,
-    );
+    let (_dir, _db, p) = demo_as("lookup", "newcomer", 100, 30);
     p.wait_for("Find a caller or visitor");
     p.wait_for("Signed in: Demo manager (newcomer) (manager)");
 
@@ -186,16 +177,7 @@ fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
 
 #[test]
 fn two_of_three_and_withdrawal_are_written_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let db = db.to_str().unwrap();
-    let p = Pane::start(
-        "words",
-        &["--demo", "--db", db, "--user", "spatel"],
-        dir.path(),
-        80,
-        24,
-    );
+    let (_dir, _db, p) = demo_as("words", "spatel", 80, 24);
     p.wait_for("Signed in: Sam Patel (manager)");
     p.type_text("zoe aberg");
     p.wait_for("2 of 3 - the next incident goes to");
@@ -687,16 +669,7 @@ fn card_text(screen: &str) -> String {
 
 #[test]
 fn precious_typed_as_phone_staff_shows_the_restricted_match_at_the_top_of_the_first_card() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let db = db.to_str().unwrap();
-    let p = Pane::start(
-        "precious",
-        &["--demo", "--db", db, "--user", "psharma"],
-        dir.path(),
-        80,
-        24,
-    );
+    let (_dir, _db, p) = demo_as("precious", "psharma", 80, 24);
     p.wait_for("Signed in: Priya Sharma (phone)");
     // One letter picks no one out: no stranger's card, but what to type next.
     p.type_text("P");
@@ -732,16 +705,7 @@ fn precious_typed_as_phone_staff_shows_the_restricted_match_at_the_top_of_the_fi
 
 #[test]
 fn an_80x24_card_scrolled_to_its_end_still_shows_its_restrictions() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let db = db.to_str().unwrap();
-    let p = Pane::start(
-        "cardend",
-        &["--demo", "--db", db, "--user", "dokonjo"],
-        dir.path(),
-        80,
-        24,
-    );
+    let (_dir, _db, p) = demo_as("cardend", "dokonjo", 80, 24);
     p.wait_for("Signed in: Daniel Okonjo (phone)");
     p.type_text("07700 900123");
     p.wait_for("RESTRICTED Calls and visits limited to 10");
