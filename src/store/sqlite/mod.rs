@@ -392,7 +392,7 @@ impl Store for SqliteStore {
                 tx.query_row("SELECT coalesce(max(rowid), 0) FROM escalation_case", [], |r| {
                     r.get(0)
                 })?;
-            incidents::open_cases_for_bulk(tx, actor, &policy, bulk)?;
+            incidents::open_cases_for_bulk(tx, actor, policy, bulk)?;
             // Cases in loaded history were looked at long ago: they do not alert.
             tx.execute(
                 "UPDATE escalation_case SET seen_at = opened_at WHERE rowid > ?1 AND seen_at IS NULL",
