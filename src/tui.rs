@@ -37,6 +37,9 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     );
     app.choices = local.choices();
     app.alerts.bell = s.bell;
+    if !s.notices.is_empty() {
+        app.notice = Some(Notice::Info(s.notices.join(" ")));
+    }
     let deciding = s.actor.role().is_some_and(|r| r.can_decide());
     match &s.letters {
         Ok(kit) if deciding && !s.demo && kit.organisation.is_example() && app.notice.is_none() => {

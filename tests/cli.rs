@@ -222,3 +222,246 @@ fn import_saves_good_lines_and_says_why_others_were_refused() {
         stdout(&o)
     );
 }
+
+#[test]
+fn the_office_policy_is_set_by_admins_and_a_pcs_own_policy_file_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    std::fs::write(
+        d.join("four.toml"),
+        safedesk::policy::BUILT_IN.replace("incident_threshold = 3", "incident_threshold = 4"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("ninety-nine.toml"),
+        safedesk::policy::BUILT_IN.replace("incident_threshold = 3", "incident_threshold = 99"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("broken.toml"),
+        safedesk::policy::BUILT_IN.replace("review_period_weeks = 6", "review_period_weeks = six"),
+    )
+    .unwrap();
+    let db = d.join("shared.sqlite");
+    let db = db.to_str().unwrap();
+    // A new database starts with the policy file of the PC that makes it.
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "--policy",
+            "four.toml",
+            "init",
+            "--name",
+            "Helen Carter",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("The office's policy is version 1, set by Helen Carter"),
+        "{}",
+        stdout(&o)
+    );
+    let o = safedesk(d, &["--db", db, "--user", "hcarter", "policy", "show"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("version 1"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("threshold 4 incidents"),
+        "{}",
+        stdout(&o)
+    );
+    // Another PC's own file is not used, and says so.
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "--policy",
+            "ninety-nine.toml",
+            "policy",
+            "show",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("threshold 4 incidents"),
+        "{}",
+        stdout(&o)
+    );
+    let e = stderr(&o);
+    assert!(
+        e.contains("This PC's policy file ninety-nine.toml is not used: the office's policy, version 1, set by Helen Carter on"),
+        "{e}"
+    );
+    assert!(e.contains("safedesk policy set FILE"), "{e}");
+    // Only admins set it; a broken file is refused with its line and changes nothing.
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "staff",
+            "add",
+            "spatel",
+            "--name",
+            "Sam Patel",
+            "--role",
+            "manager",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "spatel",
+            "policy",
+            "set",
+            "ninety-nine.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot set the office's policy"),
+        "{}",
+        stderr(&o)
+    );
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "policy",
+            "set",
+            "broken.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("The policy file broken.toml, line 19"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("Nothing was changed"), "{}", stderr(&o));
+    let o = safedesk(d, &["--db", db, "--user", "hcarter", "policy", "show"]);
+    assert!(stdout(&o).contains("version 1"), "{}", stdout(&o));
+    // An admin sets a new one: version 2.
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "policy",
+            "set",
+            "ninety-nine.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("The office's policy is now version 2"),
+        "{}",
+        stdout(&o)
+    );
+    let o = safedesk(d, &["--db", db, "lookup", "x"]);
+    assert!(!stderr(&o).contains("not used"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_organisations_letter_details_are_set_once_for_every_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    std::fs::write(
+        d.join("org.toml"),
+        "name = \"Northside Advice\"\ncomplaints = \"Write to our chair.\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("bad-org.toml"),
+        "name = \"Northside Advice\"\ncomplaints = \"Write to us.\"\nadress = [\"1 High Street\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("templates")).unwrap();
+    std::fs::write(
+        d.join("templates/review_outcome.md"),
+        "Dear {{ customer_name }},\n\nYour review on {{ reveiw_date }}.\n",
+    )
+    .unwrap();
+    let db = d.join("shared.sqlite");
+    let db = db.to_str().unwrap();
+    let o = safedesk(d, &["--db", db, "--user", "hcarter", "init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "letters",
+            "set-organisation",
+            "bad-org.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad-org.toml, line 3"),
+        "{}",
+        stderr(&o)
+    );
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "letters",
+            "set-templates",
+            "templates",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("review_outcome.md, line 3"),
+        "{}",
+        stderr(&o)
+    );
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "letters",
+            "set-organisation",
+            "org.toml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = safedesk(d, &["--db", db, "--user", "hcarter", "letters", "show"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("The organisation's details for letters: version 1, set by hcarter"),
+        "{out}"
+    );
+    assert!(
+        out.contains("The office's letter templates: the ones built into safedesk"),
+        "{out}"
+    );
+}

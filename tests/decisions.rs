@@ -807,3 +807,84 @@ fn a_restriction_already_in_force_is_reviewed_not_decided_again() {
         .unwrap();
     assert_eq!(w.banner().len(), 3);
 }
+
+#[test]
+fn a_review_from_a_breach_case_leaves_the_breach_case_open() {
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap();
+    // The restrictions began two hours ago; an incident an hour ago breaches them.
+    let two_hours_ago = time::to_db(Utc::now() - Duration::hours(2));
+    let c = w.store.raw_connection();
+    c.execute("UPDATE decision SET decided_at = ?1", [&two_hours_ago])
+        .unwrap();
+    c.execute("UPDATE restriction SET starts_at = ?1", [&two_hours_ago])
+        .unwrap();
+    let mut i = incident(w.customer, false);
+    i.occurred_at = Utc::now() - Duration::hours(1);
+    assert!(
+        w.store
+            .record_incident(&w.reception, &w.policy, &i)
+            .unwrap()
+            .breach
+    );
+    let breach = w
+        .store
+        .queue(&w.manager, today())
+        .unwrap()
+        .cases
+        .into_iter()
+        .find(|c| c.reason == CaseReason::Breach)
+        .expect("a breach case");
+    // A review of the restrictions, started from the breach case, continues them...
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let review = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: Some(breach.id),
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Continue,
+        replacements: vec![],
+        next_review: Some(today() + Duration::weeks(6)),
+        notes: "Reviewed after the breach; the restrictions continue.".into(),
+    };
+    let saved = w
+        .store
+        .record_review(&w.manager, &w.policy, &review)
+        .unwrap();
+    assert_eq!(saved.continued, 2);
+    assert_eq!(saved.cases_closed, 0);
+    assert_eq!(saved.left_open, Some(CaseReason::Breach));
+    // ...but it does not answer the breach: the case stays in the queue, open.
+    let still = w.store.case(breach.id).unwrap().unwrap();
+    assert!(w
+        .store
+        .open_cases()
+        .unwrap()
+        .iter()
+        .any(|c| c.id == breach.id));
+    assert!(w
+        .store
+        .queue(&w.manager, today())
+        .unwrap()
+        .cases
+        .iter()
+        .any(|c| c.id == breach.id));
+    // A decision on it is still taken (not refused as already decided), and closes it.
+    let d = NewDecision {
+        restrictions: vec![kind("written_only")],
+        case_version: Some(still.version),
+        ..w.decision(&still)
+    };
+    let saved = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    assert_eq!(saved.cases_closed, 1);
+    assert!(!w
+        .store
+        .open_cases()
+        .unwrap()
+        .iter()
+        .any(|c| c.id == breach.id));
+}

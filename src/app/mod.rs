@@ -1421,6 +1421,12 @@ impl App {
                 if saved.ended > 0 {
                     lines.push("Lookups stop showing what ended, on every PC.".into());
                 }
+                if let Some(reason) = saved.left_open {
+                    lines.push(format!(
+                        "The case this review was started from ({}) stays open: a review does not answer it. A manager must decide on it (d on the case).",
+                        reason.label()
+                    ));
+                }
                 lines.push(
                     "Press l on the case to produce the review outcome letter.".into(),
                 );

@@ -2,7 +2,7 @@
 //! `safedesk backup` copies it safely.
 
 use super::{config, session, Cli};
-use crate::domain::{BackupReport, CheckReport, Counts};
+use crate::domain::{BackupReport, CheckReport, Counts, SettingKind};
 use crate::store::{SqliteStore, Store};
 use crate::text::clean;
 use chrono::{DateTime, Local};
@@ -17,8 +17,37 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     let path = session::db_path(cli, &cfg)?;
     let login = cli.user.clone().unwrap_or_else(config::os_login);
     let opts = session::options(cli, &cfg);
-    SqliteStore::create(&path, &opts, &login, name.unwrap_or(""), false)
+    // This PC's own policy and letters files, checked before anything is made: a new database
+    // starts with them as the office's.
+    let policy = session::policy(cli, &cfg)?;
+    let letters = session::letters(&cfg)?;
+    let mut store = SqliteStore::create(&path, &opts, &login, name.unwrap_or(""), false)
         .map_err(|e| e.to_string())?;
+    let admin = crate::domain::Actor {
+        staff: store.staff_by_login(&login).map_err(|e| e.to_string())?,
+        login: login.clone(),
+    };
+    let mut set = |kind, body: String| {
+        store
+            .set_office_setting(&admin, kind, &body)
+            .map(|s| println!("{} is {}.", capitalise(kind.in_words()), s.provenance()))
+            .map_err(|e| e.to_string())
+    };
+    if let Some((_, text)) = policy {
+        set(SettingKind::Policy, text)?;
+    }
+    if let Some(p) = &cfg.organisation {
+        let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+        set(SettingKind::Organisation, text)?;
+    }
+    if let Some(dir) = &cfg.letter_templates {
+        let files = crate::letters::Templates::read_dir(dir).map_err(|e| e.to_string())?;
+        set(
+            SettingKind::LetterTemplates,
+            serde_json::to_string(&files).map_err(|e| e.to_string())?,
+        )?;
+    }
+    drop(letters);
     println!(
         "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
         path.display(),
@@ -258,4 +287,12 @@ pub fn backup_text(r: &BackupReport) -> String {
         out.push_str(&format!("Records:  {}\n", counts_words(c)));
     }
     out
+}
+
+/// "the office's policy" -> "The office's policy"
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod import;
 pub mod lookup;
 pub mod maintenance;
+pub mod office;
 pub mod session;
 pub mod staff;
 
@@ -25,7 +26,8 @@ pub struct Cli {
     /// The shared database file (usually on a network drive).
     #[arg(long, global = true, env = "SAFEDESK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// A replacement policy file (the built-in one is assets/policy.toml).
+    /// This PC's own policy file: used only by `init` (a new database starts with it) and on a
+    /// demo database. The office's policy is kept in the shared database: see `policy set`.
     #[arg(long, global = true, env = "SAFEDESK_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// The config file (default: safedesk.toml in your config folder).
@@ -80,6 +82,17 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// The office's policy, kept in the shared database: every PC uses it. Admins set it.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// The organisation's details and letter templates, kept in the shared database so every
+    /// manager's letters are the same. Admins set them.
+    Letters {
+        #[command(subcommand)]
+        command: LettersCommand,
+    },
     /// Check the shared database for damage and broken links, and show its size, schema and
     /// journal mode. Reads only. Exit code 0 when all is well, 1 when problems were found, 2 when
     /// it cannot be opened.
@@ -101,6 +114,26 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the policy in force, its version, who set it and when.
+    Show,
+    /// Make FILE the office's policy (admins only). It is checked first: a file with a mistake
+    /// is refused with its line, and nothing changes.
+    Set { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LettersCommand {
+    /// Say which organisation details and letter templates are in force, and who set them.
+    Show,
+    /// Make FILE (like assets/organisation.toml) the organisation's details (admins only).
+    SetOrganisation { file: PathBuf },
+    /// Make the templates in FOLDER (some or all of the five letters) the office's (admins
+    /// only); a letter left out uses the built-in wording.
+    SetTemplates { folder: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +172,8 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
         Command::Init { name } => maintenance::init(cli, name.as_deref()),
         Command::Import { file } => import::run(cli, file),
         Command::Staff { command } => staff::run(cli, command),
+        Command::Policy { command } => office::policy(cli, command),
+        Command::Letters { command } => office::letters(cli, command),
         Command::Check { quick, json } => maintenance::check(cli, *quick, *json),
         Command::Backup { dest, force } => maintenance::backup(cli, dest, *force),
     })

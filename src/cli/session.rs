@@ -2,18 +2,22 @@
 //! keyboard and what letters are made with.
 
 use super::config::{self, Config};
-use super::Cli;
-use crate::domain::Actor;
+use super::{Cli, Command};
+use crate::domain::{Actor, OfficeSetting, Role, SettingKind};
 use crate::letters::LetterKit;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
 use crate::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything a command needs, ready to use.
 pub struct Session {
     pub store: SqliteStore,
+    /// The office's policy in force in the shared database (the built-in one until an admin
+    /// sets another): every PC's rules and screens use it.
     pub policy: Policy,
+    /// Its version (0: the built-in one).
+    pub policy_version: i64,
     pub actor: Actor,
     pub demo: bool,
     pub read_only: bool,
@@ -24,9 +28,100 @@ pub struct Session {
     pub path: PathBuf,
     /// Ring the terminal bell for managers' alerts.
     pub bell: bool,
+    /// Sentences to show at start: a PC's own policy or letters file that is not used, an
+    /// office policy this safedesk cannot read.
+    pub notices: Vec<String>,
 }
 
-/// The letter templates, the organisation's details and the letters folder from the config.
+/// The letter templates and the organisation's details the office set in the shared database
+/// (so every manager's letters are the same), and the letters folder from the config. A PC's
+/// own files (`organisation`, `letter_templates` in its config) are used only on a demo
+/// database; otherwise they are ignored, with a sentence in `notices`.
+pub fn office_letters(
+    cfg: &Config,
+    store: &mut dyn Store,
+    demo: bool,
+    notices: &mut Vec<String>,
+) -> Result<LetterKit, String> {
+    let org_set = store
+        .office_setting(SettingKind::Organisation)
+        .map_err(|e| e.to_string())?;
+    let organisation = match (&org_set, &cfg.organisation) {
+        (Some(set), local) => {
+            if let Some(p) = local {
+                notices.push(not_used(
+                    p,
+                    set.kind,
+                    Some(set),
+                    "letters set-organisation FILE",
+                ));
+            }
+            Organisation::parse(
+                &set.body,
+                &format!("the organisation's details ({})", set.provenance()),
+            )
+            .map_err(|e| e.to_string())?
+        }
+        (None, Some(p)) if demo => Organisation::load(p).map_err(|e| e.to_string())?,
+        (None, local) => {
+            if let Some(p) = local {
+                notices.push(not_used(
+                    p,
+                    SettingKind::Organisation,
+                    None,
+                    "letters set-organisation FILE",
+                ));
+            }
+            Organisation::built_in()
+        }
+    };
+    let tpl_set = store
+        .office_setting(SettingKind::LetterTemplates)
+        .map_err(|e| e.to_string())?;
+    let templates = match (&tpl_set, &cfg.letter_templates) {
+        (Some(set), local) => {
+            if let Some(p) = local {
+                notices.push(not_used(
+                    p,
+                    set.kind,
+                    Some(set),
+                    "letters set-templates FOLDER",
+                ));
+            }
+            let files: Vec<(String, String)> = serde_json::from_str(&set.body).map_err(|e| {
+                format!(
+                    "The office's letter templates ({}) cannot be read by this safedesk ({e}). Ask an admin to set them again with: safedesk letters set-templates FOLDER",
+                    set.provenance()
+                )
+            })?;
+            Templates::from_files(&files).map_err(|e| e.to_string())?
+        }
+        (None, Some(dir)) if demo => Templates::load_dir(dir).map_err(|e| e.to_string())?,
+        (None, local) => {
+            if let Some(p) = local {
+                notices.push(not_used(
+                    p,
+                    SettingKind::LetterTemplates,
+                    None,
+                    "letters set-templates FOLDER",
+                ));
+            }
+            Templates::built_in()
+        }
+    };
+    Ok(LetterKit {
+        templates,
+        organisation,
+        dir: cfg
+            .letters_dir
+            .clone()
+            .unwrap_or_else(crate::letters::default_dir),
+    })
+}
+
+/// The letter templates, the organisation's details and the letters folder from this PC's own
+/// config (the files it names, checked): what a demo database uses, and what `init` puts in a
+/// new one.
 pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
     let organisation = match &cfg.organisation {
         Some(p) => Organisation::load(p).map_err(|e| e.to_string())?,
@@ -46,6 +141,49 @@ pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
     })
 }
 
+/// "This PC's policy file X is not used: the office's policy, version 2, set by ... is in
+/// force. An admin can change it with: safedesk policy set FILE"
+pub fn not_used(
+    local: &Path,
+    kind: SettingKind,
+    set: Option<&OfficeSetting>,
+    command: &str,
+) -> String {
+    let what = match kind {
+        SettingKind::Policy => "policy file",
+        SettingKind::Organisation => "organisation file",
+        SettingKind::LetterTemplates => "letter templates folder",
+    };
+    let in_force = match set {
+        Some(set) => format!("{}, {}, is in force", kind.in_words(), set.provenance()),
+        None => format!("{} is the one built into safedesk", kind.in_words()),
+    };
+    format!(
+        "This PC's {what} {} is not used: {in_force}. An admin can change it with: safedesk {command}",
+        local.display()
+    )
+}
+
+/// The office's policy in force in the shared database (the built-in one until an admin sets
+/// another), with its version (0: built in). When this safedesk cannot read it, the built-in
+/// policy is shown and a notice says why (the store refuses every write that runs its rules).
+pub fn office_policy(
+    store: &mut dyn Store,
+    notices: &mut Vec<String>,
+) -> Result<(Policy, Option<OfficeSetting>), String> {
+    let set = store
+        .office_setting(SettingKind::Policy)
+        .map_err(|e| e.to_string())?;
+    let policy = match &set {
+        None => Policy::built_in(),
+        Some(s) => Policy::from_office(s).unwrap_or_else(|e| {
+            notices.push(e);
+            Policy::built_in()
+        }),
+    };
+    Ok((policy, set))
+}
+
 /// The config file in force (named, or the user's default one).
 pub fn config(cli: &Cli) -> Result<Config, String> {
     match &cli.config {
@@ -57,10 +195,21 @@ pub fn config(cli: &Cli) -> Result<Config, String> {
     }
 }
 
-pub fn policy(cli: &Cli, cfg: &Config) -> Result<Policy, String> {
-    match cli.policy.as_ref().or(cfg.policy.as_ref()) {
-        Some(p) => Policy::load(p).map_err(|e| e.to_string()),
-        None => Ok(Policy::built_in()),
+/// This PC's own policy file (`--policy`, `SAFEDESK_POLICY` or the config), if it names one.
+/// It is used only for a new database (`init`) or a demo database.
+pub fn local_policy(cli: &Cli, cfg: &Config) -> Option<PathBuf> {
+    cli.policy.clone().or_else(|| cfg.policy.clone())
+}
+
+/// This PC's own policy file, read and checked, if it names one.
+pub fn policy(cli: &Cli, cfg: &Config) -> Result<Option<(Policy, String)>, String> {
+    match local_policy(cli, cfg) {
+        Some(p) => {
+            let policy = Policy::load(&p).map_err(|e| e.to_string())?;
+            let text = std::fs::read_to_string(&p).map_err(|e| e.to_string())?;
+            Ok(Some((policy, text)))
+        }
+        None => Ok(None),
     }
 }
 
@@ -95,7 +244,8 @@ pub fn db_path(cli: &Cli, cfg: &Config) -> Result<PathBuf, String> {
 /// Open (and for --demo, create and fill) the database and work out who is at the keyboard.
 pub fn open(cli: &Cli) -> Result<Session, String> {
     let cfg = config(cli)?;
-    let policy = policy(cli, &cfg)?;
+    // A demo database takes this PC's policy file; it is read (and refused if broken) first.
+    let demo_policy = if cli.demo { policy(cli, &cfg)? } else { None };
     let path = db_path(cli, &cfg)?;
     let opts = options(cli, &cfg);
     let login = cli.user.clone().unwrap_or_else(config::os_login);
@@ -123,14 +273,64 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         staff =
             Some(crate::demo::db::add_demo_manager(&mut store, &login).map_err(|e| e.to_string())?);
     }
+    let mut notices = Vec::new();
+    if demo && !cli.read_only {
+        if let Some((_, text)) = &demo_policy {
+            set_demo_policy(&mut store, text)?;
+        }
+    }
+    let (policy, in_force) = office_policy(&mut store, &mut notices)?;
+    if !demo {
+        if let Some(p) = local_policy(cli, &cfg) {
+            notices.push(not_used(
+                &p,
+                SettingKind::Policy,
+                in_force.as_ref(),
+                "policy set FILE",
+            ));
+        }
+    }
+    let letters = office_letters(&cfg, &mut store, demo, &mut notices);
+    // Commands print these; the app shows them in its notice line.
+    if !matches!(cli.command, None | Some(Command::Log)) {
+        for n in &notices {
+            eprintln!("{n}");
+        }
+    }
     Ok(Session {
         store,
         policy,
+        policy_version: in_force.map_or(0, |s| s.version),
         actor: Actor { staff, login },
         demo,
         read_only: cli.read_only,
-        letters: letters(&cfg),
+        letters,
         bell: config::bell(&cfg, std::env::var("SAFEDESK_BELL").ok().as_deref()),
         path,
+        notices,
     })
+}
+
+/// On a demo database, this PC's policy file becomes the database's policy (set by the demo's
+/// admin) when it differs from the one in force.
+fn set_demo_policy(store: &mut SqliteStore, text: &str) -> Result<(), String> {
+    let current = store
+        .office_setting(SettingKind::Policy)
+        .map_err(|e| e.to_string())?;
+    if current.is_some_and(|c| c.body == text) {
+        return Ok(());
+    }
+    let admin = store
+        .list_staff()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|s| s.role == Role::Admin && s.active);
+    let actor = Actor {
+        login: admin.as_ref().map(|a| a.login.clone()).unwrap_or_default(),
+        staff: admin,
+    };
+    store
+        .set_office_setting(&actor, SettingKind::Policy, text)
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }

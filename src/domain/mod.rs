@@ -16,7 +16,9 @@
 //! * `history`: a [`CustomerHistory`], and records loaded in [`Bulk`];
 //! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
 //! * `audit`: an [`AuditEntry`];
-//! * `reports`: what `safedesk check` and `safedesk backup` report.
+//! * `reports`: what `safedesk check` and `safedesk backup` report;
+//! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
+//!   force, the organisation's details and the letter templates.
 
 mod audit;
 mod case;
@@ -29,6 +31,7 @@ mod letter;
 mod lookup;
 mod reports;
 mod restriction;
+mod settings;
 mod staff;
 
 pub use audit::AuditEntry;
@@ -44,4 +47,5 @@ pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
 };
+pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};

@@ -127,4 +127,7 @@ pub struct ReviewSaved {
     pub continued: usize,
     pub added: usize,
     pub cases_closed: usize,
+    /// The case the review was started from, when a review does not answer it (a breach, the
+    /// threshold or an immediate threat): it stays open for a manager's decision.
+    pub left_open: Option<super::CaseReason>,
 }

@@ -412,6 +412,12 @@ impl Templates {
     /// reach, must be one of [`PLACEHOLDERS`]. A `.md` file that is not one of the five letters
     /// is refused, so a misspelt file name is not silently ignored.
     pub fn load_dir(dir: &Path) -> Result<Templates, LetterError> {
+        Templates::from_files(&Templates::read_dir(dir)?)
+    }
+
+    /// The templates a folder holds (some or all of the five letters), as (file name, text),
+    /// without checking them; see [`Templates::load_dir`] for what is refused.
+    pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, LetterError> {
         let advice = "Check the folder exists and can be read, or use the built-in letters.";
         let entries = fs::read_dir(dir)
             .map_err(|e| io_error("read the letter templates folder", dir, &e, advice))?;
@@ -435,19 +441,37 @@ impl Templates {
                 });
             }
         }
-        let mut sources = BUILT_IN_TEMPLATES.map(str::to_string);
-        for (kind, source) in LetterKind::ALL.iter().zip(sources.iter_mut()) {
+        let mut files = Vec::new();
+        for kind in LetterKind::ALL {
             let path = dir.join(kind.file_name());
             let bytes = match fs::read(&path) {
                 Ok(bytes) => bytes,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(io_error("read the letter template", &path, &e, advice)),
             };
-            *source = String::from_utf8(bytes).map_err(|_| LetterError::Template {
+            let text = String::from_utf8(bytes).map_err(|_| LetterError::Template {
                 file: kind.file_name(),
                 line: None,
                 message: "it is not UTF-8 text; save it as UTF-8 (plain text)".to_string(),
             })?;
+            files.push((kind.file_name(), text));
+        }
+        Ok(files)
+    }
+
+    /// The built-in templates with some replaced, by file name (`restriction_notice.md`...),
+    /// checked as [`Templates::load_dir`] checks them.
+    pub fn from_files(files: &[(String, String)]) -> Result<Templates, LetterError> {
+        let mut sources = BUILT_IN_TEMPLATES.map(str::to_string);
+        for (name, text) in files {
+            let Some(i) = LetterKind::ALL.iter().position(|k| k.file_name() == *name) else {
+                return Err(LetterError::Template {
+                    file: name.clone(),
+                    line: None,
+                    message: format!("{name} is not one of the letters"),
+                });
+            };
+            sources[i] = text.clone();
         }
         Templates::compile(sources)
     }

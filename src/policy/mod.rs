@@ -256,6 +256,19 @@ impl Policy {
         Policy::parse(&text, &file)
     }
 
+    /// The office's policy as an admin set it in the shared database, or why this safedesk
+    /// cannot use it (a newer safedesk set it with something this one does not know).
+    pub fn from_office(set: &crate::domain::OfficeSetting) -> Result<Policy, String> {
+        Policy::parse(&set.body, "the office's policy").map_err(|e| {
+            format!(
+                "The office's policy ({}) cannot be used by this safedesk ({}{}): nothing that runs the policy's rules can be saved. Install the safedesk your admin uses, or ask an admin to set the policy again with: safedesk policy set FILE",
+                set.provenance(),
+                e.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+                e.message
+            )
+        })
+    }
+
     /// Parse and check policy text; `file` names it in error messages.
     pub fn parse(text: &str, file: &str) -> Result<Policy, PolicyError> {
         let policy: Policy = toml::from_str(text).map_err(|e| PolicyError {

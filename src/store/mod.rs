@@ -5,13 +5,18 @@
 //! (`journal_mode=DELETE`, never WAL), `synchronous=FULL`, `foreign_keys=ON`, a busy timeout,
 //! `BEGIN IMMEDIATE` for every write, one short transaction per user action, at most one read
 //! transaction per lookup keystroke, and `PRAGMA data_version` polling to notice other instances.
+//!
+//! The `policy` a write is given is the caller's copy, for its messages: the SQLite store runs
+//! the rules of the office's policy in force in the database (see `sqlite/settings.rs`), so one
+//! PC's own policy file never decides for the office.
 
 pub mod sqlite;
 
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, Queue, QueueWatch, ReviewSaved, Role, SentHow, Staff,
+    NewLetter, NewReview, OfficeSetting, Queue, QueueWatch, ReviewSaved, Role, SentHow,
+    SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -253,6 +258,19 @@ pub trait Store: Send {
     /// Load many records at once, opening the escalation cases the policy's rules call for.
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()>;
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
+
+    /// The version of one of the office's settings in force (the policy, the organisation's
+    /// details, the letter templates); None while the built-in one applies.
+    fn office_setting(&mut self, kind: SettingKind) -> Result<Option<OfficeSetting>>;
+    /// Set a new version of one of the office's settings: admins only, audited. A policy that
+    /// fails the policy's checks is refused with its line. Every PC uses it from then on: the
+    /// writes that run the policy's rules read the policy in force inside their transaction.
+    fn set_office_setting(
+        &mut self,
+        actor: &Actor,
+        kind: SettingKind,
+        body: &str,
+    ) -> Result<OfficeSetting>;
 
     /// Look the database over for damage and broken links, and report its vital signs
     /// (`safedesk check`). Reads only; each check is its own short read.

@@ -37,6 +37,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: opts.mode,
+            office_policy: None,
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -100,6 +101,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: OpenMode::ReadWrite,
+            office_policy: None,
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -141,6 +143,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: OpenMode::ReadOnly,
+            office_policy: None,
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

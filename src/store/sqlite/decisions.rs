@@ -753,7 +753,9 @@ pub(super) fn record_review(
         Some(serde_json::to_string(r).unwrap_or_default()),
     )?;
     // Every review case of the customer is answered (the review covered every restriction in
-    // force), and so is the case it was made from (a customer's request for a review).
+    // force), and so is the case it was made from when that is a review or a customer's request
+    // for one. A breach, threshold or immediate threat case is answered only by a decision on
+    // it: a review started from one leaves it open, and says so.
     let mut open: Vec<Id> = tx
         .prepare_cached(
             "SELECT id FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL \
@@ -763,14 +765,23 @@ pub(super) fn record_review(
             parse_id(&x.get::<_, String>(0)?)
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut left_open = None;
     if let Some(c) = r.case_id.filter(|c| !open.contains(c)) {
-        let still_open: bool = tx
-            .prepare_cached("SELECT closed_at IS NULL FROM escalation_case WHERE id = ?1")?
-            .query_row([c.to_string()], |x| x.get(0))
-            .optional()?
-            .unwrap_or(false);
-        if still_open {
-            open.push(c);
+        let row: Option<(bool, String)> = tx
+            .prepare_cached("SELECT closed_at IS NULL, reason FROM escalation_case WHERE id = ?1")?
+            .query_row([c.to_string()], |x| Ok((x.get(0)?, x.get(1)?)))
+            .optional()?;
+        match row {
+            Some((true, reason))
+                if matches!(
+                    CaseReason::parse(&reason),
+                    Some(CaseReason::ReviewDue | CaseReason::CustomerRequest)
+                ) =>
+            {
+                open.push(c)
+            }
+            Some((true, reason)) => left_open = CaseReason::parse(&reason),
+            _ => {}
         }
     }
     for id in &open {
@@ -784,6 +795,7 @@ pub(super) fn record_review(
         continued,
         added,
         cases_closed: closed,
+        left_open,
     })
 }
 

@@ -8,7 +8,13 @@ use crate::store::{OpenMode, Result, StoreError};
 use rusqlite::TransactionBehavior;
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
+pub const MIGRATIONS: &[&str] = &[
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_5,
+];
 
 /// The newest schema this build understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -234,6 +240,21 @@ ALTER TABLE escalation_case ADD COLUMN seen_at TEXT;
 ALTER TABLE escalation_case ADD COLUMN seen_by TEXT REFERENCES staff(id);
 CREATE INDEX escalation_case_unseen ON escalation_case(opened_at)
     WHERE closed_at IS NULL AND seen_at IS NULL;
+"#;
+
+/// The office's settings, kept in the shared file so every PC works to the same ones: the policy
+/// in force, the organisation's details and the letter templates. Every version an admin sets is
+/// kept (the newest is in force); none means the ones built into safedesk.
+const MIGRATION_5: &str = r#"
+CREATE TABLE office_setting (
+    kind       TEXT NOT NULL CHECK (kind IN ('policy', 'organisation', 'letter_templates')),
+    version    INTEGER NOT NULL CHECK (version > 0),
+    body       TEXT NOT NULL,
+    set_at     TEXT NOT NULL,
+    set_by     TEXT REFERENCES staff(id),
+    set_login  TEXT NOT NULL,
+    PRIMARY KEY (kind, version)
+) WITHOUT ROWID;
 "#;
 
 impl SqliteStore {

@@ -12,6 +12,8 @@
 //!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
 //!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
 //! * `search_index.rs` keeps the search keys and `lookup.rs` searches them;
+//! * `settings.rs`: the office's settings (the policy in force, the organisation's details, the
+//!   letter templates), and reading the policy in force inside every write that runs its rules;
 //! * `values.rs`: ids, times and lists as stored;
 //! * `maintenance.rs`: `safedesk check` and `safedesk backup`;
 //! * `shim.rs` and `bare.rs`: the measuring file layer and SQL capture for tests and benchmarks.
@@ -31,6 +33,7 @@ mod maintenance;
 pub mod migrations;
 mod records;
 mod search_index;
+mod settings;
 pub mod shim;
 mod staff;
 mod transactions;
@@ -40,7 +43,8 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, Queue, QueueWatch, ReviewSaved, Role, SentHow, Staff,
+    NewLetter, NewReview, OfficeSetting, Queue, QueueWatch, ReviewSaved, Role, SentHow,
+    SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -55,6 +59,8 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     mode: OpenMode,
+    /// The office's policy as this connection last read it from the file.
+    office_policy: settings::PolicyCache,
 }
 
 impl SqliteStore {
@@ -191,56 +197,56 @@ impl Store for SqliteStore {
     fn record_incident(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         inc: &NewIncident,
     ) -> Result<SaveOutcome> {
-        self.write_as(actor, incidents::can_record, "record incidents", |tx| {
-            incidents::record(tx, actor, policy, inc)
+        self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
+            incidents::record(tx, actor, p, inc)
         })
     }
 
     fn withdraw_incident(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         incident: Id,
         reason: &str,
     ) -> Result<CasesChanged> {
-        self.write_as(
+        self.write_with_policy(
             actor,
             |_| true,
             "withdraw incidents",
-            |tx| incidents::withdraw(tx, actor, policy, incident, reason),
+            |tx, p| incidents::withdraw(tx, actor, p, incident, reason),
         )
     }
 
     fn amend_incident(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         amended: &NewIncident,
         expected_version: i64,
     ) -> Result<SaveOutcome> {
-        self.write_as(
+        self.write_with_policy(
             actor,
             |_| true,
             "correct incidents",
-            |tx| incidents::amend(tx, actor, policy, amended, expected_version),
+            |tx, p| incidents::amend(tx, actor, p, amended, expected_version),
         )
     }
 
     fn link_visitor(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         visitor: Id,
         customer: Id,
     ) -> Result<CasesChanged> {
-        self.write_as(
+        self.write_with_policy(
             actor,
             |_| true,
             "link records",
-            |tx| incidents::link_visitor(tx, actor, policy, visitor, customer),
+            |tx, p| incidents::link_visitor(tx, actor, p, visitor, customer),
         )
     }
 
@@ -322,28 +328,28 @@ impl Store for SqliteStore {
     fn record_decision(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         d: &NewDecision,
     ) -> Result<DecisionSaved> {
-        self.write_as(
+        self.write_with_policy(
             actor,
             Role::can_decide,
             "record decisions or restrict anyone's access",
-            |tx| decisions::record_decision(tx, actor, policy, d),
+            |tx, p| decisions::record_decision(tx, actor, p, d),
         )
     }
 
     fn record_review(
         &mut self,
         actor: &Actor,
-        policy: &Policy,
+        _policy: &Policy,
         r: &NewReview,
     ) -> Result<ReviewSaved> {
-        self.write_as(
+        self.write_with_policy(
             actor,
             Role::can_decide,
             "review, change or lift restrictions",
-            |tx| decisions::record_review(tx, actor, policy, r),
+            |tx, p| decisions::record_review(tx, actor, p, r),
         )
     }
 
@@ -379,8 +385,8 @@ impl Store for SqliteStore {
         )
     }
 
-    fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()> {
-        self.write_as(actor, Role::can_manage_staff, "load data in bulk", |tx| {
+    fn bulk_load(&mut self, actor: &Actor, _policy: &Policy, bulk: &Bulk) -> Result<()> {
+        self.write_with_policy(actor, Role::can_manage_staff, "load data in bulk", |tx, policy| {
             records::bulk_load(tx, bulk)?;
             let before: i64 =
                 tx.query_row("SELECT coalesce(max(rowid), 0) FROM escalation_case", [], |r| {
@@ -413,6 +419,26 @@ impl Store for SqliteStore {
         self.read(|tx| audit::audit_for(tx, entity_id))
     }
 
+    fn office_setting(&mut self, kind: SettingKind) -> Result<Option<OfficeSetting>> {
+        self.read(|tx| settings::current(tx, kind))
+    }
+
+    fn set_office_setting(
+        &mut self,
+        actor: &Actor,
+        kind: SettingKind,
+        body: &str,
+    ) -> Result<OfficeSetting> {
+        let what = match kind {
+            SettingKind::Policy => "set the office's policy",
+            SettingKind::Organisation => "set the organisation's details for letters",
+            SettingKind::LetterTemplates => "set the office's letter templates",
+        };
+        self.write_as(actor, Role::can_manage_staff, what, |tx| {
+            settings::set(tx, actor, kind, body)
+        })
+    }
+
     fn check(&mut self, quick: bool) -> Result<CheckReport> {
         maintenance::check(&self.conn, &self.path, quick)
     }
@@ -428,6 +454,24 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
+    /// As `write_as`, with the office's policy in force read from the file inside the same
+    /// transaction: whatever policy the caller holds, the rules run are the office's.
+    fn write_with_policy<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: impl Fn(Role) -> bool,
+        what: &str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, &Policy) -> std::result::Result<T, errors::TxError>,
+    ) -> Result<T> {
+        let mut cache = self.office_policy.take();
+        let out = self.write_as(actor, allowed, what, |tx| {
+            let policy = settings::policy_in_force(tx, &mut cache)?;
+            f(tx, &policy)
+        });
+        self.office_policy = cache;
+        out
+    }
+
     /// Change one member of staff in one write; `what` names the change for messages and the
     /// audit log.
     fn update_staff(
