@@ -235,16 +235,16 @@ impl Local {
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
         {
-            match std::fs::read(&path) {
-                Ok(bytes) => match serde_json::from_slice::<OutboxEntry>(&bytes) {
+            // A file that cannot be read now (being written, or the disk is in trouble) is
+            // looked at again next time.
+            if let Ok(bytes) = std::fs::read(&path) {
+                match serde_json::from_slice::<OutboxEntry>(&bytes) {
                     Ok(e) => entries.push(e),
                     Err(e) => bad.push(Unreadable {
                         path,
                         why: e.to_string(),
                     }),
-                },
-                // Being written, or the disk is in trouble: looked at again next time.
-                Err(_) => {}
+                }
             }
         }
         entries.sort_by_key(|e| e.queued_at);
