@@ -43,6 +43,8 @@ fn main() {
         local: None,
         database: manager_store.database_id().unwrap(),
         also: vec![],
+        file: None,
+        read_only: false,
     };
     let (_requests, req_rx) = mpsc::channel();
     let (reply_tx, replies) = mpsc::channel();

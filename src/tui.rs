@@ -64,6 +64,8 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         local: Some(local.clone()),
         database: store.database_id().unwrap_or_else(|_| location.clone()),
         also: vec![location],
+        file: crate::sync::local::file_mark(&s.path),
+        read_only: s.read_only,
     };
     let presence = Presence::new(&s.path, &ctx.actor.login, ctx.actor.role());
     run_present(app, Box::new(store), ctx, Some(local), Some(presence))

@@ -553,7 +553,7 @@ fn a_customer_asking_for_a_review_opens_a_case_anyone_can_record() {
     let mut w = world();
     let e = w
         .store
-        .customer_request(&w.reception, w.customer, "")
+        .customer_request(&w.reception, new_id(), w.customer, "")
         .unwrap_err();
     assert!(
         e.to_string().contains("Say what the customer asked for"),
@@ -563,6 +563,7 @@ fn a_customer_asking_for_a_review_opens_a_case_anyone_can_record() {
         .store
         .customer_request(
             &w.reception,
+            new_id(),
             w.customer,
             "Wants the ban reviewed; says they have moved.",
         )

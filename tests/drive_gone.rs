@@ -72,6 +72,8 @@ fn the_drive_goes_away_and_comes_back() {
         local: Some(local.clone()),
         database: id.clone(),
         also: vec![store.location()],
+        file: safedesk::sync::local::file_mark(&path),
+        read_only: false,
     };
     let (req_tx, req_rx) = mpsc::channel();
     let (reply_tx, reply_rx) = mpsc::channel();

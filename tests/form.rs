@@ -338,7 +338,7 @@ fn a_queued_save_says_plainly_where_the_incident_is() {
         "{s}"
     );
     assert!(
-        s.contains("1 incident waiting to be saved to the shared database"),
+        s.contains("1 entry waiting to be saved to the shared database"),
         "{s}"
     );
 }

@@ -302,12 +302,12 @@ fn a_save_against_an_unwritable_database_waits_on_this_pc_and_arrives_once() {
     let s = p.wait_for("Saved on this PC, not yet in the shared database.");
     assert!(s.contains("read-only"), "{s}");
     p.press("Escape");
-    p.wait_for("1 incident waiting to be saved to the shared database");
+    p.wait_for("1 entry waiting to be saved to the shared database");
     // The drive is writable again: the entry goes in by itself, once.
     #[allow(clippy::permissions_set_readonly_false)]
     perms.set_readonly(false);
     std::fs::set_permissions(&db, perms).unwrap();
-    p.wait_for("1 incident from this PC's outbox is now saved in the shared database.");
+    p.wait_for("1 entry from this PC's outbox is now saved in the shared database.");
     p.wait_for("2 of 3 - the next incident goes to");
     // Nothing is left to be written twice: the outbox entry is gone.
     wait_until("the outbox to be empty", || {

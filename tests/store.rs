@@ -775,7 +775,7 @@ fn two_instances_changing_the_same_customer_never_overwrite_each_other() {
 #[test]
 fn the_outbox_finds_its_database_however_the_file_is_reached() {
     use safedesk::domain::NewIncident;
-    use safedesk::sync::local::{Local, OutboxEntry};
+    use safedesk::sync::local::{Local, OutboxEntry, Submission};
     use safedesk::sync::worker::{replay, Context};
     let dir = tempfile::tempdir().unwrap();
     let (_, mut store, admin) = new_db(dir.path());
@@ -797,9 +797,10 @@ fn the_outbox_finds_its_database_however_the_file_is_reached() {
             .outbox_put(&OutboxEntry {
                 login: "admin".into(),
                 database: filed_under,
+                file: None,
                 queued_at: chrono::Utc::now(),
                 reason: "the drive was away".into(),
-                incident: inc,
+                what: Submission::Incident(inc),
             })
             .unwrap();
     }
@@ -810,6 +811,8 @@ fn the_outbox_finds_its_database_however_the_file_is_reached() {
         local: Some(local.clone()),
         database: id.clone(),
         also: vec!["S:\\safedesk\\shared.sqlite".into()],
+        file: None,
+        read_only: false,
     };
     let replies = replay(&mut store, &ctx);
     assert!(

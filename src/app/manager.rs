@@ -696,6 +696,7 @@ impl App {
             }
             TextPurpose::CustomerRequest { customer } => {
                 self.requests.push(Request::CustomerRequest {
+                    request: crate::domain::new_id(),
                     customer,
                     note: text,
                 })

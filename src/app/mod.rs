@@ -1313,11 +1313,19 @@ impl App {
                 // Someone else may have changed it: show the newer data.
                 self.refresh();
             }
+            Reply::Kept { what, reason } => {
+                if self.overlays.customer_form().is_some_and(|f| f.saving) {
+                    self.overlays.close_customer_form();
+                }
+                self.notice = Some(Notice::Info(format!(
+                    "Kept on this PC, not yet in the shared database: {what}. The shared database could not take it ({reason}) It will be written there by itself, once, as soon as the database can be reached."
+                )));
+            }
             Reply::Outbox(n) => self.outbox = n,
             Reply::OutboxDelivered(n) => {
                 self.notice = Some(Notice::Info(format!(
                     "{n} {} from this PC's outbox {} now saved in the shared database.",
-                    if n == 1 { "incident" } else { "incidents" },
+                    if n == 1 { "entry" } else { "entries" },
                     if n == 1 { "is" } else { "are" }
                 )));
                 self.refresh();

@@ -44,7 +44,7 @@ impl Customer {
 }
 
 /// A new customer or unidentified visitor (or a customer's details as changed).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NewCustomer {
     pub id: Option<Id>,
     pub name: Option<String>,

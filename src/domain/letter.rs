@@ -95,7 +95,7 @@ impl SentHow {
 }
 
 /// A letter produced in the app, to keep with the customer's record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NewLetter {
     pub id: Id,
     pub customer_id: Id,

@@ -216,8 +216,15 @@ pub trait Store: Send {
         expected_version: i64,
     ) -> Result<()>;
     /// Open a case because the customer asked for a review or complained. Any member of staff
-    /// may: it is often the phone team who hear it.
-    fn customer_request(&mut self, actor: &Actor, customer: Id, note: &str) -> Result<Id>;
+    /// may: it is often the phone team who hear it. `request` is the request's own id: the
+    /// same request recorded again changes nothing (a replay from the outbox).
+    fn customer_request(
+        &mut self,
+        actor: &Actor,
+        request: Id,
+        customer: Id,
+        note: &str,
+    ) -> Result<Id>;
     /// Record a manager's decision: its restrictions begin, the cases it answers close (an
     /// immediate restriction's stays open until its written confirmation is sent). Managers and
     /// admins only; checked against the same rules as the form.

@@ -57,7 +57,10 @@ pub enum Request {
         decision: Id,
         reason: String,
     },
+    /// The customer asked for a review or complained; `request` is this request's own id, so
+    /// it is recorded once however often it is sent.
     CustomerRequest {
+        request: Id,
         customer: Id,
         note: String,
     },
@@ -101,6 +104,13 @@ pub enum Reply {
     Queued {
         reason: String,
     },
+    /// Something other than an incident (a customer's details, a review request, a letter
+    /// record...) could not be written now: it is in this PC's outbox, written once when the
+    /// shared database can be reached. `what` says what it is ("a customer's details").
+    Kept {
+        what: String,
+        reason: String,
+    },
     /// The incident was refused (the person must change something); the form stays open.
     SaveFailed(String),
     /// A correction, withdrawal or link was saved: say so.
@@ -109,7 +119,7 @@ pub enum Reply {
     Outbox(usize),
     /// Entries from the outbox reached the shared database.
     OutboxDelivered(usize),
-    /// An outbox entry was refused for good and kept aside.
+    /// An outbox entry was refused, or held, and kept aside; or entries wait for another file.
     OutboxRefused(String),
     Queue(Result<crate::domain::Queue, String>),
     /// A case, its customer's history and the staff list.

@@ -5,7 +5,7 @@
 //! The command line uses [`save_or_queue`] and [`replay`] directly, without the thread.
 
 use super::kept::Answers;
-use super::local::{Local, OutboxEntry};
+use super::local::{Local, OutboxEntry, Submission};
 use super::presence::{self, Presence};
 use super::protocol::{CaseData, Health, Reply, Request};
 use crate::domain::{Actor, NewIncident, QueueWatch};
@@ -37,6 +37,11 @@ pub struct Context {
     /// Other names entries may be filed under: the path, as outboxes were filed before
     /// databases had ids.
     pub also: Vec<String>,
+    /// The very file this is ([`super::local::file_mark`]): entries written for another file
+    /// with the same id (a copy) are not delivered to this one. None: not known.
+    pub file: Option<String>,
+    /// Started with `--read-only`: the outbox is neither delivered nor changed.
+    pub read_only: bool,
 }
 
 impl Context {
@@ -46,27 +51,154 @@ impl Context {
             .chain(self.also.iter().cloned())
             .collect()
     }
+
+    /// Is this entry for this very file (not a copy of it that shares its id)?
+    pub fn is_for_this_file(&self, e: &OutboxEntry) -> bool {
+        match (&e.file, &self.file) {
+            (Some(theirs), Some(ours)) => theirs == ours,
+            _ => true,
+        }
+    }
+
+    /// The entries waiting in this PC's outbox for this very file, oldest first.
+    pub fn waiting(&self) -> Vec<OutboxEntry> {
+        let Some(local) = &self.local else {
+            return Vec::new();
+        };
+        let mut v = local.outbox_for(&self.names());
+        v.retain(|e| self.is_for_this_file(e));
+        v
+    }
+
+    /// Entries on this PC filed under this database's id but written for another file (a
+    /// copy of it, or the original when this is the copy), as one sentence; None when there
+    /// are none.
+    pub fn for_another_file(&self) -> Option<String> {
+        let local = self.local.as_ref()?;
+        let n = local
+            .outbox_for(&self.names())
+            .iter()
+            .filter(|e| !self.is_for_this_file(e))
+            .count();
+        (n > 0).then(|| {
+            format!(
+                "{n} {} waiting on this PC {} written for another copy of this database (same id, another file), so {} not written into this one. {} still kept in {}.",
+                if n == 1 { "entry" } else { "entries" },
+                if n == 1 { "was" } else { "were" },
+                if n == 1 { "it is" } else { "they are" },
+                if n == 1 { "It is" } else { "They are" },
+                local.dir().join("outbox").display()
+            )
+        })
+    }
+
+    /// Keep a submission in this PC's outbox, filed under this database and this file.
+    fn queue(&self, what: Submission, reason: &str) -> Option<std::io::Result<()>> {
+        let local = self.local.as_ref().filter(|_| !self.read_only)?;
+        let entry = OutboxEntry {
+            login: self.actor.login.clone(),
+            database: self.database.clone(),
+            file: self.file.clone(),
+            queued_at: Utc::now(),
+            reason: reason.to_string(),
+            what,
+        };
+        Some(local.outbox_put(&entry).map(|_| ()))
+    }
 }
 
 /// Save an incident, or keep it in the outbox when the shared database cannot take it.
 pub fn save_or_queue(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> Reply {
-    match store.record_incident(&ctx.actor, &ctx.policy, &inc) {
-        Ok(outcome) => Reply::Saved(outcome),
+    submit(store, ctx, Submission::Incident(inc))
+}
+
+/// What became of the customer's cases after a change that ran the escalation rules again.
+fn cases_sentence(what: &str, changed: crate::domain::CasesChanged) -> String {
+    let cases = changed.sentence();
+    if cases.is_empty() {
+        what.to_string()
+    } else {
+        format!("{what} {cases}")
+    }
+}
+
+/// Write one submission to the shared database as `ctx.actor` (checked against the staff list
+/// inside the write), saying what to tell the person. Every kind is safe to write twice: the
+/// second time changes nothing.
+fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::store::Result<Reply> {
+    let actor = &ctx.actor;
+    Ok(match what {
+        Submission::Incident(inc) => {
+            Reply::Saved(store.record_incident(actor, &ctx.policy, inc)?)
+        }
+        Submission::Correction { incident, version } => {
+            store.amend_incident(actor, &ctx.policy, incident, *version)?;
+            Reply::Done(
+                "The incident was corrected; the audit log keeps what it said before.".into(),
+            )
+        }
+        Submission::Withdrawal { incident, reason } => Reply::Done(cases_sentence(
+            "The incident was withdrawn. It stays in the history, marked, and no longer counts.",
+            store.withdraw_incident(actor, &ctx.policy, *incident, reason)?,
+        )),
+        Submission::CustomerRequest {
+            request,
+            customer,
+            note,
+        } => {
+            store.customer_request(actor, *request, *customer, note)?;
+            Reply::Done("A manager will see the request in the escalation queue.".into())
+        }
+        Submission::CustomerDetails {
+            customer,
+            edit,
+            version,
+        } => {
+            let c = store.update_customer(actor, *customer, edit.clone(), *version)?;
+            Reply::Done(format!("{}'s details are saved.", c.display_name()))
+        }
+        Submission::LetterRecord(l) => {
+            store.record_letter(actor, l)?;
+            Reply::Done("The letter's record is kept with the customer.".into())
+        }
+        Submission::LetterSent { letter, on, how } => {
+            store.letter_sent(actor, *letter, *on, *how)?;
+            Reply::Done(format!(
+                "The letter is recorded as sent {} on {}.",
+                how.label(),
+                crate::time::date(*on)
+            ))
+        }
+        Submission::ConfirmationNotPossible { decision, reason } => {
+            store.confirmation_not_possible(actor, *decision, reason)?;
+            Reply::Done(
+                "Recorded why written confirmation was not possible; the case is closed.".into(),
+            )
+        }
+    })
+}
+
+/// Write a submission, or keep it in this PC's outbox when the shared database cannot take it
+/// now (the drive is slow, locked or gone). An incident or a correction kept is answered with
+/// [`Reply::Queued`], anything else with [`Reply::Kept`].
+pub fn submit(store: &mut dyn Store, ctx: &Context, what: Submission) -> Reply {
+    match deliver(store, ctx, &what) {
+        Ok(reply) => reply,
         Err(e) if e.is_transient() => {
             let reason = e.to_string();
-            let Some(local) = &ctx.local else {
-                return Reply::SaveFailed(reason);
-            };
-            let entry = OutboxEntry {
-                login: ctx.actor.login.clone(),
-                database: ctx.database.clone(),
-                queued_at: Utc::now(),
-                reason: reason.clone(),
-                incident: inc,
-            };
-            match local.outbox_put(&entry) {
-                Ok(_) => Reply::Queued { reason },
-                Err(io) => Reply::SaveFailed(format!(
+            let label = what.label();
+            let incident = matches!(
+                what,
+                Submission::Incident(_) | Submission::Correction { .. }
+            );
+            match ctx.queue(what, &reason) {
+                None => Reply::SaveFailed(reason),
+                Some(Ok(())) if incident => Reply::Queued { reason },
+                Some(Ok(())) => Reply::Kept {
+                    what: label.to_string(),
+                    reason,
+                },
+                Some(Err(io)) => Reply::SaveFailed(format!(
                     "{reason} It could not be kept on this PC either ({io}). Your text is still in the form: try again, or write it down."
                 )),
             }
@@ -78,15 +210,20 @@ pub fn save_or_queue(store: &mut dyn Store, ctx: &Context, inc: NewIncident) -> 
 /// A change that ran the escalation rules again: what was saved, then what became of the cases.
 fn cases_done(r: crate::store::Result<crate::domain::CasesChanged>, what: &str) -> Reply {
     match r {
-        Ok(changed) => {
-            let cases = changed.sentence();
-            Reply::Done(if cases.is_empty() {
-                what.to_string()
-            } else {
-                format!("{what} {cases}")
-            })
-        }
+        Ok(changed) => Reply::Done(cases_sentence(what, changed)),
         Err(e) => Reply::SaveFailed(e.to_string()),
+    }
+}
+
+/// A decision or review the shared database could not take now is not kept on this PC (the
+/// manager's form stays open with its text): say plainly that it was not saved.
+fn not_saved(what: &str, e: crate::store::StoreError) -> Reply {
+    if e.is_transient() {
+        Reply::SaveFailed(format!(
+            "The {what} was NOT saved: {e} Everything you typed is still in the form; save again when the drive is back."
+        ))
+    } else {
+        Reply::SaveFailed(e.to_string())
     }
 }
 
@@ -97,19 +234,18 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
         Err(e) => Reply::SaveFailed(e.to_string()),
     };
     match w {
-        Request::SaveIncident(inc) => save_or_queue(store, ctx, *inc),
-        Request::AmendIncident { incident, version } => {
-            match store.amend_incident(&ctx.actor, &ctx.policy, &incident, version) {
-                Ok(_) => Reply::Done(
-                    "The incident was corrected; the audit log keeps what it said before.".into(),
-                ),
-                Err(e) => Reply::SaveFailed(e.to_string()),
-            }
-        }
-        Request::WithdrawIncident { incident, reason } => cases_done(
-            store.withdraw_incident(&ctx.actor, &ctx.policy, incident, &reason),
-            "The incident was withdrawn. It stays in the history, marked, and no longer counts.",
+        Request::SaveIncident(inc) => submit(store, ctx, Submission::Incident(*inc)),
+        Request::AmendIncident { incident, version } => submit(
+            store,
+            ctx,
+            Submission::Correction {
+                incident: *incident,
+                version,
+            },
         ),
+        Request::WithdrawIncident { incident, reason } => {
+            submit(store, ctx, Submission::Withdrawal { incident, reason })
+        }
         Request::LinkVisitor { visitor, customer } => cases_done(
             store.link_visitor(&ctx.actor, &ctx.policy, visitor, customer),
             "The visitor's record was linked: their incidents are now on the customer's card.",
@@ -124,41 +260,43 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
         ),
         Request::SaveDecision(d) => match store.record_decision(&ctx.actor, &ctx.policy, &d) {
             Ok(saved) => Reply::DecisionSaved(saved),
-            Err(e) => Reply::SaveFailed(e.to_string()),
+            Err(e) => not_saved("decision", e),
         },
         Request::SaveReview(r) => match store.record_review(&ctx.actor, &ctx.policy, &r) {
             Ok(saved) => Reply::ReviewSaved(saved),
-            Err(e) => Reply::SaveFailed(e.to_string()),
+            Err(e) => not_saved("review", e),
         },
         Request::LetterSent { letter, on, how } => {
-            match store.letter_sent(&ctx.actor, letter, on, how) {
-                Ok(()) => Reply::Done(format!(
-                    "The letter is recorded as sent {} on {}.",
-                    how.label(),
-                    crate::time::date(on)
-                )),
-                Err(e) => Reply::SaveFailed(e.to_string()),
-            }
+            submit(store, ctx, Submission::LetterSent { letter, on, how })
         }
-        Request::ConfirmationNotPossible { decision, reason } => done(
-            store.confirmation_not_possible(&ctx.actor, decision, &reason),
-            "Recorded why written confirmation was not possible; the case is closed.",
+        Request::ConfirmationNotPossible { decision, reason } => submit(
+            store,
+            ctx,
+            Submission::ConfirmationNotPossible { decision, reason },
         ),
         Request::SaveLetter(l) => save_letter(store, ctx, *l),
-        Request::UpdateCustomer { id, edit, version } => {
-            match store.update_customer(&ctx.actor, id, *edit, version) {
-                Ok(c) => Reply::Done(format!("{}'s details are saved.", c.display_name())),
-                Err(e) => Reply::SaveFailed(e.to_string()),
-            }
-        }
-        Request::CustomerRequest { customer, note } => {
-            match store.customer_request(&ctx.actor, customer, &note) {
-                Ok(_) => {
-                    Reply::Done("A manager will see the request in the escalation queue.".into())
-                }
-                Err(e) => Reply::SaveFailed(e.to_string()),
-            }
-        }
+        Request::UpdateCustomer { id, edit, version } => submit(
+            store,
+            ctx,
+            Submission::CustomerDetails {
+                customer: id,
+                edit: *edit,
+                version,
+            },
+        ),
+        Request::CustomerRequest {
+            request,
+            customer,
+            note,
+        } => submit(
+            store,
+            ctx,
+            Submission::CustomerRequest {
+                request,
+                customer,
+                note,
+            },
+        ),
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
     }
 }
@@ -186,7 +324,17 @@ fn save_letter(store: &mut dyn Store, ctx: &Context, l: crate::letters::LetterTo
             html,
         },
         Err(e) => {
-            let message = if e.is_transient() {
+            let kept = if e.is_transient() {
+                ctx.queue(Submission::LetterRecord(record.clone()), &e.to_string())
+            } else {
+                None
+            };
+            let message = if let Some(Ok(())) = kept {
+                format!(
+                    "The letter is saved as {}. The shared database could not record it now ({e}), so the record is kept on this PC and written there by itself, once, when the database can be reached.",
+                    markdown.display()
+                )
+            } else if e.is_transient() {
                 format!(
                     "The letter is saved as {}, but the shared database could not record it ({e}). Press s again when it can be reached: only the record is made, not a second copy.",
                     markdown.display()
@@ -229,52 +377,93 @@ fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<CaseDat
     }))
 }
 
-/// Try to deliver what waits in the outbox. Returns the replies to send.
+/// Try to deliver what waits in the outbox, as the person running safedesk now. Returns the
+/// replies to send. A safedesk started with `--read-only` neither delivers nor sets anything
+/// aside: the outbox is left exactly as it is. An entry made by someone else is held (moved to
+/// `held/`, with a message naming them), never written in their name; an entry written for
+/// another file with this database's id (a copy) waits for that file; a file that is not an
+/// entry at all is set aside in `refused/` with a message.
 pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
-    let Some(local) = &ctx.local else {
+    let Some(local) = ctx.local.as_ref().filter(|_| !ctx.read_only) else {
         return Vec::new();
     };
-    let waiting = local.outbox_for(&ctx.names());
+    let mut out = Vec::new();
+    for (kept, bad) in local.set_aside_unreadable() {
+        out.push(Reply::OutboxRefused(format!(
+            "A file in this PC's outbox ({}) is not an entry safedesk can read ({}), perhaps edited by hand. Nothing was written from it; it is kept in {} for someone to look at.",
+            bad.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bad.why,
+            kept.display()
+        )));
+    }
+    let waiting = ctx.waiting();
     if waiting.is_empty() {
-        return Vec::new();
+        if !out.is_empty() {
+            out.push(Reply::Outbox(0));
+        }
+        return out;
+    }
+    // Someone not on the staff list writes nothing: their entries wait.
+    if ctx.actor.staff.is_none() {
+        out.push(Reply::Outbox(waiting.len()));
+        return out;
     }
     let mut delivered = 0;
-    let mut out = Vec::new();
     for entry in &waiting {
-        let actor = if entry.login == ctx.actor.login {
-            ctx.actor.clone()
-        } else {
-            match store.staff_by_login(&entry.login) {
-                Ok(staff) => Actor {
-                    staff,
-                    login: entry.login.clone(),
-                },
-                Err(_) => break,
-            }
-        };
-        match store.record_incident(&actor, &ctx.policy, &entry.incident) {
+        let key = entry.what.key();
+        if !entry.login.eq_ignore_ascii_case(&ctx.actor.login) {
+            let kept = local
+                .outbox_held(&key)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "the outbox".into());
+            out.push(Reply::OutboxRefused(format!(
+                "An entry in this PC's outbox ({}) says it was made by \"{}\", not by you ({}). It was not written in anyone's name; it is kept in {kept}. Ask a manager to look at it.",
+                entry.what.label(),
+                crate::text::sanitise_for_display(&entry.login, false),
+                ctx.actor.login
+            )));
+            continue;
+        }
+        match deliver(store, ctx, &entry.what) {
             Ok(_) => {
-                if local.outbox_done(entry.incident.id).is_ok() {
+                if local.outbox_done(&key).is_ok() {
                     delivered += 1;
                 }
             }
             Err(e) if e.is_transient() => break,
             Err(e) => {
                 let kept = local
-                    .outbox_refused(entry.incident.id)
+                    .outbox_refused(&key)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| "the outbox".into());
-                out.push(Reply::OutboxRefused(format!(
-                    "An incident waiting on this PC was refused by the shared database ({e}). It is kept in {kept}: ask a manager to log it again."
-                )));
+                out.push(Reply::OutboxRefused(match (&entry.what, &e) {
+                    (Submission::CustomerDetails { .. }, crate::store::StoreError::Conflict(_)) => format!(
+                        "A customer's details typed on this PC while the drive was away were not saved: {e} What was typed is kept in {kept}: look at the card, then type the change again."
+                    ),
+                    _ => format!(
+                        "{} waiting on this PC was refused by the shared database ({e}). It is kept in {kept}: ask a manager to enter it again.",
+                        capitalise(entry.what.label())
+                    ),
+                }));
             }
         }
     }
     if delivered > 0 {
         out.push(Reply::OutboxDelivered(delivered));
     }
-    out.push(Reply::Outbox(local.outbox_for(&ctx.names()).len()));
+    out.push(Reply::Outbox(ctx.waiting().len()));
     out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Serve requests until the UI hangs up. `send` delivers replies to the UI's event loop.
@@ -344,9 +533,14 @@ pub fn run_with(
     let mut healthy = true;
     let mut last_poll = Instant::now();
     let mut next_replay = Instant::now();
-    if let Some(local) = &ctx.local {
-        if !send(Reply::Outbox(local.outbox_for(&ctx.names()).len())) {
+    if ctx.local.is_some() {
+        if !send(Reply::Outbox(ctx.waiting().len())) {
             return;
+        }
+        if let Some(other) = ctx.for_another_file() {
+            if !send(Reply::OutboxRefused(other)) {
+                return;
+            }
         }
     }
     loop {
@@ -416,7 +610,10 @@ pub fn run_with(
             for w in writes {
                 let reply = write(store.as_mut(), &ctx, w);
                 watch_due = watching;
-                let queued = matches!(reply, Reply::Queued { .. });
+                let queued = matches!(
+                    reply,
+                    Reply::Queued { .. } | Reply::Kept { .. } | Reply::LetterNotRecorded { .. }
+                );
                 // Whoever saved an alerting incident is told how many managers can see it.
                 if let Reply::Saved(o) = &reply {
                     if o.urgent || o.breach {
@@ -429,12 +626,8 @@ pub fn run_with(
                 if !send(reply) {
                     return;
                 }
-                if queued {
-                    if let Some(local) = &ctx.local {
-                        if !send(Reply::Outbox(local.outbox_for(&ctx.names()).len())) {
-                            return;
-                        }
-                    }
+                if queued && !send(Reply::Outbox(ctx.waiting().len())) {
+                    return;
                 }
             }
             if let Some((seq, query)) = form_lookup {

@@ -98,9 +98,9 @@ fn status_line(app: &App) -> Line<'static> {
         format!(
             "{} waiting to be saved to the shared database (kept safely on this PC). ",
             if app.outbox == 1 {
-                "1 incident".to_string()
+                "1 entry".to_string()
             } else {
-                format!("{} incidents", app.outbox)
+                format!("{} entries", app.outbox)
             }
         )
     });

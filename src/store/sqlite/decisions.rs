@@ -328,9 +328,24 @@ pub(super) fn assign(
 pub(super) fn customer_request(
     tx: &Transaction<'_>,
     actor: &Actor,
+    request: Id,
     customer: Id,
     note: &str,
 ) -> Result<Id, TxError> {
+    // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
+    let before: Option<Option<String>> = tx
+        .prepare_cached(
+            "SELECT after FROM audit WHERE entity_id = ?1 AND entity = 'request' LIMIT 1",
+        )?
+        .query_row([request.to_string()], |r| r.get(0))
+        .optional()?;
+    if let Some(after) = before {
+        let case = after
+            .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+            .and_then(|v| v.get("case").and_then(|c| c.as_str()).map(str::to_string))
+            .ok_or_else(|| StoreError::Other("a customer request's record is unreadable".into()))?;
+        return Ok(parse_id(&case)?);
+    }
     let note = text(note);
     if note.is_empty() {
         return Err(StoreError::Invalid(
@@ -370,7 +385,20 @@ pub(super) fn customer_request(
         "case",
         &case.to_string(),
         None,
-        Some(serde_json::json!({ "customer": customer, "note": note }).to_string()),
+        Some(
+            serde_json::json!({ "customer": customer, "note": note, "request": request })
+                .to_string(),
+        ),
+    )?;
+    // The request's own record, by its id: the same request sent again is recognised.
+    audit(
+        tx,
+        actor,
+        "customer request",
+        "request",
+        &request.to_string(),
+        None,
+        Some(serde_json::json!({ "case": case }).to_string()),
     )?;
     Ok(case)
 }
@@ -901,6 +929,15 @@ pub(super) fn letter_sent(
     }
     // Noon London time on the day, so the date reads the same everywhere.
     let at = time::london_at(on, 12, 0).unwrap_or_else(Utc::now);
+    // Recorded so before (a replay from the outbox): nothing to change.
+    if before.as_deref() == Some(time::to_db(at).as_str()) {
+        let how_before: String = tx
+            .prepare_cached("SELECT sent_how FROM letter WHERE id = ?1")?
+            .query_row([letter.to_string()], |r| r.get(0))?;
+        if how_before == how.as_str() {
+            return Ok(());
+        }
+    }
     tx.prepare_cached("UPDATE letter SET sent_at = ?2, sent_how = ?3 WHERE id = ?1")?
         .execute(params![letter.to_string(), time::to_db(at), how.as_str()])?;
     if let Some(d) = &decision {
@@ -939,11 +976,17 @@ pub(super) fn confirmation_not_possible(
         )
         .into());
     }
-    let status: Option<String> = tx
-        .prepare_cached("SELECT letter_status FROM decision WHERE id = ?1")?
-        .query_row([decision.to_string()], |r| r.get(0))
+    let status: Option<(String, String)> = tx
+        .prepare_cached("SELECT letter_status, letter_note FROM decision WHERE id = ?1")?
+        .query_row([decision.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match status.as_deref() {
+    // Recorded so before (a replay from the outbox): nothing to change.
+    if let Some((s, note)) = &status {
+        if s == "not_possible" && *note == reason {
+            return Ok(());
+        }
+    }
+    match status.as_ref().map(|(s, _)| s.as_str()) {
         None => {
             return Err(
                 StoreError::Missing("that decision is no longer in the database".into()).into(),

@@ -43,8 +43,30 @@ pub(super) fn record(
         .query_row([inc.id.to_string()], |r| r.get(0))
         .optional()?;
     if let Some(saved_for) = existing {
-        let h = light_history(tx, parse_id(&saved_for)?)?;
-        return Ok(incident::outcome(&h, inc.id, policy, true));
+        let landed_for = parse_id(&saved_for)?;
+        if stored_matches(tx, inc)? {
+            let h = light_history(tx, landed_for)?;
+            return Ok(incident::outcome(&h, inc.id, policy, true));
+        }
+        // It landed, and was changed since (a draft brought back after a crash whose save had
+        // in fact landed, then edited): the changes are a correction of what landed, with the
+        // escalation they call for, never silently dropped.
+        if landed_for != customer_id {
+            return Err(StoreError::Invalid(
+                "This incident was already saved, about someone else than the form now names. A saved incident cannot be moved to another person here: withdraw it from that person's card, then log it again.".into(),
+            )
+            .into());
+        }
+        let version: i64 = tx
+            .prepare_cached("SELECT version FROM incident WHERE id = ?1")?
+            .query_row([inc.id.to_string()], |r| r.get(0))?;
+        if version != 1 {
+            return Err(StoreError::Conflict(
+                "this incident was saved before and has been corrected since, so the changes made after it was brought back are not saved over that correction; look at it on the card and correct it there".into(),
+            )
+            .into());
+        }
+        return amend(tx, actor, policy, inc, 1);
     }
     let now = Utc::now();
     let problems = incident::check(inc, policy, now);
@@ -282,6 +304,13 @@ pub(super) fn withdraw(
         return Err(StoreError::Missing("that incident".into()).into());
     };
     if withdrawn.is_some() {
+        // This very withdrawal landed before (a replay from the outbox): nothing to change.
+        let same: Option<String> = tx
+            .prepare_cached("SELECT withdrawn_reason FROM incident WHERE id = ?1")?
+            .query_row([incident.to_string()], |r| r.get(0))?;
+        if same.as_deref() == Some(reason.as_str()) {
+            return Ok(CasesChanged::default());
+        }
         return Err(StoreError::Conflict("the incident was already withdrawn".into()).into());
     }
     may_change(
@@ -522,6 +551,26 @@ pub(super) fn amend(
         .into());
     }
     if version != expected_version {
+        // This very correction landed before (a replay from the outbox, after a save whose
+        // answer was lost): nothing to change.
+        if version == expected_version + 1 && stored_matches(tx, inc)? {
+            let h = light_history(tx, parse_id(&customer)?)?;
+            return Ok(incident::outcome(&h, inc.id, policy, true));
+        }
+        // The correction landed (its answer lost in a crash), and the person changed it again
+        // after it was brought back: a further correction of their own, on top of it.
+        let last_by: Option<Option<String>> = tx
+            .prepare_cached(
+                "SELECT staff_id FROM audit WHERE entity_id = ?1 AND action = 'correct incident' \
+                 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([inc.id.to_string()], |r| r.get(0))
+            .optional()?;
+        if version == expected_version + 1
+            && last_by.flatten().as_deref() == Some(staff.id.to_string().as_str())
+        {
+            return amend(tx, actor, policy, inc, version);
+        }
         return Err(StoreError::Conflict(format!(
             "the incident was corrected by someone else (version {version}, you had {expected_version})"
         ))
@@ -580,6 +629,55 @@ pub(super) fn amend(
     let outcome = incident::outcome(&h, inc.id, policy, false);
     open_cases_called_for(tx, actor, policy, &h, Run::Live, Some(inc.id))?;
     Ok(outcome)
+}
+
+/// Does the stored incident already say what `inc` says (as it would be stored)?
+fn stored_matches(tx: &Transaction<'_>, inc: &NewIncident) -> Result<bool, TxError> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        bool,
+        String,
+    );
+    let row: Option<Row> = tx
+        .prepare_cached(
+            "SELECT occurred_at, channel, category, behaviours, behaviour_other, response, \
+             reference, description, immediate_threat, witnesses FROM incident WHERE id = ?1",
+        )?
+        .query_row([inc.id.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        })
+        .optional()?;
+    let wanted: Row = (
+        time::to_db(inc.occurred_at),
+        inc.channel.clone(),
+        inc.category.clone(),
+        serde_json::to_string(&inc.behaviours).unwrap_or_else(|_| "[]".into()),
+        line(&inc.behaviour_other),
+        inc.response.clone(),
+        line(&inc.reference),
+        text(&inc.description),
+        inc.immediate_threat,
+        text(&inc.witnesses),
+    );
+    Ok(row.as_ref() == Some(&wanted))
 }
 
 /// Open the cases the rules call for among customers loaded in bulk (demo data, benchmarks),

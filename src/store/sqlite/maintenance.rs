@@ -311,6 +311,7 @@ pub(super) fn backup(
     let partial = partial_path(dest);
     remove_leftovers(dest, &partial)?;
     let made = copy(c, source, dest, &partial, progress).and_then(|(pages, size, restarts)| {
+        own_identity(source, dest, &partial)?;
         let counts = verify(source, dest, &partial)?;
         // Someone may have made `dest` while we copied.
         if !overwrite && exists(dest) {
@@ -630,6 +631,36 @@ fn run(
 }
 
 /// Open the finished copy on its own and make sure it is sound and keeps the rollback journal.
+/// Give the copy an id of its own, and note which database it was copied from: what waits in
+/// a PC's outbox for the office's file is filed under the office's id, and must never be
+/// delivered into a backup (or a training copy made from one).
+fn own_identity(source: &Path, dest: &Path, partial: &Path) -> Result<()> {
+    let err = |e| copy_err(source, dest, e);
+    let c = Connection::open_with_flags(
+        partial,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(err)?;
+    let has_meta: bool = c
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+    if has_meta {
+        c.execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT OR REPLACE INTO meta (key, value)
+                 SELECT 'copied_from', value FROM meta WHERE key = 'database_id';
+             UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'database_id';
+             COMMIT;",
+        )
+        .map_err(err)?;
+    }
+    c.close().map_err(|(_, e)| err(e))
+}
+
 fn verify(source: &Path, dest: &Path, partial: &Path) -> Result<Option<Counts>> {
     let err = |e| copy_err(source, dest, e);
     let c = Connection::open_with_flags(

@@ -316,12 +316,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn customer_request(&mut self, actor: &Actor, customer: Id, note: &str) -> Result<Id> {
+    fn customer_request(
+        &mut self,
+        actor: &Actor,
+        request: Id,
+        customer: Id,
+        note: &str,
+    ) -> Result<Id> {
         self.write_as(
             actor,
             |_| true,
             "record a customer's request",
-            |tx| decisions::customer_request(tx, actor, customer, note),
+            |tx| decisions::customer_request(tx, actor, request, customer, note),
         )
     }
 

@@ -131,6 +131,20 @@ pub(super) fn update_customer(
         .pop()
         .ok_or_else(|| StoreError::Missing("the customer".into()))?;
     if before.version != expected_version {
+        // These very details landed before (a replay from the outbox): nothing to change. Any
+        // other change made meanwhile is a conflict, kept and shown, never overwritten.
+        if before.version == expected_version + 1 {
+            if let Ok(mut wanted) = validate_new_customer(NewCustomer {
+                id: Some(id),
+                ..edit.clone()
+            }) {
+                wanted.created_at = before.created_at;
+                wanted.version = before.version;
+                if wanted == before {
+                    return Ok(before);
+                }
+            }
+        }
         return Err(StoreError::Conflict(format!(
             "{}'s details were changed on another PC",
             before.display_name()
