@@ -41,6 +41,9 @@ pub enum StoreError {
     Locked { path: PathBuf },
     #[error("The shared database at {path} cannot be reached ({detail}). Check the network drive is connected, then try again.")]
     Unavailable { path: PathBuf, detail: String },
+    /// SQLite found the file damaged, and the file itself reads back (so it is not the drive).
+    #[error("The shared database at {path} is damaged ({detail}). Nothing can be saved to it. Stop recording in it and ask IT to restore the newest backup that passes safedesk check (safedesk check says which records are affected).")]
+    Damaged { path: PathBuf, detail: String },
     #[error("{path} is not a demo database, so --demo will not write demo data into it. Leave out --demo to open it, or give --db a new path for a demo database.")]
     NotDemo { path: PathBuf },
     #[error("{0}")]

@@ -37,9 +37,10 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: opts.mode,
+            vfs: opts.vfs.clone(),
         };
         store.configure(opts)?;
-        store.check_and_migrate()?;
+        store.check_and_migrate().map_err(|e| store.judged(e))?;
         Ok(store)
     }
 
@@ -100,6 +101,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: OpenMode::ReadWrite,
+            vfs: opts.vfs.clone(),
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -141,6 +143,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             mode: OpenMode::ReadOnly,
+            vfs: opts.vfs.clone(),
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

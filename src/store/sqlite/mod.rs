@@ -29,6 +29,7 @@ mod incidents;
 mod lookup;
 mod maintenance;
 pub mod migrations;
+mod probe;
 mod records;
 mod search_index;
 pub mod shim;
@@ -55,11 +56,37 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     mode: OpenMode,
+    /// The file layer the connection was opened through, by name (None: the platform's).
+    vfs: Option<String>,
 }
 
 impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What an error means, once the file has been looked at: SQLite calls a file it could not
+    /// read "malformed" (or "not a database") as readily as one that is damaged, so before
+    /// either is believed the file is read again; if that fails, it is the drive.
+    pub(super) fn judged(&self, e: super::StoreError) -> super::StoreError {
+        use super::StoreError;
+        let (path, said) = match &e {
+            StoreError::Damaged { path, detail } => (path.clone(), detail.clone()),
+            StoreError::NotSafedesk { path, detail } => (path.clone(), detail.clone()),
+            _ => return e,
+        };
+        match probe::readable(&path, self.vfs.as_deref()) {
+            Ok(()) => e,
+            Err(why) => {
+                // What the drive gave back instead of pages (zeros from a short read) may be in
+                // the page cache: drop it, so that the file is read afresh once it answers.
+                let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+                StoreError::Unavailable {
+                    path,
+                    detail: format!("{why}; SQLite said: {said}"),
+                }
+            }
+        }
     }
 
     /// Run a bare SQL statement for the benchmarks' "same SQL through rusqlite" comparison.
@@ -76,9 +103,11 @@ impl Store for SqliteStore {
 
     fn data_version(&mut self) -> Result<i64> {
         let path = self.path.clone();
-        self.conn
+        let v = self
+            .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| map_err(&path, e))
+            .map_err(|e| map_err(&path, e));
+        v.map_err(|e| self.judged(e))
     }
 
     fn database_id(&mut self) -> Result<String> {
