@@ -649,6 +649,10 @@ impl App {
         if self.actor.role().is_none() {
             return Some(not_known(&self.actor, &self.location));
         }
+        // Nothing typed would reach it: say so before the typing, not after.
+        if let Some(why) = &self.damaged {
+            return Some(why.clone());
+        }
         None
     }
 
@@ -1485,6 +1489,7 @@ impl App {
                 self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
+            Reply::Damaged(why) => self.damaged = Some(why),
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
                     self.now = checked;

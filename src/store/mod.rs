@@ -260,6 +260,12 @@ pub trait Store: Send {
     /// Look the database over for damage and broken links, and report its vital signs
     /// (`safedesk check`). Reads only; each check is its own short read.
     fn check(&mut self, quick: bool) -> Result<CheckReport>;
+    /// SQLite's quick check of the whole file, run once after opening. When a file that reads
+    /// back fails it, the store refuses every write from then on (`StoreError::Damaged`) and
+    /// this returns that error's sentence for the screen; None when the file passed.
+    fn damage_check(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
     /// Make a consistent copy of the database at `dest` while other instances keep working
     /// (`safedesk backup`). The copy is made beside `dest` and renamed into place only once it
     /// has passed an integrity check. An existing `dest` is replaced only when `overwrite`.

@@ -38,6 +38,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: opts.mode,
             vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
         store.check_and_migrate().map_err(|e| store.judged(e))?;
@@ -102,6 +103,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: OpenMode::ReadWrite,
             vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -144,6 +146,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: OpenMode::ReadOnly,
             vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

@@ -58,6 +58,8 @@ pub struct SqliteStore {
     mode: OpenMode,
     /// The file layer the connection was opened through, by name (None: the platform's).
     vfs: Option<String>,
+    /// The file failed its quick check (the first problem): nothing is written to it.
+    damaged: Option<String>,
 }
 
 impl SqliteStore {
@@ -444,6 +446,36 @@ impl Store for SqliteStore {
 
     fn check(&mut self, quick: bool) -> Result<CheckReport> {
         maintenance::check(&self.conn, &self.path, quick)
+    }
+
+    fn damage_check(&mut self) -> Result<Option<String>> {
+        let found = self.read(|tx| {
+            let mut st = tx.prepare("PRAGMA quick_check(5)")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+        });
+        let first = match found {
+            Ok(rows) => match rows.into_iter().find(|r| r != "ok") {
+                Some(first) => first,
+                None => return Ok(None),
+            },
+            // The check could not finish because what it read is damaged (the file reads back).
+            Err(super::StoreError::Damaged { detail, .. }) => detail,
+            Err(e) => return Err(e),
+        };
+        // SQLite's first words are enough for the screen; `safedesk check` lists them all.
+        let mut first: String = first.lines().next().unwrap_or_default().to_string();
+        if first.chars().count() > 60 {
+            first = first.chars().take(59).collect::<String>() + "…";
+        }
+        self.damaged = Some(first.clone());
+        Ok(Some(
+            super::StoreError::Damaged {
+                path: self.path.clone(),
+                detail: first,
+            }
+            .to_string(),
+        ))
     }
 
     fn backup_to(

@@ -46,6 +46,13 @@ impl SqliteStore {
                 "safedesk was started with --read-only, so it cannot {what}."
             )));
         }
+        if let Some(detail) = &self.damaged {
+            // Never write into a damaged file: it would spread the damage, or be lost with it.
+            return Err(StoreError::Damaged {
+                path: self.path.clone(),
+                detail: detail.clone(),
+            });
+        }
         match actor.role() {
             None => return Err(StoreError::NotAllowed(actor.not_known_message())),
             Some(role) if !allowed(role) => {
