@@ -92,7 +92,17 @@ pub struct App {
     pub card: Option<CustomerHistory>,
     pub card_scroll: u16,
     pub health: Health,
+    /// What the person did and was told about it: a refusal, a save, a key that cannot be used
+    /// here. Errors of the other causes below are kept apart, so that a success of one (a search
+    /// that works) never hides another's error (a refused withdrawal).
     pub notice: Option<Notice>,
+    /// The search on screen could not be done, and why: the results pane says so instead of
+    /// "No one matches", and shows no one. Cleared only by an answer to the same or a newer query.
+    pub lookup_failed: Option<String>,
+    /// The selected customer's card could not be read, and why; cleared when a card arrives.
+    pub card_failed: Option<String>,
+    /// The shared file failed its check: it is damaged (and why). Nothing is saved to it.
+    pub damaged: Option<String>,
     pub now: DateTime<Utc>,
     pub should_quit: bool,
     /// Entries waiting in this PC's outbox.
@@ -324,6 +334,9 @@ impl App {
             card_scroll: 0,
             health: Health::Ok { checked: now },
             notice,
+            lookup_failed: None,
+            card_failed: None,
+            damaged: None,
             now,
             should_quit: false,
             outbox: 0,
@@ -635,6 +648,10 @@ impl App {
         }
         if self.actor.role().is_none() {
             return Some(not_known(&self.actor, &self.location));
+        }
+        // Nothing typed would reach it: say so before the typing, not after.
+        if let Some(why) = &self.damaged {
+            return Some(why.clone());
         }
         None
     }
@@ -1004,6 +1021,7 @@ impl App {
         if crate::text::too_short(self.search.value()).is_some() {
             // That little cannot pick anyone out: no search, and no stranger's card.
             self.lookup_shown = self.lookup_sent;
+            self.lookup_failed = None;
             self.results.clear();
             self.results_capped = false;
             self.selected = 0;
@@ -1204,11 +1222,21 @@ impl App {
                             self.selected = 0;
                             self.card = None;
                         }
-                        if matches!(self.notice, Some(Notice::Error(_))) {
-                            self.notice = None;
-                        }
+                        // Only this cause's error goes: a refusal on the status line stays.
+                        self.lookup_failed = None;
                     }
-                    Err(e) => self.notice = Some(Notice::Error(e)),
+                    Err(e) => {
+                        // Not an empty result, and not the last person's: no one is shown
+                        // under a query that could not be searched.
+                        self.lookup_failed = Some(e);
+                        self.results.clear();
+                        self.results_capped = false;
+                        self.selected = 0;
+                        self.card = None;
+                        self.card_failed = None;
+                        self.kept_results = None;
+                        self.kept_card = None;
+                    }
                 }
             }
             Reply::Card { id, result } => match result {
@@ -1218,6 +1246,7 @@ impl App {
                     }
                     if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
                         self.card = Some(*h);
+                        self.card_failed = None;
                     }
                 }
                 Ok(None) => {
@@ -1225,7 +1254,11 @@ impl App {
                         "That customer is no longer in the database (merged or removed by someone else).".into(),
                     ))
                 }
-                Err(e) => self.notice = Some(Notice::Error(e)),
+                Err(e) => {
+                    if self.selected_hit().map(|s| s.history.customer.id) == Some(id) {
+                        self.card_failed = Some(e);
+                    }
+                }
             },
             Reply::FormLookup { seq, result } => {
                 if let Some(Prompt::Link {
@@ -1441,6 +1474,7 @@ impl App {
                 self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
+            Reply::Damaged(why) => self.damaged = Some(why),
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
                     self.now = checked;

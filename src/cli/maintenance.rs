@@ -153,6 +153,59 @@ fn listed_words(listed: usize, total: u64) -> String {
     }
 }
 
+/// Which records SQLite's problems touch, from its own words: "Tree 23 (table incident) page
+/// 187 cell 4: ..." names a table (or index) and the page its damaged records are on; "row 12
+/// missing from index customer_typo_seq" names a record by its row number. In the order first
+/// met, each once.
+pub fn affected_records(problems: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for p in problems {
+        if let Some(rest) = p.strip_prefix("Tree ") {
+            // "23 (table incident) page 187 cell 4: ..."
+            let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) else {
+                continue;
+            };
+            let what = &rest[open + 1..close];
+            let page = rest[close + 1..]
+                .split_whitespace()
+                .skip_while(|w| *w != "page")
+                .nth(1)
+                .map(|n| n.trim_end_matches(':'));
+            let noun = if what.starts_with("index") {
+                "the index entries"
+            } else {
+                "the records"
+            };
+            push(match page {
+                Some(n) => format!("{what}: {noun} stored on page {n}"),
+                None => format!("{what}: some of {noun}"),
+            });
+        } else if let Some(rest) = p.strip_prefix("row ") {
+            // "12 missing from index customer_typo_seq"
+            let mut words = rest.split_whitespace();
+            if let (Some(row), Some("missing"), Some("from"), Some("index"), Some(index)) = (
+                words.next(),
+                words.next(),
+                words.next(),
+                words.next(),
+                words.next(),
+            ) {
+                push(format!("row {row}, missing from the index {index}"));
+            }
+        } else if let Some(rest) = p.strip_prefix("the table ") {
+            if let Some(table) = rest.split_whitespace().next() {
+                push(format!("table {table}: some of its records or indexes"));
+            }
+        }
+    }
+    out
+}
+
 /// The plain-words `safedesk check` report.
 pub fn check_text(r: &CheckReport) -> String {
     let mut out = format!(
@@ -220,6 +273,16 @@ pub fn check_text(r: &CheckReport) -> String {
         }
     }
     if r.integrity_problem_count > 0 {
+        let affected = affected_records(&r.integrity_problems);
+        if !affected.is_empty() {
+            out.push_str("\nRecords affected:\n");
+            for a in &affected {
+                out.push_str(&format!("  - {a}\n"));
+            }
+        }
+        out.push_str(
+            "\nWhich backup: the newest one that passes safedesk check, usually last night's (made by safedesk backup). Check it first with: safedesk --db BACKUP check\n",
+        );
         out.push_str(
             "\nWhat to do: stop recording anything in this file. Ask everyone to close safedesk, move the file (and any file beside it whose name ends in -journal) to a safe place for IT, and put the newest backup that passes safedesk check in its place (see \"Checking and backing up the shared file\" in the README).\n",
         );

@@ -46,6 +46,9 @@ pub enum StoreError {
     Locked { path: PathBuf },
     #[error("The shared database at {path} cannot be reached ({detail}). Check the network drive is connected, then try again.")]
     Unavailable { path: PathBuf, detail: String },
+    /// SQLite found the file damaged, and the file itself reads back (so it is not the drive).
+    #[error("The shared database at {path} is damaged ({detail}). Nothing can be saved to it. Stop recording in it and ask IT to restore the newest backup that passes safedesk check (safedesk check says which records are affected).")]
+    Damaged { path: PathBuf, detail: String },
     #[error("{path} is not a demo database, so --demo will not write demo data into it. Leave out --demo to open it, or give --db a new path for a demo database.")]
     NotDemo { path: PathBuf },
     #[error("{0}")]
@@ -282,6 +285,12 @@ pub trait Store: Send {
     /// Look the database over for damage and broken links, and report its vital signs
     /// (`safedesk check`). Reads only; each check is its own short read.
     fn check(&mut self, quick: bool) -> Result<CheckReport>;
+    /// SQLite's quick check of the whole file, run once after opening. When a file that reads
+    /// back fails it, the store refuses every write from then on (`StoreError::Damaged`) and
+    /// this returns that error's sentence for the screen; None when the file passed.
+    fn damage_check(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
     /// Make a consistent copy of the database at `dest` while other instances keep working
     /// (`safedesk backup`). The copy is made beside `dest` and renamed into place only once it
     /// has passed an integrity check. An existing `dest` is replaced only when `overwrite`.

@@ -160,6 +160,9 @@ pub enum Reply {
     },
     /// The shared database answered again after trouble, or is in trouble now.
     Health(Health),
+    /// The shared file reads back but failed its quick check after opening: the sentence to
+    /// show. Nothing is saved to it from then on.
+    Damaged(String),
 }
 
 /// What opening a case loads.

@@ -533,6 +533,9 @@ pub fn run_with(
     let mut healthy = true;
     let mut last_poll = Instant::now();
     let mut next_replay = Instant::now();
+    // The file's quick check, once, soon after start (not before the first screen: on a big
+    // file it takes a while); tried again later if the drive could not be read for it.
+    let mut damage_check_at = Some(Instant::now());
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
             return;
@@ -562,6 +565,18 @@ pub fn run_with(
                 Ok(_) => {}
                 Err(_) => last_watch = None,
             }
+        }
+        if damage_check_at.is_some_and(|at| Instant::now() >= at) {
+            damage_check_at = match store.damage_check() {
+                Ok(Some(why)) => {
+                    if !send(Reply::Damaged(why)) {
+                        return;
+                    }
+                    None
+                }
+                Err(e) if e.is_transient() => Some(Instant::now() + REPLAY_BACKOFF),
+                Ok(None) | Err(_) => None,
+            };
         }
         let wait = POLL.saturating_sub(last_poll.elapsed());
         let first = match requests.recv_timeout(wait) {

@@ -23,11 +23,22 @@ pub fn card(frame: &mut Frame, area: Rect, app: &App) -> CardRows {
         .border_style(t.border(focused))
         .title(Span::styled(" Customer card ", t.title()));
     let Some(h) = app.card_history() else {
-        let text = vec![
-            Line::from("Search on the left; the selected person's card shows here."),
-            Line::from(""),
-            Line::from("Restrictions are written at the top of the card in words."),
-        ];
+        let text = if app.lookup_failed.is_some() && !app.query().trim().is_empty() {
+            vec![
+                Line::from(Span::styled(
+                    "No card: the search could not be done, so no one is shown here.",
+                    t.error(),
+                )),
+                Line::from(""),
+                Line::from("Whoever is on the phone or at the desk has not been checked yet."),
+            ]
+        } else {
+            vec![
+                Line::from("Search on the left; the selected person's card shows here."),
+                Line::from(""),
+                Line::from("Restrictions are written at the top of the card in words."),
+            ]
+        };
         frame.render_widget(
             Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
             area,

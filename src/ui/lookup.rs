@@ -48,8 +48,17 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
     let t = &Theme::of(app);
     let focused = app.pane == Pane::Results;
     let too_short = crate::text::too_short(app.query());
+    let searching = app.lookup_shown < app.lookup_sent;
     let title = if app.query().trim().is_empty() || too_short.is_some() {
         " Results ".to_string()
+    } else if app.lookup_failed.is_some() && !searching {
+        " Results - COULD NOT SEARCH ".to_string()
+    } else if let (Some(at), false) = (app.kept_results, searching) {
+        format!(
+            " Results ({}) {} ",
+            app.results.len(),
+            kept_when(at, app.now)
+        )
     } else if app.results_capped && app.lookup_shown == app.lookup_sent {
         format!(" Results (first {}) ", app.results.len())
     } else if app.lookup_shown < app.lookup_sent {
@@ -66,8 +75,26 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
             "Nobody searched for yet.".to_string()
         } else if let Some(short) = too_short {
             keep_typing(short)
-        } else if app.lookup_shown < app.lookup_sent {
+        } else if searching {
             "Searching...".to_string()
+        } else if let Some(why) = &app.lookup_failed {
+            // Never "No one matches": nobody was searched for.
+            let lines = could_not_search(why);
+            frame.render_widget(
+                Paragraph::new(
+                    lines
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            Line::from(Span::styled(l, if i == 0 { t.error() } else { t.normal() }))
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .wrap(Wrap { trim: true })
+                .block(block),
+                area,
+            );
+            return;
         } else {
             "No one matches. Check the spelling or try part of the name, or the last 6 digits of the number.".to_string()
         };
@@ -130,6 +157,27 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut list_area = inner;
+    if let (Some(at), false) = (app.kept_results, searching) {
+        // Said above the list, where the eye starts: this is not a fresh search.
+        let note = Paragraph::new(Span::styled(
+            format!(
+                "Could not search just now: this is the last answer, read at {} and kept on this PC.",
+                kept_when(at, app.now)
+            ),
+            t.warning(),
+        ))
+        .wrap(Wrap { trim: true });
+        let rows = (note.line_count(inner.width) as u16).min(inner.height / 2);
+        frame.render_widget(
+            note,
+            Rect {
+                height: rows,
+                ..inner
+            },
+        );
+        list_area.y += rows;
+        list_area.height = list_area.height.saturating_sub(rows);
+    }
     if app.results_capped {
         // Said under the list, where the eye stops: there are more than it shows.
         let note = Paragraph::new(Span::styled(
@@ -140,10 +188,10 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
             t.warning(),
         ))
         .wrap(Wrap { trim: true });
-        let rows = (note.line_count(inner.width) as u16).min(inner.height / 2);
-        list_area.height = inner.height.saturating_sub(rows);
+        let rows = (note.line_count(inner.width) as u16).min(list_area.height / 2);
+        list_area.height = list_area.height.saturating_sub(rows);
         let note_area = Rect {
-            y: inner.y + list_area.height,
+            y: list_area.y + list_area.height,
             height: rows,
             ..inner
         };
@@ -154,6 +202,27 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(app.selected));
     frame.render_stateful_widget(list, list_area, &mut state);
+}
+
+/// What the results pane says when the search could not be done: that it could not, why, and
+/// what to do meanwhile.
+pub fn could_not_search(why: &str) -> Vec<String> {
+    vec![
+        "COULD NOT SEARCH - this is not a \"no match\": nobody was looked up.".to_string(),
+        clean(why),
+        "Ask the caller to hold and try again (Ctrl-R), or take their details and call back. Do not treat them as unrestricted until a search works.".to_string(),
+    ]
+}
+
+/// When a kept answer was read: the time today, else the date and time.
+pub fn kept_when(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    if crate::time::london_date(at) == crate::time::london_date(now) {
+        at.with_timezone(&chrono_tz::Europe::London)
+            .format("%H:%M")
+            .to_string()
+    } else {
+        crate::time::date_time(at)
+    }
 }
 
 /// What to type next when the query cannot pick anyone out yet.

@@ -115,6 +115,30 @@ fn status_line(app: &App) -> Line<'static> {
             ])
         }
         (Some(Notice::Error(e)), _) => Line::from(Span::styled(clean(e), t.error())),
+        // Each cause keeps its own error: a search that works does not hide a refusal above,
+        // and a refusal does not hide that the file is damaged for long.
+        _ if app.damaged.is_some() => Line::from(Span::styled(
+            clean(app.damaged.as_deref().unwrap_or_default()),
+            t.error(),
+        )),
+        _ if app.lookup_failed.is_some() && !app.query().trim().is_empty() => {
+            Line::from(Span::styled(
+                format!(
+                    "Could not search: {}",
+                    clean(app.lookup_failed.as_deref().unwrap_or_default())
+                ),
+                t.error(),
+            ))
+        }
+        _ if app.card_failed.is_some() && app.selected_hit().is_some() => {
+            Line::from(Span::styled(
+                format!(
+                    "The card could not be read in full: {}",
+                    clean(app.card_failed.as_deref().unwrap_or_default())
+                ),
+                t.error(),
+            ))
+        }
         _ if app.kept_answer().is_some() => Line::from(Span::styled(
             format!(
                 "The shared database cannot be read just now: this is what was read at {} and kept on this PC. It updates by itself when the database answers again.",

@@ -38,9 +38,11 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: opts.mode,
             office_policy: None,
+            vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
-        store.check_and_migrate()?;
+        store.check_and_migrate().map_err(|e| store.judged(e))?;
         Ok(store)
     }
 
@@ -102,6 +104,8 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: OpenMode::ReadWrite,
             office_policy: None,
+            vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -144,6 +148,8 @@ impl SqliteStore {
             path: path.to_path_buf(),
             mode: OpenMode::ReadOnly,
             office_policy: None,
+            vfs: opts.vfs.clone(),
+            damaged: None,
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

@@ -50,11 +50,12 @@ pub(crate) fn map_err(path: &Path, e: rusqlite::Error) -> StoreError {
                 path,
                 detail: "it is not an SQLite database file".into(),
             },
-            ErrorCode::DatabaseCorrupt => StoreError::Other(format!(
-                "{} is damaged ({}). Stop using it and restore last night's backup; run safedesk check for details.",
-                path.display(),
-                msg.clone().unwrap_or_default()
-            )),
+            // Only what SQLite says: whether the file really is damaged, or the drive gave
+            // back nothing (EIO, a short read), is for the store to find out (`probe.rs`).
+            ErrorCode::DatabaseCorrupt => StoreError::Damaged {
+                path,
+                detail: msg.clone().unwrap_or_else(|| f.to_string()),
+            },
             ErrorCode::CannotOpen
             | ErrorCode::SystemIoFailure
             | ErrorCode::NotFound

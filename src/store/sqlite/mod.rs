@@ -31,6 +31,7 @@ mod incidents;
 mod lookup;
 mod maintenance;
 pub mod migrations;
+mod probe;
 mod records;
 mod search_index;
 mod settings;
@@ -61,11 +62,39 @@ pub struct SqliteStore {
     mode: OpenMode,
     /// The office's policy as this connection last read it from the file.
     office_policy: settings::PolicyCache,
+    /// The file layer the connection was opened through, by name (None: the platform's).
+    vfs: Option<String>,
+    /// The file failed its quick check (the first problem): nothing is written to it.
+    damaged: Option<String>,
 }
 
 impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What an error means, once the file has been looked at: SQLite calls a file it could not
+    /// read "malformed" (or "not a database") as readily as one that is damaged, so before
+    /// either is believed the file is read again; if that fails, it is the drive.
+    pub(super) fn judged(&self, e: super::StoreError) -> super::StoreError {
+        use super::StoreError;
+        let (path, said) = match &e {
+            StoreError::Damaged { path, detail } => (path.clone(), detail.clone()),
+            StoreError::NotSafedesk { path, detail } => (path.clone(), detail.clone()),
+            _ => return e,
+        };
+        match probe::readable(&path, self.vfs.as_deref()) {
+            Ok(()) => e,
+            Err(why) => {
+                // What the drive gave back instead of pages (zeros from a short read) may be in
+                // the page cache: drop it, so that the file is read afresh once it answers.
+                let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+                StoreError::Unavailable {
+                    path,
+                    detail: format!("{why}; SQLite said: {said}"),
+                }
+            }
+        }
     }
 
     /// Run a bare SQL statement for the benchmarks' "same SQL through rusqlite" comparison.
@@ -82,9 +111,11 @@ impl Store for SqliteStore {
 
     fn data_version(&mut self) -> Result<i64> {
         let path = self.path.clone();
-        self.conn
+        let v = self
+            .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| map_err(&path, e))
+            .map_err(|e| map_err(&path, e));
+        v.map_err(|e| self.judged(e))
     }
 
     fn database_id(&mut self) -> Result<String> {
@@ -447,6 +478,36 @@ impl Store for SqliteStore {
 
     fn check(&mut self, quick: bool) -> Result<CheckReport> {
         maintenance::check(&self.conn, &self.path, quick)
+    }
+
+    fn damage_check(&mut self) -> Result<Option<String>> {
+        let found = self.read(|tx| {
+            let mut st = tx.prepare("PRAGMA quick_check(5)")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()
+        });
+        let first = match found {
+            Ok(rows) => match rows.into_iter().find(|r| r != "ok") {
+                Some(first) => first,
+                None => return Ok(None),
+            },
+            // The check could not finish because what it read is damaged (the file reads back).
+            Err(super::StoreError::Damaged { detail, .. }) => detail,
+            Err(e) => return Err(e),
+        };
+        // SQLite's first words are enough for the screen; `safedesk check` lists them all.
+        let mut first: String = first.lines().next().unwrap_or_default().to_string();
+        if first.chars().count() > 60 {
+            first = first.chars().take(59).collect::<String>() + "…";
+        }
+        self.damaged = Some(first.clone());
+        Ok(Some(
+            super::StoreError::Damaged {
+                path: self.path.clone(),
+                detail: first,
+            }
+            .to_string(),
+        ))
     }
 
     fn backup_to(

@@ -3,7 +3,9 @@
 //! checks) and can add a delay to each one, so safedesk can be measured, and tested, as if its file
 //! sat on a slow network drive. The benchmarks and tests use it; a normal run never does.
 //!
-//! It can also make every operation fail, as when the drive goes away, and work again.
+//! It can also make every operation fail, as when the drive goes away, and work again; or fail
+//! only reads, the way a network mount that drops out answers (an I/O error, or a short read
+//! that SQLite fills with zeros and then calls "malformed").
 //!
 //! Open a store through it with [`OpenOptions::vfs`](crate::store::OpenOptions) set to
 //! [`register()`]'s name. Counts and the delay are for the whole process.
@@ -117,6 +119,33 @@ pub fn set_failing(failing: bool) {
 
 fn failing() -> bool {
     FAILING.load(Ordering::Relaxed)
+}
+
+/// How reads are answered (writes, locks and the rest are not changed by this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// As the platform answers them.
+    Work,
+    /// Every read fails with an I/O error (SQLITE_IOERR_READ), as EIO from a network mount.
+    Fail,
+    /// Every read starting at or past this offset comes back short, its buffer zeros
+    /// (SQLITE_IOERR_SHORT_READ): SQLite reads such a page as zeros and reports the file as
+    /// "malformed", though nothing in the file is wrong.
+    ShortFrom(u64),
+}
+
+static READS_MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+static SHORT_FROM: AtomicU64 = AtomicU64::new(0);
+
+/// Answer reads this way from now on ([`Reads::Work`] to stop).
+pub fn set_reads(r: Reads) {
+    let (mode, from) = match r {
+        Reads::Work => (0, 0),
+        Reads::Fail => (1, 0),
+        Reads::ShortFrom(off) => (2, off),
+    };
+    SHORT_FROM.store(from, Ordering::Relaxed);
+    READS_MODE.store(mode, Ordering::Relaxed);
 }
 
 /// Count one operation (and `bytes`), then wait the delay, as a slow drive would.
@@ -285,8 +314,15 @@ unsafe extern "C" fn f_read(
     off: i64,
 ) -> c_int {
     tick(READS, Some((BYTES_READ, n.max(0) as u64)));
-    if failing() {
-        return ffi::SQLITE_IOERR_READ;
+    match READS_MODE.load(Ordering::Relaxed) {
+        _ if failing() => return ffi::SQLITE_IOERR_READ,
+        1 => return ffi::SQLITE_IOERR_READ,
+        2 if off >= 0 && off as u64 >= SHORT_FROM.load(Ordering::Relaxed) => {
+            // As a short read must: what was not read is zeros.
+            std::ptr::write_bytes(buf as *mut u8, 0, n.max(0) as usize);
+            return ffi::SQLITE_IOERR_SHORT_READ;
+        }
+        _ => {}
     }
     forward!(f, xRead, buf, n, off)
 }

@@ -22,7 +22,19 @@ impl SqliteStore {
     }
 
     /// Run `f` in one `BEGIN IMMEDIATE` transaction, mapping errors, after checking the actor.
+    /// An error that calls the file damaged is checked against the file first (`judged`).
     pub(super) fn write_as<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: impl Fn(Role) -> bool,
+        what: &str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
+    ) -> Result<T> {
+        let out = self.write_as_unjudged(actor, allowed, what, f);
+        out.map_err(|e| self.judged(e))
+    }
+
+    fn write_as_unjudged<T>(
         &mut self,
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
@@ -33,6 +45,13 @@ impl SqliteStore {
             return Err(StoreError::NotAllowed(format!(
                 "safedesk was started with --read-only, so it cannot {what}."
             )));
+        }
+        if let Some(detail) = &self.damaged {
+            // Never write into a damaged file: it would spread the damage, or be lost with it.
+            return Err(StoreError::Damaged {
+                path: self.path.clone(),
+                detail: detail.clone(),
+            });
         }
         match actor.role() {
             None => return Err(StoreError::NotAllowed(actor.not_known_message())),
@@ -101,8 +120,17 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Run `f` in one read transaction.
+    /// Run `f` in one read transaction. An error that calls the file damaged is checked
+    /// against the file first, once the transaction has ended (`judged`).
     pub(super) fn read<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let out = self.read_unjudged(f);
+        out.map_err(|e| self.judged(e))
+    }
+
+    fn read_unjudged<T>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
