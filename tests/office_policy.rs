@@ -222,3 +222,51 @@ fn migration_5_brings_schema_4_up_and_an_older_safedesk_refuses_the_result() {
     let e = SqliteStore::open(&path, &opts()).err().unwrap();
     assert!(matches!(e, StoreError::TooNew { .. }), "{e}");
 }
+
+#[test]
+fn a_running_pc_picks_up_a_policy_an_admin_sets_for_its_screens_too() {
+    use safedesk::sync::worker::{self, Context};
+    use safedesk::sync::Reply;
+    let mut w = world();
+    let admin = actor(&mut w.store, "admin");
+    // Another PC's safedesk is running: its store worker, as the app runs it.
+    let mut other_pc = SqliteStore::open(&w.path, &opts()).unwrap();
+    let reception = actor(&mut other_pc, "ahassan");
+    let ctx = Context {
+        policy: Policy::built_in(),
+        actor: reception,
+        local: None,
+        database: other_pc.database_id().unwrap(),
+        also: vec![],
+        file: None,
+        read_only: false,
+    };
+    let (_req_tx, req_rx) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker::run(Box::new(other_pc), ctx, req_rx, move |r| {
+            reply_tx.send(r).is_ok()
+        })
+    });
+    // Let it start and read the policy in force (the built-in one).
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    w.store
+        .set_office_setting(&admin, SettingKind::Policy, &threshold(4))
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (policy, what) = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match replies.recv_timeout(left) {
+            Ok(Reply::PolicyChanged(Ok((p, what)))) => break (p, what),
+            Ok(Reply::PolicyChanged(Err(e))) => panic!("{e}"),
+            Ok(_) => {}
+            Err(e) => panic!("the running PC never heard of the new policy ({e})"),
+        }
+    };
+    assert_eq!(policy.threshold(), 4);
+    assert!(what.contains("version 1"), "{what}");
+    // And the app takes it: its screens now count to 4.
+    let mut app = common::screen::app_as("ahassan", None, chrono::Utc::now(), false);
+    app.on_reply(Reply::PolicyChanged(Ok((policy, what))));
+    assert_eq!(app.policy.threshold(), 4);
+}

@@ -1475,6 +1475,13 @@ impl App {
                 self.refresh();
             }
             Reply::Damaged(why) => self.damaged = Some(why),
+            Reply::PolicyChanged(Ok((policy, what))) => {
+                self.policy = *policy;
+                self.notice = Some(Notice::Info(format!(
+                    "An admin changed the office's policy ({what}): what you see now follows it."
+                )));
+            }
+            Reply::PolicyChanged(Err(why)) => self.notice = Some(Notice::Error(why)),
             Reply::Health(h) => {
                 if let Health::Ok { checked } = h {
                     self.now = checked;

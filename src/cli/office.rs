@@ -52,7 +52,7 @@ pub fn policy(cli: &Cli, command: &PolicyCommand) -> Result<ExitCode, String> {
                 .set_office_setting(&s.actor, SettingKind::Policy, &text)
                 .map_err(|e| e.to_string())?;
             println!(
-                "The office's policy is now {}: {}. Every PC's saves run its rules from now on; a PC already running shows its wording when safedesk is next started there.",
+                "The office's policy is now {}: {}. Every PC's saves run its rules from now on, and PCs already running show it within a second or so.",
                 set.provenance(),
                 summary(&checked)
             );

@@ -147,6 +147,10 @@ pub enum Reply {
     /// For managers: the open immediate threats and breaches no manager has opened yet, and
     /// the open cases by kind. Sent at the start and whenever they change.
     Watch(crate::domain::QueueWatch),
+    /// An admin set a new policy for the office: the screens use it from now on (`Ok` holds the
+    /// policy and what it is: "version 2, set by ... on ..."); `Err` says why this safedesk
+    /// cannot use it.
+    PolicyChanged(Result<(Box<crate::policy::Policy>, String), String>),
     /// How many managers (other than this window's user) have safedesk open now, from the
     /// presence files beside the database; None when that cannot be known. Sent at the start,
     /// when it changes, and just before the reply to an incident that alerts managers.

@@ -529,6 +529,14 @@ pub fn run_with(
     let mut watch_due = watching;
     let mut last_watch: Option<QueueWatch> = None;
     let mut version = store.data_version().ok();
+    // The office's policy version this instance runs by: another admin's change is picked up.
+    let policy_version = |store: &mut dyn Store| {
+        store
+            .office_setting(crate::domain::SettingKind::Policy)
+            .ok()
+            .map(|s| s.map(|s| s.version))
+    };
+    let mut in_force = policy_version(store.as_mut());
     let mut answers = Answers::default();
     let mut healthy = true;
     let mut last_poll = Instant::now();
@@ -718,6 +726,13 @@ pub fn run_with(
                     let changed = back || version.is_some_and(|old| old != v);
                     if changed {
                         watch_due = watching;
+                        let now = policy_version(store.as_mut());
+                        if now.is_some() && now != in_force {
+                            in_force = now;
+                            if !send(Reply::PolicyChanged(office_policy(store.as_mut()))) {
+                                return;
+                            }
+                        }
                         if !send(Reply::Changed) {
                             return;
                         }
@@ -753,5 +768,14 @@ pub fn run_with(
                 }
             }
         }
+    }
+}
+
+/// The office's policy as stored now, for the screens, or why it cannot be used.
+fn office_policy(store: &mut dyn Store) -> Result<(Box<Policy>, String), String> {
+    match store.office_setting(crate::domain::SettingKind::Policy) {
+        Ok(Some(set)) => Policy::from_office(&set).map(|p| (Box::new(p), set.provenance())),
+        Ok(None) => Ok((Box::new(Policy::built_in()), "the built-in policy".into())),
+        Err(e) => Err(e.to_string()),
     }
 }
