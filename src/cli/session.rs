@@ -43,72 +43,42 @@ pub fn office_letters(
     demo: bool,
     notices: &mut Vec<String>,
 ) -> Result<LetterKit, String> {
-    let org_set = store
-        .office_setting(SettingKind::Organisation)
-        .map_err(|e| e.to_string())?;
-    let organisation = match (&org_set, &cfg.organisation) {
-        (Some(set), local) => {
-            if let Some(p) = local {
-                notices.push(not_used(
-                    p,
-                    set.kind,
-                    Some(set),
-                    "letters set-organisation FILE",
-                ));
-            }
+    let organisation = in_force(
+        store,
+        SettingKind::Organisation,
+        cfg.organisation.as_deref(),
+        demo,
+        "letters set-organisation FILE",
+        notices,
+        |set| {
             Organisation::parse(
                 &set.body,
                 &format!("the organisation's details ({})", set.provenance()),
             )
-            .map_err(|e| e.to_string())?
-        }
-        (None, Some(p)) if demo => Organisation::load(p).map_err(|e| e.to_string())?,
-        (None, local) => {
-            if let Some(p) = local {
-                notices.push(not_used(
-                    p,
-                    SettingKind::Organisation,
-                    None,
-                    "letters set-organisation FILE",
-                ));
-            }
-            Organisation::built_in()
-        }
-    };
-    let tpl_set = store
-        .office_setting(SettingKind::LetterTemplates)
-        .map_err(|e| e.to_string())?;
-    let templates = match (&tpl_set, &cfg.letter_templates) {
-        (Some(set), local) => {
-            if let Some(p) = local {
-                notices.push(not_used(
-                    p,
-                    set.kind,
-                    Some(set),
-                    "letters set-templates FOLDER",
-                ));
-            }
+            .map_err(|e| e.to_string())
+        },
+        |p| Organisation::load(p).map_err(|e| e.to_string()),
+        Organisation::built_in,
+    )?;
+    let templates = in_force(
+        store,
+        SettingKind::LetterTemplates,
+        cfg.letter_templates.as_deref(),
+        demo,
+        "letters set-templates FOLDER",
+        notices,
+        |set| {
             let files: Vec<(String, String)> = serde_json::from_str(&set.body).map_err(|e| {
                 format!(
                     "The office's letter templates ({}) cannot be read by this safedesk ({e}). Ask an admin to set them again with: safedesk letters set-templates FOLDER",
                     set.provenance()
                 )
             })?;
-            Templates::from_files(&files).map_err(|e| e.to_string())?
-        }
-        (None, Some(dir)) if demo => Templates::load_dir(dir).map_err(|e| e.to_string())?,
-        (None, local) => {
-            if let Some(p) = local {
-                notices.push(not_used(
-                    p,
-                    SettingKind::LetterTemplates,
-                    None,
-                    "letters set-templates FOLDER",
-                ));
-            }
-            Templates::built_in()
-        }
-    };
+            Templates::from_files(&files).map_err(|e| e.to_string())
+        },
+        |dir| Templates::load_dir(dir).map_err(|e| e.to_string()),
+        Templates::built_in,
+    )?;
     Ok(LetterKit {
         templates,
         organisation,
@@ -117,6 +87,39 @@ pub fn office_letters(
             .clone()
             .unwrap_or_else(crate::letters::default_dir),
     })
+}
+
+/// One of the office's settings as it is in force: the one stored in the database; else, on a demo
+/// database, this PC's own file; else the built-in one. A PC's own file that is not used is named
+/// in `notices`, with the command an admin runs to set the office's.
+#[allow(clippy::too_many_arguments)]
+fn in_force<T>(
+    store: &mut dyn Store,
+    kind: SettingKind,
+    local: Option<&Path>,
+    demo: bool,
+    command: &str,
+    notices: &mut Vec<String>,
+    from_office: impl FnOnce(&OfficeSetting) -> Result<T, String>,
+    from_file: impl FnOnce(&Path) -> Result<T, String>,
+    built_in: impl FnOnce() -> T,
+) -> Result<T, String> {
+    let set = store.office_setting(kind).map_err(|e| e.to_string())?;
+    match (&set, local) {
+        (Some(set), local) => {
+            if let Some(p) = local {
+                notices.push(not_used(p, set.kind, Some(set), command));
+            }
+            from_office(set)
+        }
+        (None, Some(p)) if demo => from_file(p),
+        (None, local) => {
+            if let Some(p) = local {
+                notices.push(not_used(p, kind, None, command));
+            }
+            Ok(built_in())
+        }
+    }
 }
 
 /// The letter templates, the organisation's details and the letters folder from this PC's own
