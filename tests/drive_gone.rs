@@ -3,6 +3,9 @@
 //! outbox, reports the trouble, and delivers the incident once, without a restart, when the drive
 //! is back. The drive's going is made by the shim file layer, which fails every file operation.
 
+mod common;
+
+use common::replies::Replies;
 use safedesk::domain::{Actor, NewIncident};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
@@ -11,43 +14,7 @@ use safedesk::sync::local::Local;
 use safedesk::sync::worker::{self, Context};
 use safedesk::sync::{Health, Reply, Request};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-/// Every reply the worker sent, kept so that waiting for one never loses another.
-struct Replies {
-    rx: mpsc::Receiver<Reply>,
-    seen: Vec<Reply>,
-}
-
-impl Replies {
-    /// The first reply (kept or new) that `want` picks out, taken from the list; waits up to 10
-    /// seconds for it.
-    fn wait<T>(&mut self, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(i) = self.seen.iter().position(|r| want(r).is_some()) {
-                let r = self.seen.remove(i);
-                return want(&r).expect("picked");
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(r) => self.seen.push(r),
-                Err(e) => panic!("no such reply came ({e}); the replies were {:?}", self.seen),
-            }
-        }
-    }
-
-    /// Everything sent in the next `d`.
-    fn settle(&mut self, d: Duration) {
-        let until = Instant::now() + d;
-        while let Ok(r) = self
-            .rx
-            .recv_timeout(until.saturating_duration_since(Instant::now()))
-        {
-            self.seen.push(r);
-        }
-    }
-}
+use std::time::Duration;
 
 #[test]
 fn the_drive_goes_away_and_comes_back() {

@@ -7,6 +7,7 @@
 
 mod common;
 use common::render;
+use common::replies::Replies;
 use common::screen::{app_as, staff};
 
 use safedesk::domain::{Actor, Role};
@@ -17,7 +18,6 @@ use safedesk::sync::worker::{self, Context};
 use safedesk::sync::Reply;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 /// The shim's failures are for the whole process: one test at a time, and reads working again
 /// when it ends, however it ends.
@@ -119,29 +119,6 @@ fn an_eio_that_sqlite_calls_malformed_is_reported_as_the_drive_not_damage() {
     // Reads work again: so does the store, with nothing to put right.
     shim::set_reads(Reads::Work);
     assert!(!store.lookup("deborah", 31).unwrap().is_empty());
-}
-
-/// Every reply the worker sent, kept so that waiting for one never loses another.
-struct Replies {
-    rx: mpsc::Receiver<Reply>,
-    seen: Vec<Reply>,
-}
-
-impl Replies {
-    fn wait<T>(&mut self, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(i) = self.seen.iter().position(|r| want(r).is_some()) {
-                let r = self.seen.remove(i);
-                return want(&r).expect("picked");
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(r) => self.seen.push(r),
-                Err(e) => panic!("no such reply came ({e}); the replies were {:?}", self.seen),
-            }
-        }
-    }
 }
 
 #[test]
