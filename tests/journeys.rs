@@ -456,6 +456,10 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     }
     a.wait_for(">Reasons");
     a.type_text("Three incidents of shouting at reception in two weeks; asked to leave each time.");
+    // The reasons for the customer, printed in the letter, are their own row.
+    a.press("Tab");
+    a.wait_for(">Reasons for the customer (printed in the letter)");
+    a.type_text("You shouted at our reception staff three times in two weeks.");
     a.press("C-s");
     a.wait_for("The decision is saved: 2 restrictions apply from now.");
     let saved = std::time::Instant::now();

@@ -22,7 +22,10 @@ pub enum DecisionField {
     Restrictions,
     /// The parameter of one chosen restriction (its policy id).
     Param(String),
+    /// The internal notes.
     Reasons,
+    /// The reasons for the customer, printed in the letter.
+    CustomerReasons,
     ReviewDate,
     Police,
     RiskAssessment,
@@ -164,6 +167,20 @@ fn check_restrictions(
         }
         out.extend(check_restriction(r, policy, staff));
     }
+    for (i, a) in list.iter().enumerate() {
+        for b in &list[i + 1..] {
+            if let Some(why) = policy.contradiction(&a.kind, &b.kind) {
+                out.push(problem(
+                    DecisionField::Restrictions,
+                    format!(
+                        "\"{}\" cannot go with \"{}\": {why}. Untick one of them.",
+                        policy.label_of(&a.kind),
+                        policy.label_of(&b.kind)
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn check_review_date(
@@ -223,10 +240,24 @@ pub fn check(
     if d.reasons.trim().is_empty() {
         out.push(problem(
             DecisionField::Reasons,
-            "Give the reasons for the decision: they are kept, and the customer's letter quotes them.",
+            "Give the reasons for the decision, for the record (staff only: they are never printed).",
         ));
     } else if let Some(m) = too_long("The reasons", &d.reasons, MAX_TEXT) {
         out.push(problem(DecisionField::Reasons, m));
+    }
+    if d.reasons_for_customer.trim().is_empty() {
+        if !d.restrictions.is_empty() {
+            out.push(problem(
+                DecisionField::CustomerReasons,
+                "This decision owes the customer a letter: give the reasons for the customer, in plain words to them (the letter prints these, never the internal notes).",
+            ));
+        }
+    } else if let Some(m) = too_long(
+        "The reasons for the customer",
+        &d.reasons_for_customer,
+        MAX_TEXT,
+    ) {
+        out.push(problem(DecisionField::CustomerReasons, m));
     }
     let kinds: Vec<Option<RestrictionKind<'_>>> = d
         .restrictions
@@ -337,6 +368,13 @@ pub fn check_review(
     } else if let Some(m) = too_long("The reasons", &r.notes, MAX_TEXT) {
         out.push(problem(DecisionField::Reasons, m));
     }
+    if let Some(m) = too_long(
+        "The reasons for the customer",
+        &r.reasons_for_customer,
+        MAX_TEXT,
+    ) {
+        out.push(problem(DecisionField::CustomerReasons, m));
+    }
     match r.outcome {
         ReviewOutcome::Lift => {
             if r.next_review.is_some() {
@@ -423,6 +461,8 @@ mod tests {
             attendees: "Amira Hassan, Sam Patel".into(),
             outcome,
             reasons: "Three incidents of shouting at reception in a fortnight.".into(),
+            reasons_for_customer: "You shouted at our reception staff three times in two weeks."
+                .into(),
             review_date: (!restrictions.is_empty()).then(|| today() + chrono::Duration::weeks(6)),
             restrictions,
             police_told: None,
@@ -616,6 +656,7 @@ mod tests {
             replacements: vec![],
             next_review: None,
             notes: "No incidents since the restriction began.".into(),
+            reasons_for_customer: String::new(),
         }
     }
 
