@@ -36,19 +36,23 @@ pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
     if case.waiting_for_confirmation {
         return LetterKind::ImmediateConfirmation;
     }
-    if let Some(d) = case
+    let own = case
         .decision_id
         .and_then(|id| h.decisions.iter().find(|d| d.id == id))
-        .filter(|d| d.outcome != Outcome::NoFurtherAction)
-    {
+        .filter(|d| d.outcome != Outcome::NoFurtherAction);
+    // The case's own decision, while its letter is owed.
+    if let Some(d) = own.filter(|d| d.letter == LetterStatus::Owed) {
         return kind_for(d);
     }
     let last_decision = h.decisions.last();
     let last_review = h.reviews.iter().map(|r| r.reviewed_at).max();
     if let (Some(r), d) = (last_review, last_decision) {
-        if d.is_none_or(|d| r > d.decided_at) {
+        if d.is_none_or(|d| r >= d.decided_at) {
             return LetterKind::ReviewOutcome;
         }
+    }
+    if let Some(d) = own {
+        return kind_for(d);
     }
     if let Some(d) = last_decision.filter(|d| d.letter == LetterStatus::Owed) {
         return kind_for(d);
@@ -386,6 +390,48 @@ mod tests {
             });
         }
         h
+    }
+
+    #[test]
+    fn overlapping_choices_print_once_in_the_customers_words() {
+        let p = Policy::built_in();
+        let named = RestrictionParams {
+            staff_name: "Sam Patel".into(),
+            ..RestrictionParams::default()
+        };
+        let h = with(&[
+            ("written_only", RestrictionParams::default()),
+            ("named_staff", named),
+            ("written_contact_only", RestrictionParams::default()),
+            ("permanent_ban", RestrictionParams::default()),
+            ("banned_from_premises", RestrictionParams::default()),
+        ]);
+        let list: Vec<&Restriction> = h.restrictions.iter().collect();
+        assert_eq!(
+            letter_restrictions(&list, &p),
+            vec![
+                "From now on please write to us only, by letter or email; we will not take your calls or see you in person",
+                "Sam Patel will deal with all your calls and letters",
+                "You must never come into our premises again",
+                "You must not come into our premises",
+            ]
+        );
+        // A permanent ban's review note names the review date, so with none set it is left out.
+        assert!(review_notes(&list, &p).is_empty());
+        let mut dated = list[3].clone();
+        dated.review_due = chrono::NaiveDate::from_ymd_opt(2027, 1, 5);
+        assert_eq!(
+            review_notes(&[&dated], &p),
+            vec!["This ban is permanent, but we still review decisions if you still want to use our services: tell us, in writing, and we will review it on 05/01/2027."]
+        );
+    }
+
+    #[test]
+    fn labels_read_inside_a_sentence_keep_their_own_capitals() {
+        assert_eq!(in_sentence("Telephone"), "telephone");
+        assert_eq!(in_sentence("Face to face"), "face to face");
+        assert_eq!(in_sentence("WhatsApp"), "WhatsApp");
+        assert_eq!(in_sentence(""), "");
     }
 
     #[test]

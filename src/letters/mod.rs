@@ -77,7 +77,10 @@ mod files;
 mod html;
 mod organisation;
 
-pub use facts::{contact_now, facts_for, suggested, LetterKit};
+pub use facts::{
+    contact_now, facts_for, incident_line, incidents_behind, letter_restrictions, suggested,
+    LetterKit, NO_CUSTOMER_REASONS,
+};
 pub use files::{default_dir, file_stem, save, LetterToSave};
 pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};

@@ -482,6 +482,90 @@ mod tests {
     }
 
     #[test]
+    fn contradictory_choices_are_refused_with_the_policys_reason() {
+        let policy = Policy::built_in();
+        let sam = NewRestriction {
+            staff_id: Some(uuid::Uuid::from_u128(1)),
+            ..kind("named_staff")
+        };
+        let third = NewRestriction {
+            third_party: "Barnet Advocacy".into(),
+            ..kind("third_party")
+        };
+        let ten = NewRestriction {
+            minutes: Some(10),
+            ..kind("time_limit")
+        };
+        let refused = |list: Vec<NewRestriction>| -> Vec<String> {
+            check(
+                &decision(Outcome::Actions, list),
+                &policy,
+                &staff(),
+                today(),
+            )
+            .into_iter()
+            .filter(|p| p.field == DecisionField::Restrictions)
+            .map(|p| p.message)
+            .collect()
+        };
+        for (list, why) in [
+            (
+                vec![sam.clone(), kind("all_direct_contact_ended")],
+                "no member of staff deals with the customer",
+            ),
+            (
+                vec![kind("all_direct_contact_ended"), third.clone()],
+                "no contact to go through a third party",
+            ),
+            (
+                vec![kind("written_only"), ten.clone()],
+                "no calls or visits to limit",
+            ),
+            (
+                vec![ten.clone(), kind("written_contact_only")],
+                "no calls or visits to limit",
+            ),
+        ] {
+            let got = refused(list.clone());
+            assert_eq!(got.len(), 1, "{list:?}: {got:?}");
+            assert!(got[0].contains(why), "{got:?}");
+            assert!(got[0].contains("cannot go with"), "{got:?}");
+        }
+        // Choices that agree are not refused: written only with a named member of staff, and
+        // the two ways of saying written contact only.
+        assert!(refused(vec![kind("written_only"), sam]).is_empty());
+        assert!(refused(vec![kind("written_only"), kind("written_contact_only")]).is_empty());
+        assert!(refused(vec![ten, third]).is_empty());
+        // In a review's changes too.
+        let mut r = review(ReviewOutcome::Change);
+        r.next_review = Some(today() + chrono::Duration::weeks(6));
+        r.replacements = vec![
+            kind("written_only"),
+            NewRestriction {
+                minutes: Some(5),
+                ..kind("time_limit")
+            },
+        ];
+        assert!(check_review(&r, &policy, &staff(), today())
+            .iter()
+            .any(|p| p.message.contains("cannot go with")));
+    }
+
+    #[test]
+    fn a_decision_that_restricts_needs_reasons_for_the_customer_one_that_does_not_does_not() {
+        let policy = Policy::built_in();
+        let mut d = decision(Outcome::Actions, vec![kind("witness")]);
+        d.reasons_for_customer = " ".into();
+        assert_eq!(
+            fields(&check(&d, &policy, &staff(), today())),
+            vec![DecisionField::CustomerReasons]
+        );
+        let mut d = decision(Outcome::NoFurtherAction, vec![]);
+        d.reasons_for_customer = String::new();
+        assert!(check(&d, &policy, &staff(), today()).is_empty());
+    }
+
+    #[test]
     fn a_decision_with_two_actions_and_their_parameters_passes() {
         let policy = Policy::built_in();
         let d = decision(

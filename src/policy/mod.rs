@@ -718,6 +718,61 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_policy_file_without_customer_wording_still_loads_and_letters_use_the_label() {
+        let mut text = String::new();
+        for line in BUILT_IN.lines() {
+            let t = line.trim_start();
+            if t.starts_with("letter =") || t.starts_with("review_note =") {
+                continue;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        // `excludes` lists span lines: drop them whole.
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.starts_with("excludes = [") {
+                skipping = true;
+            }
+            if !skipping {
+                out.push_str(line);
+                out.push('\n');
+            }
+            if skipping && line.starts_with(']') {
+                skipping = false;
+            }
+        }
+        assert!(!out.contains("excludes = ["));
+        let p = Policy::parse(&out, "old.toml").expect("an older policy file loads");
+        let k = p.restriction_kind("witness").unwrap();
+        assert_eq!(k.letter(), k.label());
+        assert!(p.contradiction("written_only", "time_limit").is_none());
+    }
+
+    #[test]
+    fn an_exclusion_must_name_another_restriction_and_say_why() {
+        let bad = BUILT_IN.replacen(
+            "{ id = \"time_limit\", reason",
+            "{ id = \"time_limits\", reason",
+            1,
+        );
+        let e = Policy::parse(&bad, "p.toml").unwrap_err();
+        assert!(e.message.contains("excludes \"time_limits\""), "{e}");
+        assert!(e.line.is_some());
+        let bad = BUILT_IN.replacen("{ id = \"named_staff\", reason = \"with all direct contact ended no member of staff deals with the customer\" }", "{ id = \"named_staff\", reason = \" \" }", 1);
+        assert_ne!(bad, BUILT_IN);
+        let e = Policy::parse(&bad, "p.toml").unwrap_err();
+        assert!(e.message.contains("no reason"), "{e}");
+        let bad = BUILT_IN.replacen(
+            "letter = \"We will record",
+            "letter = \"{recording} We will record",
+            1,
+        );
+        assert!(Policy::parse(&bad, "p.toml").is_err());
+    }
+
+    #[test]
     fn built_in_policy_is_valid_and_complete() {
         let p = Policy::built_in();
         assert_eq!(p.threshold(), 3);
