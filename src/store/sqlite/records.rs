@@ -287,7 +287,7 @@ const DECISION_COLS: &str =
      d.risk_assessment, d.letter_status, d.letter_note, d.reasons_for_customer, \
      (SELECT json_group_array(ci.incident_id) FROM escalation_case c \
       JOIN case_incident ci ON ci.case_id = c.id \
-      WHERE c.id = d.case_id OR c.decision_id = d.id)";
+      WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id))";
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
