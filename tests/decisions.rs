@@ -84,6 +84,7 @@ impl World {
             attendees: "Amira Hassan, Sam Patel".into(),
             outcome: Outcome::Actions,
             reasons: "Three incidents of shouting at reception in a week.".into(),
+            reasons_for_customer: "Your behaviour towards our staff has been unacceptable.".into(),
             restrictions: vec![
                 NewRestriction {
                     minutes: Some(10),
@@ -188,6 +189,7 @@ fn reception_cannot_decide_restrict_or_lift_and_the_store_is_what_refuses() {
         replacements: vec![],
         next_review: None,
         notes: "Behaviour improved.".into(),
+        reasons_for_customer: String::new(),
     };
     let e = w
         .store
@@ -217,6 +219,8 @@ fn bad_decisions_are_refused_with_what_to_do() {
             NewDecision {
                 id: new_id(),
                 reasons: "   ".into(),
+                reasons_for_customer: "Your behaviour towards our staff has been unacceptable."
+                    .into(),
                 ..base.clone()
             },
             "Give the reasons",
@@ -410,6 +414,7 @@ fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() 
         attendees: "Sam Patel".into(),
         outcome: Outcome::ImmediateRestriction,
         reasons: "Brandished a bottle at staff.".into(),
+        reasons_for_customer: "Your behaviour towards our staff has been unacceptable.".into(),
         restrictions: vec![
             kind("banned_from_premises"),
             kind("all_direct_contact_ended"),
@@ -472,6 +477,7 @@ fn a_due_review_opens_its_case_when_the_queue_opens_and_lifting_ends_the_banner(
         replacements: vec![],
         next_review: None,
         notes: "No incidents in six weeks; the customer apologised.".into(),
+        reasons_for_customer: String::new(),
     };
     let saved = w
         .store
@@ -526,6 +532,7 @@ fn a_review_can_continue_with_a_new_date_or_change_what_applies() {
         replacements: vec![],
         next_review: Some(next),
         notes: "Two more abusive calls since the decision.".into(),
+        reasons_for_customer: String::new(),
     };
     let saved = w.store.record_review(&w.manager, &w.policy, &cont).unwrap();
     assert_eq!(saved.continued, 2);
@@ -538,6 +545,7 @@ fn a_review_can_continue_with_a_new_date_or_change_what_applies() {
         outcome: ReviewOutcome::Change,
         replacements: vec![kind("written_only")],
         notes: "Calls have stopped; letters only from now on.".into(),
+        reasons_for_customer: String::new(),
         ..cont
     };
     let saved = w
@@ -851,6 +859,7 @@ fn a_review_from_a_breach_case_leaves_the_breach_case_open() {
         replacements: vec![],
         next_review: Some(today() + Duration::weeks(6)),
         notes: "Reviewed after the breach; the restrictions continue.".into(),
+        reasons_for_customer: String::new(),
     };
     let saved = w
         .store

@@ -202,6 +202,7 @@ fn a_correction_that_moves_an_incident_into_a_restriction_opens_a_breach_case() 
         attendees: "Chris Evans, Sam Patel".into(),
         outcome: Outcome::Actions,
         reasons: "Repeated shouting at reception.".into(),
+        reasons_for_customer: "Your behaviour towards our staff has been unacceptable.".into(),
         restrictions: vec![NewRestriction {
             kind: "witness".into(),
             ..NewRestriction::default()

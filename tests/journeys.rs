@@ -456,6 +456,10 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
     }
     a.wait_for(">Reasons");
     a.type_text("Three incidents of shouting at reception in two weeks; asked to leave each time.");
+    // The reasons for the customer, printed in the letter, are their own row.
+    a.press("Tab");
+    a.wait_for(">Reasons for the customer (printed in the letter)");
+    a.type_text("You shouted at our reception staff three times in two weeks.");
     a.press("C-s");
     a.wait_for("The decision is saved: 2 restrictions apply from now.");
     let saved = std::time::Instant::now();
@@ -495,10 +499,20 @@ fn a_manager_decides_a_case_writes_the_letter_and_lifts_a_review_that_is_due() {
         .iter()
         .any(|p| p.extension().is_some_and(|e| e == "html")));
     let text = std::fs::read_to_string(md).unwrap();
+    // The customer's wording and reasons, never the staff banner or the internal notes.
     assert!(
-        text.contains("Calls and visits limited to 10 minutes"),
+        text.contains("Telephone calls and visits will be limited to 10 minutes"),
         "{text}"
     );
+    assert!(
+        !text.contains("Calls and visits limited to 10 minutes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("You shouted at our reception staff three times in two weeks."),
+        "{text}"
+    );
+    assert!(!text.contains("asked to leave each time"), "{text}");
     assert!(text.contains("support worker"), "{text}");
     assert!(text.contains("external complaints policy"), "{text}");
     a.press("G");

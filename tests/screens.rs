@@ -52,6 +52,8 @@ fn deborah() -> CustomerHistory {
         attendees: "Sam Patel, Chris Evans".into(),
         outcome: Outcome::Actions,
         reasons: "Three abusive calls in a month.".into(),
+        reasons_for_customer: "You were abusive to our phone team three times in a month.".into(),
+        incidents: Vec::new(),
         decided_by: Uuid::from_u128(1),
         decided_by_name: "Sam Patel".into(),
         no_warning: false,
@@ -650,6 +652,12 @@ fn a_letter_is_previewed_with_the_managers_paragraph_and_sent_to_be_saved() {
     key(&mut app, KeyCode::Char('2'));
     let letter = app.overlays.letter().expect("the preview opens");
     assert!(letter
+        .rendered
+        .as_ref()
+        .unwrap()
+        .contains("Telephone calls and visits will be limited to 10 minutes"));
+    // The customer's wording, never the staff banner.
+    assert!(!letter
         .rendered
         .as_ref()
         .unwrap()

@@ -220,7 +220,10 @@ pub enum Row {
     StillWants,
     ReviewOutcome,
     ReviewDate,
+    /// The internal notes: kept, never printed.
     Reasons,
+    /// The reasons for the customer, printed in the letter.
+    CustomerReasons,
 }
 
 impl Row {
@@ -235,13 +238,17 @@ impl Row {
             Row::StillWants => "Still wants services",
             Row::ReviewOutcome => "Review outcome",
             Row::ReviewDate => "Review date",
-            Row::Reasons => "Reasons",
+            Row::Reasons => "Reasons: internal notes for staff (never printed)",
+            Row::CustomerReasons => "Reasons for the customer (printed in the letter)",
         }
     }
 
     /// Multi-line text: Enter starts a new line there (Tab moves on).
     pub fn is_multiline(self) -> bool {
-        matches!(self, Row::Reasons | Row::RiskAssessment)
+        matches!(
+            self,
+            Row::Reasons | Row::CustomerReasons | Row::RiskAssessment
+        )
     }
 }
 
@@ -285,6 +292,7 @@ pub struct DecisionForm {
     pub review_outcome: ReviewOutcome,
     pub review_date: Input,
     pub reasons: Input,
+    pub customer_reasons: Input,
     pub problems: Vec<DecisionProblem>,
     pub message: Option<String>,
     pub confirm_discard: bool,
@@ -329,6 +337,7 @@ impl DecisionForm {
             review_outcome: ReviewOutcome::Continue,
             review_date: Input::new(time::date(review_default(policy, today))),
             reasons: Input::default(),
+            customer_reasons: Input::default(),
             problems: Vec::new(),
             message: None,
             confirm_discard: false,
@@ -424,6 +433,7 @@ impl DecisionForm {
             v.extend([Row::Police, Row::RiskAssessment]);
         }
         v.push(Row::Reasons);
+        v.push(Row::CustomerReasons);
         if self.restricts() {
             v.push(Row::ReviewDate);
         }
@@ -438,6 +448,7 @@ impl DecisionForm {
             Row::RiskAssessment => &self.risk,
             Row::ReviewDate => &self.review_date,
             Row::Reasons => &self.reasons,
+            Row::CustomerReasons => &self.customer_reasons,
             _ => return None,
         })
     }
@@ -450,6 +461,7 @@ impl DecisionForm {
             Row::RiskAssessment => &mut self.risk,
             Row::ReviewDate => &mut self.review_date,
             Row::Reasons => &mut self.reasons,
+            Row::CustomerReasons => &mut self.customer_reasons,
             _ => return None,
         })
     }
@@ -457,7 +469,7 @@ impl DecisionForm {
     /// Everything the person can change, as one string.
     fn fingerprint(&self) -> String {
         let mut s = format!(
-            "{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}",
+            "{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{}",
             self.outcome,
             self.police,
             self.still_wants,
@@ -466,7 +478,8 @@ impl DecisionForm {
             self.attendees.value(),
             self.risk.value(),
             self.review_date.value(),
-            self.reasons.value()
+            self.reasons.value(),
+            self.customer_reasons.value()
         );
         for i in &self.picker.items {
             s.push_str(&format!("|{}{}", i.ticked, i.value.value()));
@@ -505,7 +518,8 @@ impl DecisionForm {
             | (DecisionField::RiskAssessment, Row::RiskAssessment)
             | (DecisionField::StillWants, Row::StillWants)
             | (DecisionField::ReviewDate, Row::ReviewDate)
-            | (DecisionField::Reasons, Row::Reasons) => true,
+            | (DecisionField::Reasons, Row::Reasons)
+            | (DecisionField::CustomerReasons, Row::CustomerReasons) => true,
             (DecisionField::Param(k), Row::Param(i)) => {
                 self.picker.items.get(i).is_some_and(|it| &it.kind == k)
             }
@@ -770,6 +784,7 @@ impl DecisionForm {
                     attendees: self.attendees.value().trim().to_string(),
                     outcome: self.outcome,
                     reasons: self.reasons.value().trim().to_string(),
+                    reasons_for_customer: self.customer_reasons.value().trim().to_string(),
                     restrictions: chosen,
                     review_date,
                     police_told: if self.outcome == Outcome::ImmediateRestriction {
@@ -801,6 +816,7 @@ impl DecisionForm {
                     },
                     next_review: review_date,
                     notes: self.reasons.value().trim().to_string(),
+                    reasons_for_customer: self.customer_reasons.value().trim().to_string(),
                 };
                 merge(&mut problems, rules::check_review(&r, policy, staff, today));
                 DecisionEvent::SaveReview(Box::new(r))
@@ -967,6 +983,24 @@ mod tests {
         typ(&mut f, &p, "sam");
         go_to(&mut f, Row::Reasons);
         typ(&mut f, &p, "Three incidents in a week.");
+        // It owes the customer a letter: without reasons for them it is refused, next to
+        // their row, and nothing typed is lost.
+        assert!(!matches!(save(&mut f, &p), DecisionEvent::SaveDecision(_)));
+        assert!(!f.saving);
+        let why = f.problems_for(Row::CustomerReasons).join(" ");
+        assert!(why.contains("owes the customer a letter"), "{why}");
+        assert!(f.problems_for(Row::Reasons).is_empty());
+        assert_eq!(f.reasons.value(), "Three incidents in a week.");
+        assert!(Row::CustomerReasons
+            .label()
+            .contains("printed in the letter"));
+        assert!(Row::Reasons.label().contains("never printed"));
+        go_to(&mut f, Row::CustomerReasons);
+        typ(
+            &mut f,
+            &p,
+            "You shouted at our staff three times in a week.",
+        );
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
                 assert_eq!(d.restrictions.len(), 2);
@@ -974,6 +1008,11 @@ mod tests {
                 assert_eq!(d.restrictions[1].staff_id, Some(uuid::Uuid::from_u128(1)));
                 assert_eq!(d.review_date, Some(today() + chrono::Duration::weeks(6)));
                 assert_eq!(d.meeting_date, today());
+                assert_eq!(d.reasons, "Three incidents in a week.");
+                assert_eq!(
+                    d.reasons_for_customer,
+                    "You shouted at our staff three times in a week."
+                );
             }
             other => panic!("{other:?}: {:?}", f.problems),
         }
@@ -1045,6 +1084,8 @@ mod tests {
         assert_eq!(f.risk.value(), "Threatened staff.\nPolice attended.");
         go_to(&mut f, Row::Reasons);
         typ(&mut f, &p, "Threat with a weapon.");
+        go_to(&mut f, Row::CustomerReasons);
+        typ(&mut f, &p, "You threatened our staff with a weapon.");
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
                 assert_eq!(d.outcome, Outcome::ImmediateRestriction);

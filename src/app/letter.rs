@@ -129,6 +129,10 @@ impl App {
                     written: None,
                 };
                 letter.render(&kit);
+                // Warned, never printed: a decision with no reasons for the customer.
+                if !letter.facts.warnings.is_empty() {
+                    self.notice = Some(Notice::Info(letter.facts.warnings.join(" ")));
+                }
                 self.overlays.open(Overlay::Letter(letter));
             }
         }

@@ -776,6 +776,16 @@ impl Gen {
             attendees: self.attendees(&manager, employee.as_ref()),
             outcome,
             reasons,
+            reasons_for_customer: match outcome {
+                Outcome::NoFurtherAction => String::new(),
+                Outcome::ImmediateRestriction => format!(
+                    "On {last} your behaviour put the safety of our staff at risk, so we had to restrict how you contact us straight away, without a warning first."
+                ),
+                _ => format!(
+                    "Between {first} and {last} our staff had to respond to your behaviour {n} times. Warnings have not changed it, and we need to keep our staff safe and able to help everyone."
+                ),
+            },
+            incidents: Vec::new(),
             decided_by: manager.id,
             decided_by_name: manager.display_name.clone(),
             no_warning: outcome == Outcome::ImmediateRestriction,

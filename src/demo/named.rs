@@ -84,6 +84,8 @@ impl Gen {
             attendees: attendees.to_string(),
             outcome,
             reasons: reasons.to_string(),
+            reasons_for_customer: String::new(),
+            incidents: Vec::new(),
             decided_by: s.id,
             decided_by_name: s.display_name,
             no_warning: outcome == Outcome::ImmediateRestriction,

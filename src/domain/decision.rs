@@ -59,7 +59,13 @@ pub struct Decision {
     pub meeting_date: NaiveDate,
     pub attendees: String,
     pub outcome: Outcome,
+    /// The internal notes: why, for staff. Never printed in a letter.
     pub reasons: String,
+    /// The reasons in plain words for the customer, printed in the letter (empty on a decision
+    /// recorded before safedesk kept them apart).
+    pub reasons_for_customer: String,
+    /// The incidents behind the decision: those of the case(s) it answered.
+    pub incidents: Vec<Id>,
     pub decided_by: Id,
     pub decided_by_name: String,
     /// Access was restricted at once, without prior warning (an immediate threat).
@@ -89,7 +95,11 @@ pub struct NewDecision {
     pub meeting_date: NaiveDate,
     pub attendees: String,
     pub outcome: Outcome,
+    /// The internal notes, for staff only.
     pub reasons: String,
+    /// The reasons for the customer, printed in the letter.
+    #[serde(default)]
+    pub reasons_for_customer: String,
     /// The actions, withdrawal of services and access restrictions decided.
     pub restrictions: Vec<NewRestriction>,
     pub review_date: Option<NaiveDate>,

@@ -99,7 +99,11 @@ pub struct Review {
     pub still_wants: Option<bool>,
     pub outcome: ReviewOutcome,
     pub next_review: Option<NaiveDate>,
+    /// The internal notes, for staff only.
     pub notes: String,
+    /// The reasons for the customer, printed in the review outcome letter (empty on a review
+    /// recorded before safedesk kept them apart).
+    pub reasons_for_customer: String,
 }
 
 /// A review as the review form gives it.
@@ -115,8 +119,11 @@ pub struct NewReview {
     /// Change only: what applies from now on (the reviewed restrictions end).
     pub replacements: Vec<NewRestriction>,
     pub next_review: Option<NaiveDate>,
-    /// Why: required.
+    /// Why: required. The internal notes, for staff only.
     pub notes: String,
+    /// The reasons for the customer, printed in the review outcome letter.
+    #[serde(default)]
+    pub reasons_for_customer: String,
 }
 
 /// What recording a review did.

@@ -3,8 +3,8 @@
 //! now. Pure: read from a customer's history and the policy, never from the database.
 
 use super::{LetterFacts, LetterKind, Organisation, Templates};
-use crate::domain::CaseSummary;
-use crate::domain::{CustomerHistory, Decision, Id, LetterStatus, Outcome};
+use crate::domain::{CaseReason, CaseSummary};
+use crate::domain::{CustomerHistory, Decision, Id, Incident, LetterStatus, Outcome, Restriction};
 use crate::policy::{rules, Policy};
 use crate::time;
 use std::path::PathBuf;
@@ -29,23 +29,58 @@ impl LetterKit {
     }
 }
 
-/// The letter a case most likely needs now.
+/// The letter a case most likely needs now: the one its decision (or its newest review, or
+/// its incidents) owes. The reply to abusive correspondence only when the case is about
+/// correspondence that was not processed.
 pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
     if case.waiting_for_confirmation {
         return LetterKind::ImmediateConfirmation;
     }
+    let own = case
+        .decision_id
+        .and_then(|id| h.decisions.iter().find(|d| d.id == id))
+        .filter(|d| d.outcome != Outcome::NoFurtherAction);
+    // The case's own decision, while its letter is owed.
+    if let Some(d) = own.filter(|d| d.letter == LetterStatus::Owed) {
+        return kind_for(d);
+    }
     let last_decision = h.decisions.last();
     let last_review = h.reviews.iter().map(|r| r.reviewed_at).max();
     if let (Some(r), d) = (last_review, last_decision) {
-        if d.is_none_or(|d| r > d.decided_at) {
+        if d.is_none_or(|d| r >= d.decided_at) {
             return LetterKind::ReviewOutcome;
         }
     }
-    match last_decision {
-        Some(d) if d.letter == LetterStatus::Owed => kind_for(d),
-        _ => LetterKind::AbusiveCorrespondence,
+    if let Some(d) = own {
+        return kind_for(d);
+    }
+    if let Some(d) = last_decision.filter(|d| d.letter == LetterStatus::Owed) {
+        return kind_for(d);
+    }
+    match case.reason {
+        CaseReason::ImmediateThreat => LetterKind::ImmediateConfirmation,
+        CaseReason::ReviewDue | CaseReason::CustomerRequest => LetterKind::ReviewOutcome,
+        CaseReason::Breach | CaseReason::Threshold => {
+            let behind: Vec<_> = h
+                .incidents
+                .iter()
+                .filter(|i| case.incidents.contains(&i.id))
+                .collect();
+            if !behind.is_empty()
+                && behind
+                    .iter()
+                    .all(|i| i.response == CORRESPONDENCE_NOT_PROCESSED)
+            {
+                LetterKind::AbusiveCorrespondence
+            } else {
+                LetterKind::RestrictionNotice
+            }
+        }
     }
 }
+
+/// The initial response to correspondence that is not processed (the customer is told).
+const CORRESPONDENCE_NOT_PROCESSED: &str = "correspondence_not_processed";
 
 /// The letter a decision owes.
 fn kind_for(d: &Decision) -> LetterKind {
@@ -53,6 +88,120 @@ fn kind_for(d: &Decision) -> LetterKind {
         Outcome::ImmediateRestriction => LetterKind::ImmediateConfirmation,
         Outcome::WithdrawalOfServices => LetterKind::Withdrawal,
         _ => LetterKind::RestrictionNotice,
+    }
+}
+
+/// The incidents behind a decision: those of the case(s) it answered, or, for a decision with
+/// none recorded (an older one, an import), those counted after the decision before it up to
+/// this one. Never an incident after the decision.
+pub fn incidents_behind<'a>(d: &Decision, h: &'a CustomerHistory) -> Vec<&'a Incident> {
+    let linked: Vec<&Incident> = h
+        .incidents
+        .iter()
+        .filter(|i| i.counts() && d.incidents.contains(&i.id))
+        .collect();
+    if !linked.is_empty() {
+        return linked;
+    }
+    let previous = h
+        .decisions
+        .iter()
+        .filter(|o| o.id != d.id && o.decided_at < d.decided_at)
+        .map(|o| o.decided_at)
+        .max();
+    let mut out: Vec<&Incident> = h
+        .incidents
+        .iter()
+        .filter(|i| {
+            i.counts()
+                && i.occurred_at <= d.decided_at
+                && previous.is_none_or(|p| i.occurred_at > p)
+        })
+        .collect();
+    out.sort_by_key(|i| i.occurred_at);
+    out
+}
+
+/// A policy label as it reads inside a sentence: "Telephone" is "telephone", but a name with
+/// capitals of its own ("WhatsApp") is left as it is.
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) if !chars.clone().any(char::is_uppercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// One incident as the customer reads it: "12/11/2026, telephone: shouting".
+pub fn incident_line(i: &Incident, policy: &Policy) -> String {
+    let seen: Vec<String> = i
+        .behaviours
+        .iter()
+        .map(|b| in_sentence(policy.label_of(b)))
+        .collect();
+    format!(
+        "{}, {}: {}",
+        time::date(time::london_date(i.occurred_at)),
+        in_sentence(policy.label_of(&i.channel)),
+        if seen.is_empty() {
+            in_sentence(policy.label_of(&i.category))
+        } else {
+            seen.join("; ")
+        }
+    )
+}
+
+/// What a letter tells the customer about some restrictions: each kind's customer wording
+/// (`letter` in the policy, never the staff banner) with its details filled in, one line each.
+/// Two choices that mean the same (the same sentence) print once.
+pub fn letter_restrictions(list: &[&Restriction], policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in list {
+        let mut s = match policy.restriction_kind(&r.kind) {
+            Some(k) => rules::fill_placeholders(k.letter(), r),
+            // A kind the policy no longer has: its id in words, never blank.
+            None => crate::letters::kind_in_words(&r.kind),
+        };
+        if let Some(end) = r.ends_at {
+            s.push_str(&format!(" (until {})", time::date(time::london_date(end))));
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// How a review still works, for each restriction whose policy entry says (a permanent ban),
+/// once each; one that names the review date is left out when no review is set.
+fn review_notes(list: &[&Restriction], policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in list {
+        let Some(note) = policy
+            .restriction_kind(&r.kind)
+            .map(|k| k.review_note())
+            .filter(|n| !n.trim().is_empty())
+        else {
+            continue;
+        };
+        if note.contains("{review}") && r.review_due.is_none() {
+            continue;
+        }
+        let s = rules::fill_placeholders(note, r);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The policy's review period in words: "6 weeks".
+fn review_period(policy: &Policy) -> String {
+    match policy.policy.review_period_weeks {
+        1 => "1 week".to_string(),
+        n => format!("{n} weeks"),
     }
 }
 
@@ -81,7 +230,11 @@ pub fn contact_now(
     policy.letters.contact_within_limits.clone()
 }
 
-/// The facts a letter of `kind` is written from, or why it cannot be written yet.
+/// The facts a letter of `kind` is written from, or why it cannot be written yet. A letter is
+/// about one decision (the case's own, else the newest of its kind still owed a letter, else
+/// the newest of its kind) or one review, and shows only its facts: the incidents behind it,
+/// the restrictions it made in the customer's wording, from when and until the review, and the
+/// reasons written for the customer (never the internal notes).
 pub fn facts_for(
     kind: LetterKind,
     case: &CaseSummary,
@@ -101,51 +254,44 @@ pub fn facts_for(
         date: today,
         signed_by: signed_by.to_string(),
         contact_now: contact_now(h, policy, now),
+        review_period: review_period(policy),
         ..LetterFacts::default()
     };
-    let incidents: Vec<&crate::domain::Incident> = {
-        let behind: Vec<_> = h
-            .incidents
-            .iter()
-            .filter(|i| i.counts() && case.incidents.contains(&i.id))
-            .collect();
-        if behind.is_empty() {
-            rules::incidents_since_last_decision(h)
-        } else {
-            behind
-        }
-    };
-    f.incidents = incidents
-        .iter()
-        .map(|i| {
-            let seen: Vec<&str> = i.behaviours.iter().map(|b| policy.label_of(b)).collect();
-            format!(
-                "{}, {}: {}",
-                time::date(time::london_date(i.occurred_at)),
-                policy.label_of(&i.channel).to_lowercase(),
-                if seen.is_empty() {
-                    policy.label_of(&i.category).to_lowercase()
-                } else {
-                    seen.join("; ").to_lowercase()
-                }
-            )
-        })
-        .collect();
     let mut decision_id = None;
     match kind {
-        LetterKind::AbusiveCorrespondence => {}
+        LetterKind::AbusiveCorrespondence => {
+            // The correspondence the case is about, else the newest not processed.
+            let about: Vec<&Incident> = h
+                .incidents
+                .iter()
+                .filter(|i| {
+                    i.counts()
+                        && i.response == CORRESPONDENCE_NOT_PROCESSED
+                        && case.incidents.contains(&i.id)
+                })
+                .collect();
+            let about = if about.is_empty() {
+                h.incidents
+                    .iter()
+                    .rev()
+                    .filter(|i| i.counts() && i.response == CORRESPONDENCE_NOT_PROCESSED)
+                    .take(1)
+                    .collect()
+            } else {
+                about
+            };
+            f.incidents = about.iter().map(|i| incident_line(i, policy)).collect();
+        }
         LetterKind::RestrictionNotice
         | LetterKind::Withdrawal
         | LetterKind::ImmediateConfirmation => {
-            // The decision the letter is about: the one a waiting case waits for, else the
-            // newest of the matching kind, one still owed a letter first.
             let wanted =
                 |d: &&Decision| kind_for(d) == kind && d.outcome != Outcome::NoFurtherAction;
-            let waiting = case
+            let own = case
                 .decision_id
-                .filter(|_| case.waiting_for_confirmation)
-                .and_then(|id| h.decisions.iter().find(|d| d.id == id));
-            let Some(d) = waiting
+                .and_then(|id| h.decisions.iter().find(|d| d.id == id))
+                .filter(wanted);
+            let Some(d) = own
                 .or_else(|| {
                     h.decisions
                         .iter()
@@ -161,16 +307,27 @@ pub fn facts_for(
                 ));
             };
             decision_id = Some(d.id);
-            let theirs: Vec<_> = h
+            f.incidents = incidents_behind(d, h)
+                .into_iter()
+                .map(|i| incident_line(i, policy))
+                .collect();
+            let theirs: Vec<&Restriction> = h
                 .restrictions
                 .iter()
                 .filter(|r| r.decision_id == Some(d.id))
                 .collect();
-            f.restrictions = theirs
+            // A withdrawal letter says the withdrawal itself in its own words.
+            let listed: Vec<&Restriction> = theirs
                 .iter()
-                .map(|r| rules::restriction_sentence(r, policy))
+                .copied()
+                .filter(|r| kind != LetterKind::Withdrawal || r.kind != policy.withdrawal.id)
                 .collect();
-            f.reasons = d.reasons.clone();
+            f.restrictions = letter_restrictions(&listed, policy);
+            f.review_notes = review_notes(&theirs, policy);
+            f.reasons = d.reasons_for_customer.clone();
+            if f.reasons.trim().is_empty() {
+                f.warnings.push(NO_CUSTOMER_REASONS.to_string());
+            }
             f.starts = theirs
                 .iter()
                 .map(|r| time::london_date(r.starts_at))
@@ -185,18 +342,23 @@ pub fn facts_for(
             let batch: Vec<_> = h.reviews.iter().filter(|r| r.reviewed_at == last).collect();
             let first = batch[0];
             f.review_outcome = first.outcome.as_str().to_string();
-            f.reasons = first.notes.clone();
+            f.reasons = first.reasons_for_customer.clone();
+            if f.reasons.trim().is_empty() {
+                f.warnings.push(NO_CUSTOMER_REASONS.to_string());
+            }
             f.next_review = first.next_review;
             f.review_date = first.next_review;
             f.starts = Some(time::london_date(last));
-            f.restrictions = rules::active_restrictions(h, now)
-                .into_iter()
-                .map(|r| rules::restriction_sentence(r, policy))
-                .collect();
+            let active = rules::active_restrictions(h, now);
+            f.restrictions = letter_restrictions(&active, policy);
+            f.review_notes = review_notes(&active, policy);
         }
     }
     Ok((f, decision_id))
 }
+
+/// The preview's warning when the letter has no reasons written for the customer.
+pub const NO_CUSTOMER_REASONS: &str = "No reasons for the customer were recorded with this decision (the internal notes are never printed): the letter says only that it is because of their behaviour towards staff.";
 
 #[cfg(test)]
 mod tests {
@@ -228,6 +390,48 @@ mod tests {
             });
         }
         h
+    }
+
+    #[test]
+    fn overlapping_choices_print_once_in_the_customers_words() {
+        let p = Policy::built_in();
+        let named = RestrictionParams {
+            staff_name: "Sam Patel".into(),
+            ..RestrictionParams::default()
+        };
+        let h = with(&[
+            ("written_only", RestrictionParams::default()),
+            ("named_staff", named),
+            ("written_contact_only", RestrictionParams::default()),
+            ("permanent_ban", RestrictionParams::default()),
+            ("banned_from_premises", RestrictionParams::default()),
+        ]);
+        let list: Vec<&Restriction> = h.restrictions.iter().collect();
+        assert_eq!(
+            letter_restrictions(&list, &p),
+            vec![
+                "From now on please write to us only, by letter or email; we will not take your calls or see you in person",
+                "Sam Patel will deal with all your calls and letters",
+                "You must never come into our premises again",
+                "You must not come into our premises",
+            ]
+        );
+        // A permanent ban's review note names the review date, so with none set it is left out.
+        assert!(review_notes(&list, &p).is_empty());
+        let mut dated = list[3].clone();
+        dated.review_due = chrono::NaiveDate::from_ymd_opt(2027, 1, 5);
+        assert_eq!(
+            review_notes(&[&dated], &p),
+            vec!["This ban is permanent, but we still review decisions if you still want to use our services: tell us, in writing, and we will review it on 05/01/2027."]
+        );
+    }
+
+    #[test]
+    fn labels_read_inside_a_sentence_keep_their_own_capitals() {
+        assert_eq!(in_sentence("Telephone"), "telephone");
+        assert_eq!(in_sentence("Face to face"), "face to face");
+        assert_eq!(in_sentence("WhatsApp"), "WhatsApp");
+        assert_eq!(in_sentence(""), "");
     }
 
     #[test]

@@ -33,9 +33,11 @@
 //! | `customer_name` | The customer's name (may be empty). |
 //! | `customer_address` | The customer's address, a list of lines (may be empty). |
 //! | `restrictions` | What is restricted, a list with one restriction in plain words each (may be empty). In the review outcome letter, what applies after the review. |
-//! | `reasons` | The manager's reasons (may be empty; may be several paragraphs). |
+//! | `reasons` | The reasons written for the customer with the decision or review (may be empty; may be several paragraphs). The internal notes are never given to a template. |
 //! | `starts` | The date the decision takes effect (may be empty). |
-//! | `review_date` | The date the decision will be reviewed (may be empty). |
+//! | `review_date` | The date the decision will be reviewed (may be empty: then say nothing about when). |
+//! | `review_period` | The policy's review period in words, e.g. "6 weeks". |
+//! | `review_notes` | How a review still works while a restriction is in force (a permanent ban), a list in the policy's words (may be empty). |
 //! | `contact_now` | How the customer may contact us now, to follow "please contact us", e.g. "in writing only, to the address above" (may be empty). |
 //! | `incidents` | The incidents the letter is about, a list with one line each, e.g. "12/11/2026, telephone: shouting" (may be empty). |
 //! | `review_outcome` | The outcome of a review: `lift`, `continue` or `change` (empty in other letters). |
@@ -75,7 +77,10 @@ mod files;
 mod html;
 mod organisation;
 
-pub use facts::{contact_now, facts_for, suggested, LetterKit};
+pub use facts::{
+    contact_now, facts_for, incident_line, incidents_behind, letter_restrictions, suggested,
+    LetterKit, NO_CUSTOMER_REASONS,
+};
 pub use files::{default_dir, file_stem, save, LetterToSave};
 pub use html::to_html;
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
@@ -90,7 +95,7 @@ const BUILT_IN_TEMPLATES: [&str; 5] = [
 ];
 
 /// Every placeholder a template may use at the top level.
-pub const PLACEHOLDERS: [&str; 16] = [
+pub const PLACEHOLDERS: [&str; 18] = [
     "organisation",
     "date",
     "customer_name",
@@ -99,6 +104,8 @@ pub const PLACEHOLDERS: [&str; 16] = [
     "reasons",
     "starts",
     "review_date",
+    "review_period",
+    "review_notes",
     "contact_now",
     "incidents",
     "review_outcome",
@@ -252,11 +259,18 @@ pub struct LetterFacts {
     /// Each restriction in plain words (from `policy::rules::restriction_sentence`). In a review
     /// outcome, what applies after the review.
     pub restrictions: Vec<String>,
-    /// The manager's reasons; may be several paragraphs.
+    /// The reasons written for the customer (never the internal notes); may be several
+    /// paragraphs.
     pub reasons: String,
     /// When the decision takes effect.
     pub starts: Option<NaiveDate>,
     pub review_date: Option<NaiveDate>,
+    /// The policy's review period in words: "6 weeks".
+    pub review_period: String,
+    /// How a review still works while a restriction is in force, in the policy's words.
+    pub review_notes: Vec<String>,
+    /// What the preview warns the manager of (never printed): no reasons for the customer.
+    pub warnings: Vec<String>,
     /// How the customer may contact us now, to follow "please contact us": for example
     /// "in writing only, to the address above".
     pub contact_now: String,
@@ -282,6 +296,8 @@ struct Context {
     reasons: String,
     starts: String,
     review_date: String,
+    review_period: String,
+    review_notes: Vec<String>,
     contact_now: String,
     incidents: Vec<String>,
     review_outcome: String,
@@ -306,6 +322,8 @@ impl Context {
             reasons: markdown_escape(clean(&facts.reasons).trim()),
             starts: date(facts.starts),
             review_date: date(facts.review_date),
+            review_period: markdown_escape(&one_line(&facts.review_period)),
+            review_notes: escaped_lines(&facts.review_notes),
             // The templates put a full stop after it.
             contact_now: markdown_escape(contact_now.trim_end_matches(['.', ' '])),
             incidents: escaped_lines(&facts.incidents),
@@ -692,6 +710,9 @@ fn sample_facts() -> LetterFacts {
         reasons: "Sample reasons.".into(),
         starts: Some(day(25)),
         review_date: NaiveDate::from_ymd_opt(2027, 1, 6),
+        review_period: "6 weeks".into(),
+        review_notes: vec!["Sample review note.".into()],
+        warnings: Vec::new(),
         contact_now: "in writing only, to the address above".into(),
         incidents: vec!["12/11/2026, telephone: shouting".into()],
         review_outcome: "continue".into(),

@@ -18,6 +18,9 @@ fn facts() -> LetterFacts {
         reasons: "You shouted at the reception team on three occasions.".into(),
         starts: Some(day(2026, 11, 25)),
         review_date: Some(day(2027, 1, 6)),
+        review_period: "6 weeks".into(),
+        review_notes: Vec::new(),
+        warnings: Vec::new(),
         contact_now: "in writing only, to the address at the top of this letter".into(),
         incidents: vec![
             "12/11/2026, telephone: shouting".into(),
@@ -216,7 +219,11 @@ fn the_restriction_notice_says_what_why_when_and_how_to_complain() {
     assert!(letter.contains("- Written contact only\n"), "{letter}");
     assert!(letter.contains("- Calls and visits limited to 10 minutes\n"));
     assert!(letter.contains("You shouted at the reception team on three occasions."));
-    assert!(letter.contains("From 25/11/2026:"), "from when");
+    assert!(
+        letter.contains("From 25/11/2026, until at least the review on 06/01/2027:"),
+        "from when, until when: {letter}"
+    );
+    assert!(letter.contains("We review decisions like this one after 6 weeks."));
     assert!(
         letter.contains("We will review this decision on 06/01/2027 if you still want to use our services. Please tell us if you do."),
         "{letter}"
@@ -232,7 +239,9 @@ fn the_restriction_notice_says_what_why_when_and_how_to_complain() {
         ..facts()
     };
     let letter = render(LetterKind::RestrictionNotice, &without_dates);
-    assert!(letter.contains("after 6 weeks"), "{letter}");
+    // No review set: nothing is said about when, and no period is made up.
+    assert!(!letter.contains("6 weeks"), "{letter}");
+    assert!(!letter.contains("When we will review"), "{letter}");
     assert!(letter.contains("From the date of this letter:"));
 }
 

@@ -22,7 +22,10 @@ pub enum DecisionField {
     Restrictions,
     /// The parameter of one chosen restriction (its policy id).
     Param(String),
+    /// The internal notes.
     Reasons,
+    /// The reasons for the customer, printed in the letter.
+    CustomerReasons,
     ReviewDate,
     Police,
     RiskAssessment,
@@ -164,6 +167,20 @@ fn check_restrictions(
         }
         out.extend(check_restriction(r, policy, staff));
     }
+    for (i, a) in list.iter().enumerate() {
+        for b in &list[i + 1..] {
+            if let Some(why) = policy.contradiction(&a.kind, &b.kind) {
+                out.push(problem(
+                    DecisionField::Restrictions,
+                    format!(
+                        "\"{}\" cannot go with \"{}\": {why}. Untick one of them.",
+                        policy.label_of(&a.kind),
+                        policy.label_of(&b.kind)
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn check_review_date(
@@ -223,10 +240,24 @@ pub fn check(
     if d.reasons.trim().is_empty() {
         out.push(problem(
             DecisionField::Reasons,
-            "Give the reasons for the decision: they are kept, and the customer's letter quotes them.",
+            "Give the reasons for the decision, for the record (staff only: they are never printed).",
         ));
     } else if let Some(m) = too_long("The reasons", &d.reasons, MAX_TEXT) {
         out.push(problem(DecisionField::Reasons, m));
+    }
+    if d.reasons_for_customer.trim().is_empty() {
+        if !d.restrictions.is_empty() {
+            out.push(problem(
+                DecisionField::CustomerReasons,
+                "This decision owes the customer a letter: give the reasons for the customer, in plain words to them (the letter prints these, never the internal notes).",
+            ));
+        }
+    } else if let Some(m) = too_long(
+        "The reasons for the customer",
+        &d.reasons_for_customer,
+        MAX_TEXT,
+    ) {
+        out.push(problem(DecisionField::CustomerReasons, m));
     }
     let kinds: Vec<Option<RestrictionKind<'_>>> = d
         .restrictions
@@ -337,6 +368,13 @@ pub fn check_review(
     } else if let Some(m) = too_long("The reasons", &r.notes, MAX_TEXT) {
         out.push(problem(DecisionField::Reasons, m));
     }
+    if let Some(m) = too_long(
+        "The reasons for the customer",
+        &r.reasons_for_customer,
+        MAX_TEXT,
+    ) {
+        out.push(problem(DecisionField::CustomerReasons, m));
+    }
     match r.outcome {
         ReviewOutcome::Lift => {
             if r.next_review.is_some() {
@@ -423,6 +461,8 @@ mod tests {
             attendees: "Amira Hassan, Sam Patel".into(),
             outcome,
             reasons: "Three incidents of shouting at reception in a fortnight.".into(),
+            reasons_for_customer: "You shouted at our reception staff three times in two weeks."
+                .into(),
             review_date: (!restrictions.is_empty()).then(|| today() + chrono::Duration::weeks(6)),
             restrictions,
             police_told: None,
@@ -439,6 +479,90 @@ mod tests {
 
     fn fields(p: &[DecisionProblem]) -> Vec<DecisionField> {
         p.iter().map(|p| p.field.clone()).collect()
+    }
+
+    #[test]
+    fn contradictory_choices_are_refused_with_the_policys_reason() {
+        let policy = Policy::built_in();
+        let sam = NewRestriction {
+            staff_id: Some(uuid::Uuid::from_u128(1)),
+            ..kind("named_staff")
+        };
+        let third = NewRestriction {
+            third_party: "Barnet Advocacy".into(),
+            ..kind("third_party")
+        };
+        let ten = NewRestriction {
+            minutes: Some(10),
+            ..kind("time_limit")
+        };
+        let refused = |list: Vec<NewRestriction>| -> Vec<String> {
+            check(
+                &decision(Outcome::Actions, list),
+                &policy,
+                &staff(),
+                today(),
+            )
+            .into_iter()
+            .filter(|p| p.field == DecisionField::Restrictions)
+            .map(|p| p.message)
+            .collect()
+        };
+        for (list, why) in [
+            (
+                vec![sam.clone(), kind("all_direct_contact_ended")],
+                "no member of staff deals with the customer",
+            ),
+            (
+                vec![kind("all_direct_contact_ended"), third.clone()],
+                "no contact to go through a third party",
+            ),
+            (
+                vec![kind("written_only"), ten.clone()],
+                "no calls or visits to limit",
+            ),
+            (
+                vec![ten.clone(), kind("written_contact_only")],
+                "no calls or visits to limit",
+            ),
+        ] {
+            let got = refused(list.clone());
+            assert_eq!(got.len(), 1, "{list:?}: {got:?}");
+            assert!(got[0].contains(why), "{got:?}");
+            assert!(got[0].contains("cannot go with"), "{got:?}");
+        }
+        // Choices that agree are not refused: written only with a named member of staff, and
+        // the two ways of saying written contact only.
+        assert!(refused(vec![kind("written_only"), sam]).is_empty());
+        assert!(refused(vec![kind("written_only"), kind("written_contact_only")]).is_empty());
+        assert!(refused(vec![ten, third]).is_empty());
+        // In a review's changes too.
+        let mut r = review(ReviewOutcome::Change);
+        r.next_review = Some(today() + chrono::Duration::weeks(6));
+        r.replacements = vec![
+            kind("written_only"),
+            NewRestriction {
+                minutes: Some(5),
+                ..kind("time_limit")
+            },
+        ];
+        assert!(check_review(&r, &policy, &staff(), today())
+            .iter()
+            .any(|p| p.message.contains("cannot go with")));
+    }
+
+    #[test]
+    fn a_decision_that_restricts_needs_reasons_for_the_customer_one_that_does_not_does_not() {
+        let policy = Policy::built_in();
+        let mut d = decision(Outcome::Actions, vec![kind("witness")]);
+        d.reasons_for_customer = " ".into();
+        assert_eq!(
+            fields(&check(&d, &policy, &staff(), today())),
+            vec![DecisionField::CustomerReasons]
+        );
+        let mut d = decision(Outcome::NoFurtherAction, vec![]);
+        d.reasons_for_customer = String::new();
+        assert!(check(&d, &policy, &staff(), today()).is_empty());
     }
 
     #[test]
@@ -616,6 +740,7 @@ mod tests {
             replacements: vec![],
             next_review: None,
             notes: "No incidents since the restriction began.".into(),
+            reasons_for_customer: String::new(),
         }
     }
 

@@ -95,6 +95,25 @@ pub struct Action {
     pub params: Vec<String>,
     #[serde(default)]
     pub letter_contact: Option<LetterContact>,
+    /// What a letter tells the customer about it, in plain words to them, with the banner's
+    /// placeholders (the banner is for staff and never reaches a letter). Empty in a policy file
+    /// of an older safedesk: the label is used.
+    #[serde(default)]
+    pub letter: String,
+    /// Choices it cannot go with, and why: a decision with both is refused.
+    #[serde(default)]
+    pub excludes: Vec<Exclusion>,
+    /// How a review still works while it is in force, for the letter (may be empty).
+    #[serde(default)]
+    pub review_note: String,
+}
+
+/// A choice a restriction cannot go with, and why (shown to the manager).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    pub id: String,
+    pub reason: String,
 }
 
 /// How a letter tells the customer to contact us while a restriction is in force: the end of
@@ -157,6 +176,13 @@ pub struct Withdrawal {
     pub id: String,
     pub label: String,
     pub banner: String,
+    #[serde(default)]
+    pub letter_contact: Option<LetterContact>,
+    /// What a letter tells the customer, as for an action.
+    #[serde(default)]
+    pub letter: String,
+    #[serde(default)]
+    pub review_note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -167,6 +193,13 @@ pub struct AccessRestriction {
     pub banner: String,
     #[serde(default)]
     pub letter_contact: Option<LetterContact>,
+    /// What a letter tells the customer, as for an action.
+    #[serde(default)]
+    pub letter: String,
+    #[serde(default)]
+    pub excludes: Vec<Exclusion>,
+    #[serde(default)]
+    pub review_note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -206,9 +239,57 @@ impl<'a> RestrictionKind<'a> {
     pub fn letter_contact(self) -> Option<&'a LetterContact> {
         match self {
             RestrictionKind::Action(a) => a.letter_contact.as_ref(),
-            RestrictionKind::Withdrawal(_) => None,
+            RestrictionKind::Withdrawal(w) => w.letter_contact.as_ref(),
             RestrictionKind::Access(a) => a.letter_contact.as_ref(),
         }
+    }
+
+    /// What a letter tells the customer about it (with placeholders): its `letter`, or its
+    /// label in a policy file that has none. Never the staff banner.
+    pub fn letter(self) -> &'a str {
+        let (letter, label) = match self {
+            RestrictionKind::Action(a) => (&a.letter, &a.label),
+            RestrictionKind::Withdrawal(w) => (&w.letter, &w.label),
+            RestrictionKind::Access(a) => (&a.letter, &a.label),
+        };
+        if letter.trim().is_empty() {
+            label
+        } else {
+            letter
+        }
+    }
+
+    /// How a review still works while it is in force (may be empty).
+    pub fn review_note(self) -> &'a str {
+        match self {
+            RestrictionKind::Action(a) => &a.review_note,
+            RestrictionKind::Withdrawal(w) => &w.review_note,
+            RestrictionKind::Access(a) => &a.review_note,
+        }
+    }
+
+    /// The choices it cannot go with.
+    pub fn excludes(self) -> &'a [Exclusion] {
+        match self {
+            RestrictionKind::Action(a) => &a.excludes,
+            RestrictionKind::Withdrawal(_) => &[],
+            RestrictionKind::Access(a) => &a.excludes,
+        }
+    }
+}
+
+impl Policy {
+    /// Why two restriction ids cannot be decided together, if the policy says they cannot
+    /// (either one's `excludes` naming the other).
+    pub fn contradiction(&self, a: &str, b: &str) -> Option<&str> {
+        let names = |x: &str, y: &str| {
+            self.restriction_kind(x)?
+                .excludes()
+                .iter()
+                .find(|e| e.id == y)
+                .map(|e| e.reason.as_str())
+        };
+        names(a, b).or_else(|| names(b, a))
     }
 }
 
@@ -378,14 +459,49 @@ impl Policy {
             }
             check_banner(&a.id, &a.banner)?;
             check_letter_contact(&a.id, a.letter_contact.as_ref())?;
+            check_letter_texts(&a.id, &a.letter, &a.review_note)?;
         }
         unique(&mut seen, "restriction", &self.withdrawal.id)?;
         check_banner(&self.withdrawal.id, &self.withdrawal.banner)?;
+        check_letter_contact(&self.withdrawal.id, self.withdrawal.letter_contact.as_ref())?;
+        check_letter_texts(
+            &self.withdrawal.id,
+            &self.withdrawal.letter,
+            &self.withdrawal.review_note,
+        )?;
         for a in &self.access_restrictions {
             unique(&mut seen, "restriction", &a.id)?;
             nonempty(&a.label, &a.id)?;
             check_banner(&a.id, &a.banner)?;
             check_letter_contact(&a.id, a.letter_contact.as_ref())?;
+            check_letter_texts(&a.id, &a.letter, &a.review_note)?;
+        }
+        let excluding = self.actions.iter().map(|a| (&a.id, &a.excludes)).chain(
+            self.access_restrictions
+                .iter()
+                .map(|a| (&a.id, &a.excludes)),
+        );
+        for (id, excludes) in excluding {
+            for e in excludes {
+                if e.id == *id || self.restriction_kind(&e.id).is_none() {
+                    return Err((
+                        format!("\"{}\"", e.id),
+                        format!(
+                            "\"{id}\" excludes \"{}\", which is not another action or access restriction in the policy",
+                            e.id
+                        ),
+                    ));
+                }
+                if e.reason.trim().is_empty() {
+                    return Err((
+                        format!("\"{}\"", e.id),
+                        format!(
+                            "\"{id}\" excludes \"{}\" with no reason: say why, for the manager",
+                            e.id
+                        ),
+                    ));
+                }
+            }
         }
         for (name, text) in [
             ("contact_usual", &self.letters.contact_usual),
@@ -531,6 +647,17 @@ fn check_banner(id: &str, banner: &str) -> Result<(), (String, String)> {
     check_placeholders(id, "banner", banner)
 }
 
+/// A restriction's customer wording and review note: placeholders as in a banner (either may
+/// be empty).
+fn check_letter_texts(id: &str, letter: &str, review_note: &str) -> Result<(), (String, String)> {
+    for (what, text) in [("letter", letter), ("review_note", review_note)] {
+        if !text.trim().is_empty() {
+            check_placeholders(id, what, text)?;
+        }
+    }
+    Ok(())
+}
+
 fn check_letter_contact(id: &str, contact: Option<&LetterContact>) -> Result<(), (String, String)> {
     match contact {
         Some(c) => check_placeholders(id, "letter_contact", &c.text),
@@ -589,6 +716,61 @@ fn find_line(text: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_file_without_customer_wording_still_loads_and_letters_use_the_label() {
+        let mut text = String::new();
+        for line in BUILT_IN.lines() {
+            let t = line.trim_start();
+            if t.starts_with("letter =") || t.starts_with("review_note =") {
+                continue;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        // `excludes` lists span lines: drop them whole.
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.starts_with("excludes = [") {
+                skipping = true;
+            }
+            if !skipping {
+                out.push_str(line);
+                out.push('\n');
+            }
+            if skipping && line.starts_with(']') {
+                skipping = false;
+            }
+        }
+        assert!(!out.contains("excludes = ["));
+        let p = Policy::parse(&out, "old.toml").expect("an older policy file loads");
+        let k = p.restriction_kind("witness").unwrap();
+        assert_eq!(k.letter(), k.label());
+        assert!(p.contradiction("written_only", "time_limit").is_none());
+    }
+
+    #[test]
+    fn an_exclusion_must_name_another_restriction_and_say_why() {
+        let bad = BUILT_IN.replacen(
+            "{ id = \"time_limit\", reason",
+            "{ id = \"time_limits\", reason",
+            1,
+        );
+        let e = Policy::parse(&bad, "p.toml").unwrap_err();
+        assert!(e.message.contains("excludes \"time_limits\""), "{e}");
+        assert!(e.line.is_some());
+        let bad = BUILT_IN.replacen("{ id = \"named_staff\", reason = \"with all direct contact ended no member of staff deals with the customer\" }", "{ id = \"named_staff\", reason = \" \" }", 1);
+        assert_ne!(bad, BUILT_IN);
+        let e = Policy::parse(&bad, "p.toml").unwrap_err();
+        assert!(e.message.contains("no reason"), "{e}");
+        let bad = BUILT_IN.replacen(
+            "letter = \"We will record",
+            "letter = \"{recording} We will record",
+            1,
+        );
+        assert!(Policy::parse(&bad, "p.toml").is_err());
+    }
 
     #[test]
     fn built_in_policy_is_valid_and_complete() {

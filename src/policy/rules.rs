@@ -491,6 +491,8 @@ mod tests {
             attendees: "A, B".into(),
             outcome: Outcome::Actions,
             reasons: "Three incidents".into(),
+            reasons_for_customer: String::new(),
+            incidents: Vec::new(),
             decided_by: new_id(),
             decided_by_name: "Manager".into(),
             no_warning: false,

@@ -591,8 +591,9 @@ pub(super) fn record_decision(
     };
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
-         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, \
+         reasons_for_customer) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -608,6 +609,7 @@ pub(super) fn record_decision(
         d.police_told,
         text(&d.risk_assessment),
         letter_status,
+        text(&d.reasons_for_customer),
     ])?;
     let count = begin_restrictions(
         tx,
@@ -729,7 +731,8 @@ pub(super) fn record_review(
         }
         tx.prepare_cached(
             "INSERT INTO review (id, restriction_id, reviewed_at, reviewed_by, still_wants, outcome, \
-             next_review, notes, batch, customer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             next_review, notes, batch, customer_id, reasons_for_customer) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             new_id().to_string(),
@@ -742,6 +745,7 @@ pub(super) fn record_review(
             text(&r.notes),
             r.id.to_string(),
             r.customer_id.to_string(),
+            text(&r.reasons_for_customer),
         ])?;
         audit(
             tx,

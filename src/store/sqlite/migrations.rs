@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 ];
 
 /// The newest schema this build understands.
@@ -255,6 +256,14 @@ CREATE TABLE office_setting (
     set_login  TEXT NOT NULL,
     PRIMARY KEY (kind, version)
 ) WITHOUT ROWID;
+"#;
+
+/// The reasons a customer is given, kept apart from the internal notes: a letter prints only
+/// these. Decisions and reviews recorded before have none (empty), and their letters say so
+/// rather than print the notes.
+const MIGRATION_6: &str = r#"
+ALTER TABLE decision ADD COLUMN reasons_for_customer TEXT NOT NULL DEFAULT '';
+ALTER TABLE review ADD COLUMN reasons_for_customer TEXT NOT NULL DEFAULT '';
 "#;
 
 impl SqliteStore {

@@ -284,7 +284,10 @@ fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
 const DECISION_COLS: &str =
     "d.id, d.customer_id, d.case_id, d.decided_at, d.meeting_date, d.attendees, \
      d.outcome, d.reasons, d.decided_by, s.display_name, d.no_warning, d.police_told, \
-     d.risk_assessment, d.letter_status, d.letter_note";
+     d.risk_assessment, d.letter_status, d.letter_note, d.reasons_for_customer, \
+     (SELECT json_group_array(ci.incident_id) FROM escalation_case c \
+      JOIN case_incident ci ON ci.case_id = c.id \
+      WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id))";
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
@@ -298,6 +301,17 @@ fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
         attendees: r.get(5)?,
         outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Actions),
         reasons: r.get(7)?,
+        reasons_for_customer: r.get(15)?,
+        incidents: {
+            let mut ids = Vec::new();
+            for i in json_list(&r.get::<_, Option<String>>(16)?.unwrap_or_default()) {
+                let id = parse_id(&i)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            ids
+        },
         decided_by: parse_id(&r.get::<_, String>(8)?)?,
         decided_by_name: r.get(9)?,
         no_warning: r.get(10)?,
@@ -435,7 +449,7 @@ pub(super) fn histories(
     let reviews = tx
         .prepare_cached(
             "SELECT v.id, v.restriction_id, v.reviewed_at, s.display_name, v.still_wants, v.outcome, \
-             v.next_review, v.notes, v.customer_id FROM review v JOIN staff s ON s.id = v.reviewed_by \
+             v.next_review, v.notes, v.customer_id, v.reasons_for_customer FROM review v JOIN staff s ON s.id = v.reviewed_by \
              WHERE v.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY v.reviewed_at",
         )?
         .query_map([&list], |r| {
@@ -452,6 +466,7 @@ pub(super) fn histories(
                     outcome: ReviewOutcome::parse(&outcome).unwrap_or(ReviewOutcome::Continue),
                     next_review: next.as_deref().map(parse_date).transpose()?,
                     notes: r.get(7)?,
+                    reasons_for_customer: r.get(9)?,
                 },
             ))
         })?
@@ -499,8 +514,9 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
 pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
-         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note, \
+         reasons_for_customer) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -520,6 +536,7 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
             LetterStatus::NotPossible { reason } => reason.as_str(),
             _ => "",
         },
+        d.reasons_for_customer,
     ])?;
     Ok(())
 }
