@@ -100,6 +100,10 @@ pub struct Review {
     pub outcome: ReviewOutcome,
     pub next_review: Option<NaiveDate>,
     pub notes: String,
+    /// The review this row belongs to (one review covers several restrictions, a row each).
+    pub batch: Id,
+    /// Whether the letter a review that lifted or changed restrictions owes has gone.
+    pub letter: super::letter::LetterStatus,
 }
 
 /// A review as the review form gives it.

@@ -31,6 +31,7 @@ mod incidents;
 mod lookup;
 mod maintenance;
 pub mod migrations;
+mod owed;
 mod probe;
 mod records;
 mod search_index;
@@ -44,7 +45,7 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, Queue, QueueWatch, ReviewSaved, Role, SentHow,
+    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueueWatch, ReviewSaved, Role, SentHow,
     SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -308,6 +309,10 @@ impl Store for SqliteStore {
                 summary: decisions::queue_summary(tx, today)?,
             })
         })
+    }
+
+    fn letters_owed(&mut self) -> Result<Vec<OwedLetter>> {
+        self.read(owed::letters_owed)
     }
 
     fn queue_watch(&mut self) -> Result<QueueWatch> {
