@@ -1514,3 +1514,31 @@ fn the_queue_jumps_to_a_kind_with_one_key_and_finds_a_customer_by_typing() {
         Some("Tunde Okafor")
     );
 }
+
+#[test]
+fn the_card_keeps_every_owed_letter_in_view_until_it_is_sent() {
+    let mut owed = deborah();
+    owed.decisions[0].letter = LetterStatus::Owed;
+    let decided = safedesk::time::date(safedesk::time::london_date(owed.decisions[0].decided_at));
+    let mut app = app();
+    search(
+        &mut app,
+        "900123",
+        vec![hit(owed, MatchedOn::Phone("07700 900123".into()))],
+    );
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains(&format!(
+            "Letter owed: restriction notice for the decision of {decided}"
+        )),
+        "{screen}"
+    );
+    // Sent: the line goes.
+    let mut app = crate::app();
+    search(
+        &mut app,
+        "900123",
+        vec![hit(deborah(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    assert!(!render(&app, 140, 30).contains("Letter owed"));
+}
