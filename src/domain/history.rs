@@ -49,7 +49,8 @@ impl CustomerHistory {
                 customer_id: self.customer.id,
                 customer_name: name.clone(),
                 about: OwedFor::Decision(d.id),
-                kind: OwedLetter::kind_for(d.outcome).to_string(),
+                case_id: d.case_id,
+                kind: d.outcome.letter_kind().to_string(),
                 since: d.decided_at,
             })
             .collect();
@@ -59,6 +60,7 @@ impl CustomerHistory {
                     customer_id: self.customer.id,
                     customer_name: name.clone(),
                     about: OwedFor::Review(r.batch),
+                    case_id: None,
                     kind: "review_outcome".to_string(),
                     since: r.reviewed_at,
                 });

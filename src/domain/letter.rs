@@ -130,6 +130,8 @@ pub struct OwedLetter {
     pub customer_id: Id,
     pub customer_name: String,
     pub about: OwedFor,
+    /// The case the decision answered, if any: the letter is produced from it.
+    pub case_id: Option<Id>,
     /// The letter's kind ("restriction_notice", "review_outcome", ...).
     pub kind: String,
     /// When the decision or review that owes it was made.
@@ -154,14 +156,5 @@ impl OwedLetter {
             "{what} for the {of} of {}",
             crate::time::date(crate::time::london_date(self.since))
         )
-    }
-
-    /// The letter a decision with this outcome owes.
-    pub fn kind_for(outcome: super::decision::Outcome) -> &'static str {
-        match outcome {
-            super::decision::Outcome::WithdrawalOfServices => "withdrawal",
-            super::decision::Outcome::ImmediateRestriction => "immediate_confirmation",
-            _ => "restriction_notice",
-        }
     }
 }

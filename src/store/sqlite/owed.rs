@@ -10,16 +10,23 @@ pub(super) fn letters_owed(tx: &Transaction<'_>) -> rusqlite::Result<Vec<OwedLet
     let name = "coalesce(cu.name, 'Unidentified visitor: ' || cu.description)";
     let mut out: Vec<OwedLetter> = tx
         .prepare_cached(&format!(
-            "SELECT d.id, d.customer_id, {name}, d.outcome, d.decided_at FROM decision d \
+            "SELECT d.id, d.customer_id, {name}, d.outcome, d.decided_at, d.case_id FROM decision d \
              JOIN customer cu ON cu.id = d.customer_id WHERE d.letter_status = 'owed'"
         ))?
         .query_map([], |r| {
             let outcome: String = r.get(3)?;
             Ok(OwedLetter {
                 about: OwedFor::Decision(parse_id(&r.get::<_, String>(0)?)?),
+                case_id: r
+                    .get::<_, Option<String>>(5)?
+                    .as_deref()
+                    .map(parse_id)
+                    .transpose()?,
                 customer_id: parse_id(&r.get::<_, String>(1)?)?,
                 customer_name: r.get(2)?,
-                kind: OwedLetter::kind_for(Outcome::parse(&outcome).unwrap_or(Outcome::Actions))
+                kind: Outcome::parse(&outcome)
+                    .unwrap_or(Outcome::Actions)
+                    .letter_kind()
                     .to_string(),
                 since: parse_time(&r.get::<_, String>(4)?)?,
             })
@@ -34,6 +41,7 @@ pub(super) fn letters_owed(tx: &Transaction<'_>) -> rusqlite::Result<Vec<OwedLet
         .query_map([], |r| {
             Ok(OwedLetter {
                 about: OwedFor::Review(parse_id(&r.get::<_, String>(0)?)?),
+                case_id: None,
                 customer_id: parse_id(&r.get::<_, String>(1)?)?,
                 customer_name: r.get(2)?,
                 kind: "review_outcome".to_string(),
