@@ -9,7 +9,7 @@ use safedesk::domain::{
     new_id, CaseReason, Id, NewCustomer, NewDecision, NewIncident, NewLetter, NewRestriction,
     NewReview, Outcome, OwedFor, ReviewOutcome, SentHow,
 };
-use safedesk::store::Store;
+use safedesk::store::{Store, StoreError};
 use safedesk::time;
 
 fn world() -> World {
@@ -225,4 +225,34 @@ fn a_review_that_lifts_or_changes_owes_a_letter_and_one_that_continues_does_not(
     assert!(w.store.letters_owed().unwrap().is_empty());
     let h = w.store.history(w.customer).unwrap().unwrap();
     assert!(h.reviews.iter().all(|r| !r.letter.is_owed()));
+}
+
+#[test]
+fn reception_may_save_and_send_the_correspondence_reply_but_no_other_letter() {
+    let mut w = world();
+    let reply = letter(w.customer, None, None, "abusive_correspondence");
+    w.store.record_letter(&w.reception, &reply).unwrap();
+    w.store
+        .letter_sent(&w.reception, reply.id, today(), SentHow::Email)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h
+        .letters
+        .iter()
+        .any(|l| l.id == reply.id && l.sent_at.is_some()));
+    // Any other letter is a manager's, and so is recording it as sent.
+    let d = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    let notice = letter(w.customer, Some(d), None, "restriction_notice");
+    let e = w.store.record_letter(&w.reception, &notice).unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    w.store.record_letter(&w.manager, &notice).unwrap();
+    let e = w
+        .store
+        .letter_sent(&w.reception, notice.id, today(), SentHow::Post)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    assert_eq!(w.store.letters_owed().unwrap().len(), 1, "still owed");
 }

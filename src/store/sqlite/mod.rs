@@ -105,6 +105,10 @@ impl SqliteStore {
     }
 }
 
+/// The letter any member of staff may produce and record as sent: the reply to abusive
+/// correspondence (the policy's first reply, made by whoever logged the correspondence).
+const CORRESPONDENCE_REPLY: &str = "abusive_correspondence";
+
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
@@ -396,9 +400,20 @@ impl Store for SqliteStore {
     }
 
     fn record_letter(&mut self, actor: &Actor, l: &NewLetter) -> Result<()> {
-        self.write_as(actor, Role::can_decide, "produce letters", |tx| {
-            decisions::record_letter(tx, actor, l)
-        })
+        // The reply to abusive correspondence belongs to whoever logged it; every other letter
+        // is a manager's.
+        let anyone = l.kind == CORRESPONDENCE_REPLY;
+        let what = if anyone {
+            "produce letters"
+        } else {
+            "produce letters other than the reply to abusive correspondence"
+        };
+        self.write_as(
+            actor,
+            move |r| anyone || r.can_decide(),
+            what,
+            |tx| decisions::record_letter(tx, actor, l),
+        )
     }
 
     fn letter_sent(
@@ -408,9 +423,23 @@ impl Store for SqliteStore {
         on: chrono::NaiveDate,
         how: SentHow,
     ) -> Result<()> {
-        self.write_as(actor, Role::can_decide, "record letters as sent", |tx| {
-            decisions::letter_sent(tx, actor, letter, on, how)
-        })
+        let kind: Option<String> = self.read(|tx| {
+            tx.prepare_cached("SELECT kind FROM letter WHERE id = ?1")?
+                .query_row([letter.to_string()], |r| r.get(0))
+                .optional()
+        })?;
+        let anyone = kind.as_deref() == Some(CORRESPONDENCE_REPLY);
+        let what = if anyone {
+            "record letters as sent"
+        } else {
+            "record letters other than the reply to abusive correspondence as sent"
+        };
+        self.write_as(
+            actor,
+            move |r| anyone || r.can_decide(),
+            what,
+            |tx| decisions::letter_sent(tx, actor, letter, on, how),
+        )
     }
 
     fn confirmation_not_possible(
