@@ -428,6 +428,7 @@ fn main() {
                         customer_name: h.customer.display_name(),
                         case_id: Some(case.id),
                         decision_id,
+                        review_batch: None,
                         facts,
                         free_text: Default::default(),
                         editing: false,

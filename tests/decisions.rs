@@ -373,6 +373,7 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         customer_id: w.customer,
         decision_id: Some(d.id),
         case_id: Some(case.id),
+        review_batch: None,
         kind: "immediate_confirmation".into(),
         body: "Dear Mr Okafor, ...".into(),
         file: "letters/confirmation.md".into(),

@@ -527,3 +527,44 @@ fn backup_says_when_it_may_not_write_the_folder() {
     );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn check_lists_letters_owed_for_more_than_fourteen_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = demo_db(d, "shared.sqlite");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let long_ago = safedesk::time::to_db(chrono::Utc::now() - chrono::Duration::days(30));
+        let recent = safedesk::time::to_db(chrono::Utc::now() - chrono::Duration::days(2));
+        // Two decisions owe their letter: one for 30 days, one for 2.
+        let ids: Vec<String> = c
+            .prepare("SELECT d.id FROM decision d JOIN customer cu ON cu.id = d.customer_id ORDER BY d.id LIMIT 2")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for (id, at) in ids.iter().zip([&long_ago, &recent]) {
+            c.execute(
+                "UPDATE decision SET letter_status = 'owed', decided_at = ?2 WHERE id = ?1",
+                [id, at],
+            )
+            .unwrap();
+        }
+    }
+    let o = safedesk(d, &["--read-only", "--db", s(&db), "check"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(
+        text.contains("Letters owed for more than 14 days (1). In the queue, o lists them:"),
+        "{text}"
+    );
+    let (_, v) = check_json(d, &db, &[]);
+    let late = v["letters_late"].as_array().unwrap();
+    assert_eq!(late.len(), 1, "{v}");
+    assert!(text.contains(&format!(
+        "  {}: ",
+        late[0]["customer_name"].as_str().unwrap()
+    )));
+}

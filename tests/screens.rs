@@ -1522,3 +1522,97 @@ fn the_queue_jumps_to_a_kind_with_one_key_and_finds_a_customer_by_typing() {
         Some("Tunde Okafor")
     );
 }
+
+#[test]
+fn the_card_keeps_every_owed_letter_in_view_until_it_is_sent() {
+    let mut owed = deborah();
+    owed.decisions[0].letter = LetterStatus::Owed;
+    let decided = safedesk::time::date(safedesk::time::london_date(owed.decisions[0].decided_at));
+    let mut app = app();
+    search(
+        &mut app,
+        "900123",
+        vec![hit(owed, MatchedOn::Phone("07700 900123".into()))],
+    );
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains(&format!(
+            "Letter owed: restriction notice for the decision of {decided}"
+        )),
+        "{screen}"
+    );
+    // Sent: the line goes.
+    let mut app = crate::app();
+    search(
+        &mut app,
+        "900123",
+        vec![hit(deborah(), MatchedOn::Phone("07700 900123".into()))],
+    );
+    assert!(!render(&app, 140, 30).contains("Letter owed"));
+}
+
+#[test]
+fn the_queue_lists_letters_owed_oldest_first_and_enter_opens_the_case_to_produce_one() {
+    use safedesk::domain::{OwedFor, OwedLetter};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    assert!(app.take_requests().contains(&Request::LoadQueue));
+    app.on_reply(Reply::Queue(Ok(Queue {
+        cases: vec![case_of(1, "Tunde Okafor", CaseReason::Threshold, 60)],
+        summary: QueueSummary {
+            open_cases: 1,
+            ..QueueSummary::default()
+        },
+    })));
+    let owed = |n: u128, name: &str, about: OwedFor, kind: &str, days: i64| OwedLetter {
+        customer_id: Uuid::from_u128(n),
+        customer_name: name.into(),
+        about,
+        case_id: matches!(about, OwedFor::Decision(_)).then(|| Uuid::from_u128(500 + n)),
+        kind: kind.into(),
+        since: now() - Duration::days(days),
+    };
+    app.on_reply(Reply::LettersOwed(Ok(vec![
+        owed(
+            10,
+            "Deborah Johnson",
+            OwedFor::Decision(Uuid::from_u128(20)),
+            "restriction_notice",
+            20,
+        ),
+        owed(
+            12,
+            "Marek Kowalczyk",
+            OwedFor::Review(Uuid::from_u128(21)),
+            "review_outcome",
+            3,
+        ),
+    ])));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("2 letters owed (o lists them)"), "{screen}");
+    assert!(screen.contains("Tunde Okafor"), "{screen}");
+    key(&mut app, KeyCode::Char('o'));
+    let screen = render(&app, 100, 24);
+    let deborah = screen.find("Deborah Johnson").expect(&screen);
+    let marek = screen.find("Marek Kowalczyk").expect(&screen);
+    assert!(deborah < marek, "oldest first:\n{screen}");
+    assert!(!screen.contains("Tunde Okafor"), "{screen}");
+    let decided = safedesk::time::date(safedesk::time::london_date(now() - Duration::days(20)));
+    assert!(
+        screen.contains(&format!(
+            "restriction notice for the decision of {decided} - owed for 20 days"
+        )),
+        "{screen}"
+    );
+    assert!(screen.contains("review outcome letter for the review of"));
+    // Enter opens the case the decision answered, where l produces the letter.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_requests().contains(&Request::LoadCase {
+        case: Uuid::from_u128(510)
+    }));
+    // 0 goes back to the cases.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('0'));
+    assert!(render(&app, 80, 24).contains("Tunde Okafor"));
+}

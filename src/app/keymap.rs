@@ -33,6 +33,8 @@ pub enum Action {
     ShowKind(u8),
     /// The queue: type part of a customer's name to find their cases.
     FindInQueue,
+    /// The queue: the letters owed to customers, oldest first.
+    LettersOwed,
     /// Take the selected case (or give it back).
     AssignToMe,
     /// Record the manager's decision on the case.
@@ -354,6 +356,16 @@ pub const BINDINGS: &[Binding] = &[
         label: "5",
         desc: "Queue: only customers who asked for a review or complained",
         contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::LettersOwed,
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        desc: "Queue: letters owed to customers, oldest first (Enter opens the case to produce one)",
+        contexts: QUEUE,
+        // The queue's summary line says "o lists them" beside the number owed.
         hint: false,
         needs: Need::Decide,
     },
@@ -893,6 +905,7 @@ fn short(a: Action) -> &'static str {
         Action::Withdraw => "withdraw",
         Action::Filter => "filter",
         Action::FindInQueue => "find",
+        Action::LettersOwed => "letters owed",
         Action::AssignToMe => "assign to me",
         Action::Decide => "decide",
         Action::Review => "review",

@@ -25,6 +25,8 @@ pub struct LetterView {
     pub customer_name: String,
     pub case_id: Option<Id>,
     pub decision_id: Option<Id>,
+    /// The review it tells the customer about (its batch id), if any.
+    pub review_batch: Option<Id>,
     pub facts: LetterFacts,
     /// The paragraph the manager adds.
     pub free_text: Input,
@@ -119,6 +121,7 @@ impl App {
                     customer_name: h.customer.display_name(),
                     case_id: Some(view.case.id),
                     decision_id,
+                    review_batch: None,
                     facts,
                     free_text: Input::default(),
                     editing: false,
@@ -267,6 +270,7 @@ impl App {
                     customer_id: v.customer_id,
                     decision_id: v.decision_id,
                     case_id: v.case_id,
+                    review_batch: v.review_batch,
                     kind: v.kind.as_str().to_string(),
                     body: markdown,
                     file: String::new(),

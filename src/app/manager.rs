@@ -7,8 +7,8 @@ use super::keymap::Action;
 use super::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{
-    CaseAlert, CaseReason, CaseSummary, CustomerHistory, Id, Outcome, Queue, QueueWatch, SentHow,
-    Staff,
+    CaseAlert, CaseReason, CaseSummary, CustomerHistory, Id, Outcome, OwedFor, OwedLetter, Queue,
+    QueueWatch, SentHow, Staff,
 };
 use crate::policy::rules;
 use crate::time;
@@ -45,6 +45,8 @@ pub enum QueueFilter {
     Confirmation,
     /// Assigned to the person using safedesk.
     Mine,
+    /// Not cases: the letters owed to customers, oldest first.
+    LettersOwed,
 }
 
 impl QueueFilter {
@@ -60,6 +62,8 @@ impl QueueFilter {
             QueueFilter::Reason(CustomerRequest) => QueueFilter::Confirmation,
             QueueFilter::Confirmation => QueueFilter::Mine,
             QueueFilter::Mine => QueueFilter::All,
+            // Reached with o, not in the round of cases.
+            QueueFilter::LettersOwed => QueueFilter::All,
         }
     }
 
@@ -69,6 +73,7 @@ impl QueueFilter {
             QueueFilter::Reason(r) => format!("only: {}", r.label().to_lowercase()),
             QueueFilter::Confirmation => "only: written confirmation owed".into(),
             QueueFilter::Mine => "only: assigned to me".into(),
+            QueueFilter::LettersOwed => "letters owed, oldest first".into(),
         }
     }
 
@@ -78,6 +83,7 @@ impl QueueFilter {
             QueueFilter::Reason(r) => c.reason == r && !c.waiting_for_confirmation,
             QueueFilter::Confirmation => c.waiting_for_confirmation,
             QueueFilter::Mine => me.is_some() && c.assigned_to_id == me,
+            QueueFilter::LettersOwed => false,
         }
     }
 }
@@ -93,6 +99,10 @@ pub struct QueueView {
     pub find: Option<Input>,
     /// The find line has the keyboard.
     pub finding: bool,
+    /// The letters owed to customers, oldest first (read with the queue).
+    pub letters: Vec<OwedLetter>,
+    /// The letters owed have been read (the summary's count is then theirs, reviews included).
+    pub letters_loaded: bool,
 }
 
 impl QueueView {
@@ -112,6 +122,32 @@ impl QueueView {
                     .is_none_or(|f| crate::text::fold(&c.customer_name).contains(f.trim()))
             })
             .collect()
+    }
+
+    /// The letters owed that show (those to customers whose name holds the text typed after
+    /// `/`), oldest first.
+    pub fn visible_letters(&self) -> Vec<&OwedLetter> {
+        let find = self
+            .find
+            .as_ref()
+            .map(|f| crate::text::fold(f.value()))
+            .filter(|f| !f.trim().is_empty());
+        self.letters
+            .iter()
+            .filter(|l| {
+                find.as_ref()
+                    .is_none_or(|f| crate::text::fold(&l.customer_name).contains(f.trim()))
+            })
+            .collect()
+    }
+
+    /// How many rows the queue shows: letters owed, or cases.
+    pub fn shown(&self, me: Option<Id>) -> usize {
+        if self.filter == QueueFilter::LettersOwed {
+            self.visible_letters().len()
+        } else {
+            self.visible(me).len()
+        }
     }
 }
 
@@ -290,7 +326,7 @@ impl App {
         let Some(q) = self.overlays.queue_mut() else {
             return false;
         };
-        let n = q.visible(me).len();
+        let n = q.shown(me);
         match action {
             Action::Up => q.selected = q.selected.saturating_sub(1),
             Action::Down => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
@@ -318,10 +354,21 @@ impl App {
                 q.find.get_or_insert_with(Input::default);
                 q.selected = 0;
             }
+            Action::AssignToMe if q.filter == QueueFilter::LettersOwed => {}
             Action::AssignToMe => {
                 let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
                 if let Some(case) = case {
                     self.assign_to_me(&case);
+                }
+            }
+            Action::LettersOwed => {
+                q.filter = QueueFilter::LettersOwed;
+                q.selected = 0;
+            }
+            Action::Open if q.filter == QueueFilter::LettersOwed => {
+                let owed = q.visible_letters().get(q.selected).map(|l| (*l).clone());
+                if let Some(owed) = owed {
+                    self.open_owed_letter(&owed);
                 }
             }
             Action::Open => {
@@ -334,6 +381,45 @@ impl App {
             _ => return false,
         }
         true
+    }
+
+    /// Open what an owed letter is produced from: the case its decision answered, where `l`
+    /// produces the letter and the prompt after saving records it as sent.
+    fn open_owed_letter(&mut self, owed: &OwedLetter) {
+        let Some(case) = owed.case_id else {
+            self.notice = Some(Notice::Info(format!(
+                "The {} for {} is produced outside safedesk for now: record it as sent from the customer's card once it has gone.",
+                owed.describe(),
+                owed.customer_name
+            )));
+            return;
+        };
+        // The case as far as it is known; the case loads over it.
+        let decision = match owed.about {
+            OwedFor::Decision(d) => Some(d),
+            OwedFor::Review(_) => None,
+        };
+        self.open_case(CaseSummary {
+            id: case,
+            customer_id: owed.customer_id,
+            customer_name: owed.customer_name.clone(),
+            reason: CaseReason::Threshold,
+            opened_at: owed.since,
+            incidents: Vec::new(),
+            assigned_to: None,
+            assigned_to_id: None,
+            waiting_for_confirmation: false,
+            decision_id: decision,
+            note: String::new(),
+            version: 0,
+            seen_at: Some(owed.since),
+            seen_by: None,
+        });
+        self.notice = Some(Notice::Info(format!(
+            "{}: press l to produce the {}.",
+            owed.customer_name,
+            owed.describe()
+        )));
     }
 
     fn assign_to_me(&mut self, case: &CaseSummary) {

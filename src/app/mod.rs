@@ -1184,6 +1184,7 @@ impl App {
             Action::Filter
             | Action::ShowKind(_)
             | Action::FindInQueue
+            | Action::LettersOwed
             | Action::AssignToMe
             | Action::Decide
             | Action::Review
@@ -1381,6 +1382,16 @@ impl App {
             }
             Reply::Queue(result) => match result {
                 Ok(queue) => self.queue_arrived(queue),
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
+            Reply::LettersOwed(result) => match result {
+                Ok(owed) => {
+                    if let Some(q) = self.overlays.queue_mut() {
+                        q.letters = owed;
+                        q.letters_loaded = true;
+                        q.selected = q.selected.min(q.shown(self.actor.staff.as_ref().map(|s| s.id)).saturating_sub(1));
+                    }
+                }
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
             Reply::Case { case, result } => match result {

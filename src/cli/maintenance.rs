@@ -2,9 +2,11 @@
 //! `safedesk backup` copies it safely.
 
 use super::{config, session, Cli};
-use crate::domain::{BackupReport, CheckReport, Counts, SettingKind};
+use crate::domain::LETTERS_LATE_AFTER_DAYS;
+use crate::domain::{BackupReport, CheckReport, Counts, OwedLetter, SettingKind};
 use crate::store::{SqliteStore, Store};
 use crate::text::clean;
+use crate::time;
 use chrono::{DateTime, Local};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -58,9 +60,17 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
 
 /// `safedesk check`: exit code 0 when all is well, 1 when problems were found.
 pub fn check(cli: &Cli, quick: bool, json: bool) -> Result<ExitCode, String> {
-    let report = open_to_inspect(cli)?
-        .check(quick)
-        .map_err(|e| e.to_string())?;
+    let mut store = open_to_inspect(cli)?;
+    let mut report = store.check(quick).map_err(|e| e.to_string())?;
+    // The letters owed are read only from a schema this safedesk knows.
+    if report.schema_version == report.supported_schema_version {
+        match store.letters_owed() {
+            Ok(owed) => report.letters_late = letters_late(owed, chrono::Utc::now()),
+            Err(e) => report
+                .notes
+                .push(format!("The letters owed could not be read ({e}).")),
+        }
+    }
     if json {
         println!(
             "{}",
@@ -206,6 +216,15 @@ pub fn affected_records(problems: &[String]) -> Vec<String> {
     out
 }
 
+/// The letters owed for more than [`LETTERS_LATE_AFTER_DAYS`] days (Europe/London days),
+/// oldest first.
+pub fn letters_late(owed: Vec<OwedLetter>, now: DateTime<chrono::Utc>) -> Vec<OwedLetter> {
+    let today = time::london_date(now);
+    owed.into_iter()
+        .filter(|o| (today - time::london_date(o.since)).num_days() > LETTERS_LATE_AFTER_DAYS)
+        .collect()
+}
+
 /// The plain-words `safedesk check` report.
 pub fn check_text(r: &CheckReport) -> String {
     let mut out = format!(
@@ -323,6 +342,19 @@ pub fn check_text(r: &CheckReport) -> String {
     ));
     if let Some(c) = &r.counts {
         out.push_str(&format!("Records:  {}\n", counts_words(c)));
+    }
+    if !r.letters_late.is_empty() {
+        out.push_str(&format!(
+            "Letters owed for more than {LETTERS_LATE_AFTER_DAYS} days ({}). In the queue, o lists them:\nrecord each as sent, or why it could not be.\n",
+            r.letters_late.len()
+        ));
+        for o in &r.letters_late {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                clean(&o.customer_name),
+                o.describe()
+            ));
+        }
     }
     for n in &r.notes {
         out.push_str(&format!("Note: {}\n", clean(n)));

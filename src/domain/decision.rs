@@ -39,6 +39,15 @@ impl Outcome {
         .find(|o| o.as_str() == s)
     }
 
+    /// The letter a decision with this outcome owes, when it restricted someone.
+    pub fn letter_kind(self) -> &'static str {
+        match self {
+            Outcome::WithdrawalOfServices => "withdrawal",
+            Outcome::ImmediateRestriction => "immediate_confirmation",
+            _ => "restriction_notice",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Actions => "Long-term actions",

@@ -4,7 +4,7 @@ use super::customer::Customer;
 use super::decision::Decision;
 use super::ids::Id;
 use super::incident::Incident;
-use super::letter::Letter;
+use super::letter::{Letter, OwedFor, OwedLetter};
 use super::restriction::{Restriction, Review};
 use super::staff::Staff;
 use serde::Serialize;
@@ -34,6 +34,40 @@ impl CustomerHistory {
             letters: Vec::new(),
             reviews: Vec::new(),
         }
+    }
+
+    /// The letters this customer is owed (by a decision that restricted them, or a review that
+    /// lifted or changed their restrictions) and not yet sent nor recorded as not possible:
+    /// oldest first.
+    pub fn letters_owed(&self) -> Vec<OwedLetter> {
+        let name = self.customer.display_name();
+        let mut out: Vec<OwedLetter> = self
+            .decisions
+            .iter()
+            .filter(|d| d.letter.is_owed())
+            .map(|d| OwedLetter {
+                customer_id: self.customer.id,
+                customer_name: name.clone(),
+                about: OwedFor::Decision(d.id),
+                case_id: d.case_id,
+                kind: d.outcome.letter_kind().to_string(),
+                since: d.decided_at,
+            })
+            .collect();
+        for r in self.reviews.iter().filter(|r| r.letter.is_owed()) {
+            if !out.iter().any(|o| o.about == OwedFor::Review(r.batch)) {
+                out.push(OwedLetter {
+                    customer_id: self.customer.id,
+                    customer_name: name.clone(),
+                    about: OwedFor::Review(r.batch),
+                    case_id: None,
+                    kind: "review_outcome".to_string(),
+                    since: r.reviewed_at,
+                });
+            }
+        }
+        out.sort_by_key(|o| o.since);
+        out
     }
 }
 

@@ -101,10 +101,60 @@ pub struct NewLetter {
     pub customer_id: Id,
     pub decision_id: Option<Id>,
     pub case_id: Option<Id>,
+    /// The review it tells the customer about (its batch id), if any.
+    #[serde(default)]
+    pub review_batch: Option<Id>,
     /// The template's kind ("restriction_notice", ...).
     pub kind: String,
     /// The letter as saved (Markdown).
     pub body: String,
     /// Where it was saved.
     pub file: String,
+}
+
+/// What an owed letter tells the customer about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "about", content = "id", rename_all = "snake_case")]
+pub enum OwedFor {
+    /// A decision that restricted the customer (a restriction notice, a withdrawal, or the
+    /// written confirmation of an immediate restriction).
+    Decision(Id),
+    /// A review that lifted or changed the customer's restrictions (its batch id).
+    Review(Id),
+}
+
+/// A letter the policy promises a customer that has not gone yet, nor been recorded as not
+/// possible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwedLetter {
+    pub customer_id: Id,
+    pub customer_name: String,
+    pub about: OwedFor,
+    /// The case the decision answered, if any: the letter is produced from it.
+    pub case_id: Option<Id>,
+    /// The letter's kind ("restriction_notice", "review_outcome", ...).
+    pub kind: String,
+    /// When the decision or review that owes it was made.
+    pub since: DateTime<Utc>,
+}
+
+impl OwedLetter {
+    /// In the words the card and the queue use: "restriction notice for the decision of
+    /// 24/11/2026".
+    pub fn describe(&self) -> String {
+        let what = match self.kind.as_str() {
+            "withdrawal" => "withdrawal letter",
+            "immediate_confirmation" => "written confirmation",
+            "review_outcome" => "review outcome letter",
+            _ => "restriction notice",
+        };
+        let of = match self.about {
+            OwedFor::Decision(_) => "decision",
+            OwedFor::Review(_) => "review",
+        };
+        format!(
+            "{what} for the {of} of {}",
+            crate::time::date(crate::time::london_date(self.since))
+        )
+    }
 }

@@ -41,9 +41,9 @@ pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
 pub use history::{Bulk, CustomerHistory};
 pub use ids::{new_id, Id};
 pub use incident::{Incident, NewIncident, Subject, Withdrawal};
-pub use letter::{Letter, LetterStatus, NewLetter, SentHow};
+pub use letter::{Letter, LetterStatus, NewLetter, OwedFor, OwedLetter, SentHow};
 pub use lookup::{LookupHit, MatchedOn};
-pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem};
+pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem, LETTERS_LATE_AFTER_DAYS};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
 };

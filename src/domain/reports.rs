@@ -27,6 +27,9 @@ pub struct ForeignKeyProblem {
     pub parent: String,
 }
 
+/// `safedesk check` lists the letters owed to customers for more than this many days.
+pub const LETTERS_LATE_AFTER_DAYS: i64 = 14;
+
 /// What `safedesk check` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
@@ -55,6 +58,8 @@ pub struct CheckReport {
     pub counts: Option<Counts>,
     /// Plain-English warnings that are not damage (a newer schema, a WAL journal, ...).
     pub notes: Vec<String>,
+    /// Letters owed to customers for more than [`LETTERS_LATE_AFTER_DAYS`] days, oldest first.
+    pub letters_late: Vec<super::letter::OwedLetter>,
     pub took_ms: u64,
 }
 

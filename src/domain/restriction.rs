@@ -104,6 +104,10 @@ pub struct Review {
     /// The reasons for the customer, printed in the review outcome letter (empty on a review
     /// recorded before safedesk kept them apart).
     pub reasons_for_customer: String,
+    /// The review this row belongs to (one review covers several restrictions, a row each).
+    pub batch: Id,
+    /// Whether the letter a review that lifted or changed restrictions owes has gone.
+    pub letter: super::letter::LetterStatus,
 }
 
 /// A review as the review form gives it.

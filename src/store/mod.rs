@@ -15,7 +15,7 @@ pub mod sqlite;
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, Queue, QueueWatch, ReviewSaved, Role, SentHow,
+    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueueWatch, ReviewSaved, Role, SentHow,
     SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -263,6 +263,10 @@ pub trait Store: Send {
         decision: Id,
         reason: &str,
     ) -> Result<()>;
+
+    /// Every letter the policy promises a customer that has not gone yet, nor been recorded as
+    /// not possible: oldest first. One read.
+    fn letters_owed(&mut self) -> Result<Vec<OwedLetter>>;
 
     /// Load many records at once (demo data, benchmarks).
     /// Load many records at once, opening the escalation cases the policy's rules call for.

@@ -122,6 +122,8 @@ pub enum Reply {
     /// An outbox entry was refused, or held, and kept aside; or entries wait for another file.
     OutboxRefused(String),
     Queue(Result<crate::domain::Queue, String>),
+    /// The letters owed to customers, oldest first (read with the queue).
+    LettersOwed(Result<Vec<crate::domain::OwedLetter>, String>),
     /// A case, its customer's history and the staff list.
     Case {
         case: Id,

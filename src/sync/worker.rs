@@ -683,6 +683,10 @@ pub fn run_with(
                 if !send(Reply::Queue(result)) {
                     return;
                 }
+                let owed = store.letters_owed().map_err(|e| e.to_string());
+                if !send(Reply::LettersOwed(owed)) {
+                    return;
+                }
             }
             if let Some(id) = case {
                 if !send(Reply::Case {

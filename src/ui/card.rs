@@ -281,6 +281,14 @@ fn banner_lines<'a>(app: &App, h: &CustomerHistory) -> Vec<Line<'a>> {
         s.threshold_sentence.clone(),
         threshold_style,
     )));
+    // Every letter the customer is owed stays in view until it is sent or recorded as not
+    // possible.
+    for o in h.letters_owed() {
+        out.push(Line::from(vec![
+            Span::styled("Letter owed:", t.warning()),
+            Span::raw(format!(" {}", o.describe())),
+        ]));
+    }
     let phone = app.actor.role() == Some(Role::Phone);
     for e in rules::escalations(h, p, app.now) {
         out.push(Line::from(vec![

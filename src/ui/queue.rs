@@ -63,6 +63,12 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     let rows = [rows[0], rows[2]];
     let today = time::london_date(app.now);
     let s = &view.queue.summary;
+    // Once read, the list counts every letter owed (reviews' too); until then the queue's count.
+    let owed = if view.letters_loaded {
+        view.letters.len() as u64
+    } else {
+        s.letters_owed
+    };
     let summary = if view.loaded {
         Line::from(vec![
             Span::styled(plural(s.open_cases, "open case", "open cases"), t.heading()),
@@ -77,18 +83,26 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Span::raw("  |  "),
             Span::styled(
-                plural(s.letters_owed, "letter owed", "letters owed"),
-                if s.letters_owed > 0 {
-                    t.warning()
+                plural(owed, "letter owed", "letters owed"),
+                if owed > 0 { t.warning() } else { t.normal() },
+            ),
+            Span::styled(
+                if view.filter == manager::QueueFilter::LettersOwed {
+                    " (0 for the cases)"
                 } else {
-                    t.normal()
+                    " (o lists them)"
                 },
+                t.dim(),
             ),
         ])
     } else {
         Line::from(Span::styled("Loading the queue...", t.dim()))
     };
     frame.render_widget(Paragraph::new(summary), rows[0]);
+    if view.filter == manager::QueueFilter::LettersOwed {
+        letters_owed(frame, rows[1], app, view);
+        return;
+    }
     if cases.is_empty() {
         let text = if !view.loaded {
             ""
@@ -160,4 +174,58 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(list, rows[1], &mut state);
+}
+
+/// The letters owed to customers, oldest first: who, which letter for what, and for how long.
+fn letters_owed(frame: &mut Frame, area: Rect, app: &App, view: &manager::QueueView) {
+    let t = &Theme::of(app);
+    let letters = view.visible_letters();
+    if letters.is_empty() {
+        let text = if !view.loaded {
+            ""
+        } else if view.letters.is_empty() {
+            "No letters owed: every decision and review that owes the customer a letter has had it sent, or the reason it could not be is recorded. Press 0 for the cases."
+        } else {
+            "No letter owed is to a customer with that name. Esc in the find line clears it."
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let today = time::london_date(app.now);
+    let width = area.width.saturating_sub(6) as usize;
+    let fits = (area.height as usize / 2).max(1);
+    let selected = view.selected.min(letters.len() - 1);
+    let first = selected.saturating_sub(fits - 1);
+    let items: Vec<ListItem> = letters[first..(first + fits).min(letters.len())]
+        .iter()
+        .map(|l| {
+            let days = (today - time::london_date(l.since)).num_days().max(0) as u64;
+            let mut detail = format!(
+                "{} - owed {}",
+                l.describe(),
+                if days == 0 {
+                    "since today".to_string()
+                } else {
+                    format!("for {}", plural(days, "day", "days"))
+                }
+            );
+            if l.case_id.is_none() {
+                detail.push_str(" - no case to produce it from");
+            }
+            let detail: String = detail.chars().take(width.max(10)).collect();
+            ListItem::new(vec![
+                Line::from(vec![
+                    Span::styled("LETTER OWED", t.warning()),
+                    Span::raw("  "),
+                    Span::styled(clean(&l.customer_name), t.heading()),
+                ]),
+                Line::from(Span::styled(format!("    {detail}"), t.dim())),
+            ])
+        })
+        .collect();
+    let list = List::new(items)
+        .highlight_style(t.selected())
+        .highlight_symbol("> ");
+    let mut state = ListState::default().with_selected(Some(selected - first));
+    frame.render_stateful_widget(list, area, &mut state);
 }

@@ -731,8 +731,8 @@ pub(super) fn record_review(
         }
         tx.prepare_cached(
             "INSERT INTO review (id, restriction_id, reviewed_at, reviewed_by, still_wants, outcome, \
-             next_review, notes, batch, customer_id, reasons_for_customer) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             next_review, notes, batch, customer_id, reasons_for_customer, letter_status) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             new_id().to_string(),
@@ -746,6 +746,12 @@ pub(super) fn record_review(
             r.id.to_string(),
             r.customer_id.to_string(),
             text(&r.reasons_for_customer),
+            // A review that lifts or changes restrictions tells the customer in writing.
+            if r.outcome == ReviewOutcome::Continue {
+                ""
+            } else {
+                "owed"
+            },
         ])?;
         audit(
             tx,
@@ -853,9 +859,22 @@ pub(super) fn record_letter(
             .into());
         }
     }
+    if let Some(b) = l.review_batch {
+        let owner: Option<String> = tx
+            .prepare_cached("SELECT customer_id FROM review WHERE batch = ?1 LIMIT 1")?
+            .query_row([b.to_string()], |r| r.get(0))
+            .optional()?;
+        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
+            return Err(StoreError::Invalid(
+                "That letter's review is about someone else: produce it again from the card."
+                    .into(),
+            )
+            .into());
+        }
+    }
     tx.prepare_cached(
-        "INSERT INTO letter (id, customer_id, case_id, decision_id, kind, body, file, created_at, created_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO letter (id, customer_id, case_id, decision_id, kind, body, file, created_at, \
+         created_by, review_batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -867,6 +886,7 @@ pub(super) fn record_letter(
         l.file,
         time::to_db(Utc::now()),
         me.id.to_string(),
+        l.review_batch.map(|b| b.to_string()).unwrap_or_default(),
     ])?;
     audit(
         tx,
@@ -905,13 +925,15 @@ pub(super) fn letter_sent(
     on: NaiveDate,
     how: SentHow,
 ) -> Result<(), TxError> {
-    let row: Option<(String, Option<String>, Option<String>)> = tx
-        .prepare_cached("SELECT created_at, decision_id, sent_at FROM letter WHERE id = ?1")?
+    let row: Option<(String, Option<String>, Option<String>, String)> = tx
+        .prepare_cached(
+            "SELECT created_at, decision_id, sent_at, review_batch FROM letter WHERE id = ?1",
+        )?
         .query_row([letter.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((created, decision, before)) = row else {
+    let Some((created, decision, before, review_batch)) = row else {
         return Err(StoreError::Missing("that letter is no longer in the database".into()).into());
     };
     let today = time::london_date(Utc::now());
@@ -951,6 +973,13 @@ pub(super) fn letter_sent(
         )?
         .execute([d])?;
         close_waiting(tx, actor, d)?;
+    }
+    if !review_batch.is_empty() {
+        tx.prepare_cached(
+            "UPDATE review SET letter_status = 'sent' \
+             WHERE batch = ?1 AND letter_status IN ('owed', 'not_possible')",
+        )?
+        .execute([&review_batch])?;
     }
     audit(
         tx,

@@ -227,6 +227,7 @@ pub(super) fn check(c: &Connection, path: &Path, quick: bool) -> Result<CheckRep
         file_size,
         counts,
         notes,
+        letters_late: Vec::new(),
         took_ms: started.elapsed().as_millis() as u64,
     })
 }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_4,
     MIGRATION_5,
     MIGRATION_6,
+    MIGRATION_7,
 ];
 
 /// The newest schema this build understands.
@@ -264,6 +265,16 @@ CREATE TABLE office_setting (
 const MIGRATION_6: &str = r#"
 ALTER TABLE decision ADD COLUMN reasons_for_customer TEXT NOT NULL DEFAULT '';
 ALTER TABLE review ADD COLUMN reasons_for_customer TEXT NOT NULL DEFAULT '';
+"#;
+
+/// The letter a review owes: a review that lifted or changed restrictions tells the customer in
+/// writing, and the letter is kept against the review it is about.
+const MIGRATION_7: &str = r#"
+ALTER TABLE review ADD COLUMN letter_status TEXT NOT NULL DEFAULT ''
+    CHECK (letter_status IN ('', 'owed', 'sent', 'not_possible'));
+ALTER TABLE review ADD COLUMN letter_note TEXT NOT NULL DEFAULT '';
+CREATE INDEX review_letter_owed ON review(letter_status) WHERE letter_status = 'owed';
+ALTER TABLE letter ADD COLUMN review_batch TEXT NOT NULL DEFAULT '';
 "#;
 
 impl SqliteStore {

@@ -31,6 +31,7 @@ mod incidents;
 mod lookup;
 mod maintenance;
 pub mod migrations;
+mod owed;
 mod probe;
 mod records;
 mod search_index;
@@ -44,7 +45,7 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, Queue, QueueWatch, ReviewSaved, Role, SentHow,
+    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueueWatch, ReviewSaved, Role, SentHow,
     SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
@@ -103,6 +104,10 @@ impl SqliteStore {
         &mut self.conn
     }
 }
+
+/// The letter any member of staff may produce and record as sent: the reply to abusive
+/// correspondence (the policy's first reply, made by whoever logged the correspondence).
+const CORRESPONDENCE_REPLY: &str = "abusive_correspondence";
 
 impl Store for SqliteStore {
     fn location(&self) -> String {
@@ -310,6 +315,10 @@ impl Store for SqliteStore {
         })
     }
 
+    fn letters_owed(&mut self) -> Result<Vec<OwedLetter>> {
+        self.read(owed::letters_owed)
+    }
+
     fn queue_watch(&mut self) -> Result<QueueWatch> {
         self.read(decisions::queue_watch)
     }
@@ -391,9 +400,20 @@ impl Store for SqliteStore {
     }
 
     fn record_letter(&mut self, actor: &Actor, l: &NewLetter) -> Result<()> {
-        self.write_as(actor, Role::can_decide, "produce letters", |tx| {
-            decisions::record_letter(tx, actor, l)
-        })
+        // The reply to abusive correspondence belongs to whoever logged it; every other letter
+        // is a manager's.
+        let anyone = l.kind == CORRESPONDENCE_REPLY;
+        let what = if anyone {
+            "produce letters"
+        } else {
+            "produce letters other than the reply to abusive correspondence"
+        };
+        self.write_as(
+            actor,
+            move |r| anyone || r.can_decide(),
+            what,
+            |tx| decisions::record_letter(tx, actor, l),
+        )
     }
 
     fn letter_sent(
@@ -403,9 +423,23 @@ impl Store for SqliteStore {
         on: chrono::NaiveDate,
         how: SentHow,
     ) -> Result<()> {
-        self.write_as(actor, Role::can_decide, "record letters as sent", |tx| {
-            decisions::letter_sent(tx, actor, letter, on, how)
-        })
+        let kind: Option<String> = self.read(|tx| {
+            tx.prepare_cached("SELECT kind FROM letter WHERE id = ?1")?
+                .query_row([letter.to_string()], |r| r.get(0))
+                .optional()
+        })?;
+        let anyone = kind.as_deref() == Some(CORRESPONDENCE_REPLY);
+        let what = if anyone {
+            "record letters as sent"
+        } else {
+            "record letters other than the reply to abusive correspondence as sent"
+        };
+        self.write_as(
+            actor,
+            move |r| anyone || r.can_decide(),
+            what,
+            |tx| decisions::letter_sent(tx, actor, letter, on, how),
+        )
     }
 
     fn confirmation_not_possible(

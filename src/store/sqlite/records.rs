@@ -449,7 +449,8 @@ pub(super) fn histories(
     let reviews = tx
         .prepare_cached(
             "SELECT v.id, v.restriction_id, v.reviewed_at, s.display_name, v.still_wants, v.outcome, \
-             v.next_review, v.notes, v.customer_id, v.reasons_for_customer FROM review v JOIN staff s ON s.id = v.reviewed_by \
+             v.next_review, v.notes, v.customer_id, v.batch, v.letter_status, v.letter_note, \
+             v.reasons_for_customer FROM review v JOIN staff s ON s.id = v.reviewed_by \
              WHERE v.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY v.reviewed_at",
         )?
         .query_map([&list], |r| {
@@ -466,7 +467,19 @@ pub(super) fn histories(
                     outcome: ReviewOutcome::parse(&outcome).unwrap_or(ReviewOutcome::Continue),
                     next_review: next.as_deref().map(parse_date).transpose()?,
                     notes: r.get(7)?,
-                    reasons_for_customer: r.get(9)?,
+                    batch: {
+                        let b: String = r.get(9)?;
+                        if b.is_empty() {
+                            parse_id(&r.get::<_, String>(0)?)?
+                        } else {
+                            parse_id(&b)?
+                        }
+                    },
+                    letter: crate::domain::LetterStatus::from_db(
+                        &r.get::<_, String>(10)?,
+                        &r.get::<_, String>(11)?,
+                    ),
+                    reasons_for_customer: r.get(12)?,
                 },
             ))
         })?

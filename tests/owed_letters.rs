@@ -1,0 +1,260 @@
+//! Letters owed to customers, on real SQLite files: every decision and review outcome that owes
+//! a letter is listed, oldest first, until it is recorded as sent.
+
+mod common;
+
+use chrono::{Duration, NaiveDate, Utc};
+use common::world::World;
+use safedesk::domain::{
+    new_id, CaseReason, Id, NewCustomer, NewDecision, NewIncident, NewLetter, NewRestriction,
+    NewReview, Outcome, OwedFor, ReviewOutcome, SentHow,
+};
+use safedesk::store::{Store, StoreError};
+use safedesk::time;
+
+fn world() -> World {
+    common::world::world(
+        ("ahassan", "Amira Hassan"),
+        NewCustomer {
+            name: Some("Tunde Okafor".into()),
+            phones: vec!["07700 900234".into()],
+            ..NewCustomer::default()
+        },
+    )
+}
+
+fn today() -> NaiveDate {
+    time::london_date(Utc::now())
+}
+
+fn kind(k: &str) -> NewRestriction {
+    NewRestriction {
+        kind: k.into(),
+        ..NewRestriction::default()
+    }
+}
+
+/// Three incidents and a decision restricting `customer`: returns the decision's id.
+fn decide(w: &mut World, customer: Id, name: &str) -> Id {
+    for _ in 0..3 {
+        w.store
+            .record_incident(
+                &w.reception,
+                &w.policy,
+                &NewIncident {
+                    channel: "face_to_face".into(),
+                    response: "asked_to_leave".into(),
+                    description: "Shouted at the receptionist.".into(),
+                    ..NewIncident::example(customer, name)
+                },
+            )
+            .unwrap();
+    }
+    let case = w
+        .store
+        .queue(&w.manager, today())
+        .unwrap()
+        .cases
+        .into_iter()
+        .find(|c| c.customer_id == customer && c.reason == CaseReason::Threshold)
+        .expect("a threshold case");
+    let d = NewDecision {
+        id: new_id(),
+        customer_id: customer,
+        case_id: Some(case.id),
+        case_version: Some(case.version),
+        also_closes: vec![],
+        meeting_date: today(),
+        attendees: "Amira Hassan, Sam Patel".into(),
+        outcome: Outcome::Actions,
+        reasons: "Three incidents of shouting at reception in a week.".into(),
+        reasons_for_customer: "You shouted at our staff three times in a week.".into(),
+        restrictions: vec![kind("witness")],
+        review_date: Some(today() + Duration::weeks(6)),
+        police_told: None,
+        risk_assessment: String::new(),
+    };
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    d.id
+}
+
+fn letter(customer: Id, decision: Option<Id>, review: Option<Id>, kind: &str) -> NewLetter {
+    NewLetter {
+        id: new_id(),
+        customer_id: customer,
+        decision_id: decision,
+        case_id: None,
+        review_batch: review,
+        kind: kind.into(),
+        body: "Dear customer, ...".into(),
+        file: "letters/x.md".into(),
+    }
+}
+
+#[test]
+fn decisions_owe_letters_oldest_first_until_sent() {
+    let mut w = world();
+    let first = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    let other = w
+        .store
+        .add_customer(
+            &w.reception,
+            NewCustomer {
+                name: Some("Zoe Aberg".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let second = decide(&mut w, other, "Zoe Aberg");
+    // The first decision is made older, so the order is not just the order of saving.
+    w.store
+        .raw_connection()
+        .execute(
+            "UPDATE decision SET decided_at = ?2 WHERE id = ?1",
+            [
+                first.to_string(),
+                time::to_db(Utc::now() - Duration::days(20)),
+            ],
+        )
+        .unwrap();
+    let owed = w.store.letters_owed().unwrap();
+    assert_eq!(
+        owed.iter().map(|o| o.about).collect::<Vec<_>>(),
+        vec![OwedFor::Decision(first), OwedFor::Decision(second)]
+    );
+    assert_eq!(owed[0].customer_name, "Tunde Okafor");
+    assert_eq!(owed[0].kind, "restriction_notice");
+    assert!(owed[0]
+        .describe()
+        .starts_with("restriction notice for the decision of "));
+    // Produced but not sent: still owed.
+    let l = letter(w.customer, Some(first), None, "restriction_notice");
+    w.store.record_letter(&w.manager, &l).unwrap();
+    assert_eq!(w.store.letters_owed().unwrap().len(), 2);
+    w.store
+        .letter_sent(&w.manager, l.id, today(), SentHow::Post)
+        .unwrap();
+    let owed = w.store.letters_owed().unwrap();
+    assert_eq!(
+        owed.iter().map(|o| o.about).collect::<Vec<_>>(),
+        vec![OwedFor::Decision(second)]
+    );
+}
+
+#[test]
+fn a_review_that_lifts_or_changes_owes_a_letter_and_one_that_continues_does_not() {
+    let mut w = world();
+    let d = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    let l = letter(w.customer, Some(d), None, "restriction_notice");
+    w.store.record_letter(&w.manager, &l).unwrap();
+    w.store
+        .letter_sent(&w.manager, l.id, today(), SentHow::Post)
+        .unwrap();
+    assert!(w.store.letters_owed().unwrap().is_empty());
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let cont = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Continue,
+        replacements: vec![],
+        next_review: Some(today() + Duration::weeks(6)),
+        notes: "Two more abusive calls since the decision.".into(),
+        reasons_for_customer: String::new(),
+    };
+    w.store.record_review(&w.manager, &w.policy, &cont).unwrap();
+    assert!(
+        w.store.letters_owed().unwrap().is_empty(),
+        "continuing owes no letter"
+    );
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let lift = NewReview {
+        id: new_id(),
+        reviewed: h
+            .restrictions
+            .iter()
+            .filter(|r| r.ends_at.is_none())
+            .map(|r| (r.id, r.version))
+            .collect(),
+        outcome: ReviewOutcome::Lift,
+        next_review: None,
+        notes: "No incidents since; the customer apologised.".into(),
+        ..cont
+    };
+    w.store.record_review(&w.manager, &w.policy, &lift).unwrap();
+    let owed = w.store.letters_owed().unwrap();
+    assert_eq!(owed.len(), 1);
+    assert_eq!(owed[0].about, OwedFor::Review(lift.id));
+    assert_eq!(owed[0].kind, "review_outcome");
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h
+        .reviews
+        .iter()
+        .any(|r| r.batch == lift.id && r.letter.is_owed()));
+    // A review letter for someone else's review is refused.
+    let stranger = w
+        .store
+        .add_customer(
+            &w.reception,
+            NewCustomer {
+                name: Some("Marek Kowalczyk".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap()
+        .id;
+    assert!(w
+        .store
+        .record_letter(
+            &w.manager,
+            &letter(stranger, None, Some(lift.id), "review_outcome")
+        )
+        .is_err());
+    let l = letter(w.customer, None, Some(lift.id), "review_outcome");
+    w.store.record_letter(&w.manager, &l).unwrap();
+    w.store
+        .letter_sent(&w.manager, l.id, today(), SentHow::Email)
+        .unwrap();
+    assert!(w.store.letters_owed().unwrap().is_empty());
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h.reviews.iter().all(|r| !r.letter.is_owed()));
+}
+
+#[test]
+fn reception_may_save_and_send_the_correspondence_reply_but_no_other_letter() {
+    let mut w = world();
+    let reply = letter(w.customer, None, None, "abusive_correspondence");
+    w.store.record_letter(&w.reception, &reply).unwrap();
+    w.store
+        .letter_sent(&w.reception, reply.id, today(), SentHow::Email)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h
+        .letters
+        .iter()
+        .any(|l| l.id == reply.id && l.sent_at.is_some()));
+    // Any other letter is a manager's, and so is recording it as sent.
+    let d = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    let notice = letter(w.customer, Some(d), None, "restriction_notice");
+    let e = w.store.record_letter(&w.reception, &notice).unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    w.store.record_letter(&w.manager, &notice).unwrap();
+    let e = w
+        .store
+        .letter_sent(&w.reception, notice.id, today(), SentHow::Post)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    assert_eq!(w.store.letters_owed().unwrap().len(), 1, "still owed");
+}
