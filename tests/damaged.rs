@@ -106,7 +106,7 @@ fn a_damaged_file_is_named_at_start_and_no_write_reaches_it() {
             reply_tx.send(r).is_ok()
         })
     });
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let said = loop {
         match reply_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(Reply::Damaged(why)) => break why,

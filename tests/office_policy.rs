@@ -253,7 +253,7 @@ fn a_running_pc_picks_up_a_policy_an_admin_sets_for_its_screens_too() {
     w.store
         .set_office_setting(&admin, SettingKind::Policy, &threshold(4))
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let (policy, what) = loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match replies.recv_timeout(left) {

@@ -99,7 +99,7 @@ fn a_review_request_typed_during_an_outage_reaches_the_database_once_after_it() 
         })
     });
     let wait = |want: &dyn Fn(&Reply) -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match replies.recv_timeout(left) {

@@ -18,10 +18,10 @@ impl Replies {
         }
     }
 
-    /// The first reply (kept or new) that `want` picks out, taken from the list; waits up to 10
+    /// The first reply (kept or new) that `want` picks out, taken from the list; waits up to 30
     /// seconds for it.
     pub fn wait<T>(&mut self, mut want: impl FnMut(&Reply) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(i) = self.seen.iter().position(|r| want(r).is_some()) {
                 let r = self.seen.remove(i);
