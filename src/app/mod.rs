@@ -1037,7 +1037,7 @@ impl App {
     /// Ask again for what is on screen (after another instance changed the database).
     pub fn refresh(&mut self) {
         if self.overlays.queue().is_some() {
-            self.requests.push(Request::LoadQueue);
+            self.reload_queue();
         }
         if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
@@ -1381,6 +1381,10 @@ impl App {
             }
             Reply::Queue(result) => match result {
                 Ok(queue) => self.queue_arrived(queue),
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
+            Reply::QueuePage { query, result } => match result {
+                Ok(page) => self.queue_page_arrived(&query, page),
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
             Reply::Case { case, result } => match result {

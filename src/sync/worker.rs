@@ -544,6 +544,10 @@ pub fn run_with(
     // The file's quick check, once, soon after start (not before the first screen: on a big
     // file it takes a while); tried again later if the drive could not be read for it.
     let mut damage_check_at = Some(Instant::now());
+    // Review cases fall due by the calendar: opened soon after start and on each new day (a
+    // read, and a short write only when one is missing), so they are in the queue without
+    // anyone having to open it on the right day.
+    let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
             return;
@@ -574,6 +578,20 @@ pub fn run_with(
                 Err(_) => last_watch = None,
             }
         }
+        let today = crate::time::london_date(Utc::now());
+        if watching && reviews_opened_on != Some(today) {
+            match store.open_due_reviews(&ctx.actor, today) {
+                Ok(n) => {
+                    reviews_opened_on = Some(today);
+                    if n > 0 {
+                        watch_due = true;
+                    }
+                }
+                // Tried again at the next poll (a drive in trouble, a read-only file).
+                Err(e) if e.is_transient() => {}
+                Err(_) => reviews_opened_on = Some(today),
+            }
+        }
         if damage_check_at.is_some_and(|at| Instant::now() >= at) {
             damage_check_at = match store.damage_check() {
                 Ok(Some(why)) => {
@@ -597,7 +615,7 @@ pub fn run_with(
             let mut lookup = None;
             let mut form_lookup = None;
             let mut card = None;
-            let mut queue = false;
+            let mut queue: Vec<crate::domain::QueueQuery> = Vec::new();
             let mut case = None;
             let mut writes = Vec::new();
             let mut seen = Vec::new();
@@ -606,7 +624,12 @@ pub fn run_with(
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
                     Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
-                    Request::LoadQueue => queue = true,
+                    // In turn (a page added after a first page needs it first), each once.
+                    Request::LoadQueue(q) => {
+                        if !queue.contains(&q) {
+                            queue.push(q);
+                        }
+                    }
                     Request::LoadCase { case: c } => case = Some(c),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
                     w @ (Request::SaveIncident(_)
@@ -677,10 +700,10 @@ pub fn run_with(
                     return;
                 }
             }
-            if queue {
+            for query in queue {
                 let today = crate::time::london_date(Utc::now());
-                let result = store.queue(&ctx.actor, today).map_err(|e| e.to_string());
-                if !send(Reply::Queue(result)) {
+                let result = store.queue_page(&query, today).map_err(|e| e.to_string());
+                if !send(Reply::QueuePage { query, result }) {
                     return;
                 }
             }
