@@ -544,10 +544,11 @@ pub fn run_with(
     // The file's quick check, once, soon after start (not before the first screen: on a big
     // file it takes a while); tried again later if the drive could not be read for it.
     let mut damage_check_at = Some(Instant::now());
-    // Review cases fall due by the calendar: opened soon after start and on each new day (a
-    // read, and a short write only when one is missing), so they are in the queue without
-    // anyone having to open it on the right day.
+    // Review cases fall due by the calendar: a manager's instance opens them soon after start
+    // and on each new day (a read, and a short write only when one is missing), so they are in
+    // the queue without anyone having to open it on the right day.
     let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
+    let mut reviews_next = Instant::now();
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
             return;
@@ -576,20 +577,6 @@ pub fn run_with(
                 }
                 Ok(_) => {}
                 Err(_) => last_watch = None,
-            }
-        }
-        let today = crate::time::london_date(Utc::now());
-        if watching && reviews_opened_on != Some(today) {
-            match store.open_due_reviews(&ctx.actor, today) {
-                Ok(n) => {
-                    reviews_opened_on = Some(today);
-                    if n > 0 {
-                        watch_due = true;
-                    }
-                }
-                // Tried again at the next poll (a drive in trouble, a read-only file).
-                Err(e) if e.is_transient() => {}
-                Err(_) => reviews_opened_on = Some(today),
             }
         }
         if damage_check_at.is_some_and(|at| Instant::now() >= at) {
@@ -761,6 +748,28 @@ pub fn run_with(
                         }
                     }
                     version = Some(v);
+                    // At a poll, so not before the first screen and the first lookup; after
+                    // trouble no sooner than the outbox is tried again.
+                    let today = crate::time::london_date(Utc::now());
+                    if watching
+                        && reviews_opened_on != Some(today)
+                        && Instant::now() >= reviews_next
+                    {
+                        match store.open_due_reviews(&ctx.actor, today) {
+                            Ok(n) => {
+                                reviews_opened_on = Some(today);
+                                if n > 0 {
+                                    watch_due = true;
+                                }
+                            }
+                            Err(e) if e.is_transient() => {
+                                reviews_next = Instant::now() + REPLAY_BACKOFF
+                            }
+                            // A file that cannot be written to (read-only, damaged): not tried
+                            // again today.
+                            Err(_) => reviews_opened_on = Some(today),
+                        }
+                    }
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.
                     if back || Instant::now() >= next_replay {
