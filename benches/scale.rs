@@ -239,6 +239,14 @@ fn queue_bench(path: &Path, label: &str, rounds: usize) {
         saves,
         deep,
     );
+    shim::set_delay(Duration::from_millis(2));
+    queue_figures(
+        "  open (first page), after a write, 2 ms per file operation",
+        (rounds / 5).max(3),
+        saves,
+        first,
+    );
+    shim::set_delay(Duration::ZERO);
     let old = (rounds / 5).max(3);
     whole();
     queue_figures("  before: every open case, warm", old, || {}, whole);

@@ -119,6 +119,35 @@ fn pages_of_the_queue_hold_the_same_cases_in_the_same_order_as_the_whole_queue()
         let c = store.case(*id).unwrap().unwrap();
         store.assign_case(&actor, *id, Some(me), c.version).unwrap();
     }
+    // Cases that change rank and a new one: the counts kept by triggers follow them.
+    let someone = store.queue(&actor, today()).unwrap().cases[0].customer_id;
+    let threat = safedesk::domain::NewIncident {
+        immediate_threat: true,
+        ..safedesk::domain::NewIncident::example(someone, "Someone")
+    };
+    store
+        .record_incident(&actor, &Policy::built_in(), &threat)
+        .unwrap();
+    let mut q = store.queue(&actor, today()).unwrap();
+    sort_cases(&mut q.cases);
+    assert!(q.cases[0].unopened_alert(), "{:?}", q.cases[0]);
+    let unopened_first = whole(&mut store, &actor, QueueFilter::All, "");
+    assert_eq!(
+        paged(&mut store, &actor, QueueFilter::All, "", 5)
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        unopened_first
+    );
+    assert!(store.mark_case_seen(&actor, q.cases[0].id).unwrap());
+    store
+        .customer_request(
+            &actor,
+            safedesk::domain::new_id(),
+            someone,
+            "Asked for a review.",
+        )
+        .unwrap();
     let mut kinds = 0;
     for f in filters() {
         for find in ["", "o", "JOHN", "zz no one"] {
