@@ -899,3 +899,61 @@ fn a_review_from_a_breach_case_leaves_the_breach_case_open() {
         .iter()
         .any(|c| c.id == breach.id));
 }
+
+#[test]
+fn a_managers_running_pc_opens_a_due_review_case_without_the_queue_being_opened() {
+    use safedesk::sync::worker::{self, Context};
+    use safedesk::sync::Reply;
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.decision(&case))
+        .unwrap();
+    w.age_reviews();
+    let open_reviews = |store: &mut SqliteStore| {
+        store
+            .open_cases()
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.reason == CaseReason::ReviewDue)
+            .count()
+    };
+    assert_eq!(open_reviews(&mut w.store), 0);
+    // A manager's safedesk starts: its worker, as the app runs it. Nobody opens the queue.
+    let pc = SqliteStore::open(&w.path, &opts()).unwrap();
+    let ctx = Context {
+        policy: w.policy.clone(),
+        actor: w.manager.clone(),
+        local: None,
+        database: w.store.database_id().unwrap(),
+        also: vec![],
+        file: None,
+        read_only: false,
+    };
+    let (_req_tx, req_rx) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
+    });
+    // The managers' screens hear of it (the counts by kind include the review).
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match replies.recv_timeout(left) {
+            Ok(Reply::Watch(watch))
+                if watch
+                    .by_reason
+                    .iter()
+                    .any(|(r, n)| *r == CaseReason::ReviewDue && *n == 1) =>
+            {
+                break
+            }
+            Ok(_) => {}
+            Err(e) => panic!("no review case was opened ({e})"),
+        }
+    }
+    assert_eq!(open_reviews(&mut w.store), 1);
+    // Opening it again opens no second case.
+    assert_eq!(w.store.open_due_reviews(&w.manager, today()).unwrap(), 0);
+    assert_eq!(open_reviews(&mut w.store), 1);
+}

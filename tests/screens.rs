@@ -411,7 +411,10 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     let mut app = app();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
-    assert!(app.take_requests().contains(&Request::LoadQueue));
+    assert!(app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::LoadQueue(_))));
     let case = |n: u128, name: &str, reason, days: i64| CaseSummary {
         incidents: vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)],
         ..case_of(n, name, reason, days * 24 * 60)
@@ -492,7 +495,10 @@ fn only_managers_open_the_queue() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
     assert!(app.overlays.queue().is_none());
-    assert!(!app.take_requests().contains(&Request::LoadQueue));
+    assert!(!app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::LoadQueue(_))));
 }
 
 fn deborah_case() -> safedesk::domain::CaseSummary {
@@ -1443,7 +1449,10 @@ fn opening_an_unopened_threat_records_it_once_and_m_in_a_case_goes_back_to_the_q
     key(&mut app, KeyCode::Char('m'));
     assert!(app.overlays.case_view().is_none());
     assert!(app.overlays.queue().is_some());
-    assert!(app.take_requests().contains(&Request::LoadQueue));
+    assert!(app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::LoadQueue(_))));
 }
 
 #[test]
@@ -1557,7 +1566,10 @@ fn the_queue_lists_letters_owed_oldest_first_and_enter_opens_the_case_to_produce
     let mut app = app();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('m'));
-    assert!(app.take_requests().contains(&Request::LoadQueue));
+    assert!(app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::LoadQueue(_))));
     app.on_reply(Reply::Queue(Ok(Queue {
         cases: vec![case_of(1, "Tunde Okafor", CaseReason::Threshold, 60)],
         summary: QueueSummary {
@@ -1615,4 +1627,113 @@ fn the_queue_lists_letters_owed_oldest_first_and_enter_opens_the_case_to_produce
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('0'));
     assert!(render(&app, 80, 24).contains("Tunde Okafor"));
+}
+
+#[test]
+fn the_queue_is_read_a_page_at_a_time_and_scrolling_asks_for_the_next() {
+    use safedesk::app::manager::QUEUE_PAGE;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    let asked: Vec<QueueQuery> = app
+        .take_requests()
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::LoadQueue(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.len(), 1);
+    let first = asked[0].clone();
+    assert_eq!((first.offset, first.limit), (0, QUEUE_PAGE));
+    assert_eq!(first.filter, CaseFilter::All);
+    let page = |from: usize, n: usize| QueuePage {
+        cases: (from..from + n)
+            .map(|i| {
+                case_of(
+                    i as u128 + 1,
+                    &format!("Customer {i}"),
+                    CaseReason::Threshold,
+                    10_000 - i as i64,
+                )
+            })
+            .collect(),
+        offset: from,
+        total: 1_000,
+        summary: QueueSummary {
+            open_cases: 1_000,
+            overdue_reviews: 0,
+            letters_owed: 0,
+        },
+    };
+    app.on_reply(Reply::QueuePage {
+        query: first.clone(),
+        result: Ok(page(0, QUEUE_PAGE)),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("1000 open cases"), "{screen}");
+    assert!(screen.contains("Customer 0"), "{screen}");
+    assert!(
+        app.take_requests().is_empty(),
+        "nothing more until scrolling"
+    );
+    // Moving down towards the end of what is loaded asks for the next page, once in flight.
+    for _ in 0..QUEUE_PAGE / 2 {
+        key(&mut app, KeyCode::Down);
+    }
+    let more: Vec<QueueQuery> = app
+        .take_requests()
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::LoadQueue(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    let next = more.last().expect("the next page is asked for").clone();
+    assert_eq!((next.offset, next.limit), (QUEUE_PAGE, QUEUE_PAGE));
+    app.on_reply(Reply::QueuePage {
+        query: next,
+        result: Ok(page(QUEUE_PAGE, QUEUE_PAGE)),
+    });
+    for _ in 0..QUEUE_PAGE {
+        key(&mut app, KeyCode::Down);
+    }
+    let screen = render(&app, 100, 30);
+    let last = format!("Customer {}", QUEUE_PAGE + QUEUE_PAGE / 2);
+    assert!(screen.contains(&last), "{screen}");
+    // Another kind asks for its own first page; a page for the old kind arriving late is
+    // dropped, never mixed in.
+    app.take_requests();
+    key(&mut app, KeyCode::Char('1'));
+    let threats: Vec<QueueQuery> = app
+        .take_requests()
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::LoadQueue(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        threats.last().map(|q| (q.filter, q.offset)),
+        Some((CaseFilter::Reason(CaseReason::ImmediateThreat), 0))
+    );
+    app.on_reply(Reply::QueuePage {
+        query: QueueQuery {
+            offset: 2 * QUEUE_PAGE,
+            ..first
+        },
+        result: Ok(page(2 * QUEUE_PAGE, QUEUE_PAGE)),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(!screen.contains("Customer 50"), "{screen}");
+    app.on_reply(Reply::QueuePage {
+        query: threats.last().unwrap().clone(),
+        result: Ok(QueuePage {
+            cases: Vec::new(),
+            total: 0,
+            ..page(0, 0)
+        }),
+    });
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("No case of this kind is open"), "{screen}");
 }

@@ -7,8 +7,8 @@ use super::keymap::Action;
 use super::Overlay;
 use super::{App, Notice, Prompt, Request};
 use crate::domain::{
-    CaseAlert, CaseReason, CaseSummary, CustomerHistory, Id, Outcome, OwedFor, OwedLetter, Queue,
-    QueueWatch, SentHow, Staff,
+    CaseAlert, CaseFilter, CaseReason, CaseSummary, CustomerHistory, Id, Outcome, OwedFor,
+    OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch, SentHow, Staff,
 };
 use crate::policy::rules;
 use crate::time;
@@ -77,6 +77,18 @@ impl QueueFilter {
         }
     }
 
+    /// The same filter, as the store reads it.
+    pub fn for_store(self, me: Option<Id>) -> CaseFilter {
+        match self {
+            QueueFilter::All => CaseFilter::All,
+            QueueFilter::Reason(r) => CaseFilter::Reason(r),
+            QueueFilter::Confirmation => CaseFilter::Confirmation,
+            QueueFilter::Mine => CaseFilter::AssignedTo(me),
+            // The letters owed are read on their own; the cases behind them are everyone's.
+            QueueFilter::LettersOwed => CaseFilter::All,
+        }
+    }
+
     pub fn keeps(self, c: &CaseSummary, me: Option<Id>) -> bool {
         match self {
             QueueFilter::All => true,
@@ -103,9 +115,29 @@ pub struct QueueView {
     pub letters: Vec<OwedLetter>,
     /// The letters owed have been read (the summary's count is then theirs, reviews included).
     pub letters_loaded: bool,
+    /// How many cases the filter and find keep in all, when read a page at a time (the
+    /// cases loaded are the first of them); None when every open case was loaded.
+    pub total: Option<usize>,
 }
 
+/// How many cases of the queue are read at a time: a screenful or two.
+pub const QUEUE_PAGE: usize = 24;
+
 impl QueueView {
+    /// The page of the queue to read from `offset`, as this view's filter and find ask.
+    pub fn query(&self, me: Option<Id>, offset: usize, limit: usize) -> QueueQuery {
+        QueueQuery {
+            filter: self.filter.for_store(me),
+            find: self
+                .find
+                .as_ref()
+                .map(|f| f.value().to_string())
+                .unwrap_or_default(),
+            offset,
+            limit,
+        }
+    }
+
     /// The cases the filter (and the name typed after `/`) keeps, most urgent first.
     pub fn visible(&self, me: Option<Id>) -> Vec<&CaseSummary> {
         let find = self
@@ -317,7 +349,68 @@ impl App {
             return;
         }
         self.overlays.open(Overlay::Queue(QueueView::default()));
-        self.requests.push(Request::LoadQueue);
+        self.reload_queue();
+    }
+
+    /// Read the queue's first page again (or as many cases as are loaded), for the filter and
+    /// find shown: after it changes, or the data did.
+    pub(super) fn reload_queue(&mut self) {
+        let me = self.my_id();
+        let Some(q) = self.overlays.queue() else {
+            return;
+        };
+        let n = if q.total.is_some() {
+            q.queue.cases.len()
+        } else {
+            0
+        };
+        let query = q.query(me, 0, n.max(QUEUE_PAGE));
+        self.requests.push(Request::LoadQueue(query));
+    }
+
+    /// Ask for the next page when the selection comes near the end of what is loaded.
+    fn queue_more(&mut self) {
+        let me = self.my_id();
+        let Some(q) = self.overlays.queue() else {
+            return;
+        };
+        let Some(total) = q.total else {
+            return;
+        };
+        let loaded = q.queue.cases.len();
+        if loaded < total && q.selected + QUEUE_PAGE / 2 >= loaded {
+            let query = q.query(me, loaded, QUEUE_PAGE);
+            self.requests.push(Request::LoadQueue(query));
+        }
+    }
+
+    /// A page of the queue arrived: the first replaces what is loaded, the next is added to it;
+    /// one for a filter or find no longer shown, or out of turn, is dropped.
+    pub(super) fn queue_page_arrived(&mut self, query: &QueueQuery, page: QueuePage) {
+        let me = self.my_id();
+        let Some(view) = self.overlays.queue_mut() else {
+            return;
+        };
+        if view.query(me, query.offset, query.limit) != *query {
+            return;
+        }
+        let keep = view.visible(me).get(view.selected).map(|c| c.id);
+        if page.offset == 0 {
+            view.queue.cases = page.cases;
+        } else if view.total.is_some() && page.offset == view.queue.cases.len() {
+            view.queue.cases.extend(page.cases);
+        } else {
+            return;
+        }
+        view.queue.summary = page.summary;
+        view.total = Some(page.total);
+        view.loaded = true;
+        let visible = view.visible(me);
+        view.selected = keep
+            .and_then(|id| visible.iter().position(|c| c.id == id))
+            .unwrap_or(view.selected)
+            .min(visible.len().saturating_sub(1));
+        self.queue_more();
     }
 
     /// Keys while the queue shows (and no case is open); true when the key was the queue's.
@@ -327,13 +420,21 @@ impl App {
             return false;
         };
         let n = q.shown(me);
+        let filter = q.filter;
         match action {
             Action::Up => q.selected = q.selected.saturating_sub(1),
             Action::Down => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
             Action::PageUp => q.selected = q.selected.saturating_sub(5),
             Action::PageDown => q.selected = (q.selected + 5).min(n.saturating_sub(1)),
             Action::Top => q.selected = 0,
-            Action::Bottom => q.selected = n.saturating_sub(1),
+            Action::Bottom => {
+                q.selected = n.saturating_sub(1);
+                // The last case may not be loaded yet: everything up to it is read.
+                if let Some(total) = q.total.filter(|t| *t > n) {
+                    let query = q.query(me, n, total - n);
+                    self.requests.push(Request::LoadQueue(query));
+                }
+            }
             Action::Back | Action::Queue => self.overlays.close_queue(),
             Action::FocusSearch => {
                 self.overlays.close_queue();
@@ -379,6 +480,12 @@ impl App {
             }
             a if for_the_card(a) => {}
             _ => return false,
+        }
+        if let Some(q) = self.overlays.queue_mut().filter(|q| q.filter != filter) {
+            q.total = None;
+            self.reload_queue();
+        } else {
+            self.queue_more();
         }
         true
     }
@@ -479,15 +586,13 @@ impl App {
             Action::Bottom => view.scroll = u16::MAX,
             Action::Back => {
                 self.overlays.close_case_view();
-                if self.overlays.queue().is_some() {
-                    self.requests.push(Request::LoadQueue);
-                }
+                self.reload_queue();
             }
             // Back to the queue (opening it if the case came from elsewhere).
             Action::Queue => {
                 self.overlays.close_case_view();
                 if self.overlays.queue().is_some() {
-                    self.requests.push(Request::LoadQueue);
+                    self.reload_queue();
                 } else {
                     self.open_queue();
                 }
@@ -854,6 +959,7 @@ impl App {
         sort_cases(&mut queue.cases);
         let keep = view.visible(me).get(view.selected).map(|c| c.id);
         view.queue = queue;
+        view.total = None;
         view.loaded = true;
         let visible = view.visible(me);
         view.selected = keep
@@ -875,6 +981,7 @@ impl App {
             return;
         };
         let n = q.visible(me).len();
+        let before = q.find.as_ref().map(|f| f.value().to_string());
         match key.code {
             KeyCode::Esc => {
                 q.find = None;
@@ -904,6 +1011,20 @@ impl App {
                     q.selected = 0;
                 }
             }
+        }
+        let after = self
+            .overlays
+            .queue()
+            .map(|q| q.find.as_ref().map(|f| f.value().to_string()));
+        match after {
+            Some(after) if after != before => {
+                if let Some(q) = self.overlays.queue_mut() {
+                    q.total = None;
+                }
+                self.reload_queue();
+            }
+            Some(_) => self.queue_more(),
+            None => {}
         }
     }
 

@@ -1037,7 +1037,7 @@ impl App {
     /// Ask again for what is on screen (after another instance changed the database).
     pub fn refresh(&mut self) {
         if self.overlays.queue().is_some() {
-            self.requests.push(Request::LoadQueue);
+            self.reload_queue();
         }
         if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
@@ -1392,6 +1392,10 @@ impl App {
                         q.selected = q.selected.min(q.shown(self.actor.staff.as_ref().map(|s| s.id)).saturating_sub(1));
                     }
                 }
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            },
+            Reply::QueuePage { query, result } => match result {
+                Ok(page) => self.queue_page_arrived(&query, page),
                 Err(e) => self.notice = Some(Notice::Error(e)),
             },
             Reply::Case { case, result } => match result {

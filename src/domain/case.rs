@@ -155,6 +155,40 @@ pub struct Queue {
     pub summary: QueueSummary,
 }
 
+/// Which open cases a page of the queue is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum CaseFilter {
+    #[default]
+    All,
+    /// Cases of this reason still to decide (not those waiting for their letter).
+    Reason(CaseReason),
+    /// Decided cases waiting only for their written confirmation.
+    Confirmation,
+    /// Cases assigned to this member of staff (None: to the person using safedesk, who is not
+    /// on the staff list, so none).
+    AssignedTo(Option<super::ids::Id>),
+}
+
+/// A page of the queue to read: the cases `filter` keeps whose customer's name holds `find`
+/// (folded, as [`crate::text::fold`]; empty: every name), most urgent first, from `offset`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct QueueQuery {
+    pub filter: CaseFilter,
+    pub find: String,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// A page of the queue: the cases from `offset`, how many the query keeps in all, and the
+/// summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QueuePage {
+    pub cases: Vec<CaseSummary>,
+    pub offset: usize,
+    pub total: usize,
+    pub summary: QueueSummary,
+}
+
 /// An open immediate threat or breach no manager has opened yet: shown on every manager's
 /// screen until one of them opens it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -35,7 +35,10 @@ mod settings;
 mod staff;
 
 pub use audit::AuditEntry;
-pub use case::{CaseAlert, CaseReason, CaseSummary, CasesChanged, Queue, QueueSummary, QueueWatch};
+pub use case::{
+    CaseAlert, CaseFilter, CaseReason, CaseSummary, CasesChanged, Queue, QueuePage, QueueQuery,
+    QueueSummary, QueueWatch,
+};
 pub use customer::{Customer, NewCustomer};
 pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
 pub use history::{Bulk, CustomerHistory};

@@ -15,8 +15,8 @@ pub mod sqlite;
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueueWatch, ReviewSaved, Role, SentHow,
-    SettingKind, Staff,
+    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
+    ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -200,6 +200,14 @@ pub trait Store: Send {
     /// `today` get a review case first, in a short write, when `actor` may decide and any is
     /// missing; the rest is one read.
     fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue>;
+    /// A page of the manager's queue, most urgent first, as [`QueueQuery`] asks: its cost is
+    /// the page's, not the queue's. Never writes: review cases are opened by
+    /// [`Store::open_due_reviews`].
+    fn queue_page(&mut self, query: &QueueQuery, today: chrono::NaiveDate) -> Result<QueuePage>;
+    /// Open a review case for each restriction in force whose review date (a Europe/London
+    /// date) has come by `today` and that has none: a read, and a short write only when one is
+    /// missing. Says how many were opened.
+    fn open_due_reviews(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<usize>;
     /// Open immediate threats and breaches no manager has opened, and the open cases by kind:
     /// one short read, for every manager's screen.
     fn queue_watch(&mut self) -> Result<QueueWatch>;

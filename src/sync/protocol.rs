@@ -17,8 +17,8 @@ pub enum Request {
     LoadCard {
         id: Id,
     },
-    /// The open escalation cases, for the manager's queue.
-    LoadQueue,
+    /// A page of the manager's queue: the open cases the query keeps, most urgent first.
+    LoadQueue(crate::domain::QueueQuery),
     /// A search for the incident form's Who field.
     FormLookup {
         seq: u64,
@@ -121,9 +121,15 @@ pub enum Reply {
     OutboxDelivered(usize),
     /// An outbox entry was refused, or held, and kept aside; or entries wait for another file.
     OutboxRefused(String),
+    /// Every open case at once (the app sorts and filters them).
     Queue(Result<crate::domain::Queue, String>),
     /// The letters owed to customers, oldest first (read with the queue).
     LettersOwed(Result<Vec<crate::domain::OwedLetter>, String>),
+    /// The page of the queue a [`Request::LoadQueue`] asked for, with its query.
+    QueuePage {
+        query: crate::domain::QueueQuery,
+        result: Result<crate::domain::QueuePage, String>,
+    },
     /// A case, its customer's history and the staff list.
     Case {
         case: Id,

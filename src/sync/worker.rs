@@ -544,6 +544,11 @@ pub fn run_with(
     // The file's quick check, once, soon after start (not before the first screen: on a big
     // file it takes a while); tried again later if the drive could not be read for it.
     let mut damage_check_at = Some(Instant::now());
+    // Review cases fall due by the calendar: a manager's instance opens them soon after start
+    // and on each new day (a read, and a short write only when one is missing), so they are in
+    // the queue without anyone having to open it on the right day.
+    let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
+    let mut reviews_next = Instant::now();
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
             return;
@@ -597,7 +602,7 @@ pub fn run_with(
             let mut lookup = None;
             let mut form_lookup = None;
             let mut card = None;
-            let mut queue = false;
+            let mut queue: Vec<crate::domain::QueueQuery> = Vec::new();
             let mut case = None;
             let mut writes = Vec::new();
             let mut seen = Vec::new();
@@ -606,7 +611,12 @@ pub fn run_with(
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
                     Request::FormLookup { seq, query } => form_lookup = Some((seq, query)),
                     Request::LoadCard { id } => card = Some(id),
-                    Request::LoadQueue => queue = true,
+                    // In turn (a page added after a first page needs it first), each once.
+                    Request::LoadQueue(q) => {
+                        if !queue.contains(&q) {
+                            queue.push(q);
+                        }
+                    }
                     Request::LoadCase { case: c } => case = Some(c),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
                     w @ (Request::SaveIncident(_)
@@ -677,15 +687,19 @@ pub fn run_with(
                     return;
                 }
             }
-            if queue {
+            for query in queue {
                 let today = crate::time::london_date(Utc::now());
-                let result = store.queue(&ctx.actor, today).map_err(|e| e.to_string());
-                if !send(Reply::Queue(result)) {
+                let result = store.queue_page(&query, today).map_err(|e| e.to_string());
+                let first = query.offset == 0;
+                if !send(Reply::QueuePage { query, result }) {
                     return;
                 }
-                let owed = store.letters_owed().map_err(|e| e.to_string());
-                if !send(Reply::LettersOwed(owed)) {
-                    return;
+                // The letters owed come with the queue's first page, not with every page after.
+                if first {
+                    let owed = store.letters_owed().map_err(|e| e.to_string());
+                    if !send(Reply::LettersOwed(owed)) {
+                        return;
+                    }
                 }
             }
             if let Some(id) = case {
@@ -742,6 +756,28 @@ pub fn run_with(
                         }
                     }
                     version = Some(v);
+                    // At a poll, so not before the first screen and the first lookup; after
+                    // trouble no sooner than the outbox is tried again.
+                    let today = crate::time::london_date(Utc::now());
+                    if watching
+                        && reviews_opened_on != Some(today)
+                        && Instant::now() >= reviews_next
+                    {
+                        match store.open_due_reviews(&ctx.actor, today) {
+                            Ok(n) => {
+                                reviews_opened_on = Some(today);
+                                if n > 0 {
+                                    watch_due = true;
+                                }
+                            }
+                            Err(e) if e.is_transient() => {
+                                reviews_next = Instant::now() + REPLAY_BACKOFF
+                            }
+                            // A file that cannot be written to (read-only, damaged): not tried
+                            // again today.
+                            Err(_) => reviews_opened_on = Some(today),
+                        }
+                    }
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.
                     if back || Instant::now() >= next_replay {

@@ -106,7 +106,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     if cases.is_empty() {
         let text = if !view.loaded {
             ""
-        } else if view.queue.cases.is_empty() {
+        } else if view.queue.cases.is_empty() && view.queue.summary.open_cases == 0 {
             "No open cases. Cases open by themselves when incidents reach the threshold, breach a restriction or pose an immediate threat, when a review falls due, or when a customer asks for a review."
         } else {
             if view.find.is_some() {

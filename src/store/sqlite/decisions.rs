@@ -8,9 +8,9 @@ use super::records::insert_restriction;
 use super::staff::list_staff;
 use super::values::parse_id;
 use crate::domain::{
-    new_id, Actor, CaseAlert, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision, NewLetter,
-    NewRestriction, NewReview, Outcome, QueueSummary, QueueWatch, Restriction, RestrictionParams,
-    ReviewOutcome, ReviewSaved, SentHow,
+    new_id, Actor, CaseAlert, CaseFilter, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision,
+    NewLetter, NewRestriction, NewReview, Outcome, QueuePage, QueueQuery, QueueSummary, QueueWatch,
+    Restriction, RestrictionParams, ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
@@ -98,6 +98,177 @@ pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSumma
     ))?
     .query_map([], case_row)?
     .collect()
+}
+
+/// The queue's order (see `queue_rank!`), then the oldest first, then the order cases were
+/// written in: the order the queue showed when it sorted every open case.
+macro_rules! queue_order {
+    () => {
+        concat!(crate::queue_rank!(), ", opened_at, rowid")
+    };
+}
+
+/// Which open cases a filter keeps, as SQL on `escalation_case` (`?1`: the staff id for
+/// [`CaseFilter::AssignedTo`]), written so the queue's indexes serve it.
+fn filter_sql(filter: CaseFilter) -> String {
+    let rank = crate::queue_rank!();
+    match filter {
+        CaseFilter::All => "1".into(),
+        CaseFilter::Reason(r) => {
+            let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4);
+            format!("{rank} IN ({n}, {})", n + 5)
+        }
+        CaseFilter::Confirmation => format!("{rank} >= 10"),
+        CaseFilter::AssignedTo(_) => "assigned_to = ?1".into(),
+    }
+}
+
+/// Does a filter keep the cases of this rank (see `queue_rank!`)? Not for
+/// [`CaseFilter::AssignedTo`], which depends on more than the rank.
+fn rank_kept(filter: CaseFilter, rank: i64) -> bool {
+    match filter {
+        CaseFilter::All => true,
+        CaseFilter::Reason(r) => {
+            let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) as i64;
+            rank == n || rank == n + 5
+        }
+        CaseFilter::Confirmation => rank >= 10,
+        CaseFilter::AssignedTo(_) => false,
+    }
+}
+
+/// The rank of a review case still to decide.
+const REVIEW_TO_DECIDE: i64 = 8;
+
+/// A page of the queue: the open cases `q` keeps, most urgent first, and how many in all.
+///
+/// The counts are the open cases by rank, kept by triggers (see migration 6), and the review
+/// cases opened today, read from the end of the queue's index; without a name to find, the page is read from the same index, then the
+/// page's cases one by one. With a name to find, the names of the cases the filter keeps are
+/// read and folded as the lookup folds them.
+///
+/// The summary's overdue reviews are the review cases to decide that opened before today: the
+/// worker opens one, dated the review's day, for every customer whose review has come (see
+/// [`open_review_cases`]), so this is the count of customers with an overdue review without
+/// reading every restriction.
+pub(super) fn queue_page(
+    tx: &Transaction<'_>,
+    q: &QueueQuery,
+    today: NaiveDate,
+) -> rusqlite::Result<QueuePage> {
+    let midnight = time::to_db(time::london_midnight(today));
+    let ranks = tx
+        .prepare_cached("SELECT rank, n FROM queue_count WHERE n > 0")?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Review cases to decide that opened today: few, read from the end of their rank.
+    let due_today: u64 = tx
+        .prepare_cached(concat!(
+            "SELECT count(*) FROM escalation_case INDEXED BY escalation_case_queue \
+             WHERE closed_at IS NULL AND ",
+            crate::queue_rank!(),
+            " = ?1 AND opened_at >= ?2"
+        ))?
+        .query_row(params![REVIEW_TO_DECIDE, midnight], |r| r.get(0))?;
+    let letters_owed: u64 = tx
+        .prepare_cached("SELECT count(*) FROM decision WHERE letter_status = 'owed'")?
+        .query_row([], |r| r.get(0))?;
+    let summary = QueueSummary {
+        open_cases: ranks.iter().map(|r| r.1).sum(),
+        overdue_reviews: ranks
+            .iter()
+            .filter(|r| r.0 == REVIEW_TO_DECIDE)
+            .map(|r| r.1)
+            .sum::<u64>()
+            .saturating_sub(due_today),
+        letters_owed,
+    };
+    let who = match q.filter {
+        CaseFilter::AssignedTo(None) => {
+            return Ok(QueuePage {
+                cases: Vec::new(),
+                offset: q.offset,
+                total: 0,
+                summary,
+            })
+        }
+        CaseFilter::AssignedTo(Some(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    let filter = filter_sql(q.filter);
+    // The planner would rather read every open case by the older index and sort them.
+    let index = if who.is_some() {
+        "escalation_case_assigned"
+    } else {
+        "escalation_case_queue"
+    };
+    let find = crate::text::fold(&q.find);
+    let find = find.trim();
+    let params: Vec<&dyn rusqlite::ToSql> = match &who {
+        Some(w) => vec![w],
+        None => Vec::new(),
+    };
+    let (rows, total) = if find.is_empty() {
+        let total = if who.is_some() {
+            tx.prepare_cached(&format!(
+                "SELECT count(*) FROM escalation_case INDEXED BY {index} \
+                 WHERE closed_at IS NULL AND {filter}"
+            ))?
+            .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
+        } else {
+            ranks
+                .iter()
+                .filter(|r| rank_kept(q.filter, r.0))
+                .map(|r| r.1)
+                .sum()
+        };
+        let rows = tx
+            .prepare_cached(&format!(
+                "SELECT rowid FROM escalation_case INDEXED BY {index} \
+                 WHERE closed_at IS NULL AND {filter} \
+                 ORDER BY {} LIMIT {} OFFSET {}",
+                queue_order!(),
+                q.limit,
+                q.offset
+            ))?
+            .query_map(params.as_slice(), |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        (rows, total as usize)
+    } else {
+        let mut kept = Vec::new();
+        let mut st = tx.prepare_cached(&format!(
+            "SELECT rowid, (SELECT coalesce(cu.name, 'Unidentified visitor: ' || cu.description) \
+               FROM customer cu WHERE cu.id = customer_id) \
+             FROM escalation_case INDEXED BY {index} WHERE closed_at IS NULL AND {filter} \
+             ORDER BY {}",
+            queue_order!()
+        ))?;
+        let mut rows = st.query(params.as_slice())?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(1)?;
+            if crate::text::fold(&name).contains(find) {
+                kept.push(r.get::<_, i64>(0)?);
+            }
+        }
+        let total = kept.len();
+        (
+            kept.into_iter().skip(q.offset).take(q.limit).collect(),
+            total,
+        )
+    };
+    let mut one = tx.prepare_cached(&format!(
+        "SELECT {CASE_COLS} {CASE_FROM} WHERE c.rowid = ?1"
+    ))?;
+    let cases = rows
+        .into_iter()
+        .map(|r| one.query_row([r], case_row))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(QueuePage {
+        cases,
+        offset: q.offset,
+        total,
+        summary,
+    })
 }
 
 pub(super) fn open_cases_for(

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_5,
     MIGRATION_6,
     MIGRATION_7,
+    MIGRATION_8,
 ];
 
 /// The newest schema this build understands.
@@ -276,6 +277,67 @@ ALTER TABLE review ADD COLUMN letter_note TEXT NOT NULL DEFAULT '';
 CREATE INDEX review_letter_owed ON review(letter_status) WHERE letter_status = 'owed';
 ALTER TABLE letter ADD COLUMN review_batch TEXT NOT NULL DEFAULT '';
 "#;
+
+/// Where an open case comes in the manager's queue, most urgent first: immediate threats and
+/// breaches no manager has opened (0, 1), then the cases to decide by reason (5 to 9), then the
+/// decided cases waiting only for their written confirmation (10 to 14). Within a rank, the
+/// oldest first. The index and every query of the queue use this exact text; the triggers use
+/// it with `NEW.` or `OLD.` before each column.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! queue_rank {
+    () => {
+        $crate::queue_rank!("")
+    };
+    ($p:literal) => {
+        concat!(
+            "(CASE WHEN ",
+            $p,
+            "waiting = 'confirmation' THEN 10 WHEN ",
+            $p,
+            "reason IN ('immediate_threat', 'breach') AND ",
+            $p,
+            "seen_at IS NULL THEN 0 ELSE 5 END + CASE ",
+            $p,
+            "reason WHEN 'immediate_threat' THEN 0 WHEN 'breach' THEN 1 \
+             WHEN 'threshold' THEN 2 WHEN 'review_due' THEN 3 ELSE 4 END)"
+        )
+    };
+}
+
+/// The queue in its order, so a screenful is read without reading every open case: one index
+/// for everyone's queue and one for each manager's own cases; and how many open cases there are
+/// of each rank, kept by triggers in the same transaction as every change to a case, so the
+/// queue's counts are a few rows whatever its length.
+const MIGRATION_8: &str = concat!(
+    "CREATE INDEX escalation_case_queue ON escalation_case(",
+    queue_rank!(),
+    ", opened_at) WHERE closed_at IS NULL;\n",
+    "CREATE INDEX escalation_case_assigned ON escalation_case(assigned_to, ",
+    queue_rank!(),
+    ", opened_at) WHERE closed_at IS NULL;\n",
+    "CREATE TABLE queue_count (rank INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n",
+    "INSERT INTO queue_count (rank, n) SELECT ",
+    queue_rank!(),
+    ", count(*) FROM escalation_case WHERE closed_at IS NULL GROUP BY 1;\n",
+    "CREATE TRIGGER queue_count_insert AFTER INSERT ON escalation_case \
+     WHEN NEW.closed_at IS NULL BEGIN \
+       INSERT INTO queue_count (rank, n) VALUES (",
+    queue_rank!("NEW."),
+    ", 1) ON CONFLICT (rank) DO UPDATE SET n = n + 1; END;\n",
+    "CREATE TRIGGER queue_count_delete AFTER DELETE ON escalation_case \
+     WHEN OLD.closed_at IS NULL BEGIN \
+       UPDATE queue_count SET n = n - 1 WHERE rank = ",
+    queue_rank!("OLD."),
+    "; END;\n",
+    "CREATE TRIGGER queue_count_update AFTER UPDATE OF closed_at, waiting, reason, seen_at \
+     ON escalation_case BEGIN \
+       UPDATE queue_count SET n = n - 1 WHERE OLD.closed_at IS NULL AND rank = ",
+    queue_rank!("OLD."),
+    "; INSERT INTO queue_count (rank, n) SELECT ",
+    queue_rank!("NEW."),
+    ", 1 WHERE NEW.closed_at IS NULL ON CONFLICT (rank) DO UPDATE SET n = n + 1; END;\n"
+);
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one

@@ -45,8 +45,8 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueueWatch, ReviewSaved, Role, SentHow,
-    SettingKind, Staff,
+    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
+    ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -291,21 +291,11 @@ impl Store for SqliteStore {
     }
 
     fn queue(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<Queue> {
-        // Reviews that have come since anyone last looked get their case: a write only when one
-        // is missing, so opening the queue is a single read on most days.
-        if self.mode == OpenMode::ReadWrite && actor.role().is_some_and(Role::can_decide) {
-            let missing = self.read(|tx| decisions::reviews_without_case(tx, today))?;
-            if !missing.is_empty() {
-                let opened = self.write_as(actor, Role::can_decide, "open review cases", |tx| {
-                    Ok(decisions::open_review_cases(tx, actor, today)?)
-                });
-                // A drive that cannot be written to still shows the queue; the review cases
-                // open the next time it can.
-                match opened {
-                    Err(e) if !e.is_transient() => return Err(e),
-                    _ => {}
-                }
-            }
+        // A drive that cannot be written to still shows the queue; the review cases open the
+        // next time it can.
+        match self.open_due_reviews(actor, today) {
+            Err(e) if !e.is_transient() => return Err(e),
+            _ => {}
         }
         self.read(|tx| {
             Ok(Queue {
@@ -317,6 +307,25 @@ impl Store for SqliteStore {
 
     fn letters_owed(&mut self) -> Result<Vec<OwedLetter>> {
         self.read(owed::letters_owed)
+    }
+
+    fn queue_page(&mut self, query: &QueueQuery, today: chrono::NaiveDate) -> Result<QueuePage> {
+        self.read(|tx| decisions::queue_page(tx, query, today))
+    }
+
+    fn open_due_reviews(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<usize> {
+        // Reviews that have come since anyone last looked get their case: a write only when one
+        // is missing, so on most days this is a single read.
+        if self.mode != OpenMode::ReadWrite || !actor.role().is_some_and(Role::can_decide) {
+            return Ok(0);
+        }
+        let missing = self.read(|tx| decisions::reviews_without_case(tx, today))?;
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        self.write_as(actor, Role::can_decide, "open review cases", |tx| {
+            Ok(decisions::open_review_cases(tx, actor, today)?)
+        })
     }
 
     fn queue_watch(&mut self) -> Result<QueueWatch> {
