@@ -135,6 +135,7 @@ fn a_typical_phone_incident_takes_seven_keys_plus_the_description() {
         breach: false,
         urgent: false,
         already_saved: false,
+        customer: None,
     }));
     assert!(a.overlays.form().is_none());
     assert!(a.take_requests().contains(&Request::ClearDraft));
@@ -521,4 +522,97 @@ fn saving_with_several_problems_shows_each_in_full_under_its_own_field() {
         FormField::Who,
         "focus on the first"
     );
+}
+
+#[test]
+fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
+    let mut a = with_selected_customer(Role::Reception);
+    let key = |a: &mut App, code: KeyCode| a.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    a.on_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+    for c in ['e', 'a', '3'] {
+        key(&mut a, KeyCode::Char(c)); // email, abusive, abusive language
+    }
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('c')); // correspondence not processed
+    for c in "Abusive email about the appointment.".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    a.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let reqs = a.take_requests();
+    let inc = saved_incident(&reqs).expect("the form asked to save");
+    assert_eq!(inc.response, "correspondence_not_processed");
+    a.on_reply(Reply::Saved(SaveOutcome {
+        count: 1,
+        threshold: 3,
+        breach: false,
+        urgent: false,
+        already_saved: false,
+        customer: Some(Uuid::from_u128(77)),
+    }));
+    let s = render(&a, 100, 30);
+    assert!(s.contains("Press l now to write the reply"), "{s}");
+    assert!(s.contains(" l letter"), "the hint bar offers it: {s}");
+    // l: the customer's card is read, then the reply opens, about that email only.
+    key(&mut a, KeyCode::Char('l'));
+    let id = Uuid::from_u128(77);
+    assert!(a.take_requests().contains(&Request::LoadCard { id }));
+    let mut h = tunde().history;
+    h.incidents.push(Incident {
+        id: inc.id,
+        customer_id: id,
+        occurred_at: now(),
+        logged_at: now(),
+        logged_by: Uuid::from_u128(5),
+        logged_by_name: "Priya Sharma".into(),
+        channel: inc.channel.clone(),
+        category: inc.category.clone(),
+        behaviours: inc.behaviours.clone(),
+        behaviour_other: String::new(),
+        response: inc.response.clone(),
+        reference: String::new(),
+        description: inc.description.clone(),
+        immediate_threat: false,
+        witnesses: String::new(),
+        withdrawn: None,
+        version: 1,
+    });
+    a.on_reply(Reply::Card {
+        id,
+        result: Ok(Some(Box::new(h))),
+    });
+    let letter = a.overlays.letter().expect("the reply opens");
+    assert_eq!(
+        letter.kind,
+        safedesk::letters::LetterKind::AbusiveCorrespondence
+    );
+    assert_eq!(letter.case_id, None);
+    let text = letter.rendered.clone().expect("it renders");
+    assert!(text.contains("Tunde Okafor"), "{text}");
+    assert!(text.contains("Email"), "the email it answers: {text}");
+    // Saved by the receptionist: a letter record with no case.
+    key(&mut a, KeyCode::Char('s'));
+    let saved = a
+        .take_requests()
+        .into_iter()
+        .find_map(|r| match r {
+            Request::SaveLetter(l) => Some(l),
+            _ => None,
+        })
+        .expect("the letter is sent to be saved");
+    assert_eq!(saved.record.kind, "abusive_correspondence");
+    assert_eq!(saved.record.case_id, None);
+
+    // Any other key after an ordinary save: no reply is offered.
+    let mut b = with_selected_customer(Role::Reception);
+    b.on_reply(Reply::Saved(SaveOutcome {
+        count: 1,
+        threshold: 3,
+        breach: false,
+        urgent: false,
+        already_saved: false,
+        customer: Some(id),
+    }));
+    assert!(!render(&b, 100, 30).contains("Press l now"));
+    key(&mut b, KeyCode::Char('l'));
+    assert!(b.overlays.letter().is_none());
 }

@@ -188,6 +188,7 @@ fn layer(ctx: Context, role: Role) -> Option<App> {
                 breach: false,
                 urgent: false,
                 already_saved: false,
+                customer: None,
             }));
         }
         _ => return None,

@@ -1464,6 +1464,7 @@ fn reception_is_told_how_many_managers_have_safedesk_open() {
         breach: false,
         urgent: true,
         already_saved: false,
+        customer: None,
     };
     let mut app = app();
     app.on_reply(Reply::Managers(Some(0)));

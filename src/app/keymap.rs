@@ -150,7 +150,7 @@ impl Need {
             Need::Record => Some("staff on the staff list"),
             Need::Decide => Some("managers"),
             Need::Correct | Need::Withdraw => Some("whoever logged the incident, or a manager"),
-            Need::Found => None,
+            Need::Found | Need::ReplyOwed => None,
         }
     }
 }
@@ -253,6 +253,8 @@ pub enum Need {
     Withdraw,
     /// Anyone, once a search has found someone to open.
     Found,
+    /// Whoever just logged correspondence that is not processed: its reply is theirs to write.
+    ReplyOwed,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -841,6 +843,15 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Context::DraftOffer],
         hint: true,
         needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Letter,
+        keys: &[(KeyCode::Char('l'), NONE)],
+        label: "l",
+        desc: "After logging correspondence that is not processed: write the reply that tells the customer so, now",
+        contexts: &[Context::Saved],
+        hint: true,
+        needs: Need::ReplyOwed,
     },
     Binding {
         action: Action::Dismiss,

@@ -94,6 +94,43 @@ impl App {
         }));
     }
 
+    /// Open the reply to abusive correspondence for `incident` (just logged), from `h`, the
+    /// customer's card: no case and no manager needed.
+    pub(super) fn open_reply(&mut self, h: &crate::domain::CustomerHistory, incident: Id) {
+        let kit = match &self.letter_kit {
+            Ok(k) => k.clone(),
+            Err(e) => {
+                self.notice = Some(Notice::Error(e.clone()));
+                return;
+            }
+        };
+        let me = self.actor.name();
+        match crate::letters::correspondence_reply(h, incident, &self.policy, &me, self.now) {
+            Err(m) => self.notice = Some(Notice::Info(m)),
+            Ok(facts) => {
+                let mut letter = LetterView {
+                    id: crate::domain::new_id(),
+                    kind: LetterKind::AbusiveCorrespondence,
+                    customer_id: h.customer.id,
+                    customer_name: h.customer.display_name(),
+                    case_id: None,
+                    decision_id: None,
+                    review_batch: None,
+                    facts,
+                    free_text: Input::default(),
+                    editing: false,
+                    scroll: 0,
+                    rendered: Ok(String::new()),
+                    saving: false,
+                    confirm_discard: false,
+                    written: None,
+                };
+                letter.render(&kit);
+                self.overlays.open(Overlay::Letter(letter));
+            }
+        }
+    }
+
     /// Open the preview of the letter at `index` of [`LetterKind::ALL`].
     pub(super) fn open_letter(&mut self, index: usize) {
         let Some(kind) = LetterKind::ALL.get(index).copied() else {

@@ -120,6 +120,11 @@ pub struct App {
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
+    /// The correspondence just logged as not processed, (customer, incident): the reply telling
+    /// the customer so can be produced at once, by whoever logged it.
+    pub reply_owed: Option<(Id, Id)>,
+    /// The reply asked for, waiting for the customer's card to be read.
+    awaiting_reply: Option<(Id, Id)>,
     /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
     pub alerts: manager::Alerts,
     requests: Vec<Request>,
@@ -350,6 +355,8 @@ impl App {
                 crate::letters::default_dir(),
             ))),
             alerts: manager::Alerts::default(),
+            reply_owed: None,
+            awaiting_reply: None,
             requests: Vec::new(),
         }
     }
@@ -726,6 +733,10 @@ impl App {
             Need::Anyone => Ok(()),
             Need::Record => self.cannot_record().map_or(Ok(()), Err),
             Need::Decide => self.cannot_decide().map_or(Ok(()), Err),
+            Need::ReplyOwed => match self.reply_owed {
+                Some(_) => Ok(()),
+                None => Err("There is no reply to write here: it follows logging correspondence that is not processed.".into()),
+            },
             Need::Found => match self.selected_hit() {
                 Some(_) => Ok(()),
                 None => Err("Search first: type a name, a phone number (or its last 6 digits) or an email; Enter then opens the card.".into()),
@@ -926,7 +937,17 @@ impl App {
         }
         match self.overlays.top() {
             // The note of what happens next stays until the next key.
-            Some(Overlay::Saved(_)) => self.overlays.close_saved(),
+            Some(Overlay::Saved(_)) => {
+                self.overlays.close_saved();
+                let reply = self.reply_owed.take();
+                if let (Some((customer, incident)), Some(Action::Letter)) =
+                    (reply, keymap::resolve(ctx, &key))
+                {
+                    // The reply needs the customer's card (their address, the incident as saved).
+                    self.awaiting_reply = Some((customer, incident));
+                    self.requests.push(Request::LoadCard { id: customer });
+                }
+            }
             Some(Overlay::DraftOffer(_)) => match key.code {
                 KeyCode::Enter => {
                     if let Some(draft) = self.overlays.take_draft_offer() {
@@ -1241,6 +1262,11 @@ impl App {
                 }
             }
             Reply::Card { id, result } => match result {
+                Ok(Some(h)) if self.awaiting_reply.is_some_and(|(c, _)| c == id) => {
+                    if let Some((_, incident)) = self.awaiting_reply.take() {
+                        self.open_reply(&h, incident);
+                    }
+                }
                 Ok(Some(h)) => {
                     if let Some(f) = self.overlays.customer_form_mut() {
                         f.card_arrived(&h);
@@ -1303,13 +1329,22 @@ impl App {
                 self.refresh();
             }
             Reply::Saved(outcome) => {
-                self.overlays.close_form();
+                let form = self.overlays.take_form();
                 self.requests.push(Request::ClearDraft);
-                self.overlays.open(Overlay::Saved(after_save(
-                    &outcome,
-                    &self.policy,
-                    self.alerts.managers,
-                )));
+                let mut lines = after_save(&outcome, &self.policy, self.alerts.managers);
+                // Correspondence not processed: the customer is told so, at once, by whoever
+                // logged it.
+                self.reply_owed = match (form, outcome.customer) {
+                    (Some(f), Some(customer))
+                        if f.amending.is_none()
+                            && f.response == crate::letters::CORRESPONDENCE_NOT_PROCESSED =>
+                    {
+                        lines.push("Press l now to write the reply that tells the customer their correspondence is not processed (any other key: later).".into());
+                        Some((customer, f.id))
+                    }
+                    _ => None,
+                };
+                self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
             Reply::Queued { reason } => {

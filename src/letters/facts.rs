@@ -80,7 +80,8 @@ pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
 }
 
 /// The initial response to correspondence that is not processed (the customer is told).
-const CORRESPONDENCE_NOT_PROCESSED: &str = "correspondence_not_processed";
+/// The initial response to abusive correspondence (the policy's id).
+pub const CORRESPONDENCE_NOT_PROCESSED: &str = "correspondence_not_processed";
 
 /// The letter a decision owes.
 fn kind_for(d: &Decision) -> LetterKind {
@@ -235,6 +236,54 @@ pub fn contact_now(
 /// the newest of its kind) or one review, and shows only its facts: the incidents behind it,
 /// the restrictions it made in the customer's wording, from when and until the review, and the
 /// reasons written for the customer (never the internal notes).
+/// What every letter to this customer starts from: who, where, today, who signs it, how to
+/// contact us now, the review period.
+fn base(
+    h: &CustomerHistory,
+    policy: &Policy,
+    signed_by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LetterFacts {
+    LetterFacts {
+        customer_name: h.customer.display_name(),
+        customer_address: [h.customer.postcode.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        date: time::london_date(now),
+        signed_by: signed_by.to_string(),
+        contact_now: contact_now(h, policy, now),
+        review_period: review_period(policy),
+        ..LetterFacts::default()
+    }
+}
+
+/// The facts of the reply to one piece of abusive correspondence, from whoever logged it: the
+/// front line tells the customer at once, with no case and no manager needed.
+pub fn correspondence_reply(
+    h: &CustomerHistory,
+    incident: Id,
+    policy: &Policy,
+    signed_by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LetterFacts, String> {
+    let Some(i) = h
+        .incidents
+        .iter()
+        .find(|i| i.id == incident && i.counts() && i.response == CORRESPONDENCE_NOT_PROCESSED)
+    else {
+        return Err(
+            "That incident is not correspondence that was not processed, so there is no reply to write for it."
+                .into(),
+        );
+    };
+    Ok(LetterFacts {
+        incidents: vec![incident_line(i, policy)],
+        ..base(h, policy, signed_by, now)
+    })
+}
+
 pub fn facts_for(
     kind: LetterKind,
     case: &CaseSummary,
@@ -243,20 +292,7 @@ pub fn facts_for(
     signed_by: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(LetterFacts, Option<Id>), String> {
-    let today = time::london_date(now);
-    let mut f = LetterFacts {
-        customer_name: h.customer.display_name(),
-        customer_address: [h.customer.postcode.trim()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
-        date: today,
-        signed_by: signed_by.to_string(),
-        contact_now: contact_now(h, policy, now),
-        review_period: review_period(policy),
-        ..LetterFacts::default()
-    };
+    let mut f = base(h, policy, signed_by, now);
     let mut decision_id = None;
     match kind {
         LetterKind::AbusiveCorrespondence => {

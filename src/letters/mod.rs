@@ -78,8 +78,8 @@ mod html;
 mod organisation;
 
 pub use facts::{
-    contact_now, facts_for, incident_line, incidents_behind, letter_restrictions, suggested,
-    LetterKit, NO_CUSTOMER_REASONS,
+    contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
+    letter_restrictions, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED, NO_CUSTOMER_REASONS,
 };
 pub use files::{default_dir, file_stem, save, LetterToSave};
 pub use html::to_html;

@@ -159,6 +159,9 @@ pub struct SaveOutcome {
     pub urgent: bool,
     /// The incident was already in the database (a replay from the outbox).
     pub already_saved: bool,
+    /// Whom it was saved against (a new customer's id is only known once saved).
+    #[serde(default)]
+    pub customer: Option<crate::domain::Id>,
 }
 
 impl SaveOutcome {
@@ -187,6 +190,7 @@ pub fn outcome(
         breach: this.is_some_and(|i| rules::is_breach(i, &h.restrictions)),
         urgent: this.is_some_and(|i| rules::is_urgent(i, policy)),
         already_saved,
+        customer: Some(h.customer.id),
     }
 }
 
@@ -378,6 +382,7 @@ mod tests {
             breach: false,
             urgent: true,
             already_saved: false,
+            customer: None,
         };
         for managers in [Some(0), None] {
             let said = after_save(&threat, &p, managers).join(" ");
@@ -399,6 +404,7 @@ mod tests {
             breach,
             urgent,
             already_saved: false,
+            customer: None,
         };
         assert_eq!(
             after_save(&o(1, false, false), &p, Some(2)),
