@@ -581,6 +581,13 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
         result: Ok(Some(Box::new(h))),
     });
     let letter = a.overlays.letter().expect("the reply opens");
+    // Behind it, the customer's card now tells staff not to reply to what they send.
+    let mut behind = String::new();
+    if let Some(card) = &a.card {
+        assert!(safedesk::policy::rules::correspondence_not_processed(card));
+        behind.push_str(&card.customer.display_name());
+    }
+    assert_eq!(behind, "Tunde Okafor", "the card was read too");
     assert_eq!(
         letter.kind,
         safedesk::letters::LetterKind::AbusiveCorrespondence

@@ -358,6 +358,40 @@ fn demo_as(
     (dir, db, p)
 }
 
+/// The words inside the popup whose top edge starts with `title`, in order: only its own
+/// columns, so whatever the panes behind show beside it never mixes in.
+fn popup_words(screen: &str, title: &str) -> String {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let title: Vec<char> = title.chars().collect();
+    let Some((top, left)) = rows.iter().enumerate().find_map(|(y, r)| {
+        r.windows(title.len())
+            .position(|w| w == title.as_slice())
+            .map(|x| (y, x))
+    }) else {
+        return String::new();
+    };
+    let right = rows[top][left..]
+        .iter()
+        .position(|c| *c == '┐')
+        .map_or(rows[top].len(), |w| left + w);
+    let mut text = Vec::new();
+    for r in &rows[top + 1..] {
+        if r.get(left) == Some(&'└') {
+            break;
+        }
+        let inside: String = r
+            .get(left + 1..right.min(r.len()))
+            .unwrap_or(&[])
+            .iter()
+            .collect();
+        text.push(inside);
+    }
+    text.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Wait until `done` holds, looking again every 100 ms; panic after 20 seconds.
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -797,11 +831,7 @@ fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_t
     desk.press("C-s");
     let said = desk.wait_for("Immediate threat:");
     let saved = std::time::Instant::now();
-    let words = said
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = popup_words(&said, "┌ Saved");
     assert!(
         words.contains("the 1 manager who has safedesk open now"),
         "reception is told how many managers can see it:\n{said}"
@@ -846,11 +876,7 @@ fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_t
     desk.type_text("y");
     desk.press("C-s");
     let said = desk.wait_for("Immediate threat:");
-    let words = said
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = popup_words(&said, "┌ Saved");
     assert!(
         words.contains("no manager has safedesk open: tell one in person or call."),
         "{said}"

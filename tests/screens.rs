@@ -1738,3 +1738,26 @@ fn the_queue_is_read_a_page_at_a_time_and_scrolling_asks_for_the_next() {
     let screen = render(&app, 100, 30);
     assert!(screen.contains("No case of this kind is open"), "{screen}");
 }
+
+#[test]
+fn a_customer_told_their_correspondence_is_not_processed_carries_it_on_the_card() {
+    let mut z = zoe();
+    let last = z.incidents.len() - 1;
+    z.incidents[last].response = "correspondence_not_processed".into();
+    let mut app = app();
+    search(
+        &mut app,
+        "zoe",
+        vec![hit(z, MatchedOn::Name("Zoë Åberg".into()))],
+    );
+    let screen = render(&app, 120, 30);
+    assert!(screen.contains("CORRESPONDENCE NOT PROCESSED"), "{screen}");
+    // Without it, no such line.
+    let mut app = crate::app();
+    search(
+        &mut app,
+        "zoe",
+        vec![hit(zoe(), MatchedOn::Name("Zoë Åberg".into()))],
+    );
+    assert!(!render(&app, 120, 30).contains("CORRESPONDENCE NOT PROCESSED"));
+}

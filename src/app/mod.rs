@@ -1262,12 +1262,11 @@ impl App {
                 }
             }
             Reply::Card { id, result } => match result {
-                Ok(Some(h)) if self.awaiting_reply.is_some_and(|(c, _)| c == id) => {
-                    if let Some((_, incident)) = self.awaiting_reply.take() {
+                Ok(Some(h)) => {
+                    if let Some((_, incident)) = self.awaiting_reply.filter(|(c, _)| *c == id) {
+                        self.awaiting_reply = None;
                         self.open_reply(&h, incident);
                     }
-                }
-                Ok(Some(h)) => {
                     if let Some(f) = self.overlays.customer_form_mut() {
                         f.card_arrived(&h);
                     }

@@ -133,6 +133,14 @@ pub struct Letters {
     pub contact_usual: String,
     /// With restrictions in force, none of which says how to contact us.
     pub contact_within_limits: String,
+    /// On the card of a customer whose correspondence was not processed (and who was told so),
+    /// until a manager decides: what staff do with what they send next.
+    #[serde(default = "default_correspondence_banner")]
+    pub correspondence_banner: String,
+}
+
+fn default_correspondence_banner() -> String {
+    "CORRESPONDENCE NOT PROCESSED: their abusive letters, emails and messages are not answered. Do not reply to what they send until a manager decides otherwise.".into()
 }
 
 impl Default for Letters {
@@ -140,6 +148,7 @@ impl Default for Letters {
         Letters {
             contact_usual: "in the usual ways".into(),
             contact_within_limits: "in the usual ways, within the limits above".into(),
+            correspondence_banner: default_correspondence_banner(),
         }
     }
 }
@@ -506,6 +515,7 @@ impl Policy {
         for (name, text) in [
             ("contact_usual", &self.letters.contact_usual),
             ("contact_within_limits", &self.letters.contact_within_limits),
+            ("correspondence_banner", &self.letters.correspondence_banner),
         ] {
             if text.trim().is_empty() {
                 return Err((
@@ -887,7 +897,11 @@ mod tests {
         let older = &BUILT_IN[..BUILT_IN.find("[phone_advice]").expect("the table is there")];
         let text = older
             .lines()
-            .filter(|l| !l.starts_with("letter_contact") && !l.starts_with("contact_"))
+            .filter(|l| {
+                !l.starts_with("letter_contact")
+                    && !l.starts_with("contact_")
+                    && !l.starts_with("correspondence_banner")
+            })
             .collect::<Vec<_>>()
             .join("\n")
             .replace("[letters]", "");

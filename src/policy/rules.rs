@@ -58,6 +58,14 @@ pub fn incidents_since_last_decision(h: &CustomerHistory) -> Vec<&Incident> {
         .collect()
 }
 
+/// Whether the customer's correspondence is not being processed: an incident since the last
+/// decision was answered "correspondence not processed" (until a manager decides otherwise).
+pub fn correspondence_not_processed(h: &CustomerHistory) -> bool {
+    incidents_since_last_decision(h)
+        .iter()
+        .any(|i| i.response == "correspondence_not_processed")
+}
+
 /// Where a customer stands against the incident threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ThresholdState {
@@ -904,5 +912,28 @@ mod tests {
         ];
         rank_hits(&mut hits, now());
         assert_eq!(names(&hits), ["C", "D", "B", "A"]);
+    }
+
+    #[test]
+    fn correspondence_not_processed_lasts_until_a_manager_decides() {
+        let mut h = history();
+        h.incidents.push(incident(&h, 20));
+        assert!(!correspondence_not_processed(&h));
+        let mut email = incident(&h, 10);
+        email.response = "correspondence_not_processed".into();
+        h.incidents.push(email.clone());
+        assert!(correspondence_not_processed(&h));
+        // A decision after it: a manager has decided, so the card no longer says so.
+        h.decisions.push(decision(&h, 5));
+        assert!(!correspondence_not_processed(&h));
+        // Withdrawn, it never counted.
+        let mut h2 = history();
+        email.withdrawn = Some(Withdrawal {
+            at: now(),
+            by: "Sam Patel".into(),
+            reason: "logged against the wrong person".into(),
+        });
+        h2.incidents.push(email);
+        assert!(!correspondence_not_processed(&h2));
     }
 }

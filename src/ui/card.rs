@@ -281,6 +281,12 @@ fn banner_lines<'a>(app: &App, h: &CustomerHistory) -> Vec<Line<'a>> {
         s.threshold_sentence.clone(),
         threshold_style,
     )));
+    if rules::correspondence_not_processed(h) {
+        out.push(Line::from(Span::styled(
+            clean(&p.letters.correspondence_banner),
+            t.warning(),
+        )));
+    }
     // Every letter the customer is owed stays in view until it is sent or recorded as not
     // possible.
     for o in h.letters_owed() {
