@@ -2,27 +2,16 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, SubsecRound, Utc};
-use common::world::{actor, opts, World};
+use chrono::{Duration, SubsecRound, Utc};
+use common::world::{actor, kind, opts, today, tunde as world, World};
 use safedesk::domain::{
-    new_id, CaseReason, Id, LetterStatus, NewCustomer, NewDecision, NewIncident, NewLetter,
-    NewRestriction, NewReview, Outcome, ReviewOutcome, Role, SentHow,
+    new_id, CaseReason, Id, LetterStatus, NewDecision, NewIncident, NewLetter, NewRestriction,
+    NewReview, Outcome, ReviewOutcome, Role, SentHow,
 };
 use safedesk::store::{SqliteStore, Store, StoreError};
 use safedesk::time;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-fn world() -> World {
-    common::world::world(
-        ("ahassan", "Amira Hassan"),
-        NewCustomer {
-            name: Some("Tunde Okafor".into()),
-            phones: vec!["07700 900234".into()],
-            ..NewCustomer::default()
-        },
-    )
-}
 
 fn incident(customer: Id, threat: bool) -> NewIncident {
     NewIncident {
@@ -40,17 +29,6 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     while !done() {
         assert!(Instant::now() < deadline, "gave up waiting for {what}");
         std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}
-
-fn today() -> NaiveDate {
-    time::london_date(Utc::now())
-}
-
-fn kind(k: &str) -> NewRestriction {
-    NewRestriction {
-        kind: k.into(),
-        ..NewRestriction::default()
     }
 }
 

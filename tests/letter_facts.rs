@@ -5,11 +5,11 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, Utc};
-use common::world::World;
+use chrono::{Duration, Utc};
+use common::world::{kind, today, tunde as world, World};
 use safedesk::domain::{
-    new_id, CaseReason, CaseSummary, CustomerHistory, Id, NewCustomer, NewDecision, NewIncident,
-    NewRestriction, NewReview, Outcome, ReviewOutcome,
+    new_id, CaseReason, CaseSummary, CustomerHistory, Id, NewDecision, NewIncident, NewRestriction,
+    NewReview, Outcome, ReviewOutcome,
 };
 use safedesk::letters::{facts_for, suggested, LetterKind, Organisation, Templates};
 use safedesk::policy::rules;
@@ -17,28 +17,6 @@ use safedesk::store::Store;
 use safedesk::time;
 
 const INTERNAL: &str = "INTERNAL NOTE: met with Chris Evans on Monday; he seemed agitated";
-
-fn world() -> World {
-    common::world::world(
-        ("ahassan", "Amira Hassan"),
-        NewCustomer {
-            name: Some("Tunde Okafor".into()),
-            phones: vec!["07700 900234".into()],
-            ..NewCustomer::default()
-        },
-    )
-}
-
-fn today() -> NaiveDate {
-    time::london_date(Utc::now())
-}
-
-fn kind(k: &str) -> NewRestriction {
-    NewRestriction {
-        kind: k.into(),
-        ..NewRestriction::default()
-    }
-}
 
 fn date(days_ago: i64) -> String {
     time::date(time::london_date(Utc::now() - Duration::days(days_ago)))

@@ -3,36 +3,14 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, Utc};
-use common::world::World;
+use chrono::{Duration, Utc};
+use common::world::{kind, today, tunde as world, World};
 use safedesk::domain::{
-    new_id, CaseReason, Id, NewCustomer, NewDecision, NewIncident, NewLetter, NewRestriction,
-    NewReview, Outcome, OwedFor, ReviewOutcome, SentHow,
+    new_id, CaseReason, Id, NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, Outcome,
+    OwedFor, ReviewOutcome, SentHow,
 };
 use safedesk::store::{Store, StoreError};
 use safedesk::time;
-
-fn world() -> World {
-    common::world::world(
-        ("ahassan", "Amira Hassan"),
-        NewCustomer {
-            name: Some("Tunde Okafor".into()),
-            phones: vec!["07700 900234".into()],
-            ..NewCustomer::default()
-        },
-    )
-}
-
-fn today() -> NaiveDate {
-    time::london_date(Utc::now())
-}
-
-fn kind(k: &str) -> NewRestriction {
-    NewRestriction {
-        kind: k.into(),
-        ..NewRestriction::default()
-    }
-}
 
 /// Three incidents and a decision restricting `customer`: returns the decision's id.
 fn decide(w: &mut World, customer: Id, name: &str) -> Id {

@@ -1,7 +1,7 @@
 //! A shared database in a temp folder, made as an office would: an admin, a manager, someone at
 //! reception and one customer, for the store tests to work on.
 
-use safedesk::domain::{Actor, Id, NewCustomer, Role};
+use safedesk::domain::{Actor, Id, NewCustomer, NewRestriction, Role};
 use safedesk::policy::Policy;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::path::PathBuf;
@@ -59,5 +59,31 @@ pub fn world(reception: (&str, &str), customer: NewCustomer) -> World {
         manager,
         reception,
         customer: c.id,
+    }
+}
+
+/// The decisions and letters world: Amira Hassan at reception, and Tunde Okafor, a known
+/// customer with nothing recorded yet.
+pub fn tunde() -> World {
+    world(
+        ("ahassan", "Amira Hassan"),
+        NewCustomer {
+            name: Some("Tunde Okafor".into()),
+            phones: vec!["07700 900234".into()],
+            ..NewCustomer::default()
+        },
+    )
+}
+
+/// Today in London.
+pub fn today() -> chrono::NaiveDate {
+    safedesk::time::london_date(chrono::Utc::now())
+}
+
+/// A restriction of policy kind `k` with no details.
+pub fn kind(k: &str) -> NewRestriction {
+    NewRestriction {
+        kind: k.into(),
+        ..NewRestriction::default()
     }
 }
