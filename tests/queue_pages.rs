@@ -4,7 +4,9 @@
 use chrono::Utc;
 use safedesk::app::manager::{sort_cases, QueueFilter, QueueView};
 use safedesk::demo::{self, Scale};
-use safedesk::domain::{Actor, CaseReason, CaseSummary, Id, NewCustomer, QueueQuery, Role};
+use safedesk::domain::{
+    Actor, CaseReason, CaseSummary, Id, NewCustomer, NewIncident, QueueQuery, Role,
+};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
@@ -194,6 +196,177 @@ fn pages_of_the_queue_hold_the_same_cases_in_the_same_order_as_the_whole_queue()
     assert_eq!((page.cases.len(), page.total), (0, 0));
 }
 
+/// The queue's rows are a copy kept by triggers (migration 12): every change that shows in a row
+/// reaches it in the same write, so a page always equals the cases read whole.
+#[test]
+fn the_queues_rows_follow_every_change_that_shows_in_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let mut store = demo::db::create(&path, &OpenOptions::default()).unwrap();
+    let actor = Actor {
+        login: "spatel".into(),
+        staff: store.staff_by_login("spatel").unwrap(),
+    };
+    let policy = Policy::built_in();
+    store.open_due_reviews(&actor, today()).unwrap();
+    let same = |store: &mut SqliteStore, what: &str| {
+        let mut q = store.queue(&actor, today()).unwrap();
+        sort_cases(&mut q.cases);
+        let got = paged(store, &actor, QueueFilter::All, "", 7);
+        assert_eq!(got, q.cases, "after {what}");
+        got
+    };
+    let before = same(&mut store, "opening");
+    // A customer with a case is renamed.
+    let case = before
+        .iter()
+        .find(|c| c.incidents.len() >= 2)
+        .expect("a case with several incidents")
+        .clone();
+    let c = store.history(case.customer_id).unwrap().unwrap().customer;
+    let mut edit = NewCustomer {
+        id: Some(c.id),
+        other_names: c.other_names.clone(),
+        phones: c.phones.clone(),
+        emails: c.emails.clone(),
+        postcode: c.postcode.clone(),
+        description: c.description.clone(),
+        notes: c.notes.clone(),
+        ..NewCustomer::default()
+    };
+    edit.name = Some("Zebedee Renamed".into());
+    store
+        .update_customer(&actor, c.id, edit, c.version)
+        .unwrap();
+    let rows = same(&mut store, "a rename");
+    assert!(rows.iter().any(|r| r.customer_name == "Zebedee Renamed"));
+    // The last incident behind it is corrected to have happened first: the order follows.
+    let h = store.history(case.customer_id).unwrap().unwrap();
+    let last = h
+        .incidents
+        .iter()
+        .find(|i| i.id == *case.incidents.last().unwrap())
+        .unwrap()
+        .clone();
+    let earliest = h
+        .incidents
+        .iter()
+        .filter(|i| case.incidents.contains(&i.id))
+        .map(|i| i.occurred_at)
+        .min()
+        .unwrap();
+    let amended = NewIncident {
+        id: last.id,
+        occurred_at: earliest - chrono::Duration::days(1),
+        ..NewIncident::example(case.customer_id, "Zebedee Renamed")
+    };
+    store
+        .amend_incident(&actor, &policy, &amended, last.version)
+        .unwrap();
+    let rows = same(&mut store, "a correction");
+    let now = rows.iter().find(|r| r.id == case.id).unwrap();
+    assert_eq!(now.incidents.first(), Some(&last.id), "{now:?}");
+    // A new incident joins a case; a threat opens one; a withdrawal takes one away.
+    let threat = NewIncident {
+        immediate_threat: true,
+        ..NewIncident::example(case.customer_id, "Zebedee Renamed")
+    };
+    store.record_incident(&actor, &policy, &threat).unwrap();
+    same(&mut store, "a threat");
+    store
+        .withdraw_incident(
+            &actor,
+            &policy,
+            threat.id,
+            "Logged against the wrong person.",
+        )
+        .unwrap();
+    same(&mut store, "a withdrawal");
+    // Assigned, opened by a manager, and asked about by the customer.
+    let first = store.queue(&actor, today()).unwrap().cases[0].clone();
+    store
+        .assign_case(
+            &actor,
+            first.id,
+            actor.staff.as_ref().map(|s| s.id),
+            first.version,
+        )
+        .unwrap();
+    store.mark_case_seen(&actor, first.id).unwrap();
+    same(&mut store, "assigning and opening");
+}
+
+/// A database made before the queue kept its own rows (schema 11) gets them from its open cases
+/// when it is brought up to date: the customer's name and the incidents in their order.
+#[test]
+fn migration_12_fills_the_queue_from_the_cases_already_open() {
+    use safedesk::store::sqlite::migrations::MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..11] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "PRAGMA user_version = 11;
+             INSERT INTO meta (key, value) VALUES ('app', 'safedesk');
+             INSERT INTO staff (id, login, display_name, role, created_at)
+               VALUES ('00000000-0000-0000-0000-000000000001', 'spatel', 'Sam Patel', 'manager',
+                       '2026-11-24T09:00:00.000Z');
+             INSERT INTO customer (id, name, created_at, updated_at)
+               VALUES ('00000000-0000-0000-0000-000000000002', 'Tunde Okafor',
+                       '2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z');
+             INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel,
+                                   category, response, description)
+               VALUES ('00000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-000000000002',
+                       '2026-11-23T10:00:00.000Z', '2026-11-24T09:00:00.000Z',
+                       '00000000-0000-0000-0000-000000000001', 'phone', 'abusive', 'warned', 'Later.'),
+                      ('00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000002',
+                       '2026-11-22T10:00:00.000Z', '2026-11-24T09:01:00.000Z',
+                       '00000000-0000-0000-0000-000000000001', 'phone', 'abusive', 'warned', 'Earlier.');
+             INSERT INTO escalation_case (id, customer_id, reason, opened_at, assigned_to)
+               VALUES ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000002',
+                       'threshold', '2026-11-24T09:05:00.000Z', '00000000-0000-0000-0000-000000000001'),
+                      ('00000000-0000-0000-0000-000000000004', '00000000-0000-0000-0000-000000000002',
+                       'breach', '2026-11-24T09:06:00.000Z', NULL);
+             INSERT INTO case_incident (case_id, incident_id) VALUES
+               ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-00000000000b'),
+               ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-00000000000a');",
+        )
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+    let actor = Actor {
+        login: "spatel".into(),
+        staff: store.staff_by_login("spatel").unwrap(),
+    };
+    let mut q = store.queue(&actor, today()).unwrap();
+    sort_cases(&mut q.cases);
+    let rows = paged(&mut store, &actor, QueueFilter::All, "", 10);
+    assert_eq!(rows, q.cases);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0].reason,
+        CaseReason::Breach,
+        "an unopened breach first"
+    );
+    assert_eq!(rows[1].customer_name, "Tunde Okafor");
+    assert_eq!(rows[1].assigned_to.as_deref(), Some("Sam Patel"));
+    assert_eq!(
+        rows[1]
+            .incidents
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "00000000-0000-0000-0000-00000000000a",
+            "00000000-0000-0000-0000-00000000000b"
+        ],
+        "oldest first"
+    );
+}
+
 /// About 12 000 open cases, made as a year ago: the review dates of the restrictions still in
 /// force have passed since, and each opens a review case.
 const BIG: Scale = Scale {
@@ -265,19 +438,16 @@ fn a_page_of_a_queue_of_twelve_thousand_cases_reads_a_few_pages_of_the_file() {
          the counts alone {} reads; the next page {} reads",
         cold.reads, cold.bytes_read, counts.reads, more.reads
     );
-    // The counts do not grow with the queue; each row shown costs its case, its customer and
-    // its incidents (a few pages each).
+    // Neither the counts nor a page grow with the queue: the rows are read in the queue's order
+    // from its own table, a few pages of the file for a screenful, even when cold (the issue's
+    // budget: 30 file reads to open the queue after another PC's write).
     assert!(
         counts.reads <= 10,
         "{} file reads for the counts",
         counts.reads
     );
-    assert!(
-        cold.reads <= counts.reads + 10 * PAGE as u64,
-        "{} file reads cold",
-        cold.reads
-    );
-    assert!(more.reads <= 10 * PAGE as u64, "{} file reads", more.reads);
+    assert!(cold.reads <= 30, "{} file reads cold", cold.reads);
+    assert!(more.reads <= 30, "{} file reads", more.reads);
 }
 
 /// The page the app asks for first: a screenful and a little more.

@@ -54,7 +54,7 @@ const CASE_COLS: &str = "c.id, c.customer_id, \
      s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
      (SELECT group_concat(ci.incident_id) FROM \
         (SELECT ci.incident_id FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
-         WHERE ci.case_id = c.id ORDER BY i.occurred_at) ci), \
+         WHERE ci.case_id = c.id ORDER BY i.occurred_at, i.id) ci), \
      c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
 
 const CASE_FROM: &str = "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
@@ -100,26 +100,29 @@ pub(super) fn open_cases(tx: &Transaction<'_>) -> rusqlite::Result<Vec<CaseSumma
     .collect()
 }
 
+/// A queue row as [`case_row`] reads a case: from `queue_row` (migration 12), the copy of every
+/// open case that triggers keep in the queue's order, so a page is a few pages of the file.
+const QUEUE_COLS: &str = "q.case_id, q.customer_id, q.customer_name, q.reason, q.opened_at, \
+     s.display_name, q.assigned_to, q.waiting, q.decision_id, q.note, q.version, q.incident_ids, \
+     q.seen_at, (SELECT display_name FROM staff WHERE id = q.seen_by)";
+
+const QUEUE_FROM: &str = "FROM queue_row q LEFT JOIN staff s ON s.id = q.assigned_to";
+
 /// The queue's order (see `queue_rank!`), then the oldest first, then the order cases were
 /// written in: the order the queue showed when it sorted every open case.
-macro_rules! queue_order {
-    () => {
-        concat!(crate::queue_rank!(), ", opened_at, rowid")
-    };
-}
+const QUEUE_ORDER: &str = "q.rank, q.opened_at, q.case_rowid";
 
-/// Which open cases a filter keeps, as SQL on `escalation_case` (`?1`: the staff id for
-/// [`CaseFilter::AssignedTo`]), written so the queue's indexes serve it.
+/// Which open cases a filter keeps, as SQL on `queue_row` (`?1`: the staff id for
+/// [`CaseFilter::AssignedTo`]), written so its key or its index serves it.
 fn filter_sql(filter: CaseFilter) -> String {
-    let rank = crate::queue_rank!();
     match filter {
         CaseFilter::All => "1".into(),
         CaseFilter::Reason(r) => {
             let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4);
-            format!("{rank} IN ({n}, {})", n + 5)
+            format!("q.rank IN ({n}, {})", n + 5)
         }
-        CaseFilter::Confirmation => format!("{rank} >= 10"),
-        CaseFilter::AssignedTo(_) => "assigned_to = ?1".into(),
+        CaseFilter::Confirmation => "q.rank >= 10".into(),
+        CaseFilter::AssignedTo(_) => "q.assigned_to = ?1".into(),
     }
 }
 
@@ -163,12 +166,7 @@ pub(super) fn queue_page(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // Review cases to decide that opened today: few, read from the end of their rank.
     let due_today: u64 = tx
-        .prepare_cached(concat!(
-            "SELECT count(*) FROM escalation_case INDEXED BY escalation_case_queue \
-             WHERE closed_at IS NULL AND ",
-            crate::queue_rank!(),
-            " = ?1 AND opened_at >= ?2"
-        ))?
+        .prepare_cached("SELECT count(*) FROM queue_row WHERE rank = ?1 AND opened_at >= ?2")?
         .query_row(params![REVIEW_TO_DECIDE, midnight], |r| r.get(0))?;
     let letters_owed: u64 = tx
         .prepare_cached("SELECT count(*) FROM decision WHERE letter_status = 'owed'")?
@@ -196,25 +194,16 @@ pub(super) fn queue_page(
         _ => None,
     };
     let filter = filter_sql(q.filter);
-    // The planner would rather read every open case by the older index and sort them.
-    let index = if who.is_some() {
-        "escalation_case_assigned"
-    } else {
-        "escalation_case_queue"
-    };
     let find = crate::text::fold(&q.find);
     let find = find.trim();
     let params: Vec<&dyn rusqlite::ToSql> = match &who {
         Some(w) => vec![w],
         None => Vec::new(),
     };
-    let (rows, total) = if find.is_empty() {
+    if find.is_empty() {
         let total = if who.is_some() {
-            tx.prepare_cached(&format!(
-                "SELECT count(*) FROM escalation_case INDEXED BY {index} \
-                 WHERE closed_at IS NULL AND {filter}"
-            ))?
-            .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
+            tx.prepare_cached(&format!("SELECT count(*) FROM queue_row q WHERE {filter}"))?
+                .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
         } else {
             ranks
                 .iter()
@@ -222,49 +211,40 @@ pub(super) fn queue_page(
                 .map(|r| r.1)
                 .sum()
         };
-        let rows = tx
+        let cases = tx
             .prepare_cached(&format!(
-                "SELECT rowid FROM escalation_case INDEXED BY {index} \
-                 WHERE closed_at IS NULL AND {filter} \
-                 ORDER BY {} LIMIT {} OFFSET {}",
-                queue_order!(),
-                q.limit,
-                q.offset
+                "SELECT {QUEUE_COLS} {QUEUE_FROM} WHERE {filter} ORDER BY {QUEUE_ORDER} \
+                 LIMIT {} OFFSET {}",
+                q.limit, q.offset
             ))?
-            .query_map(params.as_slice(), |r| r.get::<_, i64>(0))?
+            .query_map(params.as_slice(), case_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        (rows, total as usize)
-    } else {
-        let mut kept = Vec::new();
-        let mut st = tx.prepare_cached(&format!(
-            "SELECT rowid, (SELECT coalesce(cu.name, 'Unidentified visitor: ' || cu.description) \
-               FROM customer cu WHERE cu.id = customer_id) \
-             FROM escalation_case INDEXED BY {index} WHERE closed_at IS NULL AND {filter} \
-             ORDER BY {}",
-            queue_order!()
-        ))?;
-        let mut rows = st.query(params.as_slice())?;
-        while let Some(r) = rows.next()? {
-            let name: String = r.get(1)?;
-            if crate::text::fold(&name).contains(find) {
-                kept.push(r.get::<_, i64>(0)?);
-            }
-        }
-        let total = kept.len();
-        (
-            kept.into_iter().skip(q.offset).take(q.limit).collect(),
-            total,
-        )
-    };
-    let mut one = tx.prepare_cached(&format!(
-        "SELECT {CASE_COLS} {CASE_FROM} WHERE c.rowid = ?1"
+        return Ok(QueuePage {
+            cases,
+            offset: q.offset,
+            total: total as usize,
+            summary,
+        });
+    }
+    // Finding by name: the names are folded as the lookup folds them, so every row the filter
+    // keeps is read (the queue's own rows, never the customers').
+    let mut kept = Vec::new();
+    let mut total = 0;
+    let mut st = tx.prepare_cached(&format!(
+        "SELECT {QUEUE_COLS} {QUEUE_FROM} WHERE {filter} ORDER BY {QUEUE_ORDER}"
     ))?;
-    let cases = rows
-        .into_iter()
-        .map(|r| one.query_row([r], case_row))
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = st.query(params.as_slice())?;
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(2)?;
+        if crate::text::fold(&name).contains(find) {
+            if total >= q.offset && kept.len() < q.limit {
+                kept.push(case_row(r)?);
+            }
+            total += 1;
+        }
+    }
     Ok(QueuePage {
-        cases,
+        cases: kept,
         offset: q.offset,
         total,
         summary,
