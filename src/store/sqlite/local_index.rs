@@ -70,6 +70,9 @@ const LEFT_OUT: &[(&str, &str)] = &[
 ];
 /// Rows per read transaction when building, so no other PC waits long for the write lock.
 const CHUNK: i64 = 2_000;
+/// More customers changed than this since the copy's last lookup (a PC away for weeks, a big
+/// import): building the copy again is quicker than catching up inside a lookup.
+const MOST_CHANGES: usize = 5_000;
 
 /// The copy's file in `dir` for the database with this id.
 pub(super) fn file_for(dir: &Path, database_id: &str) -> PathBuf {
@@ -163,6 +166,9 @@ impl LocalIndex {
             )?
             .query_map([applied], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        if changes.len() > MOST_CHANGES {
+            return Ok(CatchUp::Stale);
+        }
         let Some(&(last, last_customer)) = changes.last() else {
             return Ok(CatchUp::Ready);
         };
@@ -352,7 +358,7 @@ pub(super) fn build(shared: &mut Connection, dest: &Path, schema: u32) -> rusqli
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     let tmp = dest.with_extension(format!("building-{}-{nanos}", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
+    remove_abandoned(dest);
     let result = build_at(shared, &tmp, schema);
     match result {
         Ok(()) if !dest.exists() => std::fs::rename(&tmp, dest)
@@ -364,6 +370,28 @@ pub(super) fn build(shared: &mut Connection, dest: &Path, schema: u32) -> rusqli
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
+        }
+    }
+}
+
+/// Copies an instance began and never finished (it was closed first), a day old or more.
+fn remove_abandoned(dest: &Path) {
+    let (Some(dir), Some(stem)) = (dest.parent(), dest.file_stem().and_then(|s| s.to_str())) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!("{stem}.building-");
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 24 * 3600);
+        if old && e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }
@@ -475,8 +503,12 @@ fn build_at(shared: &mut Connection, tmp: &Path, schema: u32) -> rusqlite::Resul
     set_meta(&tx, "applied_customer", mark.map(|m| m.1))?;
     set_meta(&tx, "complete", Some(1))?;
     tx.commit()?;
-    local.pragma_update(None, "synchronous", "FULL")?;
     drop(local);
+    // Written without syncs while it was built: on the disk before it is put in place (and
+    // not left for the first lookup's commit to wait for).
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
     Ok(())
 }
 
@@ -557,6 +589,7 @@ impl super::SqliteStore {
             let opts = crate::store::OpenOptions {
                 mode: crate::store::OpenMode::ReadOnly,
                 vfs: self.vfs.clone(),
+                cache_kib: 2048,
                 ..crate::store::OpenOptions::default()
             };
             // A copy there but unusable (another schema, unfinished) is replaced.
