@@ -58,6 +58,9 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         app.open_form();
     }
     let mut store = s.store;
+    // Lookups search this PC's copy of the lookup's tables, kept in step with the shared file
+    // (built in the background the first time; until then they search the shared file).
+    store.use_local_index(&local.dir().join("search"), true);
     let ctx = Context {
         policy: s.policy,
         actor: s.actor,

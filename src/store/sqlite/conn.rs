@@ -40,6 +40,7 @@ impl SqliteStore {
             office_policy: None,
             vfs: opts.vfs.clone(),
             damaged: None,
+            local: Default::default(),
         };
         store.configure(opts)?;
         store.check_and_migrate().map_err(|e| store.judged(e))?;
@@ -106,6 +107,7 @@ impl SqliteStore {
             office_policy: None,
             vfs: opts.vfs.clone(),
             damaged: None,
+            local: Default::default(),
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -150,6 +152,7 @@ impl SqliteStore {
             office_policy: None,
             vfs: opts.vfs.clone(),
             damaged: None,
+            local: Default::default(),
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

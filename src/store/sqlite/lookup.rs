@@ -240,6 +240,9 @@ pub(super) fn lookup(
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then_with(|| name_key(&a.0).cmp(&name_key(&b.0)))
+            // The same score and name: the older record first, so the order never depends on
+            // the order candidates were found in.
+            .then_with(|| a.0.cmp(&b.0))
     });
     ranked.truncate(limit);
     let customers: Vec<Customer> = ranked

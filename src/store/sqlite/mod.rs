@@ -11,7 +11,8 @@
 //! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs` (and running the
 //!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
 //!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
-//! * `search_index.rs` keeps the search keys and `lookup.rs` searches them;
+//! * `search_index.rs` keeps the search keys and `lookup.rs` searches them; `local_index.rs`
+//!   keeps this PC's copy of what a lookup reads, in step with the shared file's change log;
 //! * `settings.rs`: the office's settings (the policy in force, the organisation's details, the
 //!   letter templates), and reading the policy in force inside every write that runs its rules;
 //! * `values.rs`: ids, times and lists as stored;
@@ -28,6 +29,7 @@ mod conn;
 mod decisions;
 mod errors;
 mod incidents;
+mod local_index;
 mod lookup;
 mod maintenance;
 pub mod migrations;
@@ -67,6 +69,8 @@ pub struct SqliteStore {
     vfs: Option<String>,
     /// The file failed its quick check (the first problem): nothing is written to it.
     damaged: Option<String>,
+    /// This PC's copy of what a lookup reads (`local_index.rs`), when it keeps one.
+    local: local_index::Slot,
 }
 
 impl SqliteStore {
@@ -186,6 +190,9 @@ impl Store for SqliteStore {
     }
 
     fn lookup(&mut self, query: &str, limit: usize) -> Result<Vec<LookupHit>> {
+        if let Some(hits) = self.lookup_local(query, limit) {
+            return Ok(hits);
+        }
         self.read(|tx| lookup::lookup(tx, query, limit))
     }
 
