@@ -294,6 +294,10 @@ impl App {
                 return;
             }
         };
+        if let Some(m) = kit.organisation.missing_message() {
+            self.notice = Some(Notice::Error(m));
+            return;
+        }
         v.saving = true;
         let title = format!("{} - {}", v.kind.label(), v.customer_name);
         self.requests
@@ -311,6 +315,7 @@ impl App {
                     kind: v.kind.as_str().to_string(),
                     body: markdown,
                     file: String::new(),
+                    address: Some(v.facts.customer_address.clone()),
                 },
             })));
     }

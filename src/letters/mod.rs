@@ -283,6 +283,9 @@ pub struct LetterFacts {
     pub signed_by: String,
     /// The paragraph the manager typed for this letter.
     pub free_text: String,
+    /// The format the customer needs: large print and/or easy read (never printed as such: it
+    /// chooses the template and the page's layout).
+    pub format: crate::domain::LetterFormat,
 }
 
 /// What a template sees: dates formatted, user data cleaned and escaped for Markdown.
@@ -719,6 +722,7 @@ fn sample_facts() -> LetterFacts {
         next_review: NaiveDate::from_ymd_opt(2027, 2, 17),
         signed_by: "Sample Manager".into(),
         free_text: "Sample paragraph.".into(),
+        format: crate::domain::LetterFormat::default(),
     }
 }
 

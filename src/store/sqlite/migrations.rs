@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 ];
 
 /// The newest schema this build understands.
@@ -338,6 +339,17 @@ const MIGRATION_8: &str = concat!(
     queue_rank!("NEW."),
     ", 1 WHERE NEW.closed_at IS NULL ON CONFLICT (rank) DO UPDATE SET n = n + 1; END;\n"
 );
+
+/// Postal addresses and letter formats: a customer's address lines (a JSON list; the postcode
+/// stays in its own column) and whether they need large print or easy read; and the address a
+/// letter was printed with (a JSON list, empty for none), so one printed without an address is
+/// never recorded as sent by post. Letters made before have NULL: not known.
+const MIGRATION_9: &str = r#"
+ALTER TABLE customer ADD COLUMN address TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE customer ADD COLUMN large_print INTEGER NOT NULL DEFAULT 0 CHECK (large_print IN (0, 1));
+ALTER TABLE customer ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0 CHECK (easy_read IN (0, 1));
+ALTER TABLE letter ADD COLUMN address TEXT;
+"#;
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one
