@@ -306,7 +306,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
 fn save_letter(store: &mut dyn Store, ctx: &Context, l: crate::letters::LetterToSave) -> Reply {
     let (markdown, html) = match l.written {
         Some(paths) => paths,
-        None => match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {
+        None => match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title, l.large_print) {
             Ok(paths) => paths,
             Err(e) => return Reply::SaveFailed(e.to_string()),
         },
