@@ -422,15 +422,6 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::OpenPage,
         keys: &[(KeyCode::Char('o'), NONE)],
         label: "o",
-        desc: "Case: open the newest letter's printable page (in this computer's program for web pages)",
-        contexts: CASE,
-        hint: true,
-        needs: Need::Decide,
-    },
-    Binding {
-        action: Action::OpenPage,
-        keys: &[(KeyCode::Char('o'), NONE)],
-        label: "o",
         desc: "Card: open the newest letter's printable page, to print it",
         contexts: &[Context::Card],
         hint: false,
@@ -480,6 +471,16 @@ pub const BINDINGS: &[Binding] = &[
         contexts: PANES,
         hint: true,
         needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::OpenPage,
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        // After Esc: on a narrow screen the hint bar keeps "Esc back" and drops this.
+        desc: "Case: open the newest letter's printable page (in this computer's program for web pages)",
+        contexts: CASE,
+        hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::NextPane,

@@ -30,6 +30,7 @@ fn facts() -> LetterFacts {
         next_review: None,
         signed_by: "Sam Patel".into(),
         free_text: "We have enclosed a copy of our policy.".into(),
+        format: crate::domain::LetterFormat::default(),
     }
 }
 
@@ -554,7 +555,7 @@ fn save_writes_both_files_and_never_overwrites() {
         "Deborah Johnson",
         day(2026, 11, 25),
     );
-    let (md, html) = save(&letters, &stem, "First\n", "Restriction notice").unwrap();
+    let (md, html) = save(&letters, &stem, "First\n", "Restriction notice", false).unwrap();
     assert_eq!(
         md,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson.md")
@@ -566,7 +567,7 @@ fn save_writes_both_files_and_never_overwrites() {
     assert_eq!(fs::read_to_string(&md).unwrap(), "First\n");
     assert!(fs::read_to_string(&html).unwrap().contains("<p>First</p>"));
 
-    let (md2, html2) = save(&letters, &stem, "Second\n", "Restriction notice").unwrap();
+    let (md2, html2) = save(&letters, &stem, "Second\n", "Restriction notice", false).unwrap();
     assert_eq!(
         md2,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson (2).md")
@@ -588,7 +589,7 @@ fn save_writes_both_files_and_never_overwrites() {
         "someone else's",
     )
     .unwrap();
-    let (md3, _) = save(&letters, &stem, "Third\n", "t").unwrap();
+    let (md3, _) = save(&letters, &stem, "Third\n", "t", false).unwrap();
     assert_eq!(
         md3,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson (4).md")
@@ -610,7 +611,7 @@ fn save_reports_a_folder_it_cannot_create() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a file");
     fs::write(&file, "x").unwrap();
-    match save(&file.join("letters"), "stem", "x", "t") {
+    match save(&file.join("letters"), "stem", "x", "t", false) {
         Err(LetterError::Io(text)) => {
             assert!(
                 text.starts_with("Could not create the letters folder"),
