@@ -140,17 +140,28 @@ fn an_address_is_kept_cleaned_and_printed_as_typed_and_nonsense_is_refused() {
     let read = w.store.history(w.customer).unwrap().unwrap().customer;
     assert_eq!(read.address, after.address);
     assert!(read.large_print && !read.easy_read);
-    assert_eq!(read.postal_lines().last().map(String::as_str), Some("NW9 6RB"));
+    assert_eq!(
+        read.postal_lines().last().map(String::as_str),
+        Some("NW9 6RB")
+    );
 
     // A 100 KB paste in an address line, seven lines, a long postcode: refused, nothing changed.
     for (address, postcode, says) in [
-        (vec!["x".repeat(100 * 1024)], "N3 1AB", "longer than 100 characters"),
+        (
+            vec!["x".repeat(100 * 1024)],
+            "N3 1AB",
+            "longer than 100 characters",
+        ),
         (
             (1..=7).map(|n| format!("Line {n}")).collect(),
             "N3 1AB",
             "at most 6",
         ),
-        (vec!["1 High Street".to_string()], "N3 1AB N3 1AB N3 1AB", "postcode"),
+        (
+            vec!["1 High Street".to_string()],
+            "N3 1AB N3 1AB N3 1AB",
+            "postcode",
+        ),
     ] {
         let e = w
             .store
@@ -208,7 +219,11 @@ fn a_letter_printed_with_no_address_cannot_be_marked_sent_by_post() {
     // A letter printed with the address goes by post.
     let addressed = letter(
         w.customer,
-        Some(vec!["41 Colindale Avenue".into(), "London".into(), "NW9 6RB".into()]),
+        Some(vec![
+            "41 Colindale Avenue".into(),
+            "London".into(),
+            "NW9 6RB".into(),
+        ]),
     );
     w.store.record_letter(&w.manager, &addressed).unwrap();
     w.store
@@ -342,9 +357,7 @@ fn the_details_form_takes_an_address_and_the_letter_format_at_80x24() {
         .take_requests()
         .into_iter()
         .find_map(|r| match r {
-            safedesk::sync::Request::UpdateCustomer { edit, version, .. } => {
-                Some((edit, version))
-            }
+            safedesk::sync::Request::UpdateCustomer { edit, version, .. } => Some((edit, version)),
             _ => None,
         })
         .expect("Ctrl-S saves");
@@ -365,7 +378,10 @@ fn a_paste_into_the_address_is_cleaned_and_said_so() {
         "12 Long Lane\u{1b}[31m\nFinchley\r\nLondon".into(),
     ));
     let screen = render(&app, 80, 24);
-    assert!(screen.contains("12 Long Lane[31m; Finchley; London"), "{screen}");
+    assert!(
+        screen.contains("12 Long Lane[31m; Finchley; London"),
+        "{screen}"
+    );
     assert!(screen.contains("control or hidden characters"), "{screen}");
     // A 100 KB paste is cut to what the field keeps, and said so.
     app.on_terminal_event(&crossterm::event::Event::Paste("y".repeat(100 * 1024)));
@@ -391,7 +407,10 @@ fn the_card_says_the_format_and_that_there_is_no_postal_address_at_80x24() {
     insta::assert_snapshot!("card_large_print_no_address_80x24", screen);
     let words = words(&screen);
     assert!(words.contains("No postal address"), "{screen}");
-    assert!(words.contains("Letters: Large print and easy read"), "{screen}");
+    assert!(
+        words.contains("Letters: Large print and easy read"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -451,11 +470,28 @@ fn a_letter_is_refused_while_the_organisation_has_no_address_phone_or_email() {
     let screen = render(&app, 100, 30);
     let words = words(&screen);
     assert!(words.contains("No letter can be saved yet"), "{screen}");
-    assert!(words.contains("safedesk letters set-organisation FILE"), "{screen}");
+    assert!(
+        words.contains("safedesk letters set-organisation FILE"),
+        "{screen}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // o: the printable page
+
+/// What the store worker does with the app's requests to open a page: open it as asked, and
+/// answer. Returns the pages asked for.
+fn serve_open(app: &mut App) -> Vec<std::path::PathBuf> {
+    let mut asked = Vec::new();
+    for r in app.take_requests() {
+        if let safedesk::sync::Request::OpenPage { page, with } = r {
+            let result = with.open(&page);
+            asked.push(page.clone());
+            app.on_reply(Reply::PageOpened { page, result });
+        }
+    }
+    asked
+}
 
 #[test]
 fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
@@ -469,6 +505,7 @@ fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
     h.letters.clear();
     open_card(&mut app, h.clone());
     key(&mut app, KeyCode::Char('o'));
+    assert!(serve_open(&mut app).is_empty());
     let screen = render(&app, 100, 30);
     assert!(screen.contains("No letter has been saved for"), "{screen}");
     assert!(!log.exists());
@@ -492,7 +529,9 @@ fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
     let mut app2 = manager_app();
     app2.open_with = safedesk::letters::OpenWith::Record(log.clone());
     open_case(&mut app2, h.clone());
+    app2.take_requests();
     key(&mut app2, KeyCode::Char('o'));
+    assert_eq!(serve_open(&mut app2), vec![page("new")]);
     let opened = std::fs::read_to_string(&log).unwrap();
     assert_eq!(opened.trim(), page("new").display().to_string());
     assert!(render(&app2, 100, 30).contains("Opened"));
@@ -500,6 +539,7 @@ fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
     // The page was moved away: said so.
     std::fs::remove_file(page("new")).unwrap();
     key(&mut app2, KeyCode::Char('o'));
+    serve_open(&mut app2);
     let screen = render(&app2, 100, 30);
     assert!(screen.contains("is not there"), "{screen}");
 
@@ -508,9 +548,25 @@ fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
     key(&mut app2, KeyCode::Char('2'));
     assert!(app2.overlays.letter().is_some());
     key(&mut app2, KeyCode::Char('o'));
+    assert!(serve_open(&mut app2).is_empty());
     let screen = render(&app2, 100, 30);
     assert!(screen.contains("not saved yet"), "{screen}");
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
+
+    // On the card too, for anyone: the same newest page.
+    std::fs::write(page("new"), "<html></html>").unwrap();
+    let mut reception = app_as(
+        "ahassan",
+        Some(staff(3, "Amira Hassan", Role::Reception)),
+        now(),
+        true,
+    );
+    reception.open_with = safedesk::letters::OpenWith::Record(log.clone());
+    open_card(&mut reception, h);
+    reception.take_requests();
+    key(&mut reception, KeyCode::Char('o'));
+    assert_eq!(serve_open(&mut reception), vec![page("new")]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +583,11 @@ fn check_names_each_missing_organisation_detail_and_the_command_to_fix_it() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The built-in details are complete: nothing said.
     let o = safedesk(d, &["--db", db, "check"]);
-    assert!(!stdout(&o).contains("Letters cannot be saved"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("Letters cannot be saved"),
+        "{}",
+        stdout(&o)
+    );
     std::fs::write(
         d.join("org.toml"),
         "name = \"Northside Advice\"\nemail = \"help@northside.example\"\ncomplaints = \"Write to our chair.\"\n",
@@ -535,7 +595,15 @@ fn check_names_each_missing_organisation_detail_and_the_command_to_fix_it() {
     .unwrap();
     let o = safedesk(
         d,
-        &["--db", db, "--user", "hcarter", "letters", "set-organisation", "org.toml"],
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "letters",
+            "set-organisation",
+            "org.toml",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("no address, phone"), "{}", stderr(&o));
@@ -545,17 +613,26 @@ fn check_names_each_missing_organisation_detail_and_the_command_to_fix_it() {
         out.contains("Letters cannot be saved: the organisation's details have no address, phone"),
         "{out}"
     );
-    assert!(out.contains("safedesk letters set-organisation FILE"), "{out}");
+    assert!(
+        out.contains("safedesk letters set-organisation FILE"),
+        "{out}"
+    );
     // The damage check itself still passes.
     assert_eq!(o.status.code(), Some(0), "{out}");
     let o = safedesk(d, &["--db", db, "check", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["organisation_missing"], serde_json::json!(["address", "phone"]));
+    assert_eq!(
+        v["organisation_missing"],
+        serde_json::json!(["address", "phone"])
+    );
     // letters show says where letters go: beside the database.
     let o = safedesk(d, &["--db", db, "--user", "hcarter", "letters", "show"]);
     let out = stdout(&o);
     assert!(
-        out.contains(&format!("Letters are saved in: {}", d.join("letters").display())),
+        out.contains(&format!(
+            "Letters are saved in: {}",
+            d.join("letters").display()
+        )),
         "{out}"
     );
 }
@@ -590,11 +667,69 @@ fn import_sets_an_address_postcode_and_large_print_and_refuses_nonsense() {
     std::fs::write(d.join("in.jsonl"), lines).unwrap();
     let o = safedesk(d, &["--db", dbs, "--user", "hcarter", "import", "in.jsonl"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stdout(&o).contains(&format!("details {id}")), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("details {id}")),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("letters is \"huge\""), "{}", stderr(&o));
     let mut store = SqliteStore::open(&db, &opts()).unwrap();
     let c = store.history(id).unwrap().unwrap().customer;
     assert_eq!(c.address, vec!["41 Colindale Avenue", "London"]);
     assert_eq!(c.postcode, "NW9 6RB");
     assert!(c.large_print && !c.easy_read);
+}
+
+#[test]
+fn the_store_worker_opens_the_page_as_asked_and_answers() {
+    use safedesk::sync::worker::{self, Context};
+    use safedesk::sync::Request;
+    let mut w = tunde();
+    let ctx = Context {
+        policy: w.policy.clone(),
+        actor: w.manager.clone(),
+        local: None,
+        database: w.store.database_id().unwrap(),
+        also: vec![],
+        file: None,
+        read_only: false,
+    };
+    let pc = SqliteStore::open(&w.path, &opts()).unwrap();
+    let (req_tx, req_rx) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
+    });
+    let mut replies = common::replies::Replies::new(replies);
+    let page = w.dir.path().join("letter.html");
+    std::fs::write(&page, "<html></html>").unwrap();
+    let log = w.dir.path().join("opened.txt");
+    let with = safedesk::letters::OpenWith::parse(&format!("record:{}", log.display())).unwrap();
+    req_tx
+        .send(Request::OpenPage {
+            page: page.clone(),
+            with: with.clone(),
+        })
+        .unwrap();
+    let result = replies.wait(|r| match r {
+        Reply::PageOpened { page: p, result } if *p == page => Some(result.clone()),
+        _ => None,
+    });
+    assert_eq!(result, Ok(()));
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().trim(),
+        page.display().to_string()
+    );
+    let gone = w.dir.path().join("gone.html");
+    req_tx
+        .send(Request::OpenPage {
+            page: gone.clone(),
+            with,
+        })
+        .unwrap();
+    let result = replies.wait(|r| match r {
+        Reply::PageOpened { page: p, result } if *p == gone => Some(result.clone()),
+        _ => None,
+    });
+    assert!(result.unwrap_err().contains("is not there"));
 }

@@ -27,7 +27,9 @@ fn an_organisations_own_details_and_wording_are_used() {
         "name = \"Northside Advice\"\naddress = [\"1 High Street\", \"Leeds LS1 1AA\"]\ncomplaints = \"Write to our chair to complain.\"\n",
     )
     .unwrap();
-    let kit = safedesk::cli::session::letters(&config(dir.path()), &dir.path().join("safedesk.sqlite")).unwrap();
+    let kit =
+        safedesk::cli::session::letters(&config(dir.path()), &dir.path().join("safedesk.sqlite"))
+            .unwrap();
     assert!(!kit.organisation.is_example());
     assert_eq!(kit.dir, dir.path().join("out"));
     let facts = LetterFacts {

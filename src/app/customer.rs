@@ -224,9 +224,8 @@ impl CustomerForm {
             CustomerField::Description | CustomerField::Notes
         );
         if self.field() == CustomerField::Format {
-            self.message = Some(
-                "Letters: press Space to choose standard, large print or easy read.".into(),
-            );
+            self.message =
+                Some("Letters: press Space to choose standard, large print or easy read.".into());
             return;
         }
         let mut clean = crate::text::sanitise_for_display(text, keep_lines);
@@ -241,7 +240,8 @@ impl CustomerForm {
         }
         // Control and hidden characters (not line breaks or tabs) are left out, and said so.
         let dropped = text.chars().any(|c| {
-            !c.is_whitespace() && crate::text::sanitise_for_display(&c.to_string(), false).is_empty()
+            !c.is_whitespace()
+                && crate::text::sanitise_for_display(&c.to_string(), false).is_empty()
         });
         let max = self.field().max();
         let label = self.field().label().split(" (").next().unwrap_or_default();
@@ -423,5 +423,35 @@ mod tests {
         // Esc asks first: there is typing to lose.
         assert_eq!(key(&mut f, KeyCode::Esc), CustomerEvent::Nothing);
         assert!(f.confirm_discard);
+    }
+
+    #[test]
+    fn an_address_changed_on_another_pc_comes_into_the_form_and_the_format_cycles() {
+        let mut f = CustomerForm::new(&history(3, &["07700 900123"]));
+        f.focus = CustomerField::Notes as usize;
+        for c in "Prefers mornings.".chars() {
+            key(&mut f, KeyCode::Char(c));
+        }
+        let mut theirs = history(4, &["07700 900123"]);
+        theirs.customer.address = vec!["12 Long Lane".into(), "London".into()];
+        theirs.customer.postcode = "N3 1AB".into();
+        f.card_arrived(&theirs);
+        assert_eq!(
+            f.inputs[CustomerField::Address as usize].value(),
+            "12 Long Lane; London"
+        );
+        assert!(f.newer.as_deref().unwrap().contains("Address"));
+        f.focus = CustomerField::Format as usize;
+        key(&mut f, KeyCode::Char(' '));
+        key(&mut f, KeyCode::Char(' '));
+        assert_eq!(
+            f.inputs[CustomerField::Format as usize].value(),
+            "easy read"
+        );
+        let edit = f.edit();
+        assert_eq!(edit.address, vec!["12 Long Lane", "London"]);
+        assert_eq!(edit.postcode, "N3 1AB");
+        assert!(edit.easy_read && !edit.large_print);
+        assert_eq!(edit.notes, "Prefers mornings.");
     }
 }

@@ -301,9 +301,19 @@ impl App {
         }
     }
 
-    /// Open a printable page with this computer's program for web pages, saying what happened.
+    /// Ask for a printable page to be opened with this computer's program for web pages (the
+    /// worker opens it: the file may be on the shared drive).
     pub(super) fn open_page(&mut self, page: &std::path::Path) {
-        self.notice = Some(match self.open_with.open(page) {
+        self.notice = Some(Notice::Info(format!("Opening {} ...", page.display())));
+        self.requests.push(Request::OpenPage {
+            page: page.to_path_buf(),
+            with: self.open_with.clone(),
+        });
+    }
+
+    /// The page was opened, or why not.
+    pub(super) fn page_opened(&mut self, page: &std::path::Path, result: Result<(), String>) {
+        self.notice = Some(match result {
             Ok(()) => Notice::Info(format!(
                 "Opened {} to print (in this computer's program for web pages).",
                 page.display()

@@ -360,7 +360,7 @@ impl App {
             letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::letters::default_dir(),
             ))),
-            open_with: crate::letters::OpenWith::from_env(),
+            open_with: crate::letters::OpenWith::System,
             last_page: None,
             alerts: manager::Alerts::default(),
             reply_owed: None,
@@ -1487,6 +1487,7 @@ impl App {
                 self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
+            Reply::PageOpened { page, result } => self.page_opened(&page, result),
             Reply::LetterNotRecorded {
                 markdown,
                 html,

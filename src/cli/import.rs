@@ -148,11 +148,7 @@ pub struct Details {
 /// Set a customer's address, postcode or letter format, as [`append_note`] adds a note: made on
 /// the version read, read again and made again when someone else changed the customer meanwhile.
 /// Returns whether anything changed.
-pub fn set_details(
-    store: &mut dyn Store,
-    actor: &Actor,
-    d: &Details,
-) -> Result<bool, StoreError> {
+pub fn set_details(store: &mut dyn Store, actor: &Actor, d: &Details) -> Result<bool, StoreError> {
     let format = match &d.letters {
         None => None,
         Some(t) => Some(crate::domain::LetterFormat::parse(t).ok_or_else(|| {
@@ -240,10 +236,7 @@ pub fn append_note(
         } else {
             format!("{}\n{text}", c.notes.trim_end())
         };
-        let edit = NewCustomer {
-            notes,
-            ..c.edit()
-        };
+        let edit = NewCustomer { notes, ..c.edit() };
         match store.update_customer(actor, c.id, edit, c.version) {
             Ok(_) => return Ok(true),
             Err(StoreError::Conflict(_)) => continue,

@@ -1309,11 +1309,7 @@ pub(super) fn street_address(id: Id, postcode: &str) -> Vec<String> {
     let number = rng.range(1, 180);
     let mut lines = Vec::new();
     if rng.chance(0.3) {
-        lines.push(format!(
-            "Flat {}, {}",
-            rng.range(1, 40),
-            rng.pick(BLOCKS)
-        ));
+        lines.push(format!("Flat {}, {}", rng.range(1, 40), rng.pick(BLOCKS)));
     }
     lines.push(format!("{number} {street}"));
     lines.push(town.to_string());

@@ -150,15 +150,21 @@ impl LetterFormat {
             "" | "standard" | "normal" | "none" | "no" => Some(LetterFormat::ALL[0]),
             "large print" | "large" | "lp" => Some(LetterFormat::ALL[1]),
             "easy read" | "easy" | "er" => Some(LetterFormat::ALL[2]),
-            "large print and easy read" | "easy read and large print" | "both"
-            | "large print easy read" | "lp er" => Some(LetterFormat::ALL[3]),
+            "large print and easy read"
+            | "easy read and large print"
+            | "both"
+            | "large print easy read"
+            | "lp er" => Some(LetterFormat::ALL[3]),
             _ => None,
         }
     }
 
     /// The next choice, for Space in a form.
     pub fn next(self) -> LetterFormat {
-        let i = LetterFormat::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        let i = LetterFormat::ALL
+            .iter()
+            .position(|f| *f == self)
+            .unwrap_or(0);
         LetterFormat::ALL[(i + 1) % LetterFormat::ALL.len()]
     }
 }

@@ -101,7 +101,10 @@ mod tests {
         with.open(&page).unwrap();
         let text = std::fs::read_to_string(&log).unwrap();
         assert_eq!(text.lines().count(), 2);
-        assert_eq!(text.lines().next(), Some(page.display().to_string().as_str()));
+        assert_eq!(
+            text.lines().next(),
+            Some(page.display().to_string().as_str())
+        );
 
         let gone = dir.path().join("gone.html");
         let e = with.open(&gone).unwrap_err();

@@ -20,7 +20,11 @@ pub fn max_scroll(v: &LetterView, app: &App, area: Rect) -> u16 {
         Ok(kit) => v
             .notes(kit)
             .iter()
-            .map(|n| UnicodeWidthStr::width(clean(n).as_str()).div_ceil(width).max(1))
+            .map(|n| {
+                UnicodeWidthStr::width(clean(n).as_str())
+                    .div_ceil(width)
+                    .max(1)
+            })
             .sum(),
         Err(_) => 0,
     };
@@ -67,10 +71,7 @@ pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
     };
     let notes_h = {
         let w = usize::from(inner.width.max(1));
-        let rows: usize = notes
-            .iter()
-            .map(|l| l.width().div_ceil(w).max(1))
-            .sum();
+        let rows: usize = notes.iter().map(|l| l.width().div_ceil(w).max(1)).sum();
         (rows as u16).min(inner.height.saturating_sub(2 + edit_h + 2))
     };
     frame.render_widget(

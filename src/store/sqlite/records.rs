@@ -7,7 +7,8 @@ use super::staff::insert_staff;
 use super::values::{json_list, parse_date, parse_id, parse_time, to_json_list};
 use crate::domain::{
     Actor, Bulk, Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus,
-    NewCustomer, Outcome, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE, Restriction, RestrictionParams, Review, ReviewOutcome, Withdrawal,
+    NewCustomer, Outcome, Restriction, RestrictionParams, Review, ReviewOutcome, Withdrawal,
+    MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
 };
 use crate::store::StoreError;
 use crate::text;
