@@ -31,7 +31,7 @@
 //! |-------------|---------------|
 //! | `date` | The date of the letter. |
 //! | `customer_name` | The customer's name (may be empty). |
-//! | `customer_address` | The customer's address, a list of lines (may be empty). |
+//! | `customer_address` | The customer's postal address, a list of lines with the postcode last (empty when none is on record: such a letter can be emailed or handed over, not posted). |
 //! | `restrictions` | What is restricted, a list with one restriction in plain words each (may be empty). In the review outcome letter, what applies after the review. |
 //! | `reasons` | The reasons written for the customer with the decision or review (may be empty; may be several paragraphs). The internal notes are never given to a template. |
 //! | `starts` | The date the decision takes effect (may be empty). |
