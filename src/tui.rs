@@ -51,6 +51,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         _ => {}
     }
     app.letter_kit = s.letters.map(std::sync::Arc::new);
+    app.open_with = crate::letters::OpenWith::from_env();
     if let Some(d) = local.draft(&location) {
         app.overlays.open(Overlay::DraftOffer(d));
     }

@@ -355,6 +355,7 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         kind: "immediate_confirmation".into(),
         body: "Dear Mr Okafor, ...".into(),
         file: "letters/confirmation.md".into(),
+        address: None,
     };
     w.store.record_letter(&w.manager, &letter).unwrap();
     assert_eq!(w.store.queue(&w.manager, today()).unwrap().cases.len(), 1);

@@ -620,7 +620,8 @@ fn two_people_changing_the_same_customer_are_never_overwritten_silently() {
     a.press("C-s");
     a.wait_for("details are saved");
     // B, who was shown the details before that, adds a note and saves: refused, shown A's number.
-    for _ in 0..6 {
+    // Down to Notes, past the address, postcode and letter format.
+    for _ in 0..8 {
         b.press("Down");
     }
     b.type_text("Prefers to be called after 2pm.");

@@ -27,7 +27,9 @@ fn an_organisations_own_details_and_wording_are_used() {
         "name = \"Northside Advice\"\naddress = [\"1 High Street\", \"Leeds LS1 1AA\"]\ncomplaints = \"Write to our chair to complain.\"\n",
     )
     .unwrap();
-    let kit = safedesk::cli::session::letters(&config(dir.path())).unwrap();
+    let kit =
+        safedesk::cli::session::letters(&config(dir.path()), &dir.path().join("safedesk.sqlite"))
+            .unwrap();
     assert!(!kit.organisation.is_example());
     assert_eq!(kit.dir, dir.path().join("out"));
     let facts = LetterFacts {
@@ -66,7 +68,7 @@ fn a_template_with_an_unknown_placeholder_is_refused_with_its_file_and_line() {
         letter_templates: Some(dir.path().join("templates")),
         ..Config::default()
     };
-    let e = safedesk::cli::session::letters(&cfg).unwrap_err();
+    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
     assert!(e.contains("review_outcome.md, line 3"), "{e}");
     assert!(e.contains("reveiw_date"), "{e}");
     assert!(e.contains("Correct the template"), "{e}");
@@ -84,7 +86,76 @@ fn an_organisation_file_with_a_typo_is_refused_with_its_line() {
         organisation: Some(dir.path().join("organisation.toml")),
         ..Config::default()
     };
-    let e = safedesk::cli::session::letters(&cfg).unwrap_err();
+    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
     assert!(e.contains("organisation.toml, line 3"), "{e}");
     assert!(e.contains("adress"), "{e}");
+}
+
+#[test]
+fn letters_are_saved_beside_the_shared_database_unless_the_config_says_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared").join("safedesk.sqlite");
+    // SAFEDESK_LETTERS_DIR is not set for this test binary's tests (nothing here sets it).
+    if std::env::var_os("SAFEDESK_LETTERS_DIR").is_none() {
+        let kit = safedesk::cli::session::letters(&Config::default(), &db).unwrap();
+        assert_eq!(kit.dir, dir.path().join("shared").join("letters"));
+    }
+    assert_eq!(
+        safedesk::letters::beside(&db),
+        dir.path().join("shared").join("letters")
+    );
+    let elsewhere = dir.path().join("sent letters");
+    assert_eq!(
+        safedesk::letters::letters_dir(Some(&elsewhere), &db),
+        elsewhere
+    );
+}
+
+#[test]
+fn an_easy_read_template_is_used_for_a_customer_who_needs_it_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/restriction_notice.easy_read.md"),
+        "Easy read\n\nHello {{ customer_name }}.\n\nWe have made a decision.\n\n{{ complaints }}\n",
+    )
+    .unwrap();
+    let cfg = Config {
+        letter_templates: Some(dir.path().join("templates")),
+        ..Config::default()
+    };
+    let kit = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap();
+    assert!(kit.templates.has_easy_read(LetterKind::RestrictionNotice));
+    assert!(!kit.templates.has_easy_read(LetterKind::Withdrawal));
+    let mut facts = LetterFacts {
+        customer_name: "Tunde Okafor".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        ..LetterFacts::default()
+    };
+    let standard = kit
+        .templates
+        .render(LetterKind::RestrictionNotice, &facts, &kit.organisation)
+        .unwrap();
+    assert!(!standard.starts_with("Easy read"), "{standard}");
+    facts.format.easy_read = true;
+    let easy = kit
+        .templates
+        .render(LetterKind::RestrictionNotice, &facts, &kit.organisation)
+        .unwrap();
+    assert!(easy.starts_with("Easy read"), "{easy}");
+    assert!(easy.contains("Hello Tunde Okafor."), "{easy}");
+    // No easy-read withdrawal: the standard one.
+    let withdrawal = kit
+        .templates
+        .render(LetterKind::Withdrawal, &facts, &kit.organisation)
+        .unwrap();
+    assert!(!withdrawal.starts_with("Easy read"), "{withdrawal}");
+    // A misspelt easy-read file name is refused, not silently ignored.
+    std::fs::write(
+        dir.path().join("templates/withdrawl.easy_read.md"),
+        "Hello\n",
+    )
+    .unwrap();
+    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
+    assert!(e.contains("withdrawl.easy_read.md"), "{e}");
 }

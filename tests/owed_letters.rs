@@ -66,6 +66,7 @@ fn letter(customer: Id, decision: Option<Id>, review: Option<Id>, kind: &str) ->
         kind: kind.into(),
         body: "Dear customer, ...".into(),
         file: "letters/x.md".into(),
+        address: None,
     }
 }
 

@@ -84,6 +84,13 @@ fn deborah() -> CustomerHistory {
             phones: vec!["07700 900123".into()],
             emails: vec!["deborah.j@example.org".into()],
             postcode: "N12 8QT".into(),
+            address: vec![
+                "Flat 4, Holden Court".into(),
+                "23 Holden Road".into(),
+                "London".into(),
+            ],
+            large_print: false,
+            easy_read: false,
             description: String::new(),
             notes: "Prefers afternoon appointments.".into(),
             created_at: now() - Duration::days(400),

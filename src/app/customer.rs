@@ -1,9 +1,12 @@
-//! Changing a customer's details (names, phone numbers, email addresses, postcode, notes) from
-//! their card. The version shown travels with the change: if someone on another PC changed the
+//! Changing a customer's details (names, phone numbers, email addresses, postal address,
+//! postcode, the format their letters need, notes) from their card. The version shown travels with the change: if someone on another PC changed the
 //! customer meanwhile, the store refuses it, the newer details are shown, and nothing typed is
 //! lost; saving again then replaces them knowingly.
 
-use crate::domain::{CustomerHistory, Id, NewCustomer};
+use crate::domain::{
+    CustomerHistory, Id, LetterFormat, NewCustomer, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES,
+    MAX_POSTCODE,
+};
 use crate::policy::incident::{MAX_LINE, MAX_TEXT};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
@@ -16,18 +19,22 @@ pub enum CustomerField {
     OtherNames,
     Phones,
     Emails,
+    Address,
     Postcode,
+    Format,
     Description,
     Notes,
 }
 
 impl CustomerField {
-    pub const ALL: [CustomerField; 7] = [
+    pub const ALL: [CustomerField; 9] = [
         CustomerField::Name,
         CustomerField::OtherNames,
         CustomerField::Phones,
         CustomerField::Emails,
+        CustomerField::Address,
         CustomerField::Postcode,
+        CustomerField::Format,
         CustomerField::Description,
         CustomerField::Notes,
     ];
@@ -38,7 +45,9 @@ impl CustomerField {
             CustomerField::OtherNames => "Other names (;)",
             CustomerField::Phones => "Phones (;)",
             CustomerField::Emails => "Emails (;)",
+            CustomerField::Address => "Address (;)",
             CustomerField::Postcode => "Postcode",
+            CustomerField::Format => "Letters (Space)",
             CustomerField::Description => "Description",
             CustomerField::Notes => "Notes",
         }
@@ -47,6 +56,8 @@ impl CustomerField {
     fn max(self) -> usize {
         match self {
             CustomerField::Description | CustomerField::Notes => MAX_TEXT,
+            CustomerField::Address => (MAX_ADDRESS_LINE + 2) * MAX_ADDRESS_LINES,
+            CustomerField::Postcode => MAX_POSTCODE,
             // A few names, numbers or addresses, each a line long.
             _ => MAX_LINE * 5,
         }
@@ -88,10 +99,18 @@ fn values(h: &CustomerHistory) -> Vec<String> {
         c.other_names.join("; "),
         c.phones.join("; "),
         c.emails.join("; "),
+        c.address.join("; "),
         c.postcode.clone(),
+        c.letter_format().words().to_string(),
         c.description.clone(),
         c.notes.clone(),
     ]
+}
+
+/// The lines of an address typed on one line, separated by semicolons or commas
+/// ("Flat 2; 14 High Road; London").
+pub fn address_list(text: &str) -> Vec<String> {
+    list(text)
 }
 
 fn list(text: &str) -> Vec<String> {
@@ -134,6 +153,7 @@ impl CustomerForm {
     pub fn edit(&self) -> NewCustomer {
         let v = |f: CustomerField| self.inputs[f as usize].value().to_string();
         let name = v(CustomerField::Name);
+        let format = LetterFormat::parse(&v(CustomerField::Format)).unwrap_or_default();
         NewCustomer {
             id: Some(self.id),
             name: (!name.trim().is_empty()).then_some(name),
@@ -144,7 +164,10 @@ impl CustomerForm {
                 .collect(),
             phones: list(&v(CustomerField::Phones)),
             emails: list(&v(CustomerField::Emails)),
+            address: address_list(&v(CustomerField::Address)),
             postcode: v(CustomerField::Postcode),
+            large_print: format.large_print,
+            easy_read: format.easy_read,
             description: v(CustomerField::Description),
             notes: v(CustomerField::Notes),
         }
@@ -166,7 +189,7 @@ impl CustomerForm {
             if theirs == base {
                 continue;
             }
-            let label = field.label().trim_end_matches(" (;)");
+            let label = field.label().split(" (").next().unwrap_or_default();
             let mine = self.inputs[i].value().to_string();
             if mine == *base {
                 self.inputs[i] = Input::new(theirs.clone());
@@ -200,8 +223,28 @@ impl CustomerForm {
             self.field(),
             CustomerField::Description | CustomerField::Notes
         );
-        let clean = crate::text::sanitise_for_display(text, keep_lines);
+        if self.field() == CustomerField::Format {
+            self.message =
+                Some("Letters: press Space to choose standard, large print or easy read.".into());
+            return;
+        }
+        let mut clean = crate::text::sanitise_for_display(text, keep_lines);
+        if self.field() == CustomerField::Address {
+            // A pasted address of several lines becomes one line per part.
+            clean = crate::text::sanitise_for_display(text, true)
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        // Control and hidden characters (not line breaks or tabs) are left out, and said so.
+        let dropped = text.chars().any(|c| {
+            !c.is_whitespace()
+                && crate::text::sanitise_for_display(&c.to_string(), false).is_empty()
+        });
         let max = self.field().max();
+        let label = self.field().label().split(" (").next().unwrap_or_default();
         let input = &mut self.inputs[self.focus];
         let mut value = input.value().to_string();
         value.push_str(&clean);
@@ -209,6 +252,10 @@ impl CustomerForm {
             value = value.chars().take(max).collect();
             self.message = Some(format!(
                 "The paste was cut to {max} characters: that is the most this field keeps."
+            ));
+        } else if dropped {
+            self.message = Some(format!(
+                "{label}: the paste held control or hidden characters; they were left out."
             ));
         }
         *input = Input::new(value);
@@ -261,7 +308,20 @@ impl CustomerForm {
                     self.focus = (self.focus + 1) % n;
                 }
             }
+            KeyCode::Char(' ') if self.field() == CustomerField::Format => {
+                let now = LetterFormat::parse(self.inputs[self.focus].value()).unwrap_or_default();
+                self.inputs[self.focus] = Input::new(now.next().words().to_string());
+                self.message = None;
+            }
             KeyCode::Char(c) if c.is_control() => {}
+            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
+                if self.field() == CustomerField::Format =>
+            {
+                self.message = Some(
+                    "Letters: press Space to choose standard, large print, easy read or both."
+                        .into(),
+                );
+            }
             _ => {
                 let max = self.field().max();
                 let input = &mut self.inputs[self.focus];
@@ -363,5 +423,35 @@ mod tests {
         // Esc asks first: there is typing to lose.
         assert_eq!(key(&mut f, KeyCode::Esc), CustomerEvent::Nothing);
         assert!(f.confirm_discard);
+    }
+
+    #[test]
+    fn an_address_changed_on_another_pc_comes_into_the_form_and_the_format_cycles() {
+        let mut f = CustomerForm::new(&history(3, &["07700 900123"]));
+        f.focus = CustomerField::Notes as usize;
+        for c in "Prefers mornings.".chars() {
+            key(&mut f, KeyCode::Char(c));
+        }
+        let mut theirs = history(4, &["07700 900123"]);
+        theirs.customer.address = vec!["12 Long Lane".into(), "London".into()];
+        theirs.customer.postcode = "N3 1AB".into();
+        f.card_arrived(&theirs);
+        assert_eq!(
+            f.inputs[CustomerField::Address as usize].value(),
+            "12 Long Lane; London"
+        );
+        assert!(f.newer.as_deref().unwrap().contains("Address"));
+        f.focus = CustomerField::Format as usize;
+        key(&mut f, KeyCode::Char(' '));
+        key(&mut f, KeyCode::Char(' '));
+        assert_eq!(
+            f.inputs[CustomerField::Format as usize].value(),
+            "easy read"
+        );
+        let edit = f.edit();
+        assert_eq!(edit.address, vec!["12 Long Lane", "London"]);
+        assert_eq!(edit.postcode, "N3 1AB");
+        assert!(edit.easy_read && !edit.large_print);
+        assert_eq!(edit.notes, "Prefers mornings.");
     }
 }

@@ -17,6 +17,8 @@ pub enum FormField {
     Who,
     NewPhone,
     NewEmail,
+    NewAddress,
+    NewPostcode,
     VisitorDescription,
     When,
     Channel,
@@ -36,6 +38,8 @@ impl FormField {
             FormField::Who => "Who",
             FormField::NewPhone => "Phone",
             FormField::NewEmail => "Email",
+            FormField::NewAddress => "Address (;)",
+            FormField::NewPostcode => "Postcode",
             FormField::VisitorDescription => "Describe them",
             FormField::When => "When",
             FormField::Channel => "Channel",
@@ -72,6 +76,8 @@ impl FormField {
             FormField::Who
                 | FormField::NewPhone
                 | FormField::NewEmail
+                | FormField::NewAddress
+                | FormField::NewPostcode
                 | FormField::When
                 | FormField::BehaviourOther
                 | FormField::Reference
@@ -142,6 +148,9 @@ pub struct IncidentForm {
     pub new_customer_id: Id,
     pub new_phone: Input,
     pub new_email: Input,
+    /// A new customer's address, lines separated by ; or commas, and postcode.
+    pub new_address: Input,
+    pub new_postcode: Input,
     pub visitor: Input,
     pub when: Input,
     pub channel: String,
@@ -216,6 +225,8 @@ impl IncidentForm {
             new_customer_id: new_id(),
             new_phone: Input::default(),
             new_email: Input::default(),
+            new_address: Input::default(),
+            new_postcode: Input::default(),
             visitor: Input::default(),
             when: Input::default(),
             channel,
@@ -306,6 +317,8 @@ impl IncidentForm {
             Some(WhoChoice::New) => {
                 v.push(FormField::NewPhone);
                 v.push(FormField::NewEmail);
+                v.push(FormField::NewAddress);
+                v.push(FormField::NewPostcode);
             }
             Some(WhoChoice::Unidentified) => v.push(FormField::VisitorDescription),
             _ => {}
@@ -338,6 +351,8 @@ impl IncidentForm {
         [
             &self.new_phone,
             &self.new_email,
+            &self.new_address,
+            &self.new_postcode,
             &self.visitor,
             &self.when,
             &self.behaviour_other,
@@ -356,6 +371,8 @@ impl IncidentForm {
             FormField::Who => &mut self.who,
             FormField::NewPhone => &mut self.new_phone,
             FormField::NewEmail => &mut self.new_email,
+            FormField::NewAddress => &mut self.new_address,
+            FormField::NewPostcode => &mut self.new_postcode,
             FormField::VisitorDescription => &mut self.visitor,
             FormField::When => &mut self.when,
             FormField::BehaviourOther => &mut self.behaviour_other,
@@ -371,6 +388,8 @@ impl IncidentForm {
             FormField::Who => &self.who,
             FormField::NewPhone => &self.new_phone,
             FormField::NewEmail => &self.new_email,
+            FormField::NewAddress => &self.new_address,
+            FormField::NewPostcode => &self.new_postcode,
             FormField::VisitorDescription => &self.visitor,
             FormField::When => &self.when,
             FormField::BehaviourOther => &self.behaviour_other,
@@ -834,6 +853,8 @@ impl IncidentForm {
                 name: self.who.value().trim().to_string(),
                 phone: self.new_phone.value().trim().to_string(),
                 email: self.new_email.value().trim().to_string(),
+                address: crate::app::customer::address_list(self.new_address.value()),
+                postcode: self.new_postcode.value().trim().to_string(),
             },
             Some(WhoChoice::Unidentified) => Subject::Unidentified {
                 id: self.new_customer_id,
@@ -929,6 +950,8 @@ impl IncidentForm {
                     name: self.who.value().to_string(),
                     phone: String::new(),
                     email: String::new(),
+                    address: Vec::new(),
+                    postcode: String::new(),
                 }),
                 Some(WhoChoice::Unidentified) => Some(Subject::Unidentified {
                     id: self.new_customer_id,
@@ -939,6 +962,8 @@ impl IncidentForm {
             who_text: self.who.value().to_string(),
             new_phone: self.new_phone.value().to_string(),
             new_email: self.new_email.value().to_string(),
+            new_address: self.new_address.value().to_string(),
+            new_postcode: self.new_postcode.value().to_string(),
             visitor_description: self.visitor.value().to_string(),
             when: self.when.value().to_string(),
             channel: self.channel.clone(),
@@ -976,6 +1001,8 @@ impl IncidentForm {
         };
         f.new_phone = Input::new(d.new_phone.clone());
         f.new_email = Input::new(d.new_email.clone());
+        f.new_address = Input::new(d.new_address.clone());
+        f.new_postcode = Input::new(d.new_postcode.clone());
         f.visitor = Input::new(d.visitor_description.clone());
         // "Now" meant when the draft was started, not when it is brought back.
         f.when = Input::new(if d.when.trim().is_empty() {

@@ -43,6 +43,8 @@ pub enum Action {
     Review,
     /// Produce a letter for the customer.
     Letter,
+    /// Open the newest letter's printable page with this computer's program for web pages.
+    OpenPage,
     /// Record that a letter went (post, email, by hand).
     MarkSent,
     /// Record why written confirmation of an immediate restriction was not possible.
@@ -417,6 +419,15 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Decide,
     },
     Binding {
+        action: Action::OpenPage,
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        desc: "Card: open the newest letter's printable page, to print it",
+        contexts: &[Context::Card],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
         action: Action::MarkSent,
         keys: &[(KeyCode::Char('s'), NONE)],
         label: "s",
@@ -460,6 +471,16 @@ pub const BINDINGS: &[Binding] = &[
         contexts: PANES,
         hint: true,
         needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::OpenPage,
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        // After Esc: on a narrow screen the hint bar keeps "Esc back" and drops this.
+        desc: "Case: open the newest letter's printable page (in this computer's program for web pages)",
+        contexts: CASE,
+        hint: true,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::NextPane,
@@ -741,6 +762,15 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Anyone,
     },
     Binding {
+        action: Action::OpenPage,
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
+        desc: "Letter: open its printable page (once it is saved)",
+        contexts: &[Context::Letter],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
         action: Action::Edit,
         keys: &[(KeyCode::Char('e'), NONE), (KeyCode::Enter, NONE)],
         label: "e / Enter",
@@ -921,6 +951,7 @@ fn short(a: Action) -> &'static str {
         Action::Decide => "decide",
         Action::Review => "review",
         Action::Letter => "letter",
+        Action::OpenPage => "print",
         Action::Save => "save",
         Action::NextField => "next",
         Action::PrevField => "back",

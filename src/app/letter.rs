@@ -50,6 +50,36 @@ impl LetterView {
             .map_err(|e| e.to_string());
     }
 
+    /// What the manager must know before saving, shown above the letter (never printed): the
+    /// format it is printed in, a missing postal address, missing organisation details.
+    pub fn notes(&self, kit: &LetterKit) -> Vec<String> {
+        let f = self.facts.format;
+        let easy = if !f.easy_read {
+            None
+        } else if kit.templates.has_easy_read(self.kind) {
+            Some("easy read (the organisation's easy-read version)".to_string())
+        } else {
+            Some("easy read was asked for, but there is no easy-read version of this letter, so the standard one is used".to_string())
+        };
+        let format = match (f.large_print, easy) {
+            (false, None) => "standard print".to_string(),
+            (true, None) => "large print (18pt, clear type)".to_string(),
+            (false, Some(e)) => e,
+            (true, Some(e)) => format!("large print (18pt), and {e}"),
+        };
+        let mut out = vec![format!("Format: {format}.")];
+        if self.facts.customer_address.is_empty() {
+            out.push("No postal address on record: save it to email or hand over, not to post. To post it, add the address with c on the card.".into());
+        }
+        if !kit.organisation.missing().is_empty() {
+            out.push(format!(
+                "Cannot be saved: the organisation's details have no {} (safedesk letters set-organisation FILE).",
+                kit.organisation.missing().join(", ")
+            ));
+        }
+        out
+    }
+
     /// The file name the letter is saved under (without its extension).
     pub fn stem(&self) -> String {
         crate::letters::file_stem(self.kind, &self.customer_name, self.facts.date)
@@ -256,7 +286,62 @@ impl App {
             KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
             KeyCode::PageDown | KeyCode::Char(' ') => v.scroll = v.scroll.saturating_add(10),
             KeyCode::Home | KeyCode::Char('g') => v.scroll = 0,
+            KeyCode::Char('o') => {
+                let page = v.written.as_ref().map(|(_, html)| html.clone());
+                match page {
+                    Some(page) => self.open_page(&page),
+                    None => {
+                        self.notice = Some(Notice::Info(
+                            "This letter is not saved yet, so there is no page to print: press s to save it (o then opens it from the case or the card).".into(),
+                        ))
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// Ask for a printable page to be opened with this computer's program for web pages (the
+    /// worker opens it: the file may be on the shared drive).
+    pub(super) fn open_page(&mut self, page: &std::path::Path) {
+        self.notice = Some(Notice::Info(format!("Opening {} ...", page.display())));
+        self.requests.push(Request::OpenPage {
+            page: page.to_path_buf(),
+            with: self.open_with.clone(),
+        });
+    }
+
+    /// The page was opened, or why not.
+    pub(super) fn page_opened(&mut self, page: &std::path::Path, result: Result<(), String>) {
+        self.notice = Some(match result {
+            Ok(()) => Notice::Info(format!(
+                "Opened {} to print (in this computer's program for web pages).",
+                page.display()
+            )),
+            Err(e) => Notice::Error(e),
+        });
+    }
+
+    /// `o` on a card or a case: the printable page of the newest letter saved for the customer.
+    pub(super) fn open_newest_page(&mut self, h: &crate::domain::CustomerHistory) {
+        let newest = h
+            .letters
+            .iter()
+            .filter(|l| !l.file.trim().is_empty())
+            .max_by_key(|l| l.created_at)
+            .and_then(|l| crate::letters::printable_page(&l.file));
+        let page = match &self.last_page {
+            Some((who, page)) if *who == h.customer.id && newest.is_none() => Some(page.clone()),
+            _ => newest,
+        };
+        match page {
+            Some(page) => self.open_page(&page),
+            None => {
+                self.notice = Some(Notice::Info(format!(
+                    "No letter has been saved for {} yet, so there is no page to print. A manager produces one with l on their case.",
+                    h.customer.display_name()
+                )))
+            }
         }
     }
 
@@ -294,6 +379,10 @@ impl App {
                 return;
             }
         };
+        if let Some(m) = kit.organisation.missing_message() {
+            self.notice = Some(Notice::Error(m));
+            return;
+        }
         v.saving = true;
         let title = format!("{} - {}", v.kind.label(), v.customer_name);
         self.requests
@@ -301,6 +390,7 @@ impl App {
                 dir: kit.dir.clone(),
                 stem: v.stem(),
                 title,
+                large_print: v.facts.format.large_print,
                 written: v.written.clone(),
                 record: NewLetter {
                     id: v.id,
@@ -311,6 +401,7 @@ impl App {
                     kind: v.kind.as_str().to_string(),
                     body: markdown,
                     file: String::new(),
+                    address: Some(v.facts.customer_address.clone()),
                 },
             })));
     }

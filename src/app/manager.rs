@@ -609,6 +609,14 @@ impl App {
             Action::Decide => self.start_decision(),
             Action::Review => self.start_review(),
             Action::Letter => self.choose_letter(),
+            Action::OpenPage => match view.history.clone() {
+                Some(h) => self.open_newest_page(&h),
+                None => {
+                    self.notice = Some(Notice::Info(
+                        "The case is still loading: try again in a moment.".into(),
+                    ))
+                }
+            },
             Action::MarkSent => self.mark_sent(),
             Action::NotPossible => {
                 let case = view.case.clone();

@@ -120,6 +120,12 @@ pub struct App {
     pub slow_ms: Option<u64>,
     /// What letters are made with, or why they cannot be (a broken template or settings file).
     pub letter_kit: Result<std::sync::Arc<crate::letters::LetterKit>, String>,
+    /// How `o` opens a letter's printable page: the system's program, or recorded for tests
+    /// (`SAFEDESK_OPEN_WITH=record:FILE`).
+    pub open_with: crate::letters::OpenWith,
+    /// The printable page of the letter saved last in this session, and whose it is: `o` opens
+    /// it before the card has been read again.
+    pub last_page: Option<(Id, std::path::PathBuf)>,
     /// The correspondence just logged as not processed, (customer, incident): the reply telling
     /// the customer so can be produced at once, by whoever logged it.
     pub reply_owed: Option<(Id, Id)>,
@@ -354,6 +360,8 @@ impl App {
             letter_kit: Ok(std::sync::Arc::new(crate::letters::LetterKit::built_in(
                 crate::letters::default_dir(),
             ))),
+            open_with: crate::letters::OpenWith::System,
+            last_page: None,
             alerts: manager::Alerts::default(),
             reply_owed: None,
             awaiting_reply: None,
@@ -1178,6 +1186,17 @@ impl App {
             Action::Refresh => self.refresh(),
             Action::Queue => self.open_queue(),
             Action::CustomerRequest => self.customer_request_prompt(),
+            Action::OpenPage => match self.card_history().filter(|_| self.card_is_full()) {
+                Some(h) => {
+                    let h = h.clone();
+                    self.open_newest_page(&h);
+                }
+                None => {
+                    self.notice = Some(Notice::Info(
+                        "Open a customer's card first (Enter on a result).".into(),
+                    ))
+                }
+            },
             Action::EditCustomer => {
                 if let Some(reason) = self.cannot_record() {
                     self.notice = Some(Notice::Error(reason));
@@ -1468,6 +1487,7 @@ impl App {
                 self.overlays.open(Overlay::Saved(lines));
                 self.refresh();
             }
+            Reply::PageOpened { page, result } => self.page_opened(&page, result),
             Reply::LetterNotRecorded {
                 markdown,
                 html,
@@ -1485,11 +1505,21 @@ impl App {
                 markdown,
                 html,
             } => {
+                let mut unaddressed = false;
+                if let Some(v) = self.overlays.letter_mut() {
+                    self.last_page = Some((v.customer_id, html.clone()));
+                    unaddressed = v.facts.customer_address.is_empty();
+                }
                 self.overlays.close_letter();
                 self.notice = Some(Notice::Info(format!(
-                    "Saved as {} (and {} to print).",
+                    "Saved as {} (and {} to print: o on the case or the card opens it).{}",
                     markdown.display(),
-                    html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    if unaddressed {
+                        " It has no postal address on it: it can go by email or by hand, not by post."
+                    } else {
+                        ""
+                    }
                 )));
                 self.ask_how_sent(letter, &what);
                 self.refresh();

@@ -70,6 +70,23 @@ pub fn import(s: &mut session::Session, local: &Local, text: &str) -> usize {
             let _ = out.flush();
             continue;
         }
+        // A details line sets a customer's postal address, postcode or letter format:
+        // {"details": {"customer": ID, "address": ["1 High Street", "London"], "postcode": "N3 1AB",
+        // "letters": "large print"}}; what it leaves out stays as it is.
+        if let Ok(DetailsLine { details }) = serde_json::from_str::<DetailsLine>(line) {
+            let who = details.customer;
+            let _ = match set_details(&mut s.store, &s.actor, &details) {
+                Ok(true) => writeln!(out, "details {who}"),
+                Ok(false) => writeln!(out, "details already {who}"),
+                Err(e) => {
+                    refused += 1;
+                    eprintln!("refused the details on line {}: {e}", n + 1);
+                    Ok(())
+                }
+            };
+            let _ = out.flush();
+            continue;
+        }
         let inc: crate::domain::NewIncident = match serde_json::from_str(line) {
             Ok(i) => i,
             Err(e) => {
@@ -106,6 +123,78 @@ struct NoteLine {
 struct Note {
     customer: crate::domain::Id,
     text: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetailsLine {
+    details: Details,
+}
+
+/// A customer's postal details from an import line: each one left out stays as it is.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Details {
+    pub customer: crate::domain::Id,
+    #[serde(default)]
+    pub address: Option<Vec<String>>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// "standard", "large print", "easy read" or "large print and easy read".
+    #[serde(default)]
+    pub letters: Option<String>,
+}
+
+/// Set a customer's address, postcode or letter format, as [`append_note`] adds a note: made on
+/// the version read, read again and made again when someone else changed the customer meanwhile.
+/// Returns whether anything changed.
+pub fn set_details(store: &mut dyn Store, actor: &Actor, d: &Details) -> Result<bool, StoreError> {
+    let format = match &d.letters {
+        None => None,
+        Some(t) => Some(crate::domain::LetterFormat::parse(t).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "letters is \"{}\": give standard, large print, easy read or large print and easy read.",
+                crate::text::clean(t)
+            ))
+        })?),
+    };
+    if let Some(a) = &d.address {
+        crate::policy::incident::address_problem(a, d.postcode.as_deref().unwrap_or_default())
+            .map_err(StoreError::Invalid)?;
+    }
+    let mut busy = 0;
+    for _ in 0..50 {
+        let h = store
+            .history(d.customer)?
+            .ok_or_else(|| StoreError::Missing("that customer is not in the database".into()))?;
+        let c = h.customer;
+        let mut edit = c.edit();
+        if let Some(a) = &d.address {
+            edit.address = a.clone();
+        }
+        if let Some(p) = &d.postcode {
+            edit.postcode = p.clone();
+        }
+        if let Some(f) = format {
+            edit.large_print = f.large_print;
+            edit.easy_read = f.easy_read;
+        }
+        if edit == c.edit() {
+            return Ok(false);
+        }
+        match store.update_customer(actor, c.id, edit, c.version) {
+            Ok(after) => return Ok(after != c),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(StoreError::Locked { .. }) if busy < 5 => {
+                busy += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200 * busy));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Other(
+        "the customer kept being changed by others; try again".into(),
+    ))
 }
 
 /// Add a line to a customer's notes. Someone else may be changing the same customer: the change
@@ -147,16 +236,7 @@ pub fn append_note(
         } else {
             format!("{}\n{text}", c.notes.trim_end())
         };
-        let edit = NewCustomer {
-            id: Some(c.id),
-            name: c.name.clone(),
-            other_names: c.other_names.clone(),
-            phones: c.phones.clone(),
-            emails: c.emails.clone(),
-            postcode: c.postcode.clone(),
-            description: c.description.clone(),
-            notes,
-        };
+        let edit = NewCustomer { notes, ..c.edit() };
         match store.update_customer(actor, c.id, edit, c.version) {
             Ok(_) => return Ok(true),
             Err(StoreError::Conflict(_)) => continue,

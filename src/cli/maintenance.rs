@@ -22,7 +22,7 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     // This PC's own policy and letters files, checked before anything is made: a new database
     // starts with them as the office's.
     let policy = session::policy(cli, &cfg)?;
-    let letters = session::letters(&cfg)?;
+    let letters = session::letters(&cfg, &path)?;
     let mut store = SqliteStore::create(&path, &opts, &login, name.unwrap_or(""), false)
         .map_err(|e| e.to_string())?;
     let admin = crate::domain::Actor {
@@ -69,6 +69,27 @@ pub fn check(cli: &Cli, quick: bool, json: bool) -> Result<ExitCode, String> {
             Err(e) => report
                 .notes
                 .push(format!("The letters owed could not be read ({e}).")),
+        }
+        match store.office_setting(SettingKind::Organisation) {
+            Ok(set) => {
+                let org = match set {
+                    Some(set) => crate::letters::Organisation::parse(&set.body, "the office's")
+                        .map_err(|e| e.to_string()),
+                    None => Ok(crate::letters::Organisation::built_in()),
+                };
+                match org {
+                    Ok(org) => {
+                        report.organisation_missing =
+                            org.missing().iter().map(|m| m.to_string()).collect()
+                    }
+                    Err(e) => report.notes.push(format!(
+                        "The organisation's details cannot be read ({e}): no letter can be saved until an admin sets them with: safedesk letters set-organisation FILE"
+                    )),
+                }
+            }
+            Err(e) => report.notes.push(format!(
+                "The organisation's details could not be read ({e})."
+            )),
         }
     }
     if json {
@@ -355,6 +376,12 @@ pub fn check_text(r: &CheckReport) -> String {
                 o.describe()
             ));
         }
+    }
+    if !r.organisation_missing.is_empty() {
+        out.push_str(&format!(
+            "Letters cannot be saved: the organisation's details have no {} (every letter must give them). An admin fills them in and runs: safedesk letters set-organisation FILE\n",
+            r.organisation_missing.join(", ")
+        ));
     }
     for n in &r.notes {
         out.push_str(&format!("Note: {}\n", clean(n)));

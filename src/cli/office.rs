@@ -75,12 +75,28 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
                         .unwrap_or_else(|| "the ones built into safedesk".into())
                 );
             }
+            match &s.letters {
+                Ok(kit) => {
+                    println!("Letters are saved in: {}", kit.dir.display());
+                    if let Some(m) = kit.organisation.missing_message() {
+                        println!("{m}");
+                    }
+                }
+                Err(e) => println!("{e}"),
+            }
             return Ok(ExitCode::SUCCESS);
         }
         LettersCommand::SetOrganisation { file } => {
             let text = read(file, "organisation file")?;
-            Organisation::parse(&text, &file.display().to_string())
+            let org = Organisation::parse(&text, &file.display().to_string())
                 .map_err(|e| format!("{e} Nothing was changed."))?;
+            if !org.missing().is_empty() {
+                eprintln!(
+                    "Note: {} has no {}. It is set, but no letter can be saved until they are filled in and set again.",
+                    file.display(),
+                    org.missing().join(", ")
+                );
+            }
             (SettingKind::Organisation, text)
         }
         LettersCommand::SetTemplates { folder } => {

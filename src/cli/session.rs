@@ -39,6 +39,7 @@ pub struct Session {
 /// database; otherwise they are ignored, with a sentence in `notices`.
 pub fn office_letters(
     cfg: &Config,
+    db: &Path,
     store: &mut dyn Store,
     demo: bool,
     notices: &mut Vec<String>,
@@ -82,10 +83,7 @@ pub fn office_letters(
     Ok(LetterKit {
         templates,
         organisation,
-        dir: cfg
-            .letters_dir
-            .clone()
-            .unwrap_or_else(crate::letters::default_dir),
+        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db),
     })
 }
 
@@ -125,7 +123,7 @@ fn in_force<T>(
 /// The letter templates, the organisation's details and the letters folder from this PC's own
 /// config (the files it names, checked): what a demo database uses, and what `init` puts in a
 /// new one.
-pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
+pub fn letters(cfg: &Config, db: &Path) -> Result<LetterKit, String> {
     let organisation = match &cfg.organisation {
         Some(p) => Organisation::load(p).map_err(|e| e.to_string())?,
         None => Organisation::built_in(),
@@ -137,10 +135,7 @@ pub fn letters(cfg: &Config) -> Result<LetterKit, String> {
     Ok(LetterKit {
         templates,
         organisation,
-        dir: cfg
-            .letters_dir
-            .clone()
-            .unwrap_or_else(crate::letters::default_dir),
+        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db),
     })
 }
 
@@ -293,7 +288,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
             ));
         }
     }
-    let letters = office_letters(&cfg, &mut store, demo, &mut notices);
+    let letters = office_letters(&cfg, &path, &mut store, demo, &mut notices);
     // Commands print these; the app shows them in its notice line.
     if !matches!(cli.command, None | Some(Command::Log)) {
         for n in &notices {

@@ -834,6 +834,52 @@ pub(super) fn taken_name(name: &str) -> bool {
 pub(super) const POSTCODE_AREAS: &[&str] = &[
     "EN4", "EN5", "N2", "N3", "N11", "N12", "N14", "N20", "NW4", "NW7", "NW9", "NW11", "HA8",
 ];
+/// The post town of each postcode area the demo uses.
+pub(super) const POSTAL_TOWNS: &[(&str, &str)] = &[
+    ("EN4", "Barnet"),
+    ("EN5", "Barnet"),
+    ("N2", "London"),
+    ("N3", "London"),
+    ("N11", "London"),
+    ("N12", "London"),
+    ("N14", "London"),
+    ("N20", "London"),
+    ("NW4", "London"),
+    ("NW7", "London"),
+    ("NW9", "London"),
+    ("NW11", "London"),
+    ("HA8", "Edgware"),
+];
+pub(super) const STREETS: &[&str] = &[
+    "Ballards Lane",
+    "Hendon Lane",
+    "Regents Park Road",
+    "Woodhouse Road",
+    "Friern Barnet Lane",
+    "Oakleigh Road North",
+    "Totteridge Lane",
+    "Station Road",
+    "Church Lane",
+    "Brent Street",
+    "Watford Way",
+    "The Broadway",
+    "High Road",
+    "Mays Lane",
+    "Wood Street",
+    "Cat Hill",
+    "Colney Hatch Lane",
+    "Squires Lane",
+    "Long Lane",
+    "East End Road",
+];
+pub(super) const BLOCKS: &[&str] = &[
+    "Grange Court",
+    "Elm House",
+    "Cedar Lodge",
+    "Willow Court",
+    "Priory House",
+    "Beech Mansions",
+];
 pub(super) const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
 pub(super) const NOTES: &[&str] = &[

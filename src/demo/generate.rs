@@ -1050,6 +1050,10 @@ impl Gen {
         } else {
             String::new()
         };
+        // The address comes from a generator of its own, so adding it left every other part of
+        // the demo as it was.
+        let address = street_address(id, &postcode);
+        let large_print = notes.contains("large print");
         Customer {
             id,
             name: Some(name),
@@ -1057,6 +1061,9 @@ impl Gen {
             phones,
             emails,
             postcode,
+            address,
+            large_print,
+            easy_read: false,
             description: String::new(),
             notes,
             created_at,
@@ -1284,4 +1291,27 @@ impl Gen {
             );
         }
     }
+}
+
+/// A plausible address in the postcode's area (Barnet), from the customer's id alone: the same
+/// id always gets the same address. About one in ten has none on record (and none without a
+/// postcode), so the demo has letters that cannot go by post.
+pub(super) fn street_address(id: Id, postcode: &str) -> Vec<String> {
+    let area = postcode.split(' ').next().unwrap_or_default();
+    let Some(&(_, town)) = POSTAL_TOWNS.iter().find(|(a, _)| *a == area) else {
+        return Vec::new();
+    };
+    let mut rng = Rng::new(super::rng::mix(id.as_u128() as u64, 0xADD2E55));
+    if rng.chance(0.1) {
+        return Vec::new();
+    }
+    let street = *rng.pick(STREETS);
+    let number = rng.range(1, 180);
+    let mut lines = Vec::new();
+    if rng.chance(0.3) {
+        lines.push(format!("Flat {}, {}", rng.range(1, 40), rng.pick(BLOCKS)));
+    }
+    lines.push(format!("{number} {street}"));
+    lines.push(town.to_string());
+    lines
 }

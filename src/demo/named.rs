@@ -154,6 +154,9 @@ impl Gen {
             phones: phones.iter().map(|s| (*s).to_string()).collect(),
             emails: emails.iter().map(|s| (*s).to_string()).collect(),
             postcode: postcode.to_string(),
+            address: named_address(id).iter().map(|s| (*s).to_string()).collect(),
+            large_print: false,
+            easy_read: false,
             description: String::new(),
             notes: notes.to_string(),
             created_at,
@@ -472,5 +475,20 @@ impl Gen {
         bulk.incidents.push(i);
 
         self.fixed = false;
+    }
+}
+
+/// The named demo customers' postal addresses (the postcode is kept apart). Renée O'Connor has
+/// none on record, so the demo shows a letter that cannot go by post.
+fn named_address(id: Id) -> &'static [&'static str] {
+    use super::*;
+    match id {
+        DEBORAH_JOHNSON => &["Flat 4, Holden Court", "23 Holden Road", "London"],
+        MAREK_KOWALCZYK => &["17 Alston Road", "Barnet"],
+        ZOE_ABERG => &["9 Lichfield Grove", "London"],
+        TUNDE_OKAFOR => &["41 Colindale Avenue", "London"],
+        PRECIOUS_ADEYEMI => &["Flat 12, Brent Court", "88 Brent Street", "London"],
+        JOSE_NUNEZ => &["5 Station Road", "Edgware"],
+        _ => &[],
     }
 }

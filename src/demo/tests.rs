@@ -913,3 +913,53 @@ fn bench_scale() {
     assert!(numbers.len() >= 100_000);
     assert_eq!(withdrawn, 1);
 }
+
+#[test]
+fn customers_have_plausible_uk_addresses_and_the_large_print_note_is_followed() {
+    let b = demo_bulk(now());
+    let again = demo_bulk(now());
+    let named = |id: Id| b.customers.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(
+        named(DEBORAH_JOHNSON).postal_lines(),
+        vec![
+            "Flat 4, Holden Court",
+            "23 Holden Road",
+            "London",
+            "N12 8QJ"
+        ]
+    );
+    // Renée has none on record: her letters cannot go by post.
+    assert!(named(RENEE_OCONNOR).postal_lines().is_empty());
+    let people: Vec<&Customer> = b.customers.iter().filter(|c| c.name.is_some()).collect();
+    let with = people.iter().filter(|c| !c.address.is_empty()).count();
+    assert!(
+        with * 100 / people.len() >= 75,
+        "{with} of {}",
+        people.len()
+    );
+    assert!(with < people.len(), "some have no address on record");
+    for c in &b.customers {
+        if c.address.is_empty() {
+            continue;
+        }
+        assert!(!c.postcode.is_empty() && c.name.is_some(), "{c:?}");
+        let area = c.postcode.split(' ').next().unwrap();
+        let town = POSTAL_TOWNS.iter().find(|(a, _)| *a == area).unwrap().1;
+        assert_eq!(c.address.last().map(String::as_str), Some(town), "{c:?}");
+        assert!(c.address.len() <= crate::domain::MAX_ADDRESS_LINES);
+        assert!(c.address[c.address.len() - 2]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<u32>()
+            .is_ok());
+    }
+    // Whoever's note asks for large print gets it, and nobody else.
+    let large: Vec<&Customer> = b.customers.iter().filter(|c| c.large_print).collect();
+    assert!(!large.is_empty());
+    for c in &b.customers {
+        assert_eq!(c.large_print, c.notes.contains("large print"), "{c:?}");
+    }
+    // Deterministic: the same customers, addresses and formats every time.
+    assert_eq!(b.customers, again.customers);
+}

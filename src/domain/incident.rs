@@ -57,6 +57,11 @@ pub enum Subject {
         name: String,
         phone: String,
         email: String,
+        /// The postal address lines, if given (older outboxes and drafts have none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        address: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        postcode: String,
     },
     /// Someone whose name is not known: a description instead (appearance, where, when).
     Unidentified { id: Id, description: String },

@@ -110,6 +110,11 @@ pub struct NewLetter {
     pub body: String,
     /// Where it was saved.
     pub file: String,
+    /// The postal address it was printed with (the lines under the name, postcode last): empty
+    /// when the customer had none, so it cannot be marked sent by post. None in what older
+    /// versions wrote (an outbox entry): not known.
+    #[serde(default)]
+    pub address: Option<Vec<String>>,
 }
 
 /// What an owed letter tells the customer about.

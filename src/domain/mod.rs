@@ -39,7 +39,9 @@ pub use case::{
     CaseAlert, CaseFilter, CaseReason, CaseSummary, CasesChanged, Queue, QueuePage, QueueQuery,
     QueueSummary, QueueWatch,
 };
-pub use customer::{Customer, NewCustomer};
+pub use customer::{
+    Customer, LetterFormat, NewCustomer, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
+};
 pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
 pub use history::{Bulk, CustomerHistory};
 pub use ids::{new_id, Id};

@@ -60,6 +60,9 @@ pub struct CheckReport {
     pub notes: Vec<String>,
     /// Letters owed to customers for more than [`LETTERS_LATE_AFTER_DAYS`] days, oldest first.
     pub letters_late: Vec<super::letter::OwedLetter>,
+    /// The organisation's details every letter needs that are empty (`address`, `phone`,
+    /// `email`, `complaints`): no letter can be saved until they are set.
+    pub organisation_missing: Vec<String>,
     pub took_ms: u64,
 }
 

@@ -246,11 +246,8 @@ fn base(
 ) -> LetterFacts {
     LetterFacts {
         customer_name: h.customer.display_name(),
-        customer_address: [h.customer.postcode.trim()]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
+        customer_address: h.customer.postal_lines(),
+        format: h.customer.letter_format(),
         date: time::london_date(now),
         signed_by: signed_by.to_string(),
         contact_now: contact_now(h, policy, now),

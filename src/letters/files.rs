@@ -5,11 +5,32 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{clean, html::to_html, io_error, one_line, LetterError, LetterKind};
+use super::{clean, html::to_html_as, io_error, one_line, LetterError, LetterKind};
 use crate::domain::NewLetter;
 use crate::time;
 
-/// Where letters are saved unless the config says otherwise: `SAFEDESK_LETTERS_DIR`, else a
+/// Where the letters of the shared database `db` are saved: `letters_dir` from the config when
+/// set; else `SAFEDESK_LETTERS_DIR`; else a `letters` folder beside the database file, so that
+/// every manager, on every PC, saves into and finds every letter in the same place.
+pub fn letters_dir(configured: Option<&Path>, db: &Path) -> PathBuf {
+    if let Some(d) = configured.filter(|d| !d.as_os_str().is_empty()) {
+        return d.to_path_buf();
+    }
+    if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    beside(db)
+}
+
+/// The `letters` folder beside a database file.
+pub fn beside(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join("letters"),
+        _ => PathBuf::from("letters"),
+    }
+}
+
+/// Where letters are saved when no database is known yet (before one is opened): `SAFEDESK_LETTERS_DIR`, else a
 /// "safedesk letters" folder in the user's Documents.
 pub fn default_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
@@ -93,6 +114,7 @@ pub fn save(
     stem: &str,
     markdown: &str,
     title: &str,
+    large_print: bool,
 ) -> Result<(PathBuf, PathBuf), LetterError> {
     let advice = "Check the letters folder exists, is on a drive that is connected, and that you can save files in it.";
     fs::create_dir_all(dir).map_err(|e| io_error("create the letters folder", dir, &e, advice))?;
@@ -100,7 +122,7 @@ pub fn save(
         s if s.is_empty() => "Letter".to_string(),
         s => s,
     };
-    let html = to_html(markdown, title);
+    let html = to_html_as(markdown, title, large_print);
     for n in 1..=1000u32 {
         let stem = if n == 1 {
             stem.clone()
@@ -182,6 +204,8 @@ pub struct LetterToSave {
     pub dir: PathBuf,
     pub stem: String,
     pub title: String,
+    /// The printable page in large print (the customer needs it).
+    pub large_print: bool,
     /// Files written by an earlier try whose record failed: only the record is made now.
     pub written: Option<(PathBuf, PathBuf)>,
     /// The record to keep; `body` holds the Markdown, `file` is filled in once it is written.

@@ -8,6 +8,13 @@ use super::one_line;
 /// in the Markdown is escaped and shown as text, never passed through. A new line in the
 /// Markdown is a new line on the page.
 pub fn to_html(markdown: &str, title: &str) -> String {
+    to_html_as(markdown, title, false)
+}
+
+/// [`to_html`], in large print when `large_print`: a clear sans-serif font at 18pt (the size the
+/// RNIB's clear print guidance calls large print starts at 16pt), wide line spacing, left aligned,
+/// still on A4 (long words wrap rather than run off the page).
+pub fn to_html_as(markdown: &str, title: &str, large_print: bool) -> String {
     let events = Parser::new_ext(markdown, Options::empty()).map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
@@ -17,15 +24,31 @@ pub fn to_html(markdown: &str, title: &str) -> String {
     });
     let mut body = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut body, events);
+    let (class, extra) = if large_print {
+        (" class=\"large-print\"", LARGE_PRINT_CSS)
+    } else {
+        ("", "")
+    };
     format!(
-        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}{extra}</style>\n</head>\n<body{class}>\n{body}</body>\n</html>\n",
         escape_html(&one_line(title))
     )
 }
 
+/// Large print: at least 16pt everywhere (18pt body), a plain sans-serif font, generous spacing.
+const LARGE_PRINT_CSS: &str = "body.large-print { font-family: Arial, \"Helvetica Neue\", Helvetica, Verdana, sans-serif;
+  font-size: 18pt; line-height: 1.6; max-width: none; letter-spacing: 0.01em; word-spacing: 0.05em; }
+body.large-print h1 { font-size: 22pt; }
+body.large-print h2 { font-size: 20pt; }
+body.large-print h3 { font-size: 18pt; }
+body.large-print p, body.large-print li { margin-bottom: 1em; }
+@media print { body.large-print { font-size: 18pt; } }
+";
+
 const CSS: &str = "@page { size: A4; margin: 20mm 20mm 20mm 25mm; }
 body { font-family: Georgia, \"Times New Roman\", Times, serif; font-size: 12pt; line-height: 1.45;
-  color: #000; background: #fff; max-width: 40em; margin: 2em auto; padding: 0 1em; }
+  color: #000; background: #fff; max-width: 40em; margin: 2em auto; padding: 0 1em;
+  overflow-wrap: anywhere; }
 h1 { font-size: 15pt; margin: 1.2em 0 0.6em; }
 h2 { font-size: 12.5pt; margin: 1.2em 0 0.4em; }
 h3 { font-size: 12pt; margin: 1em 0 0.4em; }

@@ -31,7 +31,7 @@
 //! |-------------|---------------|
 //! | `date` | The date of the letter. |
 //! | `customer_name` | The customer's name (may be empty). |
-//! | `customer_address` | The customer's address, a list of lines (may be empty). |
+//! | `customer_address` | The customer's postal address, a list of lines with the postcode last (empty when none is on record: such a letter can be emailed or handed over, not posted). |
 //! | `restrictions` | What is restricted, a list with one restriction in plain words each (may be empty). In the review outcome letter, what applies after the review. |
 //! | `reasons` | The reasons written for the customer with the decision or review (may be empty; may be several paragraphs). The internal notes are never given to a template. |
 //! | `starts` | The date the decision takes effect (may be empty). |
@@ -75,14 +75,16 @@ use crate::time;
 mod facts;
 mod files;
 mod html;
+mod open;
 mod organisation;
 
 pub use facts::{
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
     letter_restrictions, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED, NO_CUSTOMER_REASONS,
 };
-pub use files::{default_dir, file_stem, save, LetterToSave};
-pub use html::to_html;
+pub use files::{beside, default_dir, file_stem, letters_dir, save, LetterToSave};
+pub use html::{to_html, to_html_as};
+pub use open::{printable_page, OpenWith};
 pub use organisation::{Organisation, BUILT_IN_ORGANISATION};
 
 /// The built-in templates, in the order of [`LetterKind::ALL`].
@@ -188,6 +190,12 @@ impl LetterKind {
     pub fn file_name(self) -> String {
         format!("{}.md", self.as_str())
     }
+
+    /// The file name of the organisation's easy-read version of the letter, if it has one:
+    /// `restriction_notice.easy_read.md`, beside the standard one.
+    pub fn easy_read_file_name(self) -> String {
+        format!("{}.easy_read.md", self.as_str())
+    }
 }
 
 /// A stored letter kind in words, for lists: "restriction_notice" is "Restriction notice"; an id
@@ -283,6 +291,9 @@ pub struct LetterFacts {
     pub signed_by: String,
     /// The paragraph the manager typed for this letter.
     pub free_text: String,
+    /// The format the customer needs: large print and/or easy read (never printed as such: it
+    /// chooses the template and the page's layout).
+    pub format: crate::domain::LetterFormat,
 }
 
 /// What a template sees: dates formatted, user data cleaned and escaped for Markdown.
@@ -408,6 +419,8 @@ fn markdown_escape(text: &str) -> String {
 /// The five letter templates, compiled and checked.
 pub struct Templates {
     env: Environment<'static>,
+    /// The letters the organisation has an easy-read version of.
+    easy_read: HashSet<LetterKind>,
 }
 
 impl fmt::Debug for Templates {
@@ -421,7 +434,7 @@ impl Templates {
     /// fail.
     pub fn built_in() -> Templates {
         let sources = BUILT_IN_TEMPLATES.map(str::to_string);
-        Templates::compile(sources).expect("the built-in letter templates are valid")
+        Templates::compile(sources, Vec::new()).expect("the built-in letter templates are valid")
     }
 
     /// A folder holding some or all of the five templates; a missing one falls back to the
@@ -439,7 +452,10 @@ impl Templates {
         let advice = "Check the folder exists and can be read, or use the built-in letters.";
         let entries = fs::read_dir(dir)
             .map_err(|e| io_error("read the letter templates folder", dir, &e, advice))?;
-        let names: Vec<String> = LetterKind::ALL.iter().map(|k| k.file_name()).collect();
+        let names: Vec<String> = LetterKind::ALL
+            .iter()
+            .flat_map(|k| [k.file_name(), k.easy_read_file_name()])
+            .collect();
         for entry in entries {
             let entry =
                 entry.map_err(|e| io_error("read the letter templates folder", dir, &e, advice))?;
@@ -460,19 +476,19 @@ impl Templates {
             }
         }
         let mut files = Vec::new();
-        for kind in LetterKind::ALL {
-            let path = dir.join(kind.file_name());
+        for name in &names {
+            let path = dir.join(name);
             let bytes = match fs::read(&path) {
                 Ok(bytes) => bytes,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(io_error("read the letter template", &path, &e, advice)),
             };
             let text = String::from_utf8(bytes).map_err(|_| LetterError::Template {
-                file: kind.file_name(),
+                file: name.clone(),
                 line: None,
                 message: "it is not UTF-8 text; save it as UTF-8 (plain text)".to_string(),
             })?;
-            files.push((kind.file_name(), text));
+            files.push((name.clone(), text));
         }
         Ok(files)
     }
@@ -481,7 +497,15 @@ impl Templates {
     /// checked as [`Templates::load_dir`] checks them.
     pub fn from_files(files: &[(String, String)]) -> Result<Templates, LetterError> {
         let mut sources = BUILT_IN_TEMPLATES.map(str::to_string);
+        let mut easy = Vec::new();
         for (name, text) in files {
+            if let Some(kind) = LetterKind::ALL
+                .into_iter()
+                .find(|k| k.easy_read_file_name() == *name)
+            {
+                easy.push((kind, text.clone()));
+                continue;
+            }
             let Some(i) = LetterKind::ALL.iter().position(|k| k.file_name() == *name) else {
                 return Err(LetterError::Template {
                     file: name.clone(),
@@ -491,10 +515,18 @@ impl Templates {
             };
             sources[i] = text.clone();
         }
-        Templates::compile(sources)
+        Templates::compile(sources, easy)
     }
 
-    fn compile(sources: [String; 5]) -> Result<Templates, LetterError> {
+    /// True when the organisation has an easy-read version of this letter.
+    pub fn has_easy_read(&self, kind: LetterKind) -> bool {
+        self.easy_read.contains(&kind)
+    }
+
+    fn compile(
+        sources: [String; 5],
+        easy: Vec<(LetterKind, String)>,
+    ) -> Result<Templates, LetterError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -507,20 +539,36 @@ impl Templates {
             env.add_template_owned(kind.file_name(), source)
                 .map_err(|e| template_error(&e, &kind.file_name(), None))?;
         }
-        let templates = Templates { env };
+        let mut easy_read = HashSet::new();
+        for (kind, source) in easy {
+            let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
+            let source = source.replace("\r\n", "\n");
+            env.add_template_owned(kind.easy_read_file_name(), source)
+                .map_err(|e| template_error(&e, &kind.easy_read_file_name(), None))?;
+            easy_read.insert(kind);
+        }
+        let templates = Templates { env, easy_read };
         for kind in LetterKind::ALL {
-            templates.check(kind)?;
+            templates.check(kind, false)?;
+            if templates.has_easy_read(kind) {
+                templates.check(kind, true)?;
+            }
         }
         Ok(templates)
     }
 
     /// Render with sample facts, full and empty, for every review outcome; then look for
     /// placeholders in parts those renderings did not reach.
-    fn check(&self, kind: LetterKind) -> Result<(), LetterError> {
+    fn check(&self, kind: LetterKind, easy_read: bool) -> Result<(), LetterError> {
         let org = Organisation::built_in();
+        let format = crate::domain::LetterFormat {
+            large_print: false,
+            easy_read,
+        };
         for outcome in REVIEW_OUTCOMES {
             let facts = LetterFacts {
                 review_outcome: outcome.to_string(),
+                format,
                 ..sample_facts()
             };
             self.render(kind, &facts, &org)?;
@@ -534,11 +582,16 @@ impl Templates {
         for outcome in ["", "lift", "continue", "change"] {
             let facts = LetterFacts {
                 review_outcome: outcome.to_string(),
+                format,
                 ..empty_facts()
             };
             self.render(kind, &facts, &empty_org)?;
         }
-        let file = kind.file_name();
+        let file = if easy_read {
+            kind.easy_read_file_name()
+        } else {
+            kind.file_name()
+        };
         let template = self
             .env
             .get_template(&file)
@@ -577,7 +630,12 @@ impl Templates {
         facts: &LetterFacts,
         org: &Organisation,
     ) -> Result<String, LetterError> {
-        let file = kind.file_name();
+        // The easy-read version when the customer needs it and the organisation has one.
+        let file = if facts.format.easy_read && self.has_easy_read(kind) {
+            kind.easy_read_file_name()
+        } else {
+            kind.file_name()
+        };
         let template = self
             .env
             .get_template(&file)
@@ -719,6 +777,7 @@ fn sample_facts() -> LetterFacts {
         next_review: NaiveDate::from_ymd_opt(2027, 2, 17),
         signed_by: "Sample Manager".into(),
         free_text: "Sample paragraph.".into(),
+        format: crate::domain::LetterFormat::default(),
     }
 }
 

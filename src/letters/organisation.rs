@@ -97,6 +97,53 @@ impl Organisation {
         Ok(org)
     }
 
+    /// The details every letter must give that are empty: `address`, `phone`, `email`,
+    /// `complaints` (the settings' names, in that order). No letter can be saved while any is
+    /// missing: letters tell the customer how to write to us, call us and complain.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let c = self.cleaned();
+        let mut out = Vec::new();
+        if c.address.is_empty() {
+            out.push("address");
+        }
+        if c.phone.is_empty() {
+            out.push("phone");
+        }
+        if c.email.is_empty() {
+            out.push("email");
+        }
+        if c.complaints.is_empty() {
+            out.push("complaints");
+        }
+        out
+    }
+
+    /// Why no letter can be saved yet, naming each missing detail and the command that sets
+    /// them; None when every detail is there.
+    pub fn missing_message(&self) -> Option<String> {
+        let missing = self.missing();
+        if missing.is_empty() {
+            return None;
+        }
+        let words: Vec<&str> = missing
+            .iter()
+            .map(|m| match *m {
+                "address" => "its postal address (address)",
+                "phone" => "its telephone number (phone)",
+                "email" => "its email address (email)",
+                _ => "its complaints wording (complaints)",
+            })
+            .collect();
+        let list = match words.as_slice() {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        Some(format!(
+            "No letter can be saved yet: the organisation's details have no {list}, which every letter must give the customer. An admin fills them in (copy assets/organisation.toml) and runs: safedesk letters set-organisation FILE"
+        ))
+    }
+
     /// The details as letters print them: control characters removed, empty lines dropped.
     pub(super) fn cleaned(&self) -> Organisation {
         Organisation {

@@ -30,6 +30,7 @@ fn facts() -> LetterFacts {
         next_review: None,
         signed_by: "Sam Patel".into(),
         free_text: "We have enclosed a copy of our policy.".into(),
+        format: crate::domain::LetterFormat::default(),
     }
 }
 
@@ -554,7 +555,7 @@ fn save_writes_both_files_and_never_overwrites() {
         "Deborah Johnson",
         day(2026, 11, 25),
     );
-    let (md, html) = save(&letters, &stem, "First\n", "Restriction notice").unwrap();
+    let (md, html) = save(&letters, &stem, "First\n", "Restriction notice", false).unwrap();
     assert_eq!(
         md,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson.md")
@@ -566,7 +567,7 @@ fn save_writes_both_files_and_never_overwrites() {
     assert_eq!(fs::read_to_string(&md).unwrap(), "First\n");
     assert!(fs::read_to_string(&html).unwrap().contains("<p>First</p>"));
 
-    let (md2, html2) = save(&letters, &stem, "Second\n", "Restriction notice").unwrap();
+    let (md2, html2) = save(&letters, &stem, "Second\n", "Restriction notice", false).unwrap();
     assert_eq!(
         md2,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson (2).md")
@@ -588,7 +589,7 @@ fn save_writes_both_files_and_never_overwrites() {
         "someone else's",
     )
     .unwrap();
-    let (md3, _) = save(&letters, &stem, "Third\n", "t").unwrap();
+    let (md3, _) = save(&letters, &stem, "Third\n", "t", false).unwrap();
     assert_eq!(
         md3,
         letters.join("2026-11-25 Restriction notice - Deborah Johnson (4).md")
@@ -610,7 +611,7 @@ fn save_reports_a_folder_it_cannot_create() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a file");
     fs::write(&file, "x").unwrap();
-    match save(&file.join("letters"), "stem", "x", "t") {
+    match save(&file.join("letters"), "stem", "x", "t", false) {
         Err(LetterError::Io(text)) => {
             assert!(
                 text.starts_with("Could not create the letters folder"),
@@ -655,4 +656,100 @@ fn file_stems_are_safe_on_windows() {
     assert_eq!(safe_stem("CONTACT"), "CONTACT");
     assert_eq!(safe_stem("COM10"), "COM10");
     assert_eq!(safe_stem(" . name. . "), "name");
+}
+
+#[test]
+fn markdown_and_html_in_a_name_or_address_print_literally_in_both() {
+    let f = LetterFacts {
+        customer_name: "**Deborah** _Johnson_".into(),
+        customer_address: vec![
+            "# Flat 2".into(),
+            "- 14 [High](http://x) Road".into(),
+            "<b>London</b> & <script>alert(1)</script>".into(),
+            "1. N3 1AB".into(),
+        ],
+        ..facts()
+    };
+    let markdown = render(LetterKind::RestrictionNotice, &f);
+    // In the Markdown every mark is escaped, so it reads as typed.
+    assert!(
+        markdown.contains("\\*\\*Deborah\\*\\* \\_Johnson\\_"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("\\# Flat 2\n"), "{markdown}");
+    assert!(
+        markdown.contains("\\- 14 \\[High\\](http://x) Road\n"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("1\\. N3 1AB\n"), "{markdown}");
+    let html = to_html(&markdown, "t");
+    // In the HTML none of it is markup: no bold, heading, list, link, or tag.
+    for markup in [
+        "<strong>Deborah",
+        "<em>Johnson",
+        "<h1>",
+        "<li>14",
+        "<a href",
+        "<b>",
+        "<script",
+    ] {
+        assert!(!html.contains(markup), "{markup} in {html}");
+    }
+    assert!(html.contains("**Deborah** _Johnson_"), "{html}");
+    assert!(html.contains("# Flat 2<br />"), "{html}");
+    assert!(html.contains("- 14 [High](http://x) Road"), "{html}");
+    assert!(
+        html.contains("&lt;b&gt;London&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_large_print_page_is_sans_serif_at_16pt_or_more_on_a4() {
+    let markdown = render(LetterKind::RestrictionNotice, &facts());
+    let standard = super::to_html_as(&markdown, "t", false);
+    let large = super::to_html_as(&markdown, "t", true);
+    assert!(!standard.contains("large-print"));
+    assert!(large.contains("<body class=\"large-print\">"), "{large}");
+    assert!(large.contains("size: A4"));
+    assert!(large.contains("sans-serif"));
+    // Every font size the large-print rules set is at least 16pt.
+    let rules = &large[large.find("body.large-print {").unwrap()..];
+    let sizes: Vec<f32> = rules
+        .match_indices("font-size: ")
+        .map(|(i, m)| {
+            let rest = &rules[i + m.len()..];
+            rest[..rest.find("pt").unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert!(!sizes.is_empty());
+    assert!(sizes.iter().all(|s| *s >= 16.0), "{sizes:?}");
+    assert!(large.contains("line-height: 1.6"));
+    // Long words wrap rather than run off the page.
+    assert!(large.contains("overflow-wrap: anywhere"));
+}
+
+#[test]
+fn every_missing_organisation_detail_is_named_with_the_command_to_set_it() {
+    let full = Organisation::built_in();
+    assert!(full.missing().is_empty() && full.missing_message().is_none());
+    let empty = Organisation {
+        address: vec!["  ".into()],
+        phone: String::new(),
+        email: "\u{7}".into(),
+        ..Organisation::built_in()
+    };
+    assert_eq!(empty.missing(), vec!["address", "phone", "email"]);
+    let m = empty.missing_message().unwrap();
+    assert!(m.contains("postal address (address)"), "{m}");
+    assert!(
+        m.contains("telephone number (phone) and its email address (email)"),
+        "{m}"
+    );
+    assert!(m.contains("safedesk letters set-organisation FILE"), "{m}");
+    let only_phone = Organisation {
+        phone: String::new(),
+        ..Organisation::built_in()
+    };
+    assert_eq!(only_phone.missing(), vec!["phone"]);
 }

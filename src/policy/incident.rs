@@ -39,6 +39,29 @@ fn problem(field: Field, message: impl Into<String>) -> Problem {
     }
 }
 
+/// What is wrong with a postal address and postcode as typed, if anything: too many lines, a
+/// line or a postcode too long.
+pub fn address_problem(address: &[String], postcode: &str) -> Result<(), String> {
+    use crate::domain::{MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE};
+    let lines: Vec<&String> = address.iter().filter(|l| !l.trim().is_empty()).collect();
+    if let Some(m) = lines
+        .iter()
+        .find_map(|l| too_long("An address line", l.trim(), MAX_ADDRESS_LINE))
+    {
+        return Err(m);
+    }
+    if lines.len() > MAX_ADDRESS_LINES {
+        return Err(format!(
+            "The address has {} lines; the most is {MAX_ADDRESS_LINES} (the postcode has its own field).",
+            lines.len()
+        ));
+    }
+    if let Some(m) = too_long("The postcode", postcode.trim(), MAX_POSTCODE) {
+        return Err(m);
+    }
+    Ok(())
+}
+
 fn too_long(what: &str, text: &str, max: usize) -> Option<String> {
     let n = text.chars().count();
     (n > max).then(|| {
@@ -55,8 +78,16 @@ pub fn check(inc: &NewIncident, policy: &Policy, now: DateTime<Utc>) -> Vec<Prob
     match &inc.subject {
         Subject::Existing { .. } => {}
         Subject::New {
-            name, phone, email, ..
+            name,
+            phone,
+            email,
+            address,
+            postcode,
+            ..
         } => {
+            if let Err(m) = address_problem(address, postcode) {
+                out.push(problem(Field::Subject, m));
+            }
             if name.trim().is_empty() {
                 out.push(problem(Field::Subject, "Type the customer's name."));
             } else if let Some(m) = too_long("The name", name, MAX_LINE) {
@@ -361,6 +392,8 @@ mod tests {
             name: "New Person".into(),
             phone: "0770 090".into(),
             email: String::new(),
+            address: Vec::new(),
+            postcode: String::new(),
         };
         let probs = check(&i, &p, now());
         assert!(probs[0].message.contains("too short"), "{probs:?}");

@@ -145,6 +145,11 @@ pub struct Draft {
     pub who_text: String,
     pub new_phone: String,
     pub new_email: String,
+    /// A new customer's address and postcode (absent from drafts older versions kept).
+    #[serde(default)]
+    pub new_address: String,
+    #[serde(default)]
+    pub new_postcode: String,
     pub visitor_description: String,
     pub when: String,
     pub channel: String,

@@ -77,6 +77,12 @@ pub enum Request {
     },
     /// Write a letter's files and keep its record.
     SaveLetter(Box<crate::letters::LetterToSave>),
+    /// Open a letter's printable page (it may be on the shared drive, so never on the screen's
+    /// thread) with this computer's program for web pages, or as `with` says.
+    OpenPage {
+        page: std::path::PathBuf,
+        with: crate::letters::OpenWith,
+    },
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -86,6 +92,11 @@ pub enum Request {
 /// Answered by the store worker.
 #[derive(Debug, Clone)]
 pub enum Reply {
+    /// A printable page was opened, or why not.
+    PageOpened {
+        page: std::path::PathBuf,
+        result: Result<(), String>,
+    },
     Lookup {
         seq: u64,
         result: Result<Vec<LookupHit>, String>,

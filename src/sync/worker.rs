@@ -306,10 +306,12 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
 fn save_letter(store: &mut dyn Store, ctx: &Context, l: crate::letters::LetterToSave) -> Reply {
     let (markdown, html) = match l.written {
         Some(paths) => paths,
-        None => match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title) {
-            Ok(paths) => paths,
-            Err(e) => return Reply::SaveFailed(e.to_string()),
-        },
+        None => {
+            match crate::letters::save(&l.dir, &l.stem, &l.record.body, &l.title, l.large_print) {
+                Ok(paths) => paths,
+                Err(e) => return Reply::SaveFailed(e.to_string()),
+            }
+        }
     };
     let mut record = l.record;
     record.file = markdown.display().to_string();
@@ -631,6 +633,12 @@ pub fn run_with(
                     | Request::CustomerRequest { .. }
                     | Request::SaveLetter(_)
                     | Request::UpdateCustomer { .. }) => writes.push(w),
+                    Request::OpenPage { page, with } => {
+                        let result = with.open(&page);
+                        if !send(Reply::PageOpened { page, result }) {
+                            return;
+                        }
+                    }
                     Request::SaveDraft(_) | Request::ClearDraft | Request::SaveChoices(_) => {}
                 }
             }

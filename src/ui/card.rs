@@ -331,11 +331,26 @@ fn body_lines<'a>(
     if !c.emails.is_empty() {
         contact.push(format!("Email: {}", clean(&c.emails.join(", "))));
     }
-    if !c.postcode.is_empty() {
+    let postal = c.postal_lines();
+    if !postal.is_empty() {
+        contact.push(format!("Address: {}", clean(&postal.join(", "))));
+    } else if !c.postcode.is_empty() {
         contact.push(format!("Postcode: {}", clean(&c.postcode)));
     }
     for line in contact {
         out.push(Line::from(line));
+    }
+    if !c.is_unidentified() && postal.is_empty() && full {
+        out.push(Line::from(Span::styled(
+            "No postal address: letters cannot go by post until one is added (c on this card).",
+            t.dim(),
+        )));
+    }
+    if c.large_print || c.easy_read {
+        out.push(Line::from(format!(
+            "Letters: {}",
+            capitalised(c.letter_format().words())
+        )));
     }
     if !c.other_names.is_empty() {
         out.push(Line::from(format!(
@@ -515,5 +530,14 @@ fn incident_lines<'a>(
             ),
             t.dim(),
         )));
+    }
+}
+
+/// "large print" as "Large print".
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

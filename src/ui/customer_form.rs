@@ -68,7 +68,7 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         )));
     }
     lines.push(Line::from(Span::styled(
-        "Tab/Up/Down move  Ctrl-S save  Esc cancel   Separate several names, numbers or emails with ;",
+        "Tab/Up/Down move  Ctrl-S save  Esc cancel   ; separates names, numbers, emails or address lines   Space on Letters: standard, large print, easy read or both",
         t.dim(),
     )));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

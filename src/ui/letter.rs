@@ -13,10 +13,22 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 /// How far the letter in a panel of `area` can scroll before its end comes into view.
-pub fn max_scroll(v: &LetterView, area: Rect) -> u16 {
-    // Inside the panel's border, above the two lines of keys.
+pub fn max_scroll(v: &LetterView, app: &App, area: Rect) -> u16 {
+    // Inside the panel's border, below the notes and above the two lines of keys.
     let width = usize::from(area.width.saturating_sub(2).max(1));
-    let view = usize::from(area.height.saturating_sub(2 + 2));
+    let notes: usize = match &app.letter_kit {
+        Ok(kit) => v
+            .notes(kit)
+            .iter()
+            .map(|n| {
+                UnicodeWidthStr::width(clean(n).as_str())
+                    .div_ceil(width)
+                    .max(1)
+            })
+            .sum(),
+        Err(_) => 0,
+    };
+    let view = usize::from(area.height.saturating_sub(2 + 2)).saturating_sub(notes);
     let rows: usize = v
         .rendered
         .as_deref()
@@ -42,6 +54,38 @@ pub fn letter(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let edit_h: u16 = if v.editing { 6 } else { 0 };
+    // What the manager must know before saving (never printed), above the letter.
+    let notes: Vec<Line> = match &app.letter_kit {
+        Ok(kit) => v
+            .notes(kit)
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                Line::from(Span::styled(
+                    clean(&n),
+                    if i == 0 { t.key() } else { t.warning() },
+                ))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let notes_h = {
+        let w = usize::from(inner.width.max(1));
+        let rows: usize = notes.iter().map(|l| l.width().div_ceil(w).max(1)).sum();
+        (rows as u16).min(inner.height.saturating_sub(2 + edit_h + 2))
+    };
+    frame.render_widget(
+        Paragraph::new(notes).wrap(Wrap { trim: true }),
+        Rect {
+            height: notes_h,
+            ..inner
+        },
+    );
+    let inner = Rect {
+        y: inner.y + notes_h,
+        height: inner.height - notes_h,
+        ..inner
+    };
     let body_h = inner.height.saturating_sub(2 + edit_h);
     let body = Rect {
         height: body_h,

@@ -150,7 +150,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         letter_scroll_max: app
             .overlays
             .letter()
-            .map_or(u16::MAX, |v| letter::max_scroll(v, over)),
+            .map_or(u16::MAX, |v| letter::max_scroll(v, app, over)),
         card: card_rows,
         too_small: false,
     }

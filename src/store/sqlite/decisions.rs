@@ -1025,7 +1025,7 @@ pub(super) fn record_letter(
     }
     tx.prepare_cached(
         "INSERT INTO letter (id, customer_id, case_id, decision_id, kind, body, file, created_at, \
-         created_by, review_batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         created_by, review_batch, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -1038,6 +1038,7 @@ pub(super) fn record_letter(
         time::to_db(Utc::now()),
         me.id.to_string(),
         l.review_batch.map(|b| b.to_string()).unwrap_or_default(),
+        l.address.as_deref().map(super::values::to_json_list),
     ])?;
     audit(
         tx,
@@ -1069,6 +1070,13 @@ fn close_waiting(tx: &Transaction<'_>, actor: &Actor, decision: &str) -> rusqlit
     Ok(())
 }
 
+/// Why a letter printed with no postal address cannot be marked sent by post, and what to do.
+pub fn no_postal_address(name: &str) -> String {
+    format!(
+        "This letter was printed with no postal address ({name} has none on record), so it cannot be marked sent by post. Add their address with c on their card and produce the letter again to post it, or record this one as sent by email or by hand."
+    )
+}
+
 pub(super) fn letter_sent(
     tx: &Transaction<'_>,
     actor: &Actor,
@@ -1076,17 +1084,25 @@ pub(super) fn letter_sent(
     on: NaiveDate,
     how: SentHow,
 ) -> Result<(), TxError> {
-    let row: Option<(String, Option<String>, Option<String>, String)> = tx
+    #[allow(clippy::type_complexity)]
+    let row: Option<(String, Option<String>, Option<String>, String, Option<String>, String)> = tx
         .prepare_cached(
-            "SELECT created_at, decision_id, sent_at, review_batch FROM letter WHERE id = ?1",
+            "SELECT l.created_at, l.decision_id, l.sent_at, l.review_batch, l.address, \
+             coalesce(c.name, 'This customer') FROM letter l JOIN customer c ON c.id = l.customer_id \
+             WHERE l.id = ?1",
         )?
         .query_row([letter.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })
         .optional()?;
-    let Some((created, decision, before, review_batch)) = row else {
+    let Some((created, decision, before, review_batch, address, name)) = row else {
         return Err(StoreError::Missing("that letter is no longer in the database".into()).into());
     };
+    // A letter printed with no postal address cannot have gone by post (letters made before
+    // addresses were kept, NULL, are taken as addressed).
+    if how == SentHow::Post && address.is_some_and(|a| super::values::json_list(&a).is_empty()) {
+        return Err(StoreError::Invalid(no_postal_address(&name)).into());
+    }
     let today = time::london_date(Utc::now());
     let made = time::from_db(&created)
         .map(time::london_date)

@@ -101,6 +101,8 @@ pub(super) fn record(
             name,
             phone,
             email,
+            address,
+            postcode,
         } => {
             if !customer_exists(tx, *id)? {
                 let c = records::validate_new_customer(NewCustomer {
@@ -108,6 +110,8 @@ pub(super) fn record(
                     name: Some(name.clone()),
                     phones: vec![phone.clone()],
                     emails: vec![email.clone()],
+                    address: address.clone(),
+                    postcode: postcode.clone(),
                     ..NewCustomer::default()
                 })?;
                 insert_customer(tx, &c)?;

@@ -228,6 +228,7 @@ pub(super) fn check(c: &Connection, path: &Path, quick: bool) -> Result<CheckRep
         counts,
         notes,
         letters_late: Vec::new(),
+        organisation_missing: Vec::new(),
         took_ms: started.elapsed().as_millis() as u64,
     })
 }

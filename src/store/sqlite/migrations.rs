@@ -343,8 +343,16 @@ const MIGRATION_8: &str = concat!(
     ", 1 WHERE NEW.closed_at IS NULL ON CONFLICT (rank) DO UPDATE SET n = n + 1; END;\n"
 );
 
-/// Reserved, merged by the lead.
-const MIGRATION_9: &str = "SELECT 1;";
+/// Postal addresses and letter formats: a customer's address lines (a JSON list; the postcode
+/// stays in its own column) and whether they need large print or easy read; and the address a
+/// letter was printed with (a JSON list, empty for none), so one printed without an address is
+/// never recorded as sent by post. Letters made before have NULL: not known.
+const MIGRATION_9: &str = r#"
+ALTER TABLE customer ADD COLUMN address TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE customer ADD COLUMN large_print INTEGER NOT NULL DEFAULT 0 CHECK (large_print IN (0, 1));
+ALTER TABLE customer ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0 CHECK (easy_read IN (0, 1));
+ALTER TABLE letter ADD COLUMN address TEXT;
+"#;
 
 /// Reserved, merged by the lead.
 const MIGRATION_10: &str = "SELECT 1;";

@@ -8,6 +8,7 @@ use super::values::{json_list, parse_date, parse_id, parse_time, to_json_list};
 use crate::domain::{
     Actor, Bulk, Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus,
     NewCustomer, Outcome, Restriction, RestrictionParams, Review, ReviewOutcome, Withdrawal,
+    MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
 };
 use crate::store::StoreError;
 use crate::text;
@@ -60,6 +61,13 @@ pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreErr
         }
         emails.push(clean_line(e));
     }
+    let address = address_lines(&c.address)?;
+    let postcode = clean_line(&c.postcode).to_uppercase();
+    if postcode.chars().count() > MAX_POSTCODE {
+        return Err(StoreError::Invalid(format!(
+            "The postcode is longer than {MAX_POSTCODE} characters; type just the postcode (such as N3 1AB) and put the rest of the address in the address lines."
+        )));
+    }
     let now = Utc::now();
     Ok(Customer {
         id: c.id.unwrap_or_else(crate::domain::new_id),
@@ -72,7 +80,10 @@ pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreErr
             .collect(),
         phones,
         emails,
-        postcode: clean_line(&c.postcode).to_uppercase(),
+        postcode,
+        address,
+        large_print: c.large_print,
+        easy_read: c.easy_read,
         description,
         notes: text::sanitise_for_display(&c.notes, true),
         created_at: now,
@@ -80,11 +91,40 @@ pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreErr
     })
 }
 
+/// A postal address as typed, checked and tidied: control characters removed, a line break
+/// inside a line starts a new line, empty lines dropped; at most [`MAX_ADDRESS_LINES`] lines of
+/// at most [`MAX_ADDRESS_LINE`] characters, or it is refused with a message saying so.
+pub fn address_lines(typed: &[String]) -> Result<Vec<String>, StoreError> {
+    let lines: Vec<String> = typed
+        .iter()
+        .flat_map(|l| {
+            text::sanitise_for_display(l, true)
+                .split('\n')
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    if let Some(long) = lines.iter().find(|l| l.chars().count() > MAX_ADDRESS_LINE) {
+        let start: String = long.chars().take(20).collect();
+        return Err(StoreError::Invalid(format!(
+            "The address line starting \"{start}\" is longer than {MAX_ADDRESS_LINE} characters; an address line is a house and street, a town and so on: shorten it."
+        )));
+    }
+    if lines.len() > MAX_ADDRESS_LINES {
+        return Err(StoreError::Invalid(format!(
+            "The address has {} lines; it keeps at most {MAX_ADDRESS_LINES} (the postcode goes in its own field): shorten it.",
+            lines.len()
+        )));
+    }
+    Ok(lines)
+}
+
 pub(super) fn insert_customer(tx: &Transaction<'_>, c: &Customer) -> rusqlite::Result<i64> {
     let now = time::to_db(c.created_at);
     tx.prepare_cached(
-        "INSERT INTO customer (id, name, other_names, postcode, description, notes, created_at, updated_at, version) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+        "INSERT INTO customer (id, name, other_names, postcode, description, notes, created_at, updated_at, version, \
+         address, large_print, easy_read) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         c.id.to_string(),
@@ -94,7 +134,10 @@ pub(super) fn insert_customer(tx: &Transaction<'_>, c: &Customer) -> rusqlite::R
         c.description,
         c.notes,
         now,
-        c.version
+        c.version,
+        to_json_list(&c.address),
+        c.large_print,
+        c.easy_read
     ])?;
     let seq = tx.last_insert_rowid();
     index_customer(tx, seq, c)?;
@@ -159,7 +202,8 @@ pub(super) fn update_customer(
     after.version = before.version + 1;
     tx.prepare_cached(
         "UPDATE customer SET name = ?2, other_names = ?3, postcode = ?4, description = ?5, \
-         notes = ?6, updated_at = ?7, version = ?8 WHERE seq = ?1",
+         notes = ?6, updated_at = ?7, version = ?8, address = ?9, large_print = ?10, \
+         easy_read = ?11 WHERE seq = ?1",
     )?
     .execute(params![
         seq,
@@ -169,7 +213,10 @@ pub(super) fn update_customer(
         after.description,
         after.notes,
         time::to_db(Utc::now()),
-        after.version
+        after.version,
+        to_json_list(&after.address),
+        after.large_print,
+        after.easy_read
     ])?;
     index_customer(tx, seq, &after)?;
     audit(
@@ -185,7 +232,8 @@ pub(super) fn update_customer(
 }
 
 const CUSTOMER_COLS: &str =
-    "seq, id, name, other_names, postcode, description, notes, created_at, version";
+    "seq, id, name, other_names, postcode, description, notes, created_at, version, address, \
+     large_print, easy_read";
 
 fn customer_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)> {
     Ok((
@@ -197,6 +245,9 @@ fn customer_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)> {
             phones: Vec::new(),
             emails: Vec::new(),
             postcode: r.get(4)?,
+            address: json_list(&r.get::<_, String>(9)?),
+            large_print: r.get(10)?,
+            easy_read: r.get(11)?,
             description: r.get(5)?,
             notes: r.get(6)?,
             created_at: parse_time(&r.get::<_, String>(7)?)?,
