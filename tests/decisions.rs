@@ -72,6 +72,9 @@ impl World {
             ],
             review_date: Some(today() + Duration::weeks(6)),
             police_told: None,
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: String::new(),
         }
     }
@@ -315,6 +318,9 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Threatened to hurt the receptionist; police attended.".into(),
         ..w.decision(&case)
     };
@@ -400,6 +406,9 @@ fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() 
         ],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: Some(false),
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Left at once; no ongoing risk identified.".into(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
@@ -697,6 +706,9 @@ fn a_new_threat_after_an_immediate_restriction_gets_its_own_case() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Threatened staff.".into(),
         ..w.decision(&case)
     };

@@ -67,6 +67,9 @@ impl World {
             restrictions,
             review_date: Some(today() + Duration::weeks(6)),
             police_told: (outcome == Outcome::ImmediateRestriction).then_some(true),
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
                 "Threat of harm to staff.".into()
             } else {
@@ -374,6 +377,9 @@ fn a_decision_that_owes_a_letter_without_reasons_for_the_customer_is_refused_by_
         restrictions: vec![kind("witness")],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
     };
     let e = w

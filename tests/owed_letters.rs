@@ -50,6 +50,9 @@ fn decide(w: &mut World, customer: Id, name: &str) -> Id {
         restrictions: vec![kind("witness")],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();

@@ -58,6 +58,9 @@ fn deborah() -> CustomerHistory {
         decided_by_name: "Sam Patel".into(),
         no_warning: false,
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
     };
@@ -1006,6 +1009,7 @@ fn at_80x24_a_restricted_card_scrolled_to_its_end_still_shows_its_restrictions()
         sent_at: Some(now() - Duration::days(18)),
         sent_how: "post".into(),
         file: String::new(),
+        incident_id: None,
     });
     deborah_card_open(&mut app, h);
     let last = "restriction notice - sent 06/11/2026 by post";
@@ -1273,6 +1277,7 @@ fn at_80x24_the_case_scrolls_to_its_last_line() {
         sent_at: None,
         sent_how: String::new(),
         file: "letters/deborah-johnson-restriction-notice.md".into(),
+        incident_id: None,
     });
     app.open_case(case.clone());
     app.on_reply(Reply::Case {

@@ -27,6 +27,9 @@ pub struct LetterView {
     pub decision_id: Option<Id>,
     /// The review it tells the customer about (its batch id), if any.
     pub review_batch: Option<Id>,
+    /// The incident it answers (the reply to abusive correspondence), if any: the card then
+    /// says the customer was told in writing.
+    pub incident_id: Option<Id>,
     pub facts: LetterFacts,
     /// The paragraph the manager adds.
     pub free_text: Input,
@@ -116,6 +119,7 @@ impl App {
                     case_id: None,
                     decision_id: None,
                     review_batch: None,
+                    incident_id: Some(incident),
                     facts,
                     free_text: Input::default(),
                     editing: false,
@@ -159,6 +163,21 @@ impl App {
                     case_id: Some(view.case.id),
                     decision_id,
                     review_batch: None,
+                    // The reply to abusive correspondence answers the case's newest piece of it.
+                    incident_id: (kind == LetterKind::AbusiveCorrespondence)
+                        .then(|| {
+                            h.incidents
+                                .iter()
+                                .rev()
+                                .find(|i| {
+                                    i.counts()
+                                        && i.response
+                                            == crate::letters::CORRESPONDENCE_NOT_PROCESSED
+                                        && view.case.incidents.contains(&i.id)
+                                })
+                                .map(|i| i.id)
+                        })
+                        .flatten(),
                     facts,
                     free_text: Input::default(),
                     editing: false,
@@ -308,6 +327,7 @@ impl App {
                     decision_id: v.decision_id,
                     case_id: v.case_id,
                     review_batch: v.review_batch,
+                    incident_id: v.incident_id,
                     kind: v.kind.as_str().to_string(),
                     body: markdown,
                     file: String::new(),

@@ -705,7 +705,45 @@ impl App {
             &names.join(", "),
             time::london_date(self.now),
         );
+        // The incidents behind it: the case's and those of the other cases it answers.
+        let behind: Vec<Id> = self
+            .overlays
+            .case_view()
+            .map(|v| {
+                v.answered_too()
+                    .iter()
+                    .flat_map(|c| c.incidents.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut alarm: Vec<&crate::domain::Incident> = h
+            .incidents
+            .iter()
+            .filter(|i| {
+                (case.incidents.contains(&i.id) || behind.contains(&i.id))
+                    && self.policy.is_alarming(i)
+            })
+            .collect();
+        alarm.sort_by_key(|i| i.occurred_at);
+        let mut alarm: Vec<String> = alarm
+            .iter()
+            .map(|i| time::date(time::london_date(i.occurred_at)))
+            .collect();
+        alarm.dedup();
+        // The long-term actions the customer has had before, offered as tried for a withdrawal.
+        let earlier: Vec<String> = h
+            .restrictions
+            .iter()
+            .filter(|r| {
+                matches!(
+                    self.policy.restriction_kind(&r.kind),
+                    Some(crate::policy::RestrictionKind::Action(_))
+                )
+            })
+            .map(|r| r.kind.clone())
+            .collect();
         form.also_closes = also;
+        let form = form.with_history(&earlier, alarm);
         self.overlays.open(Overlay::Decision(form));
     }
 

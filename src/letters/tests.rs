@@ -20,6 +20,7 @@ fn facts() -> LetterFacts {
         review_date: Some(day(2027, 1, 6)),
         review_period: "6 weeks".into(),
         review_notes: Vec::new(),
+        decision_notes: Vec::new(),
         warnings: Vec::new(),
         contact_now: "in writing only, to the address at the top of this letter".into(),
         incidents: vec![

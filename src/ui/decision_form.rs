@@ -109,8 +109,71 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                 )));
             }
         }
+        if row == Row::Tried(0) {
+            out.push(Line::from(Span::styled(
+                "Long-term actions tried before (Space to tick; the customer's are ticked):",
+                t.heading(),
+            )));
+        }
         at.push((row, out.len()));
         match row {
+            Row::Tried(j) => {
+                let (kind, ticked) = &f.tried[j];
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("{mark} [{}] ", if *ticked { "x" } else { " " }),
+                        if focused { t.selected() } else { t.normal() },
+                    ),
+                    Span::styled(
+                        fit(&clean(p.label_of(kind)), width.saturating_sub(7)),
+                        if focused {
+                            t.selected()
+                        } else if *ticked {
+                            t.heading()
+                        } else {
+                            t.normal()
+                        },
+                    ),
+                ]));
+            }
+            Row::Scope(i) | Row::Divert(i) => {
+                let item = &f.picker.items[i];
+                let options: Vec<(String, char, String)> = if let Row::Scope(_) = row {
+                    p.scopes
+                        .iter()
+                        .map(|s| (s.id.clone(), s.key, s.label.clone()))
+                        .collect()
+                } else {
+                    vec![
+                        (crate::policy::BLOCKED.to_string(), 'b', "Blocked".to_string()),
+                        (
+                            crate::policy::REDIRECTED.to_string(),
+                            'r',
+                            "Redirected".to_string(),
+                        ),
+                    ]
+                };
+                let current = if let Row::Scope(_) = row {
+                    item.scope.clone().unwrap_or_default()
+                } else {
+                    item.divert.clone().flatten().unwrap_or_default()
+                };
+                let refs: Vec<(&str, char, &str)> = options
+                    .iter()
+                    .map(|(id, k, l)| (id.as_str(), *k, l.as_str()))
+                    .collect();
+                let first = Span::styled(
+                    format!("    {mark} {:<w$}", row.label(), w = LABEL - 6),
+                    label_style,
+                );
+                let mut lines = choices(app, &refs, current.as_str(), first, width);
+                if current.is_empty() {
+                    if let Some(l) = lines.last_mut() {
+                        l.spans.push(Span::raw("(not chosen)"));
+                    }
+                }
+                out.extend(lines);
+            }
             Row::Outcome => {
                 out.extend(choices(
                     app,
