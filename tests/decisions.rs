@@ -66,6 +66,7 @@ impl World {
             restrictions: vec![
                 NewRestriction {
                     minutes: Some(10),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 },
                 kind("witness"),
@@ -219,6 +220,7 @@ fn bad_decisions_are_refused_with_what_to_do() {
                 id: new_id(),
                 restrictions: vec![NewRestriction {
                     minutes: Some(0),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 }],
                 ..base.clone()
@@ -230,6 +232,7 @@ fn bad_decisions_are_refused_with_what_to_do() {
                 id: new_id(),
                 restrictions: vec![NewRestriction {
                     minutes: Some(10_000),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 }],
                 ..base.clone()
@@ -318,7 +321,7 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
-        authority_told: String::new(),
+        authority_told: "the police".into(),
         tried_actions: vec![],
         none_suitable: String::new(),
         risk_assessment: "Threatened to hurt the receptionist; police attended.".into(),
@@ -358,6 +361,7 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         decision_id: Some(d.id),
         case_id: Some(case.id),
         review_batch: None,
+        incident_id: None,
         kind: "immediate_confirmation".into(),
         body: "Dear Mr Okafor, ...".into(),
         file: "letters/confirmation.md".into(),
@@ -643,10 +647,33 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
         .unwrap();
     let case = w.store.case(case.id).unwrap().unwrap();
     // No further action on the threshold case alone leaves the threat in the queue.
+    // The threat is behind the threshold case too: any decision on it records whether the
+    // police or another authority were told, and the risk.
+    let refused = w
+        .store
+        .record_decision(
+            &w.manager,
+            &w.policy,
+            &NewDecision {
+                outcome: Outcome::NoFurtherAction,
+                restrictions: vec![],
+                review_date: None,
+                ..w.decision(&case)
+            },
+        )
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("caused significant alarm or possible crime: say whether the police or another authority were told"),
+        "{refused}"
+    );
     let nfa = NewDecision {
         outcome: Outcome::NoFurtherAction,
         restrictions: vec![],
         review_date: None,
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w.decision(&case)
     };
     w.store
@@ -670,6 +697,8 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
     let case = w2.store.case(case.id).unwrap().unwrap();
     let stale = NewDecision {
         also_closes: vec![(threat.id, threat.version - 1)],
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w2.decision(&case)
     };
     let e = w2
@@ -680,6 +709,8 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
     let both = NewDecision {
         id: new_id(),
         also_closes: vec![(threat.id, threat.version)],
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w2.decision(&case)
     };
     let saved = w2
@@ -706,7 +737,7 @@ fn a_new_threat_after_an_immediate_restriction_gets_its_own_case() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
-        authority_told: String::new(),
+        authority_told: "the police".into(),
         tried_actions: vec![],
         none_suitable: String::new(),
         risk_assessment: "Threatened staff.".into(),

@@ -66,6 +66,7 @@ fn letter(customer: Id, decision: Option<Id>, review: Option<Id>, kind: &str) ->
         decision_id: decision,
         case_id: None,
         review_batch: review,
+        incident_id: None,
         kind: kind.into(),
         body: "Dear customer, ...".into(),
         file: "letters/x.md".into(),
