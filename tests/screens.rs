@@ -536,6 +536,121 @@ fn open_deborah(app: &mut App) {
     });
 }
 
+fn open_deborah_with(app: &mut App, history: CustomerHistory) {
+    let case = deborah_case();
+    app.open_case(case.clone());
+    app.on_reply(Reply::Case {
+        case: case.id,
+        result: Ok(Box::new(safedesk::sync::CaseData {
+            case,
+            history: Some(history),
+            staff: vec![
+                staff(1, "Sam Patel", Role::Manager),
+                staff(2, "Chris Evans", Role::Reception),
+            ],
+            others: vec![],
+        })),
+    });
+}
+
+/// Move the decision form's focus down to `row`.
+fn focus_on(app: &mut App, row: safedesk::app::decision::Row) {
+    for _ in 0..60 {
+        let f = app.overlays.decision().unwrap();
+        if f.focus == row {
+            return;
+        }
+        let rows = f.rows();
+        let at = |r| rows.iter().position(|x| *x == r);
+        match (at(f.focus), at(row)) {
+            (Some(now), Some(want)) if want < now => key(app, KeyCode::BackTab),
+            _ => key(app, KeyCode::Tab),
+        }
+    }
+    panic!("{row:?} not reached: {:?}", app.overlays.decision().unwrap().rows());
+}
+
+#[test]
+fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    focus_on(&mut app, Row::Outcome);
+    key(&mut app, KeyCode::Char('w'));
+    focus_on(&mut app, Row::Tried(0));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_withdrawal_tried_80x24", screen);
+    assert!(screen.contains("Long-term actions tried before"), "{screen}");
+    assert!(screen.contains("[x] Time limits on telephone calls"), "{screen}");
+    assert!(screen.contains("[x] Personal contact (including telephone calls)"), "{screen}");
+    assert!(screen.contains("[ ] Record all telephone calls"), "{screen}");
+    // Untick both and save: refused under the reason's row, with the policy's condition.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    focus_on(&mut app, Row::NoneSuitable);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_withdrawal_none_suitable_80x24", screen);
+    assert!(screen.contains("Why no action was suitable"), "{screen}");
+    assert!(screen.contains("! The policy withdraws services only when the long-term"), "{screen}");
+}
+
+#[test]
+fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirected_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let mut h = deborah();
+    h.incidents[3].behaviours = vec!["threats".into()];
+    h.restrictions.clear();
+    open_deborah_with(&mut app, h);
+    key(&mut app, KeyCode::Char('d'));
+    let rows = app.overlays.decision().unwrap().rows();
+    assert!(rows.contains(&Row::Police) && rows.contains(&Row::RiskAssessment));
+    let f = app.overlays.decision().unwrap();
+    let tl = f.picker.items.iter().position(|i| i.kind == "time_limit").unwrap();
+    let phone = f.picker.items.iter().position(|i| i.kind == "phone_blocked").unwrap();
+    focus_on(&mut app, Row::Item(tl));
+    key(&mut app, KeyCode::Char(' '));
+    for c in "10".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    focus_on(&mut app, Row::Scope(tl));
+    key(&mut app, KeyCode::Char('v'));
+    focus_on(&mut app, Row::Item(phone));
+    key(&mut app, KeyCode::Char(' '));
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(app
+        .take_requests()
+        .iter()
+        .all(|r| !matches!(r, Request::SaveDecision(_))));
+    focus_on(&mut app, Row::Divert(phone));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_scope_divert_80x24", screen);
+    assert!(screen.contains("Applies to"), "{screen}");
+    assert!(screen.contains("[Visits only]"), "{screen}");
+    assert!(screen.contains("Blocked/redirected b Blocked  r Redirected  (not chosen)"), "{screen}");
+    assert!(screen.contains("Applies to         c Calls only  v [Visits only]  b Calls and visits"), "{screen}");
+    assert!(screen.contains("! Say whether the number is blocked (b) or redirected (r)."), "{screen}");
+    key(&mut app, KeyCode::Char('r'));
+    for c in "the duty line".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    focus_on(&mut app, Row::Police);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_alarm_80x24", screen);
+    assert!(screen.contains("Redirected to"), "{screen}");
+    assert!(screen.contains(">Police or other told"), "{screen}");
+    assert!(screen.contains("! The incident of 21/11/2026 caused significant alarm or"), "{screen}");
+    key(&mut app, KeyCode::Char('y'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains(">Which authority"), "{screen}");
+}
+
 #[test]
 fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     let mut app = app();

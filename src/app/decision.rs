@@ -283,7 +283,7 @@ impl Row {
             Row::Outcome => "Outcome",
             Row::Item(_) | Row::Param(_) | Row::Tried(_) => "",
             Row::Scope(_) => "Applies to",
-            Row::Divert(_) => "Blocked or redirected",
+            Row::Divert(_) => "Blocked/redirected",
             Row::NoneSuitable => "Why no action was suitable (if none was tried)",
             Row::Police => "Police or other told",
             Row::Authority => "Which authority",

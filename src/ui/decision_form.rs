@@ -25,8 +25,8 @@ fn choices<T: PartialEq + Copy>(
 ) -> Vec<Line<'static>> {
     let t = &Theme::of(app);
     let mut lines = Vec::new();
+    let mut used = first.content.chars().count();
     let mut spans = vec![first];
-    let mut used = LABEL;
     for (v, k, label) in options {
         let on = *v == current;
         let text = format!(
@@ -163,7 +163,7 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                     .map(|(id, k, l)| (id.as_str(), *k, l.as_str()))
                     .collect();
                 let first = Span::styled(
-                    format!("    {mark} {:<w$}", row.label(), w = LABEL - 6),
+                    format!("    {mark} {:<19}", row.label()),
                     label_style,
                 );
                 let mut lines = choices(app, &refs, current.as_str(), first, width);
@@ -352,7 +352,14 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         .find(|(r, _)| *r == f.focus)
         .map(|(_, l)| *l)
         .unwrap_or(0);
-    let want = cursor.map(|c| c.0).unwrap_or(focus_line).max(focus_line) + 2;
+    // The focused row's problems too, as far as the screen allows.
+    let block_end = at
+        .iter()
+        .map(|(_, l)| *l)
+        .find(|l| *l > focus_line)
+        .unwrap_or(lines.len())
+        .min(focus_line + body_h.saturating_sub(1));
+    let want = (cursor.map(|c| c.0).unwrap_or(focus_line).max(focus_line) + 2).max(block_end);
     let top = want.saturating_sub(body_h);
     let top = top.min(focus_line);
     let body = Rect {
