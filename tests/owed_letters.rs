@@ -240,3 +240,62 @@ fn reception_may_save_and_send_the_correspondence_reply_but_no_other_letter() {
     assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
     assert_eq!(w.store.letters_owed().unwrap().len(), 1, "still owed");
 }
+
+#[test]
+fn the_reply_to_abusive_correspondence_records_the_incident_it_answers() {
+    let mut w = world();
+    let email = NewIncident {
+        channel: "email".into(),
+        response: "correspondence_not_processed".into(),
+        description: "An abusive email about the claim.".into(),
+        ..NewIncident::example(w.customer, "Tunde Okafor")
+    };
+    w.store
+        .record_incident(&w.reception, &w.policy, &email)
+        .unwrap();
+    let incident = w.store.history(w.customer).unwrap().unwrap().incidents[0].id;
+    // Not yet told.
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.told_in_writing(incident), None);
+    // A letter naming someone else's incident is refused.
+    let other = w
+        .store
+        .add_customer(
+            &w.reception,
+            NewCustomer {
+                name: Some("Zoe Aberg".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let stray = NewLetter {
+        incident_id: Some(incident),
+        ..letter(other, None, None, "abusive_correspondence")
+    };
+    let e = w.store.record_letter(&w.reception, &stray).unwrap_err();
+    assert!(e.to_string().contains("incident is about someone else"), "{e}");
+    // The receptionist who logged it produces the reply and posts it.
+    let reply = NewLetter {
+        incident_id: Some(incident),
+        ..letter(w.customer, None, None, "abusive_correspondence")
+    };
+    w.store.record_letter(&w.reception, &reply).unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.letters[0].incident_id, Some(incident));
+    assert!(h
+        .told_in_writing(incident)
+        .unwrap()
+        .ends_with("not yet recorded as sent"));
+    w.store
+        .letter_sent(&w.reception, reply.id, today(), SentHow::Post)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(
+        h.told_in_writing(incident).unwrap(),
+        format!(
+            "Told in writing on {} that correspondence is not processed",
+            time::date(today())
+        )
+    );
+}

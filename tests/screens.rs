@@ -652,6 +652,46 @@ fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirec
 }
 
 #[test]
+fn the_case_shows_who_was_told_the_actions_tried_and_the_reply_sent_about_an_incident() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let mut h = deborah();
+    let mut withdrawn = h.decisions[0].clone();
+    withdrawn.id = Uuid::from_u128(21);
+    withdrawn.outcome = Outcome::WithdrawalOfServices;
+    withdrawn.tried_actions = vec!["time_limit".into(), "witness".into()];
+    withdrawn.police_told = Some(true);
+    withdrawn.authority_told = "the police (ref 4471)".into();
+    withdrawn.risk_assessment = "Threats to wait outside.".into();
+    h.decisions.push(withdrawn);
+    h.letters.push(Letter {
+        id: Uuid::from_u128(300),
+        customer_id: h.customer.id,
+        decision_id: None,
+        kind: "abusive_correspondence".into(),
+        created_at: now() - Duration::days(2),
+        sent_at: Some(now() - Duration::days(1)),
+        sent_how: "post".into(),
+        file: String::new(),
+        incident_id: Some(Uuid::from_u128(104)),
+    });
+    open_deborah_with(&mut app, h);
+    let screen = render(&app, 120, 80);
+    assert!(
+        screen.contains("Told in writing on 23/11/2026 that correspondence is not processed"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Police or another authority told: yes (the police (ref 4471)). Risk assessment: Threats to wait outside."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Actions tried first: Time limits on telephone calls and/or personal contacts; Personal contact"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     let mut app = app();
     key(&mut app, KeyCode::Esc);
