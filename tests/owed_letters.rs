@@ -299,3 +299,63 @@ fn the_reply_to_abusive_correspondence_records_the_incident_it_answers() {
         )
     );
 }
+
+#[test]
+fn why_a_reviews_letter_could_not_be_sent_is_recorded_and_it_is_no_longer_owed() {
+    let mut w = world();
+    let d = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    w.store
+        .confirmation_not_possible(&w.manager, d, "No address known.")
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let lift = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Lift,
+        replacements: vec![],
+        next_review: None,
+        notes: "No incidents since.".into(),
+        reasons_for_customer: "There have been no problems since our decision.".into(),
+    };
+    w.store.record_review(&w.manager, &w.policy, &lift).unwrap();
+    assert_eq!(
+        w.store.letters_owed().unwrap()[0].about,
+        OwedFor::Review(lift.id)
+    );
+    // A reason is needed, and only a manager records it.
+    let e = w
+        .store
+        .review_letter_not_possible(&w.manager, lift.id, "  ")
+        .unwrap_err();
+    assert!(e.to_string().contains("Give the reason"), "{e}");
+    let e = w
+        .store
+        .review_letter_not_possible(&w.reception, lift.id, "No address.")
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    w.store
+        .review_letter_not_possible(&w.manager, lift.id, "No address known; no email.")
+        .unwrap();
+    // Recorded twice (a replay from the outbox) changes nothing.
+    w.store
+        .review_letter_not_possible(&w.manager, lift.id, "No address known; no email.")
+        .unwrap();
+    assert!(w.store.letters_owed().unwrap().is_empty());
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h.reviews.iter().all(|r| matches!(
+        &r.letter,
+        safedesk::domain::LetterStatus::NotPossible { reason } if reason == "No address known; no email."
+    )));
+    // A review that owes nothing cannot be marked.
+    let e = w
+        .store
+        .review_letter_not_possible(&w.manager, new_id(), "x")
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Missing(_)), "{e}");
+}

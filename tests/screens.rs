@@ -1791,6 +1791,69 @@ fn the_queue_lists_letters_owed_oldest_first_and_enter_opens_the_case_to_produce
 }
 
 #[test]
+fn a_reviews_owed_letter_opens_from_the_letters_owed_and_n_records_why_it_could_not_go() {
+    use safedesk::domain::{OwedFor, OwedLetter};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    app.on_reply(Reply::Queue(Ok(Queue {
+        cases: vec![],
+        summary: QueueSummary::default(),
+    })));
+    let batch = Uuid::from_u128(21);
+    app.on_reply(Reply::LettersOwed(Ok(vec![OwedLetter {
+        customer_id: Uuid::from_u128(10),
+        customer_name: "Deborah Johnson".into(),
+        about: OwedFor::Review(batch),
+        case_id: None,
+        kind: "review_outcome".into(),
+        since: now() - Duration::days(3),
+    }])));
+    key(&mut app, KeyCode::Char('o'));
+    app.take_requests();
+    // n: why it could not be sent, recorded against the review.
+    key(&mut app, KeyCode::Char('n'));
+    for c in "No address known.".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_requests().contains(&Request::ReviewLetterNotPossible {
+        batch,
+        reason: "No address known.".into()
+    }));
+    // Enter reads Deborah's record and opens that review's outcome letter, recorded against
+    // the review when saved.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_requests().contains(&Request::LoadCard {
+        id: Uuid::from_u128(10)
+    }));
+    let mut h = deborah();
+    h.reviews.push(Review {
+        id: Uuid::from_u128(400),
+        restriction_id: Uuid::from_u128(1),
+        reviewed_at: now() - Duration::days(3),
+        reviewed_by_name: "Sam Patel".into(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Change,
+        next_review: NaiveDate::from_ymd_opt(2027, 1, 5),
+        notes: "Calmer calls; staff notes only.".into(),
+        reasons_for_customer: "Your calls have been calmer.".into(),
+        batch,
+        letter: LetterStatus::Owed,
+    });
+    app.on_reply(Reply::Card {
+        id: Uuid::from_u128(10),
+        result: Ok(Some(Box::new(h))),
+    });
+    let letter = app.overlays.letter().expect("the review's letter opens");
+    assert_eq!(letter.review_batch, Some(batch));
+    assert_eq!(letter.case_id, None);
+    let text = letter.rendered.clone().unwrap();
+    assert!(text.contains("Your calls have been calmer."), "{text}");
+    assert!(!text.contains("staff notes only"), "{text}");
+}
+
+#[test]
 fn the_queue_is_read_a_page_at_a_time_and_scrolling_asks_for_the_next() {
     use safedesk::app::manager::QUEUE_PAGE;
     let mut app = app();

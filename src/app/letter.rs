@@ -135,6 +135,49 @@ impl App {
         }
     }
 
+    /// Open the letter a review owes (`batch`, the review's id), from `h`, the customer's
+    /// record: opened from the letters owed, with no case.
+    pub(super) fn open_review_letter(&mut self, h: &crate::domain::CustomerHistory, batch: Id) {
+        let kit = match &self.letter_kit {
+            Ok(k) => k.clone(),
+            Err(e) => {
+                self.notice = Some(Notice::Error(e.clone()));
+                return;
+            }
+        };
+        let me = self.actor.name();
+        match crate::letters::review_letter(h, batch, &self.policy, &me, self.now) {
+            Err(m) => self.notice = Some(Notice::Info(m)),
+            Ok(facts) => {
+                let mut letter = LetterView {
+                    id: crate::domain::new_id(),
+                    kind: LetterKind::ReviewOutcome,
+                    customer_id: h.customer.id,
+                    customer_name: h.customer.display_name(),
+                    case_id: None,
+                    decision_id: None,
+                    review_batch: Some(batch),
+                    incident_id: None,
+                    facts,
+                    free_text: Input::default(),
+                    editing: false,
+                    scroll: 0,
+                    rendered: Ok(String::new()),
+                    saving: false,
+                    confirm_discard: false,
+                    written: None,
+                };
+                letter.render(&kit);
+                self.notice = if letter.facts.warnings.is_empty() {
+                    None
+                } else {
+                    Some(Notice::Info(letter.facts.warnings.join(" ")))
+                };
+                self.overlays.open(Overlay::Letter(letter));
+            }
+        }
+    }
+
     /// Open the preview of the letter at `index` of [`LetterKind::ALL`].
     pub(super) fn open_letter(&mut self, index: usize) {
         let Some(kind) = LetterKind::ALL.get(index).copied() else {
@@ -162,7 +205,8 @@ impl App {
                     customer_name: h.customer.display_name(),
                     case_id: Some(view.case.id),
                     decision_id,
-                    review_batch: None,
+                    // A review outcome letter is recorded against its review.
+                    review_batch: facts.about_review,
                     // The reply to abusive correspondence answers the case's newest piece of it.
                     incident_id: (kind == LetterKind::AbusiveCorrespondence)
                         .then(|| {

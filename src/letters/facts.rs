@@ -428,25 +428,43 @@ pub fn facts_for(
             f.review_date = theirs.iter().filter_map(|r| r.review_due).min();
         }
         LetterKind::ReviewOutcome => {
-            let Some(last) = h.reviews.iter().map(|r| r.reviewed_at).max() else {
+            let Some(last) = h.reviews.iter().max_by_key(|r| r.reviewed_at) else {
                 return Err("No review has been recorded yet: review first (r).".into());
             };
-            let batch: Vec<_> = h.reviews.iter().filter(|r| r.reviewed_at == last).collect();
-            let first = batch[0];
-            f.review_outcome = first.outcome.as_str().to_string();
-            f.reasons = first.reasons_for_customer.clone();
-            if f.reasons.trim().is_empty() {
-                f.warnings.push(NO_CUSTOMER_REASONS.to_string());
-            }
-            f.next_review = first.next_review;
-            f.review_date = first.next_review;
-            f.starts = Some(time::london_date(last));
-            let active = rules::active_restrictions(h, now);
-            f.restrictions = letter_restrictions(&active, policy);
-            f.review_notes = review_notes(&active, policy);
+            return Ok((review_letter(h, last.batch, policy, signed_by, now)?, None));
         }
     }
     Ok((f, decision_id))
+}
+
+/// The facts of the letter one review owes (`batch`, the review's id): its outcome, the
+/// reasons written for the customer and what applies now.
+pub fn review_letter(
+    h: &CustomerHistory,
+    batch: Id,
+    policy: &Policy,
+    signed_by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LetterFacts, String> {
+    let mut f = base(h, policy, signed_by, now);
+    let rows: Vec<_> = h.reviews.iter().filter(|r| r.batch == batch).collect();
+    let Some(first) = rows.first().copied() else {
+        return Err("That review is not in this customer's record any more.".into());
+    };
+    let last = first.reviewed_at;
+    f.about_review = Some(batch);
+    f.review_outcome = first.outcome.as_str().to_string();
+    f.reasons = first.reasons_for_customer.clone();
+    if f.reasons.trim().is_empty() {
+        f.warnings.push(NO_CUSTOMER_REASONS.to_string());
+    }
+    f.next_review = first.next_review;
+    f.review_date = first.next_review;
+    f.starts = Some(time::london_date(last));
+    let active = rules::active_restrictions(h, now);
+    f.restrictions = letter_restrictions(&active, policy);
+    f.review_notes = review_notes(&active, policy);
+    Ok(f)
 }
 
 /// The preview's warning when the letter has no reasons written for the customer.

@@ -79,6 +79,7 @@ mod html;
 mod organisation;
 
 pub use facts::{
+    review_letter,
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
     letter_restrictions, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED, NO_CUSTOMER_REASONS,
 };
@@ -289,6 +290,10 @@ pub struct LetterFacts {
     pub signed_by: String,
     /// The paragraph the manager typed for this letter.
     pub free_text: String,
+    /// The review a review outcome letter is about (its batch id): saving the letter records
+    /// it against that review, so the letter it owes is no longer owed. Never printed.
+    #[serde(skip)]
+    pub about_review: Option<crate::domain::Id>,
 }
 
 /// What a template sees: dates formatted, user data cleaned and escaped for Markdown.
@@ -728,6 +733,7 @@ fn sample_facts() -> LetterFacts {
         next_review: NaiveDate::from_ymd_opt(2027, 2, 17),
         signed_by: "Sample Manager".into(),
         free_text: "Sample paragraph.".into(),
+        about_review: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn facts() -> LetterFacts {
         next_review: None,
         signed_by: "Sam Patel".into(),
         free_text: "We have enclosed a copy of our policy.".into(),
+        about_review: None,
     }
 }
 

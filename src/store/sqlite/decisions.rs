@@ -1288,3 +1288,59 @@ pub(super) fn confirmation_not_possible(
     )?;
     Ok(())
 }
+
+pub(super) fn review_letter_not_possible(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    batch: Id,
+    reason: &str,
+) -> Result<(), TxError> {
+    let reason = text(reason);
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(
+            "Give the reason the review's letter could not be sent (for example: no address known)."
+                .into(),
+        )
+        .into());
+    }
+    let status: Option<(String, String)> = tx
+        .prepare_cached("SELECT letter_status, letter_note FROM review WHERE batch = ?1 LIMIT 1")?
+        .query_row([batch.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match status.as_ref().map(|(s, n)| (s.as_str(), n.as_str())) {
+        None => {
+            return Err(
+                StoreError::Missing("that review is no longer in the database".into()).into(),
+            )
+        }
+        // Recorded so before (a replay from the outbox): nothing to change.
+        Some(("not_possible", note)) if note == reason => return Ok(()),
+        Some(("sent", _)) => {
+            return Err(StoreError::Conflict(
+                "the letter for this review has been recorded as sent already".into(),
+            )
+            .into())
+        }
+        Some(("", _)) => {
+            return Err(StoreError::Invalid(
+                "This review owes no letter (it continued the restrictions as they were).".into(),
+            )
+            .into())
+        }
+        _ => {}
+    }
+    tx.prepare_cached(
+        "UPDATE review SET letter_status = 'not_possible', letter_note = ?2 WHERE batch = ?1",
+    )?
+    .execute(params![batch.to_string(), reason])?;
+    audit(
+        tx,
+        actor,
+        "review letter not possible",
+        "review",
+        &batch.to_string(),
+        None,
+        Some(serde_json::json!({ "reason": reason }).to_string()),
+    )?;
+    Ok(())
+}
