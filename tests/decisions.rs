@@ -1080,7 +1080,10 @@ fn the_store_holds_decisions_to_the_policys_fidelity_rules_and_keeps_what_they_r
         .find(|r| r.kind == "email_blocked")
         .unwrap();
     assert_eq!(
-        (email.params.divert.as_str(), email.params.redirect_to.as_str()),
+        (
+            email.params.divert.as_str(),
+            email.params.redirect_to.as_str()
+        ),
         ("blocked", "")
     );
 }
@@ -1114,7 +1117,10 @@ fn the_store_asks_a_withdrawal_for_the_actions_tried_and_a_decision_after_a_thre
         .record_decision(&w.manager, &w.policy, &tried)
         .unwrap();
     let h = w.store.history(w.customer).unwrap().unwrap();
-    assert_eq!(h.decisions[0].tried_actions, vec!["time_limit", "written_only"]);
+    assert_eq!(
+        h.decisions[0].tried_actions,
+        vec!["time_limit", "written_only"]
+    );
     assert_eq!(h.decisions[0].authority_told, "the police");
 
     // A threat behind a threshold case: a decision on it says who was told, and which.
@@ -1133,7 +1139,10 @@ fn the_store_asks_a_withdrawal_for_the_actions_tried_and_a_decision_after_a_thre
         .store
         .record_decision(&w.manager, &w.policy, &told)
         .unwrap_err();
-    assert!(e.to_string().contains("Say which authority was told"), "{e}");
+    assert!(
+        e.to_string().contains("Say which authority was told"),
+        "{e}"
+    );
     w.store
         .record_decision(
             &w.manager,

@@ -255,7 +255,10 @@ fn an_immediate_confirmation_lists_no_incident_after_its_decision_and_says_how_a
         facts.decision_notes,
         vec!["We have told the police about what happened."]
     );
-    assert!(text.contains("We have told the police about what happened."), "{text}");
+    assert!(
+        text.contains("We have told the police about what happened."),
+        "{text}"
+    );
     assert!(!text.contains("Threat of harm to staff"), "{text}");
     assert!(!text.contains("Phone number redirected"), "{text}");
     let review = time::date(today() + Duration::weeks(6));

@@ -274,7 +274,10 @@ fn the_reply_to_abusive_correspondence_records_the_incident_it_answers() {
         ..letter(other, None, None, "abusive_correspondence")
     };
     let e = w.store.record_letter(&w.reception, &stray).unwrap_err();
-    assert!(e.to_string().contains("incident is about someone else"), "{e}");
+    assert!(
+        e.to_string().contains("incident is about someone else"),
+        "{e}"
+    );
     // The receptionist who logged it produces the reply and posts it.
     let reply = NewLetter {
         incident_id: Some(incident),

@@ -567,7 +567,10 @@ fn focus_on(app: &mut App, row: safedesk::app::decision::Row) {
             _ => key(app, KeyCode::Tab),
         }
     }
-    panic!("{row:?} not reached: {:?}", app.overlays.decision().unwrap().rows());
+    panic!(
+        "{row:?} not reached: {:?}",
+        app.overlays.decision().unwrap().rows()
+    );
 }
 
 #[test]
@@ -582,10 +585,22 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
     focus_on(&mut app, Row::Tried(0));
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("decision_withdrawal_tried_80x24", screen);
-    assert!(screen.contains("Long-term actions tried before"), "{screen}");
-    assert!(screen.contains("[x] Time limits on telephone calls"), "{screen}");
-    assert!(screen.contains("[x] Personal contact (including telephone calls)"), "{screen}");
-    assert!(screen.contains("[ ] Record all telephone calls"), "{screen}");
+    assert!(
+        screen.contains("Long-term actions tried before"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] Time limits on telephone calls"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] Personal contact (including telephone calls)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[ ] Record all telephone calls"),
+        "{screen}"
+    );
     // Untick both and save: refused under the reason's row, with the policy's condition.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char(' '));
@@ -596,7 +611,10 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("decision_withdrawal_none_suitable_80x24", screen);
     assert!(screen.contains("Why no action was suitable"), "{screen}");
-    assert!(screen.contains("! The policy withdraws services only when the long-term"), "{screen}");
+    assert!(
+        screen.contains("! The policy withdraws services only when the long-term"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -612,8 +630,18 @@ fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirec
     let rows = app.overlays.decision().unwrap().rows();
     assert!(rows.contains(&Row::Police) && rows.contains(&Row::RiskAssessment));
     let f = app.overlays.decision().unwrap();
-    let tl = f.picker.items.iter().position(|i| i.kind == "time_limit").unwrap();
-    let phone = f.picker.items.iter().position(|i| i.kind == "phone_blocked").unwrap();
+    let tl = f
+        .picker
+        .items
+        .iter()
+        .position(|i| i.kind == "time_limit")
+        .unwrap();
+    let phone = f
+        .picker
+        .items
+        .iter()
+        .position(|i| i.kind == "phone_blocked")
+        .unwrap();
     focus_on(&mut app, Row::Item(tl));
     key(&mut app, KeyCode::Char(' '));
     for c in "10".chars() {
@@ -633,9 +661,18 @@ fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirec
     insta::assert_snapshot!("decision_scope_divert_80x24", screen);
     assert!(screen.contains("Applies to"), "{screen}");
     assert!(screen.contains("[Visits only]"), "{screen}");
-    assert!(screen.contains("Blocked/redirected b Blocked  r Redirected  (not chosen)"), "{screen}");
-    assert!(screen.contains("Applies to         c Calls only  v [Visits only]  b Calls and visits"), "{screen}");
-    assert!(screen.contains("! Say whether the number is blocked (b) or redirected (r)."), "{screen}");
+    assert!(
+        screen.contains("Blocked/redirected b Blocked  r Redirected  (not chosen)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Applies to         c Calls only  v [Visits only]  b Calls and visits"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("! Say whether the number is blocked (b) or redirected (r)."),
+        "{screen}"
+    );
     key(&mut app, KeyCode::Char('r'));
     for c in "the duty line".chars() {
         key(&mut app, KeyCode::Char(c));
@@ -645,7 +682,10 @@ fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirec
     insta::assert_snapshot!("decision_alarm_80x24", screen);
     assert!(screen.contains("Redirected to"), "{screen}");
     assert!(screen.contains(">Police or other told"), "{screen}");
-    assert!(screen.contains("! The incident of 21/11/2026 caused significant alarm or"), "{screen}");
+    assert!(
+        screen.contains("! The incident of 21/11/2026 caused significant alarm or"),
+        "{screen}"
+    );
     key(&mut app, KeyCode::Char('y'));
     let screen = render(&app, 80, 24);
     assert!(screen.contains(">Which authority"), "{screen}");
@@ -1817,10 +1857,12 @@ fn a_reviews_owed_letter_opens_from_the_letters_owed_and_n_records_why_it_could_
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    assert!(app.take_requests().contains(&Request::ReviewLetterNotPossible {
-        batch,
-        reason: "No address known.".into()
-    }));
+    assert!(app
+        .take_requests()
+        .contains(&Request::ReviewLetterNotPossible {
+            batch,
+            reason: "No address known.".into()
+        }));
     // Enter reads Deborah's record and opens that review's outcome letter, recorded against
     // the review when saved.
     key(&mut app, KeyCode::Enter);

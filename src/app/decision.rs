@@ -395,7 +395,11 @@ impl DecisionForm {
             police: None,
             authority: Input::default(),
             risk: Input::default(),
-            tried: policy.actions.iter().map(|a| (a.id.clone(), false)).collect(),
+            tried: policy
+                .actions
+                .iter()
+                .map(|a| (a.id.clone(), false))
+                .collect(),
             none_suitable: Input::default(),
             alarm: Vec::new(),
             still_wants: None,
@@ -816,7 +820,9 @@ impl DecisionForm {
                         .iter()
                         .find(|(_, k)| *k == c.to_ascii_lowercase())
                         .map(|(id, _)| (id.clone(), true)),
-                    KeyCode::Left => all.get((i_now + n - 1) % n).map(|(id, _)| (id.clone(), false)),
+                    KeyCode::Left => all
+                        .get((i_now + n - 1) % n)
+                        .map(|(id, _)| (id.clone(), false)),
                     KeyCode::Right => all.get((i_now + 1) % n).map(|(id, _)| (id.clone(), false)),
                     KeyCode::Enter => Some((current, true)),
                     _ => None,
@@ -1329,25 +1335,50 @@ mod tests {
     #[test]
     fn a_withdrawal_offers_the_customers_earlier_actions_ticked_and_asks_why_when_none() {
         let p = Policy::built_in();
-        let f = DecisionForm::decision(&p, new_id(), "Precious", None, Outcome::WithdrawalOfServices, "Sam Patel", today());
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Precious",
+            None,
+            Outcome::WithdrawalOfServices,
+            "Sam Patel",
+            today(),
+        );
         let mut f = f.with_history(&["witness".into(), "time_limit".into()], vec![]);
-        let ticked: Vec<&str> = f.tried.iter().filter(|(_, t)| *t).map(|(k, _)| k.as_str()).collect();
+        let ticked: Vec<&str> = f
+            .tried
+            .iter()
+            .filter(|(_, t)| *t)
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(ticked, vec!["time_limit", "witness"]);
         assert!(!f.has_typed_text(), "what is offered is not typing");
         assert!(f.rows().contains(&Row::NoneSuitable));
         ready(&mut f, &p);
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
-                assert_eq!(d.tried_actions, vec!["time_limit".to_string(), "witness".to_string()]);
+                assert_eq!(
+                    d.tried_actions,
+                    vec!["time_limit".to_string(), "witness".to_string()]
+                );
             }
             other => panic!("{other:?}: {:?}", f.problems),
         }
         // Nothing tried and no reason: refused under the reason's row.
-        let f = DecisionForm::decision(&p, new_id(), "Precious", None, Outcome::WithdrawalOfServices, "Sam Patel", today());
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Precious",
+            None,
+            Outcome::WithdrawalOfServices,
+            "Sam Patel",
+            today(),
+        );
         let mut f = f.with_history(&[], vec![]);
         ready(&mut f, &p);
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
-        assert!(f.problems_for(Row::NoneSuitable)[0].contains("tick the actions that were tried, or say why none was suitable"));
+        assert!(f.problems_for(Row::NoneSuitable)[0]
+            .contains("tick the actions that were tried, or say why none was suitable"));
         go_to(&mut f, Row::NoneSuitable);
         typ(&mut f, &p, "Any contact puts staff at risk.");
         match save(&mut f, &p) {
@@ -1362,7 +1393,15 @@ mod tests {
     #[test]
     fn after_an_alarming_incident_any_decision_asks_who_was_told_and_the_risk() {
         let p = Policy::built_in();
-        let f = DecisionForm::decision(&p, new_id(), "Tunde", None, Outcome::Actions, "Sam Patel", today());
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Tunde",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
         assert!(!f.rows().contains(&Row::Police));
         let mut f = f.with_history(&[], vec!["20/11/2026".into()]);
         assert!(f.rows().contains(&Row::Police));
@@ -1372,7 +1411,8 @@ mod tests {
         press(&mut f, &p, KeyCode::Char(' '));
         ready(&mut f, &p);
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
-        assert!(f.problems_for(Row::Police)[0].starts_with("The incident of 20/11/2026 caused significant alarm or possible crime"));
+        assert!(f.problems_for(Row::Police)[0]
+            .starts_with("The incident of 20/11/2026 caused significant alarm or possible crime"));
         go_to(&mut f, Row::Police);
         press(&mut f, &p, KeyCode::Char('n'));
         assert!(!f.rows().contains(&Row::Authority));
@@ -1390,7 +1430,15 @@ mod tests {
     #[test]
     fn a_number_is_blocked_or_redirected_and_a_time_limit_covers_calls_visits_or_both() {
         let p = Policy::built_in();
-        let mut f = DecisionForm::decision(&p, new_id(), "Tunde", None, Outcome::Actions, "Sam Patel", today());
+        let mut f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Tunde",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
         let tl = item(&f, "time_limit");
         go_to(&mut f, Row::Item(tl));
         press(&mut f, &p, KeyCode::Char(' '));
@@ -1412,14 +1460,24 @@ mod tests {
         assert_eq!(f.focus, Row::Param(phone));
         assert_eq!(f.picker.items[phone].param_label(), "Redirected to");
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
-        assert!(f.problems_for(Row::Param(phone))[0].contains("Say where the number is redirected to"));
+        assert!(
+            f.problems_for(Row::Param(phone))[0].contains("Say where the number is redirected to")
+        );
         go_to(&mut f, Row::Param(phone));
         typ(&mut f, &p, "the duty line 020 7946 0999");
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
-                let t = d.restrictions.iter().find(|r| r.kind == "time_limit").unwrap();
+                let t = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "time_limit")
+                    .unwrap();
                 assert_eq!((t.minutes, t.scope.as_str()), (Some(10), "calls"));
-                let b = d.restrictions.iter().find(|r| r.kind == "phone_blocked").unwrap();
+                let b = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "phone_blocked")
+                    .unwrap();
                 assert_eq!(b.divert, "redirected");
                 assert_eq!(b.redirect_to, "the duty line 020 7946 0999");
             }

@@ -214,11 +214,13 @@ pub fn decision_notes(d: &Decision, policy: &Policy) -> Vec<String> {
             .tried_actions
             .iter()
             .filter_map(|id| match policy.restriction_kind(id) {
-                Some(crate::policy::RestrictionKind::Action(a)) => Some(if a.tried.trim().is_empty() {
-                    in_sentence(&a.label)
-                } else {
-                    a.tried.trim().to_string()
-                }),
+                Some(crate::policy::RestrictionKind::Action(a)) => {
+                    Some(if a.tried.trim().is_empty() {
+                        in_sentence(&a.label)
+                    } else {
+                        a.tried.trim().to_string()
+                    })
+                }
                 _ => None,
             })
             .collect();

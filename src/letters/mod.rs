@@ -79,9 +79,9 @@ mod html;
 mod organisation;
 
 pub use facts::{
-    review_letter,
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
-    letter_restrictions, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED, NO_CUSTOMER_REASONS,
+    letter_restrictions, review_letter, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED,
+    NO_CUSTOMER_REASONS,
 };
 pub use files::{default_dir, file_stem, save, LetterToSave};
 pub use html::to_html;

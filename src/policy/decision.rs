@@ -117,7 +117,9 @@ pub fn check_restriction(
                         field.clone(),
                         format!("Say where the {what} is redirected to (a number, an address or a team): the customer is told."),
                     ));
-                } else if let Some(m) = too_long("Where it is redirected to", &r.redirect_to, MAX_LINE) {
+                } else if let Some(m) =
+                    too_long("Where it is redirected to", &r.redirect_to, MAX_LINE)
+                {
                     out.push(problem(field.clone(), m));
                 }
             }
@@ -446,7 +448,10 @@ pub fn check(
 /// of the policy's actions, once) or none was suitable, and why.
 fn check_tried(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionProblem>) {
     for (i, id) in d.tried_actions.iter().enumerate() {
-        if !matches!(policy.restriction_kind(id), Some(RestrictionKind::Action(_))) {
+        if !matches!(
+            policy.restriction_kind(id),
+            Some(RestrictionKind::Action(_))
+        ) {
             out.push(problem(
                 DecisionField::TriedActions,
                 format!("\"{id}\" is not one of the policy's long-term actions: tick the actions that were tried from the list."),
@@ -454,7 +459,10 @@ fn check_tried(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionProblem>)
         } else if d.tried_actions[..i].contains(id) {
             out.push(problem(
                 DecisionField::TriedActions,
-                format!("\"{}\" is listed twice as tried: tick it once.", policy.label_of(id)),
+                format!(
+                    "\"{}\" is listed twice as tried: tick it once.",
+                    policy.label_of(id)
+                ),
             ));
         }
     }
@@ -832,18 +840,22 @@ mod tests {
     fn outcomes_and_their_restrictions_must_agree() {
         let policy = Policy::built_in();
         let nfa = decision(Outcome::NoFurtherAction, vec![kind("witness")]);
-        assert!(
-            fields(&check(&nfa, &policy, &staff(), today(), &none())).contains(&DecisionField::Restrictions)
-        );
-        let no_actions = decision(Outcome::Actions, vec![kind("banned_from_premises")]);
-        assert!(fields(&check(&no_actions, &policy, &staff(), today(), &none()))
+        assert!(fields(&check(&nfa, &policy, &staff(), today(), &none()))
             .contains(&DecisionField::Restrictions));
+        let no_actions = decision(Outcome::Actions, vec![kind("banned_from_premises")]);
+        assert!(
+            fields(&check(&no_actions, &policy, &staff(), today(), &none()))
+                .contains(&DecisionField::Restrictions)
+        );
         let mut withdrawal = decision(
             Outcome::WithdrawalOfServices,
             vec![kind("services_withdrawn"), kind("written_contact_only")],
         );
         withdrawal.tried_actions = vec!["witness".into()];
-        assert_eq!(check(&withdrawal, &policy, &staff(), today(), &none()), vec![]);
+        assert_eq!(
+            check(&withdrawal, &policy, &staff(), today(), &none()),
+            vec![]
+        );
         let twice = decision(Outcome::Actions, vec![kind("witness"), kind("witness")]);
         assert_eq!(
             fields(&check(&twice, &policy, &staff(), today(), &none())),
@@ -901,11 +913,14 @@ mod tests {
         let p = check(&d, &policy, &staff(), today(), &none());
         assert_eq!(fields(&p), vec![DecisionField::NoneSuitable]);
         assert!(
-            p[0].message.contains("only when the long-term actions are not appropriate or have been exhausted"),
+            p[0].message.contains(
+                "only when the long-term actions are not appropriate or have been exhausted"
+            ),
             "{}",
             p[0].message
         );
-        d.none_suitable = "Every action was considered; the threats make any contact unsafe.".into();
+        d.none_suitable =
+            "Every action was considered; the threats make any contact unsafe.".into();
         assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
         // Actions tried and "none suitable" at once contradict each other.
         d.tried_actions = vec!["time_limit".into()];
@@ -914,9 +929,19 @@ mod tests {
         d.none_suitable.clear();
         assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
         // Only the policy's actions, each once.
-        d.tried_actions = vec!["banned_from_premises".into(), "time_limit".into(), "time_limit".into()];
-        let m = messages(&check(&d, &policy, &staff(), today(), &none()), DecisionField::TriedActions);
-        assert!(m.contains("\"banned_from_premises\" is not one of the policy's long-term actions"), "{m}");
+        d.tried_actions = vec![
+            "banned_from_premises".into(),
+            "time_limit".into(),
+            "time_limit".into(),
+        ];
+        let m = messages(
+            &check(&d, &policy, &staff(), today(), &none()),
+            DecisionField::TriedActions,
+        );
+        assert!(
+            m.contains("\"banned_from_premises\" is not one of the policy's long-term actions"),
+            "{m}"
+        );
         assert!(m.contains("listed twice"), "{m}");
     }
 
@@ -987,7 +1012,10 @@ mod tests {
             by: "x".into(),
             reason: "wrong customer".into(),
         });
-        assert!(!policy.is_alarming(&i), "a withdrawn incident does not count");
+        assert!(
+            !policy.is_alarming(&i),
+            "a withdrawn incident does not count"
+        );
         let mut other = policy.clone();
         other.alarm.immediate_threat = false;
         other.alarm.responses.clear();
@@ -1003,12 +1031,22 @@ mod tests {
         let p = check_one(kind("phone_blocked"));
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field, DecisionField::Param("phone_blocked".into()));
-        assert!(p[0].message.contains("number is blocked (b) or redirected (r)"), "{}", p[0].message);
+        assert!(
+            p[0].message
+                .contains("number is blocked (b) or redirected (r)"),
+            "{}",
+            p[0].message
+        );
         let p = check_one(NewRestriction {
             divert: "redirected".into(),
             ..kind("email_blocked")
         });
-        assert!(p[0].message.contains("Say where the email address is redirected to"), "{}", p[0].message);
+        assert!(
+            p[0].message
+                .contains("Say where the email address is redirected to"),
+            "{}",
+            p[0].message
+        );
         assert!(check_one(NewRestriction {
             divert: "redirected".into(),
             redirect_to: "complaints@example.org".into(),
@@ -1038,7 +1076,10 @@ mod tests {
             );
             for s in ["calls", "visits", "both"] {
                 r.scope = s.into();
-                assert!(check_restriction(&r, &policy, &staff()).is_empty(), "{k} {s}");
+                assert!(
+                    check_restriction(&r, &policy, &staff()).is_empty(),
+                    "{k} {s}"
+                );
             }
             r.scope = "letters".into();
             assert_eq!(check_restriction(&r, &policy, &staff()).len(), 1);
@@ -1061,8 +1102,11 @@ mod tests {
         // A review's next date too.
         let mut r = review(ReviewOutcome::Continue);
         r.next_review = d.review_date;
-        assert!(messages(&check_review(&r, &policy, &staff(), today()), DecisionField::ReviewDate)
-            .contains("the latest is 06/01/2027"));
+        assert!(messages(
+            &check_review(&r, &policy, &staff(), today()),
+            DecisionField::ReviewDate
+        )
+        .contains("the latest is 06/01/2027"));
         policy.policy.review_later_allowed = true;
         assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
         assert_eq!(check_review(&r, &policy, &staff(), today()), vec![]);

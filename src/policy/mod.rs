@@ -1043,7 +1043,10 @@ mod tests {
         assert_eq!(k.letter(), k.label());
         assert!(p.contradiction("written_only", "time_limit").is_none());
         // The scopes an older file lacks are safedesk's own; review dates stay within the period.
-        assert_eq!(p.scope("both").unwrap().letter, "telephone calls and visits");
+        assert_eq!(
+            p.scope("both").unwrap().letter,
+            "telephone calls and visits"
+        );
         assert!(!p.policy.review_later_allowed);
     }
 
@@ -1056,15 +1059,32 @@ mod tests {
         );
         assert_ne!(no_redirect, BUILT_IN);
         let e = Policy::parse(&no_redirect, "p.toml").unwrap_err();
-        assert!(e.message.contains("has no `redirected` banner and letter"), "{e}");
-        let later = BUILT_IN.replacen("review_later_allowed = false", "review_later_allowed = true", 1);
-        assert!(Policy::parse(&later, "p.toml").unwrap().policy.review_later_allowed);
+        assert!(
+            e.message.contains("has no `redirected` banner and letter"),
+            "{e}"
+        );
+        let later = BUILT_IN.replacen(
+            "review_later_allowed = false",
+            "review_later_allowed = true",
+            1,
+        );
+        assert!(
+            Policy::parse(&later, "p.toml")
+                .unwrap()
+                .policy
+                .review_later_allowed
+        );
         let no_both = BUILT_IN.replacen("id = \"both\"", "id = \"all\"", 1);
         let e = Policy::parse(&no_both, "p.toml").unwrap_err();
         assert!(e.message.contains("[[scopes]] has no \"both\""), "{e}");
-        let bad_alarm = BUILT_IN.replacen("behaviours = [\"threats\"", "behaviours = [\"threatz\"", 1);
+        let bad_alarm =
+            BUILT_IN.replacen("behaviours = [\"threats\"", "behaviours = [\"threatz\"", 1);
         let e = Policy::parse(&bad_alarm, "p.toml").unwrap_err();
-        assert!(e.message.contains("[alarm] names the behaviour \"threatz\""), "{e}");
+        assert!(
+            e.message
+                .contains("[alarm] names the behaviour \"threatz\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -113,9 +113,7 @@ impl Submission {
             Submission::ConfirmationNotPossible { .. } => {
                 "why written confirmation was not possible"
             }
-            Submission::ReviewLetterNotPossible { .. } => {
-                "why a review's letter could not be sent"
-            }
+            Submission::ReviewLetterNotPossible { .. } => "why a review's letter could not be sent",
         }
     }
 }

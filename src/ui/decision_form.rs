@@ -145,7 +145,11 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                         .collect()
                 } else {
                     vec![
-                        (crate::policy::BLOCKED.to_string(), 'b', "Blocked".to_string()),
+                        (
+                            crate::policy::BLOCKED.to_string(),
+                            'b',
+                            "Blocked".to_string(),
+                        ),
                         (
                             crate::policy::REDIRECTED.to_string(),
                             'r',
@@ -162,10 +166,7 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                     .iter()
                     .map(|(id, k, l)| (id.as_str(), *k, l.as_str()))
                     .collect();
-                let first = Span::styled(
-                    format!("    {mark} {:<19}", row.label()),
-                    label_style,
-                );
+                let first = Span::styled(format!("    {mark} {:<19}", row.label()), label_style);
                 let mut lines = choices(app, &refs, current.as_str(), first, width);
                 if current.is_empty() {
                     if let Some(l) = lines.last_mut() {

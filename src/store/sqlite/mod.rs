@@ -465,12 +465,7 @@ impl Store for SqliteStore {
         )
     }
 
-    fn review_letter_not_possible(
-        &mut self,
-        actor: &Actor,
-        batch: Id,
-        reason: &str,
-    ) -> Result<()> {
+    fn review_letter_not_possible(&mut self, actor: &Actor, batch: Id, reason: &str) -> Result<()> {
         self.write_as(
             actor,
             Role::can_decide,
