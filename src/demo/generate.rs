@@ -793,7 +793,11 @@ impl Gen {
             decided_by_name: manager.display_name.clone(),
             no_warning: outcome == Outcome::ImmediateRestriction,
             police_told: (outcome == Outcome::ImmediateRestriction).then_some(true),
-            authority_told: String::new(),
+            authority_told: if outcome == Outcome::ImmediateRestriction {
+                "the police".to_string()
+            } else {
+                String::new()
+            },
             tried_actions: vec![],
             none_suitable: String::new(),
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
