@@ -621,6 +621,7 @@ fn main() {
                         case_id: Some(case.id),
                         decision_id,
                         review_batch: None,
+                        incident_id: None,
                         facts,
                         free_text: Default::default(),
                         editing: false,

@@ -194,6 +194,7 @@ fn letter(customer: Id, address: Option<Vec<String>>) -> NewLetter {
         body: "Dear Tunde Okafor, ...".into(),
         file: "letters/x.md".into(),
         address,
+        incident_id: None,
     }
 }
 
@@ -524,6 +525,7 @@ fn o_opens_the_newest_letters_printable_page_and_says_so_when_there_is_none() {
         sent_at: None,
         sent_how: String::new(),
         file: dir.path().join(format!("{name}.md")).display().to_string(),
+        incident_id: None,
     };
     h.letters = vec![letter("new", 1), letter("old", 30)];
     let mut app2 = manager_app();

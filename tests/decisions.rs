@@ -66,12 +66,16 @@ impl World {
             restrictions: vec![
                 NewRestriction {
                     minutes: Some(10),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 },
                 kind("witness"),
             ],
             review_date: Some(today() + Duration::weeks(6)),
             police_told: None,
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: String::new(),
         }
     }
@@ -216,6 +220,7 @@ fn bad_decisions_are_refused_with_what_to_do() {
                 id: new_id(),
                 restrictions: vec![NewRestriction {
                     minutes: Some(0),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 }],
                 ..base.clone()
@@ -227,6 +232,7 @@ fn bad_decisions_are_refused_with_what_to_do() {
                 id: new_id(),
                 restrictions: vec![NewRestriction {
                     minutes: Some(10_000),
+                    scope: "both".into(),
                     ..kind("time_limit")
                 }],
                 ..base.clone()
@@ -315,6 +321,9 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
+        authority_told: "the police".into(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Threatened to hurt the receptionist; police attended.".into(),
         ..w.decision(&case)
     };
@@ -352,6 +361,7 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         decision_id: Some(d.id),
         case_id: Some(case.id),
         review_batch: None,
+        incident_id: None,
         kind: "immediate_confirmation".into(),
         body: "Dear Mr Okafor, ...".into(),
         file: "letters/confirmation.md".into(),
@@ -401,6 +411,9 @@ fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() 
         ],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: Some(false),
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Left at once; no ongoing risk identified.".into(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
@@ -635,10 +648,33 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
         .unwrap();
     let case = w.store.case(case.id).unwrap().unwrap();
     // No further action on the threshold case alone leaves the threat in the queue.
+    // The threat is behind the threshold case too: any decision on it records whether the
+    // police or another authority were told, and the risk.
+    let refused = w
+        .store
+        .record_decision(
+            &w.manager,
+            &w.policy,
+            &NewDecision {
+                outcome: Outcome::NoFurtherAction,
+                restrictions: vec![],
+                review_date: None,
+                ..w.decision(&case)
+            },
+        )
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("caused significant alarm or possible crime: say whether the police or another authority were told"),
+        "{refused}"
+    );
     let nfa = NewDecision {
         outcome: Outcome::NoFurtherAction,
         restrictions: vec![],
         review_date: None,
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w.decision(&case)
     };
     w.store
@@ -662,6 +698,8 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
     let case = w2.store.case(case.id).unwrap().unwrap();
     let stale = NewDecision {
         also_closes: vec![(threat.id, threat.version - 1)],
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w2.decision(&case)
     };
     let e = w2
@@ -672,6 +710,8 @@ fn a_decision_closes_only_the_cases_the_manager_was_shown() {
     let both = NewDecision {
         id: new_id(),
         also_closes: vec![(threat.id, threat.version)],
+        police_told: Some(false),
+        risk_assessment: "Words only; he left when asked.".into(),
         ..w2.decision(&case)
     };
     let saved = w2
@@ -698,6 +738,9 @@ fn a_new_threat_after_an_immediate_restriction_gets_its_own_case() {
         outcome: Outcome::ImmediateRestriction,
         restrictions: vec![kind("banned_from_premises")],
         police_told: Some(true),
+        authority_told: "the police".into(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: "Threatened staff.".into(),
         ..w.decision(&case)
     };
@@ -935,4 +978,236 @@ fn a_managers_running_pc_opens_a_due_review_case_without_the_queue_being_opened(
     // Opening it again opens no second case.
     assert_eq!(w.store.open_due_reviews(&w.manager, today()).unwrap(), 0);
     assert_eq!(open_reviews(&mut w.store), 1);
+}
+
+#[test]
+fn the_store_holds_decisions_to_the_policys_fidelity_rules_and_keeps_what_they_record() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let base = w.decision(&case);
+    let refused = |w: &mut World, d: NewDecision| -> String {
+        w.store
+            .record_decision(&w.manager, &w.policy, &d)
+            .unwrap_err()
+            .to_string()
+    };
+    // A review date later than the policy's period.
+    let late = today() + Duration::weeks(6) + Duration::days(1);
+    let e = refused(
+        &mut w,
+        NewDecision {
+            review_date: Some(late),
+            ..base.clone()
+        },
+    );
+    assert!(
+        e.contains(&format!(
+            "The review date {} is later than the policy allows: decisions are reviewed after 6 weeks, so the latest is {}",
+            time::date(late),
+            time::date(today() + Duration::weeks(6))
+        )),
+        "{e}"
+    );
+    // A time limit that does not say whether calls, visits or both.
+    let e = refused(
+        &mut w,
+        NewDecision {
+            restrictions: vec![NewRestriction {
+                minutes: Some(10),
+                ..kind("time_limit")
+            }],
+            ..base.clone()
+        },
+    );
+    assert!(e.contains("Say what it applies to"), "{e}");
+    // A number redirected to nowhere.
+    let e = refused(
+        &mut w,
+        NewDecision {
+            restrictions: vec![
+                kind("witness"),
+                NewRestriction {
+                    divert: "redirected".into(),
+                    ..kind("phone_blocked")
+                },
+            ],
+            ..base.clone()
+        },
+    );
+    assert!(e.contains("Say where the number is redirected to"), "{e}");
+    // Nothing was saved by the refusals.
+    assert!(w.banner().is_empty());
+    let d = NewDecision {
+        restrictions: vec![
+            NewRestriction {
+                minutes: Some(10),
+                scope: "calls".into(),
+                ..kind("time_limit")
+            },
+            NewRestriction {
+                scope: "visits".into(),
+                ..kind("recorded")
+            },
+            NewRestriction {
+                divert: "redirected".into(),
+                redirect_to: "the duty line, 020 7946 0999".into(),
+                ..kind("phone_blocked")
+            },
+            NewRestriction {
+                divert: "blocked".into(),
+                // Where a blocked address goes is not kept: it goes nowhere.
+                redirect_to: "stray".into(),
+                ..kind("email_blocked")
+            },
+        ],
+        ..w.decision(&case)
+    };
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let mut banner = w.banner();
+    banner.sort();
+    assert_eq!(
+        banner,
+        vec![
+            "All visits must be recorded",
+            "Calls limited to 10 minutes",
+            "Email address blocked",
+            "Phone number redirected to the duty line, 020 7946 0999",
+        ]
+    );
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let email = h
+        .restrictions
+        .iter()
+        .find(|r| r.kind == "email_blocked")
+        .unwrap();
+    assert_eq!(
+        (
+            email.params.divert.as_str(),
+            email.params.redirect_to.as_str()
+        ),
+        ("blocked", "")
+    );
+}
+
+#[test]
+fn the_store_asks_a_withdrawal_for_the_actions_tried_and_a_decision_after_a_threat_who_was_told() {
+    let mut w = world();
+    let case = w.threshold_case();
+    let withdrawal = NewDecision {
+        outcome: Outcome::WithdrawalOfServices,
+        restrictions: vec![kind(&w.policy.withdrawal.id)],
+        ..w.decision(&case)
+    };
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &withdrawal)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("tick the actions that were tried, or say why none was suitable"),
+        "{e}"
+    );
+    let tried = NewDecision {
+        tried_actions: vec!["time_limit".into(), "written_only".into()],
+        // Told to the police when no incident called for it: kept as the manager said.
+        police_told: Some(true),
+        authority_told: "the police".into(),
+        ..withdrawal
+    };
+    w.store
+        .record_decision(&w.manager, &w.policy, &tried)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(
+        h.decisions[0].tried_actions,
+        vec!["time_limit", "written_only"]
+    );
+    assert_eq!(h.decisions[0].authority_told, "the police");
+
+    // A threat behind a threshold case: a decision on it says who was told, and which.
+    let mut w = world();
+    let case = w.threshold_case();
+    w.store
+        .record_incident(&w.reception, &w.policy, &incident(w.customer, true))
+        .unwrap();
+    let case = w.store.case(case.id).unwrap().unwrap();
+    let told = NewDecision {
+        police_told: Some(true),
+        risk_assessment: "He said he would wait for her after work.".into(),
+        ..w.decision(&case)
+    };
+    let e = w
+        .store
+        .record_decision(&w.manager, &w.policy, &told)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("Say which authority was told"),
+        "{e}"
+    );
+    w.store
+        .record_decision(
+            &w.manager,
+            &w.policy,
+            &NewDecision {
+                authority_told: "the police (ref 4471)".into(),
+                ..told
+            },
+        )
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.decisions[0].police_told, Some(true));
+    assert_eq!(h.decisions[0].authority_told, "the police (ref 4471)");
+}
+
+#[test]
+fn migration_10_reads_earlier_decisions_and_restrictions_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for m in &safedesk::store::sqlite::migrations::MIGRATIONS[..8] {
+            c.execute_batch(m).unwrap();
+        }
+        c.execute_batch(
+            "PRAGMA user_version = 8; \
+             INSERT INTO meta (key, value) VALUES ('app', 'safedesk'); \
+             INSERT INTO staff (id, login, display_name, role, created_at) \
+             VALUES ('00000000-0000-0000-0000-000000000001', 'spatel', 'Sam Patel', 'manager', '2026-01-01T00:00:00Z'); \
+             INSERT INTO customer (id, name, created_at, updated_at) \
+             VALUES ('00000000-0000-0000-0000-0000000000c1', 'Tunde Okafor', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'); \
+             INSERT INTO decision (id, customer_id, decided_at, meeting_date, attendees, outcome, reasons, \
+               decided_by, no_warning, police_told, risk_assessment) \
+             VALUES ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000c1', \
+               '2026-10-01T10:00:00Z', '2026-10-01', 'Sam Patel', 'immediate_restriction', 'Threat.', \
+               '00000000-0000-0000-0000-000000000001', 1, 1, 'Knife seen.'); \
+             INSERT INTO restriction (id, customer_id, decision_id, kind, minutes, starts_at) \
+             VALUES ('00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000c1', \
+               '00000000-0000-0000-0000-0000000000d1', 'time_limit', 10, '2026-10-01T10:00:00Z'), \
+               ('00000000-0000-0000-0000-0000000000e2', '00000000-0000-0000-0000-0000000000c1', \
+               '00000000-0000-0000-0000-0000000000d1', 'phone_blocked', NULL, '2026-10-01T10:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(&path, &opts()).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        safedesk::store::sqlite::SCHEMA_VERSION
+    );
+    let customer: Id = "00000000-0000-0000-0000-0000000000c1".parse().unwrap();
+    let h = store.history(customer).unwrap().unwrap();
+    // Before, "police told" meant the police.
+    assert_eq!(h.decisions[0].police_told, Some(true));
+    assert_eq!(h.decisions[0].authority_told, "the police");
+    assert!(h.decisions[0].tried_actions.is_empty());
+    // A time limit recorded before applies to calls and visits; a number "blocked or redirected".
+    let policy = safedesk::policy::Policy::built_in();
+    let mut banner = safedesk::policy::rules::summary(&h, &policy, Utc::now()).restrictions;
+    banner.sort();
+    assert_eq!(
+        banner,
+        vec![
+            "Calls and visits limited to 10 minutes",
+            "Phone number blocked or redirected"
+        ]
+    );
 }

@@ -209,6 +209,9 @@ fn a_correction_that_moves_an_incident_into_a_restriction_opens_a_breach_case() 
         }],
         review_date: Some(today + Duration::weeks(6)),
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();

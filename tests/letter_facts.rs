@@ -67,6 +67,17 @@ impl World {
             restrictions,
             review_date: Some(today() + Duration::weeks(6)),
             police_told: (outcome == Outcome::ImmediateRestriction).then_some(true),
+            authority_told: if outcome == Outcome::ImmediateRestriction {
+                "the police".into()
+            } else {
+                String::new()
+            },
+            tried_actions: if outcome == Outcome::WithdrawalOfServices {
+                vec!["time_limit".into(), "witness".into()]
+            } else {
+                vec![]
+            },
+            none_suitable: String::new(),
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
                 "Threat of harm to staff.".into()
             } else {
@@ -211,7 +222,14 @@ fn an_immediate_confirmation_lists_no_incident_after_its_decision_and_says_how_a
     w.decide(
         &case,
         Outcome::ImmediateRestriction,
-        vec![kind("permanent_ban"), kind("phone_blocked")],
+        vec![
+            kind("permanent_ban"),
+            NewRestriction {
+                divert: "redirected".into(),
+                redirect_to: "our duty manager on 020 7946 0999".into(),
+                ..kind("phone_blocked")
+            },
+        ],
     );
     w.incident(1, "phone", "call_ended_after_warning", false);
     let case = w.case(CaseReason::ImmediateThreat);
@@ -229,9 +247,20 @@ fn an_immediate_confirmation_lists_no_incident_after_its_decision_and_says_how_a
         facts.restrictions,
         vec![
             "You must never come into our premises again",
-            "We have blocked or redirected your telephone number, so calls from it will not reach our staff",
+            "Calls from your telephone number now go to our duty manager on 020 7946 0999 instead of our staff",
         ]
     );
+    // Who was told, in the policy's words; never the risk assessment or the staff banner.
+    assert_eq!(
+        facts.decision_notes,
+        vec!["We have told the police about what happened."]
+    );
+    assert!(
+        text.contains("We have told the police about what happened."),
+        "{text}"
+    );
+    assert!(!text.contains("Threat of harm to staff"), "{text}");
+    assert!(!text.contains("Phone number redirected"), "{text}");
     let review = time::date(today() + Duration::weeks(6));
     assert!(
         text.contains(&format!(
@@ -271,6 +300,11 @@ fn a_withdrawal_letter_says_how_to_write_for_a_review_not_the_usual_ways() {
     ));
     let review = time::date(today() + Duration::weeks(6));
     assert!(text.contains(&format!("We will review this decision on {review}")));
+    // The policy's condition for withdrawing: the actions tried first, in the customer's words.
+    assert!(
+        text.contains("Before this we tried limiting the length of your telephone calls and visits and having a witness present when you spoke to us, but your behaviour towards our staff continued."),
+        "{text}"
+    );
     only_customer_words(&text, &w.history(), &w);
 }
 
@@ -287,6 +321,7 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
         vec![
             NewRestriction {
                 minutes: Some(10),
+                scope: "both".into(),
                 ..kind("time_limit")
             },
             kind("witness"),
@@ -310,7 +345,10 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
         reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
         still_wants: Some(true),
         outcome: ReviewOutcome::Change,
-        replacements: vec![kind("recorded")],
+        replacements: vec![NewRestriction {
+            scope: "visits".into(),
+            ..kind("recorded")
+        }],
         next_review: Some(next),
         notes: INTERNAL.into(),
         reasons_for_customer: "Your calls have been calmer, so we have eased the limits.".into(),
@@ -320,7 +358,7 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
     let (text, facts) = letter(&mut w, LetterKind::ReviewOutcome, &case);
     assert_eq!(
         facts.restrictions,
-        vec!["We will record all telephone calls and meetings with you"]
+        vec!["We will record all visits with you"]
     );
     assert!(text.contains("Your calls have been calmer, so we have eased the limits."));
     assert!(text.contains(&format!(
@@ -374,6 +412,9 @@ fn a_decision_that_owes_a_letter_without_reasons_for_the_customer_is_refused_by_
         restrictions: vec![kind("witness")],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
     };
     let e = w
@@ -402,4 +443,44 @@ fn an_older_decision_with_no_reasons_for_the_customer_says_so_plainly_and_warns(
     assert!(!text.contains("INTERNAL"), "{text}");
     assert!(text.contains("because of how you have behaved towards our staff"));
     assert_eq!(facts.warnings, vec![safedesk::letters::NO_CUSTOMER_REASONS]);
+}
+
+#[test]
+fn a_withdrawal_with_no_action_suitable_says_so_without_the_managers_reason() {
+    let mut w = world();
+    for days in [12, 9, 6] {
+        w.incident(days, "face_to_face", "asked_to_leave", false);
+    }
+    let case = w.case(CaseReason::Threshold);
+    let withdrawal = w.policy.withdrawal.id.clone();
+    let d = NewDecision {
+        id: safedesk::domain::new_id(),
+        customer_id: w.customer,
+        case_id: Some(case.id),
+        case_version: Some(case.version),
+        also_closes: vec![],
+        meeting_date: today(),
+        attendees: "Amira Hassan, Sam Patel".into(),
+        outcome: Outcome::WithdrawalOfServices,
+        reasons: INTERNAL.into(),
+        reasons_for_customer: "You shouted at our staff and would not stop when asked.".into(),
+        restrictions: vec![kind(&withdrawal)],
+        review_date: Some(today() + Duration::weeks(6)),
+        police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: "Sam thinks any contact would put the receptionist at risk.".into(),
+        risk_assessment: String::new(),
+    };
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let h = w.history();
+    assert_eq!(h.decisions[0].none_suitable, d.none_suitable);
+    assert!(h.decisions[0].tried_actions.is_empty());
+    let (text, _) = letter(&mut w, LetterKind::Withdrawal, &case);
+    assert!(
+        text.contains("We considered the other ways of managing our contact with you that our policy sets out, but none of them was suitable."),
+        "{text}"
+    );
+    assert!(!text.contains("put the receptionist at risk"), "{text}");
+    only_customer_words(&text, &w.history(), &w);
 }

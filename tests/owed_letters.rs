@@ -50,6 +50,9 @@ fn decide(w: &mut World, customer: Id, name: &str) -> Id {
         restrictions: vec![kind("witness")],
         review_date: Some(today() + Duration::weeks(6)),
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
@@ -63,6 +66,7 @@ fn letter(customer: Id, decision: Option<Id>, review: Option<Id>, kind: &str) ->
         decision_id: decision,
         case_id: None,
         review_batch: review,
+        incident_id: None,
         kind: kind.into(),
         body: "Dear customer, ...".into(),
         file: "letters/x.md".into(),
@@ -236,4 +240,126 @@ fn reception_may_save_and_send_the_correspondence_reply_but_no_other_letter() {
         .unwrap_err();
     assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
     assert_eq!(w.store.letters_owed().unwrap().len(), 1, "still owed");
+}
+
+#[test]
+fn the_reply_to_abusive_correspondence_records_the_incident_it_answers() {
+    let mut w = world();
+    let email = NewIncident {
+        channel: "email".into(),
+        response: "correspondence_not_processed".into(),
+        description: "An abusive email about the claim.".into(),
+        ..NewIncident::example(w.customer, "Tunde Okafor")
+    };
+    w.store
+        .record_incident(&w.reception, &w.policy, &email)
+        .unwrap();
+    let incident = w.store.history(w.customer).unwrap().unwrap().incidents[0].id;
+    // Not yet told.
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.told_in_writing(incident), None);
+    // A letter naming someone else's incident is refused.
+    let other = w
+        .store
+        .add_customer(
+            &w.reception,
+            NewCustomer {
+                name: Some("Zoe Aberg".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let stray = NewLetter {
+        incident_id: Some(incident),
+        ..letter(other, None, None, "abusive_correspondence")
+    };
+    let e = w.store.record_letter(&w.reception, &stray).unwrap_err();
+    assert!(
+        e.to_string().contains("incident is about someone else"),
+        "{e}"
+    );
+    // The receptionist who logged it produces the reply and posts it.
+    let reply = NewLetter {
+        incident_id: Some(incident),
+        ..letter(w.customer, None, None, "abusive_correspondence")
+    };
+    w.store.record_letter(&w.reception, &reply).unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.letters[0].incident_id, Some(incident));
+    assert!(h
+        .told_in_writing(incident)
+        .unwrap()
+        .ends_with("not yet recorded as sent"));
+    w.store
+        .letter_sent(&w.reception, reply.id, today(), SentHow::Post)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(
+        h.told_in_writing(incident).unwrap(),
+        format!(
+            "Told in writing on {} that correspondence is not processed",
+            time::date(today())
+        )
+    );
+}
+
+#[test]
+fn why_a_reviews_letter_could_not_be_sent_is_recorded_and_it_is_no_longer_owed() {
+    let mut w = world();
+    let d = {
+        let c = w.customer;
+        decide(&mut w, c, "Tunde Okafor")
+    };
+    w.store
+        .confirmation_not_possible(&w.manager, d, "No address known.")
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let lift = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Lift,
+        replacements: vec![],
+        next_review: None,
+        notes: "No incidents since.".into(),
+        reasons_for_customer: "There have been no problems since our decision.".into(),
+    };
+    w.store.record_review(&w.manager, &w.policy, &lift).unwrap();
+    assert_eq!(
+        w.store.letters_owed().unwrap()[0].about,
+        OwedFor::Review(lift.id)
+    );
+    // A reason is needed, and only a manager records it.
+    let e = w
+        .store
+        .review_letter_not_possible(&w.manager, lift.id, "  ")
+        .unwrap_err();
+    assert!(e.to_string().contains("Give the reason"), "{e}");
+    let e = w
+        .store
+        .review_letter_not_possible(&w.reception, lift.id, "No address.")
+        .unwrap_err();
+    assert!(matches!(e, StoreError::NotAllowed(_)), "{e}");
+    w.store
+        .review_letter_not_possible(&w.manager, lift.id, "No address known; no email.")
+        .unwrap();
+    // Recorded twice (a replay from the outbox) changes nothing.
+    w.store
+        .review_letter_not_possible(&w.manager, lift.id, "No address known; no email.")
+        .unwrap();
+    assert!(w.store.letters_owed().unwrap().is_empty());
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(h.reviews.iter().all(|r| matches!(
+        &r.letter,
+        safedesk::domain::LetterStatus::NotPossible { reason } if reason == "No address known; no email."
+    )));
+    // A review that owes nothing cannot be marked.
+    let e = w
+        .store
+        .review_letter_not_possible(&w.manager, new_id(), "x")
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Missing(_)), "{e}");
 }

@@ -58,6 +58,9 @@ fn deborah() -> CustomerHistory {
         decided_by_name: "Sam Patel".into(),
         no_warning: false,
         police_told: None,
+        authority_told: String::new(),
+        tried_actions: vec![],
+        none_suitable: String::new(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
     };
@@ -540,6 +543,201 @@ fn open_deborah(app: &mut App) {
     });
 }
 
+fn open_deborah_with(app: &mut App, history: CustomerHistory) {
+    let case = deborah_case();
+    app.open_case(case.clone());
+    app.on_reply(Reply::Case {
+        case: case.id,
+        result: Ok(Box::new(safedesk::sync::CaseData {
+            case,
+            history: Some(history),
+            staff: vec![
+                staff(1, "Sam Patel", Role::Manager),
+                staff(2, "Chris Evans", Role::Reception),
+            ],
+            others: vec![],
+        })),
+    });
+}
+
+/// Move the decision form's focus down to `row`.
+fn focus_on(app: &mut App, row: safedesk::app::decision::Row) {
+    for _ in 0..60 {
+        let f = app.overlays.decision().unwrap();
+        if f.focus == row {
+            return;
+        }
+        let rows = f.rows();
+        let at = |r| rows.iter().position(|x| *x == r);
+        match (at(f.focus), at(row)) {
+            (Some(now), Some(want)) if want < now => key(app, KeyCode::BackTab),
+            _ => key(app, KeyCode::Tab),
+        }
+    }
+    panic!(
+        "{row:?} not reached: {:?}",
+        app.overlays.decision().unwrap().rows()
+    );
+}
+
+#[test]
+fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    focus_on(&mut app, Row::Outcome);
+    key(&mut app, KeyCode::Char('w'));
+    focus_on(&mut app, Row::Tried(0));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_withdrawal_tried_80x24", screen);
+    assert!(
+        screen.contains("Long-term actions tried before"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] Time limits on telephone calls"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[x] Personal contact (including telephone calls)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[ ] Record all telephone calls"),
+        "{screen}"
+    );
+    // Untick both and save: refused under the reason's row, with the policy's condition.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char(' '));
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    focus_on(&mut app, Row::NoneSuitable);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_withdrawal_none_suitable_80x24", screen);
+    assert!(screen.contains("Why no action was suitable"), "{screen}");
+    assert!(
+        screen.contains("! The policy withdraws services only when the long-term"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn after_a_threat_the_decision_asks_who_was_told_and_a_number_blocked_or_redirected_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let mut h = deborah();
+    h.incidents[3].behaviours = vec!["threats".into()];
+    h.restrictions.clear();
+    open_deborah_with(&mut app, h);
+    key(&mut app, KeyCode::Char('d'));
+    let rows = app.overlays.decision().unwrap().rows();
+    assert!(rows.contains(&Row::Police) && rows.contains(&Row::RiskAssessment));
+    let f = app.overlays.decision().unwrap();
+    let tl = f
+        .picker
+        .items
+        .iter()
+        .position(|i| i.kind == "time_limit")
+        .unwrap();
+    let phone = f
+        .picker
+        .items
+        .iter()
+        .position(|i| i.kind == "phone_blocked")
+        .unwrap();
+    focus_on(&mut app, Row::Item(tl));
+    key(&mut app, KeyCode::Char(' '));
+    for c in "10".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    focus_on(&mut app, Row::Scope(tl));
+    key(&mut app, KeyCode::Char('v'));
+    focus_on(&mut app, Row::Item(phone));
+    key(&mut app, KeyCode::Char(' '));
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(app
+        .take_requests()
+        .iter()
+        .all(|r| !matches!(r, Request::SaveDecision(_))));
+    focus_on(&mut app, Row::Divert(phone));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_scope_divert_80x24", screen);
+    assert!(screen.contains("Applies to"), "{screen}");
+    assert!(screen.contains("[Visits only]"), "{screen}");
+    assert!(
+        screen.contains("Blocked/redirected b Blocked  r Redirected  (not chosen)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Applies to         c Calls only  v [Visits only]  b Calls and visits"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("! Say whether the number is blocked (b) or redirected (r)."),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('r'));
+    for c in "the duty line".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    focus_on(&mut app, Row::Police);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_alarm_80x24", screen);
+    assert!(screen.contains("Redirected to"), "{screen}");
+    assert!(screen.contains(">Police or other told"), "{screen}");
+    assert!(
+        screen.contains("! The incident of 21/11/2026 caused significant alarm or"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('y'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains(">Which authority"), "{screen}");
+}
+
+#[test]
+fn the_case_shows_who_was_told_the_actions_tried_and_the_reply_sent_about_an_incident() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let mut h = deborah();
+    let mut withdrawn = h.decisions[0].clone();
+    withdrawn.id = Uuid::from_u128(21);
+    withdrawn.outcome = Outcome::WithdrawalOfServices;
+    withdrawn.tried_actions = vec!["time_limit".into(), "witness".into()];
+    withdrawn.police_told = Some(true);
+    withdrawn.authority_told = "the police (ref 4471)".into();
+    withdrawn.risk_assessment = "Threats to wait outside.".into();
+    h.decisions.push(withdrawn);
+    h.letters.push(Letter {
+        id: Uuid::from_u128(300),
+        customer_id: h.customer.id,
+        decision_id: None,
+        kind: "abusive_correspondence".into(),
+        created_at: now() - Duration::days(2),
+        sent_at: Some(now() - Duration::days(1)),
+        sent_how: "post".into(),
+        file: String::new(),
+        incident_id: Some(Uuid::from_u128(104)),
+    });
+    open_deborah_with(&mut app, h);
+    let screen = render(&app, 120, 80);
+    assert!(
+        screen.contains("Told in writing on 23/11/2026 that correspondence is not processed"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Police or another authority told: yes (the police (ref 4471)). Risk assessment: Threats to wait outside."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Actions tried first: Time limits on telephone calls and/or personal contacts; Personal contact"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn a_case_shows_what_is_behind_it_and_the_decision_form_fits_80x24() {
     let mut app = app();
@@ -1013,6 +1211,7 @@ fn at_80x24_a_restricted_card_scrolled_to_its_end_still_shows_its_restrictions()
         sent_at: Some(now() - Duration::days(18)),
         sent_how: "post".into(),
         file: String::new(),
+        incident_id: None,
     });
     deborah_card_open(&mut app, h);
     let last = "restriction notice - sent 06/11/2026 by post";
@@ -1280,6 +1479,7 @@ fn at_80x24_the_case_scrolls_to_its_last_line() {
         sent_at: None,
         sent_how: String::new(),
         file: "letters/deborah-johnson-restriction-notice.md".into(),
+        incident_id: None,
     });
     app.open_case(case.clone());
     app.on_reply(Reply::Case {
@@ -1635,6 +1835,71 @@ fn the_queue_lists_letters_owed_oldest_first_and_enter_opens_the_case_to_produce
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('0'));
     assert!(render(&app, 80, 24).contains("Tunde Okafor"));
+}
+
+#[test]
+fn a_reviews_owed_letter_opens_from_the_letters_owed_and_n_records_why_it_could_not_go() {
+    use safedesk::domain::{OwedFor, OwedLetter};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    app.on_reply(Reply::Queue(Ok(Queue {
+        cases: vec![],
+        summary: QueueSummary::default(),
+    })));
+    let batch = Uuid::from_u128(21);
+    app.on_reply(Reply::LettersOwed(Ok(vec![OwedLetter {
+        customer_id: Uuid::from_u128(10),
+        customer_name: "Deborah Johnson".into(),
+        about: OwedFor::Review(batch),
+        case_id: None,
+        kind: "review_outcome".into(),
+        since: now() - Duration::days(3),
+    }])));
+    key(&mut app, KeyCode::Char('o'));
+    app.take_requests();
+    // n: why it could not be sent, recorded against the review.
+    key(&mut app, KeyCode::Char('n'));
+    for c in "No address known.".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app
+        .take_requests()
+        .contains(&Request::ReviewLetterNotPossible {
+            batch,
+            reason: "No address known.".into()
+        }));
+    // Enter reads Deborah's record and opens that review's outcome letter, recorded against
+    // the review when saved.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.take_requests().contains(&Request::LoadCard {
+        id: Uuid::from_u128(10)
+    }));
+    let mut h = deborah();
+    h.reviews.push(Review {
+        id: Uuid::from_u128(400),
+        restriction_id: Uuid::from_u128(1),
+        reviewed_at: now() - Duration::days(3),
+        reviewed_by_name: "Sam Patel".into(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Change,
+        next_review: NaiveDate::from_ymd_opt(2027, 1, 5),
+        notes: "Calmer calls; staff notes only.".into(),
+        reasons_for_customer: "Your calls have been calmer.".into(),
+        batch,
+        letter: LetterStatus::Owed,
+    });
+    app.on_reply(Reply::Card {
+        id: Uuid::from_u128(10),
+        result: Ok(Some(Box::new(h))),
+    });
+    let letter = app.overlays.letter().expect("the review's letter opens");
+    assert_eq!(letter.review_batch, Some(batch));
+    assert_eq!(letter.case_id, None);
+    let text = letter.rendered.clone().unwrap();
+    assert!(text.contains("Your calls have been calmer."), "{text}");
+    assert!(!text.contains("staff notes only"), "{text}");
 }
 
 #[test]

@@ -32,11 +32,25 @@ pub struct PickItem {
     pub param: Option<String>,
     pub ticked: bool,
     pub value: Input,
+    /// It applies to calls, visits or both (a time limit, recording): the policy scope chosen.
+    pub scope: Option<String>,
+    /// It is a number or address blocked or redirected: "blocked", "redirected" or not yet said
+    /// (then `value` is where it is redirected to).
+    pub divert: Option<Option<String>>,
 }
 
 impl PickItem {
+    /// Is its parameter row showing (when ticked)?
+    pub fn has_param_row(&self) -> bool {
+        self.param.is_some()
+            || matches!(&self.divert, Some(Some(d)) if d == crate::policy::REDIRECTED)
+    }
+
     /// What to type for the parameter.
     pub fn param_label(&self) -> &'static str {
+        if self.divert.is_some() {
+            return "Redirected to";
+        }
         match self.param.as_deref() {
             Some("contact") => "Email and/or phone",
             Some("minutes") => "Minutes",
@@ -62,9 +76,16 @@ impl Picker {
                 kind: a.id.clone(),
                 label: a.label.clone(),
                 group: Group::Action,
-                param: a.params.first().cloned(),
+                param: a.params.iter().find(|p| *p != "scope").cloned(),
                 ticked: false,
                 value: Input::default(),
+                // Calls and visits, as before, until the manager chooses otherwise.
+                scope: a
+                    .params
+                    .iter()
+                    .any(|p| p == "scope")
+                    .then(|| crate::policy::SCOPE_BOTH.to_string()),
+                divert: None,
             });
         }
         items.push(PickItem {
@@ -74,6 +95,8 @@ impl Picker {
             param: None,
             ticked: false,
             value: Input::default(),
+            scope: None,
+            divert: None,
         });
         for a in &policy.access_restrictions {
             items.push(PickItem {
@@ -83,6 +106,8 @@ impl Picker {
                 param: None,
                 ticked: false,
                 value: Input::default(),
+                scope: None,
+                divert: a.diverts().then_some(None),
             });
         }
         Picker { items }
@@ -104,9 +129,15 @@ impl Picker {
                     Some("minutes") => r.params.minutes.map(|m| m.to_string()).unwrap_or_default(),
                     Some("staff") => r.params.staff_name.clone(),
                     Some("third_party") => r.params.third_party.clone(),
-                    _ => String::new(),
+                    _ => r.params.redirect_to.clone(),
                 };
                 item.value = Input::new(text);
+                if item.scope.is_some() && !r.params.scope.is_empty() {
+                    item.scope = Some(r.params.scope.clone());
+                }
+                if item.divert.is_some() && !r.params.divert.is_empty() {
+                    item.divert = Some(Some(r.params.divert.clone()));
+                }
             }
         }
         p
@@ -123,6 +154,15 @@ impl Picker {
             };
             let text = item.value.value().trim();
             let field = DecisionField::Param(item.kind.clone());
+            if let Some(scope) = &item.scope {
+                r.scope = scope.clone();
+            }
+            if let Some(divert) = &item.divert {
+                r.divert = divert.clone().unwrap_or_default();
+                if item.has_param_row() {
+                    r.redirect_to = text.to_string();
+                }
+            }
             match item.param.as_deref() {
                 Some("contact") => {
                     let (emails, rest): (Vec<&str>, Vec<&str>) = text
@@ -214,8 +254,17 @@ pub enum Row {
     Outcome,
     /// An item of the picker, and the row for its parameter.
     Item(usize),
+    /// What an item applies to (calls, visits, both), and whether it is blocked or redirected.
+    Scope(usize),
+    Divert(usize),
     Param(usize),
+    /// A withdrawal: a long-term action tried first (an index into the policy's actions), and
+    /// why none was suitable.
+    Tried(usize),
+    NoneSuitable,
     Police,
+    /// Which authority was told.
+    Authority,
     RiskAssessment,
     StillWants,
     ReviewOutcome,
@@ -232,8 +281,12 @@ impl Row {
             Row::MeetingDate => "Meeting date",
             Row::Attendees => "Who attended",
             Row::Outcome => "Outcome",
-            Row::Item(_) | Row::Param(_) => "",
-            Row::Police => "Police told",
+            Row::Item(_) | Row::Param(_) | Row::Tried(_) => "",
+            Row::Scope(_) => "Applies to",
+            Row::Divert(_) => "Blocked/redirected",
+            Row::NoneSuitable => "Why no action was suitable (if none was tried)",
+            Row::Police => "Police or other told",
+            Row::Authority => "Which authority",
             Row::RiskAssessment => "Risk assessment",
             Row::StillWants => "Still wants services",
             Row::ReviewOutcome => "Review outcome",
@@ -247,7 +300,7 @@ impl Row {
     pub fn is_multiline(self) -> bool {
         matches!(
             self,
-            Row::Reasons | Row::CustomerReasons | Row::RiskAssessment
+            Row::Reasons | Row::CustomerReasons | Row::RiskAssessment | Row::NoneSuitable
         )
     }
 }
@@ -287,7 +340,15 @@ pub struct DecisionForm {
     pub outcome: Outcome,
     pub picker: Picker,
     pub police: Option<bool>,
+    pub authority: Input,
     pub risk: Input,
+    /// A withdrawal: the policy's long-term actions, each ticked if it was tried first (offered
+    /// ticked when the customer had it before), and why none was suitable.
+    pub tried: Vec<(String, bool)>,
+    pub none_suitable: Input,
+    /// The incidents behind the decision that caused significant alarm or possible crime (their
+    /// dates): the police row and the risk assessment are asked whatever the outcome.
+    pub alarm: Vec<String>,
     pub still_wants: Option<bool>,
     pub review_outcome: ReviewOutcome,
     pub review_date: Input,
@@ -332,7 +393,15 @@ impl DecisionForm {
             outcome,
             picker: Picker::new(policy),
             police: None,
+            authority: Input::default(),
             risk: Input::default(),
+            tried: policy
+                .actions
+                .iter()
+                .map(|a| (a.id.clone(), false))
+                .collect(),
+            none_suitable: Input::default(),
+            alarm: Vec::new(),
             still_wants: None,
             review_outcome: ReviewOutcome::Continue,
             review_date: Input::new(time::date(review_default(policy, today))),
@@ -385,6 +454,23 @@ impl DecisionForm {
         f
     }
 
+    /// The customer's earlier long-term actions are offered ticked as tried (for a withdrawal),
+    /// and the incidents of significant alarm behind the decision are remembered (dates).
+    pub fn with_history(mut self, earlier_actions: &[String], alarm: Vec<String>) -> DecisionForm {
+        for (kind, ticked) in &mut self.tried {
+            *ticked = earlier_actions.contains(kind);
+        }
+        self.alarm = alarm;
+        self.initial = self.fingerprint();
+        self
+    }
+
+    /// Are the police and risk rows asked?
+    pub fn asks_police(&self) -> bool {
+        self.kind == FormKind::Decision
+            && (self.outcome == Outcome::ImmediateRestriction || !self.alarm.is_empty())
+    }
+
     pub fn is_review(&self) -> bool {
         matches!(self.kind, FormKind::Review { .. })
     }
@@ -424,13 +510,27 @@ impl DecisionForm {
         for (i, item) in self.picker.items.iter().enumerate() {
             if self.offers(item) {
                 v.push(Row::Item(i));
-                if item.ticked && item.param.is_some() {
+                if item.ticked && item.scope.is_some() {
+                    v.push(Row::Scope(i));
+                }
+                if item.ticked && item.divert.is_some() {
+                    v.push(Row::Divert(i));
+                }
+                if item.ticked && item.has_param_row() {
                     v.push(Row::Param(i));
                 }
             }
         }
-        if self.kind == FormKind::Decision && self.outcome == Outcome::ImmediateRestriction {
-            v.extend([Row::Police, Row::RiskAssessment]);
+        if self.kind == FormKind::Decision && self.outcome == Outcome::WithdrawalOfServices {
+            v.extend((0..self.tried.len()).map(Row::Tried));
+            v.push(Row::NoneSuitable);
+        }
+        if self.asks_police() {
+            v.push(Row::Police);
+            if self.police == Some(true) {
+                v.push(Row::Authority);
+            }
+            v.push(Row::RiskAssessment);
         }
         v.push(Row::Reasons);
         v.push(Row::CustomerReasons);
@@ -445,6 +545,8 @@ impl DecisionForm {
             Row::MeetingDate => &self.meeting,
             Row::Attendees => &self.attendees,
             Row::Param(i) => &self.picker.items.get(i)?.value,
+            Row::Authority => &self.authority,
+            Row::NoneSuitable => &self.none_suitable,
             Row::RiskAssessment => &self.risk,
             Row::ReviewDate => &self.review_date,
             Row::Reasons => &self.reasons,
@@ -458,6 +560,8 @@ impl DecisionForm {
             Row::MeetingDate => &mut self.meeting,
             Row::Attendees => &mut self.attendees,
             Row::Param(i) => &mut self.picker.items.get_mut(i)?.value,
+            Row::Authority => &mut self.authority,
+            Row::NoneSuitable => &mut self.none_suitable,
             Row::RiskAssessment => &mut self.risk,
             Row::ReviewDate => &mut self.review_date,
             Row::Reasons => &mut self.reasons,
@@ -482,8 +586,22 @@ impl DecisionForm {
             self.customer_reasons.value()
         );
         for i in &self.picker.items {
-            s.push_str(&format!("|{}{}", i.ticked, i.value.value()));
+            s.push_str(&format!(
+                "|{}{}{:?}{:?}",
+                i.ticked,
+                i.value.value(),
+                i.scope,
+                i.divert
+            ));
         }
+        for (_, t) in &self.tried {
+            s.push_str(if *t { "|t" } else { "|f" });
+        }
+        s.push_str(&format!(
+            "|{}|{}",
+            self.authority.value(),
+            self.none_suitable.value()
+        ));
         s
     }
 
@@ -519,10 +637,25 @@ impl DecisionForm {
             | (DecisionField::StillWants, Row::StillWants)
             | (DecisionField::ReviewDate, Row::ReviewDate)
             | (DecisionField::Reasons, Row::Reasons)
-            | (DecisionField::CustomerReasons, Row::CustomerReasons) => true,
+            | (DecisionField::CustomerReasons, Row::CustomerReasons)
+            | (DecisionField::Authority, Row::Authority)
+            | (DecisionField::NoneSuitable, Row::NoneSuitable) => true,
+            (DecisionField::TriedActions, Row::Tried(0)) => true,
+            // A parameter's problem shows under its text row, or its choice row when it has
+            // none (a number blocked or redirected, not yet said which).
             (DecisionField::Param(k), Row::Param(i)) => {
                 self.picker.items.get(i).is_some_and(|it| &it.kind == k)
             }
+            (DecisionField::Param(k), Row::Divert(i)) => self
+                .picker
+                .items
+                .get(i)
+                .is_some_and(|it| &it.kind == k && !it.has_param_row()),
+            (DecisionField::Param(k), Row::Scope(i)) => self
+                .picker
+                .items
+                .get(i)
+                .is_some_and(|it| &it.kind == k && !it.has_param_row() && it.divert.is_none()),
             (DecisionField::Restrictions, Row::Outcome) => !self.is_review(),
             (DecisionField::Restrictions, Row::ReviewOutcome) => self.is_review(),
             _ => false,
@@ -654,14 +787,83 @@ impl DecisionForm {
                 KeyCode::Char(' ') | KeyCode::Char('x') => {
                     if let Some(item) = self.picker.items.get_mut(i) {
                         item.ticked = !item.ticked;
-                        if item.ticked && item.param.is_some() {
+                        if item.ticked && item.has_param_row() {
                             self.focus = Row::Param(i);
+                        } else if item.ticked && item.divert.is_some() {
+                            self.focus = Row::Divert(i);
                         }
                     }
                 }
                 KeyCode::Enter => self.move_focus(1),
                 _ => {}
             },
+            Row::Tried(j) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Char('x') => {
+                    if let Some((_, t)) = self.tried.get_mut(j) {
+                        *t = !*t;
+                    }
+                }
+                KeyCode::Enter => self.move_focus(1),
+                _ => {}
+            },
+            Row::Scope(i) => {
+                let all: Vec<(String, char)> = policy
+                    .scopes
+                    .iter()
+                    .map(|s| (s.id.clone(), s.key))
+                    .collect();
+                let current = self.picker.items[i].scope.clone().unwrap_or_default();
+                let i_now = all.iter().position(|(id, _)| *id == current).unwrap_or(0);
+                let n = all.len().max(1);
+                let chosen = match key.code {
+                    KeyCode::Char(c) if plain => all
+                        .iter()
+                        .find(|(_, k)| *k == c.to_ascii_lowercase())
+                        .map(|(id, _)| (id.clone(), true)),
+                    KeyCode::Left => all
+                        .get((i_now + n - 1) % n)
+                        .map(|(id, _)| (id.clone(), false)),
+                    KeyCode::Right => all.get((i_now + 1) % n).map(|(id, _)| (id.clone(), false)),
+                    KeyCode::Enter => Some((current, true)),
+                    _ => None,
+                };
+                if let Some((id, advance)) = chosen {
+                    self.picker.items[i].scope = Some(id);
+                    if advance {
+                        self.move_focus(1);
+                    }
+                }
+            }
+            Row::Divert(i) => {
+                use crate::policy::{BLOCKED, REDIRECTED};
+                let current = self.picker.items[i].divert.clone().flatten();
+                let all = [(BLOCKED, 'b'), (REDIRECTED, 'r')];
+                let chosen = match key.code {
+                    KeyCode::Char(c) if plain => all
+                        .iter()
+                        .find(|(_, k)| *k == c.to_ascii_lowercase())
+                        .map(|(d, _)| (Some(d.to_string()), true)),
+                    KeyCode::Left | KeyCode::Right => Some((
+                        Some(
+                            if current.as_deref() == Some(BLOCKED) {
+                                REDIRECTED
+                            } else {
+                                BLOCKED
+                            }
+                            .to_string(),
+                        ),
+                        false,
+                    )),
+                    KeyCode::Enter => Some((current, true)),
+                    _ => None,
+                };
+                if let Some((d, advance)) = chosen {
+                    self.picker.items[i].divert = Some(d);
+                    if advance {
+                        self.move_focus(1);
+                    }
+                }
+            }
             Row::Police | Row::StillWants => {
                 let v = match key.code {
                     KeyCode::Char('y') | KeyCode::Char('Y') => Some(Some(true)),
@@ -765,7 +967,8 @@ impl DecisionForm {
                             today
                         }
                     };
-                if self.outcome == Outcome::WithdrawalOfServices {
+                let withdrawal = self.outcome == Outcome::WithdrawalOfServices;
+                if withdrawal {
                     chosen.insert(
                         0,
                         NewRestriction {
@@ -787,18 +990,40 @@ impl DecisionForm {
                     reasons_for_customer: self.customer_reasons.value().trim().to_string(),
                     restrictions: chosen,
                     review_date,
-                    police_told: if self.outcome == Outcome::ImmediateRestriction {
+                    police_told: if self.asks_police() {
                         self.police
                     } else {
                         None
                     },
-                    risk_assessment: if self.outcome == Outcome::ImmediateRestriction {
+                    risk_assessment: if self.asks_police() {
                         self.risk.value().trim().to_string()
                     } else {
                         String::new()
                     },
+                    authority_told: if self.asks_police() && self.police == Some(true) {
+                        self.authority.value().trim().to_string()
+                    } else {
+                        String::new()
+                    },
+                    tried_actions: if withdrawal {
+                        self.tried
+                            .iter()
+                            .filter(|(_, t)| *t)
+                            .map(|(k, _)| k.clone())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    none_suitable: if withdrawal {
+                        self.none_suitable.value().trim().to_string()
+                    } else {
+                        String::new()
+                    },
                 };
-                merge(&mut problems, rules::check(&d, policy, staff, today));
+                let ctx = rules::DecisionContext {
+                    alarm: self.alarm.clone(),
+                };
+                merge(&mut problems, rules::check(&d, policy, staff, today, &ctx));
                 DecisionEvent::SaveDecision(Box::new(d))
             }
             FormKind::Review { reviewed } => {
@@ -1077,6 +1302,10 @@ mod tests {
         press(&mut f, &p, KeyCode::Char(' '));
         go_to(&mut f, Row::Police);
         press(&mut f, &p, KeyCode::Char('y'));
+        // Which authority was told, then the risk assessment.
+        assert_eq!(f.focus, Row::Authority);
+        typ(&mut f, &p, "the police");
+        press(&mut f, &p, KeyCode::Tab);
         assert_eq!(f.focus, Row::RiskAssessment);
         typ(&mut f, &p, "Threatened staff.");
         press(&mut f, &p, KeyCode::Enter);
@@ -1090,6 +1319,167 @@ mod tests {
             DecisionEvent::SaveDecision(d) => {
                 assert_eq!(d.outcome, Outcome::ImmediateRestriction);
                 assert_eq!(d.police_told, Some(true));
+                assert_eq!(d.authority_told, "the police");
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
+    }
+
+    fn ready(f: &mut DecisionForm, p: &Policy) {
+        go_to(f, Row::Reasons);
+        typ(f, p, "Notes for staff.");
+        go_to(f, Row::CustomerReasons);
+        typ(f, p, "Reasons for the customer.");
+    }
+
+    #[test]
+    fn a_withdrawal_offers_the_customers_earlier_actions_ticked_and_asks_why_when_none() {
+        let p = Policy::built_in();
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Precious",
+            None,
+            Outcome::WithdrawalOfServices,
+            "Sam Patel",
+            today(),
+        );
+        let mut f = f.with_history(&["witness".into(), "time_limit".into()], vec![]);
+        let ticked: Vec<&str> = f
+            .tried
+            .iter()
+            .filter(|(_, t)| *t)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(ticked, vec!["time_limit", "witness"]);
+        assert!(!f.has_typed_text(), "what is offered is not typing");
+        assert!(f.rows().contains(&Row::NoneSuitable));
+        ready(&mut f, &p);
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                assert_eq!(
+                    d.tried_actions,
+                    vec!["time_limit".to_string(), "witness".to_string()]
+                );
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
+        // Nothing tried and no reason: refused under the reason's row.
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Precious",
+            None,
+            Outcome::WithdrawalOfServices,
+            "Sam Patel",
+            today(),
+        );
+        let mut f = f.with_history(&[], vec![]);
+        ready(&mut f, &p);
+        assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
+        assert!(f.problems_for(Row::NoneSuitable)[0]
+            .contains("tick the actions that were tried, or say why none was suitable"));
+        go_to(&mut f, Row::NoneSuitable);
+        typ(&mut f, &p, "Any contact puts staff at risk.");
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                assert!(d.tried_actions.is_empty());
+                assert_eq!(d.none_suitable, "Any contact puts staff at risk.");
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
+    }
+
+    #[test]
+    fn after_an_alarming_incident_any_decision_asks_who_was_told_and_the_risk() {
+        let p = Policy::built_in();
+        let f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Tunde",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
+        assert!(!f.rows().contains(&Row::Police));
+        let mut f = f.with_history(&[], vec!["20/11/2026".into()]);
+        assert!(f.rows().contains(&Row::Police));
+        assert!(f.rows().contains(&Row::RiskAssessment));
+        let witness = item(&f, "witness");
+        go_to(&mut f, Row::Item(witness));
+        press(&mut f, &p, KeyCode::Char(' '));
+        ready(&mut f, &p);
+        assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
+        assert!(f.problems_for(Row::Police)[0]
+            .starts_with("The incident of 20/11/2026 caused significant alarm or possible crime"));
+        go_to(&mut f, Row::Police);
+        press(&mut f, &p, KeyCode::Char('n'));
+        assert!(!f.rows().contains(&Row::Authority));
+        go_to(&mut f, Row::RiskAssessment);
+        typ(&mut f, &p, "Words only; no risk to others.");
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                assert_eq!(d.police_told, Some(false));
+                assert_eq!(d.risk_assessment, "Words only; no risk to others.");
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
+    }
+
+    #[test]
+    fn a_number_is_blocked_or_redirected_and_a_time_limit_covers_calls_visits_or_both() {
+        let p = Policy::built_in();
+        let mut f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "Tunde",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
+        let tl = item(&f, "time_limit");
+        go_to(&mut f, Row::Item(tl));
+        press(&mut f, &p, KeyCode::Char(' '));
+        typ(&mut f, &p, "10");
+        // Calls and visits unless chosen otherwise: the row before the minutes.
+        assert_eq!(f.picker.items[tl].scope.as_deref(), Some("both"));
+        go_to(&mut f, Row::Scope(tl));
+        press(&mut f, &p, KeyCode::Char('c'));
+        let phone = item(&f, "phone_blocked");
+        go_to(&mut f, Row::Item(phone));
+        press(&mut f, &p, KeyCode::Char(' '));
+        assert_eq!(f.focus, Row::Divert(phone));
+        assert!(!f.rows().contains(&Row::Param(phone)));
+        ready(&mut f, &p);
+        assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
+        assert!(f.problems_for(Row::Divert(phone))[0].contains("blocked (b) or redirected (r)"));
+        go_to(&mut f, Row::Divert(phone));
+        press(&mut f, &p, KeyCode::Char('r'));
+        assert_eq!(f.focus, Row::Param(phone));
+        assert_eq!(f.picker.items[phone].param_label(), "Redirected to");
+        assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
+        assert!(
+            f.problems_for(Row::Param(phone))[0].contains("Say where the number is redirected to")
+        );
+        go_to(&mut f, Row::Param(phone));
+        typ(&mut f, &p, "the duty line 020 7946 0999");
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                let t = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "time_limit")
+                    .unwrap();
+                assert_eq!((t.minutes, t.scope.as_str()), (Some(10), "calls"));
+                let b = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "phone_blocked")
+                    .unwrap();
+                assert_eq!(b.divert, "redirected");
+                assert_eq!(b.redirect_to, "the duty line 020 7946 0999");
             }
             other => panic!("{other:?}: {:?}", f.problems),
         }

@@ -27,6 +27,9 @@ pub struct LetterView {
     pub decision_id: Option<Id>,
     /// The review it tells the customer about (its batch id), if any.
     pub review_batch: Option<Id>,
+    /// The incident it answers (the reply to abusive correspondence), if any: the card then
+    /// says the customer was told in writing.
+    pub incident_id: Option<Id>,
     pub facts: LetterFacts,
     /// The paragraph the manager adds.
     pub free_text: Input,
@@ -146,6 +149,7 @@ impl App {
                     case_id: None,
                     decision_id: None,
                     review_batch: None,
+                    incident_id: Some(incident),
                     facts,
                     free_text: Input::default(),
                     editing: false,
@@ -156,6 +160,49 @@ impl App {
                     written: None,
                 };
                 letter.render(&kit);
+                self.overlays.open(Overlay::Letter(letter));
+            }
+        }
+    }
+
+    /// Open the letter a review owes (`batch`, the review's id), from `h`, the customer's
+    /// record: opened from the letters owed, with no case.
+    pub(super) fn open_review_letter(&mut self, h: &crate::domain::CustomerHistory, batch: Id) {
+        let kit = match &self.letter_kit {
+            Ok(k) => k.clone(),
+            Err(e) => {
+                self.notice = Some(Notice::Error(e.clone()));
+                return;
+            }
+        };
+        let me = self.actor.name();
+        match crate::letters::review_letter(h, batch, &self.policy, &me, self.now) {
+            Err(m) => self.notice = Some(Notice::Info(m)),
+            Ok(facts) => {
+                let mut letter = LetterView {
+                    id: crate::domain::new_id(),
+                    kind: LetterKind::ReviewOutcome,
+                    customer_id: h.customer.id,
+                    customer_name: h.customer.display_name(),
+                    case_id: None,
+                    decision_id: None,
+                    review_batch: Some(batch),
+                    incident_id: None,
+                    facts,
+                    free_text: Input::default(),
+                    editing: false,
+                    scroll: 0,
+                    rendered: Ok(String::new()),
+                    saving: false,
+                    confirm_discard: false,
+                    written: None,
+                };
+                letter.render(&kit);
+                self.notice = if letter.facts.warnings.is_empty() {
+                    None
+                } else {
+                    Some(Notice::Info(letter.facts.warnings.join(" ")))
+                };
                 self.overlays.open(Overlay::Letter(letter));
             }
         }
@@ -188,7 +235,23 @@ impl App {
                     customer_name: h.customer.display_name(),
                     case_id: Some(view.case.id),
                     decision_id,
-                    review_batch: None,
+                    // A review outcome letter is recorded against its review.
+                    review_batch: facts.about_review,
+                    // The reply to abusive correspondence answers the case's newest piece of it.
+                    incident_id: (kind == LetterKind::AbusiveCorrespondence)
+                        .then(|| {
+                            h.incidents
+                                .iter()
+                                .rev()
+                                .find(|i| {
+                                    i.counts()
+                                        && i.response
+                                            == crate::letters::CORRESPONDENCE_NOT_PROCESSED
+                                        && view.case.incidents.contains(&i.id)
+                                })
+                                .map(|i| i.id)
+                        })
+                        .flatten(),
                     facts,
                     free_text: Input::default(),
                     editing: false,
@@ -398,6 +461,7 @@ impl App {
                     decision_id: v.decision_id,
                     case_id: v.case_id,
                     review_batch: v.review_batch,
+                    incident_id: v.incident_id,
                     kind: v.kind.as_str().to_string(),
                     body: markdown,
                     file: String::new(),

@@ -311,6 +311,8 @@ impl CaseView {
 pub enum TextPurpose {
     /// Why written confirmation of this decision was not possible.
     NotPossible { decision: Id },
+    /// Why the letter this review (its batch id) owes could not be sent.
+    ReviewLetterNotPossible { batch: Id },
     /// What this customer asked for (a review, a complaint).
     CustomerRequest { customer: Id },
     /// The day this letter went, when not today.
@@ -472,6 +474,31 @@ impl App {
                     self.open_owed_letter(&owed);
                 }
             }
+            Action::NotPossible if q.filter == QueueFilter::LettersOwed => {
+                let owed = q.visible_letters().get(q.selected).map(|l| (*l).clone());
+                match owed.as_ref().map(|o| (o, o.about)) {
+                    Some((o, OwedFor::Review(batch))) => {
+                        self.overlays.open(Overlay::Prompt(Prompt::Text {
+                            purpose: TextPurpose::ReviewLetterNotPossible { batch },
+                            title: " Review letter not possible ".into(),
+                            lines: vec![
+                                format!("{}: {}.", o.customer_name, o.describe()),
+                                "Why could the letter not be sent?".into(),
+                            ],
+                            input: Input::default(),
+                            keys: "Enter: record it; the letter is no longer owed.   Esc: cancel."
+                                .into(),
+                        }));
+                    }
+                    Some(_) => {
+                        self.notice = Some(Notice::Info(
+                            "For a decision's letter, open its case (Enter) and press n there if written confirmation was not possible.".into(),
+                        ))
+                    }
+                    None => {}
+                }
+            }
+            Action::NotPossible => {}
             Action::Open => {
                 let case = q.visible(me).get(q.selected).map(|c| (*c).clone());
                 if let Some(case) = case {
@@ -493,6 +520,24 @@ impl App {
     /// Open what an owed letter is produced from: the case its decision answered, where `l`
     /// produces the letter and the prompt after saving records it as sent.
     fn open_owed_letter(&mut self, owed: &OwedLetter) {
+        // A review's letter has no case: it is produced from the customer's record, which is
+        // read first.
+        if let OwedFor::Review(batch) = owed.about {
+            if let Some(reason) = self.cannot_decide() {
+                self.notice = Some(Notice::Error(reason));
+                return;
+            }
+            self.awaiting_review_letter = Some((owed.customer_id, batch));
+            self.requests.push(Request::LoadCard {
+                id: owed.customer_id,
+            });
+            self.notice = Some(Notice::Info(format!(
+                "Opening the {} for {}...",
+                owed.describe(),
+                owed.customer_name
+            )));
+            return;
+        }
         let Some(case) = owed.case_id else {
             self.notice = Some(Notice::Info(format!(
                 "The {} for {} is produced outside safedesk for now: record it as sent from the customer's card once it has gone.",
@@ -713,7 +758,45 @@ impl App {
             &names.join(", "),
             time::london_date(self.now),
         );
+        // The incidents behind it: the case's and those of the other cases it answers.
+        let behind: Vec<Id> = self
+            .overlays
+            .case_view()
+            .map(|v| {
+                v.answered_too()
+                    .iter()
+                    .flat_map(|c| c.incidents.iter().copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut alarm: Vec<&crate::domain::Incident> = h
+            .incidents
+            .iter()
+            .filter(|i| {
+                (case.incidents.contains(&i.id) || behind.contains(&i.id))
+                    && self.policy.is_alarming(i)
+            })
+            .collect();
+        alarm.sort_by_key(|i| i.occurred_at);
+        let mut alarm: Vec<String> = alarm
+            .iter()
+            .map(|i| time::date(time::london_date(i.occurred_at)))
+            .collect();
+        alarm.dedup();
+        // The long-term actions the customer has had before, offered as tried for a withdrawal.
+        let earlier: Vec<String> = h
+            .restrictions
+            .iter()
+            .filter(|r| {
+                matches!(
+                    self.policy.restriction_kind(&r.kind),
+                    Some(crate::policy::RestrictionKind::Action(_))
+                )
+            })
+            .map(|r| r.kind.clone())
+            .collect();
         form.also_closes = also;
+        let form = form.with_history(&earlier, alarm);
         self.overlays.open(Overlay::Decision(form));
     }
 
@@ -890,6 +973,12 @@ impl App {
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,
+                    reason: text,
+                })
+            }
+            TextPurpose::ReviewLetterNotPossible { batch } => {
+                self.requests.push(Request::ReviewLetterNotPossible {
+                    batch,
                     reason: text,
                 })
             }

@@ -131,6 +131,9 @@ pub struct App {
     pub reply_owed: Option<(Id, Id)>,
     /// The reply asked for, waiting for the customer's card to be read.
     awaiting_reply: Option<(Id, Id)>,
+    /// The letter a review owes, to open once its customer's record arrives (customer, the
+    /// review's batch id).
+    pub(crate) awaiting_review_letter: Option<(Id, Id)>,
     /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
     pub alerts: manager::Alerts,
     requests: Vec<Request>,
@@ -365,6 +368,7 @@ impl App {
             alerts: manager::Alerts::default(),
             reply_owed: None,
             awaiting_reply: None,
+            awaiting_review_letter: None,
             requests: Vec::new(),
         }
     }
@@ -1285,6 +1289,12 @@ impl App {
                     if let Some((_, incident)) = self.awaiting_reply.filter(|(c, _)| *c == id) {
                         self.awaiting_reply = None;
                         self.open_reply(&h, incident);
+                    }
+                    if let Some((_, batch)) =
+                        self.awaiting_review_letter.filter(|(c, _)| *c == id)
+                    {
+                        self.awaiting_review_letter = None;
+                        self.open_review_letter(&h, batch);
                     }
                     if let Some(f) = self.overlays.customer_form_mut() {
                         f.card_arrived(&h);

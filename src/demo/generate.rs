@@ -667,6 +667,9 @@ impl Gen {
                     p.staff_name = s.display_name.clone();
                 }
                 "third_party" => p.third_party = rng.pick(THIRD_PARTIES).to_string(),
+                // Calls and visits, as the demo's restrictions always were (no draw, so the
+                // seeded data stays the same).
+                "scope" => p.scope = crate::policy::SCOPE_BOTH.to_string(),
                 _ => {}
             }
         }
@@ -790,6 +793,13 @@ impl Gen {
             decided_by_name: manager.display_name.clone(),
             no_warning: outcome == Outcome::ImmediateRestriction,
             police_told: (outcome == Outcome::ImmediateRestriction).then_some(true),
+            authority_told: if outcome == Outcome::ImmediateRestriction {
+                "the police".to_string()
+            } else {
+                String::new()
+            },
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
                 "Staff were threatened with harm; the police were called at the time.".to_string()
             } else {
@@ -832,6 +842,7 @@ impl Gen {
                     customer_id: ctx.id,
                     decision_id: Some(decision.id),
                     file: String::new(),
+                    incident_id: None,
                     kind: "restriction_notice".to_string(),
                     created_at,
                     sent_at,

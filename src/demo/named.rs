@@ -90,6 +90,9 @@ impl Gen {
             decided_by_name: s.display_name,
             no_warning: outcome == Outcome::ImmediateRestriction,
             police_told: None,
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: String::new(),
             letter: if outcome == Outcome::NoFurtherAction {
                 LetterStatus::NotNeeded
@@ -129,6 +132,7 @@ impl Gen {
             customer_id: d.customer_id,
             decision_id: Some(d.id),
             file: String::new(),
+            incident_id: None,
             kind: "restriction_notice".to_string(),
             created_at,
             sent_at: Some(created_at + Duration::days(sent_days_later)),

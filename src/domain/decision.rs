@@ -79,10 +79,17 @@ pub struct Decision {
     pub decided_by_name: String,
     /// Access was restricted at once, without prior warning (an immediate threat).
     pub no_warning: bool,
-    /// Were the police told? Recorded with an immediate restriction.
+    /// Were the police or another authority told? Recorded with an immediate restriction and
+    /// after an incident of significant alarm or possible crime.
     pub police_told: Option<bool>,
+    /// Which authority was told ("the police", "adult social care"); empty when none was.
+    pub authority_told: String,
     /// The assessment of risk behind telling (or not telling) the police.
     pub risk_assessment: String,
+    /// A withdrawal of services: the long-term actions tried first (policy ids)...
+    pub tried_actions: Vec<String>,
+    /// ...or why none of them was suitable.
+    pub none_suitable: String,
     /// Whether the letter this decision owes the customer has gone.
     pub letter: LetterStatus,
 }
@@ -112,9 +119,20 @@ pub struct NewDecision {
     /// The actions, withdrawal of services and access restrictions decided.
     pub restrictions: Vec<NewRestriction>,
     pub review_date: Option<NaiveDate>,
-    /// Immediate restriction only: were the police told, and the assessment of risk behind it.
+    /// An immediate restriction, or a decision after an incident of significant alarm or
+    /// possible crime: were the police or another authority told, which, and the assessment of
+    /// risk behind it.
     pub police_told: Option<bool>,
+    #[serde(default)]
+    pub authority_told: String,
     pub risk_assessment: String,
+    /// A withdrawal of services: the long-term actions tried first (policy ids), or why none
+    /// was suitable (the policy withdraws services only when the actions are not appropriate or
+    /// are exhausted).
+    #[serde(default)]
+    pub tried_actions: Vec<String>,
+    #[serde(default)]
+    pub none_suitable: String,
 }
 
 /// What recording a decision did.

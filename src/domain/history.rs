@@ -24,6 +24,29 @@ pub struct CustomerHistory {
 }
 
 impl CustomerHistory {
+    /// What the customer was told in writing about an incident (the reply to abusive
+    /// correspondence answers one): "Told in writing on 24/11/2026 that correspondence is not
+    /// processed", or that the reply is made but not yet recorded as sent.
+    pub fn told_in_writing(&self, incident: super::Id) -> Option<String> {
+        let letters: Vec<_> = self
+            .letters
+            .iter()
+            .filter(|l| l.incident_id == Some(incident))
+            .collect();
+        if let Some(sent) = letters.iter().filter_map(|l| l.sent_at).min() {
+            return Some(format!(
+                "Told in writing on {} that correspondence is not processed",
+                crate::time::date(crate::time::london_date(sent))
+            ));
+        }
+        letters.iter().map(|l| l.created_at).min().map(|made| {
+            format!(
+                "Reply made on {} that correspondence is not processed: not yet recorded as sent",
+                crate::time::date(crate::time::london_date(made))
+            )
+        })
+    }
+
     /// A customer with nothing recorded yet.
     pub fn new(customer: Customer) -> CustomerHistory {
         CustomerHistory {

@@ -59,6 +59,8 @@ pub struct Letter {
     pub sent_how: String,
     /// Where the letter was saved (Markdown; the printable HTML sits beside it).
     pub file: String,
+    /// The incident it answers (the reply to abusive correspondence), if any.
+    pub incident_id: Option<Id>,
 }
 
 /// How a letter went to the customer.
@@ -104,6 +106,9 @@ pub struct NewLetter {
     /// The review it tells the customer about (its batch id), if any.
     #[serde(default)]
     pub review_batch: Option<Id>,
+    /// The incident it answers, if any (the reply to abusive correspondence).
+    #[serde(default)]
+    pub incident_id: Option<Id>,
     /// The template's kind ("restriction_notice", ...).
     pub kind: String,
     /// The letter as saved (Markdown).

@@ -15,6 +15,14 @@ pub struct RestrictionParams {
     /// Display name of the named member of staff (joined from staff).
     pub staff_name: String,
     pub third_party: String,
+    /// What a time limit or recording applies to (a policy scope id: calls, visits, both); empty
+    /// on one recorded before safedesk asked (both).
+    pub scope: String,
+    /// Whether a number or address is "blocked" or "redirected"; empty on one recorded before
+    /// safedesk asked.
+    pub divert: String,
+    /// Where a redirected number or address now goes.
+    pub redirect_to: String,
 }
 
 /// A long-term action, withdrawal of services or access restriction placed on a customer.
@@ -46,6 +54,15 @@ pub struct NewRestriction {
     pub minutes: Option<u32>,
     pub staff_id: Option<Id>,
     pub third_party: String,
+    /// What a time limit or recording applies to (a policy scope id).
+    #[serde(default)]
+    pub scope: String,
+    /// "blocked" or "redirected", for a number or address.
+    #[serde(default)]
+    pub divert: String,
+    /// Where a redirected number or address now goes.
+    #[serde(default)]
+    pub redirect_to: String,
 }
 
 /// What a review decided.

@@ -161,7 +161,12 @@ pub fn letter_restrictions(list: &[&Restriction], policy: &Policy) -> Vec<String
     let mut out: Vec<String> = Vec::new();
     for r in list {
         let mut s = match policy.restriction_kind(&r.kind) {
-            Some(k) => rules::fill_placeholders(k.letter(), r),
+            Some(k) => rules::fill_placeholders(
+                k.letter_for(&r.params.divert),
+                r,
+                policy,
+                rules::Words::Customer,
+            ),
             // A kind the policy no longer has: its id in words, never blank.
             None => crate::letters::kind_in_words(&r.kind),
         };
@@ -190,12 +195,64 @@ fn review_notes(list: &[&Restriction], policy: &Policy) -> Vec<String> {
         if note.contains("{review}") && r.review_due.is_none() {
             continue;
         }
-        let s = rules::fill_placeholders(note, r);
+        let s = rules::fill_placeholders(note, r, policy, rules::Words::Customer);
         if !out.contains(&s) {
             out.push(s);
         }
     }
     out
+}
+
+/// What else a decision recorded, in the policy's words to the customer: the long-term actions
+/// tried before services were withdrawn (each action's `tried`), or that none was suitable (never
+/// the manager's reason why), and the authority told after an incident of significant alarm
+/// (never the risk assessment).
+pub fn decision_notes(d: &Decision, policy: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    if d.outcome == Outcome::WithdrawalOfServices {
+        let tried: Vec<String> = d
+            .tried_actions
+            .iter()
+            .filter_map(|id| match policy.restriction_kind(id) {
+                Some(crate::policy::RestrictionKind::Action(a)) => {
+                    Some(if a.tried.trim().is_empty() {
+                        in_sentence(&a.label)
+                    } else {
+                        a.tried.trim().to_string()
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        if !tried.is_empty() {
+            out.push(
+                policy
+                    .withdrawal
+                    .tried_letter
+                    .replace("{tried}", &in_words(&tried)),
+            );
+        } else if !d.none_suitable.trim().is_empty() {
+            out.push(policy.withdrawal.none_suitable_letter.clone());
+        }
+    }
+    if d.police_told == Some(true) && !d.authority_told.trim().is_empty() {
+        out.push(
+            policy
+                .alarm
+                .letter_told
+                .replace("{authority}", d.authority_told.trim()),
+        );
+    }
+    out
+}
+
+/// A list in words: "a", "a and b", "a, b and c".
+fn in_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// The policy's review period in words: "6 weeks".
@@ -223,7 +280,7 @@ pub fn contact_now(
         })
         .min_by_key(|(rank, _, _)| *rank);
     if let Some((_, contact, r)) = chosen {
-        return rules::fill_placeholders(&contact.text, r);
+        return rules::fill_placeholders(&contact.text, r, policy, rules::Words::Customer);
     }
     if active.is_empty() {
         return policy.letters.contact_usual.clone();
@@ -361,6 +418,7 @@ pub fn facts_for(
             if f.reasons.trim().is_empty() {
                 f.warnings.push(NO_CUSTOMER_REASONS.to_string());
             }
+            f.decision_notes = decision_notes(d, policy);
             f.starts = theirs
                 .iter()
                 .map(|r| time::london_date(r.starts_at))
@@ -369,25 +427,43 @@ pub fn facts_for(
             f.review_date = theirs.iter().filter_map(|r| r.review_due).min();
         }
         LetterKind::ReviewOutcome => {
-            let Some(last) = h.reviews.iter().map(|r| r.reviewed_at).max() else {
+            let Some(last) = h.reviews.iter().max_by_key(|r| r.reviewed_at) else {
                 return Err("No review has been recorded yet: review first (r).".into());
             };
-            let batch: Vec<_> = h.reviews.iter().filter(|r| r.reviewed_at == last).collect();
-            let first = batch[0];
-            f.review_outcome = first.outcome.as_str().to_string();
-            f.reasons = first.reasons_for_customer.clone();
-            if f.reasons.trim().is_empty() {
-                f.warnings.push(NO_CUSTOMER_REASONS.to_string());
-            }
-            f.next_review = first.next_review;
-            f.review_date = first.next_review;
-            f.starts = Some(time::london_date(last));
-            let active = rules::active_restrictions(h, now);
-            f.restrictions = letter_restrictions(&active, policy);
-            f.review_notes = review_notes(&active, policy);
+            return Ok((review_letter(h, last.batch, policy, signed_by, now)?, None));
         }
     }
     Ok((f, decision_id))
+}
+
+/// The facts of the letter one review owes (`batch`, the review's id): its outcome, the
+/// reasons written for the customer and what applies now.
+pub fn review_letter(
+    h: &CustomerHistory,
+    batch: Id,
+    policy: &Policy,
+    signed_by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LetterFacts, String> {
+    let mut f = base(h, policy, signed_by, now);
+    let rows: Vec<_> = h.reviews.iter().filter(|r| r.batch == batch).collect();
+    let Some(first) = rows.first().copied() else {
+        return Err("That review is not in this customer's record any more.".into());
+    };
+    let last = first.reviewed_at;
+    f.about_review = Some(batch);
+    f.review_outcome = first.outcome.as_str().to_string();
+    f.reasons = first.reasons_for_customer.clone();
+    if f.reasons.trim().is_empty() {
+        f.warnings.push(NO_CUSTOMER_REASONS.to_string());
+    }
+    f.next_review = first.next_review;
+    f.review_date = first.next_review;
+    f.starts = Some(time::london_date(last));
+    let active = rules::active_restrictions(h, now);
+    f.restrictions = letter_restrictions(&active, policy);
+    f.review_notes = review_notes(&active, policy);
+    Ok(f)
 }
 
 /// The preview's warning when the letter has no reasons written for the customer.

@@ -37,6 +37,7 @@
 //! | `starts` | The date the decision takes effect (may be empty). |
 //! | `review_date` | The date the decision will be reviewed (may be empty: then say nothing about when). |
 //! | `review_period` | The policy's review period in words, e.g. "6 weeks". |
+//! | `decision_notes` | What else the decision recorded, in the policy's words to the customer (the authority told, the actions tried before a withdrawal), a list (may be empty). |
 //! | `review_notes` | How a review still works while a restriction is in force (a permanent ban), a list in the policy's words (may be empty). |
 //! | `contact_now` | How the customer may contact us now, to follow "please contact us", e.g. "in writing only, to the address above" (may be empty). |
 //! | `incidents` | The incidents the letter is about, a list with one line each, e.g. "12/11/2026, telephone: shouting" (may be empty). |
@@ -80,7 +81,8 @@ mod organisation;
 
 pub use facts::{
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
-    letter_restrictions, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED, NO_CUSTOMER_REASONS,
+    letter_restrictions, review_letter, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED,
+    NO_CUSTOMER_REASONS,
 };
 pub use files::{beside, default_dir, file_stem, letters_dir, save, LetterToSave};
 pub use html::{to_html, to_html_as};
@@ -97,7 +99,7 @@ const BUILT_IN_TEMPLATES: [&str; 5] = [
 ];
 
 /// Every placeholder a template may use at the top level.
-pub const PLACEHOLDERS: [&str; 18] = [
+pub const PLACEHOLDERS: [&str; 19] = [
     "organisation",
     "date",
     "customer_name",
@@ -108,6 +110,7 @@ pub const PLACEHOLDERS: [&str; 18] = [
     "review_date",
     "review_period",
     "review_notes",
+    "decision_notes",
     "contact_now",
     "incidents",
     "review_outcome",
@@ -277,6 +280,10 @@ pub struct LetterFacts {
     pub review_period: String,
     /// How a review still works while a restriction is in force, in the policy's words.
     pub review_notes: Vec<String>,
+    /// What else the decision recorded, in the policy's words to the customer: the authority
+    /// told after an incident of significant alarm, the actions tried before a withdrawal (or
+    /// that none was suitable). Never the risk assessment or the manager's notes.
+    pub decision_notes: Vec<String>,
     /// What the preview warns the manager of (never printed): no reasons for the customer.
     pub warnings: Vec<String>,
     /// How the customer may contact us now, to follow "please contact us": for example
@@ -294,6 +301,10 @@ pub struct LetterFacts {
     /// The format the customer needs: large print and/or easy read (never printed as such: it
     /// chooses the template and the page's layout).
     pub format: crate::domain::LetterFormat,
+    /// The review a review outcome letter is about (its batch id): saving the letter records
+    /// it against that review, so the letter it owes is no longer owed. Never printed.
+    #[serde(skip)]
+    pub about_review: Option<crate::domain::Id>,
 }
 
 /// What a template sees: dates formatted, user data cleaned and escaped for Markdown.
@@ -309,6 +320,7 @@ struct Context {
     review_date: String,
     review_period: String,
     review_notes: Vec<String>,
+    decision_notes: Vec<String>,
     contact_now: String,
     incidents: Vec<String>,
     review_outcome: String,
@@ -335,6 +347,7 @@ impl Context {
             review_date: date(facts.review_date),
             review_period: markdown_escape(&one_line(&facts.review_period)),
             review_notes: escaped_lines(&facts.review_notes),
+            decision_notes: escaped_lines(&facts.decision_notes),
             // The templates put a full stop after it.
             contact_now: markdown_escape(contact_now.trim_end_matches(['.', ' '])),
             incidents: escaped_lines(&facts.incidents),
@@ -770,6 +783,7 @@ fn sample_facts() -> LetterFacts {
         review_date: NaiveDate::from_ymd_opt(2027, 1, 6),
         review_period: "6 weeks".into(),
         review_notes: vec!["Sample review note.".into()],
+        decision_notes: vec!["Sample decision note.".into()],
         warnings: Vec::new(),
         contact_now: "in writing only, to the address above".into(),
         incidents: vec!["12/11/2026, telephone: shouting".into()],
@@ -778,6 +792,7 @@ fn sample_facts() -> LetterFacts {
         signed_by: "Sample Manager".into(),
         free_text: "Sample paragraph.".into(),
         format: crate::domain::LetterFormat::default(),
+        about_review: None,
     }
 }
 

@@ -20,6 +20,7 @@ fn facts() -> LetterFacts {
         review_date: Some(day(2027, 1, 6)),
         review_period: "6 weeks".into(),
         review_notes: Vec::new(),
+        decision_notes: Vec::new(),
         warnings: Vec::new(),
         contact_now: "in writing only, to the address at the top of this letter".into(),
         incidents: vec![
@@ -31,6 +32,7 @@ fn facts() -> LetterFacts {
         signed_by: "Sam Patel".into(),
         free_text: "We have enclosed a copy of our policy.".into(),
         format: crate::domain::LetterFormat::default(),
+        about_review: None,
     }
 }
 

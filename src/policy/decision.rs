@@ -28,8 +28,24 @@ pub enum DecisionField {
     CustomerReasons,
     ReviewDate,
     Police,
+    /// Which authority was told.
+    Authority,
     RiskAssessment,
     StillWants,
+    /// A withdrawal: the long-term actions tried first.
+    TriedActions,
+    /// A withdrawal: why none of the actions was suitable.
+    NoneSuitable,
+}
+
+/// What a decision is checked against besides its own fields: found by the form from the
+/// case it shows, and again by the store from the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecisionContext {
+    /// The incidents behind the decision that caused significant alarm or possible crime (as
+    /// the policy's `[alarm]` defines it), in words for the message ("24/11/2026"); empty when
+    /// none did.
+    pub alarm: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,11 +87,48 @@ pub fn check_restriction(
         ));
         return out;
     };
-    let params: &[String] = match kind {
-        RestrictionKind::Action(a) => &a.params,
-        _ => &[],
-    };
+    let params = kind.params();
     let needs = |p: &str| params.iter().any(|x| x == p);
+    if needs("scope") && policy.scope(&r.scope).is_none() {
+        out.push(problem(
+            field.clone(),
+            format!(
+                "Say what it applies to: {}.",
+                policy
+                    .scopes
+                    .iter()
+                    .map(|s| format!("{} ({})", s.label.to_lowercase(), s.key))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    if needs("divert") {
+        let what = if r.kind.contains("email") {
+            "email address"
+        } else {
+            "number"
+        };
+        match r.divert.as_str() {
+            super::BLOCKED => {}
+            super::REDIRECTED => {
+                if r.redirect_to.trim().is_empty() {
+                    out.push(problem(
+                        field.clone(),
+                        format!("Say where the {what} is redirected to (a number, an address or a team): the customer is told."),
+                    ));
+                } else if let Some(m) =
+                    too_long("Where it is redirected to", &r.redirect_to, MAX_LINE)
+                {
+                    out.push(problem(field.clone(), m));
+                }
+            }
+            _ => out.push(problem(
+                field.clone(),
+                format!("Say whether the {what} is blocked (b) or redirected (r)."),
+            )),
+        }
+    }
     if needs("contact") {
         let (email, phone) = (r.email.trim(), r.phone.trim());
         if email.is_empty() && phone.is_empty() {
@@ -185,10 +238,26 @@ fn check_restrictions(
 
 fn check_review_date(
     date: Option<NaiveDate>,
+    policy: &Policy,
     today: NaiveDate,
     required: bool,
     out: &mut Vec<DecisionProblem>,
 ) {
+    if let (Some(d), Some(latest)) = (date, policy.latest_review(today)) {
+        if d > latest {
+            let weeks = policy.policy.review_period_weeks;
+            out.push(problem(
+                DecisionField::ReviewDate,
+                format!(
+                    "The review date {} is later than the policy allows: decisions are reviewed after {weeks} week{}, so the latest is {}. Give that date or an earlier one.",
+                    crate::time::date(d),
+                    if weeks == 1 { "" } else { "s" },
+                    crate::time::date(latest)
+                ),
+            ));
+            return;
+        }
+    }
     match date {
         None if required => out.push(problem(
             DecisionField::ReviewDate,
@@ -216,6 +285,7 @@ pub fn check(
     policy: &Policy,
     staff: &[Staff],
     today: NaiveDate,
+    ctx: &DecisionContext,
 ) -> Vec<DecisionProblem> {
     let mut out = Vec::new();
     if d.meeting_date > today {
@@ -299,6 +369,7 @@ pub fn check(
             }
         }
         Outcome::WithdrawalOfServices => {
+            check_tried(d, policy, &mut out);
             if !withdrawal {
                 out.push(problem(
                     DecisionField::Restrictions,
@@ -319,24 +390,51 @@ pub fn check(
                     "Choose at least one access restriction (banned from the premises, number blocked, all direct contact ended, ...).",
                 ));
             }
-            if d.police_told.is_none() {
+        }
+    }
+    if d.outcome == Outcome::ImmediateRestriction || !ctx.alarm.is_empty() {
+        let why = if d.outcome == Outcome::ImmediateRestriction {
+            String::new()
+        } else {
+            format!(
+                "The incident of {} caused {}: ",
+                ctx.alarm.join(" and "),
+                policy.alarm.label
+            )
+        };
+        if d.police_told.is_none() {
+            out.push(problem(
+                DecisionField::Police,
+                format!("{why}say whether the police or another authority were told (y or n)."),
+            ));
+        }
+        if d.police_told == Some(true) {
+            if d.authority_told.trim().is_empty() {
                 out.push(problem(
-                    DecisionField::Police,
-                    "Say whether the police were told (y or n).",
+                    DecisionField::Authority,
+                    "Say which authority was told (the police, adult social care, ...): the customer's letter names it.",
                 ));
+            } else if let Some(m) = too_long("The authority told", &d.authority_told, MAX_LINE) {
+                out.push(problem(DecisionField::Authority, m));
             }
-            if d.risk_assessment.trim().is_empty() {
-                out.push(problem(
-                    DecisionField::RiskAssessment,
-                    "Record the assessment of risk behind telling, or not telling, the police.",
-                ));
-            } else if let Some(m) = too_long("The risk assessment", &d.risk_assessment, MAX_TEXT) {
-                out.push(problem(DecisionField::RiskAssessment, m));
-            }
+        }
+        if d.risk_assessment.trim().is_empty() {
+            out.push(problem(
+                DecisionField::RiskAssessment,
+                format!("{why}record the assessment of risk behind telling, or not telling, the police or another authority."),
+            ));
+        } else if let Some(m) = too_long("The risk assessment", &d.risk_assessment, MAX_TEXT) {
+            out.push(problem(DecisionField::RiskAssessment, m));
         }
     }
     check_restrictions(&d.restrictions, policy, staff, &mut out);
-    check_review_date(d.review_date, today, !d.restrictions.is_empty(), &mut out);
+    check_review_date(
+        d.review_date,
+        policy,
+        today,
+        !d.restrictions.is_empty(),
+        &mut out,
+    );
     if d.restrictions.is_empty() && d.review_date.is_some() {
         out.push(problem(
             DecisionField::ReviewDate,
@@ -344,6 +442,46 @@ pub fn check(
         ));
     }
     out
+}
+
+/// The policy's condition for withdrawing services: the long-term actions were tried (each one
+/// of the policy's actions, once) or none was suitable, and why.
+fn check_tried(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionProblem>) {
+    for (i, id) in d.tried_actions.iter().enumerate() {
+        if !matches!(
+            policy.restriction_kind(id),
+            Some(RestrictionKind::Action(_))
+        ) {
+            out.push(problem(
+                DecisionField::TriedActions,
+                format!("\"{id}\" is not one of the policy's long-term actions: tick the actions that were tried from the list."),
+            ));
+        } else if d.tried_actions[..i].contains(id) {
+            out.push(problem(
+                DecisionField::TriedActions,
+                format!(
+                    "\"{}\" is listed twice as tried: tick it once.",
+                    policy.label_of(id)
+                ),
+            ));
+        }
+    }
+    if d.tried_actions.is_empty() {
+        if d.none_suitable.trim().is_empty() {
+            out.push(problem(
+                DecisionField::NoneSuitable,
+                "The policy withdraws services only when the long-term actions are not appropriate or have been exhausted: tick the actions that were tried, or say why none was suitable.",
+            ));
+        }
+    } else if !d.none_suitable.trim().is_empty() {
+        out.push(problem(
+            DecisionField::NoneSuitable,
+            "Actions are ticked as tried, so some were suitable: clear why none was suitable, or untick the actions.",
+        ));
+    }
+    if let Some(m) = too_long("Why none was suitable", &d.none_suitable, MAX_TEXT) {
+        out.push(problem(DecisionField::NoneSuitable, m));
+    }
 }
 
 /// Everything wrong with a review. Empty when it can be saved.
@@ -387,7 +525,7 @@ pub fn check_review(
         ReviewOutcome::Continue => {
             // The policy reviews decisions only if the customer still wants the services.
             let required = r.still_wants != Some(false);
-            check_review_date(r.next_review, today, required, &mut out);
+            check_review_date(r.next_review, policy, today, required, &mut out);
             if r.next_review == Some(today) {
                 out.push(problem(
                     DecisionField::ReviewDate,
@@ -403,7 +541,13 @@ pub fn check_review(
                 ));
             }
             check_restrictions(&r.replacements, policy, staff, &mut out);
-            check_review_date(r.next_review, today, r.still_wants != Some(false), &mut out);
+            check_review_date(
+                r.next_review,
+                policy,
+                today,
+                r.still_wants != Some(false),
+                &mut out,
+            );
         }
     }
     out
@@ -466,6 +610,9 @@ mod tests {
             review_date: (!restrictions.is_empty()).then(|| today() + chrono::Duration::weeks(6)),
             restrictions,
             police_told: None,
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: String::new(),
         }
     }
@@ -475,6 +622,10 @@ mod tests {
             kind: k.into(),
             ..Default::default()
         }
+    }
+
+    fn none() -> DecisionContext {
+        DecisionContext::default()
     }
 
     fn fields(p: &[DecisionProblem]) -> Vec<DecisionField> {
@@ -494,6 +645,7 @@ mod tests {
         };
         let ten = NewRestriction {
             minutes: Some(10),
+            scope: "both".into(),
             ..kind("time_limit")
         };
         let refused = |list: Vec<NewRestriction>| -> Vec<String> {
@@ -502,6 +654,7 @@ mod tests {
                 &policy,
                 &staff(),
                 today(),
+                &none(),
             )
             .into_iter()
             .filter(|p| p.field == DecisionField::Restrictions)
@@ -543,6 +696,7 @@ mod tests {
             kind("written_only"),
             NewRestriction {
                 minutes: Some(5),
+                scope: "visits".into(),
                 ..kind("time_limit")
             },
         ];
@@ -557,12 +711,12 @@ mod tests {
         let mut d = decision(Outcome::Actions, vec![kind("witness")]);
         d.reasons_for_customer = " ".into();
         assert_eq!(
-            fields(&check(&d, &policy, &staff(), today())),
+            fields(&check(&d, &policy, &staff(), today(), &none())),
             vec![DecisionField::CustomerReasons]
         );
         let mut d = decision(Outcome::NoFurtherAction, vec![]);
         d.reasons_for_customer = String::new();
-        assert!(check(&d, &policy, &staff(), today()).is_empty());
+        assert!(check(&d, &policy, &staff(), today(), &none()).is_empty());
     }
 
     #[test]
@@ -573,6 +727,7 @@ mod tests {
             vec![
                 NewRestriction {
                     minutes: Some(10),
+                    scope: "calls".into(),
                     ..kind("time_limit")
                 },
                 NewRestriction {
@@ -582,7 +737,7 @@ mod tests {
                 kind("banned_from_premises"),
             ],
         );
-        assert_eq!(check(&d, &policy, &staff(), today()), vec![]);
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
     }
 
     #[test]
@@ -591,7 +746,7 @@ mod tests {
         let mut d = decision(Outcome::NoFurtherAction, vec![]);
         d.reasons = "  \n ".into();
         assert_eq!(
-            fields(&check(&d, &policy, &staff(), today())),
+            fields(&check(&d, &policy, &staff(), today(), &none())),
             vec![DecisionField::Reasons]
         );
     }
@@ -601,12 +756,12 @@ mod tests {
         let policy = Policy::built_in();
         let mut d = decision(Outcome::Actions, vec![kind("witness")]);
         d.review_date = Some(today() - chrono::Duration::days(1));
-        let p = check(&d, &policy, &staff(), today());
+        let p = check(&d, &policy, &staff(), today(), &none());
         assert_eq!(fields(&p), vec![DecisionField::ReviewDate]);
         assert!(p[0].message.contains("24/11/2026"), "{}", p[0].message);
         d.review_date = None;
         assert_eq!(
-            fields(&check(&d, &policy, &staff(), today())),
+            fields(&check(&d, &policy, &staff(), today(), &none())),
             vec![DecisionField::ReviewDate]
         );
     }
@@ -625,10 +780,11 @@ mod tests {
                 Outcome::Actions,
                 vec![NewRestriction {
                     minutes,
+                    scope: "both".into(),
                     ..kind("time_limit")
                 }],
             );
-            let p = check(&d, &policy, &staff(), today());
+            let p = check(&d, &policy, &staff(), today(), &none());
             assert_eq!(p.is_empty(), ok, "{minutes:?}: {p:?}");
             if !ok {
                 assert_eq!(fields(&p), vec![DecisionField::Param("time_limit".into())]);
@@ -646,7 +802,7 @@ mod tests {
                 ..kind("named_staff")
             }],
         );
-        let p = check(&d, &policy, &staff(), today());
+        let p = check(&d, &policy, &staff(), today(), &none());
         assert_eq!(p.len(), 1);
         assert!(
             p[0].message.contains("Lee Gone has left"),
@@ -669,7 +825,7 @@ mod tests {
                 kind("third_party"),
             ],
         );
-        let p = check(&d, &policy, &staff(), today());
+        let p = check(&d, &policy, &staff(), today(), &none());
         assert_eq!(
             fields(&p),
             vec![
@@ -684,20 +840,25 @@ mod tests {
     fn outcomes_and_their_restrictions_must_agree() {
         let policy = Policy::built_in();
         let nfa = decision(Outcome::NoFurtherAction, vec![kind("witness")]);
-        assert!(
-            fields(&check(&nfa, &policy, &staff(), today())).contains(&DecisionField::Restrictions)
-        );
-        let no_actions = decision(Outcome::Actions, vec![kind("banned_from_premises")]);
-        assert!(fields(&check(&no_actions, &policy, &staff(), today()))
+        assert!(fields(&check(&nfa, &policy, &staff(), today(), &none()))
             .contains(&DecisionField::Restrictions));
-        let withdrawal = decision(
+        let no_actions = decision(Outcome::Actions, vec![kind("banned_from_premises")]);
+        assert!(
+            fields(&check(&no_actions, &policy, &staff(), today(), &none()))
+                .contains(&DecisionField::Restrictions)
+        );
+        let mut withdrawal = decision(
             Outcome::WithdrawalOfServices,
             vec![kind("services_withdrawn"), kind("written_contact_only")],
         );
-        assert_eq!(check(&withdrawal, &policy, &staff(), today()), vec![]);
+        withdrawal.tried_actions = vec!["witness".into()];
+        assert_eq!(
+            check(&withdrawal, &policy, &staff(), today(), &none()),
+            vec![]
+        );
         let twice = decision(Outcome::Actions, vec![kind("witness"), kind("witness")]);
         assert_eq!(
-            fields(&check(&twice, &policy, &staff(), today())),
+            fields(&check(&twice, &policy, &staff(), today(), &none())),
             vec![DecisionField::Restrictions]
         );
     }
@@ -710,12 +871,17 @@ mod tests {
             vec![kind("banned_from_premises")],
         );
         assert_eq!(
-            fields(&check(&d, &policy, &staff(), today())),
+            fields(&check(&d, &policy, &staff(), today(), &none())),
             vec![DecisionField::Police, DecisionField::RiskAssessment]
         );
         d.police_told = Some(true);
         d.risk_assessment = "Threatened staff with a knife; police attended (ref 4471).".into();
-        assert_eq!(check(&d, &policy, &staff(), today()), vec![]);
+        assert_eq!(
+            fields(&check(&d, &policy, &staff(), today(), &none())),
+            vec![DecisionField::Authority]
+        );
+        d.authority_told = "the police".into();
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
     }
 
     #[test]
@@ -724,9 +890,226 @@ mod tests {
         let mut d = decision(Outcome::NoFurtherAction, vec![]);
         d.meeting_date = today() + chrono::Duration::days(1);
         assert_eq!(
-            fields(&check(&d, &policy, &staff(), today())),
+            fields(&check(&d, &policy, &staff(), today(), &none())),
             vec![DecisionField::MeetingDate]
         );
+    }
+
+    fn messages(p: &[DecisionProblem], f: DecisionField) -> String {
+        p.iter()
+            .filter(|p| p.field == f)
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    #[test]
+    fn a_withdrawal_records_the_actions_tried_or_why_none_was_suitable() {
+        let policy = Policy::built_in();
+        let mut d = decision(
+            Outcome::WithdrawalOfServices,
+            vec![kind("services_withdrawn")],
+        );
+        let p = check(&d, &policy, &staff(), today(), &none());
+        assert_eq!(fields(&p), vec![DecisionField::NoneSuitable]);
+        assert!(
+            p[0].message.contains(
+                "only when the long-term actions are not appropriate or have been exhausted"
+            ),
+            "{}",
+            p[0].message
+        );
+        d.none_suitable =
+            "Every action was considered; the threats make any contact unsafe.".into();
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        // Actions tried and "none suitable" at once contradict each other.
+        d.tried_actions = vec!["time_limit".into()];
+        let p = check(&d, &policy, &staff(), today(), &none());
+        assert!(messages(&p, DecisionField::NoneSuitable).contains("clear why none was suitable"));
+        d.none_suitable.clear();
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        // Only the policy's actions, each once.
+        d.tried_actions = vec![
+            "banned_from_premises".into(),
+            "time_limit".into(),
+            "time_limit".into(),
+        ];
+        let m = messages(
+            &check(&d, &policy, &staff(), today(), &none()),
+            DecisionField::TriedActions,
+        );
+        assert!(
+            m.contains("\"banned_from_premises\" is not one of the policy's long-term actions"),
+            "{m}"
+        );
+        assert!(m.contains("listed twice"), "{m}");
+    }
+
+    #[test]
+    fn a_decision_after_an_alarming_incident_records_who_was_told_and_the_risk() {
+        let policy = Policy::built_in();
+        let alarm = DecisionContext {
+            alarm: vec!["20/11/2026".into()],
+        };
+        let mut d = decision(Outcome::Actions, vec![kind("witness")]);
+        // Without an alarming incident nothing is asked.
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        let p = check(&d, &policy, &staff(), today(), &alarm);
+        assert_eq!(
+            fields(&p),
+            vec![DecisionField::Police, DecisionField::RiskAssessment]
+        );
+        assert!(
+            p[0].message.starts_with("The incident of 20/11/2026 caused significant alarm or possible crime: say whether the police or another authority were told"),
+            "{}",
+            p[0].message
+        );
+        d.police_told = Some(true);
+        d.risk_assessment = "Threats to follow staff home; reported.".into();
+        let p = check(&d, &policy, &staff(), today(), &alarm);
+        assert_eq!(fields(&p), vec![DecisionField::Authority]);
+        assert!(p[0].message.contains("Say which authority was told"));
+        d.authority_told = "the police (ref 4471)".into();
+        assert_eq!(check(&d, &policy, &staff(), today(), &alarm), vec![]);
+        d.police_told = Some(false);
+        d.authority_told.clear();
+        assert_eq!(check(&d, &policy, &staff(), today(), &alarm), vec![]);
+    }
+
+    #[test]
+    fn alarming_incidents_are_policy_data() {
+        let policy = Policy::built_in();
+        let mut i = crate::domain::Incident {
+            id: new_id(),
+            customer_id: new_id(),
+            occurred_at: chrono::Utc::now(),
+            logged_at: chrono::Utc::now(),
+            logged_by: new_id(),
+            logged_by_name: "Amira Hassan".into(),
+            channel: "face_to_face".into(),
+            category: "abusive".into(),
+            behaviours: vec!["shouting".into()],
+            behaviour_other: String::new(),
+            response: "asked_to_leave".into(),
+            reference: String::new(),
+            description: String::new(),
+            immediate_threat: false,
+            witnesses: String::new(),
+            withdrawn: None,
+            version: 1,
+        };
+        assert!(!policy.is_alarming(&i));
+        i.behaviours.push("threats".into());
+        assert!(policy.is_alarming(&i), "a behaviour listed in [alarm]");
+        i.behaviours = vec!["shouting".into()];
+        i.response = "police_called".into();
+        assert!(policy.is_alarming(&i), "a response listed in [alarm]");
+        i.response = "warned".into();
+        i.immediate_threat = true;
+        assert!(policy.is_alarming(&i), "the threat flag");
+        i.withdrawn = Some(crate::domain::Withdrawal {
+            at: chrono::Utc::now(),
+            by: "x".into(),
+            reason: "wrong customer".into(),
+        });
+        assert!(
+            !policy.is_alarming(&i),
+            "a withdrawn incident does not count"
+        );
+        let mut other = policy.clone();
+        other.alarm.immediate_threat = false;
+        other.alarm.responses.clear();
+        other.alarm.behaviours = vec!["shouting".into()];
+        i.withdrawn = None;
+        assert!(other.is_alarming(&i));
+    }
+
+    #[test]
+    fn blocked_or_redirected_says_which_and_where() {
+        let policy = Policy::built_in();
+        let check_one = |r: NewRestriction| check_restriction(&r, &policy, &staff());
+        let p = check_one(kind("phone_blocked"));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field, DecisionField::Param("phone_blocked".into()));
+        assert!(
+            p[0].message
+                .contains("number is blocked (b) or redirected (r)"),
+            "{}",
+            p[0].message
+        );
+        let p = check_one(NewRestriction {
+            divert: "redirected".into(),
+            ..kind("email_blocked")
+        });
+        assert!(
+            p[0].message
+                .contains("Say where the email address is redirected to"),
+            "{}",
+            p[0].message
+        );
+        assert!(check_one(NewRestriction {
+            divert: "redirected".into(),
+            redirect_to: "complaints@example.org".into(),
+            ..kind("email_blocked")
+        })
+        .is_empty());
+        assert!(check_one(NewRestriction {
+            divert: "blocked".into(),
+            ..kind("phone_blocked")
+        })
+        .is_empty());
+    }
+
+    #[test]
+    fn time_limits_and_recording_say_calls_visits_or_both() {
+        let policy = Policy::built_in();
+        for k in ["time_limit", "recorded"] {
+            let mut r = NewRestriction {
+                minutes: Some(10),
+                ..kind(k)
+            };
+            let p = check_restriction(&r, &policy, &staff());
+            assert_eq!(p.len(), 1, "{k}: {p:?}");
+            assert_eq!(
+                p[0].message,
+                "Say what it applies to: calls only (c), visits only (v), calls and visits (b)."
+            );
+            for s in ["calls", "visits", "both"] {
+                r.scope = s.into();
+                assert!(
+                    check_restriction(&r, &policy, &staff()).is_empty(),
+                    "{k} {s}"
+                );
+            }
+            r.scope = "letters".into();
+            assert_eq!(check_restriction(&r, &policy, &staff()).len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_review_date_later_than_the_policys_period_is_refused_unless_the_policy_allows_it() {
+        let mut policy = Policy::built_in();
+        let mut d = decision(Outcome::Actions, vec![kind("witness")]);
+        d.review_date = Some(today() + chrono::Duration::weeks(6));
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        d.review_date = Some(today() + chrono::Duration::weeks(6) + chrono::Duration::days(1));
+        let p = check(&d, &policy, &staff(), today(), &none());
+        assert_eq!(fields(&p), vec![DecisionField::ReviewDate]);
+        assert_eq!(
+            p[0].message,
+            "The review date 07/01/2027 is later than the policy allows: decisions are reviewed after 6 weeks, so the latest is 06/01/2027. Give that date or an earlier one."
+        );
+        // A review's next date too.
+        let mut r = review(ReviewOutcome::Continue);
+        r.next_review = d.review_date;
+        assert!(messages(
+            &check_review(&r, &policy, &staff(), today()),
+            DecisionField::ReviewDate
+        )
+        .contains("the latest is 06/01/2027"));
+        policy.policy.review_later_allowed = true;
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        assert_eq!(check_review(&r, &policy, &staff(), today()), vec![]);
     }
 
     fn review(outcome: ReviewOutcome) -> NewReview {

@@ -14,10 +14,27 @@ use std::path::Path;
 pub const BUILT_IN: &str = include_str!("../../assets/policy.toml");
 
 /// Placeholders a banner may use.
-pub const PLACEHOLDERS: [&str; 5] = ["minutes", "staff", "contact", "third_party", "review"];
+pub const PLACEHOLDERS: [&str; 7] = [
+    "minutes",
+    "staff",
+    "contact",
+    "third_party",
+    "review",
+    "scope",
+    "redirect",
+];
 
 /// Parameters a long-term action may require.
-pub const PARAMS: [&str; 4] = ["contact", "minutes", "staff", "third_party"];
+pub const PARAMS: [&str; 5] = ["contact", "minutes", "staff", "third_party", "scope"];
+
+/// Parameters an access restriction may require: whether a number or address is blocked or
+/// redirected, and to where.
+pub const ACCESS_PARAMS: [&str; 1] = ["divert"];
+
+/// What a blocked-or-redirected restriction records (`divert`): blocked.
+pub const BLOCKED: &str = "blocked";
+/// ... or redirected (to `redirect_to`).
+pub const REDIRECTED: &str = "redirected";
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +54,91 @@ pub struct Policy {
     /// policy file of an older safedesk.
     #[serde(default)]
     pub phone_advice: PhoneAdvice,
+    /// What a time limit or recording applies to; optional in a policy file of an older
+    /// safedesk (calls only, visits only, or both).
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<Scope>,
+    /// Which incidents cause significant alarm or possible crime; optional in a policy file of
+    /// an older safedesk.
+    #[serde(default)]
+    pub alarm: Alarm,
+}
+
+/// What a time limit or recording applies to: calls, visits or both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub id: String,
+    /// In the decision form.
+    pub label: String,
+    pub key: char,
+    /// `{scope}` in a banner, for staff.
+    pub banner: String,
+    /// `{scope}` in a letter, for the customer.
+    pub letter: String,
+}
+
+fn default_scopes() -> Vec<Scope> {
+    [
+        ("calls", "Calls only", 'c', "calls", "telephone calls"),
+        ("visits", "Visits only", 'v', "visits", "visits"),
+        (
+            "both",
+            "Calls and visits",
+            'b',
+            "calls and visits",
+            "telephone calls and visits",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, label, key, banner, letter)| Scope {
+        id: id.into(),
+        label: label.into(),
+        key,
+        banner: banner.into(),
+        letter: letter.into(),
+    })
+    .collect()
+}
+
+/// The scope a restriction recorded before safedesk asked applies to.
+pub const SCOPE_BOTH: &str = "both";
+
+/// The incidents of significant alarm, distress or possible crime, after which any decision
+/// records whether the police or another authority were told and the assessment of risk.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Alarm {
+    /// In the decision form's messages: "significant alarm or possible crime".
+    pub label: String,
+    /// An incident marked as an immediate threat counts.
+    pub immediate_threat: bool,
+    /// Initial responses that count (policy ids).
+    pub responses: Vec<String>,
+    /// Behaviours that count (policy ids).
+    pub behaviours: Vec<String>,
+    /// What a letter says when the police or another authority were told ({authority}).
+    pub letter_told: String,
+}
+
+impl Default for Alarm {
+    fn default() -> Alarm {
+        Alarm {
+            label: "significant alarm or possible crime".into(),
+            immediate_threat: true,
+            responses: vec!["police_called".into()],
+            behaviours: Vec::new(),
+            letter_told: "We have told {authority} about what happened.".into(),
+        }
+    }
+}
+
+/// A blocked-or-redirected restriction's texts for one of the two.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    pub banner: String,
+    pub letter: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -45,6 +147,9 @@ pub struct General {
     pub name: String,
     pub incident_threshold: u32,
     pub review_period_weeks: u32,
+    /// May a review date be set later than the review period? Not unless the file says so.
+    #[serde(default)]
+    pub review_later_allowed: bool,
     pub emergency_advice: String,
 }
 
@@ -106,6 +211,10 @@ pub struct Action {
     /// How a review still works while it is in force, for the letter (may be empty).
     #[serde(default)]
     pub review_note: String,
+    /// How a withdrawal letter names it when it was tried before services were withdrawn
+    /// ("limiting the length of your telephone calls"); its label in lower case when empty.
+    #[serde(default)]
+    pub tried: String,
 }
 
 /// A choice a restriction cannot go with, and why (shown to the manager).
@@ -192,6 +301,20 @@ pub struct Withdrawal {
     pub letter: String,
     #[serde(default)]
     pub review_note: String,
+    /// The letter's sentence naming the actions tried first ({tried}).
+    #[serde(default = "default_tried_letter")]
+    pub tried_letter: String,
+    /// The letter's sentence when no action was suitable.
+    #[serde(default = "default_none_suitable_letter")]
+    pub none_suitable_letter: String,
+}
+
+fn default_tried_letter() -> String {
+    "Before this we tried {tried}, but your behaviour towards our staff continued.".into()
+}
+
+fn default_none_suitable_letter() -> String {
+    "We considered the other ways of managing our contact with you that our policy sets out, but none of them was suitable.".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -209,6 +332,31 @@ pub struct AccessRestriction {
     pub excludes: Vec<Exclusion>,
     #[serde(default)]
     pub review_note: String,
+    /// "divert": the decision says whether it is blocked or redirected, and to where.
+    #[serde(default)]
+    pub params: Vec<String>,
+    /// The banner and letter when blocked.
+    #[serde(default)]
+    pub blocked: Option<Wording>,
+    /// The banner and letter when redirected ({redirect}).
+    #[serde(default)]
+    pub redirected: Option<Wording>,
+}
+
+impl AccessRestriction {
+    /// Does the decision say whether it is blocked or redirected?
+    pub fn diverts(&self) -> bool {
+        self.params.iter().any(|p| p == "divert")
+    }
+
+    /// The wording for how it was decided (blocked or redirected), if the policy has one.
+    pub fn wording(&self, divert: &str) -> Option<&Wording> {
+        match divert {
+            BLOCKED => self.blocked.as_ref(),
+            REDIRECTED => self.redirected.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -287,7 +435,62 @@ impl<'a> RestrictionKind<'a> {
     }
 }
 
+impl<'a> RestrictionKind<'a> {
+    /// Its banner for this restriction: a blocked-or-redirected one says which.
+    pub fn banner_for(self, divert: &str) -> &'a str {
+        if let RestrictionKind::Access(a) = self {
+            if let Some(w) = a.wording(divert) {
+                return &w.banner;
+            }
+        }
+        match self {
+            RestrictionKind::Action(a) => &a.banner,
+            RestrictionKind::Withdrawal(w) => &w.banner,
+            RestrictionKind::Access(a) => &a.banner,
+        }
+    }
+
+    /// Its customer wording for this restriction: a blocked-or-redirected one says which.
+    pub fn letter_for(self, divert: &str) -> &'a str {
+        if let RestrictionKind::Access(a) = self {
+            if let Some(w) = a.wording(divert) {
+                return &w.letter;
+            }
+        }
+        self.letter()
+    }
+
+    /// The parameters it takes (an action's, or an access restriction's "divert").
+    pub fn params(self) -> &'a [String] {
+        match self {
+            RestrictionKind::Action(a) => &a.params,
+            RestrictionKind::Withdrawal(_) => &[],
+            RestrictionKind::Access(a) => &a.params,
+        }
+    }
+}
+
 impl Policy {
+    /// A scope by id.
+    pub fn scope(&self, id: &str) -> Option<&Scope> {
+        self.scopes.iter().find(|s| s.id == id)
+    }
+
+    /// Did this incident cause significant alarm or possible crime, as the policy defines it?
+    pub fn is_alarming(&self, i: &crate::domain::Incident) -> bool {
+        let a = &self.alarm;
+        i.counts()
+            && ((a.immediate_threat && i.immediate_threat)
+                || a.responses.contains(&i.response)
+                || i.behaviours.iter().any(|b| a.behaviours.contains(b)))
+    }
+
+    /// The latest review date a decision or review made on `today` may set, unless the policy
+    /// allows later ones (then None).
+    pub fn latest_review(&self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        (!self.policy.review_later_allowed).then(|| today + self.review_period())
+    }
+
     /// Why two restriction ids cannot be decided together, if the policy says they cannot
     /// (either one's `excludes` naming the other).
     pub fn contradiction(&self, a: &str, b: &str) -> Option<&str> {
@@ -484,6 +687,75 @@ impl Policy {
             check_banner(&a.id, &a.banner)?;
             check_letter_contact(&a.id, a.letter_contact.as_ref())?;
             check_letter_texts(&a.id, &a.letter, &a.review_note)?;
+            for p in &a.params {
+                if !ACCESS_PARAMS.contains(&p.as_str()) {
+                    return Err((
+                        format!("\"{p}\""),
+                        format!(
+                            "access restriction \"{}\" has the parameter \"{p}\"; the parameters are {}",
+                            a.id,
+                            ACCESS_PARAMS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if a.diverts() {
+                for (what, w) in [("blocked", &a.blocked), ("redirected", &a.redirected)] {
+                    let Some(w) = w else {
+                        return Err((
+                            format!("\"{}\"", a.id),
+                            format!(
+                                "\"{}\" says whether it is blocked or redirected (params = [\"divert\"]) but has no `{what}` banner and letter",
+                                a.id
+                            ),
+                        ));
+                    };
+                    check_placeholders(&a.id, what, &w.banner)?;
+                    check_placeholders(&a.id, what, &w.letter)?;
+                }
+            }
+        }
+        let mut keys = HashSet::new();
+        for s in &self.scopes {
+            unique(&mut keys, "scope", &s.id)?;
+            nonempty(&s.label, &s.id)?;
+            nonempty(&s.banner, &s.id)?;
+            nonempty(&s.letter, &s.id)?;
+        }
+        unique_keys("scopes", self.scopes.iter().map(|s| (&s.id, s.key)))?;
+        if self.scope(SCOPE_BOTH).is_none() {
+            return Err((
+                "[[scopes]]".into(),
+                format!("[[scopes]] has no \"{SCOPE_BOTH}\": restrictions recorded before safedesk asked apply to both calls and visits"),
+            ));
+        }
+        for r in &self.alarm.responses {
+            if self.response(r).is_none() {
+                return Err((
+                    format!("\"{r}\""),
+                    format!("[alarm] names the initial response \"{r}\", which is not one of the [[responses]] ids"),
+                ));
+            }
+        }
+        for b in &self.alarm.behaviours {
+            if self.behaviour_label(b).is_none() {
+                return Err((
+                    format!("\"{b}\""),
+                    format!("[alarm] names the behaviour \"{b}\", which is not one of the categories' behaviours"),
+                ));
+            }
+        }
+        if !self.alarm.letter_told.contains("{authority}") {
+            return Err((
+                "letter_told".into(),
+                "[alarm] letter_told must name who was told with {authority}".into(),
+            ));
+        }
+        if !self.withdrawal.tried_letter.contains("{tried}") {
+            return Err((
+                "tried_letter".into(),
+                "[withdrawal] tried_letter must list the actions tried with {tried}".into(),
+            ));
         }
         let excluding = self.actions.iter().map(|a| (&a.id, &a.excludes)).chain(
             self.access_restrictions
@@ -730,8 +1002,20 @@ mod tests {
     #[test]
     fn a_policy_file_without_customer_wording_still_loads_and_letters_use_the_label() {
         let mut text = String::new();
+        // Nor what a newer safedesk added: scopes, blocked or redirected.
+        let mut in_scopes = false;
         for line in BUILT_IN.lines() {
             let t = line.trim_start();
+            if t.starts_with('[') {
+                in_scopes = t == "[[scopes]]";
+            }
+            if in_scopes
+                || t.starts_with("blocked =")
+                || t.starts_with("redirected =")
+                || t.starts_with("params = [\"divert\"]")
+            {
+                continue;
+            }
             if t.starts_with("letter =") || t.starts_with("review_note =") {
                 continue;
             }
@@ -758,6 +1042,49 @@ mod tests {
         let k = p.restriction_kind("witness").unwrap();
         assert_eq!(k.letter(), k.label());
         assert!(p.contradiction("written_only", "time_limit").is_none());
+        // The scopes an older file lacks are safedesk's own; review dates stay within the period.
+        assert_eq!(
+            p.scope("both").unwrap().letter,
+            "telephone calls and visits"
+        );
+        assert!(!p.policy.review_later_allowed);
+    }
+
+    #[test]
+    fn blocked_or_redirected_needs_both_wordings_and_scopes_need_both() {
+        let no_redirect = BUILT_IN.replacen(
+            "redirected = { banner = \"Phone number redirected to {redirect}\", letter = \"Calls from your telephone number now go to {redirect} instead of our staff\" }\n",
+            "",
+            1,
+        );
+        assert_ne!(no_redirect, BUILT_IN);
+        let e = Policy::parse(&no_redirect, "p.toml").unwrap_err();
+        assert!(
+            e.message.contains("has no `redirected` banner and letter"),
+            "{e}"
+        );
+        let later = BUILT_IN.replacen(
+            "review_later_allowed = false",
+            "review_later_allowed = true",
+            1,
+        );
+        assert!(
+            Policy::parse(&later, "p.toml")
+                .unwrap()
+                .policy
+                .review_later_allowed
+        );
+        let no_both = BUILT_IN.replacen("id = \"both\"", "id = \"all\"", 1);
+        let e = Policy::parse(&no_both, "p.toml").unwrap_err();
+        assert!(e.message.contains("[[scopes]] has no \"both\""), "{e}");
+        let bad_alarm =
+            BUILT_IN.replacen("behaviours = [\"threats\"", "behaviours = [\"threatz\"", 1);
+        let e = Policy::parse(&bad_alarm, "p.toml").unwrap_err();
+        assert!(
+            e.message
+                .contains("[alarm] names the behaviour \"threatz\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -343,9 +343,9 @@ pub fn after_withdrawal(
 pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
     let template = policy
         .restriction_kind(&r.kind)
-        .map(|k| k.banner().to_string())
+        .map(|k| k.banner_for(&r.params.divert).to_string())
         .unwrap_or_else(|| format!("Restriction \"{}\" (not in the current policy)", r.kind));
-    let mut s = fill_placeholders(&template, r);
+    let mut s = fill_placeholders(&template, r, policy, Words::Staff);
     if matches!(
         policy.restriction_kind(&r.kind),
         Some(RestrictionKind::Withdrawal(_))
@@ -358,9 +358,18 @@ pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
     s
 }
 
+/// Whose words a policy text is filled with: a banner's for staff, a letter's for the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    Staff,
+    Customer,
+}
+
 /// A policy text (a banner, a letter's contact sentence) with the restriction's own details in
-/// place of its placeholders: {minutes}, {staff}, {contact}, {third_party}, {review}.
-pub fn fill_placeholders(template: &str, r: &Restriction) -> String {
+/// place of its placeholders: {minutes}, {staff}, {contact}, {third_party}, {review}, {scope}
+/// (what a time limit or recording applies to, in `words`) and {redirect}. A text that starts
+/// with {scope} starts with a capital.
+pub fn fill_placeholders(template: &str, r: &Restriction, policy: &Policy, words: Words) -> String {
     let p = &r.params;
     let contact = match (p.email.trim(), p.phone.trim()) {
         ("", "") => "the dedicated contact".to_string(),
@@ -386,12 +395,37 @@ pub fn fill_placeholders(template: &str, r: &Restriction) -> String {
         .review_due
         .map(time::date)
         .unwrap_or_else(|| "not set".to_string());
-    template
+    let scope_id = if p.scope.is_empty() {
+        crate::policy::SCOPE_BOTH
+    } else {
+        p.scope.as_str()
+    };
+    let scope = match (policy.scope(scope_id), words) {
+        (Some(s), Words::Staff) => s.banner.clone(),
+        (Some(s), Words::Customer) => s.letter.clone(),
+        (None, _) => "calls and visits".to_string(),
+    };
+    let redirect = if p.redirect_to.trim().is_empty() {
+        "another number or address".to_string()
+    } else {
+        p.redirect_to.trim().to_string()
+    };
+    let filled = template
         .replace("{minutes}", &minutes)
         .replace("{staff}", &staff)
         .replace("{contact}", &contact)
         .replace("{third_party}", &third)
         .replace("{review}", &review)
+        .replace("{scope}", &scope)
+        .replace("{redirect}", &redirect);
+    if template.starts_with("{scope}") {
+        let mut c = filled.chars();
+        return match c.next() {
+            Some(first) => first.to_uppercase().chain(c).collect(),
+            None => filled,
+        };
+    }
+    filled
 }
 
 /// The plain-words summary shown at the top of a customer card and by `safedesk lookup`.
@@ -505,6 +539,9 @@ mod tests {
             decided_by_name: "Manager".into(),
             no_warning: false,
             police_told: None,
+            authority_told: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
             risk_assessment: String::new(),
             letter: LetterStatus::Sent,
         }

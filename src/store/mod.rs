@@ -271,6 +271,9 @@ pub trait Store: Send {
         decision: Id,
         reason: &str,
     ) -> Result<()>;
+    /// Record why the letter a review owes (`batch`, the review's id) could not be sent: it is
+    /// no longer owed.
+    fn review_letter_not_possible(&mut self, actor: &Actor, batch: Id, reason: &str) -> Result<()>;
 
     /// Every letter the policy promises a customer that has not gone yet, nor been recorded as
     /// not possible: oldest first. One read.

@@ -68,6 +68,11 @@ pub enum Submission {
         decision: Id,
         reason: String,
     },
+    /// Why the letter a review owes could not be sent (`batch` is the review's id).
+    ReviewLetterNotPossible {
+        batch: Id,
+        reason: String,
+    },
 }
 
 impl Submission {
@@ -89,6 +94,9 @@ impl Submission {
             Submission::ConfirmationNotPossible { decision, .. } => {
                 format!("not-possible-{decision}")
             }
+            Submission::ReviewLetterNotPossible { batch, .. } => {
+                format!("review-not-possible-{batch}")
+            }
         }
     }
 
@@ -105,6 +113,7 @@ impl Submission {
             Submission::ConfirmationNotPossible { .. } => {
                 "why written confirmation was not possible"
             }
+            Submission::ReviewLetterNotPossible { .. } => "why a review's letter could not be sent",
         }
     }
 }

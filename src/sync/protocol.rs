@@ -57,6 +57,11 @@ pub enum Request {
         decision: Id,
         reason: String,
     },
+    /// Why the letter a review owes could not be sent (`batch` is the review's id).
+    ReviewLetterNotPossible {
+        batch: Id,
+        reason: String,
+    },
     /// The customer asked for a review or complained; `request` is this request's own id, so
     /// it is recorded once however often it is sent.
     CustomerRequest {

@@ -175,6 +175,12 @@ fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::st
                 "Recorded why written confirmation was not possible; the case is closed.".into(),
             )
         }
+        Submission::ReviewLetterNotPossible { batch, reason } => {
+            store.review_letter_not_possible(actor, *batch, reason)?;
+            Reply::Done(
+                "Recorded why the review's letter could not be sent; it is no longer owed.".into(),
+            )
+        }
     })
 }
 
@@ -273,6 +279,11 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             store,
             ctx,
             Submission::ConfirmationNotPossible { decision, reason },
+        ),
+        Request::ReviewLetterNotPossible { batch, reason } => submit(
+            store,
+            ctx,
+            Submission::ReviewLetterNotPossible { batch, reason },
         ),
         Request::SaveLetter(l) => save_letter(store, ctx, *l),
         Request::UpdateCustomer { id, edit, version } => submit(
@@ -630,6 +641,7 @@ pub fn run_with(
                     | Request::SaveReview(_)
                     | Request::LetterSent { .. }
                     | Request::ConfirmationNotPossible { .. }
+                    | Request::ReviewLetterNotPossible { .. }
                     | Request::CustomerRequest { .. }
                     | Request::SaveLetter(_)
                     | Request::UpdateCustomer { .. }) => writes.push(w),

@@ -520,6 +520,9 @@ fn incident_lines<'a>(
             clean(&i.witnesses)
         )));
     }
+    if let Some(told) = h.told_in_writing(i.id) {
+        out.push(Line::from(format!("    {told}")));
+    }
     if let Some(w) = &i.withdrawn {
         out.push(Line::from(Span::styled(
             format!(

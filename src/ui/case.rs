@@ -147,6 +147,9 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
             },
             clean(&i.logged_by_name)
         )));
+        if let Some(told) = h.told_in_writing(i.id) {
+            out.push(Line::from(format!("  {told}")));
+        }
         for (n, l) in i.description.lines().enumerate() {
             let prefix = if n == 0 { "  What happened: " } else { "    " };
             out.push(Line::from(format!("{prefix}{}", clean(l))));
@@ -177,16 +180,37 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
             let prefix = if n == 0 { "  Reasons: " } else { "    " };
             out.push(Line::from(format!("{prefix}{}", clean(l))));
         }
-        if d.outcome == Outcome::ImmediateRestriction || d.no_warning {
+        let immediate = d.outcome == Outcome::ImmediateRestriction || d.no_warning;
+        if immediate || d.police_told.is_some() {
             out.push(Line::from(format!(
-                "  No warning given. Police told: {}. Risk assessment: {}",
+                "  {}Police or another authority told: {}. Risk assessment: {}",
+                if immediate { "No warning given. " } else { "" },
                 match d.police_told {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "not recorded",
+                    Some(true) if !d.authority_told.trim().is_empty() =>
+                        format!("yes ({})", clean(&d.authority_told)),
+                    Some(true) => "yes".to_string(),
+                    Some(false) => "no".to_string(),
+                    None => "not recorded".to_string(),
                 },
                 clean(&d.risk_assessment.replace('\n', " "))
             )));
+        }
+        if d.outcome == Outcome::WithdrawalOfServices {
+            if !d.tried_actions.is_empty() {
+                out.push(Line::from(format!(
+                    "  Actions tried first: {}",
+                    d.tried_actions
+                        .iter()
+                        .map(|a| clean(p.label_of(a)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )));
+            } else if !d.none_suitable.trim().is_empty() {
+                out.push(Line::from(format!(
+                    "  No action was suitable: {}",
+                    clean(&d.none_suitable.replace('\n', " "))
+                )));
+            }
         }
         match &d.letter {
             LetterStatus::Owed => out.push(Line::from(Span::styled(

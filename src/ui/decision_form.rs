@@ -25,8 +25,8 @@ fn choices<T: PartialEq + Copy>(
 ) -> Vec<Line<'static>> {
     let t = &Theme::of(app);
     let mut lines = Vec::new();
+    let mut used = first.content.chars().count();
     let mut spans = vec![first];
-    let mut used = LABEL;
     for (v, k, label) in options {
         let on = *v == current;
         let text = format!(
@@ -109,8 +109,72 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                 )));
             }
         }
+        if row == Row::Tried(0) {
+            out.push(Line::from(Span::styled(
+                "Long-term actions tried before (Space to tick; the customer's are ticked):",
+                t.heading(),
+            )));
+        }
         at.push((row, out.len()));
         match row {
+            Row::Tried(j) => {
+                let (kind, ticked) = &f.tried[j];
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("{mark} [{}] ", if *ticked { "x" } else { " " }),
+                        if focused { t.selected() } else { t.normal() },
+                    ),
+                    Span::styled(
+                        fit(&clean(p.label_of(kind)), width.saturating_sub(7)),
+                        if focused {
+                            t.selected()
+                        } else if *ticked {
+                            t.heading()
+                        } else {
+                            t.normal()
+                        },
+                    ),
+                ]));
+            }
+            Row::Scope(i) | Row::Divert(i) => {
+                let item = &f.picker.items[i];
+                let options: Vec<(String, char, String)> = if let Row::Scope(_) = row {
+                    p.scopes
+                        .iter()
+                        .map(|s| (s.id.clone(), s.key, s.label.clone()))
+                        .collect()
+                } else {
+                    vec![
+                        (
+                            crate::policy::BLOCKED.to_string(),
+                            'b',
+                            "Blocked".to_string(),
+                        ),
+                        (
+                            crate::policy::REDIRECTED.to_string(),
+                            'r',
+                            "Redirected".to_string(),
+                        ),
+                    ]
+                };
+                let current = if let Row::Scope(_) = row {
+                    item.scope.clone().unwrap_or_default()
+                } else {
+                    item.divert.clone().flatten().unwrap_or_default()
+                };
+                let refs: Vec<(&str, char, &str)> = options
+                    .iter()
+                    .map(|(id, k, l)| (id.as_str(), *k, l.as_str()))
+                    .collect();
+                let first = Span::styled(format!("    {mark} {:<19}", row.label()), label_style);
+                let mut lines = choices(app, &refs, current.as_str(), first, width);
+                if current.is_empty() {
+                    if let Some(l) = lines.last_mut() {
+                        l.spans.push(Span::raw("(not chosen)"));
+                    }
+                }
+                out.extend(lines);
+            }
             Row::Outcome => {
                 out.extend(choices(
                     app,
@@ -289,7 +353,14 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         .find(|(r, _)| *r == f.focus)
         .map(|(_, l)| *l)
         .unwrap_or(0);
-    let want = cursor.map(|c| c.0).unwrap_or(focus_line).max(focus_line) + 2;
+    // The focused row's problems too, as far as the screen allows.
+    let block_end = at
+        .iter()
+        .map(|(_, l)| *l)
+        .find(|l| *l > focus_line)
+        .unwrap_or(lines.len())
+        .min(focus_line + body_h.saturating_sub(1));
+    let want = (cursor.map(|c| c.0).unwrap_or(focus_line).max(focus_line) + 2).max(block_end);
     let top = want.saturating_sub(body_h);
     let top = top.min(focus_line);
     let body = Rect {

@@ -6,7 +6,7 @@ use super::cases::{close_case, join_case, join_case_since};
 use super::errors::TxError;
 use super::records::insert_restriction;
 use super::staff::list_staff;
-use super::values::parse_id;
+use super::values::{parse_id, to_json_list};
 use crate::domain::{
     new_id, Actor, CaseAlert, CaseFilter, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision,
     NewLetter, NewRestriction, NewReview, Outcome, QueuePage, QueueQuery, QueueSummary, QueueWatch,
@@ -562,11 +562,9 @@ fn restriction_of(
     review: Option<NaiveDate>,
 ) -> Restriction {
     let kind = policy.restriction_kind(&r.kind);
-    let params: &[String] = match kind {
-        Some(crate::policy::RestrictionKind::Action(a)) => &a.params,
-        _ => &[],
-    };
+    let params: &[String] = kind.map(|k| k.params()).unwrap_or(&[]);
     let has = |p: &str| params.iter().any(|x| x == p);
+    let redirected = has("divert") && r.divert == crate::policy::REDIRECTED;
     Restriction {
         id: new_id(),
         customer_id: customer,
@@ -589,6 +587,21 @@ fn restriction_of(
             staff_name: String::new(),
             third_party: if has("third_party") {
                 line(&r.third_party)
+            } else {
+                String::new()
+            },
+            scope: if has("scope") {
+                r.scope.clone()
+            } else {
+                String::new()
+            },
+            divert: if has("divert") {
+                r.divert.clone()
+            } else {
+                String::new()
+            },
+            redirect_to: if redirected {
+                line(&r.redirect_to)
             } else {
                 String::new()
             },
@@ -677,6 +690,29 @@ fn check_case_as_shown(
     Ok(c)
 }
 
+/// What the decision is checked against, read from the database: the incidents of significant
+/// alarm or possible crime among those of the cases it answers.
+fn decision_context(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    d: &NewDecision,
+) -> rusqlite::Result<rules::DecisionContext> {
+    let mut cases: Vec<Id> = d.case_id.into_iter().collect();
+    cases.extend(d.also_closes.iter().map(|(c, _)| *c));
+    let mut alarm: Vec<(chrono::DateTime<Utc>, String)> = Vec::new();
+    for c in cases {
+        for i in super::records::case_incidents(tx, c)? {
+            if policy.is_alarming(&i) {
+                alarm.push((i.occurred_at, time::date(time::london_date(i.occurred_at))));
+            }
+        }
+    }
+    alarm.sort();
+    let mut words: Vec<String> = alarm.into_iter().map(|(_, w)| w).collect();
+    words.dedup();
+    Ok(rules::DecisionContext { alarm: words })
+}
+
 pub(super) fn record_decision(
     tx: &Transaction<'_>,
     actor: &Actor,
@@ -692,7 +728,8 @@ pub(super) fn record_decision(
     }
     let today = time::london_date(Utc::now());
     let staff = list_staff(tx)?;
-    let problems = rules::check(d, policy, &staff, today);
+    let ctx = decision_context(tx, policy, d)?;
+    let problems = rules::check(d, policy, &staff, today, &ctx);
     if !problems.is_empty() {
         return Err(refuse(&problems));
     }
@@ -743,8 +780,8 @@ pub(super) fn record_decision(
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, \
-         reasons_for_customer) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         reasons_for_customer, authority_told, tried_actions, none_suitable) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -761,6 +798,21 @@ pub(super) fn record_decision(
         text(&d.risk_assessment),
         letter_status,
         text(&d.reasons_for_customer),
+        if d.police_told == Some(true) {
+            line(&d.authority_told)
+        } else {
+            String::new()
+        },
+        if d.outcome == Outcome::WithdrawalOfServices {
+            to_json_list(&d.tried_actions)
+        } else {
+            "[]".to_string()
+        },
+        if d.outcome == Outcome::WithdrawalOfServices {
+            text(&d.none_suitable)
+        } else {
+            String::new()
+        },
     ])?;
     let count = begin_restrictions(
         tx,
@@ -1010,6 +1062,19 @@ pub(super) fn record_letter(
             .into());
         }
     }
+    if let Some(i) = l.incident_id {
+        let owner: Option<String> = tx
+            .prepare_cached("SELECT customer_id FROM incident WHERE id = ?1")?
+            .query_row([i.to_string()], |r| r.get(0))
+            .optional()?;
+        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
+            return Err(StoreError::Invalid(
+                "That letter's incident is about someone else: produce it again from the card."
+                    .into(),
+            )
+            .into());
+        }
+    }
     if let Some(b) = l.review_batch {
         let owner: Option<String> = tx
             .prepare_cached("SELECT customer_id FROM review WHERE batch = ?1 LIMIT 1")?
@@ -1025,7 +1090,8 @@ pub(super) fn record_letter(
     }
     tx.prepare_cached(
         "INSERT INTO letter (id, customer_id, case_id, decision_id, kind, body, file, created_at, \
-         created_by, review_batch, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         created_by, review_batch, address, incident_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         l.id.to_string(),
@@ -1039,6 +1105,7 @@ pub(super) fn record_letter(
         me.id.to_string(),
         l.review_batch.map(|b| b.to_string()).unwrap_or_default(),
         l.address.as_deref().map(super::values::to_json_list),
+        l.incident_id.map(|i| i.to_string()),
     ])?;
     audit(
         tx,
@@ -1212,6 +1279,62 @@ pub(super) fn confirmation_not_possible(
         "confirmation not possible",
         "decision",
         &decision.to_string(),
+        None,
+        Some(serde_json::json!({ "reason": reason }).to_string()),
+    )?;
+    Ok(())
+}
+
+pub(super) fn review_letter_not_possible(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    batch: Id,
+    reason: &str,
+) -> Result<(), TxError> {
+    let reason = text(reason);
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(
+            "Give the reason the review's letter could not be sent (for example: no address known)."
+                .into(),
+        )
+        .into());
+    }
+    let status: Option<(String, String)> = tx
+        .prepare_cached("SELECT letter_status, letter_note FROM review WHERE batch = ?1 LIMIT 1")?
+        .query_row([batch.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match status.as_ref().map(|(s, n)| (s.as_str(), n.as_str())) {
+        None => {
+            return Err(
+                StoreError::Missing("that review is no longer in the database".into()).into(),
+            )
+        }
+        // Recorded so before (a replay from the outbox): nothing to change.
+        Some(("not_possible", note)) if note == reason => return Ok(()),
+        Some(("sent", _)) => {
+            return Err(StoreError::Conflict(
+                "the letter for this review has been recorded as sent already".into(),
+            )
+            .into())
+        }
+        Some(("", _)) => {
+            return Err(StoreError::Invalid(
+                "This review owes no letter (it continued the restrictions as they were).".into(),
+            )
+            .into())
+        }
+        _ => {}
+    }
+    tx.prepare_cached(
+        "UPDATE review SET letter_status = 'not_possible', letter_note = ?2 WHERE batch = ?1",
+    )?
+    .execute(params![batch.to_string(), reason])?;
+    audit(
+        tx,
+        actor,
+        "review letter not possible",
+        "review",
+        &batch.to_string(),
         None,
         Some(serde_json::json!({ "reason": reason }).to_string()),
     )?;

@@ -354,8 +354,23 @@ ALTER TABLE customer ADD COLUMN easy_read INTEGER NOT NULL DEFAULT 0 CHECK (easy
 ALTER TABLE letter ADD COLUMN address TEXT;
 "#;
 
-/// Reserved, merged by the lead.
-const MIGRATION_10: &str = "SELECT 1;";
+/// Policy fidelity in decisions: which authority was told (police_told now means the police or
+/// another authority; earlier decisions told the police), the long-term actions tried before a
+/// withdrawal or why none was suitable, what a time limit or recording applies to (empty: both,
+/// as before), whether a number or address is blocked or redirected and to where, and the
+/// incident a letter answers (the reply to abusive correspondence).
+const MIGRATION_10: &str = r#"
+ALTER TABLE decision ADD COLUMN authority_told TEXT NOT NULL DEFAULT '';
+UPDATE decision SET authority_told = 'the police' WHERE police_told = 1;
+ALTER TABLE decision ADD COLUMN tried_actions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE decision ADD COLUMN none_suitable TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN divert TEXT NOT NULL DEFAULT ''
+    CHECK (divert IN ('', 'blocked', 'redirected'));
+ALTER TABLE restriction ADD COLUMN redirect_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE letter ADD COLUMN incident_id TEXT REFERENCES incident(id);
+CREATE INDEX letter_incident ON letter(incident_id) WHERE incident_id IS NOT NULL;
+"#;
 
 /// A change log for the per-PC search index (`local_index.rs`): one row per customer, numbered
 /// by the last change to anything a lookup shows of them (their details, phones, emails,

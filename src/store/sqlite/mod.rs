@@ -472,6 +472,15 @@ impl Store for SqliteStore {
         )
     }
 
+    fn review_letter_not_possible(&mut self, actor: &Actor, batch: Id, reason: &str) -> Result<()> {
+        self.write_as(
+            actor,
+            Role::can_decide,
+            "record why a review's letter could not be sent",
+            |tx| decisions::review_letter_not_possible(tx, actor, batch, reason),
+        )
+    }
+
     fn bulk_load(&mut self, actor: &Actor, _policy: &Policy, bulk: &Bulk) -> Result<()> {
         self.write_with_policy(actor, Role::can_manage_staff, "load data in bulk", |tx, policy| {
             records::bulk_load(tx, bulk)?;

@@ -302,6 +302,16 @@ const INCIDENT_COLS_LIGHT: &str =
      i.channel, i.category, '[]', '', i.response, '', '', \
      i.immediate_threat, '', i.withdrawn_at, '', '', i.version";
 
+/// The incidents behind one case, in full.
+pub(super) fn case_incidents(tx: &Transaction<'_>, case: Id) -> rusqlite::Result<Vec<Incident>> {
+    tx.prepare_cached(&format!(
+        "SELECT {INCIDENT_COLS_FULL} FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
+         JOIN staff s ON s.id = i.logged_by WHERE ci.case_id = ?1 ORDER BY i.occurred_at"
+    ))?
+    .query_map([case.to_string()], incident_row)?
+    .collect()
+}
+
 fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     let withdrawn_at: Option<String> = r.get(15)?;
     Ok(Incident {
@@ -338,7 +348,8 @@ const DECISION_COLS: &str =
      d.risk_assessment, d.letter_status, d.letter_note, d.reasons_for_customer, \
      (SELECT json_group_array(ci.incident_id) FROM escalation_case c \
       JOIN case_incident ci ON ci.case_id = c.id \
-      WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id))";
+      WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id)), \
+     d.authority_told, d.tried_actions, d.none_suitable";
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
@@ -367,13 +378,17 @@ fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
         decided_by_name: r.get(9)?,
         no_warning: r.get(10)?,
         police_told: r.get(11)?,
+        authority_told: r.get(17)?,
         risk_assessment: r.get(12)?,
+        tried_actions: json_list(&r.get::<_, String>(18)?),
+        none_suitable: r.get(19)?,
         letter: LetterStatus::from_db(&r.get::<_, String>(13)?, &r.get::<_, String>(14)?),
     })
 }
 
 const RESTRICTION_COLS: &str = "r.id, r.customer_id, r.decision_id, r.kind, r.email, r.phone, r.minutes, \
-     r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason, r.version";
+     r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason, r.version, \
+     r.scope, r.divert, r.redirect_to";
 
 fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
     let decision: Option<String> = r.get(2)?;
@@ -392,6 +407,9 @@ fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
             staff_id: staff.as_deref().map(parse_id).transpose()?,
             staff_name: r.get(8)?,
             third_party: r.get(9)?,
+            scope: r.get(15)?,
+            divert: r.get(16)?,
+            redirect_to: r.get(17)?,
         },
         starts_at: parse_time(&r.get::<_, String>(10)?)?,
         review_due: review.as_deref().map(parse_date).transpose()?,
@@ -401,7 +419,8 @@ fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
     })
 }
 
-const LETTER_COLS: &str = "id, customer_id, kind, created_at, sent_at, sent_how, decision_id, file";
+const LETTER_COLS: &str =
+    "id, customer_id, kind, created_at, sent_at, sent_how, decision_id, file, incident_id";
 
 fn letter_row(r: &Row<'_>) -> rusqlite::Result<Letter> {
     let sent: Option<String> = r.get(4)?;
@@ -418,6 +437,11 @@ fn letter_row(r: &Row<'_>) -> rusqlite::Result<Letter> {
             .map(parse_id)
             .transpose()?,
         file: r.get(7)?,
+        incident_id: r
+            .get::<_, Option<String>>(8)?
+            .as_deref()
+            .map(parse_id)
+            .transpose()?,
     })
 }
 
@@ -608,8 +632,8 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
 pub(super) fn insert_restriction(tx: &Transaction<'_>, r: &Restriction) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, staff_id, \
-         third_party, starts_at, review_due, ends_at, ended_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, redirect_to) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         r.id.to_string(),
@@ -625,6 +649,9 @@ pub(super) fn insert_restriction(tx: &Transaction<'_>, r: &Restriction) -> rusql
         r.review_due.map(time::date_to_db),
         r.ends_at.map(time::to_db),
         r.ended_reason,
+        r.params.scope,
+        r.params.divert,
+        r.params.redirect_to,
     ])?;
     Ok(())
 }
