@@ -7,6 +7,10 @@
 //! only reads, the way a network mount that drops out answers (an I/O error, or a short read
 //! that SQLite fills with zeros and then calls "malformed").
 //!
+//! And it can refuse to delete files, as Samba does when a FUSE mount (smbnetfs) has not yet
+//! released a journal SQLite has closed: the delete fails with `SQLITE_IOERR_DELETE` and the
+//! journal stays, about 1 save in 100 on a real share ([`fail_deletes`]).
+//!
 //! Open a store through it with [`OpenOptions::vfs`](crate::store::OpenOptions) set to
 //! [`register()`]'s name. Counts and the delay are for the whole process.
 
@@ -85,6 +89,8 @@ const TRUNCATES: usize = 10;
 
 static COUNTS: [AtomicU64; 11] = [const { AtomicU64::new(0) }; 11];
 static DELAY_US: AtomicU64 = AtomicU64::new(0);
+/// How many of the next deletes to refuse.
+static FAIL_DELETES: AtomicU64 = AtomicU64::new(0);
 static FAILING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -115,6 +121,19 @@ pub fn set_delay(d: Duration) {
 /// work again (false).
 pub fn set_failing(failing: bool) {
     FAILING.store(failing, Ordering::Relaxed);
+}
+
+/// Refuse the next `n` file deletes with `SQLITE_IOERR_DELETE`, leaving the file where it is,
+/// as Samba does with a journal a FUSE mount still holds open (zero: refuse none).
+pub fn fail_deletes(n: u64) {
+    FAIL_DELETES.store(n, Ordering::Relaxed);
+}
+
+/// True (and one fewer left) when this delete is to be refused.
+fn refuse_delete() -> bool {
+    FAIL_DELETES
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 fn failing() -> bool {
@@ -241,7 +260,7 @@ unsafe extern "C" fn x_delete(
     sync: c_int,
 ) -> c_int {
     tick(DELETES, None);
-    if failing() {
+    if failing() || refuse_delete() {
         return ffi::SQLITE_IOERR_DELETE;
     }
     let base = base_vfs(vfs);
