@@ -10,7 +10,7 @@
 //! figures show the cost of the SMB and FUSE layers, not of a real network's round trips.
 
 use safedesk::store::{OpenOptions, SqliteStore, Store};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The scale bench's queries (benches/scale.rs): numbers in several forms, last digits, names,
@@ -48,7 +48,7 @@ struct Figures {
     warm: Vec<Duration>,
 }
 
-fn measure(path: &PathBuf) -> Figures {
+fn measure(path: &Path) -> Figures {
     let mut cold = Vec::new();
     for _ in 0..3 {
         for q in QUERIES {
