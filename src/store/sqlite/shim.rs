@@ -151,6 +151,9 @@ pub enum Reads {
     /// (SQLITE_IOERR_SHORT_READ): SQLite reads such a page as zeros and reports the file as
     /// "malformed", though nothing in the file is wrong.
     ShortFrom(u64),
+    /// Only the first read at or past this offset comes back short; later reads work: a mount
+    /// that dropped out for a moment and came back before anyone looked again.
+    ShortOnceFrom(u64),
 }
 
 static READS_MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -162,6 +165,7 @@ pub fn set_reads(r: Reads) {
         Reads::Work => (0, 0),
         Reads::Fail => (1, 0),
         Reads::ShortFrom(off) => (2, off),
+        Reads::ShortOnceFrom(off) => (3, off),
     };
     SHORT_FROM.store(from, Ordering::Relaxed);
     READS_MODE.store(mode, Ordering::Relaxed);
@@ -336,7 +340,10 @@ unsafe extern "C" fn f_read(
     match READS_MODE.load(Ordering::Relaxed) {
         _ if failing() => return ffi::SQLITE_IOERR_READ,
         1 => return ffi::SQLITE_IOERR_READ,
-        2 if off >= 0 && off as u64 >= SHORT_FROM.load(Ordering::Relaxed) => {
+        mode @ (2 | 3) if off >= 0 && off as u64 >= SHORT_FROM.load(Ordering::Relaxed) => {
+            if mode == 3 {
+                READS_MODE.store(0, Ordering::Relaxed);
+            }
             // As a short read must: what was not read is zeros.
             std::ptr::write_bytes(buf as *mut u8, 0, n.max(0) as usize);
             return ffi::SQLITE_IOERR_SHORT_READ;

@@ -1,8 +1,13 @@
-//! A journal the drive will not delete is the drive's trouble, never damage. On an SMB share
-//! mounted with FUSE, the mount releases a closed file late, so Samba refuses to delete a
-//! journal SQLite has just closed (`SQLITE_IOERR_DELETE`, about 1 save in 100). The save is
-//! then not finished (the journal left behind undoes it), so it must be queued or retried, and
-//! the file must not be called damaged. The shim file layer refuses the deletes here.
+//! What a network mount's short-lived failures are judged as: the drive's trouble, queued or
+//! tried again, never damage. The shim file layer makes them (its settings are for the whole
+//! process, so these tests take turns).
+//!
+//! - On an SMB share mounted with FUSE, the mount releases a closed file late, so Samba refuses
+//!   to delete a journal SQLite has just closed (`SQLITE_IOERR_DELETE`, about 1 save in 100).
+//!   The save is then not finished (the journal left behind undoes it): it is queued.
+//! - A mount that drops out for a moment gives back a short read, which SQLite fills with zeros
+//!   and calls "malformed"; by the time the file is read back to check, the server may be back.
+//!   Before the file is called damaged, the write is tried once more on a fresh page cache.
 
 use safedesk::domain::{Actor, NewIncident};
 use safedesk::policy::Policy;
@@ -11,9 +16,14 @@ use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
 use safedesk::sync::local::Local;
 use safedesk::sync::worker::{self, Context};
 use safedesk::sync::Reply;
+use std::sync::Mutex;
+
+/// The shim's settings are the whole process's: one test at a time.
+static SHIM: Mutex<()> = Mutex::new(());
 
 #[test]
 fn a_journal_the_share_will_not_delete_is_queued_not_called_damaged() {
+    let _turn = SHIM.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite");
     drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
@@ -117,4 +127,58 @@ fn a_journal_the_share_will_not_delete_is_queued_not_called_damaged() {
         "the queued incident once, and the first one at most once: {before} then {after}"
     );
     assert_eq!(plain.damage_check().unwrap(), None);
+}
+
+#[test]
+fn a_read_the_mount_dropped_for_a_moment_is_not_called_damaged() {
+    let _turn = SHIM.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
+    let opts = OpenOptions {
+        vfs: Some(shim::register().unwrap().to_string()),
+        busy_timeout_ms: 200,
+        ..OpenOptions::default()
+    };
+    let mut store = SqliteStore::open(&path, &opts).unwrap();
+    let actor = Actor {
+        login: "ahassan".into(),
+        staff: store.staff_by_login("ahassan").unwrap(),
+    };
+    let policy = Policy::built_in();
+    let deborah = store.lookup("07700 900123", 30).unwrap()[0]
+        .history
+        .customer
+        .id;
+    let before = store.counts().unwrap().incidents;
+    // Another connection's save empties this one's page cache, so the next save reads pages
+    // afresh: the first read past the header comes back short (zeros), then the mount answers.
+    {
+        let mut other = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+        other
+            .record_incident(
+                &actor,
+                &policy,
+                &NewIncident::example(deborah, "Deborah Johnson"),
+            )
+            .unwrap();
+    }
+    shim::set_reads(shim::Reads::ShortOnceFrom(100));
+    let inc = NewIncident::example(deborah, "Deborah Johnson");
+    let saved = store.record_incident(&actor, &policy, &inc);
+    shim::set_reads(shim::Reads::Work);
+    if let Err(e) = &saved {
+        assert!(!e.to_string().contains("damaged"), "{e}");
+        assert!(e.is_transient(), "the drive's trouble: {e}");
+    }
+    saved.unwrap();
+    assert_eq!(store.counts().unwrap().incidents, before + 2);
+    let logged = store
+        .audit_for(&inc.id.to_string())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "log incident")
+        .count();
+    assert_eq!(logged, 1, "saved once");
+    assert_eq!(store.damage_check().unwrap(), None);
 }
