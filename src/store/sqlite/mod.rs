@@ -233,7 +233,7 @@ impl Store for SqliteStore {
             actor,
             |_| true,
             "change customers' details",
-            |tx| records::update_customer(tx, actor, id, edit, expected_version),
+            |tx| records::update_customer(tx, actor, id, edit.clone(), expected_version),
         )
     }
 
@@ -587,7 +587,10 @@ impl SqliteStore {
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        f: impl FnOnce(&rusqlite::Transaction<'_>, &Policy) -> std::result::Result<T, errors::TxError>,
+        mut f: impl FnMut(
+            &rusqlite::Transaction<'_>,
+            &Policy,
+        ) -> std::result::Result<T, errors::TxError>,
     ) -> Result<T> {
         let mut cache = self.office_policy.take();
         let out = self.write_as(actor, allowed, what, |tx| {
@@ -605,10 +608,10 @@ impl SqliteStore {
         actor: &Actor,
         login: &str,
         what: &str,
-        change: impl FnOnce(&mut Staff),
+        mut change: impl FnMut(&mut Staff),
     ) -> Result<Staff> {
         self.write_as(actor, Role::can_manage_staff, what, |tx| {
-            staff::update(tx, actor, login, what, change)
+            staff::update(tx, actor, login, what, &mut change)
         })
     }
 }

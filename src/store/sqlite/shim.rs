@@ -7,6 +7,10 @@
 //! only reads, the way a network mount that drops out answers (an I/O error, or a short read
 //! that SQLite fills with zeros and then calls "malformed").
 //!
+//! And it can refuse to delete files, as Samba does when a FUSE mount (smbnetfs) has not yet
+//! released a journal SQLite has closed: the delete fails with `SQLITE_IOERR_DELETE` and the
+//! journal stays, about 1 save in 100 on a real share ([`fail_deletes`]).
+//!
 //! Open a store through it with [`OpenOptions::vfs`](crate::store::OpenOptions) set to
 //! [`register()`]'s name. Counts and the delay are for the whole process.
 
@@ -85,6 +89,8 @@ const TRUNCATES: usize = 10;
 
 static COUNTS: [AtomicU64; 11] = [const { AtomicU64::new(0) }; 11];
 static DELAY_US: AtomicU64 = AtomicU64::new(0);
+/// How many of the next deletes to refuse.
+static FAIL_DELETES: AtomicU64 = AtomicU64::new(0);
 static FAILING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
 
@@ -117,6 +123,19 @@ pub fn set_failing(failing: bool) {
     FAILING.store(failing, Ordering::Relaxed);
 }
 
+/// Refuse the next `n` file deletes with `SQLITE_IOERR_DELETE`, leaving the file where it is,
+/// as Samba does with a journal a FUSE mount still holds open (zero: refuse none).
+pub fn fail_deletes(n: u64) {
+    FAIL_DELETES.store(n, Ordering::Relaxed);
+}
+
+/// True (and one fewer left) when this delete is to be refused.
+fn refuse_delete() -> bool {
+    FAIL_DELETES
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
+}
+
 fn failing() -> bool {
     FAILING.load(Ordering::Relaxed)
 }
@@ -132,6 +151,9 @@ pub enum Reads {
     /// (SQLITE_IOERR_SHORT_READ): SQLite reads such a page as zeros and reports the file as
     /// "malformed", though nothing in the file is wrong.
     ShortFrom(u64),
+    /// Only the first read at or past this offset comes back short; later reads work: a mount
+    /// that dropped out for a moment and came back before anyone looked again.
+    ShortOnceFrom(u64),
 }
 
 static READS_MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -143,6 +165,7 @@ pub fn set_reads(r: Reads) {
         Reads::Work => (0, 0),
         Reads::Fail => (1, 0),
         Reads::ShortFrom(off) => (2, off),
+        Reads::ShortOnceFrom(off) => (3, off),
     };
     SHORT_FROM.store(from, Ordering::Relaxed);
     READS_MODE.store(mode, Ordering::Relaxed);
@@ -241,7 +264,7 @@ unsafe extern "C" fn x_delete(
     sync: c_int,
 ) -> c_int {
     tick(DELETES, None);
-    if failing() {
+    if failing() || refuse_delete() {
         return ffi::SQLITE_IOERR_DELETE;
     }
     let base = base_vfs(vfs);
@@ -317,7 +340,10 @@ unsafe extern "C" fn f_read(
     match READS_MODE.load(Ordering::Relaxed) {
         _ if failing() => return ffi::SQLITE_IOERR_READ,
         1 => return ffi::SQLITE_IOERR_READ,
-        2 if off >= 0 && off as u64 >= SHORT_FROM.load(Ordering::Relaxed) => {
+        mode @ (2 | 3) if off >= 0 && off as u64 >= SHORT_FROM.load(Ordering::Relaxed) => {
+            if mode == 3 {
+                READS_MODE.store(0, Ordering::Relaxed);
+            }
             // As a short read must: what was not read is zeros.
             std::ptr::write_bytes(buf as *mut u8, 0, n.max(0) as usize);
             return ffi::SQLITE_IOERR_SHORT_READ;

@@ -22,24 +22,48 @@ impl SqliteStore {
     }
 
     /// Run `f` in one `BEGIN IMMEDIATE` transaction, mapping errors, after checking the actor.
-    /// An error that calls the file damaged is checked against the file first (`judged`).
+    /// An error that calls the file damaged is checked against the file first (`judged`), and
+    /// believed only when it comes again on a fresh read (`confirmed`).
     pub(super) fn write_as<T>(
         &mut self,
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
+        mut f: impl FnMut(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
     ) -> Result<T> {
-        let out = self.write_as_unjudged(actor, allowed, what, f);
-        out.map_err(|e| self.judged(e))
+        let out = self.write_as_unjudged(actor, &allowed, what, &mut f);
+        let out = out.map_err(|e| self.judged(e));
+        self.confirmed(out, |s| {
+            let again = s.write_as_unjudged(actor, &allowed, what, &mut f);
+            again.map_err(|e| s.judged(e))
+        })
+    }
+
+    /// A write or read that SQLite called damaged, though the file read back, is tried once
+    /// more on a fresh page cache before it is believed. A network mount that dropped out for a
+    /// moment gives back zeros that SQLite calls "malformed", and may answer again by the time
+    /// the file is read back; real damage is found again. (A write that failed was rolled back,
+    /// and every write is safe to make twice.)
+    fn confirmed<T>(
+        &mut self,
+        out: Result<T>,
+        again: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        match out {
+            Err(StoreError::Damaged { .. }) if self.damaged.is_none() => {
+                let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+                again(self)
+            }
+            other => other,
+        }
     }
 
     fn write_as_unjudged<T>(
         &mut self,
         actor: &Actor,
-        allowed: impl Fn(Role) -> bool,
+        allowed: &impl Fn(Role) -> bool,
         what: &str,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
+        f: &mut impl FnMut(&rusqlite::Transaction<'_>) -> std::result::Result<T, TxError>,
     ) -> Result<T> {
         if self.mode == OpenMode::ReadOnly {
             return Err(StoreError::NotAllowed(format!(
@@ -121,18 +145,23 @@ impl SqliteStore {
     }
 
     /// Run `f` in one read transaction. An error that calls the file damaged is checked
-    /// against the file first, once the transaction has ended (`judged`).
+    /// against the file first, once the transaction has ended (`judged`), and believed only
+    /// when it comes again on a fresh read (`confirmed`).
     pub(super) fn read<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+        mut f: impl FnMut(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        let out = self.read_unjudged(f);
-        out.map_err(|e| self.judged(e))
+        let out = self.read_unjudged(&mut f);
+        let out = out.map_err(|e| self.judged(e));
+        self.confirmed(out, |s| {
+            let again = s.read_unjudged(&mut f);
+            again.map_err(|e| s.judged(e))
+        })
     }
 
     fn read_unjudged<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+        f: &mut impl FnMut(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
         let tx = self
