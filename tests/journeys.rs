@@ -956,3 +956,165 @@ fn pgdn_under_the_help_changes_nothing_behind_it() {
     p.press("q");
     p.wait_for("SAFEDESK-EXITED-0");
 }
+
+/// Issue 14's journey: two abusive emails from a new customer; the receptionist who logged the
+/// second writes the reply at once; a third contact brings the case; the manager decides and
+/// leaves the case without the letter, and finds the restriction notice owed on the card and in
+/// the letters-owed view, produces it, marks it posted, and it leaves both.
+#[test]
+fn the_reply_to_abusive_emails_goes_from_reception_and_the_notice_owed_stays_in_view_until_posted()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let (r, m) = two_instances(
+        dir.path(),
+        (
+            "reception",
+            "ahassan",
+            "Signed in: Amira Hassan (reception)",
+        ),
+        ("manager", "spatel", "Signed in: Sam Patel (manager)"),
+    );
+    // The first email, from someone safedesk does not know: a new customer with an address.
+    r.type_text("Gary Newman");
+    r.wait_for("No one");
+    r.press("C-n");
+    r.wait_for("Log an incident");
+    r.type_text("Gary Newman");
+    r.press("Enter");
+    r.wait_for("Gary Newman (new customer)");
+    r.press("Tab");
+    r.type_text("gary.newman@example.org");
+    r.press("Tab");
+    r.type_text("12 High Street; Barnet");
+    r.press("Tab");
+    r.type_text("EN5 5XX");
+    r.press("Tab");
+    r.press("Tab");
+    let abusive_email = |what: &str| {
+        r.wait_for("> Channel");
+        r.type_text("e"); // email
+        r.type_text("a"); // abusive
+        r.type_text("2"); // abusive language
+        r.press("Enter");
+        r.wait_for("> Response");
+        r.type_text("c"); // correspondence not processed
+        r.wait_for("> What happened");
+        r.type_text(what);
+        r.press("C-s");
+    };
+    abusive_email("Email full of swearing at the benefits adviser about a missed appointment.");
+    r.wait_for("Incident 1 of 3 recorded.");
+    r.wait_for("Press l now to write the reply");
+    r.press("Escape");
+    r.wait_for("CORRESPONDENCE NOT PROCESSED");
+    // The second: the receptionist writes the reply now, and records it as posted.
+    r.press("C-n");
+    r.wait_for("Log an incident");
+    abusive_email("Second email: more abuse about the same appointment.");
+    r.wait_for("Incident 2 of 3 recorded.");
+    r.press("l");
+    r.wait_for("Letter: Reply to abusive correspondence to Gary Newman");
+    let s = r.wait_for("12 High Street");
+    assert!(s.contains("EN5 5XX"), "{s}");
+    r.press("s");
+    r.wait_for("Has the letter (Reply to abusive correspondence) gone");
+    r.press("p");
+    r.wait_for("The letter is recorded as sent by post");
+    r.wait_for("Told in writing on");
+    // A third contact, a call, brings the threshold.
+    r.press("C-n");
+    r.wait_for("> Channel");
+    r.type_text("t");
+    r.type_text("a");
+    r.type_text("3"); // shouting
+    r.press("Enter");
+    r.wait_for("> Response");
+    r.type_text("e"); // call ended after a warning
+    r.wait_for("> What happened");
+    r.type_text("Rang to shout about the replies; call ended after a warning.");
+    r.press("C-s");
+    r.wait_for("Third incident: sent to the manager's escalation queue.");
+    r.press("Escape");
+
+    // The manager finds the case, decides, and leaves it without producing the letter.
+    m.press("Escape");
+    m.wait_for("m queue");
+    m.press("m");
+    m.wait_for("open cases  |");
+    m.press("/");
+    m.type_text("Gary Newman");
+    // Enter on the find line opens the case it found (once the queue has found it).
+    m.wait_for("> INCIDENT THRESHOLD REACHED  Gary Newman");
+    m.press("Enter");
+    m.wait_for("Case: Gary Newman");
+    m.wait_for("Incidents behind this case (3)");
+    m.wait_for("Told in writing on");
+    m.press("d");
+    m.wait_for("Decision: Gary Newman");
+    m.select("Correspondence only read");
+    m.press("Space");
+    m.wait_for("[x] Correspondence only read");
+    for _ in 0..8 {
+        m.press("Down");
+    }
+    m.wait_for(">Reasons");
+    m.type_text("Two abusive emails and a shouting call in one day.");
+    m.press("Tab");
+    m.wait_for(">Reasons for the customer (printed in the letter)");
+    m.type_text("You sent us two abusive emails and shouted at us on the phone.");
+    m.press("C-s");
+    m.wait_for("The decision is saved: 1 restriction applies from now.");
+    m.press("Space");
+    m.press("Escape");
+    m.wait_for("1 letter owed (o lists them)");
+    m.press("Escape"); // the find
+    m.press("Escape"); // the queue, back to the search box
+    m.wait_for("Find a caller or visitor");
+    m.press("C-u");
+    m.type_text("Gary Newman");
+    m.wait_for("RESTRICTED Gary Newman");
+    let owed = "Letter owed: restriction notice for the decision of";
+    let s = m.wait_for(owed);
+    assert!(!s.contains("CORRESPONDENCE NOT PROCESSED"), "{s}");
+    // The letters-owed view lists it; Enter opens its case; the letter is made and posted.
+    m.press("Escape");
+    m.press("m");
+    m.wait_for("open cases  |");
+    m.press("o");
+    m.wait_for("letters owed, oldest first");
+    let line = m.select("LETTER OWED  Gary Newman");
+    assert!(line.contains("Gary Newman"), "{line}");
+    m.wait_for("restriction notice for the decision of");
+    m.press("Enter");
+    m.wait_for("Case: Gary Newman");
+    m.press("l");
+    m.wait_for("Produce a letter");
+    m.press("Enter");
+    m.wait_for("Letter: Restriction notice to Gary Newman");
+    m.press("s");
+    m.wait_for("Has the letter (Restriction notice) gone");
+    m.press("p");
+    m.wait_for("The letter is recorded as sent by post");
+    m.press("Escape");
+    m.wait_for("0 letters owed");
+    m.wait_for("No letters owed");
+    m.press("Escape");
+    m.wait_for("Find a caller or visitor");
+    m.press("C-u");
+    m.type_text("Gary Newman");
+    m.wait_for("RESTRICTED Gary Newman");
+    wait_until("the card without the letter owed", || {
+        let s = m.screen();
+        s.contains("Correspondence is only read") && !s.contains(owed)
+    });
+    // Both letters are in the folder beside the database, each printable.
+    let letters: Vec<String> = walk(&dir.path().join("letters"))
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    assert_eq!(letters.len(), 2, "{letters:?}");
+    assert!(letters
+        .iter()
+        .any(|p| p.contains("Reply to abusive correspondence")));
+    assert!(letters.iter().any(|p| p.contains("Restriction notice")));
+}

@@ -2033,3 +2033,39 @@ fn a_customer_told_their_correspondence_is_not_processed_carries_it_on_the_card(
     );
     assert!(!render(&app, 120, 30).contains("CORRESPONDENCE NOT PROCESSED"));
 }
+
+/// A question's sentence wraps inside its popup at 80x24: nothing of it is cut at the edge, and
+/// a long answer being typed scrolls in its one row.
+#[test]
+fn a_questions_sentence_wraps_inside_its_popup_at_80x24() {
+    use safedesk::app::manager::ChoosePurpose;
+    use safedesk::app::{Overlay, Prompt};
+    let mut a = app();
+    let what = "Confirmation of immediate restriction";
+    a.overlays.open(Overlay::Prompt(Prompt::Choose {
+        purpose: ChoosePurpose::SentHow {
+            letter: new_id(),
+            what: what.into(),
+            on: None,
+        },
+        title: " Has the letter gone? ".into(),
+        lines: vec![format!(
+            "Has the letter ({what}) gone to the customer? Today is 29/11/2026."
+        )],
+        options: vec![
+            ('n', "not sent yet".into()),
+            ('p', "sent today by post".into()),
+        ],
+        cursor: 0,
+    }));
+    let s = render(&a, 80, 24);
+    let words: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("gone to the customer? Today is 29/11/2026."),
+        "{s}"
+    );
+}

@@ -88,7 +88,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Span::styled(
                 if view.filter == manager::QueueFilter::LettersOwed {
-                    " (0 for the cases)"
+                    " (press 0 for the cases)"
                 } else {
                     " (o lists them)"
                 },

@@ -347,22 +347,31 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
                 }
             }
         };
+    // Every sentence wraps inside the popup; the typed line scrolls in its one row, with the
+    // cursor in view (a long paste never makes the popup taller).
+    let inner = width.saturating_sub(2);
+    let wrapped = |lines: &[Line<'static>]| {
+        Paragraph::new(lines.to_vec())
+            .wrap(Wrap { trim: false })
+            .line_count(inner) as u16
+    };
     let input_row = lines.len().min(3);
+    let mut cursor = None;
     if let Some(i) = input {
+        let (visible, x) = super::field_window(i, inner.saturating_sub(3) as usize);
+        cursor = Some((x as u16, wrapped(&lines[..input_row])));
         lines.insert(
             input_row,
-            Line::from(Span::styled(
-                format!("> {}", clean(i.value())),
-                t.selected(),
-            )),
+            Line::from(Span::styled(format!("> {visible}"), t.selected())),
         );
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(keys.to_string(), t.dim())));
-    let r = super::centered(area, width, (lines.len() as u16 + 2).min(area.height));
+    let height = wrapped(&lines) + 2;
+    let r = super::centered(area, width, height.min(area.height));
     frame.render_widget(ratatui::widgets::Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             ratatui::widgets::Block::default()
                 .borders(ratatui::widgets::Borders::ALL)
                 .border_style(t.border(true))
@@ -370,11 +379,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
         ),
         r,
     );
-    if let Some(i) = input {
-        let x = r.x + 3 + i.visual_cursor().min(width.saturating_sub(6) as usize) as u16;
-        frame.set_cursor_position(ratatui::layout::Position::new(
-            x,
-            r.y + 1 + input_row as u16,
-        ));
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position(ratatui::layout::Position::new(r.x + 3 + x, r.y + 1 + y));
     }
 }
