@@ -110,6 +110,13 @@ fn letter(
     let text = Templates::built_in()
         .render(kind, &facts, &Organisation::built_in())
         .unwrap();
+    // Every letter made here also prints on A4 without running off the page.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    common::printable::assert_fits_a4(
+        &safedesk::letters::to_html(&text, kind.label()),
+        &format!("{}-{n}", kind.as_str()),
+    );
     (text, facts)
 }
 

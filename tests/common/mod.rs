@@ -1,6 +1,7 @@
 //! Helpers shared by the test files (each test file uses some of them).
 #![allow(dead_code)]
 
+pub mod printable;
 pub mod replies;
 pub mod screen;
 pub mod world;
