@@ -440,6 +440,25 @@ fn the_letter_preview_says_the_format_and_that_it_cannot_be_posted_at_80x24() {
         .expect("s saves");
     assert!(save.large_print);
     assert_eq!(save.record.address, Some(Vec::new()));
+    // Saved: "has it gone?" offers email and by hand, not post.
+    app.on_reply(safedesk::sync::Reply::LetterSaved {
+        letter: save.record.id,
+        what: "Restriction notice".into(),
+        markdown: "letters/x.md".into(),
+        html: "letters/x.html".into(),
+    });
+    let screen = render(&app, 80, 24);
+    let asked = self::words(&screen);
+    assert!(asked.contains("sent today by email"), "{screen}");
+    assert!(asked.contains("sent today by hand"), "{screen}");
+    assert!(!asked.contains("sent today by post"), "{screen}");
+    key(&mut app, KeyCode::Char('p'));
+    assert!(
+        !app.take_requests()
+            .iter()
+            .any(|r| matches!(r, safedesk::sync::Request::LetterSent { .. })),
+        "p does nothing here"
+    );
 }
 
 #[test]

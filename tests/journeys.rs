@@ -1006,6 +1006,10 @@ fn the_reply_to_abusive_emails_goes_from_reception_and_the_notice_owed_stays_in_
     r.wait_for("Incident 1 of 3 recorded.");
     r.wait_for("Press l now to write the reply");
     r.press("Escape");
+    // (Ctrl-N sent straight after Esc would read as Alt-Ctrl-N: wait for the popup to go.)
+    wait_until("the saved note to close", || {
+        !r.screen().contains("Press any key to carry on")
+    });
     r.wait_for("CORRESPONDENCE NOT PROCESSED");
     // The second: the receptionist writes the reply now, and records it as posted.
     r.press("C-n");
@@ -1068,6 +1072,9 @@ fn the_reply_to_abusive_emails_goes_from_reception_and_the_notice_owed_stays_in_
     m.press("Escape");
     m.wait_for("1 letter owed (o lists them)");
     m.press("Escape"); // the find
+    wait_until("the find to clear", || {
+        !m.screen().contains("Find a customer:")
+    });
     m.press("Escape"); // the queue, back to the search box
     m.wait_for("Find a caller or visitor");
     m.press("C-u");
@@ -1078,6 +1085,7 @@ fn the_reply_to_abusive_emails_goes_from_reception_and_the_notice_owed_stays_in_
     assert!(!s.contains("CORRESPONDENCE NOT PROCESSED"), "{s}");
     // The letters-owed view lists it; Enter opens its case; the letter is made and posted.
     m.press("Escape");
+    m.wait_for("m queue");
     m.press("m");
     m.wait_for("open cases  |");
     m.press("o");

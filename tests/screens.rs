@@ -2047,6 +2047,7 @@ fn a_questions_sentence_wraps_inside_its_popup_at_80x24() {
             letter: new_id(),
             what: what.into(),
             on: None,
+            ways: SentHow::ALL.to_vec(),
         },
         title: " Has the letter gone? ".into(),
         lines: vec![format!(

@@ -38,7 +38,7 @@ impl FormField {
             FormField::Who => "Who",
             FormField::NewPhone => "Phone",
             FormField::NewEmail => "Email",
-            FormField::NewAddress => "Address (;)",
+            FormField::NewAddress => "Address",
             FormField::NewPostcode => "Postcode",
             FormField::VisitorDescription => "Describe them",
             FormField::When => "When",

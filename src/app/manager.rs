@@ -316,7 +316,11 @@ pub enum TextPurpose {
     /// What this customer asked for (a review, a complaint).
     CustomerRequest { customer: Id },
     /// The day this letter went, when not today.
-    SentOn { letter: Id, what: String },
+    SentOn {
+        letter: Id,
+        what: String,
+        ways: Vec<SentHow>,
+    },
 }
 
 /// What a generic choice prompt is for.
@@ -327,6 +331,8 @@ pub enum ChoosePurpose {
         letter: Id,
         what: String,
         on: Option<chrono::NaiveDate>,
+        /// The ways it can have gone: not by post when it has no postal address on it.
+        ways: Vec<SentHow>,
     },
     /// Which letter to produce.
     LetterKind,
@@ -880,18 +886,23 @@ impl App {
         let what = crate::letters::LetterKind::parse(&letter.kind)
             .map(|k| k.label().to_string())
             .unwrap_or_else(|| crate::letters::kind_in_words(&letter.kind));
-        self.ask_how_sent(letter.id, &what);
+        self.ask_how_sent(letter.id, &what, true);
     }
 
-    pub(super) fn ask_how_sent(&mut self, letter: Id, what: &str) {
+    /// Has the letter gone, and how? `postable`: it has a postal address on it (one without can
+    /// go by email or by hand, never by post, so post is not offered).
+    pub(super) fn ask_how_sent(&mut self, letter: Id, what: &str, postable: bool) {
         let today = time::london_date(self.now);
+        let ways: Vec<SentHow> = SentHow::ALL
+            .into_iter()
+            .filter(|h| postable || *h != SentHow::Post)
+            .collect();
         let mut options = vec![(
             'n',
             "not sent yet (record it with s on the case when it goes)".to_string(),
         )];
         options.extend(
-            SentHow::ALL
-                .iter()
+            ways.iter()
                 .map(|h| (sent_key(*h), format!("sent today {}", h.label()))),
         );
         options.push(('o', "sent on another day (type the date next)".to_string()));
@@ -900,6 +911,7 @@ impl App {
                 letter,
                 what: what.to_string(),
                 on: None,
+                ways,
             },
             title: " Has the letter gone? ".into(),
             lines: vec![format!(
@@ -926,19 +938,21 @@ impl App {
                 letter,
                 what,
                 on: None,
+                ways,
             } => {
                 // "Not sent yet", each way of sending today, then "another day".
-                if let Some(how) = index.checked_sub(1).and_then(|i| SentHow::ALL.get(i)) {
+                if let Some(how) = index.checked_sub(1).and_then(|i| ways.get(i)) {
                     self.requests.push(Request::LetterSent {
                         letter,
                         on: time::london_date(self.now),
                         how: *how,
                     });
-                } else if index == SentHow::ALL.len() + 1 {
+                } else if index == ways.len() + 1 {
                     self.overlays.open(Overlay::Prompt(Prompt::Text {
                         purpose: TextPurpose::SentOn {
                             letter,
                             what: what.clone(),
+                            ways,
                         },
                         title: " The day the letter went ".into(),
                         lines: vec![
@@ -953,9 +967,10 @@ impl App {
             ChoosePurpose::SentHow {
                 letter,
                 on: Some(on),
+                ways,
                 ..
             } => {
-                if let Some(how) = SentHow::ALL.get(index) {
+                if let Some(how) = ways.get(index) {
                     self.requests.push(Request::LetterSent {
                         letter,
                         on,
@@ -989,7 +1004,7 @@ impl App {
                     note: text,
                 })
             }
-            TextPurpose::SentOn { letter, what } => {
+            TextPurpose::SentOn { letter, what, ways } => {
                 let today = time::london_date(self.now);
                 match time::parse_date(&text, today, false) {
                     Ok(on) if on > today => {
@@ -1002,13 +1017,14 @@ impl App {
                             letter,
                             what: what.clone(),
                             on: Some(on),
+                            ways: ways.clone(),
                         },
                         title: " How the letter went ".into(),
                         lines: vec![format!(
                             "How did the letter ({what}) go on {}?",
                             time::date(on)
                         )],
-                        options: SentHow::ALL
+                        options: ways
                             .iter()
                             .map(|h| (sent_key(*h), h.label().to_string()))
                             .collect(),

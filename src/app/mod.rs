@@ -1531,7 +1531,7 @@ impl App {
                         ""
                     }
                 )));
-                self.ask_how_sent(letter, &what);
+                self.ask_how_sent(letter, &what, !unaddressed);
                 self.refresh();
             }
             Reply::ReviewSaved(saved) => {

@@ -294,6 +294,12 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                 out.push(Line::from(l));
             }
         }
+        FormField::NewAddress => {
+            out.push(Line::from(Span::styled(
+                "The postal address's lines, separated by ; (for example: Flat 2, 10 High Street; Barnet). The postcode has its own field. Leave empty if not known.",
+                t.dim(),
+            )));
+        }
         _ => {}
     }
     (out, cursor, keep)
