@@ -8,12 +8,15 @@
 //! - A mount that drops out for a moment gives back a short read, which SQLite fills with zeros
 //!   and calls "malformed"; by the time the file is read back to check, the server may be back.
 //!   Before the file is called damaged, the write is tried once more on a fresh page cache.
+//! - A command that runs once (`safedesk import`) has no later poll to deliver what waits in
+//!   this PC's outbox: such a moment does not leave the rest waiting with nothing said.
 
+use safedesk::cli::session::Session;
 use safedesk::domain::{Actor, NewIncident};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store, StoreError};
-use safedesk::sync::local::Local;
+use safedesk::sync::local::{Local, OutboxEntry, Submission};
 use safedesk::sync::worker::{self, Context};
 use safedesk::sync::Reply;
 use std::sync::Mutex;
@@ -181,4 +184,119 @@ fn a_read_the_mount_dropped_for_a_moment_is_not_called_damaged() {
         .count();
     assert_eq!(logged, 1, "saved once");
     assert_eq!(store.damage_check().unwrap(), None);
+}
+
+/// `safedesk import` as the command runs it, on the file at `path` through the shim, as `login`.
+fn import_session(path: &std::path::Path, login: &str) -> Session {
+    let opts = OpenOptions {
+        vfs: Some(shim::register().unwrap().to_string()),
+        busy_timeout_ms: 200,
+        ..OpenOptions::default()
+    };
+    let mut store = SqliteStore::open(path, &opts).unwrap();
+    let actor = Actor {
+        login: login.into(),
+        staff: store.staff_by_login(login).unwrap(),
+    };
+    Session {
+        store,
+        policy: Policy::built_in(),
+        policy_version: 0,
+        actor,
+        demo: true,
+        read_only: false,
+        letters: Err("not needed".into()),
+        path: path.to_path_buf(),
+        bell: false,
+        notices: Vec::new(),
+    }
+}
+
+/// How many times the audit log says this incident was logged.
+fn logged(store: &mut SqliteStore, inc: &NewIncident) -> usize {
+    store
+        .audit_for(&inc.id.to_string())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "log incident")
+        .count()
+}
+
+/// The SMB smoke test's queued incidents that never arrived: `safedesk import` delivered what
+/// waited in the outbox until the first delivery the share refused for a moment (a journal it
+/// would not delete yet), then left that entry and every one after it waiting, said nothing and
+/// ended. Nothing else would deliver them until someone ran safedesk again. Now each entry is
+/// tried again while the trouble lasts a moment, and what this run queued is tried again before
+/// it ends.
+#[test]
+fn an_import_delivers_every_waiting_entry_though_the_share_holds_a_journal_for_a_moment() {
+    let _turn = SHIM.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    drop(safedesk::demo::db::create(&path, &OpenOptions::default()).unwrap());
+    let mut s = import_session(&path, "ahassan");
+    let deborah = s.store.lookup("07700 900123", 30).unwrap()[0]
+        .history
+        .customer
+        .id;
+    let database = s.store.database_id().unwrap();
+    let local = Local::new(dir.path().join("local"));
+    let example = |n: usize| NewIncident {
+        description: format!("Rang again, call {n}."),
+        ..NewIncident::example(deborah, "Deborah Johnson")
+    };
+
+    // Five incidents wait from an earlier run, as an import leaves them when the drive goes.
+    let waiting: Vec<NewIncident> = (0..5).map(example).collect();
+    for (n, inc) in waiting.iter().enumerate() {
+        local
+            .outbox_put(&OutboxEntry {
+                login: "ahassan".into(),
+                database: database.clone(),
+                file: safedesk::sync::local::file_mark(&path),
+                queued_at: chrono::Utc::now() + chrono::Duration::milliseconds(n as i64),
+                reason: "the drive was away".into(),
+                what: Submission::Incident(inc.clone()),
+            })
+            .unwrap();
+    }
+    assert_eq!(local.outbox(&database).len(), 5);
+    // The next import starts; the share will not let go of the first delivery's journal.
+    shim::fail_deletes(1);
+    let deletes = shim::counts().deletes;
+    let refused = safedesk::cli::import::import(&mut s, &local, "");
+    shim::fail_deletes(0);
+    assert_eq!(refused, 0);
+    assert!(
+        local.outbox(&database).is_empty(),
+        "nothing left waiting: {:?}",
+        local.outbox(&database)
+    );
+    assert!(
+        shim::counts().deletes > deletes + 1,
+        "a journal was refused, and deleted when tried again"
+    );
+    // A line this import queued for a moment's trouble is delivered before it ends.
+    let lines: Vec<NewIncident> = (5..8).map(example).collect();
+    let text = lines
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    shim::fail_deletes(1);
+    let refused = safedesk::cli::import::import(&mut s, &local, &text);
+    shim::fail_deletes(0);
+    assert_eq!(refused, 0);
+    assert!(
+        local.outbox(&database).is_empty(),
+        "nothing left waiting: {:?}",
+        local.outbox(&database)
+    );
+    drop(s);
+
+    let mut plain = SqliteStore::open(&path, &OpenOptions::default()).unwrap();
+    for inc in waiting.iter().chain(&lines) {
+        assert_eq!(logged(&mut plain, inc), 1, "{}", inc.description);
+    }
+    assert_eq!(plain.damage_check().unwrap(), None);
 }

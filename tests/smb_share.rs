@@ -108,6 +108,12 @@ impl Share {
 
 impl Drop for Share {
     fn drop(&mut self) {
+        // A failed run keeps its folder (the database, each writer's outbox, held/ and
+        // refused/, the server's logs) for someone to look at.
+        if std::thread::panicking() {
+            self.state.disable_cleanup(true);
+            eprintln!("kept for a look: {}", self.state.path().display());
+        }
         let _ = Command::new(script())
             .arg("down")
             .arg(self.state.path().join("st"))
@@ -457,9 +463,19 @@ fn three_hundred_imports_with_the_server_killed_midway_arrive_exactly_once() {
         .output()
         .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
     };
-    for p in 0..WRITERS {
-        import(p, &empty);
+    let finals: Vec<String> = (0..WRITERS).map(|p| import(p, &empty)).collect();
+    // Nothing was set aside from an outbox, and afterwards nothing is still waiting in one.
+    for l in said
+        .iter()
+        .map(String::as_str)
+        .chain(finals.iter().flat_map(|f| f.lines()))
+    {
+        assert!(!l.starts_with("refused from the outbox"), "{l}");
+    }
+    for f in &finals {
+        assert!(!f.lines().any(|l| l.starts_with("waiting ")), "{f}");
     }
     // Everything said to be saved or queued is there, once.
     {
@@ -473,7 +489,7 @@ fn three_hundred_imports_with_the_server_killed_midway_arrive_exactly_once() {
             assert_eq!(
                 audit.iter().filter(|a| a.action == "log incident").count(),
                 1,
-                "{l}"
+                "{l}; the imports of an empty file afterwards said: {finals:?}"
             );
         }
     }

@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, file: &Path) -> Result<ExitCode, String> {
 /// `safedesk import`: save each JSON line as an incident, saying what became of it. Returns how
 /// many were refused.
 pub fn import(s: &mut session::Session, local: &Local, text: &str) -> usize {
-    use crate::sync::worker::{replay, save_or_queue, Context};
+    use crate::sync::worker::{replay_patiently, save_or_queue, Context, REPLAY_PATIENCE};
     use crate::sync::Reply;
     use std::io::Write;
     let location = s.store.location();
@@ -45,13 +45,20 @@ pub fn import(s: &mut session::Session, local: &Local, text: &str) -> usize {
     let mut refused = 0;
     let mut out = std::io::stdout().lock();
     // Whatever waits in this PC's outbox goes first.
-    for r in replay(&mut s.store, &ctx) {
-        let _ = match r {
-            Reply::OutboxDelivered(n) => writeln!(out, "delivered {n} from the outbox"),
-            Reply::OutboxRefused(why) => writeln!(out, "refused from the outbox: {why}"),
-            _ => Ok(()),
-        };
-    }
+    let say = |out: &mut std::io::StdoutLock<'_>, replies: Vec<Reply>| {
+        for r in replies {
+            let _ = match r {
+                Reply::OutboxDelivered(n) => writeln!(out, "delivered {n} from the outbox"),
+                Reply::OutboxRefused(why) => writeln!(out, "refused from the outbox: {why}"),
+                _ => Ok(()),
+            };
+        }
+        let _ = out.flush();
+    };
+    say(
+        &mut out,
+        replay_patiently(&mut s.store, &ctx, REPLAY_PATIENCE),
+    );
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -109,6 +116,30 @@ pub fn import(s: &mut session::Session, local: &Local, text: &str) -> usize {
         };
         let _ = out.flush();
     }
+    // What waits now (queued by this run while the drive was in trouble, or left from before)
+    // is tried again before the command ends: a command has no later poll to deliver it.
+    if !ctx.waiting().is_empty() {
+        say(
+            &mut out,
+            replay_patiently(&mut s.store, &ctx, REPLAY_PATIENCE),
+        );
+    }
+    // Anything still waiting is said, never left silently.
+    let waiting = ctx.waiting().len();
+    if waiting > 0 && !s.read_only {
+        let _ = writeln!(
+            out,
+            "waiting {waiting} in this PC's outbox ({}): the shared database could not take {} now. {} kept there and written, once, the next time safedesk runs on this PC as {} and can reach the database.",
+            local.dir().join("outbox").display(),
+            if waiting == 1 { "it" } else { "them" },
+            if waiting == 1 { "It is" } else { "They are" },
+            ctx.actor.login
+        );
+    }
+    if let Some(other) = ctx.for_another_file() {
+        let _ = writeln!(out, "waiting for another file: {other}");
+    }
+    let _ = out.flush();
     refused
 }
 

@@ -397,6 +397,23 @@ fn load_case(store: &mut dyn Store, id: crate::domain::Id) -> Result<Box<CaseDat
 /// another file with this database's id (a copy) waits for that file; a file that is not an
 /// entry at all is set aside in `refused/` with a message.
 pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
+    replay_with(store, ctx, Duration::ZERO)
+}
+
+/// How long a command that runs once (`safedesk import`) keeps trying an outbox entry the shared
+/// database cannot take for a moment: a journal the share will not delete yet, another PC's
+/// lock, a mount coming back. The app's worker does not wait: it tries again a few seconds
+/// later by itself ([`REPLAY_BACKOFF`]); a command that ends has no later.
+pub const REPLAY_PATIENCE: Duration = Duration::from_secs(10);
+
+/// As [`replay`], but an entry the shared database cannot take now is tried again, after a
+/// short pause that grows, until it has failed for `patience`; only then is it (and everything
+/// after it, which must not overtake it) left waiting.
+pub fn replay_patiently(store: &mut dyn Store, ctx: &Context, patience: Duration) -> Vec<Reply> {
+    replay_with(store, ctx, patience)
+}
+
+fn replay_with(store: &mut dyn Store, ctx: &Context, patience: Duration) -> Vec<Reply> {
     let Some(local) = ctx.local.as_ref().filter(|_| !ctx.read_only) else {
         return Vec::new();
     };
@@ -440,12 +457,26 @@ pub fn replay(store: &mut dyn Store, ctx: &Context) -> Vec<Reply> {
             )));
             continue;
         }
-        match deliver(store, ctx, &entry.what) {
+        // Tried again while the failure is the drive's and patience lasts.
+        let failing_since = Instant::now();
+        let mut pause = Duration::from_millis(100);
+        let result = loop {
+            match deliver(store, ctx, &entry.what) {
+                Err(e) if e.is_transient() && failing_since.elapsed() + pause <= patience => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                other => break other,
+            }
+        };
+        match result {
             Ok(_) => {
                 if local.outbox_done(&key).is_ok() {
                     delivered += 1;
                 }
             }
+            // It stays, and so does everything after it: a later entry (a correction) must
+            // not reach the database before the one it follows.
             Err(e) if e.is_transient() => break,
             Err(e) => {
                 let kept = local
