@@ -8,6 +8,7 @@ use super::kept::Answers;
 use super::local::{Local, OutboxEntry, Submission};
 use super::presence::{self, Presence};
 use super::protocol::{CaseData, Health, Reply, Request};
+use super::views::Viewed;
 use crate::domain::{Actor, NewIncident, QueueWatch};
 use crate::policy::Policy;
 use crate::store::Store;
@@ -181,7 +182,44 @@ fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::st
                 "Recorded why the review's letter could not be sent; it is no longer owed.".into(),
             )
         }
+        Submission::Views { views, .. } => {
+            let n = store.record_views(actor, views)?;
+            Reply::Done(format!("{n} card views recorded."))
+        }
     })
+}
+
+/// Write a batch of card views in one short transaction; when the shared file cannot take it
+/// now, keep it in this PC's outbox (written once when the drive is back). At exit the batch is
+/// put in the outbox first and then delivered, so a safedesk closed mid-write loses nothing (and
+/// a batch written twice is written once). Says whether the outbox changed.
+pub fn flush_views(
+    store: &mut dyn Store,
+    ctx: &Context,
+    views: Vec<crate::domain::CardView>,
+    at_exit: bool,
+) -> bool {
+    if views.is_empty() || ctx.read_only || ctx.actor.staff.is_none() {
+        return false;
+    }
+    let what = Submission::Views {
+        batch: crate::domain::new_id(),
+        views,
+    };
+    if at_exit {
+        if let (Some(local), Some(Ok(()))) = (&ctx.local, ctx.queue(what.clone(), "kept at exit")) {
+            if deliver(store, ctx, &what).is_ok() {
+                let _ = local.outbox_done(&what.key());
+            }
+            return true;
+        }
+    }
+    match deliver(store, ctx, &what) {
+        Ok(_) => false,
+        Err(e) if e.is_transient() => ctx.queue(what, &e.to_string()).is_some(),
+        // Refused (the person left the staff list, the file is damaged): not kept.
+        Err(_) => false,
+    }
 }
 
 /// Write a submission, or keep it in this PC's outbox when the shared database cannot take it
@@ -532,6 +570,23 @@ pub fn run_with(
     requests: Receiver<Request>,
     send: impl Fn(Reply) -> bool,
 ) {
+    let mut viewed = Viewed::from_env();
+    serve(&mut store, &ctx, presence, requests, send, &mut viewed);
+    // The app has gone: the views gathered since the last batch are written now.
+    if let Some(views) = viewed.take_due(true) {
+        flush_views(store.as_mut(), &ctx, views, true);
+    }
+}
+
+/// [`run_with`]'s loop, until the UI hangs up; card views gathered are left in `viewed`.
+fn serve(
+    store: &mut Box<dyn Store>,
+    ctx: &Context,
+    presence: Option<Presence>,
+    requests: Receiver<Request>,
+    send: impl Fn(Reply) -> bool,
+    viewed: &mut Viewed,
+) {
     let mut present = presence.map(|presence| Present {
         presence,
         next_beat: Instant::now(),
@@ -603,6 +658,13 @@ pub fn run_with(
                 Err(e) if e.is_transient() => Some(Instant::now() + REPLAY_BACKOFF),
                 Ok(None) | Err(_) => None,
             };
+        }
+        if let Some(views) = viewed.take_due(false) {
+            if flush_views(store.as_mut(), ctx, views, false)
+                && !send(Reply::Outbox(ctx.waiting().len()))
+            {
+                return;
+            }
         }
         let wait = POLL.saturating_sub(last_poll.elapsed());
         let first = match requests.recv_timeout(wait) {
@@ -734,6 +796,12 @@ pub fn run_with(
                 let started = Instant::now();
                 let result = store.history(id);
                 let (result, from) = answers.card(id, result);
+                // A restricted customer's card is shown: who looked is recorded, in a batch.
+                if let Ok(Some(h)) = &result {
+                    if !crate::policy::rules::active_restrictions(h, Utc::now()).is_empty() {
+                        viewed.seen(id, Utc::now());
+                    }
+                }
                 let took_ms = started.elapsed().as_millis() as u64;
                 if !send(Reply::Card {
                     id,
