@@ -517,3 +517,210 @@ fn the_worker_writes_card_views_once_at_exit_not_per_card_open() {
     assert_eq!(views(&mut w.store), 1);
     assert_ne!(w.store.data_version().unwrap(), version);
 }
+
+mod screens {
+    use super::common::render;
+    use super::common::screen::{app_as, search, staff};
+    use chrono::{TimeZone, Utc};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safedesk::app::keymap::Context;
+    use safedesk::app::App;
+    use safedesk::domain::{
+        AuditEntry, AuditPage, AuditQuery, CardViewSeen, LookupHit, MatchedOn, Role,
+    };
+    use safedesk::sync::{Reply, Request};
+
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 29, 15, 0, 0).unwrap()
+    }
+
+    fn press(a: &mut App, c: char) {
+        a.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+
+    fn entry(
+        seq: i64,
+        at: &str,
+        who: &str,
+        action: &str,
+        entity: &str,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> AuditEntry {
+        AuditEntry {
+            seq,
+            at: at.into(),
+            who: who.into(),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: "x".into(),
+            customer_id: None,
+            before: before.map(str::to_string),
+            after: after.map(str::to_string),
+            redacted: false,
+        }
+    }
+
+    fn page() -> AuditPage {
+        AuditPage {
+            entries: vec![
+                entry(
+                    14,
+                    "2026-11-29T14:10:00.000Z",
+                    "Sam Patel",
+                    "edit customer",
+                    "customer",
+                    Some(r#"{"postcode":"N3 1QE","notes":"","large_print":false}"#),
+                    Some(r#"{"postcode":"N3 2AB","notes":"Prefers letters","large_print":true}"#),
+                ),
+                entry(
+                    12,
+                    "2026-11-24T09:30:00.000Z",
+                    "Amira Hassan",
+                    "log incident",
+                    "incident",
+                    None,
+                    Some(
+                        r#"{"id":"1","customer_id":"2","occurred_at":"2026-11-24T09:15:00.000Z","description":"Shouted at the receptionist and was asked to leave.","immediate_threat":false}"#,
+                    ),
+                ),
+                entry(
+                    11,
+                    "2026-06-01T08:00:00.000Z",
+                    "Amira Hassan",
+                    "withdraw incident",
+                    "incident",
+                    Some(r#"{"withdrawn":false}"#),
+                    Some(r#"{"withdrawn":true,"reason":"Logged against the wrong person"}"#),
+                ),
+            ],
+            more: true,
+            views: vec![CardViewSeen {
+                at: Utc.with_ymd_and_hms(2026, 11, 29, 14, 2, 0).unwrap(),
+                who: "Amira Hassan".into(),
+            }],
+        }
+    }
+
+    fn manager_on_deborah() -> App {
+        let mut a = app_as(
+            "sam",
+            Some(staff(2, "Sam Patel", Role::Manager)),
+            now(),
+            true,
+        );
+        let h = safedesk::demo::demo_bulk(now())
+            .histories()
+            .remove(&safedesk::demo::DEBORAH_JOHNSON)
+            .unwrap();
+        search(
+            &mut a,
+            "deborah",
+            vec![LookupHit {
+                history: h.clone(),
+                matched: MatchedOn::Name("Deborah Johnson".into()),
+                score: 100,
+            }],
+        );
+        a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        a.on_reply(Reply::Card {
+            id: h.customer.id,
+            result: Ok(Some(Box::new(h))),
+        });
+        a.take_requests();
+        a
+    }
+
+    fn answer(a: &mut App) -> AuditQuery {
+        let q = a
+            .take_requests()
+            .into_iter()
+            .find_map(|r| match r {
+                Request::LoadAudit(q) => Some(q),
+                _ => None,
+            })
+            .expect("the trail is read from the store");
+        a.on_reply(Reply::AuditPage {
+            query: q.clone(),
+            result: Ok(page()),
+        });
+        q
+    }
+
+    #[test]
+    fn a_customers_history_of_changes_in_words_80x24() {
+        let mut a = manager_on_deborah();
+        press(&mut a, 'h');
+        assert_eq!(a.context(), Context::Audit);
+        let q = answer(&mut a);
+        assert!(q.customer.is_some());
+        let screen = render(&a, 80, 24);
+        assert!(
+            screen.contains("Looked at by Amira Hassan, 29/11/2026 14:02"),
+            "{screen}"
+        );
+        assert!(screen.contains("Postcode: N3 1QE → N3 2AB"), "{screen}");
+        assert!(!screen.contains('{'), "never JSON: {screen}");
+        insta::assert_snapshot!("customer_history_80x24", screen);
+        // Down at the end reads the next page, from the last entry shown.
+        for _ in 0..3 {
+            a.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        }
+        let more = a.take_requests();
+        assert!(
+            more.iter()
+                .any(|r| matches!(r, Request::LoadAudit(q) if q.before_seq == Some(11))),
+            "{more:?}"
+        );
+    }
+
+    #[test]
+    fn the_offices_trail_filtered_by_staff_and_dates_80x24() {
+        let mut a = manager_on_deborah();
+        press(&mut a, 'm');
+        a.on_reply(Reply::Queue(Ok(safedesk::domain::Queue::default())));
+        a.take_requests();
+        press(&mut a, 't');
+        assert_eq!(a.context(), Context::Audit);
+        answer(&mut a);
+        press(&mut a, 's');
+        for c in "amira".chars() {
+            press(&mut a, c);
+        }
+        a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let q = answer(&mut a);
+        assert_eq!(q.who.as_deref(), Some("amira"));
+        press(&mut a, 'd');
+        for c in "01/06/2026 29/11/2026".chars() {
+            press(&mut a, c);
+        }
+        a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        let q = answer(&mut a);
+        assert_eq!(
+            (q.from, q.to),
+            (
+                chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+            )
+        );
+        let screen = render(&a, 80, 24);
+        insta::assert_snapshot!("office_trail_filtered_80x24", screen);
+        // A bad date is refused with the field named; the filters stay as they were.
+        press(&mut a, 'd');
+        for c in "31/02/2026".chars() {
+            press(&mut a, c);
+        }
+        a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(render(&a, 80, 24).contains("Dates:"));
+    }
+
+    #[test]
+    fn reception_is_not_offered_the_history_and_is_told_why() {
+        let mut a = manager_on_deborah();
+        a.actor.staff.as_mut().unwrap().role = Role::Reception;
+        press(&mut a, 'h');
+        assert_eq!(a.context(), Context::Card);
+        assert!(a.take_requests().is_empty());
+        assert!(render(&a, 80, 24).contains("manager"));
+    }
+}

@@ -317,6 +317,10 @@ pub enum TextPurpose {
     CustomerRequest { customer: Id },
     /// The day this letter went, when not today.
     SentOn { letter: Id, what: String },
+    /// The audit trail: whose entries (part of a name or login).
+    AuditStaff,
+    /// The audit trail: from and to which dates.
+    AuditDates,
 }
 
 /// What a generic choice prompt is for.
@@ -970,6 +974,7 @@ impl App {
     /// Text was given in a text prompt.
     pub(super) fn answered(&mut self, purpose: TextPurpose, text: String) {
         match purpose {
+            TextPurpose::AuditStaff | TextPurpose::AuditDates => self.audit_answered(purpose, text),
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,

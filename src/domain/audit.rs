@@ -35,6 +35,8 @@ pub struct AuditEntry {
 pub struct AuditQuery {
     pub customer: Option<Id>,
     pub staff: Option<Id>,
+    /// Only entries by staff whose name or login holds this text.
+    pub who: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Only entries older than this one (the last `seq` of the page before); None: the newest.

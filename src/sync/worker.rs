@@ -681,6 +681,7 @@ fn serve(
             let mut case = None;
             let mut writes = Vec::new();
             let mut seen = Vec::new();
+            let mut audit: Vec<crate::domain::AuditQuery> = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
@@ -694,6 +695,11 @@ fn serve(
                     }
                     Request::LoadCase { case: c } => case = Some(c),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
+                    Request::LoadAudit(q) => {
+                        if !audit.contains(&q) {
+                            audit.push(q);
+                        }
+                    }
                     w @ (Request::SaveIncident(_)
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
@@ -782,6 +788,14 @@ fn serve(
                     if !send(Reply::LettersOwed(owed)) {
                         return;
                     }
+                }
+            }
+            for query in audit {
+                let result = store
+                    .audit_page(&ctx.actor, &query)
+                    .map_err(|e| e.to_string());
+                if !send(Reply::AuditPage { query, result }) {
+                    return;
                 }
             }
             if let Some(id) = case {

@@ -364,7 +364,9 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
             "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
              WHERE (?1 IS NULL OR a.customer_id = ?1) AND (?2 IS NULL OR a.staff_id = ?2) \
              AND (?3 IS NULL OR a.at >= ?3) AND (?4 IS NULL OR a.at < ?4) \
-             AND (?5 IS NULL OR a.seq < ?5) ORDER BY a.seq DESC LIMIT ?6"
+             AND (?5 IS NULL OR a.seq < ?5) \
+             AND (?7 IS NULL OR s.display_name LIKE '%' || ?7 || '%' OR a.login LIKE '%' || ?7 || '%') \
+             ORDER BY a.seq DESC LIMIT ?6"
         ))?
         .query_map(
             params![
@@ -373,7 +375,8 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
                 from,
                 to,
                 q.before_seq,
-                limit as i64 + 1
+                limit as i64 + 1,
+                q.who.as_deref().map(str::trim).filter(|w| !w.is_empty())
             ],
             entry,
         )?
