@@ -317,6 +317,15 @@ impl App {
         }
     }
 
+    /// Read the trail's first page again after another PC's change, keeping the place.
+    pub(super) fn refresh_audit(&mut self) {
+        if let Some(v) = self.overlays.audit_mut() {
+            if v.loaded && v.entries.len() <= PAGE {
+                self.requests.push(Request::LoadAudit(v.query.clone()));
+            }
+        }
+    }
+
     /// A key on the audit trail; false when it is not the trail's own.
     pub(super) fn audit_key(&mut self, action: Action) -> bool {
         let Some(v) = self.overlays.audit_mut() else {

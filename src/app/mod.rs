@@ -1079,6 +1079,7 @@ impl App {
         if self.overlays.queue().is_some() {
             self.reload_queue();
         }
+        self.refresh_audit();
         if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
         }
