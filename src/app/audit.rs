@@ -208,7 +208,7 @@ fn value_words(v: &serde_json::Value) -> String {
             } else if let Some(d) = time::date_from_db(s) {
                 time::date(d)
             } else {
-                crate::text::clean(&s.replace('_', " ").replace('\n', " "))
+                crate::text::clean(&s.replace(['_', '\n'], " "))
             }
         }
         Value::Array(a) if a.is_empty() => "(none)".into(),

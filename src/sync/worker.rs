@@ -729,7 +729,7 @@ fn serve(
                 }
             }
             for w in writes {
-                let reply = write(store.as_mut(), &ctx, w);
+                let reply = write(store.as_mut(), ctx, w);
                 watch_due = watching;
                 let queued = matches!(
                     reply,
@@ -883,7 +883,7 @@ fn serve(
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.
                     if back || Instant::now() >= next_replay {
-                        let replies = replay(store.as_mut(), &ctx);
+                        let replies = replay(store.as_mut(), ctx);
                         let stuck = replies
                             .iter()
                             .any(|r| matches!(r, Reply::Outbox(n) if *n > 0));
