@@ -999,10 +999,17 @@ pub fn bindings(ctx: Context) -> impl Iterator<Item = &'static Binding> {
 pub fn hints(ctx: Context, may: impl Fn(Need) -> bool) -> Vec<(&'static str, &'static str)> {
     // Over the queue and a case the bar has room for their own keys first.
     let crowded = matches!(ctx, Context::Queue | Context::Case);
-    BINDINGS
+    let mut offered: Vec<&Binding> = BINDINGS
         .iter()
         .filter(|b| b.hint && b.contexts.contains(&ctx) && may(b.needs))
         .filter(|b| !(crowded && matches!(b.action, Action::FocusSearch | Action::Queue)))
+        .collect();
+    // The audit trail's own keys first (they are last in the table).
+    if ctx == Context::Audit {
+        offered.sort_by_key(|b| b.contexts != AUDIT);
+    }
+    offered
+        .into_iter()
         .map(|b| (b.label, short(b.action)))
         .collect()
 }
