@@ -21,6 +21,18 @@ mod tmux {
     impl Pane {
         /// Start `safedesk ARGS` in a new detached session of the given size.
         pub fn start(name: &str, args: &[&str], dir: &Path, width: u16, height: u16) -> Pane {
+            Pane::start_with(name, &[], args, dir, width, height)
+        }
+
+        /// As [`Pane::start`], with more environment variables (`NAME=value`).
+        pub fn start_with(
+            name: &str,
+            env: &[&str],
+            args: &[&str],
+            dir: &Path,
+            width: u16,
+            height: u16,
+        ) -> Pane {
             let bin = env!("CARGO_BIN_EXE_safedesk");
             let name = format!("{name}-{}", std::process::id());
             // Each journey keeps its outbox, drafts and choices in its own folder.
@@ -32,6 +44,9 @@ mod tmux {
                 dir.join("config.toml").display(),
                 dir.join("letters").display()
             );
+            for e in env {
+                cmd.push_str(&format!(" '{e}'"));
+            }
             cmd.push_str(&format!(" '{bin}'"));
             for a in args {
                 cmd.push_str(&format!(" '{a}'"));
@@ -1125,4 +1140,51 @@ fn the_reply_to_abusive_emails_goes_from_reception_and_the_notice_owed_stays_in_
         .iter()
         .any(|p| p.contains("Reply to abusive correspondence")));
     assert!(letters.iter().any(|p| p.contains("Restriction notice")));
+}
+
+#[test]
+fn a_manager_opens_a_restricted_cards_history_and_sees_who_looked_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    // Views reach the shared file every 2 seconds here, not every minute.
+    let flush = "SAFEDESK_VIEW_FLUSH_SECS=2";
+    let manager = Pane::start_with(
+        "audit-m",
+        &[flush],
+        &["--demo", "--db", dbs, "--user", "spatel"],
+        dir.path(),
+        100,
+        30,
+    );
+    manager.wait_for("Signed in: Sam Patel (manager)");
+    let reception = Pane::start_with(
+        "audit-r",
+        &[flush],
+        &["--db", dbs, "--user", "ahassan"],
+        dir.path(),
+        100,
+        30,
+    );
+    reception.wait_for("Signed in: Amira Hassan (reception)");
+    // Amira opens Deborah Johnson's card (she is restricted); reception has no history key.
+    reception.type_text("07700 900123");
+    reception.wait_for("Deborah Johnson");
+    reception.press("Enter");
+    reception.wait_for("witness");
+    reception.press("h");
+    reception.wait_for("Only managers");
+    // Sam opens the same card and its history of changes.
+    manager.type_text("07700 900123");
+    manager.wait_for("Deborah Johnson");
+    manager.press("Enter");
+    manager.wait_for("witness");
+    manager.press("h");
+    manager.wait_for("History of changes: Deborah Johnson");
+    // Amira's look reaches the shared file within the interval; the history reads it again
+    // when another PC's change arrives, by itself.
+    let s = manager.wait_for("Looked at by Amira Hassan, ");
+    assert!(!s.contains("{\""), "never JSON:\n{s}");
+    manager.press("Escape");
+    manager.wait_for("Deborah Johnson");
 }

@@ -132,6 +132,10 @@ fn layer(ctx: Context, role: Role) -> Option<App> {
             })));
         }
         Context::Case if manager => case_view(&mut a),
+        Context::Audit if manager => {
+            card(&mut a);
+            press(&mut a, KeyCode::Char('h'), KeyModifiers::NONE);
+        }
         Context::QueueFind if manager => {
             results(&mut a);
             press(&mut a, KeyCode::Char('m'), KeyModifiers::NONE);

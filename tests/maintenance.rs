@@ -269,9 +269,10 @@ fn audit_writer(db: PathBuf, stop: Arc<AtomicBool>, done: Arc<AtomicU64>) {
         let tx = c
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .unwrap();
+        // Card views, not audit entries: the audit's hash chain is written only by safedesk.
         tx.execute(
-            "INSERT INTO audit (at, login, action, entity, entity_id) \
-             VALUES ('2024-01-01T00:00:00Z', 'tester', 'ping', 'test', ?1)",
+            "INSERT INTO card_view (id, customer_id, login, at) \
+             VALUES (?1, 'test', 'tester', '2024-01-01T00:00:00Z')",
             [format!("ping-{n}")],
         )
         .unwrap();
@@ -316,8 +317,8 @@ fn backup_makes_a_sound_copy_while_others_keep_writing() {
         let tx = c.transaction().unwrap();
         for _ in 0..15_000 {
             tx.execute(
-                "INSERT INTO audit (at, login, action, entity, entity_id, after) \
-                 VALUES ('2023-01-01T00:00:00Z', 'filler', 'filler', 'test', '', hex(randomblob(500)))",
+                "INSERT INTO card_view (id, customer_id, login, at) \
+                 VALUES (hex(randomblob(16)), 'filler', hex(randomblob(500)), '2023-01-01T00:00:00Z')",
                 [],
             )
             .unwrap();
@@ -403,8 +404,8 @@ fn backup_makes_a_sound_copy_while_others_keep_writing() {
     let b = rusqlite::Connection::open(&copy).unwrap();
     let (n, max): (u64, u64) = b
         .query_row(
-            "SELECT count(*), max(CAST(substr(entity_id, 6) AS INTEGER)) FROM audit \
-             WHERE action = 'ping'",
+            "SELECT count(*), max(CAST(substr(id, 6) AS INTEGER)) FROM card_view \
+             WHERE id LIKE 'ping-%'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

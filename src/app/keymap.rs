@@ -77,6 +77,18 @@ pub enum Action {
     CarryOn,
     /// Close the popup.
     Dismiss,
+    /// The card: the customer's history of changes, and who looked at their card.
+    AuditHistory,
+    /// The queue: the office's audit trail.
+    AuditLog,
+    /// The audit trail: only one member of staff's entries.
+    AuditStaff,
+    /// The audit trail: only entries between two dates.
+    AuditDates,
+    /// The office's audit trail: only the customer on the card (again: everyone).
+    AuditCustomer,
+    /// The audit trail: clear the filters.
+    AuditClear,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -107,6 +119,8 @@ pub enum Context {
     DraftOffer,
     /// What happens next, after a save.
     Saved,
+    /// The audit trail: a customer's history of changes, or the office's.
+    Audit,
 }
 
 impl Context {
@@ -127,6 +141,7 @@ impl Context {
             Context::Prompt => "a question",
             Context::DraftOffer => "an unsaved incident",
             Context::Saved => "what happens next",
+            Context::Audit => "the audit trail",
         }
     }
 
@@ -165,6 +180,7 @@ const PANES: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Audit,
 ];
 /// Every layer: keys that work from anywhere.
 pub const EVERYWHERE: &[Context] = &[
@@ -182,6 +198,7 @@ pub const EVERYWHERE: &[Context] = &[
     Context::Prompt,
     Context::DraftOffer,
     Context::Saved,
+    Context::Audit,
 ];
 const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Search,
@@ -197,6 +214,7 @@ const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Prompt,
     Context::DraftOffer,
     Context::Saved,
+    Context::Audit,
 ];
 const FORMS: &[Context] = &[
     Context::IncidentForm,
@@ -215,6 +233,7 @@ const MOVING: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Audit,
 ];
 const QUEUE: &[Context] = &[Context::Queue];
 const CASE: &[Context] = &[Context::Case];
@@ -225,7 +244,9 @@ const QUITTING: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Audit,
 ];
+const AUDIT: &[Context] = &[Context::Audit];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
 pub struct Binding {
@@ -891,6 +912,60 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Context::Saved],
         hint: true,
         needs: Need::Anyone,
+    },    // The audit trail: last, so the hint bars show the keys used most first.
+    Binding {
+        action: Action::AuditHistory,
+        keys: &[(KeyCode::Char('h'), NONE)],
+        label: "h",
+        desc: "Card: the customer's history of changes (who, when, what) and who looked at their card",
+        contexts: &[Context::Card],
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::AuditLog,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Queue: the office's audit trail, newest first (filter by staff, dates, customer)",
+        contexts: QUEUE,
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::AuditStaff,
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        desc: "Audit trail: only one member of staff's entries (type part of their name)",
+        contexts: AUDIT,
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::AuditDates,
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        desc: "Audit trail: only entries between two dates (for example 01/11/2026 24/11/2026)",
+        contexts: AUDIT,
+        hint: true,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::AuditCustomer,
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        desc: "Office's audit trail: only the customer whose card is open (again: everyone)",
+        contexts: AUDIT,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::AuditClear,
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        desc: "Audit trail: clear the filters",
+        contexts: AUDIT,
+        hint: true,
+        needs: Need::Decide,
     },
 ];
 
@@ -924,10 +999,17 @@ pub fn bindings(ctx: Context) -> impl Iterator<Item = &'static Binding> {
 pub fn hints(ctx: Context, may: impl Fn(Need) -> bool) -> Vec<(&'static str, &'static str)> {
     // Over the queue and a case the bar has room for their own keys first.
     let crowded = matches!(ctx, Context::Queue | Context::Case);
-    BINDINGS
+    let mut offered: Vec<&Binding> = BINDINGS
         .iter()
         .filter(|b| b.hint && b.contexts.contains(&ctx) && may(b.needs))
         .filter(|b| !(crowded && matches!(b.action, Action::FocusSearch | Action::Queue)))
+        .collect();
+    // The audit trail's own keys first (they are last in the table).
+    if ctx == Context::Audit {
+        offered.sort_by_key(|b| b.contexts != AUDIT);
+    }
+    offered
+        .into_iter()
         .map(|b| (b.label, short(b.action)))
         .collect()
 }
@@ -961,6 +1043,11 @@ fn short(a: Action) -> &'static str {
         Action::Confirm => "answer",
         Action::CarryOn => "carry on",
         Action::Dismiss => "carry on",
+        Action::AuditHistory => "history",
+        Action::AuditLog => "audit trail",
+        Action::AuditStaff => "staff",
+        Action::AuditDates => "dates",
+        Action::AuditClear => "clear filters",
         _ => "",
     }
 }

@@ -321,6 +321,10 @@ pub enum TextPurpose {
         what: String,
         ways: Vec<SentHow>,
     },
+    /// The audit trail: whose entries (part of a name or login).
+    AuditStaff,
+    /// The audit trail: from and to which dates.
+    AuditDates,
 }
 
 /// What a generic choice prompt is for.
@@ -985,6 +989,7 @@ impl App {
     /// Text was given in a text prompt.
     pub(super) fn answered(&mut self, purpose: TextPurpose, text: String) {
         match purpose {
+            TextPurpose::AuditStaff | TextPurpose::AuditDates => self.audit_answered(purpose, text),
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,

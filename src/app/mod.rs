@@ -2,6 +2,7 @@
 //! Drawing is in [`crate::ui`]; all I/O goes through requests to the store worker
 //! ([`crate::sync`]), so typing never waits on the database.
 
+pub mod audit;
 pub mod card;
 pub mod customer;
 pub mod decision;
@@ -190,6 +191,8 @@ pub enum Prompt {
 pub enum Overlay {
     /// The manager's escalation queue.
     Queue(manager::QueueView),
+    /// The audit trail: a customer's history of changes, or the office's.
+    Audit(audit::AuditView),
     /// A case opened from the queue.
     Case(manager::CaseView),
     /// The decision or review form.
@@ -287,6 +290,7 @@ macro_rules! kinds {
 
 kinds! {
     Queue(manager::QueueView): queue, queue_mut, take_queue, close_queue;
+    Audit(audit::AuditView): audit, audit_mut, take_audit, close_audit;
     Case(manager::CaseView): case_view, case_view_mut, take_case_view, close_case_view;
     Decision(decision::DecisionForm): decision, decision_mut, take_decision, close_decision;
     Letter(letter::LetterView): letter, letter_mut, take_letter, close_letter;
@@ -729,6 +733,7 @@ impl App {
             Some(Overlay::Letter(_)) => Context::Letter,
             Some(Overlay::Help(_)) => Context::Help,
             Some(Overlay::Case(_)) => Context::Case,
+            Some(Overlay::Audit(_)) => Context::Audit,
             Some(Overlay::Queue(q)) if q.finding => Context::QueueFind,
             Some(Overlay::Queue(_)) => Context::Queue,
             None => match self.pane {
@@ -857,7 +862,8 @@ impl App {
             | Context::Queue
             | Context::Case
             | Context::DraftOffer
-            | Context::Saved) => self.notice = Some(unused(ctx.name())),
+            | Context::Saved
+            | Context::Audit) => self.notice = Some(unused(ctx.name())),
         }
     }
 
@@ -1005,7 +1011,8 @@ impl App {
             Some(Overlay::Decision(_)) => self.decision_key(key),
             Some(Overlay::Letter(_)) => self.letter_key(key),
             Some(Overlay::Queue(_)) if self.queue_finding() => self.queue_find_key(key),
-            Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_)) | None => {
+            Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_) | Overlay::Audit(_))
+            | None => {
                 self.key_to_action(key)
             }
         }
@@ -1072,6 +1079,7 @@ impl App {
         if self.overlays.queue().is_some() {
             self.reload_queue();
         }
+        self.refresh_audit();
         if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
         }
@@ -1135,6 +1143,7 @@ impl App {
                 return;
             }
             Context::Case if self.case_key(action) => return,
+            Context::Audit if self.audit_key(action) => return,
             Context::Card if self.card_key(action) => return,
             Context::Queue if self.queue_key(action) => return,
             _ => {}
@@ -1189,6 +1198,8 @@ impl App {
             }
             Action::Refresh => self.refresh(),
             Action::Queue => self.open_queue(),
+            Action::AuditHistory => self.open_customer_audit(),
+            Action::AuditLog => self.open_office_audit(),
             Action::CustomerRequest => self.customer_request_prompt(),
             Action::OpenPage => match self.card_history().filter(|_| self.card_is_full()) {
                 Some(h) => {
@@ -1234,7 +1245,12 @@ impl App {
             | Action::Review
             | Action::Letter
             | Action::MarkSent
-            | Action::NotPossible => {}
+            | Action::NotPossible
+            // The audit trail's own (`audit_key`).
+            | Action::AuditStaff
+            | Action::AuditDates
+            | Action::AuditCustomer
+            | Action::AuditClear => {}
         }
     }
 
@@ -1443,6 +1459,7 @@ impl App {
                 }
                 self.slow_ms = (took_ms >= SLOW_MS).then_some(took_ms);
             }
+            Reply::AuditPage { query, result } => self.audit_page_arrived(query, result),
             Reply::Queue(result) => match result {
                 Ok(queue) => self.queue_arrived(queue),
                 Err(e) => self.notice = Some(Notice::Error(e)),

@@ -331,6 +331,9 @@ pub fn check_text(r: &CheckReport) -> String {
             "\nWhat to do: the file itself is sound, but some records point to records that are missing. Tell whoever looks after safedesk; the safest fix is the newest backup that passes safedesk check.\n",
         );
     }
+    if let Some(chain) = &r.audit_chain {
+        out.push_str(&audit_chain_text(chain));
+    }
     out.push('\n');
     let schema = match r.schema_version.cmp(&r.supported_schema_version) {
         std::cmp::Ordering::Equal => "the one this safedesk uses".to_string(),
@@ -387,6 +390,39 @@ pub fn check_text(r: &CheckReport) -> String {
         out.push_str(&format!("Note: {}\n", clean(n)));
     }
     out
+}
+
+/// What following the audit's hash chain found, in words: one line when it holds; the first
+/// entry that does not fit, and what to do, when it does not.
+pub fn audit_chain_text(chain: &crate::domain::AuditChainReport) -> String {
+    let redacted = if chain.redacted > 0 {
+        format!(
+            ", {} of them with their content removed by retention (which the chain allows)",
+            chain.redacted
+        )
+    } else {
+        String::new()
+    };
+    match &chain.first_break {
+        None => format!(
+            "\nAudit trail: all {} entries are as they were written (their hash chain holds{redacted}).\n",
+            chain.checked
+        ),
+        Some(b) => {
+            let when = time::from_db(&b.at)
+                .map(time::date_time)
+                .unwrap_or_else(|| clean(&b.at));
+            format!(
+                "\nAudit trail ALTERED: entry {} ({when}, {}, \"{}\") does not fit the hash chain: {}. Every entry before it is as it was written ({} checked).\nWhat to do: do not change anything else by hand. Keep this file as it is for whoever looks after your data protection, and compare the entries from {} on with the newest backup that passes safedesk check (safedesk --db BACKUP check) to see what was changed.\n",
+                b.seq,
+                clean(&b.who),
+                clean(&b.action),
+                b.problem,
+                chain.checked.saturating_sub(1),
+                b.seq
+            )
+        }
+    }
 }
 
 /// The plain-words `safedesk backup` report.

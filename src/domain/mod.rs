@@ -15,7 +15,8 @@
 //! * `case`: escalation cases ([`CaseSummary`]) and the manager's [`Queue`];
 //! * `history`: a [`CustomerHistory`], and records loaded in [`Bulk`];
 //! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
-//! * `audit`: an [`AuditEntry`];
+//! * `audit`: an [`AuditEntry`], a page of them ([`AuditPage`]), card views ([`CardView`]) and
+//!   what following the hash chain found ([`AuditChainReport`]);
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
 //! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
 //!   force, the organisation's details and the letter templates.
@@ -34,7 +35,9 @@ mod restriction;
 mod settings;
 mod staff;
 
-pub use audit::AuditEntry;
+pub use audit::{
+    AuditBreak, AuditChainReport, AuditEntry, AuditPage, AuditQuery, CardView, CardViewSeen,
+};
 pub use case::{
     CaseAlert, CaseFilter, CaseReason, CaseSummary, CasesChanged, Queue, QueuePage, QueueQuery,
     QueueSummary, QueueWatch,

@@ -63,6 +63,9 @@ pub struct CheckReport {
     /// The organisation's details every letter needs that are empty (`address`, `phone`,
     /// `email`, `complaints`): no letter can be saved until they are set.
     pub organisation_missing: Vec<String>,
+    /// What following the audit's hash chain found; None when the schema is older than the
+    /// chain (see `notes`).
+    pub audit_chain: Option<super::AuditChainReport>,
     pub took_ms: u64,
 }
 

@@ -13,10 +13,10 @@
 pub mod sqlite;
 
 use crate::domain::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
-    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, Role, SentHow, SettingKind, Staff,
+    Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
+    CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
+    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
+    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -283,6 +283,15 @@ pub trait Store: Send {
     /// Load many records at once, opening the escalation cases the policy's rules call for.
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()>;
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
+    /// A page of the audit log, newest first, filtered by customer, member of staff and dates
+    /// (see [`AuditQuery`]); with a customer, also who opened their card while restricted.
+    /// Managers and admins only (the role is read again from the staff list): reception and
+    /// phone staff are refused.
+    fn audit_page(&mut self, actor: &Actor, query: &AuditQuery) -> Result<AuditPage>;
+    /// Write the card views gathered on a PC in one short transaction; a view already written
+    /// (the same id, from the outbox) is written once. Anyone on the staff list. Returns how
+    /// many were new.
+    fn record_views(&mut self, actor: &Actor, views: &[CardView]) -> Result<usize>;
 
     /// The version of one of the office's settings in force (the policy, the organisation's
     /// details, the letter templates); None while the built-in one applies.

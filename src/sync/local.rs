@@ -73,6 +73,12 @@ pub enum Submission {
         batch: Id,
         reason: String,
     },
+    /// Who opened restricted customers' cards on this PC (see `sync/views.rs`); `batch` names
+    /// the entry, and each view's own id makes a repeat written once.
+    Views {
+        batch: Id,
+        views: Vec<crate::domain::CardView>,
+    },
 }
 
 impl Submission {
@@ -97,6 +103,7 @@ impl Submission {
             Submission::ReviewLetterNotPossible { batch, .. } => {
                 format!("review-not-possible-{batch}")
             }
+            Submission::Views { batch, .. } => format!("views-{batch}"),
         }
     }
 
@@ -114,6 +121,7 @@ impl Submission {
                 "why written confirmation was not possible"
             }
             Submission::ReviewLetterNotPossible { .. } => "why a review's letter could not be sent",
+            Submission::Views { .. } => "who opened restricted customers' cards",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod kept;
 pub mod local;
 pub mod presence;
 pub mod protocol;
+pub mod views;
 pub mod worker;
 
 pub use protocol::{local_request, CaseData, Health, Reply, Request};

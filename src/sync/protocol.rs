@@ -88,6 +88,8 @@ pub enum Request {
         page: std::path::PathBuf,
         with: crate::letters::OpenWith,
     },
+    /// A page of the audit trail (managers and admins; the store checks).
+    LoadAudit(crate::domain::AuditQuery),
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -145,6 +147,11 @@ pub enum Reply {
     QueuePage {
         query: crate::domain::QueueQuery,
         result: Result<crate::domain::QueuePage, String>,
+    },
+    /// The page of the audit trail a [`Request::LoadAudit`] asked for, with its query.
+    AuditPage {
+        query: crate::domain::AuditQuery,
+        result: Result<crate::domain::AuditPage, String>,
     },
     /// A case, its customer's history and the staff list.
     Case {

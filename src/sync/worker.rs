@@ -8,6 +8,7 @@ use super::kept::Answers;
 use super::local::{Local, OutboxEntry, Submission};
 use super::presence::{self, Presence};
 use super::protocol::{CaseData, Health, Reply, Request};
+use super::views::Viewed;
 use crate::domain::{Actor, NewIncident, QueueWatch};
 use crate::policy::Policy;
 use crate::store::Store;
@@ -181,7 +182,44 @@ fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::st
                 "Recorded why the review's letter could not be sent; it is no longer owed.".into(),
             )
         }
+        Submission::Views { views, .. } => {
+            let n = store.record_views(actor, views)?;
+            Reply::Done(format!("{n} card views recorded."))
+        }
     })
+}
+
+/// Write a batch of card views in one short transaction; when the shared file cannot take it
+/// now, keep it in this PC's outbox (written once when the drive is back). At exit the batch is
+/// put in the outbox first and then delivered, so a safedesk closed mid-write loses nothing (and
+/// a batch written twice is written once). Says whether the outbox changed.
+pub fn flush_views(
+    store: &mut dyn Store,
+    ctx: &Context,
+    views: Vec<crate::domain::CardView>,
+    at_exit: bool,
+) -> bool {
+    if views.is_empty() || ctx.read_only || ctx.actor.staff.is_none() {
+        return false;
+    }
+    let what = Submission::Views {
+        batch: crate::domain::new_id(),
+        views,
+    };
+    if at_exit {
+        if let (Some(local), Some(Ok(()))) = (&ctx.local, ctx.queue(what.clone(), "kept at exit")) {
+            if deliver(store, ctx, &what).is_ok() {
+                let _ = local.outbox_done(&what.key());
+            }
+            return true;
+        }
+    }
+    match deliver(store, ctx, &what) {
+        Ok(_) => false,
+        Err(e) if e.is_transient() => ctx.queue(what, &e.to_string()).is_some(),
+        // Refused (the person left the staff list, the file is damaged): not kept.
+        Err(_) => false,
+    }
 }
 
 /// Write a submission, or keep it in this PC's outbox when the shared database cannot take it
@@ -563,6 +601,23 @@ pub fn run_with(
     requests: Receiver<Request>,
     send: impl Fn(Reply) -> bool,
 ) {
+    let mut viewed = Viewed::from_env();
+    serve(&mut store, &ctx, presence, requests, send, &mut viewed);
+    // The app has gone: the views gathered since the last batch are written now.
+    if let Some(views) = viewed.take_due(true) {
+        flush_views(store.as_mut(), &ctx, views, true);
+    }
+}
+
+/// [`run_with`]'s loop, until the UI hangs up; card views gathered are left in `viewed`.
+fn serve(
+    store: &mut Box<dyn Store>,
+    ctx: &Context,
+    presence: Option<Presence>,
+    requests: Receiver<Request>,
+    send: impl Fn(Reply) -> bool,
+    viewed: &mut Viewed,
+) {
     let mut present = presence.map(|presence| Present {
         presence,
         next_beat: Instant::now(),
@@ -635,6 +690,13 @@ pub fn run_with(
                 Ok(None) | Err(_) => None,
             };
         }
+        if let Some(views) = viewed.take_due(false) {
+            if flush_views(store.as_mut(), ctx, views, false)
+                && !send(Reply::Outbox(ctx.waiting().len()))
+            {
+                return;
+            }
+        }
         let wait = POLL.saturating_sub(last_poll.elapsed());
         let first = match requests.recv_timeout(wait) {
             Ok(r) => Some(r),
@@ -650,6 +712,7 @@ pub fn run_with(
             let mut case = None;
             let mut writes = Vec::new();
             let mut seen = Vec::new();
+            let mut audit: Vec<crate::domain::AuditQuery> = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
@@ -663,6 +726,11 @@ pub fn run_with(
                     }
                     Request::LoadCase { case: c } => case = Some(c),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
+                    Request::LoadAudit(q) => {
+                        if !audit.contains(&q) {
+                            audit.push(q);
+                        }
+                    }
                     w @ (Request::SaveIncident(_)
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
@@ -692,7 +760,7 @@ pub fn run_with(
                 }
             }
             for w in writes {
-                let reply = write(store.as_mut(), &ctx, w);
+                let reply = write(store.as_mut(), ctx, w);
                 watch_due = watching;
                 let queued = matches!(
                     reply,
@@ -753,6 +821,14 @@ pub fn run_with(
                     }
                 }
             }
+            for query in audit {
+                let result = store
+                    .audit_page(&ctx.actor, &query)
+                    .map_err(|e| e.to_string());
+                if !send(Reply::AuditPage { query, result }) {
+                    return;
+                }
+            }
             if let Some(id) = case {
                 if !send(Reply::Case {
                     case: id,
@@ -765,6 +841,12 @@ pub fn run_with(
                 let started = Instant::now();
                 let result = store.history(id);
                 let (result, from) = answers.card(id, result);
+                // A restricted customer's card is shown: who looked is recorded, in a batch.
+                if let Ok(Some(h)) = &result {
+                    if !crate::policy::rules::active_restrictions(h, Utc::now()).is_empty() {
+                        viewed.seen(id, Utc::now());
+                    }
+                }
                 let took_ms = started.elapsed().as_millis() as u64;
                 if !send(Reply::Card {
                     id,
@@ -832,7 +914,7 @@ pub fn run_with(
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.
                     if back || Instant::now() >= next_replay {
-                        let replies = replay(store.as_mut(), &ctx);
+                        let replies = replay(store.as_mut(), ctx);
                         let stuck = replies
                             .iter()
                             .any(|r| matches!(r, Reply::Outbox(n) if *n > 0));

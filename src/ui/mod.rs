@@ -1,6 +1,7 @@
 //! What is drawn: pure functions of the [`App`] state. Nothing here changes state or does I/O.
 
 pub mod alert;
+pub mod audit;
 pub mod card;
 pub mod case;
 pub mod customer_form;
@@ -76,6 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         matches!(
             o,
             Overlay::Queue(_)
+                | Overlay::Audit(_)
                 | Overlay::Case(_)
                 | Overlay::Decision(_)
                 | Overlay::Letter(_)
@@ -88,6 +90,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Some(Overlay::Decision(_)) => decision_form::form(frame, over, app),
         Some(Overlay::Case(_)) => case::case(frame, over, app),
         Some(Overlay::Queue(_)) => queue::queue(frame, over, app),
+        Some(Overlay::Audit(_)) => audit::audit(frame, over, app),
         _ => {}
     }
     let sheet = app
@@ -134,6 +137,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
                 );
             }
             Overlay::Queue(_)
+            | Overlay::Audit(_)
             | Overlay::Case(_)
             | Overlay::Decision(_)
             | Overlay::Letter(_)

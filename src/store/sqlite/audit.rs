@@ -1,10 +1,122 @@
 //! The audit log: every change is written to it inside the same transaction, and read back by
-//! record.
+//! record, by customer, by member of staff and by date, a page at a time.
+//!
+//! # The hash chain, and how it survives redaction
+//!
+//! Every entry carries two SHA-256 hashes (hex):
+//!
+//! * `content_hash` = H(before, after): a hash over the entry's content only;
+//! * `hash` = H(previous entry's `hash`, seq, at, staff_id, login, action, entity, entity_id,
+//!   content_hash). The first entry's previous hash is the empty string.
+//!
+//! Each field goes into the hash with a tag and its length (see [`Chain`]), so no two different
+//! entries hash alike by moving text from one field to the next. An entry changed by hand after
+//! it was written no longer matches its own hashes, and an entry removed or inserted breaks the
+//! link to the next one: `safedesk check` follows the chain ([`verify_chain`]) and names the
+//! first entry that does not fit.
+//!
+//! **Redaction.** Retention may blank the before and after of entries about a person it deletes
+//! (the audit keeps that something happened, not what). It must do so only through
+//! [`redact_audit_content`], which sets `before` and `after` to NULL and `redacted` to 1 and
+//! keeps `content_hash`: `hash` covers `content_hash`, not the content itself, so the chain
+//! still verifies. A redacted entry's content is simply not checked against its content hash
+//! (there is none left to check); everything else about it still is. Nothing else may change an
+//! entry once written.
+//!
+//! Every write is a `BEGIN IMMEDIATE` transaction, so the previous entry's hash is read inside
+//! the same write lock as the new entry is added: two PCs writing at once take turns, and the
+//! chain stays a chain. `seq` is given explicitly (the previous one plus one) for the same reason.
+//!
+//! The chain cannot show entries cut off at the end (the newest ones removed together): compare
+//! the count with a backup's for that.
+//!
+//! # Views
+//!
+//! Who opened a restricted customer's card is kept in its own table, `card_view`, not in the
+//! audit chain. Views are not changes: there are many more of them, they arrive in batches
+//! written long after the moment (from each PC, at most once a minute, or later from the
+//! outbox), and their order across PCs is not the order they happened in, which a chain of
+//! changes depends on. Each view has its own id, so a batch sent twice is written once.
 
-use crate::domain::{Actor, AuditEntry};
+use crate::domain::{
+    Actor, AuditBreak, AuditChainReport, AuditEntry, AuditPage, AuditQuery, CardView, CardViewSeen,
+};
 use crate::time;
 use chrono::Utc;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 over tagged, length-prefixed fields.
+struct Chain(Sha256);
+
+impl Chain {
+    fn new() -> Chain {
+        Chain(Sha256::new())
+    }
+
+    fn put(&mut self, field: Option<&str>) -> &mut Chain {
+        match field {
+            None => self.0.update(b"N"),
+            Some(s) => {
+                self.0.update(b"S");
+                self.0.update((s.len() as u64).to_be_bytes());
+                self.0.update(s.as_bytes());
+            }
+        }
+        self
+    }
+
+    fn hex(&mut self) -> String {
+        let digest = std::mem::take(&mut self.0).finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The hash over an entry's content (its before and after).
+pub(crate) fn content_hash(before: Option<&str>, after: Option<&str>) -> String {
+    Chain::new().put(before).put(after).hex()
+}
+
+/// The fields of an entry that its chained hash covers.
+pub(crate) struct Link<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub staff_id: Option<&'a str>,
+    pub login: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub content_hash: &'a str,
+}
+
+/// The chained hash of an entry, given the previous entry's hash ("" for the first).
+pub(crate) fn chain_hash(previous: &str, l: &Link<'_>) -> String {
+    Chain::new()
+        .put(Some(previous))
+        .put(Some(&l.seq.to_string()))
+        .put(Some(l.at))
+        .put(l.staff_id)
+        .put(Some(l.login))
+        .put(Some(l.action))
+        .put(Some(l.entity))
+        .put(Some(l.entity_id))
+        .put(Some(l.content_hash))
+        .hex()
+}
+
+/// The customer an entry is about, worked out from the record it names (in SQL, with `?1` the
+/// entity and `?2` its id, `?3` the entry's after). Kept beside the entry (not in its hash) so a
+/// customer's history of changes is read by an index.
+const CUSTOMER_OF: &str = "CASE ?1 \
+     WHEN 'customer' THEN ?2 \
+     WHEN 'incident' THEN (SELECT customer_id FROM incident WHERE id = ?2) \
+     WHEN 'case' THEN (SELECT customer_id FROM escalation_case WHERE id = ?2) \
+     WHEN 'decision' THEN (SELECT customer_id FROM decision WHERE id = ?2) \
+     WHEN 'restriction' THEN (SELECT customer_id FROM restriction WHERE id = ?2) \
+     WHEN 'letter' THEN (SELECT customer_id FROM letter WHERE id = ?2) \
+     WHEN 'review' THEN (SELECT r.customer_id FROM review v JOIN restriction r ON r.id = v.restriction_id WHERE v.batch = ?2 LIMIT 1) \
+     WHEN 'request' THEN (SELECT customer_id FROM escalation_case WHERE id = json_extract(?3, '$.case')) \
+     END";
 
 pub(super) fn audit(
     tx: &Transaction<'_>,
@@ -15,41 +127,313 @@ pub(super) fn audit(
     before: Option<String>,
     after: Option<String>,
 ) -> rusqlite::Result<()> {
+    // Inside the caller's BEGIN IMMEDIATE: no other PC can add an entry between this read and
+    // the insert.
+    let (last_seq, previous): (i64, String) = tx
+        .prepare_cached("SELECT seq, coalesce(hash, '') FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, String::new()));
+    let seq = last_seq + 1;
+    let at = time::to_db(Utc::now());
+    let staff_id = actor.staff.as_ref().map(|s| s.id.to_string());
+    let content = content_hash(before.as_deref(), after.as_deref());
+    let hash = chain_hash(
+        &previous,
+        &Link {
+            seq,
+            at: &at,
+            staff_id: staff_id.as_deref(),
+            login: &actor.login,
+            action,
+            entity,
+            entity_id,
+            content_hash: &content,
+        },
+    );
+    let customer: Option<String> = tx
+        .prepare_cached(&format!("SELECT {CUSTOMER_OF}"))?
+        .query_row(params![entity, entity_id, after], |r| r.get(0))?;
     tx.prepare_cached(
-        "INSERT INTO audit (at, staff_id, login, action, entity, entity_id, before, after) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit (seq, at, staff_id, login, action, entity, entity_id, before, after, \
+         content_hash, hash, customer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        time::to_db(Utc::now()),
-        actor.staff.as_ref().map(|s| s.id.to_string()),
-        actor.login,
-        action,
-        entity,
-        entity_id,
-        before,
-        after
+        seq, at, staff_id, actor.login, action, entity, entity_id, before, after, content, hash,
+        customer
     ])?;
     Ok(())
 }
+
+/// Blank an audit entry's content (retention): its before and after become NULL and it is
+/// marked redacted; its content hash stays, so the chain still verifies. The only change ever
+/// made to an entry once written. Returns whether there was such an entry. For the store's own
+/// retention (it is public only so the tests can show the chain survives it).
+pub fn redact_audit_content(tx: &Transaction<'_>, seq: i64) -> rusqlite::Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE audit SET before = NULL, after = NULL, redacted = 1 WHERE seq = ?1",
+        )?
+        .execute([seq])?;
+    Ok(n == 1)
+}
+
+/// Migration 13: give every entry already written its customer and its hashes, once, in order.
+pub(super) fn chain_existing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE audit SET customer_id = ({}) WHERE customer_id IS NULL",
+            CUSTOMER_OF
+                .replace("?1", "audit.entity")
+                .replace("?2", "audit.entity_id")
+                .replace("?3", "audit.after")
+        ),
+        [],
+    )?;
+    let mut read = tx.prepare(
+        "SELECT seq, at, staff_id, login, action, entity, entity_id, before, after FROM audit \
+         ORDER BY seq",
+    )?;
+    let mut write = tx.prepare("UPDATE audit SET content_hash = ?2, hash = ?3 WHERE seq = ?1")?;
+    let mut rows = read.query([])?;
+    let mut previous = String::new();
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let at: String = r.get(1)?;
+        let staff_id: Option<String> = r.get(2)?;
+        let login: String = r.get(3)?;
+        let action: String = r.get(4)?;
+        let entity: String = r.get(5)?;
+        let entity_id: String = r.get(6)?;
+        let before: Option<String> = r.get(7)?;
+        let after: Option<String> = r.get(8)?;
+        let content = content_hash(before.as_deref(), after.as_deref());
+        let hash = chain_hash(
+            &previous,
+            &Link {
+                seq,
+                at: &at,
+                staff_id: staff_id.as_deref(),
+                login: &login,
+                action: &action,
+                entity: &entity,
+                entity_id: &entity_id,
+                content_hash: &content,
+            },
+        );
+        write.execute(params![seq, content, hash])?;
+        previous = hash;
+    }
+    Ok(())
+}
+
+/// How many entries each read of [`verify_chain`] follows: each is its own short read, so other
+/// PCs can save between them.
+const CHAIN_STEP: i64 = 20_000;
+
+/// Follow the whole chain, oldest first, and report the first entry that does not fit.
+pub(super) fn verify_chain(c: &Connection) -> rusqlite::Result<AuditChainReport> {
+    let mut report = AuditChainReport::default();
+    let mut previous = String::new();
+    let mut last_seq = 0i64;
+    let mut stmt = c.prepare(
+        "SELECT a.seq, a.at, a.staff_id, a.login, a.action, a.entity, a.entity_id, a.before, \
+         a.after, a.content_hash, a.hash, a.redacted, coalesce(s.display_name, a.login) \
+         FROM audit a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.seq > ?1 ORDER BY a.seq \
+         LIMIT ?2",
+    )?;
+    loop {
+        let mut rows = stmt.query(params![last_seq, CHAIN_STEP])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            n += 1;
+            let seq: i64 = r.get(0)?;
+            let at: String = r.get(1)?;
+            let staff_id: Option<String> = r.get(2)?;
+            let login: String = r.get(3)?;
+            let action: String = r.get(4)?;
+            let entity: String = r.get(5)?;
+            let entity_id: String = r.get(6)?;
+            let before: Option<String> = r.get(7)?;
+            let after: Option<String> = r.get(8)?;
+            let content: Option<String> = r.get(9)?;
+            let hash: Option<String> = r.get(10)?;
+            let redacted: bool = r.get::<_, i64>(11)? != 0;
+            report.checked += 1;
+            if redacted {
+                report.redacted += 1;
+            }
+            let broken = |problem: String| AuditBreak {
+                seq,
+                at: at.clone(),
+                who: r.get::<_, String>(12).unwrap_or_else(|_| login.clone()),
+                action: action.clone(),
+                problem,
+            };
+            let problem = match (&content, &hash) {
+                (None, _) | (_, None) => Some(
+                    "it has no hash: it was added outside safedesk, or after the chain was made"
+                        .to_string(),
+                ),
+                (Some(content), Some(hash)) => {
+                    if redacted && (before.is_some() || after.is_some()) {
+                        Some("it is marked redacted but still holds content, so it was changed outside safedesk".to_string())
+                    } else if !redacted
+                        && content_hash(before.as_deref(), after.as_deref()) != *content
+                    {
+                        Some("its before or after was changed after it was written".to_string())
+                    } else {
+                        let expected = chain_hash(
+                            &previous,
+                            &Link {
+                                seq,
+                                at: &at,
+                                staff_id: staff_id.as_deref(),
+                                login: &login,
+                                action: &action,
+                                entity: &entity,
+                                entity_id: &entity_id,
+                                content_hash: content,
+                            },
+                        );
+                        if expected == *hash {
+                            None
+                        } else if seq != last_seq + 1 && last_seq > 0 {
+                            Some(format!(
+                                "it does not follow entry {last_seq}: the entries between were removed, or it was put in by hand"
+                            ))
+                        } else {
+                            Some("its time, who made it, what was done or which record was changed after it was written, or an entry before it was removed".to_string())
+                        }
+                    }
+                }
+            };
+            if let Some(problem) = problem {
+                report.first_break = Some(broken(problem));
+                return Ok(report);
+            }
+            previous = hash.unwrap_or_default();
+            last_seq = seq;
+        }
+        if n < CHAIN_STEP {
+            return Ok(report);
+        }
+    }
+}
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        who: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        customer_id: r.get(6)?,
+        before: r.get(7)?,
+        after: r.get(8)?,
+        redacted: r.get::<_, i64>(9)? != 0,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "a.seq, a.at, coalesce(s.display_name, a.login), a.action, a.entity, \
+     a.entity_id, a.customer_id, a.before, a.after, a.redacted";
 
 pub(super) fn audit_for(
     tx: &Transaction<'_>,
     entity_id: &str,
 ) -> rusqlite::Result<Vec<AuditEntry>> {
+    tx.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
+         WHERE a.entity_id = ?1 ORDER BY a.seq"
+    ))?
+    .query_map([entity_id], entry)?
+    .collect()
+}
+
+/// A page of the audit log, newest first, as the query asks: one read, its cost the page's
+/// (each filter has an index that walks entries newest first).
+pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Result<AuditPage> {
+    let limit = q.limit.clamp(1, 500);
+    let from = q.from.map(|d| time::to_db(time::london_midnight(d)));
+    let to =
+        q.to.and_then(|d| d.succ_opt())
+            .map(|d| time::to_db(time::london_midnight(d)));
+    let mut rows: Vec<AuditEntry> = tx
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
+             WHERE (?1 IS NULL OR a.customer_id = ?1) AND (?2 IS NULL OR a.staff_id = ?2) \
+             AND (?3 IS NULL OR a.at >= ?3) AND (?4 IS NULL OR a.at < ?4) \
+             AND (?5 IS NULL OR a.seq < ?5) \
+             AND (?7 IS NULL OR s.display_name LIKE '%' || ?7 || '%' OR a.login LIKE '%' || ?7 || '%') \
+             ORDER BY a.seq DESC LIMIT ?6"
+        ))?
+        .query_map(
+            params![
+                q.customer.map(|c| c.to_string()),
+                q.staff.map(|s| s.to_string()),
+                from,
+                to,
+                q.before_seq,
+                limit as i64 + 1,
+                q.who.as_deref().map(str::trim).filter(|w| !w.is_empty())
+            ],
+            entry,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let views = match (q.customer, q.before_seq) {
+        (Some(c), None) => views_of(tx, &c.to_string())?,
+        _ => Vec::new(),
+    };
+    Ok(AuditPage {
+        entries: rows,
+        more,
+        views,
+    })
+}
+
+/// How many views of one card are shown with its history (the newest).
+const VIEWS_SHOWN: i64 = 200;
+
+fn views_of(tx: &Transaction<'_>, customer: &str) -> rusqlite::Result<Vec<CardViewSeen>> {
     tx.prepare_cached(
-        "SELECT a.at, coalesce(s.display_name, a.login), a.action, a.entity, a.entity_id, a.before, a.after \
-         FROM audit a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.entity_id = ?1 ORDER BY a.seq",
+        "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
+         LEFT JOIN staff s ON s.id = v.staff_id WHERE v.customer_id = ?1 \
+         ORDER BY v.at DESC LIMIT ?2",
     )?
-    .query_map([entity_id], |r| {
-        Ok(AuditEntry {
-            at: r.get(0)?,
+    .query_map(params![customer, VIEWS_SHOWN], |r| {
+        let at: String = r.get(0)?;
+        Ok(CardViewSeen {
+            at: time::from_db(&at).unwrap_or_default(),
             who: r.get(1)?,
-            action: r.get(2)?,
-            entity: r.get(3)?,
-            entity_id: r.get(4)?,
-            before: r.get(5)?,
-            after: r.get(6)?,
         })
     })?
     .collect()
+}
+
+/// Write a PC's card views in one go; a view already written (the same id) is left as it is.
+/// Returns how many were new.
+pub(super) fn record_views(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    views: &[CardView],
+) -> rusqlite::Result<usize> {
+    let staff_id = actor.staff.as_ref().map(|s| s.id.to_string());
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO card_view (id, customer_id, staff_id, login, at) \
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customer WHERE id = ?2)",
+    )?;
+    let mut n = 0;
+    for v in views {
+        n += insert.execute(params![
+            v.id.to_string(),
+            v.customer.to_string(),
+            staff_id,
+            actor.login,
+            time::to_db(v.at)
+        ])?;
+    }
+    Ok(n)
 }

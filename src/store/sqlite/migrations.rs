@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_10,
     MIGRATION_11,
     MIGRATION_12,
+    MIGRATION_13,
 ];
 
 /// The newest schema this build understands.
@@ -673,6 +674,34 @@ CREATE TRIGGER queue_row_customer_name AFTER UPDATE OF name, description ON cust
 "
 );
 
+/// The audit trail made tamper-evident and readable (see `sqlite/audit.rs`): each entry's
+/// content hash and chained hash (filled for the entries already there by
+/// [`super::audit::chain_existing`], run straight after this SQL in the same transaction), whether
+/// retention blanked its content, and the customer it is about (for a customer's history of
+/// changes, read by an index); the staff and date indexes page the office-wide view. Who opened a
+/// restricted customer's card goes in `card_view`, outside the chain (why: `sqlite/audit.rs`).
+const MIGRATION_13: &str = r#"
+ALTER TABLE audit ADD COLUMN content_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+ALTER TABLE audit ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1));
+ALTER TABLE audit ADD COLUMN customer_id TEXT;
+CREATE INDEX audit_customer ON audit(customer_id, seq);
+CREATE INDEX audit_staff ON audit(staff_id, seq);
+CREATE INDEX audit_at ON audit(at);
+
+CREATE TABLE card_view (
+    id          TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    staff_id    TEXT,
+    login       TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE INDEX card_view_customer ON card_view(customer_id, at);
+"#;
+
+/// The migration whose SQL is followed by chaining the audit entries already written.
+const CHAIN_MIGRATION: u32 = 13;
+
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one
     /// up to date in one `BEGIN IMMEDIATE` transaction.
@@ -724,6 +753,9 @@ impl SqliteStore {
                 continue;
             }
             tx.execute_batch(sql).map_err(|e| map_err(&path, e))?;
+            if n == CHAIN_MIGRATION {
+                super::audit::chain_existing(&tx).map_err(|e| map_err(&path, e))?;
+            }
             tx.pragma_update(None, "user_version", n)
                 .map_err(|e| map_err(&path, e))?;
         }

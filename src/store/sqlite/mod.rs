@@ -45,10 +45,10 @@ mod values;
 
 use super::{OpenMode, Result, Store};
 use crate::domain::{
-    Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
-    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, Role, SentHow, SettingKind, Staff,
+    Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
+    CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
+    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
+    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -56,6 +56,7 @@ use errors::map_err;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
+pub use audit::redact_audit_content;
 pub use migrations::LATEST as SCHEMA_VERSION;
 
 /// One running instance's connection to the shared file (opened and created in `conn.rs`).
@@ -513,6 +514,49 @@ impl Store for SqliteStore {
 
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>> {
         self.read(|tx| audit::audit_for(tx, entity_id))
+    }
+
+    fn audit_page(&mut self, actor: &Actor, query: &AuditQuery) -> Result<AuditPage> {
+        let refused = || {
+            super::StoreError::NotAllowed(format!(
+                "Only managers and admins can read the audit trail, and {} is not one. Ask a manager.",
+                actor.name()
+            ))
+        };
+        if !actor.role().is_some_and(Role::can_decide) {
+            return Err(refused());
+        }
+        let staff = actor.staff.as_ref().map(|s| s.id.to_string());
+        // The role as the staff list says now, in the same read as the page.
+        let (allowed, page) = self.read(|tx| {
+            let role: Option<(String, bool)> = tx
+                .prepare_cached("SELECT role, active FROM staff WHERE id = ?1")?
+                .query_row([&staff], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let allowed =
+                matches!(role, Some((r, true)) if Role::parse(&r).is_some_and(Role::can_decide));
+            if !allowed {
+                return Ok((false, AuditPage::default()));
+            }
+            Ok((true, audit::audit_page(tx, query)?))
+        })?;
+        if allowed {
+            Ok(page)
+        } else {
+            Err(refused())
+        }
+    }
+
+    fn record_views(&mut self, actor: &Actor, views: &[CardView]) -> Result<usize> {
+        if views.is_empty() {
+            return Ok(0);
+        }
+        self.write_as(
+            actor,
+            |_| true,
+            "record who opened a card",
+            |tx| Ok(audit::record_views(tx, actor, views)?),
+        )
     }
 
     fn office_setting(&mut self, kind: SettingKind) -> Result<Option<OfficeSetting>> {
