@@ -173,8 +173,12 @@ fn a_newcomer_finds_a_restricted_caller_by_number_and_by_a_misspelt_name() {
     let s = p.wait_for("Deborah Johnson");
     assert!(s.contains("RESTRICTED"), "{s}");
 
-    // Open the card and read it.
+    // Open the card and read it (once Enter has been read, the search box no longer has the
+    // keys: its hint "Esc ? all keys" goes).
     p.press("Enter");
+    wait_until("the card to take the keys", || {
+        !p.screen().contains("Esc ? all keys")
+    });
     let s = p.wait_for("Incidents (");
     assert!(s.contains("A witness must be present"), "{s}");
 

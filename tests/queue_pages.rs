@@ -433,10 +433,19 @@ fn a_page_of_a_queue_of_twelve_thousand_cases_reads_a_few_pages_of_the_file() {
     let more = shim::counts().since(&before);
     assert_eq!(next.cases.len(), PAGE);
     assert!(!next.cases.iter().any(|c| first.cases.contains(c)));
+    // Half way down, straight after another PC's write: the narrow index of the queue's order
+    // says where the page starts, without reading the rows before it.
+    someone(&mut store, "Someone Else Again");
+    let half = (n as usize / 2) / PAGE * PAGE;
+    let before = shim::counts();
+    let far = counted.queue_page(&query(half), today()).unwrap();
+    let jump = shim::counts().since(&before);
+    assert_eq!(far.cases.len(), PAGE);
     eprintln!(
         "queue of {n}: first page of {PAGE} after another's write {} reads ({} bytes); \
-         the counts alone {} reads; the next page {} reads",
-        cold.reads, cold.bytes_read, counts.reads, more.reads
+         the counts alone {} reads; the next page {} reads; a page half way down after \
+         another's write {} reads",
+        cold.reads, cold.bytes_read, counts.reads, more.reads, jump.reads
     );
     // Neither the counts nor a page grow with the queue: the rows are read in the queue's order
     // from its own table, a few pages of the file for a screenful, even when cold (the issue's
@@ -448,6 +457,7 @@ fn a_page_of_a_queue_of_twelve_thousand_cases_reads_a_few_pages_of_the_file() {
     );
     assert!(cold.reads <= 30, "{} file reads cold", cold.reads);
     assert!(more.reads <= 30, "{} file reads", more.reads);
+    assert!(jump.reads <= 150, "{} file reads half way down", jump.reads);
 }
 
 /// The page the app asks for first: a screenful and a little more.

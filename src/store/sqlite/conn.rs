@@ -41,6 +41,7 @@ impl SqliteStore {
             vfs: opts.vfs.clone(),
             damaged: None,
             local: Default::default(),
+            queue_cursor: None,
         };
         store.configure(opts)?;
         store.check_and_migrate().map_err(|e| store.judged(e))?;
@@ -108,6 +109,7 @@ impl SqliteStore {
             vfs: opts.vfs.clone(),
             damaged: None,
             local: Default::default(),
+            queue_cursor: None,
         };
         store.configure(opts)?;
         store.check_and_migrate()?;
@@ -153,6 +155,7 @@ impl SqliteStore {
             vfs: opts.vfs.clone(),
             damaged: None,
             local: Default::default(),
+            queue_cursor: None,
         };
         store.configure(opts)?;
         refuse_if_not_safedesk(&store.conn, path)?;

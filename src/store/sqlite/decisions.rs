@@ -154,11 +154,22 @@ const REVIEW_TO_DECIDE: i64 = 8;
 /// worker opens one, dated the review's day, for every customer whose review has come (see
 /// [`open_review_cases`]), so this is the count of customers with an overdue review without
 /// reading every restriction.
+/// Where the last page read ended, so the next page (the usual way to scroll) starts from there
+/// rather than counting its way past every row before it: for one filter, the offset the next
+/// page starts at and the queue order's key of the last row read.
+#[derive(Debug, Clone, Default)]
+pub(super) struct QueueCursor {
+    filter: String,
+    next_offset: usize,
+    last: (i64, String, i64),
+}
+
 pub(super) fn queue_page(
     tx: &Transaction<'_>,
     q: &QueueQuery,
     today: NaiveDate,
-) -> rusqlite::Result<QueuePage> {
+    cursor: Option<&QueueCursor>,
+) -> rusqlite::Result<(QueuePage, Option<QueueCursor>)> {
     let midnight = time::to_db(time::london_midnight(today));
     let ranks = tx
         .prepare_cached("SELECT rank, n FROM queue_count WHERE n > 0")?
@@ -166,7 +177,10 @@ pub(super) fn queue_page(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // Review cases to decide that opened today: few, read from the end of their rank.
     let due_today: u64 = tx
-        .prepare_cached("SELECT count(*) FROM queue_row WHERE rank = ?1 AND opened_at >= ?2")?
+        .prepare_cached(
+            "SELECT count(*) FROM queue_row INDEXED BY queue_row_order \
+             WHERE rank = ?1 AND opened_at >= ?2",
+        )?
         .query_row(params![REVIEW_TO_DECIDE, midnight], |r| r.get(0))?;
     let letters_owed: u64 = tx
         .prepare_cached("SELECT count(*) FROM decision WHERE letter_status = 'owed'")?
@@ -183,12 +197,15 @@ pub(super) fn queue_page(
     };
     let who = match q.filter {
         CaseFilter::AssignedTo(None) => {
-            return Ok(QueuePage {
-                cases: Vec::new(),
-                offset: q.offset,
-                total: 0,
-                summary,
-            })
+            return Ok((
+                QueuePage {
+                    cases: Vec::new(),
+                    offset: q.offset,
+                    total: 0,
+                    summary,
+                },
+                None,
+            ))
         }
         CaseFilter::AssignedTo(Some(id)) => Some(id.to_string()),
         _ => None,
@@ -211,20 +228,78 @@ pub(super) fn queue_page(
                 .map(|r| r.1)
                 .sum()
         };
+        // Where the page starts: just after the last page read, by its key; far down the
+        // queue, where the narrow index of the queue's order says (a few pages, not the rows
+        // before it); or at the top.
+        let identity = format!("{:?}", q.filter);
+        let n = params.len();
+        let mut bound: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let (start, offset) = match cursor {
+            Some(c) if q.offset > 0 && c.filter == identity && c.next_offset == q.offset => {
+                bound.push(Box::new(c.last.0));
+                bound.push(Box::new(c.last.1.clone()));
+                bound.push(Box::new(c.last.2));
+                (
+                    format!(
+                        " AND (q.rank, q.opened_at, q.case_rowid) > (?{}, ?{}, ?{})",
+                        n + 1,
+                        n + 2,
+                        n + 3
+                    ),
+                    0,
+                )
+            }
+            _ if q.offset > 0 && who.is_none() => (
+                format!(
+                    " AND (q.rank, q.opened_at, q.case_rowid) >= (SELECT rank, opened_at, \
+                     case_rowid FROM queue_row q INDEXED BY queue_row_order WHERE {filter} \
+                     ORDER BY rank, opened_at, case_rowid LIMIT 1 OFFSET {})",
+                    q.offset
+                ),
+                0,
+            ),
+            _ => (String::new(), q.offset),
+        };
+        let mut all: Vec<&dyn rusqlite::ToSql> = params.clone();
+        all.extend(bound.iter().map(|b| b.as_ref()));
+        let mut last = None;
         let cases = tx
             .prepare_cached(&format!(
-                "SELECT {QUEUE_COLS} {QUEUE_FROM} WHERE {filter} ORDER BY {QUEUE_ORDER} \
-                 LIMIT {} OFFSET {}",
-                q.limit, q.offset
+                "SELECT {QUEUE_COLS}, q.rank, q.opened_at, q.case_rowid {QUEUE_FROM} \
+                 WHERE {filter}{start} ORDER BY {QUEUE_ORDER} LIMIT {} OFFSET {offset}",
+                q.limit
             ))?
-            .query_map(params.as_slice(), case_row)?
+            .query_map(all.as_slice(), |r| {
+                Ok((
+                    case_row(r)?,
+                    (
+                        r.get::<_, i64>(14)?,
+                        r.get::<_, String>(15)?,
+                        r.get::<_, i64>(16)?,
+                    ),
+                ))
+            })?
+            .map(|row| {
+                row.map(|(case, key)| {
+                    last = Some(key);
+                    case
+                })
+            })
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        return Ok(QueuePage {
-            cases,
-            offset: q.offset,
-            total: total as usize,
-            summary,
+        let next = last.map(|last| QueueCursor {
+            filter: identity,
+            next_offset: q.offset + cases.len(),
+            last,
         });
+        return Ok((
+            QueuePage {
+                cases,
+                offset: q.offset,
+                total: total as usize,
+                summary,
+            },
+            next,
+        ));
     }
     // Finding by name: the names are folded as the lookup folds them, so every row the filter
     // keeps is read (the queue's own rows, never the customers').
@@ -243,12 +318,15 @@ pub(super) fn queue_page(
             total += 1;
         }
     }
-    Ok(QueuePage {
-        cases: kept,
-        offset: q.offset,
-        total,
-        summary,
-    })
+    Ok((
+        QueuePage {
+            cases: kept,
+            offset: q.offset,
+            total,
+            summary,
+        },
+        None,
+    ))
 }
 
 pub(super) fn open_cases_for(

@@ -618,6 +618,8 @@ macro_rules! queue_row_insert {
 /// column a row shows, the customer's name and the incidents behind it included, copied by
 /// triggers in the same transaction as every change to a case, its incidents, an incident's time
 /// or a customer's name. Only the staff names are joined when read (the staff table is small).
+/// `queue_row_order` is the queue's order alone, narrow, for counting a rank's cases and for
+/// finding where a page far down the queue starts without reading the rows before it.
 const MIGRATION_12: &str = concat!(
     "CREATE TABLE queue_row (
     rank          INTEGER NOT NULL,
@@ -640,6 +642,7 @@ const MIGRATION_12: &str = concat!(
 CREATE UNIQUE INDEX queue_row_case ON queue_row(case_id);
 CREATE INDEX queue_row_customer ON queue_row(customer_id);
 CREATE INDEX queue_row_assigned ON queue_row(assigned_to, rank, opened_at, case_rowid);
+CREATE INDEX queue_row_order ON queue_row(rank, opened_at, case_rowid);
 INSERT INTO queue_row SELECT ",
     queue_rank!(),
     ", opened_at, rowid, id, customer_id, ",

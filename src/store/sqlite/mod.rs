@@ -72,6 +72,8 @@ pub struct SqliteStore {
     damaged: Option<String>,
     /// This PC's copy of what a lookup reads (`local_index.rs`), when it keeps one.
     local: local_index::Slot,
+    /// Where the last page of the queue read ended, so the next starts from there.
+    queue_cursor: Option<decisions::QueueCursor>,
 }
 
 impl SqliteStore {
@@ -318,7 +320,11 @@ impl Store for SqliteStore {
     }
 
     fn queue_page(&mut self, query: &QueueQuery, today: chrono::NaiveDate) -> Result<QueuePage> {
-        self.read(|tx| decisions::queue_page(tx, query, today))
+        let cursor = self.queue_cursor.take();
+        let (page, next) =
+            self.read(|tx| decisions::queue_page(tx, query, today, cursor.as_ref()))?;
+        self.queue_cursor = next;
+        Ok(page)
     }
 
     fn open_due_reviews(&mut self, actor: &Actor, today: chrono::NaiveDate) -> Result<usize> {
