@@ -17,6 +17,8 @@
 //! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
 //! * `audit`: an [`AuditEntry`];
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
+//! * `retention`: what the retention rules see and remove ([`RetentionItem`]), and everything
+//!   held about one person ([`SubjectAccess`]);
 //! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
 //!   force, the organisation's details and the letter templates.
 
@@ -31,6 +33,7 @@ mod letter;
 mod lookup;
 mod reports;
 mod restriction;
+mod retention;
 mod settings;
 mod staff;
 
@@ -51,6 +54,10 @@ pub use lookup::{LookupHit, MatchedOn};
 pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem, LETTERS_LATE_AFTER_DAYS};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
+};
+pub use retention::{
+    plural as record_kind_plural, HeldRecord, RecordKind, RetentionFacts, RetentionItem,
+    RetentionReport, SubjectAccess,
 };
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};
