@@ -56,7 +56,7 @@ pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
 };
 pub use retention::{
-    plural as record_kind_plural, HeldRecord, RecordKind, RetentionFacts, RetentionItem,
+    ids_in, plural as record_kind_plural, scrub, HeldRecord, RecordKind, RetentionFacts, RetentionItem,
     RetentionReport, SubjectAccess,
 };
 pub use settings::{OfficeSetting, SettingKind};

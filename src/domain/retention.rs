@@ -76,10 +76,12 @@ pub struct RetentionItem {
 }
 
 impl RetentionItem {
-    /// "incidents kept 3 years after the last activity (12/03/2022)".
+    /// "Incidents are kept 3 years after the last activity, 12/03/2022": the last activity is
+    /// the later of the customer's last incident, decision, review or letter and the end of
+    /// their last restriction.
     pub fn rule(&self) -> String {
         format!(
-            "{} are kept {} year{} after the customer's last incident, decision, review, letter or restriction ending ({})",
+            "{} are kept {} year{} after the last activity, {}",
             capitalised(&plural(self.kind)),
             self.years,
             if self.years == 1 { "" } else { "s" },
@@ -146,4 +148,97 @@ pub struct SubjectAccess {
     pub others: Vec<(String, String)>,
     /// Records merged into this one (a visitor linked, a duplicate merged).
     pub merged: Vec<Id>,
+    /// Each letter's text as it was recorded, by letter id.
+    pub letter_bodies: Vec<(Id, String)>,
+}
+
+/// Every id (a UUID, as safedesk makes them) written in `text`.
+pub fn ids_in(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 36 <= b.len() {
+        let w = &b[i..i + 36];
+        let fits = w.iter().enumerate().all(|(k, c)| match k {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        });
+        if fits {
+            out.push(String::from_utf8_lossy(w).to_lowercase());
+            i += 36;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `text` with every other person's id and name (`others`: (id, name)) taken out.
+pub fn scrub(text: &str, others: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (id, name) in others {
+        if !id.is_empty() {
+            out = out.replace(id.as_str(), "[another person's record]");
+        }
+        if name.trim().chars().count() >= 2 {
+            out = out.replace(name.trim(), "[another person]");
+        }
+    }
+    out
+}
+
+impl SubjectAccess {
+    /// Take every other person's id and name out of the free text it holds.
+    pub fn scrub_others(&mut self) {
+        let o = self.others.clone();
+        let s = |t: &mut String| *t = scrub(t, &o);
+        let h = &mut self.history;
+        s(&mut h.customer.notes);
+        s(&mut h.customer.description);
+        for i in &mut h.incidents {
+            s(&mut i.description);
+            s(&mut i.witnesses);
+            s(&mut i.behaviour_other);
+            s(&mut i.reference);
+            if let Some(w) = &mut i.withdrawn {
+                s(&mut w.reason);
+            }
+        }
+        for d in &mut h.decisions {
+            s(&mut d.reasons);
+            s(&mut d.reasons_for_customer);
+            s(&mut d.risk_assessment);
+            s(&mut d.attendees);
+            s(&mut d.none_suitable);
+        }
+        for (_, body) in &mut self.letter_bodies {
+            s(body);
+        }
+        for r in &mut h.reviews {
+            s(&mut r.notes);
+        }
+        for c in &mut self.cases {
+            s(&mut c.note);
+        }
+        for a in &mut self.audit {
+            for t in [&mut a.before, &mut a.after].into_iter().flatten() {
+                s(t);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_found_in_any_text_and_others_are_taken_out() {
+        let a = "0b7e9d5c-3f1a-4c2e-9a8b-1234567890ab";
+        let text = format!("{{\"merged_into\":\"{a}\",\"x\":\"Sam Other\"}} not-an-id");
+        assert_eq!(ids_in(&text), vec![a.to_string()]);
+        let out = scrub(&text, &[(a.to_string(), "Sam Other".to_string())]);
+        assert!(!out.contains(a) && !out.contains("Sam Other"), "{out}");
+        assert!(out.contains("[another person]"));
+    }
 }

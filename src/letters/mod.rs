@@ -73,6 +73,7 @@ use std::path::Path;
 
 use crate::time;
 
+mod export;
 mod facts;
 mod files;
 mod html;
@@ -84,6 +85,7 @@ pub use facts::{
     letter_restrictions, review_letter, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED,
     NO_CUSTOMER_REASONS,
 };
+pub use export::{exports_dir, write as write_export, ExportWritten};
 pub use files::{beside, default_dir, file_stem, letters_dir, save, LetterToSave};
 pub use html::{to_html, to_html_as};
 pub use open::{printable_page, OpenWith};

@@ -12,11 +12,11 @@
 use crate::domain::{RecordKind, RetentionFacts, RetentionItem};
 use crate::time;
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The policy's `[retention]`: years each kind of record is kept after the customer's last
 /// activity.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Retention {
     /// Incidents.
@@ -250,7 +250,10 @@ mod tests {
         assert_eq!(items[0].since, NaiveDate::from_ymd_opt(2023, 5, 2).unwrap());
         assert_eq!(items[0].years, 3);
         assert!(items[0].rule().starts_with("Incidents are kept 3 years"));
-        assert!(items[0].rule().contains("02/05/2023"), "{}", items[0].rule());
+        assert_eq!(
+            items[0].rule(),
+            "Incidents are kept 3 years after the last activity, 02/05/2023"
+        );
         let later = NaiveDate::from_ymd_opt(2029, 5, 2).unwrap();
         let items = due(&f, later, &Retention::default());
         assert_eq!(

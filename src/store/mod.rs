@@ -16,7 +16,7 @@ use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, Role, SentHow, SettingKind, Staff,
+    ReviewSaved, RetentionReport, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -283,6 +283,24 @@ pub trait Store: Send {
     /// Load many records at once, opening the escalation cases the policy's rules call for.
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()>;
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>>;
+
+    /// What a retention run on `today` (a Europe/London date) would remove under the office's
+    /// policy in force, and why: one read (`safedesk retention --dry-run`).
+    fn retention_plan(&mut self, today: chrono::NaiveDate) -> Result<RetentionReport>;
+    /// Remove what the retention rules say is past its keeping period, worked out again inside
+    /// one `BEGIN IMMEDIATE` transaction: admins only, audited (how many and the rules, not
+    /// what the records said; audit entries about removed records forget their content).
+    /// Returns what was removed, for the caller to delete the letter files of.
+    fn retention_run(&mut self, actor: &Actor, today: chrono::NaiveDate)
+        -> Result<RetentionReport>;
+    /// How many records a retention run on `today` would remove (the queue tells admins).
+    fn retention_due(&mut self, today: chrono::NaiveDate) -> Result<usize>;
+    /// Everything held about one customer, for a subject access request: one read. None when
+    /// there is no such customer.
+    fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>>;
+    /// Record in the audit that a subject access export of `customer` was written to `folder`:
+    /// managers and admins only.
+    fn record_export(&mut self, actor: &Actor, customer: Id, folder: &str) -> Result<()>;
 
     /// The version of one of the office's settings in force (the policy, the organisation's
     /// details, the letter templates); None while the built-in one applies.

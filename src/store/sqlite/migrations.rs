@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_10,
     MIGRATION_11,
     MIGRATION_12,
+    MIGRATION_13,
+    MIGRATION_14,
 ];
 
 /// The newest schema this build understands.
@@ -672,6 +674,16 @@ CREATE TRIGGER queue_row_customer_name AFTER UPDATE OF name, description ON cust
  coalesce(NEW.name, 'Unidentified visitor: ' || NEW.description) WHERE customer_id = NEW.id; END;
 "
 );
+
+/// Reserved, merged by the lead (the audit hash chain).
+const MIGRATION_13: &str = "SELECT 1;";
+
+/// Retention: the date a customer's keeping period runs from, kept when a retention run removes
+/// the records it was counted from (their incidents, say), so what is left of them is kept for
+/// its own number of years from the same date and not from an older one.
+const MIGRATION_14: &str = r#"
+ALTER TABLE customer ADD COLUMN kept_from TEXT;
+"#;
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one

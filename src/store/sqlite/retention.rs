@@ -1,0 +1,290 @@
+//! Retention: reading what the rules need of every customer, and removing what they say is past
+//! its keeping period, in one transaction. The rules themselves are `policy::retention`.
+
+use super::audit::{audit, forget_content, seqs_about};
+use super::values::parse_time;
+use crate::domain::{Actor, HeldRecord, RecordKind, RetentionFacts, RetentionReport};
+use crate::policy::retention::{due, held_back};
+use crate::policy::Policy;
+use crate::time;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Transaction};
+use std::collections::HashMap;
+
+/// What the rules need of every customer, read in the caller's transaction.
+pub(super) fn facts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<RetentionFacts>> {
+    let now = time::to_db(Utc::now());
+    let mut out: Vec<RetentionFacts> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut merged_into: HashMap<String, String> = HashMap::new();
+    let mut retired: Vec<(String, DateTime<Utc>)> = Vec::new();
+    {
+        let mut st = tx.prepare(
+            "SELECT id, coalesce(name, 'Unidentified visitor: ' || description), created_at, \
+             kept_from, merged_into FROM customer",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let created = parse_time(&r.get::<_, String>(2)?)?;
+            if let Some(into) = r.get::<_, Option<String>>(4)? {
+                merged_into.insert(id.clone(), into);
+                retired.push((id, created));
+                continue;
+            }
+            let kept: Option<String> = r.get(3)?;
+            slot.insert(id.clone(), out.len());
+            out.push(RetentionFacts {
+                customer_id: id,
+                name: r.get(1)?,
+                created_at: Some(created),
+                kept_from: kept.as_deref().map(parse_time).transpose()?,
+                ..Default::default()
+            });
+        }
+    }
+    // A record merged into another (which may itself have been merged) belongs to the last one.
+    let owner = |id: &str| -> Option<usize> {
+        let mut id = id.to_string();
+        for _ in 0..100 {
+            if let Some(k) = slot.get(&id) {
+                return Some(*k);
+            }
+            id = merged_into.get(&id)?.clone();
+        }
+        None
+    };
+    let add = |out: &mut Vec<RetentionFacts>, customer: &str, rec: HeldRecord| {
+        if let Some(k) = owner(customer) {
+            out[k].records.push(rec);
+        }
+    };
+    for (id, created) in &retired {
+        add(
+            &mut out,
+            id,
+            HeldRecord {
+                kind: RecordKind::Customer,
+                id: id.clone(),
+                at: *created,
+            },
+        );
+    }
+    // (kind, SQL giving customer, id, the date that counts, and whether it holds them back)
+    let tables: [(RecordKind, String); 6] = [
+        (
+            RecordKind::Incident,
+            "SELECT customer_id, id, max(occurred_at, logged_at, coalesce(withdrawn_at, '')), 0 \
+             FROM incident"
+                .into(),
+        ),
+        (
+            RecordKind::Case,
+            "SELECT customer_id, id, max(opened_at, coalesce(closed_at, '')), closed_at IS NULL \
+             FROM escalation_case"
+                .into(),
+        ),
+        (
+            RecordKind::Decision,
+            "SELECT customer_id, id, decided_at, letter_status = 'owed' FROM decision".into(),
+        ),
+        (
+            RecordKind::Restriction,
+            format!(
+                "SELECT customer_id, id, coalesce(ends_at, starts_at), \
+                 ends_at IS NULL OR ends_at > '{now}' FROM restriction"
+            ),
+        ),
+        (
+            RecordKind::Review,
+            "SELECT coalesce(v.customer_id, r.customer_id), v.id, v.reviewed_at, \
+             v.letter_status = 'owed' FROM review v JOIN restriction r ON r.id = v.restriction_id"
+                .into(),
+        ),
+        (
+            RecordKind::Letter,
+            "SELECT customer_id, id, max(created_at, coalesce(sent_at, '')), 0 FROM letter".into(),
+        ),
+    ];
+    for (kind, sql) in tables {
+        let mut st = tx.prepare(&sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let customer: String = r.get(0)?;
+            let id: String = r.get(1)?;
+            let at = parse_time(&r.get::<_, String>(2)?)?;
+            let holds: bool = r.get(3)?;
+            let Some(k) = owner(&customer) else { continue };
+            let f = &mut out[k];
+            if holds {
+                match kind {
+                    RecordKind::Case => f.open_case = true,
+                    RecordKind::Restriction => f.active_restriction = true,
+                    _ => f.owed_letter = true,
+                }
+            }
+            f.records.push(HeldRecord { kind, id, at });
+        }
+    }
+    Ok(out)
+}
+
+/// What a run on `today` removes under `policy`, read in the caller's transaction.
+pub(super) fn plan(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> rusqlite::Result<RetentionReport> {
+    let mut report = RetentionReport::default();
+    for f in facts(tx)? {
+        report.items.extend(due(&f, today, &policy.retention));
+        if held_back(&f, today, &policy.retention) {
+            report.held += 1;
+        }
+    }
+    let letters: Vec<String> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == RecordKind::Letter)
+        .map(|i| i.record_id.clone())
+        .collect();
+    let list = serde_json::to_string(&letters).unwrap_or_else(|_| "[]".into());
+    let files: Vec<String> = tx
+        .prepare_cached(
+            "SELECT file FROM letter WHERE id IN (SELECT value FROM json_each(?1)) AND file <> ''",
+        )?
+        .query_map([list], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for f in files {
+        let md = std::path::PathBuf::from(&f);
+        report.letter_files.push(f);
+        let html = md.with_extension("html");
+        if html != md {
+            report.letter_files.push(html.display().to_string());
+        }
+    }
+    Ok(report)
+}
+
+/// Remove what a run on `today` removes, worked out again inside this transaction (so what
+/// another PC wrote since a dry run counts), in the rules' order; audit entries about removed
+/// records forget their content, and one entry records the run: how many of each kind, and the
+/// rules, never what they said. Returns what was removed.
+pub(super) fn run(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    today: NaiveDate,
+) -> rusqlite::Result<RetentionReport> {
+    let report = plan(tx, policy, today)?;
+    // A customer who keeps details but loses the records their clock was counted from keeps
+    // the clock.
+    let mut kept: HashMap<&str, NaiveDate> = HashMap::new();
+    for i in &report.items {
+        kept.entry(i.customer_id.as_str()).or_insert(i.since);
+    }
+    let removed_customers: std::collections::HashSet<&str> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == RecordKind::Customer && i.record_id == i.customer_id)
+        .map(|i| i.customer_id.as_str())
+        .collect();
+    for i in &report.items {
+        remove(tx, i.kind, &i.record_id)?;
+    }
+    for (customer, since) in kept {
+        if removed_customers.contains(customer) {
+            continue;
+        }
+        // The later of what it was and the date the removed records counted from.
+        tx.prepare_cached(
+            "UPDATE customer SET kept_from = max(coalesce(kept_from, ''), ?2) WHERE id = ?1",
+        )?
+        .execute(params![customer, time::to_db(time::london_midnight(since))])?;
+    }
+    let mut ids: Vec<String> = report.items.iter().map(|i| i.record_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        for seq in seqs_about(tx, chunk)? {
+            forget_content(tx, seq)?;
+        }
+    }
+    let counts: serde_json::Map<String, serde_json::Value> = report
+        .counts()
+        .into_iter()
+        .map(|(k, n)| (format!("{}s", k.in_words().replace("customer's details", "customer")), n.into()))
+        .collect();
+    audit(
+        tx,
+        actor,
+        "retention",
+        "database",
+        "",
+        None,
+        Some(
+            serde_json::json!({
+                "removed": counts,
+                "customers": report.items.iter().map(|i| &i.customer_id).collect::<std::collections::HashSet<_>>().len(),
+                "today": time::date_to_db(today),
+                "rules": &policy.retention,
+            })
+            .to_string(),
+        ),
+    )?;
+    Ok(report)
+}
+
+/// Remove one record, clearing what points at it from records that stay.
+fn remove(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> rusqlite::Result<()> {
+    let statements: &[&str] = match kind {
+        RecordKind::Letter => &["DELETE FROM letter WHERE id = ?1"],
+        RecordKind::Review => &["DELETE FROM review WHERE id = ?1"],
+        RecordKind::Restriction => &[
+            "DELETE FROM review WHERE restriction_id = ?1",
+            "DELETE FROM restriction WHERE id = ?1",
+        ],
+        RecordKind::Decision => &[
+            "UPDATE restriction SET decision_id = NULL WHERE decision_id = ?1",
+            "UPDATE letter SET decision_id = NULL WHERE decision_id = ?1",
+            "UPDATE escalation_case SET decision_id = NULL WHERE decision_id = ?1",
+            "DELETE FROM decision WHERE id = ?1",
+        ],
+        RecordKind::Case => &[
+            "UPDATE decision SET case_id = NULL WHERE case_id = ?1",
+            "UPDATE letter SET case_id = NULL WHERE case_id = ?1",
+            "DELETE FROM case_incident WHERE case_id = ?1",
+            "DELETE FROM escalation_case WHERE id = ?1",
+        ],
+        RecordKind::Incident => &[
+            "UPDATE letter SET incident_id = NULL WHERE incident_id = ?1",
+            "DELETE FROM case_incident WHERE incident_id = ?1",
+            "DELETE FROM incident WHERE id = ?1",
+        ],
+        RecordKind::Customer => &[
+            "DELETE FROM customer_word WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
+            "DELETE FROM customer_typo WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
+            "DELETE FROM customer_phone WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
+            "DELETE FROM customer_email WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
+            "DELETE FROM customer_text WHERE rowid = (SELECT seq FROM customer WHERE id = ?1)",
+            "UPDATE customer SET merged_into = NULL WHERE merged_into = ?1",
+            "DELETE FROM customer WHERE id = ?1",
+        ],
+    };
+    for sql in statements {
+        tx.prepare_cached(sql)?.execute([id])?;
+    }
+    Ok(())
+}
+
+/// How many records a run on `today` would remove: what the queue tells an admin.
+pub(super) fn due_count(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> rusqlite::Result<usize> {
+    Ok(facts(tx)?
+        .iter()
+        .map(|f| due(f, today, &policy.retention).len())
+        .sum())
+}
