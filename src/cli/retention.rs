@@ -95,7 +95,17 @@ pub fn in_words(report: &RetentionReport, dry_run: bool) -> String {
         let counts: Vec<String> = report
             .counts()
             .into_iter()
-            .map(|(k, n)| format!("{n} {}", if n == 1 { k.in_words().to_string() } else { crate::domain::record_kind_plural(k).replace(" (once nothing else of theirs is left)", "") }))
+            .map(|(k, n)| {
+                format!(
+                    "{n} {}",
+                    if n == 1 {
+                        k.in_words().to_string()
+                    } else {
+                        crate::domain::record_kind_plural(k)
+                            .replace(" (once nothing else of theirs is left)", "")
+                    }
+                )
+            })
             .collect();
         out.push_str(&format!(
             "{} {} in all: {}.\n",

@@ -56,8 +56,8 @@ pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
 };
 pub use retention::{
-    ids_in, plural as record_kind_plural, scrub, HeldRecord, RecordKind, RetentionFacts, RetentionItem,
-    RetentionReport, SubjectAccess,
+    ids_in, plural as record_kind_plural, scrub, HeldRecord, RecordKind, RetentionFacts,
+    RetentionItem, RetentionReport, SubjectAccess,
 };
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};

@@ -36,7 +36,11 @@ fn text(t: &str) -> String {
             let mut out = String::with_capacity(l.len());
             for (k, c) in l.chars().enumerate() {
                 let starts = k == 0 && matches!(c, '#' | '-' | '+' | '>' | '=');
-                if starts || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!')
+                if starts
+                    || matches!(
+                        c,
+                        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!'
+                    )
                 {
                     out.push('\\');
                 }
@@ -96,7 +100,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
         row(
             &mut o,
             "Records joined to this one",
-            &sa.merged.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "),
+            &sa.merged
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
         );
     }
     o.push_str(&format!("\n## Incidents ({})\n\n", h.incidents.len()));
@@ -156,7 +164,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
         ));
         row(&mut o, "Record", &k.id.to_string());
         row(&mut o, "Incidents", &k.incidents.len().to_string());
-        row(&mut o, "Assigned to", k.assigned_to.as_deref().unwrap_or(""));
+        row(
+            &mut o,
+            "Assigned to",
+            k.assigned_to.as_deref().unwrap_or(""),
+        );
         block(&mut o, "What the customer asked", &k.note);
         o.push('\n');
     }
@@ -178,7 +190,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
         );
         row(&mut o, "Attended", &d.attendees);
         block(&mut o, "Reasons (staff notes)", &d.reasons);
-        block(&mut o, "Reasons given to the customer", &d.reasons_for_customer);
+        block(
+            &mut o,
+            "Reasons given to the customer",
+            &d.reasons_for_customer,
+        );
         row(&mut o, "Authority told", &d.authority_told);
         block(&mut o, "Assessment of risk", &d.risk_assessment);
         row(
@@ -254,7 +270,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
             &r.next_review.map(time::date).unwrap_or_default(),
         );
         block(&mut o, "Notes (staff)", &r.notes);
-        block(&mut o, "Reasons given to the customer", &r.reasons_for_customer);
+        block(
+            &mut o,
+            "Reasons given to the customer",
+            &r.reasons_for_customer,
+        );
         o.push('\n');
     }
     o.push_str(&format!("## Letters ({})\n\n", h.letters.len()));
@@ -354,7 +374,11 @@ pub fn letter_files(sa: &SubjectAccess) -> Vec<(String, String)> {
 
 /// Write the export into a new folder in `dir` ("2026-11-24 Subject access - Name", never an
 /// existing one): `export.html` (printable, A4), `export.md` and `export.json`.
-pub fn write(dir: &Path, sa: &SubjectAccess, policy: &Policy) -> Result<ExportWritten, LetterError> {
+pub fn write(
+    dir: &Path,
+    sa: &SubjectAccess,
+    policy: &Policy,
+) -> Result<ExportWritten, LetterError> {
     let advice = "Check the folder exists, is on a drive that is connected, and that you can save files in it.";
     fs::create_dir_all(dir).map_err(|e| io_error("create the folder", dir, &e, advice))?;
     let name = sa.history.customer.display_name();
@@ -388,7 +412,10 @@ pub fn write(dir: &Path, sa: &SubjectAccess, policy: &Policy) -> Result<ExportWr
     })?;
     let files = letter_files(sa);
     let md = markdown(sa, policy, &files);
-    let html = to_html(&md, &format!("Subject access - {}", scrub(&name, &sa.others)));
+    let html = to_html(
+        &md,
+        &format!("Subject access - {}", scrub(&name, &sa.others)),
+    );
     let out = ExportWritten {
         html: folder.join("export.html"),
         markdown: folder.join("export.md"),

@@ -80,12 +80,12 @@ mod html;
 mod open;
 mod organisation;
 
+pub use export::{exports_dir, write as write_export, ExportWritten};
 pub use facts::{
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
     letter_restrictions, review_letter, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED,
     NO_CUSTOMER_REASONS,
 };
-pub use export::{exports_dir, write as write_export, ExportWritten};
 pub use files::{beside, default_dir, file_stem, letters_dir, save, LetterToSave};
 pub use html::{to_html, to_html_as};
 pub use open::{printable_page, OpenWith};

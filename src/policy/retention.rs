@@ -170,7 +170,11 @@ pub fn due(f: &RetentionFacts, today: NaiveDate, r: &Retention) -> Vec<Retention
     }
     // Records merged into the customer go before the customer (they point at them).
     let key = |i: &RetentionItem| (i.kind, i.record_id == i.customer_id, i.date);
-    out.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.record_id.cmp(&b.record_id)));
+    out.sort_by(|a, b| {
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.record_id.cmp(&b.record_id))
+    });
     out
 }
 
@@ -394,7 +398,12 @@ mod tests {
         assert!(e.message.contains("letters_years is 0"), "{}", e.message);
         assert_eq!(
             e.line,
-            Some(zero.lines().position(|l| l.starts_with("letters_years")).unwrap() + 1)
+            Some(
+                zero.lines()
+                    .position(|l| l.starts_with("letters_years"))
+                    .unwrap()
+                    + 1
+            )
         );
         // A policy file of an older safedesk has no [retention]: the defaults apply.
         let start = built_in.find("[retention]").unwrap();

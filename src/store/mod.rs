@@ -16,7 +16,7 @@ use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, RetentionReport, Role, SentHow, SettingKind, Staff, SubjectAccess,
+    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;

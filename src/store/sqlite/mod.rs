@@ -38,10 +38,10 @@ mod probe;
 mod records;
 mod retention;
 mod search_index;
-mod subject_access;
 mod settings;
 pub mod shim;
 mod staff;
+mod subject_access;
 mod transactions;
 mod values;
 
@@ -50,7 +50,7 @@ use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
     Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
     NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, RetentionReport, Role, SentHow, SettingKind, Staff, SubjectAccess,
+    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;

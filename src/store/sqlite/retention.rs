@@ -213,7 +213,15 @@ pub(super) fn run(
     let counts: serde_json::Map<String, serde_json::Value> = report
         .counts()
         .into_iter()
-        .map(|(k, n)| (format!("{}s", k.in_words().replace("customer's details", "customer")), n.into()))
+        .map(|(k, n)| {
+            (
+                format!(
+                    "{}s",
+                    k.in_words().replace("customer's details", "customer")
+                ),
+                n.into(),
+            )
+        })
         .collect();
     audit(
         tx,
