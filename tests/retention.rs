@@ -654,3 +654,46 @@ fn cli_export_customer_asks_which_one_then_writes_the_folder() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read_dir(d.join("elsewhere")).unwrap().count(), 1);
 }
+
+#[test]
+fn the_store_worker_writes_the_export_the_card_asks_for_and_records_it() {
+    use safedesk::sync::worker::{self, Context};
+    use safedesk::sync::{Reply, Request};
+    let mut w = tunde();
+    let ctx = Context {
+        policy: w.policy.clone(),
+        actor: w.manager.clone(),
+        local: None,
+        database: w.store.database_id().unwrap(),
+        also: vec![],
+        file: None,
+        read_only: false,
+    };
+    let pc = SqliteStore::open(&w.path, &opts()).unwrap();
+    let (req_tx, req_rx) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
+    });
+    let mut replies = common::replies::Replies::new(replies);
+    let dir = w.dir.path().join("subject access");
+    req_tx
+        .send(Request::ExportCustomer {
+            customer: w.customer,
+            dir: dir.clone(),
+        })
+        .unwrap();
+    let said = replies.wait(|r| match r {
+        Reply::Done(m) if m.contains("Everything held about") => Some(Ok(m.clone())),
+        Reply::SaveFailed(m) => Some(Err(m.clone())),
+        _ => None,
+    });
+    let said = said.unwrap();
+    assert!(said.contains("Tunde Okafor"), "{said}");
+    let folders: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(folders.len(), 1);
+    let audit = w.store.audit_for(&w.customer.to_string()).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "subject access export" && a.who == "Sam Patel"));
+}

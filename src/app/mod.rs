@@ -1201,6 +1201,28 @@ impl App {
                     ))
                 }
             },
+            Action::ExportCustomer => {
+                if let Some(reason) = self.cannot_decide() {
+                    self.notice = Some(Notice::Error(reason));
+                } else if let Some(h) = self.card_history().filter(|_| self.card_is_full()) {
+                    let dir = match &self.letter_kit {
+                        Ok(kit) => crate::letters::exports_dir(&kit.dir),
+                        Err(_) => crate::letters::exports_dir(&crate::letters::default_dir()),
+                    };
+                    let name = h.customer.display_name();
+                    self.requests.push(Request::ExportCustomer {
+                        customer: h.customer.id,
+                        dir,
+                    });
+                    self.notice = Some(Notice::Info(format!(
+                        "Writing everything held about {name} to the subject access folder..."
+                    )));
+                } else {
+                    self.notice = Some(Notice::Info(
+                        "Open a customer's card first (Enter on a result).".into(),
+                    ));
+                }
+            }
             Action::EditCustomer => {
                 if let Some(reason) = self.cannot_record() {
                     self.notice = Some(Notice::Error(reason));

@@ -82,6 +82,12 @@ pub enum Request {
     },
     /// Write a letter's files and keep its record.
     SaveLetter(Box<crate::letters::LetterToSave>),
+    /// Write everything held about a customer (a subject access request) into a new folder in
+    /// `dir`, and record it in the audit.
+    ExportCustomer {
+        customer: Id,
+        dir: std::path::PathBuf,
+    },
     /// Open a letter's printable page (it may be on the shared drive, so never on the screen's
     /// thread) with this computer's program for web pages, or as `with` says.
     OpenPage {

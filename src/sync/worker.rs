@@ -286,6 +286,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             Submission::ReviewLetterNotPossible { batch, reason },
         ),
         Request::SaveLetter(l) => save_letter(store, ctx, *l),
+        Request::ExportCustomer { customer, dir } => export_customer(store, ctx, customer, &dir),
         Request::UpdateCustomer { id, edit, version } => submit(
             store,
             ctx,
@@ -309,6 +310,50 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             },
         ),
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
+    }
+}
+
+/// Write everything held about a customer into a new folder in `dir` (a subject access
+/// request), then record it in the audit; if it cannot be recorded, the folder is removed.
+fn export_customer(
+    store: &mut dyn Store,
+    ctx: &Context,
+    customer: crate::domain::Id,
+    dir: &std::path::Path,
+) -> Reply {
+    if let Err(why) = ctx
+        .actor
+        .role()
+        .filter(|r| r.can_decide())
+        .ok_or("Only a manager or admin can export what is held about a customer.")
+    {
+        return Reply::SaveFailed(why.into());
+    }
+    let sa = match store.subject_access(customer) {
+        Ok(Some(sa)) => sa,
+        Ok(None) => {
+            return Reply::SaveFailed(
+                "That customer is no longer in the database; search for them again.".into(),
+            )
+        }
+        Err(e) => return Reply::SaveFailed(format!("Nothing was exported: {e}")),
+    };
+    let written = match crate::letters::write_export(dir, &sa, &ctx.policy) {
+        Ok(w) => w,
+        Err(e) => return Reply::SaveFailed(format!("Nothing was exported: {e}")),
+    };
+    match store.record_export(&ctx.actor, customer, &written.folder.display().to_string()) {
+        Ok(()) => Reply::Done(format!(
+            "Everything held about {} is in {} (export.html to print, export.md, export.json).",
+            crate::text::clean(&sa.history.customer.display_name()),
+            written.folder.display()
+        )),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&written.folder);
+            Reply::SaveFailed(format!(
+                "The export was not kept, as it could not be recorded in the audit: {e}"
+            ))
+        }
     }
 }
 
@@ -644,6 +689,7 @@ pub fn run_with(
                     | Request::ReviewLetterNotPossible { .. }
                     | Request::CustomerRequest { .. }
                     | Request::SaveLetter(_)
+                    | Request::ExportCustomer { .. }
                     | Request::UpdateCustomer { .. }) => writes.push(w),
                     Request::OpenPage { page, with } => {
                         let result = with.open(&page);
