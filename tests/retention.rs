@@ -697,3 +697,62 @@ fn the_store_worker_writes_the_export_the_card_asks_for_and_records_it() {
         .iter()
         .any(|a| a.action == "subject access export" && a.who == "Sam Patel"));
 }
+
+#[test]
+fn an_admins_queue_says_when_a_retention_run_is_due() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safedesk::domain::{Queue, Role};
+    use safedesk::sync::Reply;
+    let now = chrono::Utc::now();
+    let mut a = common::screen::app_as(
+        "helen",
+        Some(common::screen::staff(1, "Helen Carter", Role::Admin)),
+        now,
+        false,
+    );
+    a.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    a.on_key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE));
+    a.on_reply(Reply::Queue(Ok(Queue::default())));
+    assert!(!common::render(&a, 120, 30).contains("Retention:"));
+    a.on_reply(Reply::RetentionDue(12));
+    let screen = common::render(&a, 120, 30);
+    assert!(
+        screen.contains(
+            "Retention: 12 records are past their keeping period; run safedesk retention --dry-run"
+        ),
+        "{screen}"
+    );
+    a.on_reply(Reply::RetentionDue(0));
+    assert!(!common::render(&a, 120, 30).contains("Retention: 12"));
+}
+
+#[test]
+fn the_worker_tells_an_admin_how_many_records_are_due() {
+    use safedesk::sync::worker::{self, Context};
+    use safedesk::sync::Reply;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, admin) = demo_keeping_one_year(dir.path());
+    let due = store.retention_plan(today()).unwrap().items.len();
+    assert!(due > 0);
+    let ctx = Context {
+        policy: safedesk::policy::Policy::built_in(),
+        actor: admin,
+        local: None,
+        database: store.database_id().unwrap(),
+        also: vec![],
+        file: None,
+        read_only: false,
+    };
+    let pc = SqliteStore::open(store.path(), &opts()).unwrap();
+    let (_req_tx, req_rx) = std::sync::mpsc::channel();
+    let (reply_tx, replies) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
+    });
+    let mut replies = common::replies::Replies::new(replies);
+    let n = replies.wait(|r| match r {
+        Reply::RetentionDue(n) => Some(*n),
+        _ => None,
+    });
+    assert_eq!(n, due);
+}

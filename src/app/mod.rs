@@ -99,6 +99,8 @@ pub struct App {
     /// The search on screen could not be done, and why: the results pane says so instead of
     /// "No one matches", and shows no one. Cleared only by an answer to the same or a newer query.
     pub lookup_failed: Option<String>,
+    /// For admins: how many records are past their keeping period (0 when none, or not known).
+    pub retention_due: usize,
     /// The selected customer's card could not be read, and why; cleared when a card arrives.
     pub card_failed: Option<String>,
     /// The shared file failed its check: it is damaged (and why). Nothing is saved to it.
@@ -349,6 +351,7 @@ impl App {
             health: Health::Ok { checked: now },
             notice,
             lookup_failed: None,
+            retention_due: 0,
             card_failed: None,
             damaged: None,
             now,
@@ -1453,6 +1456,15 @@ impl App {
             Reply::Changed => self.refresh(),
             Reply::Watch(w) => self.watch_arrived(w),
             Reply::Managers(n) => self.alerts.managers = n,
+            Reply::RetentionDue(n) => {
+                let said = Some(Notice::Info(retention_due_sentence(self.retention_due)));
+                if n > 0 && self.retention_due == 0 {
+                    self.notice = Some(Notice::Info(retention_due_sentence(n)));
+                } else if n == 0 && self.retention_due > 0 && self.notice == said {
+                    self.notice = None;
+                }
+                self.retention_due = n;
+            }
             Reply::Answered {
                 card,
                 from,
@@ -1667,4 +1679,13 @@ mod overlay_tests {
         assert!(o.top().is_none() && o.help().is_none());
         assert_eq!(o.take_help(), None);
     }
+}
+
+/// "Retention: 12 records are past their keeping period; run safedesk retention --dry-run".
+pub fn retention_due_sentence(n: usize) -> String {
+    format!(
+        "Retention: {n} record{} past {} keeping period; run safedesk retention --dry-run",
+        if n == 1 { " is" } else { "s are" },
+        if n == 1 { "its" } else { "their" }
+    )
 }

@@ -194,6 +194,9 @@ pub enum Reply {
     },
     /// The shared database answered again after trouble, or is in trouble now.
     Health(Health),
+    /// For admins, once a day: how many records are past their keeping period (the policy's
+    /// `[retention]`), so the queue can say a retention run is due.
+    RetentionDue(usize),
     /// The shared file reads back but failed its quick check after opening: the sentence to
     /// show. Nothing is saved to it from then on.
     Damaged(String),

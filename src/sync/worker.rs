@@ -606,6 +606,8 @@ pub fn run_with(
     // and on each new day (a read, and a short write only when one is missing), so they are in
     // the queue without anyone having to open it on the right day.
     let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
+    // Admins are told once a day how many records are past their keeping period.
+    let mut retention_checked_on: Option<chrono::NaiveDate> = None;
     let mut reviews_next = Instant::now();
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
@@ -842,6 +844,16 @@ pub fn run_with(
                             // A file that cannot be written to (read-only, damaged): not tried
                             // again today.
                             Err(_) => reviews_opened_on = Some(today),
+                        }
+                    }
+                    if ctx.actor.role() == Some(crate::domain::Role::Admin)
+                        && retention_checked_on != Some(today)
+                    {
+                        retention_checked_on = Some(today);
+                        if let Ok(n) = store.retention_due(today) {
+                            if !send(Reply::RetentionDue(n)) {
+                                return;
+                            }
                         }
                     }
                     // The outbox is tried again at once after trouble, else at most every few
