@@ -1650,6 +1650,15 @@ pub fn colour_from_env() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// "Retention: 12 records are past their keeping period; run safedesk retention --dry-run".
+pub fn retention_due_sentence(n: usize) -> String {
+    format!(
+        "Retention: {n} record{} past {} keeping period; run safedesk retention --dry-run",
+        if n == 1 { " is" } else { "s are" },
+        if n == 1 { "its" } else { "their" }
+    )
+}
+
 #[cfg(test)]
 mod overlay_tests {
     use super::*;
@@ -1679,13 +1688,4 @@ mod overlay_tests {
         assert!(o.top().is_none() && o.help().is_none());
         assert_eq!(o.take_help(), None);
     }
-}
-
-/// "Retention: 12 records are past their keeping period; run safedesk retention --dry-run".
-pub fn retention_due_sentence(n: usize) -> String {
-    format!(
-        "Retention: {n} record{} past {} keeping period; run safedesk retention --dry-run",
-        if n == 1 { " is" } else { "s are" },
-        if n == 1 { "its" } else { "their" }
-    )
 }
