@@ -189,8 +189,26 @@ pub(super) fn run(
         .filter(|i| i.kind == RecordKind::Customer && i.record_id == i.customer_id)
         .map(|i| i.customer_id.as_str())
         .collect();
-    for i in &report.items {
-        remove(tx, i.kind, &i.record_id)?;
+    // Kind by kind in the rules' order (letters first, customers last); records merged into a
+    // customer before the customer.
+    let mut kinds: Vec<RecordKind> = report.items.iter().map(|i| i.kind).collect();
+    kinds.dedup();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        let of = |survivor: bool| -> Vec<&str> {
+            report
+                .items
+                .iter()
+                .filter(|i| i.kind == kind && (i.record_id == i.customer_id) == survivor)
+                .map(|i| i.record_id.as_str())
+                .collect()
+        };
+        for ids in [of(false), of(true)] {
+            if !ids.is_empty() {
+                remove(tx, kind, &ids)?;
+            }
+        }
     }
     for (customer, since) in kept {
         if removed_customers.contains(customer) {
@@ -243,44 +261,48 @@ pub(super) fn run(
     Ok(report)
 }
 
-/// Remove one record, clearing what points at it from records that stay.
-fn remove(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> rusqlite::Result<()> {
-    let statements: &[&str] = match kind {
-        RecordKind::Letter => &["DELETE FROM letter WHERE id = ?1"],
-        RecordKind::Review => &["DELETE FROM review WHERE id = ?1"],
-        RecordKind::Restriction => &[
-            "DELETE FROM review WHERE restriction_id = ?1",
-            "DELETE FROM restriction WHERE id = ?1",
+/// Remove the records of one kind (`ids`), clearing what points at them from records that
+/// stay: a statement per table, whatever the number of records.
+fn remove(tx: &Transaction<'_>, kind: RecordKind, ids: &[&str]) -> rusqlite::Result<()> {
+    const IDS: &str = "(SELECT value FROM json_each(?1))";
+    const SEQS: &str = "(SELECT seq FROM customer WHERE id IN (SELECT value FROM json_each(?1)))";
+    let statements: Vec<String> = match kind {
+        RecordKind::Letter => vec![format!("DELETE FROM letter WHERE id IN {IDS}")],
+        RecordKind::Review => vec![format!("DELETE FROM review WHERE id IN {IDS}")],
+        RecordKind::Restriction => vec![
+            format!("DELETE FROM review WHERE restriction_id IN {IDS}"),
+            format!("DELETE FROM restriction WHERE id IN {IDS}"),
         ],
-        RecordKind::Decision => &[
-            "UPDATE restriction SET decision_id = NULL WHERE decision_id = ?1",
-            "UPDATE letter SET decision_id = NULL WHERE decision_id = ?1",
-            "UPDATE escalation_case SET decision_id = NULL WHERE decision_id = ?1",
-            "DELETE FROM decision WHERE id = ?1",
+        RecordKind::Decision => vec![
+            format!("UPDATE restriction SET decision_id = NULL WHERE decision_id IN {IDS}"),
+            format!("UPDATE letter SET decision_id = NULL WHERE decision_id IN {IDS}"),
+            format!("UPDATE escalation_case SET decision_id = NULL WHERE decision_id IN {IDS}"),
+            format!("DELETE FROM decision WHERE id IN {IDS}"),
         ],
-        RecordKind::Case => &[
-            "UPDATE decision SET case_id = NULL WHERE case_id = ?1",
-            "UPDATE letter SET case_id = NULL WHERE case_id = ?1",
-            "DELETE FROM case_incident WHERE case_id = ?1",
-            "DELETE FROM escalation_case WHERE id = ?1",
+        RecordKind::Case => vec![
+            format!("UPDATE decision SET case_id = NULL WHERE case_id IN {IDS}"),
+            format!("UPDATE letter SET case_id = NULL WHERE case_id IN {IDS}"),
+            format!("DELETE FROM case_incident WHERE case_id IN {IDS}"),
+            format!("DELETE FROM escalation_case WHERE id IN {IDS}"),
         ],
-        RecordKind::Incident => &[
-            "UPDATE letter SET incident_id = NULL WHERE incident_id = ?1",
-            "DELETE FROM case_incident WHERE incident_id = ?1",
-            "DELETE FROM incident WHERE id = ?1",
+        RecordKind::Incident => vec![
+            format!("UPDATE letter SET incident_id = NULL WHERE incident_id IN {IDS}"),
+            format!("DELETE FROM case_incident WHERE incident_id IN {IDS}"),
+            format!("DELETE FROM incident WHERE id IN {IDS}"),
         ],
-        RecordKind::Customer => &[
-            "DELETE FROM customer_word WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
-            "DELETE FROM customer_typo WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
-            "DELETE FROM customer_phone WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
-            "DELETE FROM customer_email WHERE customer_seq = (SELECT seq FROM customer WHERE id = ?1)",
-            "DELETE FROM customer_text WHERE rowid = (SELECT seq FROM customer WHERE id = ?1)",
-            "UPDATE customer SET merged_into = NULL WHERE merged_into = ?1",
-            "DELETE FROM customer WHERE id = ?1",
+        RecordKind::Customer => vec![
+            format!("DELETE FROM customer_word WHERE customer_seq IN {SEQS}"),
+            format!("DELETE FROM customer_typo WHERE customer_seq IN {SEQS}"),
+            format!("DELETE FROM customer_phone WHERE customer_seq IN {SEQS}"),
+            format!("DELETE FROM customer_email WHERE customer_seq IN {SEQS}"),
+            format!("DELETE FROM customer_text WHERE rowid IN {SEQS}"),
+            format!("UPDATE customer SET merged_into = NULL WHERE merged_into IN {IDS}"),
+            format!("DELETE FROM customer WHERE id IN {IDS}"),
         ],
     };
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     for sql in statements {
-        tx.prepare_cached(sql)?.execute([id])?;
+        tx.prepare(&sql)?.execute([&list])?;
     }
     Ok(())
 }
