@@ -99,11 +99,23 @@ fn main() {
         );
         plan = Some(p);
     }
+    let (mut n, mut after, mut steps, mut longest) = (0, 0, 0, Duration::ZERO);
     let t = Instant::now();
-    let n = store.retention_due(today).unwrap();
+    loop {
+        let s = Instant::now();
+        let (k, next) = store.retention_due_step(today, after).unwrap();
+        longest = longest.max(s.elapsed());
+        steps += 1;
+        n += k;
+        match next {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
     println!(
-        "the queue's daily count for admins: {n} in {:.0} ms",
-        t.elapsed().as_secs_f64() * 1000.0
+        "the admins' daily count: {n} in {:.0} ms over {steps} short reads, the longest {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0,
+        longest.as_secs_f64() * 1000.0
     );
 
     // Another PC saves an incident every 20 ms throughout the run (30 s patience).

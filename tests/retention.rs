@@ -756,3 +756,93 @@ fn the_worker_tells_an_admin_how_many_records_are_due() {
     });
     assert_eq!(n, due);
 }
+
+#[test]
+fn the_admins_count_read_in_steps_matches_the_dry_run() {
+    use safedesk::demo::{self, Scale};
+    use safedesk::domain::{Actor, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.sqlite");
+    let admin = demo::staff()
+        .into_iter()
+        .find(|s| s.role == Role::Admin && s.active)
+        .unwrap();
+    let mut store = SqliteStore::create_with_admin(&path, &opts(), &admin, true).unwrap();
+    let actor = Actor {
+        login: admin.login.clone(),
+        staff: Some(admin.clone()),
+    };
+    let scale = Scale {
+        customers: 1_600,
+        incidents: 12_000,
+        restrictions: 300,
+    };
+    demo::generate(&scale, 11, chrono::Utc::now(), 800, |mut bulk| {
+        bulk.staff.retain(|s| s.id != admin.id);
+        store.bulk_load(&actor, &safedesk::policy::Policy::built_in(), &bulk)
+    })
+    .unwrap();
+    store
+        .set_office_setting(&actor, SettingKind::Policy, &policy_keeping(1))
+        .unwrap();
+    let plan = store.retention_plan(today()).unwrap();
+    assert!(plan.items.len() > 100);
+    let (first, next) = store.retention_due_step(today(), 0).unwrap();
+    assert!(next.is_some() && first < plan.items.len(), "several steps");
+    assert_eq!(store.retention_due(today()).unwrap(), plan.items.len());
+}
+
+#[test]
+fn entries_about_a_customer_who_stays_forget_what_they_said_of_removed_records_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let mut store = safedesk::demo::db::create(&path, &opts()).unwrap();
+    let admin = actor(&mut store, "admin");
+    // Everything goes after a year but the customers' own details, kept fifty.
+    let policy = policy_keeping(1).replace("customers_years = 1", "customers_years = 50");
+    store
+        .set_office_setting(&admin, SettingKind::Policy, &policy)
+        .unwrap();
+    let plan = store.retention_plan(today()).unwrap();
+    assert!(plan.items.iter().all(|i| i.kind != RecordKind::Customer));
+    let gone = plan
+        .items
+        .iter()
+        .find(|i| i.kind == RecordKind::Incident)
+        .unwrap();
+    // Entries against the customer (as a review is audited): one tells of the removed
+    // incident, one does not.
+    let conn = raw(&path);
+    for said in [
+        format!(
+            "{{\"incident\":\"{}\",\"notes\":\"Shouted\"}}",
+            gone.record_id
+        ),
+        "{\"notes\":\"Still wants the services\"}".to_string(),
+    ] {
+        conn.execute(
+            "INSERT INTO audit (at, login, action, entity, entity_id, after) \
+             VALUES ('2025-01-01T10:00:00Z', 'admin', 'review', 'customer', ?1, ?2)",
+            [&gone.customer_id, &said],
+        )
+        .unwrap();
+    }
+    store.retention_run(&admin, today()).unwrap();
+    let entries = store.audit_for(&gone.customer_id).unwrap();
+    let reviews: Vec<_> = entries.iter().filter(|e| e.action == "review").collect();
+    assert_eq!(reviews.len(), 2, "the entries stay");
+    assert!(reviews[0].after.is_none(), "{:?}", reviews[0]);
+    assert_eq!(
+        reviews[1].after.as_deref(),
+        Some("{\"notes\":\"Still wants the services\"}")
+    );
+    // The customer stays, with the date their keeping period runs from.
+    let kept: Option<String> = conn
+        .query_row(
+            "SELECT kept_from FROM customer WHERE id = ?1",
+            [&gone.customer_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept.is_some());
+}

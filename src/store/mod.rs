@@ -293,8 +293,27 @@ pub trait Store: Send {
     /// Returns what was removed, for the caller to delete the letter files of.
     fn retention_run(&mut self, actor: &Actor, today: chrono::NaiveDate)
         -> Result<RetentionReport>;
-    /// How many records a retention run on `today` would remove (the queue tells admins).
-    fn retention_due(&mut self, today: chrono::NaiveDate) -> Result<usize>;
+    /// How many records a retention run on `today` would remove among the next customers after
+    /// number `after` (a short read of some hundreds of customers), and the number to go on
+    /// from: None when every customer has been read. The queue tells admins the total.
+    fn retention_due_step(
+        &mut self,
+        today: chrono::NaiveDate,
+        after: i64,
+    ) -> Result<(usize, Option<i64>)>;
+    /// How many records a retention run on `today` would remove, read a step at a time.
+    fn retention_due(&mut self, today: chrono::NaiveDate) -> Result<usize> {
+        let (mut total, mut after) = (0, 0);
+        loop {
+            match self.retention_due_step(today, after)? {
+                (n, Some(next)) => {
+                    total += n;
+                    after = next;
+                }
+                (n, None) => return Ok(total + n),
+            }
+        }
+    }
     /// Everything held about one customer, for a subject access request: one read. None when
     /// there is no such customer.
     fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>>;

@@ -606,8 +606,11 @@ pub fn run_with(
     // and on each new day (a read, and a short write only when one is missing), so they are in
     // the queue without anyone having to open it on the right day.
     let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
-    // Admins are told once a day how many records are past their keeping period.
+    // Admins are told once a day how many records are past their keeping period, counted a
+    // short read at each poll (some hundreds of customers), so lookups and other PCs' saves
+    // never wait for the whole count: (the customer number to go on from, the count so far).
     let mut retention_checked_on: Option<chrono::NaiveDate> = None;
+    let mut retention_scan: Option<(i64, usize)> = None;
     let mut reviews_next = Instant::now();
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
@@ -850,11 +853,20 @@ pub fn run_with(
                         && retention_checked_on != Some(today)
                     {
                         retention_checked_on = Some(today);
-                        if let Ok(n) = store.retention_due(today) {
-                            if !send(Reply::RetentionDue(n)) {
-                                return;
+                        retention_scan = Some((0, 0));
+                    }
+                    if let Some((after, so_far)) = retention_scan {
+                        retention_scan = match store.retention_due_step(today, after) {
+                            Ok((n, Some(next))) => Some((next, so_far + n)),
+                            Ok((n, None)) => {
+                                if !send(Reply::RetentionDue(so_far + n)) {
+                                    return;
+                                }
+                                None
                             }
-                        }
+                            // Counted again tomorrow.
+                            Err(_) => None,
+                        };
                     }
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.

@@ -534,8 +534,12 @@ impl Store for SqliteStore {
         )
     }
 
-    fn retention_due(&mut self, today: chrono::NaiveDate) -> Result<usize> {
-        self.read_with_policy(|tx, p| retention::due_count(tx, p, today))
+    fn retention_due_step(
+        &mut self,
+        today: chrono::NaiveDate,
+        after: i64,
+    ) -> Result<(usize, Option<i64>)> {
+        self.read_with_policy(|tx, p| retention::due_count(tx, p, today, after, 500))
     }
 
     fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>> {

@@ -13,16 +13,37 @@ use std::collections::HashMap;
 
 /// What the rules need of every customer, read in the caller's transaction.
 pub(super) fn facts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<RetentionFacts>> {
+    facts_of(tx, None)
+}
+
+/// What the rules need of the customers numbered (`seq`) after `from` up to `to` and the
+/// records merged into them; of everyone when None.
+fn facts_of(
+    tx: &Transaction<'_>,
+    range: Option<(i64, i64)>,
+) -> rusqlite::Result<Vec<RetentionFacts>> {
     let now = time::to_db(Utc::now());
+    let (who, theirs) = match range {
+        None => ("1".to_string(), "1".to_string()),
+        Some((from, to)) => {
+            let survivors = format!("SELECT id FROM customer WHERE seq > {from} AND seq <= {to}");
+            (
+                format!("(seq > {from} AND seq <= {to}) OR merged_into IN ({survivors})"),
+                format!(
+                    "customer_id IN ({survivors} UNION ALL SELECT id FROM customer WHERE merged_into IN ({survivors}))"
+                ),
+            )
+        }
+    };
     let mut out: Vec<RetentionFacts> = Vec::new();
     let mut slot: HashMap<String, usize> = HashMap::new();
     let mut merged_into: HashMap<String, String> = HashMap::new();
     let mut retired: Vec<(String, DateTime<Utc>)> = Vec::new();
     {
-        let mut st = tx.prepare(
+        let mut st = tx.prepare(&format!(
             "SELECT id, coalesce(name, 'Unidentified visitor: ' || description), created_at, \
-             kept_from, merged_into FROM customer",
-        )?;
+             kept_from, merged_into FROM customer WHERE {who}"
+        ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
@@ -74,36 +95,47 @@ pub(super) fn facts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<RetentionFacts
     let tables: [(RecordKind, String); 6] = [
         (
             RecordKind::Incident,
-            "SELECT customer_id, id, max(occurred_at, logged_at, coalesce(withdrawn_at, '')), 0 \
-             FROM incident"
-                .into(),
+            format!(
+                "SELECT customer_id, id, max(occurred_at, logged_at, coalesce(withdrawn_at, '')), 0 \
+                 FROM incident WHERE {theirs}"
+            ),
         ),
         (
             RecordKind::Case,
-            "SELECT customer_id, id, max(opened_at, coalesce(closed_at, '')), closed_at IS NULL \
-             FROM escalation_case"
-                .into(),
+            format!(
+                "SELECT customer_id, id, max(opened_at, coalesce(closed_at, '')), closed_at IS NULL \
+                 FROM escalation_case WHERE {theirs}"
+            ),
         ),
         (
             RecordKind::Decision,
-            "SELECT customer_id, id, decided_at, letter_status = 'owed' FROM decision".into(),
+            format!(
+                "SELECT customer_id, id, decided_at, letter_status = 'owed' FROM decision \
+                 WHERE {theirs}"
+            ),
         ),
         (
             RecordKind::Restriction,
             format!(
                 "SELECT customer_id, id, coalesce(ends_at, starts_at), \
-                 ends_at IS NULL OR ends_at > '{now}' FROM restriction"
+                 ends_at IS NULL OR ends_at > '{now}' FROM restriction WHERE {theirs}"
             ),
         ),
         (
             RecordKind::Review,
-            "SELECT coalesce(v.customer_id, r.customer_id), v.id, v.reviewed_at, \
-             v.letter_status = 'owed' FROM review v JOIN restriction r ON r.id = v.restriction_id"
-                .into(),
+            format!(
+                "SELECT coalesce(v.customer_id, r.customer_id), v.id, v.reviewed_at, \
+                 v.letter_status = 'owed' FROM review v JOIN restriction r ON r.id = v.restriction_id \
+                 WHERE {}",
+                theirs.replace("customer_id IN", "r.customer_id IN")
+            ),
         ),
         (
             RecordKind::Letter,
-            "SELECT customer_id, id, max(created_at, coalesce(sent_at, '')), 0 FROM letter".into(),
+            format!(
+                "SELECT customer_id, id, max(created_at, coalesce(sent_at, '')), 0 FROM letter \
+                 WHERE {theirs}"
+            ),
         ),
     ];
     for (kind, sql) in tables {
@@ -189,6 +221,26 @@ pub(super) fn run(
         .filter(|i| i.kind == RecordKind::Customer && i.record_id == i.customer_id)
         .map(|i| i.customer_id.as_str())
         .collect();
+    // A review is audited by its batch (the review's own id), against the customer: read the
+    // batches before the rows go.
+    let reviews: Vec<&str> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == RecordKind::Review)
+        .map(|i| i.record_id.as_str())
+        .collect();
+    let batches: Vec<(String, String)> = if reviews.is_empty() {
+        Vec::new()
+    } else {
+        let list = serde_json::to_string(&reviews).unwrap_or_else(|_| "[]".into());
+        tx.prepare(
+            "SELECT DISTINCT coalesce(v.customer_id, r.customer_id), v.batch FROM review v \
+             JOIN restriction r ON r.id = v.restriction_id \
+             WHERE v.id IN (SELECT value FROM json_each(?1)) AND v.batch <> ''",
+        )?
+        .query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?
+    };
     // Kind by kind in the rules' order (letters first, customers last); records merged into a
     // customer before the customer.
     let mut kinds: Vec<RecordKind> = report.items.iter().map(|i| i.kind).collect();
@@ -221,11 +273,41 @@ pub(super) fn run(
         .execute(params![customer, time::to_db(time::london_midnight(since))])?;
     }
     let mut ids: Vec<String> = report.items.iter().map(|i| i.record_id.clone()).collect();
+    ids.extend(batches.iter().map(|(_, b)| b.clone()));
     ids.sort();
     ids.dedup();
     for chunk in ids.chunks(500) {
         for seq in seqs_about(tx, chunk)? {
             forget_content(tx, seq)?;
+        }
+    }
+    // Entries about a customer who stays that tell of a removed record (a review, recorded
+    // against the customer; a request naming its case) forget what they said too.
+    let mut told: HashMap<&str, Vec<&str>> = HashMap::new();
+    for i in &report.items {
+        if !removed_customers.contains(i.customer_id.as_str()) {
+            told.entry(i.customer_id.as_str())
+                .or_default()
+                .push(i.record_id.as_str());
+        }
+    }
+    for (customer, batch) in &batches {
+        if let Some(list) = told.get_mut(customer.as_str()) {
+            list.push(batch.as_str());
+        }
+    }
+    for (customer, removed) in told {
+        let entries: Vec<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT seq, coalesce(before, '') || coalesce(after, '') FROM audit \
+                 WHERE entity_id = ?1 AND (before IS NOT NULL OR after IS NOT NULL)",
+            )?
+            .query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (seq, said) in entries {
+            if removed.iter().any(|id| said.contains(id)) {
+                forget_content(tx, seq)?;
+            }
         }
     }
     let counts: serde_json::Map<String, serde_json::Value> = report
@@ -307,14 +389,27 @@ fn remove(tx: &Transaction<'_>, kind: RecordKind, ids: &[&str]) -> rusqlite::Res
     Ok(())
 }
 
-/// How many records a run on `today` would remove: what the queue tells an admin.
+/// How many records a run on `today` would remove among the customers numbered after `after`,
+/// up to `limit` of them, and the last number read (None when none was left): the admins'
+/// count is read a short transaction at a time, so no other PC waits long to save.
 pub(super) fn due_count(
     tx: &Transaction<'_>,
     policy: &Policy,
     today: NaiveDate,
-) -> rusqlite::Result<usize> {
-    Ok(facts(tx)?
+    after: i64,
+    limit: i64,
+) -> rusqlite::Result<(usize, Option<i64>)> {
+    let last: Option<i64> = tx.query_row(
+        "SELECT max(seq) FROM (SELECT seq FROM customer WHERE seq > ?1 ORDER BY seq LIMIT ?2)",
+        [after, limit],
+        |r| r.get(0),
+    )?;
+    let Some(last) = last else {
+        return Ok((0, None));
+    };
+    let n = facts_of(tx, Some((after, last)))?
         .iter()
         .map(|f| due(f, today, &policy.retention).len())
-        .sum())
+        .sum();
+    Ok((n, Some(last)))
 }
