@@ -462,7 +462,8 @@ pub const BINDINGS: &[Binding] = &[
         label: "x",
         desc: "Card: export everything held about the customer (a subject access request)",
         contexts: &[Context::Card],
-        hint: true,
+        // Rare: the help lists it; the hint bar keeps its room for everyday keys.
+        hint: false,
         needs: Need::Decide,
     },
     Binding {
