@@ -392,3 +392,32 @@ fn while_the_window_is_too_small_only_quitting_works_and_nothing_typed_is_lost()
     draw(&mut a, 80, 24);
     assert!(render(&a, 80, 24).contains("Quit safedesk?"));
 }
+
+#[test]
+fn x_on_a_card_asks_the_worker_for_a_managers_subject_access_export() {
+    let mut m = layer(Context::Card, Role::Manager).unwrap();
+    m.take_requests();
+    press(&mut m, KeyCode::Char('x'), KeyModifiers::NONE);
+    let asked: Vec<Request> = m.take_requests();
+    assert!(
+        asked.iter().any(|r| matches!(
+            r,
+            Request::ExportCustomer { customer, dir }
+                if *customer == deborah().customer.id && dir.ends_with("subject access")
+        )),
+        "{asked:?}"
+    );
+    assert!(render(&m, 100, 30).contains("Writing everything held about Deborah Johnson"));
+    // The help over the card lists it; phone staff are told why not, and nothing is asked.
+    let mut p = layer(Context::Card, Role::Phone).unwrap();
+    p.take_requests();
+    press(&mut p, KeyCode::Char('x'), KeyModifiers::NONE);
+    assert!(p
+        .take_requests()
+        .iter()
+        .all(|r| !matches!(r, Request::ExportCustomer { .. })));
+    assert!(matches!(p.notice, Some(safedesk::app::Notice::Error(_))));
+    let mut h = layer(Context::Card, Role::Manager).unwrap();
+    press(&mut h, KeyCode::Char('?'), KeyModifiers::NONE);
+    assert!(render(&h, 120, 60).contains("export everything held about the customer"));
+}

@@ -53,6 +53,8 @@ pub enum Action {
     CustomerRequest,
     /// Change the customer's details (names, numbers, addresses, notes).
     EditCustomer,
+    /// Write everything held about the customer (a subject access request).
+    ExportCustomer,
     // In forms, the letter, questions and popups (the layer on top passes these keys on to
     // what it shows; they are here so that help and hints tell the truth):
     /// Save the form or the letter.
@@ -474,6 +476,16 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Context::Card],
         hint: false,
         needs: Need::Record,
+    },
+    Binding {
+        action: Action::ExportCustomer,
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        desc: "Card: export everything held about the customer (a subject access request)",
+        contexts: &[Context::Card],
+        // Rare: the help lists it; the hint bar keeps its room for everyday keys.
+        hint: false,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::CustomerRequest,
@@ -1034,6 +1046,7 @@ fn short(a: Action) -> &'static str {
         Action::Review => "review",
         Action::Letter => "letter",
         Action::OpenPage => "print",
+        Action::ExportCustomer => "export",
         Action::Save => "save",
         Action::NextField => "next",
         Action::PrevField => "back",

@@ -100,6 +100,8 @@ pub struct App {
     /// The search on screen could not be done, and why: the results pane says so instead of
     /// "No one matches", and shows no one. Cleared only by an answer to the same or a newer query.
     pub lookup_failed: Option<String>,
+    /// For admins: how many records are past their keeping period (0 when none, or not known).
+    pub retention_due: usize,
     /// The selected customer's card could not be read, and why; cleared when a card arrives.
     pub card_failed: Option<String>,
     /// The shared file failed its check: it is damaged (and why). Nothing is saved to it.
@@ -353,6 +355,7 @@ impl App {
             health: Health::Ok { checked: now },
             notice,
             lookup_failed: None,
+            retention_due: 0,
             card_failed: None,
             damaged: None,
             now,
@@ -1212,6 +1215,28 @@ impl App {
                     ))
                 }
             },
+            Action::ExportCustomer => {
+                if let Some(reason) = self.cannot_decide() {
+                    self.notice = Some(Notice::Error(reason));
+                } else if let Some(h) = self.card_history().filter(|_| self.card_is_full()) {
+                    let dir = match &self.letter_kit {
+                        Ok(kit) => crate::letters::exports_dir(&kit.dir),
+                        Err(_) => crate::letters::exports_dir(&crate::letters::default_dir()),
+                    };
+                    let name = h.customer.display_name();
+                    self.requests.push(Request::ExportCustomer {
+                        customer: h.customer.id,
+                        dir,
+                    });
+                    self.notice = Some(Notice::Info(format!(
+                        "Writing everything held about {name} to the subject access folder..."
+                    )));
+                } else {
+                    self.notice = Some(Notice::Info(
+                        "Open a customer's card first (Enter on a result).".into(),
+                    ));
+                }
+            }
             Action::EditCustomer => {
                 if let Some(reason) = self.cannot_record() {
                     self.notice = Some(Notice::Error(reason));
@@ -1447,6 +1472,15 @@ impl App {
             Reply::Changed => self.refresh(),
             Reply::Watch(w) => self.watch_arrived(w),
             Reply::Managers(n) => self.alerts.managers = n,
+            Reply::RetentionDue(n) => {
+                let said = Some(Notice::Info(retention_due_sentence(self.retention_due)));
+                if n > 0 && self.retention_due == 0 {
+                    self.notice = Some(Notice::Info(retention_due_sentence(n)));
+                } else if n == 0 && self.retention_due > 0 && self.notice == said {
+                    self.notice = None;
+                }
+                self.retention_due = n;
+            }
             Reply::Answered {
                 card,
                 from,
@@ -1631,6 +1665,15 @@ pub fn not_known(actor: &Actor, location: &str) -> String {
 /// Colour unless `NO_COLOR` is set to anything non-empty (https://no-color.org).
 pub fn colour_from_env() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// "Retention: 12 records are past their keeping period; run safedesk retention --dry-run".
+pub fn retention_due_sentence(n: usize) -> String {
+    format!(
+        "Retention: {n} record{} past {} keeping period; run safedesk retention --dry-run",
+        if n == 1 { " is" } else { "s are" },
+        if n == 1 { "its" } else { "their" }
+    )
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod import;
 pub mod lookup;
 pub mod maintenance;
 pub mod office;
+pub mod retention;
 pub mod session;
 pub mod staff;
 
@@ -114,6 +115,29 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Remove what is past its keeping period (the policy's [retention]), in one transaction:
+    /// admins only, audited. Nothing behind a restriction in force, an open case or an owed
+    /// letter goes. Try --dry-run first: it lists what would go and why.
+    Retention {
+        /// List what would be removed and why, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write everything held about one person (a subject access request) as a printable page,
+    /// Markdown and JSON in a new folder (managers and admins). A search that matches several
+    /// people lists them: run it again with the id.
+    ExportCustomer {
+        /// The customer's id, or a search (name, phone number or email).
+        #[arg(required = true, num_args = 1.., value_name = "ID|QUERY")]
+        who: Vec<String>,
+        /// The folder to make the export's folder in (default: "subject access" beside the
+        /// letters folder).
+        #[arg(long, value_name = "FOLDER")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,5 +200,9 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
         Command::Letters { command } => office::letters(cli, command),
         Command::Check { quick, json } => maintenance::check(cli, *quick, *json),
         Command::Backup { dest, force } => maintenance::backup(cli, dest, *force),
+        Command::Retention { dry_run, json } => retention::retention(cli, *dry_run, *json),
+        Command::ExportCustomer { who, out } => {
+            retention::export_customer(cli, who, out.as_deref())
+        }
     })
 }

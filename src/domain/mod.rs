@@ -18,6 +18,8 @@
 //! * `audit`: an [`AuditEntry`], a page of them ([`AuditPage`]), card views ([`CardView`]) and
 //!   what following the hash chain found ([`AuditChainReport`]);
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
+//! * `retention`: what the retention rules see and remove ([`RetentionItem`]), and everything
+//!   held about one person ([`SubjectAccess`]);
 //! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
 //!   force, the organisation's details and the letter templates.
 
@@ -32,6 +34,7 @@ mod letter;
 mod lookup;
 mod reports;
 mod restriction;
+mod retention;
 mod settings;
 mod staff;
 
@@ -54,6 +57,10 @@ pub use lookup::{LookupHit, MatchedOn};
 pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem, LETTERS_LATE_AFTER_DAYS};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,
+};
+pub use retention::{
+    ids_in, plural as record_kind_plural, scrub, HeldRecord, RecordKind, RetentionFacts,
+    RetentionItem, RetentionReport, SubjectAccess,
 };
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};

@@ -73,12 +73,14 @@ use std::path::Path;
 
 use crate::time;
 
+mod export;
 mod facts;
 mod files;
 mod html;
 mod open;
 mod organisation;
 
+pub use export::{exports_dir, write as write_export, ExportWritten};
 pub use facts::{
     contact_now, correspondence_reply, facts_for, incident_line, incidents_behind,
     letter_restrictions, review_letter, suggested, LetterKit, CORRESPONDENCE_NOT_PROCESSED,

@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod incident;
+pub mod retention;
 pub mod rules;
 
 use serde::Deserialize;
@@ -62,6 +63,10 @@ pub struct Policy {
     /// an older safedesk.
     #[serde(default)]
     pub alarm: Alarm,
+    /// How long records are kept after the customer's last activity; optional in a policy
+    /// file of an older safedesk (the defaults in [`retention::Retention`]).
+    #[serde(default)]
+    pub retention: retention::Retention,
 }
 
 /// What a time limit or recording applies to: calls, visits or both.
@@ -809,6 +814,9 @@ impl Policy {
                 ));
             }
         }
+        self.retention
+            .check()
+            .map_err(|(field, message)| (format!("{field} ="), message))?;
         Ok(())
     }
 

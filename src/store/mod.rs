@@ -16,7 +16,8 @@ use crate::domain::{
     Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
     CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
     NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
-    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
+    QueuePage, QueueQuery, QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind,
+    Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -292,6 +293,43 @@ pub trait Store: Send {
     /// (the same id, from the outbox) is written once. Anyone on the staff list. Returns how
     /// many were new.
     fn record_views(&mut self, actor: &Actor, views: &[CardView]) -> Result<usize>;
+
+    /// What a retention run on `today` (a Europe/London date) would remove under the office's
+    /// policy in force, and why: one read (`safedesk retention --dry-run`).
+    fn retention_plan(&mut self, today: chrono::NaiveDate) -> Result<RetentionReport>;
+    /// Remove what the retention rules say is past its keeping period, worked out again inside
+    /// one `BEGIN IMMEDIATE` transaction: admins only, audited (how many and the rules, not
+    /// what the records said; audit entries about removed records forget their content).
+    /// Returns what was removed, for the caller to delete the letter files of.
+    fn retention_run(&mut self, actor: &Actor, today: chrono::NaiveDate)
+        -> Result<RetentionReport>;
+    /// How many records a retention run on `today` would remove among the next customers after
+    /// number `after` (a short read of some hundreds of customers), and the number to go on
+    /// from: None when every customer has been read. The queue tells admins the total.
+    fn retention_due_step(
+        &mut self,
+        today: chrono::NaiveDate,
+        after: i64,
+    ) -> Result<(usize, Option<i64>)>;
+    /// How many records a retention run on `today` would remove, read a step at a time.
+    fn retention_due(&mut self, today: chrono::NaiveDate) -> Result<usize> {
+        let (mut total, mut after) = (0, 0);
+        loop {
+            match self.retention_due_step(today, after)? {
+                (n, Some(next)) => {
+                    total += n;
+                    after = next;
+                }
+                (n, None) => return Ok(total + n),
+            }
+        }
+    }
+    /// Everything held about one customer, for a subject access request: one read. None when
+    /// there is no such customer.
+    fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>>;
+    /// Record in the audit that a subject access export of `customer` was written to `folder`:
+    /// managers and admins only.
+    fn record_export(&mut self, actor: &Actor, customer: Id, folder: &str) -> Result<()>;
 
     /// The version of one of the office's settings in force (the policy, the organisation's
     /// details, the letter templates); None while the built-in one applies.

@@ -82,6 +82,12 @@ pub enum Request {
     },
     /// Write a letter's files and keep its record.
     SaveLetter(Box<crate::letters::LetterToSave>),
+    /// Write everything held about a customer (a subject access request) into a new folder in
+    /// `dir`, and record it in the audit.
+    ExportCustomer {
+        customer: Id,
+        dir: std::path::PathBuf,
+    },
     /// Open a letter's printable page (it may be on the shared drive, so never on the screen's
     /// thread) with this computer's program for web pages, or as `with` says.
     OpenPage {
@@ -195,6 +201,9 @@ pub enum Reply {
     },
     /// The shared database answered again after trouble, or is in trouble now.
     Health(Health),
+    /// For admins, once a day: how many records are past their keeping period (the policy's
+    /// `[retention]`), so the queue can say a retention run is due.
+    RetentionDue(usize),
     /// The shared file reads back but failed its quick check after opening: the sentence to
     /// show. Nothing is saved to it from then on.
     Damaged(String),

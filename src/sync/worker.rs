@@ -324,6 +324,7 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             Submission::ReviewLetterNotPossible { batch, reason },
         ),
         Request::SaveLetter(l) => save_letter(store, ctx, *l),
+        Request::ExportCustomer { customer, dir } => export_customer(store, ctx, customer, &dir),
         Request::UpdateCustomer { id, edit, version } => submit(
             store,
             ctx,
@@ -347,6 +348,50 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             },
         ),
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
+    }
+}
+
+/// Write everything held about a customer into a new folder in `dir` (a subject access
+/// request), then record it in the audit; if it cannot be recorded, the folder is removed.
+fn export_customer(
+    store: &mut dyn Store,
+    ctx: &Context,
+    customer: crate::domain::Id,
+    dir: &std::path::Path,
+) -> Reply {
+    if let Err(why) = ctx
+        .actor
+        .role()
+        .filter(|r| r.can_decide())
+        .ok_or("Only a manager or admin can export what is held about a customer.")
+    {
+        return Reply::SaveFailed(why.into());
+    }
+    let sa = match store.subject_access(customer) {
+        Ok(Some(sa)) => sa,
+        Ok(None) => {
+            return Reply::SaveFailed(
+                "That customer is no longer in the database; search for them again.".into(),
+            )
+        }
+        Err(e) => return Reply::SaveFailed(format!("Nothing was exported: {e}")),
+    };
+    let written = match crate::letters::write_export(dir, &sa, &ctx.policy) {
+        Ok(w) => w,
+        Err(e) => return Reply::SaveFailed(format!("Nothing was exported: {e}")),
+    };
+    match store.record_export(&ctx.actor, customer, &written.folder.display().to_string()) {
+        Ok(()) => Reply::Done(format!(
+            "Everything held about {} is in {} (export.html to print, export.md, export.json).",
+            crate::text::clean(&sa.history.customer.display_name()),
+            written.folder.display()
+        )),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&written.folder);
+            Reply::SaveFailed(format!(
+                "The export was not kept, as it could not be recorded in the audit: {e}"
+            ))
+        }
     }
 }
 
@@ -647,6 +692,11 @@ fn serve(
     // and on each new day (a read, and a short write only when one is missing), so they are in
     // the queue without anyone having to open it on the right day.
     let mut reviews_opened_on: Option<chrono::NaiveDate> = None;
+    // Admins are told once a day how many records are past their keeping period, counted a
+    // short read at each poll (some hundreds of customers), so lookups and other PCs' saves
+    // never wait for the whole count: (the customer number to go on from, the count so far).
+    let mut retention_checked_on: Option<chrono::NaiveDate> = None;
+    let mut retention_scan: Option<(i64, usize)> = None;
     let mut reviews_next = Instant::now();
     if ctx.local.is_some() {
         if !send(Reply::Outbox(ctx.waiting().len())) {
@@ -743,6 +793,7 @@ fn serve(
                     | Request::ReviewLetterNotPossible { .. }
                     | Request::CustomerRequest { .. }
                     | Request::SaveLetter(_)
+                    | Request::ExportCustomer { .. }
                     | Request::UpdateCustomer { .. }) => writes.push(w),
                     Request::OpenPage { page, with } => {
                         let result = with.open(&page);
@@ -910,6 +961,25 @@ fn serve(
                             // again today.
                             Err(_) => reviews_opened_on = Some(today),
                         }
+                    }
+                    if ctx.actor.role() == Some(crate::domain::Role::Admin)
+                        && retention_checked_on != Some(today)
+                    {
+                        retention_checked_on = Some(today);
+                        retention_scan = Some((0, 0));
+                    }
+                    if let Some((after, so_far)) = retention_scan {
+                        retention_scan = match store.retention_due_step(today, after) {
+                            Ok((n, Some(next))) => Some((next, so_far + n)),
+                            Ok((n, None)) => {
+                                if !send(Reply::RetentionDue(so_far + n)) {
+                                    return;
+                                }
+                                None
+                            }
+                            // Counted again tomorrow.
+                            Err(_) => None,
+                        };
                     }
                     // The outbox is tried again at once after trouble, else at most every few
                     // seconds after a failed try: a locked file must not stall every poll.

@@ -31,7 +31,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
-            Constraint::Length(1),
+            Constraint::Length(1 + u16::from(app.retention_due > 0 && view.loaded)),
             Constraint::Length(u16::from(view.find.is_some())),
             Constraint::Min(1),
         ])
@@ -98,7 +98,15 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Line::from(Span::styled("Loading the queue...", t.dim()))
     };
-    frame.render_widget(Paragraph::new(summary), rows[0]);
+    // An admin is told when records are past their keeping period.
+    let mut lines = vec![summary];
+    if app.retention_due > 0 && view.loaded {
+        lines.push(Line::from(Span::styled(
+            crate::app::retention_due_sentence(app.retention_due),
+            t.warning(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), rows[0]);
     if view.filter == manager::QueueFilter::LettersOwed {
         letters_owed(frame, rows[1], app, view);
         return;

@@ -341,6 +341,15 @@ pub(super) fn open_cases_for(
     .collect()
 }
 
+/// Every case about a customer, open or closed, oldest first.
+pub(super) fn cases_for(tx: &Transaction<'_>, customer: Id) -> rusqlite::Result<Vec<CaseSummary>> {
+    tx.prepare_cached(&format!(
+        "SELECT {CASE_COLS} {CASE_FROM} WHERE c.customer_id = ?1 ORDER BY c.opened_at"
+    ))?
+    .query_map([customer.to_string()], case_row)?
+    .collect()
+}
+
 pub(super) fn case(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<CaseSummary>> {
     tx.prepare_cached(&format!("SELECT {CASE_COLS} {CASE_FROM} WHERE c.id = ?1"))?
         .query_row([id.to_string()], case_row)

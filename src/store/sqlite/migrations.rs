@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_11,
     MIGRATION_12,
     MIGRATION_13,
+    MIGRATION_14,
 ];
 
 /// The newest schema this build understands.
@@ -704,6 +705,23 @@ CREATE INDEX card_view_customer ON card_view(customer_id, at);
 
 /// The migration whose SQL is followed by chaining the audit entries already written.
 const CHAIN_MIGRATION: u32 = 13;
+
+
+/// Retention: the date a customer's keeping period runs from, kept when a retention run removes
+/// the records it was counted from (their incidents, say), so what is left of them is kept for
+/// its own number of years from the same date and not from an older one. And an index on each
+/// column that points at a record a run may remove and had none, so removing a record finds
+/// what points at it (and SQLite's foreign key check finds it) without reading the whole table.
+const MIGRATION_14: &str = r#"
+ALTER TABLE customer ADD COLUMN kept_from TEXT;
+CREATE INDEX case_incident_incident ON case_incident(incident_id);
+CREATE INDEX escalation_case_decision ON escalation_case(decision_id) WHERE decision_id IS NOT NULL;
+CREATE INDEX restriction_decision ON restriction(decision_id) WHERE decision_id IS NOT NULL;
+CREATE INDEX decision_case ON decision(case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX letter_decision ON letter(decision_id) WHERE decision_id IS NOT NULL;
+CREATE INDEX letter_case ON letter(case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX customer_merged_into ON customer(merged_into) WHERE merged_into IS NOT NULL;
+"#;
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one

@@ -36,10 +36,12 @@ pub mod migrations;
 mod owed;
 mod probe;
 mod records;
+mod retention;
 mod search_index;
 mod settings;
 pub mod shim;
 mod staff;
+mod subject_access;
 mod transactions;
 mod values;
 
@@ -48,7 +50,8 @@ use crate::domain::{
     Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
     CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
     NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
-    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
+    QueuePage, QueueQuery, QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind,
+    Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -565,6 +568,55 @@ impl Store for SqliteStore {
         )
     }
 
+    fn retention_plan(&mut self, today: chrono::NaiveDate) -> Result<RetentionReport> {
+        self.read_with_policy(|tx, p| retention::plan(tx, p, today))
+    }
+
+    fn retention_run(
+        &mut self,
+        actor: &Actor,
+        today: chrono::NaiveDate,
+    ) -> Result<RetentionReport> {
+        self.write_with_policy(
+            actor,
+            Role::can_manage_staff,
+            "remove records past their keeping period (admins only)",
+            |tx, p| Ok(retention::run(tx, actor, p, today)?),
+        )
+    }
+
+    fn retention_due_step(
+        &mut self,
+        today: chrono::NaiveDate,
+        after: i64,
+    ) -> Result<(usize, Option<i64>)> {
+        self.read_with_policy(|tx, p| retention::due_count(tx, p, today, after, 500))
+    }
+
+    fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>> {
+        self.read(|tx| subject_access::gather(tx, customer))
+    }
+
+    fn record_export(&mut self, actor: &Actor, customer: Id, folder: &str) -> Result<()> {
+        self.write_as(
+            actor,
+            Role::can_decide,
+            "export what is held about a customer",
+            |tx| {
+                audit::audit(
+                    tx,
+                    actor,
+                    "subject access export",
+                    "customer",
+                    &customer.to_string(),
+                    None,
+                    Some(serde_json::json!({ "folder": folder }).to_string()),
+                )?;
+                Ok(())
+            },
+        )
+    }
+
     fn office_setting(&mut self, kind: SettingKind) -> Result<Option<OfficeSetting>> {
         self.read(|tx| settings::current(tx, kind))
     }
@@ -649,6 +701,30 @@ impl SqliteStore {
         });
         self.office_policy = cache;
         out
+    }
+
+    /// A read with the office's policy in force read inside the same transaction.
+    fn read_with_policy<T>(
+        &mut self,
+        mut f: impl FnMut(&rusqlite::Transaction<'_>, &Policy) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let mut cache = self.office_policy.take();
+        let mut refused: Option<super::StoreError> = None;
+        let out = self.read(|tx| match settings::policy_in_force(tx, &mut cache) {
+            Ok(p) => f(tx, &p).map(Some),
+            Err(errors::TxError::Sql(e)) => Err(e),
+            Err(errors::TxError::Store(e)) => {
+                refused = Some(e);
+                Ok(None)
+            }
+        });
+        self.office_policy = cache;
+        match (out, refused) {
+            (_, Some(e)) => Err(e),
+            (Ok(Some(v)), None) => Ok(v),
+            (Ok(None), None) => Err(super::StoreError::Other("no policy".into())),
+            (Err(e), None) => Err(e),
+        }
     }
 
     /// Change one member of staff in one write; `what` names the change for messages and the
