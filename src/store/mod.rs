@@ -14,9 +14,9 @@ pub mod sqlite;
 
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
-    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, Role, SentHow, SettingKind, Staff,
+    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, MergeRef, MergeReversed, MergeSaved,
+    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
+    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -194,6 +194,22 @@ pub trait Store: Send {
         visitor: Id,
         customer: Id,
     ) -> Result<CasesChanged>;
+    /// Merge two records of one person: `other`'s history, names, phones, emails, address (when
+    /// the survivor has none) and notes join `survivor`'s, open cases of one reason become one,
+    /// the escalation rules run again, and `other` is retired (its card says where it went). One
+    /// transaction; managers and admins only; each record with the version the manager was
+    /// shown (a newer one is a conflict). Unidentified visitors are linked, not merged.
+    fn merge_customers(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        survivor: (Id, i64),
+        other: (Id, i64),
+    ) -> Result<MergeSaved>;
+    /// Undo a merge (by its id or its audit entry's number): both records are put back exactly
+    /// as they were, unless something recorded or changed since would be lost or misfiled, in
+    /// which case nothing changes and the error says what.
+    fn reverse_merge(&mut self, actor: &Actor, which: MergeRef) -> Result<MergeReversed>;
     /// Escalation cases not yet closed, oldest first.
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
     /// The manager's queue. Restrictions whose review date (a Europe/London date) has come by

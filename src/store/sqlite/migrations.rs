@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_10,
     MIGRATION_11,
     MIGRATION_12,
+    // 13 and 14: reserved, merged by the lead.
+    "SELECT 1;",
+    "SELECT 1;",
+    MIGRATION_15,
 ];
 
 /// The newest schema this build understands.
@@ -672,6 +676,26 @@ CREATE TRIGGER queue_row_customer_name AFTER UPDATE OF name, description ON cust
  coalesce(NEW.name, 'Unidentified visitor: ' || NEW.description) WHERE customer_id = NEW.id; END;
 "
 );
+
+/// Merging two records of the same person: one row per merge, holding everything needed to undo
+/// it exactly (both records as they were, which rows moved from where, every case of either
+/// before and after), and whether and by whom it was reversed. The audit log holds the same.
+const MIGRATION_15: &str = r#"
+CREATE TABLE customer_merge (
+    id           TEXT PRIMARY KEY,
+    survivor_id  TEXT NOT NULL REFERENCES customer(id),
+    merged_id    TEXT NOT NULL REFERENCES customer(id),
+    merged_at    TEXT NOT NULL,
+    merged_by    TEXT REFERENCES staff(id),
+    audit_seq    INTEGER NOT NULL,
+    record       TEXT NOT NULL,
+    reversed_at  TEXT,
+    reversed_by  TEXT REFERENCES staff(id)
+);
+CREATE INDEX customer_merge_merged ON customer_merge(merged_id);
+CREATE INDEX customer_merge_survivor ON customer_merge(survivor_id);
+CREATE INDEX customer_merge_audit ON customer_merge(audit_seq);
+"#;
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one

@@ -8,6 +8,7 @@
 //! * `migrations.rs`: the schema, one migration per version, and bringing a file up to date;
 //! * `transactions.rs`: how every read and write runs (`BEGIN IMMEDIATE`, the role checks);
 //! * `errors.rs`: what a SQLite error means for the person at the desk;
+//! * `merge.rs`: merging two records of one person, and undoing a merge;
 //! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs` (and running the
 //!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
 //!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
@@ -32,6 +33,7 @@ mod incidents;
 mod local_index;
 mod lookup;
 mod maintenance;
+mod merge;
 pub mod migrations;
 mod owed;
 mod probe;
@@ -46,9 +48,9 @@ mod values;
 use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, BackupReport, Bulk, CaseSummary, CasesChanged, CheckReport, Counts,
-    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, NewCustomer, NewDecision, NewIncident,
-    NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    ReviewSaved, Role, SentHow, SettingKind, Staff,
+    Customer, CustomerHistory, DecisionSaved, Id, LookupHit, MergeRef, MergeReversed, MergeSaved,
+    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
+    QueuePage, QueueQuery, QueueWatch, ReviewSaved, Role, SentHow, SettingKind, Staff,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -291,6 +293,27 @@ impl Store for SqliteStore {
             "link records",
             |tx, p| incidents::link_visitor(tx, actor, p, visitor, customer),
         )
+    }
+
+    fn merge_customers(
+        &mut self,
+        actor: &Actor,
+        _policy: &Policy,
+        survivor: (Id, i64),
+        other: (Id, i64),
+    ) -> Result<MergeSaved> {
+        self.write_with_policy(
+            actor,
+            Role::can_decide,
+            "merge customer records",
+            |tx, p| merge::merge(tx, actor, p, survivor, other),
+        )
+    }
+
+    fn reverse_merge(&mut self, actor: &Actor, which: MergeRef) -> Result<MergeReversed> {
+        self.write_as(actor, Role::can_decide, "undo a merge", |tx| {
+            merge::reverse(tx, actor, which)
+        })
     }
 
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>> {

@@ -465,6 +465,7 @@ pub(super) fn history(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<C
         ))?
         .query_map([id.to_string()], letter_row)?
         .collect::<rusqlite::Result<_>>()?;
+    one.merged_into = super::merge::merged_into(tx, id)?;
     Ok(Some(one))
 }
 
