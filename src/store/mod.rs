@@ -162,6 +162,19 @@ pub trait Store: Send {
         policy: &Policy,
         inc: &NewIncident,
     ) -> Result<SaveOutcome>;
+    /// Save several incidents in one write transaction (an import's batch), each as
+    /// [`Store::record_incident`] saves one: the same checks, the escalation rules run after
+    /// each, and one saved before is reported `already_saved`. Any refusal rolls the batch back.
+    fn record_incidents(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        incs: &[NewIncident],
+    ) -> Result<Vec<SaveOutcome>>;
+    /// Add customers in one write transaction (an import's batch), each checked as
+    /// [`Store::add_customer`] checks one; a customer whose id is already there is left as it is
+    /// (the same file imported again). Returns how many were added.
+    fn import_customers(&mut self, actor: &Actor, customers: &[NewCustomer]) -> Result<usize>;
     /// Withdraw an incident (it stays in the history, marked, and stops counting). Only the
     /// person who logged it or a manager may. The escalation rules run again in the same
     /// transaction: a threshold case no longer reached closes; an immediate threat or a breach

@@ -60,6 +60,12 @@ use std::path::{Path, PathBuf};
 
 pub use migrations::LATEST as SCHEMA_VERSION;
 
+/// Check a customer's details as saving them would (the same rules as the details form), for an
+/// import that checks every row before it writes any: the problem's sentence, or the customer.
+pub fn check_customer(c: NewCustomer) -> Result<Customer> {
+    records::validate_new_customer(c)
+}
+
 /// One running instance's connection to the shared file (opened and created in `conn.rs`).
 pub struct SqliteStore {
     conn: Connection,
@@ -248,6 +254,55 @@ impl Store for SqliteStore {
         self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
             incidents::record(tx, actor, p, inc)
         })
+    }
+
+    fn record_incidents(
+        &mut self,
+        actor: &Actor,
+        _policy: &Policy,
+        incs: &[NewIncident],
+    ) -> Result<Vec<SaveOutcome>> {
+        self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
+            incs.iter()
+                .map(|inc| incidents::record(tx, actor, p, inc))
+                .collect()
+        })
+    }
+
+    fn import_customers(&mut self, actor: &Actor, customers: &[NewCustomer]) -> Result<usize> {
+        let checked = customers
+            .iter()
+            .map(|c| records::validate_new_customer(c.clone()))
+            .collect::<Result<Vec<_>>>()?;
+        self.write_as(
+            actor,
+            |_| true,
+            "add customers",
+            |tx| {
+                let mut added = 0;
+                for customer in &checked {
+                    let there: Option<i64> = tx
+                        .prepare_cached("SELECT seq FROM customer WHERE id = ?1")?
+                        .query_row([customer.id.to_string()], |r| r.get(0))
+                        .optional()?;
+                    if there.is_some() {
+                        continue;
+                    }
+                    records::insert_customer(tx, customer)?;
+                    audit::audit(
+                        tx,
+                        actor,
+                        "add customer",
+                        "customer",
+                        &customer.id.to_string(),
+                        None,
+                        Some(serde_json::to_string(customer).unwrap_or_default()),
+                    )?;
+                    added += 1;
+                }
+                Ok(added)
+            },
+        )
     }
 
     fn withdraw_incident(
