@@ -390,3 +390,75 @@ fn a_pcs_own_copy_follows_a_merge_and_its_undoing() {
     assert_eq!(on_copy(&mut copy, "020 7946 0777"), vec![other]);
     assert_eq!(on_copy(&mut copy, "07700 900555"), vec![keep]);
 }
+
+#[test]
+fn the_demos_two_yetunde_okonkwos_merge_and_a_manager_undoes_it_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("demo.sqlite");
+    let dbs = db.to_str().unwrap();
+    let o = common::safedesk(d, &["--demo", "--db", dbs, "lookup", "Yetunde", "Okonkwo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+
+    let mut store = SqliteStore::open(&db, &common::world::opts()).unwrap();
+    let manager = actor(&mut store, "spatel");
+    let two: Vec<CustomerHistory> = store
+        .lookup("Yetunde Okonkwo", 30)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.history)
+        .filter(|h| h.customer.display_name() == "Yetunde Okonkwo")
+        .collect();
+    assert_eq!(two.len(), 2, "the demo has two Yetunde Okonkwo");
+    let (keep, other) = (&two[0].customer, &two[1].customer);
+    let before: Vec<_> = [keep.id, other.id]
+        .iter()
+        .map(|id| content(store.history(*id).unwrap().unwrap()))
+        .collect();
+    let n = before[0].incidents.len() + before[1].incidents.len();
+    let policy = safedesk::policy::Policy::built_in();
+    let saved = store
+        .merge_customers(
+            &manager,
+            &policy,
+            (keep.id, keep.version),
+            (other.id, other.version),
+        )
+        .unwrap();
+    assert_eq!(store.history(keep.id).unwrap().unwrap().incidents.len(), n);
+    let hits: Vec<_> = store
+        .lookup("Yetunde Okonkwo", 30)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.history.customer.display_name() == "Yetunde Okonkwo")
+        .collect();
+    assert_eq!(hits.len(), 1, "one Yetunde Okonkwo now");
+
+    let seq = saved.audit_seq.to_string();
+    let o = common::safedesk(
+        d,
+        &["--db", dbs, "--user", "ahassan", "merge", "undo", &seq],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("cannot undo a merge"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = common::safedesk(d, &["--db", dbs, "--user", "spatel", "merge", "undo", &seq]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains("are two records again"),
+        "{}",
+        common::stdout(&o)
+    );
+    let after: Vec<_> = [keep.id, other.id]
+        .iter()
+        .map(|id| content(store.history(*id).unwrap().unwrap()))
+        .collect();
+    assert_eq!(after, before);
+    let o = common::safedesk(d, &["--db", dbs, "--user", "spatel", "merge", "undo", &seq]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("already undone"));
+}

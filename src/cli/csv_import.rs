@@ -129,9 +129,11 @@ impl Mapping {
                 m.month_first = match field.replace(['_', ' '], "-").as_str() {
                     "month-first" | "mdy" | "us" => true,
                     "day-first" | "dmy" | "uk" => false,
-                    _ => return Err(format!(
+                    _ => {
+                        return Err(format!(
                         "dates={field} in the mapping: write dates=month-first or dates=day-first."
-                    )),
+                    ))
+                    }
                 };
                 continue;
             }
