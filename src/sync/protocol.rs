@@ -37,6 +37,11 @@ pub enum Request {
         visitor: Id,
         customer: Id,
     },
+    /// Merge two records of one person: `other` into `survivor`, each with the version shown.
+    MergeCustomers {
+        survivor: (Id, i64),
+        other: (Id, i64),
+    },
     /// One case, the customer's history and the staff list.
     LoadCase {
         case: Id,
