@@ -16,7 +16,7 @@ use super::errors::TxError;
 use super::incidents::{merge_open_cases, reevaluate};
 use super::search_index::index_customer;
 use super::values::{json_list, parse_id, parse_time, to_json_list};
-use crate::domain::{Actor, Customer, Id, MergeRef, MergeReversed, MergeSaved, MergedInto};
+use crate::domain::{Actor, Customer, Id, MergeRef, MergeReversed, MergeSaved};
 use crate::policy::Policy;
 use crate::store::StoreError;
 use crate::text;
@@ -814,28 +814,4 @@ pub(super) fn reverse(
         survivor_name: s_name,
         restored_name: o_name,
     })
-}
-
-/// Where a retired record went, for its card; None for a record never merged into another (or
-/// a linked visitor's, which has no merge row).
-pub(super) fn merged_into(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<MergedInto>> {
-    tx.prepare_cached(
-        "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \
-         coalesce(s.display_name, a.login, '') FROM customer_merge m \
-         JOIN customer c ON c.id = m.survivor_id \
-         LEFT JOIN staff s ON s.id = m.merged_by \
-         LEFT JOIN audit a ON a.seq = m.audit_seq \
-         WHERE m.merged_id = ?1 AND m.reversed_at IS NULL ORDER BY m.merged_at DESC LIMIT 1",
-    )?
-    .query_row([id.to_string()], |r| {
-        Ok(MergedInto {
-            merge: parse_id(&r.get::<_, String>(0)?)?,
-            audit_seq: r.get(1)?,
-            into: parse_id(&r.get::<_, String>(2)?)?,
-            into_name: r.get(3)?,
-            at: parse_time(&r.get::<_, String>(4)?)?,
-            by: r.get(5)?,
-        })
-    })
-    .optional()
 }
