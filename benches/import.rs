@@ -96,7 +96,12 @@ fn main() {
                 .num_days()
                 .to_string()
         } else {
-            format!("{} {:02}:{:02}", safedesk::time::date(day), 9 + n % 8, n % 60)
+            format!(
+                "{} {:02}:{:02}",
+                safedesk::time::date(day),
+                9 + n % 8,
+                n % 60
+            )
         };
         let _ = write!(
             csv,

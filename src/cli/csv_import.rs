@@ -5,7 +5,8 @@
 //! checks in `policy::incident`, the customer details' in the store); a row that fails is listed
 //! with its row number (as the spreadsheet numbers it: the header is row 1), the column and the
 //! reason. Nothing is written unless every row passes, or `--skip-bad` is given. Then the rows
-//! are written in batches, each its own short `BEGIN IMMEDIATE` transaction, so the other PCs
+//! are written in batches, each its own short `BEGIN IMMEDIATE` transaction (about 40 ms, with a
+//! pause between them for a waiting PC to take its turn), so the other PCs
 //! are never held up for long; incidents go through the store's own path for saving one, so
 //! they count towards escalation as if typed.
 //!
@@ -94,9 +95,42 @@ impl Kind {
     }
 }
 
-/// Rows written per transaction: short enough that another PC's save waits at most a moment.
-pub const INCIDENT_BATCH: usize = 100;
-pub const CUSTOMER_BATCH: usize = 250;
+/// How long one batch's transaction should hold the shared file: the rows per batch follow
+/// what the last batch took, so another PC's save waits at most about this long.
+pub const BATCH_TARGET: std::time::Duration = std::time::Duration::from_millis(40);
+/// The pause between batches, in which a PC waiting for the lock (its busy handler tries every
+/// millisecond) gets its turn.
+pub const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(15);
+
+/// Rows in the next batch, from how long the last batch of `n` took.
+fn next_batch(n: usize, took: std::time::Duration) -> usize {
+    let ms = took.as_secs_f64().max(0.000_1) * 1000.0;
+    let want = (n as f64 * BATCH_TARGET.as_secs_f64() * 1000.0 / ms) as usize;
+    // Grow slowly, shrink at once.
+    want.clamp(1, (n * 2).max(2)).min(500)
+}
+
+/// Write `rows` in batches, each its own short transaction, with a pause between them; stops at
+/// the first batch refused, saying at which row.
+fn in_batches<T>(
+    rows: &[(usize, T)],
+    mut write: impl FnMut(&[(usize, T)]) -> Result<(), StoreError>,
+) -> Result<usize, (usize, usize, StoreError)> {
+    let (mut at, mut n) = (0, 10);
+    while at < rows.len() {
+        let batch = &rows[at..(at + n).min(rows.len())];
+        let started = std::time::Instant::now();
+        if let Err(e) = write(batch) {
+            return Err((batch[0].0, at, e));
+        }
+        at += batch.len();
+        n = next_batch(batch.len(), started.elapsed());
+        if at < rows.len() {
+            std::thread::sleep(BATCH_PAUSE);
+        }
+    }
+    Ok(at)
+}
 
 /// Which column holds which field, and how dates are written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -966,29 +1000,19 @@ pub fn run(cli: &Cli, o: &Options<'_>) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     print(&report);
-    let mut written = 0usize;
-    let outcome: Result<String, (usize, StoreError)> = match o.kind {
+    let outcome: Result<String, (usize, usize, StoreError)> = match o.kind {
         Kind::Customers => {
             let mut added = 0;
-            let mut res = Ok(());
-            for batch in customers.chunks(CUSTOMER_BATCH) {
+            let res = in_batches(&customers, |batch| {
                 let list: Vec<NewCustomer> = batch.iter().map(|(_, c)| c.clone()).collect();
-                match s.store.import_customers(&s.actor, &list) {
-                    Ok(n) => {
-                        added += n;
-                        written += batch.len();
-                    }
-                    Err(e) => {
-                        res = Err((batch[0].0, e));
-                        break;
-                    }
-                }
-            }
-            res.map(|()| {
+                added += s.store.import_customers(&s.actor, &list)?;
+                Ok(())
+            });
+            res.map(|n| {
                 format!(
                     "Imported {added} customers{}.",
-                    if added < written {
-                        format!(" ({} were there already, from an earlier import, and were left as they were)", written - added)
+                    if added < n {
+                        format!(" ({} were there already, from an earlier import, and were left as they were)", n - added)
                     } else {
                         String::new()
                     }
@@ -999,29 +1023,20 @@ pub fn run(cli: &Cli, o: &Options<'_>) -> Result<ExitCode, String> {
             let policy = s.policy.clone();
             let (mut saved, mut again) = (0, 0);
             let open_before = s.store.open_cases().map(|c| c.len()).unwrap_or(0);
-            let mut res = Ok(());
-            for batch in incidents.chunks(INCIDENT_BATCH) {
+            let res = in_batches(&incidents, |batch| {
                 let list: Vec<NewIncident> = batch.iter().map(|(_, i)| i.clone()).collect();
-                match s.store.record_incidents(&s.actor, &policy, &list) {
-                    Ok(outs) => {
-                        written += batch.len();
-                        for o in outs {
-                            if o.already_saved {
-                                again += 1;
-                            } else {
-                                saved += 1;
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        res = Err((batch[0].0, e));
-                        break;
+                for o in s.store.record_incidents(&s.actor, &policy, &list)? {
+                    if o.already_saved {
+                        again += 1;
+                    } else {
+                        saved += 1;
                     }
                 }
-            }
+                Ok(())
+            });
             let open_after = s.store.open_cases().map(|c| c.len()).unwrap_or(0);
             let cases = open_after.saturating_sub(open_before);
-            res.map(|()| {
+            res.map(|_| {
                 let mut m = format!("Imported {saved} incidents; the escalation rules ran for each: {cases} more cases are open for a manager.");
                 if again > 0 {
                     let _ = write!(m, " {again} were there already, from an earlier import, and were left as they were.");
@@ -1035,8 +1050,8 @@ pub fn run(cli: &Cli, o: &Options<'_>) -> Result<ExitCode, String> {
             print(&format!("{m}\n"));
             Ok(if refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Err((row, e)) => Err(format!(
-            "The import stopped at row {row}: {e}\n{written} of {rows} {} were written before it stopped; the rest were not. Run the same command again once it can be: the rows already written are recognised and not written twice.",
+        Err((row, done, e)) => Err(format!(
+            "The import stopped at row {row}: {e}\n{done} of {rows} {} were written before it stopped; the rest were not. Run the same command again once it can be: the rows already written are recognised and not written twice.",
             o.kind.plural()
         )),
     }

@@ -42,6 +42,11 @@ pub enum Request {
         survivor: (Id, i64),
         other: (Id, i64),
     },
+    /// Undo a merge, by its id or its audit entry's number (the audit view's "reverse this
+    /// merge"): answered with `Done` or, saying why it is not safe, `SaveFailed`.
+    ReverseMerge {
+        which: crate::domain::MergeRef,
+    },
     /// One case, the customer's history and the staff list.
     LoadCase {
         case: Id,

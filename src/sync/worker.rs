@@ -268,6 +268,13 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
                 Err(e) => not_saved("merge", e),
             }
         }
+        Request::ReverseMerge { which } => match store.reverse_merge(&ctx.actor, which) {
+            Ok(r) => Reply::Done(format!(
+                "The merge was undone: {} and {} are two records again, each with the history it had before.",
+                r.survivor_name, r.restored_name
+            )),
+            Err(e) => not_saved("undoing of the merge", e),
+        },
         Request::AssignCase { case, to, version } => done(
             store.assign_case(&ctx.actor, case, to, version),
             if to.is_some() {
@@ -649,6 +656,7 @@ pub fn run_with(
                     | Request::WithdrawIncident { .. }
                     | Request::LinkVisitor { .. }
                     | Request::MergeCustomers { .. }
+                    | Request::ReverseMerge { .. }
                     | Request::AssignCase { .. }
                     | Request::SaveDecision(_)
                     | Request::SaveReview(_)

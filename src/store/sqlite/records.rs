@@ -471,7 +471,10 @@ pub(super) fn history(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<C
 
 /// Where a retired record went, for its card; None for a record never merged into another (or
 /// a linked visitor's, which has no merge row): `merge.rs` keeps the merges.
-fn merged_into(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<crate::domain::MergedInto>> {
+fn merged_into(
+    tx: &Transaction<'_>,
+    id: Id,
+) -> rusqlite::Result<Option<crate::domain::MergedInto>> {
     tx.prepare_cached(
         "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \
          coalesce(s.display_name, a.login, '') FROM customer_merge m \
