@@ -5,7 +5,7 @@
 //! checks in `policy::incident`, the customer details' in the store); a row that fails is listed
 //! with its row number (as the spreadsheet numbers it: the header is row 1), the column and the
 //! reason. Nothing is written unless every row passes, or `--skip-bad` is given. Then the rows
-//! are written in batches, each its own short `BEGIN IMMEDIATE` transaction (about 40 ms, with a
+//! are written in batches, each its own short `BEGIN IMMEDIATE` transaction (about 50 ms, with a
 //! pause between them for a waiting PC to take its turn), so the other PCs
 //! are never held up for long; incidents go through the store's own path for saving one, so
 //! they count towards escalation as if typed.
@@ -97,17 +97,18 @@ impl Kind {
 
 /// How long one batch's transaction should hold the shared file: the rows per batch follow
 /// what the last batch took, so another PC's save waits at most about this long.
-pub const BATCH_TARGET: std::time::Duration = std::time::Duration::from_millis(40);
+pub const BATCH_TARGET: std::time::Duration = std::time::Duration::from_millis(50);
 /// The pause between batches, in which a PC waiting for the lock (its busy handler tries every
 /// millisecond) gets its turn.
-pub const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(15);
+pub const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Rows in the next batch, from how long the last batch of `n` took.
 fn next_batch(n: usize, took: std::time::Duration) -> usize {
     let ms = took.as_secs_f64().max(0.000_1) * 1000.0;
     let want = (n as f64 * BATCH_TARGET.as_secs_f64() * 1000.0 / ms) as usize;
-    // Grow slowly, shrink at once.
-    want.clamp(1, (n * 2).max(2)).min(500)
+    // Grow slowly, shrink at once; never fewer than 10 rows, as each commit costs the drive's
+    // syncs whatever it holds.
+    want.clamp(10, (n * 2).max(10)).min(500)
 }
 
 /// Write `rows` in batches, each its own short transaction, with a pause between them; stops at
@@ -249,7 +250,7 @@ pub fn parse_when(text: &str, month_first: bool) -> Result<DateTime<Utc>, String
         return crate::time::london_at(date, (secs / 3600) as u32 % 24, (secs % 3600 / 60) as u32)
             .ok_or_else(|| format!("\"{t}\" is not a time that exists in London."));
     }
-    let (day, clock) = match t.split_once(|c: char| c == ' ' || c == 'T') {
+    let (day, clock) = match t.split_once([' ', 'T']) {
         Some((d, c)) => (d.trim(), c.trim()),
         None => (t, ""),
     };
@@ -1063,7 +1064,7 @@ mod tests {
 
     #[test]
     fn dates_are_read_day_first_iso_month_first_and_as_serial_numbers() {
-        let d = |t: &str, mf: bool| parse_when(t, mf).map(|t| crate::time::date_time(t));
+        let d = |t: &str, mf: bool| parse_when(t, mf).map(crate::time::date_time);
         assert_eq!(d("24/11/2026", false).unwrap(), "24/11/2026 00:00");
         assert_eq!(d("24/11/2026 14:05", false).unwrap(), "24/11/2026 14:05");
         assert_eq!(d("2026-11-24", false).unwrap(), "24/11/2026 00:00");
