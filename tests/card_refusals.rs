@@ -51,6 +51,7 @@ fn zoe() -> CustomerHistory {
         restrictions: vec![],
         letters: vec![],
         reviews: vec![],
+        merged_into: None,
     }
 }
 

@@ -48,6 +48,7 @@ fn marek() -> CustomerHistory {
         }],
         letters: vec![],
         reviews: vec![],
+        merged_into: None,
     }
 }
 

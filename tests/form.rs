@@ -45,6 +45,7 @@ fn tunde() -> LookupHit {
             restrictions: vec![],
             letters: vec![],
             reviews: vec![],
+            merged_into: None,
         },
         matched: MatchedOn::Name("Tunde Okafor".into()),
         score: 900,

@@ -112,6 +112,7 @@ fn deborah() -> CustomerHistory {
         ],
         letters: vec![],
         reviews: vec![],
+        merged_into: None,
     }
 }
 
@@ -134,6 +135,7 @@ fn zoe() -> CustomerHistory {
         restrictions: vec![],
         letters: vec![],
         reviews: vec![],
+        merged_into: None,
     }
 }
 

@@ -26,6 +26,8 @@ pub enum Action {
     Withdraw,
     Correct,
     Link,
+    /// Merge the card's record with another record of the same person (managers).
+    Merge,
     Queue,
     /// The queue: show the next kind of case only (all, then each reason, then mine).
     Filter,
@@ -667,6 +669,15 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[Context::Card],
         hint: false,
         needs: Need::Record,
+    },
+    Binding {
+        action: Action::Merge,
+        keys: &[(KeyCode::Char('M'), SHIFT), (KeyCode::Char('M'), NONE)],
+        label: "M",
+        desc: "Merge this record with another record of the same person (managers)",
+        contexts: &[Context::Card],
+        hint: false,
+        needs: Need::Decide,
     },
     Binding {
         action: Action::Help,

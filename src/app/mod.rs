@@ -10,6 +10,7 @@ pub mod form;
 pub mod keymap;
 pub mod letter;
 pub mod manager;
+pub mod merge;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
 use crate::policy::incident::after_save;
@@ -163,6 +164,8 @@ pub enum Prompt {
         /// The customer chosen, waiting for y to confirm.
         confirm: Option<(Id, String)>,
     },
+    /// Which other record is the same person, and which of the two is kept (managers).
+    Merge(merge::MergePrompt),
     /// A line of text to give (a reason, a note).
     Text {
         purpose: manager::TextPurpose,
@@ -311,6 +314,7 @@ impl Prompt {
             Prompt::Withdraw { reason, .. } => !reason.value().trim().is_empty(),
             Prompt::Text { input, .. } => !input.value().trim().is_empty(),
             Prompt::Link { query, .. } => !query.value().trim().is_empty(),
+            Prompt::Merge(m) => !m.query.value().trim().is_empty(),
             Prompt::Choose { .. } => false,
         }
     }
@@ -453,6 +457,22 @@ impl App {
                     confirm: None,
                 }));
             }
+            Action::Merge => {
+                if !self.actor.role().is_some_and(|r| r.can_decide()) {
+                    self.notice = Some(Notice::Error(
+                        "Only a manager or an admin can merge two records of one person.".into(),
+                    ));
+                } else if h.customer.is_unidentified() {
+                    self.notice = Some(Notice::Info(
+                        "This is an unidentified visitor's record: link it to the customer instead (l).".into(),
+                    ));
+                } else if let Some(m) = &h.merged_into {
+                    self.notice = Some(Notice::Info(crate::text::clean(&m.sentence())));
+                } else {
+                    self.overlays
+                        .open(Overlay::Prompt(Prompt::Merge(merge::MergePrompt::new(&h))));
+                }
+            }
             _ => {}
         }
     }
@@ -469,6 +489,14 @@ impl App {
             return;
         }
         match prompt {
+            Prompt::Merge(m) => match m.on_key(key, MAX_QUERY) {
+                merge::MergeKey::Nothing => {}
+                merge::MergeKey::Lookup(r) => self.requests.push(r),
+                merge::MergeKey::Merge(r) => {
+                    self.requests.push(r);
+                    self.overlays.close_prompt();
+                }
+            },
             Prompt::Withdraw {
                 incident, reason, ..
             } => {
@@ -884,6 +912,13 @@ impl App {
         let cut = match self.overlays.prompt_mut() {
             Some(Prompt::Withdraw { reason, .. }) => add(reason, 500),
             Some(Prompt::Text { input, .. }) => add(input, 2000),
+            Some(Prompt::Merge(m)) if m.other.is_none() => {
+                let cut = add(&mut m.query, MAX_QUERY);
+                if let merge::MergeKey::Lookup(r) = m.lookup() {
+                    lookup = Some(r);
+                }
+                cut
+            }
             Some(Prompt::Link {
                 query,
                 seq,
@@ -1155,7 +1190,9 @@ impl App {
             Action::Quit => self.should_quit = true,
             Action::ForceQuit => self.quit_asking(),
             Action::LogIncident => self.open_form(),
-            Action::Withdraw | Action::Correct | Action::Link => self.card_action(action),
+            Action::Withdraw | Action::Correct | Action::Link | Action::Merge => {
+                self.card_action(action)
+            }
             Action::Help => self.overlays.open(Overlay::Help(HelpView {
                 over: ctx,
                 scroll: 0,
@@ -1357,6 +1394,10 @@ impl App {
                 }
             },
             Reply::FormLookup { seq, result } => {
+                if let (Some(Prompt::Merge(m)), Ok(hits)) = (self.overlays.prompt_mut(), &result) {
+                    m.on_lookup(seq, hits);
+                    return;
+                }
                 if let Some(Prompt::Link {
                     matches,
                     cursor,

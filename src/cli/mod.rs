@@ -4,6 +4,7 @@
 //! by the terminal event loop (`crate::tui`).
 
 pub mod config;
+pub mod csv_import;
 pub mod import;
 pub mod lookup;
 pub mod maintenance;
@@ -70,13 +71,38 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
-    /// Save incidents from a file of JSON lines (one incident each, as the outbox keeps them),
-    /// for batch entry from another system. Each is saved in its own transaction; one that
-    /// cannot reach the database waits in this PC's outbox. Prints "saved ID", "queued ID" or
-    /// "refused ID: why" per line. Exit code 0 when all were saved or queued, 1 if any refused.
+    /// `import customers FILE.csv` or `import incidents FILE.csv`: bring in a spreadsheet saved
+    /// as CSV. Every row is checked first by the forms' rules and every refused row listed with
+    /// its row number, column and reason; nothing is written unless every row passes (or
+    /// --skip-bad). Exit code 0 when all rows were imported, 1 when any was refused, 2 on error.
+    ///
+    /// `import FILE` (JSON lines, one incident each, as the outbox keeps them, or - for standard
+    /// input): each is saved in its own transaction; one that cannot reach the database waits in
+    /// this PC's outbox. Prints "saved ID", "queued ID" or "refused ID: why" per line. Exit code 0
+    /// when all were saved or queued, 1 if any refused.
+    #[command(verbatim_doc_comment)]
     Import {
-        /// The file, or - for standard input.
-        file: std::path::PathBuf,
+        /// customers FILE.csv, incidents FILE.csv, or one FILE of JSON lines (- for standard input).
+        #[arg(required = true, num_args = 1..=2, value_name = "WHAT FILE")]
+        args: Vec<String>,
+        /// Check every row and say what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Which column is which field: "Surname=last_name,Forename=first_name,DOB=..."; add
+        /// dates=month-first for dates written 11/24/2026.
+        #[arg(long, value_name = "COLUMN=FIELD,...")]
+        map: Option<String>,
+        /// The same mapping from a file, one Column=field a line (# starts a comment).
+        #[arg(long, value_name = "FILE")]
+        map_file: Option<PathBuf>,
+        /// Import the rows that pass and list the others (without it, one bad row stops all).
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Merging two records of one person: undo a merge (managers and admins).
+    Merge {
+        #[command(subcommand)]
+        command: MergeCommand,
     },
     /// List, add and change staff (admins only for changes).
     Staff {
@@ -141,6 +167,17 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum MergeCommand {
+    /// Put two merged records back as they were, by the merge's audit entry number (the retired
+    /// record's card shows it) or its id. Refused, with the reason, when something recorded or
+    /// changed since would be lost or misfiled.
+    Undo {
+        #[arg(value_name = "ID")]
+        merge: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Print the policy in force, its version, who set it and when.
     Show,
@@ -194,7 +231,38 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
         Command::Log => return None,
         Command::Lookup { query, json, limit } => lookup::run(cli, query, *json, *limit),
         Command::Init { name } => maintenance::init(cli, name.as_deref()),
-        Command::Import { file } => import::run(cli, file),
+        Command::Import {
+            args,
+            dry_run,
+            map,
+            map_file,
+            skip_bad,
+        } => match args.as_slice() {
+            [file] if !*dry_run && map.is_none() && map_file.is_none() && !*skip_bad => {
+                import::run(cli, std::path::Path::new(file))
+            }
+            [file] => Err(format!(
+                "--dry-run, --map, --map-file and --skip-bad are for a spreadsheet: safedesk import customers {file} or safedesk import incidents {file}."
+            )),
+            [what, file] => match csv_import::Kind::parse(what) {
+                Some(kind) => csv_import::run(
+                    cli,
+                    &csv_import::Options {
+                        kind,
+                        file: std::path::Path::new(file),
+                        dry_run: *dry_run,
+                        map: map.as_deref(),
+                        map_file: map_file.as_deref(),
+                        skip_bad: *skip_bad,
+                    },
+                ),
+                None => Err(format!(
+                    "safedesk import {what} {file}: say what the file holds, customers or incidents (safedesk import customers FILE.csv)."
+                )),
+            },
+            _ => Err("safedesk import FILE, or safedesk import customers|incidents FILE.csv.".into()),
+        },
+        Command::Merge { command } => merge_command(cli, command),
         Command::Staff { command } => staff::run(cli, command),
         Command::Policy { command } => office::policy(cli, command),
         Command::Letters { command } => office::letters(cli, command),
@@ -205,4 +273,28 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
             retention::export_customer(cli, who, out.as_deref())
         }
     })
+}
+
+/// `safedesk merge undo ID`.
+fn merge_command(cli: &Cli, command: &MergeCommand) -> Result<ExitCode, String> {
+    use crate::store::Store;
+    match command {
+        MergeCommand::Undo { merge } => {
+            let which = crate::domain::MergeRef::parse(merge).ok_or_else(|| {
+                format!(
+                    "\"{merge}\" is not a merge: give the number of its audit entry (the retired record's card shows it) or the merge's id."
+                )
+            })?;
+            let mut s = session::open(cli)?;
+            let done = s
+                .store
+                .reverse_merge(&s.actor, which)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Undone: {} and {} are two records again, each with the history it had before the merge.",
+                done.survivor_name, done.restored_name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

@@ -21,6 +21,9 @@ pub struct CustomerHistory {
     pub letters: Vec<Letter>,
     /// Reviews of this customer's restrictions, oldest first.
     pub reviews: Vec<Review>,
+    /// For a record merged into another: where it went (its card says so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<super::merge::MergedInto>,
 }
 
 impl CustomerHistory {
@@ -56,6 +59,7 @@ impl CustomerHistory {
             restrictions: Vec::new(),
             letters: Vec::new(),
             reviews: Vec::new(),
+            merged_into: None,
         }
     }
 

@@ -15,6 +15,7 @@
 //! * `case`: escalation cases ([`CaseSummary`]) and the manager's [`Queue`];
 //! * `history`: a [`CustomerHistory`], and records loaded in [`Bulk`];
 //! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
+//! * `merge`: merging two records of one person ([`MergeSaved`]) and undoing it;
 //! * `audit`: an [`AuditEntry`], a page of them ([`AuditPage`]), card views ([`CardView`]) and
 //!   what following the hash chain found ([`AuditChainReport`]);
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
@@ -32,6 +33,7 @@ mod ids;
 mod incident;
 mod letter;
 mod lookup;
+mod merge;
 mod reports;
 mod restriction;
 mod retention;
@@ -54,6 +56,7 @@ pub use ids::{new_id, Id};
 pub use incident::{Incident, NewIncident, Subject, Withdrawal};
 pub use letter::{Letter, LetterStatus, NewLetter, OwedFor, OwedLetter, SentHow};
 pub use lookup::{LookupHit, MatchedOn};
+pub use merge::{MergeRef, MergeReversed, MergeSaved, MergedInto};
 pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem, LETTERS_LATE_AFTER_DAYS};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,

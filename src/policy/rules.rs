@@ -497,6 +497,7 @@ mod tests {
             restrictions: vec![],
             letters: vec![],
             reviews: vec![],
+            merged_into: None,
         }
     }
 

@@ -15,9 +15,9 @@ pub mod sqlite;
 use crate::domain::{
     Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
     CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
-    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
-    QueuePage, QueueQuery, QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind,
-    Staff, SubjectAccess,
+    MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision, NewIncident, NewLetter,
+    NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
+    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -163,6 +163,19 @@ pub trait Store: Send {
         policy: &Policy,
         inc: &NewIncident,
     ) -> Result<SaveOutcome>;
+    /// Save several incidents in one write transaction (an import's batch), each as
+    /// [`Store::record_incident`] saves one: the same checks, the escalation rules run after
+    /// each, and one saved before is reported `already_saved`. Any refusal rolls the batch back.
+    fn record_incidents(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        incs: &[NewIncident],
+    ) -> Result<Vec<SaveOutcome>>;
+    /// Add customers in one write transaction (an import's batch), each checked as
+    /// [`Store::add_customer`] checks one; a customer whose id is already there is left as it is
+    /// (the same file imported again). Returns how many were added.
+    fn import_customers(&mut self, actor: &Actor, customers: &[NewCustomer]) -> Result<usize>;
     /// Withdraw an incident (it stays in the history, marked, and stops counting). Only the
     /// person who logged it or a manager may. The escalation rules run again in the same
     /// transaction: a threshold case no longer reached closes; an immediate threat or a breach
@@ -195,6 +208,22 @@ pub trait Store: Send {
         visitor: Id,
         customer: Id,
     ) -> Result<CasesChanged>;
+    /// Merge two records of one person: `other`'s history, names, phones, emails, address (when
+    /// the survivor has none) and notes join `survivor`'s, open cases of one reason become one,
+    /// the escalation rules run again, and `other` is retired (its card says where it went). One
+    /// transaction; managers and admins only; each record with the version the manager was
+    /// shown (a newer one is a conflict). Unidentified visitors are linked, not merged.
+    fn merge_customers(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        survivor: (Id, i64),
+        other: (Id, i64),
+    ) -> Result<MergeSaved>;
+    /// Undo a merge (by its id or its audit entry's number): both records are put back exactly
+    /// as they were, unless something recorded or changed since would be lost or misfiled, in
+    /// which case nothing changes and the error says what.
+    fn reverse_merge(&mut self, actor: &Actor, which: MergeRef) -> Result<MergeReversed>;
     /// Escalation cases not yet closed, oldest first.
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>>;
     /// The manager's queue. Restrictions whose review date (a Europe/London date) has come by

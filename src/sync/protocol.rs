@@ -37,6 +37,16 @@ pub enum Request {
         visitor: Id,
         customer: Id,
     },
+    /// Merge two records of one person: `other` into `survivor`, each with the version shown.
+    MergeCustomers {
+        survivor: (Id, i64),
+        other: (Id, i64),
+    },
+    /// Undo a merge, by its id or its audit entry's number (the audit view's "reverse this
+    /// merge"): answered with `Done` or, saying why it is not safe, `SaveFailed`.
+    ReverseMerge {
+        which: crate::domain::MergeRef,
+    },
     /// One case, the customer's history and the staff list.
     LoadCase {
         case: Id,

@@ -294,6 +294,25 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             store.link_visitor(&ctx.actor, &ctx.policy, visitor, customer),
             "The visitor's record was linked: their incidents are now on the customer's card.",
         ),
+        Request::MergeCustomers { survivor, other } => {
+            match store.merge_customers(&ctx.actor, &ctx.policy, survivor, other) {
+                Ok(saved) => Reply::Done(cases_sentence(
+                    &format!(
+                        "The two records were merged: everything is on the card kept, and the other record says where it went. To undo it: safedesk merge undo {}.",
+                        saved.audit_seq
+                    ),
+                    saved.cases,
+                )),
+                Err(e) => not_saved("merge", e),
+            }
+        }
+        Request::ReverseMerge { which } => match store.reverse_merge(&ctx.actor, which) {
+            Ok(r) => Reply::Done(format!(
+                "The merge was undone: {} and {} are two records again, each with the history it had before.",
+                r.survivor_name, r.restored_name
+            )),
+            Err(e) => not_saved("undoing of the merge", e),
+        },
         Request::AssignCase { case, to, version } => done(
             store.assign_case(&ctx.actor, case, to, version),
             if to.is_some() {
@@ -785,6 +804,8 @@ fn serve(
                     | Request::AmendIncident { .. }
                     | Request::WithdrawIncident { .. }
                     | Request::LinkVisitor { .. }
+                    | Request::MergeCustomers { .. }
+                    | Request::ReverseMerge { .. }
                     | Request::AssignCase { .. }
                     | Request::SaveDecision(_)
                     | Request::SaveReview(_)

@@ -257,6 +257,10 @@ fn banner_lines<'a>(app: &App, h: &CustomerHistory) -> Vec<Line<'a>> {
         clean(&c.display_name()),
         t.heading(),
     )));
+    if let Some(m) = &h.merged_into {
+        // A retired record: say where everything went, before anything else.
+        out.push(Line::from(Span::styled(clean(&m.sentence()), t.warning())));
+    }
     if s.restrictions.is_empty() {
         out.push(Line::from(Span::styled(
             "No restrictions in force.",

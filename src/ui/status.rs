@@ -226,6 +226,109 @@ pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[Str
     );
 }
 
+/// Text cut or padded to `w` columns of the terminal.
+fn fit(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push_str(&" ".repeat(w.saturating_sub(used)));
+    out
+}
+
+/// Merging two records: the search for the other record, then both side by side, the one kept
+/// marked, to confirm.
+fn merge_prompt<'a>(
+    t: &Theme,
+    m: &'a crate::app::merge::MergePrompt,
+    inner: usize,
+) -> (
+    &'static str,
+    Vec<Line<'static>>,
+    Option<&'a tui_input::Input>,
+    &'static str,
+) {
+    let title = " Merge two records of one person ";
+    let Some((kept, _)) = m.kept_and_retired() else {
+        let mut l = vec![
+            Line::from(Span::styled(clean(&m.card.name), t.heading())),
+            Line::from(
+                "Which other record is the same person? Their history, phones, emails and notes will be put together on one card.",
+            ),
+            Line::from("Type their name, number or email:"),
+            Line::from(""),
+        ];
+        for (i, s) in m.matches.iter().enumerate() {
+            l.push(Line::from(Span::styled(
+                format!(
+                    "{} {}  {}",
+                    if i == m.cursor { ">" } else { " " },
+                    clean(&s.name),
+                    clean(s.lines.get(1).map(String::as_str).unwrap_or(""))
+                ),
+                if i == m.cursor {
+                    t.selected()
+                } else {
+                    t.normal()
+                },
+            )));
+        }
+        return (
+            title,
+            l,
+            Some(&m.query),
+            "Up/Down choose, Enter pick, Esc cancel.",
+        );
+    };
+    let other = m.other.as_ref().expect("chosen");
+    let col = inner.saturating_sub(3) / 2;
+    let row = |a: &str, b: &str| format!("{} | {}", fit(&clean(a), col), fit(&clean(b), col));
+    let mark = |s: &crate::app::merge::MergeSide, n: u8| {
+        if s.id == kept.id {
+            format!("{n} KEPT: {}", s.name)
+        } else {
+            format!("{n} retired: {}", s.name)
+        }
+    };
+    let mut l = vec![
+        Line::from("Both records side by side. The one kept takes the other's history, names, phones, emails and notes (and its address if it has none); the other is retired and says where it went."),
+        Line::from(""),
+        Line::from(Span::styled(
+            row(&mark(&m.card, 1), &mark(other, 2)),
+            t.heading(),
+        )),
+    ];
+    for (a, b) in m.card.lines.iter().zip(other.lines.iter()) {
+        l.push(Line::from(row(a, b)));
+    }
+    l.push(Line::from(""));
+    l.push(Line::from(Span::styled(
+        format!(
+            "Keep {} ({}) and merge the other into it? Press y to merge.",
+            clean(&kept.name),
+            if kept.id == m.card.id {
+                "this card's record"
+            } else {
+                "the other record"
+            }
+        ),
+        t.warning(),
+    )));
+    (
+        title,
+        l,
+        None,
+        "Left/Right or 1/2: choose the one kept.   y: merge.   Any other key: choose again.   Esc: cancel.",
+    )
+}
+
 /// The question being asked (a reason, a customer to link to).
 pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Prompt) {
     use crate::app::Prompt;
@@ -297,6 +400,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
                     "Press its key, or Up/Down and Enter.   Esc: not now.",
                 )
             }
+            Prompt::Merge(m) => merge_prompt(t, m, width.saturating_sub(2) as usize),
             Prompt::Link {
                 visitor_label,
                 incidents,

@@ -453,7 +453,13 @@ pub(super) fn link_visitor(
         Some(serde_json::json!({ "incidents": v.incidents.len(), "customer": vid }).to_string()),
         Some(serde_json::json!({ "merged_into": cid }).to_string()),
     )?;
-    merge_open_cases(tx, actor, customer, &visitors_cases)?;
+    merge_open_cases(
+        tx,
+        actor,
+        customer,
+        &visitors_cases,
+        "when a visitor's record was linked",
+    )?;
     Ok(CasesChanged {
         opened: reevaluate(tx, actor, policy, customer)?,
         ..CasesChanged::default()
@@ -462,12 +468,14 @@ pub(super) fn link_visitor(
 
 /// After a link the customer may hold two open cases for one reason, theirs and the visitor's:
 /// the newer joins the older (its incidents, its note, who has it) and closes, so the queue
-/// shows one case per reason. Opened in the same second, the customer's own is kept.
-fn merge_open_cases(
+/// shows one case per reason. Opened in the same second, the customer's own is kept. `when`
+/// says in the audit log why ("when a visitor's record was linked").
+pub(super) fn merge_open_cases(
     tx: &Transaction<'_>,
     actor: &Actor,
     customer: Id,
     visitors_cases: &[String],
+    when: &str,
 ) -> rusqlite::Result<()> {
     let mut open: Vec<(String, String, String, String)> = tx
         .prepare_cached(
@@ -504,9 +512,7 @@ fn merge_open_cases(
             actor,
             parse_id(&case)?,
             None,
-            Some(&format!(
-                "merged into case {older} when a visitor's record was linked"
-            )),
+            Some(&format!("merged into case {older} {when}")),
         )?;
     }
     Ok(())

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_12,
     MIGRATION_13,
     MIGRATION_14,
+    MIGRATION_15,
 ];
 
 /// The newest schema this build understands.
@@ -721,6 +722,26 @@ CREATE INDEX decision_case ON decision(case_id) WHERE case_id IS NOT NULL;
 CREATE INDEX letter_decision ON letter(decision_id) WHERE decision_id IS NOT NULL;
 CREATE INDEX letter_case ON letter(case_id) WHERE case_id IS NOT NULL;
 CREATE INDEX customer_merged_into ON customer(merged_into) WHERE merged_into IS NOT NULL;
+"#;
+
+/// Merging two records of the same person: one row per merge, holding everything needed to undo
+/// it exactly (both records as they were, which rows moved from where, every case of either
+/// before and after), and whether and by whom it was reversed. The audit log holds the same.
+const MIGRATION_15: &str = r#"
+CREATE TABLE customer_merge (
+    id           TEXT PRIMARY KEY,
+    survivor_id  TEXT NOT NULL REFERENCES customer(id),
+    merged_id    TEXT NOT NULL REFERENCES customer(id),
+    merged_at    TEXT NOT NULL,
+    merged_by    TEXT REFERENCES staff(id),
+    audit_seq    INTEGER NOT NULL,
+    record       TEXT NOT NULL,
+    reversed_at  TEXT,
+    reversed_by  TEXT REFERENCES staff(id)
+);
+CREATE INDEX customer_merge_merged ON customer_merge(merged_id);
+CREATE INDEX customer_merge_survivor ON customer_merge(survivor_id);
+CREATE INDEX customer_merge_audit ON customer_merge(audit_seq);
 "#;
 
 impl SqliteStore {

@@ -8,6 +8,7 @@
 //! * `migrations.rs`: the schema, one migration per version, and bringing a file up to date;
 //! * `transactions.rs`: how every read and write runs (`BEGIN IMMEDIATE`, the role checks);
 //! * `errors.rs`: what a SQLite error means for the person at the desk;
+//! * `merge.rs`: merging two records of one person, and undoing a merge;
 //! * `staff.rs`, `records.rs` (customers, histories, bulk loads), `incidents.rs` (and running the
 //!   escalation rules), `cases.rs` (opening and closing cases), `decisions.rs` (the queue,
 //!   decisions, reviews, letters), `audit.rs`: the SQL for each kind of record;
@@ -32,6 +33,7 @@ mod incidents;
 mod local_index;
 mod lookup;
 mod maintenance;
+mod merge;
 pub mod migrations;
 mod owed;
 mod probe;
@@ -49,9 +51,9 @@ use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
     CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
-    NewCustomer, NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
-    QueuePage, QueueQuery, QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind,
-    Staff, SubjectAccess,
+    MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision, NewIncident, NewLetter,
+    NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
+    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -61,6 +63,12 @@ use std::path::{Path, PathBuf};
 
 pub use audit::redact_audit_content;
 pub use migrations::LATEST as SCHEMA_VERSION;
+
+/// Check a customer's details as saving them would (the same rules as the details form), for an
+/// import that checks every row before it writes any: the problem's sentence, or the customer.
+pub fn check_customer(c: NewCustomer) -> Result<Customer> {
+    records::validate_new_customer(c)
+}
 
 /// One running instance's connection to the shared file (opened and created in `conn.rs`).
 pub struct SqliteStore {
@@ -254,6 +262,55 @@ impl Store for SqliteStore {
         })
     }
 
+    fn record_incidents(
+        &mut self,
+        actor: &Actor,
+        _policy: &Policy,
+        incs: &[NewIncident],
+    ) -> Result<Vec<SaveOutcome>> {
+        self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
+            incs.iter()
+                .map(|inc| incidents::record(tx, actor, p, inc))
+                .collect()
+        })
+    }
+
+    fn import_customers(&mut self, actor: &Actor, customers: &[NewCustomer]) -> Result<usize> {
+        let checked = customers
+            .iter()
+            .map(|c| records::validate_new_customer(c.clone()))
+            .collect::<Result<Vec<_>>>()?;
+        self.write_as(
+            actor,
+            |_| true,
+            "add customers",
+            |tx| {
+                let mut added = 0;
+                for customer in &checked {
+                    let there: Option<i64> = tx
+                        .prepare_cached("SELECT seq FROM customer WHERE id = ?1")?
+                        .query_row([customer.id.to_string()], |r| r.get(0))
+                        .optional()?;
+                    if there.is_some() {
+                        continue;
+                    }
+                    records::insert_customer(tx, customer)?;
+                    audit::audit(
+                        tx,
+                        actor,
+                        "add customer",
+                        "customer",
+                        &customer.id.to_string(),
+                        None,
+                        Some(serde_json::to_string(customer).unwrap_or_default()),
+                    )?;
+                    added += 1;
+                }
+                Ok(added)
+            },
+        )
+    }
+
     fn withdraw_incident(
         &mut self,
         actor: &Actor,
@@ -297,6 +354,27 @@ impl Store for SqliteStore {
             "link records",
             |tx, p| incidents::link_visitor(tx, actor, p, visitor, customer),
         )
+    }
+
+    fn merge_customers(
+        &mut self,
+        actor: &Actor,
+        _policy: &Policy,
+        survivor: (Id, i64),
+        other: (Id, i64),
+    ) -> Result<MergeSaved> {
+        self.write_with_policy(
+            actor,
+            Role::can_decide,
+            "merge customer records",
+            |tx, p| merge::merge(tx, actor, p, survivor, other),
+        )
+    }
+
+    fn reverse_merge(&mut self, actor: &Actor, which: MergeRef) -> Result<MergeReversed> {
+        self.write_as(actor, Role::can_decide, "undo a merge", |tx| {
+            merge::reverse(tx, actor, which)
+        })
     }
 
     fn open_cases(&mut self) -> Result<Vec<CaseSummary>> {

@@ -465,7 +465,35 @@ pub(super) fn history(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<C
         ))?
         .query_map([id.to_string()], letter_row)?
         .collect::<rusqlite::Result<_>>()?;
+    one.merged_into = merged_into(tx, id)?;
     Ok(Some(one))
+}
+
+/// Where a retired record went, for its card; None for a record never merged into another (or
+/// a linked visitor's, which has no merge row): `merge.rs` keeps the merges.
+fn merged_into(
+    tx: &Transaction<'_>,
+    id: Id,
+) -> rusqlite::Result<Option<crate::domain::MergedInto>> {
+    tx.prepare_cached(
+        "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \
+         coalesce(s.display_name, a.login, '') FROM customer_merge m \
+         JOIN customer c ON c.id = m.survivor_id \
+         LEFT JOIN staff s ON s.id = m.merged_by \
+         LEFT JOIN audit a ON a.seq = m.audit_seq \
+         WHERE m.merged_id = ?1 AND m.reversed_at IS NULL ORDER BY m.merged_at DESC LIMIT 1",
+    )?
+    .query_row([id.to_string()], |r| {
+        Ok(crate::domain::MergedInto {
+            merge: parse_id(&r.get::<_, String>(0)?)?,
+            audit_seq: r.get(1)?,
+            into: parse_id(&r.get::<_, String>(2)?)?,
+            into_name: r.get(3)?,
+            at: parse_time(&r.get::<_, String>(4)?)?,
+            by: r.get(5)?,
+        })
+    })
+    .optional()
 }
 
 /// Histories of several customers in three queries (incidents, decisions, restrictions); with
