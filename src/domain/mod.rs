@@ -17,6 +17,7 @@
 //! * `lookup`: a [`LookupHit`] and what it [`MatchedOn`];
 //! * `audit`: an [`AuditEntry`];
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
+//! * `stats`: the incidents list, the restrictions in force and the [`Report`] figures;
 //! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
 //!   force, the organisation's details and the letter templates.
 
@@ -33,6 +34,7 @@ mod reports;
 mod restriction;
 mod settings;
 mod staff;
+mod stats;
 
 pub use audit::AuditEntry;
 pub use case::{
@@ -54,3 +56,7 @@ pub use restriction::{
 };
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};
+pub use stats::{
+    check_range, last_months, month_of, next_month, sort_most_first, DecisionTimes, InForcePage,
+    InForceRow, IncidentFilter, IncidentPage, IncidentQuery, IncidentRow, MonthFigures, Report,
+};
