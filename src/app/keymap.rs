@@ -53,6 +53,30 @@ pub enum Action {
     CustomerRequest,
     /// Change the customer's details (names, numbers, addresses, notes).
     EditCustomer,
+    /// The incidents list (managers: everyone's; others: their own).
+    Incidents,
+    /// The restrictions in force with their review dates.
+    InForce,
+    /// The reports pane (managers).
+    Reports,
+    /// The reports: 12 months or 24.
+    Months,
+    /// The incidents list: today's only (or every date again).
+    FilterToday,
+    /// The incidents list: between two dates.
+    FilterDates,
+    /// The incidents list: each category in turn, then all.
+    FilterCategory,
+    /// The incidents list: each channel in turn, then all.
+    FilterChannel,
+    /// The incidents list: each member of staff in turn, then all (managers).
+    FilterStaff,
+    /// The incidents list: unidentified visitors not yet linked (or everyone again).
+    FilterUnidentified,
+    /// The incidents list: immediate threats only (or all again).
+    FilterThreats,
+    /// The incidents list: no filters.
+    ClearFilters,
     // In forms, the letter, questions and popups (the layer on top passes these keys on to
     // what it shows; they are here so that help and hints tell the truth):
     /// Save the form or the letter.
@@ -107,6 +131,12 @@ pub enum Context {
     DraftOffer,
     /// What happens next, after a save.
     Saved,
+    /// The incidents list.
+    Incidents,
+    /// The restrictions in force.
+    InForce,
+    /// The reports pane.
+    Reports,
 }
 
 impl Context {
@@ -127,6 +157,9 @@ impl Context {
             Context::Prompt => "a question",
             Context::DraftOffer => "an unsaved incident",
             Context::Saved => "what happens next",
+            Context::Incidents => "the incidents list",
+            Context::InForce => "the restrictions in force",
+            Context::Reports => "the reports",
         }
     }
 
@@ -153,6 +186,7 @@ impl Need {
             Need::Decide => Some("managers"),
             Need::Correct | Need::Withdraw => Some("whoever logged the incident, or a manager"),
             Need::Found | Need::ReplyOwed => None,
+            Need::Report => Some("managers"),
         }
     }
 }
@@ -165,6 +199,9 @@ const PANES: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 /// Every layer: keys that work from anywhere.
 pub const EVERYWHERE: &[Context] = &[
@@ -182,6 +219,9 @@ pub const EVERYWHERE: &[Context] = &[
     Context::Prompt,
     Context::DraftOffer,
     Context::Saved,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Search,
@@ -197,6 +237,9 @@ const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Prompt,
     Context::DraftOffer,
     Context::Saved,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const FORMS: &[Context] = &[
     Context::IncidentForm,
@@ -208,6 +251,9 @@ const NOT_TYPING: &[Context] = &[
     Context::Card,
     Context::Queue,
     Context::Case,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const MOVING: &[Context] = &[
     Context::Results,
@@ -215,6 +261,9 @@ const MOVING: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const QUEUE: &[Context] = &[Context::Queue];
 const CASE: &[Context] = &[Context::Case];
@@ -225,7 +274,20 @@ const QUITTING: &[Context] = &[
     Context::Help,
     Context::Queue,
     Context::Case,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
+/// Where the lists and the reports open from.
+const LIST_KEYS: &[Context] = &[
+    Context::Results,
+    Context::Card,
+    Context::Queue,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
+];
+const INCIDENTS: &[Context] = &[Context::Incidents];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
 pub struct Binding {
@@ -257,6 +319,8 @@ pub enum Need {
     Found,
     /// Whoever just logged correspondence that is not processed: its reply is theirs to write.
     ReplyOwed,
+    /// A manager or admin, to read the reports and lists of everyone (--read-only is fine).
+    Report,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -607,6 +671,141 @@ pub const BINDINGS: &[Binding] = &[
         ],
         hint: true,
         needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Incidents,
+        keys: &[(KeyCode::Char('i'), NONE)],
+        label: "i",
+        desc: "Show or hide the incidents list (managers see everyone's; others their own)",
+        contexts: LIST_KEYS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Reports,
+        keys: &[(KeyCode::Char('R'), NONE)],
+        label: "R",
+        desc: "Show or hide the reports: incidents, decisions, restrictions and reviews (managers)",
+        contexts: LIST_KEYS,
+        hint: true,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::InForce,
+        keys: &[(KeyCode::Char('v'), NONE)],
+        label: "v",
+        desc: "Show or hide the restrictions in force, the review most overdue first (managers)",
+        contexts: LIST_KEYS,
+        hint: false,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Incidents list: open the customer's card",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Restrictions and reports: open the highlighted review's case (or the customer's card)",
+        contexts: &[Context::InForce, Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterToday,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Incidents list: today's only (again: every date)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterDates,
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        desc: "Incidents list: between two dates you type",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterCategory,
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        desc: "Incidents list: each category in turn, then all",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterChannel,
+        keys: &[(KeyCode::Char('h'), NONE)],
+        label: "h",
+        desc: "Incidents list: each channel (how they got in touch) in turn, then all",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterStaff,
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        desc: "Incidents list: each member of staff who logged them in turn, then all (managers)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::FilterUnidentified,
+        keys: &[(KeyCode::Char('u'), NONE)],
+        label: "u",
+        desc: "Incidents list: unidentified visitors not yet linked to a customer (again: all)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterThreats,
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        desc: "Incidents list: immediate threats only (again: all)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::ClearFilters,
+        keys: &[(KeyCode::Char('0'), NONE)],
+        label: "0",
+        desc: "Incidents list: no filters",
+        contexts: INCIDENTS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Months,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Reports: the last 12 months or the last 24",
+        contexts: &[Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::NextPane,
+        keys: &[(KeyCode::Tab, NONE)],
+        label: "Tab",
+        desc: "Reports: incidents, or decisions, restrictions and reviews (a tall window shows both)",
+        contexts: &[Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Correct,
@@ -961,6 +1160,17 @@ fn short(a: Action) -> &'static str {
         Action::Confirm => "answer",
         Action::CarryOn => "carry on",
         Action::Dismiss => "carry on",
+        Action::Incidents => "incidents",
+        Action::Reports => "reports",
+        Action::InForce => "in force",
+        Action::Months => "12/24 months",
+        Action::FilterToday => "today",
+        Action::FilterDates => "dates",
+        Action::FilterCategory => "category",
+        Action::FilterChannel => "channel",
+        Action::FilterStaff => "staff",
+        Action::FilterUnidentified => "unidentified",
+        Action::FilterThreats => "threats",
         _ => "",
     }
 }

@@ -317,6 +317,8 @@ pub enum TextPurpose {
     CustomerRequest { customer: Id },
     /// The day this letter went, when not today.
     SentOn { letter: Id, what: String },
+    /// The dates of the incidents list.
+    IncidentDates,
 }
 
 /// What a generic choice prompt is for.
@@ -970,6 +972,7 @@ impl App {
     /// Text was given in a text prompt.
     pub(super) fn answered(&mut self, purpose: TextPurpose, text: String) {
         match purpose {
+            TextPurpose::IncidentDates => self.incident_dates_given(&text),
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,

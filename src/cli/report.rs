@@ -34,10 +34,7 @@ pub enum Format {
 
 /// A date given on the command line: 24/11/2026 (or 24/11, today, yesterday) or 2026-11-24.
 pub fn parse_arg(text: &str, field: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        return Ok(d);
-    }
-    time::parse_date(text, today, false).map_err(|e| format!("{field}: {e}"))
+    crate::domain::parse_day(text, field, today)
 }
 
 /// `safedesk report [--from DATE] [--to DATE] [--format csv|md|html] [--out FILE]`.

@@ -57,6 +57,7 @@ pub use restriction::{
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};
 pub use stats::{
-    check_range, last_months, month_of, next_month, sort_most_first, DecisionTimes, InForcePage,
-    InForceRow, IncidentFilter, IncidentPage, IncidentQuery, IncidentRow, MonthFigures, Report,
+    check_range, last_months, month_of, next_month, parse_day, sort_most_first, DecisionTimes,
+    InForcePage, InForceRow, IncidentFilter, IncidentPage, IncidentQuery, IncidentRow,
+    MonthFigures, Report,
 };

@@ -97,7 +97,9 @@ pub struct MonthFigures {
     pub by_channel: Vec<(String, u64)>,
 }
 
-/// How long managers took from the third incident (the case opening) to the decision.
+/// How long managers took from the third incident (the case opening) to the decision. A
+/// decision recorded without a case (loaded in bulk) counts from the customer's last incident
+/// before it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DecisionTimes {
     pub decisions: u64,
@@ -214,6 +216,15 @@ pub fn last_months(today: NaiveDate, months: u32) -> (NaiveDate, NaiveDate) {
         from = month_of(from.pred_opt().expect("valid"));
     }
     (from, today)
+}
+
+/// A date as typed for a report or a list: 24/11/2026 (or 24/11, today, yesterday) or
+/// 2026-11-24. The message names `field`.
+pub fn parse_day(text: &str, field: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return Ok(d);
+    }
+    crate::time::parse_date(text, today, false).map_err(|e| format!("{field}: {e}"))
 }
 
 /// Check a report's dates: the first not after the last, neither after today, and not more than

@@ -304,15 +304,22 @@ pub(super) fn report(
     )?;
     let days: Vec<i64> = tx
         .prepare_cached(
-            "SELECT d.decided_at, c.opened_at FROM decision d \
-             JOIN escalation_case c ON c.id = d.case_id \
-             WHERE c.reason = 'threshold' AND d.decided_at >= ?1 AND d.decided_at < ?2",
+            "SELECT d.decided_at, CASE WHEN d.case_id IS NULL THEN \
+              (SELECT max(i.occurred_at) FROM incident i WHERE i.customer_id = d.customer_id \
+               AND i.occurred_at <= d.decided_at AND i.withdrawn_at IS NULL) \
+              ELSE c.opened_at END FROM decision d \
+             LEFT JOIN escalation_case c ON c.id = d.case_id \
+             WHERE (c.reason = 'threshold' OR d.case_id IS NULL) \
+             AND d.decided_at >= ?1 AND d.decided_at < ?2",
         )?
         .query_map(params![start, end], |r| {
             let decided = parse_time(&r.get::<_, String>(0)?)?;
-            let opened = parse_time(&r.get::<_, String>(1)?)?;
-            Ok((decided - opened).num_days().max(0))
+            match r.get::<_, Option<String>>(1)? {
+                Some(t) => Ok(Some((decided - parse_time(&t)?).num_days().max(0))),
+                None => Ok(None),
+            }
         })?
+        .filter_map(Result::transpose)
         .collect::<rusqlite::Result<_>>()?;
     Ok(Report {
         from,
