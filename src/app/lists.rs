@@ -320,6 +320,11 @@ impl App {
                 self.overlays.close_incidents();
                 return true;
             }
+            Action::FocusSearch => {
+                self.overlays.close_incidents();
+                self.pane = Pane::Search;
+                return true;
+            }
             Action::Open => {
                 let id = v
                     .page
@@ -355,6 +360,13 @@ impl App {
             }
             Action::FilterCategory => v.filter.category = next_of(&categories, &v.filter.category),
             Action::FilterChannel => v.filter.channel = next_of(&channels, &v.filter.channel),
+            Action::FilterStaff if everyone && v.staff.is_empty() => {
+                self.requests.push(Request::LoadStaffList);
+                self.notice = Some(Notice::Info(
+                    "The staff list is being read: press s again in a moment.".into(),
+                ));
+                return true;
+            }
             Action::FilterStaff if everyone => {
                 let ids: Vec<Id> = v.staff.iter().map(|s| s.id).collect();
                 v.filter.staff = match v.filter.staff {
@@ -463,6 +475,11 @@ impl App {
                 self.overlays.close_in_force();
                 return true;
             }
+            Action::FocusSearch => {
+                self.overlays.close_in_force();
+                self.pane = Pane::Search;
+                return true;
+            }
             Action::Open => {
                 let row = v
                     .page
@@ -505,6 +522,10 @@ impl App {
                 self.reload_report();
             }
             Action::Back | Action::Reports => self.overlays.close_reports(),
+            Action::FocusSearch => {
+                self.overlays.close_reports();
+                self.pane = Pane::Search;
+            }
             Action::Open => {
                 let row = v
                     .report
