@@ -376,7 +376,11 @@ fn decisions_section(
         .skip(first)
         .take(h)
         .map(|(i, row)| {
-            let text = overdue_line(row, app, r.today, inner.width as usize);
+            let mark = if i == selected { "> " } else { "  " };
+            let text = format!(
+                "{mark}{}",
+                overdue_line(row, app, r.today, (inner.width as usize).saturating_sub(2))
+            );
             if i == selected {
                 Line::styled(text, t.selected())
             } else {
@@ -513,7 +517,7 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
     let w = body.width as usize;
     let h = body.height as usize;
     let first = view.selected.saturating_sub(h.saturating_sub(1));
-    let fixed = 2 + 16 + 1;
+    let fixed = 3 + 16 + 1;
     let rest = w.saturating_sub(fixed);
     let name_w = rest * 32 / 100;
     let cat_w = rest * 24 / 100;
@@ -527,8 +531,9 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
         .take(h)
         .map(|(i, r)| {
             let text = format!(
-                "{}{} {} {} {} {}",
-                if r.immediate_threat { "! " } else { "  " },
+                "{}{} {} {} {} {} {}",
+                if i == view.selected { ">" } else { " " },
+                if r.immediate_threat { "!" } else { " " },
                 fit(&time::date_time(r.occurred_at), 16),
                 fit(
                     &r.customer_name
@@ -602,7 +607,11 @@ pub fn in_force(frame: &mut Frame, area: Rect, app: &App) {
         .skip(first)
         .take(h)
         .map(|(i, r)| {
-            let text = overdue_line(r, app, today, body.width as usize);
+            let mark = if i == view.selected { "> " } else { "  " };
+            let text = format!(
+                "{mark}{}",
+                overdue_line(r, app, today, (body.width as usize).saturating_sub(2))
+            );
             if i == view.selected {
                 Line::styled(text, t.selected())
             } else {
