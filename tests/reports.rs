@@ -612,3 +612,87 @@ fn the_printable_report_fits_a4_in_a_headless_browser() {
     let r = e.report(&admin, today(), today(), now()).unwrap();
     assert_fits_a4(&safedesk::cli::report::html(&r, &policy), "report-empty");
 }
+
+#[test]
+fn migration_16_counts_the_incidents_already_there_by_london_day() {
+    use safedesk::store::sqlite::migrations::MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    let staff = "00000000-0000-0000-0000-000000000001";
+    let customer = "00000000-0000-0000-0000-000000000100";
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..15] {
+            c.execute_batch(sql).unwrap();
+        }
+        let incident = |n: u32, at: &str, withdrawn: bool| {
+            format!(
+                "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, \
+                 category, response, description, immediate_threat, withdrawn_at) VALUES \
+                 ('00000000-0000-0000-0000-00000000020{n}', '{customer}', '{at}', '{at}', '{staff}', \
+                 'phone', 'abusive', 'warned', 'Shouted', {}, {});",
+                u8::from(n == 1),
+                if withdrawn { format!("'{at}'") } else { "NULL".into() }
+            )
+        };
+        c.execute_batch(&format!(
+            "PRAGMA user_version = 15;
+             INSERT INTO meta (key, value) VALUES ('app', 'safedesk');
+             INSERT INTO staff (id, login, display_name, role, created_at)
+               VALUES ('{staff}', 'spatel', 'Sam Patel', 'manager', '2026-01-01T09:00:00Z');
+             INSERT INTO customer (id, name, created_at, updated_at)
+               VALUES ('{customer}', 'Zoë Åberg', '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z');
+             {}{}{}{}
+             INSERT INTO decision (id, customer_id, decided_at, meeting_date, attendees, outcome,
+               reasons, decided_by) VALUES ('00000000-0000-0000-0000-000000000300', '{customer}',
+               '2026-06-11T10:00:00Z', '2026-06-11', 'Sam Patel', 'actions', 'Three incidents',
+               '{staff}');
+             INSERT INTO restriction (id, customer_id, kind, starts_at, review_due)
+               VALUES ('00000000-0000-0000-0000-000000000400', '{customer}', 'time_limit',
+               '2026-06-11T10:00:00Z', '2026-07-23');",
+            // 23:30 UTC on 31 May is 00:30 on 1 June in London (summer time).
+            incident(1, "2026-05-31T23:30:00Z", false),
+            incident(2, "2026-06-01T10:00:00Z", false),
+            incident(3, "2026-06-05T10:00:00Z", true),
+            incident(4, "2026-05-20T10:00:00Z", false),
+        ))
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(&path, &opts()).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        safedesk::store::sqlite::SCHEMA_VERSION
+    );
+    let sam = as_login(&mut store, "spatel");
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 8, 1, 12, 0, 0).unwrap();
+    let r = store.report(&sam, d(5, 1), d(6, 30), at).unwrap();
+    let months: Vec<(u64, u64)> = r.months.iter().map(|m| (m.total, m.threats)).collect();
+    // May: the 20th only; June: the 1st (twice, one in London's small hours); the withdrawn one
+    // does not count.
+    assert_eq!(months, vec![(1, 0), (2, 1)]);
+    // The decision came 10 days after the last incident logged before it.
+    assert_eq!(r.decision_times.median_days, Some(10));
+    assert_eq!(
+        r.overdue_total, 1,
+        "the review due 23/07 is overdue on 01/08"
+    );
+    // A new incident, its withdrawal and a move to another day keep the counts right.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute(
+        "UPDATE incident SET occurred_at = '2026-05-02T10:00:00Z' WHERE id = \
+         '00000000-0000-0000-0000-000000000202'",
+        [],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE incident SET withdrawn_at = '2026-07-01T10:00:00Z' WHERE id = \
+         '00000000-0000-0000-0000-000000000204'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let r = store.report(&sam, d(5, 1), d(6, 30), at).unwrap();
+    let months: Vec<(u64, u64)> = r.months.iter().map(|m| (m.total, m.threats)).collect();
+    assert_eq!(months, vec![(1, 0), (1, 1)]);
+}

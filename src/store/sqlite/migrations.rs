@@ -723,10 +723,38 @@ macro_rules! incident_day_change {
     };
 }
 
+/// How many days a decision (`NEW.` or `decision.`) came after the third incident: after its
+/// threshold case opened; for one recorded without a case (loaded in bulk), after the customer's
+/// last incident before it (withdrawn ones aside). None for a decision on another kind of case.
+macro_rules! waited_days {
+    ($p:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $p,
+            "case_id IS NOT NULL THEN (SELECT CASE WHEN c.reason = 'threshold' \
+             THEN max(0, CAST(julianday(",
+            $p,
+            "decided_at) - julianday(c.opened_at) AS INTEGER)) \
+             END FROM escalation_case c WHERE c.id = ",
+            $p,
+            "case_id) ELSE (SELECT max(0, \
+             CAST(julianday(",
+            $p,
+            "decided_at) - julianday(max(i.occurred_at)) AS INTEGER)) \
+             FROM incident i WHERE i.customer_id = ",
+            $p,
+            "customer_id AND i.occurred_at <= ",
+            $p,
+            "decided_at AND i.withdrawn_at IS NULL) END"
+        )
+    };
+}
+
 /// Reports and lists: how many incidents there are on each London day by category, channel and
 /// whether they were immediate threats (withdrawn incidents do not count), kept by triggers in
 /// the same transaction as every change to an incident, so the reports read a few hundred rows
-/// a month whatever the file's size; the incidents list newest first (for everyone, for one
+/// a month whatever the file's size; how long each decision came after the third incident,
+/// worked out when it is saved, so the reports read one index for decisions; the incidents list newest first (for everyone, for one
 /// member of staff, and the immediate threats) a screenful at a time; unidentified visitors;
 /// decisions and reviews by date; and the review date a restriction was first given, so a
 /// review can be told on time or late after the date has moved on.
@@ -759,7 +787,15 @@ CREATE INDEX incident_occurred ON incident(occurred_at);
 CREATE INDEX incident_logged_by ON incident(logged_by, occurred_at);
 CREATE INDEX incident_threat ON incident(occurred_at) WHERE immediate_threat = 1;
 CREATE INDEX customer_unidentified ON customer(seq) WHERE name IS NULL AND merged_into IS NULL;
-CREATE INDEX decision_decided ON decision(decided_at);
+ALTER TABLE decision ADD COLUMN waited_days INTEGER;
+UPDATE decision SET waited_days = ",
+    waited_days!("decision."),
+    ";
+CREATE TRIGGER decision_waited_days AFTER INSERT ON decision BEGIN \
+ UPDATE decision SET waited_days = ",
+    waited_days!("NEW."),
+    " WHERE id = NEW.id; END;
+CREATE INDEX decision_decided ON decision(decided_at, outcome, waited_days);
 CREATE INDEX review_reviewed ON review(reviewed_at);
 ALTER TABLE restriction ADD COLUMN first_review_due TEXT;
 UPDATE restriction SET first_review_due = CASE WHEN EXISTS (SELECT 1 FROM review v \

@@ -57,47 +57,10 @@ pub(super) fn incidents_page(
     if f.threats {
         wheres.push("i.immediate_threat = 1".into());
     }
-    // Unidentified visitors are few: start from them (CROSS JOIN keeps that order) rather than
-    // walk every incident newest first looking for theirs.
-    let from = if f.unidentified {
-        wheres.push("cu.name IS NULL AND cu.merged_into IS NULL".into());
-        "customer cu CROSS JOIN incident i ON i.customer_id = cu.id"
-    } else {
-        "incident i JOIN customer cu ON cu.id = i.customer_id"
-    };
-    args.push(Value::Integer(q.limit as i64 + 1));
-    let limit = args.len();
-    args.push(Value::Integer(q.offset as i64));
-    let offset = args.len();
-    let sql = format!(
-        "SELECT i.id, i.customer_id, {NAME}, cu.name IS NULL, i.occurred_at, i.channel, \
-         i.category, coalesce(s.display_name, ''), i.immediate_threat, i.description \
-         FROM {from} LEFT JOIN staff s ON s.id = i.logged_by WHERE {} \
-         ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?{limit} OFFSET ?{offset}",
-        wheres.join(" AND ")
-    );
-    let mut rows: Vec<IncidentRow> = tx
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args.iter()), |r| {
-            let description: String = r.get(9)?;
-            Ok(IncidentRow {
-                id: parse_id(&r.get::<_, String>(0)?)?,
-                customer_id: parse_id(&r.get::<_, String>(1)?)?,
-                customer_name: r.get(2)?,
-                unidentified: r.get(3)?,
-                occurred_at: parse_time(&r.get::<_, String>(4)?)?,
-                channel: r.get(5)?,
-                category: r.get(6)?,
-                logged_by: r.get(7)?,
-                immediate_threat: r.get(8)?,
-                summary: description.lines().next().unwrap_or("").to_string(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let more = rows.len() > q.limit;
-    rows.truncate(q.limit);
-    // The day-by-day counts tell how many match, unless the list is one person's or the
-    // unidentified visitors' (the counts do not keep who logged an incident or about whom).
+    // The day-by-day counts tell how many match first, unless the list is one person's or the
+    // unidentified visitors' (the counts do not keep who logged an incident or about whom):
+    // when none do, the incidents are not read at all (a filter matching nothing would
+    // otherwise walk every incident looking for one).
     let total = if staff.is_none() && !f.unidentified {
         let mut w = vec!["1".to_string()];
         let mut a: Vec<Value> = Vec::new();
@@ -130,6 +93,60 @@ pub(super) fn incidents_page(
     } else {
         None
     };
+    if total == Some(0) {
+        return Ok(IncidentPage {
+            offset: q.offset,
+            rows: Vec::new(),
+            more: false,
+            total,
+            own_only: own.is_some(),
+        });
+    }
+    // Unidentified visitors are few: start from them (CROSS JOIN keeps that order) rather than
+    // walk every incident newest first looking for theirs.
+    // Otherwise walk the index that gives the order and narrows most: one person's incidents,
+    // the immediate threats, or every incident newest first (never the whole table and a sort).
+    let from = if f.unidentified {
+        wheres.push("cu.name IS NULL AND cu.merged_into IS NULL".into());
+        "customer cu CROSS JOIN incident i ON i.customer_id = cu.id"
+    } else if staff.is_some() {
+        "incident i INDEXED BY incident_logged_by JOIN customer cu ON cu.id = i.customer_id"
+    } else if f.threats {
+        "incident i INDEXED BY incident_threat JOIN customer cu ON cu.id = i.customer_id"
+    } else {
+        "incident i INDEXED BY incident_occurred JOIN customer cu ON cu.id = i.customer_id"
+    };
+    args.push(Value::Integer(q.limit as i64 + 1));
+    let limit = args.len();
+    args.push(Value::Integer(q.offset as i64));
+    let offset = args.len();
+    let sql = format!(
+        "SELECT i.id, i.customer_id, {NAME}, cu.name IS NULL, i.occurred_at, i.channel, \
+         i.category, coalesce(s.display_name, ''), i.immediate_threat, i.description \
+         FROM {from} LEFT JOIN staff s ON s.id = i.logged_by WHERE {} \
+         ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?{limit} OFFSET ?{offset}",
+        wheres.join(" AND ")
+    );
+    let mut rows: Vec<IncidentRow> = tx
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args.iter()), |r| {
+            let description: String = r.get(9)?;
+            Ok(IncidentRow {
+                id: parse_id(&r.get::<_, String>(0)?)?,
+                customer_id: parse_id(&r.get::<_, String>(1)?)?,
+                customer_name: r.get(2)?,
+                unidentified: r.get(3)?,
+                occurred_at: parse_time(&r.get::<_, String>(4)?)?,
+                channel: r.get(5)?,
+                category: r.get(6)?,
+                logged_by: r.get(7)?,
+                immediate_threat: r.get(8)?,
+                summary: description.lines().next().unwrap_or("").to_string(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let more = rows.len() > q.limit;
+    rows.truncate(q.limit);
     Ok(IncidentPage {
         offset: q.offset,
         rows,
@@ -302,24 +319,13 @@ pub(super) fn report(
         0,
         &[Value::Text(today_db)],
     )?;
+    // Worked out when each decision was saved (migration 16), so this reads one index.
     let days: Vec<i64> = tx
         .prepare_cached(
-            "SELECT d.decided_at, CASE WHEN d.case_id IS NULL THEN \
-              (SELECT max(i.occurred_at) FROM incident i WHERE i.customer_id = d.customer_id \
-               AND i.occurred_at <= d.decided_at AND i.withdrawn_at IS NULL) \
-              ELSE c.opened_at END FROM decision d \
-             LEFT JOIN escalation_case c ON c.id = d.case_id \
-             WHERE (c.reason = 'threshold' OR d.case_id IS NULL) \
-             AND d.decided_at >= ?1 AND d.decided_at < ?2",
+            "SELECT waited_days FROM decision WHERE decided_at >= ?1 AND decided_at < ?2 \
+             AND waited_days IS NOT NULL",
         )?
-        .query_map(params![start, end], |r| {
-            let decided = parse_time(&r.get::<_, String>(0)?)?;
-            match r.get::<_, Option<String>>(1)? {
-                Some(t) => Ok(Some((decided - parse_time(&t)?).num_days().max(0))),
-                None => Ok(None),
-            }
-        })?
-        .filter_map(Result::transpose)
+        .query_map(params![start, end], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(Report {
         from,
