@@ -409,6 +409,33 @@ fn reception_sees_only_their_own_incidents_and_the_filters_pick_what_they_say() 
         .rows
         .iter()
         .all(|r| r.unidentified && r.customer_name.starts_with("Unidentified visitor")));
+    // Once a visitor is linked to a customer, their incidents leave the unidentified list.
+    let visitor = unidentified.rows[0].customer_id;
+    let before = unidentified
+        .rows
+        .iter()
+        .filter(|r| r.customer_id == visitor)
+        .count();
+    let customer = everyone
+        .rows
+        .iter()
+        .find(|r| !r.unidentified)
+        .unwrap()
+        .customer_id;
+    store
+        .link_visitor(&sam, &Policy::built_in(), visitor, customer)
+        .unwrap();
+    let after = store
+        .incidents_page(
+            &sam,
+            &q(IncidentFilter {
+                unidentified: true,
+                ..IncidentFilter::default()
+            }),
+        )
+        .unwrap();
+    assert!(after.rows.iter().all(|r| r.customer_id != visitor));
+    assert_eq!(after.rows.len() + before, unidentified.rows.len());
     let phone_abuse = store
         .incidents_page(
             &sam,

@@ -287,6 +287,10 @@ const LIST_KEYS: &[Context] = &[
     Context::InForce,
     Context::Reports,
 ];
+/// The lookup panes and the queue: the lists open from here too, without crowding the hint bar.
+const LOOKUP_KEYS: &[Context] = &[Context::Results, Context::Card, Context::Queue];
+/// The lists and the reports themselves.
+const LISTS_OPEN: &[Context] = &[Context::Incidents, Context::InForce, Context::Reports];
 const INCIDENTS: &[Context] = &[Context::Incidents];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
@@ -677,7 +681,16 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('i'), NONE)],
         label: "i",
         desc: "Show or hide the incidents list (managers see everyone's; others their own)",
-        contexts: LIST_KEYS,
+        contexts: LOOKUP_KEYS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Incidents,
+        keys: &[(KeyCode::Char('i'), NONE)],
+        label: "i",
+        desc: "Show or hide the incidents list (managers see everyone's; others their own)",
+        contexts: LISTS_OPEN,
         hint: true,
         needs: Need::Anyone,
     },
@@ -686,7 +699,16 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('R'), NONE)],
         label: "R",
         desc: "Show or hide the reports: incidents, decisions, restrictions and reviews (managers)",
-        contexts: LIST_KEYS,
+        contexts: LOOKUP_KEYS,
+        hint: false,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::Reports,
+        keys: &[(KeyCode::Char('R'), NONE)],
+        label: "R",
+        desc: "Show or hide the reports: incidents, decisions, restrictions and reviews (managers)",
+        contexts: LISTS_OPEN,
         hint: true,
         needs: Need::Report,
     },

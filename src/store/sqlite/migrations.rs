@@ -786,7 +786,33 @@ CREATE TRIGGER incident_day_update AFTER UPDATE OF occurred_at, category, channe
 CREATE INDEX incident_occurred ON incident(occurred_at);
 CREATE INDEX incident_logged_by ON incident(logged_by, occurred_at);
 CREATE INDEX incident_threat ON incident(occurred_at) WHERE immediate_threat = 1;
-CREATE INDEX customer_unidentified ON customer(seq) WHERE name IS NULL AND merged_into IS NULL;
+CREATE TABLE visitor_incident (
+    occurred_at TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    PRIMARY KEY (occurred_at, incident_id)
+) WITHOUT ROWID;
+CREATE INDEX visitor_incident_id ON visitor_incident(incident_id);
+INSERT INTO visitor_incident (occurred_at, incident_id) SELECT i.occurred_at, i.id FROM incident i \
+ JOIN customer c ON c.id = i.customer_id \
+ WHERE c.name IS NULL AND c.merged_into IS NULL AND i.withdrawn_at IS NULL;
+CREATE TRIGGER visitor_incident_insert AFTER INSERT ON incident WHEN NEW.withdrawn_at IS NULL \
+ AND EXISTS (SELECT 1 FROM customer WHERE id = NEW.customer_id AND name IS NULL \
+ AND merged_into IS NULL) BEGIN \
+ INSERT OR IGNORE INTO visitor_incident (occurred_at, incident_id) VALUES (NEW.occurred_at, NEW.id); \
+ END;
+CREATE TRIGGER visitor_incident_update AFTER UPDATE OF customer_id, occurred_at, withdrawn_at \
+ ON incident BEGIN DELETE FROM visitor_incident WHERE incident_id = OLD.id; \
+ INSERT OR IGNORE INTO visitor_incident (occurred_at, incident_id) SELECT NEW.occurred_at, NEW.id \
+ WHERE NEW.withdrawn_at IS NULL AND EXISTS (SELECT 1 FROM customer WHERE id = NEW.customer_id \
+ AND name IS NULL AND merged_into IS NULL); END;
+CREATE TRIGGER visitor_incident_delete AFTER DELETE ON incident BEGIN \
+ DELETE FROM visitor_incident WHERE incident_id = OLD.id; END;
+CREATE TRIGGER visitor_incident_customer AFTER UPDATE OF name, merged_into ON customer BEGIN \
+ DELETE FROM visitor_incident WHERE incident_id IN (SELECT id FROM incident \
+ WHERE customer_id = NEW.id); \
+ INSERT OR IGNORE INTO visitor_incident (occurred_at, incident_id) SELECT occurred_at, id \
+ FROM incident WHERE customer_id = NEW.id AND withdrawn_at IS NULL AND NEW.name IS NULL \
+ AND NEW.merged_into IS NULL; END;
 ALTER TABLE decision ADD COLUMN waited_days INTEGER;
 UPDATE decision SET waited_days = ",
     waited_days!("decision."),

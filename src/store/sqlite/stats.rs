@@ -102,19 +102,31 @@ pub(super) fn incidents_page(
             own_only: own.is_some(),
         });
     }
-    // Unidentified visitors are few: start from them (CROSS JOIN keeps that order) rather than
-    // walk every incident newest first looking for theirs.
-    // Otherwise walk the index that gives the order and narrows most: one person's incidents,
-    // the immediate threats, or every incident newest first (never the whole table and a sort).
-    let from = if f.unidentified {
-        wheres.push("cu.name IS NULL AND cu.merged_into IS NULL".into());
-        "customer cu CROSS JOIN incident i ON i.customer_id = cu.id"
+    // Unidentified visitors' incidents are kept in time order (migration 16): walk those rather
+    // than every incident newest first looking for theirs. Otherwise walk the index that gives
+    // the order and narrows most: one person's incidents, the immediate threats, or every
+    // incident newest first (never the whole table and a sort).
+    let (from, order) = if f.unidentified {
+        (
+            "visitor_incident v CROSS JOIN incident i ON i.id = v.incident_id \
+             JOIN customer cu ON cu.id = i.customer_id",
+            "v.occurred_at DESC, v.incident_id DESC",
+        )
     } else if staff.is_some() {
-        "incident i INDEXED BY incident_logged_by JOIN customer cu ON cu.id = i.customer_id"
+        (
+            "incident i INDEXED BY incident_logged_by JOIN customer cu ON cu.id = i.customer_id",
+            "i.occurred_at DESC, i.id DESC",
+        )
     } else if f.threats {
-        "incident i INDEXED BY incident_threat JOIN customer cu ON cu.id = i.customer_id"
+        (
+            "incident i INDEXED BY incident_threat JOIN customer cu ON cu.id = i.customer_id",
+            "i.occurred_at DESC, i.id DESC",
+        )
     } else {
-        "incident i INDEXED BY incident_occurred JOIN customer cu ON cu.id = i.customer_id"
+        (
+            "incident i INDEXED BY incident_occurred JOIN customer cu ON cu.id = i.customer_id",
+            "i.occurred_at DESC, i.id DESC",
+        )
     };
     args.push(Value::Integer(q.limit as i64 + 1));
     let limit = args.len();
@@ -124,7 +136,7 @@ pub(super) fn incidents_page(
         "SELECT i.id, i.customer_id, {NAME}, cu.name IS NULL, i.occurred_at, i.channel, \
          i.category, coalesce(s.display_name, ''), i.immediate_threat, i.description \
          FROM {from} LEFT JOIN staff s ON s.id = i.logged_by WHERE {} \
-         ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?{limit} OFFSET ?{offset}",
+         ORDER BY {order} LIMIT ?{limit} OFFSET ?{offset}",
         wheres.join(" AND ")
     );
     let mut rows: Vec<IncidentRow> = tx
