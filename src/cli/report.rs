@@ -419,9 +419,9 @@ section {{ break-inside: avoid; }}\n\
     if r.total_incidents() == 0 {
         s.push_str("<p><strong>No incidents were recorded in these dates.</strong></p>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section><h2>Incidents each month ({} in all, {} immediate threats)</h2>{}</section>\n",
+        "<section><h2>Incidents each month ({} in all, {} immediate threats)</h2>{}</section>",
         esc(&shared(r.total_incidents())),
         esc(&shared(r.total_threats())),
         month_chart(r)
