@@ -380,6 +380,27 @@ fn reception_sees_only_their_own_incidents_and_the_filters_pick_what_they_say() 
         .incidents_page(&stranger, &q(IncidentFilter::default()))
         .is_err());
     assert!(store.report(&amira, today(), today(), now()).is_err());
+    assert!(store.in_force_page(&amira, 0, 20).is_err());
+    // The restrictions in force: as many as the report counts, review dates in order.
+    let in_force = store.in_force_page(&sam, 0, 500).unwrap();
+    let r = store.report(&sam, today(), today(), now()).unwrap();
+    assert_eq!(
+        in_force.total,
+        r.in_force.iter().map(|(_, n)| n).sum::<u64>()
+    );
+    assert_eq!(in_force.rows.len() as u64, in_force.total);
+    assert!(in_force
+        .rows
+        .windows(2)
+        .all(|w| w[0].review_due <= w[1].review_due));
+    assert_eq!(
+        in_force
+            .rows
+            .iter()
+            .filter(|x| x.review_due.is_some_and(|d| d < today()))
+            .count() as u64,
+        r.overdue_total
+    );
     // Newest first; the filters keep what they say.
     assert!(everyone
         .rows
