@@ -9,8 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use safedesk::app::keymap::{self, Context, EVERYWHERE};
 use safedesk::app::{App, Overlay};
 use safedesk::domain::{
-    CaseReason, CaseSummary, CustomerHistory, LookupHit, MatchedOn, Queue, QueueSummary, Role,
-    Staff,
+    last_months, CaseReason, CaseSummary, CustomerHistory, DecisionTimes, InForcePage, InForceRow,
+    IncidentPage, IncidentRow, LookupHit, MatchedOn, Queue, QueueSummary, Report, Role, Staff,
 };
 use safedesk::policy::incident::SaveOutcome;
 use safedesk::sync::{CaseData, Reply, Request};
@@ -184,6 +184,36 @@ fn layer(ctx: Context, role: Role) -> Option<App> {
                 .expect("the form keeps a draft");
             a.overlays.open(Overlay::DraftOffer(*draft));
         }
+        Context::Incidents => {
+            results(&mut a);
+            press(&mut a, KeyCode::Char('i'), KeyModifiers::NONE);
+            let query = a
+                .take_requests()
+                .into_iter()
+                .find_map(|r| match r {
+                    Request::LoadIncidents(q) => Some(q),
+                    _ => None,
+                })
+                .expect("the list is read");
+            a.on_reply(Reply::Incidents {
+                query,
+                result: Ok(incident_page(!manager)),
+            });
+        }
+        Context::InForce if manager => {
+            results(&mut a);
+            press(&mut a, KeyCode::Char('v'), KeyModifiers::NONE);
+            a.on_reply(Reply::InForce(Ok(InForcePage {
+                offset: 0,
+                rows: vec![in_force_row(), in_force_row()],
+                total: 2,
+            })));
+        }
+        Context::Reports if manager => {
+            results(&mut a);
+            press(&mut a, KeyCode::Char('R'), KeyModifiers::NONE);
+            a.on_reply(Reply::Report(Ok(report())));
+        }
         Context::Saved => {
             press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
             a.on_reply(Reply::Saved(SaveOutcome {
@@ -200,6 +230,65 @@ fn layer(ctx: Context, role: Role) -> Option<App> {
     a.take_requests();
     assert_eq!(a.context(), ctx, "{role:?} reached {ctx:?}");
     Some(a)
+}
+
+/// Two of Deborah's incidents as the incidents list shows them.
+fn incident_page(own_only: bool) -> IncidentPage {
+    let h = deborah();
+    IncidentPage {
+        offset: 0,
+        rows: h
+            .incidents
+            .iter()
+            .take(2)
+            .map(|i| IncidentRow {
+                id: i.id,
+                customer_id: h.customer.id,
+                customer_name: h.customer.display_name(),
+                unidentified: false,
+                occurred_at: i.occurred_at,
+                channel: i.channel.clone(),
+                category: i.category.clone(),
+                logged_by: "Someone Else".into(),
+                immediate_threat: i.immediate_threat,
+                summary: i.description.clone(),
+            })
+            .collect(),
+        more: false,
+        total: Some(2),
+        own_only,
+    }
+}
+
+/// Deborah's restriction, its review overdue, with its review case open.
+fn in_force_row() -> InForceRow {
+    let h = deborah();
+    InForceRow {
+        restriction_id: Uuid::from_u128(501),
+        customer_id: h.customer.id,
+        customer_name: h.customer.display_name(),
+        kind: "time_limit".into(),
+        starts_at: now() - chrono::Duration::days(60),
+        review_due: Some(now().date_naive() - chrono::Duration::days(3)),
+        case_id: Some(Uuid::from_u128(78)),
+    }
+}
+
+fn report() -> Report {
+    let (from, to) = last_months(now().date_naive(), 12);
+    Report {
+        from,
+        to,
+        today: to,
+        months: Vec::new(),
+        outcomes: vec![("no_further_action".into(), 4)],
+        in_force: vec![("time_limit".into(), 2)],
+        reviews_on_time: 1,
+        reviews_late: 1,
+        overdue_total: 2,
+        overdue: vec![in_force_row(), in_force_row()],
+        decision_times: DecisionTimes::from_days(vec![3, 9]),
+    }
 }
 
 const ROLES: [Role; 3] = [Role::Reception, Role::Phone, Role::Manager];

@@ -57,6 +57,30 @@ pub enum Action {
     EditCustomer,
     /// Write everything held about the customer (a subject access request).
     ExportCustomer,
+    /// The incidents list (managers: everyone's; others: their own).
+    Incidents,
+    /// The restrictions in force with their review dates.
+    InForce,
+    /// The reports pane (managers).
+    Reports,
+    /// The reports: 12 months or 24.
+    Months,
+    /// The incidents list: today's only (or every date again).
+    FilterToday,
+    /// The incidents list: between two dates.
+    FilterDates,
+    /// The incidents list: each category in turn, then all.
+    FilterCategory,
+    /// The incidents list: each channel in turn, then all.
+    FilterChannel,
+    /// The incidents list: each member of staff in turn, then all (managers).
+    FilterStaff,
+    /// The incidents list: unidentified visitors not yet linked (or everyone again).
+    FilterUnidentified,
+    /// The incidents list: immediate threats only (or all again).
+    FilterThreats,
+    /// The incidents list: no filters.
+    ClearFilters,
     // In forms, the letter, questions and popups (the layer on top passes these keys on to
     // what it shows; they are here so that help and hints tell the truth):
     /// Save the form or the letter.
@@ -125,6 +149,12 @@ pub enum Context {
     Saved,
     /// The audit trail: a customer's history of changes, or the office's.
     Audit,
+    /// The incidents list.
+    Incidents,
+    /// The restrictions in force.
+    InForce,
+    /// The reports pane.
+    Reports,
 }
 
 impl Context {
@@ -146,6 +176,9 @@ impl Context {
             Context::DraftOffer => "an unsaved incident",
             Context::Saved => "what happens next",
             Context::Audit => "the audit trail",
+            Context::Incidents => "the incidents list",
+            Context::InForce => "the restrictions in force",
+            Context::Reports => "the reports",
         }
     }
 
@@ -172,6 +205,7 @@ impl Need {
             Need::Decide => Some("managers"),
             Need::Correct | Need::Withdraw => Some("whoever logged the incident, or a manager"),
             Need::Found | Need::ReplyOwed => None,
+            Need::Report => Some("managers"),
         }
     }
 }
@@ -185,6 +219,9 @@ const PANES: &[Context] = &[
     Context::Queue,
     Context::Case,
     Context::Audit,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 /// Every layer: keys that work from anywhere.
 pub const EVERYWHERE: &[Context] = &[
@@ -203,6 +240,9 @@ pub const EVERYWHERE: &[Context] = &[
     Context::DraftOffer,
     Context::Saved,
     Context::Audit,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::Search,
@@ -219,6 +259,9 @@ const NOT_IN_THE_INCIDENT_FORM: &[Context] = &[
     Context::DraftOffer,
     Context::Saved,
     Context::Audit,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const FORMS: &[Context] = &[
     Context::IncidentForm,
@@ -230,6 +273,9 @@ const NOT_TYPING: &[Context] = &[
     Context::Card,
     Context::Queue,
     Context::Case,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const MOVING: &[Context] = &[
     Context::Results,
@@ -238,6 +284,9 @@ const MOVING: &[Context] = &[
     Context::Queue,
     Context::Case,
     Context::Audit,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const QUEUE: &[Context] = &[Context::Queue];
 const CASE: &[Context] = &[Context::Case];
@@ -249,8 +298,25 @@ const QUITTING: &[Context] = &[
     Context::Queue,
     Context::Case,
     Context::Audit,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
 ];
 const AUDIT: &[Context] = &[Context::Audit];
+/// Where the lists and the reports open from.
+const LIST_KEYS: &[Context] = &[
+    Context::Results,
+    Context::Card,
+    Context::Queue,
+    Context::Incidents,
+    Context::InForce,
+    Context::Reports,
+];
+/// The lookup panes and the queue: the lists open from here too, without crowding the hint bar.
+const LOOKUP_KEYS: &[Context] = &[Context::Results, Context::Card, Context::Queue];
+/// The lists and the reports themselves.
+const LISTS_OPEN: &[Context] = &[Context::Incidents, Context::InForce, Context::Reports];
+const INCIDENTS: &[Context] = &[Context::Incidents];
 const LISTS: &[Context] = &[Context::Search, Context::Results, Context::Card];
 
 pub struct Binding {
@@ -282,6 +348,8 @@ pub enum Need {
     Found,
     /// Whoever just logged correspondence that is not processed: its reply is theirs to write.
     ReplyOwed,
+    /// A manager or admin, to read the reports and lists of everyone (--read-only is fine).
+    Report,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -642,6 +710,159 @@ pub const BINDINGS: &[Binding] = &[
         ],
         hint: true,
         needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Incidents,
+        keys: &[(KeyCode::Char('i'), NONE)],
+        label: "i",
+        desc: "Incidents list (managers: everyone's; others: their own)",
+        contexts: LOOKUP_KEYS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Incidents,
+        keys: &[(KeyCode::Char('i'), NONE)],
+        label: "i",
+        desc: "Incidents list (managers: everyone's; others: their own)",
+        contexts: LISTS_OPEN,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Reports,
+        keys: &[(KeyCode::Char('R'), NONE)],
+        label: "R",
+        desc: "Reports: incidents, decisions, restrictions and reviews",
+        contexts: LOOKUP_KEYS,
+        hint: false,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::Reports,
+        keys: &[(KeyCode::Char('R'), NONE)],
+        label: "R",
+        desc: "Reports: incidents, decisions, restrictions and reviews",
+        contexts: LISTS_OPEN,
+        hint: true,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::InForce,
+        keys: &[(KeyCode::Char('v'), NONE)],
+        label: "v",
+        desc: "Restrictions in force, the review most overdue first",
+        contexts: LIST_KEYS,
+        hint: false,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Incidents list: open the customer's card",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Open,
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        desc: "Restrictions and reports: open the highlighted review's case (or the customer's card)",
+        contexts: &[Context::InForce, Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterToday,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Incidents list: today's only (again: every date)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterDates,
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        desc: "Incidents list: between two dates you type",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterCategory,
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        desc: "Incidents list: each category in turn, then all",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterChannel,
+        keys: &[(KeyCode::Char('h'), NONE)],
+        label: "h",
+        desc: "Incidents list: each channel (how they got in touch) in turn, then all",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterStaff,
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        desc: "Incidents list: each member of staff who logged them in turn, then all (managers)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Report,
+    },
+    Binding {
+        action: Action::FilterUnidentified,
+        keys: &[(KeyCode::Char('u'), NONE)],
+        label: "u",
+        desc: "Incidents list: unidentified visitors not yet linked to a customer (again: all)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::FilterThreats,
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        desc: "Incidents list: immediate threats only (again: all)",
+        contexts: INCIDENTS,
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::ClearFilters,
+        keys: &[(KeyCode::Char('0'), NONE)],
+        label: "0",
+        desc: "Incidents list: no filters",
+        contexts: INCIDENTS,
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::Months,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Reports: the last 12 months or the last 24",
+        contexts: &[Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::NextPane,
+        keys: &[(KeyCode::Tab, NONE)],
+        label: "Tab",
+        desc: "Reports: incidents, or decisions, restrictions and reviews (a tall window shows both)",
+        contexts: &[Context::Reports],
+        hint: true,
+        needs: Need::Anyone,
     },
     Binding {
         action: Action::Correct,
@@ -1072,6 +1293,17 @@ fn short(a: Action) -> &'static str {
         Action::AuditStaff => "staff",
         Action::AuditDates => "dates",
         Action::AuditClear => "clear filters",
+        Action::Incidents => "incidents",
+        Action::Reports => "reports",
+        Action::InForce => "in force",
+        Action::Months => "12/24 months",
+        Action::FilterToday => "today",
+        Action::FilterDates => "dates",
+        Action::FilterCategory => "category",
+        Action::FilterChannel => "channel",
+        Action::FilterStaff => "staff",
+        Action::FilterUnidentified => "unidentified",
+        Action::FilterThreats => "threats",
         _ => "",
     }
 }

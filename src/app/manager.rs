@@ -325,6 +325,8 @@ pub enum TextPurpose {
     AuditStaff,
     /// The audit trail: from and to which dates.
     AuditDates,
+    /// The dates of the incidents list.
+    IncidentDates,
 }
 
 /// What a generic choice prompt is for.
@@ -990,6 +992,7 @@ impl App {
     pub(super) fn answered(&mut self, purpose: TextPurpose, text: String) {
         match purpose {
             TextPurpose::AuditStaff | TextPurpose::AuditDates => self.audit_answered(purpose, text),
+            TextPurpose::IncidentDates => self.incident_dates_given(&text),
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,

@@ -9,6 +9,7 @@ pub mod decision;
 pub mod form;
 pub mod keymap;
 pub mod letter;
+pub mod lists;
 pub mod manager;
 pub mod merge;
 
@@ -138,6 +139,8 @@ pub struct App {
     /// The letter a review owes, to open once its customer's record arrives (customer, the
     /// review's batch id).
     pub(crate) awaiting_review_letter: Option<(Id, Id)>,
+    /// The customer whose card a list asked to open, waiting for it to be read.
+    pub(crate) awaiting_card: Option<Id>,
     /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
     pub alerts: manager::Alerts,
     requests: Vec<Request>,
@@ -216,6 +219,12 @@ pub enum Overlay {
     Saved(Vec<String>),
     /// A draft left from last time, offered back.
     DraftOffer(crate::sync::local::Draft),
+    /// The incidents list.
+    Incidents(lists::IncidentsView),
+    /// The restrictions in force.
+    InForce(lists::InForceView),
+    /// The reports pane.
+    Reports(lists::ReportsView),
 }
 
 /// The help: the keys of the layer it was opened over, and how far it is scrolled.
@@ -305,6 +314,9 @@ kinds! {
     Prompt(Prompt): prompt, prompt_mut, take_prompt, close_prompt;
     Saved(Vec<String>): saved, saved_mut, take_saved, close_saved;
     DraftOffer(crate::sync::local::Draft): draft_offer, draft_offer_mut, take_draft_offer, close_draft_offer;
+    Incidents(lists::IncidentsView): incidents, incidents_mut, take_incidents, close_incidents;
+    InForce(lists::InForceView): in_force, in_force_mut, take_in_force, close_in_force;
+    Reports(lists::ReportsView): reports, reports_mut, take_reports, close_reports;
 }
 
 impl Prompt {
@@ -380,6 +392,7 @@ impl App {
             reply_owed: None,
             awaiting_reply: None,
             awaiting_review_letter: None,
+            awaiting_card: None,
             requests: Vec::new(),
         }
     }
@@ -767,6 +780,9 @@ impl App {
             Some(Overlay::Audit(_)) => Context::Audit,
             Some(Overlay::Queue(q)) if q.finding => Context::QueueFind,
             Some(Overlay::Queue(_)) => Context::Queue,
+            Some(Overlay::Incidents(_)) => Context::Incidents,
+            Some(Overlay::InForce(_)) => Context::InForce,
+            Some(Overlay::Reports(_)) => Context::Reports,
             None => match self.pane {
                 Pane::Search => Context::Search,
                 Pane::Results => Context::Results,
@@ -781,6 +797,13 @@ impl App {
             Need::Anyone => Ok(()),
             Need::Record => self.cannot_record().map_or(Ok(()), Err),
             Need::Decide => self.cannot_decide().map_or(Ok(()), Err),
+            Need::Report => match self.actor.role() {
+                None => Err(not_known(&self.actor, &self.location)),
+                Some(r) if !r.can_decide() => Err(format!(
+                    "The reports and the restrictions in force are for managers: you are signed in as {r} staff. Press i for the incidents you logged."
+                )),
+                Some(_) => Ok(()),
+            },
             Need::ReplyOwed => match self.reply_owed {
                 Some(_) => Ok(()),
                 None => Err("There is no reply to write here: it follows logging correspondence that is not processed.".into()),
@@ -894,7 +917,10 @@ impl App {
             | Context::Case
             | Context::DraftOffer
             | Context::Saved
-            | Context::Audit) => self.notice = Some(unused(ctx.name())),
+            | Context::Audit
+            | Context::Incidents
+            | Context::InForce
+            | Context::Reports) => self.notice = Some(unused(ctx.name())),
         }
     }
 
@@ -1049,10 +1075,16 @@ impl App {
             Some(Overlay::Decision(_)) => self.decision_key(key),
             Some(Overlay::Letter(_)) => self.letter_key(key),
             Some(Overlay::Queue(_)) if self.queue_finding() => self.queue_find_key(key),
-            Some(Overlay::Help(_) | Overlay::Case(_) | Overlay::Queue(_) | Overlay::Audit(_))
-            | None => {
-                self.key_to_action(key)
-            }
+            Some(
+                Overlay::Help(_)
+                | Overlay::Case(_)
+                | Overlay::Queue(_)
+                | Overlay::Audit(_)
+                | Overlay::Incidents(_)
+                | Overlay::InForce(_)
+                | Overlay::Reports(_),
+            )
+            | None => self.key_to_action(key),
         }
     }
 
@@ -1118,6 +1150,18 @@ impl App {
             self.reload_queue();
         }
         self.refresh_audit();
+        if self.overlays.incidents().is_some() {
+            self.reload_incidents();
+        }
+        if self.overlays.in_force().is_some() {
+            self.requests.push(Request::LoadInForce {
+                offset: 0,
+                limit: lists::LIST_PAGE,
+            });
+        }
+        if self.overlays.reports().is_some() {
+            self.reload_report();
+        }
         if let Some(v) = self.overlays.case_view() {
             self.requests.push(Request::LoadCase { case: v.case.id });
         }
@@ -1184,6 +1228,9 @@ impl App {
             Context::Audit if self.audit_key(action) => return,
             Context::Card if self.card_key(action) => return,
             Context::Queue if self.queue_key(action) => return,
+            Context::Incidents if self.incidents_key(action) => return,
+            Context::InForce if self.in_force_key(action) => return,
+            Context::Reports if self.reports_key(action) => return,
             _ => {}
         }
         match action {
@@ -1240,6 +1287,27 @@ impl App {
             Action::Queue => self.open_queue(),
             Action::AuditHistory => self.open_customer_audit(),
             Action::AuditLog => self.open_office_audit(),
+            Action::Incidents => match self.overlays.incidents() {
+                Some(_) => self.overlays.close_incidents(),
+                None => self.open_incidents(),
+            },
+            Action::InForce => match self.overlays.in_force() {
+                Some(_) => self.overlays.close_in_force(),
+                None => self.open_in_force(),
+            },
+            Action::Reports => match self.overlays.reports() {
+                Some(_) => self.overlays.close_reports(),
+                None => self.open_reports(),
+            },
+            Action::Months
+            | Action::FilterToday
+            | Action::FilterDates
+            | Action::FilterCategory
+            | Action::FilterChannel
+            | Action::FilterStaff
+            | Action::FilterUnidentified
+            | Action::FilterThreats
+            | Action::ClearFilters => {}
             Action::CustomerRequest => self.customer_request_prompt(),
             Action::OpenPage => match self.card_history().filter(|_| self.card_is_full()) {
                 Some(h) => {
@@ -1362,8 +1430,16 @@ impl App {
                     }
                 }
             }
+            Reply::Incidents { query, result } => self.incidents_arrived(query, result),
+            Reply::StaffList(staff) => self.staff_arrived(staff),
+            Reply::InForce(result) => self.in_force_arrived(result),
+            Reply::Report(result) => self.report_arrived(result),
             Reply::Card { id, result } => match result {
                 Ok(Some(h)) => {
+                    if self.awaiting_card == Some(id) {
+                        self.awaiting_card = None;
+                        self.customer_opened(&h);
+                    }
                     if let Some((_, incident)) = self.awaiting_reply.filter(|(c, _)| *c == id) {
                         self.awaiting_reply = None;
                         self.open_reply(&h, incident);

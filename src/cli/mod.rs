@@ -10,6 +10,7 @@ pub mod lookup;
 pub mod maintenance;
 pub mod office;
 pub mod retention;
+pub mod report;
 pub mod session;
 pub mod staff;
 
@@ -164,6 +165,23 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         out: Option<PathBuf>,
     },
+    /// Write the reports' figures to send (managers): incidents each month by category and
+    /// channel, decisions, restrictions in force, reviews on time or late, and the time from a
+    /// third incident to the decision. Counts of 1 or 2 are written as "fewer than 3".
+    Report {
+        /// The first day (24/11/2026 or 2026-11-24); default the first of the month a year ago.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day, included; default today.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// csv for a spreadsheet, md for Markdown, html for a printable page with the charts.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: report::Format,
+        /// Write to this file instead of the screen.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,6 +290,12 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
         Command::ExportCustomer { who, out } => {
             retention::export_customer(cli, who, out.as_deref())
         }
+        Command::Report {
+            from,
+            to,
+            format,
+            out,
+        } => report::run(cli, from.as_deref(), to.as_deref(), *format, out.as_deref()),
     })
 }
 

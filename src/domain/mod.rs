@@ -21,6 +21,7 @@
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
 //! * `retention`: what the retention rules see and remove ([`RetentionItem`]), and everything
 //!   held about one person ([`SubjectAccess`]);
+//! * `stats`: the incidents list, the restrictions in force and the [`Report`] figures;
 //! * `settings`: the office's settings kept in the database ([`OfficeSetting`]): the policy in
 //!   force, the organisation's details and the letter templates.
 
@@ -39,6 +40,7 @@ mod restriction;
 mod retention;
 mod settings;
 mod staff;
+mod stats;
 
 pub use audit::{
     AuditBreak, AuditChainReport, AuditEntry, AuditPage, AuditQuery, CardView, CardViewSeen,
@@ -67,3 +69,8 @@ pub use retention::{
 };
 pub use settings::{OfficeSetting, SettingKind};
 pub use staff::{Actor, Role, Staff};
+pub use stats::{
+    check_range, last_months, month_of, next_month, parse_day, sort_most_first, DecisionTimes,
+    InForcePage, InForceRow, IncidentFilter, IncidentPage, IncidentQuery, IncidentRow,
+    MonthFigures, Report,
+};

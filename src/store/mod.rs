@@ -309,6 +309,30 @@ pub trait Store: Send {
     /// not possible: oldest first. One read.
     fn letters_owed(&mut self) -> Result<Vec<OwedLetter>>;
 
+    /// A screenful of the incidents list, newest first. Reception and phone staff get only the
+    /// incidents they logged, whatever the filter asks; someone not on the staff list, none.
+    fn incidents_page(
+        &mut self,
+        actor: &Actor,
+        query: &crate::domain::IncidentQuery,
+    ) -> Result<crate::domain::IncidentPage>;
+    /// A screenful of the restrictions in force with their review dates (managers only).
+    fn in_force_page(
+        &mut self,
+        actor: &Actor,
+        offset: usize,
+        limit: usize,
+    ) -> Result<crate::domain::InForcePage>;
+    /// The reports' figures between two London dates, both included (managers only). Reads the
+    /// day-by-day counts, not the incidents.
+    fn report(
+        &mut self,
+        actor: &Actor,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::domain::Report>;
+
     /// Load many records at once (demo data, benchmarks).
     /// Load many records at once, opening the escalation cases the policy's rules call for.
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()>;

@@ -19,6 +19,20 @@ pub enum Request {
     },
     /// A page of the manager's queue: the open cases the query keeps, most urgent first.
     LoadQueue(crate::domain::QueueQuery),
+    /// A screenful of the incidents list.
+    LoadIncidents(crate::domain::IncidentQuery),
+    /// The staff list (for the incidents list's staff filter).
+    LoadStaffList,
+    /// A screenful of the restrictions in force.
+    LoadInForce {
+        offset: usize,
+        limit: usize,
+    },
+    /// The reports' figures between two London dates.
+    LoadReport {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     /// A search for the incident form's Who field.
     FormLookup {
         seq: u64,
@@ -169,6 +183,17 @@ pub enum Reply {
         query: crate::domain::AuditQuery,
         result: Result<crate::domain::AuditPage, String>,
     },
+    /// The screenful of the incidents list a [`Request::LoadIncidents`] asked for.
+    Incidents {
+        query: crate::domain::IncidentQuery,
+        result: Result<crate::domain::IncidentPage, String>,
+    },
+    /// The staff list, for the incidents list's staff filter.
+    StaffList(Vec<crate::domain::Staff>),
+    /// A screenful of the restrictions in force.
+    InForce(Result<crate::domain::InForcePage, String>),
+    /// The reports' figures.
+    Report(Result<crate::domain::Report, String>),
     /// A case, its customer's history and the staff list.
     Case {
         case: Id,

@@ -782,6 +782,7 @@ fn serve(
             let mut writes = Vec::new();
             let mut seen = Vec::new();
             let mut audit: Vec<crate::domain::AuditQuery> = Vec::new();
+            let mut lists: Vec<ListRequest> = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
                 match r {
                     Request::Lookup { seq, query } => lookup = Some((seq, query)),
@@ -794,6 +795,12 @@ fn serve(
                         }
                     }
                     Request::LoadCase { case: c } => case = Some(c),
+                    Request::LoadIncidents(q) => lists.push(ListRequest::Incidents(q)),
+                    Request::LoadStaffList => lists.push(ListRequest::Staff),
+                    Request::LoadInForce { offset, limit } => {
+                        lists.push(ListRequest::InForce(offset, limit))
+                    }
+                    Request::LoadReport { from, to } => lists.push(ListRequest::Report(from, to)),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
                     Request::LoadAudit(q) => {
                         if !audit.contains(&q) {
@@ -875,6 +882,30 @@ fn serve(
                         took_ms,
                     })
                 {
+                    return;
+                }
+            }
+            for l in lists {
+                let reply = match l {
+                    ListRequest::Incidents(query) => {
+                        let result = store
+                            .incidents_page(&ctx.actor, &query)
+                            .map_err(|e| e.to_string());
+                        Reply::Incidents { query, result }
+                    }
+                    ListRequest::Staff => Reply::StaffList(store.list_staff().unwrap_or_default()),
+                    ListRequest::InForce(offset, limit) => Reply::InForce(
+                        store
+                            .in_force_page(&ctx.actor, offset, limit)
+                            .map_err(|e| e.to_string()),
+                    ),
+                    ListRequest::Report(from, to) => Reply::Report(
+                        store
+                            .report(&ctx.actor, from, to, Utc::now())
+                            .map_err(|e| e.to_string()),
+                    ),
+                };
+                if !send(reply) {
                     return;
                 }
             }
@@ -1042,4 +1073,12 @@ fn office_policy(store: &mut dyn Store) -> Result<(Box<Policy>, String), String>
         Ok(None) => Ok((Box::new(Policy::built_in()), "the built-in policy".into())),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// A read for the lists or the reports, in the order asked.
+enum ListRequest {
+    Incidents(crate::domain::IncidentQuery),
+    Staff,
+    InForce(usize, usize),
+    Report(chrono::NaiveDate, chrono::NaiveDate),
 }

@@ -11,6 +11,7 @@ pub mod incident_form;
 pub mod letter;
 pub mod lookup;
 pub mod queue;
+pub mod reports;
 pub mod status;
 pub mod theme;
 
@@ -82,6 +83,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
                 | Overlay::Decision(_)
                 | Overlay::Letter(_)
                 | Overlay::Customer(_)
+                | Overlay::Incidents(_)
+                | Overlay::InForce(_)
+                | Overlay::Reports(_)
         )
     });
     match panel {
@@ -91,6 +95,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Some(Overlay::Case(_)) => case::case(frame, over, app),
         Some(Overlay::Queue(_)) => queue::queue(frame, over, app),
         Some(Overlay::Audit(_)) => audit::audit(frame, over, app),
+        Some(Overlay::Incidents(_)) => reports::incidents(frame, over, app),
+        Some(Overlay::InForce(_)) => reports::in_force(frame, over, app),
+        Some(Overlay::Reports(_)) => reports::reports(frame, over, app),
         _ => {}
     }
     let sheet = app
@@ -141,7 +148,10 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             | Overlay::Case(_)
             | Overlay::Decision(_)
             | Overlay::Letter(_)
-            | Overlay::Customer(_) => {}
+            | Overlay::Customer(_)
+            | Overlay::Incidents(_)
+            | Overlay::InForce(_)
+            | Overlay::Reports(_) => {}
         }
     }
     // Last, so nothing open covers it.

@@ -44,10 +44,11 @@ mod settings;
 pub mod shim;
 mod staff;
 mod subject_access;
+mod stats;
 mod transactions;
 mod values;
 
-use super::{OpenMode, Result, Store};
+use super::{OpenMode, Result, Store, StoreError};
 use crate::domain::{
     Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
     CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
@@ -120,6 +121,18 @@ impl SqliteStore {
     #[doc(hidden)]
     pub fn raw_connection(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+}
+
+/// Reports and lists of restrictions are for managers and admins.
+fn managers_only(actor: &Actor, what: &str) -> Result<()> {
+    match actor.role() {
+        None => Err(StoreError::NotAllowed(actor.not_known_message())),
+        Some(role) if !role.can_decide() => Err(StoreError::NotAllowed(format!(
+            "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
+            actor.name()
+        ))),
+        Some(_) => Ok(()),
     }
 }
 
@@ -394,6 +407,40 @@ impl Store for SqliteStore {
                 summary: decisions::queue_summary(tx, today)?,
             })
         })
+    }
+
+    fn incidents_page(
+        &mut self,
+        actor: &Actor,
+        query: &crate::domain::IncidentQuery,
+    ) -> Result<crate::domain::IncidentPage> {
+        let own = match (actor.role(), &actor.staff) {
+            (None, _) | (_, None) => return Err(StoreError::NotAllowed(actor.not_known_message())),
+            (Some(role), Some(s)) if !role.can_decide() => Some(s.id),
+            _ => None,
+        };
+        self.read(|tx| stats::incidents_page(tx, query, own))
+    }
+
+    fn in_force_page(
+        &mut self,
+        actor: &Actor,
+        offset: usize,
+        limit: usize,
+    ) -> Result<crate::domain::InForcePage> {
+        managers_only(actor, "see the restrictions in force as a list")?;
+        self.read(|tx| stats::in_force_page(tx, offset, limit))
+    }
+
+    fn report(
+        &mut self,
+        actor: &Actor,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::domain::Report> {
+        managers_only(actor, "see the reports")?;
+        self.read(|tx| stats::report(tx, from, to, now))
     }
 
     fn letters_owed(&mut self) -> Result<Vec<OwedLetter>> {
