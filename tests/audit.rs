@@ -715,6 +715,63 @@ mod screens {
     }
 
     #[test]
+    fn u_on_a_merge_in_the_trail_asks_then_undoes_that_merge() {
+        let mut a = manager_on_deborah();
+        press(&mut a, 'h');
+        let q = a
+            .take_requests()
+            .into_iter()
+            .find_map(|r| match r {
+                Request::LoadAudit(q) => Some(q),
+                _ => None,
+            })
+            .unwrap();
+        let mut p = page();
+        p.entries.insert(
+            0,
+            entry(
+                15,
+                "2026-11-29T15:00:00.000Z",
+                "Sam Patel",
+                "merge customers",
+                "customer",
+                None,
+                Some(r#"{"survivor":"a","merged":"b"}"#),
+            ),
+        );
+        a.on_reply(Reply::AuditPage {
+            query: q,
+            result: Ok(p),
+        });
+        // Not on a merge: u says what to highlight, and sends nothing.
+        a.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        press(&mut a, 'u');
+        assert!(a.take_requests().is_empty());
+        assert!(render(&a, 80, 24).contains("u undoes that merge"));
+        // On the merge: it asks first; n leaves it, y undoes that merge by its entry's number.
+        a.on_key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
+        press(&mut a, 'u');
+        assert!(render(&a, 80, 24).contains("Undo the merge?"));
+        press(&mut a, 'n');
+        assert!(!a
+            .take_requests()
+            .iter()
+            .any(|r| matches!(r, Request::ReverseMerge { .. })));
+        press(&mut a, 'u');
+        press(&mut a, 'y');
+        let sent = a.take_requests();
+        assert!(
+            sent.iter().any(|r| matches!(
+                r,
+                Request::ReverseMerge {
+                    which: safedesk::domain::MergeRef::AuditSeq(15)
+                }
+            )),
+            "{sent:?}"
+        );
+    }
+
+    #[test]
     fn reception_is_not_offered_the_history_and_is_told_why() {
         let mut a = manager_on_deborah();
         a.actor.staff.as_mut().unwrap().role = Role::Reception;

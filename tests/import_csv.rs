@@ -272,3 +272,41 @@ fn customers_in_windows_1252_with_a_mapping_file_and_month_first_dates() {
         format!("{} 09:30", safedesk::time::date(days_ago(2)))
     );
 }
+
+/// The old spreadsheet goes back years: an imported incident may be older than the year the form
+/// allows (a typed date that old is a mistyped year), but not older than 30 years.
+#[test]
+fn incidents_from_years_before_safedesk_are_imported_and_a_mistyped_century_is_refused() {
+    let mut w = world();
+    let d = w.dir.path().to_path_buf();
+    let old = days_ago(3 * 365).format("%d/%m/%Y").to_string();
+    let csv = format!(
+        "Date,Forename,Surname,Phone,How,Category,Action,Details\n\
+         {old},Marek,Kowalczyk,020 7946 0018,phone,abusive,warned,Shouted three years ago\n\
+         01/01/1926,Marek,Kowalczyk,020 7946 0018,phone,abusive,warned,A century out\n"
+    );
+    let file = write(&d, "years.csv", csv.as_bytes());
+    let o = import(&w, "cevans", &["incidents", &file, "--map", MAP]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("row 3"), "{out}");
+    assert!(out.contains("more than 30 years ago"), "{out}");
+    let o = import(
+        &w,
+        "cevans",
+        &["incidents", &file, "--map", MAP, "--skip-bad"],
+    );
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    let hits = w.store.lookup("020 7946 0018", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{out}");
+    let card = w
+        .store
+        .history(hits[0].history.customer.id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(card.incidents.len(), 1, "{out}");
+    assert_eq!(
+        safedesk::time::london_date(card.incidents[0].occurred_at),
+        days_ago(3 * 365)
+    );
+}

@@ -7,11 +7,9 @@
 //! Each entry is put in words here: who, when (Europe/London, 24/11/2026 14:02), what, and each
 //! field that changed as "Postcode: N3 1QE → N3 2AB", never the JSON it is stored as.
 //!
-//! **Reverse a merge (slot for issue 16, item 5).** An entry whose action is
-//! [`MERGE_ACTION`] is offered "reverse this merge": [`AuditView::selected_merge`] names it.
-//! When `Store::reverse_merge` lands, add `Action::ReverseMerge` (key `v`, context
-//! `Context::Audit`, `Need::Decide`) to the keymap, and in [`crate::app::App::audit_key`] send
-//! `Request::ReverseMerge { audit_seq }` for `selected_merge()`, then reload the page.
+//! **Undo a merge.** On an entry whose action is [`MERGE_ACTION`] ([`AuditView::selected_merge`]),
+//! `u` asks "Undo this merge?" and, on y, sends `Request::ReverseMerge` for that entry; the store
+//! puts the two records back as they were, or refuses with what since makes that unsafe.
 
 use super::keymap::Action;
 use super::manager::TextPurpose;
@@ -308,7 +306,7 @@ impl App {
     }
 
     /// Read the trail again from its newest entry, with the filters in force.
-    fn reload_audit(&mut self) {
+    pub(super) fn reload_audit(&mut self) {
         if let Some(v) = self.overlays.audit_mut() {
             v.query.before_seq = None;
             v.loaded = false;
@@ -346,6 +344,24 @@ impl App {
             }
             Action::Back => self.overlays.close_audit(),
             Action::Refresh => self.reload_audit(),
+            Action::ReverseMerge => {
+                let Some(e) = v.selected_merge() else {
+                    self.notice = Some(Notice::Info(
+                        "Highlight a \"Merged two customer records\" entry first: u undoes that merge.".into(),
+                    ));
+                    return true;
+                };
+                let seq = e.seq;
+                self.overlays.open(Overlay::Prompt(Prompt::Choose {
+                    purpose: super::manager::ChoosePurpose::ReverseMerge { audit_seq: seq },
+                    title: " Undo the merge? ".into(),
+                    lines: vec![format!(
+                        "Put the two customer records of merge {seq} back as they were before it, each with its own history? Anything since that would be lost or misfiled stops it, and you are told what."
+                    )],
+                    options: vec![('n', "no, leave them merged".into()), ('y', "yes, undo the merge".into())],
+                    cursor: 0,
+                }));
+            }
             Action::AuditStaff => self.overlays.open(Overlay::Prompt(Prompt::Text {
                 purpose: TextPurpose::AuditStaff,
                 title: " Only one member of staff ".into(),

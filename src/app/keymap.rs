@@ -117,6 +117,8 @@ pub enum Action {
     AuditCustomer,
     /// The audit trail: clear the filters.
     AuditClear,
+    /// The audit trail: undo the highlighted merge of two customer records.
+    ReverseMerge,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -1211,6 +1213,15 @@ pub const BINDINGS: &[Binding] = &[
         hint: true,
         needs: Need::Decide,
     },
+    Binding {
+        action: Action::ReverseMerge,
+        keys: &[(KeyCode::Char('u'), NONE)],
+        label: "u",
+        desc: "Audit trail: on a merge of two customer records, undo it (it asks first)",
+        contexts: AUDIT,
+        hint: false,
+        needs: Need::Decide,
+    },
 ];
 
 /// The action a key asks for in this context, if any.
@@ -1293,6 +1304,7 @@ fn short(a: Action) -> &'static str {
         Action::AuditStaff => "staff",
         Action::AuditDates => "dates",
         Action::AuditClear => "clear filters",
+        Action::ReverseMerge => "undo merge",
         Action::Incidents => "incidents",
         Action::Reports => "reports",
         Action::InForce => "in force",

@@ -344,6 +344,8 @@ pub enum ChoosePurpose {
     LetterKind,
     /// Quit, though something typed would be lost? (n, y)
     Quit,
+    /// Undo this merge of two customer records (its audit entry's number)? (n, y)
+    ReverseMerge { audit_seq: i64 },
     /// Throw away the incident that was not saved? (n, y)
     ThrowAwayDraft,
 }
@@ -934,6 +936,14 @@ impl App {
         match purpose {
             // The options are (n, y): only y goes ahead.
             ChoosePurpose::Quit => self.should_quit = index == 1,
+            ChoosePurpose::ReverseMerge { audit_seq } => {
+                if index == 1 {
+                    self.requests.push(Request::ReverseMerge {
+                        which: crate::domain::MergeRef::AuditSeq(audit_seq),
+                    });
+                    self.reload_audit();
+                }
+            }
             ChoosePurpose::ThrowAwayDraft => {
                 if index == 1 {
                     self.overlays.close_draft_offer();

@@ -1380,7 +1380,8 @@ impl App {
             | Action::AuditStaff
             | Action::AuditDates
             | Action::AuditCustomer
-            | Action::AuditClear => {}
+            | Action::AuditClear
+            | Action::ReverseMerge => {}
         }
     }
 

@@ -877,7 +877,7 @@ pub fn check_incidents(
             witnesses: r.get("witnesses"),
         };
         if out.is_empty() {
-            for p in rules::check(&inc, policy, now) {
+            for p in rules::check_as(&inc, policy, now, rules::When::History) {
                 let field = match p.field {
                     FormField::Subject => r.name_column(),
                     FormField::When => r.column("occurred_at"),

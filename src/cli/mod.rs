@@ -9,8 +9,8 @@ pub mod import;
 pub mod lookup;
 pub mod maintenance;
 pub mod office;
-pub mod retention;
 pub mod report;
+pub mod retention;
 pub mod session;
 pub mod staff;
 

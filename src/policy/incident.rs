@@ -74,6 +74,28 @@ fn too_long(what: &str, text: &str, max: usize) -> Option<String> {
 /// Everything wrong with an incident, each with the field it belongs to. Empty when it can be
 /// saved.
 pub fn check(inc: &NewIncident, policy: &Policy, now: DateTime<Utc>) -> Vec<Problem> {
+    check_as(inc, policy, now, When::Recent)
+}
+
+/// How far back an incident's time may go: one typed at the desk is within the last year (an
+/// older one is a mistyped year), one brought in from the records kept before safedesk
+/// (an import) may go back as far as those records do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Recent,
+    History,
+}
+
+/// The earliest an imported incident may have happened: older than this is a mistyped year.
+pub const HISTORY_YEARS: i64 = 30;
+
+/// [`check`], with `when` saying how far back the incident may go.
+pub fn check_as(
+    inc: &NewIncident,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    when: When,
+) -> Vec<Problem> {
     let mut out = Vec::new();
     match &inc.subject {
         Subject::Existing { .. } => {}
@@ -121,10 +143,15 @@ pub fn check(inc: &NewIncident, policy: &Policy, now: DateTime<Utc>) -> Vec<Prob
             Field::When,
             "That time has not happened yet. Type a time up to now, for example 14:05 or yesterday 16:30.",
         ));
-    } else if inc.occurred_at < now - Duration::days(366) {
+    } else if when == When::Recent && inc.occurred_at < now - Duration::days(366) {
         out.push(problem(
             Field::When,
             "That is more than a year ago. Check the date, for example 23/11 9:15.",
+        ));
+    } else if inc.occurred_at < now - Duration::days(366 * HISTORY_YEARS) {
+        out.push(problem(
+            Field::When,
+            format!("That is more than {HISTORY_YEARS} years ago: check the year."),
         ));
     }
     let channel = policy.channel(&inc.channel);

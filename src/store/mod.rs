@@ -166,6 +166,8 @@ pub trait Store: Send {
     /// Save several incidents in one write transaction (an import's batch), each as
     /// [`Store::record_incident`] saves one: the same checks, the escalation rules run after
     /// each, and one saved before is reported `already_saved`. Any refusal rolls the batch back.
+    /// Unlike one typed at the desk, an imported incident may be older than a year (the records
+    /// kept before safedesk), up to `policy::incident::HISTORY_YEARS`.
     fn record_incidents(
         &mut self,
         actor: &Actor,

@@ -31,6 +31,7 @@ pub(super) fn record(
     actor: &Actor,
     policy: &Policy,
     inc: &NewIncident,
+    when: incident::When,
 ) -> Result<SaveOutcome, TxError> {
     let staff = actor
         .staff
@@ -69,7 +70,7 @@ pub(super) fn record(
         return amend(tx, actor, policy, inc, 1);
     }
     let now = Utc::now();
-    let problems = incident::check(inc, policy, now);
+    let problems = incident::check_as(inc, policy, now, when);
     if let Some(p) = problems.first() {
         return Err(StoreError::Invalid(p.message.clone()).into());
     }

@@ -708,7 +708,6 @@ CREATE INDEX card_view_customer ON card_view(customer_id, at);
 /// The migration whose SQL is followed by chaining the audit entries already written.
 const CHAIN_MIGRATION: u32 = 13;
 
-
 /// Retention: the date a customer's keeping period runs from, kept when a retention run removes
 /// the records it was counted from (their incidents, say), so what is left of them is kept for
 /// its own number of years from the same date and not from an older one. And an index on each

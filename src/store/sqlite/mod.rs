@@ -43,8 +43,8 @@ mod search_index;
 mod settings;
 pub mod shim;
 mod staff;
-mod subject_access;
 mod stats;
+mod subject_access;
 mod transactions;
 mod values;
 
@@ -271,7 +271,7 @@ impl Store for SqliteStore {
         inc: &NewIncident,
     ) -> Result<SaveOutcome> {
         self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
-            incidents::record(tx, actor, p, inc)
+            incidents::record(tx, actor, p, inc, crate::policy::incident::When::Recent)
         })
     }
 
@@ -283,7 +283,9 @@ impl Store for SqliteStore {
     ) -> Result<Vec<SaveOutcome>> {
         self.write_with_policy(actor, incidents::can_record, "record incidents", |tx, p| {
             incs.iter()
-                .map(|inc| incidents::record(tx, actor, p, inc))
+                .map(|inc| {
+                    incidents::record(tx, actor, p, inc, crate::policy::incident::When::History)
+                })
                 .collect()
         })
     }
