@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use common::printable::assert_fits_a4;
 use common::screen::app_as;
 use common::world::opts;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -546,90 +547,6 @@ fn the_incidents_list_at_80x24_opens_the_card_of_the_row() {
         app.overlays.incidents().is_none(),
         "the list closed over the card"
     );
-}
-
-/// Headless Chromium lays the page out at A4's printable width (165 mm at 96 dpi, as the
-/// letters are checked): nothing is wider than the page, and a screenshot is taken.
-fn assert_fits_a4(html: &str, name: &str) {
-    const WIDTH: u32 = 624;
-    const HEIGHT: u32 = 971;
-    const MEASURE: &str = r#"<script>
-window.addEventListener('load', () => {
-  const doc = document.documentElement;
-  const width = doc.clientWidth;
-  const bad = [];
-  for (const e of document.body.querySelectorAll('*')) {
-    const r = e.getBoundingClientRect();
-    if (r.right > width + 0.5 || r.left < -0.5 || e.scrollWidth > e.clientWidth + 1) {
-      bad.push(e.tagName + ' ' + (e.textContent || '').trim().slice(0, 60));
-    }
-  }
-  const out = document.createElement('pre');
-  out.id = 'overflow-report';
-  out.textContent = JSON.stringify({ width: width, scroll: doc.scrollWidth, bad: bad });
-  document.body.appendChild(out);
-});
-</script>"#;
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|c| Path::new(c).exists())
-        .expect("Chromium must be installed to check printable pages (apt-get install chromium)");
-    let tmp = tempfile::tempdir().unwrap();
-    let page = tmp.path().join(format!("{name}.html"));
-    std::fs::write(
-        &page,
-        html.replacen("</body>", &format!("{MEASURE}</body>"), 1),
-    )
-    .unwrap();
-    let run = |args: &[&str]| {
-        let profile = tempfile::tempdir_in(tmp.path()).unwrap();
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--window-size={WIDTH},{HEIGHT}"))
-            .args(args)
-            .output()
-            .expect("Chromium could not be started");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let url = format!("file://{}", page.display());
-    let dom = run(&["--dump-dom", &url]);
-    let report = dom
-        .split("<pre id=\"overflow-report\">")
-        .nth(1)
-        .and_then(|r| r.split("</pre>").next())
-        .unwrap_or_else(|| panic!("{name} never reported its layout"))
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
-    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
-    assert!(
-        report["scroll"].as_u64().unwrap() <= u64::from(WIDTH),
-        "{name} is wider than the page: {report}"
-    );
-    assert_eq!(
-        report["bad"].as_array().map(Vec::len),
-        Some(0),
-        "{name}: these run past the edge of the page: {report}"
-    );
-    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("printable");
-    std::fs::create_dir_all(&keep).unwrap();
-    let shot = keep.join(format!("{name}.png"));
-    let _ = std::fs::remove_file(&shot);
-    run(&[&format!("--screenshot={}", shot.display()), &url]);
-    let png = std::fs::read(&shot).expect("the screenshot");
-    assert_eq!(&png[1..4], b"PNG");
 }
 
 #[test]

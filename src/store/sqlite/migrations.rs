@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_14,
     MIGRATION_15,
     MIGRATION_16,
+    MIGRATION_17,
 ];
 
 /// The newest schema this build understands.
@@ -898,6 +899,14 @@ CREATE TRIGGER restriction_first_review_due AFTER INSERT ON restriction \
  UPDATE restriction SET first_review_due = NEW.review_due WHERE id = NEW.id; END;
 "
 );
+
+/// The incidents list filtered by channel or by category reads a screenful newest first from
+/// an index of its own, not every incident newest first until enough match (a rare channel
+/// walked about 1 400 pages of a million incidents).
+const MIGRATION_17: &str = r#"
+CREATE INDEX incident_channel ON incident(channel, occurred_at);
+CREATE INDEX incident_category ON incident(category, occurred_at);
+"#;
 
 impl SqliteStore {
     /// Refuse a database that is newer than this build or not safedesk's, and bring an older one

@@ -104,8 +104,9 @@ pub(super) fn incidents_page(
     }
     // Unidentified visitors' incidents are kept in time order (migration 16): walk those rather
     // than every incident newest first looking for theirs. Otherwise walk the index that gives
-    // the order and narrows most: one person's incidents, the immediate threats, or every
-    // incident newest first (never the whole table and a sort).
+    // the order and narrows most: one person's incidents, the immediate threats, one channel's
+    // or one category's (migration 17), or every incident newest first (never the whole table
+    // and a sort).
     let (from, order) = if f.unidentified {
         (
             "visitor_incident v CROSS JOIN incident i ON i.id = v.incident_id \
@@ -120,6 +121,16 @@ pub(super) fn incidents_page(
     } else if f.threats {
         (
             "incident i INDEXED BY incident_threat JOIN customer cu ON cu.id = i.customer_id",
+            "i.occurred_at DESC, i.id DESC",
+        )
+    } else if f.channel.is_some() {
+        (
+            "incident i INDEXED BY incident_channel JOIN customer cu ON cu.id = i.customer_id",
+            "i.occurred_at DESC, i.id DESC",
+        )
+    } else if f.category.is_some() {
+        (
+            "incident i INDEXED BY incident_category JOIN customer cu ON cu.id = i.customer_id",
             "i.occurred_at DESC, i.id DESC",
         )
     } else {
