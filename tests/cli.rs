@@ -465,3 +465,73 @@ fn the_organisations_letter_details_are_set_once_for_every_manager() {
         "{out}"
     );
 }
+
+/// `safedesk config path|init|check`: where this PC's settings are, a commented file to start
+/// from that checks as right, a misspelt setting named with its line, and paths that cannot be
+/// found listed; an existing file is never overwritten without --force.
+#[test]
+fn config_init_writes_a_file_that_checks_and_check_names_a_typo_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cfg = d.join("no-config.toml");
+    let o = safedesk(d, &["config", "path"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("does not exist yet"), "{}", stdout(&o));
+
+    let o = safedesk(d, &["config", "init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&cfg).unwrap();
+    for key in [
+        "db",
+        "busy_timeout_ms",
+        "bell",
+        "letters_dir",
+        "policy",
+        "organisation",
+        "letter_templates",
+    ] {
+        assert!(
+            written.contains(&format!("# {key} = ")),
+            "{key} in {written}"
+        );
+    }
+    let o = safedesk(d, &["config", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("is right"), "{}", stdout(&o));
+    // Every commented setting, switched on, is a setting safedesk knows.
+    let on: String = written
+        .lines()
+        .map(|l| {
+            l.strip_prefix("# ")
+                .filter(|r| r.contains(" = "))
+                .unwrap_or(l)
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&cfg, on).unwrap();
+    let o = safedesk(d, &["config", "check"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(!out.contains("unknown field"), "{out}");
+    assert!(
+        out.contains("db = 'S:\\safedesk\\safedesk.sqlite': there is no such file"),
+        "{out}"
+    );
+
+    // Never overwritten without --force.
+    let o = safedesk(d, &["config", "init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+
+    // A misspelt setting: named, with its line.
+    std::fs::write(&cfg, "bell = false\nletter_dir = 'letters'\n").unwrap();
+    let o = safedesk(d, &["config", "check"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("line 2"), "{out}");
+    assert!(out.contains("letter_dir"), "{out}");
+    let o = safedesk(d, &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = safedesk(d, &["config", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -88,6 +88,132 @@ pub fn os_login() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+
+/// The config file this PC uses: `--config` or `SAFEDESK_CONFIG`, else the user's default one.
+pub fn path_in_use(cli: &super::Cli) -> Option<PathBuf> {
+    cli.config.clone().or_else(default_config_path)
+}
+
+/// A config file with every setting explained and commented out: what `config init` writes.
+pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting is optional; remove the # to use one.
+# Check this file with: safedesk config check
+
+# The shared database on the office's network drive. Every PC should reach it the same way,
+# for example through the same mapped drive letter.
+# db = 'S:\safedesk\safedesk.sqlite'
+
+# How long to wait, in milliseconds, for another PC that is saving before keeping a save on this
+# PC (in its outbox) to be written later.
+# busy_timeout_ms = 3000
+
+# Ring the terminal bell when a manager is alerted (an immediate threat or a breach no manager
+# has opened). SAFEDESK_BELL=off also turns it off.
+# bell = true
+
+# Where letters are saved. By default: a "letters" folder beside the shared database, so every
+# manager sees every letter.
+# letters_dir = 'S:\safedesk\letters'
+
+# Used only when making a new database (safedesk init) or on demo data: the office's own policy,
+# organisation details and letter templates are kept in the shared database (safedesk policy set,
+# safedesk letters set-organisation, safedesk letters set-templates).
+# policy = 'C:\safedesk\policy.toml'
+# organisation = 'C:\safedesk\organisation.toml'
+# letter_templates = 'C:\safedesk\letters'
+"#;
+
+/// `safedesk config path|check|init`.
+pub fn command(
+    cli: &super::Cli,
+    command: &super::ConfigCommand,
+) -> Result<std::process::ExitCode, String> {
+    use std::process::ExitCode;
+    let Some(path) = path_in_use(cli) else {
+        return Err(
+            "This PC has no folder for settings: give a config file with --config FILE.".into(),
+        );
+    };
+    match command {
+        super::ConfigCommand::Path => {
+            let said = if path.exists() {
+                "it exists"
+            } else {
+                "it does not exist yet: safedesk config init writes one"
+            };
+            println!("{} ({said})", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        super::ConfigCommand::Check => {
+            if !path.exists() {
+                println!(
+                    "There is no config file at {}: safedesk uses its defaults (and needs --db or SAFEDESK_DB for the shared database). safedesk config init writes one to start from.",
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let cfg = match load(&path, true) {
+                Ok(cfg) => cfg,
+                Err(e) => {
+                    println!("{e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let mut problems = Vec::new();
+            let mut look = |what: &str, p: &Option<PathBuf>, folder: bool| {
+                if let Some(p) = p {
+                    let ok = if folder { p.is_dir() } else { p.is_file() };
+                    if !ok {
+                        problems.push(format!(
+                            "{what} = '{}': there is no such {} from this PC. Check the path, or that the drive is connected.",
+                            p.display(),
+                            if folder { "folder" } else { "file" }
+                        ));
+                    }
+                }
+            };
+            look("db", &cfg.db, false);
+            look("policy", &cfg.policy, false);
+            look("organisation", &cfg.organisation, false);
+            look("letter_templates", &cfg.letter_templates, true);
+            if cfg.busy_timeout_ms == Some(0) {
+                problems.push(
+                    "busy_timeout_ms = 0: every save would go to the outbox whenever another PC is saving. Use 3000."
+                        .into(),
+                );
+            }
+            if problems.is_empty() {
+                println!("{} is right.", path.display());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{}:", path.display());
+                for p in &problems {
+                    println!("- {p}");
+                }
+                Ok(ExitCode::from(1))
+            }
+        }
+        super::ConfigCommand::Init { force } => {
+            if path.exists() && !force {
+                return Err(format!(
+                    "{} exists already and is left as it is. Add --force to replace it with the commented one.",
+                    path.display()
+                ));
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("The folder {} cannot be made ({e}).", dir.display()))?;
+            }
+            std::fs::write(&path, COMMENTED)
+                .map_err(|e| format!("{} cannot be written ({e}).", path.display()))?;
+            println!(
+                "Wrote {}: every setting is explained there. Remove the # before the ones you use, then run safedesk config check.",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

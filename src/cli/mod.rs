@@ -110,6 +110,12 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// This PC's config file: where it is, whether it is right, and a commented one to start
+    /// from.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// The office's policy, kept in the shared database: every PC uses it. Admins set it.
     Policy {
         #[command(subcommand)]
@@ -192,6 +198,22 @@ pub enum MergeCommand {
     Undo {
         #[arg(value_name = "ID")]
         merge: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print which config file this PC uses, and whether it exists.
+    Path,
+    /// Read the config file and say whether it is right: a misspelt or unknown setting is named
+    /// with its line, and files and folders it names that cannot be found are listed.
+    /// Exit code 0 when all is well, 1 when something needs fixing.
+    Check,
+    /// Write a config file with every setting explained (commented out) at the config path.
+    /// An existing file is never overwritten unless --force is given.
+    Init {
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -283,6 +305,7 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
         Command::Merge { command } => merge_command(cli, command),
         Command::Staff { command } => staff::run(cli, command),
         Command::Policy { command } => office::policy(cli, command),
+        Command::Config { command } => config::command(cli, command),
         Command::Letters { command } => office::letters(cli, command),
         Command::Check { quick, json } => maintenance::check(cli, *quick, *json),
         Command::Backup { dest, force } => maintenance::backup(cli, dest, *force),
