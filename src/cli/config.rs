@@ -88,7 +88,6 @@ pub fn os_login() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-
 /// The config file this PC uses: `--config` or `SAFEDESK_CONFIG`, else the user's default one.
 pub fn path_in_use(cli: &super::Cli) -> Option<PathBuf> {
     cli.config.clone().or_else(default_config_path)
