@@ -27,21 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// What a phone worker types: full numbers in several forms, last digits, names, a typo, email.
-const QUERIES: &[&str] = &[
-    "07700 900123",
-    "+44 7700 900123",
-    "900123",
-    "020 7946 0018",
-    "Deborah Johnson",
-    "johnson",
-    "Jonhson",
-    "smith",
-    "kowalczyk",
-    "zoe aberg",
-    "pat",
-    "ohnso",
-    "deborah.j",
-];
+const QUERIES: &[&str] = safedesk::demo::BENCH_QUERIES;
 
 /// The audit entry a replayed save writes takes the next number, not the one captured (the
 /// chain's numbers are unique): `VALUES (123, ...` becomes `VALUES (NULL, ...`.

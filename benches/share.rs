@@ -13,23 +13,8 @@ use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The scale bench's queries (benches/scale.rs): numbers in several forms, last digits, names,
-/// a typo, parts of names, an email.
-const QUERIES: &[&str] = &[
-    "07700 900123",
-    "+44 7700 900123",
-    "900123",
-    "020 7946 0018",
-    "Deborah Johnson",
-    "johnson",
-    "Jonhson",
-    "smith",
-    "kowalczyk",
-    "zoe aberg",
-    "pat",
-    "ohnso",
-    "deborah.j",
-];
+/// The scale bench's queries.
+const QUERIES: &[&str] = safedesk::demo::BENCH_QUERIES;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

@@ -12,28 +12,12 @@ use safedesk::store::{OpenOptions, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The scale bench's queries (benches/scale.rs), and a few more of the same kinds.
-const QUERIES: &[&str] = &[
-    "07700 900123",
-    "+44 7700 900123",
-    "900123",
-    "020 7946 0018",
-    "Deborah Johnson",
-    "johnson",
-    "Jonhson",
-    "smith",
-    "kowalczyk",
-    "zoe aberg",
-    "pat",
-    "ohnso",
-    "deborah.j",
-    "Precious",
-    "Tunde",
-    "deborah jonhson",
-    "jo",
-    "o",
-    "0770",
-];
+/// The scale bench's queries, and a few more of the same kinds.
+fn queries() -> Vec<&'static str> {
+    let mut q = safedesk::demo::BENCH_QUERIES.to_vec();
+    q.extend(["Precious", "Tunde", "deborah jonhson", "jo", "o", "0770"]);
+    q
+}
 
 /// A database of realistic shape made by the demo generator, once for this file's tests.
 fn generated() -> &'static Path {
@@ -93,7 +77,7 @@ fn shown(mut hits: Vec<LookupHit>, now: chrono::DateTime<Utc>) -> Vec<LookupHit>
 
 fn same_results(shared: &mut SqliteStore, copy: &mut SqliteStore, when: &str) {
     let now = Utc::now();
-    for q in QUERIES {
+    for q in queries() {
         let before = shared.lookup(q, 30).unwrap();
         let after = copy
             .lookup_on_local_copy(q, 30)
@@ -232,7 +216,7 @@ fn a_lookup_right_after_another_pcs_save_reads_a_few_pages_of_the_shared_file() 
     let who = admin(&mut other);
     let policy = Policy::built_in();
     let someone = other.lookup("smith", 1).unwrap()[0].history.customer.id;
-    for (n, q) in QUERIES.iter().enumerate() {
+    for (n, q) in queries().into_iter().enumerate() {
         // Another PC saves: a customer one time, an incident the next.
         if n % 2 == 0 {
             other

@@ -30,6 +30,24 @@ use plan::plan;
 use rng::mix;
 use uuid::Uuid;
 
+/// What a phone worker types, as the benches and the search tests look people up on generated
+/// data: full numbers in several forms, last digits, names, a typo, parts of names, an email.
+pub const BENCH_QUERIES: &[&str] = &[
+    "07700 900123",
+    "+44 7700 900123",
+    "900123",
+    "020 7946 0018",
+    "Deborah Johnson",
+    "johnson",
+    "Jonhson",
+    "smith",
+    "kowalczyk",
+    "zoe aberg",
+    "pat",
+    "ohnso",
+    "deborah.j",
+];
+
 /// How much data to make. The named demo customers are part of the counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scale {
