@@ -377,202 +377,145 @@ ALTER TABLE letter ADD COLUMN incident_id TEXT REFERENCES incident(id);
 CREATE INDEX letter_incident ON letter(incident_id) WHERE incident_id IS NOT NULL;
 "#;
 
+/// One statement of migration 11's triggers: the customer it names is numbered as the newest
+/// change. `seq`: by their number (`NEW.seq`, `OLD.customer_seq`; `0` stands for the staff
+/// list); `id`: by their id; `case`: the customer of the case with that id.
+macro_rules! note_change {
+    (seq $s:literal) => {
+        concat!(
+            "INSERT INTO customer_change (customer_seq, change) SELECT ",
+            $s,
+            ", coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true \
+             ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;"
+        )
+    };
+    (id $id:literal) => {
+        concat!(
+            "INSERT INTO customer_change (customer_seq, change) \
+             SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 \
+             FROM customer WHERE id = ",
+            $id,
+            " ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;"
+        )
+    };
+    (case $c:literal) => {
+        concat!(
+            "INSERT INTO customer_change (customer_seq, change) \
+             SELECT cu.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 \
+             FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id WHERE c.id = ",
+            $c,
+            " ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;"
+        )
+    };
+}
+
 /// A change log for the per-PC search index (`local_index.rs`): one row per customer, numbered
 /// by the last change to anything a lookup shows of them (their details, phones, emails,
 /// incidents, cases and the incidents in them, decisions, restrictions, reviews), kept by triggers in the same transaction as the
 /// change. Row 0 stands for the staff list (whose names the history shows). A PC that has its
 /// own copy reads only the rows numbered after the last it applied, so after another PC's save
 /// it reads the few customers that changed rather than the search indexes.
-const MIGRATION_11: &str = r#"
+const MIGRATION_11: &str = concat!(
+    r#"
 CREATE TABLE customer_change (
     customer_seq INTEGER PRIMARY KEY,
     change       INTEGER NOT NULL
 );
 CREATE INDEX customer_change_order ON customer_change(change);
-CREATE TRIGGER customer_change_customer_insert AFTER INSERT ON customer BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_customer_update AFTER UPDATE ON customer BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_customer_delete AFTER DELETE ON customer BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT OLD.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_phone_insert AFTER INSERT ON customer_phone BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_phone_update AFTER UPDATE ON customer_phone BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_phone_delete AFTER DELETE ON customer_phone BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT OLD.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_email_insert AFTER INSERT ON customer_email BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_email_update AFTER UPDATE ON customer_email BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT NEW.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_email_delete AFTER DELETE ON customer_email BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT OLD.customer_seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_incident_insert AFTER INSERT ON incident BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_incident_update AFTER UPDATE ON incident BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_incident_delete AFTER DELETE ON incident BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_decision_insert AFTER INSERT ON decision BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_decision_update AFTER UPDATE ON decision BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_decision_delete AFTER DELETE ON decision BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_restriction_insert AFTER INSERT ON restriction BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_restriction_update AFTER UPDATE ON restriction BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_restriction_delete AFTER DELETE ON restriction BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_review_insert AFTER INSERT ON review BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_review_update AFTER UPDATE ON review BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_review_delete AFTER DELETE ON review BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_case_insert AFTER INSERT ON escalation_case BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_case_update AFTER UPDATE OF id, customer_id, decision_id
-ON escalation_case BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = NEW.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_case_delete AFTER DELETE ON escalation_case BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM customer WHERE id = OLD.customer_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_case_incident_insert AFTER INSERT ON case_incident BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT cu.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id WHERE c.id = NEW.case_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_case_incident_delete AFTER DELETE ON case_incident BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT cu.seq, coalesce((SELECT max(change) FROM customer_change), 0) + 1
-    FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id WHERE c.id = OLD.case_id
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_staff_insert AFTER INSERT ON staff BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT 0, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_staff_update AFTER UPDATE ON staff BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT 0, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-CREATE TRIGGER customer_change_staff_delete AFTER DELETE ON staff BEGIN
-    INSERT INTO customer_change (customer_seq, change)
-    SELECT 0, coalesce((SELECT max(change) FROM customer_change), 0) + 1 WHERE true
-    ON CONFLICT (customer_seq) DO UPDATE SET change = excluded.change;
-END;
-"#;
+"#,
+    "CREATE TRIGGER customer_change_customer_insert AFTER INSERT ON customer BEGIN ",
+    note_change!(seq "NEW.seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_customer_update AFTER UPDATE ON customer BEGIN ",
+    note_change!(seq "NEW.seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_customer_delete AFTER DELETE ON customer BEGIN ",
+    note_change!(seq "OLD.seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_phone_insert AFTER INSERT ON customer_phone BEGIN ",
+    note_change!(seq "NEW.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_phone_update AFTER UPDATE ON customer_phone BEGIN ",
+    note_change!(seq "NEW.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_phone_delete AFTER DELETE ON customer_phone BEGIN ",
+    note_change!(seq "OLD.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_email_insert AFTER INSERT ON customer_email BEGIN ",
+    note_change!(seq "NEW.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_email_update AFTER UPDATE ON customer_email BEGIN ",
+    note_change!(seq "NEW.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_email_delete AFTER DELETE ON customer_email BEGIN ",
+    note_change!(seq "OLD.customer_seq"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_incident_insert AFTER INSERT ON incident BEGIN ",
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_incident_update AFTER UPDATE ON incident BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_incident_delete AFTER DELETE ON incident BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_decision_insert AFTER INSERT ON decision BEGIN ",
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_decision_update AFTER UPDATE ON decision BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_decision_delete AFTER DELETE ON decision BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_restriction_insert AFTER INSERT ON restriction BEGIN ",
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_restriction_update AFTER UPDATE ON restriction BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_restriction_delete AFTER DELETE ON restriction BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_review_insert AFTER INSERT ON review BEGIN ",
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_review_update AFTER UPDATE ON review BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_review_delete AFTER DELETE ON review BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_case_insert AFTER INSERT ON escalation_case BEGIN ",
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_case_update AFTER UPDATE OF id, customer_id, decision_id ON escalation_case BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    note_change!(id "NEW.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_case_delete AFTER DELETE ON escalation_case BEGIN ",
+    note_change!(id "OLD.customer_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_case_incident_insert AFTER INSERT ON case_incident BEGIN ",
+    note_change!(case "NEW.case_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_case_incident_delete AFTER DELETE ON case_incident BEGIN ",
+    note_change!(case "OLD.case_id"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_staff_insert AFTER INSERT ON staff BEGIN ",
+    note_change!(seq "0"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_staff_update AFTER UPDATE ON staff BEGIN ",
+    note_change!(seq "0"),
+    " END;\n",
+    "CREATE TRIGGER customer_change_staff_delete AFTER DELETE ON staff BEGIN ",
+    note_change!(seq "0"),
+    " END;\n",
+);
 
 /// The customer's name as every screen of the queue shows it.
 macro_rules! queue_name {
