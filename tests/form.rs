@@ -624,3 +624,33 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
     key(&mut b, KeyCode::Char('l'));
     assert!(b.overlays.letter().is_none());
 }
+
+/// A new customer's address row explains itself in full at 80x24: the sentence wraps inside the
+/// form rather than running off its edge.
+#[test]
+fn the_new_customers_address_row_explains_itself_in_full_at_80x24() {
+    let mut a = app(Role::Reception);
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.ctrl('n');
+    k.text("Gary Newman");
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(
+        a.overlays.form().map(|f| f.focus),
+        Some(FormField::NewAddress)
+    );
+    let screen = render(&a, 80, 24);
+    let words = screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("The postcode has its own field. Leave empty if not known."),
+        "{screen}"
+    );
+}

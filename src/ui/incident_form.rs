@@ -295,10 +295,13 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
             }
         }
         FormField::NewAddress => {
-            out.push(Line::from(Span::styled(
+            // Wrapped to the panel: at 80 columns the sentence is wider than the form.
+            for l in super::wrap_words(
                 "The postal address's lines, separated by ; (for example: Flat 2, 10 High Street; Barnet). The postcode has its own field. Leave empty if not known.",
-                t.dim(),
-            )));
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
         }
         _ => {}
     }
