@@ -16,6 +16,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod letters;
+pub mod plain;
 pub mod policy;
 pub mod store;
 pub mod sync;

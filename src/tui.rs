@@ -9,8 +9,9 @@ use crate::cli::{session, Cli, Command};
 use crate::store::Store;
 use crate::sync::local::Local;
 use crate::sync::presence::Presence;
-use crate::sync::worker::{self, Context};
-use crate::sync::{local_request, Reply, Request};
+use crate::sync::running::Running;
+use crate::sync::worker::Context;
+use crate::sync::Reply;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
 use crossterm::execute;
 use std::sync::mpsc;
@@ -72,6 +73,10 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         read_only: s.read_only,
     };
     let presence = Presence::new(&s.path, &ctx.actor.login, ctx.actor.role());
+    if s.plain {
+        return crate::plain::run(app, Box::new(store), ctx, Some(local), Some(presence))
+            .map_err(|e| format!("The console failed: {e}"));
+    }
     run_present(app, Box::new(store), ctx, Some(local), Some(presence))
         .map_err(|e| format!("The terminal failed: {e}"))
 }
@@ -95,16 +100,10 @@ pub fn run_present(
     presence: Option<Presence>,
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Event>();
-    let (req_tx, req_rx) = mpsc::channel::<Request>();
     let replies = tx.clone();
-    let leaving = presence.as_ref().map(|p| p.file().to_path_buf());
-    let worker = std::thread::Builder::new()
-        .name("store".into())
-        .spawn(move || {
-            worker::run_with(store, ctx, presence, req_rx, move |r| {
-                replies.send(Event::Reply(Box::new(r))).is_ok()
-            })
-        })?;
+    let running = Running::start(store, ctx, local, presence, move |r| {
+        replies.send(Event::Reply(Box::new(r))).is_ok()
+    })?;
     let keys = tx;
     std::thread::Builder::new()
         .name("input".into())
@@ -127,18 +126,7 @@ pub fn run_present(
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = (|| -> std::io::Result<()> {
-        let send = |app: &mut App| {
-            for r in app.take_requests() {
-                // Drafts and choices are written here and now: they must not wait for the drive.
-                let r = match &local {
-                    Some(l) => local_request(l, r),
-                    None => Some(r),
-                };
-                if let Some(r) = r {
-                    let _ = req_tx.send(r);
-                }
-            }
-        };
+        let send = |app: &mut App| running.send(app.take_requests());
         send(&mut app);
         loop {
             let mut drawn = Drawn::default();
@@ -173,15 +161,6 @@ pub fn run_present(
     })();
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    // The worker removes this instance's presence file when it sees the app has gone; give it
-    // a moment (it may be waiting on a slow drive), then remove the file anyway.
-    drop(req_tx);
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    while !worker.is_finished() && std::time::Instant::now() < until {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    if let Some(file) = leaving {
-        let _ = std::fs::remove_file(file);
-    }
+    running.finish();
     result
 }

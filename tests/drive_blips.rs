@@ -208,6 +208,7 @@ fn import_session(path: &std::path::Path, login: &str) -> Session {
         letters: Err("not needed".into()),
         path: path.to_path_buf(),
         bell: false,
+        plain: false,
         notices: Vec::new(),
     }
 }

@@ -1763,6 +1763,14 @@ impl App {
         self.search.value()
     }
 
+    /// Open the card of the result at `index` (counted from 0), as moving to it in the results
+    /// and pressing Enter does.
+    pub fn open_result(&mut self, index: usize) {
+        self.pane = Pane::Results;
+        self.select(index);
+        self.perform(Action::Open);
+    }
+
     pub fn set_query(&mut self, q: &str) {
         self.search = Input::new(q.to_string());
         self.limit_query();

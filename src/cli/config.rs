@@ -23,6 +23,8 @@ pub struct Config {
     /// Ring the terminal bell when a manager is alerted (an immediate threat or a breach no
     /// manager has opened). On unless `bell = false`; `SAFEDESK_BELL=off` also turns it off.
     pub bell: Option<bool>,
+    /// Screen-reader mode (as --plain): lines instead of the full screen.
+    pub plain: Option<bool>,
 }
 
 /// Should the bell ring for managers' alerts? The `SAFEDESK_BELL` environment variable (`off`,
@@ -70,7 +72,7 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         format!(
-            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir and bell.",
+            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell and plain.",
             path.display(),
             line.map(|l| format!(", line {l}")).unwrap_or_default(),
             e.message().trim().trim_end_matches('.')
@@ -119,6 +121,11 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # policy = 'C:\safedesk\policy.toml'
 # organisation = 'C:\safedesk\organisation.toml'
 # letter_templates = 'C:\safedesk\letters'
+
+# Screen-reader mode, as safedesk --plain: no boxes and no full screen; safedesk writes lines and
+# reads a line at a time, so the console's history is what a screen reader reads, and every change
+# is said in a full sentence. Type help in it for the commands.
+# plain = true
 "#;
 
 /// `safedesk config path|check|init`.

@@ -45,6 +45,10 @@ pub struct Cli {
     /// Look people up only; change nothing.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Screen-reader mode: no boxes and no full screen, one line at a time, every change said
+    /// in a full sentence (also `plain = true` in the config file).
+    #[arg(long, global = true)]
+    pub plain: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

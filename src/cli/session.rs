@@ -28,6 +28,8 @@ pub struct Session {
     pub path: PathBuf,
     /// Ring the terminal bell for managers' alerts.
     pub bell: bool,
+    /// Screen-reader mode: lines, not the full screen (--plain or `plain = true`).
+    pub plain: bool,
     /// Sentences to show at start: a PC's own policy or letters file that is not used, an
     /// office policy this safedesk cannot read.
     pub notices: Vec<String>,
@@ -304,6 +306,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         read_only: cli.read_only,
         letters,
         bell: config::bell(&cfg, std::env::var("SAFEDESK_BELL").ok().as_deref()),
+        plain: cli.plain || cfg.plain.unwrap_or(false),
         path,
         notices,
     })

@@ -8,6 +8,7 @@ pub mod kept;
 pub mod local;
 pub mod presence;
 pub mod protocol;
+pub mod running;
 pub mod views;
 pub mod worker;
 

@@ -49,7 +49,7 @@ pub fn wrap(text: &str, width: usize, cursor: usize) -> (Vec<String>, (usize, us
     (lines, at)
 }
 
-fn value_of(f: &IncidentForm, field: FormField, p: &Policy, app: &App) -> String {
+pub fn value_of(f: &IncidentForm, field: FormField, p: &Policy, app: &App) -> String {
     match field {
         FormField::Who => match &f.who_choice {
             Some(WhoChoice::Existing { name, .. }) => name.clone(),

@@ -92,7 +92,7 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The status line: a notice, trouble with the drive, or when the database was last read.
-fn status_line(app: &App) -> Line<'static> {
+pub fn status_line(app: &App) -> Line<'static> {
     let t = &Theme::of(app);
     let waiting = (app.outbox > 0).then(|| {
         format!(

@@ -4,6 +4,7 @@
 pub mod printable;
 pub mod replies;
 pub mod screen;
+pub mod tmux;
 pub mod world;
 
 use std::path::Path;

@@ -1,0 +1,289 @@
+//! The screen-reader mode (`--plain`): the real binary, read only through the lines it prints,
+//! as a screen reader reads the console. In tmux (typed as a person types) and with its input
+//! piped from a file.
+
+mod common;
+
+use common::tmux::Pane;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A demo database in a folder of its own.
+fn demo(dir: &Path) -> String {
+    let db = dir.join("demo.sqlite");
+    std::fs::write(dir.join("no-config.toml"), "").unwrap();
+    let made = common::safedesk(
+        dir,
+        &["--demo", "--db", db.to_str().unwrap(), "lookup", "nobody"],
+    );
+    assert!(db.exists(), "{}", common::stderr(&made));
+    db.to_str().unwrap().to_string()
+}
+
+/// Run `safedesk --plain` with `input` piped in, and return what it printed and its exit code.
+fn piped(dir: &Path, db: &str, user: &str, input: &str) -> (String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(["--db", db, "--user", user, "--plain"])
+        .current_dir(dir)
+        .env_remove("SAFEDESK_DB")
+        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", dir.join(format!("local-{user}")))
+        .env("SAFEDESK_LETTERS_DIR", dir.join("letters"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (text, out.status.code().unwrap_or(-1))
+}
+
+/// Nothing a screen reader would read out as noise: no box drawing, no escape sequences.
+fn assert_lines_only(text: &str) {
+    for l in text.lines() {
+        assert!(
+            !l.chars()
+                .any(|c| matches!(c, '\u{2500}'..='\u{257F}') || c == '\u{1b}'),
+            "box drawing or an escape sequence in {l:?}"
+        );
+    }
+}
+
+#[test]
+fn piped_input_looks_up_logs_an_incident_and_ends_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let input = [
+        "07700 900123", // look up by phone number
+        "log",          // log an incident about her
+        "t",            // channel: telephone, by its letter
+        "1",            // behaviour: the first kind, by its number
+        "2 3",          // seen: two of them
+        "2",            // response
+        "She swore at me and would not stop.",
+        "n", // no immediate threat
+        "",  // no witnesses
+        "save",
+        "",
+    ]
+    .join("\n");
+    let (out, code) = piped(dir.path(), &db, "ahassan", &format!("{input}\n"));
+    assert_eq!(code, 0, "{out}");
+    assert_lines_only(&out);
+    assert!(
+        out.contains("Best match, 1: Deborah Johnson (phone 07700 900123), RESTRICTED: calls and visits limited to 10 minutes; a witness must be present."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Logging an incident about Deborah Johnson."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Question 3 of 10, Channel: how did it happen? 1 or t, Telephone;"),
+        "{out}"
+    );
+    assert!(out.contains("3. Channel: Telephone"), "{out}");
+    assert!(
+        out.contains("5. Seen: Abusive or offensive language; sexual, racist, homophobic or other discriminatory remarks; Shouting"),
+        "{out}"
+    );
+    assert!(out.contains("Incident 1 of 3 recorded."), "{out}");
+    assert!(
+        out.contains("Breach of an active restriction: sent to the manager's escalation queue"),
+        "{out}"
+    );
+    assert!(
+        out.trim_end()
+            .ends_with("End of input: safedesk has closed."),
+        "{out}"
+    );
+    // It reached the shared file: the command line finds it.
+    let o = common::safedesk(dir.path(), &["--db", &db, "lookup", "07700 900123"]);
+    assert!(
+        common::stdout(&o).contains("1 of 3"),
+        "{}",
+        common::stdout(&o)
+    );
+}
+
+#[test]
+fn bad_input_is_answered_in_sentences_and_an_unfinished_incident_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let long = "x".repeat(100_000);
+    let input = [
+        long.as_str(),
+        "Deb\u{7}orah\u{1b}",
+        "99",
+        "🙂",
+        "log",
+        "9",
+        "Deborah Johnson",
+        "1",
+        "yesterday 16:30",
+    ]
+    .join("\n");
+    let (out, code) = piped(dir.path(), &db, "ahassan", &format!("{input}\n"));
+    assert_eq!(code, 0, "{out}");
+    assert_lines_only(&out);
+    assert!(
+        out.contains("That line was 100000 characters long: only its first 20000 are used."),
+        "{out}"
+    );
+    assert!(
+        out.contains("The search was cut to its first 200 characters."),
+        "{out}"
+    );
+    // Control characters never reach the console, and the search still finds her.
+    assert!(!out.contains('\u{7}'), "{out}");
+    assert!(out.contains("2 people match \"Deborah\"."), "{out}");
+    assert!(
+        out.contains("There is no result 99: the results are numbered 1 to 2."),
+        "{out}"
+    );
+    // In the form, a number before anyone is found is a search, and says so.
+    assert!(
+        out.contains("Question 1 of 10, Who: no one on the list matches \"9\"."),
+        "{out}"
+    );
+    assert!(out.contains("Question 2 of 10, When"), "{out}");
+    assert!(out.contains("Question 3 of 10, Channel"), "{out}");
+    assert!(
+        out.contains("The incident being typed was not saved: it is kept on this PC and offered back next time."),
+        "{out}"
+    );
+    // Next time it is offered back.
+    let (out, _) = piped(dir.path(), &db, "ahassan", "\n");
+    assert!(
+        out.contains("An incident you started was not saved: about Deborah Johnson."),
+        "{out}"
+    );
+}
+
+#[test]
+fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+
+    // The front desk: look someone up, then log an incident, one question at a time.
+    let p = Pane::start(
+        "plain-desk",
+        &["--db", &db, "--user", "ahassan", "--plain"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for_line("Type a name, phone number or email and press Enter");
+    let answer = |line: &str, then: &str| p.answer(line, then);
+    answer("deborah", "Best match, 1: Deborah Johnson");
+    let s = answer("list", "2: Deborah Robinson, RESTRICTED");
+    assert!(s.contains("1: Deborah Johnson (also known as Deborah Clarke), RESTRICTED: calls and visits limited to 10 minutes; a witness must be present."), "{s}");
+    let s = answer("1", "Deborah Johnson's card. Type log");
+    assert!(s.contains("Address: Flat 4, Holden Court"), "{s}");
+    answer("log", "Logging an incident about Deborah Johnson.");
+    answer("f", "Question 4 of 10, Behaviour");
+    answer("a", "Question 5 of 10, Seen");
+    answer("3", "Question 7 of 10, Response");
+    answer("l", "Question 8 of 10, What happened");
+    answer(
+        "Shouted at the screen and would not leave.",
+        "Question 9 of 10, Immediate threat",
+    );
+    answer("n", "Question 10 of 10, Witnesses");
+    let s = answer("Tom Fletcher", "Type save to save it, a question's number");
+    assert!(
+        s.contains("7. Response: Asked to leave the premises"),
+        "{s}"
+    );
+    // Change one answer from the summary, and come back to it.
+    answer("10", "Question 10 of 10, Witnesses");
+    let s = answer("Tom Fletcher and Ewa Nowak", "Type save to save it");
+    assert!(
+        s.contains("10. Witnesses: Tom Fletcher and Ewa Nowak"),
+        "{s}"
+    );
+    let s = answer("save", "Press Enter to carry on.");
+    assert!(
+        s.contains("Breach of an active restriction: sent to the manager's escalation queue"),
+        "{s}"
+    );
+    let s = p.history();
+    assert_lines_only(&s);
+    drop(p);
+
+    // The manager: the queue, a case, a decision, all from what is said.
+    // On another PC (a folder of its own for this PC's outbox and drafts).
+    let other_pc = dir.path().join("manager-pc");
+    std::fs::create_dir_all(&other_pc).unwrap();
+    let m = Pane::start(
+        "plain-mgr",
+        &["--db", &db, "--user", "spatel", "--plain"],
+        &other_pc,
+        80,
+        24,
+    );
+    m.wait_for_line("Type a name, phone number or email and press Enter");
+    let answer = |line: &str, then: &str| m.answer(line, then);
+    // The alert comes first, in words, without anything being typed.
+    m.wait_for_line("BREACH OF A RESTRICTION logged");
+    let s = answer("queue", "Type a case's number to open it");
+    let row = s
+        .lines()
+        .find(|l| l.contains(": Deborah Johnson, not yet opened: breach of an active restriction"))
+        .unwrap_or_else(|| panic!("no case for the incident just logged:\n{s}"));
+    let number = row.split(':').next().unwrap().trim().to_string();
+    let s = answer(&number, "Type back to go back to the queue");
+    assert!(s.contains("Case: Deborah Johnson."), "{s}");
+    assert!(
+        s.contains("Shouted at the screen and would not leave."),
+        "{s}"
+    );
+    let s = answer("d", "Type a key's name to use it");
+    assert!(s.contains("Decision: Deborah Johnson"), "{s}");
+    assert!(s.contains("Outcome"), "{s}");
+    answer("Tab", "At: Outcome");
+    answer("n", "[No further action]");
+    // Move on a row at a time, as the lines say where the form is, answering the police
+    // question on the way, to the reasons.
+    let mut at = String::new();
+    for _ in 0..10 {
+        let line = |s: &str| {
+            s.lines()
+                .rev()
+                .find(|l| l.starts_with("At: "))
+                .unwrap_or("")
+                .to_string()
+        };
+        at = line(&m.history());
+        if at.starts_with("At: Reasons: internal") {
+            break;
+        }
+        if at.starts_with("At: Police") {
+            answer("n", "Police or other told no");
+            continue;
+        }
+        answer("Tab", "At: ");
+    }
+    assert!(at.starts_with("At: Reasons: internal"), "{}", m.history());
+    answer(
+        "She was upset by news about her payments; staff will offer a call back.",
+        "She was upset by news",
+    );
+    answer("save", "Press Enter to carry on.");
+    let s = m.history();
+    assert!(s.contains("The decision is saved."), "{s}");
+    assert_lines_only(&s);
+}
