@@ -260,14 +260,13 @@ fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
     // question on the way, to the reasons.
     let mut at = String::new();
     for _ in 0..10 {
-        let line = |s: &str| {
-            s.lines()
-                .rev()
-                .find(|l| l.starts_with("At: "))
-                .unwrap_or("")
-                .to_string()
-        };
-        at = line(&m.history());
+        at = m
+            .history()
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("At: "))
+            .unwrap_or("")
+            .to_string();
         if at.starts_with("At: Reasons: internal") {
             break;
         }
