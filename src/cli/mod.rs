@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod csv_import;
+pub mod first_run;
 pub mod import;
 pub mod lookup;
 pub mod maintenance;
@@ -18,7 +19,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "safedesk",
     version,
@@ -49,7 +50,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Open the app straight on an empty incident form (for a desktop shortcut).
     Log,
@@ -190,7 +191,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum MergeCommand {
     /// Put two merged records back as they were, by the merge's audit entry number (the retired
     /// record's card shows it) or its id. Refused, with the reason, when something recorded or
@@ -201,7 +202,7 @@ pub enum MergeCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ConfigCommand {
     /// Print which config file this PC uses, and whether it exists.
     Path,
@@ -217,7 +218,7 @@ pub enum ConfigCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PolicyCommand {
     /// Print the policy in force, its version, who set it and when.
     Show,
@@ -226,7 +227,7 @@ pub enum PolicyCommand {
     Set { file: PathBuf },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum LettersCommand {
     /// Say which organisation details and letter templates are in force, and who set them.
     Show,
@@ -237,7 +238,7 @@ pub enum LettersCommand {
     SetTemplates { folder: PathBuf },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum StaffCommand {
     /// Everyone on the staff list.
     List,
