@@ -162,7 +162,7 @@ fn first_run(
             }
             if let Some(set) = made {
                 words.push(format!(
-                    "You ({}) are the new database's first admin: add colleagues with safedesk staff add.",
+                    "You ({}) are its first admin: add colleagues with safedesk staff add.",
                     setup.login
                 ));
                 words.extend(set);

@@ -51,12 +51,22 @@ impl Choice {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// What it does, after its title.
+    pub fn detail(self) -> &'static str {
         match self {
-            Choice::Demo => "Try the demo: made-up records to practise on. Nothing is written to this PC's settings.",
-            Choice::Create => "Create the office database: you become its first admin. Do this once, on one PC.",
-            Choice::Existing => "Use an existing office database that a colleague has created already.",
+            Choice::Demo => {
+                "Made-up records to practise on. Nothing is written to this PC's settings."
+            }
+            Choice::Create => {
+                "You become its first admin. Do this once, on one PC; everyone else then chooses e."
+            }
+            Choice::Existing => "A colleague has created it already: give its path.",
         }
+    }
+
+    /// Its title and what it does, in one line (for a front end that prints lines).
+    pub fn label(self) -> String {
+        format!("{}: {}", self.title(), self.detail())
     }
 
     /// The second screen's title.

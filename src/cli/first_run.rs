@@ -348,7 +348,7 @@ pub fn write_config(file: &Path, db: &Path) -> Result<String, String> {
             )
         })?;
     Ok(format!(
-        "Saved db = {} in {} for this PC: safedesk opens this database from now on.",
+        "Saved db = {} in {} for this PC.",
         toml_string(&db.to_string_lossy()),
         file.display()
     ))

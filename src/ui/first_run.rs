@@ -3,7 +3,7 @@
 
 use super::theme::Theme;
 use super::wrap_words;
-use crate::app::first_run::{Choice, FirstRun, Screen, INTRO};
+use crate::app::first_run::{Choice, Field, FirstRun, Screen, INTRO};
 use crate::app::Notice;
 use crate::text::clean;
 use ratatui::layout::{Position, Rect};
@@ -14,7 +14,7 @@ use ratatui::Frame;
 
 /// The smallest window the first run is drawn in; smaller ones get a sentence saying so.
 pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 20;
+pub const MIN_HEIGHT: u16 = 16;
 
 /// Draw the screen showing now.
 pub fn draw(frame: &mut Frame, f: &FirstRun) {
@@ -74,37 +74,10 @@ fn keys(items: &[(&str, &str)], t: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The first screen; false when it does not fit.
+/// The first screen; false when it does not fit. A short window loses the blank lines, then
+/// the choices' details.
 fn choose(frame: &mut Frame, area: Rect, f: &FirstRun, t: &Theme) -> bool {
     let width = usize::from(area.width.saturating_sub(2));
-    let mut lines = vec![heading("First start on this PC", t), Line::raw("")];
-    for (i, p) in INTRO.iter().enumerate() {
-        let style = if i + 1 == INTRO.len() {
-            t.heading()
-        } else {
-            t.normal()
-        };
-        lines.extend(wrapped(p, width, 0, style));
-        lines.push(Line::raw(""));
-    }
-    for (i, c) in Choice::ALL.iter().enumerate() {
-        let on = i == f.selected;
-        let style = if on { t.selected() } else { t.normal() };
-        let (title, detail) = c.label().split_once(": ").unwrap_or((c.label(), ""));
-        lines.push(Line::from(vec![
-            Span::styled(if on { "> " } else { "  " }, style),
-            Span::styled(format!("{}", c.key()), t.key()),
-            Span::styled(format!("  {title}"), style),
-        ]));
-        lines.extend(wrapped(detail, width, 5, t.dim()));
-    }
-    lines.push(Line::from(vec![
-        Span::raw("  "),
-        Span::styled("q", t.key()),
-        Span::raw("  Quit, changing nothing"),
-    ]));
-    lines.push(Line::raw(""));
-    lines.extend(message(f, width, t));
     let footer = keys(
         &[
             ("d c e", "choose"),
@@ -114,7 +87,57 @@ fn choose(frame: &mut Frame, area: Rect, f: &FirstRun, t: &Theme) -> bool {
         ],
         t,
     );
-    place(frame, area, lines, footer)
+    [(true, true), (false, true), (false, false)]
+        .into_iter()
+        .any(|(gaps, details)| {
+            let lines = choose_lines(f, width, t, gaps, details);
+            place(frame, area, lines, footer.clone())
+        })
+}
+
+fn choose_lines(
+    f: &FirstRun,
+    width: usize,
+    t: &Theme,
+    gaps: bool,
+    details: bool,
+) -> Vec<Line<'static>> {
+    let gap = |lines: &mut Vec<Line<'static>>| {
+        if gaps {
+            lines.push(Line::raw(""));
+        }
+    };
+    let mut lines = vec![heading("First start on this PC", t)];
+    gap(&mut lines);
+    for (i, p) in INTRO.iter().enumerate() {
+        let style = if i + 1 == INTRO.len() {
+            t.heading()
+        } else {
+            t.normal()
+        };
+        lines.extend(wrapped(p, width, 0, style));
+        gap(&mut lines);
+    }
+    for (i, c) in Choice::ALL.iter().enumerate() {
+        let on = i == f.selected;
+        let style = if on { t.selected() } else { t.normal() };
+        lines.push(Line::from(vec![
+            Span::styled(if on { "> " } else { "  " }, style),
+            Span::styled(format!("{}", c.key()), t.key()),
+            Span::styled(format!("  {}", c.title()), style),
+        ]));
+        if details {
+            lines.extend(wrapped(c.detail(), width, 5, t.dim()));
+        }
+    }
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::styled("q", t.key()),
+        Span::raw("  Quit, changing nothing"),
+    ]));
+    gap(&mut lines);
+    lines.extend(message(f, width, t));
+    lines
 }
 
 /// The lines from the top and the keys on the last row; false when they do not fit.
@@ -136,24 +159,10 @@ fn place(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, footer: Line<
     true
 }
 
-/// The second screen; false when it does not fit.
+/// The second screen; false when it does not fit. A short window loses the line saying where
+/// the path is saved, then the blank lines.
 fn path(frame: &mut Frame, area: Rect, f: &FirstRun, t: &Theme) -> bool {
     let width = usize::from(area.width.saturating_sub(2));
-    let mut lines = vec![heading(f.choice.title(), t), Line::raw("")];
-    // Where each box goes: (field, the row of its top border).
-    let mut boxes = Vec::new();
-    for field in f.fields() {
-        lines.extend(wrapped(&f.prompt(*field), width, 0, t.normal()));
-        boxes.push((*field, lines.len()));
-        lines.extend([Line::raw(""), Line::raw(""), Line::raw("")]);
-    }
-    let saved = format!(
-        "The path is saved for this PC in {}, so safedesk opens it from now on.",
-        f.config_file
-    );
-    lines.extend(wrapped(&saved, width, 0, t.dim()));
-    lines.push(Line::raw(""));
-    lines.extend(message(f, width, t));
     let go = if f.offer_existing.is_some() || f.choice == Choice::Existing {
         "use it"
     } else {
@@ -165,35 +174,77 @@ fn path(frame: &mut Frame, area: Rect, f: &FirstRun, t: &Theme) -> bool {
     }
     items.extend([("Esc", "back"), ("Ctrl-C", "quit")]);
     let footer = keys(&items, t);
-    if !place(frame, area, lines, footer) {
-        return false;
+    for (saved, gaps) in [(true, true), (false, true), (false, false)] {
+        let (lines, boxes) = path_lines(f, width, t, saved, gaps);
+        if !place(frame, area, lines, footer.clone()) {
+            continue;
+        }
+        for (field, row) in boxes {
+            input_box(frame, area, f, t, field, row);
+        }
+        return true;
     }
-    for (field, row) in boxes {
-        let focused = field == f.focus;
-        let rect = Rect::new(
-            area.x + 1,
-            area.y + row as u16,
-            area.width.saturating_sub(2),
-            3,
-        );
-        let label = format!(
-            "{}{} ",
-            if focused { " > " } else { " " },
-            FirstRun::label(field)
-        );
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border(focused))
-            .title(label);
-        let input = f.input(field);
-        let inner = usize::from(rect.width.saturating_sub(3)).max(1);
-        let scroll = input.visual_scroll(inner);
-        let shown: String = clean(input.value()).chars().skip(scroll).collect();
-        frame.render_widget(Paragraph::new(shown).block(block), rect);
-        if focused {
-            let x = input.visual_cursor().saturating_sub(scroll) as u16;
-            frame.set_cursor_position(Position::new(rect.x + 1 + x, rect.y + 1));
+    false
+}
+
+/// The second screen's lines, with room left for each box: (field, the row of its top border).
+fn path_lines(
+    f: &FirstRun,
+    width: usize,
+    t: &Theme,
+    saved: bool,
+    gaps: bool,
+) -> (Vec<Line<'static>>, Vec<(Field, usize)>) {
+    let mut lines = vec![heading(f.choice.title(), t)];
+    if gaps {
+        lines.push(Line::raw(""));
+    }
+    let mut boxes = Vec::new();
+    for field in f.fields() {
+        lines.extend(wrapped(&f.prompt(*field), width, 0, t.normal()));
+        boxes.push((*field, lines.len()));
+        lines.extend([Line::raw(""), Line::raw(""), Line::raw("")]);
+        if gaps {
+            lines.push(Line::raw(""));
         }
     }
-    true
+    if saved {
+        let saved = format!(
+            "The path is saved for this PC in {}, so safedesk opens it from now on.",
+            f.config_file
+        );
+        lines.extend(wrapped(&saved, width, 0, t.dim()));
+        lines.push(Line::raw(""));
+    }
+    lines.extend(message(f, width, t));
+    (lines, boxes)
+}
+
+/// One box: its label (marked "> " when it has the keyboard), the end of a long value, the cursor.
+fn input_box(frame: &mut Frame, area: Rect, f: &FirstRun, t: &Theme, field: Field, row: usize) {
+    let focused = field == f.focus;
+    let rect = Rect::new(
+        area.x + 1,
+        area.y + row as u16,
+        area.width.saturating_sub(2),
+        3,
+    );
+    let label = format!(
+        "{}{} ",
+        if focused { " > " } else { " " },
+        FirstRun::label(field)
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(focused))
+        .title(label);
+    let input = f.input(field);
+    let inner = usize::from(rect.width.saturating_sub(3)).max(1);
+    let scroll = input.visual_scroll(inner);
+    let shown: String = clean(input.value()).chars().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(shown).block(block), rect);
+    if focused {
+        let x = input.visual_cursor().saturating_sub(scroll) as u16;
+        frame.set_cursor_position(Position::new(rect.x + 1 + x, rect.y + 1));
+    }
 }
