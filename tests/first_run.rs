@@ -147,3 +147,96 @@ fn a_long_refusal_still_fits_at_80x24_and_60x16_shows_the_boxes_or_says_it_is_to
         );
     }
 }
+
+/// The command line as a person starts the app, with nothing given.
+fn plain_cli() -> safedesk::cli::Cli {
+    use clap::Parser;
+    safedesk::cli::Cli::parse_from(["safedesk"])
+}
+
+#[test]
+fn an_existing_database_is_checked_and_each_refusal_says_what_is_wrong() {
+    use safedesk::cli::first_run::{check_existing, FILE_NAME};
+    use safedesk::store::{OpenOptions, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cli = plain_cli();
+    let said = check_existing(&cli, d.join("none.sqlite").to_str().unwrap()).unwrap_err();
+    assert!(said.starts_with("There is no file at"), "{said}");
+    let said = check_existing(&cli, d.join("gone").join("x.sqlite").to_str().unwrap()).unwrap_err();
+    assert!(said.contains("cannot be reached"), "{said}");
+    std::fs::write(d.join("notes.txt"), "hello").unwrap();
+    let said = check_existing(&cli, d.join("notes.txt").to_str().unwrap()).unwrap_err();
+    assert!(said.contains("is not a safedesk database"), "{said}");
+    // A folder without the file in it, then with it.
+    let said = check_existing(&cli, d.to_str().unwrap()).unwrap_err();
+    assert!(said.contains("there is no safedesk.sqlite in it"), "{said}");
+    let db = d.join(FILE_NAME);
+    SqliteStore::create(&db, &OpenOptions::default(), "spatel", "Sam Patel", false).unwrap();
+    let chosen = check_existing(&cli, d.to_str().unwrap()).unwrap();
+    assert_eq!(chosen.path, db);
+    assert!(chosen.notes[0].contains("is a folder, so the safedesk.sqlite in it is used"));
+    assert_eq!(check_existing(&cli, db.to_str().unwrap()).unwrap().path, db);
+    // Made by a newer safedesk.
+    let newer = d.join("newer.sqlite");
+    std::fs::copy(&db, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(
+            None,
+            "user_version",
+            safedesk::store::sqlite::SCHEMA_VERSION + 1,
+        )
+        .unwrap();
+    let said = check_existing(&cli, newer.to_str().unwrap()).unwrap_err();
+    assert!(said.contains("was made by a newer safedesk"), "{said}");
+    // The demo is not the office's database.
+    let demo = d.join("demo.sqlite");
+    SqliteStore::create(&demo, &OpenOptions::default(), "spatel", "Sam Patel", true).unwrap();
+    let said = check_existing(&cli, demo.to_str().unwrap()).unwrap_err();
+    assert!(said.contains("holds the demo's made-up records"), "{said}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_folder_is_refused_for_a_new_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let writable_anyway = std::fs::write(locked.join("probe"), "x").is_ok();
+    let result = safedesk::cli::first_run::check_new(locked.join("x.sqlite").to_str().unwrap());
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if writable_anyway {
+        // Run as root, the folder's permissions do not stop anyone: nothing to refuse.
+        eprintln!("skipped: this user can write to a read-only folder (root)");
+        return;
+    }
+    let refused = result.unwrap_err();
+    assert!(
+        refused.sentence.contains("cannot be written from this PC"),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn away_from_a_terminal_no_database_is_one_sentence_saying_what_to_do_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // common::safedesk names this config file: empty, so no database is set.
+    std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+    for args in [&[][..], &["log"][..]] {
+        let out = common::safedesk(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let said = common::stderr(&out);
+        assert!(said.starts_with("safedesk: No database given."), "{said}");
+        for what in ["safedesk config init", "--db PATH", "safedesk --demo"] {
+            assert!(said.contains(what), "{what}: {said}");
+        }
+        assert_eq!(said.trim_end().lines().count(), 1, "{said}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("no-config.toml")).unwrap(),
+        ""
+    );
+}

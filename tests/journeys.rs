@@ -1237,8 +1237,8 @@ fn a_manager_goes_from_the_reports_to_an_overdue_reviews_case_at_80x24() {
 }
 
 /// The first run on a PC with an empty config: the first screen, then c or e.
-fn first_run(name: &str, dir: &std::path::Path, user: &str, choice: &str) -> Pane {
-    let p = Pane::start(name, &["--user", user], dir, 80, 24);
+fn first_run(name: &str, dir: &std::path::Path, args: &[&str], choice: &str) -> Pane {
+    let p = Pane::start(name, args, dir, 80, 24);
     p.wait_for("This PC has no database set yet. What would you like to do?");
     p.press(choice);
     p.wait_for("Database file");
@@ -1250,7 +1250,7 @@ fn a_first_run_on_an_empty_config_creates_the_office_database_and_the_next_start
     let dir = tempfile::tempdir().unwrap();
     let office = dir.path().join("office");
     std::fs::create_dir(&office).unwrap();
-    let p = first_run("first-create", dir.path(), "amira", "c");
+    let p = first_run("first-create", dir.path(), &["--user", "amira"], "c");
     // The folder's path: safedesk.sqlite is added, and said.
     p.press("C-u");
     p.type_text(office.to_str().unwrap());
@@ -1293,7 +1293,10 @@ fn a_first_run_points_at_an_existing_database_after_a_file_that_is_not_one() {
     SqliteStore::create(&db, &OpenOptions::default(), "spatel", "Sam Patel", false).unwrap();
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "not a database").unwrap();
-    let p = first_run("first-existing", dir.path(), "spatel", "e");
+    // A config file named with --config that does not exist yet (nor its folder).
+    let config = dir.path().join("settings").join("safedesk.toml");
+    let args = ["--user", "spatel", "--config", config.to_str().unwrap()];
+    let p = first_run("first-existing", dir.path(), &args, "e");
     p.press("C-u");
     p.type_text(notes.to_str().unwrap());
     p.press("Enter");
@@ -1302,8 +1305,15 @@ fn a_first_run_points_at_an_existing_database_after_a_file_that_is_not_one() {
     p.type_text(db.to_str().unwrap());
     p.press("Enter");
     p.wait_for("Signed in: Sam Patel (admin)");
-    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
-    assert_eq!(config.trim(), format!("db = '{}'", db.display()));
+    // Written as config init writes it, with the db line filled in.
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert_eq!(
+        written,
+        safedesk::cli::config::COMMENTED.replace(
+            r"# db = 'S:\safedesk\safedesk.sqlite'",
+            &format!("db = '{}'", db.display())
+        )
+    );
     p.press("C-c");
     p.wait_for("SAFEDESK-EXITED-0");
 }
@@ -1313,7 +1323,7 @@ fn a_first_run_refuses_a_folder_that_does_not_exist_then_creates_the_database_on
     let dir = tempfile::tempdir().unwrap();
     let shared = dir.path().join("shared");
     let db = shared.join("safedesk.sqlite");
-    let p = first_run("first-missing", dir.path(), "amira", "c");
+    let p = first_run("first-missing", dir.path(), &["--user", "amira"], "c");
     p.press("C-u");
     p.type_text(db.to_str().unwrap());
     p.press("Tab");

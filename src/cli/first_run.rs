@@ -92,9 +92,15 @@ pub fn suggestion() -> String {
     }
 }
 
-/// The typed path as a path: not empty, no control characters, absolute.
+/// The typed path as a path: not empty, no control characters, absolute. Quotes around it (as
+/// Windows' "Copy as path" gives it) are left out.
 fn typed(text: &str) -> Result<PathBuf, String> {
     let text = text.trim();
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+        .trim();
     if text.is_empty() {
         return Err("Type the path of the database file.".into());
     }
