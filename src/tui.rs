@@ -26,7 +26,22 @@ enum Event {
 /// Open the app (no command, or `safedesk log`, which opens it on an empty incident form) and
 /// run it until the user quits.
 pub fn start(cli: &Cli) -> Result<(), String> {
-    let s = session::open(cli)?;
+    // No database set on this PC: the first run says what safedesk needs and sets it up.
+    let chosen;
+    let mut said = Vec::new();
+    let cli = match crate::cli::first_run::wanted(cli)? {
+        None => cli,
+        Some(setup) => match first_run(cli, &setup)? {
+            None => return Ok(()),
+            Some((then, words)) => {
+                said = words;
+                chosen = then;
+                &chosen
+            }
+        },
+    };
+    let mut s = session::open(cli)?;
+    s.notices.splice(0..0, said);
     let location = s.store.location();
     let local = Local::new(Local::default_dir());
     let mut app = App::new(
@@ -79,6 +94,95 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     }
     run_present(app, Box::new(store), ctx, Some(local), Some(presence))
         .map_err(|e| format!("The terminal failed: {e}"))
+}
+
+/// The first run's screens (`app::first_run`, `ui::first_run`), with what they ask done on the
+/// disk by `cli::first_run`. Returns how to open the app (the command line with the database, or
+/// --demo) and what to tell the person; None when they quit, having written nothing.
+fn first_run(
+    cli: &Cli,
+    setup: &crate::cli::first_run::Setup,
+) -> Result<Option<(Cli, Vec<String>)>, String> {
+    use crate::app::first_run::{FirstRun, Step};
+    use crate::cli::first_run as disk;
+    let mut f = FirstRun::new(
+        &setup.suggestion,
+        &setup.login,
+        &setup.config_file.display().to_string(),
+    );
+    f.read_only = cli.read_only;
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    let mut ended = || -> Result<Option<(Cli, Vec<String>)>, String> {
+        let failed = |e: std::io::Error| format!("The terminal failed: {e}");
+        loop {
+            terminal
+                .draw(|frame| crate::ui::first_run::draw(frame, &f))
+                .map_err(failed)?;
+            let ev = event::read().map_err(failed)?;
+            let (chosen, made) = match f.on_terminal_event(&ev) {
+                None => continue,
+                Some(Step::Quit) => return Ok(None),
+                Some(Step::Demo) => {
+                    let demo = Cli {
+                        demo: true,
+                        db: Some(crate::cli::config::default_demo_path()),
+                        config: cli.config.clone().filter(|p| p.exists()),
+                        ..cli.clone()
+                    };
+                    let next = "Next time, safedesk --demo opens the demo again.".to_string();
+                    return Ok(Some((demo, vec![next])));
+                }
+                Some(Step::Create { path, name }) => {
+                    terminal
+                        .draw(|frame| crate::ui::first_run::draw(frame, &f))
+                        .map_err(failed)?;
+                    let chosen = match disk::check_new(&path) {
+                        Ok(c) => c,
+                        Err(r) => {
+                            f.refused(r.sentence, r.exists);
+                            continue;
+                        }
+                    };
+                    match disk::create(cli, &chosen.path, &name) {
+                        Ok(set) => (chosen, Some(set)),
+                        Err(e) => {
+                            f.refused(e, false);
+                            continue;
+                        }
+                    }
+                }
+                Some(Step::Existing { path }) => match disk::check_existing(cli, &path) {
+                    Ok(c) => (c, None),
+                    Err(e) => {
+                        f.refused(e, false);
+                        continue;
+                    }
+                },
+            };
+            // The database is there: it opens whether or not its path could be saved.
+            let mut words = chosen.notes;
+            match disk::write_config(&setup.config_file, &chosen.path) {
+                Ok(s) | Err(s) => words.insert(0, s),
+            }
+            if let Some(set) = made {
+                words.push(format!(
+                    "You ({}) are its first admin: add colleagues with safedesk staff add.",
+                    setup.login
+                ));
+                words.extend(set);
+            }
+            let open = Cli {
+                db: Some(chosen.path),
+                ..cli.clone()
+            };
+            return Ok(Some((open, words)));
+        }
+    };
+    let result = ended();
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
 }
 
 /// Run the app until the user quits. The store moves to its worker thread.

@@ -1098,3 +1098,156 @@ fn a_manager_goes_from_the_reports_to_an_overdue_reviews_case_at_80x24() {
     a.press("Escape");
     a.wait_for("Reviews overdue:");
 }
+
+/// The first run on a PC with an empty config: the first screen, then c or e.
+fn first_run(name: &str, dir: &std::path::Path, args: &[&str], choice: &str) -> Pane {
+    let p = Pane::start(name, args, dir, 80, 24);
+    p.wait_for("This PC has no database set yet. What would you like to do?");
+    p.press(choice);
+    p.wait_for("Database file");
+    p
+}
+
+#[test]
+fn a_first_run_on_an_empty_config_creates_the_office_database_and_the_next_start_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office");
+    std::fs::create_dir(&office).unwrap();
+    let p = first_run("first-create", dir.path(), &["--user", "amira"], "c");
+    // The folder's path: safedesk.sqlite is added, and said.
+    p.press("C-u");
+    p.type_text(office.to_str().unwrap());
+    p.press("Enter");
+    p.wait_for("Your name: type your name as colleagues know it");
+    p.type_text("Amira Hassan");
+    p.press("Enter");
+    // The app opens on the new database in the same run, with the person as its admin.
+    let s = p.wait_for("Signed in: Amira Hassan (admin)");
+    assert!(s.contains("Find a caller or visitor"), "{s}");
+    let db = office.join("safedesk.sqlite");
+    assert!(db.is_file());
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("db = '{}'", db.display())),
+        "{config}"
+    );
+    // The status line says where the path was saved.
+    let said = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(said.contains("Saved db = '"), "{s}");
+    assert!(
+        said.contains("is a folder, so safedesk.sqlite was added"),
+        "{s}"
+    );
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+    // The next start goes straight to the app, from the config written.
+    let again = Pane::start("first-again", &["--user", "amira"], dir.path(), 80, 24);
+    let s = again.wait_for("Signed in: Amira Hassan (admin)");
+    assert!(!s.contains("First start"), "{s}");
+    again.press("C-c");
+    again.wait_for("SAFEDESK-EXITED-0");
+}
+
+#[test]
+fn a_first_run_points_at_an_existing_database_after_a_file_that_is_not_one() {
+    use safedesk::store::{OpenOptions, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite");
+    SqliteStore::create(&db, &OpenOptions::default(), "spatel", "Sam Patel", false).unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a database").unwrap();
+    // A config file named with --config that does not exist yet (nor its folder).
+    let config = dir.path().join("settings").join("safedesk.toml");
+    let args = ["--user", "spatel", "--config", config.to_str().unwrap()];
+    let p = first_run("first-existing", dir.path(), &args, "e");
+    p.press("C-u");
+    p.type_text(notes.to_str().unwrap());
+    p.press("Enter");
+    p.wait_for("is not a safedesk database");
+    p.press("C-u");
+    p.type_text(db.to_str().unwrap());
+    p.press("Enter");
+    p.wait_for("Signed in: Sam Patel (admin)");
+    // Written as config init writes it, with the db line filled in.
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert_eq!(
+        written,
+        safedesk::cli::config::COMMENTED.replace(
+            r"# db = 'S:\safedesk\safedesk.sqlite'",
+            &format!("db = '{}'", db.display())
+        )
+    );
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}
+
+#[test]
+fn a_first_run_refuses_a_folder_that_does_not_exist_then_creates_the_database_once_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    let db = shared.join("safedesk.sqlite");
+    let p = first_run("first-missing", dir.path(), &["--user", "amira"], "c");
+    p.press("C-u");
+    p.type_text(db.to_str().unwrap());
+    p.press("Tab");
+    p.type_text("Amira Hassan");
+    p.press("Enter");
+    let s = p.wait_for("does not exist");
+    let said = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains(&format!(
+            "The folder {} does not exist. Make it first",
+            shared.display()
+        )),
+        "{s}"
+    );
+    assert!(!db.exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.toml")).unwrap(),
+        ""
+    );
+    std::fs::create_dir(&shared).unwrap();
+    p.press("Enter");
+    p.wait_for("Signed in: Amira Hassan (admin)");
+    assert!(db.is_file());
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}
+
+#[test]
+fn a_first_run_quit_with_q_writes_nothing_and_the_demo_writes_nothing_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Pane::start("first-quit", &["--user", "amira"], dir.path(), 80, 24);
+    p.wait_for("What would you like to do?");
+    p.press("q");
+    p.wait_for("SAFEDESK-EXITED-0");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.toml")).unwrap(),
+        ""
+    );
+    // The demo's database goes in this user's data folder: here, the journey's own.
+    let data = dir.path().join("data");
+    let env = format!("XDG_DATA_HOME={}", data.display());
+    let p = Pane::start_with(
+        "first-demo",
+        &[&env],
+        &["--user", "amira"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for("What would you like to do?");
+    p.press("d");
+    let s = p.wait_for("DEMO DATA");
+    let said = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("Next time, safedesk --demo opens the demo again."),
+        "{s}"
+    );
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.toml")).unwrap(),
+        ""
+    );
+}

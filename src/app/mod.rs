@@ -6,6 +6,7 @@ pub mod audit;
 pub mod card;
 pub mod customer;
 pub mod decision;
+pub mod first_run;
 pub mod form;
 pub mod keymap;
 pub mod letter;

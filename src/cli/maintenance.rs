@@ -1,7 +1,8 @@
 //! Looking after the shared file: `safedesk init` makes it, `safedesk check` looks it over and
 //! `safedesk backup` copies it safely.
 
-use super::{config, session, Cli};
+use super::config::{self, Config};
+use super::{session, Cli};
 use crate::domain::LETTERS_LATE_AFTER_DAYS;
 use crate::domain::{BackupReport, CheckReport, Counts, OwedLetter, SettingKind};
 use crate::store::{SqliteStore, Store};
@@ -17,22 +18,46 @@ use std::process::ExitCode;
 pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     let cfg = session::config(cli)?;
     let path = session::db_path(cli, &cfg)?;
+    for line in create(cli, &cfg, &path, name.unwrap_or(""))? {
+        println!("{line}");
+    }
     let login = cli.user.clone().unwrap_or_else(config::os_login);
-    let opts = session::options(cli, &cfg);
+    println!(
+        "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Create a new shared database at `path`, with whoever runs safedesk as its first admin (named
+/// `name`, or their login when it is empty) and this PC's own policy and letters files as the
+/// office's; what `init` and the first run do. Returns which of the office's settings were set
+/// from this PC's files, a sentence each.
+pub fn create(cli: &Cli, cfg: &Config, path: &Path, name: &str) -> Result<Vec<String>, String> {
+    let login = cli.user.clone().unwrap_or_else(config::os_login);
+    let opts = session::options(cli, cfg);
     // This PC's own policy and letters files, checked before anything is made: a new database
     // starts with them as the office's.
-    let policy = session::policy(cli, &cfg)?;
-    let letters = session::letters(&cfg, &path)?;
-    let mut store = SqliteStore::create(&path, &opts, &login, name.unwrap_or(""), false)
-        .map_err(|e| e.to_string())?;
+    let policy = session::policy(cli, cfg)?;
+    let letters = session::letters(cfg, path)?;
+    let mut store =
+        SqliteStore::create(path, &opts, &login, name, false).map_err(|e| e.to_string())?;
     let admin = crate::domain::Actor {
         staff: store.staff_by_login(&login).map_err(|e| e.to_string())?,
         login: login.clone(),
     };
+    let mut said = Vec::new();
     let mut set = |kind, body: String| {
         store
             .set_office_setting(&admin, kind, &body)
-            .map(|s| println!("{} is {}.", capitalise(kind.in_words()), s.provenance()))
+            .map(|s| {
+                said.push(format!(
+                    "{} is {}.",
+                    capitalise(kind.in_words()),
+                    s.provenance()
+                ))
+            })
             .map_err(|e| e.to_string())
     };
     if let Some((_, text)) = policy {
@@ -50,12 +75,7 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
         )?;
     }
     drop(letters);
-    println!(
-        "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
-        path.display(),
-        path.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(said)
 }
 
 /// `safedesk check`: exit code 0 when all is well, 1 when problems were found.

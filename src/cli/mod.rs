@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod csv_import;
+pub mod first_run;
 pub mod import;
 pub mod lookup;
 pub mod maintenance;
@@ -18,7 +19,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "safedesk",
     version,
@@ -53,7 +54,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Open the app straight on an empty incident form (for a desktop shortcut).
     Log,
@@ -194,7 +195,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum MergeCommand {
     /// Put two merged records back as they were, by the merge's audit entry number (the retired
     /// record's card shows it) or its id. Refused, with the reason, when something recorded or
@@ -205,7 +206,7 @@ pub enum MergeCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ConfigCommand {
     /// Print which config file this PC uses, and whether it exists.
     Path,
@@ -221,7 +222,7 @@ pub enum ConfigCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PolicyCommand {
     /// Print the policy in force, its version, who set it and when.
     Show,
@@ -230,7 +231,7 @@ pub enum PolicyCommand {
     Set { file: PathBuf },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum LettersCommand {
     /// Say which organisation details and letter templates are in force, and who set them.
     Show,
@@ -241,7 +242,7 @@ pub enum LettersCommand {
     SetTemplates { folder: PathBuf },
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum StaffCommand {
     /// Everyone on the staff list.
     List,

@@ -234,8 +234,8 @@ pub fn db_path(cli: &Cli, cfg: &Config) -> Result<PathBuf, String> {
         return Ok(config::default_demo_path());
     }
     Err(format!(
-        "No database given. Pass --db PATH, set SAFEDESK_DB, or put db = \"PATH\" in {}. To try safedesk on demo data, run: safedesk --demo",
-        config::default_config_path()
+        "No database given. To set one up, open safedesk in a terminal window with no command: it asks where the office's database is. Or put db = 'PATH' in {} (safedesk config init writes one to start from); or pass --db PATH (or set SAFEDESK_DB). To try safedesk on demo data, run: safedesk --demo",
+        config::path_in_use(cli)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "the config file".into())
     ))

@@ -6,6 +6,7 @@ pub mod card;
 pub mod case;
 pub mod customer_form;
 pub mod decision_form;
+pub mod first_run;
 pub mod help;
 pub mod incident_form;
 pub mod letter;

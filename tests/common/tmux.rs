@@ -34,8 +34,11 @@ impl Pane {
     ) -> Pane {
         let bin = env!("CARGO_BIN_EXE_safedesk");
         let name = format!("{name}-{}", std::process::id());
-        // Each journey keeps its outbox, drafts and choices in its own folder.
-        std::fs::write(dir.join("config.toml"), "").unwrap();
+        // Each journey keeps its outbox, drafts and choices in its own folder, and its own
+        // config file (empty, unless an earlier start in the folder wrote to it).
+        if !dir.join("config.toml").exists() {
+            std::fs::write(dir.join("config.toml"), "").unwrap();
+        }
         let mut cmd = format!(
             "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}' SAFEDESK_LETTERS_DIR='{}'",
             dir.display(),
