@@ -56,6 +56,15 @@ pub fn line(app: &mut App, plain: &mut Plain, line: &str) {
         },
         Context::DraftOffer => key(app, KeyCode::Enter, NONE),
         Context::Prompt => prompt(app, text),
+        Context::DecisionForm => decision(app, plain, text),
+        Context::Letter if app.overlays.letter().is_some_and(|l| l.editing) => {
+            // The paragraph as typed, then back to the letter, which is read again with it.
+            key(app, KeyCode::Char('u'), CTRL);
+            paste(app, text);
+            key(app, KeyCode::Esc, NONE);
+            plain.forget_all("here:letter:");
+        }
+        Context::Letter if word == "save" => key(app, KeyCode::Char('s'), NONE),
         _ => other(app, text),
     }
 }
@@ -518,5 +527,114 @@ fn other(app: &mut App, text: &str) {
             "\"{text}\" is not a key here: type help to hear the keys of {}.",
             ctx.name()
         )));
+    }
+}
+
+/// The decision or review form: the line answers the row asked about.
+fn decision(app: &mut App, plain: &mut Plain, text: &str) {
+    use crate::app::decision::Row;
+    let Some(f) = app.overlays.decision() else {
+        return;
+    };
+    let lower = text.to_lowercase();
+    if f.confirm_discard {
+        let c = if lower.starts_with('y') { 'y' } else { 'n' };
+        return key(app, KeyCode::Char(c), NONE);
+    }
+    if lower == "save" {
+        plain.reviewing = false;
+        return key(app, KeyCode::Char('s'), CTRL);
+    }
+    let rows = f.rows();
+    if plain.reviewing {
+        match text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=rows.len()).contains(n))
+        {
+            Some(n) => {
+                let to = rows[n - 1];
+                for _ in 0..64 {
+                    match app.overlays.decision() {
+                        Some(f) if f.focus != to => key(app, KeyCode::Tab, NONE),
+                        _ => break,
+                    }
+                }
+                plain.reviewing = false;
+                plain.back_to_review = true;
+            }
+            None => {
+                app.notice = Some(Notice::Info(format!(
+                    "Type save, a question's number from 1 to {}, or cancel.",
+                    rows.len()
+                )))
+            }
+        }
+        return;
+    }
+    let row = f.focus;
+    let last = rows.last().copied();
+    match row {
+        Row::Item(i) | Row::Tried(i) => {
+            let ticked = match row {
+                Row::Item(_) => f.picker.items.get(i).is_some_and(|it| it.ticked),
+                _ => f.tried.get(i).is_some_and(|(_, t)| *t),
+            };
+            let want = match lower.as_str() {
+                "" => ticked,
+                "y" | "yes" | "x" => true,
+                "n" | "no" => false,
+                _ => {
+                    app.notice = Some(Notice::Info(
+                        "Type y to tick it or n to leave it unticked.".into(),
+                    ));
+                    return;
+                }
+            };
+            if want != ticked {
+                key(app, KeyCode::Char(' '), NONE);
+            }
+            // Ticked, it may have moved on to its details by itself.
+            if app.overlays.decision().is_some_and(|f| f.focus == row) {
+                key(app, KeyCode::Tab, NONE);
+            }
+        }
+        Row::Outcome
+        | Row::ReviewOutcome
+        | Row::Scope(_)
+        | Row::Divert(_)
+        | Row::Police
+        | Row::StillWants => {
+            if text.is_empty() {
+                key(app, KeyCode::Enter, NONE);
+            } else if text.chars().count() == 1 {
+                type_char(app, text);
+            } else {
+                app.notice = Some(Notice::Info(
+                    "Type one of the letters given, or Enter to keep the answer.".into(),
+                ));
+                return;
+            }
+            // Some answers stay on their row (a letter that is not one of the options).
+            if app.overlays.decision().is_some_and(|f| f.focus == row) && !text.is_empty() {
+                app.notice = Some(Notice::Info(format!(
+                    "\"{text}\" is not one of the letters given."
+                )));
+            }
+        }
+        _ => {
+            if !text.is_empty() {
+                key(app, KeyCode::Char('u'), CTRL);
+                paste(app, text);
+            }
+            key(app, KeyCode::Tab, NONE);
+        }
+    }
+    if let Some(f) = app.overlays.decision() {
+        let moved = f.focus != row && f.problems.is_empty();
+        if moved && (Some(row) == last || plain.back_to_review) {
+            plain.reviewing = true;
+            plain.back_to_review = false;
+        }
     }
 }

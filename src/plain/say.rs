@@ -111,7 +111,11 @@ pub fn now(app: &mut App, plain: &mut Plain, answered: bool) -> Vec<String> {
     }
     status(app, plain, &mut out);
     if let Some(a) = crate::ui::alert::text(app) {
-        plain.tell("alert", a.trim_start_matches("!! ").to_string(), &mut out);
+        // The full screen ends it with the keys that open the queue from where it is; here
+        // it is one word from anywhere.
+        let a = a.trim_start_matches("!! ");
+        let a = a.rsplit_once(" - ").map_or(a, |(what, _)| what);
+        plain.tell("alert", format!("{a}. Type queue to see it."), &mut out);
     } else {
         plain.forget("alert");
     }
@@ -121,9 +125,8 @@ pub fn now(app: &mut App, plain: &mut Plain, answered: bool) -> Vec<String> {
         // Back on a layer: what it shows is said again, from the top.
         plain.forget_all("here:");
         plain.said.insert("context".into(), name.clone());
-        if ctx != Context::IncidentForm {
-            plain.reviewing = false;
-        }
+        plain.reviewing = false;
+        plain.back_to_review = false;
     }
     let before = out.len();
     let question = match ctx {
@@ -135,9 +138,9 @@ pub fn now(app: &mut App, plain: &mut Plain, answered: bool) -> Vec<String> {
         Context::Saved => saved(app, plain, &mut out),
         Context::DraftOffer => draft(app, plain, &mut out),
         Context::Help => help(app, plain, &mut out),
-        Context::DecisionForm
-        | Context::CustomerForm
-        | Context::Letter
+        Context::DecisionForm => decision(app, plain, &mut out),
+        Context::Letter => letter(app, plain, &mut out),
+        Context::CustomerForm
         | Context::Audit
         | Context::Incidents
         | Context::InForce
@@ -825,4 +828,184 @@ fn screen(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         keys = "Esc".into();
     }
     format!("Type a key's name to use it: {keys}. Type back to go back.")
+}
+
+/// The decision or review form: one row at a time, as the form shows it, then a summary.
+fn decision(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
+    use crate::app::decision::{FormKind, Group, Row};
+    let Some(f) = app.overlays.decision() else {
+        return String::new();
+    };
+    let intro = match &f.kind {
+        FormKind::Decision => format!(
+            "Recording the decision on {}'s case, one question at a time. Type save to save it at any time, or cancel to stop.",
+            f.customer_name
+        ),
+        FormKind::Review { reviewed } => format!(
+            "Reviewing {}'s restrictions in force: {}. Ask if the customer still wants the services. Type save to save it at any time, or cancel to stop.",
+            f.customer_name,
+            reviewed
+                .iter()
+                .map(|(_, _, s)| lower_first(s))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    if !plain.said.contains_key("here:decision:intro") {
+        plain.tell("here:decision:intro", intro, out);
+    }
+    if let Some(m) = &f.message {
+        plain.tell("here:decision:message", m.clone(), out);
+    } else {
+        plain.forget("here:decision:message");
+    }
+    if !f.problems.is_empty() {
+        let text = f
+            .problems
+            .iter()
+            .map(|p| format!("Not saved: {}", p.message))
+            .collect::<Vec<_>>()
+            .join("\n");
+        plain.tell("here:decision:problems", text, out);
+        plain.reviewing = false;
+    } else {
+        plain.forget("here:decision:problems");
+    }
+    if f.confirm_discard {
+        return "Throw away this form? Type y to throw it away, or anything else to carry on with it.".into();
+    }
+    if f.saving {
+        return String::new();
+    }
+    let rows = f.rows();
+    let shown = |row: Row| -> String {
+        let mut text = decision_row_text(f, app, row);
+        if let Row::Item(i) = row {
+            let group = match f.picker.items[i].group {
+                Group::Action => "Long-term action",
+                Group::Withdrawal => "Withdrawal of services",
+                Group::Access => "Access restriction",
+            };
+            text = format!("{group}: {text}");
+        }
+        if let Row::Tried(_) = row {
+            text = format!("Tried before the withdrawal: {text}");
+        }
+        text
+    };
+    if plain.reviewing {
+        let mut text = String::from("The form as it will be saved:");
+        for (i, row) in rows.iter().enumerate() {
+            text.push_str(&format!("\n{}. {}", i + 1, shown(*row)));
+        }
+        plain.tell("here:decision:review", text, out);
+        return "Type save to save it, a question's number to change that answer, or cancel to throw it away.".into();
+    }
+    plain.forget("here:decision:review");
+    let at = rows.iter().position(|r| *r == f.focus).unwrap_or(0);
+    let how = match f.focus {
+        Row::Outcome => "Type a, n, w or i to choose; Enter keeps the one in brackets.",
+        Row::ReviewOutcome => "Type l, c or h to choose; Enter keeps the one in brackets.",
+        Row::Item(_) | Row::Tried(_) => {
+            "Type y to tick it or n to leave it unticked; Enter keeps it as it is."
+        }
+        Row::Scope(_) => "Type the letter of what it applies to; Enter keeps the one in brackets.",
+        Row::Divert(_) => "Type b for blocked or r for redirected.",
+        Row::Police => "Type y for yes or n for no.",
+        Row::StillWants => "Type y for yes, n for no or u for not known.",
+        Row::MeetingDate | Row::ReviewDate => "Type a date such as 24/11/2026; Enter keeps it.",
+        _ => "Type the answer on one line; Enter keeps what is there.",
+    };
+    format!(
+        "Question {} of {}: {}. {how}",
+        at + 1,
+        rows.len(),
+        shown(f.focus).trim_end_matches('.')
+    )
+}
+
+/// One row of the decision form as the full screen shows it, in one line of text.
+fn decision_row_text(
+    f: &crate::app::decision::DecisionForm,
+    app: &App,
+    row: crate::app::decision::Row,
+) -> String {
+    let (lines, at, _) = crate::ui::decision_form::lines(f, app, 400);
+    let Some(i) = at.iter().position(|(r, _)| *r == row) else {
+        return row.label().to_string();
+    };
+    let from = at[i].1;
+    let to = at.get(i + 1).map_or(lines.len(), |(_, l)| *l);
+    let text = lines[from..to.min(lines.len())]
+        .iter()
+        .map(flat)
+        .map(|l| {
+            l.trim_start_matches('>')
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .enumerate()
+        // A heading for the rows after this one ("Long-term actions (Space to tick):").
+        .filter(|(k, l)| !l.is_empty() && (*k == 0 || !l.ends_with(':')))
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let label = row.label();
+    let text = match text.strip_prefix(label) {
+        Some(rest) if !label.is_empty() && !rest.starts_with(':') => {
+            format!("{label}:{rest}")
+        }
+        _ => text,
+    };
+    if text.is_empty() {
+        format!("{}: (nothing yet)", row.label())
+    } else {
+        text
+    }
+}
+
+/// A letter's preview: the whole letter read out once, then what can be done with it.
+fn letter(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
+    let Some(v) = app.overlays.letter() else {
+        return String::new();
+    };
+    let body = match &v.rendered {
+        Ok(md) => md
+            .lines()
+            .map(|l| {
+                l.trim_start_matches('#')
+                    .replace("**", "")
+                    .trim_start_matches("* ")
+                    .trim()
+                    .to_string()
+            })
+            .filter(|l| !l.is_empty() && !l.chars().all(|c| matches!(c, '-' | '_' | '*')))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => format!("The letter cannot be made: {e}"),
+    };
+    plain.tell(
+        &format!("here:letter:{}", v.id),
+        format!(
+            "The {} to {}. It reads:\n{body}\nEnd of the letter.",
+            v.kind.label().to_lowercase(),
+            v.customer_name
+        ),
+        out,
+    );
+    if v.confirm_discard {
+        return "Close the letter and lose your paragraph? Type y to close it, or anything else to carry on.".into();
+    }
+    if v.saving {
+        return String::new();
+    }
+    if v.editing {
+        return "Type your own paragraph for the letter on one line; it is read back in the letter.".into();
+    }
+    if v.written.is_some() {
+        "Saved. Type o to open its printable page, or back to go back.".into()
+    } else {
+        "Type save to save it, e to add a paragraph of your own, or back to close it without saving.".into()
+    }
 }
