@@ -37,6 +37,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     );
     app.choices = local.choices();
     app.alerts.bell = s.bell;
+    app.theme = s.theme;
     if !s.notices.is_empty() {
         app.notice = Some(Notice::Info(s.notices.join(" ")));
     }

@@ -813,7 +813,7 @@ fn reception_see_a_case_but_cannot_decide_or_review() {
         false,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now();
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('d'));
@@ -1074,7 +1074,7 @@ fn phone_app() -> App {
         true,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now();
     app.health = Health::Ok { checked: now() };
     app

@@ -45,8 +45,17 @@ pub struct Cli {
     /// Look people up only; change nothing.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// The screens' colours: default, high-contrast or monochrome (no colour). Without it: the
+    /// config file's theme, or monochrome when NO_COLOR is set.
+    #[arg(long, global = true, env = "SAFEDESK_THEME", value_name = "NAME", value_parser = theme_name)]
+    pub theme: Option<crate::app::theme::ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--theme NAME`, or the sentence naming the three themes.
+fn theme_name(s: &str) -> Result<crate::app::theme::ThemeName, String> {
+    s.parse()
 }
 
 #[derive(Debug, Subcommand)]

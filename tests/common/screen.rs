@@ -32,7 +32,7 @@ pub fn app_as(login: &str, staff: Option<Staff>, now: DateTime<Utc>, demo: bool)
         demo,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now;
     app.health = Health::Ok { checked: now };
     app
