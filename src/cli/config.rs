@@ -130,9 +130,9 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # letter_templates = 'C:\safedesk\letters'
 
 # The screens' colours: "default" (light text on dark grey), "high-contrast" (white and a few
-# strong colours on black) or "monochrome" (no colour: bold, underline and reverse video). The
-# selected row is marked with > and the pane you are in with a > before its title in every theme.
-# safedesk --theme NAME or SAFEDESK_THEME=NAME choose one for a session, and NO_COLOR (set to
+# strong colours on black) or "monochrome" (no colour: bold, underline and reverse video). In
+# every theme the selected row is marked with > and the pane you are in with a ► before its title.
+# safedesk --theme NAME or SAFEDESK_THEME=NAME chooses one for a session, and NO_COLOR (set to
 # anything) gives monochrome; both win over this setting.
 # theme = "high-contrast"
 "#;

@@ -45,8 +45,8 @@ pub struct Cli {
     /// Look people up only; change nothing.
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// The screens' colours: default, high-contrast or monochrome (no colour). Without it: the
-    /// config file's theme, or monochrome when NO_COLOR is set.
+    /// The screens' colours: default, high-contrast or monochrome (no colour). Without it:
+    /// monochrome when NO_COLOR is set, else the config file's theme.
     #[arg(long, global = true, env = "SAFEDESK_THEME", value_name = "NAME", value_parser = theme_name)]
     pub theme: Option<crate::app::theme::ThemeName>,
     #[command(subcommand)]
