@@ -209,6 +209,7 @@ fn import_session(path: &std::path::Path, login: &str) -> Session {
         path: path.to_path_buf(),
         bell: false,
         notices: Vec::new(),
+        theme: Default::default(),
     }
 }
 
