@@ -1570,6 +1570,8 @@ fn an_unopened_threat_shows_over_the_lookup_and_over_a_case_in_words_with_a_bell
     assert!(!app.take_bell());
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("alert_over_lookup_80x24", screen);
+    // In every theme: no cell on the terminal's own colours, every character 4.5:1.
+    common::screen::in_each_theme(&mut app, 80, 24);
     let flat = words(&screen);
     assert!(
         flat.contains(
@@ -1595,6 +1597,7 @@ fn an_unopened_threat_shows_over_the_lookup_and_over_a_case_in_words_with_a_bell
     open_deborah(&mut app);
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("alert_over_case_80x24", screen);
+    common::screen::in_each_theme(&mut app, 80, 24);
     let flat = words(&screen);
     assert!(
         flat.contains("!! 2 CASES NO MANAGER HAS OPENED - newest: IMMEDIATE THREAT logged 10:29 by Amira Hassan (reception): Marek Kowalczyk"),
