@@ -125,9 +125,14 @@ pub fn run_present(
 
     // For the start-up benchmark (benches/startup.sh): leave after the first full screen.
     let exit_after_first_draw = std::env::var_os("SAFEDESK_EXIT_AFTER_FIRST_DRAW").is_some();
-    let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = (|| -> std::io::Result<()> {
+        // Not a terminal, or one that cannot say its size: a sentence, never a panic.
+        let mut terminal = ratatui::try_init().map_err(|e| {
+            std::io::Error::other(format!(
+                "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
+            ))
+        })?;
+        let _ = execute!(std::io::stdout(), EnableBracketedPaste);
         let send = |app: &mut App| {
             for r in app.take_requests() {
                 // Drafts and choices are written here and now: they must not wait for the drive.

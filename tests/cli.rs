@@ -576,3 +576,32 @@ fn a_misspelt_theme_is_one_sentence_naming_the_three() {
     let o = safedesk(d, &["config", "check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// Opening the app where there is no terminal to draw in (started by a script, its input from
+/// a file): one sentence and exit code 2, never a panic. `setsid` starts it without a
+/// controlling terminal, so it cannot reach the one the tests may be run from.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_app_without_a_terminal_says_so_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("demo.sqlite");
+    let o = std::process::Command::new("setsid")
+        .args(["--wait", env!("CARGO_BIN_EXE_safedesk"), "--demo", "--db"])
+        .arg(&db)
+        .current_dir(d)
+        .env("SAFEDESK_CONFIG", d.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", d.join("local"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("safedesk needs a terminal window to draw in"),
+        "{err}"
+    );
+}
