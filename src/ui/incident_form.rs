@@ -370,9 +370,11 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         };
         let style = if focused { t.selected() } else { t.normal() };
         rows.push(Line::from(vec![
+            // The field being filled in: its marker and label in the selection's look, so it
+            // shows even while its value is empty.
             Span::styled(
                 format!("{marker}{:<w$}", field.label(), w = LABEL),
-                t.heading(),
+                if focused { style } else { t.heading() },
             ),
             Span::styled(shown, if focused { style } else { t.normal() }),
         ]));
