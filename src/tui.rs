@@ -53,6 +53,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     );
     app.choices = local.choices();
     app.alerts.bell = s.bell;
+    app.theme = s.theme;
     if !s.notices.is_empty() {
         app.notice = Some(Notice::Info(s.notices.join(" ")));
     }
@@ -111,6 +112,11 @@ fn first_run(
         &setup.config_file.display().to_string(),
     );
     f.read_only = cli.read_only;
+    f.theme = crate::app::theme::ThemeName::choose(
+        cli.theme,
+        std::env::var_os("NO_COLOR").as_deref(),
+        None,
+    );
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let mut ended = || -> Result<Option<(Cli, Vec<String>)>, String> {
@@ -227,9 +233,14 @@ pub fn run_present(
 
     // For the start-up benchmark (benches/startup.sh): leave after the first full screen.
     let exit_after_first_draw = std::env::var_os("SAFEDESK_EXIT_AFTER_FIRST_DRAW").is_some();
-    let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = (|| -> std::io::Result<()> {
+        // Not a terminal, or one that cannot say its size: a sentence, never a panic.
+        let mut terminal = ratatui::try_init().map_err(|e| {
+            std::io::Error::other(format!(
+                "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
+            ))
+        })?;
+        let _ = execute!(std::io::stdout(), EnableBracketedPaste);
         let send = |app: &mut App| running.send(app.take_requests());
         send(&mut app);
         loop {

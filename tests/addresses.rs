@@ -333,6 +333,8 @@ fn the_details_form_takes_an_address_and_the_letter_format_at_80x24() {
     key(&mut app, KeyCode::Char('c'));
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("details_form_80x24", screen);
+    // In every theme: no cell on the terminal's own colours, every character 4.5:1.
+    common::screen::in_each_theme(&mut app, 80, 24);
     assert!(screen.contains("Address (;)"), "{screen}");
     assert!(screen.contains("9 Lichfield Grove; London"), "{screen}");
     assert!(screen.contains("Letters (Space)"), "{screen}");

@@ -662,6 +662,10 @@ mod screens {
         assert!(screen.contains("Postcode: N3 1QE → N3 2AB"), "{screen}");
         assert!(!screen.contains('{'), "never JSON: {screen}");
         insta::assert_snapshot!("customer_history_80x24", screen);
+        // In each theme, its styles recorded; drawing it checks every character's contrast.
+        for (theme, screen) in crate::common::screen::in_each_theme(&mut a, 80, 24) {
+            insta::assert_snapshot!(format!("theme_audit_{theme}"), screen);
+        }
         // Down at the end reads the next page, from the last entry shown.
         for _ in 0..3 {
             a.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));

@@ -535,3 +535,73 @@ fn config_init_writes_a_file_that_checks_and_check_names_a_typo_with_its_line() 
     let o = safedesk(d, &["config", "check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// A misspelt theme, on the command line, in the environment or in the config file, is one
+/// sentence naming the three themes (the config's with its line), never a panic.
+#[test]
+fn a_misspelt_theme_is_one_sentence_naming_the_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let three = "the themes are default, high-contrast and monochrome";
+    let o = safedesk(d, &["--theme", "hi-contrast", "lookup", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("no theme called \"hi-contrast\": {three}")),
+        "{}",
+        stderr(&o)
+    );
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(["config", "path"])
+        .current_dir(d)
+        .env("SAFEDESK_CONFIG", d.join("no-config.toml"))
+        .env("SAFEDESK_THEME", "blue")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(three), "{}", stderr(&o));
+    let written = d.join("no-config.toml");
+    std::fs::write(&written, "bell = true\ntheme = \"dark\"\n").unwrap();
+    let o = safedesk(d, &["config", "check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("line 2"), "{out}");
+    assert!(out.contains(three), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+    // The app will not start on it either: the same sentence.
+    let o = safedesk(d, &["--demo", "lookup", "x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(three), "{}", stderr(&o));
+    // Spelt right, in any case, it is taken.
+    std::fs::write(&written, "theme = \"High-Contrast\"\n").unwrap();
+    let o = safedesk(d, &["config", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// Opening the app where there is no terminal to draw in (started by a script, its input from
+/// a file): one sentence and exit code 2, never a panic. `setsid` starts it without a
+/// controlling terminal, so it cannot reach the one the tests may be run from.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_app_without_a_terminal_says_so_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("demo.sqlite");
+    let o = std::process::Command::new("setsid")
+        .args(["--wait", env!("CARGO_BIN_EXE_safedesk"), "--demo", "--db"])
+        .arg(&db)
+        .current_dir(d)
+        .env("SAFEDESK_CONFIG", d.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", d.join("local"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("safedesk needs a terminal window to draw in"),
+        "{err}"
+    );
+}

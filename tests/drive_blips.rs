@@ -210,6 +210,7 @@ fn import_session(path: &std::path::Path, login: &str) -> Session {
         bell: false,
         plain: false,
         notices: Vec::new(),
+        theme: Default::default(),
     }
 }
 

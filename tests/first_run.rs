@@ -14,7 +14,7 @@ fn first_run() -> FirstRun {
         "ahassan",
         r"C:\Users\ahassan\AppData\Roaming\safedesk\safedesk\config\safedesk.toml",
     );
-    f.colour = false;
+    f.theme = safedesk::app::theme::ThemeName::Monochrome;
     f
 }
 

@@ -510,3 +510,24 @@ fn x_on_a_card_asks_the_worker_for_a_managers_subject_access_export() {
     press(&mut h, KeyCode::Char('?'), KeyModifiers::NONE);
     assert!(render(&h, 120, 60).contains("export everything held about the customer"));
 }
+
+/// Every layer each role reaches, drawn in each theme at 80x24 and at the smallest size laid
+/// out in full: no cell is left on the terminal's own colours in the colour themes, every
+/// character is 4.5:1 or more on its background, and monochrome has no colour
+/// (`common::screen::in_each_theme` checks it).
+#[test]
+fn every_layer_in_every_theme_keeps_its_contrast() {
+    let mut drawn = 0;
+    for role in ROLES {
+        for &ctx in EVERYWHERE {
+            let Some(mut a) = layer(ctx, role) else {
+                continue;
+            };
+            for (w, h) in [(80, 24), (60, 16)] {
+                common::screen::in_each_theme(&mut a, w, h);
+                drawn += 1;
+            }
+        }
+    }
+    assert!(drawn > 40, "{drawn}");
+}

@@ -86,6 +86,14 @@ fn pane(store: &mut SqliteStore, months: u32) -> (App, Report) {
     (app, report)
 }
 
+/// `app` at 80x24 in each theme, its styles recorded (`theme_{name}_{theme}`); drawing it checks
+/// every character's contrast in the colour themes and that monochrome has no colour.
+fn themed(name: &str, app: &mut App) {
+    for (theme, screen) in common::screen::in_each_theme(app, 80, 24) {
+        insta::assert_snapshot!(format!("theme_{name}_{theme}"), screen);
+    }
+}
+
 #[test]
 fn the_reports_pane_on_the_demo_at_80x24_and_120x40() {
     let dir = tempfile::tempdir().unwrap();
@@ -94,6 +102,7 @@ fn the_reports_pane_on_the_demo_at_80x24_and_120x40() {
     assert!(report.total_incidents() > 0);
     let small = common::screen::draw_fed(&mut app, 80, 24);
     insta::assert_snapshot!("reports_incidents_80x24", small);
+    themed("reports", &mut app);
     press(&mut app, KeyCode::Tab);
     let small = common::screen::draw_fed(&mut app, 80, 24);
     insta::assert_snapshot!("reports_decisions_80x24", small);
@@ -527,6 +536,7 @@ fn the_incidents_list_at_80x24_opens_the_card_of_the_row() {
     });
     let s = common::screen::draw_fed(&mut app, 80, 24);
     insta::assert_snapshot!("incidents_threats_80x24", s);
+    themed("incidents", &mut app);
     assert!(s.contains("Showing: immediate threats"), "{s}");
     press(&mut app, KeyCode::Enter);
     let asked = app.take_requests();

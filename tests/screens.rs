@@ -417,8 +417,8 @@ fn help_fits_an_80x24_terminal() {
     insta::assert_snapshot!("help_80x24", screen);
 }
 
-#[test]
-fn the_manager_sees_the_queue_most_urgent_first() {
+/// Sam's queue open: a threat, a threshold and a review of his own, overdue.
+fn queue_open() -> App {
     use safedesk::domain::{CaseReason, CaseSummary};
     let mut app = app();
     key(&mut app, KeyCode::Esc);
@@ -452,6 +452,12 @@ fn the_manager_sees_the_queue_most_urgent_first() {
             letters_owed: 2,
         },
     })));
+    app
+}
+
+#[test]
+fn the_manager_sees_the_queue_most_urgent_first() {
+    let mut app = queue_open();
     let screen = render(&app, 100, 24);
     insta::assert_snapshot!("queue_100x24", screen);
     let threat = screen.find("IMMEDIATE THREAT").expect("listed");
@@ -813,7 +819,7 @@ fn reception_see_a_case_but_cannot_decide_or_review() {
         false,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now();
     open_deborah(&mut app);
     key(&mut app, KeyCode::Char('d'));
@@ -1074,7 +1080,7 @@ fn phone_app() -> App {
         true,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now();
     app.health = Health::Ok { checked: now() };
     app
@@ -1564,6 +1570,8 @@ fn an_unopened_threat_shows_over_the_lookup_and_over_a_case_in_words_with_a_bell
     assert!(!app.take_bell());
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("alert_over_lookup_80x24", screen);
+    // In every theme: no cell on the terminal's own colours, every character 4.5:1.
+    common::screen::in_each_theme(&mut app, 80, 24);
     let flat = words(&screen);
     assert!(
         flat.contains(
@@ -1589,6 +1597,7 @@ fn an_unopened_threat_shows_over_the_lookup_and_over_a_case_in_words_with_a_bell
     open_deborah(&mut app);
     let screen = render(&app, 80, 24);
     insta::assert_snapshot!("alert_over_case_80x24", screen);
+    common::screen::in_each_theme(&mut app, 80, 24);
     let flat = words(&screen);
     assert!(
         flat.contains("!! 2 CASES NO MANAGER HAS OPENED - newest: IMMEDIATE THREAT logged 10:29 by Amira Hassan (reception): Marek Kowalczyk"),
@@ -2071,4 +2080,89 @@ fn a_questions_sentence_wraps_inside_its_popup_at_80x24() {
         words.contains("gone to the customer? Today is 29/11/2026."),
         "{s}"
     );
+}
+
+/// `app` at 80x24 in each theme, its styles recorded (`theme_{name}_{theme}`); drawing it checks
+/// every character's contrast in the colour themes and that monochrome has no colour.
+fn themed(name: &str, app: &mut App) {
+    for (theme, screen) in common::screen::in_each_theme(app, 80, 24) {
+        insta::assert_snapshot!(format!("theme_{name}_{theme}"), screen);
+    }
+}
+
+#[test]
+fn every_pane_in_every_theme_at_80x24() {
+    // The lookup: two results, the restricted one selected, its card loaded; the results have
+    // the keyboard.
+    let mut app = self::app();
+    search(
+        &mut app,
+        "jo",
+        vec![
+            hit(deborah(), MatchedOn::Name("Deborah Johnson".into())),
+            hit(zoe(), MatchedOn::Name("Zoë Åberg".into())),
+        ],
+    );
+    app.take_requests();
+    app.on_reply(Reply::Card {
+        id: Uuid::from_u128(10),
+        result: Ok(Some(Box::new(deborah()))),
+    });
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane, Pane::Results);
+    themed("lookup", &mut app);
+    // The card of a restricted customer has the keyboard, its newest incident highlighted.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.pane, Pane::Card);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+        draw_fed(&mut app, 80, 24);
+    }
+    themed("card", &mut app);
+    // The incident form over it, about her.
+    app.open_form();
+    assert!(app.overlays.form().is_some());
+    themed("incident_form", &mut app);
+    // Help.
+    let mut app = self::app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    themed("help", &mut app);
+    // The queue, the case, the decision form and a letter.
+    let mut app = queue_open();
+    themed("queue", &mut app);
+    let mut app = self::app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    themed("case", &mut app);
+    key(&mut app, KeyCode::Char('d'));
+    assert!(app.overlays.decision().is_some());
+    themed("decision", &mut app);
+    let mut app = self::app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('l'));
+    themed("letter_choice", &mut app);
+    key(&mut app, KeyCode::Char('2'));
+    assert!(app.overlays.letter().is_some());
+    themed("letter", &mut app);
+}
+
+#[test]
+fn a_small_or_sizeless_terminal_gets_its_sentence_in_every_theme() {
+    let mut app = self::app();
+    for (theme, screen) in common::screen::in_each_theme(&mut app, 40, 12) {
+        assert!(
+            screen.contains("The window is too small"),
+            "{theme}: {screen}"
+        );
+    }
+    assert!(app.drawn.too_small);
+    // A terminal that says it has no size at all: nothing to draw on, and no panic.
+    for (_, screen) in common::screen::in_each_theme(&mut app, 0, 0) {
+        assert_eq!(screen, "");
+    }
+    for (w, h) in [(1, 1), (59, 16), (60, 15), (200, 3)] {
+        common::screen::in_each_theme(&mut app, w, h);
+    }
 }

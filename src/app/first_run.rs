@@ -138,8 +138,8 @@ pub struct FirstRun {
     pub read_only: bool,
     /// The file to create exists already: Enter with the path unchanged uses it instead.
     pub offer_existing: Option<String>,
-    /// Draw in colour (as [`super::App::colour`]).
-    pub colour: bool,
+    /// The theme to draw in (as [`super::App::theme`]).
+    pub theme: super::theme::ThemeName,
 }
 
 impl FirstRun {
@@ -157,7 +157,7 @@ impl FirstRun {
             config_file: config_file.to_string(),
             read_only: false,
             offer_existing: None,
-            colour: super::colour_from_env(),
+            theme: super::theme::ThemeName::from_env(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod letter;
 pub mod lists;
 pub mod manager;
 pub mod merge;
+pub mod theme;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
 use crate::policy::incident::after_save;
@@ -79,8 +80,8 @@ pub struct App {
     pub location: String,
     pub demo: bool,
     pub read_only: bool,
-    /// Draw in colour (off when `NO_COLOR` is set); colour is never the only signal.
-    pub colour: bool,
+    /// The theme the screens are drawn in (see [`theme`]); colour is never the only signal.
+    pub theme: theme::ThemeName,
     pub pane: Pane,
     /// What is open over the lookup panes, top last: the top one gets the keys.
     pub overlays: Overlays,
@@ -358,7 +359,7 @@ impl App {
             location,
             demo,
             read_only,
-            colour: colour_from_env(),
+            theme: theme::ThemeName::from_env(),
             pane: Pane::Search,
             overlays: Overlays::default(),
             search: Input::default(),
@@ -1787,11 +1788,6 @@ pub fn not_known(actor: &Actor, location: &str) -> String {
         actor.not_known_message(),
         crate::text::clean(location)
     )
-}
-
-/// Colour unless `NO_COLOR` is set to anything non-empty (https://no-color.org).
-pub fn colour_from_env() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// "Retention: 12 records are past their keeping period; run safedesk retention --dry-run".

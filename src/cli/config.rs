@@ -25,6 +25,9 @@ pub struct Config {
     pub bell: Option<bool>,
     /// Screen-reader mode (as --plain): lines instead of the full screen.
     pub plain: Option<bool>,
+    /// The screens' colours: "default", "high-contrast" or "monochrome". `--theme` and
+    /// `SAFEDESK_THEME` win over it, and so does `NO_COLOR` (monochrome).
+    pub theme: Option<crate::app::theme::ThemeName>,
 }
 
 /// Should the bell ring for managers' alerts? The `SAFEDESK_BELL` environment variable (`off`,
@@ -71,11 +74,17 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let message = e.message().trim().trim_end_matches('.');
+        // A setting's name misspelt: say which there are (a value's own sentence says enough).
+        let settings = if message.starts_with("unknown field") {
+            " The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell, plain and theme."
+        } else {
+            ""
+        };
         format!(
-            "The config file {}{}: {}. The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell and plain.",
+            "The config file {}{}: {message}.{settings}",
             path.display(),
             line.map(|l| format!(", line {l}")).unwrap_or_default(),
-            e.message().trim().trim_end_matches('.')
         )
     })
 }
@@ -126,6 +135,13 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # reads a line at a time, so the console's history is what a screen reader reads, and every change
 # is said in a full sentence. Type help in it for the commands.
 # plain = true
+
+# The screens' colours: "default" (light text on dark grey), "high-contrast" (white and a few
+# strong colours on black) or "monochrome" (no colour: bold, underline and reverse video). In
+# every theme the selected row is marked with > and the pane you are in with a ► before its title.
+# safedesk --theme NAME or SAFEDESK_THEME=NAME chooses one for a session, and NO_COLOR (set to
+# anything) gives monochrome; both win over this setting.
+# theme = "high-contrast"
 "#;
 
 /// `safedesk config path|check|init`.
@@ -256,6 +272,31 @@ mod tests {
         for v in ["off", "0", "No", "false"] {
             assert!(!bell(&default, Some(v)), "{v}");
         }
+    }
+
+    #[test]
+    fn a_misspelt_theme_names_its_line_and_the_three_themes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "theme = \"high-contrast\"\n").unwrap();
+        assert_eq!(
+            load(&p, true).unwrap().theme,
+            Some(crate::app::theme::ThemeName::HighContrast)
+        );
+        std::fs::write(&p, "bell = true\ntheme = \"hi-contrast\"\n").unwrap();
+        let e = load(&p, true).unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(
+            e.contains("no theme called \"hi-contrast\": the themes are default, high-contrast and monochrome"),
+            "{e}"
+        );
+        // The commented file's example is a theme that exists.
+        let example = COMMENTED
+            .lines()
+            .find_map(|l| l.strip_prefix("# theme = "))
+            .expect("COMMENTED has a theme example");
+        std::fs::write(&p, format!("theme = {example}\n")).unwrap();
+        assert!(load(&p, true).is_ok());
     }
 
     #[test]

@@ -50,8 +50,17 @@ pub struct Cli {
     /// in a full sentence (also `plain = true` in the config file).
     #[arg(long, global = true)]
     pub plain: bool,
+    /// The screens' colours: default, high-contrast or monochrome (no colour). Without it:
+    /// monochrome when NO_COLOR is set, else the config file's theme.
+    #[arg(long, global = true, env = "SAFEDESK_THEME", value_name = "NAME", value_parser = theme_name)]
+    pub theme: Option<crate::app::theme::ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--theme NAME`, or the sentence naming the three themes.
+fn theme_name(s: &str) -> Result<crate::app::theme::ThemeName, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -33,6 +33,8 @@ pub struct Session {
     /// Sentences to show at start: a PC's own policy or letters file that is not used, an
     /// office policy this safedesk cannot read.
     pub notices: Vec<String>,
+    /// The theme to draw in: `--theme`, `NO_COLOR` or the config file's.
+    pub theme: crate::app::theme::ThemeName,
 }
 
 /// The letter templates and the organisation's details the office set in the shared database
@@ -309,6 +311,11 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         plain: cli.plain || cfg.plain.unwrap_or(false),
         path,
         notices,
+        theme: crate::app::theme::ThemeName::choose(
+            cli.theme,
+            std::env::var_os("NO_COLOR").as_deref(),
+            cfg.theme,
+        ),
     })
 }
 

@@ -9,7 +9,7 @@ use crate::text::clean;
 use crate::time;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -127,7 +127,7 @@ pub fn band(frame: &mut Frame, area: Rect, app: &App) {
             ))
         })
         .collect();
-    frame.render_widget(Clear, area);
+    super::clear(frame, area, app);
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -70,7 +70,11 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App) {
         let mut entry = vec![Line::from(vec![
             Span::styled(mark, style),
             Span::styled(format!("{}  ", d.when), style),
-            Span::styled(format!("{}: ", d.who), t.heading()),
+            // The whole row is the selection's bar when selected.
+            Span::styled(
+                format!("{}: ", d.who),
+                if i == view.cursor { style } else { t.heading() },
+            ),
             Span::styled(d.what, style),
         ])];
         for c in d.changes {

@@ -21,7 +21,7 @@ pub fn card(frame: &mut Frame, area: Rect, app: &App) -> CardRows {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(focused))
-        .title(Span::styled(" Customer card ", t.title()));
+        .title(t.pane_title(" Customer card ", focused));
     let Some(h) = app.card_history() else {
         let text = if app.lookup_failed.is_some() && !app.query().trim().is_empty() {
             vec![

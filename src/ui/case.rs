@@ -11,7 +11,7 @@ use crate::text::clean;
 use crate::time;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Everything the case view shows, as lines (also used by the tests).
@@ -351,7 +351,7 @@ pub fn case(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(t.border(true))
         .title(Span::styled(title, t.title()));
-    frame.render_widget(Clear, area);
+    super::clear(frame, area, app);
     let max = max_scroll(view, app, area);
     let lines = lines(view, app);
     frame.render_widget(

@@ -19,7 +19,7 @@ pub const MIN_HEIGHT: u16 = 16;
 /// Draw the screen showing now.
 pub fn draw(frame: &mut Frame, f: &FirstRun) {
     let area = frame.area();
-    let t = Theme { color: f.colour };
+    let t = Theme { name: f.theme };
     let drawn = if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         false
     } else {

@@ -6,7 +6,7 @@ use crate::app::keymap::{self, Context};
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
@@ -61,7 +61,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(t.border(true))
         .title(Span::styled(title, t.title()));
-    frame.render_widget(Clear, area);
+    super::clear(frame, area, app);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -9,7 +9,7 @@ use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
@@ -340,7 +340,7 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.border(true))
         .title(Span::styled(title, t.title()));
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    super::clear(frame, area, app);
     frame.render_widget(block, area);
     let width = inner.width as usize;
     let value_w = width.saturating_sub(LABEL + 2);
@@ -370,9 +370,11 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         };
         let style = if focused { t.selected() } else { t.normal() };
         rows.push(Line::from(vec![
+            // The field being filled in: its marker and label in the selection's look, so it
+            // shows even while its value is empty.
             Span::styled(
                 format!("{marker}{:<w$}", field.label(), w = LABEL),
-                t.heading(),
+                if focused { style } else { t.heading() },
             ),
             Span::styled(shown, if focused { style } else { t.normal() }),
         ]));
@@ -430,7 +432,7 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(rows), inner);
     if let Some(b) = bottom {
         let y = inner.y + inner.height.saturating_sub(1);
-        frame.render_widget(Clear, Rect::new(inner.x, y, inner.width, 1));
+        super::clear(frame, Rect::new(inner.x, y, inner.width, 1), app);
         frame.render_widget(Paragraph::new(b), Rect::new(inner.x, y, inner.width, 1));
     }
     if let Some(c) = cursor {

@@ -15,9 +15,9 @@ pub fn search_box(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(focused))
-        .title(Span::styled(
+        .title(t.pane_title(
             " Find a caller or visitor: name, phone number or email ",
-            t.title(),
+            focused,
         ));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;
@@ -69,7 +69,7 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(focused))
-        .title(Span::styled(title, t.title()));
+        .title(t.pane_title(&title, focused));
     if app.results.is_empty() {
         let msg = if app.query().trim().is_empty() {
             "Nobody searched for yet.".to_string()

@@ -31,6 +31,8 @@ pub const MIN_HEIGHT: u16 = 16;
 /// letter can scroll), which the event loop hands back to the app.
 pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let area = frame.area();
+    // The whole screen in the theme's own background: no text sits on the terminal's.
+    paint(frame, area, app);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         status::too_small(frame, area, app);
         return Drawn {
@@ -178,10 +180,22 @@ pub fn overlay(frame: &mut Frame, area: Rect, app: &App, title: String) -> Rect 
         .borders(ratatui::widgets::Borders::ALL)
         .border_style(t.border(true))
         .title(ratatui::text::Span::styled(title, t.title()));
-    frame.render_widget(ratatui::widgets::Clear, area);
+    clear(frame, area, app);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     inner
+}
+
+/// Paint `area` in the theme's normal look (in monochrome: leave the terminal's own colours).
+pub fn paint(frame: &mut Frame, area: Rect, app: &App) {
+    let style = Theme::of(app).normal();
+    frame.render_widget(ratatui::widgets::Block::default().style(style), area);
+}
+
+/// Empty `area` for something drawn over what is there, in the theme's background.
+pub fn clear(frame: &mut Frame, area: Rect, app: &App) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    paint(frame, area, app);
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.

@@ -8,7 +8,6 @@ use crate::domain::{DecisionTimes, InForceRow, Outcome, Report};
 use crate::text::clean;
 use crate::time;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 use ratatui::Frame;
@@ -183,7 +182,7 @@ fn months_chart(frame: &mut Frame, area: Rect, r: &Report, t: &Theme) {
         .bar_width(width)
         .bar_gap(gap)
         .bar_style(t.normal())
-        .value_style(Style::default().add_modifier(ratatui::style::Modifier::REVERSED))
+        .value_style(t.bar_value())
         .data(BarGroup::default().bars(&bars));
     frame.render_widget(chart, inner);
 }

@@ -214,7 +214,7 @@ pub fn popup(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: &[Str
         .map(|l| l.width().max(1).div_ceil(inner_w))
         .sum();
     let r = super::centered(area, width, (rows as u16 + 2).min(area.height));
-    frame.render_widget(ratatui::widgets::Clear, r);
+    super::clear(frame, r, app);
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             ratatui::widgets::Block::default()
@@ -473,7 +473,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompt: &crate::app::Pro
     lines.push(Line::from(Span::styled(keys.to_string(), t.dim())));
     let height = wrapped(&lines) + 2;
     let r = super::centered(area, width, height.min(area.height));
-    frame.render_widget(ratatui::widgets::Clear, r);
+    super::clear(frame, r, app);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             ratatui::widgets::Block::default()

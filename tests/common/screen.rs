@@ -32,7 +32,7 @@ pub fn app_as(login: &str, staff: Option<Staff>, now: DateTime<Utc>, demo: bool)
         demo,
         false,
     );
-    app.colour = false;
+    app.theme = safedesk::app::theme::ThemeName::Monochrome;
     app.now = now;
     app.health = Health::Ok { checked: now };
     app
@@ -69,4 +69,121 @@ pub fn search(app: &mut App, q: &str, hits: Vec<LookupHit>) {
         seq,
         result: Ok(hits),
     });
+}
+
+/// The screen with its styles, a line a row: each run of cells that look the same starts with
+/// how they look, `[fg/bg mods]` (colours as xterm-256 numbers, `-` for the terminal's own; `b`
+/// bold, `r` reverse video, `u` underlined; just `[mods]` on the terminal's own colours), and
+/// only where the look changes.
+pub fn styled(buf: &ratatui::buffer::Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    let colour = |c: Color| match c {
+        Color::Reset => "-".to_string(),
+        Color::Indexed(i) => i.to_string(),
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        other => format!("{other:?}"),
+    };
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut last = None;
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let look = (cell.fg, cell.bg, cell.modifier);
+            if last != Some(look) {
+                last = Some(look);
+                let mut mods = String::new();
+                for (m, c) in [
+                    (Modifier::BOLD, 'b'),
+                    (Modifier::REVERSED, 'r'),
+                    (Modifier::UNDERLINED, 'u'),
+                    (Modifier::DIM, 'd'),
+                    (Modifier::ITALIC, 'i'),
+                ] {
+                    if cell.modifier.contains(m) {
+                        mods.push(c);
+                    }
+                }
+                if cell.fg == Color::Reset && cell.bg == Color::Reset {
+                    // The terminal's own colours (all of monochrome): emphasis only.
+                    out.push_str(&format!("[{mods}]"));
+                } else {
+                    let sep = if mods.is_empty() { "" } else { " " };
+                    out.push_str(&format!(
+                        "[{}/{}{sep}{mods}]",
+                        colour(cell.fg),
+                        colour(cell.bg)
+                    ));
+                }
+            }
+            out.push_str(cell.symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The app drawn (as the event loop does) at `w` x `h` in each theme, with its styles
+/// ([`styled`]), checking on the way what every screen must be in every theme:
+/// * the same words in each (colour is never the only signal);
+/// * in the colour themes, every cell has a foreground and a background whose RGB is known
+///   (nothing left on the terminal's own colours) and every character written is at least 4.5:1
+///   on its background (WCAG 2 AA);
+/// * in monochrome, no colour at all.
+///
+/// The app is left in the theme it came in.
+pub fn in_each_theme(
+    app: &mut App,
+    w: u16,
+    h: u16,
+) -> Vec<(safedesk::app::theme::ThemeName, String)> {
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    use ratatui::Terminal;
+    use safedesk::app::theme::ThemeName;
+    use safedesk::ui::theme::{contrast, rgb};
+    let was = app.theme;
+    let mut words: Option<String> = None;
+    let mut out = Vec::new();
+    for theme in ThemeName::ALL {
+        app.theme = theme;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut drawn = safedesk::app::Drawn::default();
+        t.draw(|f| drawn = safedesk::ui::draw(f, app)).unwrap();
+        app.drawn = drawn;
+        let buf = t.backend().buffer();
+        let text = super::text(buf);
+        match &words {
+            None => words = Some(text.clone()),
+            Some(first) => assert_eq!(&text, first, "{theme} has other words"),
+        }
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                let c = &buf[(x, y)];
+                let at = || format!("{theme}, row {y} column {x} {:?}:\n{text}", c.symbol());
+                if theme == ThemeName::Monochrome {
+                    assert!(
+                        c.fg == Color::Reset && c.bg == Color::Reset,
+                        "a colour in monochrome at {}",
+                        at()
+                    );
+                    continue;
+                }
+                let (Some(fg), Some(bg)) = (rgb(c.fg), rgb(c.bg)) else {
+                    panic!(
+                        "{:?} on {:?}, colours of unknown RGB, at {}",
+                        c.fg,
+                        c.bg,
+                        at()
+                    );
+                };
+                if !c.symbol().trim().is_empty() {
+                    let ratio = contrast(fg, bg);
+                    assert!(ratio >= 4.5, "{ratio:.2}:1 at {}", at());
+                }
+            }
+        }
+        out.push((theme, styled(buf)));
+    }
+    app.theme = was;
+    out
 }
