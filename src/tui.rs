@@ -50,6 +50,12 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),
         _ => {}
     }
+    // A refused key change must not lock anyone out: the usual keys are kept, and it says why.
+    app.keys = s.keys;
+    app.mouse = s.mouse;
+    if !s.key_problems.is_empty() {
+        app.notice = Some(Notice::Error(s.key_problems.join(" ")));
+    }
     app.letter_kit = s.letters.map(std::sync::Arc::new);
     app.open_with = crate::letters::OpenWith::from_env();
     if let Some(d) = local.draft(&location) {

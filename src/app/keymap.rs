@@ -304,7 +304,7 @@ const QUITTING: &[Context] = &[
     Context::InForce,
     Context::Reports,
 ];
-const AUDIT: &[Context] = &[Context::Audit];
+pub const AUDIT: &[Context] = &[Context::Audit];
 /// Where the lists and the reports open from.
 const LIST_KEYS: &[Context] = &[
     Context::Results,
@@ -1269,7 +1269,8 @@ pub fn hints(ctx: Context, may: impl Fn(Need) -> bool) -> Vec<(&'static str, &'s
         .collect()
 }
 
-fn short(a: Action) -> &'static str {
+/// An action's name in the hint bar.
+pub fn short(a: Action) -> &'static str {
     match a {
         Action::LogIncident => "log incident",
         Action::FocusSearch => "search",

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod decision;
 pub mod form;
 pub mod keymap;
+pub mod keys;
 pub mod letter;
 pub mod lists;
 pub mod manager;
@@ -144,6 +145,11 @@ pub struct App {
     /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
     pub alerts: manager::Alerts,
     requests: Vec<Request>,
+    /// The keys in force: the key table with this PC's changes (`[keys]` in its config). Every
+    /// key is looked up here; the help and the hint bar print these.
+    pub keys: keys::Keymap,
+    /// Let the mouse click and scroll (the terminal reports it only when this is on).
+    pub mouse: bool,
 }
 
 /// A question the app is asking.
@@ -394,6 +400,8 @@ impl App {
             awaiting_review_letter: None,
             awaiting_card: None,
             requests: Vec::new(),
+            keys: keys::Keymap::default(),
+            mouse: true,
         }
     }
 
@@ -975,11 +983,13 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
-        use crossterm::event::{KeyCode, KeyModifiers};
+        use crossterm::event::KeyCode;
         if self.drawn.too_small {
             // Nothing can be seen: only quitting works (asking first, as ever).
-            let quit = key.code == KeyCode::Char('q') && key.modifiers == KeyModifiers::NONE
-                || key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+            let quit = matches!(
+                self.keys.resolve(Context::Results, &key),
+                Some(Action::Quit | Action::ForceQuit)
+            );
             if quit {
                 self.quit_asking();
             }
@@ -988,7 +998,7 @@ impl App {
         // Keys that work from anywhere, whatever is open: quitting, logging an incident and
         // the help.
         let ctx = self.context();
-        match keymap::resolve(ctx, &key) {
+        match self.keys.resolve(ctx, &key) {
             Some(Action::ForceQuit) => return self.quit_asking(),
             Some(Action::LogIncident) if ctx != Context::IncidentForm => {
                 if let Err(why) = self.allows(Need::Record) {
@@ -1023,7 +1033,7 @@ impl App {
                 self.overlays.close_saved();
                 let reply = self.reply_owed.take();
                 if let (Some((customer, incident)), Some(Action::Letter)) =
-                    (reply, keymap::resolve(ctx, &key))
+                    (reply, self.keys.resolve(ctx, &key))
                 {
                     // The reply needs the customer's card (their address, the incident as saved).
                     self.awaiting_reply = Some((customer, incident));
@@ -1091,7 +1101,7 @@ impl App {
     /// A key for the help, a case, the queue or the lookup panes: through the keymap.
     fn key_to_action(&mut self, key: KeyEvent) {
         let ctx = self.context();
-        match keymap::resolve(ctx, &key) {
+        match self.keys.resolve(ctx, &key) {
             Some(action) => self.perform(action),
             None if ctx == Context::Search => {
                 let before = self.search.value().to_string();
@@ -1191,7 +1201,9 @@ impl App {
     pub fn perform(&mut self, action: Action) {
         // A key this person's role cannot use says why, and does nothing else.
         let ctx = self.context();
-        let need = keymap::bindings(ctx)
+        let need = self
+            .keys
+            .bindings(ctx)
             .find(|b| b.action == action)
             .map_or(Need::Anyone, |b| b.needs);
         if let Err(why) = self.allows(need) {
