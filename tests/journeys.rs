@@ -33,10 +33,23 @@ mod tmux {
             width: u16,
             height: u16,
         ) -> Pane {
+            Pane::start_configured(name, "", env, args, dir, width, height)
+        }
+
+        /// As [`Pane::start_with`], with this PC's config file holding `config`.
+        pub fn start_configured(
+            name: &str,
+            config: &str,
+            env: &[&str],
+            args: &[&str],
+            dir: &Path,
+            width: u16,
+            height: u16,
+        ) -> Pane {
             let bin = env!("CARGO_BIN_EXE_safedesk");
             let name = format!("{name}-{}", std::process::id());
             // Each journey keeps its outbox, drafts and choices in its own folder.
-            std::fs::write(dir.join("config.toml"), "").unwrap();
+            std::fs::write(dir.join("config.toml"), config).unwrap();
             let mut cmd = format!(
                 "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}' SAFEDESK_LETTERS_DIR='{}'",
                 dir.display(),
@@ -1231,4 +1244,59 @@ fn a_manager_goes_from_the_reports_to_an_overdue_reviews_case_at_80x24() {
     // Esc goes back to the reports where it was.
     a.press("Escape");
     a.wait_for("Reviews overdue:");
+}
+
+/// Issue 18: this PC's config gives logging an incident F2, the help F1 only and quitting F10
+/// as well as q; the app uses those keys and its help and hint bar show them. A change that
+/// cannot work (a letter for logging, which works while typing) is refused with a sentence, and
+/// the usual key still works.
+#[test]
+fn keys_changed_in_the_config_work_and_the_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let args = ["--demo", "--db", db.to_str().unwrap(), "--user", "psharma"];
+    let config = "[keys]\nlog_incident = \"F2\"\nhelp = \"F1\"\nquit = [\"q\", \"F10\"]\n";
+    let p = Pane::start_configured("keys", config, &[], &args, dir.path(), 80, 24);
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    p.type_text("johnson");
+    p.wait_for("Results (");
+    p.press("Escape");
+    p.wait_for(" F2 log incident");
+    // ? is no longer the help: it does nothing here; F1 opens the help, which shows F2.
+    p.press("?");
+    p.press("F1");
+    let help = p.wait_for("The keys for the results");
+    assert!(help.contains("(Esc or F1 to close)"), "{help}");
+    assert!(help.contains("F2  Log an incident"), "{help}");
+    assert!(help.contains("(changed in the config)"), "{help}");
+    p.press("F1");
+    wait_until("the help to close", || !p.screen().contains("The keys for"));
+    p.press("F2");
+    let form = p.wait_for(" F1 keys");
+    assert!(form.contains("Log an incident"), "{form}");
+    p.press("Escape");
+    wait_until("the form to close", || !p.screen().contains(" F1 keys"));
+    p.press("F10");
+    p.wait_for("SAFEDESK-EXITED-0");
+    drop(p);
+
+    // A letter for logging an incident would be typed into the search box: refused, said, and
+    // Ctrl-N still logs one.
+    let p = Pane::start_configured(
+        "keys-refused",
+        "[keys]\nlog_incident = \"n\"\n",
+        &[],
+        &args,
+        dir.path(),
+        80,
+        24,
+    );
+    let s = p.wait_for("[keys] log_incident (line 2)");
+    assert!(s.contains("Signed in: Priya Sharma (phone)"), "{s}");
+    p.press("C-n");
+    p.wait_for(" F1 keys");
+    p.press("Escape");
+    wait_until("the form to close", || !p.screen().contains(" F1 keys"));
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
 }
