@@ -11,7 +11,10 @@ use crate::sync::local::Local;
 use crate::sync::presence::Presence;
 use crate::sync::worker::{self, Context};
 use crate::sync::{local_request, Reply, Request};
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent,
+};
 use crossterm::execute;
 use std::sync::mpsc;
 
@@ -132,6 +135,17 @@ pub fn run_present(
     let exit_after_first_draw = std::env::var_os("SAFEDESK_EXIT_AFTER_FIRST_DRAW").is_some();
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    // The mouse clicks and scrolls, unless the config says `mouse = false` (which leaves the
+    // terminal's own selecting of text). It is let go on the way out, a panic's way too.
+    let mouse = app.mouse;
+    if mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+            hook(info);
+        }));
+    }
     let result = (|| -> std::io::Result<()> {
         let send = |app: &mut App| {
             for r in app.take_requests() {
@@ -177,6 +191,9 @@ pub fn run_present(
             }
         }
     })();
+    if mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     // The worker removes this instance's presence file when it sees the app has gone; give it

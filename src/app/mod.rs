@@ -13,6 +13,7 @@ pub mod letter;
 pub mod lists;
 pub mod manager;
 pub mod merge;
+pub mod mouse;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
 use crate::policy::incident::after_save;
@@ -53,6 +54,8 @@ pub struct Drawn {
     /// The window was too small to show anything but a message: keys other than quitting
     /// would act on what cannot be seen, so they wait.
     pub too_small: bool,
+    /// Where the panes, lists and popups were drawn, for the mouse.
+    pub spots: mouse::Spots,
 }
 
 impl Default for Drawn {
@@ -62,6 +65,7 @@ impl Default for Drawn {
             letter_scroll_max: u16::MAX,
             card: card::CardRows::default(),
             too_small: false,
+            spots: mouse::Spots::default(),
         }
     }
 }
@@ -863,6 +867,7 @@ impl App {
         match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
             TermEvent::Paste(text) => self.on_paste(text),
+            TermEvent::Mouse(m) => self.on_mouse(*m),
             _ => {}
         }
     }
