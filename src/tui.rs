@@ -53,11 +53,14 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),
         _ => {}
     }
-    // A refused key change must not lock anyone out: the usual keys are kept, and it says why.
-    app.keys = s.keys;
-    app.mouse = s.mouse;
-    if !s.key_problems.is_empty() {
-        app.notice = Some(Notice::Error(s.key_problems.join(" ")));
+    // This PC's keys and mouse (session::open read the config already). A refused key change
+    // must not lock anyone out: the usual keys are kept for it, and the notice says why.
+    let cfg = session::config(cli).unwrap_or_default();
+    let (keys, key_problems) = crate::cli::config::keymap(&cfg);
+    app.keys = keys;
+    app.mouse = crate::cli::config::mouse(&cfg);
+    if !key_problems.is_empty() {
+        app.notice = Some(Notice::Error(key_problems.join(" ")));
     }
     app.letter_kit = s.letters.map(std::sync::Arc::new);
     app.open_with = crate::letters::OpenWith::from_env();

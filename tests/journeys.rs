@@ -1300,3 +1300,40 @@ fn keys_changed_in_the_config_work_and_the_help_shows_them() {
     p.press("C-c");
     p.wait_for("SAFEDESK-EXITED-0");
 }
+
+/// Issue 18: the mouse, as a terminal reports it (SGR mouse sequences, typed into the pane as
+/// tmux would pass them on): a click selects a result, the wheel scrolls the card, a click on
+/// the selected result opens its card.
+#[test]
+fn a_click_selects_a_result_the_wheel_scrolls_the_card_and_a_second_click_opens_it() {
+    let (_dir, _db, p) = demo_as("mouse", "psharma", 80, 24);
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    p.type_text("johnson");
+    let s = p.wait_for("Bethan Johnson");
+    let row = s
+        .lines()
+        .position(|l| l.contains("Bethan Johnson"))
+        .expect("Bethan is listed");
+    // SGR mouse reports count columns and rows from 1.
+    let click = |col: usize, row: usize| {
+        p.type_text(&format!("\x1b[<0;{col};{row}M"));
+        p.type_text(&format!("\x1b[<0;{col};{row}m"));
+    };
+    click(5, row + 1);
+    wait_until("Bethan to be selected", || {
+        p.screen().lines().any(|l| l.contains("> Bethan Johnson"))
+    });
+    let s = p.wait_for("bethan.johnson@example.net");
+    assert!(s.contains("Enter open"), "the results have the keys: {s}");
+    // The wheel over the card scrolls it: what it shows under its pinned lines moves up.
+    let top = |s: &str| s.lines().skip(5).take(16).collect::<Vec<_>>().join("\n");
+    let before = top(&p.screen());
+    p.type_text("\x1b[<65;50;15M");
+    wait_until("the card to scroll", || top(&p.screen()) != before);
+    click(5, row + 1);
+    wait_until("the card to have the keys", || {
+        !p.screen().contains("Enter open")
+    });
+    p.press("q");
+    p.wait_for("SAFEDESK-EXITED-0");
+}

@@ -1224,7 +1224,8 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The action a key asks for in this context, if any.
+/// The action a key asks for in this context, if any, with the built-in keys. The app looks
+/// keys up in `App::keys` ([`super::keys::Keymap`]): these with this PC's changes.
 pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
     binding(ctx, key).map(|b| b.action)
 }

@@ -157,10 +157,10 @@ impl App {
             | Context::Incidents
             | Context::InForce
             | Context::Reports
-            | Context::Audit => {
-                if spots.panel.is_some_and(|a| a.contains(col, row)) {
-                    self.perform(step);
-                }
+            | Context::Audit
+                if spots.panel.is_some_and(|a| a.contains(col, row)) =>
+            {
+                self.perform(step);
             }
             Context::Search | Context::Results | Context::Card => {
                 if spots.results.is_some_and(|a| a.contains(col, row)) && !self.results.is_empty() {

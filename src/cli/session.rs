@@ -31,12 +31,6 @@ pub struct Session {
     /// Sentences to show at start: a PC's own policy or letters file that is not used, an
     /// office policy this safedesk cannot read.
     pub notices: Vec<String>,
-    /// The keys in force on this PC (the config's `[keys]`), and a sentence for each change
-    /// refused (the app shows them; the usual keys are kept for those).
-    pub keys: crate::app::keys::Keymap,
-    pub key_problems: Vec<String>,
-    /// Let the mouse click and scroll (`mouse = false` turns it off).
-    pub mouse: bool,
 }
 
 /// The letter templates and the organisation's details the office set in the shared database
@@ -301,7 +295,6 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
             eprintln!("{n}");
         }
     }
-    let (keys, key_problems) = config::keymap(&cfg);
     Ok(Session {
         store,
         policy,
@@ -313,9 +306,6 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         bell: config::bell(&cfg, std::env::var("SAFEDESK_BELL").ok().as_deref()),
         path,
         notices,
-        keys,
-        key_problems,
-        mouse: config::mouse(&cfg),
     })
 }
 

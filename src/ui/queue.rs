@@ -19,9 +19,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// Returns where its rows are, for the mouse.
 pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
-    let Some(view) = app.overlays.queue() else {
-        return None;
-    };
+    let view = app.overlays.queue()?;
     let t = &Theme::of(app);
     let me = app.my_id();
     let cases = view.visible(me);

@@ -459,9 +459,7 @@ pub fn reports(frame: &mut Frame, area: Rect, app: &App) {
 /// The incidents list.
 /// Returns where its rows are, for the mouse.
 pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
-    let Some(view) = app.overlays.incidents() else {
-        return None;
-    };
+    let view = app.overlays.incidents()?;
     let t = &Theme::of(app);
     let inner = super::overlay(
         frame,
@@ -565,9 +563,7 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
 /// The restrictions in force, the review most overdue first.
 /// Returns where its rows are, for the mouse.
 pub fn in_force(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
-    let Some(view) = app.overlays.in_force() else {
-        return None;
-    };
+    let view = app.overlays.in_force()?;
     let t = &Theme::of(app);
     let inner = super::overlay(
         frame,
