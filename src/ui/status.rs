@@ -184,8 +184,14 @@ fn status_line(app: &App) -> Line<'static> {
 
 /// Shown instead of the panes when the terminal is too small to lay them out.
 pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    // This PC's keys for quitting (the key table's, unless its config changed them).
+    let quit = [keymap::Action::Quit, keymap::Action::ForceQuit]
+        .iter()
+        .filter_map(|a| app.keys.label(keymap::Context::Results, *a))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let text = format!(
-        "The window is too small for safedesk ({}x{}). Make it at least {}x{} characters. Press q or Ctrl-C to quit.",
+        "The window is too small for safedesk ({}x{}). Make it at least {}x{} characters. Press {quit} to quit.",
         area.width,
         area.height,
         super::MIN_WIDTH,
