@@ -12,7 +12,10 @@ use crate::sync::presence::Presence;
 use crate::sync::running::Running;
 use crate::sync::worker::Context;
 use crate::sync::Reply;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent,
+};
 use crossterm::execute;
 use std::sync::mpsc;
 
@@ -31,7 +34,11 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     let mut said = Vec::new();
     let cli = match crate::cli::first_run::wanted(cli)? {
         None => cli,
-        Some(setup) => match first_run(cli, &setup)? {
+        Some(setup) => match if setup.plain {
+            crate::plain::first_run(cli, &setup)?
+        } else {
+            first_run(cli, &setup)?
+        } {
             None => return Ok(()),
             Some((then, words)) => {
                 said = words;
@@ -66,6 +73,15 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         }
         Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),
         _ => {}
+    }
+    // This PC's keys and mouse (session::open read the config already). A refused key change
+    // must not lock anyone out: the usual keys are kept for it, and the notice says why.
+    let cfg = session::config(cli).unwrap_or_default();
+    let (keys, key_problems) = crate::cli::config::keymap(&cfg);
+    app.keys = keys;
+    app.mouse = crate::cli::config::mouse(&cfg);
+    if !key_problems.is_empty() {
+        app.notice = Some(Notice::Error(key_problems.join(" ")));
     }
     app.letter_kit = s.letters.map(std::sync::Arc::new);
     app.open_with = crate::letters::OpenWith::from_env();
@@ -126,63 +142,20 @@ fn first_run(
                 .draw(|frame| crate::ui::first_run::draw(frame, &f))
                 .map_err(failed)?;
             let ev = event::read().map_err(failed)?;
-            let (chosen, made) = match f.on_terminal_event(&ev) {
-                None => continue,
-                Some(Step::Quit) => return Ok(None),
-                Some(Step::Demo) => {
-                    let demo = Cli {
-                        demo: true,
-                        db: Some(crate::cli::config::default_demo_path()),
-                        config: cli.config.clone().filter(|p| p.exists()),
-                        ..cli.clone()
-                    };
-                    let next = "Next time, safedesk --demo opens the demo again.".to_string();
-                    return Ok(Some((demo, vec![next])));
-                }
-                Some(Step::Create { path, name }) => {
-                    terminal
-                        .draw(|frame| crate::ui::first_run::draw(frame, &f))
-                        .map_err(failed)?;
-                    let chosen = match disk::check_new(&path) {
-                        Ok(c) => c,
-                        Err(r) => {
-                            f.refused(r.sentence, r.exists);
-                            continue;
-                        }
-                    };
-                    match disk::create(cli, &chosen.path, &name) {
-                        Ok(set) => (chosen, Some(set)),
-                        Err(e) => {
-                            f.refused(e, false);
-                            continue;
-                        }
-                    }
-                }
-                Some(Step::Existing { path }) => match disk::check_existing(cli, &path) {
-                    Ok(c) => (c, None),
-                    Err(e) => {
-                        f.refused(e, false);
-                        continue;
-                    }
-                },
+            let Some(step) = f.on_terminal_event(&ev) else {
+                continue;
             };
-            // The database is there: it opens whether or not its path could be saved.
-            let mut words = chosen.notes;
-            match disk::write_config(&setup.config_file, &chosen.path) {
-                Ok(s) | Err(s) => words.insert(0, s),
+            if matches!(step, Step::Create { .. }) {
+                // Making the database takes a moment: the screen says so meanwhile.
+                terminal
+                    .draw(|frame| crate::ui::first_run::draw(frame, &f))
+                    .map_err(failed)?;
             }
-            if let Some(set) = made {
-                words.push(format!(
-                    "You ({}) are its first admin: add colleagues with safedesk staff add.",
-                    setup.login
-                ));
-                words.extend(set);
+            match disk::carry_out(cli, setup, &mut f, step) {
+                disk::Outcome::Open(open, words) => return Ok(Some((*open, words))),
+                disk::Outcome::Quit => return Ok(None),
+                disk::Outcome::Again => continue,
             }
-            let open = Cli {
-                db: Some(chosen.path),
-                ..cli.clone()
-            };
-            return Ok(Some((open, words)));
         }
     };
     let result = ended();
@@ -233,6 +206,7 @@ pub fn run_present(
 
     // For the start-up benchmark (benches/startup.sh): leave after the first full screen.
     let exit_after_first_draw = std::env::var_os("SAFEDESK_EXIT_AFTER_FIRST_DRAW").is_some();
+    let mouse = app.mouse;
     let result = (|| -> std::io::Result<()> {
         // Not a terminal, or one that cannot say its size: a sentence, never a panic.
         let mut terminal = ratatui::try_init().map_err(|e| {
@@ -241,6 +215,16 @@ pub fn run_present(
             ))
         })?;
         let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+        // The mouse clicks and scrolls, unless the config says `mouse = false` (which leaves the
+        // terminal's own selecting of text). It is let go on the way out, a panic's way too.
+        if mouse {
+            let _ = execute!(std::io::stdout(), EnableMouseCapture);
+            let hook = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let _ = execute!(std::io::stdout(), DisableMouseCapture);
+                hook(info);
+            }));
+        }
         let send = |app: &mut App| running.send(app.take_requests());
         send(&mut app);
         loop {
@@ -274,6 +258,9 @@ pub fn run_present(
             }
         }
     })();
+    if mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     running.finish();

@@ -503,7 +503,7 @@ fn config_init_writes_a_file_that_checks_and_check_names_a_typo_with_its_line() 
         .lines()
         .map(|l| {
             l.strip_prefix("# ")
-                .filter(|r| r.contains(" = "))
+                .filter(|r| r.contains(" = ") || *r == "[keys]")
                 .unwrap_or(l)
         })
         .map(|l| format!("{l}\n"))
@@ -604,4 +604,53 @@ fn the_app_without_a_terminal_says_so_in_a_sentence() {
         err.contains("safedesk needs a terminal window to draw in"),
         "{err}"
     );
+}
+
+/// `safedesk config keys` lists every action's name with its keys and what it does, showing
+/// this PC's changes; `config check` refuses a change that cannot work, naming it, its line and
+/// what to do.
+#[test]
+fn config_keys_lists_the_actions_and_check_refuses_a_key_change_that_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cfg = d.join("no-config.toml");
+    let o = safedesk(d, &["config", "keys"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    for line in [
+        "log_incident",
+        "Ctrl-N",
+        "quit",
+        "help",
+        "? / F1",
+        "open",
+        "Enter",
+    ] {
+        assert!(out.contains(line), "{line} in {out}");
+    }
+    std::fs::write(
+        &cfg,
+        "bell = false\n[keys]\nlog_incident = \"F2\"\nquit = \"x\"\nopen = \"o\"\nfind_in_quee = \"F3\"\nhelp = \"Hyper-H\"\n",
+    )
+    .unwrap();
+    let o = safedesk(d, &["config", "keys"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("F2               Log an incident")
+            && out.contains("changed in the config; usually Ctrl-N"),
+        "{out}"
+    );
+    let o = safedesk(d, &["config", "check"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    for said in [
+        "[keys] quit (line 4): x is already the key for",
+        "[keys] open (line 5): open works while typing in the search box, where o would be text",
+        "[keys] find_in_quee (line 6): there is no such action. safedesk config keys lists",
+        "[keys] help (line 7): \"Hyper-H\" is not a key safedesk can read",
+    ] {
+        assert!(out.contains(said), "{said} in {out}");
+    }
+    assert!(!out.contains("log_incident"), "F2 is fine: {out}");
 }

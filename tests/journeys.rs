@@ -1251,3 +1251,95 @@ fn a_first_run_quit_with_q_writes_nothing_and_the_demo_writes_nothing_either() {
         ""
     );
 }
+
+/// Issue 18: this PC's config gives logging an incident F2, the help F1 only and quitting F10
+/// as well as q; the app uses those keys and its help and hint bar show them. A change that
+/// cannot work (a letter for logging, which works while typing) is refused with a sentence, and
+/// the usual key still works.
+#[test]
+fn keys_changed_in_the_config_work_and_the_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let args = ["--demo", "--db", db.to_str().unwrap(), "--user", "psharma"];
+    let config = "[keys]\nlog_incident = \"F2\"\nhelp = \"F1\"\nquit = [\"q\", \"F10\"]\n";
+    let p = Pane::start_configured("keys", config, &[], &args, dir.path(), 80, 24);
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    p.type_text("johnson");
+    p.wait_for("Results (");
+    p.press("Escape");
+    p.wait_for(" F2 log incident");
+    // ? is no longer the help: it does nothing here; F1 opens the help, which shows F2.
+    p.press("?");
+    p.press("F1");
+    let help = p.wait_for("The keys for the results");
+    assert!(help.contains("(Esc or F1 to close)"), "{help}");
+    assert!(help.contains("F2  Log an incident"), "{help}");
+    assert!(help.contains("(changed in the config)"), "{help}");
+    p.press("F1");
+    wait_until("the help to close", || !p.screen().contains("The keys for"));
+    p.press("F2");
+    let form = p.wait_for(" F1 keys");
+    assert!(form.contains("Log an incident"), "{form}");
+    p.press("Escape");
+    wait_until("the form to close", || !p.screen().contains(" F1 keys"));
+    p.press("F10");
+    p.wait_for("SAFEDESK-EXITED-0");
+    drop(p);
+
+    // A letter for logging an incident would be typed into the search box: refused, said, and
+    // Ctrl-N still logs one.
+    let p = Pane::start_configured(
+        "keys-refused",
+        "[keys]\nlog_incident = \"n\"\n",
+        &[],
+        &args,
+        dir.path(),
+        80,
+        24,
+    );
+    let s = p.wait_for("[keys] log_incident (line 2)");
+    assert!(s.contains("Signed in: Priya Sharma (phone)"), "{s}");
+    p.press("C-n");
+    p.wait_for(" F1 keys");
+    p.press("Escape");
+    wait_until("the form to close", || !p.screen().contains(" F1 keys"));
+    p.press("C-c");
+    p.wait_for("SAFEDESK-EXITED-0");
+}
+
+/// Issue 18: the mouse, as a terminal reports it (SGR mouse sequences, typed into the pane as
+/// tmux would pass them on): a click selects a result, the wheel scrolls the card, a click on
+/// the selected result opens its card.
+#[test]
+fn a_click_selects_a_result_the_wheel_scrolls_the_card_and_a_second_click_opens_it() {
+    let (_dir, _db, p) = demo_as("mouse", "psharma", 80, 24);
+    p.wait_for("Signed in: Priya Sharma (phone)");
+    p.type_text("johnson");
+    let s = p.wait_for("Bethan Johnson");
+    let row = s
+        .lines()
+        .position(|l| l.contains("Bethan Johnson"))
+        .expect("Bethan is listed");
+    // SGR mouse reports count columns and rows from 1.
+    let click = |col: usize, row: usize| {
+        p.type_text(&format!("\x1b[<0;{col};{row}M"));
+        p.type_text(&format!("\x1b[<0;{col};{row}m"));
+    };
+    click(5, row + 1);
+    wait_until("Bethan to be selected", || {
+        p.screen().lines().any(|l| l.contains("> Bethan Johnson"))
+    });
+    let s = p.wait_for("bethan.johnson@example.net");
+    assert!(s.contains("Enter open"), "the results have the keys: {s}");
+    // The wheel over the card scrolls it: what it shows under its pinned lines moves up.
+    let top = |s: &str| s.lines().skip(5).take(16).collect::<Vec<_>>().join("\n");
+    let before = top(&p.screen());
+    p.type_text("\x1b[<65;50;15M");
+    wait_until("the card to scroll", || top(&p.screen()) != before);
+    click(5, row + 1);
+    wait_until("the card to have the keys", || {
+        !p.screen().contains("Enter open")
+    });
+    p.press("q");
+    p.wait_for("SAFEDESK-EXITED-0");
+}

@@ -531,3 +531,82 @@ fn every_layer_in_every_theme_keeps_its_contrast() {
     }
     assert!(drawn > 40, "{drawn}");
 }
+
+/// This PC's config changes: log an incident with F2, the help with F1 only, open with o too.
+fn changed_keys() -> safedesk::app::keys::Keymap {
+    use safedesk::app::keys::{Change, Keymap};
+    let change = |action: &str, keys: &[&str]| Change {
+        action: action.into(),
+        keys: Ok(keys.iter().map(|k| k.to_string()).collect()),
+        line: None,
+    };
+    let (map, problems) = Keymap::build(&[
+        change("log_incident", &["F2"]),
+        change("help", &["F1"]),
+        change("open", &["Enter", "Right"]),
+    ]);
+    assert!(problems.is_empty(), "{problems:?}");
+    map
+}
+
+#[test]
+fn keys_changed_in_the_config_work_and_the_help_and_hint_bar_show_them() {
+    let mut a = layer(Context::Results, Role::Reception).unwrap();
+    a.keys = changed_keys();
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains(" F2 log incident"), "{screen}");
+    assert!(!screen.contains("Ctrl-N"), "{screen}");
+    // The old keys no longer do it; the new ones do.
+    press(&mut a, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert_eq!(a.context(), Context::Results);
+    press(&mut a, KeyCode::Char('?'), KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::Results);
+    press(&mut a, KeyCode::F(2), KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::IncidentForm);
+    let form = render(&a, 80, 24);
+    assert!(form.contains(" F1 keys"), "{form}");
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::Results);
+    press(&mut a, KeyCode::F(1), KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::Help);
+    let help = render(&a, 80, 24);
+    assert!(help.contains("(Esc or F1 to close)"), "{help}");
+    assert!(help.contains("F2  Log an incident"), "{help}");
+    assert!(help.contains("(changed in the config)"), "{help}");
+    insta::assert_snapshot!("help_with_keys_changed_in_the_config_80x24", help);
+    // Right opens the selected card, as Enter does.
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    a.take_requests();
+    press(&mut a, KeyCode::Right, KeyModifiers::NONE);
+    assert_eq!(a.context(), Context::Card);
+}
+
+#[test]
+fn the_help_lists_every_changed_key_in_every_layer() {
+    for &ctx in EVERYWHERE {
+        if ctx == Context::Help {
+            continue;
+        }
+        let Some(mut a) = layer(ctx, Role::Manager) else {
+            continue;
+        };
+        a.keys = changed_keys();
+        press(&mut a, KeyCode::F(1), KeyModifiers::NONE);
+        assert_eq!(a.context(), Context::Help, "{ctx:?}: F1 opens the help");
+        let mut screen = String::new();
+        for _ in 0..40 {
+            screen.push_str(&render(&a, 80, 24));
+            press(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+        }
+        let keys = changed_keys();
+        for b in keys.bindings(ctx) {
+            assert!(
+                screen.contains(b.label),
+                "{ctx:?}: the help lists {} ({})",
+                b.label,
+                b.desc
+            );
+        }
+        assert!(!screen.contains("Ctrl-N"), "{ctx:?}");
+    }
+}

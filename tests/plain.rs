@@ -283,3 +283,45 @@ fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
     assert!(s.contains("The decision is saved."), "{s}");
     assert_lines_only(&s);
 }
+
+/// The first run, as lines: no database set on this PC, so safedesk explains where the shared
+/// file goes and asks the same questions as the full screen's two screens; a folder that does
+/// not exist is refused in a sentence; then the office database is made, this PC's config
+/// written, and the app opens on it, still in lines.
+#[test]
+fn a_first_run_in_screen_reader_mode_creates_the_office_database_and_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office");
+    let p = Pane::start(
+        "plain-first",
+        &["--user", "amira", "--plain"],
+        dir.path(),
+        80,
+        24,
+    );
+    p.wait_for_line("This PC has no database set yet. What would you like to do?");
+    let s = p.wait_for_line("Type d, c or e, or quit");
+    assert!(s.contains("2 or c: Create the office database"), "{s}");
+    p.answer("c", "Where should the database be?");
+    // A file in a folder that does not exist yet.
+    let db = office.join("safedesk.sqlite");
+    p.answer(db.to_str().unwrap(), "Your name as colleagues know it.");
+    let s = p.answer("Amira Hassan", "Where should the database be?");
+    assert!(s.contains("Not done:"), "{s}");
+    assert!(!db.exists());
+    // The folder made, Enter keeps the path and the name given.
+    std::fs::create_dir(&office).unwrap();
+    p.answer("", "Your name as colleagues know it.");
+    let s = p.answer("", "Type a name, phone number or email to look someone up");
+    assert!(s.contains("Signed in as Amira Hassan (admin)."), "{s}");
+    assert!(s.contains("You (amira) are its first admin"), "{s}");
+    assert_lines_only(&s);
+    assert!(db.is_file());
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("db = '{}'", db.display())),
+        "{config}"
+    );
+    // The app itself, on the new database: a search, in sentences.
+    p.answer("deborah", "No one matches \"deborah\".");
+}

@@ -111,4 +111,29 @@ impl App {
         self.card_cursor = cursor;
         true
     }
+
+    /// The wheel over the card: scroll `lines` down or up, the highlight moving to the first
+    /// incident in view when its own leaves the view.
+    pub(super) fn card_wheel(&mut self, down: bool, lines: u16) {
+        let n = self.card_history().map_or(0, |h| h.incidents.len());
+        let rows = &self.drawn.card;
+        let scroll = self.card_scroll.min(rows.scroll_max);
+        let scroll = if down {
+            scroll.saturating_add(lines).min(rows.scroll_max)
+        } else {
+            scroll.saturating_sub(lines)
+        };
+        let bottom = scroll.saturating_add(rows.page.max(1));
+        let cursor = self.card_cursor.min(n.saturating_sub(1));
+        let seen = rows
+            .incidents
+            .get(cursor)
+            .is_some_and(|&(start, end)| end > scroll && start < bottom);
+        if !seen {
+            if let Some(i) = rows.first_in_view(scroll) {
+                self.card_cursor = i;
+            }
+        }
+        self.card_scroll = scroll;
+    }
 }

@@ -304,7 +304,7 @@ const QUITTING: &[Context] = &[
     Context::InForce,
     Context::Reports,
 ];
-const AUDIT: &[Context] = &[Context::Audit];
+pub const AUDIT: &[Context] = &[Context::Audit];
 /// Where the lists and the reports open from.
 const LIST_KEYS: &[Context] = &[
     Context::Results,
@@ -1224,7 +1224,8 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The action a key asks for in this context, if any.
+/// The action a key asks for in this context, if any, with the built-in keys. The app looks
+/// keys up in `App::keys` ([`super::keys::Keymap`]): these with this PC's changes.
 pub fn resolve(ctx: Context, key: &KeyEvent) -> Option<Action> {
     binding(ctx, key).map(|b| b.action)
 }
@@ -1269,7 +1270,8 @@ pub fn hints(ctx: Context, may: impl Fn(Need) -> bool) -> Vec<(&'static str, &'s
         .collect()
 }
 
-fn short(a: Action) -> &'static str {
+/// An action's name in the hint bar.
+pub fn short(a: Action) -> &'static str {
     match a {
         Action::LogIncident => "log incident",
         Action::FocusSearch => "search",

@@ -9,10 +9,12 @@ pub mod decision;
 pub mod first_run;
 pub mod form;
 pub mod keymap;
+pub mod keys;
 pub mod letter;
 pub mod lists;
 pub mod manager;
 pub mod merge;
+pub mod mouse;
 pub mod theme;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
@@ -54,6 +56,8 @@ pub struct Drawn {
     /// The window was too small to show anything but a message: keys other than quitting
     /// would act on what cannot be seen, so they wait.
     pub too_small: bool,
+    /// Where the panes, lists and popups were drawn, for the mouse.
+    pub spots: mouse::Spots,
 }
 
 impl Default for Drawn {
@@ -63,6 +67,7 @@ impl Default for Drawn {
             letter_scroll_max: u16::MAX,
             card: card::CardRows::default(),
             too_small: false,
+            spots: mouse::Spots::default(),
         }
     }
 }
@@ -146,6 +151,11 @@ pub struct App {
     /// Managers' alerts and the queue's counts by kind (see `manager.rs`).
     pub alerts: manager::Alerts,
     requests: Vec<Request>,
+    /// The keys in force: the key table with this PC's changes (`[keys]` in its config). Every
+    /// key is looked up here; the help and the hint bar print these.
+    pub keys: keys::Keymap,
+    /// Let the mouse click and scroll (the terminal reports it only when this is on).
+    pub mouse: bool,
 }
 
 /// A question the app is asking.
@@ -396,6 +406,8 @@ impl App {
             awaiting_review_letter: None,
             awaiting_card: None,
             requests: Vec::new(),
+            keys: keys::Keymap::default(),
+            mouse: true,
         }
     }
 
@@ -857,6 +869,7 @@ impl App {
         match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
             TermEvent::Paste(text) => self.on_paste(text),
+            TermEvent::Mouse(m) => self.on_mouse(*m),
             _ => {}
         }
     }
@@ -977,11 +990,13 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) {
-        use crossterm::event::{KeyCode, KeyModifiers};
+        use crossterm::event::KeyCode;
         if self.drawn.too_small {
             // Nothing can be seen: only quitting works (asking first, as ever).
-            let quit = key.code == KeyCode::Char('q') && key.modifiers == KeyModifiers::NONE
-                || key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+            let quit = matches!(
+                self.keys.resolve(Context::Results, &key),
+                Some(Action::Quit | Action::ForceQuit)
+            );
             if quit {
                 self.quit_asking();
             }
@@ -990,7 +1005,7 @@ impl App {
         // Keys that work from anywhere, whatever is open: quitting, logging an incident and
         // the help.
         let ctx = self.context();
-        match keymap::resolve(ctx, &key) {
+        match self.keys.resolve(ctx, &key) {
             Some(Action::ForceQuit) => return self.quit_asking(),
             Some(Action::LogIncident) if ctx != Context::IncidentForm => {
                 if let Err(why) = self.allows(Need::Record) {
@@ -1025,7 +1040,7 @@ impl App {
                 self.overlays.close_saved();
                 let reply = self.reply_owed.take();
                 if let (Some((customer, incident)), Some(Action::Letter)) =
-                    (reply, keymap::resolve(ctx, &key))
+                    (reply, self.keys.resolve(ctx, &key))
                 {
                     // The reply needs the customer's card (their address, the incident as saved).
                     self.awaiting_reply = Some((customer, incident));
@@ -1093,7 +1108,7 @@ impl App {
     /// A key for the help, a case, the queue or the lookup panes: through the keymap.
     fn key_to_action(&mut self, key: KeyEvent) {
         let ctx = self.context();
-        match keymap::resolve(ctx, &key) {
+        match self.keys.resolve(ctx, &key) {
             Some(action) => self.perform(action),
             None if ctx == Context::Search => {
                 let before = self.search.value().to_string();
@@ -1193,7 +1208,9 @@ impl App {
     pub fn perform(&mut self, action: Action) {
         // A key this person's role cannot use says why, and does nothing else.
         let ctx = self.context();
-        let need = keymap::bindings(ctx)
+        let need = self
+            .keys
+            .bindings(ctx)
             .find(|b| b.action == action)
             .map_or(Need::Anyone, |b| b.needs);
         if let Err(why) = self.allows(need) {

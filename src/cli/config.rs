@@ -1,7 +1,9 @@
 //! Where the shared database is and how to reach it: `--db`, then `SAFEDESK_DB`, then the config
 //! file (`safedesk.toml` in the user's config folder, or `--config FILE`).
 
+use crate::app::keys::{self, Change, Keymap};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The config file's contents. Every field is optional.
@@ -28,6 +30,63 @@ pub struct Config {
     /// The screens' colours: "default", "high-contrast" or "monochrome". `--theme` and
     /// `SAFEDESK_THEME` win over it, and so does `NO_COLOR` (monochrome).
     pub theme: Option<crate::app::theme::ThemeName>,
+    /// Let the mouse click panes and rows and scroll with the wheel. On unless `mouse = false`
+    /// (which leaves the terminal's own selecting and copying of text).
+    pub mouse: Option<bool>,
+    /// Keys changed on this PC (`[keys]`, last in the file): an action's name, then one key or a
+    /// list of keys. `safedesk config keys` lists the actions.
+    pub keys: Option<KeyTable>,
+    /// The `[keys]` entries as changes, with their lines (filled when the file is read).
+    #[serde(skip)]
+    pub key_changes: Vec<Change>,
+}
+
+/// The `[keys]` table as written, with where each entry is.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct KeyTable(pub BTreeMap<String, toml::Spanned<toml::Value>>);
+
+impl Eq for KeyTable {}
+
+/// The `[keys]` entries of a config file read from `text`, as changes with their lines.
+fn key_changes(table: Option<&KeyTable>, text: &str) -> Vec<Change> {
+    let Some(table) = table else {
+        return Vec::new();
+    };
+    let mut out: Vec<Change> = table
+        .0
+        .iter()
+        .map(|(action, v)| {
+            let keys = match v.get_ref() {
+                toml::Value::String(k) => Ok(vec![k.clone()]),
+                toml::Value::Array(list) => list
+                    .iter()
+                    .map(|k| k.as_str().map(str::to_string).ok_or_else(|| k.to_string()))
+                    .collect(),
+                other => Err(other.to_string()),
+            };
+            let start = v.span().start.min(text.len());
+            Change {
+                action: action.clone(),
+                keys,
+                line: Some(text[..start].matches('\n').count() + 1),
+            }
+        })
+        .collect();
+    // In the file's order, so that of two changes that clash, the later is refused.
+    out.sort_by_key(|c| c.line);
+    out
+}
+
+/// The keys in force on this PC: the built-in ones with the config's changes, and a sentence
+/// for each change refused (that action keeps its usual keys).
+pub fn keymap(cfg: &Config) -> (Keymap, Vec<String>) {
+    Keymap::build(&cfg.key_changes)
+}
+
+/// Should the mouse click and scroll? On unless the config says `mouse = false`.
+pub fn mouse(cfg: &Config) -> bool {
+    cfg.mouse.unwrap_or(true)
 }
 
 /// Should the bell ring for managers' alerts? The `SAFEDESK_BELL` environment variable (`off`,
@@ -70,14 +129,14 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
             ))
         }
     };
-    toml::from_str(&text).map_err(|e| {
+    let mut cfg: Config = toml::from_str(&text).map_err(|e| {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let message = e.message().trim().trim_end_matches('.');
         // A setting's name misspelt: say which there are (a value's own sentence says enough).
         let settings = if message.starts_with("unknown field") {
-            " The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell, plain and theme."
+            " The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell, plain, theme, mouse and [keys]."
         } else {
             ""
         };
@@ -86,7 +145,9 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
             path.display(),
             line.map(|l| format!(", line {l}")).unwrap_or_default(),
         )
-    })
+    })?;
+    cfg.key_changes = key_changes(cfg.keys.as_ref(), &text);
+    Ok(cfg)
 }
 
 /// The login of whoever runs safedesk: USERNAME on Windows, USER or LOGNAME elsewhere.
@@ -142,6 +203,21 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # safedesk --theme NAME or SAFEDESK_THEME=NAME chooses one for a session, and NO_COLOR (set to
 # anything) gives monochrome; both win over this setting.
 # theme = "high-contrast"
+
+# Let the mouse click a pane or a row to select it and scroll with its wheel (where the terminal
+# reports the mouse). Nothing needs the mouse. Turn it off to select and copy text the terminal's
+# own way.
+# mouse = true
+
+# Keys. Any action's keys can be changed on this PC: its name, then one key or a list of keys,
+# such as "Ctrl-N", "F2", "?", "Enter", "Shift-Tab", "PageDown". safedesk config keys lists every
+# action's name with its keys and what it does, and the help (?) shows the keys in force. A change
+# that cannot work (a key another action uses there, a letter for an action that works while
+# typing, no key to quit) is refused with a sentence saying why, and the usual keys are kept.
+# [keys] must come after every other setting: keep it last in this file.
+# [keys]
+# log_incident = "F2"
+# help = ["?", "F1"]
 "#;
 
 /// `safedesk config path|check|init`.
@@ -203,6 +279,7 @@ pub fn command(
                         .into(),
                 );
             }
+            problems.extend(keymap(&cfg).1);
             if problems.is_empty() {
                 println!("{} is right.", path.display());
                 Ok(ExitCode::SUCCESS)
@@ -213,6 +290,27 @@ pub fn command(
                 }
                 Ok(ExitCode::from(1))
             }
+        }
+        super::ConfigCommand::Keys => {
+            let cfg = if path.exists() {
+                load(&path, true)?
+            } else {
+                Config::default()
+            };
+            let (map, problems) = keymap(&cfg);
+            print!("{}", keys_listing(&map));
+            println!(
+                "Change an action's keys in {} under [keys], for example: log_incident = \"F2\" or help = [\"?\", \"F1\"].",
+                path.display()
+            );
+            for p in &problems {
+                println!("{p}");
+            }
+            Ok(if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         super::ConfigCommand::Init { force } => {
             if path.exists() && !force {
@@ -234,6 +332,29 @@ pub fn command(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Every action: its name for `[keys]`, its keys on this PC and what it does.
+pub fn keys_listing(map: &Keymap) -> String {
+    use crate::app::keymap::BINDINGS;
+    let built_in = Keymap::default();
+    let mut out = String::from("Every action, its keys and what it does:\n");
+    for a in keys::actions() {
+        let name = keys::action_name(a);
+        let now = map.keys_of(a);
+        let mut note = String::new();
+        if now != built_in.keys_of(a) {
+            note = format!(" (changed in the config; usually {})", built_in.keys_of(a));
+        } else if !keys::changeable(a) {
+            note = " (cannot be changed: the forms read it themselves)".into();
+        }
+        let what = BINDINGS
+            .iter()
+            .find(|b| b.action == a)
+            .map_or("", |b| b.desc);
+        out.push_str(&format!("  {name:<20} {now:<16} {what}{note}\n"));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -297,6 +418,49 @@ mod tests {
             .expect("COMMENTED has a theme example");
         std::fs::write(&p, format!("theme = {example}\n")).unwrap();
         assert!(load(&p, true).is_ok());
+    }
+
+    #[test]
+    fn the_keys_table_is_read_with_its_lines_and_refusals_name_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            "mouse = false\n[keys]\nlog_incident = \"F2\"\nhelp = [\"?\", \"F1\"]\nquit = 5\nfrobnicate = \"F3\"\n",
+        )
+        .unwrap();
+        let c = load(&p, true).unwrap();
+        assert!(!mouse(&c));
+        assert_eq!(c.key_changes.len(), 4);
+        assert_eq!(c.key_changes[0].action, "log_incident");
+        assert_eq!(c.key_changes[0].line, Some(3));
+        assert_eq!(
+            c.key_changes[1].keys,
+            Ok(vec!["?".to_string(), "F1".to_string()])
+        );
+        let (map, problems) = keymap(&c);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("quit (line 5)"), "{problems:?}");
+        assert!(problems[1].contains("frobnicate (line 6)"), "{problems:?}");
+        assert_eq!(map.keys_of(crate::app::keymap::Action::LogIncident), "F2");
+        assert!(keys_listing(&map).contains("log_incident         F2"));
+        // The commented file reads as no settings at all, and each example works uncommented.
+        let mut uncommented = String::new();
+        for l in COMMENTED.lines() {
+            let l = l.trim_start_matches("# ");
+            if l.starts_with("mouse")
+                || l == "[keys]"
+                || l.starts_with("log_incident")
+                || l.starts_with("help =")
+            {
+                uncommented.push_str(l);
+                uncommented.push('\n');
+            }
+        }
+        std::fs::write(&p, &uncommented).unwrap();
+        let c = load(&p, true).unwrap();
+        assert!(keymap(&c).1.is_empty(), "{uncommented}");
+        assert_eq!(c.key_changes.len(), 2, "{uncommented}");
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Setup {
     pub suggestion: String,
     /// Who is at the keyboard.
     pub login: String,
+    /// Screen-reader mode (`--plain` or `plain = true`): the same questions, as lines.
+    pub plain: bool,
 }
 
 /// A path the first run would not use, and why.
@@ -62,13 +64,15 @@ pub fn wanted(cli: &Cli) -> Result<Option<Setup>, String> {
     let Some(config_file) = config::path_in_use(cli) else {
         return Ok(None);
     };
-    if this_config(cli)?.db.is_some() {
+    let cfg = this_config(cli)?;
+    if cfg.db.is_some() {
         return Ok(None);
     }
     Ok(Some(Setup {
         config_file,
         suggestion: suggestion(),
         login: cli.user.clone().unwrap_or_else(config::os_login),
+        plain: cli.plain || cfg.plain.unwrap_or(false),
     }))
 }
 
@@ -358,6 +362,81 @@ pub fn write_config(file: &Path, db: &Path) -> Result<String, String> {
         toml_string(&db.to_string_lossy()),
         file.display()
     ))
+}
+
+/// What a step of the first run comes to.
+pub enum Outcome {
+    /// Open the app with this command line, telling the person these sentences first.
+    Open(Box<Cli>, Vec<String>),
+    /// Leave, having written nothing.
+    Quit,
+    /// Refused: the first run's `message` says why, and it asks again.
+    Again,
+}
+
+/// Carry out what the first run's screens (or lines) asked for: open the demo; make the office
+/// database (the person its first admin); or check an existing one; then write its path into
+/// this PC's config. A refusal is handed to `f`, to be said and asked again.
+pub fn carry_out(
+    cli: &Cli,
+    setup: &Setup,
+    f: &mut crate::app::first_run::FirstRun,
+    step: crate::app::first_run::Step,
+) -> Outcome {
+    use crate::app::first_run::Step;
+    let (chosen, made) = match step {
+        Step::Quit => return Outcome::Quit,
+        Step::Demo => {
+            let demo = Cli {
+                demo: true,
+                db: Some(config::default_demo_path()),
+                config: cli.config.clone().filter(|p| p.exists()),
+                ..cli.clone()
+            };
+            let next = "Next time, safedesk --demo opens the demo again.".to_string();
+            return Outcome::Open(Box::new(demo), vec![next]);
+        }
+        Step::Create { path, name } => {
+            let chosen = match check_new(&path) {
+                Ok(c) => c,
+                Err(r) => {
+                    f.refused(r.sentence, r.exists);
+                    return Outcome::Again;
+                }
+            };
+            match create(cli, &chosen.path, &name) {
+                Ok(set) => (chosen, Some(set)),
+                Err(e) => {
+                    f.refused(e, false);
+                    return Outcome::Again;
+                }
+            }
+        }
+        Step::Existing { path } => match check_existing(cli, &path) {
+            Ok(c) => (c, None),
+            Err(e) => {
+                f.refused(e, false);
+                return Outcome::Again;
+            }
+        },
+    };
+    // The database is there: it opens whether or not its path could be saved.
+    let mut words = chosen.notes;
+    match write_config(&setup.config_file, &chosen.path) {
+        Ok(s) | Err(s) => words.insert(0, s),
+    }
+    if let Some(set) = made {
+        words.push(format!(
+            "You ({}) are its first admin: add colleagues with safedesk staff add.",
+            setup.login
+        ));
+        words.extend(set);
+    }
+    let open = Cli {
+        db: Some(chosen.path),
+        ..cli.clone()
+    };
+    Outcome::Open(Box::new(open), words)
 }
 
 #[cfg(test)]

@@ -229,6 +229,9 @@ pub enum ConfigCommand {
         #[arg(long)]
         force: bool,
     },
+    /// List every action's name (for `[keys]` in the config file), its keys on this PC and what
+    /// it does. Exit code 1 when a change in the config is refused.
+    Keys,
 }
 
 #[derive(Debug, Clone, Subcommand)]

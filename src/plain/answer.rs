@@ -10,7 +10,7 @@
 
 use super::Plain;
 use crate::app::form::FormField;
-use crate::app::keymap::{self, Action, Context};
+use crate::app::keymap::{Action, Context};
 use crate::app::{App, Notice, Prompt};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
@@ -71,18 +71,19 @@ pub fn line(app: &mut App, plain: &mut Plain, line: &str) {
 
 /// Press the first key the keymap gives `a` here.
 fn action(app: &mut App, a: Action) {
-    let first_key = |ctx: Context| {
-        keymap::bindings(ctx)
-            .find(|b| b.action == a)
+    let first_key = |app: &App, ctx: Context| {
+        app.keys
+            .bindings(ctx)
+            .find(|b| b.action == a && !b.keys.is_empty())
             .and_then(|b| b.keys.first().copied())
     };
     let mut ctx = app.context();
-    if ctx == Context::Search && first_key(ctx).is_none() {
+    if ctx == Context::Search && first_key(app, ctx).is_none() {
         // Letters are text in the search box: leave it for the results first, as Esc does.
         key(app, KeyCode::Esc, NONE);
         ctx = app.context();
     }
-    let found = first_key(ctx);
+    let found = first_key(app, ctx);
     match found {
         Some((code, mods)) => key(app, code, mods),
         None => {
@@ -182,11 +183,11 @@ fn lookup(app: &mut App, plain: &mut Plain, text: &str) {
     if app.context() == Context::Card || text.chars().count() > 1 {
         if let Some((code, mods)) = key_named(text) {
             let k = KeyEvent::new(code, mods);
-            if keymap::resolve(Context::Card, &k).is_some() && app.context() == Context::Card {
+            if app.keys.resolve(Context::Card, &k).is_some() && app.context() == Context::Card {
                 return key(app, code, mods);
             }
             if (mods != NONE || !matches!(code, KeyCode::Char(_)))
-                && keymap::resolve(app.context(), &k).is_some()
+                && app.keys.resolve(app.context(), &k).is_some()
             {
                 return key(app, code, mods);
             }

@@ -9,7 +9,10 @@
 //! on its way (a search, a save) wait for it, so input piped from a file works as typing does.
 
 pub mod answer;
+mod first_run;
 pub mod say;
+
+pub use first_run::first_run;
 
 use crate::app::App;
 use crate::store::Store;

@@ -323,7 +323,8 @@ fn results_text(app: &App, all: bool, q: &str) -> String {
 /// The keys that work here besides those named already, as "key (what it does)".
 fn keys_here(app: &App, except: &[keymap::Action]) -> String {
     let ctx = app.context();
-    keymap::bindings(ctx)
+    app.keys
+        .bindings(ctx)
         .filter(|b| b.hint && !except.contains(&b.action) && app.allows(b.needs).is_ok())
         .map(|b| format!("{} ({})", b.label, lower_first(&keymap_short(b.desc))))
         .collect::<Vec<_>>()
@@ -755,7 +756,7 @@ fn help(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         "\nAny key below works too: type its name, such as Enter, Esc, Tab, Ctrl-S, or the letter. The keys of {}:",
         h.over.name()
     ));
-    for b in keymap::bindings(h.over) {
+    for b in app.keys.bindings(h.over).filter(|b| !b.keys.is_empty()) {
         let who = b.needs.who().map(|w| format!(" ({w})")).unwrap_or_default();
         text.push_str(&format!("\n{}: {}{who}", b.label, b.desc));
     }

@@ -2,7 +2,7 @@
 //! always tells the truth. It is modal: while it is open nothing behind it changes.
 
 use super::theme::Theme;
-use crate::app::keymap::{self, Context};
+use crate::app::keymap::{Action, Context};
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -15,35 +15,49 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let over = view.over;
+    let keys = &app.keys;
+    // How to close it: the keys for Back and Help over the help itself.
+    let closing = [Action::Back, Action::Help][..if over.typing() { 1 } else { 2 }]
+        .iter()
+        .filter_map(|a| keys.label(Context::Help, *a))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let mut lines = vec![Line::from(Span::styled(
-        format!(
-            "The keys for {} (Esc{} to close)",
-            over.name(),
-            if over.typing() { "" } else { " or ?" }
-        ),
+        format!("The keys for {} ({closing} to close)", over.name()),
         t.heading(),
     ))];
-    let here: Vec<_> = keymap::bindings(over).collect();
+    let here: Vec<_> = keys.bindings(over).collect();
     let width = here.iter().map(|b| b.label.len()).max().unwrap_or(8);
     for b in &here {
         let mut spans = vec![
             Span::styled(format!("{:>width$}  ", b.label), t.key()),
             Span::raw(b.desc),
         ];
+        if b.changed {
+            spans.push(Span::styled(" (changed in the config)", t.dim()));
+        }
         if let (Some(who), Err(_)) = (b.needs.who(), app.allows(b.needs)) {
             spans.push(Span::styled(format!(" (for {who} only)"), t.dim()));
         }
         lines.push(Line::from(spans));
     }
     if over.typing() {
+        let help = keys.label(over, Action::Help).unwrap_or("F1");
         lines.push(Line::from(Span::styled(
-            "Letters and numbers type here; F1 shows this help.",
+            format!("Letters and numbers type here; {help} shows this help."),
             t.dim(),
         )));
     }
     if over == Context::Search {
+        let back = keys.label(Context::Search, Action::Back).unwrap_or("Esc");
         lines.push(Line::from(Span::styled(
-            "Esc leaves the search box for the results, where single letters are keys.",
+            format!("{back} leaves the search box for the results, where single letters are keys."),
+            t.dim(),
+        )));
+    }
+    if keys.any_changed() {
+        lines.push(Line::from(Span::styled(
+            "Some keys were changed in this PC's config file ([keys]); safedesk config keys lists them all.",
             t.dim(),
         )));
     }

@@ -1,6 +1,7 @@
 //! The search box and the results list.
 
 use super::theme::Theme;
+use crate::app::mouse::ListSpot;
 use crate::app::{App, Pane};
 use crate::policy::rules;
 use crate::text::{clean, TooShort, MIN_NAME_LETTERS, MIN_PHONE_DIGITS};
@@ -44,7 +45,8 @@ pub fn place_cursor(frame: &mut Frame, area: Rect, app: &App) {
     ));
 }
 
-pub fn results(frame: &mut Frame, area: Rect, app: &App) {
+/// Returns where its rows are, for the mouse.
+pub fn results(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     let t = &Theme::of(app);
     let focused = app.pane == Pane::Results;
     let too_short = crate::text::too_short(app.query());
@@ -94,7 +96,7 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
                 .block(block),
                 area,
             );
-            return;
+            return None;
         } else {
             "No one matches. Check the spelling or try part of the name, or the last 6 digits of the number.".to_string()
         };
@@ -102,7 +104,7 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(msg).wrap(Wrap { trim: true }).block(block),
             area,
         );
-        return;
+        return None;
     }
     let width = area.width.saturating_sub(4) as usize;
     let items: Vec<ListItem> = app
@@ -202,6 +204,12 @@ pub fn results(frame: &mut Frame, area: Rect, app: &App) {
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(app.selected));
     frame.render_stateful_widget(list, list_area, &mut state);
+    Some(ListSpot {
+        rows: super::spot(list_area),
+        first: state.offset(),
+        height: 2,
+        len: app.results.len(),
+    })
 }
 
 /// What the results pane says when the search could not be done: that it could not, why, and

@@ -16,6 +16,7 @@ pub mod reports;
 pub mod status;
 pub mod theme;
 
+use crate::app::mouse::{Area, Spots};
 use crate::app::Overlay;
 use crate::app::{App, Drawn, Pane};
 use crate::text::clean;
@@ -65,7 +66,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(left), Constraint::Percentage(right)])
         .split(rows[2]);
-    lookup::results(frame, cols[0], app);
+    let result_rows = lookup::results(frame, cols[0], app);
     let card_rows = card::card(frame, cols[1], app);
     status::bottom(frame, rows[3], app);
     let over = Rect {
@@ -91,15 +92,16 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
                 | Overlay::Reports(_)
         )
     });
+    let mut panel_rows = None;
     match panel {
         Some(Overlay::Customer(_)) => customer_form::form(frame, over, app),
         Some(Overlay::Letter(_)) => letter::letter(frame, over, app),
         Some(Overlay::Decision(_)) => decision_form::form(frame, over, app),
         Some(Overlay::Case(_)) => case::case(frame, over, app),
-        Some(Overlay::Queue(_)) => queue::queue(frame, over, app),
+        Some(Overlay::Queue(_)) => panel_rows = queue::queue(frame, over, app),
         Some(Overlay::Audit(_)) => audit::audit(frame, over, app),
-        Some(Overlay::Incidents(_)) => reports::incidents(frame, over, app),
-        Some(Overlay::InForce(_)) => reports::in_force(frame, over, app),
+        Some(Overlay::Incidents(_)) => panel_rows = reports::incidents(frame, over, app),
+        Some(Overlay::InForce(_)) => panel_rows = reports::in_force(frame, over, app),
         Some(Overlay::Reports(_)) => reports::reports(frame, over, app),
         _ => {}
     }
@@ -110,11 +112,12 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     if app.pane == Pane::Search && panel.is_none() && !sheet {
         lookup::place_cursor(frame, rows[1], app);
     }
+    let help_area = centered(area, 76, 23);
     // The rest are drawn in the stack's order, so the one on top is the one seen whole.
     for o in app.overlays.iter() {
         match o {
             Overlay::Incident(_) => incident_form::form(frame, over, app),
-            Overlay::Help(_) => help::help(frame, centered(area, 76, 23), app),
+            Overlay::Help(_) => help::help(frame, help_area, app),
             Overlay::Prompt(prompt) => status::prompt(frame, area, app, prompt),
             Overlay::Saved(lines) => status::popup(
                 frame,
@@ -170,6 +173,26 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             .map_or(u16::MAX, |v| letter::max_scroll(v, app, over)),
         card: card_rows,
         too_small: false,
+        // Where things are, for the mouse.
+        spots: Spots {
+            search: Some(spot(rows[1])),
+            results: Some(spot(cols[0])),
+            result_rows,
+            card: Some(spot(cols[1])),
+            panel: panel.map(|_| spot(over)),
+            panel_rows,
+            help: app.overlays.help().map(|_| spot(help_area)),
+        },
+    }
+}
+
+/// A rectangle of the screen as the app knows it (it never uses the drawing library).
+pub fn spot(r: Rect) -> Area {
+    Area {
+        x: r.x,
+        y: r.y,
+        w: r.width,
+        h: r.height,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::theme::Theme;
 use crate::app::manager;
+use crate::app::mouse::ListSpot;
 use crate::app::App;
 use crate::domain::CaseReason;
 use crate::text::clean;
@@ -16,10 +17,9 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(view) = app.overlays.queue() else {
-        return;
-    };
+/// Returns where its rows are, for the mouse.
+pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
+    let view = app.overlays.queue()?;
     let t = &Theme::of(app);
     let me = app.my_id();
     let cases = view.visible(me);
@@ -108,8 +108,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
     }
     frame.render_widget(Paragraph::new(lines), rows[0]);
     if view.filter == manager::QueueFilter::LettersOwed {
-        letters_owed(frame, rows[1], app, view);
-        return;
+        return letters_owed(frame, rows[1], app, view);
     }
     if cases.is_empty() {
         let text = if !view.loaded {
@@ -124,7 +123,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
             }
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), rows[1]);
-        return;
+        return None;
     }
     let width = rows[1].width.saturating_sub(6) as usize;
     // Only the rows that can show are built (a queue can hold thousands of cases).
@@ -182,10 +181,21 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) {
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(list, rows[1], &mut state);
+    Some(ListSpot {
+        rows: super::spot(rows[1]),
+        first,
+        height: 2,
+        len: cases.len(),
+    })
 }
 
 /// The letters owed to customers, oldest first: who, which letter for what, and for how long.
-fn letters_owed(frame: &mut Frame, area: Rect, app: &App, view: &manager::QueueView) {
+fn letters_owed(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    view: &manager::QueueView,
+) -> Option<ListSpot> {
     let t = &Theme::of(app);
     let letters = view.visible_letters();
     if letters.is_empty() {
@@ -197,7 +207,7 @@ fn letters_owed(frame: &mut Frame, area: Rect, app: &App, view: &manager::QueueV
             "No letter owed is to a customer with that name. Esc in the find line clears it."
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-        return;
+        return None;
     }
     let today = time::london_date(app.now);
     let width = area.width.saturating_sub(6) as usize;
@@ -236,4 +246,10 @@ fn letters_owed(frame: &mut Frame, area: Rect, app: &App, view: &manager::QueueV
         .highlight_symbol("> ");
     let mut state = ListState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(list, area, &mut state);
+    Some(ListSpot {
+        rows: super::spot(area),
+        first,
+        height: 2,
+        len: letters.len(),
+    })
 }

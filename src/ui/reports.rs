@@ -3,6 +3,7 @@
 //! box, so nothing is drawn past it at 80x24.
 
 use super::theme::Theme;
+use crate::app::mouse::ListSpot;
 use crate::app::App;
 use crate::domain::{DecisionTimes, InForceRow, Outcome, Report};
 use crate::text::clean;
@@ -455,10 +456,9 @@ pub fn reports(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The incidents list.
-pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(view) = app.overlays.incidents() else {
-        return;
-    };
+/// Returns where its rows are, for the mouse.
+pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
+    let view = app.overlays.incidents()?;
     let t = &Theme::of(app);
     let inner = super::overlay(
         frame,
@@ -500,10 +500,10 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(Span::styled(e.clone(), t.error())).wrap(Wrap { trim: true }),
             body,
         );
-        return;
+        return None;
     }
     let Some(page) = &view.page else {
-        return;
+        return None;
     };
     if page.rows.is_empty() {
         frame.render_widget(
@@ -511,7 +511,7 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
                 .wrap(Wrap { trim: true }),
             body,
         );
-        return;
+        return None;
     }
     let w = body.width as usize;
     let h = body.height as usize;
@@ -551,13 +551,18 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
+    Some(ListSpot {
+        rows: super::spot(body),
+        first,
+        height: 1,
+        len: page.rows.len(),
+    })
 }
 
 /// The restrictions in force, the review most overdue first.
-pub fn in_force(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(view) = app.overlays.in_force() else {
-        return;
-    };
+/// Returns where its rows are, for the mouse.
+pub fn in_force(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
+    let view = app.overlays.in_force()?;
     let t = &Theme::of(app);
     let inner = super::overlay(
         frame,
@@ -576,11 +581,11 @@ pub fn in_force(frame: &mut Frame, area: Rect, app: &App) {
             Paragraph::new(Span::styled(e.clone(), t.error())).wrap(Wrap { trim: true }),
             inner,
         );
-        return;
+        return None;
     }
     let Some(page) = &view.page else {
         frame.render_widget(Paragraph::new("Reading..."), inner);
-        return;
+        return None;
     };
     frame.render_widget(
         Paragraph::new(Span::styled(
@@ -594,7 +599,7 @@ pub fn in_force(frame: &mut Frame, area: Rect, app: &App) {
     );
     if page.rows.is_empty() {
         frame.render_widget(Paragraph::new("No restriction is in force."), body);
-        return;
+        return None;
     }
     let today = time::london_date(app.now);
     let h = body.height as usize;
@@ -619,6 +624,12 @@ pub fn in_force(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
+    Some(ListSpot {
+        rows: super::spot(body),
+        first,
+        height: 1,
+        len: page.rows.len(),
+    })
 }
 
 #[cfg(test)]

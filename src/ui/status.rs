@@ -66,12 +66,20 @@ pub fn bottom(frame: &mut Frame, area: Rect, app: &App) {
     let ctx = app.context();
     // Only the keys that work here for this person's role, each whole or not at all.
     let mut items: Vec<(&str, &str)> = Vec::new();
+    let help = app.keys.label(ctx, keymap::Action::Help).unwrap_or("F1");
     if ctx.typing() && ctx != keymap::Context::Search {
-        items.push(("F1", "keys"));
+        items.push((help, "keys"));
     }
-    items.extend(keymap::hints(ctx, |need| app.allows(need).is_ok()));
+    items.extend(app.keys.hints(ctx, |need| app.allows(need).is_ok()));
+    let search_help;
     if ctx == keymap::Context::Search {
-        items.push(("Esc", "? all keys"));
+        let back = app.keys.label(ctx, keymap::Action::Back).unwrap_or("Esc");
+        let all = app
+            .keys
+            .label(keymap::Context::Results, keymap::Action::Help)
+            .unwrap_or("?");
+        search_help = format!("{all} all keys");
+        items.push((back, &search_help));
     }
     let mut hints = Vec::new();
     let mut used = 0;
@@ -176,8 +184,14 @@ pub fn status_line(app: &App) -> Line<'static> {
 
 /// Shown instead of the panes when the terminal is too small to lay them out.
 pub fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    // This PC's keys for quitting (the key table's, unless its config changed them).
+    let quit = [keymap::Action::Quit, keymap::Action::ForceQuit]
+        .iter()
+        .filter_map(|a| app.keys.label(keymap::Context::Results, *a))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let text = format!(
-        "The window is too small for safedesk ({}x{}). Make it at least {}x{} characters. Press q or Ctrl-C to quit.",
+        "The window is too small for safedesk ({}x{}). Make it at least {}x{} characters. Press {quit} to quit.",
         area.width,
         area.height,
         super::MIN_WIDTH,

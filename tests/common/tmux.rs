@@ -32,12 +32,27 @@ impl Pane {
         width: u16,
         height: u16,
     ) -> Pane {
+        Pane::start_configured(name, "", env, args, dir, width, height)
+    }
+
+    /// As [`Pane::start_with`], with this PC's config file holding `config` (when empty, the
+    /// file is left as an earlier start in the folder wrote it, or made empty).
+    pub fn start_configured(
+        name: &str,
+        config: &str,
+        env: &[&str],
+        args: &[&str],
+        dir: &Path,
+        width: u16,
+        height: u16,
+    ) -> Pane {
         let bin = env!("CARGO_BIN_EXE_safedesk");
         let name = format!("{name}-{}", std::process::id());
         // Each journey keeps its outbox, drafts and choices in its own folder, and its own
         // config file (empty, unless an earlier start in the folder wrote to it).
-        if !dir.join("config.toml").exists() {
-            std::fs::write(dir.join("config.toml"), "").unwrap();
+        let file = dir.join("config.toml");
+        if !config.is_empty() || !file.exists() {
+            std::fs::write(&file, config).unwrap();
         }
         let mut cmd = format!(
             "cd '{}' && env -u NO_COLOR TERM=xterm-256color SAFEDESK_LOCAL_DIR='{}' SAFEDESK_CONFIG='{}' SAFEDESK_LETTERS_DIR='{}'",
