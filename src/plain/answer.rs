@@ -39,6 +39,10 @@ pub fn line(app: &mut App, plain: &mut Plain, line: &str) {
         Context::Search | Context::Results | Context::Card => lookup(app, plain, text),
         Context::IncidentForm => incident(app, plain, text),
         Context::Queue if word == "more" => action(app, Action::Bottom),
+        // The queue's one-kind keys are numbers, and a number here opens a case: by name.
+        Context::Queue if queue_kind(&word).is_some() => {
+            action(app, Action::ShowKind(queue_kind(&word).unwrap_or(0)))
+        }
         Context::Queue => pick_row(
             app,
             text,
@@ -638,4 +642,17 @@ fn decision(app: &mut App, plain: &mut Plain, text: &str) {
             plain.back_to_review = false;
         }
     }
+}
+
+/// The queue's kinds of case by name, as its keys 0 to 5 show them.
+fn queue_kind(word: &str) -> Option<u8> {
+    Some(match word {
+        "all" => 0,
+        "threats" => 1,
+        "breaches" => 2,
+        "threshold" => 3,
+        "reviews" => 4,
+        "requests" => 5,
+        _ => return None,
+    })
 }

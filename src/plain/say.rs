@@ -617,7 +617,7 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         return "Type part of a customer's name to find their cases, then Enter.".into();
     }
     format!(
-        "Type a case's number to open it, back to leave the queue, or one of these keys: {}.",
+        "Type a case's number to open it; threats, breaches, threshold, reviews, requests or all to hear one kind; back to leave the queue; or one of these keys: {}.",
         keys_here(app, &[keymap::Action::Open, keymap::Action::Back])
     )
 }
