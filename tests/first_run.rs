@@ -240,3 +240,43 @@ fn away_from_a_terminal_no_database_is_one_sentence_saying_what_to_do_and_exit_c
         ""
     );
 }
+
+/// The first run's screens in each theme at 80x24: the same words, every colour known and every
+/// character 4.5:1 or more in the colour themes, none in monochrome (the snapshots record the
+/// colours).
+#[test]
+fn the_first_run_in_every_theme_at_80x24() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use safedesk::app::first_run::Choice;
+    use safedesk::app::theme::ThemeName;
+    let screens: [(&str, Option<Choice>); 3] = [
+        ("choose", None),
+        ("create", Some(Choice::Create)),
+        ("existing", Some(Choice::Existing)),
+    ];
+    for (name, choice) in screens {
+        let mut words = None;
+        for theme in ThemeName::ALL {
+            let mut f = first_run();
+            f.theme = theme;
+            if let Some(c) = choice {
+                f.choose(c);
+            }
+            let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            t.draw(|frame| safedesk::ui::first_run::draw(frame, &f))
+                .unwrap();
+            let buf = t.backend().buffer();
+            let text = common::text(buf);
+            match &words {
+                None => words = Some(text.clone()),
+                Some(w) => assert_eq!(&text, w, "{theme} has other words"),
+            }
+            common::screen::check_theme(theme, buf, &text);
+            insta::assert_snapshot!(
+                format!("first_run_{name}_{theme}"),
+                common::screen::styled(buf)
+            );
+        }
+    }
+}

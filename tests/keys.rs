@@ -610,3 +610,25 @@ fn the_help_lists_every_changed_key_in_every_layer() {
         assert!(!screen.contains("Ctrl-N"), "{ctx:?}");
     }
 }
+
+/// Keys changed in the config are what the titles and the managers' alert name too, not the
+/// usual ones: the queue on F5, deciding on F6.
+#[test]
+fn titles_and_the_alert_name_the_keys_this_pc_has() {
+    use safedesk::app::keys::{Change, Keymap};
+    let change = |action: &str, keys: &[&str]| Change {
+        action: action.into(),
+        keys: Ok(keys.iter().map(|k| k.to_string()).collect()),
+        line: None,
+    };
+    let (map, problems) = Keymap::build(&[change("queue", &["F5"]), change("decide", &["F6"])]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut a = layer(Context::Case, Role::Manager).unwrap();
+    a.keys = map.clone();
+    let screen = render(&a, 100, 24);
+    assert!(screen.contains("F6 decide, r review"), "{screen}");
+    assert!(!screen.contains("d decide"), "{screen}");
+    let mut a = layer(Context::Results, Role::Manager).unwrap();
+    a.keys = map;
+    assert_eq!(a.alert_how_to_open(), "press F5 then Enter to open it");
+}

@@ -1181,8 +1181,17 @@ impl App {
     }
 
     /// How to open the alerted case from where the person is now, in words.
-    pub fn alert_how_to_open(&self) -> &'static str {
-        use super::keymap::Context;
+    pub fn alert_how_to_open(&self) -> String {
+        use super::keymap::{Action, Context};
+        // The keys as this PC has them (its config may have changed them).
+        let key = |ctx: Context, a: Action, usual: &str| -> String {
+            self.keys
+                .label(ctx, a)
+                .map(|l| l.split(" / ").next().unwrap_or(l).to_string())
+                .unwrap_or_else(|| usual.to_string())
+        };
+        let queue = key(Context::Results, Action::Queue, "m");
+        let open = key(Context::Queue, Action::Open, "Enter");
         let form_open = self.overlays.iter().any(|o| {
             matches!(
                 o,
@@ -1194,13 +1203,18 @@ impl App {
             )
         });
         if form_open {
-            return "finish or leave this form, then press m and Enter to open it";
+            return format!("finish or leave this form, then press {queue} and {open} to open it");
         }
         match self.context() {
-            Context::Search => "press Esc, then m, then Enter to open it",
-            Context::Queue => "it is at the top of the queue: Home, then Enter",
-            Context::Help => "press Esc, then m, then Enter to open it",
-            _ => "press m then Enter to open it",
+            Context::Search | Context::Help => format!(
+                "press {}, then {queue}, then {open} to open it",
+                key(self.context(), Action::Back, "Esc")
+            ),
+            Context::Queue => format!(
+                "it is at the top of the queue: {}, then {open}",
+                key(Context::Queue, Action::Top, "Home")
+            ),
+            _ => format!("press {queue} then {open} to open it"),
         }
     }
 }

@@ -15,10 +15,24 @@ pub fn audit(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let t = &Theme::of(app);
+    use crate::app::keymap::{Action, Context};
+    let back = super::title_keys(app, Context::Audit, &[(Action::Back, "back")]);
     let title = match &view.customer {
-        Some((_, name)) => format!(" History of changes: {} - Esc back ", clean(name)),
-        None => " The office's audit trail - s staff, d dates, c customer, x clear, Esc back "
-            .to_string(),
+        Some((_, name)) => format!(" History of changes: {} - {back} ", clean(name)),
+        None => format!(
+            " The office's audit trail - {} ",
+            super::title_keys(
+                app,
+                Context::Audit,
+                &[
+                    (Action::AuditStaff, "staff"),
+                    (Action::AuditDates, "dates"),
+                    (Action::AuditCustomer, "customer"),
+                    (Action::AuditClear, "clear"),
+                    (Action::Back, "back"),
+                ]
+            )
+        ),
     };
     let inner = super::overlay(frame, area, app, title);
     let width = inner.width.saturating_sub(1) as usize;

@@ -343,9 +343,21 @@ pub fn case(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let t = &Theme::of(app);
+    use crate::app::keymap::{Action, Context};
     let title = format!(
-        " Case: {} - d decide, r review, l letter, a assign to me, Esc back ",
-        clean(&view.case.customer_name)
+        " Case: {} - {} ",
+        clean(&view.case.customer_name),
+        super::title_keys(
+            app,
+            Context::Case,
+            &[
+                (Action::Decide, "decide"),
+                (Action::Review, "review"),
+                (Action::Letter, "letter"),
+                (Action::AssignToMe, "assign to me"),
+                (Action::Back, "back"),
+            ]
+        )
     );
     let block = Block::default()
         .borders(Borders::ALL)

@@ -20,6 +20,8 @@ pub const MIN_HEIGHT: u16 = 16;
 pub fn draw(frame: &mut Frame, f: &FirstRun) {
     let area = frame.area();
     let t = Theme { name: f.theme };
+    // The whole screen in the theme's own background: no text sits on the terminal's.
+    frame.render_widget(ratatui::widgets::Block::default().style(t.normal()), area);
     let drawn = if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         false
     } else {

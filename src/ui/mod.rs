@@ -335,3 +335,22 @@ mod tests {
         assert!(part.width() <= 5, "{part}");
     }
 }
+
+/// The keys of a title bar as this PC has them ("d decide, r review, Esc back"): each action's
+/// keys from the keymap (the config may have changed them), an action with no key there left
+/// out.
+pub fn title_keys(
+    app: &App,
+    ctx: crate::app::keymap::Context,
+    items: &[(crate::app::keymap::Action, &str)],
+) -> String {
+    items
+        .iter()
+        .filter_map(|(a, what)| {
+            let label = app.keys.label(ctx, *a)?;
+            let first = label.split(" / ").next().unwrap_or(label);
+            Some(format!("{first} {what}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -23,9 +23,21 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     let t = &Theme::of(app);
     let me = app.my_id();
     let cases = view.visible(me);
+    use crate::app::keymap::{Action, Context};
     let title = format!(
-        " Escalation queue ({}) - Enter open, 1-5 one kind, / find, a assign to me, Esc back ",
-        view.filter.label()
+        " Escalation queue ({}) - {} ",
+        view.filter.label(),
+        super::title_keys(
+            app,
+            Context::Queue,
+            &[
+                (Action::Open, "open"),
+                (Action::Filter, "one kind"),
+                (Action::FindInQueue, "find"),
+                (Action::AssignToMe, "assign to me"),
+                (Action::Back, "back"),
+            ]
+        )
     );
     let inner = super::overlay(frame, area, app, title);
     let rows = Layout::default()

@@ -464,7 +464,17 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
         frame,
         area,
         app,
-        " Incidents, newest first - Enter opens the card, Esc back ".into(),
+        format!(
+            " Incidents, newest first - {} ",
+            super::title_keys(
+                app,
+                crate::app::keymap::Context::Incidents,
+                &[
+                    (crate::app::keymap::Action::Open, "opens the card"),
+                    (crate::app::keymap::Action::Back, "back"),
+                ]
+            )
+        ),
     );
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -568,8 +578,17 @@ pub fn in_force(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
         frame,
         area,
         app,
-        " Restrictions in force, review most overdue first - Enter opens the review, Esc back "
-            .into(),
+        format!(
+            " Restrictions in force, review most overdue first - {} ",
+            super::title_keys(
+                app,
+                crate::app::keymap::Context::InForce,
+                &[
+                    (crate::app::keymap::Action::Open, "opens the review"),
+                    (crate::app::keymap::Action::Back, "back"),
+                ]
+            )
+        ),
     );
     let rows = Layout::default()
         .direction(Direction::Vertical)

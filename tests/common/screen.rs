@@ -137,10 +137,8 @@ pub fn in_each_theme(
     h: u16,
 ) -> Vec<(safedesk::app::theme::ThemeName, String)> {
     use ratatui::backend::TestBackend;
-    use ratatui::style::Color;
     use ratatui::Terminal;
     use safedesk::app::theme::ThemeName;
-    use safedesk::ui::theme::{contrast, rgb};
     let was = app.theme;
     let mut words: Option<String> = None;
     let mut out = Vec::new();
@@ -156,34 +154,48 @@ pub fn in_each_theme(
             None => words = Some(text.clone()),
             Some(first) => assert_eq!(&text, first, "{theme} has other words"),
         }
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                let c = &buf[(x, y)];
-                let at = || format!("{theme}, row {y} column {x} {:?}:\n{text}", c.symbol());
-                if theme == ThemeName::Monochrome {
-                    assert!(
-                        c.fg == Color::Reset && c.bg == Color::Reset,
-                        "a colour in monochrome at {}",
-                        at()
-                    );
-                    continue;
-                }
-                let (Some(fg), Some(bg)) = (rgb(c.fg), rgb(c.bg)) else {
-                    panic!(
-                        "{:?} on {:?}, colours of unknown RGB, at {}",
-                        c.fg,
-                        c.bg,
-                        at()
-                    );
-                };
-                if !c.symbol().trim().is_empty() {
-                    let ratio = contrast(fg, bg);
-                    assert!(ratio >= 4.5, "{ratio:.2}:1 at {}", at());
-                }
-            }
-        }
+        check_theme(theme, buf, &text);
         out.push((theme, styled(buf)));
     }
     app.theme = was;
     out
+}
+
+/// Every cell of a screen drawn in `theme`: in monochrome no colour at all; in the colour
+/// themes a known colour for the text and its background (nothing left on the terminal's own),
+/// and every character 4.5:1 or more on its background.
+pub fn check_theme(
+    theme: safedesk::app::theme::ThemeName,
+    buf: &ratatui::buffer::Buffer,
+    text: &str,
+) {
+    use ratatui::style::Color;
+    use safedesk::app::theme::ThemeName;
+    use safedesk::ui::theme::{contrast, rgb};
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            let at = || format!("{theme}, row {y} column {x} {:?}:\n{text}", c.symbol());
+            if theme == ThemeName::Monochrome {
+                assert!(
+                    c.fg == Color::Reset && c.bg == Color::Reset,
+                    "a colour in monochrome at {}",
+                    at()
+                );
+                continue;
+            }
+            let (Some(fg), Some(bg)) = (rgb(c.fg), rgb(c.bg)) else {
+                panic!(
+                    "{:?} on {:?}, colours of unknown RGB, at {}",
+                    c.fg,
+                    c.bg,
+                    at()
+                );
+            };
+            if !c.symbol().trim().is_empty() {
+                let ratio = contrast(fg, bg);
+                assert!(ratio >= 4.5, "{ratio:.2}:1 at {}", at());
+            }
+        }
+    }
 }
