@@ -299,6 +299,25 @@ pub fn scroll_window(text: &str, cursor: usize, room: usize) -> (String, usize) 
     (out, cursor.saturating_sub(skipped))
 }
 
+/// The keys of a title bar as this PC has them ("d decide, r review, Esc back"): each action's
+/// keys from the keymap (the config may have changed them), an action with no key there left
+/// out.
+pub fn title_keys(
+    app: &App,
+    ctx: crate::app::keymap::Context,
+    items: &[(crate::app::keymap::Action, &str)],
+) -> String {
+    items
+        .iter()
+        .filter_map(|(a, what)| {
+            let label = app.keys.label(ctx, *a)?;
+            let first = label.split(" / ").next().unwrap_or(label);
+            Some(format!("{first} {what}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::scroll_window;
@@ -334,23 +353,4 @@ mod tests {
         let (part, _) = scroll_window("日本語のテキスト", 0, 5);
         assert!(part.width() <= 5, "{part}");
     }
-}
-
-/// The keys of a title bar as this PC has them ("d decide, r review, Esc back"): each action's
-/// keys from the keymap (the config may have changed them), an action with no key there left
-/// out.
-pub fn title_keys(
-    app: &App,
-    ctx: crate::app::keymap::Context,
-    items: &[(crate::app::keymap::Action, &str)],
-) -> String {
-    items
-        .iter()
-        .filter_map(|(a, what)| {
-            let label = app.keys.label(ctx, *a)?;
-            let first = label.split(" / ").next().unwrap_or(label);
-            Some(format!("{first} {what}"))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
