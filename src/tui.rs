@@ -182,12 +182,10 @@ pub fn run_present(
     local: Option<Local>,
     presence: Option<Presence>,
 ) -> std::io::Result<()> {
-    let (tx, rx) = mpsc::channel::<Event>();
-    let replies = tx.clone();
-    let running = Running::start(store, ctx, local, presence, move |r| {
-        replies.send(Event::Reply(Box::new(r))).is_ok()
+    let (keys, rx) = mpsc::channel::<Event>();
+    let running = Running::start_sending(store, ctx, local, presence, keys.clone(), |r| {
+        Event::Reply(Box::new(r))
     })?;
-    let keys = tx;
     std::thread::Builder::new()
         .name("input".into())
         .spawn(move || loop {

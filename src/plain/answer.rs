@@ -351,7 +351,7 @@ fn who(app: &mut App, plain: &mut Plain, text: &str) {
 }
 
 /// The options of a pick field, as (key, label), in the order they are numbered.
-fn pick_options(app: &App, field: FormField) -> Vec<(char, String)> {
+pub(super) fn pick_options(app: &App, field: FormField) -> Vec<(char, String)> {
     let p = &app.policy;
     match field {
         FormField::Channel => p

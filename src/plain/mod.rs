@@ -102,12 +102,10 @@ pub fn run(
     local: Option<Local>,
     presence: Option<Presence>,
 ) -> std::io::Result<()> {
-    let (tx, rx) = mpsc::channel::<Event>();
-    let replies = tx.clone();
-    let running = Running::start(store, ctx, local, presence, move |r| {
-        replies.send(Event::Reply(Box::new(r))).is_ok()
+    let (lines, rx) = mpsc::channel::<Event>();
+    let running = Running::start_sending(store, ctx, local, presence, lines.clone(), |r| {
+        Event::Reply(Box::new(r))
     })?;
-    let lines = tx;
     std::thread::Builder::new()
         .name("input".into())
         .spawn(move || read_lines(std::io::stdin().lock(), lines))?;

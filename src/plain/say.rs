@@ -475,12 +475,12 @@ fn field_question(f: &IncidentForm, field: FormField, app: &App, plain: &Plain) 
         },
         FormField::Channel => format!(
             "how did it happen? {}.{}",
-            options(p.channels.iter().map(|c| (c.key, c.label.clone())).collect()),
+            options(super::answer::pick_options(app, field)),
             keep(&now_value)
         ),
         FormField::Category => format!(
             "which kind of behaviour? {}.{}",
-            options(p.categories.iter().map(|c| (c.key, c.label.clone())).collect()),
+            options(super::answer::pick_options(app, field)),
             keep(&now_value)
         ),
         FormField::Behaviours => {
@@ -505,16 +505,7 @@ fn field_question(f: &IncidentForm, field: FormField, app: &App, plain: &Plain) 
             )
         }
         FormField::Response => {
-            let opts = p
-                .channel(&f.channel)
-                .map(|c| {
-                    c.responses
-                        .iter()
-                        .filter_map(|id| p.response(id))
-                        .map(|r| (r.key, r.label.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let opts = super::answer::pick_options(app, field);
             format!(
                 "what was done about it, the initial response? {}.{}",
                 options(opts),

@@ -22,8 +22,23 @@ pub struct Running {
 }
 
 impl Running {
+    /// Start the worker: its answers go to `to`, each made an event of the front end's by
+    /// `wrap`, until the front end has gone.
+    pub fn start_sending<E: Send + 'static>(
+        store: Box<dyn Store>,
+        ctx: Context,
+        local: Option<Local>,
+        presence: Option<Presence>,
+        to: Sender<E>,
+        wrap: fn(Reply) -> E,
+    ) -> std::io::Result<Running> {
+        Running::start(store, ctx, local, presence, move |r| {
+            to.send(wrap(r)).is_ok()
+        })
+    }
+
     /// Start the worker: it answers by calling `reply` until that returns false.
-    pub fn start(
+    fn start(
         store: Box<dyn Store>,
         ctx: Context,
         local: Option<Local>,
