@@ -119,7 +119,7 @@ pub const UNIDENTIFIED_VISITOR: Id = named_id(8);
 
 const NAMED_CUSTOMERS: usize = 8;
 const NAMED_INCIDENTS: usize = 29;
-const NAMED_RESTRICTIONS: usize = 8;
+const NAMED_RESTRICTIONS: usize = 9;
 
 /// The dedicated contact details used by "dedicated_contact" restrictions.
 pub const DEDICATED_EMAIL: &str = "casework@inclusionbarnet.example";

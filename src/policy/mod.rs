@@ -5,6 +5,7 @@ pub mod decision;
 pub mod incident;
 pub mod retention;
 pub mod rules;
+pub mod window;
 
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -15,7 +16,7 @@ use std::path::Path;
 pub const BUILT_IN: &str = include_str!("../../assets/policy.toml");
 
 /// Placeholders a banner may use.
-pub const PLACEHOLDERS: [&str; 7] = [
+pub const PLACEHOLDERS: [&str; 12] = [
     "minutes",
     "staff",
     "contact",
@@ -23,10 +24,43 @@ pub const PLACEHOLDERS: [&str; 7] = [
     "review",
     "scope",
     "redirect",
+    "window",
+    "date",
+    "text",
+    "person",
+    "person_contact",
 ];
 
-/// Parameters a long-term action may require.
-pub const PARAMS: [&str; 5] = ["contact", "minutes", "staff", "third_party", "scope"];
+/// The parameter kinds a long-term action may take: a dedicated contact (email and/or phone),
+/// a number of minutes, a member of staff, a third party's name, what it applies to (calls,
+/// visits or both), set days and times each week, a date (on or before today), a sentence or
+/// two, and a person with their contact details. An organisation's own action uses these.
+pub const PARAMS: [&str; 9] = [
+    "contact",
+    "minutes",
+    "staff",
+    "third_party",
+    "scope",
+    "window",
+    "date",
+    "text",
+    "person",
+];
+
+/// What a parameter kind is called on the decision form when the action does not name it.
+pub fn param_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "contact" => "Email and/or phone",
+        "minutes" => "Minutes",
+        "staff" => "Staff member",
+        "third_party" => "Third party",
+        "window" => "Days and times",
+        "date" => "Date",
+        "text" => "Details",
+        "person" => "Name",
+        _ => "",
+    }
+}
 
 /// Parameters an access restriction may require: whether a number or address is blocked or
 /// redirected, and to where.
@@ -67,6 +101,78 @@ pub struct Policy {
     /// file of an older safedesk (the defaults in [`retention::Retention`]).
     #[serde(default)]
     pub retention: retention::Retention,
+    /// What is not unacceptable, in the policy's words, and the questions the incident form
+    /// asks because of it; optional in a policy file of an older safedesk.
+    #[serde(default)]
+    pub principles: Principles,
+    /// The reasonable adjustments a decision that restricts considers first; optional in a
+    /// policy file of an older safedesk (the five in [`default_adjustments`]).
+    #[serde(default = "default_adjustments")]
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// What the policy says is not unacceptable, shown where an incident is logged, and the
+/// questions asked because of it: did the customer appear to be in distress, and for demands,
+/// what was the effect on workloads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principles {
+    /// One line, for the incident form at 80 columns.
+    pub short: String,
+    /// The policy's own sentences, quoted.
+    #[serde(default)]
+    pub said: Vec<String>,
+    pub distress_question: String,
+    #[serde(default)]
+    pub distress_said: String,
+    /// The category whose incidents are asked the effect on workloads ("" asks none).
+    #[serde(default)]
+    pub demands_category: String,
+    #[serde(default)]
+    pub workload_question: String,
+    #[serde(default)]
+    pub workload_said: String,
+    #[serde(default)]
+    pub workload: Vec<Choice>,
+}
+
+/// A choice with its key on a form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub key: char,
+    pub label: String,
+}
+
+impl Default for Principles {
+    fn default() -> Principles {
+        Policy::built_in_principles()
+    }
+}
+
+/// A reasonable adjustment a manager considers before restricting.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    pub id: String,
+    pub label: String,
+}
+
+pub fn default_adjustments() -> Vec<Adjustment> {
+    [
+        ("named_contact", "A named contact at the organisation"),
+        ("advocate", "An advocate or supporter"),
+        ("easy_read", "Easy-read letters"),
+        ("longer_calls", "Longer call times"),
+        ("quieter_visits", "A quieter visiting time"),
+    ]
+    .into_iter()
+    .map(|(id, label)| Adjustment {
+        id: id.into(),
+        label: label.into(),
+    })
+    .collect()
 }
 
 /// What a time limit or recording applies to: calls, visits or both.
@@ -220,6 +326,27 @@ pub struct Action {
     /// ("limiting the length of your telephone calls"); its label in lower case when empty.
     #[serde(default)]
     pub tried: String,
+    /// Offered on the decision form? An organisation switches an action off with `false`;
+    /// restrictions already made with it still show.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// What the decision form calls a parameter ("Date signed"), by kind.
+    #[serde(default)]
+    pub param_labels: std::collections::BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Action {
+    /// What the decision form calls one of its parameters.
+    pub fn param_label<'a>(&'a self, kind: &str) -> &'a str {
+        self.param_labels
+            .get(kind)
+            .map(String::as_str)
+            .unwrap_or_else(|| param_kind_label(kind))
+    }
 }
 
 /// A choice a restriction cannot go with, and why (shown to the manager).
@@ -662,14 +789,43 @@ impl Policy {
         for a in &self.actions {
             unique(&mut seen, "restriction", &a.id)?;
             nonempty(&a.label, &a.id)?;
-            for p in &a.params {
+            for (i, p) in a.params.iter().enumerate() {
                 if !PARAMS.contains(&p.as_str()) {
                     return Err((
                         format!("\"{p}\""),
                         format!(
-                            "action \"{}\" has the parameter \"{p}\"; the parameters are {}",
+                            "action \"{}\" names the parameter kind \"{p}\", which safedesk does not know; the parameter kinds are {}",
                             a.id,
                             PARAMS.join(", ")
+                        ),
+                    ));
+                }
+                if a.params[..i].contains(p) {
+                    return Err((
+                        format!("\"{p}\""),
+                        format!(
+                            "action \"{}\" takes the parameter kind \"{p}\" twice; an action takes each kind once",
+                            a.id
+                        ),
+                    ));
+                }
+            }
+            for (kind, label) in &a.param_labels {
+                if !a.params.contains(kind) {
+                    return Err((
+                        format!("{kind} ="),
+                        format!(
+                            "action \"{}\" names the parameter \"{kind}\" in param_labels but does not take it (params = [...])",
+                            a.id
+                        ),
+                    ));
+                }
+                if label.trim().is_empty() {
+                    return Err((
+                        format!("{kind} ="),
+                        format!(
+                            "action \"{}\" gives the parameter \"{kind}\" an empty label",
+                            a.id
                         ),
                     ));
                 }
@@ -817,7 +973,93 @@ impl Policy {
         self.retention
             .check()
             .map_err(|(field, message)| (format!("{field} ="), message))?;
+        self.check_principles()?;
+        let mut seen = HashSet::new();
+        for a in &self.adjustments {
+            unique(&mut seen, "adjustment", &a.id)?;
+            nonempty(&a.label, &a.id)?;
+        }
         Ok(())
+    }
+
+    fn check_principles(&self) -> Result<(), (String, String)> {
+        let p = &self.principles;
+        for (name, text) in [
+            ("short", &p.short),
+            ("distress_question", &p.distress_question),
+        ] {
+            if text.trim().is_empty() {
+                return Err((
+                    format!("{name} ="),
+                    format!("[principles] {name} is empty: the incident form shows it"),
+                ));
+            }
+        }
+        if !p.demands_category.is_empty() {
+            if self.category(&p.demands_category).is_none() {
+                return Err((
+                    "demands_category".into(),
+                    format!(
+                        "[principles] demands_category is \"{}\", which is not one of the [[categories]] ids (leave it \"\" to ask no category about workloads)",
+                        p.demands_category
+                    ),
+                ));
+            }
+            if p.workload.is_empty() || p.workload_question.trim().is_empty() {
+                return Err((
+                    "workload".into(),
+                    "[principles] asks about workloads (demands_category) but has no workload_question or workload choices".into(),
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for c in &p.workload {
+            unique(&mut seen, "workload choice", &c.id)?;
+            nonempty(&c.label, &c.id)?;
+        }
+        unique_keys(
+            "workload choices",
+            p.workload.iter().map(|c| (&c.id, c.key)),
+        )?;
+        Ok(())
+    }
+
+    /// The principles of the built-in policy, for a policy file of an older safedesk.
+    fn built_in_principles() -> Principles {
+        BUILT_IN
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("principles").cloned())
+            .and_then(|v| v.try_into().ok())
+            .unwrap_or_else(|| Principles {
+                short: String::new(),
+                said: Vec::new(),
+                distress_question: String::new(),
+                distress_said: String::new(),
+                demands_category: String::new(),
+                workload_question: String::new(),
+                workload_said: String::new(),
+                workload: Vec::new(),
+            })
+    }
+
+    /// Is this incident category asked the effect on workloads?
+    pub fn asks_workload(&self, category: &str) -> bool {
+        !self.principles.demands_category.is_empty() && self.principles.demands_category == category
+    }
+
+    /// A workload choice by id.
+    pub fn workload_choice(&self, id: &str) -> Option<&Choice> {
+        self.principles.workload.iter().find(|c| c.id == id)
+    }
+
+    /// An adjustment's label, or the id of one no longer in the policy.
+    pub fn adjustment_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.adjustments
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.label.as_str())
+            .unwrap_or(id)
     }
 
     pub fn threshold(&self) -> u32 {
@@ -1125,8 +1367,8 @@ mod tests {
         assert_eq!(p.categories.len(), 3);
         assert_eq!(
             p.actions.len(),
-            8,
-            "the policy lists eight long-term actions"
+            11,
+            "the policy's eight long-term actions, and the three public bodies' practice adds"
         );
         assert_eq!(p.access_restrictions.len(), 6);
         let channels: Vec<_> = p.channels.iter().map(|c| c.id.as_str()).collect();
