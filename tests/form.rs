@@ -389,6 +389,9 @@ fn history_with_incidents(unidentified: bool) -> CustomerHistory {
             description: format!("Incident number {n}"),
             immediate_threat: false,
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 3,
         });
@@ -574,6 +577,9 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
         description: inc.description.clone(),
         immediate_threat: false,
         witnesses: String::new(),
+        distress: None,
+        workload: String::new(),
+        workload_note: String::new(),
         withdrawn: None,
         version: 1,
     });

@@ -35,6 +35,9 @@ fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
         description: text.into(),
         immediate_threat: false,
         witnesses: String::new(),
+        distress: None,
+        workload: String::new(),
+        workload_note: String::new(),
         withdrawn: None,
         version: 1,
     }
@@ -61,6 +64,9 @@ fn deborah() -> CustomerHistory {
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
     };
@@ -608,6 +614,10 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
         screen.contains("[x] Time limits on telephone calls"),
         "{screen}"
     );
+    // The form is longer than the screen (the reasonable adjustments come first): the rest
+    // of the actions tried show as the focus moves down to them.
+    focus_on(&mut app, Row::Tried(2));
+    let screen = render(&app, 80, 24);
     assert!(
         screen.contains("[x] Personal contact (including telephone calls)"),
         "{screen}"
@@ -616,6 +626,7 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
         screen.contains("[ ] Record all telephone calls"),
         "{screen}"
     );
+    focus_on(&mut app, Row::Tried(0));
     // Untick both and save: refused under the reason's row, with the policy's condition.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char(' '));

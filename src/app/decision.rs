@@ -591,7 +591,7 @@ impl DecisionForm {
 
     /// Are the reasonable adjustments asked (a decision that restricts or withdraws)?
     pub fn asks_adjustments(&self) -> bool {
-        self.kind == FormKind::Decision && self.restricts()
+        self.kind == FormKind::Decision && self.outcome != Outcome::NoFurtherAction
     }
 
     /// Are the police and risk rows asked?
@@ -636,6 +636,13 @@ impl DecisionForm {
             FormKind::Decision => v.extend([Row::MeetingDate, Row::Attendees, Row::Outcome]),
             FormKind::Review { .. } => v.extend([Row::StillWants, Row::ReviewOutcome]),
         }
+        // The Equality Act's duty comes before any restriction: the adjustments considered
+        // are asked before what is restricted.
+        if self.asks_adjustments() {
+            v.extend((0..self.adjustments.len()).map(Row::Adjustment));
+            v.push(Row::AdjustmentsOther);
+            v.push(Row::AdjustmentsWhy);
+        }
         for (i, item) in self.picker.items.iter().enumerate() {
             if self.offers(item) {
                 v.push(Row::Item(i));
@@ -654,11 +661,7 @@ impl DecisionForm {
             v.extend((0..self.tried.len()).map(Row::Tried));
             v.push(Row::NoneSuitable);
         }
-        if self.asks_adjustments() {
-            v.extend((0..self.adjustments.len()).map(Row::Adjustment));
-            v.push(Row::AdjustmentsOther);
-            v.push(Row::AdjustmentsWhy);
-        }
+
         if self.asks_police() {
             v.push(Row::Police);
             if self.police == Some(true) {

@@ -1053,6 +1053,61 @@ impl Policy {
         self.principles.workload.iter().find(|c| c.id == id)
     }
 
+    /// What an incident recorded about the customer's circumstances, for a manager weighing
+    /// it: "Appeared in distress: yes. Effect on workloads: Significant ... (took two hours)".
+    /// The workload part only for the category it is asked of, or when it was recorded.
+    pub fn circumstances(&self, i: &crate::domain::Incident) -> String {
+        let distress = match i.distress {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not known",
+        };
+        let mut s = format!("Appeared in distress: {distress}");
+        if self.asks_workload(&i.category) || !i.workload.is_empty() {
+            let choice = self
+                .workload_choice(&i.workload)
+                .map(|c| c.label.as_str())
+                .unwrap_or(if i.workload.is_empty() {
+                    "not known"
+                } else {
+                    i.workload.as_str()
+                });
+            s.push_str(&format!(". Effect on workloads: {choice}"));
+            if !i.workload_note.trim().is_empty() {
+                s.push_str(&format!(" ({})", i.workload_note.trim()));
+            }
+        }
+        s
+    }
+
+    /// A decision's reasonable adjustments in words, if it recorded any: "A named contact;
+    /// Easy-read letters; meeting at a quieter branch. Why: ...".
+    pub fn adjustments_words(&self, d: &crate::domain::Decision) -> Option<String> {
+        let mut list: Vec<String> = d
+            .adjustments
+            .iter()
+            .map(|a| self.adjustment_label(a).to_string())
+            .collect();
+        if !d.adjustments_other.trim().is_empty() {
+            list.push(d.adjustments_other.trim().to_string());
+        }
+        if list.is_empty() && d.adjustments_why.trim().is_empty() {
+            return None;
+        }
+        let mut s = if list.is_empty() {
+            "none recorded".to_string()
+        } else {
+            list.join("; ")
+        };
+        if !d.adjustments_why.trim().is_empty() {
+            s.push_str(&format!(
+                ". Why: {}",
+                d.adjustments_why.trim().replace('\n', " ")
+            ));
+        }
+        Some(s)
+    }
+
     /// An adjustment's label, or the id of one no longer in the policy.
     pub fn adjustment_label<'a>(&'a self, id: &'a str) -> &'a str {
         self.adjustments

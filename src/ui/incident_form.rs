@@ -450,12 +450,18 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
     }
+    // Who logs it goes on the line above the panel, so the fields keep their rows at 80x24.
+    let top = rows.len();
+    let by = format!("─ Logged by {} ", clean(&app.actor.name()));
+    let by_w = unicode_width::UnicodeWidthStr::width(by.as_str());
     rows.push(Line::from(Span::styled(
-        format!("  {:<w$}{}", "Logged by", app.actor.name(), w = LABEL),
+        if by_w + 2 <= width {
+            format!("{by}{}", "─".repeat(width - by_w))
+        } else {
+            "─".repeat(width)
+        },
         t.dim(),
     )));
-    let top = rows.len();
-    rows.push(Line::from(Span::styled("─".repeat(width), t.dim())));
     let (panel_lines, panel_cursor, keep) = panel(f, app, width);
     let room = (inner.height as usize).saturating_sub(top + 2);
     // Keep the highlighted choice, or the text cursor, in view.
