@@ -207,7 +207,8 @@ impl Gen {
             next: [0; 16],
             incident_no: 0,
             mode_no: 0,
-            covered_actions: vec![false; actions.len()],
+            // A kind the tables weigh 0 is never drawn, nor shown first.
+            covered_actions: actions.iter().map(|(_, w)| *w == 0).collect(),
             covered_access: vec![false; access.len()],
             actions,
             access,
