@@ -748,6 +748,11 @@ impl DecisionForm {
         s
     }
 
+    /// Is the focused row a text with nothing typed in it?
+    fn focus_is_empty(&self) -> bool {
+        self.input(self.focus).is_some_and(|i| i.value().is_empty())
+    }
+
     /// Has anything been typed or chosen that closing would lose?
     pub fn has_typed_text(&self) -> bool {
         self.fingerprint() != self.initial
@@ -888,11 +893,12 @@ impl DecisionForm {
                 self.move_focus(-1);
                 return DecisionEvent::Nothing;
             }
-            KeyCode::Up if !self.focus.is_multiline() => {
+            // Up and Down move between rows, and pass through a longer text while it is empty.
+            KeyCode::Up if !self.focus.is_multiline() || self.focus_is_empty() => {
                 self.move_focus(-1);
                 return DecisionEvent::Nothing;
             }
-            KeyCode::Down if !self.focus.is_multiline() => {
+            KeyCode::Down if !self.focus.is_multiline() || self.focus_is_empty() => {
                 self.move_focus(1);
                 return DecisionEvent::Nothing;
             }
