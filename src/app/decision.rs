@@ -1752,4 +1752,99 @@ mod tests {
         assert_eq!(find_staff(&s, "patel").unwrap().login, "spatel");
         assert!(find_staff(&s, "Jo Bloggs").unwrap_err().contains("No one"));
     }
+
+    #[test]
+    fn an_organisations_own_action_and_the_general_kinds_are_typed_on_their_own_rows() {
+        let own = r#"
+[[actions]]
+id = "quiet_hours"
+label = "Visits only in the quiet hours"
+banner = "Visits only {window}"
+params = ["window"]
+param_labels = { window = "Quiet hours" }
+
+[[actions]]
+id = "retired"
+label = "An action switched off"
+banner = "Retired"
+enabled = false
+
+# When none of the actions"#;
+        let text = crate::policy::BUILT_IN.replacen("\n# When none of the actions", own, 1);
+        let p = Policy::parse(&text, "ours.toml").unwrap();
+        let mut f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "José Núñez",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
+        assert!(!f.picker.items.iter().any(|i| i.kind == "retired"));
+        let quiet = item(&f, "quiet_hours");
+        assert_eq!(f.picker.items[quiet].fields[0].label, "Quiet hours");
+        go_to(&mut f, Row::Item(quiet));
+        press(&mut f, &p, KeyCode::Char(' '));
+        assert_eq!(f.focus, Row::Param(quiet, 0));
+        typ(&mut f, &p, "Wed 14:00-16:00");
+        // A written agreement: its date and its terms, each on its own row.
+        let agreement = item(&f, "behaviour_agreement");
+        go_to(&mut f, Row::Item(agreement));
+        press(&mut f, &p, KeyCode::Char(' '));
+        let rows = f.rows();
+        assert!(
+            rows.contains(&Row::Param(agreement, 0)) && rows.contains(&Row::Param(agreement, 1))
+        );
+        assert_eq!(f.picker.items[agreement].fields[0].label, "Date signed");
+        assert_eq!(f.picker.items[agreement].fields[1].label, "Its terms");
+        typ(&mut f, &p, "tomorrow");
+        go_to(&mut f, Row::Param(agreement, 1));
+        typ(&mut f, &p, "No shouting at reception.");
+        // An advocate: a name and their contact details.
+        let advocate = item(&f, "advocate");
+        go_to(&mut f, Row::Item(advocate));
+        press(&mut f, &p, KeyCode::Char(' '));
+        typ(&mut f, &p, "Jo Hughes");
+        ready(&mut f, &p);
+        assert!(!matches!(save(&mut f, &p), DecisionEvent::SaveDecision(_)));
+        // The future date and the missing contact are refused on their items' last rows.
+        let future = f.problems_for(Row::Param(agreement, 1)).join(" ");
+        assert!(future.contains("in the future"), "{future}");
+        let contact = f.problems_for(Row::Param(advocate, 1)).join(" ");
+        assert!(
+            contact.contains("at least one way to contact them"),
+            "{contact}"
+        );
+        f.picker.items[agreement].fields[0].value = Input::new("today".to_string());
+        go_to(&mut f, Row::Param(advocate, 1));
+        typ(&mut f, &p, "020 7946 0990");
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                let q = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "quiet_hours")
+                    .unwrap();
+                assert_eq!(q.windows, "Wed 14:00-16:00");
+                let a = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "behaviour_agreement")
+                    .unwrap();
+                assert_eq!(a.date, Some(today()));
+                assert_eq!(a.text, "No shouting at reception.");
+                let v = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "advocate")
+                    .unwrap();
+                assert_eq!(
+                    (v.person.as_str(), v.person_contact.as_str()),
+                    ("Jo Hughes", "020 7946 0990")
+                );
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
+    }
 }

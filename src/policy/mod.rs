@@ -1509,6 +1509,99 @@ mod tests {
     }
 
     #[test]
+    fn an_organisations_own_action_is_data_and_an_unknown_parameter_kind_is_named() {
+        // Quiet visiting hours, an organisation's own action, from the general kinds alone.
+        let own = r#"
+[[actions]]
+id = "quiet_hours"
+label = "Visits only in the quiet hours"
+banner = "Visits only {window}"
+params = ["window"]
+param_labels = { window = "Quiet hours" }
+letter = "Please visit us only at these times: {window}"
+
+# When none of the actions"#;
+        let text = BUILT_IN.replacen("\n# When none of the actions", own, 1);
+        let p = Policy::parse(&text, "ours.toml").unwrap();
+        let a = p.actions.iter().find(|a| a.id == "quiet_hours").unwrap();
+        assert!(a.enabled);
+        assert_eq!(a.param_label("window"), "Quiet hours");
+        // A kind safedesk does not know is refused, naming it and its line.
+        let e = Policy::parse(
+            &text.replace(r#"params = ["window"]"#, r#"params = ["moon_phase"]"#),
+            "ours.toml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("\"moon_phase\""), "{e}");
+        assert!(e.message.contains("parameter kind"), "{e}");
+        assert!(e.message.contains("window, date, text, person"), "{e}");
+        assert!(e.line.is_some(), "{e}");
+        // A label for a parameter it does not take is refused too.
+        let e = Policy::parse(
+            &text.replace(
+                r#"param_labels = { window = "Quiet hours" }"#,
+                r#"param_labels = { date = "Quiet hours" }"#,
+            ),
+            "ours.toml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("param_labels"), "{e}");
+        // Switched off, its restrictions still read (the decision form does not offer it).
+        let off = Policy::parse(
+            &text.replace(
+                "id = \"quiet_hours\"",
+                "id = \"quiet_hours\"\nenabled = false",
+            ),
+            "ours.toml",
+        )
+        .unwrap();
+        assert!(
+            !off.actions
+                .iter()
+                .find(|a| a.id == "quiet_hours")
+                .unwrap()
+                .enabled
+        );
+        assert_eq!(
+            off.label_of("quiet_hours"),
+            "Visits only in the quiet hours"
+        );
+    }
+
+    #[test]
+    fn the_principles_and_adjustments_are_data_and_an_older_file_gets_the_built_in_ones() {
+        let p = Policy::built_in();
+        assert!(p
+            .principles
+            .short
+            .contains("reasonably forceful or determined"));
+        assert!(p
+            .principles
+            .said
+            .iter()
+            .any(|s| s.contains("express their views")));
+        assert!(p.asks_workload("demands") && !p.asks_workload("abusive"));
+        assert_eq!(p.adjustments.len(), 5);
+        // A file from before: no [principles], no [[adjustments]].
+        let start = BUILT_IN.find("[principles]").unwrap();
+        let end = BUILT_IN[start..].find("# ----").unwrap() + start;
+        let mut older = format!("{}{}", &BUILT_IN[..start], &BUILT_IN[end..]);
+        while let Some(a) = older.find("[[adjustments]]") {
+            let e = older[a..].find("\n\n").unwrap() + a + 2;
+            older.replace_range(a..e, "");
+        }
+        let o = Policy::parse(&older, "older.toml").unwrap();
+        assert_eq!(o.principles, p.principles);
+        assert_eq!(o.adjustments, p.adjustments);
+        // A demands category the file does not have is refused.
+        let e = broken(
+            "demands_category = \"demands\"",
+            "demands_category = \"demandz\"",
+        );
+        assert!(e.message.contains("demandz"), "{e}");
+    }
+
+    #[test]
     fn unknown_banner_placeholder_is_refused() {
         let e = broken("{minutes} minutes", "{minuets} minutes");
         assert!(e.message.contains("{minuets}"), "{e}");
