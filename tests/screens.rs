@@ -2177,3 +2177,46 @@ fn a_small_or_sizeless_terminal_gets_its_sentence_in_every_theme() {
         common::screen::in_each_theme(&mut app, w, h);
     }
 }
+
+/// Issue 19: the general parameter kinds on the decision form at 80x24: set days and times, a
+/// behaviour agreement's date and terms, and an advocate's name and contact, each on its own
+/// row under its action, and a window that ends before it starts refused under its row.
+#[test]
+fn the_new_actions_take_their_parameters_on_their_own_rows_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    let f = app.overlays.decision().unwrap();
+    let at = |k: &str| f.picker.items.iter().position(|i| i.kind == k).unwrap();
+    let (window, agreement, advocate) = (
+        at("contact_window"),
+        at("behaviour_agreement"),
+        at("advocate"),
+    );
+    for (item, text) in [
+        (window, "Tue 12:00-10:00"),
+        (agreement, "01/01/2030"),
+        (advocate, "Jo Hughes"),
+    ] {
+        focus_on(&mut app, Row::Item(item));
+        key(&mut app, KeyCode::Char(' '));
+        for c in text.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    focus_on(&mut app, Row::Param(advocate, 1));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_new_actions_80x24", screen);
+    assert!(screen.contains("Days and times"), "{screen}");
+    assert!(screen.contains("ends before it starts"), "{screen}");
+    assert!(screen.contains("Date signed"), "{screen}");
+    assert!(screen.contains("in the future"), "{screen}");
+    assert!(
+        screen.contains("Advocate              Jo Hughes"),
+        "{screen}"
+    );
+    assert!(screen.contains("> Their contact"), "{screen}");
+}

@@ -215,11 +215,6 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
             out.extend(flow(options, width));
         }
         FormField::Category => {
-            // The policy's own words on what is not unacceptable, where the category is
-            // chosen.
-            for l in super::wrap_words(&p.principles.short, width) {
-                out.push(Line::from(Span::styled(l, t.heading())));
-            }
             out.push(Line::from(Span::styled(
                 "Press the key of the behaviour category:",
                 t.dim(),
@@ -232,6 +227,11 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                         chosen(c.id == f.category),
                     ),
                 ]));
+            }
+            // The policy's own words on what is not unacceptable, where the category is
+            // chosen (after the choices, so a short screen never hides one).
+            for l in super::wrap_words(&p.principles.short, width) {
+                out.push(Line::from(Span::styled(l, t.heading())));
             }
         }
         FormField::Behaviours => {
