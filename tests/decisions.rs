@@ -76,6 +76,9 @@ impl World {
             authority_told: String::new(),
             tried_actions: vec![],
             none_suitable: String::new(),
+            adjustments: vec!["named_contact".into()],
+            adjustments_other: String::new(),
+            adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
             risk_assessment: String::new(),
         }
     }
@@ -324,6 +327,9 @@ fn an_immediate_restriction_waits_in_the_queue_for_its_written_confirmation() {
         authority_told: "the police".into(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: "Threatened to hurt the receptionist; police attended.".into(),
         ..w.decision(&case)
     };
@@ -414,6 +420,9 @@ fn written_confirmation_that_was_not_possible_closes_the_case_with_its_reason() 
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: "Left at once; no ongoing risk identified.".into(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
@@ -741,6 +750,9 @@ fn a_new_threat_after_an_immediate_restriction_gets_its_own_case() {
         authority_told: "the police".into(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: "Threatened staff.".into(),
         ..w.decision(&case)
     };

@@ -212,6 +212,9 @@ fn a_correction_that_moves_an_incident_into_a_restriction_opens_a_breach_case() 
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();

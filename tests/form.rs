@@ -389,6 +389,9 @@ fn history_with_incidents(unidentified: bool) -> CustomerHistory {
             description: format!("Incident number {n}"),
             immediate_threat: false,
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 3,
         });
@@ -574,6 +577,9 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
         description: inc.description.clone(),
         immediate_threat: false,
         witnesses: String::new(),
+        distress: None,
+        workload: String::new(),
+        workload_note: String::new(),
         withdrawn: None,
         version: 1,
     });
@@ -653,4 +659,63 @@ fn the_new_customers_address_row_explains_itself_in_full_at_80x24() {
         words.contains("The postcode has its own field. Leave empty if not known."),
         "{screen}"
     );
+}
+
+/// Issue 19: the policy's own words on what is not unacceptable show where the category is
+/// chosen; distress and, for demands, the effect on workloads are optional questions after the
+/// description (the seven-key incident is unchanged), all fitting at 80x24.
+#[test]
+fn the_principles_show_where_the_category_is_chosen_and_demands_ask_the_workload_at_80x24() {
+    let mut a = with_selected_customer(Role::Phone);
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.ctrl('n');
+    k.key('t'); // telephone
+    let screen = render(k.app, 80, 24);
+    insta::assert_snapshot!("form_principles_80x24", screen);
+    assert!(
+        screen.contains("Not unacceptable in itself: views, questions, being reasonably forceful"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("p   Unacceptable persistent contact"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Distress can make people act out of character."),
+        "{screen}"
+    );
+    k.key('d'); // unacceptable demands
+    k.key('4'); // refusing to end a call
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.key('e'); // call ended after a warning
+    k.text("Would not end the call after an hour about the same request.");
+    k.press(KeyCode::Tab, KeyModifiers::NONE); // immediate threat: no
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Distress)
+    );
+    k.key('y'); // appeared to be in distress
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Workload)
+    );
+    let screen = render(k.app, 80, 24);
+    insta::assert_snapshot!("form_workload_80x24", screen);
+    assert!(screen.contains("In distress?     yes"), "{screen}");
+    assert!(
+        screen.contains("s   Significant: workloads or the service"),
+        "{screen}"
+    );
+    k.key('s');
+    k.text("Two advisers for an hour");
+    k.ctrl('s');
+    let inc = saved_incident(&a.take_requests()).expect("the form asked to save");
+    assert_eq!(inc.category, "demands");
+    assert_eq!(inc.distress, Some(true));
+    assert_eq!(inc.workload, "significant");
+    assert_eq!(inc.workload_note, "Two advisers for an hour");
 }

@@ -78,6 +78,9 @@ impl World {
                 vec![]
             },
             none_suitable: String::new(),
+            adjustments: vec!["named_contact".into()],
+            adjustments_other: String::new(),
+            adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
                 "Threat of harm to staff.".into()
             } else {
@@ -422,6 +425,9 @@ fn a_decision_that_owes_a_letter_without_reasons_for_the_customer_is_refused_by_
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
     };
     let e = w
@@ -477,6 +483,9 @@ fn a_withdrawal_with_no_action_suitable_says_so_without_the_managers_reason() {
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: "Sam thinks any contact would put the receptionist at risk.".into(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();

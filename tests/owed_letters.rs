@@ -53,6 +53,9 @@ fn decide(w: &mut World, customer: Id, name: &str) -> Id {
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
     };
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();

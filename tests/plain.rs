@@ -75,6 +75,7 @@ fn piped_input_looks_up_logs_an_incident_and_ends_with_a_sentence() {
         "2",            // response
         "She swore at me and would not stop.",
         "n", // no immediate threat
+        "y", // she appeared to be in distress
         "",  // no witnesses
         "save",
         "",
@@ -92,7 +93,7 @@ fn piped_input_looks_up_logs_an_incident_and_ends_with_a_sentence() {
         "{out}"
     );
     assert!(
-        out.contains("Question 3 of 10, Channel: how did it happen? 1 or t, Telephone;"),
+        out.contains("Question 3 of 11, Channel: how did it happen? 1 or t, Telephone;"),
         "{out}"
     );
     assert!(out.contains("3. Channel: Telephone"), "{out}");
@@ -100,6 +101,11 @@ fn piped_input_looks_up_logs_an_incident_and_ends_with_a_sentence() {
         out.contains("5. Seen: Abusive or offensive language; sexual, racist, homophobic or other discriminatory remarks; Shouting"),
         "{out}"
     );
+    assert!(
+        out.contains("Question 10 of 11, In distress?: Did the customer appear to be in distress? The policy says: We also recognise that in times of trouble or distress people may act out of character"),
+        "{out}"
+    );
+    assert!(out.contains("10. In distress?: yes"), "{out}");
     assert!(out.contains("Incident 1 of 3 recorded."), "{out}");
     assert!(
         out.contains("Breach of an active restriction: sent to the manager's escalation queue"),
@@ -156,11 +162,11 @@ fn bad_input_is_answered_in_sentences_and_an_unfinished_incident_is_kept() {
     );
     // In the form, a number before anyone is found is a search, and says so.
     assert!(
-        out.contains("Question 1 of 10, Who: no one on the list matches \"9\"."),
+        out.contains("Question 1 of 11, Who: no one on the list matches \"9\"."),
         "{out}"
     );
-    assert!(out.contains("Question 2 of 10, When"), "{out}");
-    assert!(out.contains("Question 3 of 10, Channel"), "{out}");
+    assert!(out.contains("Question 2 of 11, When"), "{out}");
+    assert!(out.contains("Question 3 of 11, Channel"), "{out}");
     assert!(
         out.contains("The incident being typed was not saved: it is kept on this PC and offered back next time."),
         "{out}"
@@ -194,25 +200,26 @@ fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
     let s = answer("1", "Deborah Johnson's card. Type log");
     assert!(s.contains("Address: Flat 4, Holden Court"), "{s}");
     answer("log", "Logging an incident about Deborah Johnson.");
-    answer("f", "Question 4 of 10, Behaviour");
-    answer("a", "Question 5 of 10, Seen");
-    answer("3", "Question 7 of 10, Response");
-    answer("l", "Question 8 of 10, What happened");
+    answer("f", "Question 4 of 11, Behaviour");
+    answer("a", "Question 5 of 11, Seen");
+    answer("3", "Question 7 of 11, Response");
+    answer("l", "Question 8 of 11, What happened");
     answer(
         "Shouted at the screen and would not leave.",
-        "Question 9 of 10, Immediate threat",
+        "Question 9 of 11, Immediate threat",
     );
-    answer("n", "Question 10 of 10, Witnesses");
+    answer("n", "Question 10 of 11, In distress?");
+    answer("", "Question 11 of 11, Witnesses");
     let s = answer("Tom Fletcher", "Type save to save it, a question's number");
     assert!(
         s.contains("7. Response: Asked to leave the premises"),
         "{s}"
     );
     // Change one answer from the summary, and come back to it.
-    answer("10", "Question 10 of 10, Witnesses");
+    answer("11", "Question 11 of 11, Witnesses");
     let s = answer("Tom Fletcher and Ewa Nowak", "Type save to save it");
     assert!(
-        s.contains("10. Witnesses: Tom Fletcher and Ewa Nowak"),
+        s.contains("11. Witnesses: Tom Fletcher and Ewa Nowak"),
         "{s}"
     );
     let s = answer("save", "Press Enter to carry on.");

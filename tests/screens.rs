@@ -35,6 +35,9 @@ fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
         description: text.into(),
         immediate_threat: false,
         witnesses: String::new(),
+        distress: None,
+        workload: String::new(),
+        workload_note: String::new(),
         withdrawn: None,
         version: 1,
     }
@@ -61,6 +64,9 @@ fn deborah() -> CustomerHistory {
         authority_told: String::new(),
         tried_actions: vec![],
         none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
     };
@@ -608,6 +614,10 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
         screen.contains("[x] Time limits on telephone calls"),
         "{screen}"
     );
+    // The form is longer than the screen (the reasonable adjustments come first): the rest
+    // of the actions tried show as the focus moves down to them.
+    focus_on(&mut app, Row::Tried(2));
+    let screen = render(&app, 80, 24);
     assert!(
         screen.contains("[x] Personal contact (including telephone calls)"),
         "{screen}"
@@ -616,6 +626,7 @@ fn a_withdrawal_offers_deborahs_earlier_actions_as_tried_at_80x24() {
         screen.contains("[ ] Record all telephone calls"),
         "{screen}"
     );
+    focus_on(&mut app, Row::Tried(0));
     // Untick both and save: refused under the reason's row, with the policy's condition.
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char(' '));
@@ -2165,4 +2176,47 @@ fn a_small_or_sizeless_terminal_gets_its_sentence_in_every_theme() {
     for (w, h) in [(1, 1), (59, 16), (60, 15), (200, 3)] {
         common::screen::in_each_theme(&mut app, w, h);
     }
+}
+
+/// Issue 19: the general parameter kinds on the decision form at 80x24: set days and times, a
+/// behaviour agreement's date and terms, and an advocate's name and contact, each on its own
+/// row under its action, and a window that ends before it starts refused under its row.
+#[test]
+fn the_new_actions_take_their_parameters_on_their_own_rows_at_80x24() {
+    use safedesk::app::decision::Row;
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    let f = app.overlays.decision().unwrap();
+    let at = |k: &str| f.picker.items.iter().position(|i| i.kind == k).unwrap();
+    let (window, agreement, advocate) = (
+        at("contact_window"),
+        at("behaviour_agreement"),
+        at("advocate"),
+    );
+    for (item, text) in [
+        (window, "Tue 12:00-10:00"),
+        (agreement, "01/01/2030"),
+        (advocate, "Jo Hughes"),
+    ] {
+        focus_on(&mut app, Row::Item(item));
+        key(&mut app, KeyCode::Char(' '));
+        for c in text.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    focus_on(&mut app, Row::Param(advocate, 1));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("decision_new_actions_80x24", screen);
+    assert!(screen.contains("Days and times"), "{screen}");
+    assert!(screen.contains("ends before it starts"), "{screen}");
+    assert!(screen.contains("Date signed"), "{screen}");
+    assert!(screen.contains("in the future"), "{screen}");
+    assert!(
+        screen.contains("Advocate              Jo Hughes"),
+        "{screen}"
+    );
+    assert!(screen.contains("> Their contact"), "{screen}");
 }

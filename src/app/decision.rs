@@ -22,43 +22,83 @@ pub enum Group {
     Access,
 }
 
-/// One action or restriction that can be ticked, with the text of its parameter.
+/// One text parameter of a ticked item: what it is (a parameter kind such as "minutes" or
+/// "window", "person_contact" for a person's contact details, or "redirect"), its label on the
+/// form, and what was typed.
+#[derive(Debug, Clone)]
+pub struct ParamField {
+    pub what: String,
+    pub label: String,
+    pub value: Input,
+}
+
+/// One action or restriction that can be ticked, with the text of its parameters.
 #[derive(Debug, Clone)]
 pub struct PickItem {
     pub kind: String,
     pub label: String,
     pub group: Group,
-    /// The parameter it takes, if any: contact, minutes, staff, third_party.
-    pub param: Option<String>,
+    /// Its text parameters, a row each once ticked (where a number is redirected to: only
+    /// when redirected).
+    pub fields: Vec<ParamField>,
     pub ticked: bool,
-    pub value: Input,
     /// It applies to calls, visits or both (a time limit, recording): the policy scope chosen.
     pub scope: Option<String>,
     /// It is a number or address blocked or redirected: "blocked", "redirected" or not yet said
-    /// (then `value` is where it is redirected to).
+    /// (then its one field is where it is redirected to).
     pub divert: Option<Option<String>>,
 }
 
 impl PickItem {
-    /// Is its parameter row showing (when ticked)?
-    pub fn has_param_row(&self) -> bool {
-        self.param.is_some()
-            || matches!(&self.divert, Some(Some(d)) if d == crate::policy::REDIRECTED)
+    /// The parameter rows showing (when ticked): indices into `fields`.
+    pub fn param_rows(&self) -> Vec<usize> {
+        match &self.divert {
+            Some(Some(d)) if d == crate::policy::REDIRECTED => vec![0],
+            Some(_) => Vec::new(),
+            None => (0..self.fields.len()).collect(),
+        }
     }
 
-    /// What to type for the parameter.
-    pub fn param_label(&self) -> &'static str {
-        if self.divert.is_some() {
-            return "Redirected to";
-        }
-        match self.param.as_deref() {
-            Some("contact") => "Email and/or phone",
-            Some("minutes") => "Minutes",
-            Some("staff") => "Staff member",
-            Some("third_party") => "Third party",
-            _ => "",
+    /// Is any parameter row showing (when ticked)?
+    pub fn has_param_row(&self) -> bool {
+        !self.param_rows().is_empty()
+    }
+
+    /// What was typed for a parameter, trimmed ("" when it has none).
+    pub fn typed(&self, what: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.what == what)
+            .map(|f| f.value.value().trim())
+            .unwrap_or("")
+    }
+
+    fn set(&mut self, what: &str, text: String) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.what == what) {
+            f.value = Input::new(text);
         }
     }
+}
+
+/// The text fields an action's parameters need, in the order of its `params` (what it
+/// applies to is chosen on its own row; a person is a name and their contact details).
+fn fields_of(a: &crate::policy::Action) -> Vec<ParamField> {
+    let mut out = Vec::new();
+    for p in a.params.iter().filter(|p| *p != "scope") {
+        out.push(ParamField {
+            what: p.clone(),
+            label: a.param_label(p).to_string(),
+            value: Input::default(),
+        });
+        if p == "person" {
+            out.push(ParamField {
+                what: "person_contact".into(),
+                label: "Their contact".into(),
+                value: Input::default(),
+            });
+        }
+    }
+    out
 }
 
 /// The policy's long-term actions, the withdrawal of services and the access restrictions, to
@@ -71,14 +111,14 @@ pub struct Picker {
 impl Picker {
     pub fn new(policy: &Policy) -> Picker {
         let mut items = Vec::new();
-        for a in &policy.actions {
+        // An action the organisation switched off is not offered.
+        for a in policy.actions.iter().filter(|a| a.enabled) {
             items.push(PickItem {
                 kind: a.id.clone(),
                 label: a.label.clone(),
                 group: Group::Action,
-                param: a.params.iter().find(|p| *p != "scope").cloned(),
+                fields: fields_of(a),
                 ticked: false,
-                value: Input::default(),
                 // Calls and visits, as before, until the manager chooses otherwise.
                 scope: a
                     .params
@@ -92,9 +132,8 @@ impl Picker {
             kind: policy.withdrawal.id.clone(),
             label: policy.withdrawal.label.clone(),
             group: Group::Withdrawal,
-            param: None,
+            fields: Vec::new(),
             ticked: false,
-            value: Input::default(),
             scope: None,
             divert: None,
         });
@@ -103,9 +142,16 @@ impl Picker {
                 kind: a.id.clone(),
                 label: a.label.clone(),
                 group: Group::Access,
-                param: None,
+                fields: if a.diverts() {
+                    vec![ParamField {
+                        what: "redirect".into(),
+                        label: "Redirected to".into(),
+                        value: Input::default(),
+                    }]
+                } else {
+                    Vec::new()
+                },
                 ticked: false,
-                value: Input::default(),
                 scope: None,
                 divert: a.diverts().then_some(None),
             });
@@ -117,21 +163,54 @@ impl Picker {
     pub fn from_active(policy: &Policy, active: &[Restriction]) -> Picker {
         let mut p = Picker::new(policy);
         for r in active {
+            if !p.items.iter().any(|i| i.kind == r.kind) {
+                // In force, though the organisation has since switched it off: still shown.
+                if let Some(RestrictionKind::Action(a)) = policy.restriction_kind(&r.kind) {
+                    let at = p
+                        .items
+                        .iter()
+                        .position(|i| i.group != Group::Action)
+                        .unwrap_or(p.items.len());
+                    p.items.insert(
+                        at,
+                        PickItem {
+                            kind: a.id.clone(),
+                            label: a.label.clone(),
+                            group: Group::Action,
+                            fields: fields_of(a),
+                            ticked: false,
+                            scope: a
+                                .params
+                                .iter()
+                                .any(|x| x == "scope")
+                                .then(|| crate::policy::SCOPE_BOTH.to_string()),
+                            divert: None,
+                        },
+                    );
+                }
+            }
             if let Some(item) = p.items.iter_mut().find(|i| i.kind == r.kind) {
                 item.ticked = true;
-                let text = match item.param.as_deref() {
-                    Some("contact") => [r.params.email.as_str(), r.params.phone.as_str()]
-                        .iter()
-                        .filter(|s| !s.is_empty())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    Some("minutes") => r.params.minutes.map(|m| m.to_string()).unwrap_or_default(),
-                    Some("staff") => r.params.staff_name.clone(),
-                    Some("third_party") => r.params.third_party.clone(),
-                    _ => r.params.redirect_to.clone(),
-                };
-                item.value = Input::new(text);
+                let q = &r.params;
+                let contact = [q.email.as_str(), q.phone.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                item.set("contact", contact);
+                item.set(
+                    "minutes",
+                    q.minutes.map(|m| m.to_string()).unwrap_or_default(),
+                );
+                item.set("staff", q.staff_name.clone());
+                item.set("third_party", q.third_party.clone());
+                item.set("redirect", q.redirect_to.clone());
+                item.set("window", q.windows.clone());
+                item.set("date", q.date.map(time::date).unwrap_or_default());
+                item.set("text", q.text.clone());
+                item.set("person", q.person.clone());
+                item.set("person_contact", q.person_contact.clone());
                 if item.scope.is_some() && !r.params.scope.is_empty() {
                     item.scope = Some(r.params.scope.clone());
                 }
@@ -144,7 +223,11 @@ impl Picker {
     }
 
     /// The ticked items as restrictions, their parameters read from what was typed.
-    pub fn chosen(&self, staff: &[Staff]) -> Result<Vec<NewRestriction>, Vec<DecisionProblem>> {
+    pub fn chosen(
+        &self,
+        staff: &[Staff],
+        today: NaiveDate,
+    ) -> Result<Vec<NewRestriction>, Vec<DecisionProblem>> {
         let mut out = Vec::new();
         let mut problems = Vec::new();
         for item in self.items.iter().filter(|i| i.ticked) {
@@ -152,7 +235,6 @@ impl Picker {
                 kind: item.kind.clone(),
                 ..NewRestriction::default()
             };
-            let text = item.value.value().trim();
             let field = DecisionField::Param(item.kind.clone());
             if let Some(scope) = &item.scope {
                 r.scope = scope.clone();
@@ -160,42 +242,60 @@ impl Picker {
             if let Some(divert) = &item.divert {
                 r.divert = divert.clone().unwrap_or_default();
                 if item.has_param_row() {
-                    r.redirect_to = text.to_string();
+                    r.redirect_to = item.typed("redirect").to_string();
                 }
             }
-            match item.param.as_deref() {
-                Some("contact") => {
-                    let (emails, rest): (Vec<&str>, Vec<&str>) = text
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-                        .filter(|w| {
-                            !w.is_empty()
-                                && !w.eq_ignore_ascii_case("or")
-                                && !w.eq_ignore_ascii_case("and")
-                        })
-                        .partition(|w| w.contains('@'));
-                    r.email = emails.join(" ");
-                    r.phone = rest.join(" ");
-                }
-                Some("minutes") if !text.is_empty() => {
-                    let digits = text
-                        .trim_end_matches("minutes")
-                        .trim_end_matches("mins")
-                        .trim();
-                    match digits.parse::<u64>() {
-                        Ok(m) => r.minutes = Some(u32::try_from(m).unwrap_or(u32::MAX)),
-                        Err(_) => problems.push(DecisionProblem {
-                            field,
-                            message: "Type the time limit as a number of minutes, for example 10."
-                                .into(),
-                        }),
+            for f in &item.fields {
+                let text = f.value.value().trim();
+                match f.what.as_str() {
+                    "contact" => {
+                        let (emails, rest): (Vec<&str>, Vec<&str>) = text
+                            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                            .filter(|w| {
+                                !w.is_empty()
+                                    && !w.eq_ignore_ascii_case("or")
+                                    && !w.eq_ignore_ascii_case("and")
+                            })
+                            .partition(|w| w.contains('@'));
+                        r.email = emails.join(" ");
+                        r.phone = rest.join(" ");
                     }
+                    "minutes" if !text.is_empty() => {
+                        let digits = text
+                            .trim_end_matches("minutes")
+                            .trim_end_matches("mins")
+                            .trim();
+                        match digits.parse::<u64>() {
+                            Ok(m) => r.minutes = Some(u32::try_from(m).unwrap_or(u32::MAX)),
+                            Err(_) => problems.push(DecisionProblem {
+                                field: field.clone(),
+                                message:
+                                    "Type the time limit as a number of minutes, for example 10."
+                                        .into(),
+                            }),
+                        }
+                    }
+                    "staff" if !text.is_empty() => match find_staff(staff, text) {
+                        Ok(s) => r.staff_id = Some(s.id),
+                        Err(m) => problems.push(DecisionProblem {
+                            field: field.clone(),
+                            message: m,
+                        }),
+                    },
+                    "third_party" => r.third_party = text.to_string(),
+                    "window" => r.windows = text.to_string(),
+                    "date" if !text.is_empty() => match time::parse_date(text, today, false) {
+                        Ok(d) => r.date = Some(d),
+                        Err(m) => problems.push(DecisionProblem {
+                            field: field.clone(),
+                            message: format!("{}: {m}", f.label),
+                        }),
+                    },
+                    "text" => r.text = text.to_string(),
+                    "person" => r.person = text.to_string(),
+                    "person_contact" => r.person_contact = text.to_string(),
+                    _ => {}
                 }
-                Some("staff") if !text.is_empty() => match find_staff(staff, text) {
-                    Ok(s) => r.staff_id = Some(s.id),
-                    Err(m) => problems.push(DecisionProblem { field, message: m }),
-                },
-                Some("third_party") => r.third_party = text.to_string(),
-                _ => {}
             }
             out.push(r);
         }
@@ -257,11 +357,17 @@ pub enum Row {
     /// What an item applies to (calls, visits, both), and whether it is blocked or redirected.
     Scope(usize),
     Divert(usize),
-    Param(usize),
+    /// An item's parameter: the item, and which of its fields.
+    Param(usize, usize),
     /// A withdrawal: a long-term action tried first (an index into the policy's actions), and
     /// why none was suitable.
     Tried(usize),
     NoneSuitable,
+    /// A decision that restricts: a reasonable adjustment considered (an index into the
+    /// policy's adjustments), others typed, and why they were or were not enough.
+    Adjustment(usize),
+    AdjustmentsOther,
+    AdjustmentsWhy,
     Police,
     /// Which authority was told.
     Authority,
@@ -281,7 +387,9 @@ impl Row {
             Row::MeetingDate => "Meeting date",
             Row::Attendees => "Who attended",
             Row::Outcome => "Outcome",
-            Row::Item(_) | Row::Param(_) | Row::Tried(_) => "",
+            Row::Item(_) | Row::Param(..) | Row::Tried(_) | Row::Adjustment(_) => "",
+            Row::AdjustmentsOther => "Others considered",
+            Row::AdjustmentsWhy => "Why they were or were not enough",
             Row::Scope(_) => "Applies to",
             Row::Divert(_) => "Blocked/redirected",
             Row::NoneSuitable => "Why no action was suitable (if none was tried)",
@@ -300,7 +408,11 @@ impl Row {
     pub fn is_multiline(self) -> bool {
         matches!(
             self,
-            Row::Reasons | Row::CustomerReasons | Row::RiskAssessment | Row::NoneSuitable
+            Row::Reasons
+                | Row::CustomerReasons
+                | Row::RiskAssessment
+                | Row::NoneSuitable
+                | Row::AdjustmentsWhy
         )
     }
 }
@@ -346,6 +458,11 @@ pub struct DecisionForm {
     /// ticked when the customer had it before), and why none was suitable.
     pub tried: Vec<(String, bool)>,
     pub none_suitable: Input,
+    /// A decision that restricts: the policy's reasonable adjustments, each ticked if it was
+    /// considered, others typed, and why they were or were not enough.
+    pub adjustments: Vec<(String, bool)>,
+    pub adjustments_other: Input,
+    pub adjustments_why: Input,
     /// The incidents behind the decision that caused significant alarm or possible crime (their
     /// dates): the police row and the risk assessment are asked whatever the outcome.
     pub alarm: Vec<String>,
@@ -401,6 +518,13 @@ impl DecisionForm {
                 .map(|a| (a.id.clone(), false))
                 .collect(),
             none_suitable: Input::default(),
+            adjustments: policy
+                .adjustments
+                .iter()
+                .map(|a| (a.id.clone(), false))
+                .collect(),
+            adjustments_other: Input::default(),
+            adjustments_why: Input::default(),
             alarm: Vec::new(),
             still_wants: None,
             review_outcome: ReviewOutcome::Continue,
@@ -465,6 +589,11 @@ impl DecisionForm {
         self
     }
 
+    /// Are the reasonable adjustments asked (a decision that restricts or withdraws)?
+    pub fn asks_adjustments(&self) -> bool {
+        self.kind == FormKind::Decision && self.outcome != Outcome::NoFurtherAction
+    }
+
     /// Are the police and risk rows asked?
     pub fn asks_police(&self) -> bool {
         self.kind == FormKind::Decision
@@ -507,6 +636,13 @@ impl DecisionForm {
             FormKind::Decision => v.extend([Row::MeetingDate, Row::Attendees, Row::Outcome]),
             FormKind::Review { .. } => v.extend([Row::StillWants, Row::ReviewOutcome]),
         }
+        // The Equality Act's duty comes before any restriction: the adjustments considered
+        // are asked before what is restricted.
+        if self.asks_adjustments() {
+            v.extend((0..self.adjustments.len()).map(Row::Adjustment));
+            v.push(Row::AdjustmentsOther);
+            v.push(Row::AdjustmentsWhy);
+        }
         for (i, item) in self.picker.items.iter().enumerate() {
             if self.offers(item) {
                 v.push(Row::Item(i));
@@ -516,8 +652,8 @@ impl DecisionForm {
                 if item.ticked && item.divert.is_some() {
                     v.push(Row::Divert(i));
                 }
-                if item.ticked && item.has_param_row() {
-                    v.push(Row::Param(i));
+                if item.ticked {
+                    v.extend(item.param_rows().into_iter().map(|j| Row::Param(i, j)));
                 }
             }
         }
@@ -525,6 +661,7 @@ impl DecisionForm {
             v.extend((0..self.tried.len()).map(Row::Tried));
             v.push(Row::NoneSuitable);
         }
+
         if self.asks_police() {
             v.push(Row::Police);
             if self.police == Some(true) {
@@ -544,7 +681,9 @@ impl DecisionForm {
         Some(match row {
             Row::MeetingDate => &self.meeting,
             Row::Attendees => &self.attendees,
-            Row::Param(i) => &self.picker.items.get(i)?.value,
+            Row::Param(i, j) => &self.picker.items.get(i)?.fields.get(j)?.value,
+            Row::AdjustmentsOther => &self.adjustments_other,
+            Row::AdjustmentsWhy => &self.adjustments_why,
             Row::Authority => &self.authority,
             Row::NoneSuitable => &self.none_suitable,
             Row::RiskAssessment => &self.risk,
@@ -559,7 +698,9 @@ impl DecisionForm {
         Some(match row {
             Row::MeetingDate => &mut self.meeting,
             Row::Attendees => &mut self.attendees,
-            Row::Param(i) => &mut self.picker.items.get_mut(i)?.value,
+            Row::Param(i, j) => &mut self.picker.items.get_mut(i)?.fields.get_mut(j)?.value,
+            Row::AdjustmentsOther => &mut self.adjustments_other,
+            Row::AdjustmentsWhy => &mut self.adjustments_why,
             Row::Authority => &mut self.authority,
             Row::NoneSuitable => &mut self.none_suitable,
             Row::RiskAssessment => &mut self.risk,
@@ -586,23 +727,30 @@ impl DecisionForm {
             self.customer_reasons.value()
         );
         for i in &self.picker.items {
-            s.push_str(&format!(
-                "|{}{}{:?}{:?}",
-                i.ticked,
-                i.value.value(),
-                i.scope,
-                i.divert
-            ));
+            s.push_str(&format!("|{}{:?}{:?}", i.ticked, i.scope, i.divert));
+            for f in &i.fields {
+                s.push_str(&format!("~{}", f.value.value()));
+            }
         }
-        for (_, t) in &self.tried {
+        for (_, t) in self.tried.iter().chain(&self.adjustments) {
             s.push_str(if *t { "|t" } else { "|f" });
         }
+        s.push_str(&format!(
+            "|{}|{}",
+            self.adjustments_other.value(),
+            self.adjustments_why.value()
+        ));
         s.push_str(&format!(
             "|{}|{}",
             self.authority.value(),
             self.none_suitable.value()
         ));
         s
+    }
+
+    /// Is the focused row a text with nothing typed in it?
+    fn focus_is_empty(&self) -> bool {
+        self.input(self.focus).is_some_and(|i| i.value().is_empty())
     }
 
     /// Has anything been typed or chosen that closing would lose?
@@ -639,13 +787,17 @@ impl DecisionForm {
             | (DecisionField::Reasons, Row::Reasons)
             | (DecisionField::CustomerReasons, Row::CustomerReasons)
             | (DecisionField::Authority, Row::Authority)
-            | (DecisionField::NoneSuitable, Row::NoneSuitable) => true,
+            | (DecisionField::NoneSuitable, Row::NoneSuitable)
+            | (DecisionField::AdjustmentsWhy, Row::AdjustmentsWhy) => true,
             (DecisionField::TriedActions, Row::Tried(0)) => true,
+            (DecisionField::Adjustments, Row::Adjustment(0)) => true,
             // A parameter's problem shows under its text row, or its choice row when it has
             // none (a number blocked or redirected, not yet said which).
-            (DecisionField::Param(k), Row::Param(i)) => {
-                self.picker.items.get(i).is_some_and(|it| &it.kind == k)
-            }
+            (DecisionField::Param(k), Row::Param(i, j)) => self
+                .picker
+                .items
+                .get(i)
+                .is_some_and(|it| &it.kind == k && it.param_rows().last() == Some(&j)),
             (DecisionField::Param(k), Row::Divert(i)) => self
                 .picker
                 .items
@@ -741,11 +893,12 @@ impl DecisionForm {
                 self.move_focus(-1);
                 return DecisionEvent::Nothing;
             }
-            KeyCode::Up if !self.focus.is_multiline() => {
+            // Up and Down move between rows, and pass through a longer text while it is empty.
+            KeyCode::Up if !self.focus.is_multiline() || self.focus_is_empty() => {
                 self.move_focus(-1);
                 return DecisionEvent::Nothing;
             }
-            KeyCode::Down if !self.focus.is_multiline() => {
+            KeyCode::Down if !self.focus.is_multiline() || self.focus_is_empty() => {
                 self.move_focus(1);
                 return DecisionEvent::Nothing;
             }
@@ -788,7 +941,7 @@ impl DecisionForm {
                     if let Some(item) = self.picker.items.get_mut(i) {
                         item.ticked = !item.ticked;
                         if item.ticked && item.has_param_row() {
-                            self.focus = Row::Param(i);
+                            self.focus = Row::Param(i, 0);
                         } else if item.ticked && item.divert.is_some() {
                             self.focus = Row::Divert(i);
                         }
@@ -802,6 +955,17 @@ impl DecisionForm {
                     if let Some((_, t)) = self.tried.get_mut(j) {
                         *t = !*t;
                     }
+                }
+                KeyCode::Enter => self.move_focus(1),
+                _ => {}
+            },
+            Row::Adjustment(j) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Char('x') => {
+                    if let Some((_, t)) = self.adjustments.get_mut(j) {
+                        *t = !*t;
+                    }
+                    // Ticking one answers the whole question: its message goes.
+                    self.touched(Row::Adjustment(0));
                 }
                 KeyCode::Enter => self.move_focus(1),
                 _ => {}
@@ -950,7 +1114,7 @@ impl DecisionForm {
                 .cloned()
                 .collect(),
         };
-        let mut chosen = match offered.chosen(staff) {
+        let mut chosen = match offered.chosen(staff, today) {
             Ok(c) => c,
             Err(p) => {
                 problems.extend(p);
@@ -1016,6 +1180,25 @@ impl DecisionForm {
                     },
                     none_suitable: if withdrawal {
                         self.none_suitable.value().trim().to_string()
+                    } else {
+                        String::new()
+                    },
+                    adjustments: if self.asks_adjustments() {
+                        self.adjustments
+                            .iter()
+                            .filter(|(_, t)| *t)
+                            .map(|(k, _)| k.clone())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    adjustments_other: if self.asks_adjustments() {
+                        self.adjustments_other.value().trim().to_string()
+                    } else {
+                        String::new()
+                    },
+                    adjustments_why: if self.asks_adjustments() {
+                        self.adjustments_why.value().trim().to_string()
                     } else {
                         String::new()
                     },
@@ -1199,7 +1382,7 @@ mod tests {
         press(&mut f, &p, KeyCode::Char(' '));
         assert_eq!(
             f.focus,
-            Row::Param(time_limit),
+            Row::Param(time_limit, 0),
             "ticking moves to its parameter"
         );
         typ(&mut f, &p, "10");
@@ -1226,8 +1409,22 @@ mod tests {
             &p,
             "You shouted at our staff three times in a week.",
         );
+        // A restriction needs the reasonable adjustments considered first, and why.
+        assert!(!matches!(save(&mut f, &p), DecisionEvent::SaveDecision(_)));
+        let why = f.problems_for(Row::Adjustment(0)).join(" ");
+        assert!(why.contains("reasonable adjustments considered"), "{why}");
+        assert!(!f.problems_for(Row::AdjustmentsWhy).is_empty());
+        go_to(&mut f, Row::AdjustmentsOther);
+        typ(&mut f, &p, "Appointments at the quieter Finchley office");
+        go_to(&mut f, Row::AdjustmentsWhy);
+        typ(&mut f, &p, "Offered; he did not come to them.");
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
+                assert_eq!(
+                    d.adjustments_other,
+                    "Appointments at the quieter Finchley office"
+                );
+                assert_eq!(d.adjustments_why, "Offered; he did not come to them.");
                 assert_eq!(d.restrictions.len(), 2);
                 assert_eq!(d.restrictions[0].minutes, Some(10));
                 assert_eq!(d.restrictions[1].staff_id, Some(uuid::Uuid::from_u128(1)));
@@ -1266,9 +1463,9 @@ mod tests {
         }
         typ(&mut f, &p, "01/01/2020");
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
-        assert!(f.problems_for(Row::Param(time_limit))[0].contains("number of minutes"));
+        assert!(f.problems_for(Row::Param(time_limit, 0))[0].contains("number of minutes"));
         assert!(f.problems_for(Row::ReviewDate)[0].contains("in the past"));
-        assert_eq!(f.picker.items[time_limit].value.value(), "ten");
+        assert_eq!(f.picker.items[time_limit].fields[0].value.value(), "ten");
         assert!(f.message.as_deref().unwrap().starts_with("Not saved yet"));
         // Esc asks before throwing the typing away.
         assert_eq!(press(&mut f, &p, KeyCode::Esc), DecisionEvent::Nothing);
@@ -1315,6 +1512,7 @@ mod tests {
         typ(&mut f, &p, "Threat with a weapon.");
         go_to(&mut f, Row::CustomerReasons);
         typ(&mut f, &p, "You threatened our staff with a weapon.");
+        consider(&mut f, &p);
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
                 assert_eq!(d.outcome, Outcome::ImmediateRestriction);
@@ -1330,6 +1528,21 @@ mod tests {
         typ(f, p, "Notes for staff.");
         go_to(f, Row::CustomerReasons);
         typ(f, p, "Reasons for the customer.");
+        consider(f, p);
+    }
+
+    /// The reasonable adjustments a restricting decision records: the first ticked, and why.
+    fn consider(f: &mut DecisionForm, p: &Policy) {
+        if f.asks_adjustments() {
+            go_to(f, Row::Adjustment(0));
+            press(f, p, KeyCode::Char(' '));
+            go_to(f, Row::AdjustmentsWhy);
+            typ(
+                f,
+                p,
+                "A named contact was tried for a month; it did not help.",
+            );
+        }
     }
 
     #[test]
@@ -1451,19 +1664,18 @@ mod tests {
         go_to(&mut f, Row::Item(phone));
         press(&mut f, &p, KeyCode::Char(' '));
         assert_eq!(f.focus, Row::Divert(phone));
-        assert!(!f.rows().contains(&Row::Param(phone)));
+        assert!(!f.rows().contains(&Row::Param(phone, 0)));
         ready(&mut f, &p);
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
         assert!(f.problems_for(Row::Divert(phone))[0].contains("blocked (b) or redirected (r)"));
         go_to(&mut f, Row::Divert(phone));
         press(&mut f, &p, KeyCode::Char('r'));
-        assert_eq!(f.focus, Row::Param(phone));
-        assert_eq!(f.picker.items[phone].param_label(), "Redirected to");
+        assert_eq!(f.focus, Row::Param(phone, 0));
+        assert_eq!(f.picker.items[phone].fields[0].label, "Redirected to");
         assert_eq!(save(&mut f, &p), DecisionEvent::Nothing);
-        assert!(
-            f.problems_for(Row::Param(phone))[0].contains("Say where the number is redirected to")
-        );
-        go_to(&mut f, Row::Param(phone));
+        assert!(f.problems_for(Row::Param(phone, 0))[0]
+            .contains("Say where the number is redirected to"));
+        go_to(&mut f, Row::Param(phone, 0));
         typ(&mut f, &p, "the duty line 020 7946 0999");
         match save(&mut f, &p) {
             DecisionEvent::SaveDecision(d) => {
@@ -1530,7 +1742,7 @@ mod tests {
         g.review_outcome = ReviewOutcome::Change;
         let tl = item(&g, "time_limit");
         assert!(g.picker.items[tl].ticked);
-        assert_eq!(g.picker.items[tl].value.value(), "10");
+        assert_eq!(g.picker.items[tl].fields[0].value.value(), "10");
     }
 
     #[test]
@@ -1539,5 +1751,100 @@ mod tests {
         assert_eq!(find_staff(&s, "Sam Patel").unwrap().login, "spatel");
         assert_eq!(find_staff(&s, "patel").unwrap().login, "spatel");
         assert!(find_staff(&s, "Jo Bloggs").unwrap_err().contains("No one"));
+    }
+
+    #[test]
+    fn an_organisations_own_action_and_the_general_kinds_are_typed_on_their_own_rows() {
+        let own = r#"
+[[actions]]
+id = "quiet_hours"
+label = "Visits only in the quiet hours"
+banner = "Visits only {window}"
+params = ["window"]
+param_labels = { window = "Quiet hours" }
+
+[[actions]]
+id = "retired"
+label = "An action switched off"
+banner = "Retired"
+enabled = false
+
+# When none of the actions"#;
+        let text = crate::policy::BUILT_IN.replacen("\n# When none of the actions", own, 1);
+        let p = Policy::parse(&text, "ours.toml").unwrap();
+        let mut f = DecisionForm::decision(
+            &p,
+            new_id(),
+            "José Núñez",
+            None,
+            Outcome::Actions,
+            "Sam Patel",
+            today(),
+        );
+        assert!(!f.picker.items.iter().any(|i| i.kind == "retired"));
+        let quiet = item(&f, "quiet_hours");
+        assert_eq!(f.picker.items[quiet].fields[0].label, "Quiet hours");
+        go_to(&mut f, Row::Item(quiet));
+        press(&mut f, &p, KeyCode::Char(' '));
+        assert_eq!(f.focus, Row::Param(quiet, 0));
+        typ(&mut f, &p, "Wed 14:00-16:00");
+        // A written agreement: its date and its terms, each on its own row.
+        let agreement = item(&f, "behaviour_agreement");
+        go_to(&mut f, Row::Item(agreement));
+        press(&mut f, &p, KeyCode::Char(' '));
+        let rows = f.rows();
+        assert!(
+            rows.contains(&Row::Param(agreement, 0)) && rows.contains(&Row::Param(agreement, 1))
+        );
+        assert_eq!(f.picker.items[agreement].fields[0].label, "Date signed");
+        assert_eq!(f.picker.items[agreement].fields[1].label, "Its terms");
+        typ(&mut f, &p, "tomorrow");
+        go_to(&mut f, Row::Param(agreement, 1));
+        typ(&mut f, &p, "No shouting at reception.");
+        // An advocate: a name and their contact details.
+        let advocate = item(&f, "advocate");
+        go_to(&mut f, Row::Item(advocate));
+        press(&mut f, &p, KeyCode::Char(' '));
+        typ(&mut f, &p, "Jo Hughes");
+        ready(&mut f, &p);
+        assert!(!matches!(save(&mut f, &p), DecisionEvent::SaveDecision(_)));
+        // The future date and the missing contact are refused on their items' last rows.
+        let future = f.problems_for(Row::Param(agreement, 1)).join(" ");
+        assert!(future.contains("in the future"), "{future}");
+        let contact = f.problems_for(Row::Param(advocate, 1)).join(" ");
+        assert!(
+            contact.contains("at least one way to contact them"),
+            "{contact}"
+        );
+        f.picker.items[agreement].fields[0].value = Input::new("today".to_string());
+        go_to(&mut f, Row::Param(advocate, 1));
+        typ(&mut f, &p, "020 7946 0990");
+        match save(&mut f, &p) {
+            DecisionEvent::SaveDecision(d) => {
+                let q = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "quiet_hours")
+                    .unwrap();
+                assert_eq!(q.windows, "Wed 14:00-16:00");
+                let a = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "behaviour_agreement")
+                    .unwrap();
+                assert_eq!(a.date, Some(today()));
+                assert_eq!(a.text, "No shouting at reception.");
+                let v = d
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind == "advocate")
+                    .unwrap();
+                assert_eq!(
+                    (v.person.as_str(), v.person_contact.as_str()),
+                    ("Jo Hughes", "020 7946 0990")
+                );
+            }
+            other => panic!("{other:?}: {:?}", f.problems),
+        }
     }
 }

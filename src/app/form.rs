@@ -29,6 +29,11 @@ pub enum FormField {
     Reference,
     Description,
     Threat,
+    /// Did the customer appear to be in distress (yes, no, not known)?
+    Distress,
+    /// Demands: the effect on workloads (a choice), and how (text).
+    Workload,
+    WorkloadNote,
     Witnesses,
 }
 
@@ -50,6 +55,9 @@ impl FormField {
             FormField::Reference => "Reference",
             FormField::Description => "What happened",
             FormField::Threat => "Immediate threat",
+            FormField::Distress => "In distress?",
+            FormField::Workload => "Workload effect",
+            FormField::WorkloadNote => "How (workload)",
             FormField::Witnesses => "Witnesses",
         }
     }
@@ -66,6 +74,7 @@ impl FormField {
             Field::Reference => FormField::Reference,
             Field::Description => FormField::Description,
             Field::Witnesses => FormField::Witnesses,
+            Field::Workload => FormField::Workload,
         }
     }
 
@@ -81,6 +90,7 @@ impl FormField {
                 | FormField::When
                 | FormField::BehaviourOther
                 | FormField::Reference
+                | FormField::WorkloadNote
         )
     }
 
@@ -92,6 +102,8 @@ impl FormField {
                 | FormField::Behaviours
                 | FormField::Response
                 | FormField::Threat
+                | FormField::Distress
+                | FormField::Workload
         )
     }
 }
@@ -162,6 +174,11 @@ pub struct IncidentForm {
     pub reference: Input,
     pub description: Input,
     pub threat: bool,
+    /// Did the customer appear to be in distress? None: not known (the default).
+    pub distress: Option<bool>,
+    /// Demands: the effect on workloads (a policy choice id; not known by default), and how.
+    pub workload: String,
+    pub workload_note: Input,
     pub witnesses: Input,
     pub problems: Vec<Problem>,
     pub confirm_discard: bool,
@@ -238,6 +255,9 @@ impl IncidentForm {
             reference: Input::default(),
             description: Input::default(),
             threat: false,
+            distress: None,
+            workload: String::new(),
+            workload_note: Input::default(),
             witnesses: Input::default(),
             problems: Vec::new(),
             confirm_discard: false,
@@ -274,6 +294,9 @@ impl IncidentForm {
         f.reference = Input::new(i.reference.clone());
         f.description = Input::new(i.description.clone());
         f.threat = i.immediate_threat;
+        f.distress = i.distress;
+        f.workload = i.workload.clone();
+        f.workload_note = Input::new(i.workload_note.clone());
         f.witnesses = Input::new(i.witnesses.clone());
         f.focus = FormField::Description;
         f
@@ -340,8 +363,12 @@ impl IncidentForm {
         v.extend([
             FormField::Description,
             FormField::Threat,
-            FormField::Witnesses,
+            FormField::Distress,
         ]);
+        if policy.asks_workload(&self.category) {
+            v.extend([FormField::Workload, FormField::WorkloadNote]);
+        }
+        v.push(FormField::Witnesses);
         v
     }
 
@@ -359,11 +386,14 @@ impl IncidentForm {
             &self.reference,
             &self.description,
             &self.witnesses,
+            &self.workload_note,
         ]
         .iter()
         .any(|i| !i.value().trim().is_empty())
             || (!preset && !self.who.value().trim().is_empty())
             || !self.behaviours.is_empty()
+            || self.distress.is_some()
+            || !self.workload.is_empty()
     }
 
     fn input_mut(&mut self, f: FormField) -> Option<&mut Input> {
@@ -379,6 +409,7 @@ impl IncidentForm {
             FormField::Reference => &mut self.reference,
             FormField::Description => &mut self.description,
             FormField::Witnesses => &mut self.witnesses,
+            FormField::WorkloadNote => &mut self.workload_note,
             _ => return None,
         })
     }
@@ -396,6 +427,7 @@ impl IncidentForm {
             FormField::Reference => &self.reference,
             FormField::Description => &self.description,
             FormField::Witnesses => &self.witnesses,
+            FormField::WorkloadNote => &self.workload_note,
             _ => return None,
         })
     }
@@ -611,6 +643,49 @@ impl IncidentForm {
             FormField::Category => self.pick_category(key, policy),
             FormField::Behaviours => self.pick_behaviour(key, policy),
             FormField::Response => self.pick_response(key, policy),
+            FormField::Distress => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.distress = Some(true);
+                    self.advance(policy);
+                    FormEvent::Changed
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => {
+                    self.distress = Some(false);
+                    self.advance(policy);
+                    FormEvent::Changed
+                }
+                KeyCode::Char('u') | KeyCode::Char('U') => {
+                    self.distress = None;
+                    self.advance(policy);
+                    FormEvent::Changed
+                }
+                KeyCode::Char(_) => {
+                    self.message = Some(
+                        "In distress is y (yes), n (no) or u (not known); Enter or Tab leaves it as it is."
+                            .into(),
+                    );
+                    FormEvent::Nothing
+                }
+                _ => self.nav(key, policy),
+            },
+            FormField::Workload => {
+                let options: Vec<(char, &str)> = policy
+                    .principles
+                    .workload
+                    .iter()
+                    .map(|c| (c.key, c.id.as_str()))
+                    .collect();
+                match Self::pick_by_key(key, &options, &self.workload) {
+                    Some((id, advance)) => {
+                        self.workload = id.to_string();
+                        if advance {
+                            self.advance(policy);
+                        }
+                        FormEvent::Changed
+                    }
+                    None => self.nav(key, policy),
+                }
+            }
             // A yes/no answer stays where it is typed: the rest of a word ("yes", "no") is
             // refused here, never carried into the next field.
             FormField::Threat => match key.code {
@@ -884,6 +959,17 @@ impl IncidentForm {
             description: self.description.value().to_string(),
             immediate_threat: self.threat,
             witnesses: self.witnesses.value().trim().to_string(),
+            distress: self.distress,
+            workload: if policy.asks_workload(&self.category) {
+                self.workload.clone()
+            } else {
+                String::new()
+            },
+            workload_note: if policy.asks_workload(&self.category) {
+                self.workload_note.value().trim().to_string()
+            } else {
+                String::new()
+            },
         };
         for p in incident::check(&inc, policy, now) {
             if !problems.iter().any(|q| q.field == p.field) {
@@ -975,6 +1061,9 @@ impl IncidentForm {
             description: self.description.value().to_string(),
             immediate_threat: self.threat,
             witnesses: self.witnesses.value().to_string(),
+            distress: self.distress,
+            workload: self.workload.clone(),
+            workload_note: self.workload_note.value().to_string(),
         }
     }
 
@@ -1024,6 +1113,11 @@ impl IncidentForm {
         f.reference = Input::new(d.reference.clone());
         f.description = Input::new(d.description.clone());
         f.threat = d.immediate_threat;
+        f.distress = d.distress;
+        if policy.workload_choice(&d.workload).is_some() {
+            f.workload = d.workload.clone();
+        }
+        f.workload_note = Input::new(d.workload_note.clone());
         f.witnesses = Input::new(d.witnesses.clone());
         f.amending = d.amend_version;
         f.focus = FormField::Description;

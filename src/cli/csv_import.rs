@@ -875,6 +875,10 @@ pub fn check_incidents(
             description: r.lines("description").join("\n"),
             immediate_threat,
             witnesses: r.get("witnesses"),
+            // The old spreadsheet did not ask.
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
         };
         if out.is_empty() {
             for p in rules::check_as(&inc, policy, now, rules::When::History) {
@@ -888,6 +892,7 @@ pub fn check_incidents(
                     FormField::Reference => r.column("reference"),
                     FormField::Description => r.column("description"),
                     FormField::Witnesses => r.column("witnesses"),
+                    FormField::Workload => r.column("category"),
                 };
                 out.push(Refusal {
                     row,

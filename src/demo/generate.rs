@@ -207,7 +207,8 @@ impl Gen {
             next: [0; 16],
             incident_no: 0,
             mode_no: 0,
-            covered_actions: vec![false; actions.len()],
+            // A kind the tables weigh 0 is never drawn, nor shown first.
+            covered_actions: actions.iter().map(|(_, w)| *w == 0).collect(),
             covered_access: vec![false; access.len()],
             actions,
             access,
@@ -510,6 +511,9 @@ impl Gen {
             description,
             immediate_threat,
             witnesses,
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 1,
         }
@@ -642,7 +646,12 @@ impl Gen {
     }
 
     /// What a restriction of `kind` records, as the policy asks for it.
-    pub(super) fn params(&self, rng: &mut Rng, kind: &str) -> RestrictionParams {
+    pub(super) fn params(
+        &self,
+        rng: &mut Rng,
+        kind: &str,
+        decided: NaiveDate,
+    ) -> RestrictionParams {
         let mut p = RestrictionParams::default();
         let wanted: &[String] = match self.policy.restriction_kind(kind) {
             Some(RestrictionKind::Action(a)) => &a.params,
@@ -670,6 +679,16 @@ impl Gen {
                 // Calls and visits, as the demo's restrictions always were (no draw, so the
                 // seeded data stays the same).
                 "scope" => p.scope = crate::policy::SCOPE_BOTH.to_string(),
+                // The general kinds, without a draw for the same reason.
+                "window" => p.windows = "Tue 10:00-12:00, Thu 14:00-16:00".to_string(),
+                "date" => p.date = Some(decided),
+                "text" => {
+                    p.text = "No shouting or swearing at staff; one call a day to the main line; appointments kept or cancelled a day ahead.".to_string()
+                }
+                "person" => {
+                    p.person = "Jo Hughes, Barnet Advocacy Service".to_string();
+                    p.person_contact = "020 7946 0990, advocacy@example.org".to_string();
+                }
                 _ => {}
             }
         }
@@ -800,6 +819,19 @@ impl Gen {
             },
             tried_actions: vec![],
             none_suitable: String::new(),
+            // Restricting decisions record the adjustments considered first (no draw, so the
+            // seeded data stays the same).
+            adjustments: if kinds.is_empty() {
+                Vec::new()
+            } else {
+                vec!["named_contact".to_string(), "longer_calls".to_string()]
+            },
+            adjustments_other: String::new(),
+            adjustments_why: if kinds.is_empty() {
+                String::new()
+            } else {
+                "A named contact and longer call times were offered before this; the behaviour went on.".to_string()
+            },
             risk_assessment: if outcome == Outcome::ImmediateRestriction {
                 "Staff were threatened with harm; the police were called at the time.".to_string()
             } else {
@@ -823,7 +855,7 @@ impl Gen {
                 customer_id: ctx.id,
                 decision_id: Some(decision.id),
                 kind: kind.to_string(),
-                params: self.params(rng, kind),
+                params: self.params(rng, kind, time::london_date(at)),
                 starts_at,
                 review_due: Some(review_due),
                 ends_at,

@@ -26,7 +26,7 @@ use crate::domain::{
 };
 use crate::policy::rules;
 use crate::time;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Europe::London;
 
 impl Gen {
@@ -60,6 +60,9 @@ impl Gen {
             description: description.to_string(),
             immediate_threat: response == "police_called",
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 1,
         }
@@ -93,6 +96,18 @@ impl Gen {
             authority_told: String::new(),
             tried_actions: vec![],
             none_suitable: String::new(),
+            adjustments: if outcome == Outcome::NoFurtherAction {
+                Vec::new()
+            } else {
+                vec!["named_contact".to_string(), "easy_read".to_string()]
+            },
+            adjustments_other: String::new(),
+            adjustments_why: if outcome == Outcome::NoFurtherAction {
+                String::new()
+            } else {
+                "A named contact and easy-read letters were offered first; the behaviour went on."
+                    .to_string()
+            },
             risk_assessment: String::new(),
             letter: if outcome == Outcome::NoFurtherAction {
                 LetterStatus::NotNeeded
@@ -433,8 +448,25 @@ impl Gen {
             Some(review),
             None,
         );
-        let l = self.fixed_letter(&d, 2);
         bulk.restrictions.push(r);
+        // His advocate rings on one set morning a week: a day that is never today, so a
+        // lookup shows the window and that now is outside it.
+        if self.policy.restriction_kind(CONTACT_WINDOW).is_some() {
+            let day = (self.today + Duration::days(2)).weekday();
+            let w = self.fixed_restriction(
+                &d,
+                CONTACT_WINDOW,
+                RestrictionParams {
+                    windows: format!("{} 10:00-12:00", day_short(day)),
+                    scope: "calls".to_string(),
+                    ..Default::default()
+                },
+                Some(review),
+                None,
+            );
+            bulk.restrictions.push(w);
+        }
+        let l = self.fixed_letter(&d, 2);
         bulk.letters.push(l);
         bulk.decisions.push(d);
         let i = self.fixed_incident(c, self.local(15, 19, 10), "email", "persistent", &["excessive_contact"], "correspondence_not_processed", "", "cevans",
@@ -480,6 +512,13 @@ impl Gen {
 
         self.fixed = false;
     }
+}
+
+/// The policy's action for calls or visits only at set times, if it has one.
+const CONTACT_WINDOW: &str = "contact_window";
+
+fn day_short(d: chrono::Weekday) -> &'static str {
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.num_days_from_monday() as usize]
 }
 
 /// The named demo customers' postal addresses (the postcode is kept apart). Renée O'Connor has

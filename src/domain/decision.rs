@@ -90,6 +90,11 @@ pub struct Decision {
     pub tried_actions: Vec<String>,
     /// ...or why none of them was suitable.
     pub none_suitable: String,
+    /// Reasonable adjustments considered before restricting (policy ids), others typed, and
+    /// why they were or were not enough.
+    pub adjustments: Vec<String>,
+    pub adjustments_other: String,
+    pub adjustments_why: String,
     /// Whether the letter this decision owes the customer has gone.
     pub letter: LetterStatus,
 }
@@ -133,6 +138,14 @@ pub struct NewDecision {
     pub tried_actions: Vec<String>,
     #[serde(default)]
     pub none_suitable: String,
+    /// A decision that restricts or withdraws: the reasonable adjustments considered first
+    /// (policy ids), others typed, and why they were or were not enough. Required then.
+    #[serde(default)]
+    pub adjustments: Vec<String>,
+    #[serde(default)]
+    pub adjustments_other: String,
+    #[serde(default)]
+    pub adjustments_why: String,
 }
 
 /// What recording a decision did.

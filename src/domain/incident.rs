@@ -33,6 +33,13 @@ pub struct Incident {
     pub description: String,
     pub immediate_threat: bool,
     pub witnesses: String,
+    /// Did the customer appear to be in distress? None: not known (the policy: people in
+    /// distress may act out of character).
+    pub distress: Option<bool>,
+    /// Demands only: the effect on workloads (a policy workload choice id; empty when not
+    /// asked), and in the logger's words.
+    pub workload: String,
+    pub workload_note: String,
     pub withdrawn: Option<Withdrawal>,
     /// Bumped on every change, so two people correcting it at once never overwrite each other.
     pub version: i64,
@@ -103,6 +110,14 @@ pub struct NewIncident {
     pub description: String,
     pub immediate_threat: bool,
     pub witnesses: String,
+    /// Did the customer appear to be in distress? None: not known.
+    #[serde(default)]
+    pub distress: Option<bool>,
+    /// Demands only: the effect on workloads (a policy workload choice id), and how.
+    #[serde(default)]
+    pub workload: String,
+    #[serde(default)]
+    pub workload_note: String,
 }
 
 /// An incident to start from in tests, benchmarks and examples. Change only what differs, with
@@ -127,6 +142,9 @@ impl NewIncident {
             description: "Shouted at the adviser; the call was ended after a warning.".into(),
             immediate_threat: false,
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
         }
     }
 }

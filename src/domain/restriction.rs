@@ -23,6 +23,15 @@ pub struct RestrictionParams {
     pub divert: String,
     /// Where a redirected number or address now goes.
     pub redirect_to: String,
+    /// Set days and times each week, written one way ("Tue 10:00-12:00, Thu 14:00-15:30").
+    pub windows: String,
+    /// A date (a behaviour agreement's, signed).
+    pub date: Option<NaiveDate>,
+    /// A sentence or two (a behaviour agreement's terms).
+    pub text: String,
+    /// A person (an advocate) and their contact details.
+    pub person: String,
+    pub person_contact: String,
 }
 
 /// A long-term action, withdrawal of services or access restriction placed on a customer.
@@ -63,6 +72,17 @@ pub struct NewRestriction {
     /// Where a redirected number or address now goes.
     #[serde(default)]
     pub redirect_to: String,
+    /// Set days and times each week, as typed.
+    #[serde(default)]
+    pub windows: String,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub person: String,
+    #[serde(default)]
+    pub person_contact: String,
 }
 
 /// What a review decided.

@@ -138,6 +138,7 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
         );
         block(&mut o, "What happened", &i.description);
         block(&mut o, "Witnesses", &i.witnesses);
+        row(&mut o, "Circumstances", &policy.circumstances(i));
         row(
             &mut o,
             "Logged",
@@ -207,6 +208,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
                 .join("; "),
         );
         row(&mut o, "Why none was suitable", &d.none_suitable);
+        row(
+            &mut o,
+            "Reasonable adjustments considered",
+            &policy.adjustments_words(d).unwrap_or_default(),
+        );
         o.push('\n');
     }
     o.push_str(&format!("## Restrictions ({})\n\n", h.restrictions.len()));

@@ -244,7 +244,7 @@ fn incident(app: &mut App, plain: &mut Plain, text: &str) {
     match field {
         FormField::Who if f.amending.is_some() => key(app, KeyCode::Enter, NONE),
         FormField::Who => who(app, plain, text),
-        FormField::Channel | FormField::Category | FormField::Response => {
+        FormField::Channel | FormField::Category | FormField::Response | FormField::Workload => {
             if text.is_empty() {
                 return key(app, KeyCode::Enter, NONE);
             }
@@ -261,6 +261,18 @@ fn incident(app: &mut App, plain: &mut Plain, text: &str) {
             }
         }
         FormField::Behaviours => behaviours(app, text),
+        FormField::Distress => match lower.as_str() {
+            "" => key(app, KeyCode::Enter, NONE),
+            "y" | "yes" => key(app, KeyCode::Char('y'), NONE),
+            "n" | "no" => key(app, KeyCode::Char('n'), NONE),
+            "u" | "not known" | "unknown" | "don't know" => key(app, KeyCode::Char('u'), NONE),
+            _ => {
+                app.notice = Some(Notice::Info(
+                    "Type y for yes, n for no or u for not known: did the customer appear to be in distress?"
+                        .into(),
+                ))
+            }
+        },
         FormField::Threat => match lower.as_str() {
             "" => key(app, KeyCode::Enter, NONE),
             "y" | "yes" => {
@@ -380,6 +392,12 @@ pub(super) fn pick_options(app: &App, field: FormField) -> Vec<(char, String)> {
                 })
                 .unwrap_or_default()
         }
+        FormField::Workload => p
+            .principles
+            .workload
+            .iter()
+            .map(|c| (c.key, c.label.clone()))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -580,9 +598,10 @@ fn decision(app: &mut App, plain: &mut Plain, text: &str) {
     let row = f.focus;
     let last = rows.last().copied();
     match row {
-        Row::Item(i) | Row::Tried(i) => {
+        Row::Item(i) | Row::Tried(i) | Row::Adjustment(i) => {
             let ticked = match row {
                 Row::Item(_) => f.picker.items.get(i).is_some_and(|it| it.ticked),
+                Row::Adjustment(_) => f.adjustments.get(i).is_some_and(|(_, t)| *t),
                 _ => f.tried.get(i).is_some_and(|(_, t)| *t),
             };
             let want = match lower.as_str() {

@@ -531,6 +531,18 @@ fn field_question(f: &IncidentForm, field: FormField, app: &App, plain: &Plain) 
         FormField::BehaviourOther => format!("anything else seen or heard that is not in the list? Type it, or Enter for nothing.{}", keep(&now_value)),
         FormField::Reference => format!("the reference for the response just chosen.{}", keep(&now_value)),
         FormField::Witnesses => format!("who else saw or heard it? Names, or Enter for nobody.{}", keep(&now_value)),
+        FormField::Distress => format!(
+            "{} The policy says: {} Type y for yes, n for no or u for not known. Now: {now_value}.",
+            p.principles.distress_question,
+            p.principles.distress_said
+        ),
+        FormField::Workload => format!(
+            "{}? The policy says demands may be unintentional, and are unacceptable when they significantly affect workloads or the service to others. {}.{}",
+            p.principles.workload_question,
+            options(p.principles.workload.iter().map(|c| (c.key, c.label.clone())).collect()),
+            keep(&now_value)
+        ),
+        FormField::WorkloadNote => format!("how did it affect workloads or the service? A few words, or Enter for nothing.{}", keep(&now_value)),
     }
 }
 
@@ -883,6 +895,9 @@ fn decision(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         if let Row::Tried(_) = row {
             text = format!("Tried before the withdrawal: {text}");
         }
+        if let Row::Adjustment(_) = row {
+            text = format!("Reasonable adjustment considered first: {text}");
+        }
         text
     };
     if plain.reviewing {
@@ -898,7 +913,7 @@ fn decision(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
     let how = match f.focus {
         Row::Outcome => "Type a, n, w or i to choose; Enter keeps the one in brackets.",
         Row::ReviewOutcome => "Type l, c or h to choose; Enter keeps the one in brackets.",
-        Row::Item(_) | Row::Tried(_) => {
+        Row::Item(_) | Row::Tried(_) | Row::Adjustment(_) => {
             "Type y to tick it or n to leave it unticked; Enter keeps it as it is."
         }
         Row::Scope(_) => "Type the letter of what it applies to; Enter keeps the one in brackets.",

@@ -36,6 +36,10 @@ pub enum DecisionField {
     TriedActions,
     /// A withdrawal: why none of the actions was suitable.
     NoneSuitable,
+    /// The reasonable adjustments considered (ticked or typed).
+    Adjustments,
+    /// Why the adjustments considered were or were not enough.
+    AdjustmentsWhy,
 }
 
 /// What a decision is checked against besides its own fields: found by the form from the
@@ -74,6 +78,7 @@ pub fn check_restriction(
     r: &NewRestriction,
     policy: &Policy,
     staff: &[Staff],
+    today: NaiveDate,
 ) -> Vec<DecisionProblem> {
     let mut out = Vec::new();
     let field = DecisionField::Param(r.kind.clone());
@@ -198,6 +203,80 @@ pub fn check_restriction(
             out.push(problem(field.clone(), m));
         }
     }
+    let label = |kind: &str| match policy.restriction_kind(&r.kind) {
+        Some(RestrictionKind::Action(a)) => a.param_label(kind).to_string(),
+        _ => super::param_kind_label(kind).to_string(),
+    };
+    if needs("window") {
+        if let Err(m) = super::window::parse(&r.windows) {
+            out.push(problem(field.clone(), format!("{}: {m}", label("window"))));
+        } else if let Some(m) = too_long(&label("window"), &r.windows, MAX_LINE) {
+            out.push(problem(field.clone(), m));
+        }
+    }
+    if needs("date") {
+        match r.date {
+            None => out.push(problem(
+                field.clone(),
+                format!("{}: give the date, such as {}.", label("date"), crate::time::date(today)),
+            )),
+            Some(d) if d > today => out.push(problem(
+                field.clone(),
+                format!(
+                    "{}: {} is in the future; it must be today or earlier (record it once it is signed).",
+                    label("date"),
+                    crate::time::date(d)
+                ),
+            )),
+            Some(d) if d < today - chrono::Duration::days(10 * 366) => out.push(problem(
+                field.clone(),
+                format!("{}: {} is more than ten years ago; check the year.", label("date"), crate::time::date(d)),
+            )),
+            Some(_) => {}
+        }
+    }
+    if needs("text") {
+        if r.text.trim().is_empty() {
+            out.push(problem(
+                field.clone(),
+                format!("{}: write it out (a sentence or two).", label("text")),
+            ));
+        } else if let Some(m) = too_long(&label("text"), &r.text, MAX_TEXT) {
+            out.push(problem(field.clone(), m));
+        }
+    }
+    if needs("person") {
+        if r.person.trim().is_empty() {
+            out.push(problem(
+                field.clone(),
+                format!("{}: give their name.", label("person")),
+            ));
+        } else if let Some(m) = too_long(&label("person"), &r.person, MAX_LINE) {
+            out.push(problem(field.clone(), m));
+        }
+        let contact = r.person_contact.trim();
+        if contact.is_empty() {
+            out.push(problem(
+                field.clone(),
+                format!(
+                    "{}: give at least one way to contact them (a phone number, an email address or a postal address).",
+                    label("person")
+                ),
+            ));
+        } else if let Some(m) = too_long("Their contact details", contact, MAX_LINE) {
+            out.push(problem(field.clone(), m));
+        } else if contact.contains('@')
+            && contact
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .filter(|w| w.contains('@'))
+                .any(|w| text::email_key(w).is_none())
+        {
+            out.push(problem(
+                field.clone(),
+                "Their email address is not complete: type it as name@example.org.",
+            ));
+        }
+    }
     out
 }
 
@@ -206,6 +285,7 @@ fn check_restrictions(
     list: &[NewRestriction],
     policy: &Policy,
     staff: &[Staff],
+    today: NaiveDate,
     out: &mut Vec<DecisionProblem>,
 ) {
     for (i, r) in list.iter().enumerate() {
@@ -218,7 +298,7 @@ fn check_restrictions(
                 ),
             ));
         }
-        out.extend(check_restriction(r, policy, staff));
+        out.extend(check_restriction(r, policy, staff, today));
     }
     for (i, a) in list.iter().enumerate() {
         for b in &list[i + 1..] {
@@ -427,7 +507,8 @@ pub fn check(
             out.push(problem(DecisionField::RiskAssessment, m));
         }
     }
-    check_restrictions(&d.restrictions, policy, staff, &mut out);
+    check_restrictions(&d.restrictions, policy, staff, today, &mut out);
+    check_adjustments(d, policy, &mut out);
     check_review_date(
         d.review_date,
         policy,
@@ -442,6 +523,53 @@ pub fn check(
         ));
     }
     out
+}
+
+/// The Equality Act's duty comes before any restriction: a decision that restricts or
+/// withdraws records which reasonable adjustments were considered (the policy's, and others
+/// typed) and why they were or were not enough.
+fn check_adjustments(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionProblem>) {
+    for (i, id) in d.adjustments.iter().enumerate() {
+        if !policy.adjustments.iter().any(|a| &a.id == id) {
+            out.push(problem(
+                DecisionField::Adjustments,
+                format!("\"{id}\" is not one of the policy's reasonable adjustments: tick them from the list, or type it under others."),
+            ));
+        } else if d.adjustments[..i].contains(id) {
+            out.push(problem(
+                DecisionField::Adjustments,
+                format!(
+                    "\"{}\" is ticked twice: tick it once.",
+                    policy.adjustment_label(id)
+                ),
+            ));
+        }
+    }
+    if let Some(m) = too_long("The other adjustments", &d.adjustments_other, MAX_LINE) {
+        out.push(problem(DecisionField::Adjustments, m));
+    }
+    if let Some(m) = too_long(
+        "Why the adjustments were or were not enough",
+        &d.adjustments_why,
+        MAX_TEXT,
+    ) {
+        out.push(problem(DecisionField::AdjustmentsWhy, m));
+    }
+    if d.restrictions.is_empty() {
+        return;
+    }
+    if d.adjustments.is_empty() && d.adjustments_other.trim().is_empty() {
+        out.push(problem(
+            DecisionField::Adjustments,
+            "A restriction or withdrawal needs the reasonable adjustments considered first (Equality Act): tick those considered, or type others.",
+        ));
+    }
+    if d.adjustments_why.trim().is_empty() {
+        out.push(problem(
+            DecisionField::AdjustmentsWhy,
+            "Say why the reasonable adjustments considered were or were not enough, so the restriction can be shown to be fair.",
+        ));
+    }
 }
 
 /// The policy's condition for withdrawing services: the long-term actions were tried (each one
@@ -540,7 +668,7 @@ pub fn check_review(
                     "Nothing would apply after this change: choose what still applies, or lift the restrictions.",
                 ));
             }
-            check_restrictions(&r.replacements, policy, staff, &mut out);
+            check_restrictions(&r.replacements, policy, staff, today, &mut out);
             check_review_date(
                 r.next_review,
                 policy,
@@ -614,6 +742,9 @@ mod tests {
             tried_actions: vec![],
             none_suitable: String::new(),
             risk_assessment: String::new(),
+            adjustments: vec!["named_contact".into()],
+            adjustments_other: String::new(),
+            adjustments_why: "A named contact was tried for a month; the shouting went on.".into(),
         }
     }
 
@@ -995,6 +1126,9 @@ mod tests {
             description: String::new(),
             immediate_threat: false,
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 1,
         };
@@ -1027,7 +1161,7 @@ mod tests {
     #[test]
     fn blocked_or_redirected_says_which_and_where() {
         let policy = Policy::built_in();
-        let check_one = |r: NewRestriction| check_restriction(&r, &policy, &staff());
+        let check_one = |r: NewRestriction| check_restriction(&r, &policy, &staff(), today());
         let p = check_one(kind("phone_blocked"));
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].field, DecisionField::Param("phone_blocked".into()));
@@ -1068,7 +1202,7 @@ mod tests {
                 minutes: Some(10),
                 ..kind(k)
             };
-            let p = check_restriction(&r, &policy, &staff());
+            let p = check_restriction(&r, &policy, &staff(), today());
             assert_eq!(p.len(), 1, "{k}: {p:?}");
             assert_eq!(
                 p[0].message,
@@ -1077,12 +1211,12 @@ mod tests {
             for s in ["calls", "visits", "both"] {
                 r.scope = s.into();
                 assert!(
-                    check_restriction(&r, &policy, &staff()).is_empty(),
+                    check_restriction(&r, &policy, &staff(), today()).is_empty(),
                     "{k} {s}"
                 );
             }
             r.scope = "letters".into();
-            assert_eq!(check_restriction(&r, &policy, &staff()).len(), 1);
+            assert_eq!(check_restriction(&r, &policy, &staff(), today()).len(), 1);
         }
     }
 
@@ -1157,5 +1291,84 @@ mod tests {
             fields(&check_review(&silent, &policy, &staff(), today())),
             vec![DecisionField::Reasons]
         );
+    }
+
+    #[test]
+    fn a_restriction_or_withdrawal_needs_the_adjustments_considered_and_why() {
+        let policy = Policy::built_in();
+        let mut d = decision(Outcome::Actions, vec![kind("witness")]);
+        d.adjustments.clear();
+        d.adjustments_why.clear();
+        let p = check(&d, &policy, &staff(), today(), &none());
+        assert_eq!(
+            fields(&p),
+            vec![DecisionField::Adjustments, DecisionField::AdjustmentsWhy]
+        );
+        assert!(
+            p[0].message.contains("reasonable adjustments considered"),
+            "{}",
+            p[0].message
+        );
+        // Others typed are enough, with why.
+        d.adjustments_other = "Meeting at a quieter branch".into();
+        d.adjustments_why = "Offered; he declined.".into();
+        assert_eq!(check(&d, &policy, &staff(), today(), &none()), vec![]);
+        // An adjustment the policy does not list is refused.
+        d.adjustments = vec!["crystal_ball".into()];
+        assert_eq!(
+            fields(&check(&d, &policy, &staff(), today(), &none())),
+            vec![DecisionField::Adjustments]
+        );
+        // No further action needs none.
+        let mut nfa = decision(Outcome::NoFurtherAction, vec![]);
+        nfa.adjustments.clear();
+        nfa.adjustments_why.clear();
+        assert_eq!(check(&nfa, &policy, &staff(), today(), &none()), vec![]);
+    }
+
+    #[test]
+    fn windows_agreements_and_advocates_are_checked_where_typed() {
+        let policy = Policy::built_in();
+        let check_one = |r: NewRestriction| {
+            check_restriction(&r, &policy, &staff(), today())
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+        };
+        let window = |w: &str| NewRestriction {
+            kind: "contact_window".into(),
+            scope: "calls".into(),
+            windows: w.into(),
+            ..Default::default()
+        };
+        assert!(check_one(window("Tue 10:00-12:00")).is_empty());
+        assert!(check_one(window("Tue 12:00-10:00"))[0].contains("ends before it starts"));
+        assert!(check_one(window("Tue 10-12, Tue 11-13"))[0].contains("overlaps"));
+        let agreement = |date: Option<NaiveDate>, terms: &str| NewRestriction {
+            kind: "behaviour_agreement".into(),
+            date,
+            text: terms.into(),
+            ..Default::default()
+        };
+        assert!(check_one(agreement(Some(today()), "No shouting at reception.")).is_empty());
+        let future = check_one(agreement(Some(today() + chrono::Duration::days(1)), "x"));
+        assert!(future[0].starts_with("Date signed:"), "{future:?}");
+        assert!(future[0].contains("in the future"), "{future:?}");
+        assert!(check_one(agreement(None, ""))
+            .iter()
+            .any(|m| m.starts_with("Its terms")));
+        let advocate = |name: &str, contact: &str| NewRestriction {
+            kind: "advocate".into(),
+            person: name.into(),
+            person_contact: contact.into(),
+            ..Default::default()
+        };
+        assert!(check_one(advocate("Jo Bloggs", "020 7946 0000")).is_empty());
+        let none = check_one(advocate("Jo Bloggs", " "));
+        assert!(
+            none[0].contains("at least one way to contact them"),
+            "{none:?}"
+        );
+        assert!(check_one(advocate("Jo", "jo@"))[0].contains("email address is not complete"));
     }
 }

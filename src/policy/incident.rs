@@ -24,6 +24,8 @@ pub enum Field {
     Reference,
     Description,
     Witnesses,
+    /// Demands: the effect on workloads, and how.
+    Workload,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +205,27 @@ pub fn check_as(
     }
     if let Some(m) = too_long("Witnesses", &inc.witnesses, 2_000) {
         out.push(problem(Field::Witnesses, m));
+    }
+    if policy.asks_workload(&inc.category) {
+        if !inc.workload.is_empty() && policy.workload_choice(&inc.workload).is_none() {
+            out.push(problem(
+                Field::Workload,
+                format!(
+                    "\"{}\" is not one of the policy's choices for the effect on workloads: choose {}.",
+                    inc.workload,
+                    policy
+                        .principles
+                        .workload
+                        .iter()
+                        .map(|c| format!("{} ({})", c.label.to_lowercase(), c.key))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if let Some(m) = too_long("How it affected workloads", &inc.workload_note, MAX_LINE) {
+            out.push(problem(Field::Workload, m));
+        }
     }
     out
 }

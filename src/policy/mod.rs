@@ -5,6 +5,7 @@ pub mod decision;
 pub mod incident;
 pub mod retention;
 pub mod rules;
+pub mod window;
 
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -15,7 +16,7 @@ use std::path::Path;
 pub const BUILT_IN: &str = include_str!("../../assets/policy.toml");
 
 /// Placeholders a banner may use.
-pub const PLACEHOLDERS: [&str; 7] = [
+pub const PLACEHOLDERS: [&str; 12] = [
     "minutes",
     "staff",
     "contact",
@@ -23,10 +24,43 @@ pub const PLACEHOLDERS: [&str; 7] = [
     "review",
     "scope",
     "redirect",
+    "window",
+    "date",
+    "text",
+    "person",
+    "person_contact",
 ];
 
-/// Parameters a long-term action may require.
-pub const PARAMS: [&str; 5] = ["contact", "minutes", "staff", "third_party", "scope"];
+/// The parameter kinds a long-term action may take: a dedicated contact (email and/or phone),
+/// a number of minutes, a member of staff, a third party's name, what it applies to (calls,
+/// visits or both), set days and times each week, a date (on or before today), a sentence or
+/// two, and a person with their contact details. An organisation's own action uses these.
+pub const PARAMS: [&str; 9] = [
+    "contact",
+    "minutes",
+    "staff",
+    "third_party",
+    "scope",
+    "window",
+    "date",
+    "text",
+    "person",
+];
+
+/// What a parameter kind is called on the decision form when the action does not name it.
+pub fn param_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "contact" => "Email and/or phone",
+        "minutes" => "Minutes",
+        "staff" => "Staff member",
+        "third_party" => "Third party",
+        "window" => "Days and times",
+        "date" => "Date",
+        "text" => "Details",
+        "person" => "Name",
+        _ => "",
+    }
+}
 
 /// Parameters an access restriction may require: whether a number or address is blocked or
 /// redirected, and to where.
@@ -67,6 +101,78 @@ pub struct Policy {
     /// file of an older safedesk (the defaults in [`retention::Retention`]).
     #[serde(default)]
     pub retention: retention::Retention,
+    /// What is not unacceptable, in the policy's words, and the questions the incident form
+    /// asks because of it; optional in a policy file of an older safedesk.
+    #[serde(default)]
+    pub principles: Principles,
+    /// The reasonable adjustments a decision that restricts considers first; optional in a
+    /// policy file of an older safedesk (the five in [`default_adjustments`]).
+    #[serde(default = "default_adjustments")]
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// What the policy says is not unacceptable, shown where an incident is logged, and the
+/// questions asked because of it: did the customer appear to be in distress, and for demands,
+/// what was the effect on workloads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principles {
+    /// One line, for the incident form at 80 columns.
+    pub short: String,
+    /// The policy's own sentences, quoted.
+    #[serde(default)]
+    pub said: Vec<String>,
+    pub distress_question: String,
+    #[serde(default)]
+    pub distress_said: String,
+    /// The category whose incidents are asked the effect on workloads ("" asks none).
+    #[serde(default)]
+    pub demands_category: String,
+    #[serde(default)]
+    pub workload_question: String,
+    #[serde(default)]
+    pub workload_said: String,
+    #[serde(default)]
+    pub workload: Vec<Choice>,
+}
+
+/// A choice with its key on a form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub key: char,
+    pub label: String,
+}
+
+impl Default for Principles {
+    fn default() -> Principles {
+        Policy::built_in_principles()
+    }
+}
+
+/// A reasonable adjustment a manager considers before restricting.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    pub id: String,
+    pub label: String,
+}
+
+pub fn default_adjustments() -> Vec<Adjustment> {
+    [
+        ("named_contact", "A named contact at the organisation"),
+        ("advocate", "An advocate or supporter"),
+        ("easy_read", "Easy-read letters"),
+        ("longer_calls", "Longer call times"),
+        ("quieter_visits", "A quieter visiting time"),
+    ]
+    .into_iter()
+    .map(|(id, label)| Adjustment {
+        id: id.into(),
+        label: label.into(),
+    })
+    .collect()
 }
 
 /// What a time limit or recording applies to: calls, visits or both.
@@ -220,6 +326,27 @@ pub struct Action {
     /// ("limiting the length of your telephone calls"); its label in lower case when empty.
     #[serde(default)]
     pub tried: String,
+    /// Offered on the decision form? An organisation switches an action off with `false`;
+    /// restrictions already made with it still show.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// What the decision form calls a parameter ("Date signed"), by kind.
+    #[serde(default)]
+    pub param_labels: std::collections::BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Action {
+    /// What the decision form calls one of its parameters.
+    pub fn param_label<'a>(&'a self, kind: &str) -> &'a str {
+        self.param_labels
+            .get(kind)
+            .map(String::as_str)
+            .unwrap_or_else(|| param_kind_label(kind))
+    }
 }
 
 /// A choice a restriction cannot go with, and why (shown to the manager).
@@ -662,14 +789,43 @@ impl Policy {
         for a in &self.actions {
             unique(&mut seen, "restriction", &a.id)?;
             nonempty(&a.label, &a.id)?;
-            for p in &a.params {
+            for (i, p) in a.params.iter().enumerate() {
                 if !PARAMS.contains(&p.as_str()) {
                     return Err((
                         format!("\"{p}\""),
                         format!(
-                            "action \"{}\" has the parameter \"{p}\"; the parameters are {}",
+                            "action \"{}\" names the parameter kind \"{p}\", which safedesk does not know; the parameter kinds are {}",
                             a.id,
                             PARAMS.join(", ")
+                        ),
+                    ));
+                }
+                if a.params[..i].contains(p) {
+                    return Err((
+                        format!("\"{p}\""),
+                        format!(
+                            "action \"{}\" takes the parameter kind \"{p}\" twice; an action takes each kind once",
+                            a.id
+                        ),
+                    ));
+                }
+            }
+            for (kind, label) in &a.param_labels {
+                if !a.params.contains(kind) {
+                    return Err((
+                        format!("{kind} ="),
+                        format!(
+                            "action \"{}\" names the parameter \"{kind}\" in param_labels but does not take it (params = [...])",
+                            a.id
+                        ),
+                    ));
+                }
+                if label.trim().is_empty() {
+                    return Err((
+                        format!("{kind} ="),
+                        format!(
+                            "action \"{}\" gives the parameter \"{kind}\" an empty label",
+                            a.id
                         ),
                     ));
                 }
@@ -817,7 +973,148 @@ impl Policy {
         self.retention
             .check()
             .map_err(|(field, message)| (format!("{field} ="), message))?;
+        self.check_principles()?;
+        let mut seen = HashSet::new();
+        for a in &self.adjustments {
+            unique(&mut seen, "adjustment", &a.id)?;
+            nonempty(&a.label, &a.id)?;
+        }
         Ok(())
+    }
+
+    fn check_principles(&self) -> Result<(), (String, String)> {
+        let p = &self.principles;
+        for (name, text) in [
+            ("short", &p.short),
+            ("distress_question", &p.distress_question),
+        ] {
+            if text.trim().is_empty() {
+                return Err((
+                    format!("{name} ="),
+                    format!("[principles] {name} is empty: the incident form shows it"),
+                ));
+            }
+        }
+        if !p.demands_category.is_empty() {
+            if self.category(&p.demands_category).is_none() {
+                return Err((
+                    "demands_category".into(),
+                    format!(
+                        "[principles] demands_category is \"{}\", which is not one of the [[categories]] ids (leave it \"\" to ask no category about workloads)",
+                        p.demands_category
+                    ),
+                ));
+            }
+            if p.workload.is_empty() || p.workload_question.trim().is_empty() {
+                return Err((
+                    "workload".into(),
+                    "[principles] asks about workloads (demands_category) but has no workload_question or workload choices".into(),
+                ));
+            }
+        }
+        let mut seen = HashSet::new();
+        for c in &p.workload {
+            unique(&mut seen, "workload choice", &c.id)?;
+            nonempty(&c.label, &c.id)?;
+        }
+        unique_keys(
+            "workload choices",
+            p.workload.iter().map(|c| (&c.id, c.key)),
+        )?;
+        Ok(())
+    }
+
+    /// The principles of the built-in policy, for a policy file of an older safedesk.
+    fn built_in_principles() -> Principles {
+        BUILT_IN
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("principles").cloned())
+            .and_then(|v| v.try_into().ok())
+            .unwrap_or_else(|| Principles {
+                short: String::new(),
+                said: Vec::new(),
+                distress_question: String::new(),
+                distress_said: String::new(),
+                demands_category: String::new(),
+                workload_question: String::new(),
+                workload_said: String::new(),
+                workload: Vec::new(),
+            })
+    }
+
+    /// Is this incident category asked the effect on workloads?
+    pub fn asks_workload(&self, category: &str) -> bool {
+        !self.principles.demands_category.is_empty() && self.principles.demands_category == category
+    }
+
+    /// A workload choice by id.
+    pub fn workload_choice(&self, id: &str) -> Option<&Choice> {
+        self.principles.workload.iter().find(|c| c.id == id)
+    }
+
+    /// What an incident recorded about the customer's circumstances, for a manager weighing
+    /// it: "Appeared in distress: yes. Effect on workloads: Significant ... (took two hours)".
+    /// The workload part only for the category it is asked of, or when it was recorded.
+    pub fn circumstances(&self, i: &crate::domain::Incident) -> String {
+        let distress = match i.distress {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not known",
+        };
+        let mut s = format!("Appeared in distress: {distress}");
+        if self.asks_workload(&i.category) || !i.workload.is_empty() {
+            let choice = self
+                .workload_choice(&i.workload)
+                .map(|c| c.label.as_str())
+                .unwrap_or(if i.workload.is_empty() {
+                    "not known"
+                } else {
+                    i.workload.as_str()
+                });
+            s.push_str(&format!(". Effect on workloads: {choice}"));
+            if !i.workload_note.trim().is_empty() {
+                s.push_str(&format!(" ({})", i.workload_note.trim()));
+            }
+        }
+        s
+    }
+
+    /// A decision's reasonable adjustments in words, if it recorded any: "A named contact;
+    /// Easy-read letters; meeting at a quieter branch. Why: ...".
+    pub fn adjustments_words(&self, d: &crate::domain::Decision) -> Option<String> {
+        let mut list: Vec<String> = d
+            .adjustments
+            .iter()
+            .map(|a| self.adjustment_label(a).to_string())
+            .collect();
+        if !d.adjustments_other.trim().is_empty() {
+            list.push(d.adjustments_other.trim().to_string());
+        }
+        if list.is_empty() && d.adjustments_why.trim().is_empty() {
+            return None;
+        }
+        let mut s = if list.is_empty() {
+            "none recorded".to_string()
+        } else {
+            list.join("; ")
+        };
+        if !d.adjustments_why.trim().is_empty() {
+            s.push_str(&format!(
+                ". Why: {}",
+                d.adjustments_why.trim().replace('\n', " ")
+            ));
+        }
+        Some(s)
+    }
+
+    /// An adjustment's label, or the id of one no longer in the policy.
+    pub fn adjustment_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.adjustments
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.label.as_str())
+            .unwrap_or(id)
     }
 
     pub fn threshold(&self) -> u32 {
@@ -1125,8 +1422,8 @@ mod tests {
         assert_eq!(p.categories.len(), 3);
         assert_eq!(
             p.actions.len(),
-            8,
-            "the policy lists eight long-term actions"
+            11,
+            "the policy's eight long-term actions, and the three public bodies' practice adds"
         );
         assert_eq!(p.access_restrictions.len(), 6);
         let channels: Vec<_> = p.channels.iter().map(|c| c.id.as_str()).collect();
@@ -1209,6 +1506,99 @@ mod tests {
         assert!(e.message.contains("used twice"), "{e}");
         let e = broken("key = \"d\"", "key = \"a\"");
         assert!(e.message.contains("both use the key"), "{e}");
+    }
+
+    #[test]
+    fn an_organisations_own_action_is_data_and_an_unknown_parameter_kind_is_named() {
+        // Quiet visiting hours, an organisation's own action, from the general kinds alone.
+        let own = r#"
+[[actions]]
+id = "quiet_hours"
+label = "Visits only in the quiet hours"
+banner = "Visits only {window}"
+params = ["window"]
+param_labels = { window = "Quiet hours" }
+letter = "Please visit us only at these times: {window}"
+
+# When none of the actions"#;
+        let text = BUILT_IN.replacen("\n# When none of the actions", own, 1);
+        let p = Policy::parse(&text, "ours.toml").unwrap();
+        let a = p.actions.iter().find(|a| a.id == "quiet_hours").unwrap();
+        assert!(a.enabled);
+        assert_eq!(a.param_label("window"), "Quiet hours");
+        // A kind safedesk does not know is refused, naming it and its line.
+        let e = Policy::parse(
+            &text.replace(r#"params = ["window"]"#, r#"params = ["moon_phase"]"#),
+            "ours.toml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("\"moon_phase\""), "{e}");
+        assert!(e.message.contains("parameter kind"), "{e}");
+        assert!(e.message.contains("window, date, text, person"), "{e}");
+        assert!(e.line.is_some(), "{e}");
+        // A label for a parameter it does not take is refused too.
+        let e = Policy::parse(
+            &text.replace(
+                r#"param_labels = { window = "Quiet hours" }"#,
+                r#"param_labels = { date = "Quiet hours" }"#,
+            ),
+            "ours.toml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("param_labels"), "{e}");
+        // Switched off, its restrictions still read (the decision form does not offer it).
+        let off = Policy::parse(
+            &text.replace(
+                "id = \"quiet_hours\"",
+                "id = \"quiet_hours\"\nenabled = false",
+            ),
+            "ours.toml",
+        )
+        .unwrap();
+        assert!(
+            !off.actions
+                .iter()
+                .find(|a| a.id == "quiet_hours")
+                .unwrap()
+                .enabled
+        );
+        assert_eq!(
+            off.label_of("quiet_hours"),
+            "Visits only in the quiet hours"
+        );
+    }
+
+    #[test]
+    fn the_principles_and_adjustments_are_data_and_an_older_file_gets_the_built_in_ones() {
+        let p = Policy::built_in();
+        assert!(p
+            .principles
+            .short
+            .contains("reasonably forceful or determined"));
+        assert!(p
+            .principles
+            .said
+            .iter()
+            .any(|s| s.contains("express their views")));
+        assert!(p.asks_workload("demands") && !p.asks_workload("abusive"));
+        assert_eq!(p.adjustments.len(), 5);
+        // A file from before: no [principles], no [[adjustments]].
+        let start = BUILT_IN.find("[principles]").unwrap();
+        let end = BUILT_IN[start..].find("# ----").unwrap() + start;
+        let mut older = format!("{}{}", &BUILT_IN[..start], &BUILT_IN[end..]);
+        while let Some(a) = older.find("[[adjustments]]") {
+            let e = older[a..].find("\n\n").unwrap() + a + 2;
+            older.replace_range(a..e, "");
+        }
+        let o = Policy::parse(&older, "older.toml").unwrap();
+        assert_eq!(o.principles, p.principles);
+        assert_eq!(o.adjustments, p.adjustments);
+        // A demands category the file does not have is refused.
+        let e = broken(
+            "demands_category = \"demands\"",
+            "demands_category = \"demandz\"",
+        );
+        assert!(e.message.contains("demandz"), "{e}");
     }
 
     #[test]

@@ -358,6 +358,16 @@ pub fn restriction_sentence(r: &Restriction, policy: &Policy) -> String {
     s
 }
 
+/// Is now (Europe/London) inside a restriction's set days and times? None when it has none.
+pub fn window_now(r: &Restriction, now: DateTime<Utc>) -> Option<bool> {
+    if r.params.windows.trim().is_empty() {
+        return None;
+    }
+    super::window::parse(&r.params.windows)
+        .ok()
+        .map(|w| super::window::inside(&w, now))
+}
+
 /// Whose words a policy text is filled with: a banner's for staff, a letter's for the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Words {
@@ -410,7 +420,27 @@ pub fn fill_placeholders(template: &str, r: &Restriction, policy: &Policy, words
     } else {
         p.redirect_to.trim().to_string()
     };
+    let or = |s: &str, none: &str| {
+        if s.trim().is_empty() {
+            none.to_string()
+        } else {
+            s.trim().to_string()
+        }
+    };
     let filled = template
+        .replace("{window}", &or(&p.windows, "at the set times"))
+        .replace(
+            "{date}",
+            &p.date
+                .map(time::date)
+                .unwrap_or_else(|| "(date not recorded)".into()),
+        )
+        .replace("{text}", &or(&p.text, "(not recorded)"))
+        .replace(
+            "{person_contact}",
+            &or(&p.person_contact, "no contact details"),
+        )
+        .replace("{person}", &or(&p.person, "their advocate"))
         .replace("{minutes}", &minutes)
         .replace("{staff}", &staff)
         .replace("{contact}", &contact)
@@ -450,7 +480,14 @@ impl Summary {
 pub fn summary(h: &CustomerHistory, policy: &Policy, now: DateTime<Utc>) -> Summary {
     let restrictions: Vec<String> = active_restrictions(h, now)
         .into_iter()
-        .map(|r| restriction_sentence(r, policy))
+        .map(|r| {
+            let s = restriction_sentence(r, policy);
+            match window_now(r, now) {
+                Some(true) => format!("{s} - now INSIDE the window"),
+                Some(false) => format!("{s} - now OUTSIDE the window"),
+                None => s,
+            }
+        })
         .collect();
     let threshold = threshold_state(h, policy);
     let nothing_recorded =
@@ -519,6 +556,9 @@ mod tests {
             description: "Shouted at staff".into(),
             immediate_threat: false,
             witnesses: String::new(),
+            distress: None,
+            workload: String::new(),
+            workload_note: String::new(),
             withdrawn: None,
             version: 1,
         }
@@ -543,6 +583,9 @@ mod tests {
             authority_told: String::new(),
             tried_actions: vec![],
             none_suitable: String::new(),
+            adjustments: Vec::new(),
+            adjustments_other: String::new(),
+            adjustments_why: String::new(),
             risk_assessment: String::new(),
             letter: LetterStatus::Sent,
         }
@@ -753,6 +796,43 @@ mod tests {
         );
         let r = restriction(&h, "retired_kind", 1, 41);
         assert!(restriction_sentence(&r, &p).contains("retired_kind"));
+    }
+
+    #[test]
+    fn a_contact_window_says_whether_now_is_inside_it_and_the_new_kinds_fill_in() {
+        let p = Policy::built_in();
+        let mut h = history();
+        // now() is Tuesday 24/11/2026 12:00 in London.
+        let mut r = restriction(&h, "contact_window", 1, 41);
+        r.params.scope = "calls".into();
+        r.params.windows = "Tue 10:00-12:00".into();
+        assert_eq!(
+            restriction_sentence(&r, &p),
+            "Calls accepted Tue 10:00-12:00"
+        );
+        h.restrictions.push(r.clone());
+        assert_eq!(
+            summary(&h, &p, now()).restrictions,
+            vec!["Calls accepted Tue 10:00-12:00 - now OUTSIDE the window"]
+        );
+        assert_eq!(
+            summary(&h, &p, now() - Duration::minutes(30)).restrictions,
+            vec!["Calls accepted Tue 10:00-12:00 - now INSIDE the window"]
+        );
+        let mut a = restriction(&h, "behaviour_agreement", 1, 41);
+        a.params.date = NaiveDate::from_ymd_opt(2026, 11, 20);
+        a.params.text = "No shouting at reception.".into();
+        assert_eq!(
+            restriction_sentence(&a, &p),
+            "Behaviour agreement signed 20/11/2026: No shouting at reception."
+        );
+        let mut v = restriction(&h, "advocate", 1, 41);
+        v.params.person = "Jo Hughes".into();
+        v.params.person_contact = "020 7946 0990".into();
+        assert_eq!(
+            restriction_sentence(&v, &p),
+            "Contact only through their advocate Jo Hughes (020 7946 0990)"
+        );
     }
 
     #[test]

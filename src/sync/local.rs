@@ -178,6 +178,12 @@ pub struct Draft {
     pub description: String,
     pub immediate_threat: bool,
     pub witnesses: String,
+    #[serde(default)]
+    pub distress: Option<bool>,
+    #[serde(default)]
+    pub workload: String,
+    #[serde(default)]
+    pub workload_note: String,
 }
 
 /// The last choices on the incident form, used as its defaults.

@@ -446,6 +446,12 @@ fn body_lines<'a>(
                 format!("    Reasons: {}", clean(&d.reasons)),
                 t.dim(),
             )));
+            if let Some(a) = p.adjustments_words(d) {
+                out.push(Line::from(Span::styled(
+                    format!("    Adjustments considered: {}", clean(&a)),
+                    t.dim(),
+                )));
+            }
         }
     }
     if !h.letters.is_empty() {
@@ -522,6 +528,13 @@ fn incident_lines<'a>(
         out.push(Line::from(format!(
             "    Witnesses: {}",
             clean(&i.witnesses)
+        )));
+    }
+    // What the person logging it said of distress and workloads, once recorded.
+    if i.distress.is_some() || !i.workload.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!("    {}", clean(&p.circumstances(i))),
+            t.dim(),
         )));
     }
     if let Some(told) = h.told_in_writing(i.id) {

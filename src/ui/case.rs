@@ -160,6 +160,11 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                 clean(&i.witnesses.replace('\n', "; "))
             )));
         }
+        // The policy's principles beside each incident: distress, and demands' workload.
+        out.push(Line::from(Span::styled(
+            format!("  {}", clean(&p.circumstances(i))),
+            t.dim(),
+        )));
     }
     out.push(Line::from(""));
     out.push(heading("Earlier decisions"));
@@ -193,6 +198,12 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                     None => "not recorded".to_string(),
                 },
                 clean(&d.risk_assessment.replace('\n', " "))
+            )));
+        }
+        if let Some(a) = p.adjustments_words(d) {
+            out.push(Line::from(format!(
+                "  Reasonable adjustments considered: {}",
+                clean(&a)
             )));
         }
         if d.outcome == Outcome::WithdrawalOfServices {

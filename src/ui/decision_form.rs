@@ -115,17 +115,30 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                 t.heading(),
             )));
         }
+        if row == Row::Adjustment(0) {
+            out.push(Line::from(Span::styled(
+                "Reasonable adjustments considered first (Space to tick; Equality Act):",
+                t.heading(),
+            )));
+        }
         at.push((row, out.len()));
         match row {
-            Row::Tried(j) => {
-                let (kind, ticked) = &f.tried[j];
+            Row::Tried(_) | Row::Adjustment(_) => {
+                let (label_text, ticked) = match row {
+                    Row::Tried(j) => (p.label_of(&f.tried[j].0), f.tried[j].1),
+                    Row::Adjustment(j) => {
+                        (p.adjustment_label(&f.adjustments[j].0), f.adjustments[j].1)
+                    }
+                    _ => unreachable!("matched above"),
+                };
+                let ticked = &ticked;
                 out.push(Line::from(vec![
                     Span::styled(
                         format!("{mark} [{}] ", if *ticked { "x" } else { " " }),
                         if focused { t.selected() } else { t.normal() },
                     ),
                     Span::styled(
-                        fit(&clean(p.label_of(kind)), width.saturating_sub(7)),
+                        fit(&clean(label_text), width.saturating_sub(7)),
                         if focused {
                             t.selected()
                         } else if *ticked {
@@ -237,11 +250,11 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                     ),
                 ]));
             }
-            Row::Param(i) => {
-                let item = &f.picker.items[i];
+            Row::Param(i, j) => {
+                let field = &f.picker.items[i].fields[j];
                 let (value, at) = window(
-                    item.value.value(),
-                    item.value.visual_cursor(),
+                    field.value.value(),
+                    field.value.visual_cursor(),
                     width.saturating_sub(6 + LABEL),
                     focused,
                 );
@@ -250,7 +263,10 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                 }
                 out.push(Line::from(vec![
                     Span::raw(format!("    {mark} ")),
-                    Span::styled(format!("{:<LABEL$}", item.param_label()), label_style),
+                    Span::styled(
+                        format!("{:<LABEL$}", fit(&clean(&field.label), LABEL - 1)),
+                        label_style,
+                    ),
                     Span::raw(value),
                 ]));
             }

@@ -88,6 +88,15 @@ pub fn value_of(f: &IncidentForm, field: FormField, p: &Policy, app: &App) -> St
                 "no".into()
             }
         }
+        FormField::Distress => match f.distress {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => "not known".into(),
+        },
+        FormField::Workload => p
+            .workload_choice(&f.workload)
+            .map(|c| c.label.clone())
+            .unwrap_or_else(|| "not known".into()),
         FormField::Description => {
             let v = f.description.value();
             let first = v.lines().next().unwrap_or("");
@@ -219,6 +228,11 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                     ),
                 ]));
             }
+            // The policy's own words on what is not unacceptable, where the category is
+            // chosen (after the choices, so a short screen never hides one).
+            for l in super::wrap_words(&p.principles.short, width) {
+                out.push(Line::from(Span::styled(l, t.heading())));
+            }
         }
         FormField::Behaviours => {
             out.push(Line::from(Span::styled(
@@ -258,6 +272,46 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                         ]));
                     }
                 }
+            }
+        }
+        FormField::Distress => {
+            out.push(Line::from(vec![
+                Span::raw(format!("{} ", p.principles.distress_question)),
+                key(" y ".into()),
+                Span::raw("yes  "),
+                key(" n ".into()),
+                Span::raw("no  "),
+                key(" u ".into()),
+                Span::raw("not known"),
+            ]));
+            for l in super::wrap_words(
+                &format!("Policy: \"{}\"", p.principles.distress_said),
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
+        }
+        FormField::Workload | FormField::WorkloadNote => {
+            out.push(Line::from(Span::styled(
+                format!("{}:", p.principles.workload_question),
+                t.dim(),
+            )));
+            if f.focus == FormField::Workload {
+                for c in &p.principles.workload {
+                    out.push(Line::from(vec![
+                        key(format!(" {} ", c.key)),
+                        Span::styled(
+                            format!("{}{}", mark(c.id == f.workload), c.label),
+                            chosen(c.id == f.workload),
+                        ),
+                    ]));
+                }
+            }
+            for l in super::wrap_words(
+                &format!("Policy: \"{}\"", p.principles.workload_said),
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
             }
         }
         FormField::Threat => {
@@ -396,12 +450,18 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
     }
+    // Who logs it goes on the line above the panel, so the fields keep their rows at 80x24.
+    let top = rows.len();
+    let by = format!("─ Logged by {} ", clean(&app.actor.name()));
+    let by_w = unicode_width::UnicodeWidthStr::width(by.as_str());
     rows.push(Line::from(Span::styled(
-        format!("  {:<w$}{}", "Logged by", app.actor.name(), w = LABEL),
+        if by_w + 2 <= width {
+            format!("{by}{}", "─".repeat(width - by_w))
+        } else {
+            "─".repeat(width)
+        },
         t.dim(),
     )));
-    let top = rows.len();
-    rows.push(Line::from(Span::styled("─".repeat(width), t.dim())));
     let (panel_lines, panel_cursor, keep) = panel(f, app, width);
     let room = (inner.height as usize).saturating_sub(top + 2);
     // Keep the highlighted choice, or the text cursor, in view.

@@ -692,6 +692,30 @@ fn restriction_of(
             } else {
                 String::new()
             },
+            // Written the one way, so every banner reads the same.
+            windows: if has("window") {
+                crate::policy::window::parse(&r.windows)
+                    .map(|w| crate::policy::window::words(&w))
+                    .unwrap_or_else(|_| line(&r.windows))
+            } else {
+                String::new()
+            },
+            date: r.date.filter(|_| has("date")),
+            text: if has("text") {
+                text(&r.text)
+            } else {
+                String::new()
+            },
+            person: if has("person") {
+                line(&r.person)
+            } else {
+                String::new()
+            },
+            person_contact: if has("person") {
+                line(&r.person_contact)
+            } else {
+                String::new()
+            },
         },
         starts_at: Utc::now(),
         review_due: review,
@@ -867,8 +891,9 @@ pub(super) fn record_decision(
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, \
-         reasons_for_customer, authority_told, tried_actions, none_suitable) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         reasons_for_customer, authority_told, tried_actions, none_suitable, adjustments, \
+         adjustments_other, adjustments_why) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -900,6 +925,9 @@ pub(super) fn record_decision(
         } else {
             String::new()
         },
+        to_json_list(&d.adjustments),
+        line(&d.adjustments_other),
+        text(&d.adjustments_why),
     ])?;
     let count = begin_restrictions(
         tx,

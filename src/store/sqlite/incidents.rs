@@ -147,6 +147,18 @@ pub(super) fn record(
         description: text(&inc.description),
         immediate_threat: inc.immediate_threat,
         witnesses: text(&inc.witnesses),
+        distress: inc.distress,
+        // The effect on workloads is asked of demands only.
+        workload: if policy.asks_workload(&inc.category) {
+            inc.workload.clone()
+        } else {
+            String::new()
+        },
+        workload_note: if policy.asks_workload(&inc.category) {
+            line(&inc.workload_note)
+        } else {
+            String::new()
+        },
         withdrawn: None,
         version: 1,
     };
@@ -604,7 +616,8 @@ pub(super) fn amend(
     tx.prepare_cached(
         "UPDATE incident SET occurred_at = ?2, channel = ?3, category = ?4, behaviours = ?5, \
          behaviour_other = ?6, response = ?7, reference = ?8, description = ?9, \
-         immediate_threat = ?10, witnesses = ?11, version = version + 1 WHERE id = ?1",
+         immediate_threat = ?10, witnesses = ?11, distress = ?12, workload = ?13, \
+         workload_note = ?14, version = version + 1 WHERE id = ?1",
     )?
     .execute(params![
         inc.id.to_string(),
@@ -618,6 +631,17 @@ pub(super) fn amend(
         text(&inc.description),
         inc.immediate_threat,
         text(&inc.witnesses),
+        inc.distress,
+        if policy.asks_workload(&inc.category) {
+            inc.workload.as_str()
+        } else {
+            ""
+        },
+        if policy.asks_workload(&inc.category) {
+            line(&inc.workload_note)
+        } else {
+            String::new()
+        },
     ])?;
     let h = history(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
     let after = h

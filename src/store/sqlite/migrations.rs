@@ -26,6 +26,8 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_15,
     MIGRATION_16,
     MIGRATION_17,
+    MIGRATION_18,
+    MIGRATION_19,
 ];
 
 /// The newest schema this build understands.
@@ -849,6 +851,29 @@ CREATE TRIGGER restriction_first_review_due AFTER INSERT ON restriction \
 const MIGRATION_17: &str = r#"
 CREATE INDEX incident_channel ON incident(channel, occurred_at);
 CREATE INDEX incident_category ON incident(category, occurred_at);
+"#;
+
+/// The policy's principles where an incident is logged: did the customer appear to be in
+/// distress (NULL not known, 0 no, 1 yes), and for demands the effect on workloads (a policy
+/// choice id) and in the logger's words.
+const MIGRATION_18: &str = r#"
+ALTER TABLE incident ADD COLUMN distress INTEGER;
+ALTER TABLE incident ADD COLUMN workload TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN workload_note TEXT NOT NULL DEFAULT '';
+"#;
+
+/// Reasonable adjustments considered before a decision restricts or withdraws (policy ids as a
+/// JSON list, others typed, and why they were or were not enough), and the general parameter
+/// kinds of the policy's actions: weekly windows, a date, a text, a person and their contact.
+const MIGRATION_19: &str = r#"
+ALTER TABLE decision ADD COLUMN adjustments TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE decision ADD COLUMN adjustments_other TEXT NOT NULL DEFAULT '';
+ALTER TABLE decision ADD COLUMN adjustments_why TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN windows TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN on_date TEXT;
+ALTER TABLE restriction ADD COLUMN details TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN person TEXT NOT NULL DEFAULT '';
+ALTER TABLE restriction ADD COLUMN person_contact TEXT NOT NULL DEFAULT '';
 "#;
 
 impl SqliteStore {

@@ -295,12 +295,13 @@ pub(super) fn customers_by_seq(
 
 const INCIDENT_COLS_FULL: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, s.display_name, \
      i.channel, i.category, i.behaviours, i.behaviour_other, i.response, i.reference, i.description, \
-     i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason, i.version";
+     i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason, i.version, \
+     i.distress, i.workload, i.workload_note";
 /// The same columns without the free text, for lookups.
 const INCIDENT_COLS_LIGHT: &str =
     "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, '', \
      i.channel, i.category, '[]', '', i.response, '', '', \
-     i.immediate_threat, '', i.withdrawn_at, '', '', i.version";
+     i.immediate_threat, '', i.withdrawn_at, '', '', i.version, i.distress, i.workload, ''";
 
 /// The incidents behind one case, in full.
 pub(super) fn case_incidents(tx: &Transaction<'_>, case: Id) -> rusqlite::Result<Vec<Incident>> {
@@ -330,6 +331,9 @@ fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         description: r.get(12)?,
         immediate_threat: r.get(13)?,
         witnesses: r.get(14)?,
+        distress: r.get(19)?,
+        workload: r.get(20)?,
+        workload_note: r.get(21)?,
         withdrawn: match withdrawn_at {
             Some(at) => Some(Withdrawal {
                 at: parse_time(&at)?,
@@ -349,7 +353,8 @@ const DECISION_COLS: &str =
      (SELECT json_group_array(ci.incident_id) FROM escalation_case c \
       JOIN case_incident ci ON ci.case_id = c.id \
       WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id)), \
-     d.authority_told, d.tried_actions, d.none_suitable";
+     d.authority_told, d.tried_actions, d.none_suitable, \
+     d.adjustments, d.adjustments_other, d.adjustments_why";
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
@@ -382,13 +387,16 @@ fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
         risk_assessment: r.get(12)?,
         tried_actions: json_list(&r.get::<_, String>(18)?),
         none_suitable: r.get(19)?,
+        adjustments: json_list(&r.get::<_, String>(20)?),
+        adjustments_other: r.get(21)?,
+        adjustments_why: r.get(22)?,
         letter: LetterStatus::from_db(&r.get::<_, String>(13)?, &r.get::<_, String>(14)?),
     })
 }
 
 const RESTRICTION_COLS: &str = "r.id, r.customer_id, r.decision_id, r.kind, r.email, r.phone, r.minutes, \
      r.staff_id, coalesce(s.display_name, ''), r.third_party, r.starts_at, r.review_due, r.ends_at, r.ended_reason, r.version, \
-     r.scope, r.divert, r.redirect_to";
+     r.scope, r.divert, r.redirect_to, r.windows, r.on_date, r.details, r.person, r.person_contact";
 
 fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
     let decision: Option<String> = r.get(2)?;
@@ -410,6 +418,15 @@ fn restriction_row(r: &Row<'_>) -> rusqlite::Result<Restriction> {
             scope: r.get(15)?,
             divert: r.get(16)?,
             redirect_to: r.get(17)?,
+            windows: r.get(18)?,
+            date: r
+                .get::<_, Option<String>>(19)?
+                .as_deref()
+                .map(parse_date)
+                .transpose()?,
+            text: r.get(20)?,
+            person: r.get(21)?,
+            person_contact: r.get(22)?,
         },
         starts_at: parse_time(&r.get::<_, String>(10)?)?,
         review_due: review.as_deref().map(parse_date).transpose()?,
@@ -602,8 +619,8 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
     tx.prepare_cached(
         "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, category, \
          behaviours, behaviour_other, response, reference, description, immediate_threat, witnesses, \
-         withdrawn_at, withdrawn_by, withdrawn_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         withdrawn_at, withdrawn_by, withdrawn_reason, distress, workload, workload_note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         i.id.to_string(),
@@ -623,6 +640,9 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
         i.withdrawn.as_ref().map(|w| time::to_db(w.at)),
         i.withdrawn.as_ref().map(|w| w.by.clone()),
         i.withdrawn.as_ref().map(|w| w.reason.clone()),
+        i.distress,
+        i.workload,
+        i.workload_note,
     ])?;
     Ok(())
 }
@@ -631,8 +651,9 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note, \
-         reasons_for_customer) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         reasons_for_customer, authority_told, tried_actions, none_suitable, adjustments, \
+         adjustments_other, adjustments_why) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -653,6 +674,12 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
             _ => "",
         },
         d.reasons_for_customer,
+        d.authority_told,
+        to_json_list(&d.tried_actions),
+        d.none_suitable,
+        to_json_list(&d.adjustments),
+        d.adjustments_other,
+        d.adjustments_why,
     ])?;
     Ok(())
 }
@@ -660,8 +687,9 @@ pub(super) fn insert_decision(tx: &Transaction<'_>, d: &Decision) -> rusqlite::R
 pub(super) fn insert_restriction(tx: &Transaction<'_>, r: &Restriction) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, staff_id, \
-         third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, redirect_to) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, redirect_to, \
+         windows, on_date, details, person, person_contact) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         r.id.to_string(),
@@ -680,6 +708,11 @@ pub(super) fn insert_restriction(tx: &Transaction<'_>, r: &Restriction) -> rusql
         r.params.scope,
         r.params.divert,
         r.params.redirect_to,
+        r.params.windows,
+        r.params.date.map(time::date_to_db),
+        r.params.text,
+        r.params.person,
+        r.params.person_contact,
     ])?;
     Ok(())
 }
