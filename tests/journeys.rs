@@ -1331,22 +1331,42 @@ fn keys_changed_in_the_config_work_and_the_help_shows_them() {
 fn a_click_selects_a_result_the_wheel_scrolls_the_card_and_a_second_click_opens_it() {
     let (_dir, _db, p) = demo_as("mouse", "psharma", 80, 24);
     p.wait_for("Signed in: Priya Sharma (phone)");
-    p.type_text("johnson");
-    let s = p.wait_for("Bethan Johnson");
-    let row = s
+    // Whoever is second in the results today (the demo's generated names follow the date): a
+    // result is two lines, its name and its detail, the first one highlighted ("> ").
+    p.type_text("07700 900");
+    let s = p.wait_for("│> ");
+    let first = s
         .lines()
-        .position(|l| l.contains("Bethan Johnson"))
-        .expect("Bethan is listed");
+        .position(|l| l.contains("│> "))
+        .expect("the first result is highlighted");
+    let row = first + 2;
+    let name = s
+        .lines()
+        .nth(row)
+        .and_then(|l| l.split('│').nth(1))
+        .unwrap_or_default();
+    let name = name
+        .trim()
+        .trim_start_matches("RESTRICTED")
+        .trim()
+        .to_string();
+    assert!(name.len() > 3, "the second result: {s}");
     // SGR mouse reports count columns and rows from 1.
     let click = |col: usize, row: usize| {
         p.type_text(&format!("\x1b[<0;{col};{row}M"));
         p.type_text(&format!("\x1b[<0;{col};{row}m"));
     };
     click(5, row + 1);
-    wait_until("Bethan to be selected", || {
-        p.screen().lines().any(|l| l.contains("> Bethan Johnson"))
+    wait_until("the second result to be selected", || {
+        p.screen().lines().any(|l| l.contains(&format!("> {name}")))
     });
-    let s = p.wait_for("bethan.johnson@example.net");
+    // Their card, on the right.
+    wait_until("their card", || {
+        p.screen()
+            .lines()
+            .any(|l| l.split('│').nth(3).is_some_and(|c| c.trim() == name))
+    });
+    let s = p.screen();
     assert!(s.contains("Enter open"), "the results have the keys: {s}");
     // The wheel over the card scrolls it: what it shows under its pinned lines moves up.
     let top = |s: &str| s.lines().skip(5).take(16).collect::<Vec<_>>().join("\n");
