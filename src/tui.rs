@@ -133,7 +133,7 @@ fn first_run(
         std::env::var_os("NO_COLOR").as_deref(),
         None,
     );
-    let mut terminal = ratatui::init();
+    let mut terminal = terminal().map_err(|e| format!("The terminal failed: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let mut ended = || -> Result<Option<(Cli, Vec<String>)>, String> {
         let failed = |e: std::io::Error| format!("The terminal failed: {e}");
@@ -162,6 +162,16 @@ fn first_run(
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
+}
+
+/// The full screen, or a sentence when there is no terminal to draw in (a scheduled task, a
+/// console that is not a terminal such as mintty, output sent to a file): never a panic.
+fn terminal() -> std::io::Result<ratatui::DefaultTerminal> {
+    ratatui::try_init().map_err(|e| {
+        std::io::Error::other(format!(
+            "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
+        ))
+    })
 }
 
 /// Run the app until the user quits. The store moves to its worker thread.
@@ -209,11 +219,7 @@ pub fn run_present(
     let mouse = app.mouse;
     let result = (|| -> std::io::Result<()> {
         // Not a terminal, or one that cannot say its size: a sentence, never a panic.
-        let mut terminal = ratatui::try_init().map_err(|e| {
-            std::io::Error::other(format!(
-                "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
-            ))
-        })?;
+        let mut terminal = terminal()?;
         let _ = execute!(std::io::stdout(), EnableBracketedPaste);
         // The mouse clicks and scrolls, unless the config says `mouse = false` (which leaves the
         // terminal's own selecting of text). It is let go on the way out, a panic's way too.

@@ -38,6 +38,9 @@ fn a_write_held_up_by_another_lock_gives_up_after_the_setting_not_later() {
     // It waited the whole setting, and gave up soon after (the bound is generous: this is a
     // check of behaviour, not a measurement).
     assert!(waited >= timeout, "gave up after {waited:?}");
-    assert!(waited < timeout + Duration::from_secs(2), "waited {waited:?}");
+    assert!(
+        waited < timeout + Duration::from_secs(2),
+        "waited {waited:?}"
+    );
     other.execute_batch("ROLLBACK").unwrap();
 }

@@ -238,12 +238,12 @@ pub fn command(
             } else {
                 "it does not exist yet: safedesk config init writes one"
             };
-            println!("{} ({said})", path.display());
+            outln!("{} ({said})", path.display());
             Ok(ExitCode::SUCCESS)
         }
         super::ConfigCommand::Check => {
             if !path.exists() {
-                println!(
+                outln!(
                     "There is no config file at {}: safedesk uses its defaults (and needs --db or SAFEDESK_DB for the shared database). safedesk config init writes one to start from.",
                     path.display()
                 );
@@ -252,7 +252,7 @@ pub fn command(
             let cfg = match load(&path, true) {
                 Ok(cfg) => cfg,
                 Err(e) => {
-                    println!("{e}");
+                    outln!("{e}");
                     return Ok(ExitCode::from(1));
                 }
             };
@@ -281,12 +281,12 @@ pub fn command(
             }
             problems.extend(keymap(&cfg).1);
             if problems.is_empty() {
-                println!("{} is right.", path.display());
+                outln!("{} is right.", path.display());
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!("{}:", path.display());
+                outln!("{}:", path.display());
                 for p in &problems {
-                    println!("- {p}");
+                    outln!("- {p}");
                 }
                 Ok(ExitCode::from(1))
             }
@@ -298,13 +298,13 @@ pub fn command(
                 Config::default()
             };
             let (map, problems) = keymap(&cfg);
-            print!("{}", keys_listing(&map));
-            println!(
+            out!("{}", keys_listing(&map));
+            outln!(
                 "Change an action's keys in {} under [keys], for example: log_incident = \"F2\" or help = [\"?\", \"F1\"].",
                 path.display()
             );
             for p in &problems {
-                println!("{p}");
+                outln!("{p}");
             }
             Ok(if problems.is_empty() {
                 ExitCode::SUCCESS
@@ -325,7 +325,7 @@ pub fn command(
             }
             std::fs::write(&path, COMMENTED)
                 .map_err(|e| format!("{} cannot be written ({e}).", path.display()))?;
-            println!(
+            outln!(
                 "Wrote {}: every setting is explained there. Remove the # before the ones you use, then run safedesk config check.",
                 path.display()
             );

@@ -19,10 +19,10 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     let cfg = session::config(cli)?;
     let path = session::db_path(cli, &cfg)?;
     for line in create(cli, &cfg, &path, name.unwrap_or(""))? {
-        println!("{line}");
+        outln!("{line}");
     }
     let login = cli.user.clone().unwrap_or_else(config::os_login);
-    println!(
+    outln!(
         "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
         path.display(),
         path.display()
@@ -113,12 +113,12 @@ pub fn check(cli: &Cli, quick: bool, json: bool) -> Result<ExitCode, String> {
         }
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", check_text(&report));
+        out!("{}", check_text(&report));
     }
     Ok(if report.ok {
         ExitCode::SUCCESS
@@ -143,7 +143,7 @@ pub fn backup(cli: &Cli, dest: &Path, force: bool) -> Result<ExitCode, String> {
     if show {
         eprint!("\r              \r");
     }
-    print!("{}", backup_text(&made.map_err(|e| e.to_string())?));
+    out!("{}", backup_text(&made.map_err(|e| e.to_string())?));
     Ok(ExitCode::SUCCESS)
 }
 
