@@ -50,7 +50,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     let mut s = session::open(cli)?;
     s.notices.splice(0..0, said);
     let location = s.store.location();
-    let local = Local::new(Local::default_dir());
+    let local = Local::new(s.local_dir.clone());
     let mut app = App::new(
         s.policy.clone(),
         s.actor.clone(),
@@ -68,7 +68,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     match &s.letters {
         Ok(kit) if deciding && !s.demo && kit.organisation.is_example() && app.notice.is_none() => {
             app.notice = Some(Notice::Info(
-                "Letters use the example organisation details: put your own in a file and name it with organisation = \"PATH\" in the config file.".into(),
+                "Letters use the example organisation details: put your own in a file and name it with organisation = 'PATH' in the config file.".into(),
             ));
         }
         Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),

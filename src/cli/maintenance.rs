@@ -64,7 +64,12 @@ pub fn create(cli: &Cli, cfg: &Config, path: &Path, name: &str) -> Result<Vec<St
         set(SettingKind::Policy, text)?;
     }
     if let Some(p) = &cfg.organisation {
-        let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+        let text = crate::text::read_text(p).map_err(|e| {
+            format!(
+                "The organisation file {} cannot be read ({e}).",
+                p.display()
+            )
+        })?;
         set(SettingKind::Organisation, text)?;
     }
     if let Some(dir) = &cfg.letter_templates {

@@ -122,7 +122,7 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
 }
 
 fn read(file: &Path, what: &str) -> Result<String, String> {
-    std::fs::read_to_string(file).map_err(|e| {
+    crate::text::read_text(file).map_err(|e| {
         format!(
             "The {what} {} cannot be read ({e}). Nothing was changed.",
             file.display()
