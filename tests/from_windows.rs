@@ -206,3 +206,122 @@ fn a_config_saved_as_utf16_or_with_a_mark_is_read() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
 }
+
+/// Staff added as Windows names them (a local account with a space, a domain account, a name in
+/// capitals with accents), each known when that account runs safedesk (USERNAME and USERDOMAIN
+/// as Windows sets them), and a stranger told a command that pastes.
+#[test]
+fn staff_added_as_windows_names_them_are_known_by_their_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let db = d.join("shared.sqlite");
+    let db = db.to_str().unwrap();
+    let o = safedesk(
+        d,
+        &[
+            "--db",
+            db,
+            "--user",
+            "hcarter",
+            "init",
+            "--name",
+            "Helen Carter",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let add = |login: &str, name: &str| {
+        safedesk(
+            d,
+            &[
+                "--db",
+                db,
+                "--user",
+                "hcarter",
+                "staff",
+                "add",
+                login,
+                "--name",
+                name,
+                "--role",
+                "reception",
+            ],
+        )
+    };
+    for (login, name, said) in [
+        (
+            "Front Desk",
+            "Front Desk PC",
+            "sign in as Front Desk (on any PC, in any domain)",
+        ),
+        (
+            "OFFICE\\spatel",
+            "Sam Patel",
+            "sign in as spatel in the domain OFFICE",
+        ),
+        ("ZOË.ÅBERG", "Zoë Åberg", "sign in as ZOË.ÅBERG (on any PC"),
+    ] {
+        let o = add(login, name);
+        assert_eq!(o.status.code(), Some(0), "{login}: {}", stderr(&o));
+        assert!(stdout(&o).contains(said), "{login}: {}", stdout(&o));
+    }
+    // The same login in other capitals, or differently normalised, is refused with a sentence.
+    let o = add("zoe\u{308}.åberg", "Again");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already on the staff list as ZOË.ÅBERG"),
+        "{}",
+        stderr(&o)
+    );
+    let o = add(&"a".repeat(300), "Too Long");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("at most 256 characters"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Each account, as Windows sets its environment, is known; another domain's spatel is not.
+    let who = |user: &str, domain: Option<&str>| {
+        let mut c = command(d);
+        // Adding staff: refused for reception as not theirs to do, for a stranger as not known.
+        c.env("USERNAME", user).args([
+            "--db",
+            db,
+            "staff",
+            "add",
+            "probe",
+            "--name",
+            "Probe",
+            "--role",
+            "reception",
+        ]);
+        match domain {
+            Some(dom) => c.env("USERDOMAIN", dom),
+            None => c.env_remove("USERDOMAIN"),
+        };
+        c.output().unwrap()
+    };
+    for (user, domain) in [
+        ("front desk", Some("RECEPTION-PC")),
+        ("spatel", Some("office")),
+        ("zoë.åberg", Some("OFFICE")),
+        ("Zoe\u{308}.Åberg", None),
+    ] {
+        let o = who(user, domain);
+        let e = stderr(&o);
+        assert!(
+            !e.contains("not on safedesk's staff list"),
+            "{user} {domain:?}: {e}"
+        );
+        assert!(e.contains("cannot add staff"), "{user} {domain:?}: {e}");
+    }
+    let o = who("spatel", Some("ELSEWHERE"));
+    let e = stderr(&o);
+    assert!(e.contains("signed in as \"ELSEWHERE\\spatel\""), "{e}");
+    // The suggested command is quoted so that it pastes into cmd, PowerShell and a Unix shell.
+    assert!(
+        e.contains("safedesk staff add \"ELSEWHERE\\spatel\" --name"),
+        "{e}"
+    );
+}

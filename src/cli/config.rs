@@ -218,13 +218,31 @@ pub fn local_dir(cfg: &Config, env: Option<std::ffi::OsString>) -> PathBuf {
         .unwrap_or_else(crate::sync::local::Local::default_dir)
 }
 
-/// The login of whoever runs safedesk: USERNAME on Windows, USER or LOGNAME elsewhere.
+/// The login of whoever runs safedesk, as Windows names the account: `USERDOMAIN\USERNAME`
+/// (the domain, or the PC's name for a PC's own account), USERNAME alone when no domain is set;
+/// USER or LOGNAME elsewhere. Staff are matched to it by [`crate::text::login::matches`].
 pub fn os_login() -> String {
-    ["USERNAME", "USER", "LOGNAME"]
+    os_login_from(&|v| std::env::var(v).ok())
+}
+
+/// [`os_login`] from the environment `env`.
+pub fn os_login_from(env: &dyn Fn(&str) -> Option<String>) -> String {
+    let get = |v: &str| {
+        env(v)
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+    };
+    if let Some(user) = get("USERNAME") {
+        return match get("USERDOMAIN") {
+            Some(domain) if !user.contains('\\') && !user.contains('@') => {
+                format!("{domain}\\{user}")
+            }
+            _ => user,
+        };
+    }
+    ["USER", "LOGNAME"]
         .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .map(|v| v.trim().to_string())
-        .find(|v| !v.is_empty())
+        .find_map(|v| get(v))
         .unwrap_or_else(|| "unknown".to_string())
 }
 

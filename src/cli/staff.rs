@@ -18,10 +18,11 @@ pub fn run(cli: &Cli, command: &StaffCommand) -> Result<ExitCode, String> {
                 .add_staff(&s.actor, login, name, role)
                 .map_err(|e| e.to_string())?;
             outln!(
-                "Added {} ({}) as {}.",
+                "Added {} ({}) as {}. {}",
                 added.display_name,
                 added.login,
-                added.role
+                added.role,
+                crate::text::login::how_matched(&added.login)
             );
         }
         StaffCommand::SetRole { login, role } => {

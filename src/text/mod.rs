@@ -10,6 +10,7 @@
 //! * `names`: how well a name matches a query ([`name_score`]);
 //! * `display`: any text made safe to draw on a terminal ([`sanitise_for_display`], [`clean`]);
 //! * `files`: text files as Windows programs save them ([`read_text`], [`decode_text`]);
+//! * `login`: logins as Windows names accounts, folded and matched as Windows matches them;
 //! * `trigram` (tests only): the windows the store's trigram index cuts folded text into.
 
 mod display;
@@ -17,6 +18,7 @@ mod distance;
 mod email;
 mod files;
 mod fold;
+pub mod login;
 mod names;
 mod phone;
 mod query;
