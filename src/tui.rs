@@ -18,10 +18,12 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// What wakes the event loop.
 enum Event {
-    Term(TermEvent),
+    /// A terminal event and when it was read (to tell a paste from typing).
+    Term(TermEvent, Instant),
     Reply(Box<Reply>),
     InputGone(String),
 }
@@ -203,7 +205,7 @@ pub fn run_present(
         .spawn(move || loop {
             match event::read() {
                 Ok(ev) => {
-                    if keys.send(Event::Term(ev)).is_err() {
+                    if keys.send(Event::Term(ev, Instant::now())).is_err() {
                         return;
                     }
                 }
@@ -246,18 +248,39 @@ pub fn run_present(
                 return Ok(());
             }
             let Ok(ev) = rx.recv() else { return Ok(()) };
-            // Handle everything already waiting before drawing again.
-            for ev in std::iter::once(ev).chain(rx.try_iter()) {
+            // Handle everything already waiting before drawing again, and after a key, the keys
+            // that follow within a paste's pace: a console without bracketed paste (Windows')
+            // sends a paste as keys, which the app takes as one paste (`app::paste`).
+            let mut waiting: Vec<Event> = std::iter::once(ev).chain(rx.try_iter()).collect();
+            let until = Instant::now() + Duration::from_millis(250);
+            while matches!(waiting.last(), Some(Event::Term(TermEvent::Key(_), _)))
+                && Instant::now() < until
+            {
+                match rx.recv_timeout(crate::app::paste::BURST_GAP) {
+                    Ok(ev) => {
+                        waiting.push(ev);
+                        waiting.extend(rx.try_iter());
+                    }
+                    Err(_) => break,
+                }
+            }
+            let mut terms = Vec::new();
+            for ev in waiting {
                 match ev {
-                    Event::Term(t) => app.on_terminal_event(&t),
-                    Event::Reply(r) => app.on_reply(*r),
+                    Event::Term(t, at) => terms.push((t, at)),
+                    Event::Reply(r) => {
+                        app.on_terminal_events(std::mem::take(&mut terms));
+                        app.on_reply(*r);
+                    }
                     Event::InputGone(e) => {
+                        app.on_terminal_events(std::mem::take(&mut terms));
                         return Err(std::io::Error::other(format!(
                             "the terminal stopped sending keys ({e})"
-                        )))
+                        )));
                     }
                 }
             }
+            app.on_terminal_events(terms);
             send(&mut app);
             if app.should_quit {
                 return Ok(());
