@@ -31,8 +31,7 @@ fn a_write_held_up_by_another_lock_gives_up_after_the_setting_not_later() {
                 ..NewCustomer::default()
             },
         )
-        .err()
-        .expect("the write cannot get the lock");
+        .expect_err("the write cannot get the lock");
     let waited = started.elapsed();
     assert!(matches!(e, StoreError::Locked { .. }), "{e}");
     // It waited the whole setting, and gave up soon after (the bound is generous: this is a
