@@ -234,6 +234,18 @@ pub fn run_present(
             }));
         }
         let send = |app: &mut App| running.send(app.take_requests());
+        // A burst of keys faster than typing is a paste where the console cannot say (Windows').
+        let bursts =
+            crate::app::paste::wanted(std::env::var("SAFEDESK_PASTE_BURSTS").ok().as_deref());
+        let hand = |app: &mut App, terms: Vec<(TermEvent, Instant)>| {
+            if bursts {
+                app.on_terminal_events(terms);
+            } else {
+                for (t, _) in terms {
+                    app.on_terminal_event(&t);
+                }
+            }
+        };
         send(&mut app);
         loop {
             let mut drawn = Drawn::default();
@@ -253,7 +265,8 @@ pub fn run_present(
             // sends a paste as keys, which the app takes as one paste (`app::paste`).
             let mut waiting: Vec<Event> = std::iter::once(ev).chain(rx.try_iter()).collect();
             let until = Instant::now() + Duration::from_millis(250);
-            while matches!(waiting.last(), Some(Event::Term(TermEvent::Key(_), _)))
+            while bursts
+                && matches!(waiting.last(), Some(Event::Term(TermEvent::Key(_), _)))
                 && Instant::now() < until
             {
                 match rx.recv_timeout(crate::app::paste::BURST_GAP) {
@@ -269,18 +282,18 @@ pub fn run_present(
                 match ev {
                     Event::Term(t, at) => terms.push((t, at)),
                     Event::Reply(r) => {
-                        app.on_terminal_events(std::mem::take(&mut terms));
+                        hand(&mut app, std::mem::take(&mut terms));
                         app.on_reply(*r);
                     }
                     Event::InputGone(e) => {
-                        app.on_terminal_events(std::mem::take(&mut terms));
+                        hand(&mut app, std::mem::take(&mut terms));
                         return Err(std::io::Error::other(format!(
                             "the terminal stopped sending keys ({e})"
                         )));
                     }
                 }
             }
-            app.on_terminal_events(terms);
+            hand(&mut app, terms);
             send(&mut app);
             if app.should_quit {
                 return Ok(());

@@ -15,6 +15,19 @@ pub const BURST_GAP: Duration = Duration::from_millis(5);
 /// gap; three in a row from a person cannot).
 pub const BURST_KEYS: usize = 3;
 
+/// Whether bursts of keys are taken as pastes: on Windows, whose console has no bracketed paste;
+/// elsewhere terminals mark a paste themselves, and keys read late by a busy machine would
+/// look like a burst. `SAFEDESK_PASTE_BURSTS` (`on` or `off`, as `env`) decides instead, for a
+/// terminal without bracketed paste or a Windows terminal that has it.
+#[must_use]
+pub fn wanted(env: Option<&str>) -> bool {
+    match env.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        Some("on" | "1" | "yes" | "true") => true,
+        Some("off" | "0" | "no" | "false") => false,
+        _ => cfg!(windows),
+    }
+}
+
 /// The text a key press would be in a paste: a character (typed with Shift or AltGr, which
 /// Windows reports as Ctrl+Alt, or with nothing), a line break for Enter, a tab. None for
 /// anything else (a key with Ctrl or Alt alone, arrows, F-keys).
@@ -117,6 +130,14 @@ mod tests {
             out.push((release(code), at));
         }
         out
+    }
+
+    #[test]
+    fn bursts_are_pastes_on_windows_unless_the_environment_says_otherwise() {
+        assert_eq!(wanted(None), cfg!(windows));
+        assert_eq!(wanted(Some("")), cfg!(windows));
+        assert!(wanted(Some("On")));
+        assert!(!wanted(Some("off")));
     }
 
     #[test]
