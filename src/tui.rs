@@ -18,10 +18,12 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// What wakes the event loop.
 enum Event {
-    Term(TermEvent),
+    /// A terminal event and when it was read (to tell a paste from typing).
+    Term(TermEvent, Instant),
     Reply(Box<Reply>),
     InputGone(String),
 }
@@ -50,7 +52,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     let mut s = session::open(cli)?;
     s.notices.splice(0..0, said);
     let location = s.store.location();
-    let local = Local::new(Local::default_dir());
+    let local = Local::new(s.local_dir.clone());
     let mut app = App::new(
         s.policy.clone(),
         s.actor.clone(),
@@ -68,7 +70,7 @@ pub fn start(cli: &Cli) -> Result<(), String> {
     match &s.letters {
         Ok(kit) if deciding && !s.demo && kit.organisation.is_example() && app.notice.is_none() => {
             app.notice = Some(Notice::Info(
-                "Letters use the example organisation details: put your own in a file and name it with organisation = \"PATH\" in the config file.".into(),
+                "Letters use the example organisation details: put your own in a file and name it with organisation = 'PATH' in the config file.".into(),
             ));
         }
         Err(e) if deciding => app.notice = Some(Notice::Error(e.clone())),
@@ -133,7 +135,7 @@ fn first_run(
         std::env::var_os("NO_COLOR").as_deref(),
         None,
     );
-    let mut terminal = ratatui::init();
+    let mut terminal = terminal().map_err(|e| format!("The terminal failed: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let mut ended = || -> Result<Option<(Cli, Vec<String>)>, String> {
         let failed = |e: std::io::Error| format!("The terminal failed: {e}");
@@ -164,6 +166,16 @@ fn first_run(
     result
 }
 
+/// The full screen, or a sentence when there is no terminal to draw in (a scheduled task, a
+/// console that is not a terminal such as mintty, output sent to a file): never a panic.
+fn terminal() -> std::io::Result<ratatui::DefaultTerminal> {
+    ratatui::try_init().map_err(|e| {
+        std::io::Error::other(format!(
+            "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
+        ))
+    })
+}
+
 /// Run the app until the user quits. The store moves to its worker thread.
 pub fn run(
     app: App,
@@ -191,7 +203,7 @@ pub fn run_present(
         .spawn(move || loop {
             match event::read() {
                 Ok(ev) => {
-                    if keys.send(Event::Term(ev)).is_err() {
+                    if keys.send(Event::Term(ev, Instant::now())).is_err() {
                         return;
                     }
                 }
@@ -207,11 +219,7 @@ pub fn run_present(
     let mouse = app.mouse;
     let result = (|| -> std::io::Result<()> {
         // Not a terminal, or one that cannot say its size: a sentence, never a panic.
-        let mut terminal = ratatui::try_init().map_err(|e| {
-            std::io::Error::other(format!(
-                "safedesk needs a terminal window to draw in, and this one could not be set up or say its size ({e}). Run it in a terminal window; the commands (safedesk lookup, safedesk --help) work without one"
-            ))
-        })?;
+        let mut terminal = terminal()?;
         let _ = execute!(std::io::stdout(), EnableBracketedPaste);
         // The mouse clicks and scrolls, unless the config says `mouse = false` (which leaves the
         // terminal's own selecting of text). It is let go on the way out, a panic's way too.
@@ -224,6 +232,18 @@ pub fn run_present(
             }));
         }
         let send = |app: &mut App| running.send(app.take_requests());
+        // A burst of keys faster than typing is a paste where the console cannot say (Windows').
+        let bursts =
+            crate::app::paste::wanted(std::env::var("SAFEDESK_PASTE_BURSTS").ok().as_deref());
+        let hand = |app: &mut App, terms: Vec<(TermEvent, Instant)>| {
+            if bursts {
+                app.on_terminal_events(terms);
+            } else {
+                for (t, _) in terms {
+                    app.on_terminal_event(&t);
+                }
+            }
+        };
         send(&mut app);
         loop {
             let mut drawn = Drawn::default();
@@ -238,18 +258,40 @@ pub fn run_present(
                 return Ok(());
             }
             let Ok(ev) = rx.recv() else { return Ok(()) };
-            // Handle everything already waiting before drawing again.
-            for ev in std::iter::once(ev).chain(rx.try_iter()) {
+            // Handle everything already waiting before drawing again, and after a key, the keys
+            // that follow within a paste's pace: a console without bracketed paste (Windows')
+            // sends a paste as keys, which the app takes as one paste (`app::paste`).
+            let mut waiting: Vec<Event> = std::iter::once(ev).chain(rx.try_iter()).collect();
+            let until = Instant::now() + Duration::from_millis(250);
+            while bursts
+                && matches!(waiting.last(), Some(Event::Term(TermEvent::Key(_), _)))
+                && Instant::now() < until
+            {
+                match rx.recv_timeout(crate::app::paste::BURST_GAP) {
+                    Ok(ev) => {
+                        waiting.push(ev);
+                        waiting.extend(rx.try_iter());
+                    }
+                    Err(_) => break,
+                }
+            }
+            let mut terms = Vec::new();
+            for ev in waiting {
                 match ev {
-                    Event::Term(t) => app.on_terminal_event(&t),
-                    Event::Reply(r) => app.on_reply(*r),
+                    Event::Term(t, at) => terms.push((t, at)),
+                    Event::Reply(r) => {
+                        hand(&mut app, std::mem::take(&mut terms));
+                        app.on_reply(*r);
+                    }
                     Event::InputGone(e) => {
+                        hand(&mut app, std::mem::take(&mut terms));
                         return Err(std::io::Error::other(format!(
                             "the terminal stopped sending keys ({e})"
-                        )))
+                        )));
                     }
                 }
             }
+            hand(&mut app, terms);
             send(&mut app);
             if app.should_quit {
                 return Ok(());

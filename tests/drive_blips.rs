@@ -211,6 +211,7 @@ fn import_session(path: &std::path::Path, login: &str) -> Session {
         plain: false,
         notices: Vec::new(),
         theme: Default::default(),
+        local_dir: path.with_extension("local"),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod lists;
 pub mod manager;
 pub mod merge;
 pub mod mouse;
+pub mod paste;
 pub mod theme;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};
@@ -865,6 +866,14 @@ impl App {
         matches!((&self.card, self.selected_hit()), (Some(c), Some(h)) if c.customer.id == h.history.customer.id)
     }
 
+    /// A batch of terminal events as they were read, each with when: a burst of keys faster
+    /// than typing is a paste ([`paste::coalesce`]: the Windows console has no bracketed paste).
+    pub fn on_terminal_events(&mut self, batch: Vec<(TermEvent, std::time::Instant)>) {
+        for ev in paste::coalesce(batch) {
+            self.on_terminal_event(&ev);
+        }
+    }
+
     pub fn on_terminal_event(&mut self, ev: &TermEvent) {
         match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => self.on_key(*k),
@@ -884,8 +893,19 @@ impl App {
         };
         match self.context() {
             Context::IncidentForm => {
-                let ev = self.overlays.form_mut().map(|f| f.on_paste(text));
-                if let Some(ev) = ev {
+                let ev = self
+                    .overlays
+                    .form_mut()
+                    .map(|f| (f.focus, f.on_paste(text)));
+                if let Some((field, ev)) = ev {
+                    // A picker (channel, category, behaviours, response) takes no text: a paste
+                    // there changes nothing, and says so.
+                    if matches!(ev, FormEvent::Nothing) && !text.trim().is_empty() {
+                        self.notice = Some(Notice::Info(format!(
+                            "The paste was not used: {} is chosen with keys, not typed. Nothing else changed.",
+                            field.label()
+                        )));
+                    }
                     self.form_event(ev);
                 }
             }

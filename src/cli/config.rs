@@ -22,6 +22,9 @@ pub struct Config {
     pub letter_templates: Option<PathBuf>,
     /// Where letters are saved.
     pub letters_dir: Option<PathBuf>,
+    /// This PC's own folder (the outbox, the draft being typed, the last choices, the copy of the
+    /// lookup's tables). `SAFEDESK_LOCAL_DIR` wins over it.
+    pub local_dir: Option<PathBuf>,
     /// Ring the terminal bell when a manager is alerted (an immediate threat or a breach no
     /// manager has opened). On unless `bell = false`; `SAFEDESK_BELL=off` also turns it off.
     pub bell: Option<bool>,
@@ -117,10 +120,13 @@ pub fn default_demo_path() -> PathBuf {
 
 /// Read a config file. A missing default file is no config; a missing named file is an error.
 pub fn load(path: &Path, named: bool) -> Result<Config, String> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::text::read_text(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
             return Ok(Config::default())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(format!("The config file {}: {e}", path.display()))
         }
         Err(e) => {
             return Err(format!(
@@ -136,7 +142,7 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
         let message = e.message().trim().trim_end_matches('.');
         // A setting's name misspelt: say which there are (a value's own sentence says enough).
         let settings = if message.starts_with("unknown field") {
-            " The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, bell, plain, theme, mouse and [keys]."
+            " The settings are db, policy, busy_timeout_ms, organisation, letter_templates, letters_dir, local_dir, bell, plain, theme, mouse and [keys]."
         } else {
             ""
         };
@@ -147,16 +153,96 @@ pub fn load(path: &Path, named: bool) -> Result<Config, String> {
         )
     })?;
     cfg.key_changes = key_changes(cfg.keys.as_ref(), &text);
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    for (name, p) in [
+        ("db", &mut cfg.db),
+        ("policy", &mut cfg.policy),
+        ("organisation", &mut cfg.organisation),
+        ("letter_templates", &mut cfg.letter_templates),
+        ("letters_dir", &mut cfg.letters_dir),
+        ("local_dir", &mut cfg.local_dir),
+    ] {
+        if let Some(p) = p {
+            *p = expand(p, &env).map_err(|e| {
+                format!(
+                    "The config file {}: {name} = '{}' {e}",
+                    path.display(),
+                    p.display()
+                )
+            })?;
+        }
+    }
     Ok(cfg)
 }
 
-/// The login of whoever runs safedesk: USERNAME on Windows, USER or LOGNAME elsewhere.
+/// A path with Windows' `%NAME%` environment variables (`%USERPROFILE%`, `%APPDATA%`) put in, as
+/// Explorer and shortcuts do, on every system. A variable that is not set is refused with a
+/// sentence (the rest of the sentence is the caller's: the setting and its value come first).
+pub fn expand(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, String> {
+    let Some(text) = path.to_str().filter(|t| t.contains('%')) else {
+        return Ok(path.to_path_buf());
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('%') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "_()".contains(c)))
+            .unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with('%') {
+            let name = &after[..name_len];
+            let Some(value) = env(name) else {
+                return Err(format!(
+                    "names %{name}%, which is not set on this PC: write the folder out in full (for example 'C:\\Users\\sam\\safedesk'), or set {name}."
+                ));
+            };
+            out.push_str(&value);
+            rest = &after[name_len + 1..];
+        } else {
+            // A % that starts no variable is part of the name.
+            out.push('%');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok(PathBuf::from(out))
+}
+
+/// This PC's own folder: `SAFEDESK_LOCAL_DIR` (when set), else `local_dir` in the config, else
+/// `local` in the user's data folder.
+pub fn local_dir(cfg: &Config, env: Option<std::ffi::OsString>) -> PathBuf {
+    env.filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| cfg.local_dir.clone())
+        .unwrap_or_else(crate::sync::local::Local::default_dir)
+}
+
+/// The login of whoever runs safedesk, as Windows names the account: `USERDOMAIN\USERNAME`
+/// (the domain, or the PC's name for a PC's own account), USERNAME alone when no domain is set;
+/// USER or LOGNAME elsewhere. Staff are matched to it by [`crate::text::login::matches`].
 pub fn os_login() -> String {
-    ["USERNAME", "USER", "LOGNAME"]
+    os_login_from(&|v| std::env::var(v).ok())
+}
+
+/// [`os_login`] from the environment `env`.
+pub fn os_login_from(env: &dyn Fn(&str) -> Option<String>) -> String {
+    let get = |v: &str| {
+        env(v)
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+    };
+    if let Some(user) = get("USERNAME") {
+        return match get("USERDOMAIN") {
+            Some(domain) if !user.contains('\\') && !user.contains('@') => {
+                format!("{domain}\\{user}")
+            }
+            _ => user,
+        };
+    }
+    ["USER", "LOGNAME"]
         .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .map(|v| v.trim().to_string())
-        .find(|v| !v.is_empty())
+        .find_map(|v| get(v))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
@@ -176,6 +262,16 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # How long to wait, in milliseconds, for another PC that is saving before keeping a save on this
 # PC (in its outbox) to be written later.
 # busy_timeout_ms = 3000
+
+# This PC's own folder: the outbox (saves kept while the shared drive cannot be reached, written
+# later), the incident being typed, the last choices and a copy of the lookup's tables. By default
+# it is in the user's local application data, which Windows does not copy to other PCs and which
+# a non-persistent remote desktop (Citrix, Azure Virtual Desktop, a "mandatory" or "temporary"
+# profile) wipes at sign-out, taking anything waiting in the outbox with it. On such desktops set
+# it to a folder that is kept: the persistent profile or home drive (H:\safedesk), never the
+# shared database's folder. %USERPROFILE% and other %NAME% variables may be used in any path here.
+# SAFEDESK_LOCAL_DIR wins over this setting.
+# local_dir = 'H:\safedesk'
 
 # Ring the terminal bell when a manager is alerted (an immediate threat or a breach no manager
 # has opened). SAFEDESK_BELL=off also turns it off.
@@ -238,12 +334,12 @@ pub fn command(
             } else {
                 "it does not exist yet: safedesk config init writes one"
             };
-            println!("{} ({said})", path.display());
+            outln!("{} ({said})", path.display());
             Ok(ExitCode::SUCCESS)
         }
         super::ConfigCommand::Check => {
             if !path.exists() {
-                println!(
+                outln!(
                     "There is no config file at {}: safedesk uses its defaults (and needs --db or SAFEDESK_DB for the shared database). safedesk config init writes one to start from.",
                     path.display()
                 );
@@ -252,7 +348,7 @@ pub fn command(
             let cfg = match load(&path, true) {
                 Ok(cfg) => cfg,
                 Err(e) => {
-                    println!("{e}");
+                    outln!("{e}");
                     return Ok(ExitCode::from(1));
                 }
             };
@@ -281,12 +377,12 @@ pub fn command(
             }
             problems.extend(keymap(&cfg).1);
             if problems.is_empty() {
-                println!("{} is right.", path.display());
+                outln!("{} is right.", path.display());
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!("{}:", path.display());
+                outln!("{}:", path.display());
                 for p in &problems {
-                    println!("- {p}");
+                    outln!("- {p}");
                 }
                 Ok(ExitCode::from(1))
             }
@@ -298,13 +394,13 @@ pub fn command(
                 Config::default()
             };
             let (map, problems) = keymap(&cfg);
-            print!("{}", keys_listing(&map));
-            println!(
+            out!("{}", keys_listing(&map));
+            outln!(
                 "Change an action's keys in {} under [keys], for example: log_incident = \"F2\" or help = [\"?\", \"F1\"].",
                 path.display()
             );
             for p in &problems {
-                println!("{p}");
+                outln!("{p}");
             }
             Ok(if problems.is_empty() {
                 ExitCode::SUCCESS
@@ -325,7 +421,7 @@ pub fn command(
             }
             std::fs::write(&path, COMMENTED)
                 .map_err(|e| format!("{} cannot be written ({e}).", path.display()))?;
-            println!(
+            outln!(
                 "Wrote {}: every setting is explained there. Remove the # before the ones you use, then run safedesk config check.",
                 path.display()
             );
@@ -461,6 +557,85 @@ mod tests {
         let c = load(&p, true).unwrap();
         assert!(keymap(&c).1.is_empty(), "{uncommented}");
         assert_eq!(c.key_changes.len(), 2, "{uncommented}");
+    }
+
+    #[test]
+    fn a_config_saved_by_notepad_or_powershell_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        let text = "db = 'S:\\safedesk\\safedesk.sqlite'\r\nbell = false\r\n";
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        for bytes in [text.as_bytes().to_vec(), bom, utf16] {
+            std::fs::write(&p, bytes).unwrap();
+            let c = load(&p, true).unwrap();
+            assert_eq!(c.db, Some(PathBuf::from("S:\\safedesk\\safedesk.sqlite")));
+            assert_eq!(c.bell, Some(false));
+        }
+        std::fs::write(&p, b"db = 'S:\\caf\xE9.sqlite'\n").unwrap();
+        let e = load(&p, true).unwrap_err();
+        assert!(
+            e.contains("is not UTF-8 text") && e.contains("Save it as UTF-8"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn percent_variables_in_paths_are_put_in_and_an_unset_one_is_refused() {
+        let env = |n: &str| (n == "USERPROFILE").then(|| "C:\\Users\\sam".to_string());
+        assert_eq!(
+            expand(Path::new("%USERPROFILE%\\safedesk"), &env).unwrap(),
+            PathBuf::from("C:\\Users\\sam\\safedesk")
+        );
+        // A % that starts no variable stays.
+        assert_eq!(
+            expand(Path::new("S:\\100% sure\\x"), &env).unwrap(),
+            PathBuf::from("S:\\100% sure\\x")
+        );
+        let e = expand(Path::new("%NOPE%\\x"), &env).unwrap_err();
+        assert!(e.contains("%NOPE%, which is not set on this PC"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "local_dir = '%SAFEDESK_TEST_SURELY_UNSET%\\x'\n").unwrap();
+        let e = load(&p, true).unwrap_err();
+        assert!(
+            e.contains("local_dir = '%SAFEDESK_TEST_SURELY_UNSET%"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_local_folder_is_the_environments_then_the_configs() {
+        let cfg = Config {
+            local_dir: Some(PathBuf::from("H:/safedesk")),
+            ..Config::default()
+        };
+        assert_eq!(local_dir(&cfg, None), PathBuf::from("H:/safedesk"));
+        assert_eq!(
+            local_dir(&cfg, Some("/tmp/x".into())),
+            PathBuf::from("/tmp/x")
+        );
+        assert_eq!(
+            local_dir(&cfg, Some("".into())),
+            PathBuf::from("H:/safedesk")
+        );
+        // The commented file's example works uncommented, and [keys] is still last.
+        let example = COMMENTED
+            .lines()
+            .find_map(|l| l.strip_prefix("# local_dir = "))
+            .expect("COMMENTED has a local_dir example");
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, format!("local_dir = {example}\n")).unwrap();
+        assert_eq!(
+            load(&p, true).unwrap().local_dir,
+            Some(PathBuf::from("H:\\safedesk"))
+        );
+        assert!(COMMENTED.find("local_dir").unwrap() < COMMENTED.find("[keys]").unwrap());
     }
 
     #[test]

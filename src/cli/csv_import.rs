@@ -185,14 +185,15 @@ impl Mapping {
     }
 }
 
-/// The file's bytes as text: a UTF-8 (or UTF-16) byte-order mark is dropped; a file that is not
-/// valid UTF-8 is read as Windows-1252. The second value says so, when it was.
+/// The file's bytes as text, as every text file is read ([`crate::text::decode_text`]: a UTF-8
+/// or UTF-16 byte-order mark is dropped, CRLF made LF); a file that is not valid UTF-8 is read as
+/// Windows-1252. The second value says so, when it was.
 pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        let note = (enc != encoding_rs::UTF_8)
-            .then(|| format!("The file is {}: read as such.", enc.name()));
-        return (text.into_owned(), note);
+    if let Ok(text) = crate::text::decode_text(bytes) {
+        let note = encoding_rs::Encoding::for_bom(bytes)
+            .filter(|(enc, _)| *enc != encoding_rs::UTF_8)
+            .map(|(enc, _)| format!("The file is {}: read as such.", enc.name()));
+        return (text, note);
     }
     match std::str::from_utf8(bytes) {
         Ok(t) => (t.to_string(), None),
@@ -931,7 +932,7 @@ pub struct Options<'a> {
 pub fn run(cli: &Cli, o: &Options<'_>) -> Result<ExitCode, String> {
     let mut mapping_text = String::new();
     if let Some(f) = o.map_file {
-        mapping_text = std::fs::read_to_string(f)
+        mapping_text = crate::text::read_text(f)
             .map_err(|e| format!("Cannot read the mapping file {} ({e}).", f.display()))?;
         mapping_text.push('\n');
     }
@@ -1111,7 +1112,7 @@ mod tests {
         assert_eq!(t, "name\nZoë Åberg\n");
         assert!(note.unwrap().contains("Windows-1252"));
         let (t, note) = decode("\u{feff}name\r\nZoë\r\n".as_bytes());
-        assert_eq!(t, "name\r\nZoë\r\n");
+        assert_eq!(t, "name\nZoë\n");
         assert!(note.is_none());
     }
 

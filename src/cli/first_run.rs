@@ -317,7 +317,7 @@ pub fn with_db(text: &str, db: &Path) -> Result<String, String> {
     }
     if let Ok(before) = toml::from_str::<Config>(text) {
         if (Config { db: None, ..before }) != (Config { db: None, ..now }) {
-            return Err("Adding the database's path would change other settings in the config file; nothing was written. Add db = PATH to it by hand.".into());
+            return Err("Adding the database's path would change other settings in the config file; nothing was written. Add db = 'PATH' to it by hand.".into());
         }
     }
     Ok(out)
@@ -326,7 +326,7 @@ pub fn with_db(text: &str, db: &Path) -> Result<String, String> {
 /// Write `db = PATH` into the config file `file`: made from the commented one (`config init`'s)
 /// when there is none, otherwise changed only in that line. Returns the sentence that says so.
 pub fn write_config(file: &Path, db: &Path) -> Result<String, String> {
-    let text = match std::fs::read_to_string(file) {
+    let text = match crate::text::read_text(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => config::COMMENTED.to_string(),
         Err(e) => {

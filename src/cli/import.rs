@@ -11,11 +11,16 @@ use std::process::ExitCode;
 /// `safedesk import FILE`: exit code 0 when every line was saved or queued, 1 if any was refused.
 pub fn run(cli: &Cli, file: &Path) -> Result<ExitCode, String> {
     let mut s = session::open(cli)?;
-    let local = Local::new(Local::default_dir());
+    let local = Local::new(s.local_dir.clone());
     let text = if file.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).and_then(|_| {
+            crate::text::decode_text(&bytes)
+                .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidData, m))
+        })
     } else {
-        std::fs::read_to_string(file)
+        crate::text::read_text(file)
     }
     .map_err(|e| format!("Cannot read {} ({e}).", file.display()))?;
     let refused = import(&mut s, &local, &text);

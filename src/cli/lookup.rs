@@ -24,14 +24,14 @@ pub fn run(cli: &Cli, query: &[String], json: bool, limit: usize) -> Result<Exit
             .iter()
             .map(|h| lookup_json(h, &s.policy, now))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
         );
     } else if hits.is_empty() {
-        println!("No one matches \"{}\".", clean(&query));
+        outln!("No one matches \"{}\".", clean(&query));
     } else {
-        print!("{}", lookup_text(&hits, &s.policy, now));
+        out!("{}", lookup_text(&hits, &s.policy, now));
     }
     Ok(if hits.is_empty() {
         ExitCode::from(1)

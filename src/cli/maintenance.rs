@@ -19,10 +19,10 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     let cfg = session::config(cli)?;
     let path = session::db_path(cli, &cfg)?;
     for line in create(cli, &cfg, &path, name.unwrap_or(""))? {
-        println!("{line}");
+        outln!("{line}");
     }
     let login = cli.user.clone().unwrap_or_else(config::os_login);
-    println!(
+    outln!(
         "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
         path.display(),
         path.display()
@@ -64,7 +64,12 @@ pub fn create(cli: &Cli, cfg: &Config, path: &Path, name: &str) -> Result<Vec<St
         set(SettingKind::Policy, text)?;
     }
     if let Some(p) = &cfg.organisation {
-        let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+        let text = crate::text::read_text(p).map_err(|e| {
+            format!(
+                "The organisation file {} cannot be read ({e}).",
+                p.display()
+            )
+        })?;
         set(SettingKind::Organisation, text)?;
     }
     if let Some(dir) = &cfg.letter_templates {
@@ -113,12 +118,12 @@ pub fn check(cli: &Cli, quick: bool, json: bool) -> Result<ExitCode, String> {
         }
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", check_text(&report));
+        out!("{}", check_text(&report));
     }
     Ok(if report.ok {
         ExitCode::SUCCESS
@@ -143,7 +148,7 @@ pub fn backup(cli: &Cli, dest: &Path, force: bool) -> Result<ExitCode, String> {
     if show {
         eprint!("\r              \r");
     }
-    print!("{}", backup_text(&made.map_err(|e| e.to_string())?));
+    out!("{}", backup_text(&made.map_err(|e| e.to_string())?));
     Ok(ExitCode::SUCCESS)
 }
 

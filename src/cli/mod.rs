@@ -3,6 +3,8 @@
 //! database, who is at the keyboard) is in [`session`] and [`config`]; the app itself is opened
 //! by the terminal event loop (`crate::tui`).
 
+#[macro_use]
+pub mod out;
 pub mod config;
 pub mod csv_import;
 pub mod first_run;
@@ -354,7 +356,7 @@ fn merge_command(cli: &Cli, command: &MergeCommand) -> Result<ExitCode, String> 
                 .store
                 .reverse_merge(&s.actor, which)
                 .map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "Undone: {} and {} are two records again, each with the history it had before the merge.",
                 done.survivor_name, done.restored_name
             );

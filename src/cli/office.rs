@@ -21,19 +21,19 @@ pub fn policy(cli: &Cli, command: &PolicyCommand) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?
             {
                 Some(set) => {
-                    println!(
+                    outln!(
                         "The office's policy in force is {}: {}.",
                         set.provenance(),
                         summary(&s.policy)
                     );
-                    print!("\n{}", set.body);
+                    out!("\n{}", set.body);
                 }
                 None => {
-                    println!(
+                    outln!(
                         "The office's policy in force is the one built into safedesk (version 0): {}.",
                         summary(&s.policy)
                     );
-                    print!("\n{}", crate::policy::BUILT_IN);
+                    out!("\n{}", crate::policy::BUILT_IN);
                 }
             }
         }
@@ -51,7 +51,7 @@ pub fn policy(cli: &Cli, command: &PolicyCommand) -> Result<ExitCode, String> {
                 .store
                 .set_office_setting(&s.actor, SettingKind::Policy, &text)
                 .map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "The office's policy is now {}: {}. Every PC's saves run its rules from now on, and PCs already running show it within a second or so.",
                 set.provenance(),
                 summary(&checked)
@@ -68,7 +68,7 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
         LettersCommand::Show => {
             for kind in [SettingKind::Organisation, SettingKind::LetterTemplates] {
                 let set = s.store.office_setting(kind).map_err(|e| e.to_string())?;
-                println!(
+                outln!(
                     "{}: {}.",
                     capitalise(kind.in_words()),
                     set.map(|s| s.provenance())
@@ -77,12 +77,12 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
             }
             match &s.letters {
                 Ok(kit) => {
-                    println!("Letters are saved in: {}", kit.dir.display());
+                    outln!("Letters are saved in: {}", kit.dir.display());
                     if let Some(m) = kit.organisation.missing_message() {
-                        println!("{m}");
+                        outln!("{m}");
                     }
                 }
-                Err(e) => println!("{e}"),
+                Err(e) => outln!("{e}"),
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -113,7 +113,7 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
         .store
         .set_office_setting(&s.actor, kind, &body)
         .map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{} are now {}: every manager's letters use them from their next start of safedesk.",
         capitalise(kind.in_words()),
         set.provenance()
@@ -122,7 +122,7 @@ pub fn letters(cli: &Cli, command: &LettersCommand) -> Result<ExitCode, String> 
 }
 
 fn read(file: &Path, what: &str) -> Result<String, String> {
-    std::fs::read_to_string(file).map_err(|e| {
+    crate::text::read_text(file).map_err(|e| {
         format!(
             "The {what} {} cannot be read ({e}). Nothing was changed.",
             file.display()

@@ -78,7 +78,7 @@ pub fn run(
                 p.display()
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

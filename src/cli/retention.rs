@@ -38,7 +38,7 @@ pub fn retention(cli: &Cli, dry_run: bool, json: bool) -> Result<ExitCode, Strin
         }
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "dry_run": dry_run,
@@ -57,9 +57,9 @@ pub fn retention(cli: &Cli, dry_run: bool, json: bool) -> Result<ExitCode, Strin
             .map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", in_words(&report, dry_run));
+        out!("{}", in_words(&report, dry_run));
         for l in &left {
-            println!("Could not delete the letter file {l}: delete it by hand.");
+            outln!("Could not delete the letter file {l}: delete it by hand.");
         }
     }
     Ok(if left.is_empty() {
@@ -156,13 +156,13 @@ pub fn export_customer(cli: &Cli, who: &[String], out: Option<&Path>) -> Result<
                 }
                 1 => hits[0].history.customer.id,
                 n => {
-                    println!(
+                    outln!(
                         "{n} people match \"{}\": run this again with the id of the one you mean.",
                         clean(&query)
                     );
                     for h in &hits {
                         let c = &h.history.customer;
-                        println!(
+                        outln!(
                             "{}  {}{}",
                             c.id,
                             clean(&c.display_name()),
@@ -198,7 +198,7 @@ pub fn export_customer(cli: &Cli, who: &[String], out: Option<&Path>) -> Result<
         let _ = std::fs::remove_dir_all(&written.folder);
         return Err(format!("{e} The export was not kept."));
     }
-    println!(
+    outln!(
         "Everything held about {} is in {}:\n  {} (printable)\n  {}\n  {}",
         clean(&sa.history.customer.display_name()),
         written.folder.display(),

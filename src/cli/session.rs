@@ -35,6 +35,9 @@ pub struct Session {
     pub notices: Vec<String>,
     /// The theme to draw in: `--theme`, `NO_COLOR` or the config file's.
     pub theme: crate::app::theme::ThemeName,
+    /// This PC's own folder (outbox, draft, choices): `SAFEDESK_LOCAL_DIR`, `local_dir` in the
+    /// config, or the user's local data folder.
+    pub local_dir: PathBuf,
 }
 
 /// The letter templates and the organisation's details the office set in the shared database
@@ -208,7 +211,7 @@ pub fn policy(cli: &Cli, cfg: &Config) -> Result<Option<(Policy, String)>, Strin
     match local_policy(cli, cfg) {
         Some(p) => {
             let policy = Policy::load(&p).map_err(|e| e.to_string())?;
-            let text = std::fs::read_to_string(&p).map_err(|e| e.to_string())?;
+            let text = crate::text::read_text(&p).map_err(|e| e.to_string())?;
             Ok(Some((policy, text)))
         }
         None => Ok(None),
@@ -316,6 +319,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
             std::env::var_os("NO_COLOR").as_deref(),
             cfg.theme,
         ),
+        local_dir: config::local_dir(&cfg, std::env::var_os("SAFEDESK_LOCAL_DIR")),
     })
 }
 

@@ -10,16 +10,19 @@ use std::process::ExitCode;
 pub fn run(cli: &Cli, command: &StaffCommand) -> Result<ExitCode, String> {
     let mut s = session::open(cli)?;
     match command {
-        StaffCommand::List => print!("{}", staff_table(&mut s.store)?),
+        StaffCommand::List => out!("{}", staff_table(&mut s.store)?),
         StaffCommand::Add { login, name, role } => {
             let role = parse_role(role)?;
             let added = s
                 .store
                 .add_staff(&s.actor, login, name, role)
                 .map_err(|e| e.to_string())?;
-            println!(
-                "Added {} ({}) as {}.",
-                added.display_name, added.login, added.role
+            outln!(
+                "Added {} ({}) as {}. {}",
+                added.display_name,
+                added.login,
+                added.role,
+                crate::text::login::how_matched(&added.login)
             );
         }
         StaffCommand::SetRole { login, role } => {
@@ -28,7 +31,7 @@ pub fn run(cli: &Cli, command: &StaffCommand) -> Result<ExitCode, String> {
                 .store
                 .set_staff_role(&s.actor, login, role)
                 .map_err(|e| e.to_string())?;
-            println!("{} ({}) is now {}.", s2.display_name, s2.login, s2.role);
+            outln!("{} ({}) is now {}.", s2.display_name, s2.login, s2.role);
         }
         StaffCommand::Leave { login } | StaffCommand::Return { login } => {
             let active = matches!(command, StaffCommand::Return { .. });
@@ -36,7 +39,7 @@ pub fn run(cli: &Cli, command: &StaffCommand) -> Result<ExitCode, String> {
                 .store
                 .set_staff_active(&s.actor, login, active)
                 .map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "{} ({}) is now {}.",
                 s2.display_name,
                 s2.login,

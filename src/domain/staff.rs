@@ -83,7 +83,8 @@ impl Actor {
     pub fn not_known_message(&self) -> String {
         format!(
             "You are signed in as \"{}\", who is not on safedesk's staff list, so you can look people up but not record or change anything. Ask a safedesk admin to run: safedesk staff add {} --name \"Your Name\" --role reception",
-            self.login, self.login
+            self.login,
+            crate::text::login::quoted_for_shell(&self.login)
         )
     }
 }

@@ -498,11 +498,12 @@ impl Templates {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(io_error("read the letter template", &path, &e, advice)),
             };
-            let text = String::from_utf8(bytes).map_err(|_| LetterError::Template {
-                file: name.clone(),
-                line: None,
-                message: "it is not UTF-8 text; save it as UTF-8 (plain text)".to_string(),
-            })?;
+            let text =
+                crate::text::decode_text(&bytes).map_err(|message| LetterError::Template {
+                    file: name.clone(),
+                    line: None,
+                    message,
+                })?;
             files.push((name.clone(), text));
         }
         Ok(files)

@@ -2,7 +2,6 @@
 //! safedesk.
 
 use serde::{Deserialize, Serialize};
-use std::fs;
 use std::path::Path;
 
 use super::{clean, io_error, line_of, lines, one_line, LetterError};
@@ -50,7 +49,7 @@ impl Organisation {
 
     /// Read and check an organisation file.
     pub fn load(path: &Path) -> Result<Organisation, LetterError> {
-        let text = fs::read_to_string(path).map_err(|e| {
+        let text = crate::text::read_text(path).map_err(|e| {
             io_error(
                 "read the organisation file",
                 path,

@@ -414,7 +414,8 @@ fn a_misnamed_or_unreadable_template_folder_is_refused() {
     assert!(message.contains("restriction_notice.md"), "{message}");
 
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("withdrawal.md"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    // Windows-1252 ("ANSI"), not UTF-8: refused. (0xFF 0xFE starts UTF-16, which is read.)
+    fs::write(dir.path().join("withdrawal.md"), b"Dear Zo\xeb").unwrap();
     let (_, _, message) = template_error_of(Templates::load_dir(dir.path()));
     assert!(message.contains("UTF-8"), "{message}");
 

@@ -673,7 +673,7 @@ impl Policy {
     /// Read and check a policy file.
     pub fn load(path: &Path) -> Result<Policy, PolicyError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+        let text = crate::text::read_text(path).map_err(|e| PolicyError {
             file: file.clone(),
             line: None,
             message: format!("it cannot be read ({e})"),

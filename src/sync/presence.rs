@@ -64,7 +64,7 @@ pub fn managers_running(entries: &[Entry], now: DateTime<Utc>, me: &str) -> usiz
     let mut logins: Vec<String> = running(entries, now)
         .into_iter()
         .filter(|e| e.decides() && e.instance != me)
-        .map(|e| e.login.to_lowercase())
+        .map(|e| crate::text::login::fold_login(&e.login))
         .collect();
     logins.sort();
     logins.dedup();

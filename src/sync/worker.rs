@@ -546,7 +546,7 @@ fn replay_with(store: &mut dyn Store, ctx: &Context, patience: Duration) -> Vec<
     let mut delivered = 0;
     for entry in &waiting {
         let key = entry.what.key();
-        if !entry.login.eq_ignore_ascii_case(&ctx.actor.login) {
+        if !crate::text::login::same_person(&entry.login, &ctx.actor.login) {
             let kept = local
                 .outbox_held(&key)
                 .map(|p| p.display().to_string())

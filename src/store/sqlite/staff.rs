@@ -7,7 +7,7 @@ use crate::domain::{new_id, Actor, Role, Staff};
 use crate::store::{Result, StoreError};
 use crate::time;
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Row, Transaction};
 
 const STAFF_COLS: &str = "id, login, display_name, role, active";
 
@@ -37,12 +37,34 @@ pub(super) fn insert_staff(tx: &Transaction<'_>, s: &Staff, now: &str) -> rusqli
     Ok(())
 }
 
+/// The member of staff whose login names the account `login` (as the PC gives it, or as an
+/// admin types it), matched as Windows matches accounts ([`crate::text::login::matches`]): in
+/// any case with full Unicode folding, and a login with its domain before one without. Folding
+/// is done here, when comparing, so logins stored by any version keep matching; the staff list
+/// is small enough to read whole.
 pub(super) fn staff_by_login(tx: &Transaction<'_>, login: &str) -> rusqlite::Result<Option<Staff>> {
-    tx.prepare_cached(&format!(
-        "SELECT {STAFF_COLS} FROM staff WHERE login = ?1 COLLATE NOCASE"
-    ))?
-    .query_row([login.trim()], staff_row)
-    .optional()
+    use crate::text::login::{matches, same_login};
+    let login = login.trim();
+    let all = tx
+        .prepare_cached(&format!(
+            "SELECT {STAFF_COLS} FROM staff ORDER BY created_at, id"
+        ))?
+        .query_map([], staff_row)?
+        .collect::<rusqlite::Result<Vec<Staff>>>()?;
+    // The login as written first (an admin's `staff set-role OFFICE\spatel`), then the best
+    // match for the account; of equals, the one written exactly so, then an active one.
+    Ok(all
+        .into_iter()
+        .filter_map(|s| {
+            let rank = if same_login(&s.login, login) {
+                3
+            } else {
+                matches(&s.login, login)?
+            };
+            Some((rank, s.login == login, s.active, s))
+        })
+        .max_by_key(|(rank, exact, active, _)| (*rank, *exact, *active))
+        .map(|(.., s)| s))
 }
 
 pub(super) fn list_staff(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Staff>> {
@@ -61,19 +83,12 @@ pub(super) fn active_admins(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
     )
 }
 
-/// A new member of staff, checked before anything is written: a login with no spaces, and a name
-/// as colleagues know it.
+/// A new member of staff, checked before anything is written: a login as Windows names accounts
+/// ([`crate::text::login::check_login`]: spaces, a domain and any script allowed), and a name as
+/// colleagues know it.
 pub(super) fn new_member(login: &str, display_name: &str, role: Role) -> Result<Staff> {
-    let login = login.trim().to_string();
+    let login = crate::text::login::check_login(login).map_err(StoreError::Invalid)?;
     let display_name = display_name.trim().to_string();
-    if login.is_empty()
-        || login.chars().count() > 64
-        || login.chars().any(|c| c.is_control() || c.is_whitespace())
-    {
-        return Err(StoreError::Invalid(
-            "A login must be the name the person signs in to their PC with: no spaces, at most 64 characters.".into(),
-        ));
-    }
     if display_name.is_empty() || display_name.chars().any(char::is_control) {
         return Err(StoreError::Invalid(
             "Give the person's name as colleagues know it, for example --name \"Sam Patel\"."
@@ -95,10 +110,16 @@ pub(super) fn add(
     actor: &Actor,
     staff: &Staff,
 ) -> std::result::Result<Staff, TxError> {
-    if staff_by_login(tx, &staff.login)?.is_some() {
+    let taken = list_staff(tx)?
+        .into_iter()
+        .find(|s| crate::text::login::same_login(&s.login, &staff.login));
+    if let Some(s) = taken {
         return Err(StoreError::Invalid(format!(
-            "{} is already on the staff list; use safedesk staff set-role to change their role.",
-            staff.login
+            "{} is already on the staff list as {} ({}); use safedesk staff set-role {} ROLE to change their role.",
+            staff.login,
+            s.login,
+            s.display_name,
+            crate::text::login::quoted_for_shell(&s.login)
         ))
         .into());
     }
