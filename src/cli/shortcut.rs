@@ -2,13 +2,17 @@
 //! (Ctrl+Alt+L unless `--key` says otherwise) that opens `safedesk log`, the empty incident form,
 //! from anywhere on the desktop: in Windows Terminal when this PC has it, else in a console window.
 //!
-//! The file is written by the `mslnk` crate, shortcut key and all (its header's HotkeyFlags).
+//! The file is written by the `mslnk` crate, shortcut key and all (its header's HotkeyFlags); the
+//! crate builds for Windows only, so elsewhere only the key and the command line are made here.
 //! Windows honours a shortcut key only for shortcuts on the desktop or in the Start menu, so the
 //! shortcut goes on this account's desktop (the known folder, OneDrive's when it is redirected).
 //! Elsewhere than Windows the command says in a sentence that shortcuts are a Windows feature.
 
+#[cfg(windows)]
 use mslnk::{HotkeyFlags, HotkeyKey, HotkeyModifiers, ShellLink};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(windows)]
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The key the shortcut gets when `--key` is not given.
@@ -27,10 +31,12 @@ pub struct Hotkey {
     pub vk: u8,
 }
 
+#[cfg(windows)]
 const DIGITS: [HotkeyKey; 10] = {
     use HotkeyKey::*;
     [Key0, Key1, Key2, Key3, Key4, Key5, Key6, Key7, Key8, Key9]
 };
+#[cfg(windows)]
 const LETTERS: [HotkeyKey; 26] = {
     use HotkeyKey::*;
     [
@@ -38,6 +44,7 @@ const LETTERS: [HotkeyKey; 26] = {
         KeyP, KeyQ, KeyR, KeyS, KeyT, KeyU, KeyV, KeyW, KeyX, KeyY, KeyZ,
     ]
 };
+#[cfg(windows)]
 const F_KEYS: [HotkeyKey; 24] = {
     use HotkeyKey::*;
     [
@@ -112,7 +119,16 @@ impl Hotkey {
         parts.join(" + ")
     }
 
-    /// The header's HotkeyFlags (MS-SHLLINK 2.1.3): the key's code, then the modifiers.
+    /// The shortcut file's hotkey field (MS-SHLLINK 2.1.3): the modifiers in the high byte
+    /// (Shift 1, Ctrl 2, Alt 4), the key's virtual-key code in the low.
+    pub fn word(&self) -> u16 {
+        let modifiers =
+            u16::from(self.shift) | u16::from(self.ctrl) << 1 | u16::from(self.alt) << 2;
+        modifiers << 8 | u16::from(self.vk)
+    }
+
+    /// The same as the `mslnk` crate's header field.
+    #[cfg(windows)]
     fn flags(&self) -> HotkeyFlags {
         let key = match self.vk {
             c @ b'0'..=b'9' => DIGITS[usize::from(c - b'0')],
@@ -169,18 +185,15 @@ impl Shortcut {
     }
 
     /// Write the `.lnk` file at `out` (replacing one there).
+    #[cfg(windows)]
     pub fn write(&self, out: &Path) -> Result<(), String> {
         let mut link = ShellLink::default();
         // The target as a shell item list (the drive, then each folder and the file), which is
-        // how Windows finds it; the strings after it are the command line and the rest. The
-        // crate splits the target as a Windows path, so elsewhere (where only the tests write a
-        // shortcut) the file holds the strings alone.
-        if cfg!(windows) {
-            link.header_mut()
-                .update_link_flags(mslnk::LinkFlags::HAS_LINK_TARGET_ID_LIST, true);
-            if let Some(list) = link.linktarget_mut() {
-                list.set_linktarget(&self.target);
-            }
+        // how Windows finds it; the strings after it are the command line and the rest.
+        link.header_mut()
+            .update_link_flags(mslnk::LinkFlags::HAS_LINK_TARGET_ID_LIST, true);
+        if let Some(list) = link.linktarget_mut() {
+            list.set_linktarget(&self.target);
         }
         link.set_name(Some(self.description.clone()));
         link.set_working_dir(Some(self.working_dir.clone()));
@@ -195,14 +208,18 @@ impl Shortcut {
     }
 }
 
+/// `safedesk setup shortcut` elsewhere than Windows: a sentence saying it is for Windows.
+#[cfg(not(windows))]
+pub fn run(_key: &str, _out: Option<&Path>) -> Result<ExitCode, String> {
+    Err(
+        "Desktop shortcuts are a Windows feature: run safedesk setup shortcut on the Windows PC that needs one."
+            .into(),
+    )
+}
+
 /// `safedesk setup shortcut [--key KEY] [--out FILE.lnk]`.
+#[cfg(windows)]
 pub fn run(key: &str, out: Option<&Path>) -> Result<ExitCode, String> {
-    if !cfg!(windows) {
-        return Err(
-            "Desktop shortcuts are a Windows feature: run safedesk setup shortcut on the Windows PC that needs one."
-                .into(),
-        );
-    }
     let hotkey = Hotkey::parse(key)?;
     let out = match out {
         Some(path) => {
@@ -251,6 +268,7 @@ pub fn run(key: &str, out: Option<&Path>) -> Result<ExitCode, String> {
 }
 
 /// This account's desktop folder (Windows' known folder, so a desktop moved to OneDrive too).
+#[cfg(windows)]
 fn desktop() -> Result<PathBuf, String> {
     directories::UserDirs::new()
         .and_then(|d| d.desktop_dir().map(Path::to_path_buf))
@@ -262,6 +280,7 @@ fn desktop() -> Result<PathBuf, String> {
 
 /// Windows Terminal's `wt.exe` when this PC has it: on the PATH, or where the Microsoft Store
 /// puts its command (an app execution alias, which only the link itself can be asked about).
+#[cfg(windows)]
 fn windows_terminal() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
@@ -276,6 +295,7 @@ fn windows_terminal() -> Option<PathBuf> {
 }
 
 /// A path as Windows shows it, without the `\\?\` that canonical paths carry.
+#[cfg(any(windows, test))]
 fn plain_path(p: &Path) -> String {
     let s = p.display().to_string();
     match s.strip_prefix(r"\\?\UNC\") {
@@ -288,24 +308,30 @@ fn plain_path(p: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// The header's hotkey field as the file holds it: modifiers high, key low.
-    fn word(k: Hotkey) -> u16 {
-        let f = k.flags();
-        (*f.key() as u16) | (u16::from(f.modifiers().bits()) << 8)
+    /// The crate's header field holds what the file must.
+    #[cfg(windows)]
+    #[test]
+    fn the_crates_hotkey_field_is_the_files() {
+        for key in ["Ctrl+Alt+L", "Ctrl+Shift+F12", "Alt+7", "ctrl+alt+shift+z"] {
+            let k = Hotkey::parse(key).unwrap();
+            let f = k.flags();
+            let crate_word = (*f.key() as u16) | (u16::from(f.modifiers().bits()) << 8);
+            assert_eq!(crate_word, k.word(), "{key}");
+        }
     }
 
     #[test]
     fn keys_are_read_as_windows_takes_them() {
         let k = Hotkey::parse("Ctrl+Alt+L").unwrap();
         assert_eq!((k.ctrl, k.alt, k.shift, k.vk), (true, true, false, b'L'));
-        assert_eq!(word(k), 0x064C);
+        assert_eq!(k.word(), 0x064C);
         assert_eq!(k.label(), "Ctrl + Alt + L");
         let k = Hotkey::parse(" control + shift + f12 ").unwrap();
         assert_eq!((k.ctrl, k.alt, k.shift, k.vk), (true, false, true, 0x7B));
-        assert_eq!(word(k), 0x037B);
+        assert_eq!(k.word(), 0x037B);
         assert_eq!(k.label(), "Ctrl + Shift + F12");
         let k = Hotkey::parse("alt+7").unwrap();
-        assert_eq!(word(k), 0x0437);
+        assert_eq!(k.word(), 0x0437);
         assert_eq!(Hotkey::parse("Ctrl+Alt+F24").unwrap().vk, 0x87);
     }
 
