@@ -62,7 +62,7 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$WINE"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 # Line tables only (file and line in a backtrace) rather than full debug information: each test
-# program is then a tenth of the size, and mingw's linker links it in a fraction of the time.
+# program is then 65 MB instead of 154, all of them 2.7 GB instead of 7.9, and linked faster.
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 # CI builds once from nothing: no incremental cache to write.
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
@@ -76,7 +76,7 @@ fi
 
 # Wine in a prefix of its own, quiet, with no dialogs offering to install Mono or Gecko.
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
-export WINEPREFIX="${WINEPREFIX:-$target_dir/wine-prefix}"
+export WINEPREFIX="$target_dir/wine-prefix"
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml="
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
@@ -86,9 +86,10 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   wineserver -w
 fi
 
-# The stand-in for bcryptprimitives.dll that Wine 8.0 lacks (why: .ci/wine/bcryptprimitives.c),
-# in the prefix's system32, where every test binary and the safedesk.exe they start find it.
-if "$WINE" --version | grep -q '^wine-8\.'; then
+# The stand-in for bcryptprimitives.dll that Wine 8.0 and older lack (why:
+# .ci/wine/bcryptprimitives.c), in the prefix's system32, where every test binary and the
+# safedesk.exe they start find it. Wine 9 has its own.
+if "$WINE" --version | grep -q '^wine-[1-8]\.'; then
   dll="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
   if [ ! -f "$dll" ] || [ .ci/wine/bcryptprimitives.c -nt "$dll" ]; then
     x86_64-w64-mingw32-gcc -shared -O2 -o "$dll" .ci/wine/bcryptprimitives.c -ladvapi32
