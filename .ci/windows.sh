@@ -70,6 +70,8 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 if [ "${1:-}" = "--release" ]; then
   cargo build --release --target "$TARGET" --bin safedesk
   target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
+  # Without its line tables: 18 MB to copy to the share rather than 70.
+  x86_64-w64-mingw32-strip --strip-debug "$target_dir/$TARGET/release/safedesk.exe"
   say "built $target_dir/$TARGET/release/safedesk.exe"
   exit 0
 fi
