@@ -197,22 +197,19 @@ fn an_existing_database_is_checked_and_each_refusal_says_what_is_wrong() {
     assert!(said.contains("holds the demo's made-up records"), "{said}");
 }
 
-#[cfg(unix)]
+/// A folder this PC may not write in: its permissions on Unix, a deny entry on Windows.
 #[test]
 fn a_read_only_folder_is_refused_for_a_new_database() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let locked = dir.path().join("locked");
     std::fs::create_dir(&locked).unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let writable_anyway = std::fs::write(locked.join("probe"), "x").is_ok();
-    let result = safedesk::cli::first_run::check_new(locked.join("x.sqlite").to_str().unwrap());
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if writable_anyway {
-        // Run as root, the folder's permissions do not stop anyone: nothing to refuse.
-        eprintln!("skipped: this user can write to a read-only folder (root)");
+    if !common::deny_writing(&locked) {
+        // Run as root, or under Wine, the folder's permissions stop no one: nothing to refuse.
+        eprintln!("skipped: this user can write to a folder denied to it (root, or Wine)");
         return;
     }
+    let result = safedesk::cli::first_run::check_new(locked.join("x.sqlite").to_str().unwrap());
+    common::allow_writing(&locked);
     let refused = result.unwrap_err();
     assert!(
         refused.sentence.contains("cannot be written from this PC"),

@@ -1,4 +1,6 @@
 //! Whole journeys: the real binary in tmux, typed at and read exactly as a person would.
+//! Built on Unix only: Windows has no tmux (the Windows tests, `.ci/windows.sh`, leave them out).
+#![cfg(unix)]
 
 mod common;
 

@@ -504,18 +504,16 @@ fn backup_refuses_what_would_lose_or_hide_data() {
     assert_eq!(check_json(d, &folder.join(name), &[]).0, 0);
 }
 
-#[cfg(unix)]
+/// A folder this PC may not write in: its permissions on Unix, a deny entry on Windows.
 #[test]
 fn backup_says_when_it_may_not_write_the_folder() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let db = demo_db(d, "shared.sqlite");
     let locked = d.join("locked");
     std::fs::create_dir(&locked).unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if std::fs::write(locked.join("probe"), "").is_ok() {
-        eprintln!("skipped: this user (root?) may write in a read-only folder");
+    if !common::deny_writing(&locked) {
+        eprintln!("skipped: this user can write to a folder denied to it (root, or Wine)");
         return;
     }
     let o = safedesk(d, &["--db", s(&db), "backup", s(&locked.join("b.sqlite"))]);
@@ -526,7 +524,7 @@ fn backup_says_when_it_may_not_write_the_folder() {
         "{}",
         stderr(&o)
     );
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::allow_writing(&locked);
 }
 
 #[test]

@@ -180,6 +180,10 @@ fn bad_input_is_answered_in_sentences_and_an_unfinished_incident_is_kept() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives the app in tmux, which Windows does not have"
+)]
 fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
@@ -296,6 +300,10 @@ fn in_tmux_a_screen_reader_user_does_the_three_jobs_from_the_lines_alone() {
 /// not exist is refused in a sentence; then the office database is made, this PC's config
 /// written, and the app opens on it, still in lines.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives the app in tmux, which Windows does not have"
+)]
 fn a_first_run_in_screen_reader_mode_creates_the_office_database_and_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     let office = dir.path().join("office");

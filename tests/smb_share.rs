@@ -15,6 +15,9 @@
 //!   the mount stay in this machine's kernel, per mount, and two mounts do not see each other's
 //!   locks. Locking between writers stays proven by processes on one file system
 //!   (`tests/many_writers.rs`).
+//!
+//! Linux only: Samba and FUSE (the Windows tests, `.ci/windows.sh`, leave it out).
+#![cfg(target_os = "linux")]
 
 mod common;
 

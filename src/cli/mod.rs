@@ -15,6 +15,7 @@ pub mod office;
 pub mod report;
 pub mod retention;
 pub mod session;
+pub mod shortcut;
 pub mod staff;
 
 use clap::{Parser, Subcommand};
@@ -204,6 +205,28 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Set this PC up (Windows): `setup shortcut` puts a shortcut on the desktop whose key
+    /// opens the incident form from anywhere.
+    Setup {
+        #[command(subcommand)]
+        command: SetupCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SetupCommand {
+    /// A desktop shortcut with a shortcut key (Ctrl+Alt+L unless --key says) that runs
+    /// `safedesk log` in Windows Terminal, or a console window when the PC has no Windows
+    /// Terminal. Run again to change the key: the shortcut is replaced.
+    Shortcut {
+        /// The shortcut key: Ctrl and/or Alt, perhaps Shift, and a letter, digit or F1 to F24.
+        #[arg(long, default_value = shortcut::DEFAULT_KEY, value_name = "KEY")]
+        key: String,
+        /// Write the shortcut here instead of on this account's desktop (a key works only for
+        /// a shortcut on the desktop or in the Start menu).
+        #[arg(long, value_name = "FILE.lnk")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -338,6 +361,9 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
             format,
             out,
         } => report::run(cli, from.as_deref(), to.as_deref(), *format, out.as_deref()),
+        Command::Setup {
+            command: SetupCommand::Shortcut { key, out },
+        } => shortcut::run(key, out.as_deref()),
     })
 }
 

@@ -55,3 +55,45 @@ pub fn text(buf: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+/// Make `dir` a folder this user may not write in: read and list only on Unix; on Windows an
+/// entry denying Everyone writing (as IT sets a share's folder). False, with the folder left
+/// writable, when the system lets this user write there anyway: root on Unix, and Wine (where
+/// the Windows tests run), which keeps no Windows permissions. Undo with [`allow_writing`].
+pub fn deny_writing(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    #[cfg(windows)]
+    {
+        let _ = Command::new("icacls")
+            .arg(dir)
+            .args(["/deny", "*S-1-1-0:(OI)(CI)(W)"])
+            .output();
+    }
+    let probe = dir.join("write-probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        allow_writing(dir);
+        return false;
+    }
+    true
+}
+
+/// Undo [`deny_writing`].
+pub fn allow_writing(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    #[cfg(windows)]
+    {
+        let _ = Command::new("icacls")
+            .arg(dir)
+            .args(["/remove:d", "*S-1-1-0"])
+            .output();
+    }
+}

@@ -75,6 +75,12 @@ fn keep_dir() -> PathBuf {
 /// nothing is wider than the page; the screenshot is that size; printed to PDF, its first page
 /// is A4. Returns the screenshot's path (under the test target folder).
 pub fn assert_fits_a4(html: &str, name: &str) -> PathBuf {
+    if cfg!(windows) {
+        // The Windows tests run under Wine, where no Chromium runs on Windows' paths; the
+        // Linux run checks the same HTML.
+        eprintln!("{name}: the A4 check skipped on Windows (it needs headless Chromium)");
+        return keep_dir().join(format!("{name}.png"));
+    }
     let tmp = tempfile::tempdir().unwrap();
     // The print rules apply on screen too, so the layout measured is the printed one.
     let printed = html.replace("@media print", "@media all").replacen(

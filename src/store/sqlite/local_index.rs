@@ -505,8 +505,12 @@ fn build_at(shared: &mut Connection, tmp: &Path, schema: u32) -> rusqlite::Resul
     tx.commit()?;
     drop(local);
     // Written without syncs while it was built: on the disk before it is put in place (and
-    // not left for the first lookup's commit to wait for).
-    std::fs::File::open(tmp)
+    // not left for the first lookup's commit to wait for). Opened for writing: Windows flushes
+    // only through a handle that may write (FlushFileBuffers refuses a read-only one).
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(tmp)
         .and_then(|f| f.sync_all())
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
     Ok(())
