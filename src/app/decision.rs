@@ -108,25 +108,30 @@ pub struct Picker {
     pub items: Vec<PickItem>,
 }
 
+/// One of the policy's long-term actions, unticked, as the form offers it.
+fn action_item(a: &crate::policy::Action) -> PickItem {
+    PickItem {
+        kind: a.id.clone(),
+        label: a.label.clone(),
+        group: Group::Action,
+        fields: fields_of(a),
+        ticked: false,
+        // Calls and visits, as before, until the manager chooses otherwise.
+        scope: a
+            .params
+            .iter()
+            .any(|p| p == "scope")
+            .then(|| crate::policy::SCOPE_BOTH.to_string()),
+        divert: None,
+    }
+}
+
 impl Picker {
     pub fn new(policy: &Policy) -> Picker {
         let mut items = Vec::new();
         // An action the organisation switched off is not offered.
         for a in policy.actions.iter().filter(|a| a.enabled) {
-            items.push(PickItem {
-                kind: a.id.clone(),
-                label: a.label.clone(),
-                group: Group::Action,
-                fields: fields_of(a),
-                ticked: false,
-                // Calls and visits, as before, until the manager chooses otherwise.
-                scope: a
-                    .params
-                    .iter()
-                    .any(|p| p == "scope")
-                    .then(|| crate::policy::SCOPE_BOTH.to_string()),
-                divert: None,
-            });
+            items.push(action_item(a));
         }
         items.push(PickItem {
             kind: policy.withdrawal.id.clone(),
@@ -171,22 +176,7 @@ impl Picker {
                         .iter()
                         .position(|i| i.group != Group::Action)
                         .unwrap_or(p.items.len());
-                    p.items.insert(
-                        at,
-                        PickItem {
-                            kind: a.id.clone(),
-                            label: a.label.clone(),
-                            group: Group::Action,
-                            fields: fields_of(a),
-                            ticked: false,
-                            scope: a
-                                .params
-                                .iter()
-                                .any(|x| x == "scope")
-                                .then(|| crate::policy::SCOPE_BOTH.to_string()),
-                            divert: None,
-                        },
-                    );
+                    p.items.insert(at, action_item(a));
                 }
             }
             if let Some(item) = p.items.iter_mut().find(|i| i.kind == r.kind) {
