@@ -18,14 +18,21 @@ use safedesk::time;
 
 const INTERNAL: &str = "INTERNAL NOTE: met with Chris Evans on Monday; he seemed agitated";
 
+/// When an incident `days_ago` days back happened: a few minutes before this time of day.
+fn at(days_ago: i64) -> chrono::DateTime<Utc> {
+    Utc::now() - Duration::days(days_ago) - Duration::minutes(5)
+}
+
+/// The date of an incident `days_ago` days back, as a letter writes it (from the same instant,
+/// so that in the first minutes after midnight both are the day before).
 fn date(days_ago: i64) -> String {
-    time::date(time::london_date(Utc::now() - Duration::days(days_ago)))
+    time::date(time::london_date(at(days_ago)))
 }
 
 impl World {
     fn incident(&mut self, days_ago: i64, channel: &str, response: &str, threat: bool) {
         let i = NewIncident {
-            occurred_at: Utc::now() - Duration::days(days_ago) - Duration::minutes(5),
+            occurred_at: at(days_ago),
             channel: channel.into(),
             response: response.into(),
             immediate_threat: threat,
