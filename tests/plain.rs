@@ -340,3 +340,73 @@ fn a_first_run_in_screen_reader_mode_creates_the_office_database_and_opens_it() 
     // The app itself, on the new database: a search, in sentences.
     p.answer("deborah", "No one matches \"deborah\".");
 }
+
+/// "Who" waits for the answer to the search last typed, not to any search: clearing the field
+/// searches too, and under Wine that answer came in first, so a name that matches was said to
+/// match no one and "1" made a new customer of her.
+#[test]
+fn who_waits_for_the_answer_to_the_search_last_typed() {
+    use safedesk::plain::{answer, on_reply, say, Plain};
+    use safedesk::sync::protocol::{Reply, Request};
+    let mut app = common::screen::app_as(
+        "ahassan",
+        Some(common::screen::staff(
+            1,
+            "Amira Hassan",
+            safedesk::domain::Role::Reception,
+        )),
+        chrono::Utc::now(),
+        true,
+    );
+    let mut plain = Plain::default();
+    let lookups = |app: &mut safedesk::app::App| -> Vec<(u64, String)> {
+        app.take_requests()
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::FormLookup { seq, query } => Some((seq, query)),
+                _ => None,
+            })
+            .collect()
+    };
+    answer::line(&mut app, &mut plain, "log");
+    answer::line(&mut app, &mut plain, "9");
+    let first = lookups(&mut app);
+    let (nine, _) = first.last().cloned().unwrap();
+    on_reply(
+        &mut app,
+        &mut plain,
+        Reply::FormLookup {
+            seq: nine,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(!say::busy(&app, &plain));
+    answer::line(&mut app, &mut plain, "Deborah Johnson");
+    let sent = lookups(&mut app);
+    let (last, query) = sent.last().cloned().unwrap();
+    assert_eq!(query, "Deborah Johnson");
+    // Any earlier answer (the cleared field's, or "9" again) leaves it waiting.
+    for stale in [nine, last - 1] {
+        on_reply(
+            &mut app,
+            &mut plain,
+            Reply::FormLookup {
+                seq: stale,
+                result: Ok(vec![]),
+            },
+        );
+        assert!(
+            say::busy(&app, &plain),
+            "the answer to search {stale} ended the wait"
+        );
+    }
+    on_reply(
+        &mut app,
+        &mut plain,
+        Reply::FormLookup {
+            seq: last,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(!say::busy(&app, &plain));
+}

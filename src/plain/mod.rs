@@ -154,12 +154,7 @@ pub fn run(
                         plain.waiting.push_back(l.chars().take(MAX_LINE).collect());
                     }
                     Event::End => plain.ended = true,
-                    Event::Reply(r) => {
-                        if matches!(*r, Reply::FormLookup { .. }) {
-                            plain.who_pending = false;
-                        }
-                        app.on_reply(*r);
-                    }
+                    Event::Reply(r) => on_reply(&mut app, &mut plain, *r),
                     Event::InputGone(e) => {
                         return Err(std::io::Error::other(format!(
                             "the console stopped sending lines ({e})"
@@ -172,6 +167,18 @@ pub fn run(
     })();
     running.finish();
     result
+}
+
+/// An answer from the store reaches the app.
+pub fn on_reply(app: &mut App, plain: &mut Plain, reply: Reply) {
+    // Only the answer to the search last typed ends the wait for "who": clearing the field
+    // searches too, and that answer can come in first (seen under Wine).
+    if let Reply::FormLookup { seq, .. } = &reply {
+        if app.overlays.form().is_none_or(|f| f.lookup_sent == *seq) {
+            plain.who_pending = false;
+        }
+    }
+    app.on_reply(reply);
 }
 
 /// The next line to use, once the app is not waiting for an answer (or has waited too long).
