@@ -175,6 +175,9 @@ fn reception_cannot_decide_restrict_or_lift_and_the_store_is_what_refuses() {
         next_review: None,
         notes: "Behaviour improved.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec![],
+        adjustments_other: String::new(),
+        adjustments_why: String::new(),
     };
     let e = w
         .store
@@ -480,6 +483,9 @@ fn a_due_review_opens_its_case_when_the_queue_opens_and_lifting_ends_the_banner(
         next_review: None,
         notes: "No incidents in six weeks; the customer apologised.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec![],
+        adjustments_other: String::new(),
+        adjustments_why: String::new(),
     };
     let saved = w
         .store
@@ -535,6 +541,9 @@ fn a_review_can_continue_with_a_new_date_or_change_what_applies() {
         next_review: Some(next),
         notes: "Two more abusive calls since the decision.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
     };
     let saved = w.store.record_review(&w.manager, &w.policy, &cont).unwrap();
     assert_eq!(saved.continued, 2);
@@ -548,6 +557,9 @@ fn a_review_can_continue_with_a_new_date_or_change_what_applies() {
         replacements: vec![kind("written_only")],
         notes: "Calls have stopped; letters only from now on.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
         ..cont
     };
     let saved = w
@@ -895,6 +907,9 @@ fn a_review_from_a_breach_case_leaves_the_breach_case_open() {
         next_review: Some(today() + Duration::weeks(6)),
         notes: "Reviewed after the breach; the restrictions continue.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
     };
     let saved = w
         .store

@@ -299,3 +299,63 @@ fn bad_windows_agreements_and_advocates_are_refused_by_the_store_with_what_to_do
         ]
     );
 }
+
+/// Keeping a restriction at its review is deciding it again: the store refuses a review that
+/// continues or changes restrictions without the adjustments considered, and keeps them when
+/// given; the subject access export shows them.
+#[test]
+fn a_review_that_keeps_restrictions_records_the_adjustments_considered_again() {
+    use safedesk::domain::{NewReview, ReviewOutcome};
+    let mut w = world();
+    let case = w.threshold();
+    let d = w.deciding(&case, vec![kind("witness")]);
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let r = &h.restrictions[0];
+    let mut review = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: vec![(r.id, r.version)],
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Continue,
+        replacements: vec![],
+        next_review: Some(today() + Duration::weeks(6)),
+        notes: "Two more incidents since the decision.".into(),
+        reasons_for_customer: String::new(),
+        adjustments: vec![],
+        adjustments_other: String::new(),
+        adjustments_why: String::new(),
+    };
+    match w.store.record_review(&w.manager, &w.policy, &review) {
+        Err(StoreError::Invalid(m)) => assert!(
+            m.contains("reasonable adjustments considered first (Equality Act)"),
+            "{m}"
+        ),
+        other => panic!("not refused: {other:?}"),
+    }
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert!(
+        h.reviews.is_empty(),
+        "nothing of the refused review was kept"
+    );
+    review.adjustments = vec!["advocate".into()];
+    review.adjustments_why = "He has an advocate now; the witness is still needed.".into();
+    w.store
+        .record_review(&w.manager, &w.policy, &review)
+        .unwrap();
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    assert_eq!(h.reviews.len(), 1);
+    assert_eq!(
+        w.policy.review_adjustments_words(&h.reviews[0]).unwrap(),
+        "An advocate or supporter. Why: He has an advocate now; the witness is still needed."
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sa = w.store.subject_access(w.customer).unwrap().unwrap();
+    let written = safedesk::letters::write_export(dir.path(), &sa, &w.policy).unwrap();
+    let export = std::fs::read_to_string(&written.markdown).unwrap();
+    assert!(
+        export.contains("An advocate or supporter. Why: He has an advocate now"),
+        "{export}"
+    );
+}

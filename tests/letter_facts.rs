@@ -369,6 +369,9 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
         next_review: Some(next),
         notes: INTERNAL.into(),
         reasons_for_customer: "Your calls have been calmer, so we have eased the limits.".into(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
     };
     w.store.record_review(&w.manager, &w.policy, &r).unwrap();
     assert_eq!(suggested(&case, &w.history()), LetterKind::ReviewOutcome);

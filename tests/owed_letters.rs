@@ -156,6 +156,9 @@ fn a_review_that_lifts_or_changes_owes_a_letter_and_one_that_continues_does_not(
         next_review: Some(today() + Duration::weeks(6)),
         notes: "Two more abusive calls since the decision.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
     };
     w.store.record_review(&w.manager, &w.policy, &cont).unwrap();
     assert!(
@@ -174,6 +177,8 @@ fn a_review_that_lifts_or_changes_owes_a_letter_and_one_that_continues_does_not(
         outcome: ReviewOutcome::Lift,
         next_review: None,
         notes: "No incidents since; the customer apologised.".into(),
+        adjustments: vec![],
+        adjustments_why: String::new(),
         ..cont
     };
     w.store.record_review(&w.manager, &w.policy, &lift).unwrap();
@@ -329,6 +334,9 @@ fn why_a_reviews_letter_could_not_be_sent_is_recorded_and_it_is_no_longer_owed()
         next_review: None,
         notes: "No incidents since.".into(),
         reasons_for_customer: "There have been no problems since our decision.".into(),
+        adjustments: vec![],
+        adjustments_other: String::new(),
+        adjustments_why: String::new(),
     };
     w.store.record_review(&w.manager, &w.policy, &lift).unwrap();
     assert_eq!(

@@ -1909,6 +1909,9 @@ fn a_reviews_owed_letter_opens_from_the_letters_owed_and_n_records_why_it_could_
         next_review: NaiveDate::from_ymd_opt(2027, 1, 5),
         notes: "Calmer calls; staff notes only.".into(),
         reasons_for_customer: "Your calls have been calmer.".into(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "A named contact has helped; the limit is still needed.".into(),
         batch,
         letter: LetterStatus::Owed,
     });

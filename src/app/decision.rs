@@ -579,9 +579,24 @@ impl DecisionForm {
         self
     }
 
-    /// Are the reasonable adjustments asked (a decision that restricts or withdraws)?
+    /// Are the reasonable adjustments asked (a decision that restricts or withdraws, or a
+    /// review that keeps restrictions)?
     pub fn asks_adjustments(&self) -> bool {
-        self.kind == FormKind::Decision && self.outcome != Outcome::NoFurtherAction
+        match self.kind {
+            FormKind::Decision => self.outcome != Outcome::NoFurtherAction,
+            FormKind::Review { .. } => self.review_outcome != ReviewOutcome::Lift,
+        }
+    }
+
+    /// A review offers ticked the adjustments considered last time (by the decision or review
+    /// that made what is in force), and the others typed then; why is asked afresh.
+    pub fn with_adjustments_considered(mut self, ids: &[String], other: &str) -> DecisionForm {
+        for (id, ticked) in &mut self.adjustments {
+            *ticked = ids.contains(id);
+        }
+        self.adjustments_other = Input::new(other.trim().to_string());
+        self.initial = self.fingerprint();
+        self
     }
 
     /// Are the police and risk rows asked?
@@ -1215,6 +1230,24 @@ impl DecisionForm {
                     next_review: review_date,
                     notes: self.reasons.value().trim().to_string(),
                     reasons_for_customer: self.customer_reasons.value().trim().to_string(),
+                    adjustments: Vec::new(),
+                    adjustments_other: String::new(),
+                    adjustments_why: String::new(),
+                };
+                let r = if self.asks_adjustments() {
+                    NewReview {
+                        adjustments: self
+                            .adjustments
+                            .iter()
+                            .filter(|(_, t)| *t)
+                            .map(|(id, _)| id.clone())
+                            .collect(),
+                        adjustments_other: self.adjustments_other.value().trim().to_string(),
+                        adjustments_why: self.adjustments_why.value().trim().to_string(),
+                        ..r
+                    }
+                } else {
+                    r
                 };
                 merge(&mut problems, rules::check_review(&r, policy, staff, today));
                 DecisionEvent::SaveReview(Box::new(r))

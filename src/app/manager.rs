@@ -833,14 +833,32 @@ impl App {
             )));
             return;
         }
-        self.overlays.open(Overlay::Decision(DecisionForm::review(
+        // What was considered last time, by the decision or review that made what is in force.
+        let last = h
+            .reviews
+            .iter()
+            .filter(|v| v.outcome != crate::domain::ReviewOutcome::Lift)
+            .map(|v| (v.reviewed_at, &v.adjustments, &v.adjustments_other))
+            .chain(
+                h.decisions
+                    .iter()
+                    .map(|d| (d.decided_at, &d.adjustments, &d.adjustments_other)),
+            )
+            .filter(|(_, ids, other)| !ids.is_empty() || !other.trim().is_empty())
+            .max_by_key(|(at, _, _)| *at);
+        let form = DecisionForm::review(
             &self.policy,
             case.customer_id,
             &case.customer_name,
             Some(case.id),
             &active,
             time::london_date(self.now),
-        )));
+        );
+        let form = match last {
+            Some((_, ids, other)) => form.with_adjustments_considered(ids, other),
+            None => form,
+        };
+        self.overlays.open(Overlay::Decision(form));
     }
 
     /// Why this person cannot decide here, if they cannot.

@@ -145,6 +145,12 @@ pub struct Review {
     pub batch: Id,
     /// Whether the letter a review that lifted or changed restrictions owes has gone.
     pub letter: super::letter::LetterStatus,
+    /// A review that keeps restrictions (continued or changed): the reasonable adjustments
+    /// considered (policy ids), others typed, and why they were or were not enough. Empty on a
+    /// review that lifted, or one recorded before safedesk asked.
+    pub adjustments: Vec<String>,
+    pub adjustments_other: String,
+    pub adjustments_why: String,
 }
 
 /// A review as the review form gives it.
@@ -165,6 +171,14 @@ pub struct NewReview {
     /// The reasons for the customer, printed in the review outcome letter.
     #[serde(default)]
     pub reasons_for_customer: String,
+    /// A review that keeps restrictions: the reasonable adjustments considered again (policy
+    /// ids), others typed, and why they were or were not enough (Equality Act).
+    #[serde(default)]
+    pub adjustments: Vec<String>,
+    #[serde(default)]
+    pub adjustments_other: String,
+    #[serde(default)]
+    pub adjustments_why: String,
 }
 
 /// What recording a review did.

@@ -281,6 +281,11 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
             "Reasons given to the customer",
             &r.reasons_for_customer,
         );
+        row(
+            &mut o,
+            "Reasonable adjustments considered",
+            &policy.review_adjustments_words(r).unwrap_or_default(),
+        );
         o.push('\n');
     }
     o.push_str(&format!("## Letters ({})\n\n", h.letters.len()));

@@ -508,7 +508,16 @@ pub fn check(
         }
     }
     check_restrictions(&d.restrictions, policy, staff, today, &mut out);
-    check_adjustments(d, policy, &mut out);
+    check_adjustments(
+        Considered {
+            ids: &d.adjustments,
+            other: &d.adjustments_other,
+            why: &d.adjustments_why,
+        },
+        !d.restrictions.is_empty(),
+        policy,
+        &mut out,
+    );
     check_review_date(
         d.review_date,
         policy,
@@ -525,17 +534,31 @@ pub fn check(
     out
 }
 
+/// The reasonable adjustments a decision or review considered: the policy's (ids), others
+/// typed, and why they were or were not enough.
+struct Considered<'a> {
+    ids: &'a [String],
+    other: &'a str,
+    why: &'a str,
+}
+
 /// The Equality Act's duty comes before any restriction: a decision that restricts or
-/// withdraws records which reasonable adjustments were considered (the policy's, and others
-/// typed) and why they were or were not enough.
-fn check_adjustments(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionProblem>) {
-    for (i, id) in d.adjustments.iter().enumerate() {
+/// withdraws (`restricts`), and a review that keeps restrictions, records which reasonable
+/// adjustments were considered (the policy's, and others typed) and why they were or were not
+/// enough.
+fn check_adjustments(
+    d: Considered,
+    restricts: bool,
+    policy: &Policy,
+    out: &mut Vec<DecisionProblem>,
+) {
+    for (i, id) in d.ids.iter().enumerate() {
         if !policy.adjustments.iter().any(|a| &a.id == id) {
             out.push(problem(
                 DecisionField::Adjustments,
                 format!("\"{id}\" is not one of the policy's reasonable adjustments: tick them from the list, or type it under others."),
             ));
-        } else if d.adjustments[..i].contains(id) {
+        } else if d.ids[..i].contains(id) {
             out.push(problem(
                 DecisionField::Adjustments,
                 format!(
@@ -545,26 +568,26 @@ fn check_adjustments(d: &NewDecision, policy: &Policy, out: &mut Vec<DecisionPro
             ));
         }
     }
-    if let Some(m) = too_long("The other adjustments", &d.adjustments_other, MAX_LINE) {
+    if let Some(m) = too_long("The other adjustments", d.other, MAX_LINE) {
         out.push(problem(DecisionField::Adjustments, m));
     }
     if let Some(m) = too_long(
         "Why the adjustments were or were not enough",
-        &d.adjustments_why,
+        d.why,
         MAX_TEXT,
     ) {
         out.push(problem(DecisionField::AdjustmentsWhy, m));
     }
-    if d.restrictions.is_empty() {
+    if !restricts {
         return;
     }
-    if d.adjustments.is_empty() && d.adjustments_other.trim().is_empty() {
+    if d.ids.is_empty() && d.other.trim().is_empty() {
         out.push(problem(
             DecisionField::Adjustments,
             "A restriction or withdrawal needs the reasonable adjustments considered first (Equality Act): tick those considered, or type others.",
         ));
     }
-    if d.adjustments_why.trim().is_empty() {
+    if d.why.trim().is_empty() {
         out.push(problem(
             DecisionField::AdjustmentsWhy,
             "Say why the reasonable adjustments considered were or were not enough, so the restriction can be shown to be fair.",
@@ -641,8 +664,29 @@ pub fn check_review(
     ) {
         out.push(problem(DecisionField::CustomerReasons, m));
     }
+    // Keeping a restriction is deciding it again: the Equality Act's duty applies as it did
+    // when it was first made.
+    check_adjustments(
+        Considered {
+            ids: &r.adjustments,
+            other: &r.adjustments_other,
+            why: &r.adjustments_why,
+        },
+        r.outcome != ReviewOutcome::Lift,
+        policy,
+        &mut out,
+    );
     match r.outcome {
         ReviewOutcome::Lift => {
+            if !r.adjustments.is_empty()
+                || !r.adjustments_other.trim().is_empty()
+                || !r.adjustments_why.trim().is_empty()
+            {
+                out.push(problem(
+                    DecisionField::Adjustments,
+                    "Lifted restrictions need no reasonable adjustments: clear them.",
+                ));
+            }
             if r.next_review.is_some() {
                 out.push(problem(
                     DecisionField::ReviewDate,
@@ -1258,7 +1302,49 @@ mod tests {
             next_review: None,
             notes: "No incidents since the restriction began.".into(),
             reasons_for_customer: String::new(),
+            adjustments: if outcome == ReviewOutcome::Lift {
+                vec![]
+            } else {
+                vec!["named_contact".into()]
+            },
+            adjustments_other: String::new(),
+            adjustments_why: if outcome == ReviewOutcome::Lift {
+                String::new()
+            } else {
+                "A named contact has helped; the limit is still needed.".into()
+            },
         }
+    }
+
+    #[test]
+    fn a_review_that_keeps_restrictions_needs_the_adjustments_considered_again() {
+        let policy = Policy::built_in();
+        for outcome in [ReviewOutcome::Continue, ReviewOutcome::Change] {
+            let mut r = review(outcome);
+            r.next_review = Some(today() + chrono::Duration::weeks(6));
+            r.replacements = vec![kind("written_only")];
+            if outcome == ReviewOutcome::Continue {
+                r.replacements.clear();
+            }
+            assert_eq!(check_review(&r, &policy, &staff(), today()), vec![]);
+            r.adjustments.clear();
+            r.adjustments_why.clear();
+            let p = check_review(&r, &policy, &staff(), today());
+            assert_eq!(
+                fields(&p),
+                vec![DecisionField::Adjustments, DecisionField::AdjustmentsWhy],
+                "{outcome:?}"
+            );
+            assert!(p[0].message.contains("Equality Act"), "{}", p[0].message);
+        }
+        // Lifting restricts nothing, so it asks for none, and refuses any given.
+        let mut lift = review(ReviewOutcome::Lift);
+        assert_eq!(check_review(&lift, &policy, &staff(), today()), vec![]);
+        lift.adjustments = vec!["advocate".into()];
+        assert_eq!(
+            fields(&check_review(&lift, &policy, &staff(), today())),
+            vec![DecisionField::Adjustments]
+        );
     }
 
     #[test]

@@ -1083,15 +1083,24 @@ impl Policy {
     /// A decision's reasonable adjustments in words, if it recorded any: "A named contact;
     /// Easy-read letters; meeting at a quieter branch. Why: ...".
     pub fn adjustments_words(&self, d: &crate::domain::Decision) -> Option<String> {
-        let mut list: Vec<String> = d
-            .adjustments
+        self.considered_words(&d.adjustments, &d.adjustments_other, &d.adjustments_why)
+    }
+
+    /// The reasonable adjustments a review that kept restrictions considered, as
+    /// [`Policy::adjustments_words`] says a decision's.
+    pub fn review_adjustments_words(&self, r: &crate::domain::Review) -> Option<String> {
+        self.considered_words(&r.adjustments, &r.adjustments_other, &r.adjustments_why)
+    }
+
+    fn considered_words(&self, ids: &[String], other: &str, why: &str) -> Option<String> {
+        let mut list: Vec<String> = ids
             .iter()
             .map(|a| self.adjustment_label(a).to_string())
             .collect();
-        if !d.adjustments_other.trim().is_empty() {
-            list.push(d.adjustments_other.trim().to_string());
+        if !other.trim().is_empty() {
+            list.push(other.trim().to_string());
         }
-        if list.is_empty() && d.adjustments_why.trim().is_empty() {
+        if list.is_empty() && why.trim().is_empty() {
             return None;
         }
         let mut s = if list.is_empty() {
@@ -1099,11 +1108,8 @@ impl Policy {
         } else {
             list.join("; ")
         };
-        if !d.adjustments_why.trim().is_empty() {
-            s.push_str(&format!(
-                ". Why: {}",
-                d.adjustments_why.trim().replace('\n', " ")
-            ));
+        if !why.trim().is_empty() {
+            s.push_str(&format!(". Why: {}", why.trim().replace('\n', " ")));
         }
         Some(s)
     }

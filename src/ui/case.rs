@@ -305,6 +305,12 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                     .unwrap_or_default(),
                 clean(&v.notes.replace('\n', " "))
             )));
+            if let Some(a) = p.review_adjustments_words(v) {
+                out.push(Line::from(format!(
+                    "  Reasonable adjustments considered: {}",
+                    clean(&a)
+                )));
+            }
         }
     }
     out.push(Line::from(""));

@@ -1049,8 +1049,9 @@ pub(super) fn record_review(
         }
         tx.prepare_cached(
             "INSERT INTO review (id, restriction_id, reviewed_at, reviewed_by, still_wants, outcome, \
-             next_review, notes, batch, customer_id, reasons_for_customer, letter_status) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             next_review, notes, batch, customer_id, reasons_for_customer, letter_status, \
+             adjustments, adjustments_other, adjustments_why) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             new_id().to_string(),
@@ -1070,6 +1071,9 @@ pub(super) fn record_review(
             } else {
                 "owed"
             },
+            to_json_list(&r.adjustments),
+            line(&r.adjustments_other),
+            text(&r.adjustments_why),
         ])?;
         audit(
             tx,

@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_17,
     MIGRATION_18,
     MIGRATION_19,
+    // 20-22: reserved, merged by the lead (approval, the reporter hears back, staff safety).
+    "SELECT 1;",
+    "SELECT 1;",
+    "SELECT 1;",
+    MIGRATION_23,
 ];
 
 /// The newest schema this build understands.
@@ -874,6 +879,14 @@ ALTER TABLE restriction ADD COLUMN on_date TEXT;
 ALTER TABLE restriction ADD COLUMN details TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person_contact TEXT NOT NULL DEFAULT '';
+"#;
+
+/// A review that keeps restrictions records the reasonable adjustments considered again, as a
+/// decision does (policy ids as a JSON list, others typed, and why), on each of its rows.
+const MIGRATION_23: &str = r#"
+ALTER TABLE review ADD COLUMN adjustments TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE review ADD COLUMN adjustments_other TEXT NOT NULL DEFAULT '';
+ALTER TABLE review ADD COLUMN adjustments_why TEXT NOT NULL DEFAULT '';
 "#;
 
 impl SqliteStore {

@@ -570,7 +570,8 @@ pub(super) fn histories(
         .prepare_cached(
             "SELECT v.id, v.restriction_id, v.reviewed_at, s.display_name, v.still_wants, v.outcome, \
              v.next_review, v.notes, v.customer_id, v.batch, v.letter_status, v.letter_note, \
-             v.reasons_for_customer FROM review v JOIN staff s ON s.id = v.reviewed_by \
+             v.reasons_for_customer, v.adjustments, v.adjustments_other, v.adjustments_why \
+             FROM review v JOIN staff s ON s.id = v.reviewed_by \
              WHERE v.customer_id IN (SELECT value FROM json_each(?1)) ORDER BY v.reviewed_at",
         )?
         .query_map([&list], |r| {
@@ -600,6 +601,9 @@ pub(super) fn histories(
                         &r.get::<_, String>(11)?,
                     ),
                     reasons_for_customer: r.get(12)?,
+                    adjustments: json_list(&r.get::<_, String>(13)?),
+                    adjustments_other: r.get(14)?,
+                    adjustments_why: r.get(15)?,
                 },
             ))
         })?
