@@ -156,6 +156,9 @@ fn only_customer_words(letter: &str, h: &CustomerHistory, w: &World) {
         "Chris Evans",
         "Threat of harm",
         "whatsapp",
+        // Why the adjustments were or were not enough is the manager's reasoning.
+        "A named contact was offered first",
+        "A named contact has helped",
     ] {
         assert!(!letter.contains(staff_only), "{staff_only:?} in:\n{letter}");
     }
@@ -193,6 +196,15 @@ fn a_restriction_notice_names_its_decisions_incidents_and_restrictions_in_the_cu
         LetterKind::RestrictionNotice
     );
     let (text, facts) = letter(&mut w, LetterKind::RestrictionNotice, &case);
+    // The adjustments considered, in the customer's words, and that they may ask for one.
+    assert!(
+        text.contains("we thought about changes to how we work with you that might help, including a named member of staff to deal with your contact with us."),
+        "{text}"
+    );
+    assert!(
+        text.contains("If a change to how we work with you would help, because of a disability"),
+        "{text}"
+    );
     assert_eq!(
         incident_lines(&text),
         vec![
@@ -270,7 +282,11 @@ fn an_immediate_confirmation_lists_no_incident_after_its_decision_and_says_how_a
     // Who was told, in the policy's words; never the risk assessment or the staff banner.
     assert_eq!(
         facts.decision_notes,
-        vec!["We have told the police about what happened."]
+        vec![
+            "Before making this decision, we thought about changes to how we work with you that might help, including a named member of staff to deal with your contact with us.",
+            "If a change to how we work with you would help, because of a disability or for any other reason, please tell us and we will consider it.",
+            "We have told the police about what happened.",
+        ]
     );
     assert!(
         text.contains("We have told the police about what happened."),
@@ -381,6 +397,10 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
         vec!["We will record all visits with you"]
     );
     assert!(text.contains("Your calls have been calmer, so we have eased the limits."));
+    assert!(
+        text.contains("including a named member of staff to deal with your contact with us."),
+        "{text}"
+    );
     assert!(text.contains(&format!(
         "We will review this decision again on {}",
         time::date(next)

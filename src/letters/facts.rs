@@ -235,6 +235,9 @@ pub fn decision_notes(d: &Decision, policy: &Policy) -> Vec<String> {
             out.push(policy.withdrawal.none_suitable_letter.clone());
         }
     }
+    if d.outcome != Outcome::NoFurtherAction {
+        out.extend(adjustments_notes(&d.adjustments, policy));
+    }
     if d.police_told == Some(true) && !d.authority_told.trim().is_empty() {
         out.push(
             policy
@@ -242,6 +245,32 @@ pub fn decision_notes(d: &Decision, policy: &Policy) -> Vec<String> {
                 .letter_told
                 .replace("{authority}", d.authority_told.trim()),
         );
+    }
+    out
+}
+
+/// What a letter that restricts says of the reasonable adjustments considered, in the policy's
+/// words: those of the policy's that were ticked (never the manager's reasons or others typed),
+/// and that the customer may ask for what would help.
+pub fn adjustments_notes(ids: &[String], policy: &Policy) -> Vec<String> {
+    let named: Vec<String> = ids
+        .iter()
+        .filter_map(|id| policy.adjustments.iter().find(|a| &a.id == id))
+        .map(|a| {
+            if a.letter.trim().is_empty() {
+                in_sentence(&a.label)
+            } else {
+                a.letter.trim().to_string()
+            }
+        })
+        .collect();
+    let words = &policy.adjustment_letters;
+    let mut out = Vec::new();
+    if !named.is_empty() {
+        out.push(words.considered.replace("{considered}", &in_words(&named)));
+    }
+    if !words.invitation.trim().is_empty() {
+        out.push(words.invitation.trim().to_string());
     }
     out
 }
@@ -463,6 +492,9 @@ pub fn review_letter(
     let active = rules::active_restrictions(h, now);
     f.restrictions = letter_restrictions(&active, policy);
     f.review_notes = review_notes(&active, policy);
+    if first.outcome != crate::domain::ReviewOutcome::Lift {
+        f.decision_notes = adjustments_notes(&first.adjustments, policy);
+    }
     Ok(f)
 }
 

@@ -37,7 +37,7 @@
 //! | `starts` | The date the decision takes effect (may be empty). |
 //! | `review_date` | The date the decision will be reviewed (may be empty: then say nothing about when). |
 //! | `review_period` | The policy's review period in words, e.g. "6 weeks". |
-//! | `decision_notes` | What else the decision recorded, in the policy's words to the customer (the authority told, the actions tried before a withdrawal), a list (may be empty). |
+//! | `decision_notes` | What else the decision recorded, in the policy's words to the customer (the authority told, the actions tried before a withdrawal, the reasonable adjustments considered), a list (may be empty). |
 //! | `review_notes` | How a review still works while a restriction is in force (a permanent ban), a list in the policy's words (may be empty). |
 //! | `contact_now` | How the customer may contact us now, to follow "please contact us", e.g. "in writing only, to the address above" (may be empty). |
 //! | `incidents` | The incidents the letter is about, a list with one line each, e.g. "12/11/2026, telephone: shouting" (may be empty). |

@@ -109,6 +109,10 @@ pub struct Policy {
     /// policy file of an older safedesk (the five in [`default_adjustments`]).
     #[serde(default = "default_adjustments")]
     pub adjustments: Vec<Adjustment>,
+    /// What letters say of the adjustments considered; optional in a policy file of an older
+    /// safedesk.
+    #[serde(default)]
+    pub adjustment_letters: AdjustmentLetters,
 }
 
 /// What the policy says is not unacceptable, shown where an incident is logged, and the
@@ -157,20 +161,62 @@ impl Default for Principles {
 pub struct Adjustment {
     pub id: String,
     pub label: String,
+    /// In a letter's sentence of what was considered, in the customer's words; empty: the
+    /// label, as in a sentence ("a named contact at the organisation").
+    #[serde(default)]
+    pub letter: String,
+}
+
+/// What letters say of the reasonable adjustments a decision or review considered.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdjustmentLetters {
+    /// The sentence naming those considered ({considered}, each adjustment's `letter`); said
+    /// only when the decision restricts and some of the policy's were considered. Never the
+    /// manager's reasons, nor others typed.
+    pub considered: String,
+    /// The sentence that asks the customer to tell us what would help (said with it).
+    pub invitation: String,
+}
+
+impl Default for AdjustmentLetters {
+    fn default() -> AdjustmentLetters {
+        AdjustmentLetters {
+            considered: "Before making this decision, we thought about changes to how we work with you that might help, including {considered}.".into(),
+            invitation: "If a change to how we work with you would help, because of a disability or for any other reason, please tell us and we will consider it.".into(),
+        }
+    }
 }
 
 pub fn default_adjustments() -> Vec<Adjustment> {
     [
-        ("named_contact", "A named contact at the organisation"),
-        ("advocate", "An advocate or supporter"),
-        ("easy_read", "Easy-read letters"),
-        ("longer_calls", "Longer call times"),
-        ("quieter_visits", "A quieter visiting time"),
+        (
+            "named_contact",
+            "A named contact at the organisation",
+            "a named member of staff to deal with your contact with us",
+        ),
+        (
+            "advocate",
+            "An advocate or supporter",
+            "contact through an advocate or supporter of your choice",
+        ),
+        ("easy_read", "Easy-read letters", "letters in easy read"),
+        (
+            "longer_calls",
+            "Longer call times",
+            "longer telephone calls",
+        ),
+        (
+            "quieter_visits",
+            "A quieter visiting time",
+            "visits at a quieter time of day",
+        ),
     ]
     .into_iter()
-    .map(|(id, label)| Adjustment {
+    .map(|(id, label, letter)| Adjustment {
         id: id.into(),
         label: label.into(),
+        letter: letter.into(),
     })
     .collect()
 }
@@ -912,6 +958,12 @@ impl Policy {
                 "[alarm] letter_told must name who was told with {authority}".into(),
             ));
         }
+        if !self.adjustment_letters.considered.contains("{considered}") {
+            return Err((
+                "considered".into(),
+                "[adjustment_letters] considered must list the adjustments considered with {considered}".into(),
+            ));
+        }
         if !self.withdrawal.tried_letter.contains("{tried}") {
             return Err((
                 "tried_letter".into(),
@@ -1599,6 +1651,15 @@ letter = "Please visit us only at these times: {window}"
         let o = Policy::parse(&older, "older.toml").unwrap();
         assert_eq!(o.principles, p.principles);
         assert_eq!(o.adjustments, p.adjustments);
+        // Nor [adjustment_letters]: the built-in words.
+        let a = older.find("[adjustment_letters]").unwrap();
+        let e = older[a..].find("\n\n").unwrap() + a + 2;
+        older.replace_range(a..e, "");
+        let o = Policy::parse(&older, "older.toml").unwrap();
+        assert_eq!(o.adjustment_letters, p.adjustment_letters);
+        // Its sentence must have somewhere to list them.
+        let e = broken("including {considered}.", "including them all.");
+        assert!(e.message.contains("{considered}"), "{e}");
         // A demands category the file does not have is refused.
         let e = broken(
             "demands_category = \"demands\"",
