@@ -8,8 +8,8 @@
 //! | **Marek Kowalczyk** (also "Mark Kowalczyk") | `020 7946 0018` | Active: **written contact only** and **only Sam Patel deals with this customer**; an earlier "no further action" decision; 6 incidents, review due in 8 days. |
 //! | **Zoë Åberg** (née "Zoë Lindqvist") | `+44 7700 900456` | **2 of 3** - the next incident goes to a manager (3 incidents logged, one withdrawn as logged against the wrong person). No decision. |
 //! | **Tunde Okafor** (also "Babatunde Okafor") | `07700 900234` | **3 of 3**, no decision yet: in the manager's queue. |
-//! | **Precious Adeyemi** (née "Precious Ogunleye") | `07700 900777`, `0161 496 0777` | **Services withdrawn**, review **overdue** (due 18 days ago); earlier actions (15-minute limit, dedicated contact) ended when services were withdrawn. The only customer with services withdrawn. |
-//! | **José Núñez** (also "Pepe Núñez") | `07700900611` | Active: contact only through **Barnet Advocacy Service (Jo Hughes)** (review continued, due in 10 days); 1 incident since, a breach. |
+//! | **Precious Adeyemi** (née "Precious Ogunleye") | `07700 900777`, `0161 496 0777` | **Services withdrawn**, review **overdue** (due 18 days ago); earlier actions (15-minute limit, dedicated contact, a signed behaviour agreement) ended when services were withdrawn. The only customer with services withdrawn. |
+//! | **José Núñez** (also "Pepe Núñez") | `07700900611` | Active: contact only through **his advocate Jo Hughes, Barnet Advocacy Service** (020 7946 0990), and his advocate's calls only on one set morning a week, never today's (review continued, due in 10 days); 1 incident since, a breach. |
 //! | **Renée O'Connor** (née "Renée Byrne") | `+44 (0)20 7946 0777` | 1 of 3 incidents. |
 //! | Unidentified visitor: "Man, about 50, grey beard, green parka; reception, dd/mm around 11:00" | none | Police called 2 days ago: an immediate threat at the top of the manager's queue. |
 //!
@@ -388,6 +388,22 @@ impl Gen {
         );
         let l1 = self.fixed_letter(&d1, 1);
         bulk.restrictions.extend([r1, r2]);
+        // She signed a behaviour agreement with them, which ended with the withdrawal.
+        if self.policy.restriction_kind(BEHAVIOUR_AGREEMENT).is_some() {
+            let signed = time::london_date(d1.decided_at) + Duration::days(7);
+            let r = self.fixed_restriction(
+                &d1,
+                BEHAVIOUR_AGREEMENT,
+                RestrictionParams {
+                    date: Some(signed),
+                    text: "To use the casework number, keep calls to 15 minutes and not to raise her voice at staff.".to_string(),
+                    ..Default::default()
+                },
+                None,
+                Some((ended, reason)),
+            );
+            bulk.restrictions.push(r);
+        }
         bulk.letters.push(l1);
         bulk.decisions.push(d1);
         let incs = [
@@ -438,16 +454,32 @@ impl Gen {
             "Three incidents in six weeks. He has an advocate who is willing to act for him: all contact through Barnet Advocacy Service. Reviewed at six weeks and continued.",
             "mreynolds");
         let review = self.today + Duration::days(10);
-        let r = self.fixed_restriction(
-            &d,
-            "third_party",
-            RestrictionParams {
-                third_party: "Barnet Advocacy Service (Jo Hughes)".to_string(),
-                ..Default::default()
-            },
-            Some(review),
-            None,
-        );
+        // Contact only through his advocate (the policy's own action when it has one; an older
+        // policy's third party otherwise).
+        let r = if self.policy.restriction_kind(ADVOCATE).is_some() {
+            self.fixed_restriction(
+                &d,
+                ADVOCATE,
+                RestrictionParams {
+                    person: "Jo Hughes, Barnet Advocacy Service".to_string(),
+                    person_contact: "020 7946 0990".to_string(),
+                    ..Default::default()
+                },
+                Some(review),
+                None,
+            )
+        } else {
+            self.fixed_restriction(
+                &d,
+                "third_party",
+                RestrictionParams {
+                    third_party: "Barnet Advocacy Service (Jo Hughes)".to_string(),
+                    ..Default::default()
+                },
+                Some(review),
+                None,
+            )
+        };
         bulk.restrictions.push(r);
         // His advocate rings on one set morning a week: a day that is never today, so a
         // lookup shows the window and that now is outside it.
@@ -516,6 +548,10 @@ impl Gen {
 
 /// The policy's action for calls or visits only at set times, if it has one.
 const CONTACT_WINDOW: &str = "contact_window";
+/// The policy's action for contact only through an advocate, if it has one.
+const ADVOCATE: &str = "advocate";
+/// The policy's written behaviour agreement, if it has one.
+const BEHAVIOUR_AGREEMENT: &str = "behaviour_agreement";
 
 fn day_short(d: chrono::Weekday) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.num_days_from_monday() as usize]

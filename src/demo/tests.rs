@@ -458,7 +458,7 @@ fn every_restriction_kind_is_active_with_realistic_params() {
         && r.params.staff_name == "Sam Patel"));
     assert!(active
         .iter()
-        .any(|r| r.params.third_party == "Barnet Advocacy Service (Jo Hughes)"));
+        .any(|r| r.kind == "advocate" && r.params.person == "Jo Hughes, Barnet Advocacy Service"));
     assert!(b
         .restrictions
         .iter()
@@ -656,12 +656,21 @@ fn the_named_customers_are_as_documented() {
             .iter()
             .filter(|r| r.ends_at.is_some())
             .count()
-            == 2
+            == 3
     );
     assert!(precious
         .decisions
         .iter()
         .any(|d| d.outcome == Outcome::WithdrawalOfServices));
+
+    // Her behaviour agreement was tried first, and ended with the withdrawal.
+    let agreement = precious
+        .restrictions
+        .iter()
+        .find(|r| r.kind == "behaviour_agreement")
+        .expect("Precious Adeyemi's behaviour agreement");
+    assert!(agreement.ends_at.is_some() && agreement.params.date.is_some());
+    assert!(rules::restriction_sentence(agreement, &p).starts_with("Behaviour agreement signed "));
 
     let jose = by_name(&h, "José Núñez");
     // His advocate's calls are taken on one morning a week, never today's.
@@ -673,7 +682,7 @@ fn the_named_customers_are_as_documented() {
     assert_eq!(
         sentences(jose),
         vec![
-            "Contact only through Barnet Advocacy Service (Jo Hughes)".to_string(),
+            "Contact only through their advocate Jo Hughes, Barnet Advocacy Service (020 7946 0990)".to_string(),
             format!("Calls accepted {day} 10:00-12:00 - now OUTSIDE the window"),
         ]
     );
