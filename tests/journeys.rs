@@ -1473,3 +1473,86 @@ fn a_caller_with_a_contact_window_looked_up_outside_it_shows_the_window_and_now_
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Issue 19: an organisation's own action, added to a copy of the policy file, appears in the
+/// decision form with its own question and on the lookup banner, with no change to the code.
+#[test]
+fn an_organisations_own_action_in_a_copy_of_the_policy_file_is_decided_and_shown_on_the_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let built_in = include_str!("../assets/policy.toml");
+    let marker = "# When none of the actions is appropriate";
+    let at = built_in.find(marker).expect("the withdrawal's comment");
+    let own = r#"[[actions]]
+id = "interpreter"
+label = "Calls only with an interpreter"
+banner = "Calls only with an interpreter: {text}"
+params = ["text"]
+param_labels = { text = "Language" }
+letter = "We will speak with you only with an interpreter for {text}"
+tried = "calls with an interpreter"
+
+"#;
+    let policy = dir.path().join("our-policy.toml");
+    std::fs::write(
+        &policy,
+        format!("{}{own}{}", &built_in[..at], &built_in[at..]),
+    )
+    .unwrap();
+    let p = Pane::start(
+        "ownaction",
+        &[
+            "--demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--user",
+            "spatel",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        dir.path(),
+        100,
+        30,
+    );
+    p.wait_for("Signed in: Sam Patel (manager)");
+    p.press("Escape");
+    p.wait_for("m queue");
+    p.threshold_cases();
+    p.select("Tunde Okafor");
+    p.press("Enter");
+    p.wait_for("Incidents behind this case (3)");
+    p.press("d");
+    p.wait_for("Decision: Tunde Okafor");
+    consider_adjustments(&p);
+    p.select("Calls only with an interpreter");
+    p.press("Space");
+    p.wait_for("[x] Calls only with an interpreter");
+    // Its own question, with the label the file gave it, is asked next.
+    p.wait_for("> Language");
+    p.type_text("Polish");
+    for _ in 0..30 {
+        if p.screen().contains(">Reasons: internal") {
+            break;
+        }
+        p.press("Tab");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    p.wait_for(">Reasons: internal");
+    p.type_text("Three calls ended in shouting over misunderstandings.");
+    p.press("Tab");
+    p.type_text("Our calls with you have broken down three times.");
+    p.press("C-s");
+    p.wait_for("The decision is saved: 1 restriction applies from now.");
+    // The banner says it, in the file's words, on the lookup.
+    for _ in 0..6 {
+        if p.screen().contains("Find a caller or visitor") {
+            break;
+        }
+        p.press("Escape");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    p.press("/");
+    p.type_text("Tunde Okafor");
+    let s = p.wait_for("Calls only with an interpreter: Polish");
+    assert!(s.contains("RESTRICTED"), "{s}");
+}
