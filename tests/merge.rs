@@ -462,3 +462,58 @@ fn the_demos_two_yetunde_okonkwos_merge_and_a_manager_undoes_it_on_the_command_l
     assert_eq!(o.status.code(), Some(2));
     assert!(common::stderr(&o).contains("already undone"));
 }
+
+/// After a merge, the survivor's audit trail and the list of who looked at their card include
+/// what was recorded against the retired record (the audit is append-only, so it is read
+/// through the merge, never rewritten).
+#[test]
+fn the_survivors_trail_and_card_views_include_the_retired_records() {
+    use safedesk::domain::{AuditQuery, CardView};
+    let mut w = world();
+    let keep = w.customer;
+    let other = w.duplicate();
+    w.log(other, 1);
+    let viewed_at = chrono::Utc::now() - chrono::Duration::hours(1);
+    w.store
+        .record_views(
+            &w.reception,
+            &[CardView {
+                id: new_id(),
+                customer: other,
+                at: viewed_at,
+            }],
+        )
+        .unwrap();
+    let page = |w: &mut World, who: Id| {
+        w.store
+            .audit_page(
+                &w.manager,
+                &AuditQuery {
+                    customer: Some(who),
+                    limit: 100,
+                    ..AuditQuery::default()
+                },
+            )
+            .unwrap()
+    };
+    let before = page(&mut w, keep);
+    assert!(before.views.is_empty());
+    let about_other = |p: &safedesk::domain::AuditPage| {
+        p.entries
+            .iter()
+            .filter(|e| e.customer_id.as_deref() == Some(other.to_string().as_str()))
+            .count()
+    };
+    assert_eq!(about_other(&before), 0);
+    w.merge(keep, other);
+    let after = page(&mut w, keep);
+    assert!(
+        about_other(&after) >= 2,
+        "the retired record's creation and incident: {:?}",
+        after.entries
+    );
+    assert_eq!(after.views.len(), 1, "{:?}", after.views);
+    assert_eq!(after.views[0].who, "Chris Evans");
+    // The retired record's own trail is unchanged.
+    assert_eq!(page(&mut w, other).views.len(), 1);
+}

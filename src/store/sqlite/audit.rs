@@ -359,10 +359,23 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
     let to =
         q.to.and_then(|d| d.succ_opt())
             .map(|d| time::to_db(time::london_midnight(d)));
+    // A customer's trail is theirs and that of every record merged into theirs.
+    let customers = match q.customer {
+        Some(c) => {
+            let mut ids = vec![c];
+            ids.extend(super::merge::merged_into(tx, c)?);
+            Some(ids.iter().map(ToString::to_string).collect::<Vec<_>>())
+        }
+        None => None,
+    };
+    let listed = customers
+        .as_ref()
+        .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
     let mut rows: Vec<AuditEntry> = tx
         .prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
-             WHERE (?1 IS NULL OR a.customer_id = ?1) AND (?2 IS NULL OR a.staff_id = ?2) \
+             WHERE (?1 IS NULL OR a.customer_id IN (SELECT value FROM json_each(?1))) \
+             AND (?2 IS NULL OR a.staff_id = ?2) \
              AND (?3 IS NULL OR a.at >= ?3) AND (?4 IS NULL OR a.at < ?4) \
              AND (?5 IS NULL OR a.seq < ?5) \
              AND (?7 IS NULL OR s.display_name LIKE '%' || ?7 || '%' OR a.login LIKE '%' || ?7 || '%') \
@@ -370,7 +383,7 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
         ))?
         .query_map(
             params![
-                q.customer.map(|c| c.to_string()),
+                listed,
                 q.staff.map(|s| s.to_string()),
                 from,
                 to,
@@ -383,8 +396,8 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
         .collect::<rusqlite::Result<_>>()?;
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let views = match (q.customer, q.before_seq) {
-        (Some(c), None) => views_of(tx, &c.to_string())?,
+    let views = match (&listed, q.before_seq) {
+        (Some(ids), None) => views_of(tx, ids)?,
         _ => Vec::new(),
     };
     Ok(AuditPage {
@@ -397,13 +410,16 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
 /// How many views of one card are shown with its history (the newest).
 const VIEWS_SHOWN: i64 = 200;
 
-fn views_of(tx: &Transaction<'_>, customer: &str) -> rusqlite::Result<Vec<CardViewSeen>> {
+/// The newest views of the cards of `customers` (a JSON list of ids: one customer and the
+/// records merged into theirs).
+fn views_of(tx: &Transaction<'_>, customers: &str) -> rusqlite::Result<Vec<CardViewSeen>> {
     tx.prepare_cached(
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
-         LEFT JOIN staff s ON s.id = v.staff_id WHERE v.customer_id = ?1 \
+         LEFT JOIN staff s ON s.id = v.staff_id \
+         WHERE v.customer_id IN (SELECT value FROM json_each(?1)) \
          ORDER BY v.at DESC LIMIT ?2",
     )?
-    .query_map(params![customer, VIEWS_SHOWN], |r| {
+    .query_map(params![customers, VIEWS_SHOWN], |r| {
         let at: String = r.get(0)?;
         Ok(CardViewSeen {
             at: time::from_db(&at).unwrap_or_default(),

@@ -21,20 +21,7 @@ pub(super) fn gather(
     };
     let cases = cases_for(tx, customer)?;
     // Records merged into theirs are theirs (a visitor linked to them, a duplicate).
-    let mut merged: Vec<Id> = Vec::new();
-    let mut frontier = vec![customer.to_string()];
-    while let Some(id) = frontier.pop() {
-        let found: Vec<String> = tx
-            .prepare_cached("SELECT id FROM customer WHERE merged_into = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for f in found {
-            if merged.len() < 1000 {
-                merged.push(parse_id(&f)?);
-                frontier.push(f);
-            }
-        }
-    }
+    let merged = super::merge::merged_into(tx, customer)?;
     let letter_bodies: Vec<(Id, String)> = tx
         .prepare_cached("SELECT id, body FROM letter WHERE customer_id = ?1 ORDER BY created_at")?
         .query_map([customer.to_string()], |r| {
