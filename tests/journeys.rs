@@ -1424,15 +1424,7 @@ fn a_manager_cannot_save_a_restriction_until_the_reasonable_adjustments_are_reco
     };
     assert!(tunde(&db).decisions.is_empty(), "nothing was saved");
     // Back up to the adjustments (the form keeps everything typed).
-    for _ in 0..40 {
-        if p.screen()
-            .contains("> [ ] A named contact at the organisation")
-        {
-            break;
-        }
-        p.press("BTab");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    p.press_until("BTab", "> [ ] A named contact at the organisation", 40);
     consider_adjustments(&p);
     p.press("C-s");
     p.wait_for("The decision is saved: 1 restriction applies from now.");
@@ -1530,27 +1522,14 @@ tried = "calls with an interpreter"
     // Its own question, with the label the file gave it, is asked next.
     p.wait_for("> Language");
     p.type_text("Polish");
-    for _ in 0..30 {
-        if p.screen().contains(">Reasons: internal") {
-            break;
-        }
-        p.press("Tab");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    p.wait_for(">Reasons: internal");
+    p.press_until("Tab", ">Reasons: internal", 30);
     p.type_text("Three calls ended in shouting over misunderstandings.");
     p.press("Tab");
     p.type_text("Our calls with you have broken down three times.");
     p.press("C-s");
     p.wait_for("The decision is saved: 1 restriction applies from now.");
     // The banner says it, in the file's words, on the lookup.
-    for _ in 0..6 {
-        if p.screen().contains("Find a caller or visitor") {
-            break;
-        }
-        p.press("Escape");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    p.press_until("Escape", "Find a caller or visitor", 6);
     p.press("/");
     p.type_text("Tunde Okafor");
     let s = p.wait_for("Calls only with an interpreter: Polish");

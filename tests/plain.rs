@@ -368,18 +368,21 @@ fn who_waits_for_the_answer_to_the_search_last_typed() {
             })
             .collect()
     };
+    let found = |app: &mut safedesk::app::App, plain: &mut Plain, seq: u64| {
+        on_reply(
+            app,
+            plain,
+            Reply::FormLookup {
+                seq,
+                result: Ok(vec![]),
+            },
+        )
+    };
     answer::line(&mut app, &mut plain, "log");
     answer::line(&mut app, &mut plain, "9");
     let first = lookups(&mut app);
     let (nine, _) = first.last().cloned().unwrap();
-    on_reply(
-        &mut app,
-        &mut plain,
-        Reply::FormLookup {
-            seq: nine,
-            result: Ok(vec![]),
-        },
-    );
+    found(&mut app, &mut plain, nine);
     assert!(!say::busy(&app, &plain));
     answer::line(&mut app, &mut plain, "Deborah Johnson");
     let sent = lookups(&mut app);
@@ -387,26 +390,12 @@ fn who_waits_for_the_answer_to_the_search_last_typed() {
     assert_eq!(query, "Deborah Johnson");
     // Any earlier answer (the cleared field's, or "9" again) leaves it waiting.
     for stale in [nine, last - 1] {
-        on_reply(
-            &mut app,
-            &mut plain,
-            Reply::FormLookup {
-                seq: stale,
-                result: Ok(vec![]),
-            },
-        );
+        found(&mut app, &mut plain, stale);
         assert!(
             say::busy(&app, &plain),
             "the answer to search {stale} ended the wait"
         );
     }
-    on_reply(
-        &mut app,
-        &mut plain,
-        Reply::FormLookup {
-            seq: last,
-            result: Ok(vec![]),
-        },
-    );
+    found(&mut app, &mut plain, last);
     assert!(!say::busy(&app, &plain));
 }

@@ -155,6 +155,19 @@ impl Pane {
         );
     }
 
+    /// Press `key` (at most `most` times) until the screen shows `text`; the screen then.
+    pub fn press_until(&self, key: &str, text: &str, most: usize) -> String {
+        for _ in 0..most {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            self.press(key);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        self.wait_for(text)
+    }
+
     /// Open the manager's queue showing only the cases at the incident threshold.
     pub fn threshold_cases(&self) {
         self.press("m");
