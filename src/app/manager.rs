@@ -438,11 +438,9 @@ impl App {
         let n = q.shown(me);
         let filter = q.filter;
         match action {
-            Action::Up => q.selected = q.selected.saturating_sub(1),
-            Action::Down => q.selected = (q.selected + 1).min(n.saturating_sub(1)),
-            Action::PageUp => q.selected = q.selected.saturating_sub(5),
-            Action::PageDown => q.selected = (q.selected + 5).min(n.saturating_sub(1)),
-            Action::Top => q.selected = 0,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top => {
+                super::lists::moved(&mut q.selected, n, action, 5);
+            }
             Action::Bottom => {
                 q.selected = n.saturating_sub(1);
                 // The last case may not be loaded yet: everything up to it is read.
