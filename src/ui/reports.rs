@@ -455,26 +455,38 @@ pub fn reports(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
+/// A list's overlay, titled with what it lists and its keys (what Enter opens, and back, as the
+/// person's keymap has them); the area inside it.
+fn list_overlay(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (what, opens): (&str, &str),
+    ctx: crate::app::keymap::Context,
+) -> Rect {
+    use crate::app::keymap::Action;
+    super::overlay(
+        frame,
+        area,
+        app,
+        format!(
+            " {what} - {} ",
+            super::title_keys(app, ctx, &[(Action::Open, opens), (Action::Back, "back")])
+        ),
+    )
+}
+
 /// The incidents list.
 /// Returns where its rows are, for the mouse.
 pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     let view = app.overlays.incidents()?;
     let t = &Theme::of(app);
-    let inner = super::overlay(
+    let inner = list_overlay(
         frame,
         area,
         app,
-        format!(
-            " Incidents, newest first - {} ",
-            super::title_keys(
-                app,
-                crate::app::keymap::Context::Incidents,
-                &[
-                    (crate::app::keymap::Action::Open, "opens the card"),
-                    (crate::app::keymap::Action::Back, "back"),
-                ]
-            )
-        ),
+        ("Incidents, newest first", "opens the card"),
+        crate::app::keymap::Context::Incidents,
     );
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -574,21 +586,15 @@ pub fn incidents(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
 pub fn in_force(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     let view = app.overlays.in_force()?;
     let t = &Theme::of(app);
-    let inner = super::overlay(
+    let inner = list_overlay(
         frame,
         area,
         app,
-        format!(
-            " Restrictions in force, review most overdue first - {} ",
-            super::title_keys(
-                app,
-                crate::app::keymap::Context::InForce,
-                &[
-                    (crate::app::keymap::Action::Open, "opens the review"),
-                    (crate::app::keymap::Action::Back, "back"),
-                ]
-            )
+        (
+            "Restrictions in force, review most overdue first",
+            "opens the review",
         ),
+        crate::app::keymap::Context::InForce,
     );
     let rows = Layout::default()
         .direction(Direction::Vertical)
