@@ -45,6 +45,28 @@ pub struct LetterView {
 }
 
 impl LetterView {
+    /// A new letter of `kind` to the customer of `h`, made of `facts`, tied to nothing yet.
+    fn new(kind: LetterKind, h: &crate::domain::CustomerHistory, facts: LetterFacts) -> LetterView {
+        LetterView {
+            id: crate::domain::new_id(),
+            kind,
+            customer_id: h.customer.id,
+            customer_name: h.customer.display_name(),
+            case_id: None,
+            decision_id: None,
+            review_batch: None,
+            incident_id: None,
+            facts,
+            free_text: Input::default(),
+            editing: false,
+            scroll: 0,
+            rendered: Ok(String::new()),
+            saving: false,
+            confirm_discard: false,
+            written: None,
+        }
+    }
+
     fn render(&mut self, kit: &LetterKit) {
         self.facts.free_text = self.free_text.value().trim().to_string();
         self.rendered = kit
@@ -127,40 +149,43 @@ impl App {
         }));
     }
 
+    /// The templates and organisation letters are made with, or None (and why, on the status
+    /// line) when they could not be read.
+    fn kit(&mut self) -> Option<std::sync::Arc<LetterKit>> {
+        match &self.letter_kit {
+            Ok(k) => Some(k.clone()),
+            Err(e) => {
+                self.notice = Some(Notice::Error(e.clone()));
+                None
+            }
+        }
+    }
+
+    /// Show `letter`'s preview, made with `kit`; what the manager is warned of (never printed:
+    /// a decision with no reasons for the customer) goes on the status line.
+    fn show_letter(&mut self, mut letter: LetterView, kit: &LetterKit) {
+        letter.render(kit);
+        self.notice = if letter.facts.warnings.is_empty() {
+            None
+        } else {
+            Some(Notice::Info(letter.facts.warnings.join(" ")))
+        };
+        self.overlays.open(Overlay::Letter(letter));
+    }
+
     /// Open the reply to abusive correspondence for `incident` (just logged), from `h`, the
     /// customer's card: no case and no manager needed.
     pub(super) fn open_reply(&mut self, h: &crate::domain::CustomerHistory, incident: Id) {
-        let kit = match &self.letter_kit {
-            Ok(k) => k.clone(),
-            Err(e) => {
-                self.notice = Some(Notice::Error(e.clone()));
-                return;
-            }
-        };
+        let Some(kit) = self.kit() else { return };
         let me = self.actor.name();
         match crate::letters::correspondence_reply(h, incident, &self.policy, &me, self.now) {
             Err(m) => self.notice = Some(Notice::Info(m)),
             Ok(facts) => {
-                let mut letter = LetterView {
-                    id: crate::domain::new_id(),
-                    kind: LetterKind::AbusiveCorrespondence,
-                    customer_id: h.customer.id,
-                    customer_name: h.customer.display_name(),
-                    case_id: None,
-                    decision_id: None,
-                    review_batch: None,
+                let letter = LetterView {
                     incident_id: Some(incident),
-                    facts,
-                    free_text: Input::default(),
-                    editing: false,
-                    scroll: 0,
-                    rendered: Ok(String::new()),
-                    saving: false,
-                    confirm_discard: false,
-                    written: None,
+                    ..LetterView::new(LetterKind::AbusiveCorrespondence, h, facts)
                 };
-                letter.render(&kit);
-                self.overlays.open(Overlay::Letter(letter));
+                self.show_letter(letter, &kit);
             }
         }
     }
@@ -168,42 +193,16 @@ impl App {
     /// Open the letter a review owes (`batch`, the review's id), from `h`, the customer's
     /// record: opened from the letters owed, with no case.
     pub(super) fn open_review_letter(&mut self, h: &crate::domain::CustomerHistory, batch: Id) {
-        let kit = match &self.letter_kit {
-            Ok(k) => k.clone(),
-            Err(e) => {
-                self.notice = Some(Notice::Error(e.clone()));
-                return;
-            }
-        };
+        let Some(kit) = self.kit() else { return };
         let me = self.actor.name();
         match crate::letters::review_letter(h, batch, &self.policy, &me, self.now) {
             Err(m) => self.notice = Some(Notice::Info(m)),
             Ok(facts) => {
-                let mut letter = LetterView {
-                    id: crate::domain::new_id(),
-                    kind: LetterKind::ReviewOutcome,
-                    customer_id: h.customer.id,
-                    customer_name: h.customer.display_name(),
-                    case_id: None,
-                    decision_id: None,
+                let letter = LetterView {
                     review_batch: Some(batch),
-                    incident_id: None,
-                    facts,
-                    free_text: Input::default(),
-                    editing: false,
-                    scroll: 0,
-                    rendered: Ok(String::new()),
-                    saving: false,
-                    confirm_discard: false,
-                    written: None,
+                    ..LetterView::new(LetterKind::ReviewOutcome, h, facts)
                 };
-                letter.render(&kit);
-                self.notice = if letter.facts.warnings.is_empty() {
-                    None
-                } else {
-                    Some(Notice::Info(letter.facts.warnings.join(" ")))
-                };
-                self.overlays.open(Overlay::Letter(letter));
+                self.show_letter(letter, &kit);
             }
         }
     }
@@ -213,13 +212,7 @@ impl App {
         let Some(kind) = LetterKind::ALL.get(index).copied() else {
             return;
         };
-        let kit = match &self.letter_kit {
-            Ok(k) => k.clone(),
-            Err(e) => {
-                self.notice = Some(Notice::Error(e.clone()));
-                return;
-            }
-        };
+        let Some(kit) = self.kit() else { return };
         let Some(view) = self.overlays.case_view() else {
             return;
         };
@@ -228,11 +221,7 @@ impl App {
         match facts_for(kind, &view.case, h, &self.policy, &me, self.now) {
             Err(m) => self.notice = Some(Notice::Info(m)),
             Ok((facts, decision_id)) => {
-                let mut letter = LetterView {
-                    id: crate::domain::new_id(),
-                    kind,
-                    customer_id: h.customer.id,
-                    customer_name: h.customer.display_name(),
+                let letter = LetterView {
                     case_id: Some(view.case.id),
                     decision_id,
                     // A review outcome letter is recorded against its review.
@@ -252,21 +241,9 @@ impl App {
                                 .map(|i| i.id)
                         })
                         .flatten(),
-                    facts,
-                    free_text: Input::default(),
-                    editing: false,
-                    scroll: 0,
-                    rendered: Ok(String::new()),
-                    saving: false,
-                    confirm_discard: false,
-                    written: None,
+                    ..LetterView::new(kind, h, facts)
                 };
-                letter.render(&kit);
-                // Warned, never printed: a decision with no reasons for the customer.
-                if !letter.facts.warnings.is_empty() {
-                    self.notice = Some(Notice::Info(letter.facts.warnings.join(" ")));
-                }
-                self.overlays.open(Overlay::Letter(letter));
+                self.show_letter(letter, &kit);
             }
         }
     }
