@@ -282,7 +282,26 @@ fn lookup(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         };
         plain.tell(&format!("here:results:{}", plain.listing), text, out);
     }
-    if app.results.is_empty() {
+    // The start screen's news, said when it comes and whenever it changes.
+    if app.news_showing() {
+        let mut text = app.news_heading();
+        for (i, s) in app.news_sentences().iter().enumerate() {
+            text.push_str(&format!("\n{}. {s}", i + 1));
+        }
+        if app.news.news.more > 0 {
+            text.push_str(&format!(
+                "\nAnd {} more: dismiss these to hear them.",
+                app.news.news.more
+            ));
+        }
+        plain.tell("news", text, out);
+    } else if q.is_empty() && plain.said.remove("news").is_some() {
+        out.push("No more news about incidents you logged.".into());
+    }
+    if app.results.is_empty() && app.news_showing() {
+        "Type a name, phone number or email to look someone up, dismiss and a number to dismiss that news (dismiss 1), log to log an incident, or help."
+            .into()
+    } else if app.results.is_empty() {
         "Type a name, phone number or email to look someone up, log to log an incident, or help."
             .into()
     } else {

@@ -1,0 +1,229 @@
+//! The reporter hears back (issue 19, item 5) in the store, on real SQLite files: whoever logged
+//! an incident reads what became of it (sent to a manager, decided, review held), the outcome
+//! only, until they dismiss it, on every PC; nobody else reads it.
+
+mod common;
+
+use chrono::Duration;
+use common::world::{actor, kind, opts, today, tunde as world, World};
+use safedesk::domain::{
+    new_id, CaseReason, NewDecision, NewIncident, NewReview, NewsKind, Outcome, ReviewOutcome, Role,
+};
+use safedesk::store::{SqliteStore, Store};
+
+impl World {
+    /// Amira logs three incidents: the third reaches the threshold and opens a case.
+    fn three_incidents(&mut self) -> safedesk::domain::CaseSummary {
+        for i in 0..3 {
+            let inc = NewIncident {
+                occurred_at: chrono::Utc::now() - Duration::minutes(30 - i),
+                ..NewIncident::example(self.customer, "Tunde Okafor")
+            };
+            self.store
+                .record_incident(&self.reception, &self.policy, &inc)
+                .unwrap();
+        }
+        self.store
+            .queue(&self.manager, today())
+            .unwrap()
+            .cases
+            .into_iter()
+            .find(|c| c.reason == CaseReason::Threshold)
+            .expect("a threshold case")
+    }
+
+    fn decide(&mut self, case: &safedesk::domain::CaseSummary) {
+        let d = NewDecision {
+            id: new_id(),
+            customer_id: self.customer,
+            case_id: Some(case.id),
+            case_version: Some(case.version),
+            also_closes: vec![],
+            meeting_date: today(),
+            attendees: "Amira Hassan, Sam Patel".into(),
+            outcome: Outcome::Actions,
+            reasons: "SECRET manager notes: three incidents of shouting in a week.".into(),
+            reasons_for_customer: "You shouted at our staff three times in a week.".into(),
+            review_date: Some(today() + Duration::weeks(6)),
+            restrictions: vec![kind("witness")],
+            police_told: None,
+            authority_told: String::new(),
+            risk_assessment: String::new(),
+            tried_actions: vec![],
+            none_suitable: String::new(),
+            adjustments: vec!["named_contact".into()],
+            adjustments_other: String::new(),
+            adjustments_why: "SECRET adjustments reasoning.".into(),
+        };
+        self.store
+            .record_decision(&self.manager, &self.policy, &d)
+            .unwrap();
+    }
+
+    fn sentences(&mut self, who: &safedesk::domain::Actor) -> Vec<String> {
+        let news = self.store.heard_back(who, 20).unwrap();
+        news.items
+            .iter()
+            .map(|n| self.policy.news_sentence(n))
+            .collect()
+    }
+}
+
+#[test]
+fn the_receptionist_who_logged_the_third_incident_hears_the_outcome_and_no_one_else_does() {
+    let mut w = world();
+    let admin = actor(&mut w.store, "admin");
+    w.store
+        .add_staff(&admin, "bjones", "Ben Jones", Role::Reception)
+        .unwrap();
+    let ben = actor(&mut w.store, "bjones");
+    let case = w.three_incidents();
+    let reception = w.reception.clone();
+
+    // Sent to a manager: one item for the case, naming the newest of her three.
+    let news = w.store.heard_back(&reception, 20).unwrap();
+    assert_eq!(news.items.len(), 1, "{news:?}");
+    assert_eq!(news.items[0].others, 2);
+    assert!(matches!(
+        news.items[0].kind,
+        NewsKind::SentToManager {
+            reason: CaseReason::Threshold
+        }
+    ));
+    let s = w.sentences(&reception);
+    assert!(
+        s[0].contains("(and 2 more you logged) about Tunde Okafor (Abusive or offensive behaviour) was sent to a manager on"),
+        "{s:?}"
+    );
+
+    w.decide(&case);
+    let s = w.sentences(&reception);
+    assert_eq!(s.len(), 1, "the decision replaces the case's news: {s:?}");
+    let when = safedesk::time::date(today());
+    assert!(
+        s[0].ends_with(&format!(
+            "was decided by a manager on {when}: restriction made - Personal contact (including telephone calls) only in the presence of a witness."
+        )),
+        "{s:?}"
+    );
+    // The outcome only: none of the case's notes or reasoning reaches the receptionist.
+    let all = format!("{:?}", w.store.heard_back(&reception, 20).unwrap());
+    assert!(!all.contains("SECRET"), "{all}");
+    assert!(!all.contains("Amira Hassan, Sam Patel"), "{all}");
+
+    // Nobody else hears of it: another receptionist, nor the manager who logged nothing.
+    assert!(w.sentences(&ben).is_empty());
+    assert!(w.sentences(&w.manager.clone()).is_empty());
+    let stranger = safedesk::domain::Actor {
+        login: "visitor-pc".into(),
+        staff: None,
+    };
+    assert!(w.sentences(&stranger).is_empty());
+}
+
+#[test]
+fn news_dismissed_on_one_pc_is_gone_on_every_pc_and_a_review_held_comes_back_as_news() {
+    let mut w = world();
+    let case = w.three_incidents();
+    w.decide(&case);
+    let reception = w.reception.clone();
+    // The receptionist's other PC: the same shared file, another connection.
+    let mut other_pc = SqliteStore::open(&w.path, &opts()).unwrap();
+    let news = other_pc.heard_back(&reception, 20).unwrap();
+    assert_eq!(news.items.len(), 1);
+    let event = news.items[0].event.clone();
+    // Someone else dismissing it changes nothing for her.
+    let manager = w.manager.clone();
+    w.store.dismiss_news(&manager, &[event.clone()]).unwrap();
+    assert_eq!(other_pc.heard_back(&reception, 20).unwrap().items.len(), 1);
+
+    assert_eq!(
+        w.store.dismiss_news(&reception, &[event.clone()]).unwrap(),
+        1
+    );
+    assert_eq!(w.store.dismiss_news(&reception, &[event]).unwrap(), 0);
+    assert!(other_pc
+        .heard_back(&reception, 20)
+        .unwrap()
+        .items
+        .is_empty());
+    assert!(w.store.heard_back(&reception, 20).unwrap().items.is_empty());
+
+    // The restriction is reviewed and lifted: that is news again, on every PC.
+    let h = w.store.history(w.customer).unwrap().unwrap();
+    let review = NewReview {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: None,
+        reviewed: h.restrictions.iter().map(|r| (r.id, r.version)).collect(),
+        still_wants: Some(true),
+        outcome: ReviewOutcome::Lift,
+        replacements: vec![],
+        next_review: None,
+        notes: "SECRET review notes.".into(),
+        reasons_for_customer: String::new(),
+    };
+    w.store
+        .record_review(&w.manager, &w.policy, &review)
+        .unwrap();
+    let news = other_pc.heard_back(&reception, 20).unwrap();
+    assert_eq!(news.items.len(), 1, "{news:?}");
+    assert!(matches!(
+        news.items[0].kind,
+        NewsKind::ReviewHeld {
+            outcome: ReviewOutcome::Lift
+        }
+    ));
+    let s = w.policy.news_sentence(&news.items[0]);
+    assert!(
+        s.ends_with(&format!(
+            "the restrictions it led to were reviewed on {} and lifted.",
+            safedesk::time::date(today())
+        )),
+        "{s}"
+    );
+    assert!(!format!("{news:?}").contains("SECRET"));
+}
+
+#[test]
+fn the_news_is_bounded_with_a_count_of_more_and_withdrawn_incidents_are_not_news() {
+    let mut w = world();
+    let case = w.three_incidents();
+    let reception = w.reception.clone();
+    // A second customer's immediate threat: a second case, so two items.
+    let other = w
+        .store
+        .add_customer(
+            &reception,
+            safedesk::domain::NewCustomer {
+                name: Some("Deborah Johnson".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let threat = NewIncident {
+        immediate_threat: true,
+        ..NewIncident::example(other.id, "Deborah Johnson")
+    };
+    w.store
+        .record_incident(&reception, &w.policy, &threat)
+        .unwrap();
+    let news = w.store.heard_back(&reception, 1).unwrap();
+    assert_eq!((news.items.len(), news.more, news.total()), (1, 1, 2));
+    // Withdrawn, the threat is no longer hers to hear about.
+    w.store
+        .withdraw_incident(
+            &reception,
+            &w.policy,
+            threat.id,
+            "Logged against the wrong person.",
+        )
+        .unwrap();
+    let news = w.store.heard_back(&reception, 20).unwrap();
+    assert!(
+        news.items
+            .iter()
+            .all(|n| n.event == format!("case:{}", case.id)),
+        "{news:?}"
+    );
+}
