@@ -227,3 +227,94 @@ fn the_news_is_bounded_with_a_count_of_more_and_withdrawn_incidents_are_not_news
         "{news:?}"
     );
 }
+
+/// The start screen with news, as a receptionist sees it at 80x24: the search box first and
+/// focused (typing searches), the news where the card goes; Tab reaches it, d dismisses.
+#[test]
+fn the_start_screen_shows_the_news_without_moving_the_search_at_80x24() {
+    use chrono::TimeZone;
+    use common::screen::{app_as, draw_fed, staff};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use safedesk::app::Pane;
+    use safedesk::domain::{HeardBack, News};
+    use safedesk::sync::{Reply, Request};
+    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
+    let mut app = app_as(
+        "amira",
+        Some(staff(3, "Amira Hassan", Role::Reception)),
+        now,
+        true,
+    );
+    let item = |event: &str, days: i64, name: &str, kind: NewsKind, others: usize| News {
+        event: event.into(),
+        at: now - Duration::hours(days),
+        incident: uuid::Uuid::new_v4(),
+        occurred_at: now - Duration::days(days + 1),
+        customer_name: name.into(),
+        category: "abusive".into(),
+        others,
+        kind,
+    };
+    app.on_reply(Reply::News(HeardBack {
+        items: vec![
+            item(
+                "decision:1",
+                0,
+                "Deborah Johnson",
+                NewsKind::Decided {
+                    outcome: Outcome::Actions,
+                    restrictions: vec!["witness".into()],
+                },
+                2,
+            ),
+            item(
+                "case:2",
+                3,
+                "José Núñez",
+                NewsKind::SentToManager {
+                    reason: CaseReason::ImmediateThreat,
+                },
+                0,
+            ),
+        ],
+        more: 1,
+    }));
+    let screen = draw_fed(&mut app, 80, 24);
+    insta::assert_snapshot!("hear_back_start_80x24", screen);
+    assert!(screen.contains("Find a caller or visitor"));
+    assert!(screen.contains("News on incidents you logged (3)"));
+    assert!(screen.contains("Deborah Johnson"));
+    assert_eq!(app.pane, Pane::Search, "the search box keeps the keys");
+
+    // Letters typed search: "d" is text, not a dismissal.
+    app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    assert_eq!(app.query(), "d");
+    assert!(!app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::DismissNews { .. })));
+    app.on_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    let _ = app.take_requests();
+    // Tab goes straight to the news; d dismisses the highlighted one.
+    app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+    assert_eq!(app.pane, Pane::Card);
+    let screen = draw_fed(&mut app, 80, 24);
+    assert!(screen.contains("d: dismiss"), "{screen}");
+    app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::DismissNews {
+            events: vec!["case:2".into()]
+        }]
+    );
+    let screen = draw_fed(&mut app, 80, 24);
+    assert!(!screen.contains("José Núñez"), "{screen}");
+    assert!(screen.contains("Deborah Johnson"));
+    // The help lists the key.
+    app.on_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    let help = safedesk::app::keymap::BINDINGS
+        .iter()
+        .any(|b| b.action == safedesk::app::keymap::Action::DismissNews);
+    assert!(help);
+}

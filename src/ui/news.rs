@@ -46,7 +46,7 @@ pub fn news(frame: &mut Frame, area: Rect, app: &App) {
         )
     } else {
         format!(
-            "Tab or {}: go to the news to dismiss it{}",
+            "Tab or {}: go here to dismiss{}",
             key(app, Action::News),
             if more > 0 {
                 format!(" ({more} more)")
