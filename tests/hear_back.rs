@@ -238,7 +238,9 @@ fn the_start_screen_shows_the_news_without_moving_the_search_at_80x24() {
     use safedesk::app::Pane;
     use safedesk::domain::{HeardBack, News};
     use safedesk::sync::{Reply, Request};
-    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 25, 10, 30, 0)
+        .unwrap();
     let mut app = app_as(
         "amira",
         Some(staff(3, "Amira Hassan", Role::Reception)),
