@@ -134,11 +134,15 @@ fn news_dismissed_on_one_pc_is_gone_on_every_pc_and_a_review_held_comes_back_as_
     let event = news.items[0].event.clone();
     // Someone else dismissing it changes nothing for her.
     let manager = w.manager.clone();
-    w.store.dismiss_news(&manager, &[event.clone()]).unwrap();
+    w.store
+        .dismiss_news(&manager, std::slice::from_ref(&event))
+        .unwrap();
     assert_eq!(other_pc.heard_back(&reception, 20).unwrap().items.len(), 1);
 
     assert_eq!(
-        w.store.dismiss_news(&reception, &[event.clone()]).unwrap(),
+        w.store
+            .dismiss_news(&reception, std::slice::from_ref(&event))
+            .unwrap(),
         1
     );
     assert_eq!(w.store.dismiss_news(&reception, &[event]).unwrap(), 0);
@@ -319,4 +323,52 @@ fn the_start_screen_shows_the_news_without_moving_the_search_at_80x24() {
         .iter()
         .any(|b| b.action == safedesk::app::keymap::Action::DismissNews);
     assert!(help);
+}
+
+/// The screen-reader mode says the news after the welcome and takes "dismiss 1".
+#[test]
+fn the_screen_reader_mode_says_the_news_and_dismisses_it_by_number() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut w = world();
+    let case = w.three_incidents();
+    w.decide(&case);
+    let dir = w.dir.path().to_path_buf();
+    std::fs::write(dir.join("no-config.toml"), "").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args([
+            "--db",
+            w.path.to_str().unwrap(),
+            "--user",
+            "ahassan",
+            "--plain",
+        ])
+        .current_dir(&dir)
+        .env_remove("SAFEDESK_DB")
+        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"dismiss 1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let welcome = text.find("Signed in as Amira Hassan").expect("welcome");
+    let news = text
+        .find("1 incident you logged has news:")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(welcome < news, "{text}");
+    assert!(text.contains("1. Your incident of"), "{text}");
+    assert!(text.contains("was decided by a manager on"), "{text}");
+    assert!(text.contains("News 1 dismissed."), "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+    let reception = w.reception.clone();
+    assert!(w.store.heard_back(&reception, 20).unwrap().items.is_empty());
 }

@@ -14,6 +14,9 @@ pub struct NewsList {
     pub cursor: usize,
     /// Dismissed here, not yet gone from the store's answer: kept off the screen meanwhile.
     pending: Vec<String>,
+    /// The store's first answer has come (the screen-reader mode waits for it before the first
+    /// line typed, so "dismiss 1" piped in finds the news).
+    pub arrived: bool,
 }
 
 impl NewsList {
@@ -77,6 +80,7 @@ impl App {
         list.pending
             .retain(|e| news.items.iter().any(|n| &n.event == e));
         list.news = news;
+        list.arrived = true;
         list.cursor = list.cursor.min(list.len().saturating_sub(1));
     }
 

@@ -88,6 +88,12 @@ pub fn busy(app: &App, plain: &Plain) -> bool {
     if app.overlays.decision().is_some_and(|d| d.saving) {
         return true;
     }
+    // The news about incidents this person logged is said after the welcome, before anything
+    // typed is used.
+    let start_screen = app.overlays.top().is_none() && app.query().is_empty();
+    if start_screen && app.actor.staff.is_some() && !app.news.arrived && !trouble {
+        return true;
+    }
     let card_on_way = app.overlays.top().is_none()
         && app.pane == Pane::Card
         && app.selected_hit().is_some()
