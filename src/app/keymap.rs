@@ -1332,6 +1332,8 @@ pub fn short(a: Action) -> &'static str {
         Action::AuditDates => "dates",
         Action::AuditClear => "clear filters",
         Action::ReverseMerge => "undo merge",
+        Action::DismissNews => "dismiss news",
+        Action::News => "news",
         Action::Incidents => "incidents",
         Action::Reports => "reports",
         Action::InForce => "in force",
