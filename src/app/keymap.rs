@@ -119,6 +119,10 @@ pub enum Action {
     AuditClear,
     /// The audit trail: undo the highlighted merge of two customer records.
     ReverseMerge,
+    /// The start screen: go to the news about incidents you logged.
+    News,
+    /// The start screen's news: dismiss the highlighted piece of news (on every PC).
+    DismissNews,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -208,6 +212,7 @@ impl Need {
             Need::Correct | Need::Withdraw => Some("whoever logged the incident, or a manager"),
             Need::Found | Need::ReplyOwed => None,
             Need::Report => Some("managers"),
+            Need::News => None,
         }
     }
 }
@@ -352,6 +357,8 @@ pub enum Need {
     ReplyOwed,
     /// A manager or admin, to read the reports and lists of everyone (--read-only is fine).
     Report,
+    /// The start screen's news is shown and has the keys.
+    News,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -903,6 +910,24 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Decide,
     },
     Binding {
+        action: Action::News,
+        keys: &[(KeyCode::Char('n'), NONE)],
+        label: "n",
+        desc: "Start screen: go to the news about incidents you logged (Tab from an empty search too)",
+        contexts: &[Context::Results, Context::Card],
+        hint: false,
+        needs: Need::Anyone,
+    },
+    Binding {
+        action: Action::DismissNews,
+        keys: &[(KeyCode::Char('d'), NONE)],
+        label: "d",
+        desc: "Start screen's news: dismiss the highlighted one (gone on every PC you use)",
+        contexts: &[Context::Card],
+        hint: true,
+        needs: Need::News,
+    },
+    Binding {
         action: Action::Help,
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
         label: "?",
@@ -1307,6 +1332,8 @@ pub fn short(a: Action) -> &'static str {
         Action::AuditDates => "dates",
         Action::AuditClear => "clear filters",
         Action::ReverseMerge => "undo merge",
+        Action::DismissNews => "dismiss news",
+        Action::News => "news",
         Action::Incidents => "incidents",
         Action::Reports => "reports",
         Action::InForce => "in force",

@@ -15,6 +15,7 @@ pub mod lists;
 pub mod manager;
 pub mod merge;
 pub mod mouse;
+pub mod news;
 pub mod paste;
 pub mod theme;
 
@@ -157,6 +158,8 @@ pub struct App {
     pub keys: keys::Keymap,
     /// Let the mouse click and scroll (the terminal reports it only when this is on).
     pub mouse: bool,
+    /// What became of the incidents this person logged, until they dismiss it (`news.rs`).
+    pub news: news::NewsList,
 }
 
 /// A question the app is asking.
@@ -409,6 +412,7 @@ impl App {
             requests: Vec::new(),
             keys: keys::Keymap::default(),
             mouse: true,
+            news: news::NewsList::default(),
         }
     }
 
@@ -819,6 +823,13 @@ impl App {
                 )),
                 Some(_) => Ok(()),
             },
+            Need::News => {
+                if self.news_focused() {
+                    Ok(())
+                } else {
+                    Err("There is no news here: news about incidents you logged is on the start screen (clear the search, then Tab or n).".into())
+                }
+            }
             Need::ReplyOwed => match self.reply_owed {
                 Some(_) => Ok(()),
                 None => Err("There is no reply to write here: it follows logging correspondence that is not processed.".into()),
@@ -1265,6 +1276,7 @@ impl App {
             }
             Context::Case if self.case_key(action) => return,
             Context::Audit if self.audit_key(action) => return,
+            Context::Card if self.news_focused() && self.news_key(action) => return,
             Context::Card if self.card_key(action) => return,
             Context::Queue if self.queue_key(action) => return,
             Context::Incidents if self.incidents_key(action) => return,
@@ -1284,6 +1296,15 @@ impl App {
                 scroll: 0,
             })),
             Action::FocusSearch => self.pane = Pane::Search,
+            // On the start screen the news is next to the search box: nothing is in between.
+            Action::NextPane if self.pane == Pane::Search && self.news_showing() => {
+                self.pane = Pane::Card
+            }
+            Action::PrevPane if self.pane == Pane::Card && self.news_showing() => {
+                self.pane = Pane::Search
+            }
+            Action::News => self.go_to_news(),
+            Action::DismissNews => {}
             Action::NextPane => {
                 self.pane = match self.pane {
                     Pane::Search => Pane::Results,
@@ -1772,6 +1793,13 @@ impl App {
                 self.refresh();
             }
             Reply::Damaged(why) => self.damaged = Some(why),
+            Reply::News(news) => self.news_arrived(news),
+            Reply::NewsNotDismissed(why) => {
+                self.news.show_again();
+                self.notice = Some(Notice::Error(format!(
+                    "The news could not be dismissed, so it shows again: {why}"
+                )));
+            }
             Reply::PolicyChanged(Ok((policy, what))) => {
                 self.policy = *policy;
                 self.notice = Some(Notice::Info(format!(

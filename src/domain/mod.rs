@@ -18,6 +18,7 @@
 //! * `merge`: merging two records of one person ([`MergeSaved`]) and undoing it;
 //! * `audit`: an [`AuditEntry`], a page of them ([`AuditPage`]), card views ([`CardView`]) and
 //!   what following the hash chain found ([`AuditChainReport`]);
+//! * `news`: what became of the incidents someone logged ([`HeardBack`]), for their start screen;
 //! * `reports`: what `safedesk check` and `safedesk backup` report;
 //! * `retention`: what the retention rules see and remove ([`RetentionItem`]), and everything
 //!   held about one person ([`SubjectAccess`]);
@@ -35,6 +36,7 @@ mod incident;
 mod letter;
 mod lookup;
 mod merge;
+mod news;
 mod reports;
 mod restriction;
 mod retention;
@@ -59,6 +61,7 @@ pub use incident::{Incident, NewIncident, Subject, Withdrawal};
 pub use letter::{Letter, LetterStatus, NewLetter, OwedFor, OwedLetter, SentHow};
 pub use lookup::{LookupHit, MatchedOn};
 pub use merge::{MergeRef, MergeReversed, MergeSaved, MergedInto};
+pub use news::{HeardBack, News, NewsKind};
 pub use reports::{BackupReport, CheckReport, Counts, ForeignKeyProblem, LETTERS_LATE_AFTER_DAYS};
 pub use restriction::{
     NewRestriction, NewReview, Restriction, RestrictionParams, Review, ReviewOutcome, ReviewSaved,

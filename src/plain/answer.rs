@@ -168,6 +168,35 @@ fn lookup(app: &mut App, plain: &mut Plain, text: &str) {
         plain.listing = true;
         return;
     }
+    // The start screen's news: "dismiss 2" (or "dismiss" for the first), "news" to hear it again.
+    if app.news_showing() {
+        if lower == "news" {
+            plain.forget("news");
+            return;
+        }
+        if let Some(rest) = lower.strip_prefix("dismiss") {
+            let rest = rest.trim();
+            let n = if rest.is_empty() {
+                Some(1)
+            } else {
+                rest.parse::<usize>().ok()
+            };
+            let len = app.news.len();
+            match n {
+                Some(n) if (1..=len).contains(&n) => {
+                    app.dismiss_news_at(n - 1);
+                    plain.forget("news");
+                    app.notice = Some(Notice::Info(format!("News {n} dismissed.")));
+                }
+                _ => {
+                    app.notice = Some(Notice::Info(format!(
+                        "Type dismiss and the number of the news, from 1 to {len}."
+                    )))
+                }
+            }
+            return;
+        }
+    }
     if let Ok(n) = text.parse::<usize>() {
         if (1..=app.results.len()).contains(&n) && app.lookup_sent == app.lookup_shown {
             plain.listing = false;

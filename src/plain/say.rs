@@ -88,6 +88,12 @@ pub fn busy(app: &App, plain: &Plain) -> bool {
     if app.overlays.decision().is_some_and(|d| d.saving) {
         return true;
     }
+    // The news about incidents this person logged is said after the welcome, before anything
+    // typed is used.
+    let start_screen = app.overlays.top().is_none() && app.query().is_empty();
+    if start_screen && app.actor.staff.is_some() && !app.news.arrived && !trouble {
+        return true;
+    }
     let card_on_way = app.overlays.top().is_none()
         && app.pane == Pane::Card
         && app.selected_hit().is_some()
@@ -282,7 +288,26 @@ fn lookup(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         };
         plain.tell(&format!("here:results:{}", plain.listing), text, out);
     }
-    if app.results.is_empty() {
+    // The start screen's news, said when it comes and whenever it changes.
+    if app.news_showing() {
+        let mut text = app.news_heading();
+        for (i, s) in app.news_sentences().iter().enumerate() {
+            text.push_str(&format!("\n{}. {s}", i + 1));
+        }
+        if app.news.news.more > 0 {
+            text.push_str(&format!(
+                "\nAnd {} more: dismiss these to hear them.",
+                app.news.news.more
+            ));
+        }
+        plain.tell("news", text, out);
+    } else if q.is_empty() && plain.said.remove("news").is_some() {
+        out.push("No more news about incidents you logged.".into());
+    }
+    if app.results.is_empty() && app.news_showing() {
+        "Type a name, phone number or email to look someone up, dismiss and a number to dismiss that news (dismiss 1), log to log an incident, or help."
+            .into()
+    } else if app.results.is_empty() {
         "Type a name, phone number or email to look someone up, log to log an incident, or help."
             .into()
     } else {

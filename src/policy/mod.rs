@@ -3,6 +3,7 @@
 
 pub mod decision;
 pub mod incident;
+pub mod news;
 pub mod retention;
 pub mod rules;
 pub mod window;

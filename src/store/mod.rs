@@ -243,6 +243,14 @@ pub trait Store: Send {
     /// Open immediate threats and breaches no manager has opened, and the open cases by kind:
     /// one short read, for every manager's screen.
     fn queue_watch(&mut self) -> Result<QueueWatch>;
+    /// The reporter hears back: what became of the incidents `actor` logged (sent to a manager,
+    /// decided, review held), newest first, the first `limit` they have not dismissed and how
+    /// many more. Only their own incidents and only the outcome, whatever their role; nothing
+    /// for someone not on the staff list. One read, walked from the incidents they logged.
+    fn heard_back(&mut self, actor: &Actor, limit: usize) -> Result<crate::domain::HeardBack>;
+    /// Dismiss news (by [`crate::domain::News::event`]) for `actor`, on every PC they sign in
+    /// on: a short write; dismissing again changes nothing. Returns how many were new.
+    fn dismiss_news(&mut self, actor: &Actor, events: &[String]) -> Result<usize>;
     /// A manager opened the case: recorded the first time only (a small write, and none when it
     /// is already recorded). Returns whether this was the first time.
     fn mark_case_seen(&mut self, actor: &Actor, case: Id) -> Result<bool>;

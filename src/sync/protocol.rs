@@ -120,6 +120,10 @@ pub enum Request {
     },
     /// A page of the audit trail (managers and admins; the store checks).
     LoadAudit(crate::domain::AuditQuery),
+    /// Dismiss news about incidents this person logged (by their events), on every PC.
+    DismissNews {
+        events: Vec<String>,
+    },
     // Local, on this PC (handled without waiting for the shared drive):
     SaveDraft(Box<Draft>),
     ClearDraft,
@@ -242,6 +246,11 @@ pub enum Reply {
     /// The shared file reads back but failed its quick check after opening: the sentence to
     /// show. Nothing is saved to it from then on.
     Damaged(String),
+    /// What became of the incidents this person logged, not yet dismissed: sent at the start
+    /// and whenever it changes (another PC's decision, a dismissal).
+    News(crate::domain::HeardBack),
+    /// News could not be dismissed, and why (it shows again until it is).
+    NewsNotDismissed(String),
 }
 
 /// What opening a case loads.

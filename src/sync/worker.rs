@@ -25,6 +25,9 @@ pub const POLL: Duration = Duration::from_millis(500);
 /// How many results a lookup shows. The worker asks the store for one more, so the app knows
 /// when there are more than it shows.
 pub const RESULTS: usize = 30;
+/// How many pieces of news about their incidents a start screen is sent (the newest; it says
+/// how many more).
+pub const NEWS: usize = 20;
 
 /// What the worker needs besides the store.
 pub struct Context {
@@ -691,6 +694,11 @@ fn serve(
     let watching = ctx.actor.role().is_some_and(|r| r.can_decide());
     let mut watch_due = watching;
     let mut last_watch: Option<QueueWatch> = None;
+    // Whoever is on the staff list hears back about the incidents they logged: read at the
+    // start and after every change, sent when it differs.
+    let hearing = ctx.actor.staff.is_some();
+    let mut news_due = hearing;
+    let mut last_news: Option<crate::domain::HeardBack> = None;
     let mut version = store.data_version().ok();
     // The office's policy version this instance runs by: another admin's change is picked up.
     let policy_version = |store: &mut dyn Store| {
@@ -747,6 +755,18 @@ fn serve(
                 Err(_) => last_watch = None,
             }
         }
+        if std::mem::take(&mut news_due) {
+            match store.heard_back(&ctx.actor, NEWS) {
+                Ok(n) if last_news.as_ref() != Some(&n) => {
+                    last_news = Some(n.clone());
+                    if !send(Reply::News(n)) {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => last_news = None,
+            }
+        }
         if damage_check_at.is_some_and(|at| Instant::now() >= at) {
             damage_check_at = match store.damage_check() {
                 Ok(Some(why)) => {
@@ -781,6 +801,7 @@ fn serve(
             let mut case = None;
             let mut writes = Vec::new();
             let mut seen = Vec::new();
+            let mut dismiss: Vec<String> = Vec::new();
             let mut audit: Vec<crate::domain::AuditQuery> = Vec::new();
             let mut lists: Vec<ListRequest> = Vec::new();
             for r in std::iter::once(first).chain(requests.try_iter()) {
@@ -802,6 +823,7 @@ fn serve(
                     }
                     Request::LoadReport { from, to } => lists.push(ListRequest::Report(from, to)),
                     Request::MarkCaseSeen { case: c } => seen.push(c),
+                    Request::DismissNews { events } => dismiss.extend(events),
                     Request::LoadAudit(q) => {
                         if !audit.contains(&q) {
                             audit.push(q);
@@ -838,9 +860,18 @@ fn serve(
                     watch_due = watching;
                 }
             }
+            if !dismiss.is_empty() {
+                if let Err(e) = store.dismiss_news(&ctx.actor, &dismiss) {
+                    if !send(Reply::NewsNotDismissed(e.to_string())) {
+                        return;
+                    }
+                }
+                news_due = hearing;
+            }
             for w in writes {
                 let reply = write(store.as_mut(), ctx, w);
                 watch_due = watching;
+                news_due = hearing;
                 let queued = matches!(
                     reply,
                     Reply::Queued { .. } | Reply::Kept { .. } | Reply::LetterNotRecorded { .. }
@@ -980,6 +1011,7 @@ fn serve(
                     let changed = back || version.is_some_and(|old| old != v);
                     if changed {
                         watch_due = watching;
+                        news_due = hearing;
                         let now = policy_version(store.as_mut());
                         if now.is_some() && now != in_force {
                             in_force = now;

@@ -11,6 +11,7 @@ pub mod help;
 pub mod incident_form;
 pub mod letter;
 pub mod lookup;
+pub mod news;
 pub mod queue;
 pub mod reports;
 pub mod status;
@@ -67,7 +68,13 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         .constraints([Constraint::Percentage(left), Constraint::Percentage(right)])
         .split(rows[2]);
     let result_rows = lookup::results(frame, cols[0], app);
-    let card_rows = card::card(frame, cols[1], app);
+    // The start screen: the news about incidents this person logged, where the card will be.
+    let card_rows = if app.news_showing() {
+        news::news(frame, cols[1], app);
+        crate::app::card::CardRows::default()
+    } else {
+        card::card(frame, cols[1], app)
+    };
     status::bottom(frame, rows[3], app);
     let over = Rect {
         x: area.x,

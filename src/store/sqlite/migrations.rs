@@ -28,9 +28,9 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_17,
     MIGRATION_18,
     MIGRATION_19,
-    // 20-22: reserved, merged by the lead (approval, the reporter hears back, staff safety).
+    // 20 and 22: reserved, merged by the lead (approval, staff safety).
     "SELECT 1;",
-    "SELECT 1;",
+    MIGRATION_21,
     "SELECT 1;",
     MIGRATION_23,
 ];
@@ -879,6 +879,20 @@ ALTER TABLE restriction ADD COLUMN on_date TEXT;
 ALTER TABLE restriction ADD COLUMN details TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person_contact TEXT NOT NULL DEFAULT '';
+"#;
+
+/// The reporter hears back: which news about the incidents they logged each member of staff has
+/// dismissed (an event is `case:<id>`, `decision:<id>` or `review:<id>`), kept in the shared file
+/// so it stays dismissed on every PC; and from when there is news (what was decided before this
+/// safedesk is not news, so nobody's start screen fills with years of old outcomes).
+const MIGRATION_21: &str = r#"
+CREATE TABLE heard_back (
+    staff_id     TEXT NOT NULL REFERENCES staff(id),
+    event        TEXT NOT NULL,
+    dismissed_at TEXT NOT NULL,
+    PRIMARY KEY (staff_id, event)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('news_since', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 "#;
 
 /// A review that keeps restrictions records the reasonable adjustments considered again, as a

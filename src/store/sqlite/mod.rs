@@ -35,6 +35,7 @@ mod lookup;
 mod maintenance;
 mod merge;
 pub mod migrations;
+mod news;
 mod owed;
 mod probe;
 mod records;
@@ -474,6 +475,28 @@ impl Store for SqliteStore {
 
     fn queue_watch(&mut self) -> Result<QueueWatch> {
         self.read(decisions::queue_watch)
+    }
+
+    fn heard_back(&mut self, actor: &Actor, limit: usize) -> Result<crate::domain::HeardBack> {
+        match (actor.role(), &actor.staff) {
+            (Some(_), Some(s)) => {
+                let me = s.id;
+                self.read(|tx| news::heard_back(tx, me, limit))
+            }
+            _ => Ok(crate::domain::HeardBack::default()),
+        }
+    }
+
+    fn dismiss_news(&mut self, actor: &Actor, events: &[String]) -> Result<usize> {
+        if events.is_empty() {
+            return Ok(0);
+        }
+        self.write_as(
+            actor,
+            |_| true,
+            "dismiss news",
+            |tx| Ok(news::dismiss(tx, actor, events)?),
+        )
     }
 
     fn mark_case_seen(&mut self, actor: &Actor, case: Id) -> Result<bool> {

@@ -1,0 +1,179 @@
+//! The reporter hears back: what became of the incidents one member of staff logged, read in
+//! one transaction from the cases, decisions and reviews behind them (nothing is copied when a
+//! manager acts), less what they have dismissed; and dismissing news.
+
+use super::values::{parse_id, parse_time};
+use crate::domain::{Actor, CaseReason, HeardBack, Id, News, NewsKind, Outcome, ReviewOutcome};
+use crate::time;
+use chrono::Utc;
+use rusqlite::{params, Transaction};
+use std::collections::HashMap;
+
+/// Their incidents (not withdrawn), each with the case it opened or joined, and its customer:
+/// walked from the `incident_logged_by` index, then by primary keys.
+const MINE: &str = "FROM incident i \
+     JOIN case_incident ci ON ci.incident_id = i.id \
+     JOIN escalation_case c ON c.id = ci.case_id \
+     JOIN customer cu ON cu.id = i.customer_id \
+     WHERE i.logged_by = ?1 AND i.withdrawn_at IS NULL";
+
+/// The columns every query starts with: the event, when, then the incident.
+const INCIDENT: &str = "i.id, i.occurred_at, i.category, \
+     coalesce(nullif(trim(cu.name), ''), CASE WHEN trim(cu.description) = '' \
+     THEN 'Unidentified visitor' ELSE 'Unidentified visitor: ' || trim(cu.description) END)";
+
+struct Row {
+    event: String,
+    at: String,
+    incident: Id,
+    occurred_at: chrono::DateTime<Utc>,
+    category: String,
+    customer: String,
+    kind: NewsKind,
+}
+
+fn row(r: &rusqlite::Row<'_>, kind: NewsKind) -> rusqlite::Result<Row> {
+    Ok(Row {
+        event: r.get(0)?,
+        at: r.get(1)?,
+        incident: parse_id(&r.get::<_, String>(2)?)?,
+        occurred_at: parse_time(&r.get::<_, String>(3)?)?,
+        category: r.get(4)?,
+        customer: r.get(5)?,
+        kind,
+    })
+}
+
+/// The news for `staff`: the newest `limit` events not dismissed and how many more. An event
+/// about several of their incidents names the newest and counts the others.
+pub(super) fn heard_back(
+    tx: &Transaction<'_>,
+    staff: Id,
+    limit: usize,
+) -> rusqlite::Result<HeardBack> {
+    let me = staff.to_string();
+    let since: String = tx.query_row(
+        "SELECT coalesce((SELECT value FROM meta WHERE key = 'news_since'), '')",
+        [],
+        |r| r.get(0),
+    )?;
+    let dismissed = "NOT EXISTS (SELECT 1 FROM heard_back h WHERE h.staff_id = ?1 AND h.event = ";
+    let mut rows: Vec<Row> = Vec::new();
+    // Sent to a manager: a case still open and not yet decided.
+    let sql = format!(
+        "SELECT 'case:' || c.id, c.opened_at, {INCIDENT}, c.reason {MINE} \
+         AND c.closed_at IS NULL AND c.decision_id IS NULL AND c.opened_at >= ?2 \
+         AND {dismissed}'case:' || c.id)"
+    );
+    let mut st = tx.prepare_cached(&sql)?;
+    let found = st.query_map(params![me, since], |r| {
+        let reason = CaseReason::parse(&r.get::<_, String>(6)?).unwrap_or(CaseReason::Threshold);
+        row(r, NewsKind::SentToManager { reason })
+    })?;
+    for r in found {
+        rows.push(r?);
+    }
+    // Decided: the decision that answered the case.
+    let sql = format!(
+        "SELECT 'decision:' || d.id, d.decided_at, {INCIDENT}, d.outcome, \
+         (SELECT coalesce(json_group_array(kind), '[]') FROM restriction WHERE decision_id = d.id) \
+         {MINE} AND d.decided_at >= ?2 AND {dismissed}'decision:' || d.id)"
+    )
+    .replace(
+        "JOIN customer cu",
+        "JOIN decision d ON d.id = c.decision_id JOIN customer cu",
+    );
+    let mut st = tx.prepare_cached(&sql)?;
+    let found = st.query_map(params![me, since], |r| {
+        let outcome = Outcome::parse(&r.get::<_, String>(6)?).unwrap_or(Outcome::NoFurtherAction);
+        let restrictions: Vec<String> =
+            serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default();
+        row(
+            r,
+            NewsKind::Decided {
+                outcome,
+                restrictions,
+            },
+        )
+    })?;
+    for r in found {
+        rows.push(r?);
+    }
+    // Review held: of a restriction that decision made (one event per review, whatever it
+    // covered).
+    let sql = format!(
+        "SELECT 'review:' || v.batch, max(v.reviewed_at), {INCIDENT}, v.outcome {MINE} \
+         AND v.reviewed_at >= ?2 AND {dismissed}'review:' || v.batch) \
+         GROUP BY v.batch, i.id"
+    )
+    .replace(
+        "JOIN customer cu",
+        "JOIN restriction r ON r.decision_id = c.decision_id \
+         JOIN review v ON v.restriction_id = r.id JOIN customer cu",
+    );
+    let mut st = tx.prepare_cached(&sql)?;
+    let found = st.query_map(params![me, since], |r| {
+        let outcome =
+            ReviewOutcome::parse(&r.get::<_, String>(6)?).unwrap_or(ReviewOutcome::Continue);
+        row(r, NewsKind::ReviewHeld { outcome })
+    })?;
+    for r in found {
+        rows.push(r?);
+    }
+    // One item per event: the newest of their incidents in it, and how many others.
+    let mut by_event: HashMap<String, (Row, usize)> = HashMap::new();
+    for r in rows {
+        match by_event.get_mut(&r.event) {
+            Some((kept, n)) => {
+                if kept.incident != r.incident {
+                    *n += 1;
+                }
+                if r.occurred_at > kept.occurred_at {
+                    *kept = r;
+                }
+            }
+            None => {
+                by_event.insert(r.event.clone(), (r, 0));
+            }
+        }
+    }
+    let mut items: Vec<News> = by_event
+        .into_values()
+        .map(|(r, others)| {
+            Ok(News {
+                at: parse_time(&r.at)?,
+                event: r.event,
+                incident: r.incident,
+                occurred_at: r.occurred_at,
+                customer_name: r.customer,
+                category: r.category,
+                others,
+                kind: r.kind,
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    items.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.event.cmp(&a.event)));
+    let more = items.len().saturating_sub(limit);
+    items.truncate(limit);
+    Ok(HeardBack { items, more })
+}
+
+/// Dismiss news for the person acting: each event once, whoever dismisses it again.
+pub(super) fn dismiss(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    events: &[String],
+) -> rusqlite::Result<usize> {
+    let Some(me) = actor.staff.as_ref() else {
+        return Ok(0);
+    };
+    let now = time::to_db(Utc::now());
+    let mut st = tx.prepare_cached(
+        "INSERT OR IGNORE INTO heard_back (staff_id, event, dismissed_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut n = 0;
+    for e in events {
+        n += st.execute(params![me.id.to_string(), e, now])?;
+    }
+    Ok(n)
+}
