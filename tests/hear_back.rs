@@ -166,6 +166,9 @@ fn news_dismissed_on_one_pc_is_gone_on_every_pc_and_a_review_held_comes_back_as_
         next_review: None,
         notes: "SECRET review notes.".into(),
         reasons_for_customer: String::new(),
+        adjustments: vec![],
+        adjustments_other: String::new(),
+        adjustments_why: String::new(),
     };
     w.store
         .record_review(&w.manager, &w.policy, &review)
