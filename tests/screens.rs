@@ -69,6 +69,8 @@ fn deborah() -> CustomerHistory {
         adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
+        approval: Default::default(),
+        version: 1,
     };
     let restriction = |n: u128, kind: &str, minutes: Option<u32>| Restriction {
         id: Uuid::from_u128(30 + n),

@@ -59,7 +59,8 @@ impl QueueFilter {
             QueueFilter::Reason(Breach) => QueueFilter::Reason(Threshold),
             QueueFilter::Reason(Threshold) => QueueFilter::Reason(ReviewDue),
             QueueFilter::Reason(ReviewDue) => QueueFilter::Reason(CustomerRequest),
-            QueueFilter::Reason(CustomerRequest) => QueueFilter::Confirmation,
+            QueueFilter::Reason(CustomerRequest) => QueueFilter::Reason(Approval),
+            QueueFilter::Reason(Approval) => QueueFilter::Confirmation,
             QueueFilter::Confirmation => QueueFilter::Mine,
             QueueFilter::Mine => QueueFilter::All,
             // Reached with o, not in the round of cases.

@@ -5,6 +5,7 @@ pub mod decision;
 pub mod incident;
 pub mod retention;
 pub mod rules;
+pub mod who;
 pub mod window;
 
 use serde::Deserialize;
@@ -109,6 +110,10 @@ pub struct Policy {
     /// policy file of an older safedesk (the five in [`default_adjustments`]).
     #[serde(default = "default_adjustments")]
     pub adjustments: Vec<Adjustment>,
+    /// Who may impose each outcome or restriction, and which need a second person's approval;
+    /// optional in a policy file of an older safedesk (the built-in table).
+    #[serde(default = "who::default_who_decides")]
+    pub who_decides: Vec<who::WhoDecides>,
 }
 
 /// What the policy says is not unacceptable, shown where an incident is logged, and the
@@ -703,7 +708,10 @@ impl Policy {
         })?;
         policy.check().map_err(|(needle, message)| PolicyError {
             file: file.to_string(),
-            line: find_line(text, &needle),
+            line: match needle.strip_prefix(WHO_NEEDLE) {
+                Some(n) => who::who_line(text, n),
+                None => find_line(text, &needle),
+            },
             message,
         })?;
         Ok(policy)
@@ -979,6 +987,8 @@ impl Policy {
             unique(&mut seen, "adjustment", &a.id)?;
             nonempty(&a.label, &a.id)?;
         }
+        self.check_who_decides()
+            .map_err(|(needle, message)| (format!("{WHO_NEEDLE}{needle}"), message))?;
         Ok(())
     }
 
@@ -1285,6 +1295,9 @@ fn check_placeholders(id: &str, what: &str, text: &str) -> Result<(), (String, S
     }
     Ok(())
 }
+
+/// Marks a refusal's text to locate as one inside `[[who_decides]]`.
+const WHO_NEEDLE: &str = "\u{0}who_decides:";
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
