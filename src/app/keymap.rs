@@ -119,6 +119,10 @@ pub enum Action {
     AuditClear,
     /// The audit trail: undo the highlighted merge of two customer records.
     ReverseMerge,
+    /// A case waiting for approval: approve its decision (a second manager or admin).
+    Approve,
+    /// A case waiting for approval: turn its decision down, with a reason.
+    TurnDown,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -537,6 +541,24 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         desc: "Case: record why written confirmation was not possible; letters owed: why a review's letter could not be sent",
         contexts: QUEUE_OR_CASE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Approve,
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        desc: "Case waiting for approval: approve its decision, which comes into force (never your own)",
+        contexts: CASE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::TurnDown,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Case waiting for approval: turn its decision down, saying why (never your own)",
+        contexts: CASE,
         hint: false,
         needs: Need::Decide,
     },
@@ -1288,6 +1310,8 @@ pub fn short(a: Action) -> &'static str {
         Action::LettersOwed => "letters owed",
         Action::AssignToMe => "assign to me",
         Action::Decide => "decide",
+        Action::Approve => "approve",
+        Action::TurnDown => "turn down",
         Action::Review => "review",
         Action::Letter => "letter",
         Action::OpenPage => "print",

@@ -147,6 +147,25 @@ impl Policy {
         Ok(())
     }
 
+    /// What a decision decides, in words: its outcome and what it restricts (while it waits
+    /// for approval, what it would restrict): "Withdrawal of services: Banned from entering the
+    /// premises".
+    pub fn decision_words(&self, d: &crate::domain::Decision) -> String {
+        let outcome = d.outcome.label();
+        let labels: Vec<&str> = d
+            .approval
+            .restrictions
+            .iter()
+            .map(|r| self.label_of(&r.kind))
+            .filter(|l| *l != outcome)
+            .collect();
+        if labels.is_empty() {
+            outcome.to_string()
+        } else {
+            format!("{outcome}: {}", labels.join("; "))
+        }
+    }
+
     /// Every row names an outcome or restriction this policy knows, once, and roles that
     /// decide; an error is (text to locate the line by, message).
     pub(super) fn check_who_decides(&self) -> Result<(), (String, String)> {

@@ -1278,16 +1278,23 @@ pub(super) fn answer_approval(
         ),
     )?;
     if let Some(case) = approval_case {
-        if a.approve && outcome == Outcome::ImmediateRestriction {
-            // Its case now waits for the written confirmation, as an immediate restriction's does.
-            tx.prepare_cached(
-                "UPDATE escalation_case SET waiting = 'confirmation', version = version + 1 \
-                 WHERE id = ?1",
-            )?
-            .execute([case.to_string()])?;
-        } else {
-            close_case(tx, actor, case, Some(a.decision_id))?;
-        }
+        close_case(tx, actor, case, Some(a.decision_id))?;
+    }
+    if a.approve && outcome == Outcome::ImmediateRestriction {
+        // Its case now waits for the written confirmation, as an immediate restriction's does
+        // when it needs no approval: the case it was decided on, open again for that.
+        let own: Option<String> = tx
+            .prepare_cached("SELECT case_id FROM decision WHERE id = ?1")?
+            .query_row([a.decision_id.to_string()], |r| r.get(0))?;
+        let case = match own.as_deref().map(parse_id).transpose()? {
+            Some(c) => c,
+            None => join_case(tx, actor, customer, CaseReason::ImmediateThreat, &[])?,
+        };
+        tx.prepare_cached(
+            "UPDATE escalation_case SET closed_at = NULL, closed_by = NULL, waiting = 'confirmation', \
+             decision_id = ?2, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![case.to_string(), a.decision_id.to_string()])?;
     }
     if !a.approve {
         // The cases it answered are open again, for a new decision.
