@@ -548,7 +548,12 @@ impl App {
             Prompt::Text { purpose, input, .. } => {
                 if key.code == KeyCode::Enter {
                     let text = input.value().trim().to_string();
-                    if text.is_empty() {
+                    // Approving may go without a note; everything else asked here needs one.
+                    let optional = matches!(
+                        purpose,
+                        manager::TextPurpose::Approval { approve: true, .. }
+                    );
+                    if text.is_empty() && !optional {
                         self.notice = Some(Notice::Error(
                             "Type it first, or press Esc to cancel.".into(),
                         ));

@@ -232,6 +232,38 @@ impl Policy {
     }
 }
 
+/// Where a decision stands with its approval, in words, for the case and the card; None for a
+/// decision that needed none. "Approved by Grace Mensah on 24/11/2026 14:02".
+pub fn approval_words(d: &crate::domain::Decision) -> Option<String> {
+    use crate::domain::ApprovalStatus;
+    let when = d
+        .approval
+        .at
+        .map(crate::time::date_time)
+        .unwrap_or_default();
+    match d.approval.status {
+        ApprovalStatus::NotNeeded => None,
+        ApprovalStatus::Waiting => Some(
+            "WAITING FOR APPROVAL by a second manager or an admin: nothing of it is in force yet"
+                .into(),
+        ),
+        ApprovalStatus::Approved => Some(format!(
+            "Approved by {} on {when}{}",
+            d.approval.by_name,
+            if d.approval.note.trim().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", d.approval.note.trim().replace('\n', " "))
+            }
+        )),
+        ApprovalStatus::TurnedDown => Some(format!(
+            "TURNED DOWN by {} on {when}, never in force: {}",
+            d.approval.by_name,
+            d.approval.note.trim().replace('\n', " ")
+        )),
+    }
+}
+
 /// The line a [`Policy::check_who_decides`] refusal points at: the first mention of `needle`
 /// after the table starts (a role or outcome named elsewhere first is not it).
 pub(super) fn who_line(text: &str, needle: &str) -> Option<usize> {
