@@ -1523,7 +1523,7 @@ fn a_withdrawal_waits_for_a_second_manager_whose_approval_puts_it_in_force_on_ev
     sam.wait_for(">Reasons for the customer (printed in the letter)");
     sam.type_text("You went on shouting at our staff after every step we took.");
     sam.press("C-s");
-    sam.wait_for("WAITING FOR APPROVAL: nothing of it is in force yet.");
+    sam.wait_for("The decision is saved, WAITING FOR APPROVAL");
     // Nothing is in force: Sam's own lookup of Tunde shows no restriction.
     sam.press("Enter");
     sam.press("Escape");
