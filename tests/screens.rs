@@ -479,7 +479,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
     assert!(screen.contains("assigned to me"));
     // f shows one kind at a time; the last of the round is the cases assigned to me.
-    for _ in 0..7 {
+    for _ in 0..8 {
         key(&mut app, KeyCode::Char('f'));
     }
     let screen = render(&app, 100, 24);
