@@ -375,3 +375,60 @@ fn the_screen_reader_mode_says_the_news_and_dismisses_it_by_number() {
     let reception = w.reception.clone();
     assert!(w.store.heard_back(&reception, 20).unwrap().items.is_empty());
 }
+
+/// A decision waiting for a second person's approval is not an outcome yet: the reporter hears
+/// that it is with a manager (waiting for approval), and what was decided once it is approved.
+#[test]
+fn a_decision_waiting_for_approval_is_news_only_once_approved() {
+    let mut w = world();
+    let case = w.three_incidents();
+    let reception = w.reception.clone();
+    let d = NewDecision {
+        id: new_id(),
+        customer_id: w.customer,
+        case_id: Some(case.id),
+        case_version: Some(case.version),
+        also_closes: vec![],
+        meeting_date: today(),
+        attendees: "Amira Hassan, Sam Patel".into(),
+        outcome: Outcome::WithdrawalOfServices,
+        reasons: "Three incidents after every action was tried.".into(),
+        reasons_for_customer: "You shouted at our staff three times in a week.".into(),
+        review_date: Some(today() + Duration::weeks(6)),
+        restrictions: vec![kind("services_withdrawn")],
+        police_told: None,
+        authority_told: String::new(),
+        risk_assessment: String::new(),
+        tried_actions: vec!["time_limit".into()],
+        none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "Offered for a month; the shouting went on.".into(),
+    };
+    let saved = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    assert!(saved.waiting_for_approval.is_some());
+    let news = w.store.heard_back(&reception, 20).unwrap();
+    assert_eq!(news.items.len(), 1, "{news:?}");
+    assert!(
+        matches!(
+            news.items[0].kind,
+            NewsKind::SentToManager {
+                reason: CaseReason::Approval
+            }
+        ),
+        "{news:?}"
+    );
+    w.approve(d.id);
+    let news = w.store.heard_back(&reception, 20).unwrap();
+    assert_eq!(news.items.len(), 1, "{news:?}");
+    assert!(
+        matches!(
+            news.items[0].kind,
+            NewsKind::Decided {
+                outcome: Outcome::WithdrawalOfServices,
+                ..
+            }
+        ),
+        "{news:?}"
+    );
+}

@@ -1535,3 +1535,101 @@ tried = "calls with an interpreter"
     let s = p.wait_for("Calls only with an interpreter: Polish");
     assert!(s.contains("RESTRICTED"), "{s}");
 }
+
+/// Issue 19, item 4 (the Done-when): a withdrawal waits for a second manager, whose approval
+/// puts it in force on every PC. Sam Patel withdraws Tunde Okafor's services: the form says
+/// before saving that it needs approval, and once saved nothing is in force (his own lookup
+/// shows no restriction). Grace Mensah, on another PC, opens it from the queue, sees what was
+/// decided and by whom, and approves it; Sam's lookup banner shows it by itself.
+#[test]
+fn a_withdrawal_waits_for_a_second_manager_whose_approval_puts_it_in_force_on_every_pc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sam, grace) = two_instances(
+        dir.path(),
+        ("approve-sam", "spatel", "Signed in: Sam Patel (manager)"),
+        (
+            "approve-grace",
+            "gmensah",
+            "Signed in: Grace Mensah (manager)",
+        ),
+    );
+    sam.press("Escape");
+    sam.wait_for("m queue");
+    sam.threshold_cases();
+    sam.select("Tunde Okafor");
+    sam.press("Enter");
+    sam.wait_for("Incidents behind this case (3)");
+    sam.press("d");
+    sam.wait_for("Decision: Tunde Okafor");
+    sam.wait_for(">Who attended");
+    sam.press("Tab");
+    sam.wait_for(">Outcome");
+    // Withdrawal of services: told at once, before saving, that it needs approval.
+    sam.type_text("w");
+    sam.wait_for("needs a second person's approval");
+    sam.wait_for("Needs a second person's approval: nothing is in force until then.");
+    consider_adjustments(&sam);
+    // The first of the actions tried before, then on to the reasons.
+    sam.select("Only send communication to a dedicated");
+    sam.press("Space");
+    for _ in 0..40 {
+        if sam.screen().contains(">Reasons") {
+            break;
+        }
+        sam.press("Down");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    sam.wait_for(">Reasons");
+    sam.type_text("Every action was tried and the shouting went on.");
+    sam.press("Tab");
+    sam.wait_for(">Reasons for the customer (printed in the letter)");
+    sam.type_text("You went on shouting at our staff after every step we took.");
+    sam.press("C-s");
+    sam.wait_for("The decision is saved, WAITING FOR APPROVAL");
+    // Nothing is in force: Sam's own lookup of Tunde shows no restriction.
+    sam.press("Enter");
+    sam.press("Escape");
+    wait_until("the case to close", || {
+        !sam.screen().contains("Case: Tunde")
+    });
+    for _ in 0..3 {
+        if sam.screen().contains("Find a caller or visitor") {
+            break;
+        }
+        sam.press("Escape");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    sam.press("/");
+    sam.type_text("Tunde Okafor");
+    let s = sam.wait_for("Tunde Okafor");
+    assert!(!s.contains("Services withdrawn"), "{s}");
+
+    // Grace opens it from the queue: what was decided, by whom, and the two keys.
+    grace.press("Escape");
+    grace.wait_for("m queue");
+    grace.press("m");
+    grace.wait_for("open cases  |");
+    grace.press("6");
+    grace.wait_for("only: waiting for approval");
+    grace.select("Tunde Okafor");
+    grace.press("Enter");
+    let s = grace.wait_for("DECISION WAITING FOR APPROVAL - decided by Sam Patel");
+    assert!(s.contains("y approve, t turn down"), "{s}");
+    assert!(s.contains("Decided: Withdrawal of services"), "{s}");
+    grace.press("y");
+    grace.wait_for("Approve the decision");
+    grace.press("Enter");
+    grace.wait_for("The decision is approved and in force from now");
+    let approved = std::time::Instant::now();
+    // Sam's lookup shows it by itself, within the live refresh.
+    sam.wait_for("Services withdrawn - review due");
+    eprintln!(
+        "the approval reached the other instance after {:?}",
+        approved.elapsed()
+    );
+    // Both names on the card.
+    sam.press("Enter");
+    sam.press("G");
+    let s = sam.wait_for("Approved by Grace Mensah");
+    assert!(s.contains("Withdrawal of services by Sam Patel"), "{s}");
+}

@@ -94,9 +94,14 @@ impl World {
                 String::new()
             },
         };
-        self.store
+        let saved = self
+            .store
             .record_decision(&self.manager, &self.policy, &d)
             .unwrap();
+        // A withdrawal or a permanent ban waits for a second manager's approval.
+        if saved.waiting_for_approval.is_some() {
+            self.approve(d.id);
+        }
         d.id
     }
 

@@ -399,3 +399,90 @@ fn who_waits_for_the_answer_to_the_search_last_typed() {
     found(&mut app, &mut plain, last);
     assert!(!say::busy(&app, &plain));
 }
+
+/// Issue 19, item 4, as lines: a withdrawal Sam Patel decided waits for approval; Grace Mensah,
+/// in screen-reader mode, hears it read from the queue (what, by whom) and approves it by word.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives the app in tmux, which Windows does not have"
+)]
+fn in_tmux_a_second_manager_hears_a_decision_waiting_for_approval_and_approves_it_by_word() {
+    use safedesk::domain::{new_id, CaseReason, NewDecision, NewRestriction, Outcome};
+    use safedesk::store::{OpenOptions, SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    // Sam Patel withdraws Tunde Okafor's services on his threshold case (through the store).
+    let mut store = SqliteStore::open(Path::new(&db), &OpenOptions::default()).unwrap();
+    let sam = common::world::actor(&mut store, "spatel");
+    let today = safedesk::time::london_date(chrono::Utc::now());
+    let case = store
+        .queue(&sam, today)
+        .unwrap()
+        .cases
+        .into_iter()
+        .find(|c| c.customer_name == "Tunde Okafor" && c.reason == CaseReason::Threshold)
+        .expect("Tunde's threshold case");
+    let policy = safedesk::policy::Policy::built_in();
+    let d = NewDecision {
+        id: new_id(),
+        customer_id: case.customer_id,
+        case_id: Some(case.id),
+        case_version: Some(case.version),
+        also_closes: vec![],
+        meeting_date: today,
+        attendees: "Sam Patel".into(),
+        outcome: Outcome::WithdrawalOfServices,
+        reasons: "Every action was tried and the shouting went on.".into(),
+        reasons_for_customer: "You went on shouting at our staff.".into(),
+        restrictions: vec![NewRestriction {
+            kind: policy.withdrawal.id.clone(),
+            ..NewRestriction::default()
+        }],
+        review_date: Some(today + chrono::Duration::weeks(6)),
+        police_told: None,
+        authority_told: String::new(),
+        risk_assessment: String::new(),
+        tried_actions: vec!["time_limit".into()],
+        none_suitable: String::new(),
+        adjustments: vec!["named_contact".into()],
+        adjustments_other: String::new(),
+        adjustments_why: "Offered for a month; it did not help.".into(),
+    };
+    let saved = store.record_decision(&sam, &policy, &d).unwrap();
+    assert!(saved.waiting_for_approval.is_some());
+    drop(store);
+
+    let m = Pane::start(
+        "plain-approve",
+        &["--db", &db, "--user", "gmensah", "--plain"],
+        dir.path(),
+        80,
+        24,
+    );
+    m.wait_for_line("Type a name, phone number or email and press Enter");
+    let answer = |line: &str, then: &str| m.answer(line, then);
+    answer("queue", "Type a case's number to open it");
+    let s = answer("approvals", ": Tunde Okafor, waiting for approval");
+    let row = s
+        .lines()
+        .find(|l| l.contains(": Tunde Okafor, waiting for approval"))
+        .unwrap_or_else(|| panic!("no case waiting for approval:\n{s}"));
+    let number = row.split(':').next().unwrap().trim().to_string();
+    let s = answer(
+        &number,
+        "Type approve to approve the decision, turn down to turn it down",
+    );
+    assert!(
+        s.contains("DECISION WAITING FOR APPROVAL - decided by Sam Patel"),
+        "{s}"
+    );
+    assert!(s.contains("Decided: Withdrawal of services"), "{s}");
+    answer("approve", "Approve the decision");
+    let s = answer("", "The decision is approved and in force from now");
+    assert_lines_only(&s);
+    let mut store = SqliteStore::open(Path::new(&db), &OpenOptions::default()).unwrap();
+    let h = store.history(case.customer_id).unwrap().unwrap();
+    let d = h.decisions.iter().find(|x| x.id == d.id).unwrap();
+    assert_eq!(d.approval.by_name, "Grace Mensah");
+}

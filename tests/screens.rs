@@ -69,6 +69,8 @@ fn deborah() -> CustomerHistory {
         adjustments_why: "A named contact was offered first; the behaviour went on.".into(),
         risk_assessment: String::new(),
         letter: LetterStatus::Sent,
+        approval: Default::default(),
+        version: 1,
     };
     let restriction = |n: u128, kind: &str, minutes: Option<u32>| Restriction {
         id: Uuid::from_u128(30 + n),
@@ -477,7 +479,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
     assert!(screen.contains("assigned to me"));
     // f shows one kind at a time; the last of the round is the cases assigned to me.
-    for _ in 0..7 {
+    for _ in 0..8 {
         key(&mut app, KeyCode::Char('f'));
     }
     let screen = render(&app, 100, 24);
@@ -2222,4 +2224,162 @@ fn the_new_actions_take_their_parameters_on_their_own_rows_at_80x24() {
         "{screen}"
     );
     assert!(screen.contains("> Their contact"), "{screen}");
+}
+
+/// Deborah's case waiting for approval: Grace Mensah withdrew services, and the decision waits
+/// for a second manager with nothing of it in force.
+fn open_deborah_waiting(app: &mut App) -> Id {
+    let mut h = deborah();
+    let mut waiting = h.decisions[0].clone();
+    waiting.id = Uuid::from_u128(22);
+    waiting.decided_at = now() - Duration::hours(2);
+    waiting.meeting_date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    waiting.decided_by = Uuid::from_u128(3);
+    waiting.decided_by_name = "Grace Mensah".into();
+    waiting.outcome = Outcome::WithdrawalOfServices;
+    waiting.reasons = "Abusive again after the time limit and witness.".into();
+    waiting.tried_actions = vec!["time_limit".into(), "witness".into()];
+    waiting.letter = LetterStatus::NotNeeded;
+    waiting.version = 2;
+    waiting.approval = Approval {
+        status: ApprovalStatus::Waiting,
+        restrictions: vec![
+            NewRestriction {
+                kind: "services_withdrawn".into(),
+                ..NewRestriction::default()
+            },
+            NewRestriction {
+                kind: "banned_from_premises".into(),
+                ..NewRestriction::default()
+            },
+        ],
+        review_date: NaiveDate::from_ymd_opt(2027, 1, 5),
+        ..Approval::default()
+    };
+    h.decisions.push(waiting);
+    let case = safedesk::domain::CaseSummary {
+        decision_id: Some(Uuid::from_u128(22)),
+        ..case_of(
+            51,
+            "Deborah Johnson",
+            safedesk::domain::CaseReason::Approval,
+            120,
+        )
+    };
+    let case = safedesk::domain::CaseSummary {
+        customer_id: Uuid::from_u128(10),
+        incidents: vec![Uuid::from_u128(104)],
+        ..case
+    };
+    app.open_case(case.clone());
+    app.on_reply(Reply::Case {
+        case: case.id,
+        result: Ok(Box::new(safedesk::sync::CaseData {
+            case,
+            history: Some(h),
+            staff: vec![
+                staff(1, "Sam Patel", Role::Manager),
+                staff(3, "Grace Mensah", Role::Manager),
+            ],
+            others: vec![],
+        })),
+    });
+    Uuid::from_u128(22)
+}
+
+/// Issue 19, item 4: the case of a decision waiting for approval shows what was decided, by
+/// whom, the adjustments and reasons, and offers approve and turn down (never to its author).
+#[test]
+fn a_decision_waiting_for_approval_shows_what_and_who_and_offers_approve_and_turn_down_at_80x24() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    let decision = open_deborah_waiting(&mut app);
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("case_waiting_for_approval_80x24", screen);
+    assert!(screen.contains("WAITING FOR APPROVAL"), "{screen}");
+    assert!(
+        screen.contains("y approve"),
+        "the keys in the title: {screen}"
+    );
+    assert!(screen.contains("t turn down"), "{screen}");
+    assert!(
+        screen.contains("decided by Grace Mensah on 24/11/2026 08:30"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Decided: Withdrawal of services: Banned from entering the"),
+        "{screen}"
+    );
+    // Nothing of it is in force: the restrictions shown are the earlier ones.
+    assert!(!screen.contains("Services withdrawn"), "{screen}");
+    // The help lists the two keys.
+    key(&mut app, KeyCode::Char('?'));
+    let mut help = String::new();
+    for _ in 0..6 {
+        help.push_str(&render(&app, 120, 60));
+        key(&mut app, KeyCode::PageDown);
+    }
+    assert!(
+        help.contains("y  Case waiting for approval: approve its decision"),
+        "{help}"
+    );
+    assert!(
+        help.contains("t  Case waiting for approval: turn its decision down"),
+        "{help}"
+    );
+    key(&mut app, KeyCode::Esc);
+    // y asks for an optional note, then sends the approval with the version shown.
+    let _ = app.take_requests();
+    key(&mut app, KeyCode::Char('y'));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Approve the decision"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    let reqs = app.take_requests();
+    assert!(
+        reqs.iter().any(|r| matches!(r, Request::AnswerApproval(a)
+            if a.decision_id == decision && a.version == 2 && a.approve)),
+        "{reqs:?}"
+    );
+    // Its author is told they cannot answer it.
+    let mut grace = app_as(
+        "gmensah",
+        Some(staff(3, "Grace Mensah", Role::Manager)),
+        now(),
+        true,
+    );
+    key(&mut grace, KeyCode::Esc);
+    open_deborah_waiting(&mut grace);
+    let screen = render(&grace, 80, 24);
+    assert!(screen.contains("made it, so you cannot."), "{screen}");
+    let _ = grace.take_requests();
+    key(&mut grace, KeyCode::Char('t'));
+    assert!(!grace
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::AnswerApproval(_))));
+    let screen = render(&grace, 80, 24);
+    assert!(screen.contains("You made this decision"), "{screen}");
+}
+
+/// The decision form tells its author, before saving, that a withdrawal waits for approval.
+#[test]
+fn the_decision_form_says_a_withdrawal_needs_a_second_persons_approval_before_it_is_saved() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    open_deborah(&mut app);
+    key(&mut app, KeyCode::Char('d'));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("approval"), "{screen}");
+    let f = app.overlays.decision_mut().unwrap();
+    f.outcome = Outcome::WithdrawalOfServices;
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Needs a second person's approval: nothing is in force until then."),
+        "{screen}"
+    );
+    let f = app.overlays.decision().unwrap();
+    assert!(f
+        .approval_needed(&app.policy)
+        .unwrap()
+        .starts_with("Withdrawal of services needs a second person's approval"));
 }

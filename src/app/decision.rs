@@ -624,6 +624,25 @@ impl DecisionForm {
     }
 
     /// Will anything be restricted (so a review date is needed)?
+    /// Does saving this decision send it for a second person's approval (the policy's
+    /// `[[who_decides]]`)? The sentence the form shows before it is saved, when it does.
+    pub fn approval_needed(&self, policy: &Policy) -> Option<String> {
+        if self.is_review() {
+            return None;
+        }
+        let mut kinds: Vec<&str> = self
+            .picker
+            .items
+            .iter()
+            .filter(|i| i.ticked && self.offers(i))
+            .map(|i| i.kind.as_str())
+            .collect();
+        if self.outcome == Outcome::WithdrawalOfServices {
+            kinds.push(policy.withdrawal.id.as_str());
+        }
+        policy.approval_needed(self.outcome, &kinds)
+    }
+
     fn restricts(&self) -> bool {
         match self.kind {
             FormKind::Review { .. } => self.review_outcome != ReviewOutcome::Lift,

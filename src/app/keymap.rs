@@ -31,7 +31,7 @@ pub enum Action {
     Queue,
     /// The queue: show the next kind of case only (all, then each reason, then mine).
     Filter,
-    /// The queue: show only one kind of case (0 all, 1 to 5 each reason in turn).
+    /// The queue: show only one kind of case (0 all, 1 to 6 each reason in turn).
     ShowKind(u8),
     /// The queue: type part of a customer's name to find their cases.
     FindInQueue,
@@ -123,6 +123,10 @@ pub enum Action {
     News,
     /// The start screen's news: dismiss the highlighted piece of news (on every PC).
     DismissNews,
+    /// A case waiting for approval: approve its decision (a second manager or admin).
+    Approve,
+    /// A case waiting for approval: turn its decision down, with a reason.
+    TurnDown,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -466,6 +470,15 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Decide,
     },
     Binding {
+        action: Action::ShowKind(6),
+        keys: &[(KeyCode::Char('6'), NONE)],
+        label: "6",
+        desc: "Queue: only decisions waiting for a second person's approval",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
         action: Action::LettersOwed,
         keys: &[(KeyCode::Char('o'), NONE)],
         label: "o",
@@ -544,6 +557,24 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         desc: "Case: record why written confirmation was not possible; letters owed: why a review's letter could not be sent",
         contexts: QUEUE_OR_CASE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::Approve,
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        desc: "Case waiting for approval: approve its decision, which comes into force (never your own)",
+        contexts: CASE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::TurnDown,
+        keys: &[(KeyCode::Char('t'), NONE)],
+        label: "t",
+        desc: "Case waiting for approval: turn its decision down, saying why (never your own)",
+        contexts: CASE,
         hint: false,
         needs: Need::Decide,
     },
@@ -1313,6 +1344,8 @@ pub fn short(a: Action) -> &'static str {
         Action::LettersOwed => "letters owed",
         Action::AssignToMe => "assign to me",
         Action::Decide => "decide",
+        Action::Approve => "approve",
+        Action::TurnDown => "turn down",
         Action::Review => "review",
         Action::Letter => "letter",
         Action::OpenPage => "print",

@@ -59,7 +59,8 @@ impl QueueFilter {
             QueueFilter::Reason(Breach) => QueueFilter::Reason(Threshold),
             QueueFilter::Reason(Threshold) => QueueFilter::Reason(ReviewDue),
             QueueFilter::Reason(ReviewDue) => QueueFilter::Reason(CustomerRequest),
-            QueueFilter::Reason(CustomerRequest) => QueueFilter::Confirmation,
+            QueueFilter::Reason(CustomerRequest) => QueueFilter::Reason(Approval),
+            QueueFilter::Reason(Approval) => QueueFilter::Confirmation,
             QueueFilter::Confirmation => QueueFilter::Mine,
             QueueFilter::Mine => QueueFilter::All,
             // Reached with o, not in the round of cases.
@@ -288,7 +289,11 @@ impl CaseView {
     pub fn answered_too(&self) -> Vec<&CaseSummary> {
         self.others
             .iter()
-            .filter(|c| c.reason != CaseReason::ReviewDue && !c.waiting_for_confirmation)
+            .filter(|c| {
+                c.reason != CaseReason::ReviewDue
+                    && c.reason != CaseReason::Approval
+                    && !c.waiting_for_confirmation
+            })
             .collect()
     }
 }
@@ -306,11 +311,31 @@ impl CaseView {
     }
 }
 
+/// The decision a case waiting for approval holds, while it still waits.
+pub fn waiting_decision<'a>(
+    case: &CaseSummary,
+    h: &'a CustomerHistory,
+) -> Option<&'a crate::domain::Decision> {
+    let id = case
+        .decision_id
+        .filter(|_| case.reason == CaseReason::Approval)?;
+    h.decisions
+        .iter()
+        .find(|d| d.id == id && d.approval.status == crate::domain::ApprovalStatus::Waiting)
+}
+
 /// What a generic text prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextPurpose {
     /// Why written confirmation of this decision was not possible.
     NotPossible { decision: Id },
+    /// Approving (a note, if any) or turning down (why) a decision waiting for approval, as
+    /// shown (its version).
+    Approval {
+        decision: Id,
+        version: i64,
+        approve: bool,
+    },
     /// Why the letter this review (its batch id) owes could not be sent.
     ReviewLetterNotPossible { batch: Id },
     /// What this customer asked for (a review, a complaint).
@@ -675,6 +700,8 @@ impl App {
                 }
             },
             Action::MarkSent => self.mark_sent(),
+            Action::Approve => self.answer_approval(true),
+            Action::TurnDown => self.answer_approval(false),
             Action::NotPossible => {
                 let case = view.case.clone();
                 match case.decision_id.filter(|_| case.waiting_for_confirmation) {
@@ -716,6 +743,65 @@ impl App {
         }
     }
 
+    /// Approve (or turn down) the decision a case waiting for approval holds: asks for a note
+    /// (why, when turning it down). Not the decision's author: the store refuses that too.
+    fn answer_approval(&mut self, approve: bool) {
+        if let Some(reason) = self.cannot_decide() {
+            self.notice = Some(Notice::Error(reason));
+            return;
+        }
+        let Some((case, h, _)) = self.loaded_case() else {
+            return;
+        };
+        let Some(d) = waiting_decision(&case, &h) else {
+            self.notice = Some(Notice::Info(
+                "This case holds no decision waiting for approval.".into(),
+            ));
+            return;
+        };
+        if self.actor.staff.as_ref().map(|s| s.id) == Some(d.decided_by) {
+            self.notice = Some(Notice::Error(
+                "You made this decision, so you cannot approve or turn it down: the policy asks a second person. Ask another manager or an admin.".into(),
+            ));
+            return;
+        }
+        let what = self.policy.decision_words(d);
+        self.overlays.open(Overlay::Prompt(Prompt::Text {
+            purpose: TextPurpose::Approval {
+                decision: d.id,
+                version: d.version,
+                approve,
+            },
+            title: if approve {
+                " Approve the decision ".into()
+            } else {
+                " Turn the decision down ".into()
+            },
+            lines: vec![
+                format!(
+                    "{}: {what}, decided by {} on {}.",
+                    case.customer_name,
+                    d.decided_by_name,
+                    time::date(time::london_date(d.decided_at))
+                ),
+                if approve {
+                    "Approved, it comes into force at once on every PC and its letter is owed. A note (optional):".into()
+                } else {
+                    format!(
+                        "Turned down, nothing of it comes into force and the case goes back to the queue. Why (required; {} reads it):",
+                        d.decided_by_name
+                    )
+                },
+            ],
+            input: Input::default(),
+            keys: if approve {
+                "Enter: approve it.   Esc: cancel.".into()
+            } else {
+                "Enter: turn it down.   Esc: cancel.".into()
+            },
+        }));
+    }
+
     fn start_decision(&mut self) {
         if let Some(reason) = self.cannot_decide() {
             self.notice = Some(Notice::Error(reason));
@@ -738,6 +824,12 @@ impl App {
         if case.waiting_for_confirmation {
             self.notice = Some(Notice::Info(
                 "This case was decided: it waits for the written confirmation. Press l to produce it, or n if it was not possible.".into(),
+            ));
+            return;
+        }
+        if case.reason == CaseReason::Approval {
+            self.notice = Some(Notice::Info(
+                "This case holds a decision waiting for approval: y approves it, t turns it down (a second manager or an admin).".into(),
             ));
             return;
         }
@@ -1019,6 +1111,18 @@ impl App {
         match purpose {
             TextPurpose::AuditStaff | TextPurpose::AuditDates => self.audit_answered(purpose, text),
             TextPurpose::IncidentDates => self.incident_dates_given(&text),
+            TextPurpose::Approval {
+                decision,
+                version,
+                approve,
+            } => self
+                .requests
+                .push(Request::AnswerApproval(crate::domain::ApprovalAnswer {
+                    decision_id: decision,
+                    version,
+                    approve,
+                    reason: text,
+                })),
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,
@@ -1317,7 +1421,11 @@ mod tests {
             kind_for_key(4),
             Some(QueueFilter::Reason(CaseReason::ReviewDue))
         );
-        assert_eq!(kind_for_key(6), None);
+        assert_eq!(
+            kind_for_key(6),
+            Some(QueueFilter::Reason(CaseReason::Approval))
+        );
+        assert_eq!(kind_for_key(7), None);
         let mut view = QueueView::default();
         view.queue.cases = vec![
             case(1, CaseReason::Threshold, 1, false),

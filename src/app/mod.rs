@@ -552,7 +552,12 @@ impl App {
             Prompt::Text { purpose, input, .. } => {
                 if key.code == KeyCode::Enter {
                     let text = input.value().trim().to_string();
-                    if text.is_empty() {
+                    // Approving may go without a note; everything else asked here needs one.
+                    let optional = matches!(
+                        purpose,
+                        manager::TextPurpose::Approval { approve: true, .. }
+                    );
+                    if text.is_empty() && !optional {
                         self.notice = Some(Notice::Error(
                             "Type it first, or press Esc to cancel.".into(),
                         ));
@@ -1436,6 +1441,8 @@ impl App {
             | Action::Letter
             | Action::MarkSent
             | Action::NotPossible
+            | Action::Approve
+            | Action::TurnDown
             // The audit trail's own (`audit_key`).
             | Action::AuditStaff
             | Action::AuditDates
@@ -1705,6 +1712,9 @@ impl App {
                 self.overlays.close_decision();
                 let mut lines = vec![if saved.already_saved {
                     "That decision was already saved.".to_string()
+                } else if saved.waiting_for_approval.is_some() {
+                    "The decision is saved, WAITING FOR APPROVAL: nothing of it is in force yet."
+                        .to_string()
                 } else {
                     format!(
                         "The decision is saved{}.",
@@ -1717,6 +1727,10 @@ impl App {
                 }];
                 if saved.restrictions > 0 {
                     lines.push("Every lookup shows them at once, on every PC.".into());
+                }
+                if let Some(why) = &saved.waiting_for_approval {
+                    lines.push(why.clone());
+                    lines.push("It is in the queue as \"Waiting for approval\": another manager or an admin opens it there and approves it (y) or turns it down (t). Its letter is owed once it is approved.".into());
                 }
                 if saved.confirmation_owed {
                     lines.push("Written confirmation is owed \"where possible\": the case stays in the queue until it is sent (press l), or until you record why it was not possible (n).".into());

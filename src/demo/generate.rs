@@ -843,6 +843,8 @@ impl Gen {
             } else {
                 LetterStatus::Sent
             },
+            approval: Default::default(),
+            version: 1,
         };
         let starts_at = (at + rng.minutes(20, 240))
             .min(self.now - Duration::minutes(1))

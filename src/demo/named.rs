@@ -114,6 +114,8 @@ impl Gen {
             } else {
                 LetterStatus::Sent
             },
+            approval: Default::default(),
+            version: 1,
         }
     }
 

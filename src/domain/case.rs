@@ -12,15 +12,19 @@ pub enum CaseReason {
     Threshold,
     ReviewDue,
     CustomerRequest,
+    /// A decision that needs a second person's approval (the policy's `[[who_decides]]`) waits
+    /// for it: nothing of it is in force until someone other than its author approves it.
+    Approval,
 }
 
 impl CaseReason {
-    pub const ALL: [CaseReason; 5] = [
+    pub const ALL: [CaseReason; 6] = [
         CaseReason::ImmediateThreat,
         CaseReason::Breach,
         CaseReason::Threshold,
         CaseReason::ReviewDue,
         CaseReason::CustomerRequest,
+        CaseReason::Approval,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +34,7 @@ impl CaseReason {
             CaseReason::Threshold => "threshold",
             CaseReason::ReviewDue => "review_due",
             CaseReason::CustomerRequest => "customer_request",
+            CaseReason::Approval => "approval",
         }
     }
 
@@ -49,6 +54,7 @@ impl CaseReason {
             CaseReason::Threshold => "Incident threshold reached",
             CaseReason::ReviewDue => "Review due",
             CaseReason::CustomerRequest => "Customer asked for a review or complained",
+            CaseReason::Approval => "Waiting for approval",
         }
     }
 }

@@ -97,6 +97,97 @@ pub struct Decision {
     pub adjustments_why: String,
     /// Whether the letter this decision owes the customer has gone.
     pub letter: LetterStatus,
+    /// Whether it needed a second person's approval, and what became of it.
+    pub approval: Approval,
+    /// Bumped on every change, so an approval made on what was shown is refused once it changed.
+    pub version: i64,
+}
+
+impl Decision {
+    /// Is it in force (or was it): it needed no approval, or it was approved.
+    pub fn in_force(&self) -> bool {
+        matches!(
+            self.approval.status,
+            ApprovalStatus::NotNeeded | ApprovalStatus::Approved
+        )
+    }
+}
+
+/// Where a decision stands with the second person's approval the policy asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStatus {
+    /// The policy asks no approval for it: in force when saved.
+    #[default]
+    NotNeeded,
+    /// Saved, waiting for a second person: nothing of it is in force.
+    Waiting,
+    /// Approved by someone other than its author: in force since then.
+    Approved,
+    /// Turned down, with a reason: never in force.
+    TurnedDown,
+}
+
+impl ApprovalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalStatus::NotNeeded => "",
+            ApprovalStatus::Waiting => "waiting",
+            ApprovalStatus::Approved => "approved",
+            ApprovalStatus::TurnedDown => "turned_down",
+        }
+    }
+
+    pub fn from_db(s: &str) -> ApprovalStatus {
+        match s {
+            "waiting" => ApprovalStatus::Waiting,
+            "approved" => ApprovalStatus::Approved,
+            "turned_down" => ApprovalStatus::TurnedDown,
+            _ => ApprovalStatus::NotNeeded,
+        }
+    }
+}
+
+/// A decision's approval: where it stands, who answered and when, the reason a turned-down one
+/// was turned down, and (while it waits or once turned down) what it would put in force.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    pub status: ApprovalStatus,
+    /// Who approved or turned it down, and when.
+    pub by: Option<Id>,
+    pub by_name: String,
+    pub at: Option<DateTime<Utc>>,
+    /// Why it was turned down (empty otherwise).
+    pub note: String,
+    /// What it restricts, and its review date, until it is in force (then they are restrictions).
+    pub restrictions: Vec<NewRestriction>,
+    pub review_date: Option<NaiveDate>,
+}
+
+/// A second person's answer to a decision waiting for approval: approve it (it comes into
+/// force) or turn it down with a reason. `version` is the decision's version they were shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalAnswer {
+    pub decision_id: Id,
+    pub version: i64,
+    pub approve: bool,
+    /// Why it was turned down (required then); may note something when approving.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What answering a decision's approval did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApprovalSaved {
+    /// Answered so before by the same person (a replay): nothing changed.
+    pub already_saved: bool,
+    pub approved: bool,
+    /// Restrictions that came into force.
+    pub restrictions: usize,
+    /// A letter is now owed to the customer.
+    pub letter_owed: bool,
+    /// The cases the decision answered, opened again for a new decision (turned down).
+    pub cases_reopened: usize,
 }
 
 /// A manager's decision as the decision form gives it, before it is saved. Its id is made when
@@ -159,4 +250,7 @@ pub struct DecisionSaved {
     pub letter_owed: bool,
     /// An immediate restriction: its case stays open until the written confirmation is sent.
     pub confirmation_owed: bool,
+    /// The policy asks a second person's approval: nothing is in force until then, and the
+    /// decision waits in the manager's queue (what would need it, in the policy's words).
+    pub waiting_for_approval: Option<String>,
 }

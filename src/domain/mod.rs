@@ -54,7 +54,10 @@ pub use case::{
 pub use customer::{
     Customer, LetterFormat, NewCustomer, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
 };
-pub use decision::{Decision, DecisionSaved, NewDecision, Outcome};
+pub use decision::{
+    Approval, ApprovalAnswer, ApprovalSaved, ApprovalStatus, Decision, DecisionSaved, NewDecision,
+    Outcome,
+};
 pub use history::{Bulk, CustomerHistory};
 pub use ids::{new_id, Id};
 pub use incident::{Incident, NewIncident, Subject, Withdrawal};

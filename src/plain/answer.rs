@@ -69,6 +69,11 @@ pub fn line(app: &mut App, plain: &mut Plain, line: &str) {
             plain.forget_all("here:letter:");
         }
         Context::Letter if word == "save" => key(app, KeyCode::Char('s'), NONE),
+        // A case waiting for approval: the two answers by name, as well as by their keys.
+        Context::Case if word == "approve" => action(app, Action::Approve),
+        Context::Case if word == "turn down" || word == "turn it down" => {
+            action(app, Action::TurnDown)
+        }
         _ => other(app, text),
     }
 }
@@ -701,6 +706,7 @@ fn queue_kind(word: &str) -> Option<u8> {
         "threshold" => 3,
         "reviews" => 4,
         "requests" => 5,
+        "approvals" => 6,
         _ => return None,
     })
 }

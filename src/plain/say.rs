@@ -645,7 +645,7 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         return "Type part of a customer's name to find their cases, then Enter.".into();
     }
     format!(
-        "Type a case's number to open it; threats, breaches, threshold, reviews, requests or all to hear one kind; back to leave the queue; or one of these keys: {}.",
+        "Type a case's number to open it; threats, breaches, threshold, reviews, requests, approvals or all to hear one kind; back to leave the queue; or one of these keys: {}.",
         keys_here(app, &[keymap::Action::Open, keymap::Action::Back])
     )
 }
@@ -664,6 +664,17 @@ fn case(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         format!("Case: {}.\n{}", view.case.customer_name, flat_lines(&lines)),
         out,
     );
+    let waits = view
+        .history
+        .as_ref()
+        .and_then(|h| crate::app::manager::waiting_decision(&view.case, h))
+        .is_some();
+    if waits {
+        return format!(
+            "Type approve to approve the decision, turn down to turn it down, or back to go back to the queue; or one of these keys: {}.",
+            keys_here(app, &[keymap::Action::Back])
+        );
+    }
     format!(
         "Type back to go back to the queue, or one of these keys: {}.",
         keys_here(app, &[keymap::Action::Back])

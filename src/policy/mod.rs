@@ -6,6 +6,7 @@ pub mod incident;
 pub mod news;
 pub mod retention;
 pub mod rules;
+pub mod who;
 pub mod window;
 
 use serde::Deserialize;
@@ -114,6 +115,10 @@ pub struct Policy {
     /// safedesk.
     #[serde(default)]
     pub adjustment_letters: AdjustmentLetters,
+    /// Who may impose each outcome or restriction, and which need a second person's approval;
+    /// optional in a policy file of an older safedesk (the built-in table).
+    #[serde(default = "who::default_who_decides")]
+    pub who_decides: Vec<who::WhoDecides>,
 }
 
 /// What the policy says is not unacceptable, shown where an incident is logged, and the
@@ -750,7 +755,10 @@ impl Policy {
         })?;
         policy.check().map_err(|(needle, message)| PolicyError {
             file: file.to_string(),
-            line: find_line(text, &needle),
+            line: match needle.strip_prefix(WHO_NEEDLE) {
+                Some(n) => who::who_line(text, n),
+                None => find_line(text, &needle),
+            },
             message,
         })?;
         Ok(policy)
@@ -1032,6 +1040,8 @@ impl Policy {
             unique(&mut seen, "adjustment", &a.id)?;
             nonempty(&a.label, &a.id)?;
         }
+        self.check_who_decides()
+            .map_err(|(needle, message)| (format!("{WHO_NEEDLE}{needle}"), message))?;
         Ok(())
     }
 
@@ -1344,6 +1354,9 @@ fn check_placeholders(id: &str, what: &str, text: &str) -> Result<(), (String, S
     }
     Ok(())
 }
+
+/// Marks a refusal's text to locate as one inside `[[who_decides]]`.
+const WHO_NEEDLE: &str = "\u{0}who_decides:";
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1

@@ -45,7 +45,12 @@ pub fn rank_hits(hits: &mut [LookupHit], now: DateTime<Utc>) {
 
 /// When the last manager decision was taken, if any.
 pub fn last_decision_at(h: &CustomerHistory) -> Option<DateTime<Utc>> {
-    h.decisions.iter().map(|d| d.decided_at).max()
+    // A decision turned down at approval answered nothing: its incidents still count.
+    h.decisions
+        .iter()
+        .filter(|d| d.approval.status != crate::domain::ApprovalStatus::TurnedDown)
+        .map(|d| d.decided_at)
+        .max()
 }
 
 /// The incidents that count towards the threshold: not withdrawn, and logged after the last
@@ -588,6 +593,8 @@ mod tests {
             adjustments_why: String::new(),
             risk_assessment: String::new(),
             letter: LetterStatus::Sent,
+            approval: Default::default(),
+            version: 1,
         }
     }
 

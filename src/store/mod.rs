@@ -13,11 +13,11 @@
 pub mod sqlite;
 
 use crate::domain::{
-    Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
-    CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
-    MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision, NewIncident, NewLetter,
-    NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
+    Actor, ApprovalAnswer, ApprovalSaved, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk,
+    CardView, CaseSummary, CasesChanged, CheckReport, Counts, Customer, CustomerHistory,
+    DecisionSaved, Id, LookupHit, MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision,
+    NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery,
+    QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -285,6 +285,17 @@ pub trait Store: Send {
         policy: &Policy,
         d: &NewDecision,
     ) -> Result<DecisionSaved>;
+    /// Approve a decision waiting for a second person's approval (it comes into force: its
+    /// restrictions begin and its letter is owed) or turn it down with a reason (the cases it
+    /// answered open again). Managers and admins as the policy's `[[who_decides]]` says, never
+    /// the decision's author; `version` is the decision's version shown, and a newer one is
+    /// refused as a conflict. One write transaction; answering again the same way is a no-op.
+    fn answer_approval(
+        &mut self,
+        actor: &Actor,
+        policy: &Policy,
+        a: &ApprovalAnswer,
+    ) -> Result<ApprovalSaved>;
     /// Record a review: lift, continue or change the reviewed restrictions; review cases close.
     fn record_review(
         &mut self,

@@ -71,6 +71,9 @@ pub enum Request {
         version: i64,
     },
     SaveDecision(Box<crate::domain::NewDecision>),
+    /// Approve, or turn down, a decision waiting for a second person's approval: answered with
+    /// `Done` or `SaveFailed`.
+    AnswerApproval(crate::domain::ApprovalAnswer),
     SaveReview(Box<crate::domain::NewReview>),
     LetterSent {
         letter: Id,

@@ -328,6 +328,28 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
             Ok(saved) => Reply::DecisionSaved(saved),
             Err(e) => not_saved("decision", e),
         },
+        Request::AnswerApproval(a) => match store.answer_approval(&ctx.actor, &ctx.policy, &a) {
+            Ok(saved) if saved.already_saved => {
+                Reply::Done("That answer was already recorded.".into())
+            }
+            Ok(saved) if saved.approved => Reply::Done(format!(
+                "The decision is approved and in force from now{}: every lookup shows it, on every PC.{}",
+                match saved.restrictions {
+                    0 => String::new(),
+                    1 => " (1 restriction)".to_string(),
+                    n => format!(" ({n} restrictions)"),
+                },
+                if saved.letter_owed {
+                    " Its letter is owed: press l on the case to produce it."
+                } else {
+                    ""
+                }
+            )),
+            Ok(_) => Reply::Done(
+                "The decision is turned down: nothing of it came into force, and its case is back in the queue for a new decision.".into(),
+            ),
+            Err(e) => not_saved("answer to the approval", e),
+        },
         Request::SaveReview(r) => match store.record_review(&ctx.actor, &ctx.policy, &r) {
             Ok(saved) => Reply::ReviewSaved(saved),
             Err(e) => not_saved("review", e),
@@ -837,6 +859,7 @@ fn serve(
                     | Request::ReverseMerge { .. }
                     | Request::AssignCase { .. }
                     | Request::SaveDecision(_)
+                    | Request::AnswerApproval(_)
                     | Request::SaveReview(_)
                     | Request::LetterSent { .. }
                     | Request::ConfirmationNotPossible { .. }

@@ -442,6 +442,16 @@ fn body_lines<'a>(
                 d.outcome.label(),
                 clean(&d.decided_by_name)
             )));
+            if let Some(a) = crate::policy::who::approval_words(d) {
+                out.push(Line::from(Span::styled(
+                    format!("    {}", clean(&a)),
+                    if d.in_force() {
+                        t.normal()
+                    } else {
+                        t.warning()
+                    },
+                )));
+            }
             out.push(Line::from(Span::styled(
                 format!("    Reasons: {}", clean(&d.reasons)),
                 t.dim(),

@@ -70,6 +70,42 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
             t.warning(),
         )));
     }
+    if let Some(d) = crate::app::manager::waiting_decision(c, h) {
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled(
+            format!(
+                "DECISION WAITING FOR APPROVAL - decided by {} on {}:",
+                clean(&d.decided_by_name),
+                time::date_time(d.decided_at)
+            ),
+            t.warning(),
+        )));
+        out.push(Line::from(format!(
+            "  Decided: {}",
+            clean(&p.decision_words(d))
+        )));
+        if let Some(r) = d.approval.review_date {
+            out.push(Line::from(format!("  Review date: {}", time::date(r))));
+        }
+        if let Some(a) = p.adjustments_words(d) {
+            out.push(Line::from(format!(
+                "  Reasonable adjustments considered: {}",
+                clean(&a)
+            )));
+        }
+        for (n, l) in d.reasons.lines().enumerate() {
+            let prefix = if n == 0 { "  Reasons: " } else { "    " };
+            out.push(Line::from(format!("{prefix}{}", clean(l))));
+        }
+        out.push(Line::from(Span::styled(
+            if app.actor.staff.as_ref().map(|s| s.id) == Some(d.decided_by) {
+                "Nothing of it is in force until another manager or an admin approves it: you made it, so you cannot.".to_string()
+            } else {
+                "Nothing of it is in force until approved: y approves it (in force at once, on every PC), t turns it down with a reason.".to_string()
+            },
+            t.warning(),
+        )));
+    }
     let also = view.answered_too();
     if !also.is_empty() {
         out.push(Line::from(Span::styled(
@@ -181,6 +217,16 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                 clean(&d.attendees)
             )),
         ]));
+        if let Some(a) = crate::policy::who::approval_words(d) {
+            out.push(Line::from(Span::styled(
+                format!("  {}", clean(&a)),
+                if d.in_force() {
+                    t.normal()
+                } else {
+                    t.warning()
+                },
+            )));
+        }
         for (n, l) in d.reasons.lines().enumerate() {
             let prefix = if n == 0 { "  Reasons: " } else { "    " };
             out.push(Line::from(format!("{prefix}{}", clean(l))));
@@ -361,20 +407,26 @@ pub fn case(frame: &mut Frame, area: Rect, app: &App) {
     };
     let t = &Theme::of(app);
     use crate::app::keymap::{Action, Context};
+    let keys: &[(Action, &str)] = if view.case.reason == CaseReason::Approval {
+        &[
+            (Action::Approve, "approve"),
+            (Action::TurnDown, "turn down"),
+            (Action::AssignToMe, "assign to me"),
+            (Action::Back, "back"),
+        ]
+    } else {
+        &[
+            (Action::Decide, "decide"),
+            (Action::Review, "review"),
+            (Action::Letter, "letter"),
+            (Action::AssignToMe, "assign to me"),
+            (Action::Back, "back"),
+        ]
+    };
     let title = format!(
         " Case: {} - {} ",
         clean(&view.case.customer_name),
-        super::title_keys(
-            app,
-            Context::Case,
-            &[
-                (Action::Decide, "decide"),
-                (Action::Review, "review"),
-                (Action::Letter, "letter"),
-                (Action::AssignToMe, "assign to me"),
-                (Action::Back, "back"),
-            ]
-        )
+        super::title_keys(app, Context::Case, keys)
     );
     let block = Block::default()
         .borders(Borders::ALL)

@@ -201,6 +201,17 @@ pub fn lines(f: &DecisionForm, app: &App, width: usize) -> FormLines {
                     label(row.label()),
                     width,
                 ));
+                // Told before saving: this decision waits for a second person's approval.
+                if let Some(why) = f.approval_needed(p) {
+                    let (rows, _) =
+                        super::incident_form::wrap(&why, width.saturating_sub(LABEL).max(20), 0);
+                    for r in rows {
+                        out.push(Line::from(vec![
+                            Span::raw(" ".repeat(LABEL)),
+                            Span::styled(r, t.warning()),
+                        ]));
+                    }
+                }
             }
             Row::ReviewOutcome => {
                 out.extend(choices(
@@ -407,6 +418,11 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
         Line::from(Span::styled(
             clean(m),
             if f.saving { t.dim() } else { t.error() },
+        ))
+    } else if f.approval_needed(&app.policy).is_some() {
+        Line::from(Span::styled(
+            "Needs a second person's approval: nothing is in force until then.",
+            t.warning(),
         ))
     } else {
         Line::from("")

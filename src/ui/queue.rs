@@ -131,7 +131,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
             if view.find.is_some() {
                 "No open case is about a customer with that name. Esc in the find line clears it."
             } else {
-                "No case of this kind is open. Press f or 1-5 to show another kind, or 0 for all cases."
+                "No case of this kind is open. Press f or 1-6 to show another kind, or 0 for all cases."
             }
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), rows[1]);

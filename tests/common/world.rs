@@ -87,3 +87,37 @@ pub fn kind(k: &str) -> NewRestriction {
         ..NewRestriction::default()
     }
 }
+
+impl World {
+    /// Grace Mensah, a second manager (added to the staff list the first time she is asked for):
+    /// the second person a decision that needs approval waits for.
+    pub fn second_manager(&mut self) -> Actor {
+        if self.store.staff_by_login("gmensah").unwrap().is_none() {
+            let admin = actor(&mut self.store, "admin");
+            self.store
+                .add_staff(&admin, "gmensah", "Grace Mensah", Role::Manager)
+                .unwrap();
+        }
+        actor(&mut self.store, "gmensah")
+    }
+
+    /// Approve, as Grace Mensah, the decision `id` that waits for a second person's approval.
+    pub fn approve(&mut self, id: Id) -> safedesk::domain::ApprovalSaved {
+        let grace = self.second_manager();
+        let h = self.store.history(self.customer).unwrap().unwrap();
+        let d = h
+            .decisions
+            .iter()
+            .find(|d| d.id == id)
+            .expect("the decision to approve");
+        let answer = safedesk::domain::ApprovalAnswer {
+            decision_id: id,
+            version: d.version,
+            approve: true,
+            reason: String::new(),
+        };
+        self.store
+            .answer_approval(&grace, &self.policy, &answer)
+            .unwrap()
+    }
+}

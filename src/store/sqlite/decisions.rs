@@ -4,13 +4,14 @@
 use super::audit::audit;
 use super::cases::{close_case, join_case, join_case_since};
 use super::errors::TxError;
-use super::records::insert_restriction;
+use super::records::{insert_restriction, Pending};
 use super::staff::list_staff;
 use super::values::{parse_id, to_json_list};
 use crate::domain::{
-    new_id, Actor, CaseAlert, CaseFilter, CaseReason, CaseSummary, DecisionSaved, Id, NewDecision,
-    NewLetter, NewRestriction, NewReview, Outcome, QueuePage, QueueQuery, QueueSummary, QueueWatch,
-    Restriction, RestrictionParams, ReviewOutcome, ReviewSaved, SentHow,
+    new_id, Actor, ApprovalAnswer, ApprovalSaved, CaseAlert, CaseFilter, CaseReason, CaseSummary,
+    DecisionSaved, Id, NewDecision, NewLetter, NewRestriction, NewReview, Outcome, QueuePage,
+    QueueQuery, QueueSummary, QueueWatch, Restriction, RestrictionParams, ReviewOutcome,
+    ReviewSaved, SentHow,
 };
 use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
@@ -117,6 +118,9 @@ const QUEUE_ORDER: &str = "q.rank, q.opened_at, q.case_rowid";
 fn filter_sql(filter: CaseFilter) -> String {
     match filter {
         CaseFilter::All => "1".into(),
+        CaseFilter::Reason(r) if shares_rank(r) => {
+            format!("q.rank IN (4, 9) AND q.reason = '{}'", r.as_str())
+        }
         CaseFilter::Reason(r) => {
             let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4);
             format!("q.rank IN ({n}, {})", n + 5)
@@ -124,6 +128,13 @@ fn filter_sql(filter: CaseFilter) -> String {
         CaseFilter::Confirmation => "q.rank >= 10".into(),
         CaseFilter::AssignedTo(_) => "q.assigned_to = ?1".into(),
     }
+}
+
+/// Reasons after the first four share the queue's last rank (`queue_rank!`'s `ELSE 4`): a
+/// customer's request and a decision waiting for approval. A filter for one of them reads the
+/// reason too, and counts its rows rather than the rank's.
+fn shares_rank(r: CaseReason) -> bool {
+    CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) >= 4
 }
 
 /// Does a filter keep the cases of this rank (see `queue_rank!`)? Not for
@@ -218,7 +229,8 @@ pub(super) fn queue_page(
         None => Vec::new(),
     };
     if find.is_empty() {
-        let total = if who.is_some() {
+        let counted = who.is_some() || matches!(q.filter, CaseFilter::Reason(r) if shares_rank(r));
+        let total = if counted {
             tx.prepare_cached(&format!("SELECT count(*) FROM queue_row q WHERE {filter}"))?
                 .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
         } else {
@@ -790,6 +802,13 @@ fn check_case_as_shown(
         ))
         .into());
     }
+    if c.reason == CaseReason::Approval {
+        return Err(StoreError::Invalid(format!(
+            "The case about {} holds a decision waiting for a second person's approval: approve it or turn it down on the case; a new decision can be made once it is turned down.",
+            c.customer_name
+        ))
+        .into());
+    }
     if version.is_some_and(|v| v != c.version) {
         return Err(StoreError::Conflict(format!(
             "the case about {} ({}) changed: a new incident, or it was reassigned",
@@ -837,6 +856,11 @@ pub(super) fn record_decision(
             ..DecisionSaved::default()
         });
     }
+    // Who may decide what: the policy's table, for the outcome and every restriction in it.
+    let kinds: Vec<&str> = d.restrictions.iter().map(|r| r.kind.as_str()).collect();
+    policy
+        .may_decide(me.role, d.outcome, &kinds)
+        .map_err(StoreError::NotAllowed)?;
     let today = time::london_date(Utc::now());
     let staff = list_staff(tx)?;
     let ctx = decision_context(tx, policy, d)?;
@@ -882,8 +906,24 @@ pub(super) fn record_decision(
     for (other, version) in &d.also_closes {
         check_case_as_shown(tx, d.customer_id, *other, Some(*version))?;
     }
+    // One decision waits for approval at a time: the next is made once it is answered.
+    let waiting: Option<(String, String)> = tx
+        .prepare_cached(
+            "SELECT s.display_name, d.decided_at FROM decision d JOIN staff s ON s.id = d.decided_by \
+             WHERE d.customer_id = ?1 AND d.approval = 'waiting' LIMIT 1",
+        )?
+        .query_row([d.customer_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((by, at)) = waiting {
+        return Err(StoreError::Invalid(format!(
+            "A decision about this customer made by {by} on {} is waiting for approval: it must be approved or turned down (on its case in the queue) before another is made.",
+            time::from_db(&at).map(|t| time::date(time::london_date(t))).unwrap_or(at)
+        ))
+        .into());
+    }
+    let needs_approval = policy.approval_needed(d.outcome, &kinds);
     let now = Utc::now();
-    let letter_status = if d.restrictions.is_empty() {
+    let letter_status = if d.restrictions.is_empty() || needs_approval.is_some() {
         ""
     } else {
         "owed"
@@ -892,8 +932,8 @@ pub(super) fn record_decision(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, \
          reasons_for_customer, authority_told, tried_actions, none_suitable, adjustments, \
-         adjustments_other, adjustments_why) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+         adjustments_other, adjustments_why, approval, pending) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )?
     .execute(params![
         d.id.to_string(),
@@ -928,7 +968,24 @@ pub(super) fn record_decision(
         to_json_list(&d.adjustments),
         line(&d.adjustments_other),
         text(&d.adjustments_why),
+        if needs_approval.is_some() {
+            "waiting"
+        } else {
+            ""
+        },
+        if needs_approval.is_some() {
+            serde_json::to_string(&Pending {
+                restrictions: d.restrictions.clone(),
+                review_date: d.review_date,
+            })
+            .unwrap_or_default()
+        } else {
+            String::new()
+        },
     ])?;
+    if let Some(why) = needs_approval {
+        return hold_for_approval(tx, actor, d, why);
+    }
     let count = begin_restrictions(
         tx,
         actor,
@@ -976,7 +1033,302 @@ pub(super) fn record_decision(
         cases_closed: closed,
         letter_owed: !d.restrictions.is_empty(),
         confirmation_owed: immediate,
+        waiting_for_approval: None,
     })
+}
+
+/// A decision the policy says needs a second person's approval, just saved as waiting for it:
+/// nothing of it comes into force. The cases it answers close with it, and one case "Waiting
+/// for approval" holding their incidents opens in the queue for the second person.
+fn hold_for_approval(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    d: &NewDecision,
+    why: String,
+) -> Result<DecisionSaved, TxError> {
+    audit(
+        tx,
+        actor,
+        "decide, waiting for approval",
+        "decision",
+        &d.id.to_string(),
+        None,
+        Some(serde_json::to_string(d).unwrap_or_default()),
+    )?;
+    let mut answered: Vec<Id> = d.case_id.into_iter().collect();
+    for (other, _) in &d.also_closes {
+        if !answered.contains(other) {
+            answered.push(*other);
+        }
+    }
+    let mut incidents = Vec::new();
+    for c in &answered {
+        for i in super::records::case_incidents(tx, *c)? {
+            if !incidents.contains(&i.id) {
+                incidents.push(i.id);
+            }
+        }
+        close_case(tx, actor, *c, Some(d.id))?;
+    }
+    let case = join_case(tx, actor, d.customer_id, CaseReason::Approval, &incidents)?;
+    tx.prepare_cached(
+        "UPDATE escalation_case SET decision_id = ?2, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![case.to_string(), d.id.to_string()])?;
+    Ok(DecisionSaved {
+        already_saved: false,
+        restrictions: 0,
+        cases_closed: answered.len(),
+        letter_owed: false,
+        confirmation_owed: false,
+        waiting_for_approval: Some(why),
+    })
+}
+
+/// A second person approves a decision waiting for approval, or turns it down with a reason.
+/// Approved, it comes into force now: its restrictions begin, its letter is owed, and its case
+/// leaves the queue (an immediate restriction's waits for the written confirmation). Turned
+/// down, nothing of it ever comes into force and the cases it answered open again for a new
+/// decision. Never by its author; only as the decision was shown (`version`).
+pub(super) fn answer_approval(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    a: &ApprovalAnswer,
+) -> Result<ApprovalSaved, TxError> {
+    let me = staff_of(actor)?;
+    #[allow(clippy::type_complexity)]
+    let row: Option<(
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        String,
+        String,
+        String,
+    )> = tx
+        .prepare_cached(
+            "SELECT d.customer_id, d.decided_by, s.display_name, d.approval, d.approved_by, \
+             d.version, d.outcome, d.pending, \
+             coalesce(c.name, 'Unidentified visitor: ' || c.description) \
+             FROM decision d JOIN staff s ON s.id = d.decided_by \
+             JOIN customer c ON c.id = d.customer_id WHERE d.id = ?1",
+        )?
+        .query_row([a.decision_id.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })
+        .optional()?;
+    let Some((customer, author, author_name, status, answered_by, version, outcome, pending, name)) =
+        row
+    else {
+        return Err(
+            StoreError::Missing("that decision is no longer in the database".into()).into(),
+        );
+    };
+    let customer = parse_id(&customer)?;
+    let answered = if a.approve { "approved" } else { "turned_down" };
+    match status.as_str() {
+        "waiting" => {}
+        "" => {
+            return Err(StoreError::Invalid(
+                "That decision needed no approval: it has been in force since it was saved.".into(),
+            )
+            .into())
+        }
+        done => {
+            // Answered so before by the same person (a replay from the outbox): nothing changes.
+            if done == answered && answered_by.as_deref() == Some(me.id.to_string().as_str()) {
+                return Ok(ApprovalSaved {
+                    already_saved: true,
+                    approved: a.approve,
+                    ..ApprovalSaved::default()
+                });
+            }
+            let by: String = tx
+                .prepare_cached(
+                    "SELECT coalesce(s.display_name, 'another manager') FROM decision d \
+                     LEFT JOIN staff s ON s.id = d.approved_by WHERE d.id = ?1",
+                )?
+                .query_row([a.decision_id.to_string()], |r| r.get(0))?;
+            return Err(StoreError::Conflict(format!(
+                "the decision about {name} was already {} by {by}",
+                if done == "approved" {
+                    "approved"
+                } else {
+                    "turned down"
+                }
+            ))
+            .into());
+        }
+    }
+    if author == me.id.to_string() {
+        return Err(StoreError::NotAllowed(format!(
+            "You made this decision about {name}, so you cannot {} it: the policy asks a second person. Ask another manager or an admin to answer it.",
+            if a.approve { "approve" } else { "turn down" }
+        ))
+        .into());
+    }
+    if version != a.version {
+        return Err(StoreError::Conflict(format!(
+            "the decision about {name} changed since it was shown"
+        ))
+        .into());
+    }
+    let pending: Pending = serde_json::from_str(&pending).unwrap_or_default();
+    let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Actions);
+    let kinds: Vec<&str> = pending
+        .restrictions
+        .iter()
+        .map(|r| r.kind.as_str())
+        .collect();
+    policy
+        .may_approve(me.role, outcome, &kinds)
+        .map_err(StoreError::NotAllowed)?;
+    let note = text(&a.reason);
+    if !a.approve && note.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "Say why you are turning down the decision about {name}: {author_name}, who made it, reads it."
+        ))
+        .into());
+    }
+    let now_db = time::to_db(Utc::now());
+    let approval_case: Option<String> = tx
+        .prepare_cached(
+            "SELECT id FROM escalation_case WHERE decision_id = ?1 AND reason = 'approval' \
+             AND closed_at IS NULL LIMIT 1",
+        )?
+        .query_row([a.decision_id.to_string()], |r| r.get(0))
+        .optional()?;
+    let approval_case = approval_case.as_deref().map(parse_id).transpose()?;
+    let mut saved = ApprovalSaved {
+        approved: a.approve,
+        ..ApprovalSaved::default()
+    };
+    if a.approve {
+        // Nothing it restricts may have come into force meanwhile.
+        for r in &pending.restrictions {
+            let in_force: bool = tx
+                .prepare_cached(
+                    "SELECT count(*) > 0 FROM restriction WHERE customer_id = ?1 AND kind = ?2 \
+                     AND starts_at <= ?3 AND (ends_at IS NULL OR ends_at > ?3)",
+                )?
+                .query_row(params![customer.to_string(), r.kind, now_db], |x| x.get(0))?;
+            if in_force {
+                return Err(StoreError::Invalid(format!(
+                    "\"{}\" is already in force for {name} (another decision put it in force since): turn this decision down and review the restrictions in force instead.",
+                    policy.label_of(&r.kind)
+                ))
+                .into());
+            }
+        }
+        saved.restrictions = begin_restrictions(
+            tx,
+            actor,
+            policy,
+            (customer, Some(a.decision_id)),
+            &pending.restrictions,
+            pending.review_date,
+            "restrict",
+        )?;
+        saved.letter_owed = !pending.restrictions.is_empty();
+    }
+    tx.prepare_cached(
+        "UPDATE decision SET approval = ?2, approved_by = ?3, approved_at = ?4, \
+         approval_note = ?5, letter_status = ?6, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![
+        a.decision_id.to_string(),
+        answered,
+        me.id.to_string(),
+        now_db,
+        note,
+        if saved.letter_owed { "owed" } else { "" },
+    ])?;
+    audit(
+        tx,
+        actor,
+        if a.approve {
+            "approve decision"
+        } else {
+            "turn down decision"
+        },
+        "decision",
+        &a.decision_id.to_string(),
+        Some(serde_json::json!({ "approval": "waiting", "decided_by": author_name }).to_string()),
+        Some(
+            serde_json::json!({
+                "approval": answered,
+                "decided_by": author_name,
+                "answered_by": me.display_name,
+                "note": note,
+            })
+            .to_string(),
+        ),
+    )?;
+    if let Some(case) = approval_case {
+        close_case(tx, actor, case, Some(a.decision_id))?;
+    }
+    if a.approve && outcome == Outcome::ImmediateRestriction {
+        // Its case now waits for the written confirmation, as an immediate restriction's does
+        // when it needs no approval: the case it was decided on, open again for that.
+        let own: Option<String> = tx
+            .prepare_cached("SELECT case_id FROM decision WHERE id = ?1")?
+            .query_row([a.decision_id.to_string()], |r| r.get(0))?;
+        let case = match own.as_deref().map(parse_id).transpose()? {
+            Some(c) => c,
+            None => join_case(tx, actor, customer, CaseReason::ImmediateThreat, &[])?,
+        };
+        tx.prepare_cached(
+            "UPDATE escalation_case SET closed_at = NULL, closed_by = NULL, waiting = 'confirmation', \
+             decision_id = ?2, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![case.to_string(), a.decision_id.to_string()])?;
+    }
+    if !a.approve {
+        // The cases it answered are open again, for a new decision.
+        let answered: Vec<Id> = tx
+            .prepare_cached(
+                "SELECT id FROM escalation_case WHERE decision_id = ?1 AND reason <> 'approval' \
+                 AND closed_at IS NOT NULL",
+            )?
+            .query_map([a.decision_id.to_string()], |r| {
+                parse_id(&r.get::<_, String>(0)?)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for c in &answered {
+            tx.prepare_cached(
+                "UPDATE escalation_case SET closed_at = NULL, closed_by = NULL, decision_id = NULL, \
+                 version = version + 1 WHERE id = ?1",
+            )?
+            .execute([c.to_string()])?;
+            audit(
+                tx,
+                actor,
+                "reopen case",
+                "case",
+                &c.to_string(),
+                None,
+                Some(
+                    serde_json::json!({ "decision": a.decision_id, "why": "its decision was turned down" })
+                        .to_string(),
+                ),
+            )?;
+        }
+        saved.cases_reopened = answered.len();
+    }
+    Ok(saved)
 }
 
 pub(super) fn record_review(

@@ -28,9 +28,9 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_17,
     MIGRATION_18,
     MIGRATION_19,
-    // 20 and 22: reserved, merged by the lead (approval, staff safety).
-    "SELECT 1;",
+    MIGRATION_20,
     MIGRATION_21,
+    // 22: reserved, merged by the lead (staff safety).
     "SELECT 1;",
     MIGRATION_23,
 ];
@@ -879,6 +879,21 @@ ALTER TABLE restriction ADD COLUMN on_date TEXT;
 ALTER TABLE restriction ADD COLUMN details TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person TEXT NOT NULL DEFAULT '';
 ALTER TABLE restriction ADD COLUMN person_contact TEXT NOT NULL DEFAULT '';
+"#;
+
+/// Who may decide what: a decision the policy says needs a second person's approval is saved
+/// waiting for it (`approval` 'waiting'), with what it would put in force kept as it was given
+/// (`pending`, the restrictions and review date as JSON), and nothing in force; approved (or
+/// turned down, with `approval_note`) by someone other than its author, who is recorded with
+/// the time. '' is a decision that needed no approval.
+const MIGRATION_20: &str = r#"
+ALTER TABLE decision ADD COLUMN approval TEXT NOT NULL DEFAULT ''
+    CHECK (approval IN ('', 'waiting', 'approved', 'turned_down'));
+ALTER TABLE decision ADD COLUMN approved_by TEXT REFERENCES staff(id);
+ALTER TABLE decision ADD COLUMN approved_at TEXT;
+ALTER TABLE decision ADD COLUMN approval_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE decision ADD COLUMN pending TEXT NOT NULL DEFAULT '';
+CREATE INDEX decision_waiting ON decision(customer_id) WHERE approval = 'waiting';
 "#;
 
 /// The reporter hears back: which news about the incidents they logged each member of staff has

@@ -51,11 +51,11 @@ mod values;
 
 use super::{OpenMode, Result, Store, StoreError};
 use crate::domain::{
-    Actor, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk, CardView, CaseSummary,
-    CasesChanged, CheckReport, Counts, Customer, CustomerHistory, DecisionSaved, Id, LookupHit,
-    MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision, NewIncident, NewLetter,
-    NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery, QueueWatch,
-    RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
+    Actor, ApprovalAnswer, ApprovalSaved, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk,
+    CardView, CaseSummary, CasesChanged, CheckReport, Counts, Customer, CustomerHistory,
+    DecisionSaved, Id, LookupHit, MergeRef, MergeReversed, MergeSaved, NewCustomer, NewDecision,
+    NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue, QueuePage, QueueQuery,
+    QueueWatch, RetentionReport, ReviewSaved, Role, SentHow, SettingKind, Staff, SubjectAccess,
 };
 use crate::policy::incident::SaveOutcome;
 use crate::policy::Policy;
@@ -558,6 +558,20 @@ impl Store for SqliteStore {
             Role::can_decide,
             "record decisions or restrict anyone's access",
             |tx, p| decisions::record_decision(tx, actor, p, d),
+        )
+    }
+
+    fn answer_approval(
+        &mut self,
+        actor: &Actor,
+        _policy: &Policy,
+        a: &ApprovalAnswer,
+    ) -> Result<ApprovalSaved> {
+        self.write_with_policy(
+            actor,
+            Role::can_decide,
+            "approve or turn down decisions",
+            |tx, p| decisions::answer_approval(tx, actor, p, a),
         )
     }
 

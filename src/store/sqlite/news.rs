@@ -62,7 +62,9 @@ pub(super) fn heard_back(
     // Sent to a manager: a case still open and not yet decided.
     let sql = format!(
         "SELECT 'case:' || c.id, c.opened_at, {INCIDENT}, c.reason {MINE} \
-         AND c.closed_at IS NULL AND c.decision_id IS NULL AND c.opened_at >= ?2 \
+         AND c.closed_at IS NULL AND c.opened_at >= ?2 \
+         AND (c.decision_id IS NULL OR EXISTS (SELECT 1 FROM decision x \
+              WHERE x.id = c.decision_id AND x.approval = 'waiting')) \
          AND {dismissed}'case:' || c.id)"
     );
     let mut st = tx.prepare_cached(&sql)?;
@@ -73,11 +75,13 @@ pub(super) fn heard_back(
     for r in found {
         rows.push(r?);
     }
-    // Decided: the decision that answered the case.
+    // Decided: the decision that answered the case, once in force (one waiting for a second
+    // person's approval, or turned down, is not an outcome yet).
     let sql = format!(
         "SELECT 'decision:' || d.id, d.decided_at, {INCIDENT}, d.outcome, \
          (SELECT coalesce(json_group_array(kind), '[]') FROM restriction WHERE decision_id = d.id) \
-         {MINE} AND d.decided_at >= ?2 AND {dismissed}'decision:' || d.id)"
+         {MINE} AND d.decided_at >= ?2 AND d.approval IN ('', 'approved') \
+         AND {dismissed}'decision:' || d.id)"
     )
     .replace(
         "JOIN customer cu",

@@ -354,7 +354,16 @@ const DECISION_COLS: &str =
       JOIN case_incident ci ON ci.case_id = c.id \
       WHERE c.customer_id = d.customer_id AND (c.id = d.case_id OR c.decision_id = d.id)), \
      d.authority_told, d.tried_actions, d.none_suitable, \
-     d.adjustments, d.adjustments_other, d.adjustments_why";
+     d.adjustments, d.adjustments_other, d.adjustments_why, \
+     d.approval, d.approved_by, (SELECT display_name FROM staff WHERE id = d.approved_by), \
+     d.approved_at, d.approval_note, d.pending, d.version";
+
+/// What a decision waiting for approval (or turned down) would put in force, as saved.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+pub(super) struct Pending {
+    pub restrictions: Vec<crate::domain::NewRestriction>,
+    pub review_date: Option<chrono::NaiveDate>,
+}
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
@@ -391,6 +400,22 @@ fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
         adjustments_other: r.get(21)?,
         adjustments_why: r.get(22)?,
         letter: LetterStatus::from_db(&r.get::<_, String>(13)?, &r.get::<_, String>(14)?),
+        approval: {
+            let pending: Pending =
+                serde_json::from_str(&r.get::<_, String>(28)?).unwrap_or_default();
+            let by: Option<String> = r.get(24)?;
+            let at: Option<String> = r.get(26)?;
+            crate::domain::Approval {
+                status: crate::domain::ApprovalStatus::from_db(&r.get::<_, String>(23)?),
+                by: by.as_deref().map(parse_id).transpose()?,
+                by_name: r.get::<_, Option<String>>(25)?.unwrap_or_default(),
+                at: at.as_deref().and_then(time::from_db),
+                note: r.get(27)?,
+                restrictions: pending.restrictions,
+                review_date: pending.review_date,
+            }
+        },
+        version: r.get(29)?,
     })
 }
 
