@@ -392,6 +392,7 @@ fn history_with_incidents(unidentified: bool) -> CustomerHistory {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 3,
         });
@@ -580,6 +581,7 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
         distress: None,
         workload: String::new(),
         workload_note: String::new(),
+        harm: Default::default(),
         withdrawn: None,
         version: 1,
     });

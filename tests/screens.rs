@@ -38,6 +38,7 @@ fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
         distress: None,
         workload: String::new(),
         workload_note: String::new(),
+        harm: Default::default(),
         withdrawn: None,
         version: 1,
     }

@@ -29,6 +29,7 @@ fn for_the_card(a: Action) -> bool {
         a,
         Action::Withdraw
             | Action::Correct
+            | Action::AskDebrief
             | Action::Link
             | Action::CustomerRequest
             | Action::EditCustomer
@@ -59,7 +60,8 @@ impl QueueFilter {
             QueueFilter::Reason(Breach) => QueueFilter::Reason(Threshold),
             QueueFilter::Reason(Threshold) => QueueFilter::Reason(ReviewDue),
             QueueFilter::Reason(ReviewDue) => QueueFilter::Reason(CustomerRequest),
-            QueueFilter::Reason(CustomerRequest) => QueueFilter::Confirmation,
+            QueueFilter::Reason(CustomerRequest) => QueueFilter::Reason(DebriefRequested),
+            QueueFilter::Reason(DebriefRequested) => QueueFilter::Confirmation,
             QueueFilter::Confirmation => QueueFilter::Mine,
             QueueFilter::Mine => QueueFilter::All,
             // Reached with o, not in the round of cases.
@@ -288,7 +290,12 @@ impl CaseView {
     pub fn answered_too(&self) -> Vec<&CaseSummary> {
         self.others
             .iter()
-            .filter(|c| c.reason != CaseReason::ReviewDue && !c.waiting_for_confirmation)
+            .filter(|c| {
+                !matches!(
+                    c.reason,
+                    CaseReason::ReviewDue | CaseReason::DebriefRequested
+                ) && !c.waiting_for_confirmation
+            })
             .collect()
     }
 }
@@ -327,6 +334,8 @@ pub enum TextPurpose {
     AuditDates,
     /// The dates of the incidents list.
     IncidentDates,
+    /// The day the debrief this case asks for was held.
+    DebriefHeld { case: Id },
 }
 
 /// What a generic choice prompt is for.
@@ -677,6 +686,27 @@ impl App {
                 }
             },
             Action::MarkSent => self.mark_sent(),
+            Action::DebriefHeld => {
+                let case = view.case.clone();
+                if case.reason != CaseReason::DebriefRequested {
+                    self.notice = Some(Notice::Info(
+                        "This case is not a debrief request: h records a debrief as held.".into(),
+                    ));
+                } else if let Some(reason) = self.cannot_decide() {
+                    self.notice = Some(Notice::Error(reason));
+                } else {
+                    self.overlays.open(Overlay::Prompt(Prompt::Text {
+                        purpose: TextPurpose::DebriefHeld { case: case.id },
+                        title: " Debrief held ".into(),
+                        lines: vec![
+                            crate::text::clean(&case.note.replace('\n', " ")),
+                            "On which day was the debrief held? (today, yesterday or 24/11/2026)".into(),
+                        ],
+                        input: Input::new(time::date(time::london_date(self.now))),
+                        keys: "Enter: record it as held, with your name, and close the case.   Esc: cancel.".into(),
+                    }));
+                }
+            }
             Action::NotPossible => {
                 let case = view.case.clone();
                 match case.decision_id.filter(|_| case.waiting_for_confirmation) {
@@ -734,6 +764,12 @@ impl App {
         if case.reason == CaseReason::ReviewDue && !case.waiting_for_confirmation {
             self.notice = Some(Notice::Info(
                 "This case is a review: press r to review the restrictions in force.".into(),
+            ));
+            return;
+        }
+        if case.reason == CaseReason::DebriefRequested {
+            self.notice = Some(Notice::Info(
+                "This case is a debrief request: once it is held, press h to record it.".into(),
             ));
             return;
         }
@@ -1003,6 +1039,23 @@ impl App {
         match purpose {
             TextPurpose::AuditStaff | TextPurpose::AuditDates => self.audit_answered(purpose, text),
             TextPurpose::IncidentDates => self.incident_dates_given(&text),
+            TextPurpose::DebriefHeld { case } => {
+                let today = time::london_date(self.now);
+                match time::parse_date(&text, today, false) {
+                    Ok(on) if on > today => {
+                        self.notice = Some(Notice::Error(
+                            "Debrief held on: that day has not come yet; give the day it was held."
+                                .into(),
+                        ))
+                    }
+                    Ok(on) => {
+                        self.requests.push(Request::DebriefHeld { case, on });
+                        self.overlays.close_case_view();
+                        self.reload_queue();
+                    }
+                    Err(e) => self.notice = Some(Notice::Error(format!("Debrief held on: {e}"))),
+                }
+            }
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,

@@ -12,15 +12,18 @@ pub enum CaseReason {
     Threshold,
     ReviewDue,
     CustomerRequest,
+    /// A member of staff affected by an incident asked for a debrief.
+    DebriefRequested,
 }
 
 impl CaseReason {
-    pub const ALL: [CaseReason; 5] = [
+    pub const ALL: [CaseReason; 6] = [
         CaseReason::ImmediateThreat,
         CaseReason::Breach,
         CaseReason::Threshold,
         CaseReason::ReviewDue,
         CaseReason::CustomerRequest,
+        CaseReason::DebriefRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl CaseReason {
             CaseReason::Threshold => "threshold",
             CaseReason::ReviewDue => "review_due",
             CaseReason::CustomerRequest => "customer_request",
+            CaseReason::DebriefRequested => "debrief_requested",
         }
     }
 
@@ -49,6 +53,7 @@ impl CaseReason {
             CaseReason::Threshold => "Incident threshold reached",
             CaseReason::ReviewDue => "Review due",
             CaseReason::CustomerRequest => "Customer asked for a review or complained",
+            CaseReason::DebriefRequested => "Debrief requested",
         }
     }
 }
@@ -102,6 +107,9 @@ pub struct QueueSummary {
     pub overdue_reviews: u64,
     /// Decisions that restricted someone and whose letter has not gone yet.
     pub letters_owed: u64,
+    /// Incidents reportable under RIDDOR with no reference recorded yet.
+    #[serde(default)]
+    pub riddor_owed: u64,
 }
 
 /// What running the escalation rules again did to a customer's cases, after a change to their

@@ -59,7 +59,9 @@ pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
     }
     match case.reason {
         CaseReason::ImmediateThreat => LetterKind::ImmediateConfirmation,
-        CaseReason::ReviewDue | CaseReason::CustomerRequest => LetterKind::ReviewOutcome,
+        CaseReason::ReviewDue | CaseReason::CustomerRequest | CaseReason::DebriefRequested => {
+            LetterKind::ReviewOutcome
+        }
         CaseReason::Breach | CaseReason::Threshold => {
             let behind: Vec<_> = h
                 .incidents

@@ -543,6 +543,32 @@ fn field_question(f: &IncidentForm, field: FormField, app: &App, plain: &Plain) 
             keep(&now_value)
         ),
         FormField::WorkloadNote => format!("how did it affect workloads or the service? A few words, or Enter for nothing.{}", keep(&now_value)),
+        FormField::Hurt => format!(
+            "physical violence: who was hurt? 1 or s, a member of staff; 2 or o, another customer or visitor; 3 or n, no one.{}",
+            keep(&now_value)
+        ),
+        FormField::HurtName => format!(
+            "{}{}",
+            if f.hurt == crate::domain::Hurt::Staff {
+                "the name of the member of staff hurt, as on the staff list."
+            } else {
+                "the name of the person hurt, or a description if it is not known."
+            },
+            keep(&now_value)
+        ),
+        FormField::HurtHow => format!("how were they hurt? A few words.{}", keep(&now_value)),
+        FormField::Riddor => format!(
+            "is the injury reportable under RIDDOR? Type y for yes, n for no or u for not sure.{}",
+            keep(&now_value)
+        ),
+        FormField::RiddorRef => format!(
+            "the RIDDOR reference, letters and digits, or Enter if the report is not made yet.{}",
+            keep(&now_value)
+        ),
+        FormField::Debrief => format!(
+            "does the member of staff affected want a debrief with a manager? Type y for yes or n for no. Now: {}.",
+            if f.debrief { "yes" } else { "no" }
+        ),
     }
 }
 

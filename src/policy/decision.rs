@@ -1129,6 +1129,7 @@ mod tests {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 1,
         };

@@ -5,6 +5,7 @@ pub mod decision;
 pub mod incident;
 pub mod retention;
 pub mod rules;
+pub mod safety;
 pub mod window;
 
 use serde::Deserialize;
@@ -109,6 +110,10 @@ pub struct Policy {
     /// policy file of an older safedesk (the five in [`default_adjustments`]).
     #[serde(default = "default_adjustments")]
     pub adjustments: Vec<Adjustment>,
+    /// Which incidents ask who was hurt, RIDDOR and a debrief; optional in a policy file of an
+    /// older safedesk (the behaviours of physical violence).
+    #[serde(default)]
+    pub safety: safety::StaffSafety,
 }
 
 /// What the policy says is not unacceptable, shown where an incident is logged, and the
@@ -974,6 +979,7 @@ impl Policy {
             .check()
             .map_err(|(field, message)| (format!("{field} ="), message))?;
         self.check_principles()?;
+        self.check_safety()?;
         let mut seen = HashSet::new();
         for a in &self.adjustments {
             unique(&mut seen, "adjustment", &a.id)?;

@@ -153,6 +153,7 @@ pub fn counts(app: &App, room: usize) -> Option<String> {
                     CaseReason::Threshold => format!("{n} at threshold"),
                     CaseReason::ReviewDue => plural(n, "review", "reviews"),
                     CaseReason::CustomerRequest => plural(n, "request", "requests"),
+                    CaseReason::DebriefRequested => plural(n, "debrief", "debriefs"),
                 },
             )
         })

@@ -117,6 +117,11 @@ const QUEUE_ORDER: &str = "q.rank, q.opened_at, q.case_rowid";
 fn filter_sql(filter: CaseFilter) -> String {
     match filter {
         CaseFilter::All => "1".into(),
+        // The queue's rank names five reasons; the later ones (a customer's request and after)
+        // share the last rank, told apart by their reason.
+        CaseFilter::Reason(r) if shares_rank(r) => {
+            format!("q.rank IN (4, 9) AND q.reason = '{}'", r.as_str())
+        }
         CaseFilter::Reason(r) => {
             let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4);
             format!("q.rank IN ({n}, {})", n + 5)
@@ -131,6 +136,7 @@ fn filter_sql(filter: CaseFilter) -> String {
 fn rank_kept(filter: CaseFilter, rank: i64) -> bool {
     match filter {
         CaseFilter::All => true,
+        CaseFilter::Reason(r) if shares_rank(r) => false,
         CaseFilter::Reason(r) => {
             let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) as i64;
             rank == n || rank == n + 5
@@ -138,6 +144,12 @@ fn rank_kept(filter: CaseFilter, rank: i64) -> bool {
         CaseFilter::Confirmation => rank >= 10,
         CaseFilter::AssignedTo(_) => false,
     }
+}
+
+/// Does this reason share the queue's last rank with others (see `queue_rank!`), so its cases
+/// are counted by reading them rather than from the counts by rank?
+fn shares_rank(r: CaseReason) -> bool {
+    CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) >= 4
 }
 
 /// The rank of a review case still to decide.
@@ -194,6 +206,7 @@ pub(super) fn queue_page(
             .sum::<u64>()
             .saturating_sub(due_today),
         letters_owed,
+        riddor_owed: super::safety::riddor_owed(tx)?,
     };
     let who = match q.filter {
         CaseFilter::AssignedTo(None) => {
@@ -218,7 +231,7 @@ pub(super) fn queue_page(
         None => Vec::new(),
     };
     if find.is_empty() {
-        let total = if who.is_some() {
+        let total = if who.is_some() || matches!(q.filter, CaseFilter::Reason(r) if shares_rank(r)) {
             tx.prepare_cached(&format!("SELECT count(*) FROM queue_row q WHERE {filter}"))?
                 .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
         } else {
@@ -507,6 +520,7 @@ pub(super) fn queue_summary(
         open_cases,
         overdue_reviews,
         letters_owed,
+        riddor_owed: super::safety::riddor_owed(tx)?,
     })
 }
 
