@@ -596,6 +596,13 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
             crate::app::retention_due_sentence(app.retention_due)
         ));
     }
+    if s.riddor_owed > 0 {
+        text.push_str(&format!(
+            "\n{}: {}.",
+            crate::domain::RIDDOR_OWED,
+            plural(s.riddor_owed, "incident", "incidents")
+        ));
+    }
     if view.filter == crate::app::manager::QueueFilter::LettersOwed {
         let letters = view.visible_letters();
         if letters.is_empty() {
@@ -632,6 +639,9 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
                 plural(c.incidents.len() as u64, "incident", "incidents"),
                 who
             ));
+            if c.reason == crate::domain::CaseReason::DebriefRequested && !c.note.is_empty() {
+                text.push_str(&format!(" {}.", c.note.replace('\n', "; ")));
+            }
         }
         if view.total.is_some_and(|t| t > cases.len()) {
             text.push_str(&format!(
