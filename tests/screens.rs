@@ -457,6 +457,7 @@ fn queue_open() -> App {
             open_cases: 3,
             overdue_reviews: 1,
             letters_owed: 2,
+            riddor_owed: 0,
         },
     })));
     app
@@ -478,7 +479,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
     assert!(screen.contains("assigned to me"));
     // f shows one kind at a time; the last of the round is the cases assigned to me.
-    for _ in 0..7 {
+    for _ in 0..8 {
         key(&mut app, KeyCode::Char('f'));
     }
     let screen = render(&app, 100, 24);
@@ -1960,6 +1961,7 @@ fn the_queue_is_read_a_page_at_a_time_and_scrolling_asks_for_the_next() {
             open_cases: 1_000,
             overdue_reviews: 0,
             letters_owed: 0,
+            riddor_owed: 0,
         },
     };
     app.on_reply(Reply::QueuePage {
@@ -2220,4 +2222,40 @@ fn the_new_actions_take_their_parameters_on_their_own_rows_at_80x24() {
         "{screen}"
     );
     assert!(screen.contains("> Their contact"), "{screen}");
+}
+
+/// Issue 19, item 6: a debrief asked for is a row of the queue naming the member of staff and
+/// the incident, below the threats; a RIDDOR reference still owed is said above the list.
+#[test]
+fn a_debrief_request_is_a_queue_row_and_a_riddor_reference_owed_is_said_at_80x24() {
+    use safedesk::domain::{CaseReason, CaseSummary};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    app.take_requests();
+    let debrief = CaseSummary {
+        incidents: vec![Uuid::from_u128(7)],
+        note: "Debrief for Amira Hassan after the incident of 24/11/2026 13:05".into(),
+        ..case_of(4, "Tunde Okafor", CaseReason::DebriefRequested, 30)
+    };
+    app.on_reply(Reply::Queue(Ok(safedesk::domain::Queue {
+        cases: vec![
+            case_of(2, "Unidentified visitor: man in a green parka", CaseReason::ImmediateThreat, 60),
+            debrief,
+        ],
+        summary: safedesk::domain::QueueSummary {
+            open_cases: 2,
+            riddor_owed: 1,
+            ..safedesk::domain::QueueSummary::default()
+        },
+    })));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("queue_debrief_80x24", screen);
+    assert!(screen.contains("DEBRIEF REQUESTED"), "{screen}");
+    assert!(screen.contains("Debrief for Amira Hassan"), "{screen}");
+    assert!(
+        screen.contains("Reportable under RIDDOR: reference not yet recorded (1 incident)"),
+        "{screen}"
+    );
+    assert!(screen.find("IMMEDIATE THREAT") < screen.find("DEBRIEF REQUESTED"));
 }

@@ -505,8 +505,12 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
             t.restricted(),
         )));
     }
+    let mut focus_at = 0;
     for field in f.visible_fields(p) {
         let focused = field == f.focus;
+        if focused {
+            focus_at = rows.len();
+        }
         let marker = if focused { "> " } else { "  " };
         let value = clean(&value_of(f, field, p, app));
         let shown: String = if focused && field.is_text_row() {
@@ -546,6 +550,20 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
                     ),
                     t.error(),
                 )));
+            }
+        }
+    }
+    // The safety questions of physical violence make the list longer than 80x24 holds with its
+    // panel: the first rows scroll away (never the one being answered) so the panel keeps room.
+    if f.asks_safety(p) {
+        let (panel_lines, _, _) = panel(f, app, width);
+        let want = panel_lines.len().min(4);
+        let over = (rows.len() + 3 + want).saturating_sub(inner.height as usize);
+        let drop = over.min(focus_at);
+        if drop > 0 {
+            rows.drain(0..drop);
+            if let Some(c) = cursor.as_mut() {
+                c.y = c.y.saturating_sub(drop as u16);
             }
         }
     }

@@ -119,7 +119,7 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     if s.riddor_owed > 0 && view.loaded {
         lines.push(Line::from(Span::styled(
             format!(
-                "{}: {} (correct the incident on the card to add it)",
+                "{} ({})",
                 crate::domain::RIDDOR_OWED,
                 plural(s.riddor_owed, "incident", "incidents")
             ),
@@ -186,10 +186,14 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
                     })
                     .unwrap_or_else(|| "not assigned".into())
             );
-            if matches!(
-                c.reason,
-                CaseReason::CustomerRequest | CaseReason::DebriefRequested
-            ) {
+            // A debrief names the member of staff and the incident first: that is the case.
+            if c.reason == CaseReason::DebriefRequested && !c.note.is_empty() {
+                detail = format!(
+                    "{} - since {}",
+                    clean(c.note.lines().last().unwrap_or_default()),
+                    time::date_time(c.opened_at)
+                );
+            } else if c.reason == CaseReason::CustomerRequest {
                 if let Some(last) = c.note.lines().last() {
                     detail.push_str(&format!(" - {}", clean(last)));
                 }
