@@ -31,7 +31,7 @@ pub enum Action {
     Queue,
     /// The queue: show the next kind of case only (all, then each reason, then mine).
     Filter,
-    /// The queue: show only one kind of case (0 all, 1 to 5 each reason in turn).
+    /// The queue: show only one kind of case (0 all, 1 to 6 each reason in turn).
     ShowKind(u8),
     /// The queue: type part of a customer's name to find their cases.
     FindInQueue,
@@ -458,6 +458,15 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('5'), NONE)],
         label: "5",
         desc: "Queue: only customers who asked for a review or complained",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(6),
+        keys: &[(KeyCode::Char('6'), NONE)],
+        label: "6",
+        desc: "Queue: only debriefs asked for by staff after an incident",
         contexts: QUEUE,
         hint: false,
         needs: Need::Decide,

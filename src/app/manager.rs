@@ -226,7 +226,7 @@ pub fn queue_label(c: &CaseSummary, today: chrono::NaiveDate) -> String {
     }
 }
 
-/// The case kind a number key shows in the queue: 0 all, 1 to 5 each reason in turn.
+/// The case kind a number key shows in the queue: 0 all, 1 to 6 each reason in turn.
 pub fn kind_for_key(n: u8) -> Option<QueueFilter> {
     match n {
         0 => Some(QueueFilter::All),
