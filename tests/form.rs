@@ -742,10 +742,16 @@ fn physical_violence_asks_who_was_hurt_riddor_and_a_debrief_at_80x24() {
     k.press(KeyCode::Tab, KeyModifiers::NONE); // immediate threat: no
     k.press(KeyCode::Tab, KeyModifiers::NONE);
     k.key('n'); // not in distress
-    assert_eq!(k.app.overlays.form().map(|f| f.focus), Some(FormField::Hurt));
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Hurt)
+    );
     let screen = render(k.app, 80, 24);
     assert!(screen.contains("s   A member of staff"), "{screen}");
-    assert!(screen.contains("o   Another customer or visitor"), "{screen}");
+    assert!(
+        screen.contains("o   Another customer or visitor"),
+        "{screen}"
+    );
     k.key('s'); // a member of staff
     assert_eq!(
         k.app.overlays.form().map(|f| f.focus),
@@ -765,7 +771,10 @@ fn physical_violence_asks_who_was_hurt_riddor_and_a_debrief_at_80x24() {
     k.press(KeyCode::Tab, KeyModifiers::NONE);
     k.text("Bruised wrist");
     k.press(KeyCode::Tab, KeyModifiers::NONE);
-    assert_eq!(k.app.overlays.form().map(|f| f.focus), Some(FormField::Riddor));
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Riddor)
+    );
     k.key('y');
     assert_eq!(
         k.app.overlays.form().map(|f| f.focus),
@@ -773,7 +782,10 @@ fn physical_violence_asks_who_was_hurt_riddor_and_a_debrief_at_80x24() {
     );
     k.text("bad ref!");
     k.press(KeyCode::Tab, KeyModifiers::NONE);
-    assert_eq!(k.app.overlays.form().map(|f| f.focus), Some(FormField::Debrief));
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Debrief)
+    );
     let screen = render(k.app, 80, 24);
     insta::assert_snapshot!("form_staff_safety_80x24", screen);
     assert!(screen.contains("Debrief wanted?"), "{screen}");

@@ -1535,8 +1535,14 @@ fn a_receptionist_hurt_in_an_assault_asks_for_a_debrief_and_the_manager_sees_it_
     // The case: held today, it closes.
     manager.press("Enter");
     let case = manager.wait_for("Hurt: a member of staff");
-    assert!(case.contains("Hurt: a member of staff, Amira Hassan (Bruised wrist)."), "{case}");
-    assert!(case.contains("Reportable under RIDDOR: reference not"), "{case}");
+    assert!(
+        case.contains("Hurt: a member of staff, Amira Hassan (Bruised wrist)."),
+        "{case}"
+    );
+    assert!(
+        case.contains("Reportable under RIDDOR: reference not"),
+        "{case}"
+    );
     manager.press("h");
     manager.wait_for("Debrief held");
     manager.press("Enter");

@@ -420,20 +420,20 @@ fn physical_violence_asks_the_safety_questions_in_order() {
     let input = [
         "07700 900123", // Deborah Johnson
         "log",
-        "f",  // face to face
-        "1",  // abusive
-        "5",  // attempting to assault someone
-        "2",  // asked to leave
+        "f", // face to face
+        "1", // abusive
+        "5", // attempting to assault someone
+        "2", // asked to leave
         "She lunged at me across the counter.",
-        "n",  // no immediate threat
-        "n",  // not in distress
-        "s",  // a member of staff was hurt
+        "n", // no immediate threat
+        "n", // not in distress
+        "s", // a member of staff was hurt
         "Amira Hassan",
         "Bruised wrist",
-        "y",  // reportable under RIDDOR
-        "",   // no reference yet
-        "y",  // debrief wanted
-        "",   // no witnesses
+        "y", // reportable under RIDDOR
+        "",  // no reference yet
+        "y", // debrief wanted
+        "",  // no witnesses
         "save",
         "",
     ]

@@ -2240,7 +2240,12 @@ fn a_debrief_request_is_a_queue_row_and_a_riddor_reference_owed_is_said_at_80x24
     };
     app.on_reply(Reply::Queue(Ok(safedesk::domain::Queue {
         cases: vec![
-            case_of(2, "Unidentified visitor: man in a green parka", CaseReason::ImmediateThreat, 60),
+            case_of(
+                2,
+                "Unidentified visitor: man in a green parka",
+                CaseReason::ImmediateThreat,
+                60,
+            ),
             debrief,
         ],
         summary: safedesk::domain::QueueSummary {

@@ -5,9 +5,7 @@
 mod common;
 
 use common::world::{today, tunde as world};
-use safedesk::domain::{
-    new_id, CaseReason, Harm, Hurt, NewIncident, Riddor, RIDDOR_OWED,
-};
+use safedesk::domain::{new_id, CaseReason, Harm, Hurt, NewIncident, Riddor, RIDDOR_OWED};
 use safedesk::store::{Store, StoreError};
 
 /// Amira Hassan pushed at reception: a physical assault, the member of staff hurt named as the
@@ -70,7 +68,14 @@ fn an_injury_with_riddor_and_its_reference_round_trips_and_a_missing_reference_i
         got.sentence(),
         "Hurt: a member of staff, Amira Hassan (Bruised arm). Reportable under RIDDOR: yes, reference 2301234567."
     );
-    assert_eq!(w.store.queue(&w.manager, today()).unwrap().summary.riddor_owed, 0);
+    assert_eq!(
+        w.store
+            .queue(&w.manager, today())
+            .unwrap()
+            .summary
+            .riddor_owed,
+        0
+    );
     // Saved again from the outbox: kept once, unchanged.
     w.store
         .amend_incident(&w.reception, &w.policy, &corrected, 1)
@@ -118,7 +123,12 @@ fn a_debrief_asked_for_on_the_form_is_in_the_queue_once_and_closes_when_held() {
     let case = &cases[0];
     assert_eq!(case.why(), "Debrief requested");
     assert_eq!(case.incidents, vec![inc.id]);
-    assert!(case.note.starts_with("Debrief for Amira Hassan after the incident of"), "{}", case.note);
+    assert!(
+        case.note
+            .starts_with("Debrief for Amira Hassan after the incident of"),
+        "{}",
+        case.note
+    );
     // Asking again from the card while it is still wanted changes nothing.
     w.store.request_debrief(&w.reception, inc.id).unwrap();
     assert_eq!(debriefs(&mut w).len(), 1);
@@ -226,5 +236,11 @@ fn a_bad_riddor_reference_or_someone_not_on_the_staff_list_is_refused() {
         Err(StoreError::Invalid(m)) => assert!(m.contains("no one on the staff list"), "{m}"),
         other => panic!("{other:?}"),
     }
-    assert!(w.store.history(w.customer).unwrap().unwrap().incidents.is_empty());
+    assert!(w
+        .store
+        .history(w.customer)
+        .unwrap()
+        .unwrap()
+        .incidents
+        .is_empty());
 }

@@ -819,8 +819,7 @@ impl IncidentForm {
                     }
                     None if matches!(key.code, KeyCode::Char(_)) => {
                         self.message = Some(
-                            "Reportable under RIDDOR is y (yes), n (no) or u (not sure)."
-                                .into(),
+                            "Reportable under RIDDOR is y (yes), n (no) or u (not sure).".into(),
                         );
                         FormEvent::Nothing
                     }
@@ -1139,9 +1138,7 @@ impl IncidentForm {
         };
         let mut inc = inc;
         // The member of staff hurt, found on the staff list when it has been read.
-        if inc.harm.hurt == Hurt::Staff
-            && !self.staff.is_empty()
-            && !inc.harm.hurt_name.is_empty()
+        if inc.harm.hurt == Hurt::Staff && !self.staff.is_empty() && !inc.harm.hurt_name.is_empty()
         {
             match crate::app::decision::find_staff(&self.staff, &inc.harm.hurt_name) {
                 Ok(s) => {

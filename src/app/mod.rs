@@ -501,23 +501,23 @@ impl App {
                         .open(Overlay::Prompt(Prompt::Merge(merge::MergePrompt::new(&h))));
                 }
             }
-            Action::AskDebrief => match self.card_incident().cloned() {
-                None => self.notice = Some(Notice::Info("This card has no incidents.".into())),
-                Some(i) if i.withdrawn.is_some() => {
-                    self.notice = Some(Notice::Info(
+            Action::AskDebrief => {
+                match self.card_incident().cloned() {
+                    None => self.notice = Some(Notice::Info("This card has no incidents.".into())),
+                    Some(i) if i.withdrawn.is_some() => self.notice = Some(Notice::Info(
                         "That incident was withdrawn: ask your manager for a debrief in person."
                             .into(),
-                    ))
+                    )),
+                    Some(i) => {
+                        self.requests
+                            .push(Request::RequestDebrief { incident: i.id });
+                        self.notice = Some(Notice::Info(format!(
+                            "Asking for a debrief after the incident of {}...",
+                            crate::time::date_time(i.occurred_at)
+                        )));
+                    }
                 }
-                Some(i) => {
-                    self.requests
-                        .push(Request::RequestDebrief { incident: i.id });
-                    self.notice = Some(Notice::Info(format!(
-                        "Asking for a debrief after the incident of {}...",
-                        crate::time::date_time(i.occurred_at)
-                    )));
-                }
-            },
+            }
             _ => {}
         }
     }
@@ -764,7 +764,11 @@ impl App {
                         .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
                 }
                 // A member of staff was hurt: the staff list, to find them by name.
-                if self.overlays.form_mut().is_some_and(|f| f.wants_staff_list()) {
+                if self
+                    .overlays
+                    .form_mut()
+                    .is_some_and(|f| f.wants_staff_list())
+                {
                     self.requests.push(Request::LoadStaffList);
                 }
             }

@@ -269,7 +269,10 @@ impl Harm {
             out.push(if self.riddor_owed() {
                 RIDDOR_OWED.to_string() + "."
             } else if self.riddor == Riddor::Yes {
-                format!("Reportable under RIDDOR: yes, reference {}.", self.riddor_ref)
+                format!(
+                    "Reportable under RIDDOR: yes, reference {}.",
+                    self.riddor_ref
+                )
             } else {
                 format!("Reportable under RIDDOR: {}.", self.riddor.label())
             });

@@ -48,7 +48,9 @@ pub fn check_riddor_ref(s: &str) -> Result<(), String> {
     if t.is_empty() {
         return Ok(());
     }
-    let ok = t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ' '))
+    let ok = t
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ' '))
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if ok {
@@ -94,11 +96,15 @@ pub fn as_stored(policy: &super::Policy, inc: &crate::domain::NewIncident) -> Ha
 }
 
 fn line(s: &str) -> String {
-    crate::text::sanitise_for_display(s, false).trim().to_string()
+    crate::text::sanitise_for_display(s, false)
+        .trim()
+        .to_string()
 }
 
 fn text(s: &str) -> String {
-    crate::text::sanitise_for_display(s, true).trim().to_string()
+    crate::text::sanitise_for_display(s, true)
+        .trim()
+        .to_string()
 }
 
 impl super::Policy {

@@ -188,9 +188,7 @@ fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::st
         }
         Submission::Debrief { incident } => {
             store.request_debrief(actor, *incident)?;
-            Reply::Done(
-                "Debrief requested: a manager will see it in the escalation queue.".into(),
-            )
+            Reply::Done("Debrief requested: a manager will see it in the escalation queue.".into())
         }
         Submission::DebriefHeld { case, on } => {
             store.debrief_held(actor, *case, *on)?;

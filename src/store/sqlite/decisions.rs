@@ -231,7 +231,8 @@ pub(super) fn queue_page(
         None => Vec::new(),
     };
     if find.is_empty() {
-        let total = if who.is_some() || matches!(q.filter, CaseFilter::Reason(r) if shares_rank(r)) {
+        let total = if who.is_some() || matches!(q.filter, CaseFilter::Reason(r) if shares_rank(r))
+        {
             tx.prepare_cached(&format!("SELECT count(*) FROM queue_row q WHERE {filter}"))?
                 .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
         } else {

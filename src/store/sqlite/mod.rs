@@ -39,13 +39,13 @@ mod owed;
 mod probe;
 mod records;
 mod retention;
+mod safety;
 mod search_index;
 mod settings;
 pub mod shim;
 mod staff;
 mod stats;
 mod subject_access;
-mod safety;
 mod transactions;
 mod values;
 
@@ -818,16 +818,13 @@ impl Store for SqliteStore {
     }
 
     fn debrief_held(&mut self, actor: &Actor, case: Id, on: chrono::NaiveDate) -> Result<()> {
-        self.write_as(
-            actor,
-            Role::can_decide,
-            "record a debrief as held",
-            |tx| safety::debrief_held(tx, actor, case, on),
-        )
+        self.write_as(actor, Role::can_decide, "record a debrief as held", |tx| {
+            safety::debrief_held(tx, actor, case, on)
+        })
     }
 
     fn debriefs_for(&mut self, customer: Id) -> Result<Vec<crate::domain::Debrief>> {
-        self.read(|tx| Ok(safety::debriefs_for(tx, customer)?))
+        self.read(|tx| safety::debriefs_for(tx, customer))
     }
 }
 

@@ -89,8 +89,12 @@ pub(super) fn ask_debrief(
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
     let row: Option<(String, String, Option<String>)> = tx
-        .prepare_cached("SELECT customer_id, occurred_at, withdrawn_at FROM incident WHERE id = ?1")?
-        .query_row([incident.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached(
+            "SELECT customer_id, occurred_at, withdrawn_at FROM incident WHERE id = ?1",
+        )?
+        .query_row([incident.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     let Some((customer, occurred, withdrawn)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
