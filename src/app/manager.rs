@@ -1354,7 +1354,11 @@ mod tests {
             kind_for_key(4),
             Some(QueueFilter::Reason(CaseReason::ReviewDue))
         );
-        assert_eq!(kind_for_key(6), None);
+        assert_eq!(
+            kind_for_key(6),
+            Some(QueueFilter::Reason(CaseReason::DebriefRequested))
+        );
+        assert_eq!(kind_for_key(7), None);
         let mut view = QueueView::default();
         view.queue.cases = vec![
             case(1, CaseReason::Threshold, 1, false),
