@@ -47,6 +47,7 @@ fn zoe() -> CustomerHistory {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 1,
         }],

@@ -392,6 +392,7 @@ fn history_with_incidents(unidentified: bool) -> CustomerHistory {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 3,
         });
@@ -580,6 +581,7 @@ fn whoever_logs_abusive_correspondence_can_write_the_reply_at_once() {
         distress: None,
         workload: String::new(),
         workload_note: String::new(),
+        harm: Default::default(),
         withdrawn: None,
         version: 1,
     });
@@ -718,4 +720,126 @@ fn the_principles_show_where_the_category_is_chosen_and_demands_ask_the_workload
     assert_eq!(inc.distress, Some(true));
     assert_eq!(inc.workload, "significant");
     assert_eq!(inc.workload_note, "Two advisers for an hour");
+}
+
+/// Issue 19, item 6: an incident of physical violence asks who was hurt (a member of staff,
+/// found on the staff list), how, RIDDOR and its reference, and whether a debrief is wanted; the
+/// questions fit at 80x24, and an incident of shouting never asks them.
+#[test]
+fn physical_violence_asks_who_was_hurt_riddor_and_a_debrief_at_80x24() {
+    let mut a = with_selected_customer(Role::Reception);
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.ctrl('n');
+    k.key('f'); // face to face
+    k.key('a'); // abusive
+    k.key('5'); // attempting to assault someone
+    k.press(KeyCode::Enter, KeyModifiers::NONE);
+    k.key('l'); // asked to leave
+    k.text("Lunged at the receptionist across the counter.");
+    k.press(KeyCode::Tab, KeyModifiers::NONE); // immediate threat: no
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    k.key('n'); // not in distress
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Hurt)
+    );
+    let screen = render(k.app, 80, 24);
+    assert!(screen.contains("s   A member of staff"), "{screen}");
+    assert!(
+        screen.contains("o   Another customer or visitor"),
+        "{screen}"
+    );
+    k.key('s'); // a member of staff
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::HurtName)
+    );
+    // The staff list is asked for, to find her by name.
+    assert!(k
+        .app
+        .take_requests()
+        .iter()
+        .any(|r| matches!(r, Request::LoadStaffList)));
+    k.app.on_reply(Reply::StaffList(vec![
+        common::screen::staff(5, "Priya Sharma", Role::Reception),
+        common::screen::staff(6, "Sam Patel", Role::Manager),
+    ]));
+    k.text("priya");
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    k.text("Bruised wrist");
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Riddor)
+    );
+    k.key('y');
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::RiddorRef)
+    );
+    k.text("bad ref!");
+    k.press(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(
+        k.app.overlays.form().map(|f| f.focus),
+        Some(FormField::Debrief)
+    );
+    let screen = render(k.app, 80, 24);
+    insta::assert_snapshot!("form_staff_safety_80x24", screen);
+    assert!(screen.contains("Debrief wanted?"), "{screen}");
+    assert!(screen.contains("Who was hurt"), "{screen}");
+    k.key('y');
+    // A reference that is not one is refused where it was typed.
+    k.ctrl('s');
+    assert!(saved_incident(&k.app.take_requests()).is_none());
+    let f = k.app.overlays.form().unwrap();
+    assert_eq!(f.focus, FormField::RiddorRef);
+    assert!(
+        f.problems
+            .iter()
+            .any(|p| p.message.contains("does not look like one")),
+        "{:?}",
+        f.problems
+    );
+    k.ctrl('u');
+    k.text("2301234567");
+    k.ctrl('s');
+    let inc = saved_incident(&a.take_requests()).expect("the form asked to save");
+    assert_eq!(inc.harm.hurt, Hurt::Staff);
+    assert_eq!(inc.harm.hurt_name, "Priya Sharma");
+    assert_eq!(inc.harm.hurt_staff, Some(Uuid::from_u128(5)));
+    assert_eq!(inc.harm.how, "Bruised wrist");
+    assert_eq!(inc.harm.riddor, Riddor::Yes);
+    assert_eq!(inc.harm.riddor_ref, "2301234567");
+    assert!(inc.harm.debrief);
+}
+
+#[test]
+fn shouting_never_asks_the_safety_questions() {
+    let mut a = with_selected_customer(Role::Phone);
+    let mut k = Keys {
+        app: &mut a,
+        count: 0,
+    };
+    k.ctrl('n');
+    k.key('t');
+    k.key('a');
+    k.key('3'); // shouting
+    let policy = Policy::built_in();
+    let f = k.app.overlays.form().unwrap();
+    let fields = f.visible_fields(&policy);
+    for q in [
+        FormField::Hurt,
+        FormField::HurtName,
+        FormField::Riddor,
+        FormField::RiddorRef,
+        FormField::Debrief,
+    ] {
+        assert!(!fields.contains(&q), "{q:?} in {fields:?}");
+    }
+    k.key('5'); // and attempting to assault: they are asked
+    let f = k.app.overlays.form().unwrap();
+    assert!(f.visible_fields(&policy).contains(&FormField::Hurt));
 }

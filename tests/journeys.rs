@@ -1633,3 +1633,81 @@ fn a_withdrawal_waits_for_a_second_manager_whose_approval_puts_it_in_force_on_ev
     let s = sam.wait_for("Approved by Grace Mensah");
     assert!(s.contains("Withdrawal of services by Sam Patel"), "{s}");
 }
+
+/// Issue 19, item 6: a receptionist logs a physical assault in which she was hurt, reportable
+/// under RIDDOR with no reference yet, and asks for a debrief; the manager sees "Debrief
+/// requested" in the queue, naming her, and that a RIDDOR reference is owed; holding it closes it.
+#[test]
+fn a_receptionist_hurt_in_an_assault_asks_for_a_debrief_and_the_manager_sees_it_in_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let (manager, desk) = two_instances(
+        dir.path(),
+        ("safety-mgr", "spatel", "Signed in: Sam Patel (manager)"),
+        (
+            "safety-desk",
+            "ahassan",
+            "Signed in: Amira Hassan (reception)",
+        ),
+    );
+    desk.type_text("zoe aberg");
+    desk.wait_for("2 of 3 - the next incident goes to");
+    desk.press("C-n");
+    desk.wait_for("Log an incident");
+    desk.type_text("f"); // face to face
+    desk.type_text("a"); // abusive
+    desk.type_text("5"); // attempting to assault someone
+    desk.press("Enter");
+    desk.type_text("l"); // asked to leave
+    desk.wait_for("> What happened");
+    desk.type_text("Grabbed the receptionist's wrist across the counter.");
+    desk.press("Tab");
+    desk.wait_for("> Immediate threat");
+    desk.press("Tab");
+    desk.wait_for("> In distress?");
+    desk.type_text("n");
+    desk.wait_for("> Who was hurt");
+    desk.type_text("s"); // a member of staff
+    desk.wait_for("> Their name");
+    desk.type_text("Amira Hassan");
+    desk.press("Tab");
+    desk.wait_for("> How hurt");
+    desk.type_text("Bruised wrist");
+    desk.press("Tab");
+    desk.wait_for("> RIDDOR?");
+    desk.type_text("y");
+    desk.wait_for("> RIDDOR ref");
+    desk.press("Tab"); // not reported yet
+    desk.wait_for("> Debrief wanted?");
+    desk.type_text("y");
+    desk.wait_for("> Witnesses");
+    desk.press("C-s");
+    desk.wait_for("┌ Saved");
+
+    manager.press("Escape");
+    manager.wait_for("m queue");
+    manager.press("m");
+    manager.wait_for("Reportable under RIDDOR: reference not yet recorded (1 incident)");
+    // Only debriefs (the sixth kind: below threats and breaches in a long queue).
+    manager.press("6");
+    manager.wait_for("only: debrief requested");
+    let queue = manager.wait_for("DEBRIEF REQUESTED");
+    assert!(queue.contains("Debrief for Amira Hassan"), "{queue}");
+    // The case: held today, it closes.
+    manager.press("Enter");
+    let case = manager.wait_for("Hurt: a member of staff");
+    assert!(
+        case.contains("Hurt: a member of staff, Amira Hassan (Bruised wrist)."),
+        "{case}"
+    );
+    assert!(
+        case.contains("Reportable under RIDDOR: reference not"),
+        "{case}"
+    );
+    manager.press("h");
+    manager.wait_for("Debrief held");
+    manager.press("Enter");
+    manager.wait_for("recorded as held");
+    wait_until("the debrief case to leave the queue", || {
+        !manager.screen().contains("DEBRIEF REQUESTED")
+    });
+}

@@ -486,3 +486,44 @@ fn in_tmux_a_second_manager_hears_a_decision_waiting_for_approval_and_approves_i
     let d = h.decisions.iter().find(|x| x.id == d.id).unwrap();
     assert_eq!(d.approval.by_name, "Grace Mensah");
 }
+
+/// Issue 19, item 6: physical violence asks who was hurt, how, RIDDOR and a debrief, in order;
+/// the debrief reaches the manager's queue.
+#[test]
+fn physical_violence_asks_the_safety_questions_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let input = [
+        "07700 900123", // Deborah Johnson
+        "log",
+        "f", // face to face
+        "1", // abusive
+        "5", // attempting to assault someone
+        "2", // asked to leave
+        "She lunged at me across the counter.",
+        "n", // no immediate threat
+        "n", // not in distress
+        "s", // a member of staff was hurt
+        "Amira Hassan",
+        "Bruised wrist",
+        "y", // reportable under RIDDOR
+        "",  // no reference yet
+        "y", // debrief wanted
+        "",  // no witnesses
+        "save",
+        "",
+    ]
+    .join("\n");
+    let (out, code) = piped(dir.path(), &db, "ahassan", &format!("{input}\n"));
+    assert_eq!(code, 0, "{out}");
+    assert_lines_only(&out);
+    let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s:?} not in {out}"));
+    let hurt = at("Question 11 of 13, Who was hurt: physical violence: who was hurt?");
+    let name = at("Their name: the name of the member of staff hurt, as on the staff list.");
+    let riddor = at("RIDDOR?: is the injury reportable under RIDDOR?");
+    let reference = at("RIDDOR ref: the RIDDOR reference");
+    let debrief = at("Debrief wanted?: does the member of staff affected want a debrief");
+    assert!(hurt < name && name < riddor && riddor < reference && reference < debrief);
+    assert!(out.contains("Question 10 of 13, In distress?"), "{out}");
+    assert!(out.contains("Incident 1 of 3 recorded."), "{out}");
+}

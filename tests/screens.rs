@@ -38,6 +38,7 @@ fn incident(customer: Id, n: u128, days_ago: i64, text: &str) -> Incident {
         distress: None,
         workload: String::new(),
         workload_note: String::new(),
+        harm: Default::default(),
         withdrawn: None,
         version: 1,
     }
@@ -458,6 +459,7 @@ fn queue_open() -> App {
             open_cases: 3,
             overdue_reviews: 1,
             letters_owed: 2,
+            riddor_owed: 0,
         },
     })));
     app
@@ -479,7 +481,7 @@ fn the_manager_sees_the_queue_most_urgent_first() {
     assert!(screen.contains("3 open cases  |  1 overdue review  |  2 letters owed"));
     assert!(screen.contains("assigned to me"));
     // f shows one kind at a time; the last of the round is the cases assigned to me.
-    for _ in 0..8 {
+    for _ in 0..9 {
         key(&mut app, KeyCode::Char('f'));
     }
     let screen = render(&app, 100, 24);
@@ -1964,6 +1966,7 @@ fn the_queue_is_read_a_page_at_a_time_and_scrolling_asks_for_the_next() {
             open_cases: 1_000,
             overdue_reviews: 0,
             letters_owed: 0,
+            riddor_owed: 0,
         },
     };
     app.on_reply(Reply::QueuePage {
@@ -2382,4 +2385,45 @@ fn the_decision_form_says_a_withdrawal_needs_a_second_persons_approval_before_it
         .approval_needed(&app.policy)
         .unwrap()
         .starts_with("Withdrawal of services needs a second person's approval"));
+}
+
+/// Issue 19, item 6: a debrief asked for is a row of the queue naming the member of staff and
+/// the incident, below the threats; a RIDDOR reference still owed is said above the list.
+#[test]
+fn a_debrief_request_is_a_queue_row_and_a_riddor_reference_owed_is_said_at_80x24() {
+    use safedesk::domain::{CaseReason, CaseSummary};
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    app.take_requests();
+    let debrief = CaseSummary {
+        incidents: vec![Uuid::from_u128(7)],
+        note: "Debrief for Amira Hassan after the incident of 24/11/2026 13:05".into(),
+        ..case_of(4, "Tunde Okafor", CaseReason::DebriefRequested, 30)
+    };
+    app.on_reply(Reply::Queue(Ok(safedesk::domain::Queue {
+        cases: vec![
+            case_of(
+                2,
+                "Unidentified visitor: man in a green parka",
+                CaseReason::ImmediateThreat,
+                60,
+            ),
+            debrief,
+        ],
+        summary: safedesk::domain::QueueSummary {
+            open_cases: 2,
+            riddor_owed: 1,
+            ..safedesk::domain::QueueSummary::default()
+        },
+    })));
+    let screen = render(&app, 80, 24);
+    insta::assert_snapshot!("queue_debrief_80x24", screen);
+    assert!(screen.contains("DEBRIEF REQUESTED"), "{screen}");
+    assert!(screen.contains("Debrief for Amira Hassan"), "{screen}");
+    assert!(
+        screen.contains("Reportable under RIDDOR: reference not yet recorded (1 incident)"),
+        "{screen}"
+    );
+    assert!(screen.find("IMMEDIATE THREAT") < screen.find("DEBRIEF REQUESTED"));
 }

@@ -1,7 +1,7 @@
 //! The incident form: what it holds and what keys do to it. It never saves anything itself: it
 //! returns a [`FormEvent`] and the app sends the request.
 
-use crate::domain::{new_id, Id, LookupHit, NewIncident, Role, Subject};
+use crate::domain::{new_id, Harm, Hurt, Id, LookupHit, NewIncident, Riddor, Role, Subject};
 use crate::policy::incident::{self, Field, Problem};
 use crate::policy::Policy;
 use crate::sync::local::{Choices, Draft};
@@ -35,6 +35,14 @@ pub enum FormField {
     Workload,
     WorkloadNote,
     Witnesses,
+    /// Physical violence or injury: who was hurt (staff, another customer or visitor, no one),
+    /// their name, how, RIDDOR (yes, no, not sure) and its reference, and a debrief wanted.
+    Hurt,
+    HurtName,
+    HurtHow,
+    Riddor,
+    RiddorRef,
+    Debrief,
 }
 
 impl FormField {
@@ -59,6 +67,12 @@ impl FormField {
             FormField::Workload => "Workload effect",
             FormField::WorkloadNote => "How (workload)",
             FormField::Witnesses => "Witnesses",
+            FormField::Hurt => "Who was hurt",
+            FormField::HurtName => "Their name",
+            FormField::HurtHow => "How hurt",
+            FormField::Riddor => "RIDDOR?",
+            FormField::RiddorRef => "RIDDOR ref",
+            FormField::Debrief => "Debrief wanted?",
         }
     }
 
@@ -75,6 +89,9 @@ impl FormField {
             Field::Description => FormField::Description,
             Field::Witnesses => FormField::Witnesses,
             Field::Workload => FormField::Workload,
+            Field::HurtName => FormField::HurtName,
+            Field::HurtHow => FormField::HurtHow,
+            Field::RiddorRef => FormField::RiddorRef,
         }
     }
 
@@ -91,6 +108,9 @@ impl FormField {
                 | FormField::BehaviourOther
                 | FormField::Reference
                 | FormField::WorkloadNote
+                | FormField::HurtName
+                | FormField::HurtHow
+                | FormField::RiddorRef
         )
     }
 
@@ -104,6 +124,9 @@ impl FormField {
                 | FormField::Threat
                 | FormField::Distress
                 | FormField::Workload
+                | FormField::Hurt
+                | FormField::Riddor
+                | FormField::Debrief
         )
     }
 }
@@ -180,6 +203,17 @@ pub struct IncidentForm {
     pub workload: String,
     pub workload_note: Input,
     pub witnesses: Input,
+    /// Physical violence or injury (see [`Harm`]): who was hurt, their name, how, RIDDOR and its reference, a debrief wanted.
+    pub hurt: Hurt,
+    pub hurt_name: Input,
+    pub hurt_how: Input,
+    pub riddor: Riddor,
+    pub riddor_ref: Input,
+    pub debrief: bool,
+    /// The staff list, to find the member of staff hurt (empty until read; the store finds
+    /// them by name when it never came).
+    pub staff: Vec<crate::domain::Staff>,
+    pub staff_asked: bool,
     pub problems: Vec<Problem>,
     pub confirm_discard: bool,
     pub saving: bool,
@@ -259,6 +293,14 @@ impl IncidentForm {
             workload: String::new(),
             workload_note: Input::default(),
             witnesses: Input::default(),
+            hurt: Hurt::NotAsked,
+            hurt_name: Input::default(),
+            hurt_how: Input::default(),
+            riddor: Riddor::NotAsked,
+            riddor_ref: Input::default(),
+            debrief: false,
+            staff: Vec::new(),
+            staff_asked: false,
             problems: Vec::new(),
             confirm_discard: false,
             saving: false,
@@ -298,8 +340,46 @@ impl IncidentForm {
         f.workload = i.workload.clone();
         f.workload_note = Input::new(i.workload_note.clone());
         f.witnesses = Input::new(i.witnesses.clone());
+        f.set_harm(&i.harm);
         f.focus = FormField::Description;
         f
+    }
+
+    fn set_harm(&mut self, h: &Harm) {
+        self.hurt = h.hurt;
+        self.hurt_name = Input::new(h.hurt_name.clone());
+        self.hurt_how = Input::new(h.how.clone());
+        self.riddor = h.riddor;
+        self.riddor_ref = Input::new(h.riddor_ref.clone());
+        self.debrief = h.debrief;
+    }
+
+    /// The safety answers as typed.
+    pub fn harm(&self) -> Harm {
+        Harm {
+            hurt: self.hurt,
+            // Found on the staff list when the incident is built, or by the store by name.
+            hurt_staff: None,
+            hurt_name: self.hurt_name.value().trim().to_string(),
+            how: self.hurt_how.value().trim().to_string(),
+            riddor: self.riddor,
+            riddor_ref: self.riddor_ref.value().trim().to_string(),
+            debrief: self.debrief,
+        }
+    }
+
+    /// Does this incident ask the safety questions (physical violence or injury)?
+    pub fn asks_safety(&self, policy: &Policy) -> bool {
+        policy.asks_safety(&self.category, &self.behaviours)
+    }
+
+    /// The form needs the staff list to find the member of staff hurt: ask once.
+    pub fn wants_staff_list(&mut self) -> bool {
+        if self.hurt == Hurt::Staff && self.staff.is_empty() && !self.staff_asked {
+            self.staff_asked = true;
+            return true;
+        }
+        false
     }
 
     fn default_response(&self, policy: &Policy, choices: &Choices) -> String {
@@ -368,6 +448,16 @@ impl IncidentForm {
         if policy.asks_workload(&self.category) {
             v.extend([FormField::Workload, FormField::WorkloadNote]);
         }
+        if self.asks_safety(policy) {
+            v.push(FormField::Hurt);
+            if self.hurt.someone() {
+                v.extend([FormField::HurtName, FormField::HurtHow, FormField::Riddor]);
+                if self.riddor == Riddor::Yes {
+                    v.push(FormField::RiddorRef);
+                }
+            }
+            v.push(FormField::Debrief);
+        }
         v.push(FormField::Witnesses);
         v
     }
@@ -387,6 +477,9 @@ impl IncidentForm {
             &self.description,
             &self.witnesses,
             &self.workload_note,
+            &self.hurt_name,
+            &self.hurt_how,
+            &self.riddor_ref,
         ]
         .iter()
         .any(|i| !i.value().trim().is_empty())
@@ -394,6 +487,8 @@ impl IncidentForm {
             || !self.behaviours.is_empty()
             || self.distress.is_some()
             || !self.workload.is_empty()
+            || self.hurt != Hurt::NotAsked
+            || self.debrief
     }
 
     fn input_mut(&mut self, f: FormField) -> Option<&mut Input> {
@@ -410,6 +505,9 @@ impl IncidentForm {
             FormField::Description => &mut self.description,
             FormField::Witnesses => &mut self.witnesses,
             FormField::WorkloadNote => &mut self.workload_note,
+            FormField::HurtName => &mut self.hurt_name,
+            FormField::HurtHow => &mut self.hurt_how,
+            FormField::RiddorRef => &mut self.riddor_ref,
             _ => return None,
         })
     }
@@ -428,6 +526,9 @@ impl IncidentForm {
             FormField::Description => &self.description,
             FormField::Witnesses => &self.witnesses,
             FormField::WorkloadNote => &self.workload_note,
+            FormField::HurtName => &self.hurt_name,
+            FormField::HurtHow => &self.hurt_how,
+            FormField::RiddorRef => &self.riddor_ref,
             _ => return None,
         })
     }
@@ -686,6 +787,65 @@ impl IncidentForm {
                     None => self.nav(key, policy),
                 }
             }
+            FormField::Hurt => {
+                let options = [('s', "staff"), ('o', "other"), ('n', "nobody")];
+                match Self::pick_by_key(key, &options, self.hurt.as_str()) {
+                    Some((id, advance)) => {
+                        self.hurt = Hurt::parse(id);
+                        if advance {
+                            self.advance(policy);
+                        }
+                        FormEvent::Changed
+                    }
+                    None if matches!(key.code, KeyCode::Char(_)) => {
+                        self.message = Some(
+                            "Who was hurt is s (a member of staff), o (another customer or visitor) or n (no one)."
+                                .into(),
+                        );
+                        FormEvent::Nothing
+                    }
+                    None => self.nav(key, policy),
+                }
+            }
+            FormField::Riddor => {
+                let options = [('y', "yes"), ('n', "no"), ('u', "not_sure")];
+                match Self::pick_by_key(key, &options, self.riddor.as_str()) {
+                    Some((id, advance)) => {
+                        self.riddor = Riddor::parse(id);
+                        if advance {
+                            self.advance(policy);
+                        }
+                        FormEvent::Changed
+                    }
+                    None if matches!(key.code, KeyCode::Char(_)) => {
+                        self.message = Some(
+                            "Reportable under RIDDOR is y (yes), n (no) or u (not sure).".into(),
+                        );
+                        FormEvent::Nothing
+                    }
+                    None => self.nav(key, policy),
+                }
+            }
+            FormField::Debrief => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.debrief = true;
+                    self.advance(policy);
+                    FormEvent::Changed
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') => {
+                    self.debrief = false;
+                    self.advance(policy);
+                    FormEvent::Changed
+                }
+                KeyCode::Char(_) => {
+                    self.message = Some(
+                        "Debrief wanted is y (yes) or n (no); Enter or Tab leaves it as it is."
+                            .into(),
+                    );
+                    FormEvent::Nothing
+                }
+                _ => self.nav(key, policy),
+            },
             // A yes/no answer stays where it is typed: the rest of a word ("yes", "no") is
             // refused here, never carried into the next field.
             FormField::Threat => match key.code {
@@ -970,7 +1130,27 @@ impl IncidentForm {
             } else {
                 String::new()
             },
+            harm: if self.asks_safety(policy) {
+                self.harm()
+            } else {
+                Harm::default()
+            },
         };
+        let mut inc = inc;
+        // The member of staff hurt, found on the staff list when it has been read.
+        if inc.harm.hurt == Hurt::Staff && !self.staff.is_empty() && !inc.harm.hurt_name.is_empty()
+        {
+            match crate::app::decision::find_staff(&self.staff, &inc.harm.hurt_name) {
+                Ok(s) => {
+                    inc.harm.hurt_staff = Some(s.id);
+                    inc.harm.hurt_name = s.display_name.clone();
+                }
+                Err(m) => problems.push(Problem {
+                    field: Field::HurtName,
+                    message: format!("Who was hurt: {m}"),
+                }),
+            }
+        }
         for p in incident::check(&inc, policy, now) {
             if !problems.iter().any(|q| q.field == p.field) {
                 problems.push(p);
@@ -1064,6 +1244,7 @@ impl IncidentForm {
             distress: self.distress,
             workload: self.workload.clone(),
             workload_note: self.workload_note.value().to_string(),
+            harm: self.harm(),
         }
     }
 
@@ -1119,6 +1300,7 @@ impl IncidentForm {
         }
         f.workload_note = Input::new(d.workload_note.clone());
         f.witnesses = Input::new(d.witnesses.clone());
+        f.set_harm(&d.harm);
         f.amending = d.amend_version;
         f.focus = FormField::Description;
         f

@@ -127,6 +127,10 @@ pub enum Action {
     Approve,
     /// A case waiting for approval: turn its decision down, with a reason.
     TurnDown,
+    /// Card: ask for a debrief after the highlighted incident (for yourself).
+    AskDebrief,
+    /// A case: record the debrief it asks for as held (the day, and by whom).
+    DebriefHeld,
 }
 
 /// Where the keyboard is: keys mean different things while typing in the search box.
@@ -474,6 +478,15 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('6'), NONE)],
         label: "6",
         desc: "Queue: only decisions waiting for a second person's approval",
+        contexts: QUEUE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
+        action: Action::ShowKind(7),
+        keys: &[(KeyCode::Char('7'), NONE)],
+        label: "7",
+        desc: "Queue: only debriefs asked for by staff after an incident",
         contexts: QUEUE,
         hint: false,
         needs: Need::Decide,
@@ -1216,6 +1229,24 @@ pub const BINDINGS: &[Binding] = &[
         needs: Need::Anyone,
     },    // The audit trail: last, so the hint bars show the keys used most first.
     Binding {
+        action: Action::AskDebrief,
+        keys: &[(KeyCode::Char('b'), NONE)],
+        label: "b",
+        desc: "Ask for a debrief with a manager after the highlighted incident",
+        contexts: &[Context::Card],
+        hint: false,
+        needs: Need::Record,
+    },
+    Binding {
+        action: Action::DebriefHeld,
+        keys: &[(KeyCode::Char('h'), NONE)],
+        label: "h",
+        desc: "Record the debrief the case asks for as held (the day; your name is kept)",
+        contexts: CASE,
+        hint: false,
+        needs: Need::Decide,
+    },
+    Binding {
         action: Action::AuditHistory,
         keys: &[(KeyCode::Char('h'), NONE)],
         label: "h",
@@ -1360,6 +1391,8 @@ pub fn short(a: Action) -> &'static str {
         Action::CarryOn => "carry on",
         Action::Dismiss => "carry on",
         Action::AuditHistory => "history",
+        Action::AskDebrief => "debrief",
+        Action::DebriefHeld => "debrief held",
         Action::AuditLog => "audit trail",
         Action::AuditStaff => "staff",
         Action::AuditDates => "dates",

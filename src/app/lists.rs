@@ -191,6 +191,9 @@ impl App {
     }
 
     pub(super) fn staff_arrived(&mut self, staff: Vec<Staff>) {
+        if let Some(f) = self.overlays.form_mut() {
+            f.staff = staff.iter().filter(|s| s.active).cloned().collect();
+        }
         if let Some(v) = self.overlays.incidents_mut() {
             v.staff = staff;
         }

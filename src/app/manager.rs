@@ -29,6 +29,7 @@ fn for_the_card(a: Action) -> bool {
         a,
         Action::Withdraw
             | Action::Correct
+            | Action::AskDebrief
             | Action::Link
             | Action::CustomerRequest
             | Action::EditCustomer
@@ -60,7 +61,8 @@ impl QueueFilter {
             QueueFilter::Reason(Threshold) => QueueFilter::Reason(ReviewDue),
             QueueFilter::Reason(ReviewDue) => QueueFilter::Reason(CustomerRequest),
             QueueFilter::Reason(CustomerRequest) => QueueFilter::Reason(Approval),
-            QueueFilter::Reason(Approval) => QueueFilter::Confirmation,
+            QueueFilter::Reason(Approval) => QueueFilter::Reason(DebriefRequested),
+            QueueFilter::Reason(DebriefRequested) => QueueFilter::Confirmation,
             QueueFilter::Confirmation => QueueFilter::Mine,
             QueueFilter::Mine => QueueFilter::All,
             // Reached with o, not in the round of cases.
@@ -225,7 +227,7 @@ pub fn queue_label(c: &CaseSummary, today: chrono::NaiveDate) -> String {
     }
 }
 
-/// The case kind a number key shows in the queue: 0 all, 1 to 5 each reason in turn.
+/// The case kind a number key shows in the queue: 0 all, 1 to 6 each reason in turn.
 pub fn kind_for_key(n: u8) -> Option<QueueFilter> {
     match n {
         0 => Some(QueueFilter::All),
@@ -290,9 +292,10 @@ impl CaseView {
         self.others
             .iter()
             .filter(|c| {
-                c.reason != CaseReason::ReviewDue
-                    && c.reason != CaseReason::Approval
-                    && !c.waiting_for_confirmation
+                !matches!(
+                    c.reason,
+                    CaseReason::ReviewDue | CaseReason::Approval | CaseReason::DebriefRequested
+                ) && !c.waiting_for_confirmation
             })
             .collect()
     }
@@ -352,6 +355,8 @@ pub enum TextPurpose {
     AuditDates,
     /// The dates of the incidents list.
     IncidentDates,
+    /// The day the debrief this case asks for was held.
+    DebriefHeld { case: Id },
 }
 
 /// What a generic choice prompt is for.
@@ -702,6 +707,27 @@ impl App {
             Action::MarkSent => self.mark_sent(),
             Action::Approve => self.answer_approval(true),
             Action::TurnDown => self.answer_approval(false),
+            Action::DebriefHeld => {
+                let case = view.case.clone();
+                if case.reason != CaseReason::DebriefRequested {
+                    self.notice = Some(Notice::Info(
+                        "This case is not a debrief request: h records a debrief as held.".into(),
+                    ));
+                } else if let Some(reason) = self.cannot_decide() {
+                    self.notice = Some(Notice::Error(reason));
+                } else {
+                    self.overlays.open(Overlay::Prompt(Prompt::Text {
+                        purpose: TextPurpose::DebriefHeld { case: case.id },
+                        title: " Debrief held ".into(),
+                        lines: vec![
+                            crate::text::clean(&case.note.replace('\n', " ")),
+                            "On which day was the debrief held? (today, yesterday or 24/11/2026)".into(),
+                        ],
+                        input: Input::new(time::date(time::london_date(self.now))),
+                        keys: "Enter: record it as held, with your name, and close the case.   Esc: cancel.".into(),
+                    }));
+                }
+            }
             Action::NotPossible => {
                 let case = view.case.clone();
                 match case.decision_id.filter(|_| case.waiting_for_confirmation) {
@@ -818,6 +844,12 @@ impl App {
         if case.reason == CaseReason::ReviewDue && !case.waiting_for_confirmation {
             self.notice = Some(Notice::Info(
                 "This case is a review: press r to review the restrictions in force.".into(),
+            ));
+            return;
+        }
+        if case.reason == CaseReason::DebriefRequested {
+            self.notice = Some(Notice::Info(
+                "This case is a debrief request: once it is held, press h to record it.".into(),
             ));
             return;
         }
@@ -1123,6 +1155,23 @@ impl App {
                     approve,
                     reason: text,
                 })),
+            TextPurpose::DebriefHeld { case } => {
+                let today = time::london_date(self.now);
+                match time::parse_date(&text, today, false) {
+                    Ok(on) if on > today => {
+                        self.notice = Some(Notice::Error(
+                            "Debrief held on: that day has not come yet; give the day it was held."
+                                .into(),
+                        ))
+                    }
+                    Ok(on) => {
+                        self.requests.push(Request::DebriefHeld { case, on });
+                        self.overlays.close_case_view();
+                        self.reload_queue();
+                    }
+                    Err(e) => self.notice = Some(Notice::Error(format!("Debrief held on: {e}"))),
+                }
+            }
             TextPurpose::NotPossible { decision } => {
                 self.requests.push(Request::ConfirmationNotPossible {
                     decision,
@@ -1425,7 +1474,11 @@ mod tests {
             kind_for_key(6),
             Some(QueueFilter::Reason(CaseReason::Approval))
         );
-        assert_eq!(kind_for_key(7), None);
+        assert_eq!(
+            kind_for_key(7),
+            Some(QueueFilter::Reason(CaseReason::DebriefRequested))
+        );
+        assert_eq!(kind_for_key(8), None);
         let mut view = QueueView::default();
         view.queue.cases = vec![
             case(1, CaseReason::Threshold, 1, false),

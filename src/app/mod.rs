@@ -505,6 +505,23 @@ impl App {
                         .open(Overlay::Prompt(Prompt::Merge(merge::MergePrompt::new(&h))));
                 }
             }
+            Action::AskDebrief => {
+                match self.card_incident().cloned() {
+                    None => self.notice = Some(Notice::Info("This card has no incidents.".into())),
+                    Some(i) if i.withdrawn.is_some() => self.notice = Some(Notice::Info(
+                        "That incident was withdrawn: ask your manager for a debrief in person."
+                            .into(),
+                    )),
+                    Some(i) => {
+                        self.requests
+                            .push(Request::RequestDebrief { incident: i.id });
+                        self.notice = Some(Notice::Info(format!(
+                            "Asking for a debrief after the incident of {}...",
+                            crate::time::date_time(i.occurred_at)
+                        )));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -754,6 +771,14 @@ impl App {
                 if let Some(f) = self.overlays.form() {
                     self.requests
                         .push(Request::SaveDraft(Box::new(f.to_draft(&self.location))));
+                }
+                // A member of staff was hurt: the staff list, to find them by name.
+                if self
+                    .overlays
+                    .form_mut()
+                    .is_some_and(|f| f.wants_staff_list())
+                {
+                    self.requests.push(Request::LoadStaffList);
                 }
             }
             FormEvent::Lookup { seq, query } => {
@@ -1293,9 +1318,11 @@ impl App {
             Action::Quit => self.should_quit = true,
             Action::ForceQuit => self.quit_asking(),
             Action::LogIncident => self.open_form(),
-            Action::Withdraw | Action::Correct | Action::Link | Action::Merge => {
-                self.card_action(action)
-            }
+            Action::Withdraw
+            | Action::Correct
+            | Action::Link
+            | Action::Merge
+            | Action::AskDebrief => self.card_action(action),
             Action::Help => self.overlays.open(Overlay::Help(HelpView {
                 over: ctx,
                 scroll: 0,
@@ -1372,7 +1399,8 @@ impl App {
             | Action::FilterStaff
             | Action::FilterUnidentified
             | Action::FilterThreats
-            | Action::ClearFilters => {}
+            | Action::ClearFilters
+            | Action::DebriefHeld => {}
             Action::CustomerRequest => self.customer_request_prompt(),
             Action::OpenPage => match self.card_history().filter(|_| self.card_is_full()) {
                 Some(h) => {

@@ -880,6 +880,7 @@ pub fn check_incidents(
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
         };
         if out.is_empty() {
             for p in rules::check_as(&inc, policy, now, rules::When::History) {
@@ -894,6 +895,9 @@ pub fn check_incidents(
                     FormField::Description => r.column("description"),
                     FormField::Witnesses => r.column("witnesses"),
                     FormField::Workload => r.column("category"),
+                    FormField::HurtName | FormField::HurtHow | FormField::RiddorRef => {
+                        r.column("behaviours")
+                    }
                 };
                 out.push(Refusal {
                     row,

@@ -514,6 +514,7 @@ impl Gen {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 1,
         }

@@ -15,16 +15,19 @@ pub enum CaseReason {
     /// A decision that needs a second person's approval (the policy's `[[who_decides]]`) waits
     /// for it: nothing of it is in force until someone other than its author approves it.
     Approval,
+    /// A member of staff affected by an incident asked for a debrief.
+    DebriefRequested,
 }
 
 impl CaseReason {
-    pub const ALL: [CaseReason; 6] = [
+    pub const ALL: [CaseReason; 7] = [
         CaseReason::ImmediateThreat,
         CaseReason::Breach,
         CaseReason::Threshold,
         CaseReason::ReviewDue,
         CaseReason::CustomerRequest,
         CaseReason::Approval,
+        CaseReason::DebriefRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +38,7 @@ impl CaseReason {
             CaseReason::ReviewDue => "review_due",
             CaseReason::CustomerRequest => "customer_request",
             CaseReason::Approval => "approval",
+            CaseReason::DebriefRequested => "debrief_requested",
         }
     }
 
@@ -55,6 +59,7 @@ impl CaseReason {
             CaseReason::ReviewDue => "Review due",
             CaseReason::CustomerRequest => "Customer asked for a review or complained",
             CaseReason::Approval => "Waiting for approval",
+            CaseReason::DebriefRequested => "Debrief requested",
         }
     }
 }
@@ -108,6 +113,9 @@ pub struct QueueSummary {
     pub overdue_reviews: u64,
     /// Decisions that restricted someone and whose letter has not gone yet.
     pub letters_owed: u64,
+    /// Incidents reportable under RIDDOR with no reference recorded yet.
+    #[serde(default)]
+    pub riddor_owed: u64,
 }
 
 /// What running the escalation rules again did to a customer's cases, after a change to their

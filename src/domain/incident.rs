@@ -40,6 +40,8 @@ pub struct Incident {
     /// asked), and in the logger's words.
     pub workload: String,
     pub workload_note: String,
+    /// Physical violence or injury: who was hurt and how, RIDDOR, a debrief (empty otherwise).
+    pub harm: Harm,
     pub withdrawn: Option<Withdrawal>,
     /// Bumped on every change, so two people correcting it at once never overwrite each other.
     pub version: i64,
@@ -118,7 +120,172 @@ pub struct NewIncident {
     pub workload: String,
     #[serde(default)]
     pub workload_note: String,
+    /// Physical violence or injury: who was hurt and how, RIDDOR, a debrief wanted (older
+    /// outboxes and drafts have none).
+    #[serde(default)]
+    pub harm: Harm,
 }
+
+/// Who was hurt, on an incident of physical violence or injury.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Hurt {
+    /// Not asked (not an incident of physical violence), or not answered.
+    #[default]
+    NotAsked,
+    Nobody,
+    /// A member of staff, from the staff list.
+    Staff,
+    /// Another customer or a visitor, by name.
+    Other,
+}
+
+impl Hurt {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hurt::NotAsked => "",
+            Hurt::Nobody => "nobody",
+            Hurt::Staff => "staff",
+            Hurt::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Hurt {
+        match s {
+            "nobody" => Hurt::Nobody,
+            "staff" => Hurt::Staff,
+            "other" => Hurt::Other,
+            _ => Hurt::NotAsked,
+        }
+    }
+
+    /// Someone was hurt: how, and RIDDOR, are asked.
+    pub fn someone(self) -> bool {
+        matches!(self, Hurt::Staff | Hurt::Other)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Hurt::NotAsked => "not answered",
+            Hurt::Nobody => "no one",
+            Hurt::Staff => "a member of staff",
+            Hurt::Other => "another customer or visitor",
+        }
+    }
+}
+
+/// Is an injury reportable under RIDDOR?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Riddor {
+    #[default]
+    NotAsked,
+    Yes,
+    No,
+    NotSure,
+}
+
+impl Riddor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Riddor::NotAsked => "",
+            Riddor::Yes => "yes",
+            Riddor::No => "no",
+            Riddor::NotSure => "not_sure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Riddor {
+        match s {
+            "yes" => Riddor::Yes,
+            "no" => Riddor::No,
+            "not_sure" => Riddor::NotSure,
+            _ => Riddor::NotAsked,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Riddor::NotAsked => "not answered",
+            Riddor::Yes => "yes",
+            Riddor::No => "no",
+            Riddor::NotSure => "not sure",
+        }
+    }
+}
+
+/// What an incident of physical violence or injury records about staff safety.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Harm {
+    #[serde(default)]
+    pub hurt: Hurt,
+    /// The member of staff hurt (Hurt::Staff), as the staff list knows them.
+    #[serde(default)]
+    pub hurt_staff: Option<Id>,
+    /// The name of whoever was hurt (the staff member's display name, or as typed).
+    #[serde(default)]
+    pub hurt_name: String,
+    /// How they were hurt, in the logger's words.
+    #[serde(default)]
+    pub how: String,
+    #[serde(default)]
+    pub riddor: Riddor,
+    /// The RIDDOR reference, once the report is made (letters and digits).
+    #[serde(default)]
+    pub riddor_ref: String,
+    /// The member of staff affected asked for a debrief on the form.
+    #[serde(default)]
+    pub debrief: bool,
+}
+
+impl Harm {
+    /// Nothing recorded (not an incident of physical violence).
+    pub fn is_empty(&self) -> bool {
+        *self == Harm::default()
+    }
+
+    /// Reportable under RIDDOR, and no reference recorded yet: the report is still owed.
+    pub fn riddor_owed(&self) -> bool {
+        self.riddor == Riddor::Yes && self.riddor_ref.trim().is_empty()
+    }
+
+    /// In a sentence, for the case view, the card and the export: "Hurt: a member of staff,
+    /// Sam Patel (bruised arm). Reportable under RIDDOR: yes, reference 2301234567. Debrief
+    /// wanted." Empty when nothing was recorded.
+    pub fn sentence(&self) -> String {
+        if self.is_empty() {
+            return String::new();
+        }
+        let mut out = Vec::new();
+        let mut hurt = format!("Hurt: {}", self.hurt.label());
+        if self.hurt.someone() && !self.hurt_name.is_empty() {
+            hurt.push_str(&format!(", {}", self.hurt_name));
+        }
+        if !self.how.is_empty() {
+            hurt.push_str(&format!(" ({})", self.how));
+        }
+        out.push(format!("{hurt}."));
+        if self.riddor != Riddor::NotAsked {
+            out.push(if self.riddor_owed() {
+                RIDDOR_OWED.to_string() + "."
+            } else if self.riddor == Riddor::Yes {
+                format!(
+                    "Reportable under RIDDOR: yes, reference {}.",
+                    self.riddor_ref
+                )
+            } else {
+                format!("Reportable under RIDDOR: {}.", self.riddor.label())
+            });
+        }
+        if self.debrief {
+            out.push("Debrief wanted.".into());
+        }
+        out.join(" ")
+    }
+}
+
+/// What the queue, the case and the card say of a reportable injury with no reference yet.
+pub const RIDDOR_OWED: &str = "Reportable under RIDDOR: reference not yet recorded";
 
 /// An incident to start from in tests, benchmarks and examples. Change only what differs, with
 /// struct update syntax: `NewIncident { channel: "video".into(), ..NewIncident::example(c, n) }`.
@@ -145,6 +312,24 @@ impl NewIncident {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Harm::default(),
         }
     }
+}
+
+/// A member of staff's request for a debrief after an incident, and when it was held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Debrief {
+    pub id: Id,
+    pub incident_id: Id,
+    /// The case it opened in the manager's queue.
+    pub case_id: Id,
+    /// The member of staff who wants it.
+    pub staff_id: Option<Id>,
+    pub staff_name: String,
+    pub requested_at: DateTime<Utc>,
+    pub requested_by: String,
+    /// When it was held, and the manager who held it (None: still wanted).
+    pub held_on: Option<chrono::NaiveDate>,
+    pub held_by: Option<String>,
 }

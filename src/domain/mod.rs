@@ -60,7 +60,9 @@ pub use decision::{
 };
 pub use history::{Bulk, CustomerHistory};
 pub use ids::{new_id, Id};
-pub use incident::{Incident, NewIncident, Subject, Withdrawal};
+pub use incident::{
+    Debrief, Harm, Hurt, Incident, NewIncident, Riddor, Subject, Withdrawal, RIDDOR_OWED,
+};
 pub use letter::{Letter, LetterStatus, NewLetter, OwedFor, OwedLetter, SentHow};
 pub use lookup::{LookupHit, MatchedOn};
 pub use merge::{MergeRef, MergeReversed, MergeSaved, MergedInto};

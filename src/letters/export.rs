@@ -139,6 +139,7 @@ pub fn markdown(sa: &SubjectAccess, policy: &Policy, files: &[(String, String)])
         block(&mut o, "What happened", &i.description);
         block(&mut o, "Witnesses", &i.witnesses);
         row(&mut o, "Circumstances", &policy.circumstances(i));
+        row(&mut o, "Staff safety", &i.harm.sentence());
         row(
             &mut o,
             "Logged",

@@ -59,7 +59,9 @@ pub fn suggested(case: &CaseSummary, h: &CustomerHistory) -> LetterKind {
     }
     match case.reason {
         CaseReason::ImmediateThreat => LetterKind::ImmediateConfirmation,
-        CaseReason::ReviewDue | CaseReason::CustomerRequest => LetterKind::ReviewOutcome,
+        CaseReason::ReviewDue | CaseReason::CustomerRequest | CaseReason::DebriefRequested => {
+            LetterKind::ReviewOutcome
+        }
         // The letter its decision will owe once it is approved.
         CaseReason::Approval => own.map(kind_for).unwrap_or(LetterKind::RestrictionNotice),
         CaseReason::Breach | CaseReason::Threshold => {

@@ -278,7 +278,12 @@ fn incident(app: &mut App, plain: &mut Plain, text: &str) {
     match field {
         FormField::Who if f.amending.is_some() => key(app, KeyCode::Enter, NONE),
         FormField::Who => who(app, plain, text),
-        FormField::Channel | FormField::Category | FormField::Response | FormField::Workload => {
+        FormField::Channel
+        | FormField::Category
+        | FormField::Response
+        | FormField::Workload
+        | FormField::Hurt
+        | FormField::Riddor => {
             if text.is_empty() {
                 return key(app, KeyCode::Enter, NONE);
             }
@@ -303,6 +308,17 @@ fn incident(app: &mut App, plain: &mut Plain, text: &str) {
             _ => {
                 app.notice = Some(Notice::Info(
                     "Type y for yes, n for no or u for not known: did the customer appear to be in distress?"
+                        .into(),
+                ))
+            }
+        },
+        FormField::Debrief => match lower.as_str() {
+            "" => key(app, KeyCode::Enter, NONE),
+            "y" | "yes" => key(app, KeyCode::Char('y'), NONE),
+            "n" | "no" => key(app, KeyCode::Char('n'), NONE),
+            _ => {
+                app.notice = Some(Notice::Info(
+                    "Type y for yes or n for no: does the member of staff affected want a debrief?"
                         .into(),
                 ))
             }
@@ -432,6 +448,16 @@ pub(super) fn pick_options(app: &App, field: FormField) -> Vec<(char, String)> {
             .iter()
             .map(|c| (c.key, c.label.clone()))
             .collect(),
+        FormField::Hurt => vec![
+            ('s', "a member of staff".into()),
+            ('o', "another customer or visitor".into()),
+            ('n', "no one".into()),
+        ],
+        FormField::Riddor => vec![
+            ('y', "yes".into()),
+            ('n', "no".into()),
+            ('u', "not sure".into()),
+        ],
         _ => Vec::new(),
     }
 }
@@ -707,6 +733,7 @@ fn queue_kind(word: &str) -> Option<u8> {
         "reviews" => 4,
         "requests" => 5,
         "approvals" => 6,
+        "debriefs" => 7,
         _ => return None,
     })
 }

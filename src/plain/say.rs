@@ -568,6 +568,32 @@ fn field_question(f: &IncidentForm, field: FormField, app: &App, plain: &Plain) 
             keep(&now_value)
         ),
         FormField::WorkloadNote => format!("how did it affect workloads or the service? A few words, or Enter for nothing.{}", keep(&now_value)),
+        FormField::Hurt => format!(
+            "physical violence: who was hurt? 1 or s, a member of staff; 2 or o, another customer or visitor; 3 or n, no one.{}",
+            keep(&now_value)
+        ),
+        FormField::HurtName => format!(
+            "{}{}",
+            if f.hurt == crate::domain::Hurt::Staff {
+                "the name of the member of staff hurt, as on the staff list."
+            } else {
+                "the name of the person hurt, or a description if it is not known."
+            },
+            keep(&now_value)
+        ),
+        FormField::HurtHow => format!("how were they hurt? A few words.{}", keep(&now_value)),
+        FormField::Riddor => format!(
+            "is the injury reportable under RIDDOR? Type y for yes, n for no or u for not sure.{}",
+            keep(&now_value)
+        ),
+        FormField::RiddorRef => format!(
+            "the RIDDOR reference, letters and digits, or Enter if the report is not made yet.{}",
+            keep(&now_value)
+        ),
+        FormField::Debrief => format!(
+            "does the member of staff affected want a debrief with a manager? Type y for yes or n for no. Now: {}.",
+            if f.debrief { "yes" } else { "no" }
+        ),
     }
 }
 
@@ -593,6 +619,13 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         text.push_str(&format!(
             "\n{}",
             crate::app::retention_due_sentence(app.retention_due)
+        ));
+    }
+    if s.riddor_owed > 0 {
+        text.push_str(&format!(
+            "\n{}: {}.",
+            crate::domain::RIDDOR_OWED,
+            plural(s.riddor_owed, "incident", "incidents")
         ));
     }
     if view.filter == crate::app::manager::QueueFilter::LettersOwed {
@@ -631,6 +664,9 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
                 plural(c.incidents.len() as u64, "incident", "incidents"),
                 who
             ));
+            if c.reason == crate::domain::CaseReason::DebriefRequested && !c.note.is_empty() {
+                text.push_str(&format!(" {}.", c.note.replace('\n', "; ")));
+            }
         }
         if view.total.is_some_and(|t| t > cases.len()) {
             text.push_str(&format!(
@@ -645,7 +681,7 @@ fn queue(app: &App, plain: &mut Plain, out: &mut Vec<String>) -> String {
         return "Type part of a customer's name to find their cases, then Enter.".into();
     }
     format!(
-        "Type a case's number to open it; threats, breaches, threshold, reviews, requests, approvals or all to hear one kind; back to leave the queue; or one of these keys: {}.",
+        "Type a case's number to open it; threats, breaches, threshold, reviews, requests, approvals, debriefs or all to hear one kind; back to leave the queue; or one of these keys: {}.",
         keys_here(app, &[keymap::Action::Open, keymap::Action::Back])
     )
 }

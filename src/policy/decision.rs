@@ -1173,6 +1173,7 @@ mod tests {
             distress: None,
             workload: String::new(),
             workload_note: String::new(),
+            harm: Default::default(),
             withdrawn: None,
             version: 1,
         };

@@ -26,6 +26,10 @@ pub enum Field {
     Witnesses,
     /// Demands: the effect on workloads, and how.
     Workload,
+    /// Physical violence or injury: who was hurt, how, and the RIDDOR reference.
+    HurtName,
+    HurtHow,
+    RiddorRef,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +229,30 @@ pub fn check_as(
         }
         if let Some(m) = too_long("How it affected workloads", &inc.workload_note, MAX_LINE) {
             out.push(problem(Field::Workload, m));
+        }
+    }
+    if policy.asks_safety(&inc.category, &inc.behaviours) {
+        let h = super::safety::as_stored(policy, inc);
+        if h.hurt.someone() {
+            if h.hurt_name.trim().is_empty() {
+                out.push(problem(
+                    Field::HurtName,
+                    match h.hurt {
+                        crate::domain::Hurt::Staff => "Who was hurt: type the name of the member of staff, as on the staff list.",
+                        _ => "Who was hurt: type their name (or a description if it is not known).",
+                    },
+                ));
+            } else if let Some(m) = too_long("Who was hurt", &h.hurt_name, MAX_LINE) {
+                out.push(problem(Field::HurtName, m));
+            }
+            if let Some(m) = too_long("How they were hurt", &h.how, 2_000) {
+                out.push(problem(Field::HurtHow, m));
+            }
+        }
+        if h.riddor == crate::domain::Riddor::Yes {
+            if let Err(m) = super::safety::check_riddor_ref(&inc.harm.riddor_ref) {
+                out.push(problem(Field::RiddorRef, m));
+            }
         }
     }
     out

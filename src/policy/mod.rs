@@ -6,6 +6,7 @@ pub mod incident;
 pub mod news;
 pub mod retention;
 pub mod rules;
+pub mod safety;
 pub mod who;
 pub mod window;
 
@@ -119,6 +120,10 @@ pub struct Policy {
     /// optional in a policy file of an older safedesk (the built-in table).
     #[serde(default = "who::default_who_decides")]
     pub who_decides: Vec<who::WhoDecides>,
+    /// Which incidents ask who was hurt, RIDDOR and a debrief; optional in a policy file of an
+    /// older safedesk (the behaviours of physical violence).
+    #[serde(default)]
+    pub safety: safety::StaffSafety,
 }
 
 /// What the policy says is not unacceptable, shown where an incident is logged, and the
@@ -1035,6 +1040,7 @@ impl Policy {
             .check()
             .map_err(|(field, message)| (format!("{field} ="), message))?;
         self.check_principles()?;
+        self.check_safety()?;
         let mut seen = HashSet::new();
         for a in &self.adjustments {
             unique(&mut seen, "adjustment", &a.id)?;

@@ -437,4 +437,13 @@ pub trait Store: Send {
         overwrite: bool,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<BackupReport>;
+    /// A member of staff asks for a debrief after an incident, for themself: a "Debrief
+    /// requested" case in the manager's queue. Asking again while one is wanted changes
+    /// nothing. Returns the case.
+    fn request_debrief(&mut self, actor: &Actor, incident: Id) -> Result<Id>;
+    /// A manager held the debrief a case asks for, on `on` (today or before): recorded with
+    /// their name, and the case closes. Managers and admins only.
+    fn debrief_held(&mut self, actor: &Actor, case: Id, on: chrono::NaiveDate) -> Result<()>;
+    /// The debriefs asked for after a customer's incidents, oldest first.
+    fn debriefs_for(&mut self, customer: Id) -> Result<Vec<crate::domain::Debrief>>;
 }

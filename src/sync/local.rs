@@ -79,6 +79,15 @@ pub enum Submission {
         batch: Id,
         views: Vec<crate::domain::CardView>,
     },
+    /// The person using safedesk asks for a debrief after an incident.
+    Debrief {
+        incident: Id,
+    },
+    /// A manager held the debrief a case asks for, on that day.
+    DebriefHeld {
+        case: Id,
+        on: chrono::NaiveDate,
+    },
 }
 
 impl Submission {
@@ -104,6 +113,8 @@ impl Submission {
                 format!("review-not-possible-{batch}")
             }
             Submission::Views { batch, .. } => format!("views-{batch}"),
+            Submission::Debrief { incident } => format!("debrief-{incident}"),
+            Submission::DebriefHeld { case, .. } => format!("debrief-held-{case}"),
         }
     }
 
@@ -122,6 +133,8 @@ impl Submission {
             }
             Submission::ReviewLetterNotPossible { .. } => "why a review's letter could not be sent",
             Submission::Views { .. } => "who opened restricted customers' cards",
+            Submission::Debrief { .. } => "a request for a debrief",
+            Submission::DebriefHeld { .. } => "a debrief recorded as held",
         }
     }
 }
@@ -184,6 +197,9 @@ pub struct Draft {
     pub workload: String,
     #[serde(default)]
     pub workload_note: String,
+    /// Physical violence or injury: the safety answers (absent from older drafts).
+    #[serde(default)]
+    pub harm: crate::domain::Harm,
 }
 
 /// The last choices on the incident form, used as its defaults.

@@ -131,6 +131,15 @@ pub enum Request {
     SaveDraft(Box<Draft>),
     ClearDraft,
     SaveChoices(Choices),
+    /// The person using safedesk asks for a debrief after this incident.
+    RequestDebrief {
+        incident: crate::domain::Id,
+    },
+    /// A manager held the debrief this case asks for, on that day.
+    DebriefHeld {
+        case: crate::domain::Id,
+        on: chrono::NaiveDate,
+    },
 }
 
 /// Answered by the store worker.

@@ -189,6 +189,17 @@ fn deliver(store: &mut dyn Store, ctx: &Context, what: &Submission) -> crate::st
             let n = store.record_views(actor, views)?;
             Reply::Done(format!("{n} card views recorded."))
         }
+        Submission::Debrief { incident } => {
+            store.request_debrief(actor, *incident)?;
+            Reply::Done("Debrief requested: a manager will see it in the escalation queue.".into())
+        }
+        Submission::DebriefHeld { case, on } => {
+            store.debrief_held(actor, *case, *on)?;
+            Reply::Done(format!(
+                "The debrief is recorded as held on {}; its case is closed.",
+                crate::time::date(*on)
+            ))
+        }
     })
 }
 
@@ -391,6 +402,12 @@ fn write(store: &mut dyn Store, ctx: &Context, w: Request) -> Reply {
                 note,
             },
         ),
+        Request::RequestDebrief { incident } => {
+            submit(store, ctx, Submission::Debrief { incident })
+        }
+        Request::DebriefHeld { case, on } => {
+            submit(store, ctx, Submission::DebriefHeld { case, on })
+        }
         other => Reply::SaveFailed(format!("safedesk could not do that ({other:?}).")),
     }
 }
@@ -867,7 +884,9 @@ fn serve(
                     | Request::CustomerRequest { .. }
                     | Request::SaveLetter(_)
                     | Request::ExportCustomer { .. }
-                    | Request::UpdateCustomer { .. }) => writes.push(w),
+                    | Request::UpdateCustomer { .. }
+                    | Request::RequestDebrief { .. }
+                    | Request::DebriefHeld { .. }) => writes.push(w),
                     Request::OpenPage { page, with } => {
                         let result = with.open(&page);
                         if !send(Reply::PageOpened { page, result }) {

@@ -154,6 +154,7 @@ pub fn counts(app: &App, room: usize) -> Option<String> {
                     CaseReason::ReviewDue => plural(n, "review", "reviews"),
                     CaseReason::CustomerRequest => plural(n, "request", "requests"),
                     CaseReason::Approval => format!("{n} to approve"),
+                    CaseReason::DebriefRequested => plural(n, "debrief", "debriefs"),
                 },
             )
         })

@@ -547,6 +547,21 @@ fn incident_lines<'a>(
             t.dim(),
         )));
     }
+    // Physical violence or injury: for managers, whoever logged it and the member of staff hurt.
+    let me = app.my_id();
+    if !i.harm.is_empty()
+        && (app.actor.role().is_some_and(|r| r.can_decide())
+            || me.is_some_and(|m| m == i.logged_by || i.harm.hurt_staff == Some(m)))
+    {
+        out.push(Line::from(Span::styled(
+            format!("    {}", clean(&i.harm.sentence())),
+            if i.harm.riddor_owed() && i.withdrawn.is_none() {
+                t.warning()
+            } else {
+                t.dim()
+            },
+        )));
+    }
     if let Some(told) = h.told_in_writing(i.id) {
         out.push(Line::from(format!("    {told}")));
     }

@@ -39,7 +39,15 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                 .unwrap_or_else(|| "not assigned".into())
         )),
     ]));
-    if !c.note.is_empty() {
+    if c.reason == CaseReason::DebriefRequested {
+        for l in c.note.lines() {
+            out.push(Line::from(clean(l)));
+        }
+        out.push(Line::from(Span::styled(
+            "Once the debrief is held, press h to record it (the day; your name is kept): the case closes.",
+            t.warning(),
+        )));
+    } else if !c.note.is_empty() {
         for l in c.note.lines() {
             out.push(Line::from(format!("Customer asked: {}", clean(l))));
         }
@@ -133,6 +141,7 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
                 CaseReason::CustomerRequest => {
                     "None: the customer asked for a review or complained."
                 }
+                CaseReason::DebriefRequested => "None: the incident is no longer on record.",
                 _ => "None recorded.",
             },
             t.dim(),
@@ -201,6 +210,17 @@ pub fn lines(view: &CaseView, app: &App) -> Vec<Line<'static>> {
             format!("  {}", clean(&p.circumstances(i))),
             t.dim(),
         )));
+        // Physical violence or injury: who was hurt, RIDDOR (a report still owed stands out).
+        if !i.harm.is_empty() {
+            out.push(Line::from(Span::styled(
+                format!("  {}", clean(&i.harm.sentence())),
+                if i.harm.riddor_owed() && !withdrawn {
+                    t.warning()
+                } else {
+                    t.dim()
+                },
+            )));
+        }
     }
     out.push(Line::from(""));
     out.push(heading("Earlier decisions"));

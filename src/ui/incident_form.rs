@@ -97,6 +97,12 @@ pub fn value_of(f: &IncidentForm, field: FormField, p: &Policy, app: &App) -> St
             .workload_choice(&f.workload)
             .map(|c| c.label.clone())
             .unwrap_or_else(|| "not known".into()),
+        FormField::Hurt => match f.hurt {
+            crate::domain::Hurt::NotAsked => "not answered".into(),
+            h => h.label().into(),
+        },
+        FormField::Riddor => f.riddor.label().into(),
+        FormField::Debrief => if f.debrief { "yes" } else { "no" }.into(),
         FormField::Description => {
             let v = f.description.value();
             let first = v.lines().next().unwrap_or("");
@@ -348,6 +354,90 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
                 out.push(Line::from(l));
             }
         }
+        FormField::Hurt => {
+            out.push(Line::from(Span::styled(
+                "Physical violence: was anyone hurt?",
+                t.dim(),
+            )));
+            use crate::domain::Hurt;
+            for (k, h) in [('s', Hurt::Staff), ('o', Hurt::Other), ('n', Hurt::Nobody)] {
+                out.push(Line::from(vec![
+                    key(format!(" {k} ")),
+                    Span::styled(
+                        format!("{}{}", mark(f.hurt == h), capital(h.label())),
+                        chosen(f.hurt == h),
+                    ),
+                ]));
+            }
+        }
+        FormField::HurtName => {
+            let hint = if f.hurt == crate::domain::Hurt::Staff {
+                if f.staff.is_empty() {
+                    "The member of staff hurt, as on the staff list.".to_string()
+                } else {
+                    format!(
+                        "The member of staff hurt, as on the staff list ({} and others).",
+                        f.staff
+                            .iter()
+                            .take(3)
+                            .map(|s| clean(&s.display_name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            } else {
+                "Their name, or a description if it is not known.".to_string()
+            };
+            for l in super::wrap_words(&hint, width) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
+        }
+        FormField::HurtHow => {
+            out.push(Line::from(Span::styled(
+                "How they were hurt, in a few words (for example: bruised arm, pushed).",
+                t.dim(),
+            )));
+        }
+        FormField::Riddor => {
+            out.push(Line::from(vec![
+                Span::raw("Reportable under RIDDOR? "),
+                key(" y ".into()),
+                Span::raw("yes  "),
+                key(" n ".into()),
+                Span::raw("no  "),
+                key(" u ".into()),
+                Span::raw("not sure"),
+            ]));
+            for l in super::wrap_words(
+                "RIDDOR: injuries at work to staff or the public, reported to the HSE.",
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
+        }
+        FormField::RiddorRef => {
+            for l in super::wrap_words(
+                "The RIDDOR reference (letters and digits); leave empty until the report is made.",
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
+        }
+        FormField::Debrief => {
+            out.push(Line::from(vec![
+                Span::raw("Debrief wanted? "),
+                key(" y ".into()),
+                Span::raw("yes  "),
+                key(" n ".into()),
+                Span::raw("no"),
+            ]));
+            for l in super::wrap_words(
+                "A manager meets the member of staff affected to talk it through.",
+                width,
+            ) {
+                out.push(Line::from(Span::styled(l, t.dim())));
+            }
+        }
         FormField::NewAddress => {
             // Wrapped to the panel: at 80 columns the sentence is wider than the form.
             for l in super::wrap_words(
@@ -360,6 +450,15 @@ fn panel(f: &IncidentForm, app: &App, width: usize) -> PanelLines {
         _ => {}
     }
     (out, cursor, keep)
+}
+
+/// "no one" as "No one".
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// The highlighted choice is marked in text as well as colour.
@@ -406,8 +505,12 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
             t.restricted(),
         )));
     }
+    let mut focus_at = 0;
     for field in f.visible_fields(p) {
         let focused = field == f.focus;
+        if focused {
+            focus_at = rows.len();
+        }
         let marker = if focused { "> " } else { "  " };
         let value = clean(&value_of(f, field, p, app));
         let shown: String = if focused && field.is_text_row() {
@@ -447,6 +550,20 @@ pub fn form(frame: &mut Frame, area: Rect, app: &App) {
                     ),
                     t.error(),
                 )));
+            }
+        }
+    }
+    // The safety questions of physical violence make the list longer than 80x24 holds with its
+    // panel: the first rows scroll away (never the one being answered) so the panel keeps room.
+    if f.asks_safety(p) {
+        let (panel_lines, _, _) = panel(f, app, width);
+        let want = panel_lines.len().min(4);
+        let over = (rows.len() + 3 + want).saturating_sub(inner.height as usize);
+        let drop = over.min(focus_at);
+        if drop > 0 {
+            rows.drain(0..drop);
+            if let Some(c) = cursor.as_mut() {
+                c.y = c.y.saturating_sub(drop as u16);
             }
         }
     }

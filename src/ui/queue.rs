@@ -43,7 +43,10 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
-            Constraint::Length(1 + u16::from(app.retention_due > 0 && view.loaded)),
+            Constraint::Length(
+                1 + u16::from(app.retention_due > 0 && view.loaded)
+                    + u16::from(view.queue.summary.riddor_owed > 0 && view.loaded),
+            ),
             Constraint::Length(u16::from(view.find.is_some())),
             Constraint::Min(1),
         ])
@@ -112,6 +115,17 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
     };
     // An admin is told when records are past their keeping period.
     let mut lines = vec![summary];
+    // A RIDDOR report owed (reportable, no reference yet) is the manager's to make.
+    if s.riddor_owed > 0 && view.loaded {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} ({})",
+                crate::domain::RIDDOR_OWED,
+                plural(s.riddor_owed, "incident", "incidents")
+            ),
+            t.warning(),
+        )));
+    }
     if app.retention_due > 0 && view.loaded {
         lines.push(Line::from(Span::styled(
             crate::app::retention_due_sentence(app.retention_due),
@@ -172,7 +186,14 @@ pub fn queue(frame: &mut Frame, area: Rect, app: &App) -> Option<ListSpot> {
                     })
                     .unwrap_or_else(|| "not assigned".into())
             );
-            if c.reason == CaseReason::CustomerRequest {
+            // A debrief names the member of staff and the incident first: that is the case.
+            if c.reason == CaseReason::DebriefRequested && !c.note.is_empty() {
+                detail = format!(
+                    "{} - since {}",
+                    clean(c.note.lines().last().unwrap_or_default()),
+                    time::date_time(c.opened_at)
+                );
+            } else if c.reason == CaseReason::CustomerRequest {
                 if let Some(last) = c.note.lines().last() {
                     detail.push_str(&format!(" - {}", clean(last)));
                 }

@@ -118,6 +118,8 @@ const QUEUE_ORDER: &str = "q.rank, q.opened_at, q.case_rowid";
 fn filter_sql(filter: CaseFilter) -> String {
     match filter {
         CaseFilter::All => "1".into(),
+        // The queue's rank names five reasons; the later ones (a customer's request and after)
+        // share the last rank, told apart by their reason.
         CaseFilter::Reason(r) if shares_rank(r) => {
             format!("q.rank IN (4, 9) AND q.reason = '{}'", r.as_str())
         }
@@ -131,8 +133,8 @@ fn filter_sql(filter: CaseFilter) -> String {
 }
 
 /// Reasons after the first four share the queue's last rank (`queue_rank!`'s `ELSE 4`): a
-/// customer's request and a decision waiting for approval. A filter for one of them reads the
-/// reason too, and counts its rows rather than the rank's.
+/// customer's request, a decision waiting for approval and a debrief asked for. A filter for one
+/// of them reads the reason too, and counts its rows rather than the rank's.
 fn shares_rank(r: CaseReason) -> bool {
     CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) >= 4
 }
@@ -142,6 +144,7 @@ fn shares_rank(r: CaseReason) -> bool {
 fn rank_kept(filter: CaseFilter, rank: i64) -> bool {
     match filter {
         CaseFilter::All => true,
+        CaseFilter::Reason(r) if shares_rank(r) => false,
         CaseFilter::Reason(r) => {
             let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) as i64;
             rank == n || rank == n + 5
@@ -205,6 +208,7 @@ pub(super) fn queue_page(
             .sum::<u64>()
             .saturating_sub(due_today),
         letters_owed,
+        riddor_owed: super::safety::riddor_owed(tx)?,
     };
     let who = match q.filter {
         CaseFilter::AssignedTo(None) => {
@@ -519,6 +523,7 @@ pub(super) fn queue_summary(
         open_cases,
         overdue_reviews,
         letters_owed,
+        riddor_owed: super::safety::riddor_owed(tx)?,
     })
 }
 

@@ -45,7 +45,7 @@ pub(super) fn record(
         .optional()?;
     if let Some(saved_for) = existing {
         let landed_for = parse_id(&saved_for)?;
-        if stored_matches(tx, inc)? {
+        if stored_matches(tx, policy, inc)? {
             let h = light_history(tx, landed_for)?;
             return Ok(incident::outcome(&h, inc.id, policy, true));
         }
@@ -159,10 +159,17 @@ pub(super) fn record(
         } else {
             String::new()
         },
+        harm: super::safety::resolve(tx, policy, inc)?,
         withdrawn: None,
         version: 1,
     };
     insert_incident(tx, &row)?;
+    // The member of staff affected asked for a debrief on the form: a case for a manager.
+    if row.harm.debrief {
+        if let Some(who) = super::safety::debrief_for(&row.harm, actor) {
+            super::safety::ask_debrief(tx, actor, row.id, who)?;
+        }
+    }
     audit(
         tx,
         actor,
@@ -520,6 +527,9 @@ pub(super) fn merge_open_cases(
                version = version + 1 WHERE id = ?1",
         )?
         .execute(params![older, case, note])?;
+        // A debrief asked for goes with its case, so holding the one left holds it.
+        tx.prepare_cached("UPDATE debrief SET case_id = ?1 WHERE case_id = ?2")?
+            .execute(params![older, case])?;
         close_case_because(
             tx,
             actor,
@@ -576,7 +586,7 @@ pub(super) fn amend(
     if version != expected_version {
         // This very correction landed before (a replay from the outbox, after a save whose
         // answer was lost): nothing to change.
-        if version == expected_version + 1 && stored_matches(tx, inc)? {
+        if version == expected_version + 1 && stored_matches(tx, policy, inc)? {
             let h = light_history(tx, parse_id(&customer)?)?;
             return Ok(incident::outcome(&h, inc.id, policy, true));
         }
@@ -613,11 +623,13 @@ pub(super) fn amend(
     let before = history(tx, customer_id)?
         .and_then(|h| h.incidents.into_iter().find(|i| i.id == inc.id))
         .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    let harm = super::safety::resolve(tx, policy, inc)?;
     tx.prepare_cached(
         "UPDATE incident SET occurred_at = ?2, channel = ?3, category = ?4, behaviours = ?5, \
          behaviour_other = ?6, response = ?7, reference = ?8, description = ?9, \
          immediate_threat = ?10, witnesses = ?11, distress = ?12, workload = ?13, \
-         workload_note = ?14, version = version + 1 WHERE id = ?1",
+         workload_note = ?14, hurt = ?15, hurt_staff = ?16, hurt_name = ?17, hurt_how = ?18, \
+         riddor = ?19, riddor_ref = ?20, debrief = ?21, version = version + 1 WHERE id = ?1",
     )?
     .execute(params![
         inc.id.to_string(),
@@ -642,7 +654,20 @@ pub(super) fn amend(
         } else {
             String::new()
         },
+        harm.hurt.as_str(),
+        harm.hurt_staff.map(|s| s.to_string()),
+        harm.hurt_name,
+        harm.how,
+        harm.riddor.as_str(),
+        harm.riddor_ref,
+        harm.debrief,
     ])?;
+    // A debrief asked for in the correction (asking again while one is wanted changes nothing).
+    if harm.debrief && !before.harm.debrief {
+        if let Some(who) = super::safety::debrief_for(&harm, actor) {
+            super::safety::ask_debrief(tx, actor, inc.id, who)?;
+        }
+    }
     let h = history(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
     let after = h
         .incidents
@@ -667,7 +692,11 @@ pub(super) fn amend(
 }
 
 /// Does the stored incident already say what `inc` says (as it would be stored)?
-fn stored_matches(tx: &Transaction<'_>, inc: &NewIncident) -> Result<bool, TxError> {
+fn stored_matches(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    inc: &NewIncident,
+) -> Result<bool, TxError> {
     type Row = (
         String,
         String,
@@ -712,7 +741,24 @@ fn stored_matches(tx: &Transaction<'_>, inc: &NewIncident) -> Result<bool, TxErr
         inc.immediate_threat,
         text(&inc.witnesses),
     );
-    Ok(row.as_ref() == Some(&wanted))
+    if row.as_ref() != Some(&wanted) {
+        return Ok(false);
+    }
+    // And the safety answers, as they would be kept.
+    let stored: (String, String, String, String, String, bool) = tx
+        .prepare_cached(
+            "SELECT hurt, hurt_name, hurt_how, riddor, riddor_ref, debrief FROM incident WHERE id = ?1",
+        )?
+        .query_row([inc.id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?;
+    let h = crate::policy::safety::as_stored(policy, inc);
+    Ok(stored.0 == h.hurt.as_str()
+        && (h.hurt == crate::domain::Hurt::Staff || stored.1 == h.hurt_name)
+        && stored.2 == h.how
+        && stored.3 == h.riddor.as_str()
+        && stored.4 == h.riddor_ref
+        && stored.5 == h.debrief)
 }
 
 /// Open the cases the rules call for among customers loaded in bulk (demo data, benchmarks),

@@ -30,8 +30,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_19,
     MIGRATION_20,
     MIGRATION_21,
-    // 22: reserved, merged by the lead (staff safety).
-    "SELECT 1;",
+    MIGRATION_22,
     MIGRATION_23,
 ];
 
@@ -916,6 +915,37 @@ const MIGRATION_23: &str = r#"
 ALTER TABLE review ADD COLUMN adjustments TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE review ADD COLUMN adjustments_other TEXT NOT NULL DEFAULT '';
 ALTER TABLE review ADD COLUMN adjustments_why TEXT NOT NULL DEFAULT '';
+"#;
+
+/// Staff safety: on an incident of physical violence or injury, who was hurt ('' not asked,
+/// 'nobody', 'staff', 'other'), the member of staff (an id) or the name, how, whether it is
+/// reportable under RIDDOR ('' not asked, 'yes', 'no', 'not_sure') and its reference, and
+/// whether a debrief was wanted on the form; the debriefs asked for, each with the case it
+/// opened in the manager's queue and when it was held and by whom; and the incidents whose
+/// RIDDOR report is still owed, found without reading every incident.
+const MIGRATION_22: &str = r#"
+ALTER TABLE incident ADD COLUMN hurt TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN hurt_staff TEXT;
+ALTER TABLE incident ADD COLUMN hurt_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN hurt_how TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN riddor TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN riddor_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN debrief INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX incident_riddor_owed ON incident(occurred_at)
+    WHERE riddor = 'yes' AND riddor_ref = '' AND withdrawn_at IS NULL;
+CREATE TABLE debrief (
+    id            TEXT PRIMARY KEY,
+    incident_id   TEXT NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+    case_id       TEXT NOT NULL REFERENCES escalation_case(id) ON DELETE CASCADE,
+    staff_id      TEXT REFERENCES staff(id),
+    staff_name    TEXT NOT NULL,
+    requested_at  TEXT NOT NULL,
+    requested_by  TEXT NOT NULL REFERENCES staff(id),
+    held_on       TEXT,
+    held_by       TEXT REFERENCES staff(id)
+);
+CREATE INDEX debrief_incident ON debrief(incident_id);
+CREATE INDEX debrief_case ON debrief(case_id);
 "#;
 
 impl SqliteStore {

@@ -40,6 +40,7 @@ mod owed;
 mod probe;
 mod records;
 mod retention;
+mod safety;
 mod search_index;
 mod settings;
 pub mod shim;
@@ -842,6 +843,25 @@ impl Store for SqliteStore {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<BackupReport> {
         maintenance::backup(&self.conn, &self.path, dest, overwrite, progress)
+    }
+
+    fn request_debrief(&mut self, actor: &Actor, incident: Id) -> Result<Id> {
+        self.write_as(
+            actor,
+            |_| true,
+            "ask for a debrief",
+            |tx| safety::request_debrief(tx, actor, incident),
+        )
+    }
+
+    fn debrief_held(&mut self, actor: &Actor, case: Id, on: chrono::NaiveDate) -> Result<()> {
+        self.write_as(actor, Role::can_decide, "record a debrief as held", |tx| {
+            safety::debrief_held(tx, actor, case, on)
+        })
+    }
+
+    fn debriefs_for(&mut self, customer: Id) -> Result<Vec<crate::domain::Debrief>> {
+        self.read(|tx| safety::debriefs_for(tx, customer))
     }
 }
 

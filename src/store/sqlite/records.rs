@@ -296,12 +296,14 @@ pub(super) fn customers_by_seq(
 const INCIDENT_COLS_FULL: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, s.display_name, \
      i.channel, i.category, i.behaviours, i.behaviour_other, i.response, i.reference, i.description, \
      i.immediate_threat, i.witnesses, i.withdrawn_at, i.withdrawn_by, i.withdrawn_reason, i.version, \
-     i.distress, i.workload, i.workload_note";
+     i.distress, i.workload, i.workload_note, \
+     i.hurt, i.hurt_staff, i.hurt_name, i.hurt_how, i.riddor, i.riddor_ref, i.debrief";
 /// The same columns without the free text, for lookups.
 const INCIDENT_COLS_LIGHT: &str =
     "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, '', \
      i.channel, i.category, '[]', '', i.response, '', '', \
-     i.immediate_threat, '', i.withdrawn_at, '', '', i.version, i.distress, i.workload, ''";
+     i.immediate_threat, '', i.withdrawn_at, '', '', i.version, i.distress, i.workload, '', \
+     i.hurt, NULL, '', '', i.riddor, i.riddor_ref, i.debrief";
 
 /// The incidents behind one case, in full.
 pub(super) fn case_incidents(tx: &Transaction<'_>, case: Id) -> rusqlite::Result<Vec<Incident>> {
@@ -334,6 +336,19 @@ fn incident_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         distress: r.get(19)?,
         workload: r.get(20)?,
         workload_note: r.get(21)?,
+        harm: crate::domain::Harm {
+            hurt: crate::domain::Hurt::parse(&r.get::<_, String>(22)?),
+            hurt_staff: r
+                .get::<_, Option<String>>(23)?
+                .as_deref()
+                .map(parse_id)
+                .transpose()?,
+            hurt_name: r.get(24)?,
+            how: r.get(25)?,
+            riddor: crate::domain::Riddor::parse(&r.get::<_, String>(26)?),
+            riddor_ref: r.get(27)?,
+            debrief: r.get(28)?,
+        },
         withdrawn: match withdrawn_at {
             Some(at) => Some(Withdrawal {
                 at: parse_time(&at)?,
@@ -648,8 +663,10 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
     tx.prepare_cached(
         "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, category, \
          behaviours, behaviour_other, response, reference, description, immediate_threat, witnesses, \
-         withdrawn_at, withdrawn_by, withdrawn_reason, distress, workload, workload_note) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+         withdrawn_at, withdrawn_by, withdrawn_reason, distress, workload, workload_note, \
+         hurt, hurt_staff, hurt_name, hurt_how, riddor, riddor_ref, debrief) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+         ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         i.id.to_string(),
@@ -672,6 +689,13 @@ pub(super) fn insert_incident(tx: &Transaction<'_>, i: &Incident) -> rusqlite::R
         i.distress,
         i.workload,
         i.workload_note,
+        i.harm.hurt.as_str(),
+        i.harm.hurt_staff.map(|s| s.to_string()),
+        i.harm.hurt_name,
+        i.harm.how,
+        i.harm.riddor.as_str(),
+        i.harm.riddor_ref,
+        i.harm.debrief,
     ])?;
     Ok(())
 }
