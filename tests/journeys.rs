@@ -1688,7 +1688,7 @@ fn a_receptionist_hurt_in_an_assault_asks_for_a_debrief_and_the_manager_sees_it_
     manager.press("m");
     manager.wait_for("Reportable under RIDDOR: reference not yet recorded (1 incident)");
     // Only debriefs (the sixth kind: below threats and breaches in a long queue).
-    manager.press("6");
+    manager.press("7");
     manager.wait_for("only: debrief requested");
     let queue = manager.wait_for("DEBRIEF REQUESTED");
     assert!(queue.contains("Debrief for Amira Hassan"), "{queue}");
