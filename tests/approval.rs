@@ -347,3 +347,78 @@ fn a_role_the_policy_does_not_allow_is_refused() {
     }
     assert!(w.in_force().is_empty());
 }
+
+/// The reports count a decision once it is in force: one waiting for approval, or turned down,
+/// is not a decision made.
+#[test]
+fn the_reports_count_a_decision_waiting_for_approval_only_once_approved() {
+    let mut w = world();
+    let case = w.threshold();
+    let d = w.withdrawal(&case);
+    w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+    let outcomes = |w: &mut World| {
+        w.store
+            .report(
+                &w.manager.clone(),
+                today() - Duration::days(30),
+                today(),
+                Utc::now(),
+            )
+            .unwrap()
+            .outcomes
+    };
+    assert!(outcomes(&mut w).is_empty(), "{:?}", outcomes(&mut w));
+    w.approve(d.id);
+    assert_eq!(
+        outcomes(&mut w),
+        vec![("withdrawal_of_services".to_string(), 1)]
+    );
+}
+
+/// Two records of one person, each with a decision waiting for approval, are not merged: the
+/// two waiting cases would become one and answer only one decision.
+#[test]
+fn two_records_each_with_a_decision_waiting_are_not_merged_until_one_is_answered() {
+    let mut w = world();
+    let first = w.customer;
+    let case = w.threshold();
+    w.store
+        .record_decision(&w.manager, &w.policy, &w.withdrawal(&case))
+        .unwrap();
+    // The same person's second record, with three incidents and a withdrawal of its own.
+    let second = w
+        .store
+        .add_customer(
+            &w.reception,
+            safedesk::domain::NewCustomer {
+                name: Some("Tunde Okafor".into()),
+                phones: vec!["020 7946 0111".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    w.customer = second;
+    let case = w.threshold();
+    assert_eq!(case.customer_id, second);
+    let d2 = w.withdrawal(&case);
+    w.store.record_decision(&w.manager, &w.policy, &d2).unwrap();
+    let version = |w: &mut World, id| w.store.history(id).unwrap().unwrap().customer.version;
+    let (v1, v2) = (version(&mut w, first), version(&mut w, second));
+    match w
+        .store
+        .merge_customers(&w.manager, &w.policy, (first, v1), (second, v2))
+    {
+        Err(StoreError::Invalid(m)) => assert!(
+            m.contains("Both records have a decision waiting for a second person's approval"),
+            "{m}"
+        ),
+        other => panic!("merged: {other:?}"),
+    }
+    // Once one is answered, they merge.
+    w.approve(d2.id);
+    let (v1, v2) = (version(&mut w, first), version(&mut w, second));
+    w.store
+        .merge_customers(&w.manager, &w.policy, (first, v1), (second, v2))
+        .unwrap();
+}

@@ -469,7 +469,7 @@ impl App {
         let filter = q.filter;
         match action {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top => {
-                super::lists::moved(&mut q.selected, n, action, 5);
+                super::selection::moved(&mut q.selected, n, action, 5);
             }
             Action::Bottom => {
                 q.selected = n.saturating_sub(1);

@@ -17,6 +17,7 @@ pub mod merge;
 pub mod mouse;
 pub mod news;
 pub mod paste;
+pub mod selection;
 pub mod theme;
 
 use crate::domain::{Actor, CustomerHistory, Id, LookupHit};

@@ -363,7 +363,7 @@ pub(super) fn audit_page(tx: &Transaction<'_>, q: &AuditQuery) -> rusqlite::Resu
     let customers = match q.customer {
         Some(c) => {
             let mut ids = vec![c];
-            ids.extend(super::merge::merged_into(tx, c)?);
+            ids.extend(super::lineage::merged_into(tx, c)?);
             Some(ids.iter().map(ToString::to_string).collect::<Vec<_>>())
         }
         None => None,

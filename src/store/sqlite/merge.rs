@@ -438,6 +438,20 @@ pub(super) fn merge(
         }
     }
     let (sid, oid) = (s.id.clone(), o.id.clone());
+    // Each record's case waiting for approval holds its own decision: merged, the two cases
+    // would become one, answering only one of them.
+    let waiting: i64 = tx
+        .prepare_cached(
+            "SELECT count(DISTINCT customer_id) FROM decision \
+             WHERE customer_id IN (?1, ?2) AND approval = 'waiting'",
+        )?
+        .query_row(params![sid, oid], |r| r.get(0))?;
+    if waiting == 2 {
+        return Err(StoreError::Invalid(
+            "Both records have a decision waiting for a second person's approval: approve or turn down one of them first, then merge.".into(),
+        )
+        .into());
+    }
     let cases_before = cases_of(tx, &[&sid, &oid])?;
     let links_before = links_of(tx, &cases_before)?;
     let kept = rows_of(tx, &sid)?;
@@ -814,24 +828,4 @@ pub(super) fn reverse(
         survivor_name: s_name,
         restored_name: o_name,
     })
-}
-
-/// The records merged into `customer`, and into those, as far down as they go (at most 1000):
-/// what was held about them is held about `customer` now (a visitor linked, a duplicate).
-pub(super) fn merged_into(tx: &Transaction<'_>, customer: Id) -> rusqlite::Result<Vec<Id>> {
-    let mut merged: Vec<Id> = Vec::new();
-    let mut frontier = vec![customer.to_string()];
-    while let Some(id) = frontier.pop() {
-        let found: Vec<String> = tx
-            .prepare_cached("SELECT id FROM customer WHERE merged_into = ?1")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for f in found {
-            if merged.len() < 1000 {
-                merged.push(parse_id(&f)?);
-                frontier.push(f);
-            }
-        }
-    }
-    Ok(merged)
 }

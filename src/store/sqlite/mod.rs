@@ -30,6 +30,7 @@ mod conn;
 mod decisions;
 mod errors;
 mod incidents;
+mod lineage;
 mod local_index;
 mod lookup;
 mod maintenance;

@@ -289,8 +289,10 @@ pub(super) fn report(
     let (start, end) = (day_start(from), after_day(to));
     let mut outcomes: Vec<(String, u64)> = tx
         .prepare_cached(
+            // A decision waiting for a second person's approval, or turned down, is not one
+            // made (yet).
             "SELECT outcome, count(*) FROM decision WHERE decided_at >= ?1 AND decided_at < ?2 \
-             GROUP BY outcome",
+             AND approval IN ('', 'approved') GROUP BY outcome",
         )?
         .query_map(params![start, end], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
@@ -346,7 +348,7 @@ pub(super) fn report(
     let days: Vec<i64> = tx
         .prepare_cached(
             "SELECT waited_days FROM decision WHERE decided_at >= ?1 AND decided_at < ?2 \
-             AND waited_days IS NOT NULL",
+             AND waited_days IS NOT NULL AND approval IN ('', 'approved')",
         )?
         .query_map(params![start, end], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

@@ -21,7 +21,7 @@ pub(super) fn gather(
     };
     let cases = cases_for(tx, customer)?;
     // Records merged into theirs are theirs (a visitor linked to them, a duplicate).
-    let merged = super::merge::merged_into(tx, customer)?;
+    let merged = super::lineage::merged_into(tx, customer)?;
     let letter_bodies: Vec<(Id, String)> = tx
         .prepare_cached("SELECT id, body FROM letter WHERE customer_id = ?1 ORDER BY created_at")?
         .query_map([customer.to_string()], |r| {
