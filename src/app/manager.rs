@@ -287,8 +287,15 @@ pub struct CaseView {
 
 impl CaseView {
     /// The other open cases a decision here answers too: not reviews (a review answers those)
-    /// and not decided cases waiting for their letter.
+    /// and not decided cases waiting for their letter; none when this case is not one a
+    /// decision answers (a debrief is held, a decision waiting is approved or turned down).
     pub fn answered_too(&self) -> Vec<&CaseSummary> {
+        if matches!(
+            self.case.reason,
+            CaseReason::Approval | CaseReason::DebriefRequested
+        ) {
+            return Vec::new();
+        }
         self.others
             .iter()
             .filter(|c| {
@@ -1410,6 +1417,25 @@ mod tests {
             seen_at: seen.then(|| Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0).unwrap()),
             seen_by: seen.then(|| "Sam Patel".into()),
         }
+    }
+
+    #[test]
+    fn a_decision_answers_the_other_open_cases_but_a_debrief_or_an_approval_answers_none() {
+        let view = |reason| CaseView {
+            case: case(1, reason, 20, true),
+            history: None,
+            staff: Vec::new(),
+            others: vec![
+                case(2, CaseReason::Breach, 21, true),
+                case(3, CaseReason::ReviewDue, 22, true),
+                case(4, CaseReason::DebriefRequested, 23, true),
+            ],
+            scroll: 0,
+        };
+        let ids = |v: &CaseView| v.answered_too().iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(ids(&view(CaseReason::Threshold)), vec![Id::from_u128(2)]);
+        assert!(ids(&view(CaseReason::DebriefRequested)).is_empty());
+        assert!(ids(&view(CaseReason::Approval)).is_empty());
     }
 
     #[test]
