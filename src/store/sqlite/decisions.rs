@@ -1121,19 +1121,7 @@ pub(super) fn answer_approval(
              FROM decision d JOIN staff s ON s.id = d.decided_by \
              JOIN customer c ON c.id = d.customer_id WHERE d.id = ?1",
         )?
-        .query_row([a.decision_id.to_string()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })
+        .query_row([a.decision_id.to_string()], |r| TryFrom::try_from(r))
         .optional()?;
     let Some((customer, author, author_name, status, answered_by, version, outcome, pending, name)) =
         row

@@ -714,20 +714,7 @@ fn stored_matches(
             "SELECT occurred_at, channel, category, behaviours, behaviour_other, response, \
              reference, description, immediate_threat, witnesses FROM incident WHERE id = ?1",
         )?
-        .query_row([inc.id.to_string()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-            ))
-        })
+        .query_row([inc.id.to_string()], |r| TryFrom::try_from(r))
         .optional()?;
     let wanted: Row = (
         time::to_db(inc.occurred_at),
