@@ -39,26 +39,12 @@ impl World {
     /// Services withdrawn from Tunde on his threshold case, as Sam Patel's form gives it.
     fn withdrawal(&self, case: &safedesk::domain::CaseSummary) -> NewDecision {
         NewDecision {
-            id: new_id(),
-            customer_id: self.customer,
-            case_id: Some(case.id),
-            case_version: Some(case.version),
-            also_closes: vec![],
-            meeting_date: today(),
-            attendees: "Amira Hassan, Sam Patel".into(),
-            outcome: Outcome::WithdrawalOfServices,
             reasons: "Three incidents of shouting in a week after every action was tried.".into(),
-            reasons_for_customer: "You shouted at our staff three times in a week.".into(),
-            restrictions: vec![kind("services_withdrawn")],
-            review_date: Some(today() + Duration::weeks(6)),
-            police_told: None,
-            authority_told: String::new(),
-            risk_assessment: String::new(),
-            tried_actions: vec!["time_limit".into()],
-            none_suitable: String::new(),
-            adjustments: vec!["named_contact".into()],
-            adjustments_other: String::new(),
-            adjustments_why: "Offered for a month; the shouting went on.".into(),
+            ..self.deciding(
+                case,
+                Outcome::WithdrawalOfServices,
+                vec![kind("services_withdrawn")],
+            )
         }
     }
 

@@ -28,32 +28,15 @@ impl World {
             .expect("a threshold case")
     }
 
-    fn deciding(
+    fn restricting(
         &self,
         case: &safedesk::domain::CaseSummary,
         restrictions: Vec<NewRestriction>,
     ) -> NewDecision {
         NewDecision {
-            id: new_id(),
-            customer_id: self.customer,
-            case_id: Some(case.id),
-            case_version: Some(case.version),
-            also_closes: vec![],
-            meeting_date: today(),
-            attendees: "Amira Hassan, Sam Patel".into(),
-            outcome: Outcome::Actions,
-            reasons: "Three incidents of shouting in a week.".into(),
-            reasons_for_customer: "You shouted at our staff three times in a week.".into(),
-            review_date: (!restrictions.is_empty()).then(|| today() + Duration::weeks(6)),
-            restrictions,
-            police_told: None,
-            authority_told: String::new(),
-            risk_assessment: String::new(),
-            tried_actions: vec![],
-            none_suitable: String::new(),
             adjustments: vec!["named_contact".into(), "easy_read".into()],
             adjustments_other: "Appointments at the quieter Finchley office".into(),
-            adjustments_why: "Offered for a month; the shouting went on.".into(),
+            ..self.deciding(case, Outcome::Actions, restrictions)
         }
     }
 
@@ -69,7 +52,7 @@ impl World {
 fn the_store_refuses_a_restriction_or_withdrawal_without_the_adjustments_considered() {
     let mut w = world();
     let case = w.threshold();
-    let mut d = w.deciding(&case, vec![kind("witness")]);
+    let mut d = w.restricting(&case, vec![kind("witness")]);
     d.adjustments.clear();
     d.adjustments_other.clear();
     let m = w.refused(&d);
@@ -78,12 +61,12 @@ fn the_store_refuses_a_restriction_or_withdrawal_without_the_adjustments_conside
         "{m}"
     );
     // Why they were or were not enough is required too.
-    let mut d = w.deciding(&case, vec![kind("witness")]);
+    let mut d = w.restricting(&case, vec![kind("witness")]);
     d.adjustments_why = "  ".into();
     let m = w.refused(&d);
     assert!(m.contains("were or were not enough"), "{m}");
     // A withdrawal the same.
-    let mut d = w.deciding(&case, vec![kind("services_withdrawn")]);
+    let mut d = w.restricting(&case, vec![kind("services_withdrawn")]);
     d.outcome = Outcome::WithdrawalOfServices;
     d.none_suitable = "Every action was refused.".into();
     d.adjustments.clear();
@@ -93,7 +76,7 @@ fn the_store_refuses_a_restriction_or_withdrawal_without_the_adjustments_conside
     let h = w.store.history(w.customer).unwrap().unwrap();
     assert!(h.decisions.is_empty() && h.restrictions.is_empty());
     // With them it saves, and they read back as recorded.
-    let d = w.deciding(&case, vec![kind("witness")]);
+    let d = w.restricting(&case, vec![kind("witness")]);
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
     let h = w.store.history(w.customer).unwrap().unwrap();
     let saved = &h.decisions[0];
@@ -112,7 +95,7 @@ fn the_store_refuses_a_restriction_or_withdrawal_without_the_adjustments_conside
 fn no_further_action_needs_no_adjustments() {
     let mut w = world();
     let case = w.threshold();
-    let mut d = w.deciding(&case, vec![]);
+    let mut d = w.restricting(&case, vec![]);
     d.outcome = Outcome::NoFurtherAction;
     d.reasons_for_customer.clear();
     d.adjustments.clear();
@@ -194,7 +177,7 @@ fn a_contact_window_is_kept_one_way_and_the_banner_says_whether_now_is_inside() 
         .weekday()
         .num_days_from_monday()
         as usize];
-    let d = w.deciding(
+    let d = w.restricting(
         &case,
         vec![NewRestriction {
             scope: "calls".into(),
@@ -256,7 +239,7 @@ fn bad_windows_agreements_and_advocates_are_refused_by_the_store_with_what_to_do
         ),
     ];
     for (r, says) in cases {
-        let d = w.deciding(&case, vec![r]);
+        let d = w.restricting(&case, vec![r]);
         let m = w.refused(&d);
         assert!(m.contains(says), "{says}: {m}");
     }
@@ -268,7 +251,7 @@ fn bad_windows_agreements_and_advocates_are_refused_by_the_store_with_what_to_do
         .restrictions
         .is_empty());
     // As they should be: saved, and the banner reads them.
-    let d = w.deciding(
+    let d = w.restricting(
         &case,
         vec![
             NewRestriction {
@@ -308,7 +291,7 @@ fn a_review_that_keeps_restrictions_records_the_adjustments_considered_again() {
     use safedesk::domain::{NewReview, ReviewOutcome};
     let mut w = world();
     let case = w.threshold();
-    let d = w.deciding(&case, vec![kind("witness")]);
+    let d = w.restricting(&case, vec![kind("witness")]);
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
     let h = w.store.history(w.customer).unwrap().unwrap();
     let r = &h.restrictions[0];

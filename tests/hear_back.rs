@@ -34,26 +34,9 @@ impl World {
 
     fn decide(&mut self, case: &safedesk::domain::CaseSummary) {
         let d = NewDecision {
-            id: new_id(),
-            customer_id: self.customer,
-            case_id: Some(case.id),
-            case_version: Some(case.version),
-            also_closes: vec![],
-            meeting_date: today(),
-            attendees: "Amira Hassan, Sam Patel".into(),
-            outcome: Outcome::Actions,
             reasons: "SECRET manager notes: three incidents of shouting in a week.".into(),
-            reasons_for_customer: "You shouted at our staff three times in a week.".into(),
-            review_date: Some(today() + Duration::weeks(6)),
-            restrictions: vec![kind("witness")],
-            police_told: None,
-            authority_told: String::new(),
-            risk_assessment: String::new(),
-            tried_actions: vec![],
-            none_suitable: String::new(),
-            adjustments: vec!["named_contact".into()],
-            adjustments_other: String::new(),
             adjustments_why: "SECRET adjustments reasoning.".into(),
+            ..self.deciding(case, Outcome::Actions, vec![kind("witness")])
         };
         self.store
             .record_decision(&self.manager, &self.policy, &d)
@@ -383,28 +366,11 @@ fn a_decision_waiting_for_approval_is_news_only_once_approved() {
     let mut w = world();
     let case = w.three_incidents();
     let reception = w.reception.clone();
-    let d = NewDecision {
-        id: new_id(),
-        customer_id: w.customer,
-        case_id: Some(case.id),
-        case_version: Some(case.version),
-        also_closes: vec![],
-        meeting_date: today(),
-        attendees: "Amira Hassan, Sam Patel".into(),
-        outcome: Outcome::WithdrawalOfServices,
-        reasons: "Three incidents after every action was tried.".into(),
-        reasons_for_customer: "You shouted at our staff three times in a week.".into(),
-        review_date: Some(today() + Duration::weeks(6)),
-        restrictions: vec![kind("services_withdrawn")],
-        police_told: None,
-        authority_told: String::new(),
-        risk_assessment: String::new(),
-        tried_actions: vec!["time_limit".into()],
-        none_suitable: String::new(),
-        adjustments: vec!["named_contact".into()],
-        adjustments_other: String::new(),
-        adjustments_why: "Offered for a month; the shouting went on.".into(),
-    };
+    let d = w.deciding(
+        &case,
+        Outcome::WithdrawalOfServices,
+        vec![kind("services_withdrawn")],
+    );
     let saved = w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
     assert!(saved.waiting_for_approval.is_some());
     let news = w.store.heard_back(&reception, 20).unwrap();

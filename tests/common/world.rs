@@ -89,6 +89,52 @@ pub fn kind(k: &str) -> NewRestriction {
 }
 
 impl World {
+    /// A decision on `case` for this world's customer, as Sam Patel's form gives it: reasons
+    /// for staff and for the customer, the reasonable adjustments considered, a review in six
+    /// weeks when something is restricted, and for a withdrawal the time limit tried first.
+    pub fn deciding(
+        &self,
+        case: &safedesk::domain::CaseSummary,
+        outcome: safedesk::domain::Outcome,
+        restrictions: Vec<NewRestriction>,
+    ) -> safedesk::domain::NewDecision {
+        use safedesk::domain::Outcome;
+        safedesk::domain::NewDecision {
+            id: safedesk::domain::new_id(),
+            customer_id: self.customer,
+            case_id: Some(case.id),
+            case_version: Some(case.version),
+            also_closes: vec![],
+            meeting_date: today(),
+            attendees: "Amira Hassan, Sam Patel".into(),
+            outcome,
+            reasons: "Three incidents of shouting in a week.".into(),
+            reasons_for_customer: "You shouted at our staff three times in a week.".into(),
+            review_date: (!restrictions.is_empty()).then(|| today() + chrono::Duration::weeks(6)),
+            restrictions,
+            police_told: None,
+            authority_told: String::new(),
+            risk_assessment: String::new(),
+            tried_actions: if outcome == Outcome::WithdrawalOfServices {
+                vec!["time_limit".into()]
+            } else {
+                vec![]
+            },
+            none_suitable: String::new(),
+            adjustments: if outcome == Outcome::NoFurtherAction {
+                vec![]
+            } else {
+                vec!["named_contact".into()]
+            },
+            adjustments_other: String::new(),
+            adjustments_why: if outcome == Outcome::NoFurtherAction {
+                String::new()
+            } else {
+                "Offered for a month; the shouting went on.".into()
+            },
+        }
+    }
+
     /// Grace Mensah, a second manager (added to the staff list the first time she is asked for):
     /// the second person a decision that needs approval waits for.
     pub fn second_manager(&mut self) -> Actor {
