@@ -667,13 +667,21 @@ fn a_postgres_address_is_refused_saying_postgresql_is_not_available_in_this_vers
     for args in [
         vec!["--db", address, "check"],
         vec!["--db", address, "staff", "list"],
-        vec!["--db", "postgresql://db.office.local/safedesk", "lookup", "Smith"],
+        vec![
+            "--db",
+            "postgresql://db.office.local/safedesk",
+            "lookup",
+            "Smith",
+        ],
     ] {
         let o = safedesk(d, &args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(sentence), "{args:?}: {err}");
-        assert!(!err.contains("secret") && !err.contains("network drive"), "{err}");
+        assert!(
+            !err.contains("secret") && !err.contains("network drive"),
+            "{err}"
+        );
     }
     let o = Command::new(env!("CARGO_BIN_EXE_safedesk"))
         .args(["staff", "list"])
@@ -690,5 +698,8 @@ fn a_postgres_address_is_refused_saying_postgresql_is_not_available_in_this_vers
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains(&format!("db: {sentence}")), "{out}");
-    assert!(!out.contains("there is no such file") && !out.contains("secret"), "{out}");
+    assert!(
+        !out.contains("there is no such file") && !out.contains("secret"),
+        "{out}"
+    );
 }

@@ -388,3 +388,45 @@ fn an_unreachable_server_and_a_missing_database_each_get_their_sentence() {
     );
     assert!(!e.is_transient());
 }
+
+#[test]
+fn tls_is_used_and_checked_as_sslmode_says() {
+    let Some(s) = PgServer::start_tls("tls_is_used_and_checked_as_sslmode_says") else {
+        return;
+    };
+    eprintln!("TLS server made and started in {:?}", s.started_in);
+    s.sql("postgres", "CREATE DATABASE office");
+    let on = |host: &str, mode: &str, ca: &std::path::Path| {
+        config(&format!(
+            "host={host} port={} dbname=office user=postgres sslmode={mode} sslrootcert='{}'",
+            s.port,
+            ca.display()
+        ))
+    };
+    let encrypted = |store: &mut PgStore| -> bool { store.tls_in_use().unwrap() };
+    // prefer and require encrypt without checking who the server is.
+    let mut store = PgStore::connect(&on("127.0.0.1", "prefer", &s.other_ca_file())).unwrap();
+    assert!(encrypted(&mut store));
+    // disable does not.
+    let mut store = PgStore::connect(&on("127.0.0.1", "disable", &s.ca_file())).unwrap();
+    assert!(!encrypted(&mut store));
+    // verify-full: the right authority and the name on the certificate.
+    let mut store = PgStore::connect(&on("localhost", "verify-full", &s.ca_file())).unwrap();
+    assert!(encrypted(&mut store));
+    // verify-ca: the right authority, whatever the name.
+    let mut store = PgStore::connect(&on("127.0.0.1", "verify-ca", &s.ca_file())).unwrap();
+    assert!(encrypted(&mut store));
+    // verify-full refuses a certificate that does not name 127.0.0.1.
+    let e = PgStore::connect(&on("127.0.0.1", "verify-full", &s.ca_file())).unwrap_err();
+    assert!(matches!(e, PgError::Tls { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .starts_with("The encrypted (TLS) connection to the PostgreSQL server at"),
+        "{e}"
+    );
+    // verify-ca and require (given an authority's file) refuse another authority's server.
+    for mode in ["verify-ca", "require"] {
+        let e = PgStore::connect(&on("127.0.0.1", mode, &s.other_ca_file())).unwrap_err();
+        assert!(matches!(e, PgError::Tls { .. }), "{mode}: {e:?}");
+    }
+}

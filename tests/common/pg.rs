@@ -75,6 +75,17 @@ impl PgServer {
     /// Make and start a private server for `test`, or None (having said why) when PostgreSQL is
     /// not installed and this is not CI.
     pub fn start(test: &str) -> Option<PgServer> {
+        Self::start_with(test, false)
+    }
+
+    /// As [`PgServer::start`], the server also offering TLS with a certificate for `localhost`
+    /// signed by a test authority of its own ([`PgServer::ca_file`]), made with the `openssl`
+    /// command (Debian's postgresql packages depend on it).
+    pub fn start_tls(test: &str) -> Option<PgServer> {
+        Self::start_with(test, true)
+    }
+
+    fn start_with(test: &str, tls: bool) -> Option<PgServer> {
         let Some(bin) = binaries() else {
             let why = "PostgreSQL is not installed (no initdb and pg_ctl on PATH or in /usr/lib/postgresql/*/bin; apt-get install postgresql)";
             if std::env::var("CI").as_deref() == Ok("true") {
@@ -129,13 +140,78 @@ impl PgServer {
              host all all 127.0.0.1/32 scram-sha-256\n",
         )
         .unwrap();
-        let options = format!(
+        let mut options = format!(
             "-c unix_socket_directories={dir} -c listen_addresses=127.0.0.1 -c port={port} \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
              -c shared_buffers=16MB -c max_connections=50",
             dir = server.socket_dir().display(),
             port = server.port
         );
+        if tls {
+            let dir = server.folder.path().join("tls");
+            std::fs::create_dir(&dir).unwrap();
+            authority(&dir, "ca");
+            authority(&dir, "other-ca");
+            openssl(
+                &dir,
+                &[
+                    "req",
+                    "-new",
+                    "-newkey",
+                    "ec",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1",
+                    "-nodes",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=localhost",
+                ],
+            );
+            std::fs::write(dir.join("ext"), "subjectAltName=DNS:localhost\n").unwrap();
+            openssl(
+                &dir,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "ext",
+                    "-out",
+                    "server.crt",
+                ],
+            );
+            // The server's key must be its own and private.
+            if let Some(user) = server.run_as {
+                let st = Command::new("chown")
+                    .arg("-R")
+                    .arg(format!("{user}:"))
+                    .arg(&dir)
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+            }
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .unwrap();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key",
+                d = dir.display()
+            ));
+        }
         let log = server.folder.path().join("server.log");
         server.run(
             "pg_ctl",
@@ -154,6 +230,16 @@ impl PgServer {
         );
         server.started_in = t0.elapsed();
         Some(server)
+    }
+
+    /// The test authority that signed a TLS server's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.folder.path().join("tls").join("ca.crt")
+    }
+
+    /// Another authority, which signed nothing the server has.
+    pub fn other_ca_file(&self) -> PathBuf {
+        self.folder.path().join("tls").join("other-ca.crt")
     }
 
     fn data(&self) -> PathBuf {
@@ -221,6 +307,48 @@ impl PgServer {
     pub fn sql(&self, dbname: &str, sql: &str) {
         self.superuser(dbname).batch_execute(sql).unwrap();
     }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A self-signed certificate authority `name`.crt with its key.
+fn authority(dir: &Path, name: &str) {
+    let (key, crt, subject) = (
+        format!("{name}.key"),
+        format!("{name}.crt"),
+        format!("/CN=safedesk test {name}"),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &crt,
+            "-days",
+            "2",
+            "-subj",
+            &subject,
+        ],
+    );
 }
 
 impl Drop for PgServer {

@@ -134,6 +134,18 @@ impl PgStore {
         }
     }
 
+    /// Whether this connection is encrypted (TLS), as the server sees it.
+    pub fn tls_in_use(&mut self) -> Result<bool, PgError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT ssl FROM pg_catalog.pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .map_err(|e| explain(&self.config, &e))?;
+        Ok(row.is_some_and(|r| r.get(0)))
+    }
+
     /// The database's own id, made when it was set up (as the SQLite store's `database_id`).
     pub fn database_id(&mut self) -> Result<String, PgError> {
         let row = self
