@@ -663,6 +663,7 @@ fn a_postgres_address_is_refused_saying_postgresql_is_not_available_in_this_vers
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let sentence = safedesk::cli::config::POSTGRES_NOT_AVAILABLE;
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
     let address = "postgres://clerk:secret@db.office.local/safedesk";
     for args in [
         vec!["--db", address, "check"],
