@@ -21,6 +21,8 @@ TARGET=x86_64-pc-windows-gnu
 #   printable, and reports' A4 check: headless Chromium lays the pages out, and none runs on
 #     Windows' paths under Wine; the Linux run checks the same HTML (letter_facts runs, its A4
 #     checks skipped).
+#   postgres: a private PostgreSQL server started with initdb and pg_ctl, Unix only (built on Unix
+#     only); the PostgreSQL address, password file and TLS settings' unit tests run in --lib.
 #   many_writers: 20 processes saving 200 incidents each, 212 s under Wine, and what it would
 #     prove there is Wine's locking (fcntl locks underneath), not Windows'. Locking between
 #     Windows PCs needs real Windows PCs on a real share to prove.

@@ -654,3 +654,53 @@ fn config_keys_lists_the_actions_and_check_refuses_a_key_change_that_cannot_work
     }
     assert!(!out.contains("log_incident"), "F2 is fine: {out}");
 }
+
+/// A PostgreSQL address as the database, on the command line, in SAFEDESK_DB or in the config
+/// file, is refused in one sentence (the PostgreSQL store is being built: issue 21), never taken
+/// for a file on a missing drive, and the address (which may hold a password) is not repeated.
+#[test]
+fn a_postgres_address_is_refused_saying_postgresql_is_not_available_in_this_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sentence = safedesk::cli::config::POSTGRES_NOT_AVAILABLE;
+    std::fs::write(d.join("no-config.toml"), "").unwrap();
+    let address = "postgres://clerk:secret@db.office.local/safedesk";
+    for args in [
+        vec!["--db", address, "check"],
+        vec!["--db", address, "staff", "list"],
+        vec![
+            "--db",
+            "postgresql://db.office.local/safedesk",
+            "lookup",
+            "Smith",
+        ],
+    ] {
+        let o = safedesk(d, &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(sentence), "{args:?}: {err}");
+        assert!(
+            !err.contains("secret") && !err.contains("network drive"),
+            "{err}"
+        );
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_safedesk"))
+        .args(["staff", "list"])
+        .current_dir(d)
+        .env("SAFEDESK_DB", address)
+        .env("SAFEDESK_CONFIG", d.join("no-config.toml"))
+        .env("SAFEDESK_LOCAL_DIR", d.join("local"))
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains(sentence), "{}", stderr(&o));
+    // config check names it rather than looking for a file.
+    std::fs::write(d.join("no-config.toml"), format!("db = '{address}'\n")).unwrap();
+    let o = safedesk(d, &["config", "check"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains(&format!("db: {sentence}")), "{out}");
+    assert!(
+        !out.contains("there is no such file") && !out.contains("secret"),
+        "{out}"
+    );
+}

@@ -233,6 +233,7 @@ pub fn options(cli: &Cli, cfg: &Config) -> OpenOptions {
 /// The shared database's path, or a sentence saying how to give one.
 pub fn db_path(cli: &Cli, cfg: &Config) -> Result<PathBuf, String> {
     if let Some(p) = cli.db.clone().or_else(|| cfg.db.clone()) {
+        config::refuse_postgres(&p)?;
         return Ok(p);
     }
     if cli.demo {

@@ -10,6 +10,7 @@
 //! the rules of the office's policy in force in the database (see `sqlite/settings.rs`), so one
 //! PC's own policy file never decides for the office.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::domain::{

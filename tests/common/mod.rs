@@ -1,6 +1,8 @@
 //! Helpers shared by the test files (each test file uses some of them).
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pg;
 pub mod printable;
 pub mod replies;
 pub mod screen;

@@ -1,0 +1,302 @@
+//! The PostgreSQL store, being built (issue 21): the address (`address.rs`), the password
+//! (`passfile.rs`), TLS (`tls.rs`), connecting with a sentence for each failure (`errors.rs`),
+//! and the schema with its migrations (`migrations.rs`). It does not implement
+//! [`crate::store::Store`] yet, and nothing outside the tests opens one: `--db postgres://...` is
+//! refused with a sentence until it does.
+//!
+//! The client is the synchronous `postgres` crate (it runs its own small tokio runtime inside,
+//! which suits the worker thread that owns the connection), with TLS by rustls.
+//!
+//! # Noticing other PCs' changes (planned, not built)
+//!
+//! SQLite's store polls `PRAGMA data_version`. Here every write transaction will end with
+//! `NOTIFY safedesk_changed` (delivered by the server only when the transaction commits), and the
+//! worker's connection will `LISTEN safedesk_changed` and count notifications as its
+//! `data_version`, checking `Client::notifications()` without blocking on each poll; a
+//! reconnect counts as a change, since notifications sent while away are lost.
+
+pub mod address;
+pub mod errors;
+pub mod migrations;
+pub mod passfile;
+pub mod tls;
+
+pub use address::{is_postgres_address, Host, PgConfig, SslMode};
+pub use errors::{PgError, OLDEST_SUPPORTED};
+
+use migrations::{Found, LATEST, LOCK_KEY};
+
+/// A connection to a safedesk database on a PostgreSQL server.
+pub struct PgStore {
+    client: ::postgres::Client,
+    config: PgConfig,
+    server_version: i32,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("address", &self.config.to_string())
+            .field("server_version", &self.server_version)
+            .finish()
+    }
+}
+
+impl PgStore {
+    /// Connect, check the server's version, and bring the schema up to date (or refuse a
+    /// database that is newer than this build or holds another application's tables).
+    pub fn connect(config: &PgConfig) -> Result<PgStore, PgError> {
+        let mut store = Self::connect_only(config)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connect and check the server's version, leaving the schema as it is.
+    pub fn connect_only(config: &PgConfig) -> Result<PgStore, PgError> {
+        let address = config.to_string();
+        let mut pg = ::postgres::Config::new();
+        pg.port(config.port)
+            .dbname(&config.dbname)
+            .user(&config.user)
+            .application_name(&config.application_name)
+            .connect_timeout(config.connect_timeout);
+        let tcp = match &config.host {
+            Host::Tcp(h) => {
+                pg.host(h);
+                true
+            }
+            #[cfg(unix)]
+            Host::Socket(dir) => {
+                pg.host_path(dir);
+                false
+            }
+            #[cfg(not(unix))]
+            Host::Socket(dir) => {
+                return Err(PgError::Setup(format!(
+                    "The database address names a Unix socket folder ({}), which Windows does not have: give the server's name or IP address as host.",
+                    dir.display()
+                )))
+            }
+        };
+        if let Some(p) = passfile::password_for(config).map_err(PgError::Setup)? {
+            pg.password(p);
+        }
+        // As libpq: TLS is never used over a Unix socket, whatever sslmode says.
+        let tls = if tcp {
+            tls::client_config(config).map_err(PgError::Setup)?
+        } else {
+            None
+        };
+        let connected = match tls {
+            None => {
+                pg.ssl_mode(::postgres::config::SslMode::Disable);
+                pg.connect(::postgres::NoTls)
+            }
+            Some(rustls) => {
+                pg.ssl_mode(if config.sslmode == SslMode::Prefer {
+                    ::postgres::config::SslMode::Prefer
+                } else {
+                    ::postgres::config::SslMode::Require
+                });
+                pg.connect(tokio_postgres_rustls::MakeRustlsConnect::new(rustls))
+            }
+        };
+        let mut client = connected.map_err(|e| explain_connect(config, &e))?;
+        let num: String = client
+            .query_one("SELECT current_setting('server_version_num')", &[])
+            .map_err(|e| explain(config, &e))?
+            .get(0);
+        let server_version = num.trim().parse::<i32>().unwrap_or(0);
+        errors::check_version(&address, server_version)?;
+        Ok(PgStore {
+            client,
+            config: config.clone(),
+            server_version,
+        })
+    }
+
+    /// The address connected to, without anything secret.
+    pub fn location(&self) -> String {
+        self.config.to_string()
+    }
+
+    /// The server's version, as `server_version_num` gives it (150018 for 15.18).
+    pub fn server_version(&self) -> i32 {
+        self.server_version
+    }
+
+    /// The database's schema version (0 for an empty database).
+    pub fn schema_version(&mut self) -> Result<u32, PgError> {
+        match migrations::found(&mut self.client).map_err(|e| explain(&self.config, &e))? {
+            Found::Safedesk(v) => Ok(v),
+            Found::Empty => Ok(0),
+            Found::Other(tables) => Err(not_safedesk(&self.config, &tables)),
+        }
+    }
+
+    /// Whether this connection is encrypted (TLS), as the server sees it.
+    pub fn tls_in_use(&mut self) -> Result<bool, PgError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT ssl FROM pg_catalog.pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .map_err(|e| explain(&self.config, &e))?;
+        Ok(row.is_some_and(|r| r.get(0)))
+    }
+
+    /// The database's own id, made when it was set up (as the SQLite store's `database_id`).
+    pub fn database_id(&mut self) -> Result<String, PgError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT value FROM safedesk_meta WHERE key = 'database_id'",
+                &[],
+            )
+            .map_err(|e| explain(&self.config, &e))?;
+        Ok(row.map(|r| r.get(0)).unwrap_or_default())
+    }
+
+    /// Bring the schema up to date in one transaction holding the migration lock, so that of
+    /// two PCs starting at once the second finds the work done. Returns the version found.
+    pub fn migrate(&mut self) -> Result<u32, PgError> {
+        let config = self.config.clone();
+        let err = |e: ::postgres::Error| explain(&config, &e);
+        // A quick look without the lock: an up-to-date database is not written to.
+        let found = migrations::found(&mut self.client).map_err(err)?;
+        let before = acceptable(&config, found)?;
+        if before == LATEST {
+            return Ok(before);
+        }
+        let mut tx = self.client.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .map_err(err)?;
+        // Another PC may have migrated while this one waited for the lock.
+        let found = migrations::found(&mut tx).map_err(err)?;
+        let current = acceptable(&config, found)?;
+        for n in current + 1..=LATEST {
+            tx.batch_execute(&migrations::migration_sql(n))
+                .map_err(err)?;
+            tx.execute(
+                "UPDATE safedesk_meta SET value = $1 WHERE key = 'schema_version'",
+                &[&n.to_string()],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(current)
+    }
+}
+
+/// The schema version of what was found, or why safedesk will not use it.
+fn acceptable(config: &PgConfig, found: Found) -> Result<u32, PgError> {
+    match found {
+        Found::Empty => Ok(0),
+        Found::Safedesk(v) if v > LATEST => Err(PgError::TooNew {
+            address: config.to_string(),
+            found: v,
+            supported: LATEST,
+        }),
+        Found::Safedesk(v) => Ok(v),
+        Found::Other(tables) => Err(not_safedesk(config, &tables)),
+    }
+}
+
+fn not_safedesk(config: &PgConfig, tables: &[String]) -> PgError {
+    let mut list = tables
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if tables.len() > 3 {
+        list.push_str(" and others");
+    }
+    PgError::NotSafedesk {
+        address: config.to_string(),
+        tables: list,
+    }
+}
+
+/// A sentence for a failure to connect.
+fn explain_connect(config: &PgConfig, e: &::postgres::Error) -> PgError {
+    let address = config.to_string();
+    if let Some(db) = e.as_db_error() {
+        let detail = db.message().to_string();
+        return match db.code().code() {
+            // invalid_password, invalid_authorization_specification (no such role, pg_hba).
+            "28P01" | "28000" => PgError::LoginRefused {
+                address,
+                user: config.user.clone(),
+                detail,
+            },
+            "3D000" => PgError::NoDatabase {
+                address,
+                dbname: config.dbname.clone(),
+            },
+            // too_many_connections, cannot_connect_now (starting or stopping).
+            "53300" | "57P03" => PgError::Unreachable { address, detail },
+            _ => PgError::Refused { address, detail },
+        };
+    }
+    let inner = errors::innermost(e);
+    if inner == "password missing" {
+        return PgError::NoPassword {
+            address,
+            user: config.user.clone(),
+            passfile: passfile::passfile_path(config)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "none is known on this PC".into()),
+        };
+    }
+    if inner == "server does not support TLS" {
+        return PgError::TlsNotOffered {
+            address,
+            sslmode: config.sslmode.as_str().into(),
+        };
+    }
+    if e.to_string().starts_with("error performing TLS handshake") {
+        return PgError::Tls {
+            address,
+            detail: inner,
+        };
+    }
+    if matches!(
+        e.to_string().as_str(),
+        "error connecting to server" | "timeout waiting for server"
+    ) || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+    {
+        let detail = if e.to_string() == "timeout waiting for server" {
+            format!(
+                "no answer within {} seconds",
+                config.connect_timeout.as_secs()
+            )
+        } else {
+            inner
+        };
+        return PgError::Unreachable { address, detail };
+    }
+    explain(config, e)
+}
+
+/// A sentence for a failure on a connection that was made.
+fn explain(config: &PgConfig, e: &::postgres::Error) -> PgError {
+    let address = config.to_string();
+    if let Some(db) = e.as_db_error() {
+        return PgError::Refused {
+            address,
+            detail: db.message().to_string(),
+        };
+    }
+    if e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()) {
+        return PgError::Lost {
+            address,
+            detail: errors::innermost(e),
+        };
+    }
+    PgError::Refused {
+        address,
+        detail: errors::innermost(e),
+    }
+}
