@@ -2,7 +2,7 @@
 //! one per test): connecting, the schema's migrations (once, whoever starts first), and each
 //! refusal in its one sentence. Skipped, saying why, where PostgreSQL is not installed, except
 //! in CI. Unix only: the Windows run under Wine has no server.
-#![cfg(unix)]
+#![cfg(all(unix, feature = "postgres"))]
 
 mod common;
 

@@ -464,7 +464,7 @@ pub const POSTGRES_NOT_AVAILABLE: &str = "PostgreSQL databases are not available
 
 /// Refuse a `postgres://` address with [`POSTGRES_NOT_AVAILABLE`].
 pub fn refuse_postgres(db: &std::path::Path) -> Result<(), String> {
-    if crate::store::postgres::is_postgres_address(&db.to_string_lossy()) {
+    if crate::store::is_postgres_address(&db.to_string_lossy()) {
         return Err(POSTGRES_NOT_AVAILABLE.to_string());
     }
     Ok(())

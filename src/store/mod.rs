@@ -10,6 +10,7 @@
 //! the rules of the office's policy in force in the database (see `sqlite/settings.rs`), so one
 //! PC's own policy file never decides for the office.
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
 
@@ -26,6 +27,13 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub use sqlite::SqliteStore;
+
+/// True when `s` looks like a PostgreSQL address rather than a file path: a `postgres://` or
+/// `postgresql://` URL (any capitals).
+pub fn is_postgres_address(s: &str) -> bool {
+    let l = s.trim_start().to_ascii_lowercase();
+    l.starts_with("postgres://") || l.starts_with("postgresql://")
+}
 
 /// What can go wrong with the shared database, each with what to do about it.
 #[derive(Debug, Error)]

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 #[cfg(unix)]
+#[cfg(feature = "postgres")]
 pub mod pg;
 pub mod printable;
 pub mod replies;

@@ -116,12 +116,7 @@ impl fmt::Display for PgConfig {
     }
 }
 
-/// True when `s` looks like a PostgreSQL address rather than a file path: a `postgres://` or
-/// `postgresql://` URL (any capitals).
-pub fn is_postgres_address(s: &str) -> bool {
-    let l = s.trim_start().to_ascii_lowercase();
-    l.starts_with("postgres://") || l.starts_with("postgresql://")
-}
+pub use crate::store::is_postgres_address;
 
 impl PgConfig {
     /// Read an address in either form. The default user is this PC's login name, as for psql.
