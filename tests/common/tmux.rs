@@ -92,6 +92,21 @@ impl Pane {
         tmux(&["capture-pane", "-p", "-t", &self.name])
     }
 
+    /// The screen once it has stopped changing (two captures 100 ms apart agree): a capture
+    /// taken while the app is mid-way through drawing a frame shows half of each.
+    pub fn settled(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = self.screen();
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = self.screen();
+            if now == last || Instant::now() > deadline {
+                return now;
+            }
+            last = now;
+        }
+    }
+
     /// Everything the pane has shown, scrolled-off lines included (what a screen reader has
     /// read, in the console's history).
     pub fn history(&self) -> String {
