@@ -12,6 +12,7 @@
 
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod rules;
 pub mod sqlite;
 
 use crate::domain::{
@@ -74,6 +75,13 @@ pub enum StoreError {
     /// A backup could not be made; the sentence says why and what to do.
     #[error("{0}")]
     Backup(String),
+    /// The database server (PostgreSQL) could not be reached, or the connection to it dropped:
+    /// the sentence names the server and says what to do. What was being saved waits.
+    #[error("{0}")]
+    ServerUnavailable(String),
+    /// The database server (PostgreSQL) refused the login or the request: the sentence.
+    #[error("{0}")]
+    Server(String),
 }
 
 impl StoreError {
@@ -85,11 +93,40 @@ impl StoreError {
             StoreError::Locked { .. }
                 | StoreError::Unavailable { .. }
                 | StoreError::ReadOnly { .. }
+                | StoreError::ServerUnavailable(_)
         )
     }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The writer's role and whether they are active, as the staff list has them now (read inside
+/// the write), against what the write needs: someone moved to another role, or who left, since
+/// this copy started is held to what they are now. `now` is None when they are not on the list.
+pub(crate) fn role_still_allows(
+    actor: &Actor,
+    allowed: &impl Fn(Role) -> bool,
+    what: &str,
+    now: Option<(String, bool)>,
+) -> Result<()> {
+    match now {
+        Some((role, true)) => match Role::parse(&role) {
+            Some(role) if allowed(role) => Ok(()),
+            Some(role) => Err(StoreError::NotAllowed(format!(
+                "{} is now {role} staff, who cannot {what}. Ask a manager.",
+                actor.name()
+            ))),
+            None => Err(StoreError::NotAllowed(format!(
+                "{} has a role safedesk does not know (\"{role}\"), so nothing can be changed. Ask a safedesk admin to set it again.",
+                actor.name()
+            ))),
+        },
+        _ => Err(StoreError::NotAllowed(format!(
+            "{} is no longer on safedesk's active staff list, so nothing can be changed. Ask a safedesk admin.",
+            actor.name()
+        ))),
+    }
+}
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

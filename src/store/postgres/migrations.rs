@@ -44,7 +44,7 @@
 use ::postgres::GenericClient;
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 /// The newest PostgreSQL schema this build understands.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -453,6 +453,53 @@ END
 $$;
 CREATE TRIGGER restriction_first_review_due BEFORE INSERT ON restriction
     FOR EACH ROW EXECUTE FUNCTION safedesk_first_review_due();
+"#;
+
+/// SQLite's migrations 20 to 22, translated: approvals on decisions (`pending` stays text, the
+/// restrictions and review date as JSON exactly as SQLite keeps them, '' when none), the news a
+/// member of staff has dismissed and from when there is news, and staff safety (who was hurt,
+/// RIDDOR, the debriefs asked for).
+const MIGRATION_2: &str = r#"
+ALTER TABLE decision ADD COLUMN approval text NOT NULL DEFAULT ''
+    CHECK (approval IN ('', 'waiting', 'approved', 'turned_down'));
+ALTER TABLE decision ADD COLUMN approved_by uuid REFERENCES staff(id);
+ALTER TABLE decision ADD COLUMN approved_at timestamptz(0);
+ALTER TABLE decision ADD COLUMN approval_note text NOT NULL DEFAULT '';
+ALTER TABLE decision ADD COLUMN pending text NOT NULL DEFAULT '';
+CREATE INDEX decision_waiting ON decision(customer_id) WHERE approval = 'waiting';
+
+CREATE TABLE heard_back (
+    staff_id     uuid NOT NULL REFERENCES staff(id),
+    event        text NOT NULL,
+    dismissed_at timestamptz(0) NOT NULL,
+    PRIMARY KEY (staff_id, event)
+);
+INSERT INTO safedesk_meta (key, value)
+    VALUES ('news_since', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+    ON CONFLICT (key) DO NOTHING;
+
+ALTER TABLE incident ADD COLUMN hurt text NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN hurt_staff uuid;
+ALTER TABLE incident ADD COLUMN hurt_name text NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN hurt_how text NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN riddor text NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN riddor_ref text NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN debrief boolean NOT NULL DEFAULT false;
+CREATE INDEX incident_riddor_owed ON incident(occurred_at)
+    WHERE riddor = 'yes' AND riddor_ref = '' AND withdrawn_at IS NULL;
+CREATE TABLE debrief (
+    id            uuid PRIMARY KEY,
+    incident_id   uuid NOT NULL REFERENCES incident(id) ON DELETE CASCADE,
+    case_id       uuid NOT NULL REFERENCES escalation_case(id) ON DELETE CASCADE,
+    staff_id      uuid REFERENCES staff(id),
+    staff_name    text NOT NULL,
+    requested_at  timestamptz(0) NOT NULL,
+    requested_by  uuid NOT NULL REFERENCES staff(id),
+    held_on       date,
+    held_by       uuid REFERENCES staff(id)
+);
+CREATE INDEX debrief_incident ON debrief(incident_id);
+CREATE INDEX debrief_case ON debrief(case_id);
 "#;
 
 /// What a database holds, as far as safedesk is concerned.

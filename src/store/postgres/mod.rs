@@ -16,10 +16,55 @@
 //! reconnect counts as a change, since notifications sent while away are lost.
 
 pub mod address;
+mod audit;
+mod cases;
+mod decisions;
 pub mod errors;
+mod incidents;
+mod letters;
+mod lists;
+mod lookup;
+mod maintenance;
+mod merge;
 pub mod migrations;
+mod news;
 pub mod passfile;
+mod queue;
+mod records;
+mod retention;
+mod safety;
+mod settings;
+mod staff;
+mod store;
 pub mod tls;
+mod tx;
+
+/// What every topic module uses.
+mod prelude {
+    pub(super) use super::PgStore;
+    pub(super) use crate::domain::{
+        Actor, ApprovalAnswer, ApprovalSaved, AuditEntry, AuditPage, AuditQuery, BackupReport,
+        Bulk, CardView, CaseSummary, CasesChanged, CheckReport, Counts, Customer, CustomerHistory,
+        DecisionSaved, Id, LookupHit, MergeRef, MergeReversed, MergeSaved, NewCustomer,
+        NewDecision, NewIncident, NewLetter, NewReview, OfficeSetting, OwedLetter, Queue,
+        QueuePage, QueueQuery, QueueWatch, RetentionReport, ReviewSaved, Role, SentHow,
+        SettingKind, Staff, SubjectAccess,
+    };
+    pub(super) use crate::policy::incident::SaveOutcome;
+    pub(super) use crate::policy::Policy;
+    pub(super) use crate::store::{Result, Store, StoreError};
+    pub(super) use std::path::Path;
+
+    /// What a method not yet ported to PostgreSQL says (none is reachable: `--db postgres://`
+    /// is refused until every one is ported).
+    pub(super) fn not_yet(what: &str) -> StoreError {
+        StoreError::Server(format!(
+            "{what} is not yet available on a PostgreSQL database in this version of safedesk."
+        ))
+    }
+}
+
+pub use tx::{CHANNEL, WRITE_KEY};
 
 pub use address::{is_postgres_address, Host, PgConfig, SslMode};
 pub use errors::{PgError, OLDEST_SUPPORTED};
@@ -31,6 +76,15 @@ pub struct PgStore {
     client: ::postgres::Client,
     config: PgConfig,
     server_version: i32,
+    mode: crate::store::OpenMode,
+    /// How long a write waits for another PC's write to finish before giving up.
+    busy_timeout_ms: u64,
+    /// The office's policy as this connection last read it.
+    office_policy: settings::PolicyCache,
+    /// Changes other PCs were heard to commit, and reconnections ([`Store::data_version`]).
+    ///
+    /// [`Store::data_version`]: crate::store::Store::data_version
+    changes: i64,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -112,7 +166,36 @@ impl PgStore {
             client,
             config: config.clone(),
             server_version,
+            mode: crate::store::OpenMode::ReadWrite,
+            busy_timeout_ms: crate::store::OpenOptions::default().busy_timeout_ms,
+            office_policy: None,
+            changes: 0,
         })
+    }
+
+    /// Open the safedesk database at `config` as a store: connect, bring the schema up to date
+    /// (read-only: only check it is one this build understands), and listen for other PCs'
+    /// changes.
+    pub fn open(
+        config: &PgConfig,
+        opts: &crate::store::OpenOptions,
+    ) -> crate::store::Result<PgStore> {
+        let mut store = Self::connect_only(config)?;
+        store.mode = opts.mode;
+        store.busy_timeout_ms = opts.busy_timeout_ms;
+        if opts.mode == crate::store::OpenMode::ReadOnly {
+            let found = migrations::found(&mut store.client)
+                .map_err(|e| crate::store::StoreError::from(explain(config, &e)))?;
+            if acceptable(config, found)? == 0 {
+                return Err(crate::store::StoreError::Server(format!(
+                    "{config} has no safedesk data yet, and safedesk was started with --read-only: start it once without --read-only to set the database up."
+                )));
+            }
+        } else {
+            store.migrate()?;
+        }
+        store.listen()?;
+        Ok(store)
     }
 
     /// The address connected to, without anything secret.

@@ -205,7 +205,7 @@ impl Store for SqliteStore {
         display_name: &str,
         role: Role,
     ) -> Result<Staff> {
-        let member = staff::new_member(login, display_name, role)?;
+        let member = crate::store::rules::staff::new_member(login, display_name, role)?;
         self.write_as(actor, Role::can_manage_staff, "add staff", |tx| {
             staff::add(tx, actor, &member)
         })

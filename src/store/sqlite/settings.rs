@@ -53,16 +53,7 @@ pub(super) fn set(
     kind: SettingKind,
     body: &str,
 ) -> Result<OfficeSetting, TxError> {
-    if kind == SettingKind::Policy {
-        Policy::parse(body, "the new policy").map_err(|e| {
-            StoreError::Invalid(format!(
-                "{}{}: {}. The policy in force is unchanged.",
-                e.file,
-                e.line.map(|l| format!(", line {l}")).unwrap_or_default(),
-                e.message
-            ))
-        })?;
-    }
+    crate::store::rules::settings::check_body(kind, body)?;
     let before = current(tx, kind)?;
     let version = before.as_ref().map_or(0, |b| b.version) + 1;
     let now = Utc::now();

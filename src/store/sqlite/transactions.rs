@@ -115,29 +115,7 @@ impl SqliteStore {
                         .optional()
                 })
                 .map_err(|e| map_err(&path, e))?;
-            match now {
-                Some((role, true)) => match Role::parse(&role) {
-                    Some(role) if allowed(role) => {}
-                    Some(role) => {
-                        return Err(StoreError::NotAllowed(format!(
-                            "{} is now {role} staff, who cannot {what}. Ask a manager.",
-                            actor.name()
-                        )))
-                    }
-                    None => {
-                        return Err(StoreError::NotAllowed(format!(
-                            "{} has a role safedesk does not know (\"{role}\"), so nothing can be changed. Ask a safedesk admin to set it again.",
-                            actor.name()
-                        )))
-                    }
-                },
-                _ => {
-                    return Err(StoreError::NotAllowed(format!(
-                        "{} is no longer on safedesk's active staff list, so nothing can be changed. Ask a safedesk admin.",
-                        actor.name()
-                    )))
-                }
-            }
+            crate::store::role_still_allows(actor, allowed, what, now)?;
         }
         let out = f(&tx).map_err(|e| e.into_store(&path))?;
         tx.commit().map_err(|e| map_err(&path, e))?;

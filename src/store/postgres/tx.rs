@@ -1,0 +1,259 @@
+//! How every read and write runs on the server: one transaction per action, as the SQLite store.
+//!
+//! * **Writes** take a transaction-scoped advisory lock ([`WRITE_KEY`]) first, so writers take
+//!   turns exactly as `BEGIN IMMEDIATE` makes them take turns on the shared file: every check a
+//!   write makes (a row's version, the count of incidents that opens a case, the audit chain's
+//!   last hash) sees everything committed before it and nothing can slip in between. The
+//!   writer's role is read again inside the write. Every write ends with `NOTIFY
+//!   safedesk_changed`, which the server delivers to the other PCs only when it commits.
+//! * **Reads** are one `REPEATABLE READ, READ ONLY` transaction: one snapshot, as one SQLite read
+//!   transaction.
+//! * A connection found closed is made again before the next action (the server restarted, the
+//!   VPN dropped); while it cannot be, every action says so in one sentence and what was being
+//!   saved waits in the outbox ([`StoreError::ServerUnavailable`] is transient).
+
+use super::{explain, PgError, PgStore};
+use crate::domain::{Actor, Role};
+use crate::policy::Policy;
+use crate::store::{OpenMode, Result, StoreError};
+use ::postgres::error::SqlState;
+use ::postgres::fallible_iterator::FallibleIterator;
+use ::postgres::{IsolationLevel, Transaction};
+
+/// The advisory lock every write transaction holds: "sd-write" in ASCII.
+pub const WRITE_KEY: i64 = 0x7364_2d77_7269_7465;
+
+/// The channel every write notifies, and every connection listens on.
+pub const CHANNEL: &str = "safedesk_changed";
+
+/// An error inside a write or read: the server's, or the store refusing something.
+pub(crate) enum PgTxError {
+    Db(::postgres::Error),
+    Store(StoreError),
+}
+
+impl From<::postgres::Error> for PgTxError {
+    fn from(e: ::postgres::Error) -> Self {
+        PgTxError::Db(e)
+    }
+}
+
+impl From<StoreError> for PgTxError {
+    fn from(e: StoreError) -> Self {
+        PgTxError::Store(e)
+    }
+}
+
+/// What the body of a read or write returns.
+pub(crate) type TxResult<T> = std::result::Result<T, PgTxError>;
+
+impl From<PgError> for StoreError {
+    fn from(e: PgError) -> Self {
+        if e.is_transient() {
+            StoreError::ServerUnavailable(e.to_string())
+        } else if let PgError::TooNew {
+            address,
+            found,
+            supported,
+        } = e
+        {
+            StoreError::TooNew {
+                path: address.into(),
+                found,
+                supported,
+            }
+        } else {
+            StoreError::Server(e.to_string())
+        }
+    }
+}
+
+impl PgStore {
+    /// What a server error means for the person at the desk.
+    pub(crate) fn store_error(&self, e: ::postgres::Error) -> StoreError {
+        let address = self.config.to_string();
+        if let Some(db) = e.as_db_error() {
+            let code = db.code();
+            if *code == SqlState::UNIQUE_VIOLATION
+                || *code == SqlState::FOREIGN_KEY_VIOLATION
+                || *code == SqlState::CHECK_VIOLATION
+                || *code == SqlState::NOT_NULL_VIOLATION
+            {
+                return StoreError::Invalid(format!(
+                    "The database refused the change ({}).",
+                    db.message()
+                ));
+            }
+            if *code == SqlState::LOCK_NOT_AVAILABLE
+                || *code == SqlState::T_R_SERIALIZATION_FAILURE
+                || *code == SqlState::T_R_DEADLOCK_DETECTED
+                || *code == SqlState::QUERY_CANCELED
+            {
+                return StoreError::Locked {
+                    path: address.into(),
+                };
+            }
+            if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+                return StoreError::Server(format!(
+                    "The PostgreSQL server at {address} does not let user {} do this ({}): ask IT to give safedesk's database user the grants the README lists.",
+                    self.config.user,
+                    db.message()
+                ));
+            }
+            if *code == SqlState::ADMIN_SHUTDOWN
+                || *code == SqlState::CRASH_SHUTDOWN
+                || *code == SqlState::CANNOT_CONNECT_NOW
+            {
+                return StoreError::ServerUnavailable(
+                    PgError::Lost {
+                        address,
+                        detail: db.message().to_string(),
+                    }
+                    .to_string(),
+                );
+            }
+        }
+        explain(&self.config, &e).into()
+    }
+
+    fn tx_error(&self, e: PgTxError) -> StoreError {
+        match e {
+            PgTxError::Db(e) => self.store_error(e),
+            PgTxError::Store(e) => e,
+        }
+    }
+
+    /// The connection, made again first if it was found closed. A new connection listens again
+    /// and counts as a change (what was notified while away is lost).
+    pub(crate) fn connected(&mut self) -> Result<()> {
+        if !self.client.is_closed() {
+            return Ok(());
+        }
+        let fresh = PgStore::connect_only(&self.config)?;
+        self.client = fresh.client;
+        self.server_version = fresh.server_version;
+        self.listen()?;
+        self.changes += 1;
+        Ok(())
+    }
+
+    /// Listen for other PCs' changes on this connection.
+    pub(crate) fn listen(&mut self) -> Result<()> {
+        let out = self.client.batch_execute(&format!("LISTEN {CHANNEL}"));
+        out.map_err(|e| self.store_error(e))
+    }
+
+    /// How many changes this connection has been told of (and reconnections): it changes
+    /// whenever another PC commits a write. Never blocks waiting for the network.
+    pub(crate) fn changes_seen(&mut self) -> Result<i64> {
+        self.connected()?;
+        let mut got = 0;
+        let polled = {
+            let mut notes = self.client.notifications();
+            let mut it = notes.iter();
+            loop {
+                match it.next() {
+                    Ok(Some(_)) => got += 1,
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            }
+        };
+        self.changes += got;
+        match polled {
+            Ok(()) => Ok(self.changes),
+            Err(e) => Err(self.store_error(e)),
+        }
+    }
+
+    /// Run `f` in one read transaction (one snapshot).
+    pub(crate) fn read<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
+    ) -> Result<T> {
+        self.connected()?;
+        let out = (|| {
+            let mut tx = self
+                .client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let out = f(&mut tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        out.map_err(|e| self.tx_error(e))
+    }
+
+    /// Run `f` in one write transaction, holding the write lock, after checking the actor's
+    /// role (and again inside the transaction, from the staff list). Notifies the other PCs.
+    pub(crate) fn write_as<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: impl Fn(Role) -> bool,
+        what: &str,
+        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
+    ) -> Result<T> {
+        self.write_inner(actor, &allowed, what, &mut |tx, _| f(tx))
+    }
+
+    /// As [`PgStore::write_as`], `f` also given the office's policy in force, read inside the
+    /// transaction (the newest an admin set, else the built-in one).
+    pub(crate) fn write_with_policy<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: impl Fn(Role) -> bool,
+        what: &str,
+        mut f: impl FnMut(&mut Transaction<'_>, &Policy) -> TxResult<T>,
+    ) -> Result<T> {
+        self.write_inner(actor, &allowed, what, &mut |tx, cache| {
+            let policy = super::settings::policy_in_force(tx, cache)?;
+            f(tx, &policy)
+        })
+    }
+
+    fn write_inner<T>(
+        &mut self,
+        actor: &Actor,
+        allowed: &impl Fn(Role) -> bool,
+        what: &str,
+        f: &mut impl FnMut(&mut Transaction<'_>, &mut super::settings::PolicyCache) -> TxResult<T>,
+    ) -> Result<T> {
+        if self.mode == OpenMode::ReadOnly {
+            return Err(StoreError::NotAllowed(format!(
+                "safedesk was started with --read-only, so it cannot {what}."
+            )));
+        }
+        match actor.role() {
+            None => return Err(StoreError::NotAllowed(actor.not_known_message())),
+            Some(role) if !allowed(role) => {
+                return Err(StoreError::NotAllowed(format!(
+                    "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
+                    actor.name()
+                )))
+            }
+            Some(_) => {}
+        }
+        self.connected()?;
+        let lock_ms = self.busy_timeout_ms;
+        let mut cache = self.office_policy.take();
+        let out = (|| {
+            let mut tx = self.client.transaction()?;
+            tx.batch_execute(&format!("SET LOCAL lock_timeout = {lock_ms}"))?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
+            if let Some(staff) = &actor.staff {
+                let now =
+                    tx.query_opt("SELECT role, active FROM staff WHERE id = $1", &[&staff.id])?;
+                let now = now.map(|r| (r.get::<_, String>(0), r.get::<_, bool>(1)));
+                crate::store::role_still_allows(actor, allowed, what, now)?;
+            }
+            let out = f(&mut tx, &mut cache)?;
+            tx.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        self.office_policy = cache;
+        out.map_err(|e| self.tx_error(e))
+    }
+}

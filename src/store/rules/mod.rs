@@ -1,0 +1,7 @@
+//! What the store decides that is not SQL, shared by both engines (`sqlite/` and `postgres/`):
+//! each engine reads the facts in its own SQL, hands them here, and writes what comes back. No
+//! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
+
+pub mod audit;
+pub mod settings;
+pub mod staff;
