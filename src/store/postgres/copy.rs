@@ -155,6 +155,8 @@ fn copy_all(
             "{address} already holds safedesk data, so nothing was copied into it: give the address of a new, empty database made for safedesk."
         ))));
     }
+    // A case names its decision and a decision its case: their links are checked at commit.
+    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
     // Reading the file in one transaction: one consistent picture, even if a PC writes.
     let read = source.unchecked_transaction()?;
     let mut tables = Vec::new();

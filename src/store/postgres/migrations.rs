@@ -462,6 +462,10 @@ CREATE TRIGGER restriction_first_review_due BEFORE INSERT ON restriction
 const MIGRATION_2: &str = r#"
 -- Who withdrew an incident is kept as their name, as SQLite keeps it.
 ALTER TABLE incident ALTER COLUMN withdrawn_by TYPE text;
+-- A case names its decision and a decision its case: moving an office copies one table before
+-- the other, so the case's link may be checked at the end of the transaction.
+ALTER TABLE escalation_case ALTER CONSTRAINT escalation_case_decision_fk
+    DEFERRABLE INITIALLY IMMEDIATE;
 
 ALTER TABLE decision ADD COLUMN approval text NOT NULL DEFAULT ''
     CHECK (approval IN ('', 'waiting', 'approved', 'turned_down'));

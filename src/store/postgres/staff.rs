@@ -2,7 +2,7 @@
 
 use super::audit::audit;
 use super::prelude::*;
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::store::rules::staff as rules;
 use ::postgres::{Row, Transaction};
 
