@@ -13,6 +13,7 @@ use crate::domain::{
     CaseReason, Incident, NewRestriction, Outcome, Restriction, ReviewOutcome, Withdrawal,
 };
 use crate::store::rules::decisions::{self as rules, staff_of, Answering};
+use ::postgres::types::ToSql;
 use ::postgres::{Row, Transaction};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -25,8 +26,8 @@ fn json_list(v: &[String]) -> Value {
     Value::from(v.to_vec())
 }
 
-fn found(tx: &mut Transaction<'_>, sql: &str, id: Id) -> TxResult<bool> {
-    Ok(tx.query_opt(sql, &[&id])?.is_some())
+fn found(tx: &mut Transaction<'_>, sql: &str, id: &(dyn ToSql + Sync)) -> TxResult<bool> {
+    Ok(tx.query_opt(sql, &[id])?.is_some())
 }
 
 /// Add incidents to the customer's open case for this reason (opening one, dated `since`, if
@@ -165,13 +166,11 @@ fn incident_row(r: &Row) -> Incident {
             riddor_ref: r.get(27),
             debrief: r.get(28),
         },
-        withdrawn: r
-            .get::<_, Option<DateTime<Utc>>>(15)
-            .map(|at| Withdrawal {
-                at,
-                by: r.get::<_, Option<String>>(16).unwrap_or_default(),
-                reason: r.get::<_, Option<String>>(17).unwrap_or_default(),
-            }),
+        withdrawn: r.get::<_, Option<DateTime<Utc>>>(15).map(|at| Withdrawal {
+            at,
+            by: r.get::<_, Option<String>>(16).unwrap_or_default(),
+            reason: r.get::<_, Option<String>>(17).unwrap_or_default(),
+        }),
         version: r.get(18),
     }
 }
@@ -320,7 +319,7 @@ fn decide(
     d: &NewDecision,
 ) -> TxResult<DecisionSaved> {
     let me = staff_of(actor)?;
-    if found(tx, "SELECT 1 FROM decision WHERE id = $1", d.id)? {
+    if found(tx, "SELECT 1 FROM decision WHERE id = $1", &d.id)? {
         return Ok(DecisionSaved {
             already_saved: true,
             ..DecisionSaved::default()
@@ -596,7 +595,10 @@ fn answer(
     }
     if a.approve && outcome == Outcome::ImmediateRestriction {
         let own: Option<Id> = tx
-            .query_one("SELECT case_id FROM decision WHERE id = $1", &[&a.decision_id])?
+            .query_one(
+                "SELECT case_id FROM decision WHERE id = $1",
+                &[&a.decision_id],
+            )?
             .get(0);
         let case = match own {
             Some(c) => c,
@@ -660,7 +662,11 @@ fn review(
     r: &NewReview,
 ) -> TxResult<ReviewSaved> {
     let me = staff_of(actor)?;
-    if found(tx, "SELECT 1 FROM review WHERE batch = $1 LIMIT 1", r.id)? {
+    if found(
+        tx,
+        "SELECT 1 FROM review WHERE batch = $1 LIMIT 1",
+        &r.id.to_string(),
+    )? {
         return Ok(ReviewSaved {
             already_saved: true,
             ..ReviewSaved::default()

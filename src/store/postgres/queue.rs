@@ -27,7 +27,8 @@ pub(super) const CASE_COLS: &str = "c.id, c.customer_id, \
       JOIN incident i ON i.id = ci.incident_id WHERE ci.case_id = c.id), \
      c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
 
-pub(super) const CASE_FROM: &str = "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+pub(super) const CASE_FROM: &str =
+    "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
      LEFT JOIN staff s ON s.id = c.assigned_to";
 
 pub(super) fn case_row(r: &Row) -> CaseSummary {
@@ -255,8 +256,7 @@ fn reviews_without_case(
 pub(super) fn open_due_reviews(s: &mut PgStore, actor: &Actor, today: NaiveDate) -> Result<usize> {
     // Reviews that have come since anyone last looked get their case: a write only when one
     // is missing, so on most days this is a single read.
-    if s.mode != crate::store::OpenMode::ReadWrite || !actor.role().is_some_and(Role::can_decide)
-    {
+    if s.mode != crate::store::OpenMode::ReadWrite || !actor.role().is_some_and(Role::can_decide) {
         return Ok(0);
     }
     if s.read(|tx| reviews_without_case(tx, today))?.is_empty() {

@@ -92,7 +92,11 @@ pub fn sent_at(f: &SentFacts, on: NaiveDate, how: SentHow) -> Result<Option<Date
 }
 
 /// The audit entry's before and after for a letter recorded sent.
-pub fn sent_audit(before: Option<DateTime<Utc>>, on: NaiveDate, how: SentHow) -> (Option<String>, String) {
+pub fn sent_audit(
+    before: Option<DateTime<Utc>>,
+    on: NaiveDate,
+    how: SentHow,
+) -> (Option<String>, String) {
     (
         before.map(|b| format!("{{\"sent_at\":\"{}\"}}", time::to_db(b))),
         serde_json::json!({ "sent_on": time::date_to_db(on), "how": how.as_str() }).to_string(),

@@ -16,7 +16,11 @@ pub fn shares_rank(r: CaseReason) -> bool {
 }
 
 fn rank_of(r: CaseReason) -> i64 {
-    CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4).min(4) as i64
+    CaseReason::ALL
+        .iter()
+        .position(|x| *x == r)
+        .unwrap_or(4)
+        .min(4) as i64
 }
 
 /// Which open cases a filter keeps, as SQL: `rank` is the case's rank, `p` the prefix of the

@@ -10,8 +10,7 @@ use super::values::{parse_id, to_json_list};
 use crate::domain::{
     new_id, Actor, ApprovalAnswer, ApprovalSaved, CaseAlert, CaseFilter, CaseReason, CaseSummary,
     DecisionSaved, Id, NewDecision, NewLetter, NewRestriction, NewReview, Outcome, QueuePage,
-    QueueQuery, QueueSummary, QueueWatch, ReviewOutcome,
-    ReviewSaved, SentHow,
+    QueueQuery, QueueSummary, QueueWatch, ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::Policy;
 use crate::store::rules::decisions::{self as rules, staff_of, text, Answering};
@@ -136,8 +135,12 @@ pub(super) fn queue_page(
     let letters_owed: u64 = tx
         .prepare_cached("SELECT count(*) FROM decision WHERE letter_status = 'owed'")?
         .query_row([], |r| r.get(0))?;
-    let summary =
-        queue_rules::summary(&ranks, due_today, letters_owed, super::safety::riddor_owed(tx)?);
+    let summary = queue_rules::summary(
+        &ranks,
+        due_today,
+        letters_owed,
+        super::safety::riddor_owed(tx)?,
+    );
     let who = match q.filter {
         CaseFilter::AssignedTo(None) => {
             return Ok((
@@ -1130,8 +1133,16 @@ pub(super) fn record_letter(
         return Ok(());
     }
     let checks = [
-        (l.decision_id, Names::Decision, "SELECT customer_id FROM decision WHERE id = ?1"),
-        (l.incident_id, Names::Incident, "SELECT customer_id FROM incident WHERE id = ?1"),
+        (
+            l.decision_id,
+            Names::Decision,
+            "SELECT customer_id FROM decision WHERE id = ?1",
+        ),
+        (
+            l.incident_id,
+            Names::Incident,
+            "SELECT customer_id FROM incident WHERE id = ?1",
+        ),
         (
             l.review_batch,
             Names::Review,
@@ -1213,7 +1224,10 @@ pub(super) fn letter_sent(
                 r.get::<_, String>(3)?,
                 rules::SentFacts {
                     created_at: time::from_db(&r.get::<_, String>(0)?),
-                    sent_at: r.get::<_, Option<String>>(2)?.as_deref().and_then(time::from_db),
+                    sent_at: r
+                        .get::<_, Option<String>>(2)?
+                        .as_deref()
+                        .and_then(time::from_db),
                     address: r
                         .get::<_, Option<String>>(4)?
                         .map(|a| super::values::json_list(&a)),
