@@ -58,6 +58,11 @@ impl Both {
 /// Grace Mensah a second manager; then the copy on a private server. None where PostgreSQL is
 /// not installed (outside CI).
 fn office(test: &str) -> Option<Both> {
+    office_with(test, |_| {})
+}
+
+/// As [`office`], with `before` done through the SQLite store before the copy.
+fn office_with(test: &str, before: impl FnOnce(&mut World)) -> Option<Both> {
     let server = PgServer::start(test)?;
     let mut w = tunde();
     let grace = w.second_manager();
@@ -88,6 +93,7 @@ fn office(test: &str) -> Option<Both> {
     w.store
         .record_incident(&w.reception, &w.policy, &threat)
         .unwrap();
+    before(&mut w);
     server.sql("postgres", "CREATE DATABASE office");
     let config = PgConfig::parse(&server.socket_address("office", "postgres")).unwrap();
     let pg = PgStore::open(&config, &opts()).unwrap();
@@ -814,4 +820,95 @@ fn the_incidents_list_the_restrictions_in_force_and_the_report_read_alike() {
             .for_each(|o| o.restriction_id = Default::default());
         r
     });
+}
+
+#[test]
+fn a_review_come_due_opens_its_case_and_is_overdue_alike() {
+    // Tunde's time with a witness, decided weeks ago: its review date was three days ago.
+    let Some(mut b) = office_with(
+        "a_review_come_due_opens_its_case_and_is_overdue_alike",
+        |w| {
+            let case = w
+                .store
+                .queue(&w.manager, today())
+                .unwrap()
+                .cases
+                .into_iter()
+                .find(|c| c.reason == CaseReason::Threshold)
+                .unwrap();
+            let d = w.deciding(&case, Outcome::Actions, vec![kind("witness")]);
+            w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
+            w.store
+                .raw_connection()
+                .execute_batch(
+                    "UPDATE restriction SET review_due = date('now', '-3 days'), \
+                     first_review_due = date('now', '-3 days')",
+                )
+                .unwrap();
+        },
+    ) else {
+        return;
+    };
+    b.same("reception opens none", |s, p| {
+        s.open_due_reviews(&p.reception, today()).unwrap()
+    });
+    let queue = b.same("the queue opens the review case", |s, p| {
+        let q = s.queue(&p.manager, today()).unwrap();
+        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
+    });
+    assert_eq!(queue.0.overdue_reviews, 1, "{queue:?}");
+    assert!(queue.1.iter().any(|c| c.contains("ReviewDue")), "{queue:?}");
+    b.same("opened once", |s, p| {
+        s.open_due_reviews(&p.manager, today()).unwrap()
+    });
+    b.same("the reviews page", |s, _| {
+        let q = QueueQuery {
+            filter: CaseFilter::Reason(CaseReason::ReviewDue),
+            limit: 5,
+            ..QueueQuery::default()
+        };
+        let page = s.queue_page(&q, today()).unwrap();
+        (page.summary, page.total)
+    });
+    b.same("in force, with its review case", |s, p| {
+        let page = s.in_force_page(&p.manager, 0, 10).unwrap();
+        page.rows
+            .iter()
+            .map(|r| (r.restriction_id, r.review_due, r.case_id.is_some()))
+            .collect::<Vec<_>>()
+    });
+    b.same("the report's overdue reviews", |s, p| {
+        let r = s
+            .report(&p.manager, today(), today(), chrono::Utc::now())
+            .unwrap();
+        (r.overdue_total, r.overdue.len(), r.in_force)
+    });
+    // Continued from the review case: it closes, and the review counts as late.
+    let saved = b.same("continued at review", |s, p| {
+        let page = s.in_force_page(&p.manager, 0, 10).unwrap();
+        let r = NewReview {
+            id: new_id(),
+            customer_id: p.tunde,
+            case_id: page.rows[0].case_id,
+            reviewed: page.rows.iter().map(|r| (r.restriction_id, 1)).collect(),
+            still_wants: Some(true),
+            outcome: ReviewOutcome::Continue,
+            replacements: vec![],
+            next_review: Some(today() + chrono::Duration::weeks(6)),
+            notes: "Still needed.".into(),
+            reasons_for_customer: String::new(),
+            adjustments: vec!["named_contact".into()],
+            adjustments_other: String::new(),
+            adjustments_why: "He asked for one person to deal with.".into(),
+        };
+        said(s.record_review(&p.manager, &p.policy, &r))
+    });
+    assert_eq!(saved.unwrap().cases_closed, 1);
+    let after = b.same("the report after", |s, p| {
+        let r = s
+            .report(&p.manager, today(), today(), chrono::Utc::now())
+            .unwrap();
+        (r.overdue_total, r.reviews_on_time, r.reviews_late)
+    });
+    assert_eq!(after, (0, 0, 1), "no longer overdue; one review, late");
 }
