@@ -1,13 +1,12 @@
 //! Decisions, approvals and reviews on the server (as `sqlite/decisions.rs`; what they check and
 //! keep is `rules/decisions.rs`, shared by both engines).
 //!
-//! Opening and closing cases (`join_case_since`, `close_case`), a case's incidents and adding a
-//! restriction are here too, as the manager's side needs them; saving incidents (`incidents.rs`)
-//! uses the same ones.
+//! A case's incidents and adding a restriction are here too, as the manager's side needs them
+//! (opening and closing cases are in `queue.rs`).
 
 use super::audit::audit;
 use super::prelude::*;
-use super::queue::case;
+use super::queue::{case, close_case, join_case};
 use super::tx::TxResult;
 use crate::domain::{
     CaseReason, Incident, NewRestriction, Outcome, Restriction, ReviewOutcome, Withdrawal,
@@ -28,105 +27,6 @@ fn json_list(v: &[String]) -> Value {
 
 fn found(tx: &mut Transaction<'_>, sql: &str, id: &(dyn ToSql + Sync)) -> TxResult<bool> {
     Ok(tx.query_opt(sql, &[id])?.is_some())
-}
-
-/// Add incidents to the customer's open case for this reason (opening one, dated `since`, if
-/// there is none): as `sqlite/cases.rs`'s `join`. A case that gains incidents gets a new
-/// version, and a threat or breach alerts every manager again.
-pub(super) fn join_case_since(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-    since: DateTime<Utc>,
-) -> TxResult<Id> {
-    let open = tx.query_opt(
-        "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
-         AND closed_at IS NULL AND waiting = '' LIMIT 1",
-        &[&customer, &reason.as_str()],
-    )?;
-    let case: Id = match open {
-        Some(r) => r.get(0),
-        None => {
-            let id = crate::domain::new_id();
-            tx.execute(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
-                 VALUES ($1, $2, $3, $4)",
-                &[
-                    &id,
-                    &customer,
-                    &reason.as_str(),
-                    &crate::time::whole_seconds(since),
-                ],
-            )?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(format!(
-                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
-                    reason.as_str()
-                )),
-            )?;
-            id
-        }
-    };
-    let mut added = 0;
-    for i in incidents {
-        added += tx.execute(
-            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-            &[&case, i],
-        )?;
-    }
-    if added > 0 {
-        tx.execute(
-            "UPDATE escalation_case SET version = version + 1, \
-               seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
-               seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
-             WHERE id = $1",
-            &[&case],
-        )?;
-    }
-    Ok(case)
-}
-
-fn join_case(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    customer: Id,
-    reason: CaseReason,
-    incidents: &[Id],
-) -> TxResult<Id> {
-    join_case_since(tx, actor, customer, reason, incidents, Utc::now())
-}
-
-/// Close one case, answered by a decision (or by a review, with no decision).
-pub(super) fn close_case(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    case: Id,
-    decision: Option<Id>,
-) -> TxResult<()> {
-    let staff = actor.staff.as_ref().map(|s| s.id);
-    tx.execute(
-        "UPDATE escalation_case SET closed_at = $2, closed_by = $3, \
-         decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
-        &[&case, &now(), &staff, &decision],
-    )?;
-    audit(
-        tx,
-        actor,
-        "close case",
-        "case",
-        &case.to_string(),
-        None,
-        Some(serde_json::json!({ "decision": decision }).to_string()),
-    )
 }
 
 const INCIDENT_COLS: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, \

@@ -2,8 +2,8 @@
 //! what they check is `rules/letters.rs`, shared by both engines).
 
 use super::audit::audit;
-use super::decisions::close_case;
 use super::prelude::*;
+use super::queue::close_case;
 use super::tx::TxResult;
 use crate::domain::{Outcome, OwedFor};
 use crate::store::rules::decisions::staff_of;

@@ -6,10 +6,10 @@
 //! which the server does not keep: two cases of one rank opened in the same second may come in
 //! another order).
 //!
-//! The case reader ([`case`], [`open_cases`]) is here for the manager's side; `cases.rs` uses
-//! the same columns.
+//! The case reader ([`case`], [`open_cases`]), and opening and closing cases ([`join_case_since`],
+//! [`close_case`], as `sqlite/cases.rs`), are here for the manager's side.
 
-use super::decisions::join_case_since;
+use super::audit::audit;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
 use super::tx::TxResult;
@@ -319,4 +319,103 @@ pub(super) fn queue_watch(s: &mut PgStore) -> Result<QueueWatch> {
             .collect();
         Ok(rules::watch(alerts, &rows))
     })
+}
+
+/// Add incidents to the customer's open case for this reason (opening one, dated `since`, if
+/// there is none): as `sqlite/cases.rs`'s `join`. A case that gains incidents gets a new
+/// version, and a threat or breach alerts every manager again.
+pub(super) fn join_case_since(
+    tx: &mut Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    reason: CaseReason,
+    incidents: &[Id],
+    since: DateTime<Utc>,
+) -> TxResult<Id> {
+    let open = tx.query_opt(
+        "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
+         AND closed_at IS NULL AND waiting = '' LIMIT 1",
+        &[&customer, &reason.as_str()],
+    )?;
+    let case: Id = match open {
+        Some(r) => r.get(0),
+        None => {
+            let id = crate::domain::new_id();
+            tx.execute(
+                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
+                 VALUES ($1, $2, $3, $4)",
+                &[
+                    &id,
+                    &customer,
+                    &reason.as_str(),
+                    &crate::time::whole_seconds(since),
+                ],
+            )?;
+            audit(
+                tx,
+                actor,
+                "open case",
+                "case",
+                &id.to_string(),
+                None,
+                Some(format!(
+                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
+                    reason.as_str()
+                )),
+            )?;
+            id
+        }
+    };
+    let mut added = 0;
+    for i in incidents {
+        added += tx.execute(
+            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+            &[&case, i],
+        )?;
+    }
+    if added > 0 {
+        tx.execute(
+            "UPDATE escalation_case SET version = version + 1, \
+               seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
+               seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
+             WHERE id = $1",
+            &[&case],
+        )?;
+    }
+    Ok(case)
+}
+
+pub(super) fn join_case(
+    tx: &mut Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    reason: CaseReason,
+    incidents: &[Id],
+) -> TxResult<Id> {
+    join_case_since(tx, actor, customer, reason, incidents, Utc::now())
+}
+
+/// Close one case, answered by a decision (or by a review, with no decision).
+pub(super) fn close_case(
+    tx: &mut Transaction<'_>,
+    actor: &Actor,
+    case: Id,
+    decision: Option<Id>,
+) -> TxResult<()> {
+    let staff = actor.staff.as_ref().map(|s| s.id);
+    tx.execute(
+        "UPDATE escalation_case SET closed_at = $2, closed_by = $3, \
+         decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
+        &[&case, &crate::time::whole_seconds(Utc::now()), &staff, &decision],
+    )?;
+    audit(
+        tx,
+        actor,
+        "close case",
+        "case",
+        &case.to_string(),
+        None,
+        Some(serde_json::json!({ "decision": decision }).to_string()),
+    )
 }
