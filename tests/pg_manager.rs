@@ -132,6 +132,25 @@ fn shown(c: &CaseSummary) -> String {
     )
 }
 
+/// The whole queue as both engines must show it.
+fn queue_shown(s: &mut dyn Store, p: &People) -> (safedesk::domain::QueueSummary, Vec<String>) {
+    let q = s.queue(&p.manager, today()).unwrap();
+    (q.summary, q.cases.iter().map(shown).collect())
+}
+
+/// Services withdrawn from Tunde on his threshold case: a decision that waits for approval.
+fn withdrawal(b: &mut Both) -> safedesk::domain::NewDecision {
+    let case = case_of(&mut *b.w.store, &b.people, CaseReason::Threshold);
+    safedesk::domain::NewDecision {
+        reasons: "Three incidents of shouting in a week after every action was tried.".into(),
+        ..b.w.deciding(
+            &case,
+            Outcome::WithdrawalOfServices,
+            vec![kind("services_withdrawn")],
+        )
+    }
+}
+
 fn case_of(store: &mut dyn Store, p: &People, reason: CaseReason) -> CaseSummary {
     store
         .queue(&p.manager, today())
@@ -159,10 +178,7 @@ fn the_queue_its_pages_and_the_alerts_read_alike() {
     let Some(mut b) = office("the_queue_its_pages_and_the_alerts_read_alike") else {
         return;
     };
-    let queue = b.same("queue", |s, p| {
-        let q = s.queue(&p.manager, today()).unwrap();
-        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
-    });
+    let queue = b.same("queue", |s, p| queue_shown(s, p));
     assert_eq!(queue.1.len(), 2, "{queue:?}");
     for filter in [
         CaseFilter::All,
@@ -264,10 +280,7 @@ fn decisions_close_their_cases_begin_restrictions_and_refuse_alike() {
     b.same("in force already", |s, p| {
         err(s.record_decision(&p.manager, &p.policy, &no_case))
     });
-    b.same("the queue after", |s, p| {
-        let q = s.queue(&p.manager, today()).unwrap();
-        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
-    });
+    b.same("the queue after", |s, p| queue_shown(s, p));
     // The letter it owes, produced, then recorded sent (not before it was made, nor tomorrow).
     let owed = b.same("letters owed", |s, _| {
         s.letters_owed()
@@ -377,10 +390,7 @@ fn an_immediate_restriction_waits_for_its_confirmation_alike() {
         said(s.confirmation_not_possible(&p.manager, d.id, "No address known."))
     })
     .unwrap();
-    b.same("the queue after", |s, p| {
-        let q = s.queue(&p.manager, today()).unwrap();
-        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
-    });
+    b.same("the queue after", |s, p| queue_shown(s, p));
 }
 
 #[test]
@@ -388,15 +398,7 @@ fn approvals_refuse_the_author_and_stale_answers_alike() {
     let Some(mut b) = office("approvals_refuse_the_author_and_stale_answers_alike") else {
         return;
     };
-    let case = case_of(&mut b.w.store, &b.people, CaseReason::Threshold);
-    let d = safedesk::domain::NewDecision {
-        reasons: "Three incidents of shouting in a week after every action was tried.".into(),
-        ..b.w.deciding(
-            &case,
-            Outcome::WithdrawalOfServices,
-            vec![kind("services_withdrawn")],
-        )
-    };
+    let d = withdrawal(&mut b);
     let saved = b.same("the withdrawal", |s, p| {
         s.record_decision(&p.manager, &p.policy, &d).unwrap()
     });
@@ -472,15 +474,7 @@ fn a_turned_down_decision_reopens_its_case_alike() {
     let Some(mut b) = office("a_turned_down_decision_reopens_its_case_alike") else {
         return;
     };
-    let case = case_of(&mut b.w.store, &b.people, CaseReason::Threshold);
-    let d = safedesk::domain::NewDecision {
-        reasons: "Three incidents of shouting in a week after every action was tried.".into(),
-        ..b.w.deciding(
-            &case,
-            Outcome::WithdrawalOfServices,
-            vec![kind("services_withdrawn")],
-        )
-    };
+    let d = withdrawal(&mut b);
     b.same("the withdrawal", |s, p| {
         s.record_decision(&p.manager, &p.policy, &d).unwrap()
     });
@@ -494,10 +488,7 @@ fn a_turned_down_decision_reopens_its_case_alike() {
         };
         s.answer_approval(&p.grace, &p.policy, &a).unwrap()
     });
-    b.same("the queue after", |s, p| {
-        let q = s.queue(&p.manager, today()).unwrap();
-        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
-    });
+    b.same("the queue after", |s, p| queue_shown(s, p));
 }
 
 #[test]
@@ -775,10 +766,7 @@ fn a_review_come_due_opens_its_case_and_is_overdue_alike() {
     b.same("reception opens none", |s, p| {
         s.open_due_reviews(&p.reception, today()).unwrap()
     });
-    let queue = b.same("the queue opens the review case", |s, p| {
-        let q = s.queue(&p.manager, today()).unwrap();
-        (q.summary, q.cases.iter().map(shown).collect::<Vec<_>>())
-    });
+    let queue = b.same("the queue opens the review case", |s, p| queue_shown(s, p));
     assert_eq!(queue.0.overdue_reviews, 1, "{queue:?}");
     assert!(queue.1.iter().any(|c| c.contains("ReviewDue")), "{queue:?}");
     b.same("opened once", |s, p| {
