@@ -53,7 +53,7 @@ pub const LATEST: u32 = MIGRATIONS.len() as u32;
 pub const LOCK_KEY: i64 = 0x7361_6665_6465_736b;
 
 /// Where a manager's queue puts an open case, most urgent first (as SQLite's `queue_rank!`).
-const QUEUE_RANK: &str = "(CASE WHEN waiting = 'confirmation' THEN 10 \
+pub(super) const QUEUE_RANK: &str = "(CASE WHEN waiting = 'confirmation' THEN 10 \
      WHEN reason IN ('immediate_threat', 'breach') AND seen_at IS NULL THEN 0 ELSE 5 END \
      + CASE reason WHEN 'immediate_threat' THEN 0 WHEN 'breach' THEN 1 WHEN 'threshold' THEN 2 \
      WHEN 'review_due' THEN 3 ELSE 4 END)";

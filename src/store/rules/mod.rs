@@ -3,5 +3,9 @@
 //! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
 
 pub mod audit;
+pub mod decisions;
+pub mod letters;
+pub mod lists;
+pub mod queue;
 pub mod settings;
 pub mod staff;

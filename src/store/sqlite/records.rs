@@ -374,11 +374,7 @@ const DECISION_COLS: &str =
      d.approved_at, d.approval_note, d.pending, d.version";
 
 /// What a decision waiting for approval (or turned down) would put in force, as saved.
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-pub(super) struct Pending {
-    pub restrictions: Vec<crate::domain::NewRestriction>,
-    pub review_date: Option<chrono::NaiveDate>,
-}
+use crate::store::rules::decisions::Pending;
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;
