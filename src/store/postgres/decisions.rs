@@ -7,7 +7,7 @@
 use super::audit::audit;
 use super::prelude::*;
 use super::queue::{case, close_case, join_case};
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::domain::{
     CaseReason, Incident, NewRestriction, Outcome, Restriction, ReviewOutcome, Withdrawal,
 };

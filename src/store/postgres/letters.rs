@@ -4,7 +4,7 @@
 use super::audit::audit;
 use super::prelude::*;
 use super::queue::close_case;
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::domain::{Outcome, OwedFor};
 use crate::store::rules::decisions::staff_of;
 use crate::store::rules::letters::{self as rules, Names};

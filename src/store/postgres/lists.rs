@@ -3,7 +3,7 @@
 //! read from the day-by-day counts a trigger keeps (`incident_day`).
 
 use super::prelude::*;
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::domain::{
     sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage, IncidentQuery,
     IncidentRow, Report,

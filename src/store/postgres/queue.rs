@@ -12,7 +12,7 @@
 use super::audit::audit;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::domain::{CaseAlert, CaseFilter, CaseReason, QueueSummary};
 use crate::store::rules::queue::{self as rules, REVIEW_TO_DECIDE};
 use ::postgres::types::ToSql;
