@@ -3,5 +3,9 @@
 //! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
 
 pub mod audit;
+pub mod news;
+pub mod retention;
+pub mod safety;
 pub mod settings;
 pub mod staff;
+pub mod subject_access;
