@@ -79,7 +79,12 @@ fn smoke_every_method_runs_on_the_server() {
         customer,
         at: chrono::Utc::now(),
     };
-    assert_eq!(store.record_views(&reception, &[view.clone()]).unwrap(), 1);
+    assert_eq!(
+        store
+            .record_views(&reception, std::slice::from_ref(&view))
+            .unwrap(),
+        1
+    );
     assert_eq!(store.record_views(&reception, &[view]).unwrap(), 0);
     let page = store
         .audit_page(
@@ -93,8 +98,14 @@ fn smoke_every_method_runs_on_the_server() {
     assert_eq!(page.views.len(), 1);
     store.record_export(&manager, customer, "/tmp/x").unwrap();
     assert!(store.heard_back(&reception, 5).unwrap().items.is_empty());
-    assert_eq!(store.dismiss_news(&reception, &["case:x".into()]).unwrap(), 1);
-    assert_eq!(store.dismiss_news(&reception, &["case:x".into()]).unwrap(), 0);
+    assert_eq!(
+        store.dismiss_news(&reception, &["case:x".into()]).unwrap(),
+        1
+    );
+    assert_eq!(
+        store.dismiss_news(&reception, &["case:x".into()]).unwrap(),
+        0
+    );
     let e = store
         .request_debrief(&reception, safedesk::domain::new_id())
         .unwrap_err();

@@ -4,9 +4,9 @@
 
 use super::prelude::*;
 use super::tx::TxResult;
+use crate::domain::CardViewSeen;
 use crate::domain::{Actor, Id};
 use crate::store::rules::audit::{chain_hash, content_hash, Link};
-use crate::domain::CardViewSeen;
 use crate::time;
 use ::postgres::{Row, Transaction};
 use chrono::Utc;
@@ -300,25 +300,30 @@ pub(super) fn record_views(s: &mut PgStore, actor: &Actor, views: &[CardView]) -
         return Ok(0);
     }
     let staff_id = actor.staff.as_ref().map(|s| s.id);
-    s.write_as(actor, |_| true, "record who opened a card", |tx| {
-        let insert = tx.prepare(
-            "INSERT INTO card_view (id, customer_id, staff_id, login, at) \
+    s.write_as(
+        actor,
+        |_| true,
+        "record who opened a card",
+        |tx| {
+            let insert = tx.prepare(
+                "INSERT INTO card_view (id, customer_id, staff_id, login, at) \
              SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::timestamptz \
              WHERE EXISTS (SELECT 1 FROM customer WHERE id = $2) ON CONFLICT DO NOTHING",
-        )?;
-        let mut n = 0;
-        for v in views {
-            n += tx.execute(
-                &insert,
-                &[
-                    &v.id,
-                    &v.customer,
-                    &staff_id,
-                    &actor.login,
-                    &time::whole_seconds(v.at),
-                ],
-            )? as usize;
-        }
-        Ok(n)
-    })
+            )?;
+            let mut n = 0;
+            for v in views {
+                n += tx.execute(
+                    &insert,
+                    &[
+                        &v.id,
+                        &v.customer,
+                        &staff_id,
+                        &actor.login,
+                        &time::whole_seconds(v.at),
+                    ],
+                )? as usize;
+            }
+            Ok(n)
+        },
+    )
 }

@@ -29,7 +29,9 @@ const LISTED: usize = 20;
 
 fn count_all(tx: &mut Transaction<'_>) -> TxResult<Counts> {
     let mut n = |t: &str| -> TxResult<u64> {
-        let c: i64 = tx.query_one(&format!("SELECT count(*) FROM {t}"), &[])?.get(0);
+        let c: i64 = tx
+            .query_one(&format!("SELECT count(*) FROM {t}"), &[])?
+            .get(0);
         Ok(c.max(0) as u64)
     };
     Ok(Counts {
@@ -70,11 +72,7 @@ fn foreign_keys(tx: &mut Transaction<'_>) -> TxResult<Vec<ForeignKey>> {
 }
 
 /// Follow each foreign key: the records whose link points at nothing.
-fn broken_links(
-    s: &mut PgStore,
-    list: &mut Vec<ForeignKeyProblem>,
-    count: &mut u64,
-) -> Result<()> {
+fn broken_links(s: &mut PgStore, list: &mut Vec<ForeignKeyProblem>, count: &mut u64) -> Result<()> {
     let keys = s.read(foreign_keys)?;
     for (table, cols, parent, pcols) in keys {
         let set = cols
@@ -185,7 +183,9 @@ fn damage(s: &mut PgStore, quick: bool, notes: &mut Vec<String>) -> Result<Vec<S
                 break;
             }
             Some((_, message)) if found.len() < LISTED => {
-                found.push(format!("the index {index} does not match its table ({message})"));
+                found.push(format!(
+                    "the index {index} does not match its table ({message})"
+                ));
             }
             Some(_) => {}
         }
@@ -275,7 +275,12 @@ pub(super) fn check(s: &mut PgStore, quick: bool) -> Result<CheckReport> {
     let problem_count = integrity_problems.len() as u64;
     Ok(CheckReport {
         location: s.config.to_string(),
-        check: if quick { "server quick check" } else { "server check" }.into(),
+        check: if quick {
+            "server quick check"
+        } else {
+            "server check"
+        }
+        .into(),
         ok: problem_count == 0 && foreign_key_problem_count == 0 && !chain_broken,
         integrity_problems,
         integrity_problem_count: problem_count,

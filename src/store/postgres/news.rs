@@ -40,7 +40,10 @@ fn row(r: &Row, kind: NewsKind) -> News {
 fn read(tx: &mut Transaction<'_>, staff: Id, limit: usize) -> TxResult<HeardBack> {
     // News starts when this version first ran on the database (nothing before counts).
     let since: Option<String> = tx
-        .query_opt("SELECT value FROM safedesk_meta WHERE key = 'news_since'", &[])?
+        .query_opt(
+            "SELECT value FROM safedesk_meta WHERE key = 'news_since'",
+            &[],
+        )?
         .map(|r| r.get(0));
     let since: Option<DateTime<Utc>> = since.as_deref().and_then(crate::time::from_db);
     let mut rows: Vec<News> = Vec::new();
@@ -118,19 +121,24 @@ pub(super) fn dismiss_news(s: &mut PgStore, actor: &Actor, events: &[String]) ->
     if events.is_empty() {
         return Ok(0);
     }
-    s.write_as(actor, |_| true, "dismiss news", |tx| {
-        let Some(me) = actor.staff.as_ref() else {
-            return Ok(0);
-        };
-        let now = crate::time::whole_seconds(Utc::now());
-        let insert = tx.prepare(
-            "INSERT INTO heard_back (staff_id, event, dismissed_at) VALUES ($1, $2, $3) \
+    s.write_as(
+        actor,
+        |_| true,
+        "dismiss news",
+        |tx| {
+            let Some(me) = actor.staff.as_ref() else {
+                return Ok(0);
+            };
+            let now = crate::time::whole_seconds(Utc::now());
+            let insert = tx.prepare(
+                "INSERT INTO heard_back (staff_id, event, dismissed_at) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
-        )?;
-        let mut n = 0;
-        for e in events {
-            n += tx.execute(&insert, &[&me.id, e, &now])? as usize;
-        }
-        Ok(n)
-    })
+            )?;
+            let mut n = 0;
+            for e in events {
+                n += tx.execute(&insert, &[&me.id, e, &now])? as usize;
+            }
+            Ok(n)
+        },
+    )
 }

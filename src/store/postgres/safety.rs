@@ -102,13 +102,18 @@ pub(super) fn ask_debrief(
 
 /// A member of staff asks for a debrief after an incident, later than the form: for themself.
 pub(super) fn request_debrief(s: &mut PgStore, actor: &Actor, incident: Id) -> Result<Id> {
-    s.write_as(actor, |_| true, "ask for a debrief", |tx| {
-        let me = actor
-            .staff
-            .as_ref()
-            .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-        ask_debrief(tx, actor, incident, (Some(me.id), me.display_name.clone()))
-    })
+    s.write_as(
+        actor,
+        |_| true,
+        "ask for a debrief",
+        |tx| {
+            let me = actor
+                .staff
+                .as_ref()
+                .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+            ask_debrief(tx, actor, incident, (Some(me.id), me.display_name.clone()))
+        },
+    )
 }
 
 /// A manager held the debrief a case asks for, on `on`: recorded with their name, and the case
