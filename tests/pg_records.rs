@@ -124,6 +124,33 @@ fn smoke_every_method_runs_on_the_server() {
     let report = store.check(false).unwrap();
     assert!(report.ok, "{report:?}");
     assert_eq!(report.counts.unwrap().customers, 1);
+    // A link broken behind the server's back (its checks switched off), and the indexes
+    // checked against their tables once IT adds amcheck.
+    s.sql(
+        "office",
+        "SET session_replication_role = replica; \
+         INSERT INTO heard_back (staff_id, event, dismissed_at) \
+         VALUES (gen_random_uuid(), 'case:y', now()); \
+         CREATE EXTENSION amcheck;",
+    );
+    let report = store.check(false).unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.foreign_key_problem_count, 1, "{report:?}");
+    let link = &report.foreign_key_problems[0];
+    assert_eq!(
+        (
+            link.table.as_str(),
+            link.column.as_str(),
+            link.parent.as_str()
+        ),
+        ("heard_back", "staff_id", "staff")
+    );
+    assert_eq!(report.integrity_problem_count, 0, "{report:?}");
+    assert!(
+        !report.notes.iter().any(|n| n.contains("amcheck")),
+        "{:?}",
+        report.notes
+    );
     s.sql("office", "UPDATE audit SET after = '{}' WHERE seq = 2");
     let report = store.check(true).unwrap();
     assert!(!report.ok);
