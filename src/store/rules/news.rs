@@ -28,3 +28,48 @@ pub fn one_per_event(rows: Vec<News>, limit: usize) -> HeardBack {
     items.truncate(limit);
     HeardBack { items, more }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{new_id, CaseReason, Id, NewsKind};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+
+    fn base() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    /// News of `event` at `hours` after the base, about `incident` that happened `ago` hours
+    /// before it.
+    fn news(event: &str, hours: i64, incident: Id, ago: i64) -> News {
+        News {
+            event: event.into(),
+            at: base() + Duration::hours(hours),
+            incident,
+            occurred_at: base() - Duration::hours(ago),
+            customer_name: "Tunde Okafor".into(),
+            category: "verbal_abuse".into(),
+            others: 0,
+            kind: NewsKind::SentToManager {
+                reason: CaseReason::Threshold,
+            },
+        }
+    }
+
+    #[test]
+    fn an_event_about_several_incidents_names_the_newest_and_counts_the_others() {
+        let (old, new, other) = (new_id(), new_id(), new_id());
+        let rows = vec![
+            news("case:a", 1, old, 30),
+            news("case:a", 1, new, 2),
+            news("case:a", 1, old, 30),
+            news("case:b", 2, other, 5),
+        ];
+        let heard = one_per_event(rows.clone(), 1);
+        assert_eq!(heard.more, 1);
+        assert_eq!(heard.items[0].event, "case:b");
+        let all = one_per_event(rows, 5);
+        assert_eq!(all.items.len(), 2);
+        assert_eq!((all.items[1].incident, all.items[1].others), (new, 2));
+    }
+}
