@@ -18,6 +18,7 @@
 pub mod address;
 mod audit;
 mod cases;
+pub mod copy;
 mod decisions;
 pub mod errors;
 mod incidents;
