@@ -436,3 +436,439 @@ fn a_server_check_follows_every_link_and_checks_the_indexes_when_amcheck_is_ther
         assert_eq!(store.check(true).unwrap().check, "server quick check");
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Both engines, the same answers: a world made through the SQLite store and copied to a server
+// with the lead's `copy::from_sqlite`, then every question asked of both.
+
+use safedesk::domain::{NewIncident, RecordKind, SettingKind};
+use safedesk::store::postgres::{PgConfig, PgStore};
+use std::path::Path;
+
+/// The demo office on a file, with everything kept one year so its older records are due, and
+/// one of its customers merged into another; and the same copied to a server database.
+struct Both {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    sqlite: safedesk::store::SqliteStore,
+    pg: PgStore,
+    server: &'static PgServer,
+    dbname: String,
+    survivor: Id,
+    merged: Id,
+}
+
+fn keeping_one_year() -> String {
+    let mut p = safedesk::policy::BUILT_IN.to_string();
+    for (field, years) in [
+        ("incidents_years = 3", "incidents_years = 1"),
+        ("cases_years = 6", "cases_years = 1"),
+        ("decisions_years = 6", "decisions_years = 1"),
+        ("letters_years = 6", "letters_years = 1"),
+        ("customers_years = 6", "customers_years = 1"),
+    ] {
+        assert!(p.contains(field), "{field}");
+        p = p.replace(field, years);
+    }
+    p
+}
+
+/// None (the test says so) where PostgreSQL cannot be tested.
+fn both(test: &str) -> Option<Both> {
+    let Some(server) = PgServer::shared() else {
+        eprintln!("{test}: no PostgreSQL server to compare with");
+        return None;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let mut sqlite = safedesk::demo::db::create(&path, &common::engine::opts()).unwrap();
+    let admin = actor(&mut sqlite, "admin");
+    sqlite
+        .set_office_setting(&admin, SettingKind::Policy, &keeping_one_year())
+        .unwrap();
+    // A duplicate record of a demo customer, with an incident, merged into theirs.
+    let manager = actor(&mut sqlite, "spatel");
+    let reception = actor(&mut sqlite, "ahassan");
+    let survivor = safedesk::demo::TUNDE_OKAFOR;
+    let dup = sqlite
+        .add_customer(
+            &reception,
+            NewCustomer {
+                name: Some("Tunde Okafor".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+    let policy = safedesk::policy::Policy::built_in();
+    sqlite
+        .record_incident(
+            &reception,
+            &policy,
+            &NewIncident::example(dup.id, "Tunde Okafor"),
+        )
+        .unwrap();
+    let v =
+        |s: &mut safedesk::store::SqliteStore, id| s.history(id).unwrap().unwrap().customer.version;
+    let (sv, dv) = (v(&mut sqlite, survivor), v(&mut sqlite, dup.id));
+    sqlite
+        .merge_customers(&manager, &policy, (survivor, sv), (dup.id, dv))
+        .unwrap();
+    // Three incidents Tom Fletcher logged about one customer today: a case for a manager,
+    // news for him.
+    let tom = actor(&mut sqlite, "tfletcher");
+    let shouting = sqlite
+        .add_customer(
+            &tom,
+            NewCustomer {
+                name: Some("Marta Silva".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+    for _ in 0..3 {
+        sqlite
+            .record_incident(
+                &tom,
+                &policy,
+                &NewIncident::example(shouting.id, "Marta Silva"),
+            )
+            .unwrap();
+    }
+    // Someone recorded three years ago (set back by hand), with their audited incident: the
+    // run removes both, and the audit entries about them forget what they said.
+    let gone = sqlite
+        .add_customer(
+            &reception,
+            NewCustomer {
+                name: Some("Long Gone".into()),
+                ..NewCustomer::default()
+            },
+        )
+        .unwrap();
+    sqlite
+        .record_incident(
+            &reception,
+            &policy,
+            &NewIncident::example(gone.id, "Long Gone"),
+        )
+        .unwrap();
+    let then = safedesk::time::to_db(chrono::Utc::now() - chrono::Duration::days(3 * 365));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "UPDATE customer SET created_at = '{then}' WHERE id = '{gone}'; \
+             UPDATE incident SET occurred_at = '{then}', logged_at = '{then}' \
+             WHERE customer_id = '{gone}';",
+            gone = gone.id
+        ))
+        .unwrap();
+    // Two views of the survivor's card.
+    let views: Vec<CardView> = (0..2)
+        .map(|i| CardView {
+            id: safedesk::domain::new_id(),
+            customer: survivor,
+            at: safedesk::time::whole_seconds(chrono::Utc::now()) - chrono::Duration::minutes(i),
+        })
+        .collect();
+    sqlite.record_views(&reception, &views).unwrap();
+    let dbname = server.fresh_database(test);
+    let config = PgConfig::parse(&server.superuser_address(&dbname)).unwrap();
+    safedesk::store::postgres::copy::from_sqlite(&path, &config).unwrap();
+    let pg = PgStore::open(&config, &common::engine::opts()).unwrap();
+    Some(Both {
+        _dir: dir,
+        path,
+        sqlite,
+        pg,
+        server,
+        dbname,
+        survivor,
+        merged: dup.id,
+    })
+}
+
+impl Both {
+    /// Who `login` is, on the file (the same ids were copied to the server).
+    fn who(&mut self, login: &str) -> Actor {
+        actor(&mut self.sqlite, login)
+    }
+
+    /// Ask both engines the same question.
+    fn ask<T: std::fmt::Debug + PartialEq>(&mut self, mut f: impl FnMut(&mut dyn Store) -> T) -> T {
+        let on_file = f(&mut self.sqlite);
+        let on_server = f(&mut self.pg);
+        assert_eq!(
+            on_file, on_server,
+            "the file and the server answer differently"
+        );
+        on_file
+    }
+}
+
+fn err<T: std::fmt::Debug>(r: safedesk::store::Result<T>) -> String {
+    r.unwrap_err().to_string()
+}
+
+#[test]
+fn the_audit_trail_reads_back_alike_and_reception_is_refused_alike() {
+    let Some(mut b) = both("pg_records_audit") else {
+        return;
+    };
+    let (reception, manager) = (b.who("ahassan"), b.who("spatel"));
+    let q = AuditQuery {
+        limit: 40,
+        ..AuditQuery::default()
+    };
+    let refused = b.ask(|s| err(s.audit_page(&reception, &q)));
+    assert!(
+        refused.contains("Only managers and admins can read the audit trail"),
+        "{refused}"
+    );
+    // The newest page, then the one before it.
+    let first = b.ask(|s| s.audit_page(&manager, &q).unwrap());
+    assert!(first.more && first.entries.len() == 40);
+    let before = first.entries.last().unwrap().seq;
+    b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                before_seq: Some(before),
+                ..q.clone()
+            },
+        )
+        .unwrap()
+    });
+    // A customer's trail reads through the record merged into theirs, with the card's views.
+    let (survivor, merged) = (b.survivor, b.merged);
+    let theirs = b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                customer: Some(survivor),
+                limit: 500,
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap()
+    });
+    assert!(theirs
+        .entries
+        .iter()
+        .any(|e| e.customer_id.as_deref() == Some(&merged.to_string())));
+    assert_eq!(theirs.views.len(), 2);
+    // By member of staff, by name, by London day.
+    let amira = reception.staff.as_ref().unwrap().id;
+    let by_staff = b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                staff: Some(amira),
+                ..q.clone()
+            },
+        )
+        .unwrap()
+    });
+    assert!(!by_staff.entries.is_empty());
+    b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                who: Some("AMIRA".into()),
+                from: Some(today()),
+                to: Some(today()),
+                ..q.clone()
+            },
+        )
+        .unwrap()
+    });
+    let one_day = today() - chrono::Duration::days(40);
+    b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                from: Some(one_day),
+                to: Some(one_day),
+                ..q.clone()
+            },
+        )
+        .unwrap()
+    });
+    let about = b.ask(|s| s.audit_for(&merged.to_string()).unwrap());
+    assert!(!about.is_empty());
+}
+
+#[test]
+fn card_views_are_written_once_on_either_engine() {
+    let Some(mut b) = both("pg_records_views") else {
+        return;
+    };
+    let reception = b.who("tfletcher");
+    let view = CardView {
+        id: safedesk::domain::new_id(),
+        customer: b.survivor,
+        at: chrono::Utc::now(),
+    };
+    let nowhere = CardView {
+        id: safedesk::domain::new_id(),
+        customer: safedesk::domain::new_id(),
+        at: chrono::Utc::now(),
+    };
+    let views = [view.clone(), nowhere];
+    assert_eq!(b.ask(|s| s.record_views(&reception, &views).unwrap()), 1);
+    assert_eq!(
+        b.ask(|s| s
+            .record_views(&reception, std::slice::from_ref(&view))
+            .unwrap()),
+        0
+    );
+    let (manager, survivor) = (b.who("spatel"), b.survivor);
+    let page = b.ask(|s| {
+        s.audit_page(
+            &manager,
+            &AuditQuery {
+                customer: Some(survivor),
+                limit: 5,
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap()
+    });
+    assert_eq!(page.views.len(), 3);
+    assert_eq!(page.views[0].who, "Tom Fletcher");
+}
+
+#[test]
+fn news_and_debriefs_alike() {
+    let Some(mut b) = both("pg_records_news") else {
+        return;
+    };
+    // Whoever logged the demo's incidents hears back alike, and dismisses alike.
+    let mut heard = Vec::new();
+    for login in ["ahassan", "tfletcher"] {
+        let who = b.who(login);
+        let news = b.ask(|s| s.heard_back(&who, 5).unwrap());
+        heard.push((who, news));
+    }
+    let (who, news) = heard
+        .into_iter()
+        .find(|(_, n)| !n.items.is_empty())
+        .expect("someone in the demo hears back");
+    let event = vec![news.items[0].event.clone()];
+    assert_eq!(b.ask(|s| s.dismiss_news(&who, &event).unwrap()), 1);
+    assert_eq!(b.ask(|s| s.dismiss_news(&who, &event).unwrap()), 0);
+    b.ask(|s| s.heard_back(&who, 5).unwrap());
+    // A debrief: asked for after one of the survivor's incidents (each engine makes its own
+    // case), held, and refused alike.
+    let survivor = b.survivor;
+    let incident = b.sqlite.history(survivor).unwrap().unwrap().incidents[0].id;
+    let case_on_file = b.sqlite.request_debrief(&who, incident).unwrap();
+    let case_on_server = b.pg.request_debrief(&who, incident).unwrap();
+    assert_eq!(
+        b.sqlite.request_debrief(&who, incident).unwrap(),
+        case_on_file
+    );
+    assert_eq!(
+        b.pg.request_debrief(&who, incident).unwrap(),
+        case_on_server
+    );
+    let manager = b.who("spatel");
+    let tomorrow = today() + chrono::Duration::days(1);
+    let future = b.ask(|s| err(s.debrief_held(&manager, safedesk::domain::new_id(), tomorrow)));
+    assert!(future.contains("is in the future"), "{future}");
+    b.sqlite
+        .debrief_held(&manager, case_on_file, today())
+        .unwrap();
+    b.pg.debrief_held(&manager, case_on_server, today())
+        .unwrap();
+    assert_eq!(
+        err(b.sqlite.debrief_held(&manager, case_on_file, today())),
+        err(b.pg.debrief_held(&manager, case_on_server, today()))
+    );
+    let strip = |d: Vec<safedesk::domain::Debrief>| {
+        d.into_iter()
+            .map(|d| {
+                (
+                    d.incident_id,
+                    d.staff_name,
+                    d.requested_by,
+                    d.held_on,
+                    d.held_by,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let on_file = strip(b.sqlite.debriefs_for(survivor).unwrap());
+    assert_eq!(on_file, strip(b.pg.debriefs_for(survivor).unwrap()));
+    assert_eq!(on_file.len(), 1);
+    let missing = b.ask(|s| err(s.request_debrief(&who, safedesk::domain::new_id())));
+    assert!(missing.contains("that incident"), "{missing}");
+}
+
+#[test]
+fn retention_removes_the_same_and_both_chains_still_verify() {
+    let Some(mut b) = both("pg_records_retention") else {
+        return;
+    };
+    let plan = b.ask(|s| s.retention_plan(today()).unwrap());
+    assert!(plan.items.len() > 50, "{}", plan.items.len());
+    for kind in [
+        RecordKind::Incident,
+        RecordKind::Customer,
+        RecordKind::Decision,
+    ] {
+        assert!(plan.items.iter().any(|i| i.kind == kind), "{kind:?}");
+    }
+    let step = b.ask(|s| s.retention_due_step(today(), 0).unwrap());
+    assert!(step.1.is_some());
+    let manager = b.who("spatel");
+    let refused = b.ask(|s| err(s.retention_run(&manager, today())));
+    assert!(
+        refused.contains("remove records past their keeping period"),
+        "{refused}"
+    );
+    let admin = b.who("admin");
+    let done = b.ask(|s| s.retention_run(&admin, today()).unwrap());
+    assert_eq!(done.items, plan.items);
+    b.ask(|s| s.counts().unwrap());
+    b.ask(|s| s.retention_plan(today()).unwrap().items);
+    let chain = b.ask(|s| {
+        let mut c = s.check(true).unwrap().audit_chain.unwrap();
+        c.checked = 0; // The two runs wrote their own entries; what matters is that both hold.
+        c
+    });
+    assert_eq!(chain.first_break, None);
+    assert!(chain.redacted > 0);
+}
+
+#[test]
+fn check_answers_alike_and_finds_an_entry_changed_by_hand() {
+    let Some(mut b) = both("pg_records_check") else {
+        return;
+    };
+    let summary = |s: &mut dyn Store| {
+        let r = s.check(false).unwrap();
+        (r.ok, r.counts, r.audit_chain, r.foreign_key_problem_count)
+    };
+    let (ok, ..) = b.ask(summary);
+    assert!(ok);
+    rusqlite::Connection::open(&b.path)
+        .unwrap()
+        .execute("UPDATE audit SET after = '{}' WHERE seq = 5", [])
+        .unwrap();
+    b.server
+        .sql(&b.dbname, "UPDATE audit SET after = '{}' WHERE seq = 5");
+    let (ok, _, chain, _) = b.ask(summary);
+    assert!(!ok);
+    let first = chain.unwrap().first_break.unwrap();
+    assert_eq!(first.seq, 5);
+    assert!(
+        first.problem.contains("before or after was changed"),
+        "{}",
+        first.problem
+    );
+    // On a server, a backup is the server's job.
+    let e = err(b
+        .pg
+        .backup_to(Path::new("/tmp/never.sqlite"), false, &mut |_, _| {}));
+    assert!(e.contains("pg_dump"), "{e}");
+}

@@ -5,14 +5,17 @@ use crate::domain::{HeardBack, News};
 use std::collections::HashMap;
 
 /// One item per event (of `rows`, one per event and incident, `others` 0): the newest of their
-/// incidents in it, and how many others; newest first, the first `limit`, and how many more.
+/// incidents in it (of equals, the greatest id), and how many others; newest first, the first
+/// `limit`, and how many more.
 pub fn one_per_event(rows: Vec<News>, limit: usize) -> HeardBack {
     let mut by_event: HashMap<String, News> = HashMap::new();
     for r in rows {
         match by_event.get_mut(&r.event) {
             Some(kept) => {
                 let others = kept.others + usize::from(kept.incident != r.incident);
-                if r.occurred_at > kept.occurred_at {
+                // The newest; of two at the same moment, the one with the greater id, so
+                // the item is the same whichever order an engine reads the rows in.
+                if (r.occurred_at, r.incident) > (kept.occurred_at, kept.incident) {
                     *kept = r;
                 }
                 kept.others = others;
