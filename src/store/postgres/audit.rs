@@ -281,7 +281,7 @@ fn views_of(tx: &mut Transaction<'_>, customers: &[Id]) -> TxResult<Vec<CardView
     let rows = tx.query(
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
          LEFT JOIN staff s ON s.id = v.staff_id \
-         WHERE v.customer_id = ANY($1) ORDER BY v.at DESC LIMIT $2",
+         WHERE v.customer_id = ANY($1) ORDER BY v.at DESC, v.id DESC LIMIT $2",
         &[&customers, &VIEWS_SHOWN],
     )?;
     Ok(rows

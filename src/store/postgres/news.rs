@@ -63,7 +63,7 @@ fn read(tx: &mut Transaction<'_>, staff: Id, limit: usize) -> TxResult<HeardBack
     // Decided: the decision that answered the case, once in force.
     let sql = format!(
         "SELECT 'decision:' || d.id, d.decided_at, i.id, i.occurred_at, i.category, {CUSTOMER}, \
-         d.outcome, (SELECT coalesce(jsonb_agg(kind), '[]') FROM restriction \
+         d.outcome, (SELECT coalesce(jsonb_agg(kind ORDER BY kind), '[]') FROM restriction \
          WHERE decision_id = d.id) \
          {MINE} AND ($2::timestamptz IS NULL OR d.decided_at >= $2) \
          AND d.approval IN ('', 'approved') AND {NOT_DISMISSED}'decision:' || d.id)"

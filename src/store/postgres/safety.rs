@@ -200,7 +200,7 @@ pub(super) fn debriefs_for(s: &mut PgStore, customer: Id) -> Result<Vec<Debrief>
                coalesce(r.display_name, ''), d.held_on, h.display_name \
              FROM debrief d JOIN incident i ON i.id = d.incident_id \
              LEFT JOIN staff r ON r.id = d.requested_by LEFT JOIN staff h ON h.id = d.held_by \
-             WHERE i.customer_id = $1 ORDER BY d.requested_at",
+             WHERE i.customer_id = $1 ORDER BY d.requested_at, d.id",
             &[&customer],
         )?;
         Ok(rows

@@ -27,7 +27,7 @@ fn gather(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Option<SubjectAcce
     let merged = super::lineage::merged_into(tx, customer)?;
     let letter_bodies: Vec<(Id, String)> = tx
         .query(
-            "SELECT id, body FROM letter WHERE customer_id = $1 ORDER BY created_at",
+            "SELECT id, body FROM letter WHERE customer_id = $1 ORDER BY created_at, id",
             &[&customer],
         )?
         .iter()

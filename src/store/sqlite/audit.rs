@@ -307,7 +307,7 @@ fn views_of(tx: &Transaction<'_>, customers: &str) -> rusqlite::Result<Vec<CardV
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
          LEFT JOIN staff s ON s.id = v.staff_id \
          WHERE v.customer_id IN (SELECT value FROM json_each(?1)) \
-         ORDER BY v.at DESC LIMIT ?2",
+         ORDER BY v.at DESC, v.id DESC LIMIT ?2",
     )?
     .query_map(params![customers, VIEWS_SHOWN], |r| {
         let at: String = r.get(0)?;

@@ -70,7 +70,7 @@ pub(super) fn heard_back(
     // person's approval, or turned down, is not an outcome yet).
     let sql = format!(
         "SELECT 'decision:' || d.id, d.decided_at, {INCIDENT}, d.outcome, \
-         (SELECT coalesce(json_group_array(kind), '[]') FROM restriction WHERE decision_id = d.id) \
+         (SELECT coalesce(json_group_array(kind), '[]') FROM (SELECT kind FROM restriction WHERE decision_id = d.id ORDER BY kind)) \
          {MINE} AND d.decided_at >= ?2 AND d.approval IN ('', 'approved') \
          AND {dismissed}'decision:' || d.id)"
     )

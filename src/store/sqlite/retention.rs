@@ -127,7 +127,8 @@ pub(super) fn plan(
     let list = serde_json::to_string(&rules::letters(&report)).unwrap_or_else(|_| "[]".into());
     let files: Vec<String> = tx
         .prepare_cached(
-            "SELECT file FROM letter WHERE id IN (SELECT value FROM json_each(?1)) AND file <> ''",
+            "SELECT file FROM letter WHERE id IN (SELECT value FROM json_each(?1)) AND file <> '' \
+             ORDER BY created_at, id",
         )?
         .query_map([list], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

@@ -145,7 +145,10 @@ pub(super) fn debrief_held(
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
     rules::held_on_not_future(on)?;
     let ids: Vec<String> = tx
-        .prepare_cached("SELECT id FROM debrief WHERE case_id = ?1 AND held_on IS NULL")?
+        .prepare_cached(
+            "SELECT id FROM debrief WHERE case_id = ?1 AND held_on IS NULL \
+             ORDER BY requested_at, id",
+        )?
         .query_map([case.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if ids.is_empty() {
@@ -183,7 +186,7 @@ pub(super) fn debriefs_for(tx: &Transaction<'_>, customer: Id) -> rusqlite::Resu
            coalesce(r.display_name, ''), d.held_on, h.display_name \
          FROM debrief d JOIN incident i ON i.id = d.incident_id \
          LEFT JOIN staff r ON r.id = d.requested_by LEFT JOIN staff h ON h.id = d.held_by \
-         WHERE i.customer_id = ?1 ORDER BY d.requested_at",
+         WHERE i.customer_id = ?1 ORDER BY d.requested_at, d.id",
     )?
     .query_map([customer.to_string()], |r| {
         Ok(Debrief {

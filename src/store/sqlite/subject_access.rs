@@ -23,7 +23,9 @@ pub(super) fn gather(
     // Records merged into theirs are theirs (a visitor linked to them, a duplicate).
     let merged = super::lineage::merged_into(tx, customer)?;
     let letter_bodies: Vec<(Id, String)> = tx
-        .prepare_cached("SELECT id, body FROM letter WHERE customer_id = ?1 ORDER BY created_at")?
+        .prepare_cached(
+            "SELECT id, body FROM letter WHERE customer_id = ?1 ORDER BY created_at, id",
+        )?
         .query_map([customer.to_string()], |r| {
             Ok((parse_id(&r.get::<_, String>(0)?)?, r.get::<_, String>(1)?))
         })?
