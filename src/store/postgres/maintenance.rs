@@ -28,20 +28,11 @@ use std::time::Instant;
 const LISTED: usize = 20;
 
 fn count_all(tx: &mut Transaction<'_>) -> TxResult<Counts> {
-    let mut n = |t: &str| -> TxResult<u64> {
+    crate::store::rules::maintenance::counts(|t| -> TxResult<u64> {
         let c: i64 = tx
             .query_one(&format!("SELECT count(*) FROM {t}"), &[])?
             .get(0);
         Ok(c.max(0) as u64)
-    };
-    Ok(Counts {
-        staff: n("staff")?,
-        customers: n("customer")?,
-        incidents: n("incident")?,
-        decisions: n("decision")?,
-        restrictions: n("restriction")?,
-        letters: n("letter")?,
-        audit: n("audit")?,
     })
 }
 

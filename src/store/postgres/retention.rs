@@ -200,45 +200,8 @@ fn run(
 /// Remove the records of one kind (`ids`), clearing what points at them from records that
 /// stay: a statement per table, whatever the number of records.
 fn remove(tx: &mut Transaction<'_>, kind: RecordKind, ids: &[Id]) -> TxResult<()> {
-    const IDS: &str = "ANY($1)";
-    const SEQS: &str = "(SELECT seq FROM customer WHERE id = ANY($1))";
-    let statements: Vec<String> = match kind {
-        RecordKind::Letter => vec![format!("DELETE FROM letter WHERE id = {IDS}")],
-        RecordKind::Review => vec![format!("DELETE FROM review WHERE id = {IDS}")],
-        RecordKind::Restriction => vec![
-            format!("DELETE FROM review WHERE restriction_id = {IDS}"),
-            format!("DELETE FROM restriction WHERE id = {IDS}"),
-        ],
-        RecordKind::Decision => vec![
-            format!("UPDATE restriction SET decision_id = NULL WHERE decision_id = {IDS}"),
-            format!("UPDATE letter SET decision_id = NULL WHERE decision_id = {IDS}"),
-            format!("UPDATE escalation_case SET decision_id = NULL WHERE decision_id = {IDS}"),
-            format!("DELETE FROM decision WHERE id = {IDS}"),
-        ],
-        RecordKind::Case => vec![
-            format!("UPDATE decision SET case_id = NULL WHERE case_id = {IDS}"),
-            format!("UPDATE letter SET case_id = NULL WHERE case_id = {IDS}"),
-            format!("DELETE FROM case_incident WHERE case_id = {IDS}"),
-            format!("DELETE FROM escalation_case WHERE id = {IDS}"),
-        ],
-        RecordKind::Incident => vec![
-            format!("UPDATE letter SET incident_id = NULL WHERE incident_id = {IDS}"),
-            format!("DELETE FROM case_incident WHERE incident_id = {IDS}"),
-            format!("DELETE FROM incident WHERE id = {IDS}"),
-        ],
-        RecordKind::Customer => vec![
-            format!("DELETE FROM customer_word WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_typo WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_phone WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_email WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_text WHERE customer_seq IN {SEQS}"),
-            format!("UPDATE customer SET merged_into = NULL WHERE merged_into = {IDS}"),
-            // Who looked at their card goes with them (views are outside the audit chain).
-            format!("DELETE FROM card_view WHERE customer_id = {IDS}"),
-            format!("DELETE FROM customer WHERE id = {IDS}"),
-        ],
-    };
-    for sql in statements {
+    let of = |column: &str| format!("{column} = ANY($1)");
+    for sql in rules::removal_statements(kind, of, "customer_seq") {
         tx.execute(&sql, &[&ids])?;
     }
     Ok(())

@@ -83,6 +83,7 @@ pub(super) fn ask_debrief(
          requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         &[&id, &incident, &case, &staff.0, &staff.1, &now, &me],
     )?;
+    let entry = rules::requested_entry(incident, case, &staff.1);
     audit(
         tx,
         actor,
@@ -90,12 +91,7 @@ pub(super) fn ask_debrief(
         "debrief",
         &id.to_string(),
         None,
-        Some(
-            serde_json::json!({
-                "incident": incident, "case": case, "staff": staff.1,
-            })
-            .to_string(),
-        ),
+        Some(entry),
     )?;
     Ok(case)
 }
@@ -148,6 +144,7 @@ pub(super) fn debrief_held(s: &mut PgStore, actor: &Actor, case: Id, on: NaiveDa
                 "UPDATE debrief SET held_on = $2, held_by = $3 WHERE id = $1",
                 &[id, &on, &me.id],
             )?;
+            let entry = rules::held_entry(case, on, &me.display_name);
             audit(
                 tx,
                 actor,
@@ -155,10 +152,7 @@ pub(super) fn debrief_held(s: &mut PgStore, actor: &Actor, case: Id, on: NaiveDa
                 "debrief",
                 &id.to_string(),
                 None,
-                Some(
-                    serde_json::json!({ "case": case, "held_on": time::date_to_db(on), "by": me.display_name })
-                        .to_string(),
-                ),
+                Some(entry),
             )?;
         }
         close_case_because(tx, actor, case, "debrief held")

@@ -3,6 +3,7 @@
 //! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
 
 pub mod audit;
+pub mod maintenance;
 pub mod news;
 pub mod retention;
 pub mod safety;

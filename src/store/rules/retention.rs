@@ -311,3 +311,66 @@ mod tests {
         assert!(tells_of("{\"case\":\"i2\"}", &["i2".into()]));
     }
 }
+
+/// The statements that remove the records of one kind, clearing what points at them from
+/// records that stay, in order: one statement per table, whatever the number of records.
+/// `of(column)` is the engine's test that `column` holds one of the ids; `text_key` the column
+/// of its `customer_text` that holds a customer's `seq`.
+pub fn removal_statements(
+    kind: RecordKind,
+    of: impl Fn(&str) -> String,
+    text_key: &str,
+) -> Vec<String> {
+    let seqs = format!("(SELECT seq FROM customer WHERE {})", of("id"));
+    match kind {
+        RecordKind::Letter => vec![format!("DELETE FROM letter WHERE {}", of("id"))],
+        RecordKind::Review => vec![format!("DELETE FROM review WHERE {}", of("id"))],
+        RecordKind::Restriction => vec![
+            format!("DELETE FROM review WHERE {}", of("restriction_id")),
+            format!("DELETE FROM restriction WHERE {}", of("id")),
+        ],
+        RecordKind::Decision => vec![
+            format!(
+                "UPDATE restriction SET decision_id = NULL WHERE {}",
+                of("decision_id")
+            ),
+            format!(
+                "UPDATE letter SET decision_id = NULL WHERE {}",
+                of("decision_id")
+            ),
+            format!(
+                "UPDATE escalation_case SET decision_id = NULL WHERE {}",
+                of("decision_id")
+            ),
+            format!("DELETE FROM decision WHERE {}", of("id")),
+        ],
+        RecordKind::Case => vec![
+            format!("UPDATE decision SET case_id = NULL WHERE {}", of("case_id")),
+            format!("UPDATE letter SET case_id = NULL WHERE {}", of("case_id")),
+            format!("DELETE FROM case_incident WHERE {}", of("case_id")),
+            format!("DELETE FROM escalation_case WHERE {}", of("id")),
+        ],
+        RecordKind::Incident => vec![
+            format!(
+                "UPDATE letter SET incident_id = NULL WHERE {}",
+                of("incident_id")
+            ),
+            format!("DELETE FROM case_incident WHERE {}", of("incident_id")),
+            format!("DELETE FROM incident WHERE {}", of("id")),
+        ],
+        RecordKind::Customer => vec![
+            format!("DELETE FROM customer_word WHERE customer_seq IN {seqs}"),
+            format!("DELETE FROM customer_typo WHERE customer_seq IN {seqs}"),
+            format!("DELETE FROM customer_phone WHERE customer_seq IN {seqs}"),
+            format!("DELETE FROM customer_email WHERE customer_seq IN {seqs}"),
+            format!("DELETE FROM customer_text WHERE {text_key} IN {seqs}"),
+            format!(
+                "UPDATE customer SET merged_into = NULL WHERE {}",
+                of("merged_into")
+            ),
+            // Who looked at their card goes with them (views are outside the audit chain).
+            format!("DELETE FROM card_view WHERE {}", of("customer_id")),
+            format!("DELETE FROM customer WHERE {}", of("id")),
+        ],
+    }
+}

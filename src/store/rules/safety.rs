@@ -101,3 +101,13 @@ pub fn no_debrief_wanted(held: bool) -> StoreError {
         StoreError::Invalid("That case is not a debrief request.".into())
     }
 }
+
+/// What the audit trail keeps of a debrief asked for.
+pub fn requested_entry(incident: Id, case: Id, staff_name: &str) -> String {
+    serde_json::json!({ "incident": incident, "case": case, "staff": staff_name }).to_string()
+}
+
+/// What the audit trail keeps of a debrief held.
+pub fn held_entry(case: Id, on: NaiveDate, by: &str) -> String {
+    serde_json::json!({ "case": case, "held_on": time::date_to_db(on), "by": by }).to_string()
+}

@@ -31,17 +31,8 @@ const WHOLE_AFTER_RESTARTS: u32 = 8;
 
 /// The number of records in each table that matters to people.
 pub(super) fn counts(c: &Connection) -> rusqlite::Result<Counts> {
-    let n = |t: &str| -> rusqlite::Result<u64> {
+    crate::store::rules::maintenance::counts(|t| {
         c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-    };
-    Ok(Counts {
-        staff: n("staff")?,
-        customers: n("customer")?,
-        incidents: n("incident")?,
-        decisions: n("decision")?,
-        restrictions: n("restriction")?,
-        letters: n("letter")?,
-        audit: n("audit")?,
     })
 }
 

@@ -208,46 +208,9 @@ pub(super) fn run(
 /// Remove the records of one kind (`ids`), clearing what points at them from records that
 /// stay: a statement per table, whatever the number of records.
 fn remove(tx: &Transaction<'_>, kind: RecordKind, ids: &[String]) -> rusqlite::Result<()> {
-    const IDS: &str = "(SELECT value FROM json_each(?1))";
-    const SEQS: &str = "(SELECT seq FROM customer WHERE id IN (SELECT value FROM json_each(?1)))";
-    let statements: Vec<String> = match kind {
-        RecordKind::Letter => vec![format!("DELETE FROM letter WHERE id IN {IDS}")],
-        RecordKind::Review => vec![format!("DELETE FROM review WHERE id IN {IDS}")],
-        RecordKind::Restriction => vec![
-            format!("DELETE FROM review WHERE restriction_id IN {IDS}"),
-            format!("DELETE FROM restriction WHERE id IN {IDS}"),
-        ],
-        RecordKind::Decision => vec![
-            format!("UPDATE restriction SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("UPDATE letter SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("UPDATE escalation_case SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("DELETE FROM decision WHERE id IN {IDS}"),
-        ],
-        RecordKind::Case => vec![
-            format!("UPDATE decision SET case_id = NULL WHERE case_id IN {IDS}"),
-            format!("UPDATE letter SET case_id = NULL WHERE case_id IN {IDS}"),
-            format!("DELETE FROM case_incident WHERE case_id IN {IDS}"),
-            format!("DELETE FROM escalation_case WHERE id IN {IDS}"),
-        ],
-        RecordKind::Incident => vec![
-            format!("UPDATE letter SET incident_id = NULL WHERE incident_id IN {IDS}"),
-            format!("DELETE FROM case_incident WHERE incident_id IN {IDS}"),
-            format!("DELETE FROM incident WHERE id IN {IDS}"),
-        ],
-        RecordKind::Customer => vec![
-            format!("DELETE FROM customer_word WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_typo WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_phone WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_email WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_text WHERE rowid IN {SEQS}"),
-            format!("UPDATE customer SET merged_into = NULL WHERE merged_into IN {IDS}"),
-            // Who looked at their card goes with them (views are outside the audit chain).
-            format!("DELETE FROM card_view WHERE customer_id IN {IDS}"),
-            format!("DELETE FROM customer WHERE id IN {IDS}"),
-        ],
-    };
+    let of = |column: &str| format!("{column} IN (SELECT value FROM json_each(?1))");
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    for sql in statements {
+    for sql in rules::removal_statements(kind, of, "rowid") {
         tx.prepare(&sql)?.execute([&list])?;
     }
     Ok(())

@@ -101,6 +101,7 @@ pub(super) fn ask_debrief(
         now,
         me.to_string()
     ])?;
+    let entry = rules::requested_entry(incident, case, &staff.1);
     audit(
         tx,
         actor,
@@ -108,12 +109,7 @@ pub(super) fn ask_debrief(
         "debrief",
         &id.to_string(),
         None,
-        Some(
-            serde_json::json!({
-                "incident": incident, "case": case, "staff": staff.1,
-            })
-            .to_string(),
-        ),
+        Some(entry),
     )?;
     Ok(case)
 }
@@ -162,18 +158,8 @@ pub(super) fn debrief_held(
     for id in &ids {
         tx.prepare_cached("UPDATE debrief SET held_on = ?2, held_by = ?3 WHERE id = ?1")?
             .execute(params![id, time::date_to_db(on), me.id.to_string()])?;
-        audit(
-            tx,
-            actor,
-            "debrief held",
-            "debrief",
-            id,
-            None,
-            Some(
-                serde_json::json!({ "case": case, "held_on": time::date_to_db(on), "by": me.display_name })
-                    .to_string(),
-            ),
-        )?;
+        let entry = rules::held_entry(case, on, &me.display_name);
+        audit(tx, actor, "debrief held", "debrief", id, None, Some(entry))?;
     }
     close_case_because(tx, actor, case, None, Some("debrief held"))?;
     Ok(())
