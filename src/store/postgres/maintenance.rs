@@ -232,15 +232,11 @@ pub(super) fn check(s: &mut PgStore, quick: bool) -> Result<CheckReport> {
     let schema_version = PgStore::schema_version(s)?;
     let supported = super::migrations::LATEST;
     let mut notes = Vec::new();
-    if schema_version > supported {
-        notes.push(format!(
-            "This database was made by a newer safedesk (schema {schema_version}; this copy understands up to {supported}). Install the newer safedesk before using it."
-        ));
-    } else if schema_version < supported {
-        notes.push(format!(
-            "This database uses an older schema ({schema_version}; this safedesk uses {supported}). It is brought up to date the next time safedesk connects to it without --read-only."
-        ));
-    }
+    notes.extend(crate::store::rules::maintenance::schema_note(
+        schema_version,
+        supported,
+        "connects to it",
+    ));
     let (size, block): (i64, i64) = s.read(|tx| {
         let r = tx.query_one(
             "SELECT pg_database_size(current_database()), \

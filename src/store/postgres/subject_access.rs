@@ -33,28 +33,28 @@ fn gather(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Option<SubjectAcce
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let ids = rules::record_ids(customer, &merged, &h, &cases);
-    let mut audit = Vec::new();
-    for chunk in ids.chunks(500) {
-        audit.extend(entries_about(tx, chunk)?);
-    }
-    let sa = rules::held(h, cases, merged, letter_bodies, audit);
-    // Other people: any customer whose id is written in what is held.
-    let mut others = Vec::new();
-    for id in rules::ids_of_others(&sa, customer) {
-        let Ok(key) = Id::parse_str(&id) else {
-            continue;
-        };
-        let name = tx.query_opt(
-            "SELECT coalesce(name, 'Unidentified visitor: ' || description) FROM customer \
-             WHERE id = $1",
-            &[&key],
-        )?;
-        if let Some(name) = name {
-            others.push((id, name.get::<_, Option<String>>(0).unwrap_or_default()));
-        }
-    }
-    Ok(Some(rules::without_others(sa, others)))
+    // (Each closure has the transaction in turn.)
+    let tx = std::cell::RefCell::new(tx);
+    let sa = rules::gather(
+        customer,
+        h,
+        cases,
+        merged,
+        letter_bodies,
+        |chunk| entries_about(&mut tx.borrow_mut(), chunk),
+        |id| {
+            let Ok(key) = Id::parse_str(id) else {
+                return Ok(None);
+            };
+            let name = tx.borrow_mut().query_opt(
+                "SELECT coalesce(name, 'Unidentified visitor: ' || description) FROM customer \
+                 WHERE id = $1",
+                &[&key],
+            )?;
+            Ok(name.map(|r| r.get::<_, Option<String>>(0).unwrap_or_default()))
+        },
+    )?;
+    Ok(Some(sa))
 }
 
 pub(super) fn subject_access(s: &mut PgStore, customer: Id) -> Result<Option<SubjectAccess>> {

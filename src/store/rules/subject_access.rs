@@ -68,3 +68,32 @@ pub fn without_others(mut sa: SubjectAccess, others: Vec<(String, String)>) -> S
     sa.scrub_others();
     sa
 }
+
+/// Everything held about `customer`, put together from what the engine read (their history,
+/// cases, the records merged into theirs and the letters' text), with the engine's
+/// `entries_about(ids)` (the audit entries about any of at most 500 ids) and `name_of(id)`
+/// (the name of the customer with that id, if one is held): other people named are taken out.
+pub fn gather<E>(
+    customer: Id,
+    history: CustomerHistory,
+    cases: Vec<CaseSummary>,
+    merged: Vec<Id>,
+    letter_bodies: Vec<(Id, String)>,
+    mut entries_about: impl FnMut(&[String]) -> Result<Vec<AuditEntry>, E>,
+    mut name_of: impl FnMut(&str) -> Result<Option<String>, E>,
+) -> Result<SubjectAccess, E> {
+    let ids = record_ids(customer, &merged, &history, &cases);
+    let mut audit = Vec::new();
+    for chunk in ids.chunks(500) {
+        audit.extend(entries_about(chunk)?);
+    }
+    let sa = held(history, cases, merged, letter_bodies, audit);
+    // Other people: any customer whose id is written in what is held.
+    let mut others = Vec::new();
+    for id in ids_of_others(&sa, customer) {
+        if let Some(name) = name_of(&id)? {
+            others.push((id, name));
+        }
+    }
+    Ok(without_others(sa, others))
+}

@@ -30,25 +30,23 @@ pub(super) fn gather(
             Ok((parse_id(&r.get::<_, String>(0)?)?, r.get::<_, String>(1)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let ids = rules::record_ids(customer, &merged, &h, &cases);
-    let mut audit = Vec::new();
-    for chunk in ids.chunks(500) {
-        audit.extend(entries_about(tx, chunk)?);
-    }
-    let sa = rules::held(h, cases, merged, letter_bodies, audit);
-    // Other people: any customer whose id is written in what is held.
-    let mut others = Vec::new();
-    for id in rules::ids_of_others(&sa, customer) {
-        let name: Option<Option<String>> = tx
-            .prepare_cached(
-                "SELECT coalesce(name, 'Unidentified visitor: ' || description) FROM customer \
-                 WHERE id = ?1",
-            )?
-            .query_row([&id], |r| r.get(0))
-            .optional()?;
-        if let Some(name) = name {
-            others.push((id, name.unwrap_or_default()));
-        }
-    }
-    Ok(Some(rules::without_others(sa, others)))
+    let sa = rules::gather(
+        customer,
+        h,
+        cases,
+        merged,
+        letter_bodies,
+        |chunk| entries_about(tx, chunk),
+        |id| {
+            let name: Option<Option<String>> = tx
+                .prepare_cached(
+                    "SELECT coalesce(name, 'Unidentified visitor: ' || description) \
+                     FROM customer WHERE id = ?1",
+                )?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            Ok(name.map(Option::unwrap_or_default))
+        },
+    )?;
+    Ok(Some(sa))
 }
