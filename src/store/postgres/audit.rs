@@ -3,13 +3,15 @@
 //! copied from a file verifies on the server and goes on from it.
 
 use super::prelude::*;
-use super::tx::TxResult;
 use crate::domain::CardViewSeen;
 use crate::domain::{Actor, Id};
 use crate::store::rules::audit::{chain_hash, content_hash, Link};
 use crate::time;
 use ::postgres::{Row, Transaction};
 use chrono::Utc;
+
+/// What a statement gives (this module only runs SQL; a refusal is its callers').
+type SqlResult<T> = std::result::Result<T, ::postgres::Error>;
 
 /// The customer an entry is about, worked out from the record it names; kept beside the entry
 /// (not in its hash) so a customer's history of changes is read by an index.
@@ -18,9 +20,9 @@ fn customer_of(
     entity: &str,
     entity_id: &str,
     after: Option<&str>,
-) -> TxResult<Option<Id>> {
+) -> SqlResult<Option<Id>> {
     let id = |s: &str| Id::parse_str(s).ok();
-    let one = |tx: &mut Transaction<'_>, sql: &str, key: Option<Id>| -> TxResult<Option<Id>> {
+    let one = |tx: &mut Transaction<'_>, sql: &str, key: Option<Id>| -> SqlResult<Option<Id>> {
         match key {
             None => Ok(None),
             Some(k) => Ok(tx.query_opt(sql, &[&k])?.and_then(|r| r.get(0))),
@@ -84,7 +86,7 @@ pub(super) fn audit(
     entity_id: &str,
     before: Option<String>,
     after: Option<String>,
-) -> TxResult<()> {
+) -> SqlResult<()> {
     let last = tx.query_opt(
         "SELECT seq, coalesce(hash, '') FROM audit ORDER BY seq DESC LIMIT 1",
         &[],
@@ -134,7 +136,7 @@ pub(super) fn audit(
 /// Blank an audit entry's content (retention), through the chain's own redaction: before and
 /// after become NULL and it is marked redacted; its content hash stays, so the chain still
 /// verifies (`sqlite/audit.rs` says why). The only change ever made to an entry once written.
-pub(super) fn forget_content(tx: &mut Transaction<'_>, seq: i64) -> TxResult<()> {
+pub(super) fn forget_content(tx: &mut Transaction<'_>, seq: i64) -> SqlResult<()> {
     tx.execute(
         "UPDATE audit SET before = NULL, after = NULL, redacted = true WHERE seq = $1",
         &[&seq],
@@ -174,7 +176,10 @@ pub(super) fn audit_for(s: &mut PgStore, entity_id: &str) -> Result<Vec<AuditEnt
 }
 
 /// The audit entries about any of `ids`, oldest first, with who made them.
-pub(super) fn entries_about(tx: &mut Transaction<'_>, ids: &[String]) -> TxResult<Vec<AuditEntry>> {
+pub(super) fn entries_about(
+    tx: &mut Transaction<'_>,
+    ids: &[String],
+) -> SqlResult<Vec<AuditEntry>> {
     let rows = tx.query(
         &format!(
             "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
@@ -186,7 +191,7 @@ pub(super) fn entries_about(tx: &mut Transaction<'_>, ids: &[String]) -> TxResul
 }
 
 /// The audit entries about any of `ids`, by their number, oldest first.
-pub(super) fn seqs_about(tx: &mut Transaction<'_>, ids: &[String]) -> TxResult<Vec<i64>> {
+pub(super) fn seqs_about(tx: &mut Transaction<'_>, ids: &[String]) -> SqlResult<Vec<i64>> {
     let rows = tx.query(
         "SELECT seq FROM audit WHERE entity_id = ANY($1) ORDER BY seq",
         &[&ids],
@@ -220,7 +225,7 @@ pub(super) fn audit_page(s: &mut PgStore, actor: &Actor, q: &AuditQuery) -> Resu
     page.ok_or_else(refused)
 }
 
-fn page_of(tx: &mut Transaction<'_>, q: &AuditQuery) -> TxResult<AuditPage> {
+fn page_of(tx: &mut Transaction<'_>, q: &AuditQuery) -> SqlResult<AuditPage> {
     let limit = q.limit.clamp(1, 500);
     let from = q.from.map(|d| time::to_db(time::london_midnight(d)));
     let to =
@@ -277,7 +282,7 @@ const VIEWS_SHOWN: i64 = 200;
 
 /// The newest views of the cards of `customers` (one customer and the records merged into
 /// theirs).
-fn views_of(tx: &mut Transaction<'_>, customers: &[Id]) -> TxResult<Vec<CardViewSeen>> {
+fn views_of(tx: &mut Transaction<'_>, customers: &[Id]) -> SqlResult<Vec<CardViewSeen>> {
     let rows = tx.query(
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
          LEFT JOIN staff s ON s.id = v.staff_id \

@@ -183,7 +183,8 @@ fn close_case_because(
         &case.to_string(),
         None,
         Some(serde_json::json!({ "decision": decision, "why": why }).to_string()),
-    )
+    )?;
+    Ok(())
 }
 
 /// The debriefs asked for after a customer's incidents, oldest first.

@@ -80,7 +80,8 @@ pub(super) fn record_export(
                 &customer.to_string(),
                 None,
                 Some(serde_json::json!({ "folder": folder }).to_string()),
-            )
+            )?;
+            Ok(())
         },
     )
 }

@@ -257,61 +257,6 @@ pub fn run_entry(report: &RetentionReport, policy: &Policy, today: NaiveDate) ->
     .to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::RetentionItem;
-
-    fn item(customer: &str, kind: RecordKind, id: &str, since: NaiveDate) -> RetentionItem {
-        RetentionItem {
-            customer_id: customer.into(),
-            customer_name: customer.into(),
-            kind,
-            record_id: id.into(),
-            date: since,
-            since,
-            years: 1,
-        }
-    }
-
-    #[test]
-    fn records_go_kind_by_kind_merged_records_before_their_customer_and_clocks_are_kept() {
-        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
-        let report = RetentionReport {
-            items: vec![
-                item("c1", RecordKind::Incident, "i1", d),
-                item("c1", RecordKind::Customer, "c1", d),
-                item("c1", RecordKind::Customer, "m1", d),
-                item("c2", RecordKind::Letter, "l2", d),
-                item("c2", RecordKind::Incident, "i2", d),
-            ],
-            ..RetentionReport::default()
-        };
-        let steps: Vec<(RecordKind, Vec<String>)> = removal_steps(&report);
-        assert_eq!(
-            steps,
-            vec![
-                (RecordKind::Letter, vec!["l2".to_string()]),
-                (RecordKind::Incident, vec!["i1".into(), "i2".into()]),
-                (RecordKind::Customer, vec!["m1".into()]),
-                (RecordKind::Customer, vec!["c1".into()]),
-            ]
-        );
-        // c1 goes entirely; c2 stays and keeps the clock its removed records counted from.
-        assert_eq!(
-            clocks_kept(&report),
-            vec![("c2".into(), time::london_midnight(d))]
-        );
-        let batches = vec![("c2".to_string(), "b2".to_string())];
-        assert_eq!(
-            told(&report, &batches),
-            vec![("c2".into(), vec!["l2".into(), "i2".into(), "b2".into()])]
-        );
-        assert_eq!(forgotten(&report, &batches).len(), 6);
-        assert!(tells_of("{\"case\":\"i2\"}", &["i2".into()]));
-    }
-}
-
 /// The statements that remove the records of one kind, clearing what points at them from
 /// records that stay, in order: one statement per table, whatever the number of records.
 /// `of(column)` is the engine's test that `column` holds one of the ids; `text_key` the column
@@ -372,5 +317,60 @@ pub fn removal_statements(
             format!("DELETE FROM card_view WHERE {}", of("customer_id")),
             format!("DELETE FROM customer WHERE {}", of("id")),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RetentionItem;
+
+    fn item(customer: &str, kind: RecordKind, id: &str, since: NaiveDate) -> RetentionItem {
+        RetentionItem {
+            customer_id: customer.into(),
+            customer_name: customer.into(),
+            kind,
+            record_id: id.into(),
+            date: since,
+            since,
+            years: 1,
+        }
+    }
+
+    #[test]
+    fn records_go_kind_by_kind_merged_records_before_their_customer_and_clocks_are_kept() {
+        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let report = RetentionReport {
+            items: vec![
+                item("c1", RecordKind::Incident, "i1", d),
+                item("c1", RecordKind::Customer, "c1", d),
+                item("c1", RecordKind::Customer, "m1", d),
+                item("c2", RecordKind::Letter, "l2", d),
+                item("c2", RecordKind::Incident, "i2", d),
+            ],
+            ..RetentionReport::default()
+        };
+        let steps: Vec<(RecordKind, Vec<String>)> = removal_steps(&report);
+        assert_eq!(
+            steps,
+            vec![
+                (RecordKind::Letter, vec!["l2".to_string()]),
+                (RecordKind::Incident, vec!["i1".into(), "i2".into()]),
+                (RecordKind::Customer, vec!["m1".into()]),
+                (RecordKind::Customer, vec!["c1".into()]),
+            ]
+        );
+        // c1 goes entirely; c2 stays and keeps the clock its removed records counted from.
+        assert_eq!(
+            clocks_kept(&report),
+            vec![("c2".into(), time::london_midnight(d))]
+        );
+        let batches = vec![("c2".to_string(), "b2".to_string())];
+        assert_eq!(
+            told(&report, &batches),
+            vec![("c2".into(), vec!["l2".into(), "i2".into(), "b2".into()])]
+        );
+        assert_eq!(forgotten(&report, &batches).len(), 6);
+        assert!(tells_of("{\"case\":\"i2\"}", &["i2".into()]));
     }
 }
