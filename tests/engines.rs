@@ -170,3 +170,110 @@ fn a_dropped_connection_is_made_again_and_counts_as_a_change() {
     assert!(e.is_transient(), "{e}");
     assert!(e.to_string().contains("cannot be reached"), "{e}");
 }
+
+/// The SQL blocks of the README's section on safedesk's database user, in order.
+#[cfg(all(unix, feature = "postgres"))]
+fn readme_grants() -> Vec<String> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("**A database user that can do no more than safedesk needs.**")
+        .expect("the README's section on safedesk's database user");
+    let section = &readme[start..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .split("```sql\n")
+        .skip(1)
+        .map(|b| b[..b.find("```").unwrap()].to_string())
+        .collect()
+}
+
+/// Issue 21, item 5: the README's grants, run as written against a private server, give a user
+/// that can do what the app does and no more: it cannot change the schema, nor rewrite or delete
+/// the audit trail.
+#[cfg(all(unix, feature = "postgres"))]
+#[test]
+fn the_readmes_grants_give_a_user_that_can_work_but_not_change_the_schema_or_the_trail() {
+    use safedesk::store::postgres::{PgConfig, PgStore};
+    let Some(server) = common::pg::PgServer::shared() else {
+        return;
+    };
+    let blocks = readme_grants();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let (before_c, in_db) = blocks[0].split_once("\\c safedesk\n").unwrap();
+    // One statement at a time, as psql sends them (CREATE DATABASE cannot share a transaction).
+    let run = |db: &str, sql: &str| {
+        for statement in sql.split(";\n").filter(|s| !s.trim().is_empty()) {
+            server.sql(db, statement);
+        }
+    };
+    run("postgres", before_c);
+    run("safedesk", in_db);
+    let dir = tempfile::tempdir().unwrap();
+    let passfile = dir.path().join("pgpass");
+    std::fs::write(
+        &passfile,
+        format!(
+            "127.0.0.1:{p}:safedesk:safedesk_owner:choose one\n127.0.0.1:{p}:safedesk:safedesk_app:choose another\n",
+            p = server.port
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let address = |user: &str| {
+        PgConfig::parse(&format!(
+            "host=127.0.0.1 port={} dbname=safedesk user={user} sslmode=disable passfile='{}'",
+            server.port,
+            passfile.display()
+        ))
+        .unwrap()
+    };
+    // The owner sets it up; then the audit trail is made append-only.
+    let mut owner = PgStore::create(
+        &address("safedesk_owner"),
+        &common::engine::opts(),
+        "admin",
+        "Alex Morgan",
+        false,
+    )
+    .unwrap();
+    run("safedesk", &blocks[1]);
+    let admin = actor(&mut owner, "admin");
+    // The app's user works as the app does.
+    let mut app = PgStore::open(&address("safedesk_app"), &common::engine::opts()).unwrap();
+    use safedesk::store::Store;
+    app.add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
+        .unwrap();
+    app.set_office_setting(&admin, SettingKind::Organisation, "name = 'x'")
+        .unwrap();
+    assert_eq!(app.list_staff().unwrap().len(), 2);
+    // And no more.
+    let mut raw = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(server.port)
+        .dbname("safedesk")
+        .user("safedesk_app")
+        .password("choose another")
+        .connect(postgres::NoTls)
+        .unwrap();
+    for refused in [
+        "CREATE TABLE mine (x int)",
+        "DROP TABLE staff",
+        "ALTER TABLE customer ADD COLUMN x int",
+        "DELETE FROM audit",
+        "UPDATE audit SET action = 'nothing happened'",
+        "TRUNCATE audit",
+    ] {
+        let e = raw.batch_execute(refused).unwrap_err();
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{refused}: {e}"
+        );
+    }
+    // Blanking an entry's content, as retention does, is allowed.
+    raw.batch_execute(
+        "UPDATE audit SET before = NULL, after = NULL, redacted = true WHERE seq = 1",
+    )
+    .unwrap();
+}

@@ -140,3 +140,41 @@ fn a_file_that_is_not_safedesk_or_not_there_is_refused_and_nothing_is_copied() {
         .get(0);
     assert_eq!(tables, 0);
 }
+
+#[test]
+fn safedesk_migrate_prints_the_counts_and_refuses_a_second_move() {
+    let Some(server) = PgServer::shared() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = demo_file(dir.path());
+    let db = server.fresh_database("migrate_cli");
+    let to = server.superuser_address(&db);
+    let from = file.to_str().unwrap();
+    let out = common::safedesk(dir.path(), &["migrate", "--from", from, "--to", &to]);
+    let said = common::stdout(&out);
+    assert!(out.status.success(), "{said}{}", common::stderr(&out));
+    assert!(
+        said.starts_with(&format!("Moved {from} to postgres://")),
+        "{said}"
+    );
+    let customers = file_count(&file, "customer");
+    assert!(
+        said.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["customer", &customers.to_string(), &customers.to_string()]),
+        "{said}"
+    );
+    assert!(said.contains("The file is left as it was."), "{said}");
+    let again = common::safedesk(dir.path(), &["migrate", "--from", from, "--to", &to]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        common::stderr(&again).contains("already holds safedesk data"),
+        "{}",
+        common::stderr(&again)
+    );
+    // A path where the address should be is refused with what to give instead.
+    let wrong = common::safedesk(dir.path(), &["migrate", "--from", from, "--to", from]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(common::stderr(&wrong).contains("--to takes the address"));
+}
