@@ -71,7 +71,9 @@ fn actor(store: &mut dyn Store, login: &str) -> Actor {
 /// outbox replay would), on the database at `address`.
 fn writer(address: &str, n: usize, customer: Id) {
     let mut store: Box<dyn Store> = if safedesk::store::is_postgres_address(address) {
-        Box::new(PgStore::open(&PgConfig::parse(address).unwrap(), &OpenOptions::default()).unwrap())
+        Box::new(
+            PgStore::open(&PgConfig::parse(address).unwrap(), &OpenOptions::default()).unwrap(),
+        )
     } else {
         Box::new(
             SqliteStore::open(
@@ -184,12 +186,16 @@ fn measure(name: &str, address: &str, store: &mut dyn Store, rounds: usize) {
         i += 1;
         match ids.get(i % ids.len().max(1)) {
             Some(id) => store.history(*id).map(|_| ()),
-            None => Err(safedesk::store::StoreError::Missing("a customer to open".into())),
+            None => Err(safedesk::store::StoreError::Missing(
+                "a customer to open".into(),
+            )),
         }
     });
     println!("open a customer card           {card}");
     let today = safedesk::time::london_date(chrono::Utc::now());
-    let queue = timed(rounds / 4, || store.queue_page(&QueueQuery::default(), today));
+    let queue = timed(rounds / 4, || {
+        store.queue_page(&QueueQuery::default(), today)
+    });
     println!("a page of the queue            {queue}");
     let me = actor(store, "ahassan");
     let policy = Policy::built_in();
@@ -217,7 +223,11 @@ fn main() {
     let small = args.iter().any(|a| a == "--small");
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
-        .join(if small { "small.sqlite" } else { "scale.sqlite" });
+        .join(if small {
+            "small.sqlite"
+        } else {
+            "scale.sqlite"
+        });
     if !file.exists() {
         eprintln!(
             "{} is not there: make it first with cargo bench --bench scale{}",
@@ -238,14 +248,34 @@ fn main() {
     let moved = copy::from_sqlite(&sqlite, &config).unwrap();
     println!(
         "moved {} customers and {} incidents into PostgreSQL in {:.1} s",
-        moved.tables.iter().find(|(t, _)| t == "customer").unwrap().1,
-        moved.tables.iter().find(|(t, _)| t == "incident").unwrap().1,
+        moved
+            .tables
+            .iter()
+            .find(|(t, _)| t == "customer")
+            .unwrap()
+            .1,
+        moved
+            .tables
+            .iter()
+            .find(|(t, _)| t == "incident")
+            .unwrap()
+            .1,
         t.elapsed().as_secs_f64()
     );
     server.sql("office", "ANALYZE");
     let rounds = if small { 50 } else { 200 };
     let mut file_store = SqliteStore::open(&sqlite, &OpenOptions::default()).unwrap();
-    measure("SQLite (local file)", sqlite.to_str().unwrap(), &mut file_store, rounds);
+    measure(
+        "SQLite (local file)",
+        sqlite.to_str().unwrap(),
+        &mut file_store,
+        rounds,
+    );
     let mut pg_store = PgStore::open(&config, &OpenOptions::default()).unwrap();
-    measure("PostgreSQL (local server, Unix socket)", &address, &mut pg_store, rounds);
+    measure(
+        "PostgreSQL (local server, Unix socket)",
+        &address,
+        &mut pg_store,
+        rounds,
+    );
 }

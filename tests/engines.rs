@@ -159,7 +159,10 @@ fn a_dropped_connection_is_made_again_and_counts_as_a_change() {
             Ok(_) => {}
             Err(e) => assert!(e.is_transient(), "{e}"),
         }
-        assert!(std::time::Instant::now() < deadline, "the drop was never noticed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the drop was never noticed"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     store

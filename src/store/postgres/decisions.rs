@@ -5,9 +5,9 @@
 //! (opening and closing cases are in `queue.rs`).
 
 use super::audit::audit;
+use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::{case, close_case, join_case};
-use super::errors::TxResult;
 use crate::domain::{
     CaseReason, Incident, NewRestriction, Outcome, Restriction, ReviewOutcome, Withdrawal,
 };

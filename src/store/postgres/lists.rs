@@ -2,8 +2,8 @@
 //! the incidents list a screenful at a time, the restrictions in force, and the report's figures,
 //! read from the day-by-day counts a trigger keeps (`incident_day`).
 
-use super::prelude::*;
 use super::errors::TxResult;
+use super::prelude::*;
 use crate::domain::{
     sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage, IncidentQuery,
     IncidentRow, Report,

@@ -10,9 +10,9 @@
 //! [`close_case`], as `sqlite/cases.rs`), are here for the manager's side.
 
 use super::audit::audit;
+use super::errors::TxResult;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
-use super::errors::TxResult;
 use crate::domain::{CaseAlert, CaseFilter, CaseReason, QueueSummary};
 use crate::store::rules::queue::{self as rules, REVIEW_TO_DECIDE};
 use ::postgres::types::ToSql;
@@ -409,7 +409,7 @@ pub(super) fn close_case(
          decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
         &[&case, &crate::time::whole_seconds(Utc::now()), &staff, &decision],
     )?;
-    audit(
+    Ok(audit(
         tx,
         actor,
         "close case",
@@ -417,5 +417,5 @@ pub(super) fn close_case(
         &case.to_string(),
         None,
         Some(serde_json::json!({ "decision": decision }).to_string()),
-    )
+    )?)
 }

@@ -36,16 +36,3 @@ pub(super) fn bulk_load(
 ) -> Result<()> {
     Err(not_yet("bulk_load"))
 }
-
-pub(super) fn subject_access(_s: &mut PgStore, _customer: Id) -> Result<Option<SubjectAccess>> {
-    Err(not_yet("subject_access"))
-}
-
-pub(super) fn record_export(
-    _s: &mut PgStore,
-    _actor: &Actor,
-    _customer: Id,
-    _folder: &str,
-) -> Result<()> {
-    Err(not_yet("record_export"))
-}
