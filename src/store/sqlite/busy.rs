@@ -8,11 +8,15 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// How long a busy database is waited for, in milliseconds (the same for every connection of
-/// this process: the busy handler is a plain function).
+/// How long a busy database is waited for, in milliseconds: the busy handler is a plain
+/// function, so this is the process's (the newest store opened sets it), unless the thread
+/// waiting opened a store itself, whose setting it keeps (several stores in one process, as the
+/// tests and benchmarks open them, each on its own thread, each wait as long as they asked).
 static PATIENCE_MS: AtomicU64 = AtomicU64::new(3000);
 
 thread_local! {
+    /// The patience of the store this thread opened last, if it opened one.
+    static THREAD_PATIENCE_MS: Cell<Option<u64>> = const { Cell::new(None) };
     /// When this thread's current wait began (SQLite calls the handler on the thread that runs
     /// the statement, with attempt 0 first for each new wait).
     static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
@@ -20,7 +24,10 @@ thread_local! {
 
 /// Called by SQLite while another connection holds the lock; true to try again.
 pub(super) fn busy_wait(attempt: i32) -> bool {
-    let patience = Duration::from_millis(PATIENCE_MS.load(Ordering::Relaxed));
+    let ms = THREAD_PATIENCE_MS
+        .with(Cell::get)
+        .unwrap_or_else(|| PATIENCE_MS.load(Ordering::Relaxed));
+    let patience = Duration::from_millis(ms);
     let now = Instant::now();
     let started = WAIT_STARTED.with(|s| {
         let started = match s.get() {
@@ -45,9 +52,10 @@ fn should_wait(waited: Duration, patience: Duration, attempt: i32) -> bool {
     true
 }
 
-/// Set how long [`busy_wait`] waits, for every connection of this process.
+/// Set how long [`busy_wait`] waits: for this thread, and for threads that opened no store.
 pub(super) fn set_patience(ms: u64) {
     PATIENCE_MS.store(ms, Ordering::Relaxed);
+    THREAD_PATIENCE_MS.with(|p| p.set(Some(ms)));
 }
 
 #[cfg(test)]
