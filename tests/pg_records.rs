@@ -736,7 +736,10 @@ fn card_views_are_written_once_on_either_engine() {
     assert_eq!(page.views.len(), 3);
     // Written once: the demo's own views may share its second, so it is found, not indexed.
     assert_eq!(
-        page.views.iter().filter(|v| v.who == "Tom Fletcher").count(),
+        page.views
+            .iter()
+            .filter(|v| v.who == "Tom Fletcher")
+            .count(),
         1,
         "{:?}",
         page.views
