@@ -35,7 +35,7 @@ pub(super) fn insert_staff(tx: &mut Transaction<'_>, s: &Staff) -> TxResult<()> 
     Ok(())
 }
 
-fn all_staff(tx: &mut Transaction<'_>, order: &str) -> TxResult<Vec<Staff>> {
+pub(super) fn all_staff(tx: &mut Transaction<'_>, order: &str) -> TxResult<Vec<Staff>> {
     let rows = tx.query(
         &format!("SELECT {STAFF_COLS} FROM staff ORDER BY {order}"),
         &[],

@@ -3,5 +3,10 @@
 //! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
 
 pub mod audit;
+pub mod cases;
+pub mod incidents;
+pub mod lookup;
+pub mod records;
+pub mod safety;
 pub mod settings;
 pub mod staff;

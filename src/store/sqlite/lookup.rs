@@ -2,41 +2,18 @@
 //! builds them: phone digits from either end, email addresses, name words, one-typo keys and
 //! trigrams).
 //!
-//! The candidates are then ranked in Rust by [`name_score`]. All of it runs inside the
-//! caller's single read transaction.
+//! The candidates are then scored and ranked by the rules both engines share
+//! (`store/rules/lookup.rs`). All of it runs inside the caller's single read transaction.
 
 use super::records::{customers_by_seq, histories};
-use super::search_index::deletions;
-use crate::domain::{Customer, LookupHit, MatchedOn};
-use crate::text::{classify, fold, name_score, reversed, QueryKind};
+use crate::domain::{Customer, LookupHit};
+use crate::store::rules::lookup::{
+    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START,
+    LAST_DIGITS, MAX_CHAR,
+};
+use crate::text::{classify, reversed, QueryKind};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeSet, HashMap};
-
-/// How many candidates each index may contribute before ranking.
-const CANDIDATES: i64 = 300;
-
-/// Scores for phone and email matches (names use [`name_score`]).
-const EXACT: u32 = 1_000;
-const FROM_START: u32 = 800;
-const LAST_DIGITS: u32 = 700;
-const EMAIL_PREFIX: u32 = 600;
-const EMAIL_SUBSTRING: u32 = 400;
-
-/// Past every character, for `x >= prefix AND x < prefix || MAX` range scans.
-const MAX_CHAR: char = '\u{10FFFF}';
-
-/// Candidates found so far: best score and why, per customer seq.
-#[derive(Default)]
-struct Candidates(HashMap<i64, (u32, MatchedOn)>);
-
-impl Candidates {
-    fn offer(&mut self, seq: i64, score: u32, matched: MatchedOn) {
-        let e = self.0.entry(seq).or_insert((0, matched.clone()));
-        if score > e.0 || e.0 == 0 {
-            *e = (score, matched);
-        }
-    }
-}
 
 fn seqs(
     tx: &Transaction<'_>,
@@ -57,16 +34,10 @@ fn phone_candidates(
     let mut run = |sql: &str, key: &str, score: u32| -> rusqlite::Result<()> {
         let mut st = tx.prepare_cached(sql)?;
         let rows = st.query_map(params![key, format!("{key}:"), CANDIDATES], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
         for row in rows {
-            let (seq, display, full) = row?;
-            let s = if full == digits { EXACT } else { score };
-            out.offer(seq, s, MatchedOn::Phone(display));
+            out.offer_phone(digits, row?, score);
         }
         Ok(())
     };
@@ -94,32 +65,32 @@ fn email_candidates(
     )?;
     let rows = st.query_map(
         params![text, format!("{text}{MAX_CHAR}"), CANDIDATES],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        },
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     for row in rows {
-        let (seq, display, email) = row?;
-        let s = if email == text { EXACT } else { EMAIL_PREFIX };
-        out.offer(seq, s, MatchedOn::Email(display));
+        out.offer_email(text, row?);
     }
     Ok(())
 }
 
-/// An FTS5 phrase for a substring search; None when too short for trigrams.
-fn fts_phrase(text: &str) -> Option<String> {
-    (text.chars().count() >= 3).then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+/// The customers whose names or emails hold `text` (FTS5 trigrams); none when too short.
+fn substring_candidates(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<Vec<i64>> {
+    if !substring_searchable(text) {
+        return Ok(Vec::new());
+    }
+    let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+    seqs(
+        tx,
+        "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 LIMIT ?2",
+        params![phrase, CANDIDATES],
+    )
 }
 
 fn name_candidates(tx: &Transaction<'_>, folded: &str) -> rusqlite::Result<BTreeSet<i64>> {
     let mut found = BTreeSet::new();
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let (words, longest) = query_words(folded);
     // Word prefix on the longest word (the most selective).
-    if let Some(longest) = words.iter().max_by_key(|w| w.len()) {
+    if let Some(longest) = longest {
         found.extend(seqs(
             tx,
             "SELECT customer_seq FROM customer_word WHERE word >= ?1 AND word < ?2 LIMIT ?3",
@@ -127,18 +98,9 @@ fn name_candidates(tx: &Transaction<'_>, folded: &str) -> rusqlite::Result<BTree
         )?);
     }
     // Substring anywhere.
-    if let Some(phrase) = fts_phrase(folded) {
-        found.extend(seqs(
-            tx,
-            "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 LIMIT ?2",
-            params![phrase, CANDIDATES],
-        )?);
-    }
+    found.extend(substring_candidates(tx, folded)?);
     // One typo in any word of four letters or more.
-    for w in words.iter().filter(|w| w.chars().count() >= 4) {
-        let dels: Vec<String> = deletions(w).into_iter().collect();
-        let mut keys = dels.clone();
-        keys.push((*w).to_string());
+    for (dels, keys) in words.iter().filter_map(|w| typo_probe(w)) {
         found.extend(seqs(
             tx,
             "SELECT customer_seq FROM customer_word WHERE word IN (SELECT value FROM json_each(?1)) LIMIT ?2",
@@ -153,34 +115,6 @@ fn name_candidates(tx: &Transaction<'_>, folded: &str) -> rusqlite::Result<BTree
     Ok(found)
 }
 
-/// The best name match of one customer for a folded query.
-fn best_name_match(folded: &str, c: &Customer) -> Option<(u32, MatchedOn)> {
-    let mut best: Option<(u32, MatchedOn)> = None;
-    let mut consider = |score: Option<u32>, m: MatchedOn| {
-        if let Some(s) = score {
-            if best.as_ref().is_none_or(|(b, _)| s > *b) {
-                best = Some((s, m));
-            }
-        }
-    };
-    if let Some(n) = &c.name {
-        consider(name_score(folded, &fold(n)), MatchedOn::Name(n.clone()));
-    } else {
-        consider(
-            name_score(folded, &fold(&c.description)),
-            MatchedOn::Name(c.display_name()),
-        );
-    }
-    for o in &c.other_names {
-        // An other name ranks just below the same match on the main name.
-        consider(
-            name_score(folded, &fold(o)).map(|s| s.saturating_sub(1)),
-            MatchedOn::OtherName(o.clone()),
-        );
-    }
-    best
-}
-
 pub(super) fn lookup(
     tx: &Transaction<'_>,
     query: &str,
@@ -193,67 +127,35 @@ pub(super) fn lookup(
         QueryKind::Phone { digits } => phone_candidates(tx, &digits, &mut found)?,
         QueryKind::Email { text } => {
             email_candidates(tx, &text, &mut found)?;
-            if let Some(phrase) = fts_phrase(&text) {
-                let subs = seqs(
-                    tx,
-                    "SELECT rowid FROM customer_text WHERE customer_text MATCH ?1 LIMIT ?2",
-                    params![phrase, CANDIDATES],
-                )?;
-                let subs: Vec<i64> = subs
-                    .into_iter()
-                    .filter(|s| !found.0.contains_key(s))
-                    .collect();
-                for (seq, c) in customers_by_seq(tx, &subs)? {
-                    if let Some(e) = c.emails.iter().find(|e| e.to_lowercase().contains(&text)) {
-                        found.offer(seq, EMAIL_SUBSTRING, MatchedOn::Email(e.clone()));
-                    }
-                    loaded.insert(seq, c);
-                }
+            let subs: Vec<i64> = substring_candidates(tx, &text)?
+                .into_iter()
+                .filter(|s| !found.0.contains_key(s))
+                .collect();
+            for (seq, c) in customers_by_seq(tx, &subs)? {
+                found.offer_email_substring(&text, seq, &c);
+                loaded.insert(seq, c);
             }
         }
         QueryKind::Name { folded } => {
             let cands: Vec<i64> = name_candidates(tx, &folded)?.into_iter().collect();
             for (seq, c) in customers_by_seq(tx, &cands)? {
-                if let Some((score, m)) = best_name_match(&folded, &c) {
-                    found.offer(seq, score, m);
-                }
+                found.offer_name(&folded, seq, &c);
                 loaded.insert(seq, c);
             }
         }
     }
     // Rank, then load what is shown.
-    let mut ranked: Vec<(i64, u32, MatchedOn)> = found
-        .0
-        .into_iter()
-        .map(|(seq, (s, m))| (seq, s, m))
-        .collect();
-    let missing: Vec<i64> = ranked
-        .iter()
-        .map(|(seq, ..)| *seq)
-        .filter(|seq| !loaded.contains_key(seq))
-        .collect();
-    for (seq, c) in customers_by_seq(tx, &missing)? {
+    for (seq, c) in customers_by_seq(tx, &found.missing(&loaded))? {
         loaded.insert(seq, c);
     }
-    ranked.retain(|(seq, ..)| loaded.contains_key(seq));
-    let name_key = |seq: &i64| fold(&loaded[seq].display_name());
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| name_key(&a.0).cmp(&name_key(&b.0)))
-            // The same score and name: the older record first, so the order never depends on
-            // the order candidates were found in.
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    ranked.truncate(limit);
-    let customers: Vec<Customer> = ranked
-        .iter()
-        .map(|(seq, ..)| loaded.remove(seq).expect("loaded above"))
-        .collect();
+    let ranked = found.ranked(&mut loaded, limit);
+    let (customers, why): (Vec<Customer>, Vec<_>) =
+        ranked.into_iter().map(|(c, s, m)| (c, (s, m))).unzip();
     let hs = histories(tx, customers, false)?;
     Ok(hs
         .into_iter()
-        .zip(ranked)
-        .map(|(history, (_, score, matched))| LookupHit {
+        .zip(why)
+        .map(|(history, (score, matched))| LookupHit {
             history,
             matched,
             score,

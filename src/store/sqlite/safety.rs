@@ -8,6 +8,7 @@ use super::errors::TxError;
 use super::values::parse_id;
 use crate::domain::{Actor, CaseReason, Debrief, Harm, Hurt, Id, NewIncident};
 use crate::policy::Policy;
+use crate::store::rules::safety as rules;
 use crate::store::StoreError;
 use crate::time;
 use chrono::{NaiveDate, Utc};
@@ -21,59 +22,20 @@ pub(super) fn resolve(
     policy: &Policy,
     inc: &NewIncident,
 ) -> Result<Harm, TxError> {
-    let mut h = crate::policy::safety::as_stored(policy, inc);
+    let h = crate::policy::safety::as_stored(policy, inc);
     if h.hurt != Hurt::Staff {
         return Ok(h);
     }
-    let staff: Vec<(String, String, String)> = tx
+    let staff: Vec<(Id, String, String)> = tx
         .prepare_cached("SELECT id, login, display_name FROM staff")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([], |r| {
+            Ok((parse_id(&r.get::<_, String>(0)?)?, r.get(1)?, r.get(2)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let by_id = h
-        .hurt_staff
-        .and_then(|id| staff.iter().find(|s| s.0 == id.to_string()));
-    let want = h.hurt_name.to_lowercase();
-    let found = by_id.or_else(|| {
-        let exact: Vec<_> = staff
-            .iter()
-            .filter(|s| s.1.to_lowercase() == want || s.2.to_lowercase() == want)
-            .collect();
-        if let [one] = exact.as_slice() {
-            return Some(*one);
-        }
-        let starts: Vec<_> = staff
-            .iter()
-            .filter(|s| !want.is_empty() && s.2.to_lowercase().starts_with(&want))
-            .collect();
-        match starts.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    });
-    match found {
-        Some((id, _, name)) => {
-            h.hurt_staff = Some(parse_id(id)?);
-            h.hurt_name = name.clone();
-            Ok(h)
-        }
-        None => Err(StoreError::Invalid(format!(
-            "Who was hurt: no one on the staff list is called \"{}\"; type their name as safedesk knows it, or choose another customer or visitor.",
-            h.hurt_name
-        ))
-        .into()),
-    }
+    Ok(rules::hurt_on_staff_list(h, &staff)?)
 }
 
-/// Who a debrief asked for on the form is for: the member of staff hurt, else whoever logged it.
-pub(super) fn debrief_for(h: &Harm, actor: &Actor) -> Option<(Option<Id>, String)> {
-    if h.hurt == Hurt::Staff && h.hurt_staff.is_some() {
-        return Some((h.hurt_staff, h.hurt_name.clone()));
-    }
-    actor
-        .staff
-        .as_ref()
-        .map(|s| (Some(s.id), s.display_name.clone()))
-}
+pub(super) use rules::debrief_for;
 
 /// Ask for a debrief after an incident for one member of staff: a "Debrief requested" case in
 /// the manager's queue naming them and the incident. Asking again while one is still wanted
@@ -99,12 +61,7 @@ pub(super) fn ask_debrief(
     let Some((customer, occurred, withdrawn)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
-    if withdrawn.is_some() {
-        return Err(StoreError::Invalid(
-            "That incident was withdrawn: ask your manager for a debrief in person.".into(),
-        )
-        .into());
-    }
+    rules::debrief_possible(withdrawn.is_some())?;
     let open: Option<String> = tx
         .prepare_cached(
             "SELECT case_id FROM debrief WHERE incident_id = ?1 AND staff_name = ?2 \
@@ -115,10 +72,9 @@ pub(super) fn ask_debrief(
     if let Some(case) = open {
         return Ok(parse_id(&case)?);
     }
-    let when = time::from_db(&occurred)
-        .map(time::date_time)
-        .unwrap_or_default();
-    let note = format!("Debrief for {} after the incident of {when}", staff.1);
+    let note = time::from_db(&occurred)
+        .map(|at| rules::debrief_note(&staff.1, at))
+        .unwrap_or_else(|| format!("Debrief for {} after the incident of ", staff.1));
     let case = crate::domain::new_id();
     let now = time::to_db(Utc::now());
     tx.prepare_cached(
