@@ -171,6 +171,16 @@ const INCIDENT_COLS_LIGHT: &str =
      i.immediate_threat, '', i.withdrawn_at, '', '', i.version, i.distress, i.workload, '', \
      i.hurt, NULL, '', '', i.riddor, i.riddor_ref, i.debrief";
 
+/// One incident, in full.
+pub(super) fn incident_by_id(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<Incident>> {
+    tx.prepare_cached(&format!(
+        "SELECT {} FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
+        INCIDENT_COLS_FULL.replacen("s.display_name", "coalesce(s.display_name, '')", 1)
+    ))?
+    .query_row([id.to_string()], incident_row)
+    .optional()
+}
+
 /// The incidents behind one case, in full.
 pub(super) fn case_incidents(tx: &Transaction<'_>, case: Id) -> rusqlite::Result<Vec<Incident>> {
     tx.prepare_cached(&format!(
