@@ -173,6 +173,13 @@ pub fn parse_when(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Strin
     Ok(at)
 }
 
+/// `t` without its fraction of a second, as the database keeps times (SQLite's text and
+/// PostgreSQL's `timestamptz(0)` alike), so a time written reads back equal.
+pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike;
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,11 +271,4 @@ mod tests {
             .contains("Add the time"));
         assert!(parse_when("\u{1b}[2J😀", now).is_err());
     }
-}
-
-/// `t` without its fraction of a second, as the database keeps times (SQLite's text and
-/// PostgreSQL's `timestamptz(0)` alike), so a time written reads back equal.
-pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
-    use chrono::Timelike;
-    t.with_nanosecond(0).unwrap_or(t)
 }

@@ -724,9 +724,9 @@ fn the_store_worker_opens_the_page_as_asked_and_answers() {
         worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
     });
     let mut replies = common::replies::Replies::new(replies);
-    let page = w.dir.path().join("letter.html");
+    let page = w.db.dir.path().join("letter.html");
     std::fs::write(&page, "<html></html>").unwrap();
-    let log = w.dir.path().join("opened.txt");
+    let log = w.db.dir.path().join("opened.txt");
     let with = safedesk::letters::OpenWith::parse(&format!("record:{}", log.display())).unwrap();
     req_tx
         .send(Request::OpenPage {
@@ -743,7 +743,7 @@ fn the_store_worker_opens_the_page_as_asked_and_answers() {
         std::fs::read_to_string(&log).unwrap().trim(),
         page.display().to_string()
     );
-    let gone = w.dir.path().join("gone.html");
+    let gone = w.db.dir.path().join("gone.html");
     req_tx
         .send(Request::OpenPage {
             page: gone.clone(),

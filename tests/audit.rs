@@ -62,7 +62,7 @@ fn restrict(w: &mut World) {
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
 }
 
-fn chain_break(store: &mut SqliteStore) -> Option<safedesk::domain::AuditBreak> {
+fn chain_break(store: &mut dyn Store) -> Option<safedesk::domain::AuditBreak> {
     store
         .check(true)
         .unwrap()
@@ -80,9 +80,9 @@ fn every_change_is_chained_and_check_says_the_trail_holds() {
     assert!(chain.checked >= 8, "{chain:?}");
     assert_eq!(chain.first_break, None);
     assert!(report.ok);
-    std::fs::write(w.dir.path().join("no-config.toml"), "").unwrap();
+    std::fs::write(w.db.dir.path().join("no-config.toml"), "").unwrap();
     let out = safedesk(
-        w.dir.path(),
+        w.db.dir.path(),
         &["--db", w.path.to_str().unwrap(), "check", "--quick"],
     );
     assert!(out.status.success(), "{}", stdout(&out));
@@ -102,7 +102,7 @@ fn an_entry_edited_by_hand_is_named_by_check_with_what_to_do() {
     restrict(&mut w);
     // Someone with a database browser softens what an incident said.
     let seq: i64 = w
-        .store
+        .sqlite()
         .raw_connection()
         .query_row(
             "SELECT seq FROM audit WHERE action = 'log incident' ORDER BY seq LIMIT 1",
@@ -110,14 +110,14 @@ fn an_entry_edited_by_hand_is_named_by_check_with_what_to_do() {
             |r| r.get(0),
         )
         .unwrap();
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute(
             "UPDATE audit SET after = replace(after, 'Shouted', 'Spoke') WHERE seq = ?1",
             [seq],
         )
         .unwrap();
-    let b = chain_break(&mut w.store).expect("the edit is found");
+    let b = chain_break(&mut w.sqlite()).expect("the edit is found");
     assert_eq!(b.seq, seq);
     assert_eq!(b.who, "Amira Hassan");
     assert_eq!(b.action, "log incident");
@@ -125,8 +125,8 @@ fn an_entry_edited_by_hand_is_named_by_check_with_what_to_do() {
     assert!(!w.store.check(true).unwrap().ok);
 
     let db = w.path.to_str().unwrap();
-    std::fs::write(w.dir.path().join("no-config.toml"), "").unwrap();
-    let out = safedesk(w.dir.path(), &["--db", db, "check", "--quick"]);
+    std::fs::write(w.db.dir.path().join("no-config.toml"), "").unwrap();
+    let out = safedesk(w.db.dir.path(), &["--db", db, "check", "--quick"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
@@ -135,7 +135,7 @@ fn an_entry_edited_by_hand_is_named_by_check_with_what_to_do() {
     );
     assert!(text.contains("Amira Hassan, \"log incident\""), "{text}");
     assert!(text.contains("What to do:"), "{text}");
-    let out = safedesk(w.dir.path(), &["--db", db, "check", "--quick", "--json"]);
+    let out = safedesk(w.db.dir.path(), &["--db", db, "check", "--quick", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["audit_chain"]["first_break"]["seq"], seq);
@@ -157,11 +157,11 @@ fn a_changed_time_a_removed_entry_and_an_added_one_are_found_too() {
         restrict(&mut w);
         if sql.starts_with("INSERT") {
             // Make room first, then put a copy of entry 2 in at 3.
-            w.store
+            w.sqlite()
                 .raw_connection()
                 .execute_batch("UPDATE audit SET seq = seq + 100 WHERE seq >= 3")
                 .unwrap();
-            w.store
+            w.sqlite()
                 .raw_connection()
                 .execute_batch(
                     "INSERT INTO audit (seq, at, login, action, entity, entity_id, content_hash, hash) \
@@ -169,9 +169,9 @@ fn a_changed_time_a_removed_entry_and_an_added_one_are_found_too() {
                 )
                 .unwrap();
         } else {
-            w.store.raw_connection().execute_batch(sql).unwrap();
+            w.sqlite().raw_connection().execute_batch(sql).unwrap();
         }
-        let b = chain_break(&mut w.store).expect(sql);
+        let b = chain_break(&mut w.sqlite()).expect(sql);
         assert_eq!(
             b.seq,
             if sql.starts_with("DELETE") { 4 } else { 3 },
@@ -186,7 +186,8 @@ fn redaction_blanks_content_and_the_chain_still_holds() {
     let mut w = tunde();
     restrict(&mut w);
     let seqs: Vec<i64> = {
-        let c = w.store.raw_connection();
+        let mut raw = w.sqlite();
+        let c = raw.raw_connection();
         let mut st = c
             .prepare("SELECT seq FROM audit WHERE customer_id = ?1")
             .unwrap();
@@ -197,7 +198,8 @@ fn redaction_blanks_content_and_the_chain_still_holds() {
     };
     assert!(seqs.len() >= 6, "{seqs:?}");
     {
-        let c = w.store.raw_connection();
+        let mut raw = w.sqlite();
+        let c = raw.raw_connection();
         let tx = c.transaction().unwrap();
         for s in &seqs {
             assert!(redact_audit_content(&tx, *s).unwrap());
@@ -223,11 +225,11 @@ fn redaction_blanks_content_and_the_chain_still_holds() {
         .iter()
         .all(|e| e.redacted && e.before.is_none() && e.after.is_none()));
     // Content put back into a redacted entry by hand is found.
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute("UPDATE audit SET after = '{}' WHERE seq = ?1", [seqs[1]])
         .unwrap();
-    let b = chain_break(&mut w.store).unwrap();
+    let b = chain_break(&mut w.sqlite()).unwrap();
     assert_eq!(b.seq, seqs[1]);
 }
 
@@ -355,7 +357,7 @@ fn only_managers_and_admins_read_the_trail_filtered_and_paged() {
     assert!(refused.to_string().contains("Only managers and admins"));
     // A manager who was moved to reception since this copy started is refused too.
     let mut old = w.manager.clone();
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute(
             "UPDATE staff SET role = 'reception' WHERE login = 'spatel'",
@@ -363,7 +365,7 @@ fn only_managers_and_admins_read_the_trail_filtered_and_paged() {
         )
         .unwrap();
     assert!(w.store.audit_page(&old, &AuditQuery::default()).is_err());
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute(
             "UPDATE staff SET role = 'manager' WHERE login = 'spatel'",
@@ -372,7 +374,7 @@ fn only_managers_and_admins_read_the_trail_filtered_and_paged() {
         .unwrap();
     old.staff.as_mut().unwrap().role = safedesk::domain::Role::Manager;
 
-    let all = |q: AuditQuery, store: &mut SqliteStore| {
+    let all = |q: AuditQuery, store: &mut dyn Store| {
         let mut q = AuditQuery { limit: 3, ..q };
         let mut seqs = Vec::new();
         loop {
@@ -458,7 +460,7 @@ fn card_views_are_gathered_and_written_in_one_batch() {
     assert_eq!(page.views.len(), 1);
     assert_eq!(page.views[0].who, "Amira Hassan");
     // Views are not changes: the chain did not move.
-    assert_eq!(chain_break(&mut w.store), None);
+    assert_eq!(chain_break(&mut w.sqlite()), None);
 }
 
 #[test]
@@ -512,12 +514,12 @@ fn the_worker_writes_card_views_once_at_exit_not_per_card_open() {
         }
     }
     // Twenty card opens, ten of a restricted customer: nothing written to the shared file yet.
-    assert_eq!(views(&mut w.store), 0);
+    assert_eq!(views(&mut w.sqlite()), 0);
     assert_eq!(w.store.data_version().unwrap(), version);
     drop(tx);
     worker.join().unwrap();
     // At exit, one view (of the restricted customer only), in one write.
-    assert_eq!(views(&mut w.store), 1);
+    assert_eq!(views(&mut w.sqlite()), 1);
     assert_ne!(w.store.data_version().unwrap(), version);
 }
 

@@ -90,7 +90,7 @@ impl World {
 
     /// Make the customer's restrictions fall due for review, as if six weeks had passed.
     fn age_reviews(&mut self) {
-        self.store
+        self.sqlite()
             .raw_connection()
             .execute(
                 "UPDATE restriction SET review_due = ?1 WHERE ends_at IS NULL",
@@ -873,7 +873,8 @@ fn a_review_from_a_breach_case_leaves_the_breach_case_open() {
         .unwrap();
     // The restrictions began two hours ago; an incident an hour ago breaches them.
     let two_hours_ago = time::to_db(Utc::now() - Duration::hours(2));
-    let c = w.store.raw_connection();
+    let mut raw = w.sqlite();
+    let c = raw.raw_connection();
     c.execute("UPDATE decision SET decided_at = ?1", [&two_hours_ago])
         .unwrap();
     c.execute("UPDATE restriction SET starts_at = ?1", [&two_hours_ago])
@@ -959,7 +960,7 @@ fn a_managers_running_pc_opens_a_due_review_case_without_the_queue_being_opened(
         .record_decision(&w.manager, &w.policy, &w.decision(&case))
         .unwrap();
     w.age_reviews();
-    let open_reviews = |store: &mut SqliteStore| {
+    let open_reviews = |store: &mut dyn Store| {
         store
             .open_cases()
             .unwrap()

@@ -79,7 +79,7 @@ impl World {
     /// Close every open case of the customer behind the store's back, as an older safedesk
     /// that did not run the rules on this path would have left it: 3 of 3 and no case.
     fn lose_cases(&mut self) {
-        self.store
+        self.sqlite()
             .raw_connection()
             .execute(
                 "UPDATE escalation_case SET closed_at = '2026-01-01T00:00:00Z' WHERE customer_id = ?1",
@@ -220,7 +220,8 @@ fn a_correction_that_moves_an_incident_into_a_restriction_opens_a_breach_case() 
     w.store.record_decision(&w.manager, &w.policy, &d).unwrap();
     // The decision and its restriction began two hours ago.
     let two_hours_ago = time::to_db(Utc::now() - Duration::hours(2));
-    let c = w.store.raw_connection();
+    let mut raw = w.sqlite();
+    let c = raw.raw_connection();
     c.execute("UPDATE decision SET decided_at = ?1", [&two_hours_ago])
         .unwrap();
     c.execute("UPDATE restriction SET starts_at = ?1", [&two_hours_ago])
@@ -268,15 +269,15 @@ fn import_file(w: &World, n: usize) -> (PathBuf, Vec<Id>) {
         .iter()
         .map(|i| serde_json::to_string(i).unwrap() + "\n")
         .collect();
-    let file = w.dir.path().join(format!("import-{}.jsonl", new_id()));
+    let file = w.db.dir.path().join(format!("import-{}.jsonl", new_id()));
     std::fs::write(&file, text).unwrap();
     (file, incidents.iter().map(|i| i.id).collect())
 }
 
 fn import(w: &World, file: &std::path::Path) {
-    std::fs::write(w.dir.path().join("no-config.toml"), "").unwrap();
+    std::fs::write(w.db.dir.path().join("no-config.toml"), "").unwrap();
     let o = safedesk(
-        w.dir.path(),
+        w.db.dir.path(),
         &[
             "--db",
             w.path.to_str().unwrap(),

@@ -319,7 +319,7 @@ fn the_screen_reader_mode_says_the_news_and_dismisses_it_by_number() {
     let mut w = world();
     let case = w.three_incidents();
     w.decide(&case);
-    let dir = w.dir.path().to_path_buf();
+    let dir = w.db.dir.path().to_path_buf();
     std::fs::write(dir.join("no-config.toml"), "").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_safedesk"))
         .args([

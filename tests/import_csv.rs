@@ -25,7 +25,7 @@ fn world() -> World {
 
 /// `safedesk --db DB --user LOGIN import ARGS...`
 fn import(w: &World, login: &str, args: &[&str]) -> std::process::Output {
-    let d = w.dir.path();
+    let d = w.db.dir.path();
     std::fs::write(d.join("no-config.toml"), "").unwrap();
     let db = w.path.to_str().unwrap().to_string();
     let mut all = vec!["--db", db.as_str(), "--user", login, "import"];
@@ -67,7 +67,7 @@ fn good_csv() -> String {
 #[test]
 fn a_good_csv_is_imported_counts_towards_escalation_and_is_not_imported_twice() {
     let mut w = world();
-    let d = w.dir.path().to_path_buf();
+    let d = w.db.dir.path().to_path_buf();
     let file = write(&d, "old.csv", good_csv().as_bytes());
 
     let o = import(
@@ -157,7 +157,7 @@ fn broken_csv() -> String {
 #[test]
 fn a_broken_csv_is_refused_whole_with_every_row_and_reason_and_skip_bad_imports_the_rest() {
     let mut w = world();
-    let d = w.dir.path().to_path_buf();
+    let d = w.db.dir.path().to_path_buf();
     let file = write(&d, "broken.csv", broken_csv().as_bytes());
     let o = import(&w, "cevans", &["incidents", &file, "--map", MAP]);
     let out = stdout(&o);
@@ -207,7 +207,7 @@ fn a_broken_csv_is_refused_whole_with_every_row_and_reason_and_skip_bad_imports_
 #[test]
 fn customers_in_windows_1252_with_a_mapping_file_and_month_first_dates() {
     let mut w = world();
-    let d = w.dir.path().to_path_buf();
+    let d = w.db.dir.path().to_path_buf();
     // "Zoë Åberg" and "Renée" in Windows-1252, Windows line endings, a quoted two-line address.
     let mut bytes: Vec<u8> = Vec::new();
     bytes.extend_from_slice(b"Surname,Forename,Tel,Address,Post code,Letters\r\n");
@@ -278,7 +278,7 @@ fn customers_in_windows_1252_with_a_mapping_file_and_month_first_dates() {
 #[test]
 fn incidents_from_years_before_safedesk_are_imported_and_a_mistyped_century_is_refused() {
     let mut w = world();
-    let d = w.dir.path().to_path_buf();
+    let d = w.db.dir.path().to_path_buf();
     let old = days_ago(3 * 365).format("%d/%m/%Y").to_string();
     let csv = format!(
         "Date,Forename,Surname,Phone,How,Category,Action,Details\n\

@@ -366,7 +366,7 @@ fn a_review_outcome_prints_the_reasons_for_the_customer_and_what_applies_now() {
         ],
     );
     // Its notice went; six weeks on, the review.
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute("UPDATE decision SET letter_status = 'sent'", [])
         .unwrap();
@@ -483,7 +483,7 @@ fn an_older_decision_with_no_reasons_for_the_customer_says_so_plainly_and_warns(
     let case = w.case(CaseReason::Threshold);
     w.decide(&case, Outcome::Actions, vec![kind("witness")]);
     // As a decision saved before migration 6 reads.
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute("UPDATE decision SET reasons_for_customer = ''", [])
         .unwrap();

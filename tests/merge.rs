@@ -94,7 +94,7 @@ fn content(mut h: CustomerHistory) -> CustomerHistory {
     h
 }
 
-fn names(store: &mut SqliteStore, q: &str) -> Vec<Id> {
+fn names(store: &mut dyn Store, q: &str) -> Vec<Id> {
     store
         .lookup(q, 30)
         .unwrap()
@@ -365,7 +365,7 @@ fn a_pcs_own_copy_follows_a_merge_and_its_undoing() {
     let other = w.duplicate();
     w.log(other, 1);
     let mut copy = SqliteStore::open(&w.path, &common::world::opts()).unwrap();
-    copy.use_local_index(&w.dir.path().join("local"), false);
+    copy.use_local_index(&w.db.dir.path().join("local"), false);
     assert!(copy.build_local_index().unwrap());
     let on_copy = |copy: &mut SqliteStore, q: &str| -> Vec<Id> {
         copy.lookup_on_local_copy(q, 30)

@@ -41,7 +41,7 @@ fn threshold(n: u32) -> String {
     text
 }
 
-fn threshold_cases(store: &mut SqliteStore) -> usize {
+fn threshold_cases(store: &mut dyn Store) -> usize {
     store
         .open_cases()
         .unwrap()
@@ -156,7 +156,7 @@ fn a_stored_policy_this_safedesk_cannot_read_refuses_saves_that_run_its_rules() 
     let mut w = world();
     // As a newer safedesk might store it: a field this one does not know.
     let newer = format!("{BUILT_IN}\n[future]\nsomething = 1\n");
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute(
             "INSERT INTO office_setting (kind, version, body, set_at, set_login) \

@@ -28,7 +28,7 @@ fn customer(name: &str) -> NewCustomer {
 }
 
 /// The worker's context for `actor` on the file at `path`, with this PC's outbox in `local`.
-fn ctx(store: &mut SqliteStore, path: &Path, actor: &str, local: &Local) -> Context {
+fn ctx(store: &mut dyn Store, path: &Path, actor: &str, local: &Local) -> Context {
     Context {
         policy: Policy::built_in(),
         actor: actor_of(store, actor),
@@ -40,7 +40,7 @@ fn ctx(store: &mut SqliteStore, path: &Path, actor: &str, local: &Local) -> Cont
     }
 }
 
-fn actor_of(store: &mut SqliteStore, login: &str) -> safedesk::domain::Actor {
+fn actor_of(store: &mut dyn Store, login: &str) -> safedesk::domain::Actor {
     actor(store, login)
 }
 
@@ -171,7 +171,7 @@ fn a_review_request_typed_during_an_outage_reaches_the_database_once_after_it() 
 #[test]
 fn a_stale_customer_edit_on_replay_is_kept_and_shown_not_dropped() {
     let mut w = world(("cevans", "Chris Evans"), customer("Deborah Johnson"));
-    let local = Local::new(w.dir.path().join("local"));
+    let local = Local::new(w.db.dir.path().join("local"));
     let path = w.path.clone();
     let ctx = ctx(&mut w.store, &path, "cevans", &local);
     let shown = w
@@ -218,7 +218,7 @@ fn a_stale_customer_edit_on_replay_is_kept_and_shown_not_dropped() {
     let c = w.store.history(w.customer).unwrap().unwrap().customer;
     assert_eq!(c.postcode, "SW1A 1AA", "the manager's change stands");
     assert_eq!(c.notes, "");
-    let kept = std::fs::read_dir(w.dir.path().join("local/refused"))
+    let kept = std::fs::read_dir(w.db.dir.path().join("local/refused"))
         .unwrap()
         .count();
     assert_eq!(kept, 1, "what was typed is kept aside");
@@ -312,14 +312,14 @@ fn a_recovered_draft_edited_and_saved_keeps_the_edits_and_opens_the_threat_case(
 fn a_backup_copy_never_receives_the_offices_queued_entry() {
     let mut w = world(("cevans", "Chris Evans"), customer("Deborah Johnson"));
     let office = w.path.clone();
-    let backup = w.dir.path().join("backup.sqlite");
+    let backup = w.db.dir.path().join("backup.sqlite");
     w.store.backup_to(&backup, false, &mut |_, _| {}).unwrap();
-    let training = w.dir.path().join("training.sqlite");
+    let training = w.db.dir.path().join("training.sqlite");
     // Written anew rather than with fs::copy: Windows gives a copy a creation time of its own,
     // but Wine (where the Windows tests run) reports a file's last write time as its creation
     // time, and CopyFile keeps that, so under Wine a copy would look like the office file.
     std::fs::write(&training, std::fs::read(&office).unwrap()).unwrap();
-    let local = Local::new(w.dir.path().join("local"));
+    let local = Local::new(w.db.dir.path().join("local"));
     let office_ctx = ctx(&mut w.store, &office, "cevans", &local);
     // Queued against the office file while the drive was away.
     let inc = NewIncident::example(w.customer, "Deborah Johnson");
@@ -359,7 +359,7 @@ fn a_backup_copy_never_receives_the_offices_queued_entry() {
     );
 
     // The office file, even reached by another path, gets it once.
-    let other_path = w.dir.path().join(".").join("shared.sqlite");
+    let other_path = w.db.dir.path().join(".").join("shared.sqlite");
     let mut s = SqliteStore::open(&other_path, &opts()).unwrap();
     let c = ctx(&mut s, &other_path, "cevans", &local);
     let replies = replay(&mut s, &c);
@@ -383,7 +383,7 @@ fn a_forged_outbox_entry_is_not_written_in_anothers_name() {
     w.store
         .add_staff(&admin, "jdoe", "Jo Doe", Role::Reception)
         .unwrap();
-    let local = Local::new(w.dir.path().join("local"));
+    let local = Local::new(w.db.dir.path().join("local"));
     let path = w.path.clone();
     // Someone running as jdoe drops an entry "by spatel" (a manager) in their own outbox.
     let c = ctx(&mut w.store, &path, "jdoe", &local);
@@ -409,6 +409,7 @@ fn a_forged_outbox_entry_is_not_written_in_anothers_name() {
         .incidents
         .is_empty());
     assert!(w
+        .db
         .dir
         .path()
         .join("local/held")
@@ -436,7 +437,7 @@ fn a_forged_outbox_entry_is_not_written_in_anothers_name() {
 #[test]
 fn read_only_leaves_the_outbox_untouched() {
     let mut w = world(("cevans", "Chris Evans"), customer("Deborah Johnson"));
-    let local = Local::new(w.dir.path().join("local"));
+    let local = Local::new(w.db.dir.path().join("local"));
     let path = w.path.clone();
     let mut c = ctx(&mut w.store, &path, "cevans", &local);
     local
@@ -459,9 +460,9 @@ fn read_only_leaves_the_outbox_untouched() {
     assert_eq!(files(local.dir()), before, "nothing moved, nothing refused");
 
     // And the real binary, started with --read-only, leaves it as it was too.
-    std::fs::write(w.dir.path().join("no-config.toml"), "").unwrap();
+    std::fs::write(w.db.dir.path().join("no-config.toml"), "").unwrap();
     let out = common::safedesk(
-        w.dir.path(),
+        w.db.dir.path(),
         &[
             "--db",
             path.to_str().unwrap(),
@@ -479,7 +480,7 @@ fn read_only_leaves_the_outbox_untouched() {
 #[test]
 fn a_bad_json_outbox_file_gets_a_clear_sentence_and_is_kept_aside() {
     let mut w = world(("cevans", "Chris Evans"), customer("Deborah Johnson"));
-    let local = Local::new(w.dir.path().join("local"));
+    let local = Local::new(w.db.dir.path().join("local"));
     let path = w.path.clone();
     let c = ctx(&mut w.store, &path, "cevans", &local);
     local

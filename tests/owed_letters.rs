@@ -97,7 +97,7 @@ fn decisions_owe_letters_oldest_first_until_sent() {
         .id;
     let second = decide(&mut w, other, "Zoe Aberg");
     // The first decision is made older, so the order is not just the order of saving.
-    w.store
+    w.sqlite()
         .raw_connection()
         .execute(
             "UPDATE decision SET decided_at = ?2 WHERE id = ?1",

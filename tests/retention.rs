@@ -458,7 +458,7 @@ fn an_export_takes_out_another_person_it_names_and_keeps_a_linked_visitors_histo
         .incidents
         .iter()
         .any(|i| i.id == visitor_incident.id));
-    let out = w.dir.path().join("exports");
+    let out = w.db.dir.path().join("exports");
     let written = safedesk::letters::write_export(&out, &sa, &w.policy).unwrap();
     for f in [&written.json, &written.markdown, &written.html] {
         let text = std::fs::read_to_string(f).unwrap();
@@ -474,7 +474,7 @@ fn an_export_of_a_customer_with_no_incidents_works_and_is_audited() {
     let mut w = tunde();
     let sa = w.store.subject_access(w.customer).unwrap().unwrap();
     assert!(sa.history.incidents.is_empty());
-    let out = w.dir.path().join("exports");
+    let out = w.db.dir.path().join("exports");
     let written = safedesk::letters::write_export(&out, &sa, &w.policy).unwrap();
     let md = std::fs::read_to_string(&written.markdown).unwrap();
     assert!(md.contains("# Everything held about Tunde Okafor"), "{md}");
@@ -692,7 +692,7 @@ fn the_store_worker_writes_the_export_the_card_asks_for_and_records_it() {
         worker::run(Box::new(pc), ctx, req_rx, move |r| reply_tx.send(r).is_ok())
     });
     let mut replies = common::replies::Replies::new(replies);
-    let dir = w.dir.path().join("subject access");
+    let dir = w.db.dir.path().join("subject access");
     req_tx
         .send(Request::ExportCustomer {
             customer: w.customer,

@@ -11,6 +11,7 @@ pub mod first_run;
 pub mod import;
 pub mod lookup;
 pub mod maintenance;
+pub mod migrate;
 pub mod office;
 pub mod report;
 pub mod retention;
@@ -116,6 +117,17 @@ pub enum Command {
         /// Import the rows that pass and list the others (without it, one bad row stops all).
         #[arg(long)]
         skip_bad: bool,
+    },
+    /// Move the office from its shared SQLite file to an empty PostgreSQL database: everything
+    /// is copied in one transaction, and the file is left as it was.
+    Migrate {
+        /// The office's shared safedesk file.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database: postgres://USER@HOST/DBNAME (the password comes from the
+        /// PostgreSQL password file or PGPASSWORD).
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
     },
     /// Merging two records of one person: undo a merge (managers and admins).
     Merge {
@@ -344,6 +356,7 @@ pub fn run(cli: &Cli) -> Option<Result<ExitCode, String>> {
             },
             _ => Err("safedesk import FILE, or safedesk import customers|incidents FILE.csv.".into()),
         },
+        Command::Migrate { from, to } => migrate::run(cli, from, to),
         Command::Merge { command } => merge_command(cli, command),
         Command::Staff { command } => staff::run(cli, command),
         Command::Policy { command } => office::policy(cli, command),

@@ -160,7 +160,9 @@ impl Default for OpenOptions {
     }
 }
 
-/// The storage a running safedesk talks to.
+/// The storage a running safedesk talks to. A boxed store (`Box<dyn Store>`, the engine chosen by
+/// the address) and a borrowed one are stores too.
+#[auto_impl::auto_impl(&mut, Box)]
 pub trait Store: Send {
     /// Where the data lives, for messages and the status bar.
     fn location(&self) -> String;

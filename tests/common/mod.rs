@@ -1,6 +1,7 @@
 //! Helpers shared by the test files (each test file uses some of them).
 #![allow(dead_code)]
 
+pub mod engine;
 #[cfg(unix)]
 #[cfg(feature = "postgres")]
 pub mod pg;

@@ -232,6 +232,71 @@ impl PgServer {
         Some(server)
     }
 
+    /// One private server for the whole test binary, started by the first test that asks (None
+    /// as [`PgServer::start`]). It outlives the tests: a watchdog process stops it and removes
+    /// its folder once this test process has ended, however it ended.
+    pub fn shared() -> Option<&'static PgServer> {
+        static SHARED: std::sync::OnceLock<Option<PgServer>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| {
+                let server = PgServer::start("the shared test server")?;
+                server.watch_over(std::process::id());
+                Some(server)
+            })
+            .as_ref()
+    }
+
+    /// Stop this server and remove its folder once process `pid` has ended.
+    fn watch_over(&self, pid: u32) {
+        let pg_ctl = self.bin.join("pg_ctl");
+        let stop = match self.run_as {
+            Some(user) => format!("runuser -u {user} -- '{}'", pg_ctl.display()),
+            None => format!("'{}'", pg_ctl.display()),
+        };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+             {stop} -D '{data}' stop -m immediate; rm -rf '{folder}'",
+            data = self.data().display(),
+            folder = self.folder.path().display()
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("sh, to watch over the shared test server");
+    }
+
+    /// A new, empty database on this server, with a name no other test has.
+    pub fn fresh_database(&self, test: &str) -> String {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name: String = test
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .take(40)
+            .collect();
+        let db = format!("t{n}_{name}");
+        self.sql("postgres", &format!("CREATE DATABASE {db}"));
+        db
+    }
+
+    /// The address of `dbname` as the superuser over the Unix socket, as a URL.
+    pub fn superuser_address(&self, dbname: &str) -> String {
+        format!(
+            "postgres://postgres@/{dbname}?host={}&port={}",
+            self.socket_dir().display(),
+            self.port
+        )
+    }
+
     /// The test authority that signed a TLS server's certificate.
     pub fn ca_file(&self) -> PathBuf {
         self.folder.path().join("tls").join("ca.crt")

@@ -1,23 +1,21 @@
 //! A shared database in a temp folder, made as an office would: an admin, a manager, someone at
 //! reception and one customer, for the store tests to work on.
 
+use super::engine::{Db, Engine};
 use safedesk::domain::{Actor, Id, NewCustomer, NewRestriction, Role};
 use safedesk::policy::Policy;
-use safedesk::store::{OpenOptions, SqliteStore, Store};
+use safedesk::store::Store;
 use std::path::PathBuf;
 
-/// The store's options for tests: a short wait for a lock, so a refusal shows quickly.
-pub fn opts() -> OpenOptions {
-    OpenOptions {
-        busy_timeout_ms: 300,
-        ..OpenOptions::default()
-    }
-}
+pub use super::engine::opts;
 
 pub struct World {
-    pub dir: tempfile::TempDir,
+    /// The database, on the engine the world was made on.
+    pub db: Db,
+    /// The SQLite file (on PostgreSQL, a path in a folder of the test's own that holds nothing).
     pub path: PathBuf,
-    pub store: SqliteStore,
+    /// The first connection (the first PC).
+    pub store: Box<dyn Store>,
     pub policy: Policy,
     /// Sam Patel, a manager.
     pub manager: Actor,
@@ -28,7 +26,7 @@ pub struct World {
 }
 
 /// Who `login` is on this database's staff list.
-pub fn actor(store: &mut SqliteStore, login: &str) -> Actor {
+pub fn actor(store: &mut dyn Store, login: &str) -> Actor {
     Actor {
         login: login.into(),
         staff: store.staff_by_login(login).unwrap(),
@@ -38,21 +36,27 @@ pub fn actor(store: &mut SqliteStore, login: &str) -> Actor {
 /// A new shared database with Sam Patel (manager), the receptionist `(login, name)` and
 /// `customer`, added by the receptionist.
 pub fn world(reception: (&str, &str), customer: NewCustomer) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.sqlite");
-    let mut store = SqliteStore::create(&path, &opts(), "admin", "Alex Morgan", false).unwrap();
-    let admin = actor(&mut store, "admin");
+    world_on(Engine::Sqlite, reception, customer)
+}
+
+/// [`world`] on `engine`.
+pub fn world_on(engine: Engine, reception: (&str, &str), customer: NewCustomer) -> World {
+    let (db, mut store) = Db::create(engine, ("admin", "Alex Morgan"));
+    let path = db
+        .sqlite_path()
+        .unwrap_or_else(|| db.dir.path().join("shared.sqlite"));
+    let admin = actor(&mut *store, "admin");
     store
         .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
         .unwrap();
     store
         .add_staff(&admin, reception.0, reception.1, Role::Reception)
         .unwrap();
-    let manager = actor(&mut store, "spatel");
-    let reception = actor(&mut store, reception.0);
+    let manager = actor(&mut *store, "spatel");
+    let reception = actor(&mut *store, reception.0);
     let c = store.add_customer(&reception, customer).unwrap();
     World {
-        dir,
+        db,
         path,
         store,
         policy: Policy::built_in(),
@@ -65,7 +69,13 @@ pub fn world(reception: (&str, &str), customer: NewCustomer) -> World {
 /// The decisions and letters world: Amira Hassan at reception, and Tunde Okafor, a known
 /// customer with nothing recorded yet.
 pub fn tunde() -> World {
-    world(
+    tunde_on(Engine::Sqlite)
+}
+
+/// [`tunde`] on `engine`.
+pub fn tunde_on(engine: Engine) -> World {
+    world_on(
+        engine,
         ("ahassan", "Amira Hassan"),
         NewCustomer {
             name: Some("Tunde Okafor".into()),
@@ -89,6 +99,16 @@ pub fn kind(k: &str) -> NewRestriction {
 }
 
 impl World {
+    /// Another connection to the SQLite file, for a test that looks inside it (SQLite only).
+    pub fn sqlite(&self) -> safedesk::store::SqliteStore {
+        assert_eq!(
+            self.db.engine,
+            Engine::Sqlite,
+            "only a SQLite world has a file"
+        );
+        safedesk::store::SqliteStore::open(&self.path, &opts()).unwrap()
+    }
+
     /// A decision on `case` for this world's customer, as Sam Patel's form gives it: reasons
     /// for staff and for the customer, the reasonable adjustments considered, a review in six
     /// weeks when something is restricted, and for a withdrawal the time limit tried first.
@@ -139,12 +159,12 @@ impl World {
     /// the second person a decision that needs approval waits for.
     pub fn second_manager(&mut self) -> Actor {
         if self.store.staff_by_login("gmensah").unwrap().is_none() {
-            let admin = actor(&mut self.store, "admin");
+            let admin = actor(&mut *self.store, "admin");
             self.store
                 .add_staff(&admin, "gmensah", "Grace Mensah", Role::Manager)
                 .unwrap();
         }
-        actor(&mut self.store, "gmensah")
+        actor(&mut *self.store, "gmensah")
     }
 
     /// Approve, as Grace Mensah, the decision `id` that waits for a second person's approval.

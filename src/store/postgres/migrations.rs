@@ -460,6 +460,9 @@ CREATE TRIGGER restriction_first_review_due BEFORE INSERT ON restriction
 /// member of staff has dismissed and from when there is news, and staff safety (who was hurt,
 /// RIDDOR, the debriefs asked for).
 const MIGRATION_2: &str = r#"
+-- Who withdrew an incident is kept as their name, as SQLite keeps it.
+ALTER TABLE incident ALTER COLUMN withdrawn_by TYPE text;
+
 ALTER TABLE decision ADD COLUMN approval text NOT NULL DEFAULT ''
     CHECK (approval IN ('', 'waiting', 'approved', 'turned_down'));
 ALTER TABLE decision ADD COLUMN approved_by uuid REFERENCES staff(id);

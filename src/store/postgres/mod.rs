@@ -18,6 +18,7 @@
 pub mod address;
 mod audit;
 mod cases;
+pub mod copy;
 mod decisions;
 pub mod errors;
 mod incidents;
@@ -196,6 +197,69 @@ impl PgStore {
         }
         store.listen()?;
         Ok(store)
+    }
+
+    /// Set up a new safedesk database at `config` (an empty database IT made for it) with its
+    /// first admin: the schema, the admin and whether it holds demo data, in one transaction.
+    /// A database that already has safedesk's staff is refused.
+    pub fn create(
+        config: &PgConfig,
+        opts: &crate::store::OpenOptions,
+        first_admin_login: &str,
+        first_admin_name: &str,
+        demo: bool,
+    ) -> crate::store::Result<PgStore> {
+        let admin = crate::store::rules::staff::first_admin(first_admin_login, first_admin_name)?;
+        Self::create_with_admin(config, opts, &admin, demo)
+    }
+
+    /// As [`PgStore::create`], with this member of staff as the first admin.
+    pub fn create_with_admin(
+        config: &PgConfig,
+        opts: &crate::store::OpenOptions,
+        admin: &crate::domain::Staff,
+        demo: bool,
+    ) -> crate::store::Result<PgStore> {
+        use crate::store::StoreError;
+        let mut store = Self::open(config, opts)?;
+        let actor = crate::domain::Actor {
+            staff: Some(admin.clone()),
+            login: admin.login.clone(),
+        };
+        let made = (|| -> tx::TxResult<bool> {
+            let mut tx = store.client.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
+            let staff: i64 = tx.query_one("SELECT count(*) FROM staff", &[])?.get(0);
+            if staff > 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO safedesk_meta (key, value) VALUES ('demo', $1) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&if demo { "1" } else { "0" }],
+            )?;
+            staff::insert_staff(&mut tx, admin)?;
+            audit::audit(
+                &mut tx,
+                &actor,
+                "create database",
+                "staff",
+                &admin.id.to_string(),
+                None,
+                Some(serde_json::to_string(admin).unwrap_or_default()),
+            )?;
+            tx.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
+            tx.commit()?;
+            Ok(true)
+        })();
+        match made {
+            Ok(true) => Ok(store),
+            Ok(false) => Err(StoreError::Invalid(format!(
+                "{config} already holds a safedesk database; safedesk will not set it up again. Open it with --db, or give the address of a new, empty database."
+            ))),
+            Err(tx::PgTxError::Store(e)) => Err(e),
+            Err(tx::PgTxError::Db(e)) => Err(store.store_error(e)),
+        }
     }
 
     /// The address connected to, without anything secret.

@@ -149,8 +149,10 @@ impl PgStore {
         self.connected()?;
         let mut got = 0;
         let polled = {
+            // A wait of a millisecond, not a bare poll: the client's runtime reads the socket
+            // only while it waits, so a poll alone would never hear anything.
             let mut notes = self.client.notifications();
-            let mut it = notes.iter();
+            let mut it = notes.timeout_iter(std::time::Duration::from_millis(1));
             loop {
                 match it.next() {
                     Ok(Some(_)) => got += 1,

@@ -84,3 +84,25 @@ pub fn new_member(login: &str, display_name: &str, role: Role) -> Result<Staff> 
         active: true,
     })
 }
+
+/// The first admin of a new database: a login is needed; the name is the login when none is
+/// given.
+pub fn first_admin(login: &str, name: &str) -> Result<Staff> {
+    let login = login.trim();
+    if login.is_empty() {
+        return Err(StoreError::Invalid(
+            "The first admin needs a login name: pass --user NAME.".into(),
+        ));
+    }
+    Ok(Staff {
+        id: crate::domain::new_id(),
+        login: login.to_string(),
+        display_name: if name.trim().is_empty() {
+            login.to_string()
+        } else {
+            name.trim().to_string()
+        },
+        role: Role::Admin,
+        active: true,
+    })
+}

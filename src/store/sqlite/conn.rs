@@ -9,7 +9,7 @@ use super::errors::map_err;
 use super::maintenance::refuse_if_not_safedesk;
 use super::staff::insert_staff;
 use super::SqliteStore;
-use crate::domain::{new_id, Actor, Role, Staff};
+use crate::domain::{Actor, Staff};
 use crate::store::{OpenMode, OpenOptions, Result, StoreError};
 use crate::time;
 use chrono::Utc;
@@ -56,23 +56,7 @@ impl SqliteStore {
         first_admin_name: &str,
         demo: bool,
     ) -> Result<SqliteStore> {
-        let login = first_admin_login.trim();
-        if login.is_empty() {
-            return Err(StoreError::Invalid(
-                "The first admin needs a login name: pass --user NAME.".into(),
-            ));
-        }
-        let admin = Staff {
-            id: new_id(),
-            login: login.to_string(),
-            display_name: if first_admin_name.trim().is_empty() {
-                login.to_string()
-            } else {
-                first_admin_name.trim().to_string()
-            },
-            role: Role::Admin,
-            active: true,
-        };
+        let admin = crate::store::rules::staff::first_admin(first_admin_login, first_admin_name)?;
         SqliteStore::create_with_admin(path, opts, &admin, demo)
     }
 

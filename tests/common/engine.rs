@@ -1,0 +1,127 @@
+//! One test body, two engines: the same actions on a SQLite file and on a PostgreSQL database
+//! must give the same answers. [`for_each_engine`] runs a body once on each engine this build
+//! and machine can test; [`Db`] is a new, empty safedesk database on one of them.
+//!
+//! PostgreSQL is tested with the `postgres` feature on Unix: one private server for the whole
+//! test binary ([`PgServer::shared`](super::pg::PgServer::shared)), a fresh database for each
+//! `Db`. Without PostgreSQL installed the PostgreSQL runs are skipped, saying so, except in CI.
+
+use safedesk::store::{OpenOptions, SqliteStore, Store};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+/// The engines this build and machine can test: SQLite always; PostgreSQL when it is built in
+/// and a private server starts.
+pub fn engines() -> Vec<Engine> {
+    let mut all = vec![Engine::Sqlite];
+    #[cfg(all(unix, feature = "postgres"))]
+    if super::pg::PgServer::shared().is_some() {
+        all.push(Engine::Postgres);
+    }
+    all
+}
+
+/// Run `body` once on each engine, saying on which (so a failure names its engine).
+pub fn for_each_engine(mut body: impl FnMut(Engine)) {
+    for engine in engines() {
+        eprintln!("--- on {engine}");
+        body(engine);
+    }
+}
+
+/// The store's options for tests: a short wait for a lock, so a refusal shows quickly.
+pub fn opts() -> OpenOptions {
+    OpenOptions {
+        busy_timeout_ms: 300,
+        ..OpenOptions::default()
+    }
+}
+
+/// A new safedesk database on one engine (kept until dropped).
+pub struct Db {
+    pub engine: Engine,
+    /// The SQLite file's folder (also there for PostgreSQL, for a test's other files).
+    pub dir: tempfile::TempDir,
+    /// The file's path, or the database's `postgres://` address.
+    pub address: String,
+}
+
+impl Db {
+    /// A new, empty database on `engine` with `admin` (login, name) as its first admin, and the
+    /// first connection to it.
+    pub fn create(engine: Engine, admin: (&str, &str)) -> (Db, Box<dyn Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        match engine {
+            Engine::Sqlite => {
+                let path = dir.path().join("shared.sqlite");
+                let store = SqliteStore::create(&path, &opts(), admin.0, admin.1, false).unwrap();
+                let address = path.display().to_string();
+                (
+                    Db {
+                        engine,
+                        dir,
+                        address,
+                    },
+                    Box::new(store),
+                )
+            }
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                {
+                    use safedesk::store::postgres::{PgConfig, PgStore};
+                    let server = super::pg::PgServer::shared().expect("a PostgreSQL server");
+                    let db = server.fresh_database("db");
+                    let address = server.superuser_address(&db);
+                    let config = PgConfig::parse(&address).unwrap();
+                    let store = PgStore::create(&config, &opts(), admin.0, admin.1, false).unwrap();
+                    (
+                        Db {
+                            engine,
+                            dir,
+                            address,
+                        },
+                        Box::new(store),
+                    )
+                }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        }
+    }
+
+    /// Another connection to the same database: another PC.
+    pub fn open(&self) -> Box<dyn Store> {
+        match self.engine {
+            Engine::Sqlite => Box::new(SqliteStore::open(self.address.as_ref(), &opts()).unwrap()),
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                {
+                    use safedesk::store::postgres::{PgConfig, PgStore};
+                    let config = PgConfig::parse(&self.address).unwrap();
+                    Box::new(PgStore::open(&config, &opts()).unwrap())
+                }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        }
+    }
+
+    /// The SQLite file, for a test that looks inside it (None on PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        (self.engine == Engine::Sqlite).then(|| PathBuf::from(&self.address))
+    }
+}
