@@ -177,8 +177,7 @@ pub(super) fn open_cases_for(s: &mut PgStore, customer: Id) -> Result<Vec<CaseSu
 /// A manager opened the case: record the first time, once. Returns whether this was the first.
 pub(super) fn mark_case_seen(s: &mut PgStore, actor: &Actor, case: Id) -> Result<bool> {
     // Read first: a write, even one that changes nothing, is not made when it is recorded.
-    if s
-        .read(|tx| case_in(tx, case))?
+    if s.read(|tx| case_in(tx, case))?
         .is_some_and(|c| c.seen_at.is_some())
     {
         return Ok(false);

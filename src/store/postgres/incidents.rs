@@ -528,8 +528,8 @@ fn amend(
             ask_debrief(tx, actor, inc.id, who)?;
         }
     }
-    let h = history_in(tx, customer_id)?
-        .ok_or_else(|| StoreError::Missing("the customer".into()))?;
+    let h =
+        history_in(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
     let after = h
         .incidents
         .iter()
@@ -557,7 +557,11 @@ fn amend(
 
 /// The safety answers as kept, with the member of staff hurt found on the staff list (which
 /// one: `rules/safety.rs`).
-pub(super) fn resolve(tx: &mut Transaction<'_>, policy: &Policy, inc: &NewIncident) -> TxResult<Harm> {
+pub(super) fn resolve(
+    tx: &mut Transaction<'_>,
+    policy: &Policy,
+    inc: &NewIncident,
+) -> TxResult<Harm> {
     let h = crate::policy::safety::as_stored(policy, inc);
     if h.hurt != Hurt::Staff {
         return Ok(h);
@@ -569,7 +573,6 @@ pub(super) fn resolve(tx: &mut Transaction<'_>, policy: &Policy, inc: &NewIncide
         .collect();
     Ok(crate::store::rules::safety::hurt_on_staff_list(h, &staff)?)
 }
-
 
 /// Ask for a debrief after an incident for one member of staff: a "Debrief requested" case in
 /// the manager's queue naming them and the incident; asking again while one is still wanted

@@ -9,8 +9,8 @@ use super::prelude::*;
 use super::records::{customers_by_seq, histories};
 use super::tx::TxResult;
 use crate::store::rules::lookup::{
-    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START,
-    LAST_DIGITS, MAX_CHAR,
+    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START, LAST_DIGITS,
+    MAX_CHAR,
 };
 use crate::text::{classify, reversed, QueryKind};
 use ::postgres::types::ToSql;
@@ -23,7 +23,10 @@ fn seqs(tx: &mut Transaction<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> 
 
 fn phone_candidates(tx: &mut Transaction<'_>, digits: &str, out: &mut Candidates) -> TxResult<()> {
     let rev = reversed(digits);
-    for (column, key, score) in [("digits", digits, FROM_START), ("rdigits", &rev, LAST_DIGITS)] {
+    for (column, key, score) in [
+        ("digits", digits, FROM_START),
+        ("rdigits", &rev, LAST_DIGITS),
+    ] {
         // ':' sorts just after '9', so [key, key || ':') is every string of digits starting
         // with key.
         let rows = tx.query(

@@ -10,7 +10,9 @@ use crate::domain::{
     ReviewOutcome, Withdrawal,
 };
 use crate::store::rules::lookup::search_keys;
-use crate::store::rules::records::{edited, still_editable, validate_new_customer, Edited, Pending};
+use crate::store::rules::records::{
+    edited, still_editable, validate_new_customer, Edited, Pending,
+};
 use crate::time::whole_seconds;
 use ::postgres::types::Json;
 use ::postgres::{Row, Transaction};
@@ -204,7 +206,7 @@ pub(super) fn update_customer(
                 .ok_or_else(|| StoreError::Missing("the customer".into()))?;
             let after = match edited(&before, id, edit.clone(), expected_version)? {
                 Edited::AlreadySaved => return Ok(before),
-                Edited::Changed(after) => after,
+                Edited::Changed(after) => *after,
             };
             tx.execute(
                 "UPDATE customer SET name = $2, other_names = $3, postcode = $4, description = $5, \
@@ -535,7 +537,9 @@ pub(super) fn history_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<Cu
     };
     one.letters = tx
         .query(
-            &format!("SELECT {LETTER_COLS} FROM letter WHERE customer_id = $1 ORDER BY created_at, seq"),
+            &format!(
+                "SELECT {LETTER_COLS} FROM letter WHERE customer_id = $1 ORDER BY created_at, seq"
+            ),
             &[&id],
         )?
         .iter()
@@ -551,10 +555,7 @@ pub(super) fn history(s: &mut PgStore, customer: Id) -> Result<Option<CustomerHi
 
 /// Where a retired record went, for its card; None for a record never merged into another (or
 /// a linked visitor's, which has no merge row).
-fn merged_into(
-    tx: &mut Transaction<'_>,
-    id: Id,
-) -> TxResult<Option<crate::domain::MergedInto>> {
+fn merged_into(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<crate::domain::MergedInto>> {
     Ok(tx
         .query_opt(
             "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \

@@ -12,8 +12,8 @@ pub fn assignable(
     to: Option<Id>,
     staff: &[Staff],
 ) -> Result<()> {
-    let current =
-        current.ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
+    let current = current
+        .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
     if current.version != expected_version {
         return Err(StoreError::Conflict(format!(
             "the case about {} changed",

@@ -3,9 +3,7 @@
 //! refusals, and which escalation cases the rules call for after a change (each engine opens or
 //! joins them in its own SQL, in the same transaction).
 
-use crate::domain::{
-    CaseReason, CustomerHistory, Harm, Id, Incident, NewIncident, Staff, Subject,
-};
+use crate::domain::{CaseReason, CustomerHistory, Harm, Id, Incident, NewIncident, Staff, Subject};
 use crate::policy::rules;
 use crate::policy::Policy;
 use crate::store::{Result, StoreError};
@@ -215,7 +213,12 @@ pub enum Correction {
 /// Decide a correction: `replay` whether the stored incident says what the correction says;
 /// `last_by_me` whether the last correction was this person's (both asked only when the
 /// versions differ).
-pub fn correction(version: i64, expected: i64, replay: bool, last_by_me: bool) -> Result<Correction> {
+pub fn correction(
+    version: i64,
+    expected: i64,
+    replay: bool,
+    last_by_me: bool,
+) -> Result<Correction> {
     if version == expected {
         return Ok(Correction::Go);
     }
@@ -307,10 +310,7 @@ pub fn link_check(visitor: Id, customer: Id, merged_into: Option<Id>) -> Result<
 }
 
 /// The visitor's record must be an unidentified visitor's, and the customer must be there.
-pub fn link_parties(
-    visitor: Option<&CustomerHistory>,
-    customer_there: bool,
-) -> Result<()> {
+pub fn link_parties(visitor: Option<&CustomerHistory>, customer_there: bool) -> Result<()> {
     let v = visitor.ok_or_else(|| StoreError::Missing("that visitor's record".into()))?;
     if !v.customer.is_unidentified() {
         return Err(StoreError::Invalid(

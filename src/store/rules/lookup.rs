@@ -113,11 +113,7 @@ impl Candidates {
     /// An email found by the index's prefix scan: (seq, as typed, the address kept).
     pub fn offer_email(&mut self, text: &str, found: (i64, String, String)) {
         let (seq, display, email) = found;
-        let s = if email == text {
-            EXACT
-        } else {
-            EMAIL_PREFIX
-        };
+        let s = if email == text { EXACT } else { EMAIL_PREFIX };
         self.offer(seq, s, MatchedOn::Email(display));
     }
 

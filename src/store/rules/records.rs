@@ -1,9 +1,7 @@
 //! A customer's details as both engines check and keep them: tidying and refusing what is
 //! typed, and telling a replayed edit from a conflicting one.
 
-use crate::domain::{
-    Customer, Id, NewCustomer, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
-};
+use crate::domain::{Customer, Id, NewCustomer, MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE};
 use crate::store::{Result, StoreError};
 use crate::text;
 use chrono::Utc;
@@ -114,7 +112,7 @@ pub enum Edited {
     /// These very details landed before (a replay from the outbox): nothing to change.
     AlreadySaved,
     /// The record as it will be written, its version one on.
-    Changed(Customer),
+    Changed(Box<Customer>),
 }
 
 /// Check an edit against the record as it is (`before`): the person was shown
@@ -152,7 +150,7 @@ pub fn edited(
     })?;
     after.created_at = before.created_at;
     after.version = before.version + 1;
-    Ok(Edited::Changed(after))
+    Ok(Edited::Changed(Box::new(after)))
 }
 
 /// A customer to be edited must still be there and not merged into another: `row` is their

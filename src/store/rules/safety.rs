@@ -13,9 +13,7 @@ pub fn hurt_on_staff_list(mut h: Harm, staff: &[(Id, String, String)]) -> Result
     if h.hurt != Hurt::Staff {
         return Ok(h);
     }
-    let by_id = h
-        .hurt_staff
-        .and_then(|id| staff.iter().find(|s| s.0 == id));
+    let by_id = h.hurt_staff.and_then(|id| staff.iter().find(|s| s.0 == id));
     let want = h.hurt_name.to_lowercase();
     let found = by_id.or_else(|| {
         let exact: Vec<_> = staff

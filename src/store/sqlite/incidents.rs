@@ -10,10 +10,10 @@ use crate::domain::{Actor, CaseReason, CasesChanged, Id, NewIncident, Role, Subj
 use crate::policy::incident::{self, may_change, Change, SaveOutcome};
 use crate::policy::rules::{self, AfterWithdrawal};
 use crate::policy::Policy;
+pub(super) use crate::store::rules::incidents::Run;
 use crate::store::rules::incidents::{
     self as shared, cases_to_fold, joins_called_for, Correction, Link,
 };
-pub(super) use crate::store::rules::incidents::Run;
 use crate::store::StoreError;
 use crate::time;
 use chrono::Utc;

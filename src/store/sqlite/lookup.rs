@@ -8,8 +8,8 @@
 use super::records::{customers_by_seq, histories};
 use crate::domain::{Customer, LookupHit};
 use crate::store::rules::lookup::{
-    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START,
-    LAST_DIGITS, MAX_CHAR,
+    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START, LAST_DIGITS,
+    MAX_CHAR,
 };
 use crate::text::{classify, reversed, QueryKind};
 use rusqlite::{params, Transaction};

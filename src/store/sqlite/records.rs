@@ -64,7 +64,7 @@ pub(super) fn update_customer(
         .ok_or_else(|| StoreError::Missing("the customer".into()))?;
     let after = match edited(&before, id, edit, expected_version)? {
         Edited::AlreadySaved => return Ok(before),
-        Edited::Changed(after) => after,
+        Edited::Changed(after) => *after,
     };
     tx.prepare_cached(
         "UPDATE customer SET name = ?2, other_names = ?3, postcode = ?4, description = ?5, \
