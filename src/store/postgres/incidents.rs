@@ -219,6 +219,64 @@ pub(super) fn open_cases_for_bulk(
     Ok(opened)
 }
 
+/// Load a whole world at once (demo data, benchmarks), then open the cases the rules call for,
+/// each dated when its reason arose and counted as seen (loaded history was looked at long ago).
+pub(super) fn bulk_load(s: &mut PgStore, actor: &Actor, _policy: &Policy, b: &Bulk) -> Result<()> {
+    s.write_with_policy(
+        actor,
+        Role::can_manage_staff,
+        "load data in bulk",
+        |tx, policy| {
+            for st in &b.staff {
+                super::staff::insert_staff(tx, st)?;
+            }
+            for c in &b.customers {
+                records::insert_customer(tx, c)?;
+            }
+            for i in &b.incidents {
+                records::insert_incident(tx, i)?;
+            }
+            for d in &b.decisions {
+                records::insert_decision(tx, d)?;
+            }
+            for r in &b.restrictions {
+                records::insert_restriction(tx, r)?;
+            }
+            let author: Option<Id> = tx
+                .query_opt(
+                    "SELECT id FROM staff WHERE role IN ('manager', 'admin') ORDER BY role LIMIT 1",
+                    &[],
+                )?
+                .map(|r| r.get(0));
+            if let Some(author) = author {
+                for l in &b.letters {
+                    records::insert_letter(tx, l, author)?;
+                }
+            }
+            let opened = open_cases_for_bulk(tx, actor, policy, b)?;
+            // Cases in loaded history were looked at long ago: they do not alert.
+            tx.execute(
+                "UPDATE escalation_case SET seen_at = opened_at WHERE id = ANY($1) AND seen_at IS NULL",
+                &[&opened],
+            )?;
+            audit(
+                tx,
+                actor,
+                "bulk load",
+                "database",
+                "",
+                None,
+                Some(format!(
+                    "{{\"customers\":{},\"incidents\":{}}}",
+                    b.customers.len(),
+                    b.incidents.len()
+                )),
+            )?;
+            Ok(())
+        },
+    )
+}
+
 /// Run the escalation rules again for one customer whose incidents changed.
 pub(super) fn reevaluate(
     tx: &mut Transaction<'_>,
