@@ -259,6 +259,8 @@ impl PgServer {
             data = self.data().display(),
             folder = self.folder.path().display()
         );
+        // Never waited for: it must outlive this process, to stop the server after it.
+        #[allow(clippy::zombie_processes)]
         Command::new("sh")
             .args(["-c", &script])
             .stdin(std::process::Stdio::null())

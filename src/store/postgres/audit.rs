@@ -2,8 +2,8 @@
 //! chained by hashes exactly as the SQLite store chains them (`rules/audit.rs`), so a trail
 //! copied from a file verifies on the server and goes on from it.
 
+use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::TxResult;
 use crate::domain::{Actor, Id};
 use crate::store::rules::audit::{chain_hash, content_hash, Link};
 use ::postgres::Transaction;

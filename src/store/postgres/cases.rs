@@ -4,8 +4,8 @@
 //! The decisions are `rules/cases.rs`.
 
 use super::audit::audit;
+use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::TxResult;
 use crate::domain::CaseReason;
 use crate::store::rules::cases as rules;
 use crate::time::whole_seconds;
@@ -104,14 +104,15 @@ pub(super) fn close_case_because(
     )
 }
 
-const CASE_COLS: &str = "c.id, c.customer_id, \
+pub(super) const CASE_COLS: &str = "c.id, c.customer_id, \
      coalesce(cu.name, 'Unidentified visitor: ' || cu.description), c.reason, c.opened_at, \
      s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
      (SELECT coalesce(array_agg(ci.incident_id ORDER BY i.occurred_at, i.id), '{}') \
         FROM case_incident ci JOIN incident i ON i.id = ci.incident_id WHERE ci.case_id = c.id), \
      c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
 
-const CASE_FROM: &str = "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+pub(super) const CASE_FROM: &str =
+    "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
      LEFT JOIN staff s ON s.id = c.assigned_to";
 
 pub(super) fn case_row(r: &Row) -> CaseSummary {
@@ -156,8 +157,12 @@ pub(super) fn case_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseS
 }
 
 /// Escalation cases not yet closed, oldest first.
+pub(super) fn open_in(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
+    cases_where(tx, "c.closed_at IS NULL", &[])
+}
+
 pub(super) fn open_cases(s: &mut PgStore) -> Result<Vec<CaseSummary>> {
-    s.read(|tx| cases_where(tx, "c.closed_at IS NULL", &[]))
+    s.read(open_in)
 }
 
 pub(super) fn case(s: &mut PgStore, case: Id) -> Result<Option<CaseSummary>> {

@@ -1,6 +1,7 @@
 //! What can go wrong reaching a PostgreSQL database, each as one sentence saying what to do, and
 //! telling the driver's errors apart.
 
+use crate::store::StoreError;
 use thiserror::Error;
 
 /// The oldest PostgreSQL safedesk supports (13: the first with `gen_random_uuid()` built in and
@@ -89,6 +90,27 @@ pub fn check_version(address: &str, num: i32) -> Result<(), PgError> {
     }
     Ok(())
 }
+
+/// An error inside a write or read: the server's, or the store refusing something.
+pub(crate) enum PgTxError {
+    Db(::postgres::Error),
+    Store(StoreError),
+}
+
+impl From<::postgres::Error> for PgTxError {
+    fn from(e: ::postgres::Error) -> Self {
+        PgTxError::Db(e)
+    }
+}
+
+impl From<StoreError> for PgTxError {
+    fn from(e: StoreError) -> Self {
+        PgTxError::Store(e)
+    }
+}
+
+/// What the body of a read or write returns.
+pub(crate) type TxResult<T> = std::result::Result<T, PgTxError>;
 
 #[cfg(test)]
 mod tests {

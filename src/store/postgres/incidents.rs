@@ -5,12 +5,12 @@
 
 use super::audit::audit;
 use super::cases::{close_case_because, join};
+use super::errors::TxResult;
 use super::prelude::*;
 use super::records::{
     self, customer_exists, histories, history_in, incident_row, insert_incident, merged_state,
     unindex_customer,
 };
-use super::tx::TxResult;
 use crate::domain::{CaseReason, Harm, Hurt, Incident};
 use crate::policy::incident::{self, may_change, Change};
 use crate::policy::rules::{self as policy_rules, AfterWithdrawal};

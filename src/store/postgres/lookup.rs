@@ -5,9 +5,9 @@
 //! SQLite compares text, whatever the database's collation; each index gives its candidates in
 //! its own order, as SQLite's do, so the same ones are kept when there are more than enough.
 
+use super::errors::TxResult;
 use super::prelude::*;
 use super::records::{customers_by_seq, histories};
-use super::tx::TxResult;
 use crate::store::rules::lookup::{
     query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START, LAST_DIGITS,
     MAX_CHAR,

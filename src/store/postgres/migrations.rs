@@ -53,7 +53,7 @@ pub const LATEST: u32 = MIGRATIONS.len() as u32;
 pub const LOCK_KEY: i64 = 0x7361_6665_6465_736b;
 
 /// Where a manager's queue puts an open case, most urgent first (as SQLite's `queue_rank!`).
-const QUEUE_RANK: &str = "(CASE WHEN waiting = 'confirmation' THEN 10 \
+pub(super) const QUEUE_RANK: &str = "(CASE WHEN waiting = 'confirmation' THEN 10 \
      WHEN reason IN ('immediate_threat', 'breach') AND seen_at IS NULL THEN 0 ELSE 5 END \
      + CASE reason WHEN 'immediate_threat' THEN 0 WHEN 'breach' THEN 1 WHEN 'threshold' THEN 2 \
      WHEN 'review_due' THEN 3 ELSE 4 END)";
@@ -462,6 +462,10 @@ CREATE TRIGGER restriction_first_review_due BEFORE INSERT ON restriction
 const MIGRATION_2: &str = r#"
 -- Who withdrew an incident is kept as their name, as SQLite keeps it.
 ALTER TABLE incident ALTER COLUMN withdrawn_by TYPE text;
+-- A case names its decision and a decision its case: moving an office copies one table before
+-- the other, so the case's link may be checked at the end of the transaction.
+ALTER TABLE escalation_case ALTER CONSTRAINT escalation_case_decision_fk
+    DEFERRABLE INITIALLY IMMEDIATE;
 
 ALTER TABLE decision ADD COLUMN approval text NOT NULL DEFAULT ''
     CHECK (approval IN ('', 'waiting', 'approved', 'turned_down'));

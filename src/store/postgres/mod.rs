@@ -226,7 +226,7 @@ impl PgStore {
             staff: Some(admin.clone()),
             login: admin.login.clone(),
         };
-        let made = (|| -> tx::TxResult<bool> {
+        let made = (|| -> errors::TxResult<bool> {
             let mut tx = store.client.transaction()?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
             let staff: i64 = tx.query_one("SELECT count(*) FROM staff", &[])?.get(0);
@@ -257,8 +257,8 @@ impl PgStore {
             Ok(false) => Err(StoreError::Invalid(format!(
                 "{config} already holds a safedesk database; safedesk will not set it up again. Open it with --db, or give the address of a new, empty database."
             ))),
-            Err(tx::PgTxError::Store(e)) => Err(e),
-            Err(tx::PgTxError::Db(e)) => Err(store.store_error(e)),
+            Err(errors::PgTxError::Store(e)) => Err(e),
+            Err(errors::PgTxError::Db(e)) => Err(store.store_error(e)),
         }
     }
 

@@ -3,16 +3,15 @@
 //! letter rows they are made of), and bulk loads. The checks are `rules/records.rs`.
 
 use super::audit::audit;
+use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::TxResult;
 use crate::domain::{
     Decision, Incident, Letter, LetterStatus, Outcome, Restriction, RestrictionParams, Review,
     ReviewOutcome, Withdrawal,
 };
+use crate::store::rules::decisions::Pending;
 use crate::store::rules::lookup::search_keys;
-use crate::store::rules::records::{
-    edited, still_editable, validate_new_customer, Edited, Pending,
-};
+use crate::store::rules::records::{edited, still_editable, validate_new_customer, Edited};
 use crate::time::whole_seconds;
 use ::postgres::types::Json;
 use ::postgres::{Row, Transaction};

@@ -4,7 +4,7 @@
 //! transaction.
 
 use super::audit::audit;
-use super::tx::TxResult;
+use super::errors::TxResult;
 use crate::domain::{Actor, OfficeSetting, SettingKind};
 use crate::policy::Policy;
 use crate::store::StoreError;

@@ -1,8 +1,8 @@
 //! The staff list on the server (as `sqlite/staff.rs`; the rules are `rules/staff.rs`).
 
 use super::audit::audit;
+use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::TxResult;
 use crate::store::rules::staff as rules;
 use ::postgres::{Row, Transaction};
 

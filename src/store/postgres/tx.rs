@@ -12,6 +12,7 @@
 //!   VPN dropped); while it cannot be, every action says so in one sentence and what was being
 //!   saved waits in the outbox ([`StoreError::ServerUnavailable`] is transient).
 
+use super::errors::{PgTxError, TxResult};
 use super::{explain, PgError, PgStore};
 use crate::domain::{Actor, Role};
 use crate::policy::Policy;
@@ -25,27 +26,6 @@ pub const WRITE_KEY: i64 = 0x7364_2d77_7269_7465;
 
 /// The channel every write notifies, and every connection listens on.
 pub const CHANNEL: &str = "safedesk_changed";
-
-/// An error inside a write or read: the server's, or the store refusing something.
-pub(crate) enum PgTxError {
-    Db(::postgres::Error),
-    Store(StoreError),
-}
-
-impl From<::postgres::Error> for PgTxError {
-    fn from(e: ::postgres::Error) -> Self {
-        PgTxError::Db(e)
-    }
-}
-
-impl From<StoreError> for PgTxError {
-    fn from(e: StoreError) -> Self {
-        PgTxError::Store(e)
-    }
-}
-
-/// What the body of a read or write returns.
-pub(crate) type TxResult<T> = std::result::Result<T, PgTxError>;
 
 impl From<PgError> for StoreError {
     fn from(e: PgError) -> Self {

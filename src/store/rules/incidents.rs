@@ -7,26 +7,9 @@ use crate::domain::{CaseReason, CustomerHistory, Harm, Id, Incident, NewIncident
 use crate::policy::rules;
 use crate::policy::Policy;
 use crate::store::{Result, StoreError};
-use crate::text::sanitise_for_display;
 use chrono::{DateTime, Utc};
 
-/// A single-line field as kept.
-pub fn line(s: &str) -> String {
-    sanitise_for_display(s, false).trim().to_string()
-}
-
-/// A free-text field as kept.
-pub fn text(s: &str) -> String {
-    sanitise_for_display(s, true).trim().to_string()
-}
-
-/// The member of staff acting; someone safedesk does not know is refused.
-pub fn staff_of(actor: &crate::domain::Actor) -> Result<&Staff> {
-    actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))
-}
+pub use super::decisions::{line, staff_of, text};
 
 /// The workload answers as kept: asked of demands only.
 pub fn workload(policy: &Policy, inc: &NewIncident) -> (String, String) {

@@ -4,8 +4,12 @@
 
 pub mod audit;
 pub mod cases;
+pub mod decisions;
 pub mod incidents;
+pub mod letters;
+pub mod lists;
 pub mod lookup;
+pub mod queue;
 pub mod records;
 pub mod safety;
 pub mod settings;

@@ -166,11 +166,3 @@ pub fn still_editable<K>(row: Option<(K, bool)>) -> Result<K> {
         Some((key, false)) => Ok(key),
     }
 }
-
-/// What a decision waiting for approval (or turned down) would put in force, as saved (the
-/// decision's `pending` text).
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-pub struct Pending {
-    pub restrictions: Vec<crate::domain::NewRestriction>,
-    pub review_date: Option<chrono::NaiveDate>,
-}

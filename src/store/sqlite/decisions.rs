@@ -4,39 +4,21 @@
 use super::audit::audit;
 use super::cases::{close_case, join_case, join_case_since};
 use super::errors::TxError;
-use super::records::{insert_restriction, Pending};
+use super::records::insert_restriction;
 use super::staff::list_staff;
 use super::values::{parse_id, to_json_list};
 use crate::domain::{
     new_id, Actor, ApprovalAnswer, ApprovalSaved, CaseAlert, CaseFilter, CaseReason, CaseSummary,
     DecisionSaved, Id, NewDecision, NewLetter, NewRestriction, NewReview, Outcome, QueuePage,
-    QueueQuery, QueueSummary, QueueWatch, Restriction, RestrictionParams, ReviewOutcome,
-    ReviewSaved, SentHow,
+    QueueQuery, QueueSummary, QueueWatch, ReviewOutcome, ReviewSaved, SentHow,
 };
-use crate::policy::decision::{self as rules, DecisionProblem};
 use crate::policy::Policy;
 use crate::store::rules::cases as requests;
+use crate::store::rules::decisions::{self as rules, staff_of, Answering};
 use crate::store::StoreError;
-use crate::text::sanitise_for_display;
 use crate::time;
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
-
-fn line(s: &str) -> String {
-    sanitise_for_display(s, false).trim().to_string()
-}
-
-fn text(s: &str) -> String {
-    sanitise_for_display(s, true).trim().to_string()
-}
-
-/// The member of staff acting; someone safedesk does not know is refused.
-fn staff_of(actor: &Actor) -> Result<&crate::domain::Staff, TxError> {
-    actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()).into())
-}
 
 /// Does `sql` (taking one id) find a row? Used to make a second save of the same entry a no-op.
 fn exists(tx: &Transaction<'_>, sql: &str, id: Id) -> rusqlite::Result<bool> {
@@ -45,10 +27,6 @@ fn exists(tx: &Transaction<'_>, sql: &str, id: Id) -> rusqlite::Result<bool> {
         .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-fn refuse(problems: &[DecisionProblem]) -> TxError {
-    StoreError::Invalid(rules::summary(problems)).into()
 }
 
 const CASE_COLS: &str = "c.id, c.customer_id, \
@@ -114,49 +92,7 @@ const QUEUE_FROM: &str = "FROM queue_row q LEFT JOIN staff s ON s.id = q.assigne
 /// written in: the order the queue showed when it sorted every open case.
 const QUEUE_ORDER: &str = "q.rank, q.opened_at, q.case_rowid";
 
-/// Which open cases a filter keeps, as SQL on `queue_row` (`?1`: the staff id for
-/// [`CaseFilter::AssignedTo`]), written so its key or its index serves it.
-fn filter_sql(filter: CaseFilter) -> String {
-    match filter {
-        CaseFilter::All => "1".into(),
-        // The queue's rank names five reasons; the later ones (a customer's request and after)
-        // share the last rank, told apart by their reason.
-        CaseFilter::Reason(r) if shares_rank(r) => {
-            format!("q.rank IN (4, 9) AND q.reason = '{}'", r.as_str())
-        }
-        CaseFilter::Reason(r) => {
-            let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4);
-            format!("q.rank IN ({n}, {})", n + 5)
-        }
-        CaseFilter::Confirmation => "q.rank >= 10".into(),
-        CaseFilter::AssignedTo(_) => "q.assigned_to = ?1".into(),
-    }
-}
-
-/// Reasons after the first four share the queue's last rank (`queue_rank!`'s `ELSE 4`): a
-/// customer's request, a decision waiting for approval and a debrief asked for. A filter for one
-/// of them reads the reason too, and counts its rows rather than the rank's.
-fn shares_rank(r: CaseReason) -> bool {
-    CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) >= 4
-}
-
-/// Does a filter keep the cases of this rank (see `queue_rank!`)? Not for
-/// [`CaseFilter::AssignedTo`], which depends on more than the rank.
-fn rank_kept(filter: CaseFilter, rank: i64) -> bool {
-    match filter {
-        CaseFilter::All => true,
-        CaseFilter::Reason(r) if shares_rank(r) => false,
-        CaseFilter::Reason(r) => {
-            let n = CaseReason::ALL.iter().position(|x| *x == r).unwrap_or(4) as i64;
-            rank == n || rank == n + 5
-        }
-        CaseFilter::Confirmation => rank >= 10,
-        CaseFilter::AssignedTo(_) => false,
-    }
-}
-
-/// The rank of a review case still to decide.
-const REVIEW_TO_DECIDE: i64 = 8;
+use crate::store::rules::queue::{self as queue_rules, REVIEW_TO_DECIDE};
 
 /// A page of the queue: the open cases `q` keeps, most urgent first, and how many in all.
 ///
@@ -200,17 +136,12 @@ pub(super) fn queue_page(
     let letters_owed: u64 = tx
         .prepare_cached("SELECT count(*) FROM decision WHERE letter_status = 'owed'")?
         .query_row([], |r| r.get(0))?;
-    let summary = QueueSummary {
-        open_cases: ranks.iter().map(|r| r.1).sum(),
-        overdue_reviews: ranks
-            .iter()
-            .filter(|r| r.0 == REVIEW_TO_DECIDE)
-            .map(|r| r.1)
-            .sum::<u64>()
-            .saturating_sub(due_today),
+    let summary = queue_rules::summary(
+        &ranks,
+        due_today,
         letters_owed,
-        riddor_owed: super::safety::riddor_owed(tx)?,
-    };
+        super::safety::riddor_owed(tx)?,
+    );
     let who = match q.filter {
         CaseFilter::AssignedTo(None) => {
             return Ok((
@@ -226,24 +157,19 @@ pub(super) fn queue_page(
         CaseFilter::AssignedTo(Some(id)) => Some(id.to_string()),
         _ => None,
     };
-    let filter = filter_sql(q.filter);
-    let find = crate::text::fold(&q.find);
-    let find = find.trim();
+    let filter = queue_rules::filter_sql(q.filter, "q.rank", "q.", "?1");
+    let find = queue_rules::folded_find(&q.find);
+    let find = find.as_str();
     let params: Vec<&dyn rusqlite::ToSql> = match &who {
         Some(w) => vec![w],
         None => Vec::new(),
     };
     if find.is_empty() {
-        let counted = who.is_some() || matches!(q.filter, CaseFilter::Reason(r) if shares_rank(r));
-        let total = if counted {
+        let total = if queue_rules::counted(q.filter) {
             tx.prepare_cached(&format!("SELECT count(*) FROM queue_row q WHERE {filter}"))?
                 .query_row(params.as_slice(), |r| r.get::<_, u64>(0))?
         } else {
-            ranks
-                .iter()
-                .filter(|r| rank_kept(q.filter, r.0))
-                .map(|r| r.1)
-                .sum()
+            queue_rules::total_from_ranks(q.filter, &ranks)
         };
         // Where the page starts: just after the last page read, by its key; far down the
         // queue, where the narrow index of the queue's order says (a few pages, not the rows
@@ -328,7 +254,7 @@ pub(super) fn queue_page(
     let mut rows = st.query(params.as_slice())?;
     while let Some(r) = rows.next()? {
         let name: String = r.get(2)?;
-        if crate::text::fold(&name).contains(find) {
+        if queue_rules::name_found(&name, find) {
             if total >= q.offset && kept.len() < q.limit {
                 kept.push(case_row(r)?);
             }
@@ -407,35 +333,14 @@ pub(super) fn queue_watch(tx: &Transaction<'_>) -> rusqlite::Result<QueueWatch> 
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut counts = std::collections::HashMap::new();
-    let mut confirmation_owed = 0;
-    let mut st = tx.prepare_cached(
-        "SELECT reason, waiting = 'confirmation', count(*) FROM escalation_case \
-         WHERE closed_at IS NULL GROUP BY 1, 2",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, bool>(1)?,
-            r.get::<_, u64>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (reason, waiting, n) = row?;
-        if waiting {
-            confirmation_owed += n;
-        } else if let Some(reason) = CaseReason::parse(&reason) {
-            *counts.entry(reason).or_insert(0) += n;
-        }
-    }
-    Ok(QueueWatch {
-        alerts,
-        by_reason: CaseReason::ALL
-            .iter()
-            .map(|r| (*r, counts.get(r).copied().unwrap_or(0)))
-            .collect(),
-        confirmation_owed,
-    })
+    let rows = tx
+        .prepare_cached(
+            "SELECT reason, waiting = 'confirmation', count(*) FROM escalation_case \
+             WHERE closed_at IS NULL GROUP BY 1, 2",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(queue_rules::watch(alerts, &rows))
 }
 
 /// A manager opened the case: record the first time, once. Returns whether this was the first.
@@ -609,90 +514,6 @@ pub(super) fn customer_request(
     Ok(case)
 }
 
-fn restriction_of(
-    customer: Id,
-    decision: Option<Id>,
-    r: &NewRestriction,
-    policy: &Policy,
-    review: Option<NaiveDate>,
-) -> Restriction {
-    let kind = policy.restriction_kind(&r.kind);
-    let params: &[String] = kind.map(|k| k.params()).unwrap_or(&[]);
-    let has = |p: &str| params.iter().any(|x| x == p);
-    let redirected = has("divert") && r.divert == crate::policy::REDIRECTED;
-    Restriction {
-        id: new_id(),
-        customer_id: customer,
-        decision_id: decision,
-        kind: r.kind.clone(),
-        // Only the parameters the kind takes are kept, so nothing stray reaches a banner.
-        params: RestrictionParams {
-            email: if has("contact") {
-                line(&r.email)
-            } else {
-                String::new()
-            },
-            phone: if has("contact") {
-                line(&r.phone)
-            } else {
-                String::new()
-            },
-            minutes: r.minutes.filter(|_| has("minutes")),
-            staff_id: r.staff_id.filter(|_| has("staff")),
-            staff_name: String::new(),
-            third_party: if has("third_party") {
-                line(&r.third_party)
-            } else {
-                String::new()
-            },
-            scope: if has("scope") {
-                r.scope.clone()
-            } else {
-                String::new()
-            },
-            divert: if has("divert") {
-                r.divert.clone()
-            } else {
-                String::new()
-            },
-            redirect_to: if redirected {
-                line(&r.redirect_to)
-            } else {
-                String::new()
-            },
-            // Written the one way, so every banner reads the same.
-            windows: if has("window") {
-                crate::policy::window::parse(&r.windows)
-                    .map(|w| crate::policy::window::words(&w))
-                    .unwrap_or_else(|_| line(&r.windows))
-            } else {
-                String::new()
-            },
-            date: r.date.filter(|_| has("date")),
-            text: if has("text") {
-                text(&r.text)
-            } else {
-                String::new()
-            },
-            person: if has("person") {
-                line(&r.person)
-            } else {
-                String::new()
-            },
-            person_contact: if has("person") {
-                line(&r.person_contact)
-            } else {
-                String::new()
-            },
-        },
-        starts_at: Utc::now(),
-        review_due: review,
-        ends_at: None,
-        ended_reason: String::new(),
-        version: 1,
-    }
-}
-
 /// Start these restrictions now for a customer (and the decision behind them, if any), each
 /// audited as `action`. Returns how many began.
 fn begin_restrictions(
@@ -705,7 +526,7 @@ fn begin_restrictions(
     action: &str,
 ) -> rusqlite::Result<usize> {
     for n in list {
-        let row = restriction_of(customer, decision, n, policy, review);
+        let row = rules::restriction_of(customer, decision, n, policy, review);
         insert_restriction(tx, &row)?;
         audit(
             tx,
@@ -720,8 +541,8 @@ fn begin_restrictions(
     Ok(list.len())
 }
 
-/// Refuse a decision on a case that is not as the manager saw it: closed, waiting for its
-/// letter, about someone else, or changed since (a new incident, reassigned).
+/// Refuse a decision on a case that is not as the manager saw it (see
+/// [`rules::case_as_shown`]).
 fn check_case_as_shown(
     tx: &Transaction<'_>,
     customer: Id,
@@ -730,12 +551,6 @@ fn check_case_as_shown(
 ) -> Result<CaseSummary, TxError> {
     let c = case(tx, case_id)?
         .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
-    if c.customer_id != customer {
-        return Err(StoreError::Invalid(
-            "That case is about someone else: open the case again from the queue.".into(),
-        )
-        .into());
-    }
     let closed_by: Option<String> = tx
         .prepare_cached(
             "SELECT coalesce(s.display_name, 'another manager') FROM escalation_case c \
@@ -743,60 +558,35 @@ fn check_case_as_shown(
         )?
         .query_row([case_id.to_string()], |r| r.get(0))
         .optional()?;
-    if let Some(by) = closed_by {
-        return Err(StoreError::Conflict(format!(
-            "the case about {} ({}) was already decided by {by}",
-            c.customer_name,
-            c.reason.label().to_lowercase()
-        ))
-        .into());
-    }
-    if c.waiting_for_confirmation {
-        return Err(StoreError::Conflict(format!(
-            "the case about {} was already decided: it waits for its written confirmation",
-            c.customer_name
-        ))
-        .into());
-    }
-    if c.reason == CaseReason::Approval {
-        return Err(StoreError::Invalid(format!(
-            "The case about {} holds a decision waiting for a second person's approval: approve it or turn it down on the case; a new decision can be made once it is turned down.",
-            c.customer_name
-        ))
-        .into());
-    }
-    if version.is_some_and(|v| v != c.version) {
-        return Err(StoreError::Conflict(format!(
-            "the case about {} ({}) changed: a new incident, or it was reassigned",
-            c.customer_name,
-            c.reason.label().to_lowercase()
-        ))
-        .into());
-    }
+    rules::case_as_shown(&c, customer, version, closed_by)?;
     Ok(c)
 }
 
-/// What the decision is checked against, read from the database: the incidents of significant
-/// alarm or possible crime among those of the cases it answers.
-fn decision_context(
+/// The incidents of the cases a decision answers, for what it is checked against.
+fn answered_incidents(
     tx: &Transaction<'_>,
-    policy: &Policy,
     d: &NewDecision,
-) -> rusqlite::Result<rules::DecisionContext> {
-    let mut cases: Vec<Id> = d.case_id.into_iter().collect();
-    cases.extend(d.also_closes.iter().map(|(c, _)| *c));
-    let mut alarm: Vec<(chrono::DateTime<Utc>, String)> = Vec::new();
-    for c in cases {
-        for i in super::records::case_incidents(tx, c)? {
-            if policy.is_alarming(&i) {
-                alarm.push((i.occurred_at, time::date(time::london_date(i.occurred_at))));
-            }
-        }
+) -> rusqlite::Result<Vec<crate::domain::Incident>> {
+    let mut out = Vec::new();
+    for c in rules::cases_answered(d) {
+        out.extend(super::records::case_incidents(tx, c)?);
     }
-    alarm.sort();
-    let mut words: Vec<String> = alarm.into_iter().map(|(_, w)| w).collect();
-    words.dedup();
-    Ok(rules::DecisionContext { alarm: words })
+    Ok(out)
+}
+
+/// A restriction of this kind in force for the customer now: since when.
+fn in_force_since(
+    tx: &Transaction<'_>,
+    customer: Id,
+    kind: &str,
+    now_db: &str,
+) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached(
+        "SELECT starts_at FROM restriction WHERE customer_id = ?1 AND kind = ?2 \
+         AND starts_at <= ?3 AND (ends_at IS NULL OR ends_at > ?3) LIMIT 1",
+    )?
+    .query_row(params![customer.to_string(), kind, now_db], |x| x.get(0))
+    .optional()
 }
 
 pub(super) fn record_decision(
@@ -812,27 +602,15 @@ pub(super) fn record_decision(
             ..DecisionSaved::default()
         });
     }
-    // Who may decide what: the policy's table, for the outcome and every restriction in it.
-    let kinds: Vec<&str> = d.restrictions.iter().map(|r| r.kind.as_str()).collect();
-    policy
-        .may_decide(me.role, d.outcome, &kinds)
-        .map_err(StoreError::NotAllowed)?;
-    let today = time::london_date(Utc::now());
+    // Who may decide what (the policy's table), and the decision's own fields.
     let staff = list_staff(tx)?;
-    let ctx = decision_context(tx, policy, d)?;
-    let problems = rules::check(d, policy, &staff, today, &ctx);
-    if !problems.is_empty() {
-        return Err(refuse(&problems));
-    }
+    rules::check_decision(d, me, policy, &staff, &answered_incidents(tx, d)?)?;
     let exists: Option<Option<String>> = tx
         .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
         .query_row([d.customer_id.to_string()], |r| r.get(0))
         .optional()?;
     if !matches!(exists, Some(None)) {
-        return Err(StoreError::Missing(
-            "that customer is no longer in the database; search for them again".into(),
-        )
-        .into());
+        return Err(rules::customer_gone().into());
     }
     if let Some(case_id) = d.case_id {
         check_case_as_shown(tx, d.customer_id, case_id, d.case_version)?;
@@ -840,22 +618,9 @@ pub(super) fn record_decision(
     // A restriction already in force is reviewed, not decided again.
     let now_db = time::to_db(Utc::now());
     for r in &d.restrictions {
-        let since: Option<String> = tx
-            .prepare_cached(
-                "SELECT starts_at FROM restriction WHERE customer_id = ?1 AND kind = ?2 \
-                 AND starts_at <= ?3 AND (ends_at IS NULL OR ends_at > ?3) LIMIT 1",
-            )?
-            .query_row(params![d.customer_id.to_string(), r.kind, now_db], |x| {
-                x.get(0)
-            })
-            .optional()?;
-        if let Some(since) = since {
-            return Err(StoreError::Invalid(format!(
-                "\"{}\" is already in force (since {}): untick it, or review the restrictions in force instead (r on the case).",
-                policy.label_of(&r.kind),
-                time::from_db(&since).map(|t| time::date(time::london_date(t))).unwrap_or(since)
-            ))
-            .into());
+        if let Some(since) = in_force_since(tx, d.customer_id, &r.kind, &now_db)? {
+            let since = super::values::parse_time(&since)?;
+            return Err(rules::already_in_force(policy, &r.kind, since).into());
         }
     }
     // The other open cases the manager was shown with it, which this decision answers too.
@@ -871,19 +636,10 @@ pub(super) fn record_decision(
         .query_row([d.customer_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((by, at)) = waiting {
-        return Err(StoreError::Invalid(format!(
-            "A decision about this customer made by {by} on {} is waiting for approval: it must be approved or turned down (on its case in the queue) before another is made.",
-            time::from_db(&at).map(|t| time::date(time::london_date(t))).unwrap_or(at)
-        ))
-        .into());
+        let at = super::values::parse_time(&at)?;
+        return Err(rules::one_waiting_at_a_time(&by, at).into());
     }
-    let needs_approval = policy.approval_needed(d.outcome, &kinds);
-    let now = Utc::now();
-    let letter_status = if d.restrictions.is_empty() || needs_approval.is_some() {
-        ""
-    } else {
-        "owed"
-    };
+    let row = rules::decision_row(d, policy);
     tx.prepare_cached(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, \
@@ -895,51 +651,27 @@ pub(super) fn record_decision(
         d.id.to_string(),
         d.customer_id.to_string(),
         d.case_id.map(|c| c.to_string()),
-        time::to_db(now),
+        time::to_db(Utc::now()),
         time::date_to_db(d.meeting_date),
-        line(&d.attendees),
+        row.attendees,
         d.outcome.as_str(),
-        text(&d.reasons),
+        row.reasons,
         me.id.to_string(),
-        d.outcome == Outcome::ImmediateRestriction,
+        row.no_warning,
         d.police_told,
-        text(&d.risk_assessment),
-        letter_status,
-        text(&d.reasons_for_customer),
-        if d.police_told == Some(true) {
-            line(&d.authority_told)
-        } else {
-            String::new()
-        },
-        if d.outcome == Outcome::WithdrawalOfServices {
-            to_json_list(&d.tried_actions)
-        } else {
-            "[]".to_string()
-        },
-        if d.outcome == Outcome::WithdrawalOfServices {
-            text(&d.none_suitable)
-        } else {
-            String::new()
-        },
-        to_json_list(&d.adjustments),
-        line(&d.adjustments_other),
-        text(&d.adjustments_why),
-        if needs_approval.is_some() {
-            "waiting"
-        } else {
-            ""
-        },
-        if needs_approval.is_some() {
-            serde_json::to_string(&Pending {
-                restrictions: d.restrictions.clone(),
-                review_date: d.review_date,
-            })
-            .unwrap_or_default()
-        } else {
-            String::new()
-        },
+        row.risk_assessment,
+        row.letter_status,
+        row.reasons_for_customer,
+        row.authority_told,
+        to_json_list(&row.tried_actions),
+        row.none_suitable,
+        to_json_list(&row.adjustments),
+        row.adjustments_other,
+        row.adjustments_why,
+        row.approval,
+        row.pending,
     ])?;
-    if let Some(why) = needs_approval {
+    if let Some(why) = row.needs_approval {
         return hold_for_approval(tx, actor, d, why);
     }
     let count = begin_restrictions(
@@ -961,7 +693,6 @@ pub(super) fn record_decision(
         Some(serde_json::to_string(d).unwrap_or_default()),
     )?;
     let immediate = d.outcome == Outcome::ImmediateRestriction;
-    let mut closed = 0;
     if immediate {
         // The case waits for the written confirmation the policy promises "where possible".
         let case = match d.case_id {
@@ -973,20 +704,19 @@ pub(super) fn record_decision(
              version = version + 1 WHERE id = ?1",
         )?
         .execute(params![case.to_string(), d.id.to_string()])?;
-    } else if let Some(case) = d.case_id {
-        close_case(tx, actor, case, Some(d.id))?;
-        closed += 1;
     }
-    for (other, _) in &d.also_closes {
-        if Some(*other) != d.case_id {
-            close_case(tx, actor, *other, Some(d.id))?;
-            closed += 1;
-        }
+    // Every case it answers closes (an immediate restriction's own waits for its letter).
+    let closing: Vec<Id> = rules::cases_answered(d)
+        .into_iter()
+        .filter(|c| !(immediate && Some(*c) == d.case_id))
+        .collect();
+    for case in &closing {
+        close_case(tx, actor, *case, Some(d.id))?;
     }
     Ok(DecisionSaved {
         already_saved: false,
         restrictions: count,
-        cases_closed: closed,
+        cases_closed: closing.len(),
         letter_owed: !d.restrictions.is_empty(),
         confirmation_owed: immediate,
         waiting_for_approval: None,
@@ -1011,12 +741,7 @@ fn hold_for_approval(
         None,
         Some(serde_json::to_string(d).unwrap_or_default()),
     )?;
-    let mut answered: Vec<Id> = d.case_id.into_iter().collect();
-    for (other, _) in &d.also_closes {
-        if !answered.contains(other) {
-            answered.push(*other);
-        }
-    }
+    let answered = rules::cases_answered(d);
     let mut incidents = Vec::new();
     for c in &answered {
         for i in super::records::case_incidents(tx, *c)? {
@@ -1053,100 +778,53 @@ pub(super) fn answer_approval(
     a: &ApprovalAnswer,
 ) -> Result<ApprovalSaved, TxError> {
     let me = staff_of(actor)?;
-    #[allow(clippy::type_complexity)]
-    let row: Option<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        String,
-        String,
-        String,
-    )> = tx
+    let row = tx
         .prepare_cached(
             "SELECT d.customer_id, d.decided_by, s.display_name, d.approval, d.approved_by, \
+             coalesce((SELECT display_name FROM staff WHERE id = d.approved_by), 'another manager'), \
              d.version, d.outcome, d.pending, \
              coalesce(c.name, 'Unidentified visitor: ' || c.description) \
              FROM decision d JOIN staff s ON s.id = d.decided_by \
              JOIN customer c ON c.id = d.customer_id WHERE d.id = ?1",
         )?
-        .query_row([a.decision_id.to_string()], |r| TryFrom::try_from(r))
-        .optional()?;
-    let Some((customer, author, author_name, status, answered_by, version, outcome, pending, name)) =
-        row
-    else {
-        return Err(
-            StoreError::Missing("that decision is no longer in the database".into()).into(),
-        );
-    };
-    let customer = parse_id(&customer)?;
-    let answered = if a.approve { "approved" } else { "turned_down" };
-    match status.as_str() {
-        "waiting" => {}
-        "" => {
-            return Err(StoreError::Invalid(
-                "That decision needed no approval: it has been in force since it was saved.".into(),
-            )
-            .into())
-        }
-        done => {
-            // Answered so before by the same person (a replay from the outbox): nothing changes.
-            if done == answered && answered_by.as_deref() == Some(me.id.to_string().as_str()) {
-                return Ok(ApprovalSaved {
-                    already_saved: true,
-                    approved: a.approve,
-                    ..ApprovalSaved::default()
-                });
-            }
-            let by: String = tx
-                .prepare_cached(
-                    "SELECT coalesce(s.display_name, 'another manager') FROM decision d \
-                     LEFT JOIN staff s ON s.id = d.approved_by WHERE d.id = ?1",
-                )?
-                .query_row([a.decision_id.to_string()], |r| r.get(0))?;
-            return Err(StoreError::Conflict(format!(
-                "the decision about {name} was already {} by {by}",
-                if done == "approved" {
-                    "approved"
-                } else {
-                    "turned down"
-                }
+        .query_row([a.decision_id.to_string()], |r| {
+            Ok((
+                parse_id(&r.get::<_, String>(0)?)?,
+                rules::ApprovalFacts {
+                    author: parse_id(&r.get::<_, String>(1)?)?,
+                    author_name: r.get(2)?,
+                    status: r.get(3)?,
+                    answered_by: r
+                        .get::<_, Option<String>>(4)?
+                        .as_deref()
+                        .map(parse_id)
+                        .transpose()?,
+                    answered_by_name: r.get(5)?,
+                    version: r.get(6)?,
+                    outcome: r.get(7)?,
+                    pending: r.get(8)?,
+                    customer_name: r.get(9)?,
+                },
             ))
-            .into());
+        })
+        .optional()?;
+    let Some((customer, facts)) = row else {
+        return Err(rules::decision_gone().into());
+    };
+    let (pending, outcome, note) = match rules::answering(&facts, a, me, policy)? {
+        Answering::AlreadySaved => {
+            return Ok(ApprovalSaved {
+                already_saved: true,
+                approved: a.approve,
+                ..ApprovalSaved::default()
+            })
         }
-    }
-    if author == me.id.to_string() {
-        return Err(StoreError::NotAllowed(format!(
-            "You made this decision about {name}, so you cannot {} it: the policy asks a second person. Ask another manager or an admin to answer it.",
-            if a.approve { "approve" } else { "turn down" }
-        ))
-        .into());
-    }
-    if version != a.version {
-        return Err(StoreError::Conflict(format!(
-            "the decision about {name} changed since it was shown"
-        ))
-        .into());
-    }
-    let pending: Pending = serde_json::from_str(&pending).unwrap_or_default();
-    let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Actions);
-    let kinds: Vec<&str> = pending
-        .restrictions
-        .iter()
-        .map(|r| r.kind.as_str())
-        .collect();
-    policy
-        .may_approve(me.role, outcome, &kinds)
-        .map_err(StoreError::NotAllowed)?;
-    let note = text(&a.reason);
-    if !a.approve && note.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "Say why you are turning down the decision about {name}: {author_name}, who made it, reads it."
-        ))
-        .into());
-    }
+        Answering::Answer {
+            pending,
+            outcome,
+            note,
+        } => (pending, outcome, note),
+    };
     let now_db = time::to_db(Utc::now());
     let approval_case: Option<String> = tx
         .prepare_cached(
@@ -1163,18 +841,10 @@ pub(super) fn answer_approval(
     if a.approve {
         // Nothing it restricts may have come into force meanwhile.
         for r in &pending.restrictions {
-            let in_force: bool = tx
-                .prepare_cached(
-                    "SELECT count(*) > 0 FROM restriction WHERE customer_id = ?1 AND kind = ?2 \
-                     AND starts_at <= ?3 AND (ends_at IS NULL OR ends_at > ?3)",
-                )?
-                .query_row(params![customer.to_string(), r.kind, now_db], |x| x.get(0))?;
-            if in_force {
-                return Err(StoreError::Invalid(format!(
-                    "\"{}\" is already in force for {name} (another decision put it in force since): turn this decision down and review the restrictions in force instead.",
-                    policy.label_of(&r.kind)
-                ))
-                .into());
+            if in_force_since(tx, customer, &r.kind, &now_db)?.is_some() {
+                return Err(
+                    rules::in_force_since_waiting(policy, &r.kind, &facts.customer_name).into(),
+                );
             }
         }
         saved.restrictions = begin_restrictions(
@@ -1194,32 +864,21 @@ pub(super) fn answer_approval(
     )?
     .execute(params![
         a.decision_id.to_string(),
-        answered,
+        rules::approval_word(a.approve),
         me.id.to_string(),
         now_db,
         note,
         if saved.letter_owed { "owed" } else { "" },
     ])?;
+    let (action, before, after) = rules::approval_audit(a, &facts.author_name, me, &note);
     audit(
         tx,
         actor,
-        if a.approve {
-            "approve decision"
-        } else {
-            "turn down decision"
-        },
+        action,
         "decision",
         &a.decision_id.to_string(),
-        Some(serde_json::json!({ "approval": "waiting", "decided_by": author_name }).to_string()),
-        Some(
-            serde_json::json!({
-                "approval": answered,
-                "decided_by": author_name,
-                "answered_by": me.display_name,
-                "note": note,
-            })
-            .to_string(),
-        ),
+        Some(before),
+        Some(after),
     )?;
     if let Some(case) = approval_case {
         close_case(tx, actor, case, Some(a.decision_id))?;
@@ -1264,10 +923,7 @@ pub(super) fn answer_approval(
                 "case",
                 &c.to_string(),
                 None,
-                Some(
-                    serde_json::json!({ "decision": a.decision_id, "why": "its decision was turned down" })
-                        .to_string(),
-                ),
+                Some(rules::reopened_audit(a.decision_id)),
             )?;
         }
         saved.cases_reopened = answered.len();
@@ -1289,42 +945,26 @@ pub(super) fn record_review(
         });
     }
     let now = Utc::now();
-    let today = time::london_date(now);
-    let staff = list_staff(tx)?;
-    let problems = rules::check_review(r, policy, &staff, today);
-    if !problems.is_empty() {
-        return Err(refuse(&problems));
-    }
+    rules::check_review(r, policy, &list_staff(tx)?)?;
     let now_db = time::to_db(now);
     for (id, version) in &r.reviewed {
-        let row: Option<(String, Option<String>, i64)> = tx
+        let row = tx
             .prepare_cached("SELECT customer_id, ends_at, version FROM restriction WHERE id = ?1")?
-            .query_row([id.to_string()], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
+            .query_row([id.to_string()], |x| {
+                Ok((
+                    parse_id(&x.get::<_, String>(0)?)?,
+                    x.get::<_, Option<String>>(1)?
+                        .as_deref()
+                        .map(super::values::parse_time)
+                        .transpose()?,
+                    x.get(2)?,
+                ))
+            })
             .optional()?;
-        let Some((customer, ends, current)) = row else {
-            return Err(
-                StoreError::Missing("a reviewed restriction is no longer there".into()).into(),
-            );
-        };
-        if parse_id(&customer)? != r.customer_id {
-            return Err(StoreError::Invalid(
-                "A reviewed restriction belongs to someone else: open the review again.".into(),
-            )
-            .into());
-        }
-        if ends.as_deref().is_some_and(|e| e <= now_db.as_str()) || current != *version {
-            return Err(StoreError::Conflict(
-                "a restriction under review was reviewed, lifted or changed by someone else".into(),
-            )
-            .into());
-        }
+        rules::reviewed_as_shown(r, *version, row, now)?;
     }
     let (mut ended, mut continued, mut added) = (0, 0, 0);
-    let reason = match r.outcome {
-        ReviewOutcome::Lift => format!("Lifted at review: {}", line(&r.notes)),
-        ReviewOutcome::Change => format!("Changed at review: {}", line(&r.notes)),
-        ReviewOutcome::Continue => String::new(),
-    };
+    let kept = rules::review_row(r);
     for (id, _) in &r.reviewed {
         match r.outcome {
             ReviewOutcome::Continue => {
@@ -1339,7 +979,7 @@ pub(super) fn record_review(
                     "UPDATE restriction SET ends_at = ?2, ended_reason = ?3, version = version + 1 \
                      WHERE id = ?1",
                 )?
-                .execute(params![id.to_string(), now_db, reason])?;
+                .execute(params![id.to_string(), now_db, kept.ended_reason])?;
                 ended += 1;
             }
         }
@@ -1357,35 +997,23 @@ pub(super) fn record_review(
             r.still_wants,
             r.outcome.as_str(),
             r.next_review.map(time::date_to_db),
-            text(&r.notes),
+            kept.notes,
             r.id.to_string(),
             r.customer_id.to_string(),
-            text(&r.reasons_for_customer),
-            // A review that lifts or changes restrictions tells the customer in writing.
-            if r.outcome == ReviewOutcome::Continue {
-                ""
-            } else {
-                "owed"
-            },
+            kept.reasons_for_customer,
+            kept.letter_status,
             to_json_list(&r.adjustments),
-            line(&r.adjustments_other),
-            text(&r.adjustments_why),
+            kept.adjustments_other,
+            kept.adjustments_why,
         ])?;
         audit(
             tx,
             actor,
-            match r.outcome {
-                ReviewOutcome::Lift => "lift",
-                ReviewOutcome::Continue => "continue",
-                ReviewOutcome::Change => "end at review",
-            },
+            kept.action,
             "restriction",
             &id.to_string(),
             None,
-            Some(
-                serde_json::json!({ "review": r.id, "next_review": r.next_review, "notes": text(&r.notes) })
-                    .to_string(),
-            ),
+            Some(kept.audit_after.clone()),
         )?;
     }
     if r.outcome == ReviewOutcome::Change {
@@ -1410,8 +1038,7 @@ pub(super) fn record_review(
     )?;
     // Every review case of the customer is answered (the review covered every restriction in
     // force), and so is the case it was made from when that is a review or a customer's request
-    // for one. A breach, threshold or immediate threat case is answered only by a decision on
-    // it: a review started from one leaves it open, and says so.
+    // for one (see [`rules::review_answers_case`]).
     let mut open: Vec<Id> = tx
         .prepare_cached(
             "SELECT id FROM escalation_case WHERE customer_id = ?1 AND closed_at IS NULL \
@@ -1427,30 +1054,21 @@ pub(super) fn record_review(
             .prepare_cached("SELECT closed_at IS NULL, reason FROM escalation_case WHERE id = ?1")?
             .query_row([c.to_string()], |x| Ok((x.get(0)?, x.get(1)?)))
             .optional()?;
-        match row {
-            Some((true, reason))
-                if matches!(
-                    CaseReason::parse(&reason),
-                    Some(CaseReason::ReviewDue | CaseReason::CustomerRequest)
-                ) =>
-            {
-                open.push(c)
-            }
-            Some((true, reason)) => left_open = CaseReason::parse(&reason),
-            _ => {}
+        let (closes, left) = rules::review_answers_case(row);
+        if closes {
+            open.push(c);
         }
+        left_open = left;
     }
     for id in &open {
         close_case(tx, actor, *id, None)?;
     }
-    let closed = open.len();
-    let _ = &me;
     Ok(ReviewSaved {
         already_saved: false,
         ended,
         continued,
         added,
-        cases_closed: closed,
+        cases_closed: open.len(),
         left_open,
     })
 }
@@ -1460,47 +1078,35 @@ pub(super) fn record_letter(
     actor: &Actor,
     l: &NewLetter,
 ) -> Result<(), TxError> {
+    use crate::store::rules::letters::{same_customer, Names};
     let me = staff_of(actor)?;
     if exists(tx, "SELECT 1 FROM letter WHERE id = ?1", l.id)? {
         return Ok(());
     }
-    if let Some(d) = l.decision_id {
-        let owner: Option<String> = tx
-            .prepare_cached("SELECT customer_id FROM decision WHERE id = ?1")?
-            .query_row([d.to_string()], |r| r.get(0))
-            .optional()?;
-        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
-            return Err(StoreError::Invalid(
-                "That letter's decision is about someone else: produce it again from the case."
-                    .into(),
-            )
-            .into());
-        }
-    }
-    if let Some(i) = l.incident_id {
-        let owner: Option<String> = tx
-            .prepare_cached("SELECT customer_id FROM incident WHERE id = ?1")?
-            .query_row([i.to_string()], |r| r.get(0))
-            .optional()?;
-        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
-            return Err(StoreError::Invalid(
-                "That letter's incident is about someone else: produce it again from the card."
-                    .into(),
-            )
-            .into());
-        }
-    }
-    if let Some(b) = l.review_batch {
-        let owner: Option<String> = tx
-            .prepare_cached("SELECT customer_id FROM review WHERE batch = ?1 LIMIT 1")?
-            .query_row([b.to_string()], |r| r.get(0))
-            .optional()?;
-        if owner.as_deref().map(parse_id).transpose()? != Some(l.customer_id) {
-            return Err(StoreError::Invalid(
-                "That letter's review is about someone else: produce it again from the card."
-                    .into(),
-            )
-            .into());
+    let checks = [
+        (
+            l.decision_id,
+            Names::Decision,
+            "SELECT customer_id FROM decision WHERE id = ?1",
+        ),
+        (
+            l.incident_id,
+            Names::Incident,
+            "SELECT customer_id FROM incident WHERE id = ?1",
+        ),
+        (
+            l.review_batch,
+            Names::Review,
+            "SELECT customer_id FROM review WHERE batch = ?1 LIMIT 1",
+        ),
+    ];
+    for (named, names, sql) in checks {
+        if let Some(id) = named {
+            let owner: Option<String> = tx
+                .prepare_cached(sql)?
+                .query_row([id.to_string()], |r| r.get(0))
+                .optional()?;
+            same_customer(l, names, owner.as_deref().map(parse_id).transpose()?)?;
         }
     }
     tx.prepare_cached(
@@ -1529,10 +1135,7 @@ pub(super) fn record_letter(
         "letter",
         &l.id.to_string(),
         None,
-        Some(
-            serde_json::json!({ "kind": l.kind, "file": l.file, "decision": l.decision_id })
-                .to_string(),
-        ),
+        Some(crate::store::rules::letters::produced_audit(l)),
     )?;
     Ok(())
 }
@@ -1552,13 +1155,6 @@ fn close_waiting(tx: &Transaction<'_>, actor: &Actor, decision: &str) -> rusqlit
     Ok(())
 }
 
-/// Why a letter printed with no postal address cannot be marked sent by post, and what to do.
-pub fn no_postal_address(name: &str) -> String {
-    format!(
-        "This letter was printed with no postal address ({name} has none on record), so it cannot be marked sent by post. Add their address with c on their card and produce the letter again to post it, or record this one as sent by email or by hand."
-    )
-}
-
 pub(super) fn letter_sent(
     tx: &Transaction<'_>,
     actor: &Actor,
@@ -1566,53 +1162,38 @@ pub(super) fn letter_sent(
     on: NaiveDate,
     how: SentHow,
 ) -> Result<(), TxError> {
-    #[allow(clippy::type_complexity)]
-    let row: Option<(String, Option<String>, Option<String>, String, Option<String>, String)> = tx
+    use crate::store::rules::letters as rules;
+    let row = tx
         .prepare_cached(
             "SELECT l.created_at, l.decision_id, l.sent_at, l.review_batch, l.address, \
-             coalesce(c.name, 'This customer') FROM letter l JOIN customer c ON c.id = l.customer_id \
-             WHERE l.id = ?1",
+             coalesce(c.name, 'This customer'), l.sent_how FROM letter l \
+             JOIN customer c ON c.id = l.customer_id WHERE l.id = ?1",
         )?
         .query_row([letter.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(3)?,
+                rules::SentFacts {
+                    created_at: time::from_db(&r.get::<_, String>(0)?),
+                    sent_at: r
+                        .get::<_, Option<String>>(2)?
+                        .as_deref()
+                        .and_then(time::from_db),
+                    address: r
+                        .get::<_, Option<String>>(4)?
+                        .map(|a| super::values::json_list(&a)),
+                    customer_name: r.get(5)?,
+                    sent_how: r.get(6)?,
+                },
+            ))
         })
         .optional()?;
-    let Some((created, decision, before, review_batch, address, name)) = row else {
-        return Err(StoreError::Missing("that letter is no longer in the database".into()).into());
+    let Some((decision, review_batch, facts)) = row else {
+        return Err(rules::letter_gone().into());
     };
-    // A letter printed with no postal address cannot have gone by post (letters made before
-    // addresses were kept, NULL, are taken as addressed).
-    if how == SentHow::Post && address.is_some_and(|a| super::values::json_list(&a).is_empty()) {
-        return Err(StoreError::Invalid(no_postal_address(&name)).into());
-    }
-    let today = time::london_date(Utc::now());
-    let made = time::from_db(&created)
-        .map(time::london_date)
-        .unwrap_or(today);
-    if on > today {
-        return Err(StoreError::Invalid(
-            "That date has not come yet: record the letter as sent on the day it goes.".into(),
-        )
-        .into());
-    }
-    if on < made {
-        return Err(StoreError::Invalid(format!(
-            "The letter was made on {}, so it cannot have been sent before then.",
-            time::date(made)
-        ))
-        .into());
-    }
-    // Noon London time on the day, so the date reads the same everywhere.
-    let at = time::london_at(on, 12, 0).unwrap_or_else(Utc::now);
-    // Recorded so before (a replay from the outbox): nothing to change.
-    if before.as_deref() == Some(time::to_db(at).as_str()) {
-        let how_before: String = tx
-            .prepare_cached("SELECT sent_how FROM letter WHERE id = ?1")?
-            .query_row([letter.to_string()], |r| r.get(0))?;
-        if how_before == how.as_str() {
-            return Ok(());
-        }
-    }
+    let Some(at) = rules::sent_at(&facts, on, how)? else {
+        return Ok(());
+    };
     tx.prepare_cached("UPDATE letter SET sent_at = ?2, sent_how = ?3 WHERE id = ?1")?
         .execute(params![letter.to_string(), time::to_db(at), how.as_str()])?;
     if let Some(d) = &decision {
@@ -1630,16 +1211,15 @@ pub(super) fn letter_sent(
         )?
         .execute([&review_batch])?;
     }
+    let (before, after) = rules::sent_audit(facts.sent_at, on, how);
     audit(
         tx,
         actor,
         "letter sent",
         "letter",
         &letter.to_string(),
-        before.map(|b| format!("{{\"sent_at\":\"{b}\"}}")),
-        Some(
-            serde_json::json!({ "sent_on": time::date_to_db(on), "how": how.as_str() }).to_string(),
-        ),
+        before,
+        Some(after),
     )?;
     Ok(())
 }
@@ -1650,38 +1230,14 @@ pub(super) fn confirmation_not_possible(
     decision: Id,
     reason: &str,
 ) -> Result<(), TxError> {
-    let reason = text(reason);
-    if reason.is_empty() {
-        return Err(StoreError::Invalid(
-            "Give the reason written confirmation was not possible (for example: no address known)."
-                .into(),
-        )
-        .into());
-    }
     let status: Option<(String, String)> = tx
         .prepare_cached("SELECT letter_status, letter_note FROM decision WHERE id = ?1")?
         .query_row([decision.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    // Recorded so before (a replay from the outbox): nothing to change.
-    if let Some((s, note)) = &status {
-        if s == "not_possible" && *note == reason {
-            return Ok(());
-        }
-    }
-    match status.as_ref().map(|(s, _)| s.as_str()) {
-        None => {
-            return Err(
-                StoreError::Missing("that decision is no longer in the database".into()).into(),
-            )
-        }
-        Some("sent") => {
-            return Err(StoreError::Conflict(
-                "the letter for this decision has been recorded as sent already".into(),
-            )
-            .into())
-        }
-        _ => {}
-    }
+    let Some(reason) = crate::store::rules::letters::confirmation_not_possible(reason, status)?
+    else {
+        return Ok(());
+    };
     tx.prepare_cached(
         "UPDATE decision SET letter_status = 'not_possible', letter_note = ?2, version = version + 1 \
          WHERE id = ?1",
@@ -1695,7 +1251,7 @@ pub(super) fn confirmation_not_possible(
         "decision",
         &decision.to_string(),
         None,
-        Some(serde_json::json!({ "reason": reason }).to_string()),
+        Some(crate::store::rules::letters::not_possible_audit(&reason)),
     )?;
     Ok(())
 }
@@ -1706,40 +1262,14 @@ pub(super) fn review_letter_not_possible(
     batch: Id,
     reason: &str,
 ) -> Result<(), TxError> {
-    let reason = text(reason);
-    if reason.is_empty() {
-        return Err(StoreError::Invalid(
-            "Give the reason the review's letter could not be sent (for example: no address known)."
-                .into(),
-        )
-        .into());
-    }
     let status: Option<(String, String)> = tx
         .prepare_cached("SELECT letter_status, letter_note FROM review WHERE batch = ?1 LIMIT 1")?
         .query_row([batch.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match status.as_ref().map(|(s, n)| (s.as_str(), n.as_str())) {
-        None => {
-            return Err(
-                StoreError::Missing("that review is no longer in the database".into()).into(),
-            )
-        }
-        // Recorded so before (a replay from the outbox): nothing to change.
-        Some(("not_possible", note)) if note == reason => return Ok(()),
-        Some(("sent", _)) => {
-            return Err(StoreError::Conflict(
-                "the letter for this review has been recorded as sent already".into(),
-            )
-            .into())
-        }
-        Some(("", _)) => {
-            return Err(StoreError::Invalid(
-                "This review owes no letter (it continued the restrictions as they were).".into(),
-            )
-            .into())
-        }
-        _ => {}
-    }
+    let Some(reason) = crate::store::rules::letters::review_letter_not_possible(reason, status)?
+    else {
+        return Ok(());
+    };
     tx.prepare_cached(
         "UPDATE review SET letter_status = 'not_possible', letter_note = ?2 WHERE batch = ?1",
     )?
@@ -1751,7 +1281,7 @@ pub(super) fn review_letter_not_possible(
         "review",
         &batch.to_string(),
         None,
-        Some(serde_json::json!({ "reason": reason }).to_string()),
+        Some(crate::store::rules::letters::not_possible_audit(&reason)),
     )?;
     Ok(())
 }

@@ -51,7 +51,7 @@ mod subject_access;
 mod transactions;
 mod values;
 
-use super::{OpenMode, Result, Store, StoreError};
+use super::{OpenMode, Result, Store};
 use crate::domain::{
     Actor, ApprovalAnswer, ApprovalSaved, AuditEntry, AuditPage, AuditQuery, BackupReport, Bulk,
     CardView, CaseSummary, CasesChanged, CheckReport, Counts, Customer, CustomerHistory,
@@ -127,21 +127,8 @@ impl SqliteStore {
     }
 }
 
-/// Reports and lists of restrictions are for managers and admins.
-fn managers_only(actor: &Actor, what: &str) -> Result<()> {
-    match actor.role() {
-        None => Err(StoreError::NotAllowed(actor.not_known_message())),
-        Some(role) if !role.can_decide() => Err(StoreError::NotAllowed(format!(
-            "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
-            actor.name()
-        ))),
-        Some(_) => Ok(()),
-    }
-}
-
-/// The letter any member of staff may produce and record as sent: the reply to abusive
-/// correspondence (the policy's first reply, made by whoever logged the correspondence).
-const CORRESPONDENCE_REPLY: &str = "abusive_correspondence";
+// Reports and lists of restrictions are for managers and admins.
+use crate::store::rules::lists::managers_only;
 
 impl Store for SqliteStore {
     fn location(&self) -> String {
@@ -419,11 +406,7 @@ impl Store for SqliteStore {
         actor: &Actor,
         query: &crate::domain::IncidentQuery,
     ) -> Result<crate::domain::IncidentPage> {
-        let own = match (actor.role(), &actor.staff) {
-            (None, _) | (_, None) => return Err(StoreError::NotAllowed(actor.not_known_message())),
-            (Some(role), Some(s)) if !role.can_decide() => Some(s.id),
-            _ => None,
-        };
+        let own = crate::store::rules::lists::own_incidents_only(actor)?;
         self.read(|tx| stats::incidents_page(tx, query, own))
     }
 
@@ -592,14 +575,7 @@ impl Store for SqliteStore {
     }
 
     fn record_letter(&mut self, actor: &Actor, l: &NewLetter) -> Result<()> {
-        // The reply to abusive correspondence belongs to whoever logged it; every other letter
-        // is a manager's.
-        let anyone = l.kind == CORRESPONDENCE_REPLY;
-        let what = if anyone {
-            "produce letters"
-        } else {
-            "produce letters other than the reply to abusive correspondence"
-        };
+        let (anyone, what) = crate::store::rules::letters::who_produces(&l.kind);
         self.write_as(
             actor,
             move |r| anyone || r.can_decide(),
@@ -620,12 +596,7 @@ impl Store for SqliteStore {
                 .query_row([letter.to_string()], |r| r.get(0))
                 .optional()
         })?;
-        let anyone = kind.as_deref() == Some(CORRESPONDENCE_REPLY);
-        let what = if anyone {
-            "record letters as sent"
-        } else {
-            "record letters other than the reply to abusive correspondence as sent"
-        };
+        let (anyone, what) = crate::store::rules::letters::who_records_sent(kind.as_deref());
         self.write_as(
             actor,
             move |r| anyone || r.can_decide(),

@@ -50,10 +50,6 @@ pub(super) fn letters_owed(tx: &Transaction<'_>) -> rusqlite::Result<Vec<OwedLet
         })?
         .collect::<rusqlite::Result<_>>()?;
     out.extend(reviews);
-    out.sort_by(|a, b| {
-        a.since
-            .cmp(&b.since)
-            .then_with(|| a.customer_name.cmp(&b.customer_name))
-    });
+    crate::store::rules::letters::sort_owed(&mut out);
     Ok(out)
 }

@@ -249,7 +249,8 @@ const DECISION_COLS: &str =
      d.approval, d.approved_by, (SELECT display_name FROM staff WHERE id = d.approved_by), \
      d.approved_at, d.approval_note, d.pending, d.version";
 
-pub(super) use crate::store::rules::records::Pending;
+/// What a decision waiting for approval (or turned down) would put in force, as saved.
+use crate::store::rules::decisions::Pending;
 
 fn decision_row(r: &Row<'_>) -> rusqlite::Result<Decision> {
     let case: Option<String> = r.get(2)?;

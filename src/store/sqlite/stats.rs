@@ -4,9 +4,10 @@
 
 use super::values::{parse_date, parse_id, parse_time};
 use crate::domain::{
-    month_of, next_month, sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage,
-    IncidentQuery, IncidentRow, MonthFigures, Report,
+    sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage, IncidentQuery,
+    IncidentRow, Report,
 };
+use crate::store::rules::lists;
 use crate::time;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
@@ -242,19 +243,7 @@ pub(super) fn report(
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Report> {
     let today = time::london_date(now);
-    // Every month of the dates, empty ones too.
-    let mut months: Vec<MonthFigures> = Vec::new();
-    let mut m = month_of(from);
-    while m <= to {
-        months.push(MonthFigures {
-            month: m,
-            total: 0,
-            threats: 0,
-            by_category: Vec::new(),
-            by_channel: Vec::new(),
-        });
-        m = next_month(m);
-    }
+    let mut months = lists::months(from, to);
     {
         let mut st = tx.prepare_cached(
             "SELECT substr(day, 1, 7), category, channel, threat, sum(n) FROM incident_day \
@@ -263,29 +252,11 @@ pub(super) fn report(
         let mut rows = st.query(params![time::date_to_db(from), time::date_to_db(to)])?;
         while let Some(r) = rows.next()? {
             let ym: String = r.get(0)?;
-            let n: i64 = r.get(4)?;
-            if n <= 0 {
-                continue;
-            }
-            let n = n as u64;
-            let Some(month) = months
-                .iter_mut()
-                .find(|m| m.month.format("%Y-%m").to_string() == ym)
-            else {
-                continue;
-            };
-            month.total += n;
-            if r.get::<_, i64>(3)? == 1 {
-                month.threats += n;
-            }
-            add(&mut month.by_category, r.get(1)?, n);
-            add(&mut month.by_channel, r.get(2)?, n);
+            let threat = r.get::<_, i64>(3)? == 1;
+            lists::add_day_figures(&mut months, &ym, r.get(1)?, r.get(2)?, threat, r.get(4)?);
         }
     }
-    for m in &mut months {
-        sort_most_first(&mut m.by_category);
-        sort_most_first(&mut m.by_channel);
-    }
+    lists::sort_months(&mut months);
     let (start, end) = (day_start(from), after_day(to));
     let mut outcomes: Vec<(String, u64)> = tx
         .prepare_cached(
@@ -310,8 +281,7 @@ pub(super) fn report(
     sort_most_first(&mut in_force);
     // Each review (one batch may cover several restrictions) against the date it was due: the
     // next review set by the one before it, else the date the restriction was first given.
-    let (mut on_time, mut late) = (0, 0);
-    {
+    let held_due = {
         let mut st = tx.prepare_cached(concat!(
             "SELECT v.batch, min(",
             crate::london_day!("v.", "reviewed_at"),
@@ -321,16 +291,18 @@ pub(super) fn report(
              FROM review v JOIN restriction r ON r.id = v.restriction_id \
              WHERE v.reviewed_at >= ?1 AND v.reviewed_at < ?2 GROUP BY v.batch"
         ))?;
-        let mut rows = st.query(params![start, end])?;
-        while let Some(r) = rows.next()? {
-            let held: String = r.get(1)?;
-            let due: Option<String> = r.get(2)?;
-            match due {
-                Some(due) if held > due => late += 1,
-                _ => on_time += 1,
-            }
-        }
-    }
+        let rows = st.query_map(params![start, end], |r| {
+            Ok((
+                parse_date(&r.get::<_, String>(1)?)?,
+                r.get::<_, Option<String>>(2)?
+                    .as_deref()
+                    .map(parse_date)
+                    .transpose()?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let (on_time, late) = lists::reviews_on_time(&held_due);
     let today_db = time::date_to_db(today);
     let overdue_total: i64 = tx
         .prepare_cached(
@@ -365,13 +337,6 @@ pub(super) fn report(
         overdue,
         decision_times: DecisionTimes::from_days(days),
     })
-}
-
-fn add(v: &mut Vec<(String, u64)>, key: String, n: u64) {
-    match v.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, m)) => *m += n,
-        None => v.push((key, n)),
-    }
 }
 
 #[cfg(test)]
