@@ -1,156 +1,118 @@
 //! Search as you type on the server, as `sqlite/lookup.rs`: the same indexes (phone digits from
 //! either end, email addresses, name words, one-typo keys; SQLite's FTS5 trigrams are
-//! `customer_text` with `pg_trgm`), the same scores and order (`rules/lookup.rs`), in one read
-//! transaction. Range scans compare bytes (`~>=~`, `~<~`: the `text_pattern_ops` indexes), as
-//! SQLite compares text, whatever the database's collation; each index gives its candidates in
-//! its own order, as SQLite's do, so the same ones are kept when there are more than enough.
+//! `customer_text` with `pg_trgm`), asked the same questions and ranked the same way
+//! (`rules/lookup.rs`), in one read transaction. Range scans compare bytes (`~>=~`, `~<~`: the
+//! `text_pattern_ops` indexes), as SQLite compares text, whatever the database's collation; each
+//! scan gives its candidates in its index's order, as SQLite's do, so the same ones are kept when
+//! there are more than enough.
 
-use super::errors::TxResult;
+use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
 use super::records::{customers_by_seq, histories};
-use crate::store::rules::lookup::{
-    query_words, substring_searchable, typo_probe, Candidates, CANDIDATES, FROM_START, LAST_DIGITS,
-    MAX_CHAR,
-};
-use crate::text::{classify, reversed, QueryKind};
+use crate::store::rules::lookup::{self as rules, Indexes, CANDIDATES, MAX_CHAR};
 use ::postgres::types::ToSql;
 use ::postgres::Transaction;
-use std::collections::{BTreeSet, HashMap};
 
-fn seqs(tx: &mut Transaction<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<Vec<i64>> {
-    Ok(tx.query(sql, params)?.iter().map(|r| r.get(0)).collect())
+/// The server's indexes, in one read transaction.
+struct Server<'a, 'b>(&'a mut Transaction<'b>);
+
+impl Server<'_, '_> {
+    fn seqs(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<Vec<i64>> {
+        Ok(self
+            .0
+            .query(sql, params)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn rows(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> TxResult<Vec<(i64, String, String)>> {
+        Ok(self
+            .0
+            .query(sql, params)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
 }
 
-fn phone_candidates(tx: &mut Transaction<'_>, digits: &str, out: &mut Candidates) -> TxResult<()> {
-    let rev = reversed(digits);
-    for (column, key, score) in [
-        ("digits", digits, FROM_START),
-        ("rdigits", &rev, LAST_DIGITS),
-    ] {
+impl Indexes for Server<'_, '_> {
+    type Error = PgTxError;
+
+    fn phones_from(&mut self, key: &str, reversed: bool) -> TxResult<Vec<(i64, String, String)>> {
         // ':' sorts just after '9', so [key, key || ':') is every string of digits starting
         // with key.
-        let rows = tx.query(
+        let column = if reversed { "rdigits" } else { "digits" };
+        self.rows(
             &format!(
                 "SELECT customer_seq, display, digits FROM customer_phone \
                  WHERE {column} ~>=~ $1 AND {column} ~<~ $2 \
                  ORDER BY {column} COLLATE \"C\", customer_seq LIMIT $3"
             ),
             &[&key, &format!("{key}:"), &CANDIDATES],
-        )?;
-        for r in &rows {
-            out.offer_phone(digits, (r.get(0), r.get(1), r.get(2)), score);
-        }
+        )
     }
-    Ok(())
-}
 
-fn email_candidates(tx: &mut Transaction<'_>, text: &str, out: &mut Candidates) -> TxResult<()> {
-    let rows = tx.query(
-        "SELECT customer_seq, display, email FROM customer_email \
-         WHERE email ~>=~ $1 AND email ~<~ $2 ORDER BY email COLLATE \"C\", customer_seq LIMIT $3",
-        &[&text, &format!("{text}{MAX_CHAR}"), &CANDIDATES],
-    )?;
-    for r in &rows {
-        out.offer_email(text, (r.get(0), r.get(1), r.get(2)));
+    fn emails_from(&mut self, text: &str) -> TxResult<Vec<(i64, String, String)>> {
+        self.rows(
+            "SELECT customer_seq, display, email FROM customer_email \
+             WHERE email ~>=~ $1 AND email ~<~ $2 ORDER BY email COLLATE \"C\", customer_seq \
+             LIMIT $3",
+            &[&text, &format!("{text}{MAX_CHAR}"), &CANDIDATES],
+        )
     }
-    Ok(())
-}
 
-/// The customers whose names or emails hold `text` (trigrams); none when too short.
-fn substring_candidates(tx: &mut Transaction<'_>, text: &str) -> TxResult<Vec<i64>> {
-    if !substring_searchable(text) {
-        return Ok(Vec::new());
+    fn holding(&mut self, text: &str) -> TxResult<Vec<i64>> {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        self.seqs(
+            "SELECT customer_seq FROM customer_text WHERE keys ILIKE $1 \
+             ORDER BY customer_seq LIMIT $2",
+            &[&pattern, &CANDIDATES],
+        )
     }
-    let pattern = format!(
-        "%{}%",
-        text.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    seqs(
-        tx,
-        "SELECT customer_seq FROM customer_text WHERE keys ILIKE $1 ORDER BY customer_seq LIMIT $2",
-        &[&pattern, &CANDIDATES],
-    )
-}
 
-fn name_candidates(tx: &mut Transaction<'_>, folded: &str) -> TxResult<BTreeSet<i64>> {
-    let mut found = BTreeSet::new();
-    let (words, longest) = query_words(folded);
-    // Word prefix on the longest word (the most selective).
-    if let Some(longest) = longest {
-        found.extend(seqs(
-            tx,
+    fn word_prefix(&mut self, prefix: &str) -> TxResult<Vec<i64>> {
+        self.seqs(
             "SELECT customer_seq FROM customer_word WHERE word ~>=~ $1 AND word ~<~ $2 \
              ORDER BY word COLLATE \"C\", customer_seq LIMIT $3",
-            &[&longest, &format!("{longest}{MAX_CHAR}"), &CANDIDATES],
-        )?);
+            &[&prefix, &format!("{prefix}{MAX_CHAR}"), &CANDIDATES],
+        )
     }
-    // Substring anywhere.
-    found.extend(substring_candidates(tx, folded)?);
-    // One typo in any word of four letters or more.
-    for (dels, keys) in words.iter().filter_map(|w| typo_probe(w)) {
-        found.extend(seqs(
-            tx,
+
+    fn words_in(&mut self, words: &[String]) -> TxResult<Vec<i64>> {
+        self.seqs(
             "SELECT customer_seq FROM customer_word WHERE word = ANY($1) \
              ORDER BY word COLLATE \"C\", customer_seq LIMIT $2",
-            &[&dels, &CANDIDATES],
-        )?);
-        found.extend(seqs(
-            tx,
+            &[&words, &CANDIDATES],
+        )
+    }
+
+    fn typos_in(&mut self, keys: &[String]) -> TxResult<Vec<i64>> {
+        self.seqs(
             "SELECT customer_seq FROM customer_typo WHERE key = ANY($1) \
              ORDER BY key COLLATE \"C\", customer_seq LIMIT $2",
             &[&keys, &CANDIDATES],
-        )?);
+        )
     }
-    Ok(found)
-}
 
-fn lookup_in(tx: &mut Transaction<'_>, query: &str, limit: usize) -> TxResult<Vec<LookupHit>> {
-    let mut found = Candidates::default();
-    let mut loaded: HashMap<i64, Customer> = HashMap::new();
-    match classify(query) {
-        QueryKind::Empty => return Ok(Vec::new()),
-        QueryKind::Phone { digits } => phone_candidates(tx, &digits, &mut found)?,
-        QueryKind::Email { text } => {
-            email_candidates(tx, &text, &mut found)?;
-            let subs: Vec<i64> = substring_candidates(tx, &text)?
-                .into_iter()
-                .filter(|s| !found.0.contains_key(s))
-                .collect();
-            for (seq, c) in customers_by_seq(tx, &subs)? {
-                found.offer_email_substring(&text, seq, &c);
-                loaded.insert(seq, c);
-            }
-        }
-        QueryKind::Name { folded } => {
-            let cands: Vec<i64> = name_candidates(tx, &folded)?.into_iter().collect();
-            for (seq, c) in customers_by_seq(tx, &cands)? {
-                found.offer_name(&folded, seq, &c);
-                loaded.insert(seq, c);
-            }
-        }
+    fn customers(&mut self, seqs: &[i64]) -> TxResult<Vec<(i64, Customer)>> {
+        customers_by_seq(self.0, seqs)
     }
-    // Rank, then load what is shown.
-    let missing = found.missing(&loaded);
-    for (seq, c) in customers_by_seq(tx, &missing)? {
-        loaded.insert(seq, c);
+
+    fn histories(&mut self, customers: Vec<Customer>) -> TxResult<Vec<CustomerHistory>> {
+        histories(self.0, customers, false)
     }
-    let ranked = found.ranked(&mut loaded, limit);
-    let (customers, why): (Vec<Customer>, Vec<_>) =
-        ranked.into_iter().map(|(c, s, m)| (c, (s, m))).unzip();
-    let hs = histories(tx, customers, false)?;
-    Ok(hs
-        .into_iter()
-        .zip(why)
-        .map(|(history, (score, matched))| LookupHit {
-            history,
-            matched,
-            score,
-        })
-        .collect())
 }
 
 pub(super) fn lookup(s: &mut PgStore, query: &str, limit: usize) -> Result<Vec<LookupHit>> {
-    s.read(|tx| lookup_in(tx, query, limit))
+    s.read(|tx| rules::lookup(&mut Server(tx), query, limit))
 }

@@ -323,8 +323,7 @@ const INCIDENT_COLS_LIGHT: &str =
      i.immediate_threat, ''::text, i.withdrawn_at, ''::text, ''::text, i.version, i.distress, \
      i.workload, ''::text, i.hurt, NULL::uuid, ''::text, ''::text, i.riddor, i.riddor_ref, i.debrief";
 
-/// The incidents behind one case, in full (for the decisions' port).
-#[allow(dead_code)]
+/// The incidents behind one case, in full, oldest first.
 pub(super) fn case_incidents(tx: &mut Transaction<'_>, case: Id) -> TxResult<Vec<Incident>> {
     Ok(tx
         .query(

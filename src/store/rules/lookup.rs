@@ -3,8 +3,8 @@
 //! index scores, and the order the hits are shown in. Each engine finds the candidates with its
 //! own indexes and SQL.
 
-use crate::domain::{Customer, MatchedOn};
-use crate::text::{self, fold, name_score};
+use crate::domain::{Customer, CustomerHistory, LookupHit, MatchedOn};
+use crate::text::{self, classify, fold, name_score, QueryKind};
 use std::collections::{BTreeSet, HashMap};
 
 /// How many candidates each index may contribute before ranking.
@@ -225,6 +225,114 @@ pub fn best_name_match(folded: &str, c: &Customer) -> Option<(u32, MatchedOn)> {
         );
     }
     best
+}
+
+/// What each engine's indexes answer, for [`lookup`]: every scan gives at most [`CANDIDATES`]
+/// rows, in its index's order.
+pub trait Indexes {
+    type Error;
+    /// Phones whose digits (or, `reversed`, whose reversed digits) start with `key`: (seq, as
+    /// typed, digits).
+    fn phones_from(
+        &mut self,
+        key: &str,
+        reversed: bool,
+    ) -> Result<Vec<(i64, String, String)>, Self::Error>;
+    /// Emails starting with `text`: (seq, as typed, address kept).
+    fn emails_from(&mut self, text: &str) -> Result<Vec<(i64, String, String)>, Self::Error>;
+    /// Customers whose names or emails hold `text` (three characters or more).
+    fn holding(&mut self, text: &str) -> Result<Vec<i64>, Self::Error>;
+    /// Customers with a name word starting with `prefix`.
+    fn word_prefix(&mut self, prefix: &str) -> Result<Vec<i64>, Self::Error>;
+    /// Customers with a name word among `words`.
+    fn words_in(&mut self, words: &[String]) -> Result<Vec<i64>, Self::Error>;
+    /// Customers with a typo key among `keys`.
+    fn typos_in(&mut self, keys: &[String]) -> Result<Vec<i64>, Self::Error>;
+    /// Customers by seq, with phones and emails.
+    fn customers(&mut self, seqs: &[i64]) -> Result<Vec<(i64, Customer)>, Self::Error>;
+    /// Their histories, without the incidents' free text, in the same order.
+    fn histories(&mut self, customers: Vec<Customer>) -> Result<Vec<CustomerHistory>, Self::Error>;
+}
+
+fn name_candidates<I: Indexes>(ix: &mut I, folded: &str) -> Result<BTreeSet<i64>, I::Error> {
+    let mut found = BTreeSet::new();
+    let (words, longest) = query_words(folded);
+    // Word prefix on the longest word (the most selective).
+    if let Some(longest) = longest {
+        found.extend(ix.word_prefix(longest)?);
+    }
+    // Substring anywhere.
+    if substring_searchable(folded) {
+        found.extend(ix.holding(folded)?);
+    }
+    // One typo in any word of four letters or more.
+    for (dels, keys) in words.iter().filter_map(|w| typo_probe(w)) {
+        found.extend(ix.words_in(&dels)?);
+        found.extend(ix.typos_in(&keys)?);
+    }
+    Ok(found)
+}
+
+/// Search as you type: the candidates each index gives for the kind of query, scored, ranked
+/// and loaded with their histories. Each engine runs it inside one read transaction.
+pub fn lookup<I: Indexes>(
+    ix: &mut I,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<LookupHit>, I::Error> {
+    let mut found = Candidates::default();
+    let mut loaded: HashMap<i64, Customer> = HashMap::new();
+    match classify(query) {
+        QueryKind::Empty => return Ok(Vec::new()),
+        QueryKind::Phone { digits } => {
+            for row in ix.phones_from(&digits, false)? {
+                found.offer_phone(&digits, row, FROM_START);
+            }
+            for row in ix.phones_from(&text::reversed(&digits), true)? {
+                found.offer_phone(&digits, row, LAST_DIGITS);
+            }
+        }
+        QueryKind::Email { text } => {
+            for row in ix.emails_from(&text)? {
+                found.offer_email(&text, row);
+            }
+            if substring_searchable(&text) {
+                let subs: Vec<i64> = ix
+                    .holding(&text)?
+                    .into_iter()
+                    .filter(|s| !found.0.contains_key(s))
+                    .collect();
+                for (seq, c) in ix.customers(&subs)? {
+                    found.offer_email_substring(&text, seq, &c);
+                    loaded.insert(seq, c);
+                }
+            }
+        }
+        QueryKind::Name { folded } => {
+            let cands: Vec<i64> = name_candidates(ix, &folded)?.into_iter().collect();
+            for (seq, c) in ix.customers(&cands)? {
+                found.offer_name(&folded, seq, &c);
+                loaded.insert(seq, c);
+            }
+        }
+    }
+    // Rank, then load what is shown.
+    for (seq, c) in ix.customers(&found.missing(&loaded))? {
+        loaded.insert(seq, c);
+    }
+    let ranked = found.ranked(&mut loaded, limit);
+    let (customers, why): (Vec<Customer>, Vec<_>) =
+        ranked.into_iter().map(|(c, s, m)| (c, (s, m))).unzip();
+    let hs = ix.histories(customers)?;
+    Ok(hs
+        .into_iter()
+        .zip(why)
+        .map(|(history, (score, matched))| LookupHit {
+            history,
+            matched,
+            score,
+        })
+        .collect())
 }
 
 #[cfg(test)]
