@@ -535,19 +535,8 @@ fn amend(
         Correction::OnTop(version) => return amend(tx, actor, policy, inc, version),
     }
     let customer_id = stored.customer_id;
-    let mut check_me = inc.clone();
-    check_me.subject = crate::domain::Subject::Existing {
-        id: customer_id,
-        name: String::new(),
-    };
-    // The time may be as old as the original: judge it against when it was logged.
-    let problems = incident::check(&check_me, policy, Utc::now());
-    if let Some(p) = problems.first() {
-        return Err(StoreError::Invalid(p.message.clone()).into());
-    }
-    let before = history_in(tx, customer_id)?
-        .and_then(|h| h.incidents.into_iter().find(|i| i.id == inc.id))
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    rules::check_correction(inc, customer_id, policy)?;
+    let before = rules::incident_in(history_in(tx, customer_id)?.as_ref(), inc.id)?;
     let harm = resolve(tx, policy, inc)?;
     let row = rules::amended_row(&stored, inc, policy, harm.clone());
     tx.execute(
@@ -588,12 +577,7 @@ fn amend(
     }
     let h =
         history_in(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
-    let after = h
-        .incidents
-        .iter()
-        .find(|i| i.id == inc.id)
-        .cloned()
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    let after = rules::incident_in(Some(&h), inc.id)?;
     audit(
         tx,
         actor,

@@ -216,6 +216,28 @@ pub fn correction(
     )))
 }
 
+/// A correction checked as the form checks a new incident, about the customer it is kept for;
+/// the time may be as old as the original: it is judged against when it was logged.
+pub fn check_correction(inc: &NewIncident, customer: Id, policy: &Policy) -> Result<()> {
+    let mut check_me = inc.clone();
+    check_me.subject = Subject::Existing {
+        id: customer,
+        name: String::new(),
+    };
+    let problems = crate::policy::incident::check(&check_me, policy, Utc::now());
+    match problems.first() {
+        Some(p) => Err(StoreError::Invalid(p.message.clone())),
+        None => Ok(()),
+    }
+}
+
+/// The incident `id` in a customer's history (a card as read), or the sentence for one gone.
+pub fn incident_in(h: Option<&CustomerHistory>, id: Id) -> Result<Incident> {
+    h.and_then(|h| h.incidents.iter().find(|i| i.id == id))
+        .cloned()
+        .ok_or_else(|| StoreError::Missing("that incident".into()))
+}
+
 /// A withdrawn incident can no longer be corrected.
 pub fn not_withdrawn(withdrawn: bool) -> Result<()> {
     if withdrawn {

@@ -6,7 +6,7 @@ use super::errors::TxError;
 use super::records::{self, history, incident_by_id, insert_customer, insert_incident};
 use super::search_index::index_customer;
 use super::values::parse_id;
-use crate::domain::{Actor, CaseReason, CasesChanged, Id, NewIncident, Role, Subject};
+use crate::domain::{Actor, CaseReason, CasesChanged, Id, NewIncident, Role};
 use crate::policy::incident::{self, may_change, Change, SaveOutcome};
 use crate::policy::rules::{self, AfterWithdrawal};
 use crate::policy::Policy;
@@ -425,19 +425,8 @@ pub(super) fn amend(
         Correction::OnTop(version) => return amend(tx, actor, policy, inc, version),
     }
     let customer_id = stored.customer_id;
-    let mut check_me = inc.clone();
-    check_me.subject = Subject::Existing {
-        id: customer_id,
-        name: String::new(),
-    };
-    // The time may be as old as the original: judge it against when it was logged.
-    let problems = incident::check(&check_me, policy, Utc::now());
-    if let Some(p) = problems.first() {
-        return Err(StoreError::Invalid(p.message.clone()).into());
-    }
-    let before = history(tx, customer_id)?
-        .and_then(|h| h.incidents.into_iter().find(|i| i.id == inc.id))
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    shared::check_correction(inc, customer_id, policy)?;
+    let before = shared::incident_in(history(tx, customer_id)?.as_ref(), inc.id)?;
     let harm = super::safety::resolve(tx, policy, inc)?;
     let row = shared::amended_row(&stored, inc, policy, harm.clone());
     tx.prepare_cached(
@@ -477,12 +466,7 @@ pub(super) fn amend(
         }
     }
     let h = history(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
-    let after = h
-        .incidents
-        .iter()
-        .find(|i| i.id == inc.id)
-        .cloned()
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    let after = shared::incident_in(Some(&h), inc.id)?;
     audit(
         tx,
         actor,
