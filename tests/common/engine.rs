@@ -27,12 +27,18 @@ impl std::fmt::Display for Engine {
 /// The engines this build and machine can test: SQLite always; PostgreSQL when it is built in
 /// and a private server starts.
 pub fn engines() -> Vec<Engine> {
-    let mut all = vec![Engine::Sqlite];
-    #[cfg(all(unix, feature = "postgres"))]
-    if super::pg::PgServer::shared().is_some() {
-        all.push(Engine::Postgres);
+    let postgres = {
+        #[cfg(all(unix, feature = "postgres"))]
+        let on = super::pg::PgServer::shared().is_some();
+        #[cfg(not(all(unix, feature = "postgres")))]
+        let on = false;
+        on
+    };
+    if postgres {
+        vec![Engine::Sqlite, Engine::Postgres]
+    } else {
+        vec![Engine::Sqlite]
     }
-    all
 }
 
 /// Run `body` once on each engine, saying on which (so a failure names its engine).

@@ -93,7 +93,7 @@ pub(super) fn close_case_because(
          decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
         &[&case, &whole_seconds(Utc::now()), &staff, &decision],
     )?;
-    audit(
+    Ok(audit(
         tx,
         actor,
         "close case",
@@ -101,7 +101,7 @@ pub(super) fn close_case_because(
         &case.to_string(),
         None,
         Some(rules::closed_json(decision, why)),
-    )
+    )?)
 }
 
 pub(super) const CASE_COLS: &str = "c.id, c.customer_id, \

@@ -11,7 +11,8 @@ use super::records::{
     self, customer_exists, histories, history_in, incident_row, insert_incident, merged_state,
     unindex_customer,
 };
-use crate::domain::{CaseReason, Harm, Hurt, Incident};
+use super::safety::{ask_debrief, resolve};
+use crate::domain::{CaseReason, Incident};
 use crate::policy::incident::{self, may_change, Change};
 use crate::policy::rules::{self as policy_rules, AfterWithdrawal};
 use crate::store::rules::incidents::{
@@ -592,95 +593,4 @@ fn amend(
     let outcome = incident::outcome(&h, inc.id, policy, false);
     open_cases_called_for(tx, actor, policy, &h, Run::Live, Some(inc.id))?;
     Ok(outcome)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Staff safety on the incident form (the safety topic's `request_debrief` can use these too).
-
-/// The safety answers as kept, with the member of staff hurt found on the staff list (which
-/// one: `rules/safety.rs`).
-pub(super) fn resolve(
-    tx: &mut Transaction<'_>,
-    policy: &Policy,
-    inc: &NewIncident,
-) -> TxResult<Harm> {
-    let h = crate::policy::safety::as_stored(policy, inc);
-    if h.hurt != Hurt::Staff {
-        return Ok(h);
-    }
-    let staff: Vec<(Id, String, String)> = tx
-        .query("SELECT id, login, display_name FROM staff", &[])?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    Ok(crate::store::rules::safety::hurt_on_staff_list(h, &staff)?)
-}
-
-/// Ask for a debrief after an incident for one member of staff: a "Debrief requested" case in
-/// the manager's queue naming them and the incident; asking again while one is still wanted
-/// changes nothing (its case is returned).
-pub(super) fn ask_debrief(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    incident: Id,
-    staff: (Option<Id>, String),
-) -> TxResult<Id> {
-    let me = rules::staff_of(actor)?;
-    let row = tx.query_opt(
-        "SELECT customer_id, occurred_at, withdrawn_at IS NOT NULL FROM incident WHERE id = $1",
-        &[&incident],
-    )?;
-    let Some(row) = row else {
-        return Err(StoreError::Missing("that incident".into()).into());
-    };
-    let (customer, occurred, withdrawn): (Id, chrono::DateTime<Utc>, bool) =
-        (row.get(0), row.get(1), row.get(2));
-    crate::store::rules::safety::debrief_possible(withdrawn)?;
-    let open = tx.query_opt(
-        "SELECT case_id FROM debrief WHERE incident_id = $1 AND staff_name = $2 \
-         AND held_on IS NULL",
-        &[&incident, &staff.1],
-    )?;
-    if let Some(r) = open {
-        return Ok(r.get(0));
-    }
-    let note = crate::store::rules::safety::debrief_note(&staff.1, occurred);
-    let case = crate::domain::new_id();
-    let now = whole_seconds(Utc::now());
-    tx.execute(
-        "INSERT INTO escalation_case (id, customer_id, reason, opened_at, note) \
-         VALUES ($1, $2, $3, $4, $5)",
-        &[
-            &case,
-            &customer,
-            &CaseReason::DebriefRequested.as_str(),
-            &now,
-            &note,
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2)",
-        &[&case, &incident],
-    )?;
-    let id = crate::domain::new_id();
-    tx.execute(
-        "INSERT INTO debrief (id, incident_id, case_id, staff_id, staff_name, requested_at, \
-         requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[&id, &incident, &case, &staff.0, &staff.1, &now, &me.id],
-    )?;
-    audit(
-        tx,
-        actor,
-        "request debrief",
-        "debrief",
-        &id.to_string(),
-        None,
-        Some(
-            serde_json::json!({
-                "incident": incident, "case": case, "staff": staff.1,
-            })
-            .to_string(),
-        ),
-    )?;
-    Ok(case)
 }

@@ -175,7 +175,7 @@ fn sent(
         )?;
     }
     let (before, after) = rules::sent_audit(facts.sent_at, on, how);
-    audit(
+    Ok(audit(
         tx,
         actor,
         "letter sent",
@@ -183,7 +183,7 @@ fn sent(
         &letter.to_string(),
         before,
         Some(after),
-    )
+    )?)
 }
 
 pub(super) fn confirmation_not_possible(
@@ -212,7 +212,7 @@ pub(super) fn confirmation_not_possible(
                 &[&decision, &reason],
             )?;
             close_waiting(tx, actor, decision)?;
-            audit(
+            Ok(audit(
                 tx,
                 actor,
                 "confirmation not possible",
@@ -220,7 +220,7 @@ pub(super) fn confirmation_not_possible(
                 &decision.to_string(),
                 None,
                 Some(rules::not_possible_audit(&reason)),
-            )
+            )?)
         },
     )
 }
@@ -251,7 +251,7 @@ pub(super) fn review_letter_not_possible(
                  WHERE batch = $1",
                 &[&batch, &reason],
             )?;
-            audit(
+            Ok(audit(
                 tx,
                 actor,
                 "review letter not possible",
@@ -259,7 +259,7 @@ pub(super) fn review_letter_not_possible(
                 &batch,
                 None,
                 Some(rules::not_possible_audit(&reason)),
-            )
+            )?)
         },
     )
 }

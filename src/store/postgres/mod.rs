@@ -23,6 +23,7 @@ mod decisions;
 pub mod errors;
 mod incidents;
 mod letters;
+mod lineage;
 mod lists;
 mod lookup;
 mod maintenance;
@@ -37,6 +38,7 @@ mod safety;
 mod settings;
 mod staff;
 mod store;
+mod subject_access;
 pub mod tls;
 mod tx;
 

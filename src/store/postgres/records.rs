@@ -109,7 +109,7 @@ pub(super) fn unindex_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer)
 }
 
 fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
-    audit(
+    Ok(audit(
         tx,
         actor,
         "add customer",
@@ -117,7 +117,7 @@ fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> 
         &c.id.to_string(),
         None,
         Some(serde_json::to_string(c).unwrap_or_default()),
-    )
+    )?)
 }
 
 /// Write a new customer, their search keys and the audit entry saying so.
@@ -778,17 +778,4 @@ pub(super) fn insert_letter(tx: &mut Transaction<'_>, l: &Letter, created_by: Id
         ],
     )?;
     Ok(())
-}
-
-pub(super) fn subject_access(_s: &mut PgStore, _customer: Id) -> Result<Option<SubjectAccess>> {
-    Err(not_yet("subject_access"))
-}
-
-pub(super) fn record_export(
-    _s: &mut PgStore,
-    _actor: &Actor,
-    _customer: Id,
-    _folder: &str,
-) -> Result<()> {
-    Err(not_yet("record_export"))
 }

@@ -4,7 +4,7 @@
 use super::prelude::*;
 use super::{
     audit, cases, decisions, incidents, letters, lists, lookup, maintenance, merge, news, queue,
-    records, retention, safety, settings, staff,
+    records, retention, safety, settings, staff, subject_access,
 };
 
 impl Store for PgStore {
@@ -336,11 +336,11 @@ impl Store for PgStore {
     }
 
     fn subject_access(&mut self, customer: Id) -> Result<Option<SubjectAccess>> {
-        records::subject_access(self, customer)
+        subject_access::subject_access(self, customer)
     }
 
     fn record_export(&mut self, actor: &Actor, customer: Id, folder: &str) -> Result<()> {
-        records::record_export(self, actor, customer, folder)
+        subject_access::record_export(self, actor, customer, folder)
     }
 
     fn office_setting(&mut self, kind: SettingKind) -> Result<Option<OfficeSetting>> {

@@ -1,15 +1,16 @@
-//! Staff safety on an incident, as both engines decide it: finding the member of staff hurt on
-//! the staff list, who a debrief is for, and the debrief case's note.
+//! Staff safety's rules: the member of staff hurt found on the staff list, who a debrief is
+//! for, and what asking for or recording a debrief refuses. Each engine reads and writes rows.
 
 use crate::domain::{Actor, Harm, Hurt, Id};
 use crate::store::{Result, StoreError};
-use chrono::{DateTime, Utc};
+use crate::time;
+use chrono::{DateTime, NaiveDate, Utc};
 
-/// The safety answers as kept (`h`, from [`crate::policy::safety::as_stored`]), with the
-/// member of staff hurt found on the staff list (`staff`: id, login, name): by id when the form
-/// knew it, else by name or login (exactly, or the only one it starts). Someone not on the list
-/// is refused, naming them.
-pub fn hurt_on_staff_list(mut h: Harm, staff: &[(Id, String, String)]) -> Result<Harm> {
+/// The safety answers as kept (`h`, from [`crate::policy::safety::as_stored`]) with the member
+/// of staff hurt found on the staff list (`staff`: id, login, name): by id when the form knew
+/// it, else by name or login (exactly, or the only one it starts). Someone not on the list is
+/// refused, naming them.
+pub fn hurt_staff_found(mut h: Harm, staff: &[(Id, String, String)]) -> Result<Harm> {
     if h.hurt != Hurt::Staff {
         return Ok(h);
     }
@@ -56,8 +57,17 @@ pub fn debrief_for(h: &Harm, actor: &Actor) -> Option<(Option<Id>, String)> {
         .map(|s| (Some(s.id), s.display_name.clone()))
 }
 
-/// A debrief is not asked for on a withdrawn incident.
-pub fn debrief_possible(withdrawn: bool) -> Result<()> {
+/// A debrief is asked for by someone on the staff list: their id.
+pub fn asker(actor: &Actor) -> Result<Id> {
+    actor
+        .staff
+        .as_ref()
+        .map(|s| s.id)
+        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))
+}
+
+/// No debrief is asked for through safedesk after a withdrawn incident.
+pub fn not_withdrawn(withdrawn: bool) -> Result<()> {
     if withdrawn {
         return Err(StoreError::Invalid(
             "That incident was withdrawn: ask your manager for a debrief in person.".into(),
@@ -66,10 +76,38 @@ pub fn debrief_possible(withdrawn: bool) -> Result<()> {
     Ok(())
 }
 
-/// The note of a debrief's case.
-pub fn debrief_note(staff_name: &str, occurred: DateTime<Utc>) -> String {
-    format!(
-        "Debrief for {staff_name} after the incident of {}",
-        crate::time::date_time(occurred)
-    )
+/// What the debrief's case says in the queue.
+pub fn debrief_note(staff_name: &str, occurred: Option<DateTime<Utc>>) -> String {
+    let when = occurred.map(time::date_time).unwrap_or_default();
+    format!("Debrief for {staff_name} after the incident of {when}")
+}
+
+/// A debrief is recorded as held on a day that has come.
+pub fn held_on_not_future(on: NaiveDate) -> Result<()> {
+    if on > time::london_date(Utc::now()) {
+        return Err(StoreError::Invalid(format!(
+            "Debrief held on: {} is in the future; give the date it was held.",
+            time::date(on)
+        )));
+    }
+    Ok(())
+}
+
+/// Why a case has no debrief still wanted: `held` when its debrief was already held.
+pub fn no_debrief_wanted(held: bool) -> StoreError {
+    if held {
+        StoreError::Invalid("That debrief is already recorded as held.".into())
+    } else {
+        StoreError::Invalid("That case is not a debrief request.".into())
+    }
+}
+
+/// What the audit trail keeps of a debrief asked for.
+pub fn requested_entry(incident: Id, case: Id, staff_name: &str) -> String {
+    serde_json::json!({ "incident": incident, "case": case, "staff": staff_name }).to_string()
+}
+
+/// What the audit trail keeps of a debrief held.
+pub fn held_entry(case: Id, on: NaiveDate, by: &str) -> String {
+    serde_json::json!({ "case": case, "held_on": time::date_to_db(on), "by": by }).to_string()
 }

@@ -39,9 +39,9 @@
 //! changes depends on. Each view has its own id, so a batch sent twice is written once.
 
 use crate::domain::{
-    Actor, AuditBreak, AuditChainReport, AuditEntry, AuditPage, AuditQuery, CardView, CardViewSeen,
+    Actor, AuditChainReport, AuditEntry, AuditPage, AuditQuery, CardView, CardViewSeen,
 };
-use crate::store::rules::audit::{chain_hash, content_hash, Link};
+use crate::store::rules::audit::{chain_hash, content_hash, ChainCheck, Link, Stored, CHAIN_STEP};
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -169,15 +169,11 @@ pub(super) fn chain_existing(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// How many entries each read of [`verify_chain`] follows: each is its own short read, so other
-/// PCs can save between them.
-const CHAIN_STEP: i64 = 20_000;
-
-/// Follow the whole chain, oldest first, and report the first entry that does not fit.
+/// Follow the whole chain, oldest first, and report the first entry that does not fit (the
+/// checking is `rules::audit::ChainCheck`'s, shared with the PostgreSQL store): a short read
+/// for each [`CHAIN_STEP`] entries, so other PCs can save between them.
 pub(super) fn verify_chain(c: &Connection) -> rusqlite::Result<AuditChainReport> {
-    let mut report = AuditChainReport::default();
-    let mut previous = String::new();
-    let mut last_seq = 0i64;
+    let mut check = ChainCheck::new();
     let mut stmt = c.prepare(
         "SELECT a.seq, a.at, a.staff_id, a.login, a.action, a.entity, a.entity_id, a.before, \
          a.after, a.content_hash, a.hash, a.redacted, coalesce(s.display_name, a.login) \
@@ -185,80 +181,32 @@ pub(super) fn verify_chain(c: &Connection) -> rusqlite::Result<AuditChainReport>
          LIMIT ?2",
     )?;
     loop {
-        let mut rows = stmt.query(params![last_seq, CHAIN_STEP])?;
+        let mut rows = stmt.query(params![check.last_seq(), CHAIN_STEP])?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
             n += 1;
-            let seq: i64 = r.get(0)?;
-            let at: String = r.get(1)?;
-            let staff_id: Option<String> = r.get(2)?;
             let login: String = r.get(3)?;
-            let action: String = r.get(4)?;
-            let entity: String = r.get(5)?;
-            let entity_id: String = r.get(6)?;
-            let before: Option<String> = r.get(7)?;
-            let after: Option<String> = r.get(8)?;
-            let content: Option<String> = r.get(9)?;
-            let hash: Option<String> = r.get(10)?;
-            let redacted: bool = r.get::<_, i64>(11)? != 0;
-            report.checked += 1;
-            if redacted {
-                report.redacted += 1;
+            let fits = check.follow(&Stored {
+                seq: r.get(0)?,
+                at: &r.get::<_, String>(1)?,
+                staff_id: r.get::<_, Option<String>>(2)?.as_deref(),
+                login: &login,
+                action: &r.get::<_, String>(4)?,
+                entity: &r.get::<_, String>(5)?,
+                entity_id: &r.get::<_, String>(6)?,
+                before: r.get::<_, Option<String>>(7)?.as_deref(),
+                after: r.get::<_, Option<String>>(8)?.as_deref(),
+                content_hash: r.get::<_, Option<String>>(9)?.as_deref(),
+                hash: r.get::<_, Option<String>>(10)?.as_deref(),
+                redacted: r.get::<_, i64>(11)? != 0,
+                who: &r.get::<_, String>(12).unwrap_or_else(|_| login.clone()),
+            });
+            if !fits {
+                return Ok(check.report());
             }
-            let broken = |problem: String| AuditBreak {
-                seq,
-                at: at.clone(),
-                who: r.get::<_, String>(12).unwrap_or_else(|_| login.clone()),
-                action: action.clone(),
-                problem,
-            };
-            let problem = match (&content, &hash) {
-                (None, _) | (_, None) => Some(
-                    "it has no hash: it was added outside safedesk, or after the chain was made"
-                        .to_string(),
-                ),
-                (Some(content), Some(hash)) => {
-                    if redacted && (before.is_some() || after.is_some()) {
-                        Some("it is marked redacted but still holds content, so it was changed outside safedesk".to_string())
-                    } else if !redacted
-                        && content_hash(before.as_deref(), after.as_deref()) != *content
-                    {
-                        Some("its before or after was changed after it was written".to_string())
-                    } else {
-                        let expected = chain_hash(
-                            &previous,
-                            &Link {
-                                seq,
-                                at: &at,
-                                staff_id: staff_id.as_deref(),
-                                login: &login,
-                                action: &action,
-                                entity: &entity,
-                                entity_id: &entity_id,
-                                content_hash: content,
-                            },
-                        );
-                        if expected == *hash {
-                            None
-                        } else if seq != last_seq + 1 && last_seq > 0 {
-                            Some(format!(
-                                "it does not follow entry {last_seq}: the entries between were removed, or it was put in by hand"
-                            ))
-                        } else {
-                            Some("its time, who made it, what was done or which record was changed after it was written, or an entry before it was removed".to_string())
-                        }
-                    }
-                }
-            };
-            if let Some(problem) = problem {
-                report.first_break = Some(broken(problem));
-                return Ok(report);
-            }
-            previous = hash.unwrap_or_default();
-            last_seq = seq;
         }
         if n < CHAIN_STEP {
-            return Ok(report);
+            return Ok(check.report());
         }
     }
 }
@@ -359,7 +307,7 @@ fn views_of(tx: &Transaction<'_>, customers: &str) -> rusqlite::Result<Vec<CardV
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
          LEFT JOIN staff s ON s.id = v.staff_id \
          WHERE v.customer_id IN (SELECT value FROM json_each(?1)) \
-         ORDER BY v.at DESC LIMIT ?2",
+         ORDER BY v.at DESC, v.id DESC LIMIT ?2",
     )?
     .query_map(params![customers, VIEWS_SHOWN], |r| {
         let at: String = r.get(0)?;

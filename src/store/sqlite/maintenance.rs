@@ -31,17 +31,8 @@ const WHOLE_AFTER_RESTARTS: u32 = 8;
 
 /// The number of records in each table that matters to people.
 pub(super) fn counts(c: &Connection) -> rusqlite::Result<Counts> {
-    let n = |t: &str| -> rusqlite::Result<u64> {
+    crate::store::rules::maintenance::counts(|t| {
         c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-    };
-    Ok(Counts {
-        staff: n("staff")?,
-        customers: n("customer")?,
-        incidents: n("incident")?,
-        decisions: n("decision")?,
-        restrictions: n("restriction")?,
-        letters: n("letter")?,
-        audit: n("audit")?,
     })
 }
 
@@ -184,15 +175,11 @@ pub(super) fn check(c: &Connection, path: &Path, quick: bool) -> Result<CheckRep
 
     let mut notes = Vec::new();
     let supported = migrations::LATEST;
-    if schema_version > supported {
-        notes.push(format!(
-            "This database was made by a newer safedesk (schema {schema_version}; this copy understands up to {supported}). Install the newer safedesk before using it."
-        ));
-    } else if schema_version < supported {
-        notes.push(format!(
-            "This database uses an older schema ({schema_version}; this safedesk uses {supported}). It is brought up to date the next time safedesk opens it without --read-only."
-        ));
-    }
+    notes.extend(crate::store::rules::maintenance::schema_note(
+        schema_version,
+        supported,
+        "opens it",
+    ));
     if !journal_mode.eq_ignore_ascii_case("delete") {
         notes.push(format!(
             "The journal mode is {journal_mode}, but a file on a network drive needs delete (the rollback journal). Opening it once with safedesk, without --read-only and with no one else using it, puts that right."

@@ -7,7 +7,6 @@ use crate::domain::{Actor, CaseReason, HeardBack, Id, News, NewsKind, Outcome, R
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, Transaction};
-use std::collections::HashMap;
 
 /// Their incidents (not withdrawn), each with the case it opened or joined, and its customer:
 /// walked from the `incident_logged_by` index, then by primary keys.
@@ -22,24 +21,16 @@ const INCIDENT: &str = "i.id, i.occurred_at, i.category, \
      coalesce(nullif(trim(cu.name), ''), CASE WHEN trim(cu.description) = '' \
      THEN 'Unidentified visitor' ELSE 'Unidentified visitor: ' || trim(cu.description) END)";
 
-struct Row {
-    event: String,
-    at: String,
-    incident: Id,
-    occurred_at: chrono::DateTime<Utc>,
-    category: String,
-    customer: String,
-    kind: NewsKind,
-}
-
-fn row(r: &rusqlite::Row<'_>, kind: NewsKind) -> rusqlite::Result<Row> {
-    Ok(Row {
+/// One event about one of their incidents, as read (`others` counted by the rules).
+fn row(r: &rusqlite::Row<'_>, kind: NewsKind) -> rusqlite::Result<News> {
+    Ok(News {
         event: r.get(0)?,
-        at: r.get(1)?,
+        at: parse_time(&r.get::<_, String>(1)?)?,
         incident: parse_id(&r.get::<_, String>(2)?)?,
         occurred_at: parse_time(&r.get::<_, String>(3)?)?,
         category: r.get(4)?,
-        customer: r.get(5)?,
+        customer_name: r.get(5)?,
+        others: 0,
         kind,
     })
 }
@@ -58,7 +49,7 @@ pub(super) fn heard_back(
         |r| r.get(0),
     )?;
     let dismissed = "NOT EXISTS (SELECT 1 FROM heard_back h WHERE h.staff_id = ?1 AND h.event = ";
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<News> = Vec::new();
     // Sent to a manager: a case still open and not yet decided.
     let sql = format!(
         "SELECT 'case:' || c.id, c.opened_at, {INCIDENT}, c.reason {MINE} \
@@ -79,7 +70,7 @@ pub(super) fn heard_back(
     // person's approval, or turned down, is not an outcome yet).
     let sql = format!(
         "SELECT 'decision:' || d.id, d.decided_at, {INCIDENT}, d.outcome, \
-         (SELECT coalesce(json_group_array(kind), '[]') FROM restriction WHERE decision_id = d.id) \
+         (SELECT coalesce(json_group_array(kind), '[]') FROM (SELECT kind FROM restriction WHERE decision_id = d.id ORDER BY kind)) \
          {MINE} AND d.decided_at >= ?2 AND d.approval IN ('', 'approved') \
          AND {dismissed}'decision:' || d.id)"
     )
@@ -125,41 +116,7 @@ pub(super) fn heard_back(
         rows.push(r?);
     }
     // One item per event: the newest of their incidents in it, and how many others.
-    let mut by_event: HashMap<String, (Row, usize)> = HashMap::new();
-    for r in rows {
-        match by_event.get_mut(&r.event) {
-            Some((kept, n)) => {
-                if kept.incident != r.incident {
-                    *n += 1;
-                }
-                if r.occurred_at > kept.occurred_at {
-                    *kept = r;
-                }
-            }
-            None => {
-                by_event.insert(r.event.clone(), (r, 0));
-            }
-        }
-    }
-    let mut items: Vec<News> = by_event
-        .into_values()
-        .map(|(r, others)| {
-            Ok(News {
-                at: parse_time(&r.at)?,
-                event: r.event,
-                incident: r.incident,
-                occurred_at: r.occurred_at,
-                customer_name: r.customer,
-                category: r.category,
-                others,
-                kind: r.kind,
-            })
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    items.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.event.cmp(&a.event)));
-    let more = items.len().saturating_sub(limit);
-    items.truncate(limit);
-    Ok(HeardBack { items, more })
+    Ok(crate::store::rules::news::one_per_event(rows, limit))
 }
 
 /// Dismiss news for the person acting: each event once, whoever dismisses it again.

@@ -1,15 +1,15 @@
 //! Retention: reading what the rules need of every customer, and removing what they say is past
-//! its keeping period, in one transaction. The rules themselves are `policy::retention`.
+//! its keeping period, in one transaction. The rules themselves are `policy::retention`, and
+//! how the store runs them `rules/retention.rs` (shared with the PostgreSQL store).
 
 use super::audit::{audit, forget_content, seqs_about};
 use super::values::parse_time;
-use crate::domain::{Actor, HeldRecord, RecordKind, RetentionFacts, RetentionReport};
-use crate::policy::retention::{due, held_back};
+use crate::domain::{Actor, RecordKind, RetentionFacts, RetentionReport};
 use crate::policy::Policy;
+use crate::store::rules::retention::{self as rules, CustomerRow, RecordRow};
 use crate::time;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Transaction};
-use std::collections::HashMap;
 
 /// What the rules need of every customer, read in the caller's transaction.
 pub(super) fn facts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<RetentionFacts>> {
@@ -35,10 +35,7 @@ fn facts_of(
             )
         }
     };
-    let mut out: Vec<RetentionFacts> = Vec::new();
-    let mut slot: HashMap<String, usize> = HashMap::new();
-    let mut merged_into: HashMap<String, String> = HashMap::new();
-    let mut retired: Vec<(String, DateTime<Utc>)> = Vec::new();
+    let mut customers: Vec<CustomerRow> = Vec::new();
     {
         let mut st = tx.prepare(&format!(
             "SELECT id, coalesce(name, 'Unidentified visitor: ' || description), created_at, \
@@ -46,50 +43,15 @@ fn facts_of(
         ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let created = parse_time(&r.get::<_, String>(2)?)?;
-            if let Some(into) = r.get::<_, Option<String>>(4)? {
-                merged_into.insert(id.clone(), into);
-                retired.push((id, created));
-                continue;
-            }
             let kept: Option<String> = r.get(3)?;
-            slot.insert(id.clone(), out.len());
-            out.push(RetentionFacts {
-                customer_id: id,
+            customers.push(CustomerRow {
+                id: r.get(0)?,
                 name: r.get(1)?,
-                created_at: Some(created),
+                created_at: parse_time(&r.get::<_, String>(2)?)?,
                 kept_from: kept.as_deref().map(parse_time).transpose()?,
-                ..Default::default()
+                merged_into: r.get(4)?,
             });
         }
-    }
-    // A record merged into another (which may itself have been merged) belongs to the last one.
-    let owner = |id: &str| -> Option<usize> {
-        let mut id = id.to_string();
-        for _ in 0..100 {
-            if let Some(k) = slot.get(&id) {
-                return Some(*k);
-            }
-            id = merged_into.get(&id)?.clone();
-        }
-        None
-    };
-    let add = |out: &mut Vec<RetentionFacts>, customer: &str, rec: HeldRecord| {
-        if let Some(k) = owner(customer) {
-            out[k].records.push(rec);
-        }
-    };
-    for (id, created) in &retired {
-        add(
-            &mut out,
-            id,
-            HeldRecord {
-                kind: RecordKind::Customer,
-                id: id.clone(),
-                at: *created,
-            },
-        );
     }
     // (kind, SQL giving customer, id, the date that counts, and whether it holds them back)
     let tables: [(RecordKind, String); 6] = [
@@ -138,27 +100,21 @@ fn facts_of(
             ),
         ),
     ];
+    let mut records: Vec<RecordRow> = Vec::new();
     for (kind, sql) in tables {
         let mut st = tx.prepare(&sql)?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let customer: String = r.get(0)?;
-            let id: String = r.get(1)?;
-            let at = parse_time(&r.get::<_, String>(2)?)?;
-            let holds: bool = r.get(3)?;
-            let Some(k) = owner(&customer) else { continue };
-            let f = &mut out[k];
-            if holds {
-                match kind {
-                    RecordKind::Case => f.open_case = true,
-                    RecordKind::Restriction => f.active_restriction = true,
-                    _ => f.owed_letter = true,
-                }
-            }
-            f.records.push(HeldRecord { kind, id, at });
+            records.push(RecordRow {
+                kind,
+                customer: r.get(0)?,
+                id: r.get(1)?,
+                at: parse_time(&r.get::<_, String>(2)?)?,
+                holds: r.get(3)?,
+            });
         }
     }
-    Ok(out)
+    Ok(rules::facts(customers, records))
 }
 
 /// What a run on `today` removes under `policy`, read in the caller's transaction.
@@ -167,34 +123,16 @@ pub(super) fn plan(
     policy: &Policy,
     today: NaiveDate,
 ) -> rusqlite::Result<RetentionReport> {
-    let mut report = RetentionReport::default();
-    for f in facts(tx)? {
-        report.items.extend(due(&f, today, &policy.retention));
-        if held_back(&f, today, &policy.retention) {
-            report.held += 1;
-        }
-    }
-    let letters: Vec<String> = report
-        .items
-        .iter()
-        .filter(|i| i.kind == RecordKind::Letter)
-        .map(|i| i.record_id.clone())
-        .collect();
-    let list = serde_json::to_string(&letters).unwrap_or_else(|_| "[]".into());
+    let mut report = rules::plan(&facts(tx)?, policy, today);
+    let list = serde_json::to_string(&rules::letters(&report)).unwrap_or_else(|_| "[]".into());
     let files: Vec<String> = tx
         .prepare_cached(
-            "SELECT file FROM letter WHERE id IN (SELECT value FROM json_each(?1)) AND file <> ''",
+            "SELECT file FROM letter WHERE id IN (SELECT value FROM json_each(?1)) AND file <> '' \
+             ORDER BY created_at, id",
         )?
         .query_map([list], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for f in files {
-        let md = std::path::PathBuf::from(&f);
-        report.letter_files.push(f);
-        let html = md.with_extension("html");
-        if html != md {
-            report.letter_files.push(html.display().to_string());
-        }
-    }
+    rules::add_letter_files(&mut report, files);
     Ok(report)
 }
 
@@ -209,26 +147,9 @@ pub(super) fn run(
     today: NaiveDate,
 ) -> rusqlite::Result<RetentionReport> {
     let report = plan(tx, policy, today)?;
-    // A customer who keeps details but loses the records their clock was counted from keeps
-    // the clock.
-    let mut kept: HashMap<&str, NaiveDate> = HashMap::new();
-    for i in &report.items {
-        kept.entry(i.customer_id.as_str()).or_insert(i.since);
-    }
-    let removed_customers: std::collections::HashSet<&str> = report
-        .items
-        .iter()
-        .filter(|i| i.kind == RecordKind::Customer && i.record_id == i.customer_id)
-        .map(|i| i.customer_id.as_str())
-        .collect();
     // A review is audited by its batch (the review's own id), against the customer: read the
     // batches before the rows go.
-    let reviews: Vec<&str> = report
-        .items
-        .iter()
-        .filter(|i| i.kind == RecordKind::Review)
-        .map(|i| i.record_id.as_str())
-        .collect();
+    let reviews = rules::reviews(&report);
     let batches: Vec<(String, String)> = if reviews.is_empty() {
         Vec::new()
     } else {
@@ -241,62 +162,24 @@ pub(super) fn run(
         .query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?
     };
-    // Kind by kind in the rules' order (letters first, customers last); records merged into a
-    // customer before the customer.
-    let mut kinds: Vec<RecordKind> = report.items.iter().map(|i| i.kind).collect();
-    kinds.dedup();
-    kinds.sort();
-    kinds.dedup();
-    for kind in kinds {
-        let of = |survivor: bool| -> Vec<&str> {
-            report
-                .items
-                .iter()
-                .filter(|i| i.kind == kind && (i.record_id == i.customer_id) == survivor)
-                .map(|i| i.record_id.as_str())
-                .collect()
-        };
-        for ids in [of(false), of(true)] {
-            if !ids.is_empty() {
-                remove(tx, kind, &ids)?;
-            }
-        }
+    for (kind, ids) in rules::removal_steps(&report) {
+        remove(tx, kind, &ids)?;
     }
-    for (customer, since) in kept {
-        if removed_customers.contains(customer) {
-            continue;
-        }
+    for (customer, since) in rules::clocks_kept(&report) {
         // The later of what it was and the date the removed records counted from.
         tx.prepare_cached(
             "UPDATE customer SET kept_from = max(coalesce(kept_from, ''), ?2) WHERE id = ?1",
         )?
-        .execute(params![customer, time::to_db(time::london_midnight(since))])?;
+        .execute(params![customer, time::to_db(since)])?;
     }
-    let mut ids: Vec<String> = report.items.iter().map(|i| i.record_id.clone()).collect();
-    ids.extend(batches.iter().map(|(_, b)| b.clone()));
-    ids.sort();
-    ids.dedup();
-    for chunk in ids.chunks(500) {
+    for chunk in rules::forgotten(&report, &batches).chunks(500) {
         for seq in seqs_about(tx, chunk)? {
             forget_content(tx, seq)?;
         }
     }
     // Entries about a customer who stays that tell of a removed record (a review, recorded
     // against the customer; a request naming its case) forget what they said too.
-    let mut told: HashMap<&str, Vec<&str>> = HashMap::new();
-    for i in &report.items {
-        if !removed_customers.contains(i.customer_id.as_str()) {
-            told.entry(i.customer_id.as_str())
-                .or_default()
-                .push(i.record_id.as_str());
-        }
-    }
-    for (customer, batch) in &batches {
-        if let Some(list) = told.get_mut(customer.as_str()) {
-            list.push(batch.as_str());
-        }
-    }
-    for (customer, removed) in told {
+    for (customer, removed) in rules::told(&report, &batches) {
         let entries: Vec<(i64, String)> = tx
             .prepare_cached(
                 "SELECT seq, coalesce(before, '') || coalesce(after, '') FROM audit \
@@ -305,24 +188,11 @@ pub(super) fn run(
             .query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (seq, said) in entries {
-            if removed.iter().any(|id| said.contains(id)) {
+            if rules::tells_of(&said, &removed) {
                 forget_content(tx, seq)?;
             }
         }
     }
-    let counts: serde_json::Map<String, serde_json::Value> = report
-        .counts()
-        .into_iter()
-        .map(|(k, n)| {
-            (
-                format!(
-                    "{}s",
-                    k.in_words().replace("customer's details", "customer")
-                ),
-                n.into(),
-            )
-        })
-        .collect();
     audit(
         tx,
         actor,
@@ -330,62 +200,17 @@ pub(super) fn run(
         "database",
         "",
         None,
-        Some(
-            serde_json::json!({
-                "removed": counts,
-                "customers": report.items.iter().map(|i| &i.customer_id).collect::<std::collections::HashSet<_>>().len(),
-                "today": time::date_to_db(today),
-                "rules": &policy.retention,
-            })
-            .to_string(),
-        ),
+        Some(rules::run_entry(&report, policy, today)),
     )?;
     Ok(report)
 }
 
 /// Remove the records of one kind (`ids`), clearing what points at them from records that
 /// stay: a statement per table, whatever the number of records.
-fn remove(tx: &Transaction<'_>, kind: RecordKind, ids: &[&str]) -> rusqlite::Result<()> {
-    const IDS: &str = "(SELECT value FROM json_each(?1))";
-    const SEQS: &str = "(SELECT seq FROM customer WHERE id IN (SELECT value FROM json_each(?1)))";
-    let statements: Vec<String> = match kind {
-        RecordKind::Letter => vec![format!("DELETE FROM letter WHERE id IN {IDS}")],
-        RecordKind::Review => vec![format!("DELETE FROM review WHERE id IN {IDS}")],
-        RecordKind::Restriction => vec![
-            format!("DELETE FROM review WHERE restriction_id IN {IDS}"),
-            format!("DELETE FROM restriction WHERE id IN {IDS}"),
-        ],
-        RecordKind::Decision => vec![
-            format!("UPDATE restriction SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("UPDATE letter SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("UPDATE escalation_case SET decision_id = NULL WHERE decision_id IN {IDS}"),
-            format!("DELETE FROM decision WHERE id IN {IDS}"),
-        ],
-        RecordKind::Case => vec![
-            format!("UPDATE decision SET case_id = NULL WHERE case_id IN {IDS}"),
-            format!("UPDATE letter SET case_id = NULL WHERE case_id IN {IDS}"),
-            format!("DELETE FROM case_incident WHERE case_id IN {IDS}"),
-            format!("DELETE FROM escalation_case WHERE id IN {IDS}"),
-        ],
-        RecordKind::Incident => vec![
-            format!("UPDATE letter SET incident_id = NULL WHERE incident_id IN {IDS}"),
-            format!("DELETE FROM case_incident WHERE incident_id IN {IDS}"),
-            format!("DELETE FROM incident WHERE id IN {IDS}"),
-        ],
-        RecordKind::Customer => vec![
-            format!("DELETE FROM customer_word WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_typo WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_phone WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_email WHERE customer_seq IN {SEQS}"),
-            format!("DELETE FROM customer_text WHERE rowid IN {SEQS}"),
-            format!("UPDATE customer SET merged_into = NULL WHERE merged_into IN {IDS}"),
-            // Who looked at their card goes with them (views are outside the audit chain).
-            format!("DELETE FROM card_view WHERE customer_id IN {IDS}"),
-            format!("DELETE FROM customer WHERE id IN {IDS}"),
-        ],
-    };
+fn remove(tx: &Transaction<'_>, kind: RecordKind, ids: &[String]) -> rusqlite::Result<()> {
+    let of = |column: &str| format!("{column} IN (SELECT value FROM json_each(?1))");
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    for sql in statements {
+    for sql in rules::removal_statements(kind, of, "rowid") {
         tx.prepare(&sql)?.execute([&list])?;
     }
     Ok(())
@@ -409,9 +234,6 @@ pub(super) fn due_count(
     let Some(last) = last else {
         return Ok((0, None));
     };
-    let n = facts_of(tx, Some((after, last)))?
-        .iter()
-        .map(|f| due(f, today, &policy.retention).len())
-        .sum();
+    let n = rules::due_count(&facts_of(tx, Some((after, last)))?, policy, today);
     Ok((n, Some(last)))
 }

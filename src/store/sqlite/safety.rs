@@ -15,8 +15,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 /// The safety answers as kept (see [`crate::policy::safety::as_stored`]), with the member of
-/// staff hurt found on the staff list: by id when the form knew it, else by name or login
-/// (exactly, or the only one it starts). Someone not on the list is refused, naming them.
+/// staff hurt found on the staff list (`rules::safety::hurt_staff_found`).
 pub(super) fn resolve(
     tx: &Transaction<'_>,
     policy: &Policy,
@@ -32,10 +31,13 @@ pub(super) fn resolve(
             Ok((parse_id(&r.get::<_, String>(0)?)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rules::hurt_on_staff_list(h, &staff)?)
+    Ok(rules::hurt_staff_found(h, &staff)?)
 }
 
-pub(super) use rules::debrief_for;
+/// Who a debrief asked for on the form is for: the member of staff hurt, else whoever logged it.
+pub(super) fn debrief_for(h: &Harm, actor: &Actor) -> Option<(Option<Id>, String)> {
+    rules::debrief_for(h, actor)
+}
 
 /// Ask for a debrief after an incident for one member of staff: a "Debrief requested" case in
 /// the manager's queue naming them and the incident. Asking again while one is still wanted
@@ -46,10 +48,7 @@ pub(super) fn ask_debrief(
     incident: Id,
     staff: (Option<Id>, String),
 ) -> Result<Id, TxError> {
-    let me = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let me = rules::asker(actor)?;
     let row: Option<(String, String, Option<String>)> = tx
         .prepare_cached(
             "SELECT customer_id, occurred_at, withdrawn_at FROM incident WHERE id = ?1",
@@ -61,7 +60,7 @@ pub(super) fn ask_debrief(
     let Some((customer, occurred, withdrawn)) = row else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
-    rules::debrief_possible(withdrawn.is_some())?;
+    rules::not_withdrawn(withdrawn.is_some())?;
     let open: Option<String> = tx
         .prepare_cached(
             "SELECT case_id FROM debrief WHERE incident_id = ?1 AND staff_name = ?2 \
@@ -72,9 +71,7 @@ pub(super) fn ask_debrief(
     if let Some(case) = open {
         return Ok(parse_id(&case)?);
     }
-    let note = time::from_db(&occurred)
-        .map(|at| rules::debrief_note(&staff.1, at))
-        .unwrap_or_else(|| format!("Debrief for {} after the incident of ", staff.1));
+    let note = rules::debrief_note(&staff.1, time::from_db(&occurred));
     let case = crate::domain::new_id();
     let now = time::to_db(Utc::now());
     tx.prepare_cached(
@@ -102,8 +99,9 @@ pub(super) fn ask_debrief(
         staff.0.map(|s| s.to_string()),
         staff.1,
         now,
-        me.id.to_string()
+        me.to_string()
     ])?;
+    let entry = rules::requested_entry(incident, case, &staff.1);
     audit(
         tx,
         actor,
@@ -111,12 +109,7 @@ pub(super) fn ask_debrief(
         "debrief",
         &id.to_string(),
         None,
-        Some(
-            serde_json::json!({
-                "incident": incident, "case": case, "staff": staff.1,
-            })
-            .to_string(),
-        ),
+        Some(entry),
     )?;
     Ok(case)
 }
@@ -146,15 +139,12 @@ pub(super) fn debrief_held(
         .staff
         .as_ref()
         .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    if on > time::london_date(Utc::now()) {
-        return Err(StoreError::Invalid(format!(
-            "Debrief held on: {} is in the future; give the date it was held.",
-            time::date(on)
-        ))
-        .into());
-    }
+    rules::held_on_not_future(on)?;
     let ids: Vec<String> = tx
-        .prepare_cached("SELECT id FROM debrief WHERE case_id = ?1 AND held_on IS NULL")?
+        .prepare_cached(
+            "SELECT id FROM debrief WHERE case_id = ?1 AND held_on IS NULL \
+             ORDER BY requested_at, id",
+        )?
         .query_map([case.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if ids.is_empty() {
@@ -163,27 +153,13 @@ pub(super) fn debrief_held(
             .query_row([case.to_string()], |r| r.get(0))
             .optional()?
             .flatten();
-        return Err(match held {
-            Some(_) => StoreError::Invalid("That debrief is already recorded as held.".into()),
-            None => StoreError::Invalid("That case is not a debrief request.".into()),
-        }
-        .into());
+        return Err(rules::no_debrief_wanted(held.is_some()).into());
     }
     for id in &ids {
         tx.prepare_cached("UPDATE debrief SET held_on = ?2, held_by = ?3 WHERE id = ?1")?
             .execute(params![id, time::date_to_db(on), me.id.to_string()])?;
-        audit(
-            tx,
-            actor,
-            "debrief held",
-            "debrief",
-            id,
-            None,
-            Some(
-                serde_json::json!({ "case": case, "held_on": time::date_to_db(on), "by": me.display_name })
-                    .to_string(),
-            ),
-        )?;
+        let entry = rules::held_entry(case, on, &me.display_name);
+        audit(tx, actor, "debrief held", "debrief", id, None, Some(entry))?;
     }
     close_case_because(tx, actor, case, None, Some("debrief held"))?;
     Ok(())
@@ -196,7 +172,7 @@ pub(super) fn debriefs_for(tx: &Transaction<'_>, customer: Id) -> rusqlite::Resu
            coalesce(r.display_name, ''), d.held_on, h.display_name \
          FROM debrief d JOIN incident i ON i.id = d.incident_id \
          LEFT JOIN staff r ON r.id = d.requested_by LEFT JOIN staff h ON h.id = d.held_by \
-         WHERE i.customer_id = ?1 ORDER BY d.requested_at",
+         WHERE i.customer_id = ?1 ORDER BY d.requested_at, d.id",
     )?
     .query_map([customer.to_string()], |r| {
         Ok(Debrief {
