@@ -1,39 +1,289 @@
-//! cases on the server (being ported from `sqlite/`; issue 21).
+//! Escalation cases on the server, as `sqlite/cases.rs` and the case parts of
+//! `sqlite/decisions.rs`: opening one (or adding incidents to the one open for that reason),
+//! closing one, reading them, assigning one, a customer's request and a manager opening one.
+//! The decisions are `rules/cases.rs`.
 
+use super::audit::audit;
+use super::errors::TxResult;
 use super::prelude::*;
+use crate::domain::CaseReason;
+use crate::store::rules::cases as rules;
+use crate::time::whole_seconds;
+use ::postgres::{Row, Transaction};
+use chrono::{DateTime, Utc};
 
-pub(super) fn open_cases(_s: &mut PgStore) -> Result<Vec<CaseSummary>> {
-    Err(not_yet("open_cases"))
+/// The case incidents were added to, and whether it was opened for them.
+pub(super) struct Joined {
+    pub case: Id,
+    pub opened: bool,
 }
 
-pub(super) fn mark_case_seen(_s: &mut PgStore, _actor: &Actor, _case: Id) -> Result<bool> {
-    Err(not_yet("mark_case_seen"))
+/// Add incidents to the customer's open case for this reason, opening one dated `since` if
+/// there is none. A case that gains incidents gets a new version, so a manager deciding on what
+/// they saw is told.
+pub(super) fn join(
+    tx: &mut Transaction<'_>,
+    actor: &Actor,
+    customer: Id,
+    reason: CaseReason,
+    incidents: &[Id],
+    since: DateTime<Utc>,
+) -> TxResult<Joined> {
+    let open: Option<Id> = tx
+        .query_opt(
+            "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
+             AND closed_at IS NULL AND waiting = '' ORDER BY seq LIMIT 1",
+            &[&customer, &reason.as_str()],
+        )?
+        .map(|r| r.get(0));
+    let opened = open.is_none();
+    let case = match open {
+        Some(id) => id,
+        None => {
+            let id = crate::domain::new_id();
+            tx.execute(
+                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
+                 VALUES ($1, $2, $3, $4)",
+                &[&id, &customer, &reason.as_str(), &whole_seconds(since)],
+            )?;
+            audit(
+                tx,
+                actor,
+                "open case",
+                "case",
+                &id.to_string(),
+                None,
+                Some(rules::opened_json(customer, reason)),
+            )?;
+            id
+        }
+    };
+    let mut added = 0;
+    for i in incidents {
+        added += tx.execute(
+            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+            &[&case, i],
+        )?;
+    }
+    if added > 0 {
+        // A new threat or breach alerts every manager again, even if one opened the case.
+        tx.execute(
+            "UPDATE escalation_case SET version = version + 1, \
+               seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
+               seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
+             WHERE id = $1",
+            &[&case],
+        )?;
+    }
+    Ok(Joined { case, opened })
 }
 
-pub(super) fn case(_s: &mut PgStore, _case: Id) -> Result<Option<CaseSummary>> {
-    Err(not_yet("case"))
+/// Close one case; `why` says, in the audit log, why a case closed with no decision.
+pub(super) fn close_case_because(
+    tx: &mut Transaction<'_>,
+    actor: &Actor,
+    case: Id,
+    decision: Option<Id>,
+    why: Option<&str>,
+) -> TxResult<()> {
+    let staff = actor.staff.as_ref().map(|s| s.id);
+    tx.execute(
+        "UPDATE escalation_case SET closed_at = $2, closed_by = $3, \
+         decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
+        &[&case, &whole_seconds(Utc::now()), &staff, &decision],
+    )?;
+    Ok(audit(
+        tx,
+        actor,
+        "close case",
+        "case",
+        &case.to_string(),
+        None,
+        Some(rules::closed_json(decision, why)),
+    )?)
 }
 
-pub(super) fn open_cases_for(_s: &mut PgStore, _customer: Id) -> Result<Vec<CaseSummary>> {
-    Err(not_yet("open_cases_for"))
+pub(super) const CASE_COLS: &str = "c.id, c.customer_id, \
+     coalesce(cu.name, 'Unidentified visitor: ' || cu.description), c.reason, c.opened_at, \
+     s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
+     (SELECT coalesce(array_agg(ci.incident_id ORDER BY i.occurred_at, i.id), '{}') \
+        FROM case_incident ci JOIN incident i ON i.id = ci.incident_id WHERE ci.case_id = c.id), \
+     c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
+
+pub(super) const CASE_FROM: &str =
+    "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
+     LEFT JOIN staff s ON s.id = c.assigned_to";
+
+pub(super) fn case_row(r: &Row) -> CaseSummary {
+    let reason: String = r.get(3);
+    let waiting: String = r.get(7);
+    CaseSummary {
+        id: r.get(0),
+        customer_id: r.get(1),
+        customer_name: r.get(2),
+        reason: CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold),
+        opened_at: r.get(4),
+        incidents: r.get(11),
+        assigned_to: r.get(5),
+        assigned_to_id: r.get(6),
+        waiting_for_confirmation: waiting == "confirmation",
+        decision_id: r.get(8),
+        note: r.get(9),
+        version: r.get(10),
+        seen_at: r.get(12),
+        seen_by: r.get(13),
+    }
+}
+
+fn cases_where(
+    tx: &mut Transaction<'_>,
+    filter: &str,
+    params: &[&(dyn ::postgres::types::ToSql + Sync)],
+) -> TxResult<Vec<CaseSummary>> {
+    // Cases opened in the same second in the order they were written, as SQLite's rowid.
+    Ok(tx
+        .query(
+            &format!("SELECT {CASE_COLS} {CASE_FROM} WHERE {filter} ORDER BY c.opened_at, c.seq"),
+            params,
+        )?
+        .iter()
+        .map(case_row)
+        .collect())
+}
+
+pub(super) fn case_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
+    Ok(cases_where(tx, "c.id = $1", &[&id])?.pop())
+}
+
+/// Escalation cases not yet closed, oldest first.
+pub(super) fn open_in(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
+    cases_where(tx, "c.closed_at IS NULL", &[])
+}
+
+pub(super) fn open_cases(s: &mut PgStore) -> Result<Vec<CaseSummary>> {
+    s.read(open_in)
+}
+
+pub(super) fn case(s: &mut PgStore, case: Id) -> Result<Option<CaseSummary>> {
+    s.read(|tx| case_in(tx, case))
+}
+
+pub(super) fn open_cases_for(s: &mut PgStore, customer: Id) -> Result<Vec<CaseSummary>> {
+    s.read(|tx| {
+        cases_where(
+            tx,
+            "c.customer_id = $1 AND c.closed_at IS NULL",
+            &[&customer],
+        )
+    })
+}
+
+/// A manager opened the case: record the first time, once. Returns whether this was the first.
+pub(super) fn mark_case_seen(s: &mut PgStore, actor: &Actor, case: Id) -> Result<bool> {
+    // Read first: a write, even one that changes nothing, is not made when it is recorded.
+    if s.read(|tx| case_in(tx, case))?
+        .is_some_and(|c| c.seen_at.is_some())
+    {
+        return Ok(false);
+    }
+    s.write_as(actor, Role::can_decide, "open cases", |tx| {
+        let me = crate::store::rules::incidents::staff_of(actor)?;
+        let n = tx.execute(
+            "UPDATE escalation_case SET seen_at = $2, seen_by = $3 \
+             WHERE id = $1 AND seen_at IS NULL",
+            &[&case, &whole_seconds(Utc::now()), &me.id],
+        )?;
+        Ok(n > 0)
+    })
 }
 
 pub(super) fn assign_case(
-    _s: &mut PgStore,
-    _actor: &Actor,
-    _case: Id,
-    _to: Option<Id>,
-    _expected_version: i64,
+    s: &mut PgStore,
+    actor: &Actor,
+    case: Id,
+    to: Option<Id>,
+    expected_version: i64,
 ) -> Result<()> {
-    Err(not_yet("assign_case"))
+    s.write_as(actor, Role::can_decide, "assign cases", |tx| {
+        let current = case_in(tx, case)?;
+        let staff = super::staff::all_staff(tx, "active DESC, display_name")?;
+        rules::assignable(current.as_ref(), expected_version, to, &staff)?;
+        tx.execute(
+            "UPDATE escalation_case SET assigned_to = $2, version = version + 1 WHERE id = $1",
+            &[&case, &to],
+        )?;
+        audit(
+            tx,
+            actor,
+            "assign case",
+            "case",
+            &case.to_string(),
+            rules::assigned_json(current.and_then(|c| c.assigned_to_id)),
+            rules::assigned_json(to),
+        )?;
+        Ok(())
+    })
 }
 
 pub(super) fn customer_request(
-    _s: &mut PgStore,
-    _actor: &Actor,
-    _request: Id,
-    _customer: Id,
-    _note: &str,
+    s: &mut PgStore,
+    actor: &Actor,
+    request: Id,
+    customer: Id,
+    note: &str,
 ) -> Result<Id> {
-    Err(not_yet("customer_request"))
+    s.write_as(
+        actor,
+        |_| true,
+        "record a customer's request",
+        |tx| {
+            // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
+            let before = tx.query_opt(
+                "SELECT after FROM audit WHERE entity_id = $1 AND entity = 'request' LIMIT 1",
+                &[&request.to_string()],
+            )?;
+            if let Some(r) = before {
+                return Ok(rules::request_case(r.get(0))?);
+            }
+            let note = rules::request_note(note)?;
+            let merged = super::records::merged_state(tx, customer)?;
+            rules::request_customer(merged.map(|m| m.is_some()))?;
+            let case = join(
+                tx,
+                actor,
+                customer,
+                CaseReason::CustomerRequest,
+                &[],
+                Utc::now(),
+            )?
+            .case;
+            tx.execute(
+                "UPDATE escalation_case SET note = trim(note || chr(10) || $2), \
+                 version = version + 1 WHERE id = $1",
+                &[&case, &rules::request_line(&actor.name(), &note)],
+            )?;
+            let (on_case, own) = rules::request_audit(customer, &note, request, case);
+            audit(
+                tx,
+                actor,
+                "customer request",
+                "case",
+                &case.to_string(),
+                None,
+                Some(on_case),
+            )?;
+            // The request's own record, by its id: the same request sent again is recognised.
+            audit(
+                tx,
+                actor,
+                "customer request",
+                "request",
+                &request.to_string(),
+                None,
+                Some(own),
+            )?;
+            Ok(case)
+        },
+    )
 }

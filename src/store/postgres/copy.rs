@@ -176,11 +176,14 @@ fn copy_all(
             )?;
         }
     }
-    // The customers' numbers were given, not drawn: the next one drawn follows them.
-    tx.batch_execute(
-        "SELECT setval(pg_get_serial_sequence('customer', 'seq'), \
-         greatest((SELECT max(seq) FROM customer), 1))",
-    )?;
+    // The customers' numbers (and the other rows' order, SQLite's rowid) were given, not
+    // drawn: the next one drawn follows them.
+    for table in std::iter::once("customer").chain(super::migrations::ROW_ORDER.iter().copied()) {
+        tx.batch_execute(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'seq'), \
+             greatest((SELECT max(seq) FROM {table}), 1))"
+        ))?;
+    }
     let file_days: i64 =
         read.query_row("SELECT coalesce(sum(n), 0) FROM incident_day", [], |r| {
             r.get(0)
@@ -221,7 +224,9 @@ fn copy_table(
         .collect();
     // What the file calls each column: the full-text table's key is its rowid.
     let file_column = |c: &str| -> String {
-        if table == "customer_text" && c == "customer_seq" {
+        if (table == "customer_text" && c == "customer_seq")
+            || (c == "seq" && super::migrations::ROW_ORDER.contains(&table))
+        {
             "rowid".into()
         } else {
             format!("\"{c}\"")

@@ -1,19 +1,17 @@
 //! Decisions, approvals and reviews on the server (as `sqlite/decisions.rs`; what they check and
 //! keep is `rules/decisions.rs`, shared by both engines).
 //!
-//! A case's incidents and adding a restriction are here too, as the manager's side needs them
-//! (opening and closing cases are in `queue.rs`).
+//! A case's incidents and adding a restriction are `records.rs`'s; opening and closing cases
+//! are `cases.rs`'s (named in `queue.rs`).
 
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::{case, close_case, join_case};
-use crate::domain::{
-    CaseReason, Incident, NewRestriction, Outcome, Restriction, ReviewOutcome, Withdrawal,
-};
+use crate::domain::{CaseReason, NewRestriction, Outcome, ReviewOutcome};
 use crate::store::rules::decisions::{self as rules, staff_of, Answering};
 use ::postgres::types::ToSql;
-use ::postgres::{Row, Transaction};
+use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -29,98 +27,7 @@ fn found(tx: &mut Transaction<'_>, sql: &str, id: &(dyn ToSql + Sync)) -> TxResu
     Ok(tx.query_opt(sql, &[id])?.is_some())
 }
 
-const INCIDENT_COLS: &str = "i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, \
-     s.display_name, i.channel, i.category, i.behaviours, i.behaviour_other, i.response, \
-     i.reference, i.description, i.immediate_threat, i.witnesses, i.withdrawn_at, \
-     i.withdrawn_by::text, i.withdrawn_reason, i.version, i.distress, i.workload, \
-     i.workload_note, i.hurt, i.hurt_staff, i.hurt_name, i.hurt_how, i.riddor, i.riddor_ref, \
-     i.debrief";
-
-fn incident_row(r: &Row) -> Incident {
-    let behaviours: Value = r.get(8);
-    Incident {
-        id: r.get(0),
-        customer_id: r.get(1),
-        occurred_at: r.get(2),
-        logged_at: r.get(3),
-        logged_by: r.get(4),
-        logged_by_name: r.get(5),
-        channel: r.get(6),
-        category: r.get(7),
-        behaviours: serde_json::from_value(behaviours).unwrap_or_default(),
-        behaviour_other: r.get(9),
-        response: r.get(10),
-        reference: r.get(11),
-        description: r.get(12),
-        immediate_threat: r.get(13),
-        witnesses: r.get(14),
-        distress: r.get(19),
-        workload: r.get(20),
-        workload_note: r.get(21),
-        harm: crate::domain::Harm {
-            hurt: crate::domain::Hurt::parse(&r.get::<_, String>(22)),
-            hurt_staff: r.get(23),
-            hurt_name: r.get(24),
-            how: r.get(25),
-            riddor: crate::domain::Riddor::parse(&r.get::<_, String>(26)),
-            riddor_ref: r.get(27),
-            debrief: r.get(28),
-        },
-        withdrawn: r.get::<_, Option<DateTime<Utc>>>(15).map(|at| Withdrawal {
-            at,
-            by: r.get::<_, Option<String>>(16).unwrap_or_default(),
-            reason: r.get::<_, Option<String>>(17).unwrap_or_default(),
-        }),
-        version: r.get(18),
-    }
-}
-
-/// A case's incidents, oldest first.
-pub(super) fn case_incidents(tx: &mut Transaction<'_>, case: Id) -> TxResult<Vec<Incident>> {
-    let rows = tx.query(
-        &format!(
-            "SELECT {INCIDENT_COLS} FROM case_incident ci JOIN incident i ON i.id = ci.incident_id \
-             JOIN staff s ON s.id = i.logged_by WHERE ci.case_id = $1 ORDER BY i.occurred_at, i.id"
-        ),
-        &[&case],
-    )?;
-    Ok(rows.iter().map(incident_row).collect())
-}
-
-pub(super) fn insert_restriction(tx: &mut Transaction<'_>, r: &Restriction) -> TxResult<()> {
-    let p = &r.params;
-    tx.execute(
-        "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, \
-         staff_id, third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, \
-         redirect_to, windows, on_date, details, person, person_contact) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21)",
-        &[
-            &r.id,
-            &r.customer_id,
-            &r.decision_id,
-            &r.kind,
-            &p.email,
-            &p.phone,
-            &p.minutes.map(|m| m as i32),
-            &p.staff_id,
-            &p.third_party,
-            &crate::time::whole_seconds(r.starts_at),
-            &r.review_due,
-            &r.ends_at.map(crate::time::whole_seconds),
-            &r.ended_reason,
-            &p.scope,
-            &p.divert,
-            &p.redirect_to,
-            &p.windows,
-            &p.date,
-            &p.text,
-            &p.person,
-            &p.person_contact,
-        ],
-    )?;
-    Ok(())
-}
+use super::records::{case_incidents, insert_restriction};
 
 /// Start these restrictions now for a customer (and the decision behind them, if any), each
 /// audited as `action`. Returns how many began.

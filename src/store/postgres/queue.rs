@@ -7,68 +7,26 @@
 //! another order).
 //!
 //! The case reader ([`case`], [`open_cases`]), and opening and closing cases ([`join_case_since`],
-//! [`close_case`], as `sqlite/cases.rs`), are here for the manager's side.
+//! [`close_case`]), are `cases.rs`'s, named here for the manager's side.
 
-use super::audit::audit;
 use super::errors::TxResult;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
 use crate::domain::{CaseAlert, CaseFilter, CaseReason, QueueSummary};
 use crate::store::rules::queue::{self as rules, REVIEW_TO_DECIDE};
 use ::postgres::types::ToSql;
-use ::postgres::{Row, Transaction};
+use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// A case as the queue shows it (read by [`case_row`]).
-pub(super) const CASE_COLS: &str = "c.id, c.customer_id, \
-     coalesce(cu.name, 'Unidentified visitor: ' || cu.description), c.reason, c.opened_at, \
-     s.display_name, c.assigned_to, c.waiting, c.decision_id, c.note, c.version, \
-     (SELECT array_agg(ci.incident_id ORDER BY i.occurred_at, i.id) FROM case_incident ci \
-      JOIN incident i ON i.id = ci.incident_id WHERE ci.case_id = c.id), \
-     c.seen_at, (SELECT display_name FROM staff WHERE id = c.seen_by)";
+pub(super) use super::cases::{case_row, CASE_COLS, CASE_FROM};
 
-pub(super) const CASE_FROM: &str =
-    "FROM escalation_case c JOIN customer cu ON cu.id = c.customer_id \
-     LEFT JOIN staff s ON s.id = c.assigned_to";
-
-pub(super) fn case_row(r: &Row) -> CaseSummary {
-    let reason: String = r.get(3);
-    let waiting: String = r.get(7);
-    CaseSummary {
-        id: r.get(0),
-        customer_id: r.get(1),
-        customer_name: r.get(2),
-        reason: CaseReason::parse(&reason).unwrap_or(CaseReason::Threshold),
-        opened_at: r.get(4),
-        incidents: r.get::<_, Option<Vec<Id>>>(11).unwrap_or_default(),
-        assigned_to: r.get(5),
-        assigned_to_id: r.get(6),
-        waiting_for_confirmation: waiting == "confirmation",
-        decision_id: r.get(8),
-        note: r.get(9),
-        version: r.get(10),
-        seen_at: r.get(12),
-        seen_by: r.get(13),
-    }
-}
-
-/// Escalation cases not yet closed, oldest first.
+/// Escalation cases not yet closed, oldest first (read by `cases.rs`).
 pub(super) fn open_cases(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
-    let rows = tx.query(
-        &format!(
-            "SELECT {CASE_COLS} {CASE_FROM} WHERE c.closed_at IS NULL ORDER BY c.opened_at, c.id"
-        ),
-        &[],
-    )?;
-    Ok(rows.iter().map(case_row).collect())
+    super::cases::open_in(tx)
 }
 
 pub(super) fn case(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
-    let row = tx.query_opt(
-        &format!("SELECT {CASE_COLS} {CASE_FROM} WHERE c.id = $1"),
-        &[&id],
-    )?;
-    Ok(row.as_ref().map(case_row))
+    super::cases::case_in(tx, id)
 }
 
 fn count(tx: &mut Transaction<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<u64> {
@@ -322,8 +280,7 @@ pub(super) fn queue_watch(s: &mut PgStore) -> Result<QueueWatch> {
 }
 
 /// Add incidents to the customer's open case for this reason (opening one, dated `since`, if
-/// there is none): as `sqlite/cases.rs`'s `join`. A case that gains incidents gets a new
-/// version, and a threat or breach alerts every manager again.
+/// there is none): `cases.rs`'s [`join`](super::cases::join).
 pub(super) fn join_case_since(
     tx: &mut Transaction<'_>,
     actor: &Actor,
@@ -332,58 +289,7 @@ pub(super) fn join_case_since(
     incidents: &[Id],
     since: DateTime<Utc>,
 ) -> TxResult<Id> {
-    let open = tx.query_opt(
-        "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
-         AND closed_at IS NULL AND waiting = '' LIMIT 1",
-        &[&customer, &reason.as_str()],
-    )?;
-    let case: Id = match open {
-        Some(r) => r.get(0),
-        None => {
-            let id = crate::domain::new_id();
-            tx.execute(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
-                 VALUES ($1, $2, $3, $4)",
-                &[
-                    &id,
-                    &customer,
-                    &reason.as_str(),
-                    &crate::time::whole_seconds(since),
-                ],
-            )?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(format!(
-                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
-                    reason.as_str()
-                )),
-            )?;
-            id
-        }
-    };
-    let mut added = 0;
-    for i in incidents {
-        added += tx.execute(
-            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-            &[&case, i],
-        )?;
-    }
-    if added > 0 {
-        tx.execute(
-            "UPDATE escalation_case SET version = version + 1, \
-               seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
-               seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
-             WHERE id = $1",
-            &[&case],
-        )?;
-    }
-    Ok(case)
+    Ok(super::cases::join(tx, actor, customer, reason, incidents, since)?.case)
 }
 
 pub(super) fn join_case(
@@ -403,19 +309,5 @@ pub(super) fn close_case(
     case: Id,
     decision: Option<Id>,
 ) -> TxResult<()> {
-    let staff = actor.staff.as_ref().map(|s| s.id);
-    tx.execute(
-        "UPDATE escalation_case SET closed_at = $2, closed_by = $3, \
-         decision_id = coalesce($4, decision_id), waiting = '', version = version + 1 WHERE id = $1",
-        &[&case, &crate::time::whole_seconds(Utc::now()), &staff, &decision],
-    )?;
-    Ok(audit(
-        tx,
-        actor,
-        "close case",
-        "case",
-        &case.to_string(),
-        None,
-        Some(serde_json::json!({ "decision": decision }).to_string()),
-    )?)
+    super::cases::close_case_because(tx, actor, case, decision, None)
 }

@@ -13,7 +13,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 /// The safety answers as kept, with the member of staff hurt found on the staff list (for
 /// recording an incident).
-#[allow(dead_code)] // For recording incidents on the server (the front line's topic).
 pub(super) fn resolve(
     tx: &mut Transaction<'_>,
     policy: &Policy,
@@ -155,36 +154,8 @@ pub(super) fn debrief_held(s: &mut PgStore, actor: &Actor, case: Id, on: NaiveDa
                 Some(entry),
             )?;
         }
-        close_case_because(tx, actor, case, "debrief held")
+        super::cases::close_case_because(tx, actor, case, None, Some("debrief held"))
     })
-}
-
-/// Close a case for a reason other than a decision, audited as the SQLite store's
-/// `cases::close_case_because` does. (The cases' topic on the server may come to hold this: then
-/// this one goes.)
-fn close_case_because(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    case: Id,
-    why: &str,
-) -> TxResult<()> {
-    let staff = actor.staff.as_ref().map(|s| s.id);
-    tx.execute(
-        "UPDATE escalation_case SET closed_at = $2, closed_by = $3, waiting = '', \
-         version = version + 1 WHERE id = $1",
-        &[&case, &time::whole_seconds(Utc::now()), &staff],
-    )?;
-    let decision: Option<Id> = None;
-    audit(
-        tx,
-        actor,
-        "close case",
-        "case",
-        &case.to_string(),
-        None,
-        Some(serde_json::json!({ "decision": decision, "why": why }).to_string()),
-    )?;
-    Ok(())
 }
 
 /// The debriefs asked for after a customer's incidents, oldest first.

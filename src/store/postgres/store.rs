@@ -300,7 +300,7 @@ impl Store for PgStore {
     }
 
     fn bulk_load(&mut self, actor: &Actor, policy: &Policy, bulk: &Bulk) -> Result<()> {
-        records::bulk_load(self, actor, policy, bulk)
+        incidents::bulk_load(self, actor, policy, bulk)
     }
 
     fn audit_for(&mut self, entity_id: &str) -> Result<Vec<AuditEntry>> {

@@ -3,12 +3,16 @@
 //! rusqlite or postgres types here, so a rule is written once and both engines keep it alike.
 
 pub mod audit;
+pub mod cases;
 pub mod decisions;
+pub mod incidents;
 pub mod letters;
 pub mod lists;
+pub mod lookup;
 pub mod maintenance;
 pub mod news;
 pub mod queue;
+pub mod records;
 pub mod retention;
 pub mod safety;
 pub mod settings;

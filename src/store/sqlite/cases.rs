@@ -74,10 +74,7 @@ pub(super) fn join(
                 "case",
                 &id.to_string(),
                 None,
-                Some(format!(
-                    "{{\"customer\":\"{customer}\",\"reason\":\"{}\"}}",
-                    reason.as_str()
-                )),
+                Some(crate::store::rules::cases::opened_json(customer, reason)),
             )?;
             id
         }
@@ -139,12 +136,6 @@ pub(super) fn close_case_because(
         "case",
         &case.to_string(),
         None,
-        Some(
-            match why {
-                None => serde_json::json!({ "decision": decision }),
-                Some(why) => serde_json::json!({ "decision": decision, "why": why }),
-            }
-            .to_string(),
-        ),
+        Some(crate::store::rules::cases::closed_json(decision, why)),
     )
 }

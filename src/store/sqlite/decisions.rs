@@ -13,7 +13,8 @@ use crate::domain::{
     QueueQuery, QueueSummary, QueueWatch, ReviewOutcome, ReviewSaved, SentHow,
 };
 use crate::policy::Policy;
-use crate::store::rules::decisions::{self as rules, staff_of, text, Answering};
+use crate::store::rules::cases as requests;
+use crate::store::rules::decisions::{self as rules, staff_of, Answering};
 use crate::store::StoreError;
 use crate::time;
 use chrono::{NaiveDate, Utc};
@@ -439,34 +440,9 @@ pub(super) fn assign(
     to: Option<Id>,
     expected_version: i64,
 ) -> Result<(), TxError> {
-    let current = case(tx, case_id)?
-        .ok_or_else(|| StoreError::Missing("that case is no longer in the database".into()))?;
-    if current.version != expected_version {
-        return Err(StoreError::Conflict(format!(
-            "the case about {} changed",
-            current.customer_name
-        ))
-        .into());
-    }
-    if let Some(id) = to {
-        let staff = list_staff(tx)?;
-        match staff.iter().find(|s| s.id == id) {
-            Some(s) if s.active && s.role.can_decide() => {}
-            Some(s) => {
-                return Err(StoreError::Invalid(format!(
-                    "{} cannot take a case: only managers still working here can.",
-                    s.display_name
-                ))
-                .into())
-            }
-            None => {
-                return Err(StoreError::Invalid(
-                    "That member of staff is not on safedesk's staff list.".into(),
-                )
-                .into())
-            }
-        }
-    }
+    let current = case(tx, case_id)?;
+    let staff = list_staff(tx)?;
+    crate::store::rules::cases::assignable(current.as_ref(), expected_version, to, &staff)?;
     tx.prepare_cached(
         "UPDATE escalation_case SET assigned_to = ?2, version = version + 1 WHERE id = ?1",
     )?
@@ -477,10 +453,8 @@ pub(super) fn assign(
         "assign case",
         "case",
         &case_id.to_string(),
-        current
-            .assigned_to_id
-            .map(|a| format!("{{\"assigned_to\":\"{a}\"}}")),
-        to.map(|a| format!("{{\"assigned_to\":\"{a}\"}}")),
+        crate::store::rules::cases::assigned_json(current.and_then(|c| c.assigned_to_id)),
+        crate::store::rules::cases::assigned_json(to),
     )?;
     Ok(())
 }
@@ -500,35 +474,14 @@ pub(super) fn customer_request(
         .query_row([request.to_string()], |r| r.get(0))
         .optional()?;
     if let Some(after) = before {
-        let case = after
-            .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
-            .and_then(|v| v.get("case").and_then(|c| c.as_str()).map(str::to_string))
-            .ok_or_else(|| StoreError::Other("a customer request's record is unreadable".into()))?;
-        return Ok(parse_id(&case)?);
+        return Ok(requests::request_case(after)?);
     }
-    let note = text(note);
-    if note.is_empty() {
-        return Err(StoreError::Invalid(
-            "Say what the customer asked for (a review of the decision, or a complaint about it)."
-                .into(),
-        )
-        .into());
-    }
-    if let Some(m) = (note.chars().count() > crate::policy::incident::MAX_TEXT)
-        .then(|| "That note is too long: shorten it (the most is 20 000 characters).".to_string())
-    {
-        return Err(StoreError::Invalid(m).into());
-    }
+    let note = requests::request_note(note)?;
     let exists: Option<Option<String>> = tx
         .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
         .query_row([customer.to_string()], |r| r.get(0))
         .optional()?;
-    if !matches!(exists, Some(None)) {
-        return Err(StoreError::Missing(
-            "that customer is no longer in the database; search for them again".into(),
-        )
-        .into());
-    }
+    requests::request_customer(exists.map(|m| m.is_some()))?;
     let case = join_case(tx, actor, customer, CaseReason::CustomerRequest, &[])?;
     tx.prepare_cached(
         "UPDATE escalation_case SET note = trim(note || char(10) || ?2), version = version + 1 \
@@ -536,8 +489,9 @@ pub(super) fn customer_request(
     )?
     .execute(params![
         case.to_string(),
-        format!("{} ({}): {note}", time::date_time(Utc::now()), actor.name())
+        requests::request_line(&actor.name(), &note)
     ])?;
+    let (on_case, own) = requests::request_audit(customer, &note, request, case);
     audit(
         tx,
         actor,
@@ -545,10 +499,7 @@ pub(super) fn customer_request(
         "case",
         &case.to_string(),
         None,
-        Some(
-            serde_json::json!({ "customer": customer, "note": note, "request": request })
-                .to_string(),
-        ),
+        Some(on_case),
     )?;
     // The request's own record, by its id: the same request sent again is recognised.
     audit(
@@ -558,7 +509,7 @@ pub(super) fn customer_request(
         "request",
         &request.to_string(),
         None,
-        Some(serde_json::json!({ "case": case }).to_string()),
+        Some(own),
     )?;
     Ok(case)
 }

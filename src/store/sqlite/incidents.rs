@@ -3,28 +3,21 @@
 use super::audit::audit;
 use super::cases::{close_case_because, join};
 use super::errors::TxError;
-use super::records::{self, history, insert_customer, insert_incident};
+use super::records::{self, history, incident_by_id, insert_customer, insert_incident};
 use super::search_index::index_customer;
 use super::values::parse_id;
-use crate::domain::{
-    Actor, CaseReason, CasesChanged, Id, Incident, NewCustomer, NewIncident, Role, Subject,
-};
+use crate::domain::{Actor, CaseReason, CasesChanged, Id, NewIncident, Role};
 use crate::policy::incident::{self, may_change, Change, SaveOutcome};
 use crate::policy::rules::{self, AfterWithdrawal};
 use crate::policy::Policy;
+pub(super) use crate::store::rules::incidents::Run;
+use crate::store::rules::incidents::{
+    self as shared, cases_to_fold, joins_called_for, Correction, Link,
+};
 use crate::store::StoreError;
-use crate::text::sanitise_for_display;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
-
-fn line(s: &str) -> String {
-    sanitise_for_display(s, false).trim().to_string()
-}
-
-fn text(s: &str) -> String {
-    sanitise_for_display(s, true).trim().to_string()
-}
 
 pub(super) fn record(
     tx: &Transaction<'_>,
@@ -33,40 +26,18 @@ pub(super) fn record(
     inc: &NewIncident,
     when: incident::When,
 ) -> Result<SaveOutcome, TxError> {
-    let staff = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
+    let staff = shared::staff_of(actor)?;
     let customer_id = inc.subject.customer_id();
     // Saved before (a replay from the outbox, or a second press of save): report, change nothing.
-    let existing: Option<String> = tx
-        .prepare_cached("SELECT customer_id FROM incident WHERE id = ?1")?
-        .query_row([inc.id.to_string()], |r| r.get(0))
-        .optional()?;
-    if let Some(saved_for) = existing {
-        let landed_for = parse_id(&saved_for)?;
-        if stored_matches(tx, policy, inc)? {
-            let h = light_history(tx, landed_for)?;
+    if let Some(stored) = incident_by_id(tx, inc.id)? {
+        if shared::stored_matches(&stored, policy, inc) {
+            let h = light_history(tx, stored.customer_id)?;
             return Ok(incident::outcome(&h, inc.id, policy, true));
         }
         // It landed, and was changed since (a draft brought back after a crash whose save had
         // in fact landed, then edited): the changes are a correction of what landed, with the
         // escalation they call for, never silently dropped.
-        if landed_for != customer_id {
-            return Err(StoreError::Invalid(
-                "This incident was already saved, about someone else than the form now names. A saved incident cannot be moved to another person here: withdraw it from that person's card, then log it again.".into(),
-            )
-            .into());
-        }
-        let version: i64 = tx
-            .prepare_cached("SELECT version FROM incident WHERE id = ?1")?
-            .query_row([inc.id.to_string()], |r| r.get(0))?;
-        if version != 1 {
-            return Err(StoreError::Conflict(
-                "this incident was saved before and has been corrected since, so the changes made after it was brought back are not saved over that correction; look at it on the card and correct it there".into(),
-            )
-            .into());
-        }
+        shared::landed_and_changed(stored.customer_id, inc, stored.version)?;
         return amend(tx, actor, policy, inc, 1);
     }
     let now = Utc::now();
@@ -74,95 +45,24 @@ pub(super) fn record(
     if let Some(p) = problems.first() {
         return Err(StoreError::Invalid(p.message.clone()).into());
     }
-    match &inc.subject {
-        Subject::Existing { id, .. } => {
+    match shared::new_subject(inc) {
+        None => {
             let merged: Option<Option<String>> = tx
                 .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
-                .query_row([id.to_string()], |r| r.get(0))
+                .query_row([customer_id.to_string()], |r| r.get(0))
                 .optional()?;
-            match merged {
-                None => {
-                    return Err(StoreError::Missing(
-                        "that customer is no longer in the database; search for them again".into(),
-                    )
-                    .into())
-                }
-                Some(Some(_)) => {
-                    return Err(StoreError::Invalid(
-                        "that record was merged into another customer; search for them again"
-                            .into(),
-                    )
-                    .into())
-                }
-                Some(None) => {}
-            }
+            shared::existing_subject(merged.map(|m| m.is_some()))?;
         }
-        Subject::New {
-            id,
-            name,
-            phone,
-            email,
-            address,
-            postcode,
-        } => {
-            if !customer_exists(tx, *id)? {
-                let c = records::validate_new_customer(NewCustomer {
-                    id: Some(*id),
-                    name: Some(name.clone()),
-                    phones: vec![phone.clone()],
-                    emails: vec![email.clone()],
-                    address: address.clone(),
-                    postcode: postcode.clone(),
-                    ..NewCustomer::default()
-                })?;
-                insert_customer(tx, &c)?;
-                audit_customer(tx, actor, &c)?;
-            }
-        }
-        Subject::Unidentified { id, description } => {
-            if !customer_exists(tx, *id)? {
-                let c = records::validate_new_customer(NewCustomer {
-                    id: Some(*id),
-                    description: description.clone(),
-                    ..NewCustomer::default()
-                })?;
+        Some(new) => {
+            if !customer_exists(tx, customer_id)? {
+                let c = records::validate_new_customer(new)?;
                 insert_customer(tx, &c)?;
                 audit_customer(tx, actor, &c)?;
             }
         }
     }
-    let row = Incident {
-        id: inc.id,
-        customer_id,
-        occurred_at: inc.occurred_at,
-        logged_at: now,
-        logged_by: staff.id,
-        logged_by_name: staff.display_name.clone(),
-        channel: inc.channel.clone(),
-        category: inc.category.clone(),
-        behaviours: inc.behaviours.clone(),
-        behaviour_other: line(&inc.behaviour_other),
-        response: inc.response.clone(),
-        reference: line(&inc.reference),
-        description: text(&inc.description),
-        immediate_threat: inc.immediate_threat,
-        witnesses: text(&inc.witnesses),
-        distress: inc.distress,
-        // The effect on workloads is asked of demands only.
-        workload: if policy.asks_workload(&inc.category) {
-            inc.workload.clone()
-        } else {
-            String::new()
-        },
-        workload_note: if policy.asks_workload(&inc.category) {
-            line(&inc.workload_note)
-        } else {
-            String::new()
-        },
-        harm: super::safety::resolve(tx, policy, inc)?,
-        withdrawn: None,
-        version: 1,
-    };
+    let harm = super::safety::resolve(tx, policy, inc)?;
+    let row = shared::new_row(inc, staff, policy, harm, now);
     insert_incident(tx, &row)?;
     // The member of staff affected asked for a debrief on the form: a case for a manager.
     if row.harm.debrief {
@@ -185,20 +85,11 @@ pub(super) fn record(
     Ok(outcome)
 }
 
-/// How the rules are run: on one customer's history as it is now, after a save, a correction, a
-/// link or a withdrawal (cases dated now; review cases are left to the queue, which opens them
-/// for managers), or over data loaded in bulk (cases dated when their reason arose).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Run {
-    Live,
-    Bulk,
-}
-
-/// Open, or add to, every case the escalation rules call for with this history, inside the
-/// current write transaction; `fresh` is the incident just saved or corrected, which calls for
-/// its own case whatever was decided before. Asking again changes nothing: an incident already
-/// in its case is not added twice, and a case is only opened when none of that reason is open.
-/// Returns the reasons of the cases it opened.
+/// Open, or add to, every case the escalation rules call for with this history
+/// ([`joins_called_for`]), inside the current write transaction; `fresh` is the incident just
+/// saved or corrected. Asking again changes nothing: an incident already in its case is not
+/// added twice, and a case is only opened when none of that reason is open. Returns the
+/// reasons of the cases it opened.
 pub(super) fn open_cases_called_for(
     tx: &Transaction<'_>,
     actor: &Actor,
@@ -207,27 +98,15 @@ pub(super) fn open_cases_called_for(
     run: Run,
     fresh: Option<Id>,
 ) -> rusqlite::Result<Vec<CaseReason>> {
-    let now = Utc::now();
     let mut opened = Vec::new();
-    let mut calls = fresh
-        .map(|i| rules::cases_called_for_incident(h, i, policy))
-        .unwrap_or_default();
-    calls.extend(rules::cases_called_for(h, policy, now));
-    for call in calls {
-        if run == Run::Live && call.reason == CaseReason::ReviewDue {
-            continue;
-        }
-        let since = match run {
-            Run::Live => now,
-            Run::Bulk => call.arose_at,
-        };
+    for call in joins_called_for(h, policy, run, fresh, Utc::now()) {
         let joined = join(
             tx,
             actor,
             h.customer.id,
             call.reason,
             &call.incidents,
-            since,
+            call.since,
         )?;
         if joined.opened && !opened.contains(&call.reason) {
             opened.push(call.reason);
@@ -304,46 +183,24 @@ pub(super) fn withdraw(
     incident: Id,
     reason: &str,
 ) -> Result<CasesChanged, TxError> {
-    let reason = text(reason);
-    if reason.is_empty() {
-        return Err(StoreError::Invalid(
-            "Give the reason for withdrawing the incident, for example \"logged against the wrong person\".".into(),
-        )
-        .into());
-    }
-    let staff = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, Option<String>, String, String)> = tx
-        .prepare_cached(
-            "SELECT i.logged_by, i.withdrawn_at, i.customer_id, coalesce(s.display_name, '') \
-             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
-        )?
-        .query_row([incident.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let Some((logged_by, withdrawn, customer, logged_by_name)) = row else {
+    let reason = shared::withdrawal_reason(reason)?;
+    let staff = shared::staff_of(actor)?;
+    let Some(stored) = incident_by_id(tx, incident)? else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
-    if withdrawn.is_some() {
+    if let Some(w) = &stored.withdrawn {
         // This very withdrawal landed before (a replay from the outbox): nothing to change.
-        let same: Option<String> = tx
-            .prepare_cached("SELECT withdrawn_reason FROM incident WHERE id = ?1")?
-            .query_row([incident.to_string()], |r| r.get(0))?;
-        if same.as_deref() == Some(reason.as_str()) {
-            return Ok(CasesChanged::default());
-        }
-        return Err(StoreError::Conflict("the incident was already withdrawn".into()).into());
+        shared::withdrawn_already(Some(w.reason.as_str()), &reason)?;
+        return Ok(CasesChanged::default());
     }
     may_change(
         staff,
-        parse_id(&logged_by)?,
-        &logged_by_name,
+        stored.logged_by,
+        &stored.logged_by_name,
         Change::Withdraw,
     )
     .map_err(StoreError::NotAllowed)?;
+    let customer = stored.customer_id;
     let now = time::to_db(Utc::now());
     tx.prepare_cached(
         "UPDATE incident SET withdrawn_at = ?2, withdrawn_by = ?3, withdrawn_reason = ?4, version = version + 1 WHERE id = ?1",
@@ -358,7 +215,7 @@ pub(super) fn withdraw(
         Some("{\"withdrawn\":false}".into()),
         Some(serde_json::json!({ "withdrawn": true, "reason": reason }).to_string()),
     )?;
-    let h = light_history(tx, parse_id(&customer)?)?;
+    let h = light_history(tx, customer)?;
     let mut changed = CasesChanged::default();
     // The open cases holding the incident (not one waiting for a letter: a decision answered it).
     let holding: Vec<(String, String)> = tx
@@ -407,35 +264,19 @@ pub(super) fn link_visitor(
     visitor: Id,
     customer: Id,
 ) -> Result<CasesChanged, TxError> {
-    if visitor == customer {
-        return Err(StoreError::Invalid("Choose a different customer to link to.".into()).into());
-    }
     let merged: Option<Option<String>> = tx
         .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
         .query_row([visitor.to_string()], |r| r.get(0))
         .optional()?;
-    match merged {
-        // Linked already (a second press, or someone else on another PC): nothing to do.
-        Some(Some(into)) if into == customer.to_string() => return Ok(CasesChanged::default()),
-        Some(Some(_)) => {
-            return Err(StoreError::Conflict(
-                "that visitor's record was already linked to another customer".into(),
-            )
-            .into())
-        }
-        _ => {}
+    let merged = merged.flatten().as_deref().map(parse_id).transpose()?;
+    if let Link::Done = shared::link_check(visitor, customer, merged)? {
+        return Ok(CasesChanged::default());
     }
-    let v =
-        history(tx, visitor)?.ok_or_else(|| StoreError::Missing("that visitor's record".into()))?;
-    if !v.customer.is_unidentified() {
-        return Err(StoreError::Invalid(
-            "Only an unidentified visitor's record can be linked into a customer.".into(),
-        )
-        .into());
-    }
-    if history(tx, customer)?.is_none() {
-        return Err(StoreError::Missing("that customer".into()).into());
-    }
+    let v = history(tx, visitor)?;
+    shared::link_parties(v.as_ref(), history(tx, customer)?.is_some())?;
+    let Some(v) = v else {
+        return Err(StoreError::Missing("that visitor's record".into()).into());
+    };
     let (vid, cid) = (visitor.to_string(), customer.to_string());
     let visitors_cases: Vec<String> = tx
         .prepare_cached("SELECT id FROM escalation_case WHERE customer_id = ?1")?
@@ -497,7 +338,7 @@ pub(super) fn merge_open_cases(
     visitors_cases: &[String],
     when: &str,
 ) -> rusqlite::Result<()> {
-    let mut open: Vec<(String, String, String, String)> = tx
+    let open: Vec<(String, String, String, String)> = tx
         .prepare_cached(
             "SELECT id, reason, note, opened_at FROM escalation_case WHERE customer_id = ?1 \
              AND closed_at IS NULL AND waiting = ''",
@@ -506,15 +347,7 @@ pub(super) fn merge_open_cases(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    open.sort_by_key(|(id, _, _, opened)| {
-        (opened.clone(), visitors_cases.contains(id), id.clone())
-    });
-    let mut kept: Vec<(String, String)> = Vec::new();
-    for (case, reason, note, _) in open {
-        let Some((older, _)) = kept.iter().find(|(_, r)| *r == reason) else {
-            kept.push((case, reason));
-            continue;
-        };
+    for (older, case, note) in cases_to_fold(open, visitors_cases) {
         tx.prepare_cached(
             "INSERT OR IGNORE INTO case_incident (case_id, incident_id) \
              SELECT ?1, incident_id FROM case_incident WHERE case_id = ?2",
@@ -553,45 +386,24 @@ pub(super) fn amend(
     inc: &NewIncident,
     expected_version: i64,
 ) -> Result<SaveOutcome, TxError> {
-    let staff = actor
-        .staff
-        .as_ref()
-        .ok_or_else(|| StoreError::NotAllowed(actor.not_known_message()))?;
-    let row: Option<(String, String, i64, Option<String>, String)> = tx
-        .prepare_cached(
-            "SELECT i.customer_id, i.logged_by, i.version, i.withdrawn_at, \
-             coalesce(s.display_name, '') \
-             FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
-        )?
-        .query_row([inc.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    let Some((customer, logged_by, version, withdrawn, logged_by_name)) = row else {
+    let staff = shared::staff_of(actor)?;
+    let Some(stored) = incident_by_id(tx, inc.id)? else {
         return Err(StoreError::Missing("that incident".into()).into());
     };
     may_change(
         staff,
-        parse_id(&logged_by)?,
-        &logged_by_name,
+        stored.logged_by,
+        &stored.logged_by_name,
         Change::Correct,
     )
     .map_err(StoreError::NotAllowed)?;
-    if withdrawn.is_some() {
-        return Err(StoreError::Invalid(
-            "That incident was withdrawn; it can no longer be corrected.".into(),
-        )
-        .into());
-    }
-    if version != expected_version {
-        // This very correction landed before (a replay from the outbox, after a save whose
-        // answer was lost): nothing to change.
-        if version == expected_version + 1 && stored_matches(tx, policy, inc)? {
-            let h = light_history(tx, parse_id(&customer)?)?;
-            return Ok(incident::outcome(&h, inc.id, policy, true));
-        }
-        // The correction landed (its answer lost in a crash), and the person changed it again
-        // after it was brought back: a further correction of their own, on top of it.
+    shared::not_withdrawn(stored.withdrawn.is_some())?;
+    // Told apart when the versions differ: this very correction landed before (a replay from
+    // the outbox, after a save whose answer was lost), or the person's own correction landed
+    // and they changed it again after it was brought back.
+    let (replay, last_by_me) = if stored.version == expected_version {
+        (false, false)
+    } else {
         let last_by: Option<Option<String>> = tx
             .prepare_cached(
                 "SELECT staff_id FROM audit WHERE entity_id = ?1 AND action = 'correct incident' \
@@ -599,31 +411,24 @@ pub(super) fn amend(
             )?
             .query_row([inc.id.to_string()], |r| r.get(0))
             .optional()?;
-        if version == expected_version + 1
-            && last_by.flatten().as_deref() == Some(staff.id.to_string().as_str())
-        {
-            return amend(tx, actor, policy, inc, version);
-        }
-        return Err(StoreError::Conflict(format!(
-            "the incident was corrected by someone else (version {version}, you had {expected_version})"
-        ))
-        .into());
-    }
-    let customer_id = parse_id(&customer)?;
-    let mut check_me = inc.clone();
-    check_me.subject = Subject::Existing {
-        id: customer_id,
-        name: String::new(),
+        (
+            shared::stored_matches(&stored, policy, inc),
+            last_by.flatten().as_deref() == Some(staff.id.to_string().as_str()),
+        )
     };
-    // The time may be as old as the original: judge it against when it was logged.
-    let problems = incident::check(&check_me, policy, Utc::now());
-    if let Some(p) = problems.first() {
-        return Err(StoreError::Invalid(p.message.clone()).into());
+    match shared::correction(stored.version, expected_version, replay, last_by_me)? {
+        Correction::Go => {}
+        Correction::AlreadySaved => {
+            let h = light_history(tx, stored.customer_id)?;
+            return Ok(incident::outcome(&h, inc.id, policy, true));
+        }
+        Correction::OnTop(version) => return amend(tx, actor, policy, inc, version),
     }
-    let before = history(tx, customer_id)?
-        .and_then(|h| h.incidents.into_iter().find(|i| i.id == inc.id))
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    let customer_id = stored.customer_id;
+    shared::check_correction(inc, customer_id, policy)?;
+    let before = shared::incident_in(history(tx, customer_id)?.as_ref(), inc.id)?;
     let harm = super::safety::resolve(tx, policy, inc)?;
+    let row = shared::amended_row(&stored, inc, policy, harm.clone());
     tx.prepare_cached(
         "UPDATE incident SET occurred_at = ?2, channel = ?3, category = ?4, behaviours = ?5, \
          behaviour_other = ?6, response = ?7, reference = ?8, description = ?9, \
@@ -633,27 +438,19 @@ pub(super) fn amend(
     )?
     .execute(params![
         inc.id.to_string(),
-        time::to_db(inc.occurred_at),
-        inc.channel,
-        inc.category,
-        serde_json::to_string(&inc.behaviours).unwrap_or_else(|_| "[]".into()),
-        line(&inc.behaviour_other),
-        inc.response,
-        line(&inc.reference),
-        text(&inc.description),
-        inc.immediate_threat,
-        text(&inc.witnesses),
-        inc.distress,
-        if policy.asks_workload(&inc.category) {
-            inc.workload.as_str()
-        } else {
-            ""
-        },
-        if policy.asks_workload(&inc.category) {
-            line(&inc.workload_note)
-        } else {
-            String::new()
-        },
+        time::to_db(row.occurred_at),
+        row.channel,
+        row.category,
+        serde_json::to_string(&row.behaviours).unwrap_or_else(|_| "[]".into()),
+        row.behaviour_other,
+        row.response,
+        row.reference,
+        row.description,
+        row.immediate_threat,
+        row.witnesses,
+        row.distress,
+        row.workload,
+        row.workload_note,
         harm.hurt.as_str(),
         harm.hurt_staff.map(|s| s.to_string()),
         harm.hurt_name,
@@ -669,12 +466,7 @@ pub(super) fn amend(
         }
     }
     let h = history(tx, customer_id)?.ok_or_else(|| StoreError::Missing("the customer".into()))?;
-    let after = h
-        .incidents
-        .iter()
-        .find(|i| i.id == inc.id)
-        .cloned()
-        .ok_or_else(|| StoreError::Missing("that incident".into()))?;
+    let after = shared::incident_in(Some(&h), inc.id)?;
     audit(
         tx,
         actor,
@@ -689,63 +481,6 @@ pub(super) fn amend(
     let outcome = incident::outcome(&h, inc.id, policy, false);
     open_cases_called_for(tx, actor, policy, &h, Run::Live, Some(inc.id))?;
     Ok(outcome)
-}
-
-/// Does the stored incident already say what `inc` says (as it would be stored)?
-fn stored_matches(
-    tx: &Transaction<'_>,
-    policy: &Policy,
-    inc: &NewIncident,
-) -> Result<bool, TxError> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        bool,
-        String,
-    );
-    let row: Option<Row> = tx
-        .prepare_cached(
-            "SELECT occurred_at, channel, category, behaviours, behaviour_other, response, \
-             reference, description, immediate_threat, witnesses FROM incident WHERE id = ?1",
-        )?
-        .query_row([inc.id.to_string()], |r| TryFrom::try_from(r))
-        .optional()?;
-    let wanted: Row = (
-        time::to_db(inc.occurred_at),
-        inc.channel.clone(),
-        inc.category.clone(),
-        serde_json::to_string(&inc.behaviours).unwrap_or_else(|_| "[]".into()),
-        line(&inc.behaviour_other),
-        inc.response.clone(),
-        line(&inc.reference),
-        text(&inc.description),
-        inc.immediate_threat,
-        text(&inc.witnesses),
-    );
-    if row.as_ref() != Some(&wanted) {
-        return Ok(false);
-    }
-    // And the safety answers, as they would be kept.
-    let stored: (String, String, String, String, String, bool) = tx
-        .prepare_cached(
-            "SELECT hurt, hurt_name, hurt_how, riddor, riddor_ref, debrief FROM incident WHERE id = ?1",
-        )?
-        .query_row([inc.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })?;
-    let h = crate::policy::safety::as_stored(policy, inc);
-    Ok(stored.0 == h.hurt.as_str()
-        && (h.hurt == crate::domain::Hurt::Staff || stored.1 == h.hurt_name)
-        && stored.2 == h.how
-        && stored.3 == h.riddor.as_str()
-        && stored.4 == h.riddor_ref
-        && stored.5 == h.debrief)
 }
 
 /// Open the cases the rules call for among customers loaded in bulk (demo data, benchmarks),

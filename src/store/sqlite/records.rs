@@ -8,117 +8,17 @@ use super::values::{json_list, parse_date, parse_id, parse_time, to_json_list};
 use crate::domain::{
     Actor, Bulk, Customer, CustomerHistory, Decision, Id, Incident, Letter, LetterStatus,
     NewCustomer, Outcome, Restriction, RestrictionParams, Review, ReviewOutcome, Withdrawal,
-    MAX_ADDRESS_LINE, MAX_ADDRESS_LINES, MAX_POSTCODE,
 };
+use crate::store::rules::records::{edited, still_editable, Edited};
 use crate::store::StoreError;
-use crate::text;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
-/// Longest text safedesk stores in one field; longer pastes are refused with a message.
-pub const MAX_TEXT: usize = 20_000;
-/// Longest name or other single-line field.
-pub const MAX_LINE: usize = 200;
+pub(super) use crate::store::rules::records::validate_new_customer;
 
 // ---------------------------------------------------------------------------------------------
 // Customers
-
-/// Check and tidy a new customer before it is written.
-pub(super) fn validate_new_customer(c: NewCustomer) -> Result<Customer, StoreError> {
-    let clean_line = |s: &str| text::sanitise_for_display(s, false).trim().to_string();
-    let name = c.name.as_deref().map(clean_line).filter(|n| !n.is_empty());
-    let description = text::sanitise_for_display(&c.description, true)
-        .trim()
-        .to_string();
-    if name.is_none() && description.is_empty() {
-        return Err(StoreError::Invalid(
-            "Give a name, or for someone whose name is not known a description (appearance, where and when).".into(),
-        ));
-    }
-    if name.as_ref().is_some_and(|n| n.chars().count() > MAX_LINE) {
-        return Err(StoreError::Invalid(format!(
-            "The name is longer than {MAX_LINE} characters; shorten it."
-        )));
-    }
-    if description.chars().count() > MAX_TEXT || c.notes.chars().count() > MAX_TEXT {
-        return Err(StoreError::Invalid(format!(
-            "The text is longer than {MAX_TEXT} characters; shorten it."
-        )));
-    }
-    let mut phones = Vec::new();
-    for p in c.phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        text::check_phone(p).map_err(StoreError::Invalid)?;
-        phones.push(clean_line(p));
-    }
-    let mut emails = Vec::new();
-    for e in c.emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
-        if text::email_key(e).is_none() {
-            return Err(StoreError::Invalid(format!(
-                "\"{}\" is not an email address; type it as name@example.org.",
-                clean_line(e)
-            )));
-        }
-        emails.push(clean_line(e));
-    }
-    let address = address_lines(&c.address)?;
-    let postcode = clean_line(&c.postcode).to_uppercase();
-    if postcode.chars().count() > MAX_POSTCODE {
-        return Err(StoreError::Invalid(format!(
-            "The postcode is longer than {MAX_POSTCODE} characters; type just the postcode (such as N3 1AB) and put the rest of the address in the address lines."
-        )));
-    }
-    let now = Utc::now();
-    Ok(Customer {
-        id: c.id.unwrap_or_else(crate::domain::new_id),
-        name,
-        other_names: c
-            .other_names
-            .iter()
-            .map(|n| clean_line(n))
-            .filter(|n| !n.is_empty())
-            .collect(),
-        phones,
-        emails,
-        postcode,
-        address,
-        large_print: c.large_print,
-        easy_read: c.easy_read,
-        description,
-        notes: text::sanitise_for_display(&c.notes, true),
-        created_at: now,
-        version: 1,
-    })
-}
-
-/// A postal address as typed, checked and tidied: control characters removed, a line break
-/// inside a line starts a new line, empty lines dropped; at most [`MAX_ADDRESS_LINES`] lines of
-/// at most [`MAX_ADDRESS_LINE`] characters, or it is refused with a message saying so.
-pub fn address_lines(typed: &[String]) -> Result<Vec<String>, StoreError> {
-    let lines: Vec<String> = typed
-        .iter()
-        .flat_map(|l| {
-            text::sanitise_for_display(l, true)
-                .split('\n')
-                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect::<Vec<_>>()
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
-    if let Some(long) = lines.iter().find(|l| l.chars().count() > MAX_ADDRESS_LINE) {
-        let start: String = long.chars().take(20).collect();
-        return Err(StoreError::Invalid(format!(
-            "The address line starting \"{start}\" is longer than {MAX_ADDRESS_LINE} characters; an address line is a house and street, a town and so on: shorten it."
-        )));
-    }
-    if lines.len() > MAX_ADDRESS_LINES {
-        return Err(StoreError::Invalid(format!(
-            "The address has {} lines; it keeps at most {MAX_ADDRESS_LINES} (the postcode goes in its own field): shorten it.",
-            lines.len()
-        )));
-    }
-    Ok(lines)
-}
 
 pub(super) fn insert_customer(tx: &Transaction<'_>, c: &Customer) -> rusqlite::Result<i64> {
     let now = time::to_db(c.created_at);
@@ -158,48 +58,14 @@ pub(super) fn update_customer(
         .prepare_cached("SELECT seq, merged_into FROM customer WHERE id = ?1")?
         .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some((seq, merged)) = row else {
-        return Err(StoreError::Missing(
-            "that customer is no longer in the database; search for them again".into(),
-        )
-        .into());
-    };
-    if merged.is_some() {
-        return Err(StoreError::Missing(
-            "that record was linked to another customer; search for them again".into(),
-        )
-        .into());
-    }
+    let seq = still_editable(row.map(|(seq, merged)| (seq, merged.is_some())))?;
     let (_, before) = customers_by_seq(tx, &[seq])?
         .pop()
         .ok_or_else(|| StoreError::Missing("the customer".into()))?;
-    if before.version != expected_version {
-        // These very details landed before (a replay from the outbox): nothing to change. Any
-        // other change made meanwhile is a conflict, kept and shown, never overwritten.
-        if before.version == expected_version + 1 {
-            if let Ok(mut wanted) = validate_new_customer(NewCustomer {
-                id: Some(id),
-                ..edit.clone()
-            }) {
-                wanted.created_at = before.created_at;
-                wanted.version = before.version;
-                if wanted == before {
-                    return Ok(before);
-                }
-            }
-        }
-        return Err(StoreError::Conflict(format!(
-            "{}'s details were changed on another PC",
-            before.display_name()
-        ))
-        .into());
-    }
-    let mut after = validate_new_customer(NewCustomer {
-        id: Some(id),
-        ..edit
-    })?;
-    after.created_at = before.created_at;
-    after.version = before.version + 1;
+    let after = match edited(&before, id, edit, expected_version)? {
+        Edited::AlreadySaved => return Ok(before),
+        Edited::Changed(after) => *after,
+    };
     tx.prepare_cached(
         "UPDATE customer SET name = ?2, other_names = ?3, postcode = ?4, description = ?5, \
          notes = ?6, updated_at = ?7, version = ?8, address = ?9, large_print = ?10, \
@@ -304,6 +170,16 @@ const INCIDENT_COLS_LIGHT: &str =
      i.channel, i.category, '[]', '', i.response, '', '', \
      i.immediate_threat, '', i.withdrawn_at, '', '', i.version, i.distress, i.workload, '', \
      i.hurt, NULL, '', '', i.riddor, i.riddor_ref, i.debrief";
+
+/// One incident, in full.
+pub(super) fn incident_by_id(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<Incident>> {
+    tx.prepare_cached(&format!(
+        "SELECT {} FROM incident i LEFT JOIN staff s ON s.id = i.logged_by WHERE i.id = ?1",
+        INCIDENT_COLS_FULL.replacen("s.display_name", "coalesce(s.display_name, '')", 1)
+    ))?
+    .query_row([id.to_string()], incident_row)
+    .optional()
+}
 
 /// The incidents behind one case, in full.
 pub(super) fn case_incidents(tx: &Transaction<'_>, case: Id) -> rusqlite::Result<Vec<Incident>> {
