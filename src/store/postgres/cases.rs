@@ -161,6 +161,11 @@ pub(super) fn open_in(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
     cases_where(tx, "c.closed_at IS NULL", &[])
 }
 
+/// Every case about `customer`, open or closed, oldest first.
+pub(super) fn all_for(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Vec<CaseSummary>> {
+    cases_where(tx, "c.customer_id = $1", &[&customer])
+}
+
 pub(super) fn open_cases(s: &mut PgStore) -> Result<Vec<CaseSummary>> {
     s.read(open_in)
 }

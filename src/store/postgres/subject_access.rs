@@ -8,14 +8,15 @@ use super::prelude::*;
 use crate::store::rules::subject_access as rules;
 use ::postgres::Transaction;
 
-/// Their details and history, and every case about them, oldest first: read by the customers'
-/// and cases' topics on the server. Until those are ported, subject access says it is not yet
-/// available (everything after this is ported).
+/// Their details and history, and every case about them, oldest first.
 fn history_and_cases(
-    _tx: &mut Transaction<'_>,
-    _customer: Id,
+    tx: &mut Transaction<'_>,
+    customer: Id,
 ) -> TxResult<Option<(CustomerHistory, Vec<CaseSummary>)>> {
-    Err(not_yet("subject_access").into())
+    let Some(h) = super::records::history_in(tx, customer)? else {
+        return Ok(None);
+    };
+    Ok(Some((h, super::cases::all_for(tx, customer)?)))
 }
 
 /// Everything held about `customer` (see `sqlite/subject_access.rs`).
