@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::engine::{for_each_engine, Db, Engine};
+use common::engine::{for_each_engine, Db};
 use common::world::actor;
 use safedesk::domain::{Role, SettingKind};
 use safedesk::store::StoreError;
@@ -131,7 +131,7 @@ fn a_dropped_connection_is_made_again_and_counts_as_a_change() {
     let Some(server) = common::pg::PgServer::shared() else {
         return;
     };
-    let (db, mut store) = Db::create(Engine::Postgres, ("admin", "Alex Morgan"));
+    let (db, mut store) = Db::create(common::engine::Engine::Postgres, ("admin", "Alex Morgan"));
     let admin = actor(&mut *store, "admin");
     let before = store.data_version().unwrap();
     let dbname = db
