@@ -100,6 +100,23 @@ impl StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Whether the role `actor` signed in with allows `what` (checked before a write begins; the
+/// write reads the role again, [`role_still_allows`]).
+pub(crate) fn role_allows(
+    actor: &Actor,
+    allowed: &impl Fn(Role) -> bool,
+    what: &str,
+) -> Result<()> {
+    match actor.role() {
+        None => Err(StoreError::NotAllowed(actor.not_known_message())),
+        Some(role) if !allowed(role) => Err(StoreError::NotAllowed(format!(
+            "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
+            actor.name()
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
 /// The writer's role and whether they are active, as the staff list has them now (read inside
 /// the write), against what the write needs: someone moved to another role, or who left, since
 /// this copy started is held to what they are now. `now` is None when they are not on the list.

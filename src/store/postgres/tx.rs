@@ -207,16 +207,7 @@ impl PgStore {
                 "safedesk was started with --read-only, so it cannot {what}."
             )));
         }
-        match actor.role() {
-            None => return Err(StoreError::NotAllowed(actor.not_known_message())),
-            Some(role) if !allowed(role) => {
-                return Err(StoreError::NotAllowed(format!(
-                    "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
-                    actor.name()
-                )))
-            }
-            Some(_) => {}
-        }
+        crate::store::role_allows(actor, allowed, what)?;
         self.connected()?;
         let lock_ms = self.busy_timeout_ms;
         let mut cache = self.office_policy.take();

@@ -77,16 +77,7 @@ impl SqliteStore {
                 detail: detail.clone(),
             });
         }
-        match actor.role() {
-            None => return Err(StoreError::NotAllowed(actor.not_known_message())),
-            Some(role) if !allowed(role) => {
-                return Err(StoreError::NotAllowed(format!(
-                    "{} is signed in as {role} staff, who cannot {what}. Ask a manager.",
-                    actor.name()
-                )))
-            }
-            Some(_) => {}
-        }
+        crate::store::role_allows(actor, allowed, what)?;
         let path = self.path.clone();
         // A file made read-only while we run (the attribute, which administrators' writes
         // would otherwise ignore) is reported as such, so the entry goes to the outbox.
