@@ -316,3 +316,36 @@ fn an_undo_is_refused_after_a_new_incident_on_the_kept_record_on_both_engines() 
     });
     assert!(answers.windows(2).all(|p| p[0] == p[1]), "{answers:?}");
 }
+
+#[test]
+fn a_merge_made_on_a_file_can_be_undone_on_the_server_it_moved_to() {
+    use safedesk::store::postgres::{copy, PgConfig, PgStore};
+    let Some(server) = common::pg::PgServer::shared() else {
+        return;
+    };
+    let mut w = office(Engine::Sqlite);
+    let keep = w.customer;
+    let other = second_record(&mut w);
+    incidents(&mut w, keep, 3);
+    incidents(&mut w, other, 3);
+    let (keep0, other0) = (held(keep, &mut w), held(other, &mut w));
+    let saved = merged(&mut w, keep, other);
+    let file = w.path.clone();
+    drop(w.store);
+
+    let db = server.fresh_database("merge_moved");
+    let config = PgConfig::parse(&server.superuser_address(&db)).unwrap();
+    copy::from_sqlite(&file, &config).unwrap();
+    w.store = Box::new(PgStore::open(&config, &common::engine::opts()).unwrap());
+    let manager = common::world::actor(&mut *w.store, "spatel");
+    let undone = w
+        .store
+        .reverse_merge(&manager, MergeRef::AuditSeq(saved.audit_seq))
+        .unwrap();
+    assert_eq!((undone.survivor, undone.restored), (keep, other));
+    assert_eq!(held(keep, &mut w), keep0);
+    assert_eq!(held(other, &mut w), other0);
+    assert_eq!(open(&mut w, keep), vec![(CaseReason::Threshold, 3)]);
+    assert_eq!(open(&mut w, other), vec![(CaseReason::Threshold, 3)]);
+    assert_eq!(found(&mut w, "0161 496 0321"), vec![other]);
+}

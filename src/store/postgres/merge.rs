@@ -10,7 +10,7 @@ use super::prelude::*;
 use super::records::{index_customer, unindex_customer};
 use crate::store::rules::merge::{
     already_undone, check_pair, combined, id, no_such_merge, not_both_waiting, not_itself,
-    undo_problems, CaseSnap, CasesAt, CustomerSnap, MergeRecord, MovedRow, Now, Rows,
+    undo_problems, CaseSnap, CasesAt, CustomerSnap, MergeRecord, MovedRow, Now, Rows, CASES_JOINED,
 };
 use crate::time::{self, whole_seconds};
 use ::postgres::types::Json;
@@ -248,13 +248,7 @@ fn merge(
     let after = combined(&s, &o);
     write_customer(tx, &after, s.version + 1, None)?;
     write_customer(tx, &o, o.version + 1, Some(&sid))?;
-    merge_open_cases(
-        tx,
-        actor,
-        survivor.0,
-        &others_cases,
-        "when two records of one person were merged",
-    )?;
+    merge_open_cases(tx, actor, survivor.0, &others_cases, CASES_JOINED)?;
     let opened = reevaluate(tx, actor, policy, survivor.0)?;
     let after_cases = cases_of(tx, &[&sid, &oid])?;
     let merge_id = crate::domain::new_id();
@@ -292,16 +286,7 @@ fn merge(
             &Json(&record),
         ],
     )?;
-    Ok(MergeSaved {
-        merge: merge_id,
-        audit_seq,
-        survivor: survivor.0,
-        retired: other.0,
-        cases: CasesChanged {
-            opened,
-            ..Default::default()
-        },
-    })
+    Ok(record.saved(audit_seq, opened)?)
 }
 
 /// Undo a merge (as `sqlite/merge.rs`): refused, changing nothing, when something done since
@@ -420,16 +405,10 @@ fn reverse(tx: &mut Transaction<'_>, actor: &Actor, which: MergeRef) -> TxResult
             &actor.staff.as_ref().map(|st| st.id),
         ],
     )?;
-    let about = rec.undo_about();
-    audit(
-        tx,
-        actor,
-        "undo merge",
-        "customer",
-        &sid,
-        None,
-        Some(about.clone()),
-    )?;
-    audit(tx, actor, "undo merge", "customer", &oid, None, Some(about))?;
+    // Both records' trails say so.
+    for who in [&sid, &oid] {
+        let about = Some(rec.undo_about());
+        audit(tx, actor, "undo merge", "customer", who, None, about)?;
+    }
     Ok(rec.reversed()?)
 }

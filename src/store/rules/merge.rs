@@ -4,7 +4,7 @@
 //! a file to a server can still be undone there) and what stops an undo ([`undo_problems`]).
 //! The engines read and write the rows (`sqlite/merge.rs`, `postgres/merge.rs`).
 
-use crate::domain::{Customer, Id, MergeReversed};
+use crate::domain::{CaseReason, CasesChanged, Customer, Id, MergeReversed, MergeSaved};
 use crate::store::{Result, StoreError};
 use crate::text;
 use crate::time;
@@ -137,6 +137,21 @@ impl MergeRecord {
         }
     }
 
+    /// What the merge did: `audit_seq` is its audit entry (the number to undo it by), `opened`
+    /// the cases the escalation rules opened on the kept record.
+    pub fn saved(&self, audit_seq: i64, opened: Vec<CaseReason>) -> Result<MergeSaved> {
+        Ok(MergeSaved {
+            merge: id(&self.merge)?,
+            audit_seq,
+            survivor: id(&self.survivor_before.id)?,
+            retired: id(&self.merged_before.id)?,
+            cases: CasesChanged {
+                opened,
+                ..CasesChanged::default()
+            },
+        })
+    }
+
     /// What the audit entry of the merge keeps as "before": both records.
     pub fn audit_before(&self) -> String {
         serde_json::json!({ "survivor": self.survivor_before, "merged": self.merged_before })
@@ -192,6 +207,9 @@ pub fn id(text: &str) -> Result<Id> {
         ))
     })
 }
+
+/// How the case a merge closes says why ("merged into case … when …").
+pub const CASES_JOINED: &str = "when two records of one person were merged";
 
 /// A record cannot be merged with itself.
 pub fn not_itself(survivor: Id, other: Id) -> Result<()> {

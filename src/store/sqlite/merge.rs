@@ -20,7 +20,7 @@ use crate::domain::{Actor, Id, MergeRef, MergeReversed, MergeSaved};
 use crate::policy::Policy;
 use crate::store::rules::merge::{
     already_undone, check_pair, combined, no_such_merge, not_both_waiting, not_itself,
-    undo_problems, CaseSnap, CustomerSnap, MergeRecord, MovedRow, Now, Rows,
+    undo_problems, CaseSnap, CustomerSnap, MergeRecord, MovedRow, Now, Rows, CASES_JOINED,
 };
 use crate::store::StoreError;
 use crate::time;
@@ -280,13 +280,7 @@ pub(super) fn merge(
     let after = combined(&s, &o);
     write_customer(tx, &after, s.version + 1, None)?;
     write_customer(tx, &o, o.version + 1, Some(&sid))?;
-    merge_open_cases(
-        tx,
-        actor,
-        survivor.0,
-        &others_cases,
-        "when two records of one person were merged",
-    )?;
+    merge_open_cases(tx, actor, survivor.0, &others_cases, CASES_JOINED)?;
     let opened = reevaluate(tx, actor, policy, survivor.0)?;
     let cases_after = cases_of(tx, &[&sid, &oid])?;
     let links_after = links_of(tx, &cases_after)?;
@@ -333,16 +327,7 @@ pub(super) fn merge(
         audit_seq,
         record_json
     ])?;
-    Ok(MergeSaved {
-        merge: merge_id,
-        audit_seq,
-        survivor: survivor.0,
-        retired: other.0,
-        cases: crate::domain::CasesChanged {
-            opened,
-            ..Default::default()
-        },
-    })
+    Ok(record.saved(audit_seq, opened)?)
 }
 
 /// Undo a merge, putting both records back as they were, unless something done since would be
@@ -471,16 +456,10 @@ pub(super) fn reverse(
         time::to_db(Utc::now()),
         actor.staff.as_ref().map(|st| st.id.to_string())
     ])?;
-    let about = rec.undo_about();
-    audit(
-        tx,
-        actor,
-        "undo merge",
-        "customer",
-        &sid,
-        None,
-        Some(about.clone()),
-    )?;
-    audit(tx, actor, "undo merge", "customer", &oid, None, Some(about))?;
+    // Both records' trails say so.
+    for who in [&sid, &oid] {
+        let about = Some(rec.undo_about());
+        audit(tx, actor, "undo merge", "customer", who, None, about)?;
+    }
     Ok(rec.reversed()?)
 }
