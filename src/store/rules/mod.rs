@@ -10,6 +10,7 @@ pub mod letters;
 pub mod lists;
 pub mod lookup;
 pub mod maintenance;
+pub mod merge;
 pub mod news;
 pub mod queue;
 pub mod records;

@@ -16,110 +16,16 @@ use super::errors::TxError;
 use super::incidents::{merge_open_cases, reevaluate};
 use super::search_index::index_customer;
 use super::values::{json_list, parse_id, parse_time, to_json_list};
-use crate::domain::{Actor, Customer, Id, MergeRef, MergeReversed, MergeSaved};
+use crate::domain::{Actor, Id, MergeRef, MergeReversed, MergeSaved};
 use crate::policy::Policy;
+use crate::store::rules::merge::{
+    already_undone, check_pair, combined, no_such_merge, not_both_waiting, not_itself,
+    undo_problems, CaseSnap, CustomerSnap, MergeRecord, MovedRow, Now, Rows, CASES_JOINED,
+};
 use crate::store::StoreError;
-use crate::text;
 use crate::time;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
-
-/// One customer's row and contacts, as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct CustomerSnap {
-    id: String,
-    seq: i64,
-    name: Option<String>,
-    other_names: Vec<String>,
-    postcode: String,
-    description: String,
-    notes: String,
-    address: Vec<String>,
-    large_print: bool,
-    easy_read: bool,
-    phones: Vec<String>,
-    emails: Vec<String>,
-    version: i64,
-    merged_into: Option<String>,
-}
-
-impl CustomerSnap {
-    fn display_name(&self) -> String {
-        self.customer().display_name()
-    }
-
-    /// As the search index wants it.
-    fn customer(&self) -> Customer {
-        Customer {
-            id: parse_id(&self.id).unwrap_or_default(),
-            name: self.name.clone(),
-            other_names: self.other_names.clone(),
-            phones: self.phones.clone(),
-            emails: self.emails.clone(),
-            postcode: self.postcode.clone(),
-            address: self.address.clone(),
-            large_print: self.large_print,
-            easy_read: self.easy_read,
-            description: self.description.clone(),
-            notes: self.notes.clone(),
-            ..Customer::default()
-        }
-    }
-}
-
-/// The columns of a case a merge (or the rules run after it) may change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct CaseSnap {
-    id: String,
-    customer_id: String,
-    closed_at: Option<String>,
-    closed_by: Option<String>,
-    decision_id: Option<String>,
-    waiting: String,
-    note: String,
-    assigned_to: Option<String>,
-    seen_at: Option<String>,
-    seen_by: Option<String>,
-    version: i64,
-}
-
-/// A row that moved, with its version once moved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct MovedRow {
-    id: String,
-    version: i64,
-}
-
-/// The rows of one record, by table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Rows {
-    incidents: Vec<MovedRow>,
-    decisions: Vec<MovedRow>,
-    restrictions: Vec<MovedRow>,
-    /// Reviews and letters have no version.
-    reviews: Vec<String>,
-    letters: Vec<String>,
-}
-
-/// Everything needed to undo a merge exactly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct MergeRecord {
-    merge: String,
-    survivor_before: CustomerSnap,
-    merged_before: CustomerSnap,
-    survivor_after_version: i64,
-    merged_after_version: i64,
-    /// What moved from the merged record to the survivor.
-    moved: Rows,
-    /// What the survivor had already.
-    kept: Rows,
-    cases_before: Vec<CaseSnap>,
-    links_before: Vec<(String, String)>,
-    cases_after: Vec<CaseSnap>,
-    links_after: Vec<(String, String)>,
-}
 
 fn snap(tx: &Transaction<'_>, id: Id) -> rusqlite::Result<Option<CustomerSnap>> {
     let Some(mut s) = tx
@@ -336,61 +242,6 @@ fn write_customer(
     Ok(())
 }
 
-/// The survivor's details once the other's are added: the other's name and other names become
-/// other names, phones and emails are joined, the other's address is taken when the survivor
-/// has none, the other's notes follow the survivor's, and a need for large print or easy read
-/// in either is kept.
-fn combined(s: &CustomerSnap, o: &CustomerSnap) -> CustomerSnap {
-    let mut out = s.clone();
-    let key = |n: &str| text::fold(n);
-    let mut seen: BTreeSet<String> = s.name.iter().map(|n| key(n)).collect();
-    seen.extend(s.other_names.iter().map(|n| key(n)));
-    for n in o.name.iter().chain(o.other_names.iter()) {
-        if !n.trim().is_empty() && seen.insert(key(n)) {
-            out.other_names.push(n.clone());
-        }
-    }
-    let mut phones: BTreeSet<String> = s.phones.iter().filter_map(|p| text::phone_key(p)).collect();
-    for p in &o.phones {
-        if text::phone_key(p).is_some_and(|k| phones.insert(k)) {
-            out.phones.push(p.clone());
-        }
-    }
-    let mut emails: BTreeSet<String> = s.emails.iter().filter_map(|e| text::email_key(e)).collect();
-    for e in &o.emails {
-        if text::email_key(e).is_some_and(|k| emails.insert(k)) {
-            out.emails.push(e.clone());
-        }
-    }
-    if s.address.is_empty() && !o.address.is_empty() {
-        out.address = o.address.clone();
-        if !o.postcode.trim().is_empty() {
-            out.postcode = o.postcode.clone();
-        }
-    } else if s.postcode.trim().is_empty() {
-        out.postcode = o.postcode.clone();
-    }
-    if s.description.trim().is_empty() {
-        out.description = o.description.clone();
-    }
-    if !o.notes.trim().is_empty() {
-        let from = format!(
-            "From the record of {} merged into this one on {}:\n{}",
-            o.display_name(),
-            time::date(time::london_date(Utc::now())),
-            o.notes.trim_end()
-        );
-        out.notes = if s.notes.trim().is_empty() {
-            from
-        } else {
-            format!("{}\n{from}", s.notes.trim_end())
-        };
-    }
-    out.large_print = s.large_print || o.large_print;
-    out.easy_read = s.easy_read || o.easy_read;
-    out
-}
-
 /// Merge `other` into `survivor`. Both versions are the ones the manager was shown.
 pub(super) fn merge(
     tx: &Transaction<'_>,
@@ -399,59 +250,20 @@ pub(super) fn merge(
     survivor: (Id, i64),
     other: (Id, i64),
 ) -> Result<MergeSaved, TxError> {
-    if survivor.0 == other.0 {
-        return Err(StoreError::Invalid(
-            "A record cannot be merged with itself: choose the other record of the same person."
-                .into(),
-        )
-        .into());
-    }
-    let s = snap(tx, survivor.0)?.ok_or_else(|| {
-        StoreError::Missing("the record to keep is no longer in the database".into())
-    })?;
-    let o = snap(tx, other.0)?.ok_or_else(|| {
-        StoreError::Missing("the other record is no longer in the database".into())
-    })?;
-    for c in [&s, &o] {
-        if c.merged_into.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "{}'s record was already merged into another (or linked to a customer); search for them again.",
-                c.display_name()
-            ))
-            .into());
-        }
-        if c.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(StoreError::Invalid(format!(
-                "\"{}\" is an unidentified visitor's record: link it to the customer instead (Link on its card), which moves its incidents across.",
-                c.display_name()
-            ))
-            .into());
-        }
-    }
-    for (c, shown) in [(&s, survivor.1), (&o, other.1)] {
-        if c.version != shown {
-            return Err(StoreError::Conflict(format!(
-                "{}'s details were changed on another PC",
-                c.display_name()
-            ))
-            .into());
-        }
-    }
+    not_itself(survivor.0, other.0)?;
+    let (s, o) = check_pair(
+        snap(tx, survivor.0)?,
+        snap(tx, other.0)?,
+        (survivor.1, other.1),
+    )?;
     let (sid, oid) = (s.id.clone(), o.id.clone());
-    // Each record's case waiting for approval holds its own decision: merged, the two cases
-    // would become one, answering only one of them.
     let waiting: i64 = tx
         .prepare_cached(
             "SELECT count(DISTINCT customer_id) FROM decision \
              WHERE customer_id IN (?1, ?2) AND approval = 'waiting'",
         )?
         .query_row(params![sid, oid], |r| r.get(0))?;
-    if waiting == 2 {
-        return Err(StoreError::Invalid(
-            "Both records have a decision waiting for a second person's approval: approve or turn down one of them first, then merge.".into(),
-        )
-        .into());
-    }
+    not_both_waiting(waiting)?;
     let cases_before = cases_of(tx, &[&sid, &oid])?;
     let links_before = links_of(tx, &cases_before)?;
     let kept = rows_of(tx, &sid)?;
@@ -468,30 +280,20 @@ pub(super) fn merge(
     let after = combined(&s, &o);
     write_customer(tx, &after, s.version + 1, None)?;
     write_customer(tx, &o, o.version + 1, Some(&sid))?;
-    merge_open_cases(
-        tx,
-        actor,
-        survivor.0,
-        &others_cases,
-        "when two records of one person were merged",
-    )?;
+    merge_open_cases(tx, actor, survivor.0, &others_cases, CASES_JOINED)?;
     let opened = reevaluate(tx, actor, policy, survivor.0)?;
     let cases_after = cases_of(tx, &[&sid, &oid])?;
     let links_after = links_of(tx, &cases_after)?;
     let merge_id = crate::domain::new_id();
-    let record = MergeRecord {
-        merge: merge_id.to_string(),
-        survivor_before: s.clone(),
-        merged_before: o.clone(),
-        survivor_after_version: s.version + 1,
-        merged_after_version: o.version + 1,
+    let record = MergeRecord::new(
+        merge_id,
+        &s,
+        &o,
         moved,
         kept,
-        cases_before,
-        links_before,
-        cases_after,
-        links_after,
-    };
+        (cases_before, links_before),
+        (cases_after, links_after),
+    );
     let record_json = serde_json::to_string(&record).unwrap_or_default();
     audit(
         tx,
@@ -499,7 +301,7 @@ pub(super) fn merge(
         "merge customers",
         "customer",
         &sid,
-        Some(serde_json::json!({ "survivor": s, "merged": o }).to_string()),
+        Some(record.audit_before()),
         Some(record_json.clone()),
     )?;
     let audit_seq = tx.last_insert_rowid();
@@ -510,10 +312,7 @@ pub(super) fn merge(
         "customer",
         &oid,
         None,
-        Some(
-            serde_json::json!({ "merged_into": sid, "merge": merge_id, "audit": audit_seq })
-                .to_string(),
-        ),
+        Some(record.retired_after(audit_seq)),
     )?;
     tx.prepare_cached(
         "INSERT INTO customer_merge (id, survivor_id, merged_id, merged_at, merged_by, audit_seq, \
@@ -528,24 +327,7 @@ pub(super) fn merge(
         audit_seq,
         record_json
     ])?;
-    Ok(MergeSaved {
-        merge: merge_id,
-        audit_seq,
-        survivor: survivor.0,
-        retired: other.0,
-        cases: crate::domain::CasesChanged {
-            opened,
-            ..Default::default()
-        },
-    })
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    Ok(record.saved(audit_seq, opened)?)
 }
 
 /// Undo a merge, putting both records back as they were, unless something done since would be
@@ -575,172 +357,39 @@ pub(super) fn reverse(
             .optional()?,
     };
     let Some((merge_id, record, reversed_at, reversed_by)) = row else {
-        return Err(StoreError::Missing(
-            "no merge has that number. Give the number of the merge's audit entry (the retired record's card shows it) or the merge's id.".into(),
-        )
-        .into());
+        return Err(no_such_merge().into());
     };
     if let Some(at) = reversed_at {
         let when = parse_time(&at)
             .map(|t| time::date(time::london_date(t)))
             .unwrap_or(at);
-        return Err(StoreError::Invalid(format!(
-            "That merge was already undone on {when} by {}.",
-            reversed_by.unwrap_or_default()
-        ))
-        .into());
+        return Err(already_undone(&when, reversed_by).into());
     }
-    let rec: MergeRecord = serde_json::from_str(&record).map_err(|e| {
-        StoreError::Invalid(format!(
-            "That merge's record could not be read ({e}), so it cannot be undone here."
-        ))
-    })?;
+    let rec = MergeRecord::read(&record)?;
     let (sid, oid) = (rec.survivor_before.id.clone(), rec.merged_before.id.clone());
     let s_now = snap(tx, parse_id(&sid)?)?
         .ok_or_else(|| StoreError::Missing("the record kept by that merge".into()))?;
     let o_now = snap(tx, parse_id(&oid)?)?
         .ok_or_else(|| StoreError::Missing("the record retired by that merge".into()))?;
-    let (s_name, o_name) = (
-        rec.survivor_before.display_name(),
-        rec.merged_before.display_name(),
-    );
-    let mut problems: Vec<String> = Vec::new();
-    if s_now.version != rec.survivor_after_version {
-        problems.push(format!(
-            "{s_name}'s details have been changed since the merge (undoing it would lose that change)"
-        ));
-    }
-    if o_now.merged_into.as_deref() != Some(sid.as_str())
-        || o_now.version != rec.merged_after_version
-    {
-        problems.push(format!(
-            "{o_name}'s retired record has changed since the merge"
-        ));
-    }
-    let now = rows_of(tx, &sid)?;
-    let moved_since =
-        |moved: &[MovedRow], now: &[MovedRow]| moved.iter().filter(|m| !now.contains(m)).count();
-    for (what, one, many) in [
-        (
-            moved_since(&rec.moved.incidents, &now.incidents),
-            "incident",
-            "incidents",
-        ),
-        (
-            moved_since(&rec.moved.decisions, &now.decisions),
-            "decision",
-            "decisions",
-        ),
-        (
-            moved_since(&rec.moved.restrictions, &now.restrictions),
-            "restriction",
-            "restrictions",
-        ),
-    ] {
-        if what > 0 {
-            problems.push(format!(
-                "{} that came from {o_name}'s record {} been corrected, withdrawn, ended or moved since",
-                plural(what, one, many),
-                if what == 1 { "has" } else { "have" }
-            ));
-        }
-    }
-    let gone = rec
-        .moved
-        .reviews
-        .iter()
-        .filter(|r| !now.reviews.contains(r))
-        .count()
-        + rec
-            .moved
-            .letters
-            .iter()
-            .filter(|l| !now.letters.contains(l))
-            .count();
-    if gone > 0 {
-        problems.push(format!(
-            "{} that came from {o_name}'s record {} been moved since",
-            plural(gone, "review or letter", "reviews or letters"),
-            if gone == 1 { "has" } else { "have" }
-        ));
-    }
-    let known = |kept: &[MovedRow], moved: &[MovedRow], now: &[MovedRow]| {
-        now.iter()
-            .filter(|n| !kept.iter().chain(moved).any(|k| k.id == n.id))
-            .count()
-    };
-    let known_ids = |kept: &[String], moved: &[String], now: &[String]| {
-        now.iter()
-            .filter(|n| !kept.iter().chain(moved).any(|k| k == *n))
-            .count()
-    };
-    for (n, one, many) in [
-        (
-            known(&rec.kept.incidents, &rec.moved.incidents, &now.incidents),
-            "incident",
-            "incidents",
-        ),
-        (
-            known(&rec.kept.decisions, &rec.moved.decisions, &now.decisions),
-            "decision",
-            "decisions",
-        ),
-        (
-            known(
-                &rec.kept.restrictions,
-                &rec.moved.restrictions,
-                &now.restrictions,
-            ),
-            "restriction",
-            "restrictions",
-        ),
-        (
-            known_ids(&rec.kept.reviews, &rec.moved.reviews, &now.reviews),
-            "review",
-            "reviews",
-        ),
-        (
-            known_ids(&rec.kept.letters, &rec.moved.letters, &now.letters),
-            "letter",
-            "letters",
-        ),
-    ] {
-        if n > 0 {
-            problems.push(format!(
-                "{} {} been recorded for {s_name} since the merge, and could be about either person",
-                plural(n, one, many),
-                if n == 1 { "has" } else { "have" }
-            ));
-        }
-    }
     let cases_now = cases_of(tx, &[&sid, &oid])?;
-    if cases_now != rec.cases_after || links_of(tx, &cases_now)? != rec.links_after {
-        problems.push(format!(
-            "{s_name}'s cases have been worked on since the merge (a case opened, assigned, decided, closed or given incidents)"
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "The merge of {o_name} into {s_name} cannot be undone safely: {}. Nothing was changed; a manager can put these right on the card instead.",
-            problems.join("; ")
-        ))
-        .into());
-    }
+    let links_now = links_of(tx, &cases_now)?;
+    undo_problems(
+        &rec,
+        Now {
+            survivor: &s_now,
+            retired: &o_now,
+            rows: &rows_of(tx, &sid)?,
+            cases: &(cases_now, links_now),
+        },
+    )?;
 
     // Cases: those the merge (or the rules after it) opened go; every other is put back as it
     // was, with a new version; the incidents behind each are as they were.
-    let before_ids: BTreeSet<&str> = rec.cases_before.iter().map(|c| c.id.as_str()).collect();
-    for l in &rec.links_after {
-        if !rec.links_before.contains(l) {
-            tx.prepare_cached("DELETE FROM case_incident WHERE case_id = ?1 AND incident_id = ?2")?
-                .execute(params![l.0, l.1])?;
-        }
+    for l in rec.links_added() {
+        tx.prepare_cached("DELETE FROM case_incident WHERE case_id = ?1 AND incident_id = ?2")?
+            .execute(params![l.0, l.1])?;
     }
-    for c in rec
-        .cases_after
-        .iter()
-        .filter(|c| !before_ids.contains(c.id.as_str()))
-    {
+    for c in rec.cases_opened() {
         tx.prepare_cached("DELETE FROM escalation_case WHERE id = ?1")?
             .execute([&c.id])?;
     }
@@ -763,13 +412,11 @@ pub(super) fn reverse(
             c.seen_by
         ])?;
     }
-    for l in &rec.links_before {
-        if !rec.links_after.contains(l) {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
-            )?
-            .execute(params![l.0, l.1])?;
-        }
+    for l in rec.links_removed() {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO case_incident (case_id, incident_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![l.0, l.1])?;
     }
     // The rows that moved go back.
     for (sql, rows) in [
@@ -809,23 +456,10 @@ pub(super) fn reverse(
         time::to_db(Utc::now()),
         actor.staff.as_ref().map(|st| st.id.to_string())
     ])?;
-    let about =
-        serde_json::json!({ "merge": merge_id, "survivor": sid, "restored": oid }).to_string();
-    audit(
-        tx,
-        actor,
-        "undo merge",
-        "customer",
-        &sid,
-        None,
-        Some(about.clone()),
-    )?;
-    audit(tx, actor, "undo merge", "customer", &oid, None, Some(about))?;
-    Ok(MergeReversed {
-        merge: parse_id(&merge_id)?,
-        survivor: parse_id(&sid)?,
-        restored: parse_id(&oid)?,
-        survivor_name: s_name,
-        restored_name: o_name,
-    })
+    // Both records' trails say so.
+    for who in [&sid, &oid] {
+        let about = Some(rec.undo_about());
+        audit(tx, actor, "undo merge", "customer", who, None, about)?;
+    }
+    Ok(rec.reversed()?)
 }
