@@ -65,35 +65,19 @@ impl Office {
         }
     }
 
-    /// A customer, added by reception. (Until adding customers is ported to the server, put in
-    /// there by hand, so what follows can be asked of both engines.)
+    /// A customer, added by reception.
     fn customer(&mut self, name: &str) -> Id {
-        let added = self.store.add_customer(
-            &self.reception,
-            NewCustomer {
-                name: Some(name.into()),
-                ..NewCustomer::default()
-            },
-        );
-        match added {
-            Ok(c) => c.id,
-            Err(e) if self.db.engine == Engine::Postgres && not_yet(&e) => {
-                let id = safedesk::domain::new_id();
-                self.by_hand(&format!(
-                    "INSERT INTO customer (id, name, created_at, updated_at) \
-                     VALUES ('{id}', '{name}', now(), now())"
-                ));
-                id
-            }
-            Err(e) => panic!("{e}"),
-        }
+        self.store
+            .add_customer(
+                &self.reception,
+                NewCustomer {
+                    name: Some(name.into()),
+                    ..NewCustomer::default()
+                },
+            )
+            .unwrap()
+            .id
     }
-}
-
-/// A method the server does not have yet (another topic's, being ported).
-fn not_yet(e: &StoreError) -> bool {
-    e.to_string()
-        .contains("is not yet available on a PostgreSQL database")
 }
 
 /// What an entry says, less the ids each engine made for itself.

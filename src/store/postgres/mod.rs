@@ -1,19 +1,21 @@
-//! The PostgreSQL store, being built (issue 21): the address (`address.rs`), the password
-//! (`passfile.rs`), TLS (`tls.rs`), connecting with a sentence for each failure (`errors.rs`),
-//! and the schema with its migrations (`migrations.rs`). It does not implement
-//! [`crate::store::Store`] yet, and nothing outside the tests opens one: `--db postgres://...` is
-//! refused with a sentence until it does.
+//! The PostgreSQL store (issue 21): the same [`crate::store::Store`] as the SQLite file's, on a
+//! server. The address (`address.rs`), the password (`passfile.rs`), TLS (`tls.rs`), connecting
+//! with a sentence for each failure (`errors.rs`), the schema with its migrations
+//! (`migrations.rs`), how every read and write runs (`tx.rs`), the trait (`store.rs`) over one
+//! file a topic as `sqlite/` has, and moving an office's file in (`copy.rs`). What is not SQL is
+//! in `store/rules/`, shared with the SQLite store. The app does not open one yet: `--db
+//! postgres://...` is refused with a sentence until the session, the presence and the screens
+//! that name a file are ready for a server.
 //!
 //! The client is the synchronous `postgres` crate (it runs its own small tokio runtime inside,
 //! which suits the worker thread that owns the connection), with TLS by rustls.
 //!
-//! # Noticing other PCs' changes (planned, not built)
+//! # Noticing other PCs' changes
 //!
-//! SQLite's store polls `PRAGMA data_version`. Here every write transaction will end with
-//! `NOTIFY safedesk_changed` (delivered by the server only when the transaction commits), and the
-//! worker's connection will `LISTEN safedesk_changed` and count notifications as its
-//! `data_version`, checking `Client::notifications()` without blocking on each poll; a
-//! reconnect counts as a change, since notifications sent while away are lost.
+//! Every write transaction ends with `NOTIFY safedesk_changed` (delivered by the server only when
+//! the transaction commits); each connection `LISTEN`s and counts what it hears as its
+//! `data_version` (`tx.rs`), and a reconnection counts as a change, since what was notified
+//! while away is lost.
 
 pub mod address;
 mod audit;
@@ -57,14 +59,6 @@ mod prelude {
     pub(super) use crate::policy::Policy;
     pub(super) use crate::store::{Result, Store, StoreError};
     pub(super) use std::path::Path;
-
-    /// What a method not yet ported to PostgreSQL says (none is reachable: `--db postgres://`
-    /// is refused until every one is ported).
-    pub(super) fn not_yet(what: &str) -> StoreError {
-        StoreError::Server(format!(
-            "{what} is not yet available on a PostgreSQL database in this version of safedesk."
-        ))
-    }
 }
 
 pub use tx::{CHANNEL, WRITE_KEY};
