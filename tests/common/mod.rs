@@ -15,17 +15,32 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// Run the real binary in `dir`, away from the user's own config, database and local folder.
+///
+/// A start that fails before the program runs at all is tried again, twice: Wine's process
+/// creation now and then answers ERROR_INTERNAL_ERROR (1359) under load, and nothing ran.
 pub fn safedesk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safedesk"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SAFEDESK_DB")
-        .env_remove("SAFEDESK_USER")
-        .env_remove("SAFEDESK_POLICY")
-        .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
-        .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
-        .output()
-        .unwrap()
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_safedesk"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("SAFEDESK_DB")
+            .env_remove("SAFEDESK_USER")
+            .env_remove("SAFEDESK_POLICY")
+            .env("SAFEDESK_CONFIG", dir.join("no-config.toml"))
+            .env("SAFEDESK_LOCAL_DIR", dir.join("local"))
+            .output()
+    };
+    let mut tries = 0;
+    loop {
+        match run() {
+            Ok(out) => return out,
+            Err(e) if tries < 2 && e.raw_os_error() == Some(1359) => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            Err(e) => panic!("safedesk could not be started: {e}"),
+        }
+    }
 }
 
 pub fn stdout(o: &Output) -> String {
