@@ -240,6 +240,9 @@ fn main() {
     let work = tempfile::tempdir_in(file.parent().unwrap()).unwrap();
     let sqlite = work.path().join("office.sqlite");
     std::fs::copy(&file, &sqlite).unwrap();
+    // The scale bench's file may be from an older safedesk: the copy is brought up to date
+    // first, as `safedesk migrate` asks of an office's file.
+    drop(SqliteStore::open(&sqlite, &OpenOptions::default()).unwrap());
     let server = pg::PgServer::start("bench").expect("PostgreSQL installed");
     server.sql("postgres", "CREATE DATABASE office");
     let address = server.superuser_address("office");
