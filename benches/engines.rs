@@ -70,21 +70,15 @@ fn actor(store: &mut dyn Store, login: &str) -> Actor {
 /// One writer process: `EACH` incidents against customer `customer`, each sent twice (as an
 /// outbox replay would), on the database at `address`.
 fn writer(address: &str, n: usize, customer: Id) {
+    // The same patience on both engines: a writer waits up to a minute for the others.
+    let patient = OpenOptions {
+        busy_timeout_ms: 60_000,
+        ..OpenOptions::default()
+    };
     let mut store: Box<dyn Store> = if safedesk::store::is_postgres_address(address) {
-        Box::new(
-            PgStore::open(&PgConfig::parse(address).unwrap(), &OpenOptions::default()).unwrap(),
-        )
+        Box::new(PgStore::open(&PgConfig::parse(address).unwrap(), &patient).unwrap())
     } else {
-        Box::new(
-            SqliteStore::open(
-                address.as_ref(),
-                &OpenOptions {
-                    busy_timeout_ms: 60_000,
-                    ..OpenOptions::default()
-                },
-            )
-            .unwrap(),
-        )
+        Box::new(SqliteStore::open(address.as_ref(), &patient).unwrap())
     };
     let me = actor(&mut *store, "ahassan");
     let policy = Policy::built_in();
