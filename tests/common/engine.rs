@@ -111,15 +111,46 @@ impl Db {
 
     /// Another connection to the same database: another PC.
     pub fn open(&self) -> Box<dyn Store> {
+        open_at(self.engine, &self.address, &opts())
+    }
+
+    /// Set up a safedesk database at this address again, as `safedesk init` would: refused,
+    /// since one is there.
+    pub fn create_again(&self, admin: (&str, &str)) -> safedesk::store::Result<Box<dyn Store>> {
         match self.engine {
-            Engine::Sqlite => Box::new(SqliteStore::open(self.address.as_ref(), &opts()).unwrap()),
+            Engine::Sqlite => {
+                SqliteStore::create(self.address.as_ref(), &opts(), admin.0, admin.1, false)
+                    .map(|s| Box::new(s) as Box<dyn Store>)
+            }
             Engine::Postgres => {
                 #[cfg(all(unix, feature = "postgres"))]
                 {
                     use safedesk::store::postgres::{PgConfig, PgStore};
                     let config = PgConfig::parse(&self.address).unwrap();
-                    Box::new(PgStore::open(&config, &opts()).unwrap())
+                    PgStore::create(&config, &opts(), admin.0, admin.1, false)
+                        .map(|s| Box::new(s) as Box<dyn Store>)
                 }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        }
+    }
+
+    /// Run `sql` straight on the database, behind the store's back (a test setting the clock
+    /// back on a record, say). Write it so both engines take it: times and dates as quoted text
+    /// (`safedesk::time::to_db`, `date_to_db`), which PostgreSQL reads into its own types.
+    pub fn execute(&self, sql: &str) {
+        match self.engine {
+            Engine::Sqlite => rusqlite::Connection::open(&self.address)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                postgres::Client::connect(&self.address, postgres::NoTls)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
                 #[cfg(not(all(unix, feature = "postgres")))]
                 unreachable!("PostgreSQL is not among this build's engines")
             }
@@ -129,5 +160,23 @@ impl Db {
     /// The SQLite file, for a test that looks inside it (None on PostgreSQL).
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         (self.engine == Engine::Sqlite).then(|| PathBuf::from(&self.address))
+    }
+}
+
+/// A connection to the safedesk database at `address` on `engine` (a file's path, or a
+/// `postgres://` address), made by the binary, say.
+pub fn open_at(engine: Engine, address: &str, opts: &OpenOptions) -> Box<dyn Store> {
+    match engine {
+        Engine::Sqlite => Box::new(SqliteStore::open(address.as_ref(), opts).unwrap()),
+        Engine::Postgres => {
+            #[cfg(all(unix, feature = "postgres"))]
+            {
+                use safedesk::store::postgres::{PgConfig, PgStore};
+                let config = PgConfig::parse(address).unwrap();
+                Box::new(PgStore::open(&config, opts).unwrap())
+            }
+            #[cfg(not(all(unix, feature = "postgres")))]
+            unreachable!("PostgreSQL is not among this build's engines")
+        }
     }
 }
