@@ -1,9 +1,16 @@
 //! Many writers on one database file: 20 separate safedesk processes each save 200 incidents and
 //! add notes to the same few customers' details, as fast as they can. Heavy: runs when
 //! SAFEDESK_HEAVY_TESTS is set (.ci/run sets it).
+//!
+//! The same body runs against a PostgreSQL server (issue 21; `postgres` feature, Unix): the 20
+//! processes connect to one database on a private server, and every incident and note is there
+//! exactly once.
 
+mod common;
+
+use common::engine::{open_at, Engine};
 use safedesk::domain::{new_id, NewIncident};
-use safedesk::store::{OpenOptions, SqliteStore, Store};
+use safedesk::store::OpenOptions;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -22,17 +29,42 @@ fn safedesk(dir: &Path, local: &Path, args: &[&str]) -> Command {
     c
 }
 
-#[test]
-fn twenty_processes_save_four_thousand_incidents_exactly_once() {
+fn heavy() -> bool {
     if std::env::var_os("SAFEDESK_HEAVY_TESTS").is_none() {
         eprintln!("skipped: set SAFEDESK_HEAVY_TESTS=1 to run the many-writers test");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn twenty_processes_save_four_thousand_incidents_exactly_once() {
+    if !heavy() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    let db = dir.path().join("shared.sqlite");
+    twenty_writers(Engine::Sqlite, dir.path(), db.to_str().unwrap());
+}
+
+/// The same against one database on a PostgreSQL server.
+#[cfg(all(unix, feature = "postgres"))]
+#[test]
+fn twenty_processes_save_four_thousand_incidents_exactly_once_on_the_server() {
+    if !heavy() {
+        return;
+    }
+    let Some(server) = common::pg::PgServer::shared() else {
+        return;
+    };
+    let address = server.superuser_address(&server.fresh_database("many_writers"));
+    let dir = tempfile::tempdir().unwrap();
+    twenty_writers(Engine::Postgres, dir.path(), &address);
+}
+
+/// The body both engines run, on the database at `dbs` (a file's path or a server's address).
+fn twenty_writers(engine: Engine, d: &Path, dbs: &str) {
     std::fs::write(d.join("config.toml"), "").unwrap();
-    let db = d.join("shared.sqlite");
-    let dbs = db.to_str().unwrap();
     let o = safedesk(
         d,
         &d.join("local-setup"),
@@ -42,7 +74,7 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
     .unwrap();
     assert!(o.status.code() == Some(1) || o.status.success());
     let (customers, before) = {
-        let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+        let mut s = open_at(engine, dbs, &OpenOptions::default());
         let ids: Vec<_> = ["a", "e", "o", "smith", "khan"]
             .iter()
             .flat_map(|q| s.lookup(q, 30).unwrap())
@@ -138,8 +170,11 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
             assert!(o.status.success());
         }
     }
-    eprintln!("{queued} of {} waited in an outbox first", PROCESSES * EACH);
-    let mut s = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+    eprintln!(
+        "{engine}: {queued} of {} waited in an outbox first",
+        PROCESSES * EACH
+    );
+    let mut s = open_at(engine, dbs, &OpenOptions::default());
     assert_eq!(
         s.counts().unwrap().incidents,
         before + (PROCESSES * EACH) as u64,
