@@ -162,6 +162,28 @@ fn a_read_only_file_is_refused_unless_asked_for_look_ups_only() {
     assert!(e.to_string().contains("--read-only"), "{e}");
 }
 
+#[test]
+fn opened_for_look_ups_only_it_reads_and_refuses_every_write_saying_so() {
+    for_each_engine(|engine| {
+        let (db, mut store, admin) = new_db(engine);
+        store
+            .add_customer(&admin, customer("Deborah Johnson", &["07700 900123"], &[]))
+            .unwrap();
+        let ro = OpenOptions {
+            mode: OpenMode::ReadOnly,
+            ..opts()
+        };
+        let mut look = common::engine::open_at(engine, &db.address, &ro);
+        assert_eq!(names(&mut *look, "07700 900123"), vec!["Deborah Johnson"]);
+        let e = look
+            .add_customer(&admin, customer("New Person", &[], &[]))
+            .unwrap_err();
+        assert!(e.to_string().contains("--read-only"), "{engine}: {e}");
+        assert!(!e.is_transient(), "{engine}: not for the outbox: {e}");
+        assert_eq!(store.counts().unwrap().customers, 1, "{engine}");
+    });
+}
+
 /// SQLite only: the file's locks (the server's writers take turns: tests/many_writers.rs).
 #[test]
 fn a_database_locked_by_another_program_is_reported_not_waited_on_forever() {
