@@ -21,9 +21,9 @@ TARGET=x86_64-pc-windows-gnu
 #   printable, and reports' A4 check: headless Chromium lays the pages out, and none runs on
 #     Windows' paths under Wine; the Linux run checks the same HTML (letter_facts runs, its A4
 #     checks skipped).
-#   postgres: the PostgreSQL store being built is the `postgres` feature, off in this build until
-#     safedesk can use it (its crates were checked to cross-build with mingw); its tests start a
-#     private server with initdb and pg_ctl, Unix only.
+#   postgres, engines, pg_* and migrate: they start a private PostgreSQL server with initdb and
+#     pg_ctl, Unix only (the PostgreSQL store itself is in this build, the `postgres` feature being
+#     on by default; cli's test of what a server address gets says it under Wine).
 #   queue_pages: how many pages of the file a page of a 12 000-case queue reads, the same SQL and
 #     file format on every system (55 s under Wine); the Linux run checks it.
 #   many_writers: 20 processes saving 200 incidents each, 212 s under Wine, and what it would

@@ -94,8 +94,9 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         app.open_form();
     }
     let mut store = s.store;
-    // Lookups search this PC's copy of the lookup's tables, kept in step with the shared file
-    // (built in the background the first time; until then they search the shared file).
+    // On a file, lookups search this PC's copy of the lookup's tables, kept in step with the
+    // shared file (built in the background the first time; until then they search the shared
+    // file). A server answers them itself.
     store.use_local_index(&local.dir().join("search"), true);
     let ctx = Context {
         policy: s.policy,
@@ -103,15 +104,18 @@ pub fn start(cli: &Cli) -> Result<(), String> {
         local: Some(local.clone()),
         database: store.database_id().unwrap_or_else(|_| location.clone()),
         also: vec![location],
-        file: crate::sync::local::file_mark(&s.path),
+        file: s.at.file().and_then(crate::sync::local::file_mark),
         read_only: s.read_only,
     };
-    let presence = Presence::new(&s.path, &ctx.actor.login, ctx.actor.role());
+    let presence = match s.at.file() {
+        Some(path) => Presence::new(path, &ctx.actor.login, ctx.actor.role()),
+        None => Presence::in_database(&ctx.actor.login, ctx.actor.role()),
+    };
     if s.plain {
-        return crate::plain::run(app, Box::new(store), ctx, Some(local), Some(presence))
+        return crate::plain::run(app, store, ctx, Some(local), Some(presence))
             .map_err(|e| format!("The console failed: {e}"));
     }
-    run_present(app, Box::new(store), ctx, Some(local), Some(presence))
+    run_present(app, store, ctx, Some(local), Some(presence))
         .map_err(|e| format!("The terminal failed: {e}"))
 }
 

@@ -199,14 +199,14 @@ fn import_session(path: &std::path::Path, login: &str) -> Session {
         staff: store.staff_by_login(login).unwrap(),
     };
     Session {
-        store,
+        store: Box::new(store),
         policy: Policy::built_in(),
         policy_version: 0,
         actor,
         demo: true,
         read_only: false,
         letters: Err("not needed".into()),
-        path: path.to_path_buf(),
+        at: safedesk::store::Location::File(path.to_path_buf()),
         bell: false,
         plain: false,
         notices: Vec::new(),

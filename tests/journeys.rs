@@ -14,12 +14,29 @@ fn two_instances(
     b: (&str, &str, &str),
 ) -> (Pane, Pane) {
     let db = dir.join("demo.sqlite");
-    let dbs = db.to_str().unwrap();
-    let first = Pane::start(a.0, &["--demo", "--db", dbs, "--user", a.1], dir, 100, 30);
+    two_instances_on(dir, db.to_str().unwrap(), a, b)
+}
+
+/// As [`two_instances`], on the database at `db`: a file's path, or a server's address.
+fn two_instances_on(
+    dir: &std::path::Path,
+    db: &str,
+    a: (&str, &str, &str),
+    b: (&str, &str, &str),
+) -> (Pane, Pane) {
+    let first = Pane::start(a.0, &["--demo", "--db", db, "--user", a.1], dir, 100, 30);
     first.wait_for(a.2);
-    let second = Pane::start(b.0, &["--db", dbs, "--user", b.1], dir, 100, 30);
+    let second = Pane::start(b.0, &["--db", db, "--user", b.1], dir, 100, 30);
     second.wait_for(b.2);
     (first, second)
+}
+
+/// A new, empty database on the test binary's PostgreSQL server, for `--demo` to fill; None
+/// when PostgreSQL is not installed here (outside CI, which must have it).
+#[cfg(feature = "postgres")]
+fn server_database(test: &str) -> Option<String> {
+    let server = common::pg::PgServer::shared()?;
+    Some(server.superuser_address(&server.fresh_database(test)))
 }
 
 #[test]
@@ -697,11 +714,88 @@ fn an_80x24_card_scrolled_to_its_end_still_shows_its_restrictions() {
 #[test]
 fn a_threat_logged_at_reception_shows_on_a_managers_case_view_and_reception_is_told_the_count() {
     let dir = tempfile::tempdir().unwrap();
-    let (manager, desk) = two_instances(
+    let db = dir.path().join("demo.sqlite");
+    threat_at_reception(dir.path(), db.to_str().unwrap(), "");
+}
+
+/// The same on a PostgreSQL server: the demo is made on it by `--demo --db postgres://...`, the
+/// alert reaches the manager through the server's notifications, and reception's count of
+/// managers comes from the server's list of connections (nothing written).
+#[cfg(feature = "postgres")]
+#[test]
+fn on_a_server_a_threat_logged_at_reception_reaches_the_manager_and_the_count_is_right() {
+    let Some(db) = server_database("threat journey") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    threat_at_reception(dir.path(), &db, "-srv");
+}
+
+/// On a PostgreSQL server, a card open on one PC shows an incident saved on another by itself,
+/// and the status line names the server.
+#[cfg(feature = "postgres")]
+#[test]
+fn on_a_server_an_incident_saved_on_one_pc_shows_on_the_card_open_on_another() {
+    let Some(db) = server_database("card journey") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (phone, desk) = two_instances_on(
         dir.path(),
-        ("alert-mgr", "spatel", "Signed in: Sam Patel (manager)"),
+        &db,
         (
-            "alert-desk",
+            "srv-phone",
+            "sam",
+            "Signed in: Demo manager (sam) (manager)",
+        ),
+        (
+            "srv-desk",
+            "rita",
+            "Signed in: Demo manager (rita) (manager)",
+        ),
+    );
+    let s = phone.screen();
+    assert!(s.contains("Shared database: postgres://postgres@"), "{s}");
+    phone.type_text("Karen Smith");
+    phone.wait_for("Incidents (1, newest first)");
+    desk.type_text("Karen Smith");
+    desk.wait_for("Incidents (1, newest first)");
+    desk.press("C-n");
+    desk.wait_for("Log an incident");
+    // As it comes: by telephone, abusive, the call ended after a warning.
+    for _ in 0..5 {
+        desk.press("Tab");
+    }
+    desk.wait_for("> What happened");
+    desk.type_text("Swore at the call handler and would not stop.");
+    desk.press("C-s");
+    desk.wait_for("Incident 2 of 3 recorded.");
+    // Nothing pressed on the phone PC: the change comes to it.
+    let s = phone.wait_for("Incidents (2, newest first)");
+    assert!(s.contains("Swore at the call handler"), "{s}");
+    assert!(
+        s.contains("Call ended after a warning; logged by Demo"),
+        "{s}"
+    );
+    phone.press("C-c");
+    phone.wait_for("SAFEDESK-EXITED-0");
+    desk.press("C-c");
+    desk.wait_for("SAFEDESK-EXITED-0");
+}
+
+/// Reception logs an immediate threat while a manager is in a case view, on the demo database
+/// at `db`; then again once the manager has gone. `tag` tells its tmux sessions apart.
+fn threat_at_reception(dir: &std::path::Path, db: &str, tag: &str) {
+    let (manager, desk) = two_instances_on(
+        dir,
+        db,
+        (
+            &format!("alert-mgr{tag}"),
+            "spatel",
+            "Signed in: Sam Patel (manager)",
+        ),
+        (
+            &format!("alert-desk{tag}"),
             "ahassan",
             "Signed in: Amira Hassan (reception)",
         ),

@@ -27,9 +27,11 @@ fn an_organisations_own_details_and_wording_are_used() {
         "name = \"Northside Advice\"\naddress = [\"1 High Street\", \"Leeds LS1 1AA\"]\ncomplaints = \"Write to our chair to complain.\"\n",
     )
     .unwrap();
-    let kit =
-        safedesk::cli::session::letters(&config(dir.path()), &dir.path().join("safedesk.sqlite"))
-            .unwrap();
+    let kit = safedesk::cli::session::letters(
+        &config(dir.path()),
+        &safedesk::store::Location::File(dir.path().join("safedesk.sqlite")),
+    )
+    .unwrap();
     assert!(!kit.organisation.is_example());
     assert_eq!(kit.dir, dir.path().join("out"));
     let facts = LetterFacts {
@@ -68,7 +70,11 @@ fn a_template_with_an_unknown_placeholder_is_refused_with_its_file_and_line() {
         letter_templates: Some(dir.path().join("templates")),
         ..Config::default()
     };
-    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
+    let e = safedesk::cli::session::letters(
+        &cfg,
+        &safedesk::store::Location::File(dir.path().join("safedesk.sqlite")),
+    )
+    .unwrap_err();
     assert!(e.contains("review_outcome.md, line 3"), "{e}");
     assert!(e.contains("reveiw_date"), "{e}");
     assert!(e.contains("Correct the template"), "{e}");
@@ -86,7 +92,11 @@ fn an_organisation_file_with_a_typo_is_refused_with_its_line() {
         organisation: Some(dir.path().join("organisation.toml")),
         ..Config::default()
     };
-    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
+    let e = safedesk::cli::session::letters(
+        &cfg,
+        &safedesk::store::Location::File(dir.path().join("safedesk.sqlite")),
+    )
+    .unwrap_err();
     assert!(e.contains("organisation.toml, line 3"), "{e}");
     assert!(e.contains("adress"), "{e}");
 }
@@ -97,7 +107,11 @@ fn letters_are_saved_beside_the_shared_database_unless_the_config_says_otherwise
     let db = dir.path().join("shared").join("safedesk.sqlite");
     // SAFEDESK_LETTERS_DIR is not set for this test binary's tests (nothing here sets it).
     if std::env::var_os("SAFEDESK_LETTERS_DIR").is_none() {
-        let kit = safedesk::cli::session::letters(&Config::default(), &db).unwrap();
+        let kit = safedesk::cli::session::letters(
+            &Config::default(),
+            &safedesk::store::Location::File(db.clone()),
+        )
+        .unwrap();
         assert_eq!(kit.dir, dir.path().join("shared").join("letters"));
     }
     assert_eq!(
@@ -106,7 +120,7 @@ fn letters_are_saved_beside_the_shared_database_unless_the_config_says_otherwise
     );
     let elsewhere = dir.path().join("sent letters");
     assert_eq!(
-        safedesk::letters::letters_dir(Some(&elsewhere), &db),
+        safedesk::letters::letters_dir(Some(&elsewhere), Some(&db)),
         elsewhere
     );
 }
@@ -124,7 +138,11 @@ fn an_easy_read_template_is_used_for_a_customer_who_needs_it_and_only_then() {
         letter_templates: Some(dir.path().join("templates")),
         ..Config::default()
     };
-    let kit = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap();
+    let kit = safedesk::cli::session::letters(
+        &cfg,
+        &safedesk::store::Location::File(dir.path().join("safedesk.sqlite")),
+    )
+    .unwrap();
     assert!(kit.templates.has_easy_read(LetterKind::RestrictionNotice));
     assert!(!kit.templates.has_easy_read(LetterKind::Withdrawal));
     let mut facts = LetterFacts {
@@ -156,6 +174,10 @@ fn an_easy_read_template_is_used_for_a_customer_who_needs_it_and_only_then() {
         "Hello\n",
     )
     .unwrap();
-    let e = safedesk::cli::session::letters(&cfg, &dir.path().join("safedesk.sqlite")).unwrap_err();
+    let e = safedesk::cli::session::letters(
+        &cfg,
+        &safedesk::store::Location::File(dir.path().join("safedesk.sqlite")),
+    )
+    .unwrap_err();
     assert!(e.contains("withdrawl.easy_read.md"), "{e}");
 }

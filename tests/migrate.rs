@@ -166,6 +166,42 @@ fn safedesk_migrate_prints_the_counts_and_refuses_a_second_move() {
         "{said}"
     );
     assert!(said.contains("The file is left as it was."), "{said}");
+    // Both sides' `safedesk check` agree: every record counted alike, both sound, the audit
+    // trail's chain whole on both and as long.
+    std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+    let check = |db: &str| {
+        let out = common::safedesk(dir.path(), &["--db", db, "check", "--json"]);
+        assert!(
+            out.status.success(),
+            "{db}: {}{}",
+            common::stdout(&out),
+            common::stderr(&out)
+        );
+        serde_json::from_str::<serde_json::Value>(&common::stdout(&out)).unwrap()
+    };
+    let (on_file, on_server) = (check(from), check(&to));
+    assert_eq!(on_file["counts"], on_server["counts"], "{on_server:#}");
+    assert_eq!(on_file["counts"]["customers"], customers, "{on_file:#}");
+    for c in [&on_file, &on_server] {
+        assert_eq!(c["ok"], true, "{c:#}");
+        assert_eq!(
+            c["audit_chain"]["first_break"],
+            serde_json::Value::Null,
+            "{c:#}"
+        );
+    }
+    assert_eq!(
+        on_file["audit_chain"]["checked"],
+        on_server["audit_chain"]["checked"]
+    );
+    // What the move printed is what check counts on the server.
+    let incidents = on_server["counts"]["incidents"].to_string();
+    assert!(
+        said.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["incident", incidents.as_str(), incidents.as_str()]),
+        "{said}"
+    );
     let again = common::safedesk(dir.path(), &["migrate", "--from", from, "--to", &to]);
     assert_eq!(again.status.code(), Some(2));
     assert!(

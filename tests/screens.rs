@@ -377,7 +377,7 @@ fn trouble_with_the_drive_is_said_plainly() {
     });
     let screen = render(&app, 200, 24);
     assert!(
-        screen.contains("The shared drive is slow: the last answer took 1.4 s"),
+        screen.contains("The shared database is slow: the last answer took 1.4 s"),
         "{screen}"
     );
     app.on_reply(Reply::Answered {

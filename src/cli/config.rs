@@ -365,9 +365,13 @@ pub fn command(
                     }
                 }
             };
-            // A PostgreSQL address is not a file to look for.
-            let postgres = cfg.db.as_deref().map(refuse_postgres).and_then(Result::err);
-            if postgres.is_none() {
+            // A PostgreSQL address is not a file to look for, but it is read (a typo is named).
+            let server = cfg
+                .db
+                .as_deref()
+                .filter(|p| crate::store::is_postgres_address(&p.to_string_lossy()));
+            let postgres = server.and_then(|p| crate::store::Location::parse(p).err());
+            if server.is_none() {
                 look("db", &cfg.db, false);
             }
             look("policy", &cfg.policy, false);
@@ -456,18 +460,6 @@ pub fn keys_listing(map: &Keymap) -> String {
         out.push_str(&format!("  {name:<20} {now:<16} {what}{note}\n"));
     }
     out
-}
-
-/// The sentence for a PostgreSQL address given as the database (the PostgreSQL store is being
-/// built, issue 21: nothing opens one yet). The address is not repeated: it may hold a password.
-pub const POSTGRES_NOT_AVAILABLE: &str = "PostgreSQL databases are not available in this version of safedesk: give the path of the office's shared safedesk file instead (--db, SAFEDESK_DB or db in the config file).";
-
-/// Refuse a `postgres://` address with [`POSTGRES_NOT_AVAILABLE`].
-pub fn refuse_postgres(db: &std::path::Path) -> Result<(), String> {
-    if crate::store::is_postgres_address(&db.to_string_lossy()) {
-        return Err(POSTGRES_NOT_AVAILABLE.to_string());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ pub fn import(s: &mut session::Session, local: &Local, text: &str) -> usize {
         local: Some(local.clone()),
         database: s.store.database_id().unwrap_or_else(|_| location.clone()),
         also: vec![location],
-        file: crate::sync::local::file_mark(&s.path),
+        file: s.at.file().and_then(crate::sync::local::file_mark),
         read_only: s.read_only,
     };
     let mut refused = 0;

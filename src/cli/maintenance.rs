@@ -5,7 +5,7 @@ use super::config::{self, Config};
 use super::{session, Cli};
 use crate::domain::LETTERS_LATE_AFTER_DAYS;
 use crate::domain::{BackupReport, CheckReport, Counts, OwedLetter, SettingKind};
-use crate::store::{SqliteStore, Store};
+use crate::store::{Location, Store};
 use crate::text::clean;
 use crate::time;
 use chrono::{DateTime, Local};
@@ -17,15 +17,13 @@ use std::process::ExitCode;
 /// admin.
 pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
     let cfg = session::config(cli)?;
-    let path = session::db_path(cli, &cfg)?;
-    for line in create(cli, &cfg, &path, name.unwrap_or(""))? {
+    let at = session::db_location(cli, &cfg)?;
+    for line in create(cli, &cfg, &at, name.unwrap_or(""))? {
         outln!("{line}");
     }
     let login = cli.user.clone().unwrap_or_else(config::os_login);
     outln!(
-        "Created {}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin",
-        path.display(),
-        path.display()
+        "Created {at}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{at}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin"
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -34,15 +32,16 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
 /// `name`, or their login when it is empty) and this PC's own policy and letters files as the
 /// office's; what `init` and the first run do. Returns which of the office's settings were set
 /// from this PC's files, a sentence each.
-pub fn create(cli: &Cli, cfg: &Config, path: &Path, name: &str) -> Result<Vec<String>, String> {
+pub fn create(cli: &Cli, cfg: &Config, at: &Location, name: &str) -> Result<Vec<String>, String> {
     let login = cli.user.clone().unwrap_or_else(config::os_login);
     let opts = session::options(cli, cfg);
     // This PC's own policy and letters files, checked before anything is made: a new database
     // starts with them as the office's.
     let policy = session::policy(cli, cfg)?;
-    let letters = session::letters(cfg, path)?;
-    let mut store =
-        SqliteStore::create(path, &opts, &login, name, false).map_err(|e| e.to_string())?;
+    let letters = session::letters(cfg, at)?;
+    let mut store = at
+        .create(&opts, &login, name, false)
+        .map_err(|e| e.to_string())?;
     let admin = crate::domain::Actor {
         staff: store.staff_by_login(&login).map_err(|e| e.to_string())?,
         login: login.clone(),
@@ -154,10 +153,11 @@ pub fn backup(cli: &Cli, dest: &Path, force: bool) -> Result<ExitCode, String> {
 
 /// The database named by --db (or the config), opened to be looked over or copied: read-only,
 /// never migrated, never written.
-fn open_to_inspect(cli: &Cli) -> Result<SqliteStore, String> {
+fn open_to_inspect(cli: &Cli) -> Result<Box<dyn Store>, String> {
     let cfg = session::config(cli)?;
-    let path = session::db_path(cli, &cfg)?;
-    SqliteStore::open_to_inspect(&path, &session::options(cli, &cfg)).map_err(|e| e.to_string())
+    let at = session::db_location(cli, &cfg)?;
+    at.open_to_inspect(&session::options(cli, &cfg))
+        .map_err(|e| e.to_string())
 }
 
 /// Where `safedesk backup DEST` writes: DEST itself, or a dated file inside DEST when it is a
@@ -273,18 +273,24 @@ pub fn letters_late(owed: Vec<OwedLetter>, now: DateTime<chrono::Utc>) -> Vec<Ow
 
 /// The plain-words `safedesk check` report.
 pub fn check_text(r: &CheckReport) -> String {
+    // A database on a PostgreSQL server: the server looked, and IT looks after its files.
+    let server = r.check.starts_with("server");
+    let finder = if server { "the server" } else { "SQLite" };
     let mut out = format!(
         "Checked {} ({}, {}).\n",
         r.location,
-        if r.check == "quick_check" {
-            "quick check"
-        } else {
-            "full integrity check"
+        match r.check.as_str() {
+            "quick_check" => "quick check",
+            "server quick check" => "quick check on the server",
+            "server check" => "full check on the server",
+            _ => "full integrity check",
         },
         seconds_words(r.took_ms)
     );
     if r.ok {
-        out.push_str("All is well: SQLite found no damage and every record's links are intact.\n");
+        out.push_str(&format!(
+            "All is well: {finder} found no damage and every record's links are intact.\n"
+        ));
     } else {
         out.push_str("PROBLEMS FOUND.\n");
     }
@@ -295,7 +301,7 @@ pub fn check_text(r: &CheckReport) -> String {
             ""
         };
         out.push_str(&format!(
-            "\nDamage: SQLite found {}{more} problem{}{}\n",
+            "\nDamage: {finder} found {}{more} problem{}{}\n",
             r.integrity_problem_count,
             if r.integrity_problem_count == 1 {
                 ""
@@ -345,11 +351,21 @@ pub fn check_text(r: &CheckReport) -> String {
                 out.push_str(&format!("  - {a}\n"));
             }
         }
+        if server {
+            out.push_str(
+                "\nWhat to do: stop recording anything, and tell IT now: the server's files are damaged. IT restores the newest good copy (last night's pg_dump, with pg_restore into a new database), checks it first with: safedesk --db ADDRESS-OF-THE-COPY check, and then points everyone's safedesk at it.\n",
+            );
+        } else {
+            out.push_str(
+                "\nWhich backup: the newest one that passes safedesk check, usually last night's (made by safedesk backup). Check it first with: safedesk --db BACKUP check\n",
+            );
+            out.push_str(
+                "\nWhat to do: stop recording anything in this file. Ask everyone to close safedesk, move the file (and any file beside it whose name ends in -journal) to a safe place for IT, and put the newest backup that passes safedesk check in its place (see \"Checking and backing up the shared file\" in the README).\n",
+            );
+        }
+    } else if r.foreign_key_problem_count > 0 && server {
         out.push_str(
-            "\nWhich backup: the newest one that passes safedesk check, usually last night's (made by safedesk backup). Check it first with: safedesk --db BACKUP check\n",
-        );
-        out.push_str(
-            "\nWhat to do: stop recording anything in this file. Ask everyone to close safedesk, move the file (and any file beside it whose name ends in -journal) to a safe place for IT, and put the newest backup that passes safedesk check in its place (see \"Checking and backing up the shared file\" in the README).\n",
+            "\nWhat to do: the server's files are sound, but some records point to records that are missing. Tell whoever looks after safedesk; the safest fix is the newest good copy IT keeps (pg_dump).\n",
         );
     } else if r.foreign_key_problem_count > 0 {
         out.push_str(
@@ -373,22 +389,30 @@ pub fn check_text(r: &CheckReport) -> String {
         "Schema:   version {} ({schema})\n",
         r.schema_version
     ));
-    out.push_str(&format!(
-        "Journal:  {}{}\n",
-        r.journal_mode,
-        if r.journal_mode.eq_ignore_ascii_case("delete") {
-            " (the rollback journal, as a network drive needs)"
-        } else {
-            " (NOT the rollback journal a network drive needs)"
-        }
-    ));
-    out.push_str(&format!(
-        "Size:     {} ({} pages of {} bytes, {} of them free)\n",
-        size_words(r.file_size),
-        r.page_count,
-        r.page_size,
-        r.free_pages
-    ));
+    if server {
+        out.push_str("Engine:   a PostgreSQL server (it keeps its own write-ahead log; nothing is on a network drive)\n");
+        out.push_str(&format!(
+            "Size:     {} on the server\n",
+            size_words(r.file_size)
+        ));
+    } else {
+        out.push_str(&format!(
+            "Journal:  {}{}\n",
+            r.journal_mode,
+            if r.journal_mode.eq_ignore_ascii_case("delete") {
+                " (the rollback journal, as a network drive needs)"
+            } else {
+                " (NOT the rollback journal a network drive needs)"
+            }
+        ));
+        out.push_str(&format!(
+            "Size:     {} ({} pages of {} bytes, {} of them free)\n",
+            size_words(r.file_size),
+            r.page_count,
+            r.page_size,
+            r.free_pages
+        ));
+    }
     if let Some(c) = &r.counts {
         out.push_str(&format!("Records:  {}\n", counts_words(c)));
     }

@@ -31,8 +31,15 @@ use std::process::ExitCode;
     after_help = "With no command, safedesk opens the app. Try it on demo data: safedesk --demo"
 )]
 pub struct Cli {
-    /// The shared database file (usually on a network drive).
-    #[arg(long, global = true, env = "SAFEDESK_DB", value_name = "PATH")]
+    /// The shared database: the path of its file (usually on a network drive), or the address
+    /// of its database on a PostgreSQL server, postgres://USER@HOST/DBNAME (the password comes
+    /// from the PostgreSQL password file or PGPASSWORD, never from here).
+    #[arg(
+        long,
+        global = true,
+        env = "SAFEDESK_DB",
+        value_name = "PATH or postgres://..."
+    )]
     pub db: Option<PathBuf>,
     /// This PC's own policy file: used only by `init` (a new database starts with it) and on a
     /// demo database. The office's policy is kept in the shared database: see `policy set`.

@@ -187,7 +187,7 @@ pub fn export_customer(cli: &Cli, who: &[String], out: Option<&Path>) -> Result<
         Some(d) => d.to_path_buf(),
         None => match &s.letters {
             Ok(kit) => exports_dir(&kit.dir),
-            Err(_) => exports_dir(&crate::letters::beside(&s.path)),
+            Err(_) => exports_dir(&crate::letters::letters_dir(None, s.at.file())),
         },
     };
     let written = write_export(&dir, &sa, &s.policy).map_err(|e| e.to_string())?;

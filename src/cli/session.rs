@@ -7,12 +7,13 @@ use crate::domain::{Actor, OfficeSetting, Role, SettingKind};
 use crate::letters::LetterKit;
 use crate::letters::{Organisation, Templates};
 use crate::policy::Policy;
-use crate::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
+use crate::store::{Location, OpenMode, OpenOptions, Store};
 use std::path::{Path, PathBuf};
 
 /// Everything a command needs, ready to use.
 pub struct Session {
-    pub store: SqliteStore,
+    /// The office's database: its shared file, or its database on a PostgreSQL server.
+    pub store: Box<dyn Store>,
     /// The office's policy in force in the shared database (the built-in one until an admin
     /// sets another): every PC's rules and screens use it.
     pub policy: Policy,
@@ -24,8 +25,8 @@ pub struct Session {
     /// What letters are made with, or why they cannot be made (shown when one is asked for:
     /// a typo in a template must not stop the front desk working).
     pub letters: Result<LetterKit, String>,
-    /// The shared database file, as given.
-    pub path: PathBuf,
+    /// Where the database is, as given.
+    pub at: Location,
     /// Ring the terminal bell for managers' alerts.
     pub bell: bool,
     /// Screen-reader mode: lines, not the full screen (--plain or `plain = true`).
@@ -46,7 +47,7 @@ pub struct Session {
 /// database; otherwise they are ignored, with a sentence in `notices`.
 pub fn office_letters(
     cfg: &Config,
-    db: &Path,
+    db: &Location,
     store: &mut dyn Store,
     demo: bool,
     notices: &mut Vec<String>,
@@ -90,7 +91,7 @@ pub fn office_letters(
     Ok(LetterKit {
         templates,
         organisation,
-        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db),
+        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db.file()),
     })
 }
 
@@ -130,7 +131,7 @@ fn in_force<T>(
 /// The letter templates, the organisation's details and the letters folder from this PC's own
 /// config (the files it names, checked): what a demo database uses, and what `init` puts in a
 /// new one.
-pub fn letters(cfg: &Config, db: &Path) -> Result<LetterKit, String> {
+pub fn letters(cfg: &Config, db: &Location) -> Result<LetterKit, String> {
     let organisation = match &cfg.organisation {
         Some(p) => Organisation::load(p).map_err(|e| e.to_string())?,
         None => Organisation::built_in(),
@@ -142,7 +143,7 @@ pub fn letters(cfg: &Config, db: &Path) -> Result<LetterKit, String> {
     Ok(LetterKit {
         templates,
         organisation,
-        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db),
+        dir: crate::letters::letters_dir(cfg.letters_dir.as_deref(), db.file()),
     })
 }
 
@@ -230,14 +231,14 @@ pub fn options(cli: &Cli, cfg: &Config) -> OpenOptions {
     }
 }
 
-/// The shared database's path, or a sentence saying how to give one.
-pub fn db_path(cli: &Cli, cfg: &Config) -> Result<PathBuf, String> {
+/// Where the office's database is (`--db`, `SAFEDESK_DB`, `db` in the config, or the demo's own
+/// file for `--demo`), or a sentence saying how to give one.
+pub fn db_location(cli: &Cli, cfg: &Config) -> Result<Location, String> {
     if let Some(p) = cli.db.clone().or_else(|| cfg.db.clone()) {
-        config::refuse_postgres(&p)?;
-        return Ok(p);
+        return Location::parse(&p);
     }
     if cli.demo {
-        return Ok(config::default_demo_path());
+        return Ok(Location::File(config::default_demo_path()));
     }
     Err(format!(
         "No database given. To set one up, open safedesk in a terminal window with no command: it asks where the office's database is. Or put db = 'PATH' in {} (safedesk config init writes one to start from); or pass --db PATH (or set SAFEDESK_DB). To try safedesk on demo data, run: safedesk --demo",
@@ -247,45 +248,64 @@ pub fn db_path(cli: &Cli, cfg: &Config) -> Result<PathBuf, String> {
     ))
 }
 
+/// The database for `--demo`: made and filled when there is none yet (a new file, or an empty
+/// database on a server), else opened; refused when it is not a demo database.
+fn open_demo(at: &Location, opts: &OpenOptions) -> Result<Box<dyn Store>, String> {
+    if let Some(path) = at.file() {
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    format!(
+                        "Cannot make the folder {} for the demo database ({e}).",
+                        dir.display()
+                    )
+                })?;
+            }
+            eprintln!("Creating a demo database at {} ...", path.display());
+            return crate::demo::db::create_at(at, opts).map_err(|e| e.to_string());
+        }
+    }
+    let mut store = at.open(opts).map_err(|e| e.to_string())?;
+    if at.is_server() && store.list_staff().map_err(|e| e.to_string())?.is_empty() {
+        // A new, empty database on a server: the demo is made in it.
+        drop(store);
+        eprintln!("Filling {at} with demo data ...");
+        store = crate::demo::db::create_at(at, opts).map_err(|e| e.to_string())?;
+    }
+    if !store.is_demo().map_err(|e| e.to_string())? {
+        return Err(crate::store::location::not_demo(at).to_string());
+    }
+    Ok(store)
+}
+
 /// Open (and for --demo, create and fill) the database and work out who is at the keyboard.
 pub fn open(cli: &Cli) -> Result<Session, String> {
     let cfg = config(cli)?;
     // A demo database takes this PC's policy file; it is read (and refused if broken) first.
     let demo_policy = if cli.demo { policy(cli, &cfg)? } else { None };
-    let path = db_path(cli, &cfg)?;
+    let at = db_location(cli, &cfg)?;
     let opts = options(cli, &cfg);
     let login = cli.user.clone().unwrap_or_else(config::os_login);
-    let mut store = if cli.demo && !path.exists() {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                format!(
-                    "Cannot make the folder {} for the demo database ({e}).",
-                    dir.display()
-                )
-            })?;
-        }
-        eprintln!("Creating a demo database at {} ...", path.display());
-        crate::demo::db::create(&path, &opts).map_err(|e| e.to_string())?
+    let mut store = if cli.demo {
+        open_demo(&at, &opts)?
     } else {
-        SqliteStore::open(&path, &opts).map_err(|e| e.to_string())?
+        at.open(&opts).map_err(|e| e.to_string())?
     };
     let demo = store.is_demo().map_err(|e| e.to_string())?;
-    if cli.demo && !demo {
-        return Err(StoreError::NotDemo { path }.to_string());
-    }
     let mut staff = store.staff_by_login(&login).map_err(|e| e.to_string())?;
     if staff.is_none() && demo && !cli.read_only {
         // In the demo an unknown login acts as a manager.
-        staff =
-            Some(crate::demo::db::add_demo_manager(&mut store, &login).map_err(|e| e.to_string())?);
+        staff = Some(
+            crate::demo::db::add_demo_manager(store.as_mut(), &login).map_err(|e| e.to_string())?,
+        );
     }
     let mut notices = Vec::new();
     if demo && !cli.read_only {
         if let Some((_, text)) = &demo_policy {
-            set_demo_policy(&mut store, text)?;
+            set_demo_policy(store.as_mut(), text)?;
         }
     }
-    let (policy, in_force) = office_policy(&mut store, &mut notices)?;
+    let (policy, in_force) = office_policy(store.as_mut(), &mut notices)?;
     if !demo {
         if let Some(p) = local_policy(cli, &cfg) {
             notices.push(not_used(
@@ -296,7 +316,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
             ));
         }
     }
-    let letters = office_letters(&cfg, &path, &mut store, demo, &mut notices);
+    let letters = office_letters(&cfg, &at, store.as_mut(), demo, &mut notices);
     // Commands print these; the app shows them in its notice line.
     if !matches!(cli.command, None | Some(Command::Log)) {
         for n in &notices {
@@ -313,7 +333,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
         letters,
         bell: config::bell(&cfg, std::env::var("SAFEDESK_BELL").ok().as_deref()),
         plain: cli.plain || cfg.plain.unwrap_or(false),
-        path,
+        at,
         notices,
         theme: crate::app::theme::ThemeName::choose(
             cli.theme,
@@ -326,7 +346,7 @@ pub fn open(cli: &Cli) -> Result<Session, String> {
 
 /// On a demo database, this PC's policy file becomes the database's policy (set by the demo's
 /// admin) when it differs from the one in force.
-fn set_demo_policy(store: &mut SqliteStore, text: &str) -> Result<(), String> {
+fn set_demo_policy(store: &mut dyn Store, text: &str) -> Result<(), String> {
     let current = store
         .office_setting(SettingKind::Policy)
         .map_err(|e| e.to_string())?;

@@ -9,17 +9,22 @@ use super::{clean, html::to_html_as, io_error, one_line, LetterError, LetterKind
 use crate::domain::NewLetter;
 use crate::time;
 
-/// Where the letters of the shared database `db` are saved: `letters_dir` from the config when
-/// set; else `SAFEDESK_LETTERS_DIR`; else a `letters` folder beside the database file, so that
-/// every manager, on every PC, saves into and finds every letter in the same place.
-pub fn letters_dir(configured: Option<&Path>, db: &Path) -> PathBuf {
+/// Where the letters of the shared database are saved: `letters_dir` from the config when set;
+/// else `SAFEDESK_LETTERS_DIR`; else a `letters` folder beside the database file `db`, so that
+/// every manager, on every PC, saves into and finds every letter in the same place. A database on
+/// a server has no folder beside it: then the user's own letters folder ([`default_dir`]), and
+/// the office sets `letters_dir` to a shared folder.
+pub fn letters_dir(configured: Option<&Path>, db: Option<&Path>) -> PathBuf {
     if let Some(d) = configured.filter(|d| !d.as_os_str().is_empty()) {
         return d.to_path_buf();
     }
     if let Some(d) = std::env::var_os("SAFEDESK_LETTERS_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }
-    beside(db)
+    match db {
+        Some(db) => beside(db),
+        None => default_dir(),
+    }
 }
 
 /// The `letters` folder beside a database file.

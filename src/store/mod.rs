@@ -10,6 +10,7 @@
 //! the rules of the office's policy in force in the database (see `sqlite/settings.rs`), so one
 //! PC's own policy file never decides for the office.
 
+pub mod location;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod rules;
@@ -27,6 +28,7 @@ use crate::policy::Policy;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+pub use location::Location;
 pub use sqlite::SqliteStore;
 
 /// True when `s` looks like a PostgreSQL address rather than a file path: a `postgres://` or
@@ -183,6 +185,22 @@ impl Default for OpenOptions {
 pub trait Store: Send {
     /// Where the data lives, for messages and the status bar.
     fn location(&self) -> String;
+    /// Search a copy of the lookup's tables kept in `dir` on this PC, brought up to date before
+    /// each lookup, when this store keeps one: the file's does (a network drive is slow to read
+    /// page by page); a server answers lookups from its own memory, so by default nothing.
+    fn use_local_index(&mut self, _dir: &Path, _build_in_background: bool) {}
+    /// Say who this running instance is (`tag`, see `sync::presence`) where the database itself
+    /// keeps it, so others can count who has safedesk open without anything being written: a
+    /// server keeps it with the connection, and forgets it when the connection goes. False when
+    /// the database cannot (a file: the presence folder beside it does that instead).
+    fn announce(&mut self, _tag: &str) -> Result<bool> {
+        Ok(false)
+    }
+    /// The tags every instance connected now has announced (this one's too); None when the
+    /// database cannot say.
+    fn announced(&mut self) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
     /// Changes whenever another connection commits; cheap to poll.
     fn data_version(&mut self) -> Result<i64>;
     fn is_demo(&mut self) -> Result<bool>;

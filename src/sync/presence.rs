@@ -1,16 +1,22 @@
 //! Who has safedesk open right now, without writing to the shared database (every write there
-//! empties every other PC's page cache). Each running instance keeps one small file in a folder
-//! beside the database, `<database file>.presence/<login>-<instance>.json`, saying its login,
-//! role and when it last said it was running; it is refreshed every few seconds and removed when
-//! safedesk closes. A PC that crashed leaves its file behind, so a file not refreshed for
-//! [`STALE`] counts as no one.
+//! empties every other PC's page cache).
 //!
+//! On a file, each running instance keeps one small file in a folder beside the database,
+//! `<database file>.presence/<login>-<instance>.json`, saying its login, role and when it last
+//! said it was running; it is refreshed every few seconds and removed when safedesk closes. A PC
+//! that crashed leaves its file behind, so a file not refreshed for [`STALE`] counts as no one.
 //! Plain `std::fs` only, so it works the same on a Windows share and on Linux: each file is
 //! written to a temporary name and renamed over the old one, so a reader never sees half a file.
-//! A folder that cannot be written or read is not an error to stop for: the count is then
-//! unknown, and is said to be.
+//!
+//! On a server, each instance names its own connection instead ([`tag`]: its role, instance and
+//! login, announced through the store), and the server lists the connections open now: nothing
+//! is written, and a crashed PC's name goes with its connection.
+//!
+//! A folder that cannot be written or read, or a server that cannot be asked, is not an error to
+//! stop for: the count is then unknown, and is said to be.
 
 use crate::domain::Role;
+use crate::store::Store;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -98,31 +104,89 @@ fn safe(s: &str) -> String {
     }
 }
 
-/// This instance's presence file, and reading everyone's.
+/// Where running instances say they are running.
+#[derive(Debug)]
+enum Board {
+    /// A folder beside the database file, a file each.
+    Folder { dir: PathBuf, file: PathBuf },
+    /// The database itself (a server), which keeps each connection's name.
+    Database,
+}
+
+/// This instance's presence, and reading everyone's.
 #[derive(Debug)]
 pub struct Presence {
-    dir: PathBuf,
-    file: PathBuf,
+    board: Board,
     entry: Entry,
 }
 
+/// What an instance on a server names its connection: `safedesk ROLE INSTANCE LOGIN` (role `-`
+/// when safedesk does not know the login). The login is made safe and cut short to fit the 63
+/// characters a server keeps; it is only used to count one person with two windows once.
+pub fn tag(entry: &Entry) -> String {
+    let role = if entry.role.is_empty() {
+        "-"
+    } else {
+        &entry.role
+    };
+    let head = format!("safedesk {role} {}", &entry.instance);
+    let room = 63usize.saturating_sub(head.len() + 1);
+    let login: String = safe(&entry.login).chars().take(room).collect();
+    format!("{head} {login}")
+}
+
+/// An instance from the name of its connection ([`tag`]), as running at `now`; None for a name
+/// that is not one.
+pub fn from_tag(tag: &str, now: DateTime<Utc>) -> Option<Entry> {
+    let mut words = tag.splitn(4, ' ');
+    if words.next()? != "safedesk" {
+        return None;
+    }
+    let role = words.next()?;
+    let instance = words.next()?;
+    let login = words.next()?;
+    Some(Entry {
+        login: login.to_string(),
+        role: if role == "-" {
+            String::new()
+        } else {
+            role.to_string()
+        },
+        instance: instance.to_string(),
+        started: now,
+        beat: now,
+    })
+}
+
 impl Presence {
-    /// The presence of this instance, for the database at `db`. Nothing is written yet.
+    /// The presence of this instance, for the database file at `db`. Nothing is written yet.
     pub fn new(db: &Path, login: &str, role: Option<Role>) -> Presence {
         let dir = folder_for(db);
-        let instance = crate::domain::new_id().simple().to_string();
-        let file = dir.join(format!("{}-{}.json", safe(login), &instance[..12]));
-        let now = Utc::now();
+        let entry = Self::entry(login, role);
+        let file = dir.join(format!("{}-{}.json", safe(login), &entry.instance));
         Presence {
-            dir,
-            file,
-            entry: Entry {
-                login: login.to_string(),
-                role: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
-                instance,
-                started: now,
-                beat: now,
-            },
+            board: Board::Folder { dir, file },
+            entry,
+        }
+    }
+
+    /// The presence of this instance on a database that keeps it itself (a server).
+    pub fn in_database(login: &str, role: Option<Role>) -> Presence {
+        Presence {
+            board: Board::Database,
+            entry: Self::entry(login, role),
+        }
+    }
+
+    fn entry(login: &str, role: Option<Role>) -> Entry {
+        let instance = crate::domain::new_id().simple().to_string();
+        let now = Utc::now();
+        Entry {
+            login: login.to_string(),
+            role: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            instance: instance[..12].to_string(),
+            started: now,
+            beat: now,
         }
     }
 
@@ -130,27 +194,47 @@ impl Presence {
         &self.entry.instance
     }
 
-    pub fn folder(&self) -> &Path {
-        &self.dir
+    /// The folder of presence files; None on a server.
+    pub fn folder(&self) -> Option<&Path> {
+        match &self.board {
+            Board::Folder { dir, .. } => Some(dir),
+            Board::Database => None,
+        }
     }
 
-    /// This instance's own file.
-    pub fn file(&self) -> &Path {
-        &self.file
+    /// This instance's own file; None on a server.
+    pub fn file(&self) -> Option<&Path> {
+        match &self.board {
+            Board::Folder { file, .. } => Some(file),
+            Board::Database => None,
+        }
     }
 
     /// Say this instance is running, as of `now`: write the file to a temporary name, then
-    /// rename it into place.
-    pub fn beat(&mut self, now: DateTime<Utc>) -> std::io::Result<()> {
+    /// rename it into place; on a server, name this connection (once is enough: the store names
+    /// a new connection the same).
+    pub fn beat(&mut self, store: &mut dyn Store, now: DateTime<Utc>) -> std::io::Result<()> {
         self.entry.beat = now;
-        std::fs::create_dir_all(&self.dir)?;
+        let (dir, file) = match &self.board {
+            Board::Folder { dir, file } => (dir, file),
+            Board::Database => {
+                return match store.announce(&tag(&self.entry)) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(std::io::Error::other(
+                        "this database does not keep who is connected",
+                    )),
+                    Err(e) => Err(std::io::Error::other(e.to_string())),
+                };
+            }
+        };
+        std::fs::create_dir_all(dir)?;
         let json = serde_json::to_vec(&self.entry).map_err(std::io::Error::other)?;
-        let tmp = self.file.with_extension("tmp");
+        let tmp = file.with_extension("tmp");
         std::fs::write(&tmp, json)?;
-        if let Err(e) = std::fs::rename(&tmp, &self.file) {
+        if let Err(e) = std::fs::rename(&tmp, file) {
             // Some shares will not rename over a file: remove it, then rename.
-            let _ = std::fs::remove_file(&self.file);
-            if std::fs::rename(&tmp, &self.file).is_err() {
+            let _ = std::fs::remove_file(file);
+            if std::fs::rename(&tmp, file).is_err() {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e);
             }
@@ -158,11 +242,18 @@ impl Presence {
         Ok(())
     }
 
-    /// Every instance's entry in the folder (this one's too), or None when the folder cannot be
-    /// read. Unreadable or half-written files are skipped; files a day old are removed.
-    pub fn read_all(&self, now: DateTime<Utc>) -> Option<Vec<Entry>> {
+    /// Every instance's entry (this one's too), or None when they cannot be read. In a folder,
+    /// unreadable or half-written files are skipped, and files a day old are removed.
+    pub fn read_all(&self, store: &mut dyn Store, now: DateTime<Utc>) -> Option<Vec<Entry>> {
+        let dir = match &self.board {
+            Board::Folder { dir, .. } => dir,
+            Board::Database => {
+                let tags = store.announced().ok()??;
+                return Some(tags.iter().filter_map(|t| from_tag(t, now)).collect());
+            }
+        };
         let mut out = Vec::new();
-        for item in std::fs::read_dir(&self.dir).ok()? {
+        for item in std::fs::read_dir(dir).ok()? {
             let Ok(item) = item else { continue };
             let path = item.path();
             if path.extension().is_none_or(|e| e != "json") {
@@ -184,19 +275,22 @@ impl Presence {
     }
 
     /// How many managers other than this instance have safedesk open now; None when that
-    /// cannot be known (the folder cannot be read, or this instance could not write its own
-    /// file, so the folder is not working).
-    pub fn managers(&self, now: DateTime<Utc>) -> Option<usize> {
-        let all = self.read_all(now)?;
+    /// cannot be known (the folder or the server cannot be read, or this instance could not say
+    /// it is running, so the board is not working).
+    pub fn managers(&self, store: &mut dyn Store, now: DateTime<Utc>) -> Option<usize> {
+        let all = self.read_all(store, now)?;
         if !all.iter().any(|e| e.instance == self.entry.instance) {
             return None;
         }
         Some(managers_running(&all, now, &self.entry.instance))
     }
 
-    /// Remove this instance's file (when safedesk closes).
+    /// Remove this instance's file (when safedesk closes). On a server the name goes with the
+    /// connection.
     pub fn leave(&self) {
-        let _ = std::fs::remove_file(&self.file);
+        if let Some(file) = self.file() {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }
 
@@ -279,41 +373,96 @@ mod tests {
         );
     }
 
+    /// A store to hand the folder's presence (which does not use it).
+    fn a_store(dir: &Path) -> crate::store::SqliteStore {
+        crate::store::SqliteStore::create(
+            &dir.join("store.sqlite"),
+            &crate::store::OpenOptions::default(),
+            "admin",
+            "",
+            false,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn instances_see_each_other_through_the_folder_and_leave_on_close() {
         let dir = tempfile::tempdir().unwrap();
+        let store = &mut a_store(dir.path());
         let db = dir.path().join("shared.sqlite");
         let now = Utc::now();
         let mut reception = Presence::new(&db, "rita", Some(Role::Reception));
-        reception.beat(now).unwrap();
-        assert_eq!(reception.managers(now), Some(0));
+        reception.beat(store, now).unwrap();
+        assert_eq!(reception.managers(store, now), Some(0));
         let mut manager = Presence::new(&db, "sam", Some(Role::Manager));
-        manager.beat(now).unwrap();
-        assert_eq!(reception.managers(now), Some(1));
-        assert_eq!(manager.managers(now), Some(0), "not counting itself");
+        manager.beat(store, now).unwrap();
+        assert_eq!(reception.managers(store, now), Some(1));
+        assert_eq!(manager.managers(store, now), Some(0), "not counting itself");
         // A stray half-written or foreign file is skipped.
-        std::fs::write(reception.folder().join("junk.json"), b"{not json").unwrap();
-        assert_eq!(reception.managers(now), Some(1));
+        std::fs::write(reception.folder().unwrap().join("junk.json"), b"{not json").unwrap();
+        assert_eq!(reception.managers(store, now), Some(1));
         drop(manager);
-        assert_eq!(reception.managers(now), Some(0));
+        assert_eq!(reception.managers(store, now), Some(0));
         // A crashed PC's file goes stale.
         let mut crashed = Presence::new(&db, "ann", Some(Role::Manager));
-        crashed.beat(now).unwrap();
+        crashed.beat(store, now).unwrap();
         std::mem::forget(crashed);
-        assert_eq!(reception.managers(now), Some(1));
-        assert_eq!(reception.managers(now + STALE * 2), Some(0), "gone stale");
+        assert_eq!(reception.managers(store, now), Some(1));
+        assert_eq!(
+            reception.managers(store, now + STALE * 2),
+            Some(0),
+            "gone stale"
+        );
     }
 
     #[test]
     fn an_unwritable_or_missing_folder_makes_the_count_unknown() {
         let dir = tempfile::tempdir().unwrap();
+        let store = &mut a_store(dir.path());
         // The "folder" is a file: nothing can be written in it.
         let db = dir.path().join("shared.sqlite");
         std::fs::write(folder_for(&db), b"in the way").unwrap();
         let mut p = Presence::new(&db, "rita", Some(Role::Reception));
-        assert!(p.beat(Utc::now()).is_err());
-        assert_eq!(p.managers(Utc::now()), None);
+        assert!(p.beat(store, Utc::now()).is_err());
+        assert_eq!(p.managers(store, Utc::now()), None);
         let gone = Presence::new(&dir.path().join("no/such/dir/x.sqlite"), "rita", None);
-        assert_eq!(gone.managers(Utc::now()), None);
+        assert_eq!(gone.managers(store, Utc::now()), None);
+    }
+
+    #[test]
+    fn a_database_that_keeps_no_names_makes_the_count_unknown() {
+        // A file's store cannot name connections: presence in it is not working, and says so.
+        let dir = tempfile::tempdir().unwrap();
+        let store = &mut a_store(dir.path());
+        let mut p = Presence::in_database("sam", Some(Role::Manager));
+        assert!(p.beat(store, Utc::now()).is_err());
+        assert_eq!(p.managers(store, Utc::now()), None);
+        assert_eq!(p.file(), None, "nothing to remove on close");
+    }
+
+    #[test]
+    fn a_connection_name_says_role_instance_and_login_within_63_characters() {
+        let now = at(0);
+        let e = entry("DOMAIN\\sam.patel", "manager", "0123456789ab", 0);
+        let t = tag(&e);
+        assert_eq!(t, "safedesk manager 0123456789ab DOMAIN_sam.patel");
+        let back = from_tag(&t, now).unwrap();
+        assert_eq!(
+            (
+                back.login.as_str(),
+                back.role.as_str(),
+                back.instance.as_str()
+            ),
+            ("DOMAIN_sam.patel", "manager", "0123456789ab")
+        );
+        assert!(back.decides());
+        assert_eq!(back.beat, now, "a connection open now is running now");
+        let long = entry(&"x".repeat(100), "reception", "0123456789ab", 0);
+        assert_eq!(tag(&long).len(), 63);
+        let unknown = from_tag(&tag(&entry("who", "", "0123456789ab", 0)), now).unwrap();
+        assert_eq!(unknown.role, "");
+        assert!(!unknown.decides());
+        assert_eq!(from_tag("safedesk", now), None, "a command's own name");
+        assert_eq!(from_tag("psql", now), None);
     }
 }

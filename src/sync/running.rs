@@ -46,7 +46,9 @@ impl Running {
         reply: impl Fn(Reply) -> bool + Send + 'static,
     ) -> std::io::Result<Running> {
         let (requests, req_rx) = mpsc::channel::<Request>();
-        let leaving = presence.as_ref().map(|p| p.file().to_path_buf());
+        let leaving = presence
+            .as_ref()
+            .and_then(|p| p.file().map(|f| f.to_path_buf()));
         let worker = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || worker::run_with(store, ctx, presence, req_rx, reply))?;

@@ -278,7 +278,7 @@ fn cases_done(r: crate::store::Result<crate::domain::CasesChanged>, what: &str) 
 fn not_saved(what: &str, e: crate::store::StoreError) -> Reply {
     if e.is_transient() {
         Reply::SaveFailed(format!(
-            "The {what} was NOT saved: {e} Everything you typed is still in the form; save again when the drive is back."
+            "The {what} was NOT saved: {e} Everything you typed is still in the form; save again when the shared database can be reached."
         ))
     } else {
         Reply::SaveFailed(e.to_string())
@@ -629,7 +629,7 @@ fn replay_with(store: &mut dyn Store, ctx: &Context, patience: Duration) -> Vec<
                     .unwrap_or_else(|_| "the outbox".into());
                 out.push(Reply::OutboxRefused(match (&entry.what, &e) {
                     (Submission::CustomerDetails { .. }, crate::store::StoreError::Conflict(_)) => format!(
-                        "A customer's details typed on this PC while the drive was away were not saved: {e} What was typed is kept in {kept}: look at the card, then type the change again."
+                        "A customer's details typed on this PC while the shared database could not be reached were not saved: {e} What was typed is kept in {kept}: look at the card, then type the change again."
                     ),
                     _ => format!(
                         "{} waiting on this PC was refused by the shared database ({e}). It is kept in {kept}: ask a manager to enter it again.",
@@ -664,7 +664,7 @@ pub fn run(
     run_with(store, ctx, None, requests, send)
 }
 
-/// Keeps this instance's presence file fresh and counts the managers running.
+/// Keeps this instance's presence fresh and counts the managers running.
 struct Present {
     presence: Presence,
     next_beat: Instant,
@@ -674,22 +674,22 @@ struct Present {
 }
 
 impl Present {
-    fn count(&self) -> Option<usize> {
+    fn count(&self, store: &mut dyn Store) -> Option<usize> {
         if self.ok {
-            self.presence.managers(Utc::now())
+            self.presence.managers(store, Utc::now())
         } else {
             None
         }
     }
 
     /// Beat when it is time; returns the managers count to send when it changed.
-    fn tick(&mut self) -> Option<Option<usize>> {
+    fn tick(&mut self, store: &mut dyn Store) -> Option<Option<usize>> {
         if Instant::now() < self.next_beat {
             return None;
         }
         self.next_beat = Instant::now() + presence::BEAT;
-        self.ok = self.presence.beat(Utc::now()).is_ok();
-        let n = self.count();
+        self.ok = self.presence.beat(store, Utc::now()).is_ok();
+        let n = self.count(store);
         (self.last != Some(n)).then(|| {
             self.last = Some(n);
             n
@@ -775,7 +775,7 @@ fn serve(
         }
     }
     loop {
-        if let Some(n) = present.as_mut().and_then(Present::tick) {
+        if let Some(n) = present.as_mut().and_then(|p| p.tick(store.as_mut())) {
             if !send(Reply::Managers(n)) {
                 return;
             }
@@ -921,7 +921,7 @@ fn serve(
                 // Whoever saved an alerting incident is told how many managers can see it.
                 if let Reply::Saved(o) = &reply {
                     if o.urgent || o.breach {
-                        let n = present.as_ref().and_then(Present::count);
+                        let n = present.as_ref().and_then(|p| p.count(store.as_mut()));
                         if !send(Reply::Managers(n)) {
                             return;
                         }

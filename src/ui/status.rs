@@ -156,7 +156,7 @@ pub fn status_line(app: &App) -> Line<'static> {
         )),
         (_, Health::Ok { .. }) if app.slow_ms.is_some() => Line::from(Span::styled(
             format!(
-                "The shared drive is slow: the last answer took {:.1} s. Typing is never held up; answers follow.",
+                "The shared database is slow: the last answer took {:.1} s. Typing is never held up; answers follow.",
                 app.slow_ms.unwrap_or_default() as f64 / 1000.0
             ),
             t.warning(),

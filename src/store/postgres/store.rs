@@ -12,6 +12,14 @@ impl Store for PgStore {
         self.config.to_string()
     }
 
+    fn announce(&mut self, tag: &str) -> Result<bool> {
+        self.announce_as(tag).map(|()| true)
+    }
+
+    fn announced(&mut self) -> Result<Option<Vec<String>>> {
+        self.announced_tags().map(Some)
+    }
+
     fn data_version(&mut self) -> Result<i64> {
         self.changes_seen()
     }

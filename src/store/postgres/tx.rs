@@ -117,6 +117,39 @@ impl PgStore {
         Ok(())
     }
 
+    /// Name this connection `tag` (its `application_name`, which the server shows every
+    /// session), now and after any reconnection: how running instances count each other on a
+    /// server without writing anything (`sync::presence`). The server keeps at most 63 bytes.
+    pub(crate) fn announce_as(&mut self, tag: &str) -> Result<()> {
+        let tag: String = tag
+            .chars()
+            .map(|c| if c.is_ascii_graphic() { c } else { ' ' })
+            .take(63)
+            .collect();
+        self.config.application_name = tag.clone();
+        self.connected()?;
+        let out = self
+            .client
+            .execute("SELECT set_config('application_name', $1, false)", &[&tag]);
+        out.map(drop).map_err(|e| self.store_error(e))
+    }
+
+    /// The names ([`PgStore::announce_as`]) of every safedesk session connected to this
+    /// database now, this one's too. A session whose PC crashed goes when the server notices its
+    /// connection is gone.
+    pub(crate) fn announced_tags(&mut self) -> Result<Vec<String>> {
+        self.connected()?;
+        let out = self.client.query(
+            "SELECT application_name FROM pg_catalog.pg_stat_activity \
+             WHERE datname = current_database() AND application_name LIKE 'safedesk %'",
+            &[],
+        );
+        match out {
+            Ok(rows) => Ok(rows.iter().map(|r| r.get(0)).collect()),
+            Err(e) => Err(self.store_error(e)),
+        }
+    }
+
     /// Listen for other PCs' changes on this connection.
     pub(crate) fn listen(&mut self) -> Result<()> {
         let out = self.client.batch_execute(&format!("LISTEN {CHANNEL}"));

@@ -135,6 +135,10 @@ impl Store for SqliteStore {
         self.path.display().to_string()
     }
 
+    fn use_local_index(&mut self, dir: &Path, build_in_background: bool) {
+        SqliteStore::use_local_index(self, dir, build_in_background)
+    }
+
     fn data_version(&mut self) -> Result<i64> {
         let path = self.path.clone();
         let v = self
