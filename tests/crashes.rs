@@ -231,17 +231,9 @@ fn start_up_time(engine: Engine, dir: &Path, db: &str) -> Duration {
         .unwrap()
 }
 
-fn heavy() -> bool {
-    if std::env::var_os("SAFEDESK_HEAVY_TESTS").is_none() {
-        eprintln!("skipped: set SAFEDESK_HEAVY_TESTS=1 to run the crash test");
-        return false;
-    }
-    true
-}
-
 #[test]
 fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
-    if !heavy() {
+    if !common::heavy("the crash test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -255,7 +247,7 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
 #[cfg(all(unix, feature = "postgres"))]
 #[test]
 fn imports_killed_at_random_keep_every_confirmed_incident_whole_on_the_server() {
-    if !heavy() {
+    if !common::heavy("the crash test") {
         return;
     }
     let Some(server) = common::pg::PgServer::shared() else {

@@ -7,15 +7,14 @@
 
 mod common;
 
-use common::replies::Replies;
+use common::replies::start_worker;
 use safedesk::domain::{Actor, Id, NewIncident};
 use safedesk::policy::Policy;
 use safedesk::store::sqlite::shim;
 use safedesk::store::{OpenOptions, SqliteStore, Store};
 use safedesk::sync::local::Local;
-use safedesk::sync::worker::{self, Context};
+use safedesk::sync::worker::Context;
 use safedesk::sync::{Health, Reply, Request};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// One engine's database, and how it goes away and comes back.
@@ -33,6 +32,19 @@ struct Away {
     come_back: Box<dyn Fn()>,
     /// A new connection, once the database is back.
     open: Box<dyn Fn() -> Box<dyn Store>>,
+}
+
+/// The worker's context for `actor` on `store`, with this PC's outbox in `local`.
+fn context(store: &mut dyn Store, actor: Actor, local: &Local, file: Option<String>) -> Context {
+    Context {
+        policy: Policy::built_in(),
+        actor,
+        local: Some(local.clone()),
+        database: store.database_id().unwrap(),
+        also: vec![store.location()],
+        file,
+        read_only: false,
+    }
 }
 
 /// Whether `sentence` says the database cannot be reached and what to check; or, on the server,
@@ -54,25 +66,9 @@ fn goes_away_and_comes_back(away: Away) -> (Id, NewIncident) {
         come_back,
         open,
     } = away;
-    let id = store.database_id().unwrap();
-    let ctx = Context {
-        policy: Policy::built_in(),
-        actor,
-        local: Some(local.clone()),
-        database: id.clone(),
-        also: vec![store.location()],
-        file,
-        read_only: false,
-    };
-    let (req_tx, req_rx) = mpsc::channel();
-    let (reply_tx, reply_rx) = mpsc::channel();
-    let mut replies = Replies {
-        rx: reply_rx,
-        seen: Vec::new(),
-    };
-    let worker = std::thread::spawn(move || {
-        worker::run(store, ctx, req_rx, move |r| reply_tx.send(r).is_ok())
-    });
+    let ctx = context(&mut *store, actor, &local, file);
+    let id = ctx.database.clone();
+    let (req_tx, mut replies, worker) = start_worker(store, ctx);
 
     // The database is there: a lookup and a card are read.
     req_tx
@@ -305,24 +301,9 @@ mod on_the_server {
             .id;
         let dir = tempfile::tempdir().unwrap();
         let local = Local::new(dir.path().join("local"));
-        let id = store.database_id().unwrap();
-        let ctx = Context {
-            policy: Policy::built_in(),
-            actor: amira,
-            local: Some(local.clone()),
-            database: id.clone(),
-            also: vec![store.location()],
-            file: None,
-            read_only: false,
-        };
-        let (req_tx, req_rx) = mpsc::channel();
-        let (reply_tx, reply_rx) = mpsc::channel();
-        let mut replies = Replies::new(reply_rx);
-        let worker = std::thread::spawn(move || {
-            worker::run(Box::new(store), ctx, req_rx, move |r| {
-                reply_tx.send(r).is_ok()
-            })
-        });
+        let ctx = context(&mut store, amira, &local, None);
+        let id = ctx.database.clone();
+        let (req_tx, mut replies, worker) = start_worker(Box::new(store), ctx);
         // Another writer holds the write turn, so the save stops inside its transaction.
         let mut holder = server.superuser(&dbname);
         holder

@@ -36,17 +36,9 @@ fn safedesk(dir: &Path, local: &Path, args: &[&str]) -> Command {
     c
 }
 
-fn heavy() -> bool {
-    if std::env::var_os("SAFEDESK_HEAVY_TESTS").is_none() {
-        eprintln!("skipped: set SAFEDESK_HEAVY_TESTS=1 to run the many-writers test");
-        return false;
-    }
-    true
-}
-
 #[test]
 fn twenty_processes_save_four_thousand_incidents_exactly_once() {
-    if !heavy() {
+    if !common::heavy("the many-writers test") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -64,7 +56,7 @@ fn twenty_processes_save_four_thousand_incidents_exactly_once() {
 #[cfg(all(unix, feature = "postgres"))]
 #[test]
 fn twenty_processes_save_four_thousand_incidents_exactly_once_on_the_server() {
-    if !heavy() {
+    if !common::heavy("the many-writers test") {
         return;
     }
     let Some(server) = common::pg::PgServer::shared() else {

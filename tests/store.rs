@@ -416,15 +416,7 @@ fn another_connections_change_moves_data_version() {
         assert_eq!(b.data_version().unwrap(), before, "no change, no movement");
         a.add_customer(&admin, customer("New Caller", &[], &[]))
             .unwrap();
-        // The server's news (NOTIFY) may take a moment to arrive; the file's is there at once.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while b.data_version().unwrap() == before {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{engine}: the change never moved data_version"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        common::engine::wait_for_change(&mut *b, before, engine);
         assert_eq!(names(&mut *b, "new caller"), vec!["New Caller"]);
     });
 }

@@ -180,3 +180,17 @@ pub fn open_at(engine: Engine, address: &str, opts: &OpenOptions) -> Box<dyn Sto
         }
     }
 }
+
+/// Wait until `store` has heard of a change another connection made after it read `before`
+/// from `data_version`: the server's news (NOTIFY) may take a moment to cross the network; the
+/// file's is there at once. Panics after 30 seconds.
+pub fn wait_for_change(store: &mut dyn Store, before: i64, engine: Engine) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.data_version().unwrap() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{engine}: the other PC's change was never noticed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
