@@ -47,6 +47,16 @@ fn context(store: &mut dyn Store, actor: Actor, local: &Local, file: Option<Stri
     }
 }
 
+/// How many "log incident" entries the audit trail holds for incident `id`.
+fn times_logged(store: &mut dyn Store, id: Id) -> usize {
+    store
+        .audit_for(&id.to_string())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "log incident")
+        .count()
+}
+
 /// Whether `sentence` says the database cannot be reached and what to check; or, on the server,
 /// that the connection was lost (the first thing a worker may meet when the server stops).
 fn says_why(sentence: &str, check: &str) -> bool {
@@ -168,13 +178,7 @@ fn goes_away_and_comes_back(away: Away) -> (Id, NewIncident) {
     let mut plain = open();
     let h = plain.history(deborah).unwrap().unwrap();
     assert_eq!(h.incidents.len(), before + 1, "one incident more, not two");
-    let logged = plain
-        .audit_for(&inc.id.to_string())
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.action == "log incident")
-        .count();
-    assert_eq!(logged, 1);
+    assert_eq!(times_logged(&mut *plain, inc.id), 1);
     assert!(local.outbox(&id).is_empty());
     (deborah, inc)
 }
@@ -370,13 +374,7 @@ mod on_the_server {
         worker.join().unwrap();
         assert_eq!(stored(server, &dbname, inc.id), 1, "delivered exactly once");
         assert!(local.outbox(&id).is_empty());
-        let logged = PgStore::open(&config, &opts)
-            .unwrap()
-            .audit_for(&inc.id.to_string())
-            .unwrap()
-            .into_iter()
-            .filter(|a| a.action == "log incident")
-            .count();
-        assert_eq!(logged, 1);
+        let mut plain = PgStore::open(&config, &opts).unwrap();
+        assert_eq!(times_logged(&mut plain, inc.id), 1);
     }
 }
