@@ -740,27 +740,27 @@ mod incidents {
     }
 }
 
-/// SQLite only: the demo is made as a file (`--demo --db postgres://` is the app's to open).
 #[test]
 fn the_demo_queue_holds_what_the_rules_call_for() {
     use safedesk::domain::CaseReason;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.sqlite");
-    let mut store = safedesk::demo::db::create(&path, &opts()).unwrap();
-    let cases = store.open_cases().unwrap();
-    let has = |name: &str, reason: CaseReason| {
-        cases
-            .iter()
-            .any(|c| c.customer_name.contains(name) && c.reason == reason)
-    };
-    assert!(has("Tunde Okafor", CaseReason::Threshold), "{cases:?}");
-    assert!(has("green parka", CaseReason::ImmediateThreat), "{cases:?}");
-    assert!(has("Precious Adeyemi", CaseReason::ReviewDue), "{cases:?}");
-    assert!(has("José Núñez", CaseReason::Breach), "{cases:?}");
-    assert!(
-        !has("Zoë Åberg", CaseReason::Threshold),
-        "2 of 3 is not in the queue"
-    );
+    for_each_engine(|engine| {
+        let db = Db::empty(engine);
+        let mut store = safedesk::demo::db::create_at(&db.location(), &opts()).unwrap();
+        let cases = store.open_cases().unwrap();
+        let has = |name: &str, reason: CaseReason| {
+            cases
+                .iter()
+                .any(|c| c.customer_name.contains(name) && c.reason == reason)
+        };
+        assert!(has("Tunde Okafor", CaseReason::Threshold), "{cases:?}");
+        assert!(has("green parka", CaseReason::ImmediateThreat), "{cases:?}");
+        assert!(has("Precious Adeyemi", CaseReason::ReviewDue), "{cases:?}");
+        assert!(has("José Núñez", CaseReason::Breach), "{cases:?}");
+        assert!(
+            !has("Zoë Åberg", CaseReason::Threshold),
+            "2 of 3 is not in the queue"
+        );
+    });
 }
 
 #[test]

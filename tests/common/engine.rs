@@ -109,6 +109,34 @@ impl Db {
         }
     }
 
+    /// The address of a new, empty database on `engine`, with nothing set up in it: a file's
+    /// path that does not exist yet, or an empty database on the server.
+    pub fn empty(engine: Engine) -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let address = match engine {
+            Engine::Sqlite => dir.path().join("shared.sqlite").display().to_string(),
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                {
+                    let server = super::pg::PgServer::shared().expect("a PostgreSQL server");
+                    server.superuser_address(&server.fresh_database("db"))
+                }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        };
+        Db {
+            engine,
+            dir,
+            address,
+        }
+    }
+
+    /// Where the app finds this database (`--db`).
+    pub fn location(&self) -> safedesk::store::Location {
+        safedesk::store::Location::parse(self.address.as_ref()).unwrap()
+    }
+
     /// Another connection to the same database: another PC.
     pub fn open(&self) -> Box<dyn Store> {
         open_at(self.engine, &self.address, &opts())
