@@ -172,8 +172,8 @@ impl FirstRun {
     /// The question for one box.
     pub fn prompt(&self, field: Field) -> String {
         match (field, self.choice) {
-            (Field::Path, Choice::Create) => "Where should the database be? The path of a new file in a folder on the shared drive (the folder must exist already; a folder's path gets safedesk.sqlite added).".into(),
-            (Field::Path, _) => "Where is the office's database? Its path as this PC reaches it (ask whoever set safedesk up if you do not know it).".into(),
+            (Field::Path, Choice::Create) => "Where should the database be? The path of a new file in a folder on the shared drive (the folder must exist already; a folder's path gets safedesk.sqlite added), or the postgres:// address of an empty database IT made on a server.".into(),
+            (Field::Path, _) => "Where is the office's database? Its path as this PC reaches it, or its postgres:// address on a server (ask whoever set safedesk up if you do not know it).".into(),
             (Field::Name, _) => format!(
                 "Your name as colleagues know it. You ({}) become the database's first admin: you can add colleagues and set the office's policy.",
                 self.login

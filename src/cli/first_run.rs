@@ -6,7 +6,7 @@
 use super::config::{self, Config};
 use super::{session, Cli};
 use crate::store::sqlite::SCHEMA_VERSION;
-use crate::store::{OpenMode, OpenOptions, SqliteStore, Store, StoreError};
+use crate::store::{Location, OpenMode, OpenOptions, SqliteStore, Store, StoreError};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -120,6 +120,14 @@ fn typed(text: &str) -> Result<PathBuf, String> {
 /// Check a path for a new office database: a folder's path gets [`FILE_NAME`] added; the folder
 /// must exist and be writable, and the file must not exist yet.
 pub fn check_new(text: &str) -> Result<Chosen, Refused> {
+    if let Some(at) = server(text)? {
+        // A database on a server: made when asked (an empty one IT set up for safedesk).
+        drop(at);
+        return Ok(Chosen {
+            path: PathBuf::from(text.trim()),
+            notes: Vec::new(),
+        });
+    }
     let mut path = typed(text)?;
     let mut notes = Vec::new();
     let ends_in_separator = text.trim_end().ends_with(['/', std::path::MAIN_SEPARATOR]);
@@ -170,10 +178,40 @@ pub fn check_new(text: &str) -> Result<Chosen, Refused> {
     Ok(Chosen { path, notes })
 }
 
+/// A typed `postgres://` address: the server it names (None for a file's path), or what is
+/// wrong with it.
+fn server(text: &str) -> Result<Option<Location>, String> {
+    let text = text.trim();
+    if !crate::store::is_postgres_address(text) {
+        return Ok(None);
+    }
+    Location::parse(Path::new(text)).map(Some)
+}
+
 /// Check a path for an existing office database: it must be a safedesk database this safedesk
 /// can open (not a newer one), and not the demo. A folder's path is taken to mean the
 /// [`FILE_NAME`] in it.
 pub fn check_existing(cli: &Cli, text: &str) -> Result<Chosen, String> {
+    if let Some(at) = server(text)? {
+        let cfg = this_config(cli)?;
+        let mut store = at
+            .open(&session::options(cli, &cfg))
+            .map_err(|e| e.to_string())?;
+        if store.list_staff().map_err(|e| e.to_string())?.is_empty() {
+            return Err(format!(
+                "{at} has no safedesk staff yet: go back (Esc) and choose c to set the office database up there."
+            ));
+        }
+        if store.is_demo().map_err(|e| e.to_string())? {
+            return Err(format!(
+                "{at} holds the demo's made-up records, not the office's. Go back (Esc) and choose d to open the demo, or give the office's database."
+            ));
+        }
+        return Ok(Chosen {
+            path: PathBuf::from(text.trim()),
+            notes: Vec::new(),
+        });
+    }
     let mut path = typed(text)?;
     let mut notes = Vec::new();
     if path.is_dir() {
@@ -450,6 +488,22 @@ mod tests {
 
     fn read(text: &str) -> Config {
         toml::from_str(text).unwrap()
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn a_server_address_is_read_as_one_and_a_password_in_it_refused() {
+        let e = check_new("postgres://clerk:secret@dbserver/safedesk").unwrap_err();
+        assert!(
+            e.sentence.contains("password file") && !e.sentence.contains("secret"),
+            "{}",
+            e.sentence
+        );
+        let typo = check_new("postgres://clerk@dbserver/safedesk?sslmod=require").unwrap_err();
+        assert!(typo.sentence.contains("sslmod"), "{}", typo.sentence);
+        let ok = check_new("postgres://clerk@dbserver/safedesk").unwrap();
+        assert_eq!(ok.path, Path::new("postgres://clerk@dbserver/safedesk"));
+        assert!(ok.notes.is_empty());
     }
 
     #[test]
