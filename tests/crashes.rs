@@ -3,6 +3,11 @@
 //! the next read-write opener must roll it back, every incident the killed process had confirmed
 //! to its user ("saved ID ...") must be there, whole, with its audit entry, and nothing else may
 //! be: at most the one incident whose "saved" line never got out.
+//!
+//! The same body runs on PostgreSQL (issue 21; `postgres` feature, Unix): imports killed at
+//! random against a database on a private server keep every confirmed incident whole there, with
+//! its audit entry, and nothing else. There is no journal: the server rolls back what the killed
+//! connection had not committed. Fewer rounds there ([`SERVER_ROUNDS`]), to keep CI's time.
 //! Heavy: runs when SAFEDESK_HEAVY_TESTS is set (.ci/run sets it). SAFEDESK_CRASH_SEED replays
 //! a run's kill delays (the timing of the machine still varies).
 //!
@@ -12,12 +17,13 @@
 //! takes, to land in the middle of imports as they do on Linux.
 
 mod common;
+use common::engine::{open_at, Engine};
 use common::{safedesk, stderr, stdout};
 
 use chrono::SubsecRound;
 use safedesk::demo::Rng;
 use safedesk::domain::{Id, Incident, NewIncident};
-use safedesk::store::{OpenOptions, SqliteStore, Store};
+use safedesk::store::{OpenOptions, Store};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 #[cfg(unix)]
@@ -27,10 +33,19 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 100;
+/// Rounds on PostgreSQL: the file's journal cases need the hundred; the server's fewer.
+#[cfg(all(unix, feature = "postgres"))]
+const SERVER_ROUNDS: usize = 30;
 /// Incidents per import file: more than an import gets through before its kill.
 const PER_FILE: usize = 300;
 /// The kill comes this long after the import was started.
 const KILL_AFTER_MS: (i64, i64) = (5, 150);
+/// On a server, counted from a lookup's time (see [`start_up_time`]): an import there also
+/// reads its policy and settings from the server before its first save, and a busy CI machine
+/// slows that; later kills keep most of them mid-import (a save there takes about 20 ms, so a
+/// file of 300 is never finished).
+#[cfg(all(unix, feature = "postgres"))]
+const SERVER_KILL_AFTER_MS: (i64, i64) = (20, 300);
 const DEFAULT_SEED: u64 = 0x5afe_de5c_c0ff_ee01;
 
 fn s(p: &Path) -> &str {
@@ -68,9 +83,9 @@ fn journal_state(db: &Path) -> Journal {
 }
 
 /// The binary, set up as `common::safedesk` sets it up, to be spawned rather than waited for.
-fn import_command(dir: &Path, db: &Path, file: &Path) -> Command {
+fn import_command(dir: &Path, db: &str, file: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_safedesk"));
-    c.args(["--db", s(db), "--user", "cevans", "import", s(file)])
+    c.args(["--db", db, "--user", "cevans", "import", s(file)])
         .current_dir(dir)
         .env_remove("SAFEDESK_DB")
         .env_remove("SAFEDESK_USER")
@@ -147,7 +162,7 @@ fn assert_whole(stored: &Incident, sent: &NewIncident) {
 
 /// Every incident this test made that the database holds, by id.
 fn ours_in_db(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     customers: &[(Id, String)],
     sent: &HashMap<Id, NewIncident>,
 ) -> HashMap<Id, Incident> {
@@ -169,8 +184,8 @@ fn ours_in_db(
     found
 }
 
-fn check_passes(dir: &Path, db: &Path, when: &str) {
-    let o = safedesk(dir, &["--db", s(db), "check"]);
+fn check_passes(dir: &Path, db: &str, when: &str) {
+    let o = safedesk(dir, &["--db", db, "check"]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -204,16 +219,17 @@ fn killed(status: std::process::ExitStatus) -> bool {
     status.code() == Some(1)
 }
 
-/// How long this system takes to start safedesk and open the database: nothing on Unix (the
-/// kill delays were chosen for it); on Windows the quickest of three lookups on the database.
-fn start_up_time(dir: &Path, db: &Path) -> Duration {
-    if cfg!(unix) {
+/// How long this system takes to start safedesk and open the database: nothing for a file on Unix
+/// (the kill delays were chosen for it); on Windows, or on a server (which a process must connect
+/// to first), the quickest of three lookups on the database.
+fn start_up_time(engine: Engine, dir: &Path, db: &str) -> Duration {
+    if cfg!(unix) && engine == Engine::Sqlite {
         return Duration::ZERO;
     }
     (0..3)
         .map(|_| {
             let t = Instant::now();
-            let o = safedesk(dir, &["--db", s(db), "lookup", "zz"]);
+            let o = safedesk(dir, &["--db", db, "lookup", "zz"]);
             assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
             t.elapsed()
         })
@@ -221,12 +237,84 @@ fn start_up_time(dir: &Path, db: &Path) -> Duration {
         .unwrap()
 }
 
+/// The two engines' halves take turns: each alone keeps the machine's load, and so the moments
+/// the kills land, as the file's test had it before the server's half came.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
-    if std::env::var_os("SAFEDESK_HEAVY_TESTS").is_none() {
-        eprintln!("skipped: set SAFEDESK_HEAVY_TESTS=1 to run the crash test");
+    if !common::heavy("the crash test") {
         return;
     }
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.sqlite");
+    killed_imports(
+        Engine::Sqlite,
+        dir.path(),
+        s(&db),
+        (ROUNDS, KILL_AFTER_MS),
+        &|| {},
+    );
+}
+
+/// The same on PostgreSQL: a database on a private server; after each kill, the server has
+/// ended the killed connection (rolling back what it had not committed) before anything is
+/// looked at.
+#[cfg(all(unix, feature = "postgres"))]
+#[test]
+fn imports_killed_at_random_keep_every_confirmed_incident_whole_on_the_server() {
+    if !common::heavy("the crash test") {
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(server) = common::pg::PgServer::shared() else {
+        return;
+    };
+    let dbname = server.fresh_database("crashes");
+    let address = server.superuser_address(&dbname);
+    let dir = tempfile::tempdir().unwrap();
+    let mut admin = server.superuser("postgres");
+    let gone = move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left: i64 = admin
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1",
+                    &[&dbname],
+                )
+                .unwrap()
+                .get(0);
+            if left == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never ended the killed import's connection"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let gone = std::cell::RefCell::new(gone);
+    killed_imports(
+        Engine::Postgres,
+        dir.path(),
+        &address,
+        (SERVER_ROUNDS, SERVER_KILL_AFTER_MS),
+        &|| (gone.borrow_mut())(),
+    );
+}
+
+/// The body both engines run: `rounds` imports into the demo database at `db` on `engine`,
+/// each killed at a random moment (`kill_after_ms` after it started); `killed_gone` waits until nothing of the killed process is
+/// left on the database's side (the server's connection; nothing for a file).
+fn killed_imports(
+    engine: Engine,
+    d: &Path,
+    db: &str,
+    (rounds, kill_after_ms): (usize, (i64, i64)),
+    killed_gone: &dyn Fn(),
+) {
     let started = Instant::now();
     let seed = std::env::var("SAFEDESK_CRASH_SEED")
         .ok()
@@ -236,14 +324,11 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
     // The demo's seeded generator, so a run's kill delays can be replayed.
     let mut rng = Rng::new(seed);
 
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
     // A named config file that does not exist is an error, so give an empty one.
     std::fs::write(d.join("no-config.toml"), "").unwrap();
-    let db = d.join("shared.sqlite");
     let o = safedesk(
         d,
-        &["--demo", "--db", s(&db), "--user", "cevans", "lookup", "x"],
+        &["--demo", "--db", db, "--user", "cevans", "lookup", "x"],
     );
     // 1 only means no one matched "x".
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
@@ -251,7 +336,7 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
     // Customers to log incidents against, found the way a phone system would find them.
     let mut customers: Vec<(Id, String)> = Vec::new();
     for q in ["a", "e", "o", "i"] {
-        let o = safedesk(d, &["--db", s(&db), "lookup", q, "--json", "--limit", "20"]);
+        let o = safedesk(d, &["--db", db, "lookup", q, "--json", "--limit", "20"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
         for hit in v.as_array().unwrap() {
@@ -269,9 +354,8 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
         "too few demo customers: {customers:?}"
     );
 
-    let start_up = start_up_time(d, &db);
-    let before = SqliteStore::open(&db, &OpenOptions::default())
-        .unwrap()
+    let start_up = start_up_time(engine, d, db);
+    let before = open_at(engine, db, &OpenOptions::default())
         .counts()
         .unwrap()
         .incidents;
@@ -284,7 +368,7 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
     let mut not_stored: Vec<Id> = Vec::new();
     let mut tally = Tally::default();
 
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let (incidents, text) = incident_file(round, &customers, &mut rng);
         let file = d.join("import.jsonl");
         std::fs::write(&file, text).unwrap();
@@ -292,10 +376,10 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
             sent.insert(inc.id, inc.clone());
         }
         let delay =
-            start_up + Duration::from_millis(rng.range(KILL_AFTER_MS.0, KILL_AFTER_MS.1) as u64);
+            start_up + Duration::from_millis(rng.range(kill_after_ms.0, kill_after_ms.1) as u64);
 
         let spawned = Instant::now();
-        let mut child = import_command(d, &db, &file).spawn().unwrap();
+        let mut child = import_command(d, db, &file).spawn().unwrap();
         let out = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
             BufReader::new(out)
@@ -360,15 +444,20 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
         confirmed.extend(told.iter().copied());
         tally.confirmed += told.len();
 
-        // The next opener rolls a hot journal back (and deletes it).
-        let left = journal_state(&db);
+        killed_gone();
+        // The next opener rolls a hot journal back (and deletes it). A file's matter only.
+        let journal = |db: &str| match engine {
+            Engine::Sqlite => journal_state(Path::new(db)),
+            Engine::Postgres => Journal::None,
+        };
+        let left = journal(db);
         match left {
             Journal::None => {}
             Journal::Hot => {
                 tally.journals_hot += 1;
                 // `safedesk check` only reads, so it cannot undo the half-made save: it must
                 // refuse to read the file (rather than read half a change) and leave the journal.
-                let o = safedesk(d, &["--db", s(&db), "check"]);
+                let o = safedesk(d, &["--db", db, "check"]);
                 assert_eq!(
                     o.status.code(),
                     Some(2),
@@ -377,14 +466,13 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
                     stderr(&o)
                 );
                 assert!(stderr(&o).contains("without --read-only"), "{}", stderr(&o));
-                assert_eq!(journal_state(&db), Journal::Hot, "round {round}");
+                assert_eq!(journal(db), Journal::Hot, "round {round}");
             }
             Journal::Cold => tally.journals_cold += 1,
         }
-        let mut store = SqliteStore::open(&db, &OpenOptions::default())
-            .unwrap_or_else(|e| panic!("round {round}: the database would not open: {e}"));
+        let mut store = open_at(engine, db, &OpenOptions::default());
         let counts = store.counts().unwrap();
-        let after = journal_state(&db);
+        let after = journal(db);
         match (left, after) {
             (_, Journal::None) => {}
             (Journal::Cold, Journal::Cold) => tally.cold_left_after_reopen += 1,
@@ -396,7 +484,7 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
 
         // Every confirmed incident is there, whole; of this round's file, the ones stored are
         // the confirmed ones plus at most the next (saved, then killed before it could say so).
-        let found = ours_in_db(&mut store, &customers, &sent);
+        let found = ours_in_db(&mut *store, &customers, &sent);
         let this_round = file_ids
             .iter()
             .take_while(|id| found.contains_key(id))
@@ -445,21 +533,21 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
         drop(store);
 
         if round % 10 == 9 {
-            check_passes(d, &db, &format!("after round {round}"));
+            check_passes(d, db, &format!("after round {round}"));
         }
     }
 
     // The end: the file passes a full check, holds exactly the incidents stored (every confirmed
     // one among them), and the audit log has one "log incident" entry for each, and none for the
     // incidents that were not stored.
-    check_passes(d, &db, "at the end");
+    check_passes(d, db, "at the end");
     assert!(confirmed.is_subset(&stored));
-    let mut store = SqliteStore::open(&db, &OpenOptions::default()).unwrap();
+    let mut store = open_at(engine, db, &OpenOptions::default());
     assert_eq!(
         store.counts().unwrap().incidents,
         before + stored.len() as u64
     );
-    let found = ours_in_db(&mut store, &customers, &sent);
+    let found = ours_in_db(&mut *store, &customers, &sent);
     assert_eq!(found.len(), stored.len());
     for id in &stored {
         let i = &found[id];
@@ -483,30 +571,37 @@ fn imports_killed_at_random_keep_every_confirmed_incident_whole() {
         );
     }
     drop(store);
-    assert!(!journal_of(&db).exists() || journal_state(&db) == Journal::Cold);
+    if engine == Engine::Sqlite {
+        let db = Path::new(db);
+        assert!(!journal_of(db).exists() || journal_state(db) == Journal::Cold);
+    }
 
     let t = &tally;
     eprintln!(
-        "{ROUNDS} imports killed in {:.1} s: {} before their first save, {} mid-import, {} had \
-         finished; {} incidents confirmed, {} more saved without the word getting out; journals \
-         left by the kill: {} hot (refused by check, rolled back by the next opener), {} cold ({} left in place, \
-         as SQLite does)",
+        "{engine}: {rounds} imports killed in {:.1} s: {} before their first save, {} mid-import, {} had \
+         finished; {} incidents confirmed, {} more saved without the word getting out{}",
+
         started.elapsed().as_secs_f64(),
         t.killed_before_first_save,
         t.killed_mid_import,
         t.finished_before_kill,
         t.confirmed,
         t.saved_but_unconfirmed,
-        t.journals_hot,
-        t.journals_cold,
-        t.cold_left_after_reopen,
+        match engine {
+            Engine::Sqlite => format!(
+                "; journals left by the kill: {} hot (refused by check, rolled back by the next \
+                 opener), {} cold ({} left in place, as SQLite does)",
+                t.journals_hot, t.journals_cold, t.cold_left_after_reopen
+            ),
+            Engine::Postgres => String::new(),
+        },
     );
     // Under Wine a process starts and stops at Wine's own pace, so fewer kills land mid-way
     // (37 of 100 in one CI run, 96 in another); a fifth still means something there.
     let enough = if cfg!(windows) {
-        ROUNDS / 5
+        rounds / 5
     } else {
-        ROUNDS / 2
+        rounds / 2
     };
     assert!(
         t.killed_mid_import >= enough,

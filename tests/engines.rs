@@ -109,15 +109,7 @@ fn another_pcs_change_is_noticed_without_reading_anything_else() {
         first
             .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
             .unwrap();
-        // The news may take a moment to cross the network.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while second.data_version().unwrap() == before {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{engine}: the second PC never noticed"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        common::engine::wait_for_change(&mut *second, before, engine);
         assert!(second.staff_by_login("spatel").unwrap().is_some());
     });
 }

@@ -109,17 +109,76 @@ impl Db {
         }
     }
 
+    /// The address of a new, empty database on `engine`, with nothing set up in it: a file's
+    /// path that does not exist yet, or an empty database on the server.
+    pub fn empty(engine: Engine) -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let address = match engine {
+            Engine::Sqlite => dir.path().join("shared.sqlite").display().to_string(),
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                {
+                    let server = super::pg::PgServer::shared().expect("a PostgreSQL server");
+                    server.superuser_address(&server.fresh_database("db"))
+                }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        };
+        Db {
+            engine,
+            dir,
+            address,
+        }
+    }
+
+    /// Where the app finds this database (`--db`).
+    pub fn location(&self) -> safedesk::store::Location {
+        safedesk::store::Location::parse(self.address.as_ref()).unwrap()
+    }
+
     /// Another connection to the same database: another PC.
     pub fn open(&self) -> Box<dyn Store> {
+        open_at(self.engine, &self.address, &opts())
+    }
+
+    /// Set up a safedesk database at this address again, as `safedesk init` would: refused,
+    /// since one is there.
+    pub fn create_again(&self, admin: (&str, &str)) -> safedesk::store::Result<Box<dyn Store>> {
         match self.engine {
-            Engine::Sqlite => Box::new(SqliteStore::open(self.address.as_ref(), &opts()).unwrap()),
+            Engine::Sqlite => {
+                SqliteStore::create(self.address.as_ref(), &opts(), admin.0, admin.1, false)
+                    .map(|s| Box::new(s) as Box<dyn Store>)
+            }
             Engine::Postgres => {
                 #[cfg(all(unix, feature = "postgres"))]
                 {
                     use safedesk::store::postgres::{PgConfig, PgStore};
                     let config = PgConfig::parse(&self.address).unwrap();
-                    Box::new(PgStore::open(&config, &opts()).unwrap())
+                    PgStore::create(&config, &opts(), admin.0, admin.1, false)
+                        .map(|s| Box::new(s) as Box<dyn Store>)
                 }
+                #[cfg(not(all(unix, feature = "postgres")))]
+                unreachable!("PostgreSQL is not among this build's engines")
+            }
+        }
+    }
+
+    /// Run `sql` straight on the database, behind the store's back (a test setting the clock
+    /// back on a record, say). Write it so both engines take it: times and dates as quoted text
+    /// (`safedesk::time::to_db`, `date_to_db`), which PostgreSQL reads into its own types.
+    pub fn execute(&self, sql: &str) {
+        match self.engine {
+            Engine::Sqlite => rusqlite::Connection::open(&self.address)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            Engine::Postgres => {
+                #[cfg(all(unix, feature = "postgres"))]
+                postgres::Client::connect(&self.address, postgres::NoTls)
+                    .unwrap()
+                    .batch_execute(sql)
+                    .unwrap();
                 #[cfg(not(all(unix, feature = "postgres")))]
                 unreachable!("PostgreSQL is not among this build's engines")
             }
@@ -129,5 +188,37 @@ impl Db {
     /// The SQLite file, for a test that looks inside it (None on PostgreSQL).
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         (self.engine == Engine::Sqlite).then(|| PathBuf::from(&self.address))
+    }
+}
+
+/// A connection to the safedesk database at `address` on `engine` (a file's path, or a
+/// `postgres://` address), made by the binary, say.
+pub fn open_at(engine: Engine, address: &str, opts: &OpenOptions) -> Box<dyn Store> {
+    match engine {
+        Engine::Sqlite => Box::new(SqliteStore::open(address.as_ref(), opts).unwrap()),
+        Engine::Postgres => {
+            #[cfg(all(unix, feature = "postgres"))]
+            {
+                use safedesk::store::postgres::{PgConfig, PgStore};
+                let config = PgConfig::parse(address).unwrap();
+                Box::new(PgStore::open(&config, opts).unwrap())
+            }
+            #[cfg(not(all(unix, feature = "postgres")))]
+            unreachable!("PostgreSQL is not among this build's engines")
+        }
+    }
+}
+
+/// Wait until `store` has heard of a change another connection made after it read `before`
+/// from `data_version`: the server's news (NOTIFY) may take a moment to cross the network; the
+/// file's is there at once. Panics after 30 seconds.
+pub fn wait_for_change(store: &mut dyn Store, before: i64, engine: Engine) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.data_version().unwrap() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{engine}: the other PC's change was never noticed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

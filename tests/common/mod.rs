@@ -14,6 +14,16 @@ pub mod world;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Whether the heavy tests run (SAFEDESK_HEAVY_TESTS is set, as .ci/run sets it); if not, says
+/// that `what` was skipped.
+pub fn heavy(what: &str) -> bool {
+    if std::env::var_os("SAFEDESK_HEAVY_TESTS").is_none() {
+        eprintln!("skipped: set SAFEDESK_HEAVY_TESTS=1 to run {what}");
+        return false;
+    }
+    true
+}
+
 /// Run the real binary in `dir`, away from the user's own config, database and local folder.
 ///
 /// A start that fails before the program runs at all is tried again, twice: Wine's process

@@ -27,6 +27,8 @@ pub struct PgServer {
     pub port: u16,
     /// How long initdb and the start took.
     pub started_in: Duration,
+    /// The server's settings (`pg_ctl -o`), for [`PgServer::start_again`].
+    options: String,
 }
 
 /// The folder holding `initdb` and `pg_ctl`: on PATH, else Debian's newest
@@ -114,6 +116,7 @@ impl PgServer {
             run_as,
             port: free_port(),
             started_in: Duration::ZERO,
+            options: String::new(),
         };
         let data = server.data();
         server.run(
@@ -212,8 +215,27 @@ impl PgServer {
                 d = dir.display()
             ));
         }
-        let log = server.folder.path().join("server.log");
-        server.run(
+        server.options = options;
+        server.start_again();
+        server.started_in = t0.elapsed();
+        Some(server)
+    }
+
+    /// Stop the server, as IT stopping it for maintenance would (`pg_ctl stop -m fast`: every
+    /// connection is closed); the data stays, for [`PgServer::start_again`].
+    pub fn stop(&self) {
+        let data = self.data();
+        self.run(
+            "pg_ctl",
+            &["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"],
+        );
+    }
+
+    /// Start the server (again, after [`PgServer::stop`]): the same data, socket and port.
+    pub fn start_again(&self) {
+        let data = self.data();
+        let log = self.folder.path().join("server.log");
+        self.run(
             "pg_ctl",
             &[
                 "-D",
@@ -224,12 +246,10 @@ impl PgServer {
                 "-t",
                 "60",
                 "-o",
-                &options,
+                &self.options,
                 "start",
             ],
         );
-        server.started_in = t0.elapsed();
-        Some(server)
     }
 
     /// One private server for the whole test binary, started by the first test that asks (None

@@ -46,3 +46,21 @@ impl Replies {
         }
     }
 }
+
+/// The store worker, as the app runs it, on its own thread: where to send it requests, its
+/// replies, and the thread (which ends once the sender is dropped).
+pub fn start_worker(
+    store: Box<dyn safedesk::store::Store>,
+    ctx: safedesk::sync::worker::Context,
+) -> (
+    mpsc::Sender<safedesk::sync::Request>,
+    Replies,
+    std::thread::JoinHandle<()>,
+) {
+    let (req_tx, req_rx) = mpsc::channel();
+    let (reply_tx, reply_rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        safedesk::sync::worker::run(store, ctx, req_rx, move |r| reply_tx.send(r).is_ok())
+    });
+    (req_tx, Replies::new(reply_rx), worker)
+}
