@@ -70,6 +70,18 @@ pub(super) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
+/// The kind of the operating system's error under `e`, if it is one.
+pub(super) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = err.source();
+    }
+    None
+}
+
 /// `150018` as `15.18`, `90624` as `9.6.24`.
 pub fn version_text(num: i32) -> String {
     if num >= 100000 {

@@ -416,7 +416,16 @@ fn explain_connect(config: &PgConfig, e: &::postgres::Error) -> PgError {
                 config.connect_timeout.as_secs()
             )
         } else {
-            inner
+            match errors::io_kind(e) {
+                // A Unix socket that is not there: no server is running behind it.
+                Some(std::io::ErrorKind::NotFound) => {
+                    format!("no server is running there: {inner}")
+                }
+                Some(std::io::ErrorKind::ConnectionRefused) => {
+                    format!("nothing answers at port {}: {inner}", config.port)
+                }
+                _ => inner,
+            }
         };
         return PgError::Unreachable { address, detail };
     }
