@@ -6,10 +6,11 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
+use super::tx::Tx;
 use crate::domain::CaseReason;
 use crate::store::rules::cases as rules;
 use crate::time::whole_seconds;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::{DateTime, Utc};
 
 /// The case incidents were added to, and whether it was opened for them.
@@ -22,7 +23,7 @@ pub(super) struct Joined {
 /// there is none. A case that gains incidents gets a new version, so a manager deciding on what
 /// they saw is told.
 pub(super) fn join(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     customer: Id,
     reason: CaseReason,
@@ -81,7 +82,7 @@ pub(super) fn join(
 
 /// Close one case; `why` says, in the audit log, why a case closed with no decision.
 pub(super) fn close_case_because(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     case: Id,
     decision: Option<Id>,
@@ -137,7 +138,7 @@ pub(super) fn case_row(r: &Row) -> CaseSummary {
 }
 
 fn cases_where(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     filter: &str,
     params: &[&(dyn ::postgres::types::ToSql + Sync)],
 ) -> TxResult<Vec<CaseSummary>> {
@@ -152,17 +153,17 @@ fn cases_where(
         .collect())
 }
 
-pub(super) fn case_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
+pub(super) fn case_in(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
     Ok(cases_where(tx, "c.id = $1", &[&id])?.pop())
 }
 
 /// Escalation cases not yet closed, oldest first.
-pub(super) fn open_in(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
+pub(super) fn open_in(tx: &mut Tx<'_>) -> TxResult<Vec<CaseSummary>> {
     cases_where(tx, "c.closed_at IS NULL", &[])
 }
 
 /// Every case about `customer`, open or closed, oldest first.
-pub(super) fn all_for(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Vec<CaseSummary>> {
+pub(super) fn all_for(tx: &mut Tx<'_>, customer: Id) -> TxResult<Vec<CaseSummary>> {
     cases_where(tx, "c.customer_id = $1", &[&customer])
 }
 

@@ -9,12 +9,12 @@
 use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
 use super::records::{customers_by_seq, histories};
+use super::tx::Tx;
 use crate::store::rules::lookup::{self as rules, Indexes, CANDIDATES, MAX_CHAR};
 use ::postgres::types::ToSql;
-use ::postgres::Transaction;
 
 /// The server's indexes, in one read transaction.
-struct Server<'a, 'b>(&'a mut Transaction<'b>);
+struct Server<'a, 'b>(&'a mut Tx<'b>);
 
 impl Server<'_, '_> {
     fn seqs(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<Vec<i64>> {

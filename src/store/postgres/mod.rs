@@ -82,6 +82,8 @@ pub struct PgStore {
     ///
     /// [`Store::data_version`]: crate::store::Store::data_version
     changes: i64,
+    /// The statements this connection has prepared (`tx.rs`).
+    statements: tx::Statements,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -167,6 +169,7 @@ impl PgStore {
             busy_timeout_ms: crate::store::OpenOptions::default().busy_timeout_ms,
             office_policy: None,
             changes: 0,
+            statements: tx::Statements::new(),
         })
     }
 
@@ -223,7 +226,8 @@ impl PgStore {
             login: admin.login.clone(),
         };
         let made = (|| -> errors::TxResult<bool> {
-            let mut tx = store.client.transaction()?;
+            let tx = store.client.transaction()?;
+            let mut tx = tx::Tx::new(tx, &mut store.statements);
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
             let staff: i64 = tx.query_one("SELECT count(*) FROM staff", &[])?.get(0);
             if staff > 0 {

@@ -5,6 +5,7 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
+use super::tx::Tx;
 use crate::domain::{
     Decision, Incident, Letter, LetterStatus, Outcome, Restriction, RestrictionParams, Review,
     ReviewOutcome, Withdrawal,
@@ -14,14 +15,14 @@ use crate::store::rules::lookup::search_keys;
 use crate::store::rules::records::{edited, still_editable, validate_new_customer, Edited};
 use crate::time::whole_seconds;
 use ::postgres::types::Json;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::{DateTime, Utc};
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 
 /// Write a new customer and their search keys; returns their seq.
-pub(super) fn insert_customer(tx: &mut Transaction<'_>, c: &Customer) -> TxResult<i64> {
+pub(super) fn insert_customer(tx: &mut Tx<'_>, c: &Customer) -> TxResult<i64> {
     let at = whole_seconds(c.created_at);
     let seq: i64 = tx
         .query_one(
@@ -48,7 +49,7 @@ pub(super) fn insert_customer(tx: &mut Transaction<'_>, c: &Customer) -> TxResul
 }
 
 /// (Re)build the search keys of one customer (which keys: [`search_keys`]).
-pub(super) fn index_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer) -> TxResult<()> {
+pub(super) fn index_customer(tx: &mut Tx<'_>, seq: i64, c: &Customer) -> TxResult<()> {
     for table in [
         "customer_word",
         "customer_typo",
@@ -96,7 +97,7 @@ pub(super) fn index_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer) -
 }
 
 /// Drop a retired record's search keys, so it no longer turns up in searches.
-pub(super) fn unindex_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer) -> TxResult<()> {
+pub(super) fn unindex_customer(tx: &mut Tx<'_>, seq: i64, c: &Customer) -> TxResult<()> {
     let mut retired = c.clone();
     retired.name = None;
     retired.description = String::new();
@@ -108,7 +109,7 @@ pub(super) fn unindex_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer)
     Ok(())
 }
 
-fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
+fn audit_new_customer(tx: &mut Tx<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
     Ok(audit(
         tx,
         actor,
@@ -121,11 +122,7 @@ fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> 
 }
 
 /// Write a new customer, their search keys and the audit entry saying so.
-pub(super) fn add_new_customer(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    c: &Customer,
-) -> TxResult<()> {
+pub(super) fn add_new_customer(tx: &mut Tx<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
     insert_customer(tx, c)?;
     audit_new_customer(tx, actor, c)
 }
@@ -170,14 +167,14 @@ pub(super) fn import_customers(
     )
 }
 
-pub(super) fn customer_exists(tx: &mut Transaction<'_>, id: Id) -> TxResult<bool> {
+pub(super) fn customer_exists(tx: &mut Tx<'_>, id: Id) -> TxResult<bool> {
     Ok(tx
         .query_opt("SELECT 1 FROM customer WHERE id = $1", &[&id])?
         .is_some())
 }
 
 /// Whether a customer was merged into another (Some(None): not merged; None: not there).
-pub(super) fn merged_state(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<Option<Id>>> {
+pub(super) fn merged_state(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<Option<Id>>> {
     Ok(tx
         .query_opt("SELECT merged_into FROM customer WHERE id = $1", &[&id])?
         .map(|r| r.get(0)))
@@ -266,10 +263,7 @@ fn customer_row(r: &Row) -> (i64, Customer) {
 }
 
 /// Customers by seq, with phones and emails (in no particular order).
-pub(super) fn customers_by_seq(
-    tx: &mut Transaction<'_>,
-    seqs: &[i64],
-) -> TxResult<Vec<(i64, Customer)>> {
+pub(super) fn customers_by_seq(tx: &mut Tx<'_>, seqs: &[i64]) -> TxResult<Vec<(i64, Customer)>> {
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
@@ -324,7 +318,7 @@ const INCIDENT_COLS_LIGHT: &str =
      i.workload, ''::text, i.hurt, NULL::uuid, ''::text, ''::text, i.riddor, i.riddor_ref, i.debrief";
 
 /// The incidents behind one case, in full, oldest first.
-pub(super) fn case_incidents(tx: &mut Transaction<'_>, case: Id) -> TxResult<Vec<Incident>> {
+pub(super) fn case_incidents(tx: &mut Tx<'_>, case: Id) -> TxResult<Vec<Incident>> {
     Ok(tx
         .query(
             &format!(
@@ -517,7 +511,7 @@ fn review_row(r: &Row) -> (Option<Id>, Review) {
 }
 
 /// The whole history of one customer, for the card.
-pub(super) fn history_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CustomerHistory>> {
+pub(super) fn history_in(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CustomerHistory>> {
     let Some(row) = tx.query_opt(
         &format!("SELECT {CUSTOMER_COLS} FROM customer WHERE id = $1"),
         &[&id],
@@ -553,7 +547,7 @@ pub(super) fn history(s: &mut PgStore, customer: Id) -> Result<Option<CustomerHi
 
 /// Where a retired record went, for its card; None for a record never merged into another (or
 /// a linked visitor's, which has no merge row).
-fn merged_into(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<crate::domain::MergedInto>> {
+fn merged_into(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<crate::domain::MergedInto>> {
     Ok(tx
         .query_opt(
             "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \
@@ -577,7 +571,7 @@ fn merged_into(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<crate::domai
 /// Histories of several customers (incidents, decisions, restrictions, reviews); with `full`
 /// false the incidents' free text is left out. Letters are not loaded.
 pub(super) fn histories(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     customers: Vec<Customer>,
     full: bool,
 ) -> TxResult<Vec<CustomerHistory>> {
@@ -648,7 +642,7 @@ pub(super) fn histories(
 // ---------------------------------------------------------------------------------------------
 // Bulk loads
 
-pub(super) fn insert_incident(tx: &mut Transaction<'_>, i: &Incident) -> TxResult<()> {
+pub(super) fn insert_incident(tx: &mut Tx<'_>, i: &Incident) -> TxResult<()> {
     tx.execute(
         "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, category, \
          behaviours, behaviour_other, response, reference, description, immediate_threat, witnesses, \
@@ -689,7 +683,7 @@ pub(super) fn insert_incident(tx: &mut Transaction<'_>, i: &Incident) -> TxResul
     Ok(())
 }
 
-pub(super) fn insert_decision(tx: &mut Transaction<'_>, d: &Decision) -> TxResult<()> {
+pub(super) fn insert_decision(tx: &mut Tx<'_>, d: &Decision) -> TxResult<()> {
     tx.execute(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note, \
@@ -727,7 +721,7 @@ pub(super) fn insert_decision(tx: &mut Transaction<'_>, d: &Decision) -> TxResul
     Ok(())
 }
 
-pub(super) fn insert_restriction(tx: &mut Transaction<'_>, r: &Restriction) -> TxResult<()> {
+pub(super) fn insert_restriction(tx: &mut Tx<'_>, r: &Restriction) -> TxResult<()> {
     tx.execute(
         "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, staff_id, \
          third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, redirect_to, \
@@ -761,7 +755,7 @@ pub(super) fn insert_restriction(tx: &mut Transaction<'_>, r: &Restriction) -> T
     Ok(())
 }
 
-pub(super) fn insert_letter(tx: &mut Transaction<'_>, l: &Letter, created_by: Id) -> TxResult<()> {
+pub(super) fn insert_letter(tx: &mut Tx<'_>, l: &Letter, created_by: Id) -> TxResult<()> {
     tx.execute(
         "INSERT INTO letter (id, customer_id, kind, created_at, created_by, sent_at, sent_how, \
          decision_id, file) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

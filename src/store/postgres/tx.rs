@@ -4,8 +4,10 @@
 //!   turns exactly as `BEGIN IMMEDIATE` makes them take turns on the shared file: every check a
 //!   write makes (a row's version, the count of incidents that opens a case, the audit chain's
 //!   last hash) sees everything committed before it and nothing can slip in between. The
-//!   writer's role is read again inside the write. Every write ends with `NOTIFY
-//!   safedesk_changed`, which the server delivers to the other PCs only when it commits.
+//!   writer's role is read again inside the write. Every write gives `NOTIFY safedesk_changed`
+//!   with its lock, which the server delivers to the other PCs only when the write commits.
+//! * Each connection keeps the statements it prepared ([`Tx`]): a question asked again is one
+//!   round trip to the server, not two.
 //! * **Reads** are one `REPEATABLE READ, READ ONLY` transaction: one snapshot, as one SQLite read
 //!   transaction.
 //! * A connection found closed is made again before the next action (the server restarted, the
@@ -19,13 +21,108 @@ use crate::policy::Policy;
 use crate::store::{OpenMode, Result, StoreError};
 use ::postgres::error::SqlState;
 use ::postgres::fallible_iterator::FallibleIterator;
-use ::postgres::{IsolationLevel, Transaction};
+use ::postgres::types::ToSql;
+use ::postgres::{IsolationLevel, Row, Statement, Transaction};
+use std::collections::HashMap;
 
 /// The advisory lock every write transaction holds: "sd-write" in ASCII.
 pub const WRITE_KEY: i64 = 0x7364_2d77_7269_7465;
 
 /// The channel every write notifies, and every connection listens on.
 pub const CHANNEL: &str = "safedesk_changed";
+
+/// How many prepared statements a connection keeps before it forgets them all and starts again
+/// (a bound on the server's memory: a few SQL texts are made afresh for each call).
+const STATEMENTS_KEPT: usize = 256;
+
+/// The statements this connection has prepared, by their SQL. The `postgres` crate prepares
+/// every `query(&str, ..)` afresh, a round trip to the server before the one that runs it; kept
+/// here, each statement is prepared once per connection. A new connection starts empty
+/// ([`PgStore::connected`]). Statements are the server's until the connection closes, whatever
+/// becomes of the transaction that prepared them.
+pub(crate) type Statements = HashMap<String, Statement>;
+
+/// One transaction on the store's connection, asking its questions through the connection's
+/// prepared statements. Everything else a [`Transaction`] does is reached through it.
+pub(crate) struct Tx<'a> {
+    tx: Transaction<'a>,
+    statements: &'a mut Statements,
+}
+
+impl<'a> std::ops::Deref for Tx<'a> {
+    type Target = Transaction<'a>;
+    fn deref(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+}
+
+impl<'a> std::ops::DerefMut for Tx<'a> {
+    fn deref_mut(&mut self) -> &mut Transaction<'a> {
+        &mut self.tx
+    }
+}
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl<'a> Tx<'a> {
+    pub(crate) fn new(tx: Transaction<'a>, statements: &'a mut Statements) -> Tx<'a> {
+        Tx { tx, statements }
+    }
+
+    /// `sql` prepared on this connection: from the store's statements, else prepared now and
+    /// kept.
+    fn prepared(&mut self, sql: &str) -> std::result::Result<Statement, ::postgres::Error> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.tx.prepare(sql)?;
+        if self.statements.len() >= STATEMENTS_KEPT {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+
+    pub(crate) fn query(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        let st = self.prepared(sql)?;
+        self.tx.query(&st, params)
+    }
+
+    pub(crate) fn query_one(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Row, ::postgres::Error> {
+        let st = self.prepared(sql)?;
+        self.tx.query_one(&st, params)
+    }
+
+    pub(crate) fn query_opt(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Option<Row>, ::postgres::Error> {
+        let st = self.prepared(sql)?;
+        self.tx.query_opt(&st, params)
+    }
+
+    pub(crate) fn execute(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        let st = self.prepared(sql)?;
+        self.tx.execute(&st, params)
+    }
+
+    pub(crate) fn commit(self) -> std::result::Result<(), ::postgres::Error> {
+        self.tx.commit()
+    }
+}
 
 impl From<PgError> for StoreError {
     fn from(e: PgError) -> Self {
@@ -111,6 +208,7 @@ impl PgStore {
         }
         let fresh = PgStore::connect_only(&self.config)?;
         self.client = fresh.client;
+        self.statements.clear();
         self.server_version = fresh.server_version;
         self.listen()?;
         self.changes += 1;
@@ -149,18 +247,16 @@ impl PgStore {
     }
 
     /// Run `f` in one read transaction (one snapshot).
-    pub(crate) fn read<T>(
-        &mut self,
-        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
-    ) -> Result<T> {
+    pub(crate) fn read<T>(&mut self, mut f: impl FnMut(&mut Tx<'_>) -> TxResult<T>) -> Result<T> {
         self.connected()?;
         let out = (|| {
-            let mut tx = self
+            let tx = self
                 .client
                 .build_transaction()
                 .isolation_level(IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()?;
+            let mut tx = Tx::new(tx, &mut self.statements);
             let out = f(&mut tx)?;
             tx.commit()?;
             Ok(out)
@@ -175,7 +271,7 @@ impl PgStore {
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
+        mut f: impl FnMut(&mut Tx<'_>) -> TxResult<T>,
     ) -> Result<T> {
         self.write_inner(actor, &allowed, what, &mut |tx, _| f(tx))
     }
@@ -187,7 +283,7 @@ impl PgStore {
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        mut f: impl FnMut(&mut Transaction<'_>, &Policy) -> TxResult<T>,
+        mut f: impl FnMut(&mut Tx<'_>, &Policy) -> TxResult<T>,
     ) -> Result<T> {
         self.write_inner(actor, &allowed, what, &mut |tx, cache| {
             let policy = super::settings::policy_in_force(tx, cache)?;
@@ -200,7 +296,7 @@ impl PgStore {
         actor: &Actor,
         allowed: &impl Fn(Role) -> bool,
         what: &str,
-        f: &mut impl FnMut(&mut Transaction<'_>, &mut super::settings::PolicyCache) -> TxResult<T>,
+        f: &mut impl FnMut(&mut Tx<'_>, &mut super::settings::PolicyCache) -> TxResult<T>,
     ) -> Result<T> {
         if self.mode == OpenMode::ReadOnly {
             return Err(StoreError::NotAllowed(format!(
@@ -212,9 +308,15 @@ impl PgStore {
         let lock_ms = self.busy_timeout_ms;
         let mut cache = self.office_policy.take();
         let out = (|| {
-            let mut tx = self.client.transaction()?;
-            tx.batch_execute(&format!("SET LOCAL lock_timeout = {lock_ms}"))?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
+            let tx = self.client.transaction()?;
+            let mut tx = Tx::new(tx, &mut self.statements);
+            // One round trip for the lock's patience, the lock, and the notice to the other PCs
+            // (the server delivers a notice only when its transaction commits, wherever in the
+            // transaction it was given).
+            tx.batch_execute(&format!(
+                "SET LOCAL lock_timeout = {lock_ms}; SELECT pg_advisory_xact_lock({WRITE_KEY}); \
+                 NOTIFY {CHANNEL}"
+            ))?;
             if let Some(staff) = &actor.staff {
                 let now =
                     tx.query_opt("SELECT role, active FROM staff WHERE id = $1", &[&staff.id])?;
@@ -222,7 +324,6 @@ impl PgStore {
                 crate::store::role_still_allows(actor, allowed, what, now)?;
             }
             let out = f(&mut tx, &mut cache)?;
-            tx.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
             tx.commit()?;
             Ok(out)
         })();
