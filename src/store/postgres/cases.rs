@@ -30,43 +30,53 @@ pub(super) fn join(
     incidents: &[Id],
     since: DateTime<Utc>,
 ) -> TxResult<Joined> {
-    let open: Option<Id> = tx
-        .query_opt(
-            "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
-             AND closed_at IS NULL AND waiting = '' ORDER BY seq LIMIT 1",
-            &[&customer, &reason.as_str()],
-        )?
-        .map(|r| r.get(0));
-    let opened = open.is_none();
-    let case = match open {
-        Some(id) => id,
-        None => {
-            let id = crate::domain::new_id();
-            tx.execute(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
-                 VALUES ($1, $2, $3, $4)",
-                &[&id, &customer, &reason.as_str(), &whole_seconds(since)],
-            )?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(rules::opened_json(customer, reason)),
-            )?;
-            id
-        }
-    };
-    let mut added = 0;
-    for i in incidents {
-        added += tx.execute(
-            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-            &[&case, i],
-        )?;
+    // The usual way, in one statement: the case is open already; those of the incidents it has
+    // not got are added, and if any were it gets a new version (and a threat or breach alerts
+    // every manager again).
+    let row = tx.query_one(
+        "WITH open AS (SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
+                       AND closed_at IS NULL AND waiting = '' ORDER BY seq LIMIT 1), \
+              added AS (INSERT INTO case_incident (case_id, incident_id) \
+                        SELECT open.id, i FROM open, unnest($3::uuid[]) i \
+                        ON CONFLICT DO NOTHING RETURNING 1), \
+              bumped AS (UPDATE escalation_case SET version = version + 1, \
+                 seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
+                 seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
+                 WHERE id = (SELECT id FROM open) AND EXISTS (SELECT 1 FROM added)) \
+         SELECT (SELECT id FROM open)",
+        &[&customer, &reason.as_str(), &incidents],
+    )?;
+    if let Some(case) = row.get::<_, Option<Id>>(0) {
+        return Ok(Joined {
+            case,
+            opened: false,
+        });
     }
+    let case = crate::domain::new_id();
+    tx.execute(
+        "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
+         VALUES ($1, $2, $3, $4)",
+        &[&case, &customer, &reason.as_str(), &whole_seconds(since)],
+    )?;
+    audit(
+        tx,
+        actor,
+        "open case",
+        "case",
+        &case.to_string(),
+        None,
+        Some(rules::opened_json(customer, reason)),
+    )?;
+    // Every incident in one statement (the same one may be named twice).
+    let added = if incidents.is_empty() {
+        0
+    } else {
+        tx.execute(
+            "INSERT INTO case_incident (case_id, incident_id) SELECT $1, unnest($2::uuid[]) \
+             ON CONFLICT DO NOTHING",
+            &[&case, &incidents],
+        )?
+    };
     if added > 0 {
         // A new threat or breach alerts every manager again, even if one opened the case.
         tx.execute(
@@ -77,7 +87,7 @@ pub(super) fn join(
             &[&case],
         )?;
     }
-    Ok(Joined { case, opened })
+    Ok(Joined { case, opened: true })
 }
 
 /// Close one case; `why` says, in the audit log, why a case closed with no decision.

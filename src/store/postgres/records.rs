@@ -48,50 +48,49 @@ pub(super) fn insert_customer(tx: &mut Tx<'_>, c: &Customer) -> TxResult<i64> {
     Ok(seq)
 }
 
-/// (Re)build the search keys of one customer (which keys: [`search_keys`]).
+/// (Re)build the search keys of one customer (which keys: [`search_keys`]): the old keys go in
+/// one statement and the new ones come in another (two round trips, whatever the keys).
 pub(super) fn index_customer(tx: &mut Tx<'_>, seq: i64, c: &Customer) -> TxResult<()> {
-    for table in [
-        "customer_word",
-        "customer_typo",
-        "customer_phone",
-        "customer_email",
-        "customer_text",
-    ] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE customer_seq = $1"),
-            &[&seq],
-        )?;
-    }
+    tx.execute(
+        "WITH w AS (DELETE FROM customer_word WHERE customer_seq = $1), \
+              t AS (DELETE FROM customer_typo WHERE customer_seq = $1), \
+              p AS (DELETE FROM customer_phone WHERE customer_seq = $1), \
+              e AS (DELETE FROM customer_email WHERE customer_seq = $1) \
+         DELETE FROM customer_text WHERE customer_seq = $1",
+        &[&seq],
+    )?;
     let keys = search_keys(c);
     let words: Vec<&String> = keys.words.iter().collect();
     let typos: Vec<&String> = keys.typos.iter().collect();
+    let phone = |f: fn(&(String, String, String)) -> &String| -> Vec<&String> {
+        keys.phones.iter().map(f).collect()
+    };
+    let (phone_display, digits, rdigits) = (phone(|p| &p.0), phone(|p| &p.1), phone(|p| &p.2));
+    let email_display: Vec<&String> = keys.emails.iter().map(|e| &e.0).collect();
+    let emails: Vec<&String> = keys.emails.iter().map(|e| &e.1).collect();
+    // Phones and emails in the order given: of two with the same key, the first is kept.
     tx.execute(
-        "INSERT INTO customer_word (word, customer_seq) SELECT unnest($1::text[]), $2 \
-         ON CONFLICT DO NOTHING",
-        &[&words, &seq],
-    )?;
-    tx.execute(
-        "INSERT INTO customer_typo (key, customer_seq) SELECT unnest($1::text[]), $2 \
-         ON CONFLICT DO NOTHING",
-        &[&typos, &seq],
-    )?;
-    for (display, digits, rdigits) in &keys.phones {
-        tx.execute(
-            "INSERT INTO customer_phone (customer_seq, display, digits, rdigits) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[&seq, display, digits, rdigits],
-        )?;
-    }
-    for (display, email) in &keys.emails {
-        tx.execute(
-            "INSERT INTO customer_email (customer_seq, display, email) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-            &[&seq, display, email],
-        )?;
-    }
-    tx.execute(
-        "INSERT INTO customer_text (customer_seq, keys) VALUES ($1, $2)",
-        &[&seq, &keys.text],
+        "WITH w AS (INSERT INTO customer_word (word, customer_seq) \
+                    SELECT unnest($2::text[]), $1 ON CONFLICT DO NOTHING), \
+              t AS (INSERT INTO customer_typo (key, customer_seq) \
+                    SELECT unnest($3::text[]), $1 ON CONFLICT DO NOTHING), \
+              p AS (INSERT INTO customer_phone (customer_seq, display, digits, rdigits) \
+                    SELECT $1, * FROM unnest($4::text[], $5::text[], $6::text[]) \
+                    ON CONFLICT DO NOTHING), \
+              e AS (INSERT INTO customer_email (customer_seq, display, email) \
+                    SELECT $1, * FROM unnest($7::text[], $8::text[]) ON CONFLICT DO NOTHING) \
+         INSERT INTO customer_text (customer_seq, keys) VALUES ($1, $9)",
+        &[
+            &seq,
+            &words,
+            &typos,
+            &phone_display,
+            &digits,
+            &rdigits,
+            &email_display,
+            &emails,
+            &keys.text,
+        ],
     )?;
     Ok(())
 }
@@ -262,44 +261,41 @@ fn customer_row(r: &Row) -> (i64, Customer) {
     )
 }
 
+/// Customers as [`customer_row`] reads them, with their phones in digit order and emails in
+/// address order (as SQLite's keys give them), in one statement.
+fn customers_where(
+    tx: &mut Tx<'_>,
+    condition: &str,
+    params: &[&(dyn ::postgres::types::ToSql + Sync)],
+) -> TxResult<Vec<(i64, Customer)>> {
+    Ok(tx
+        .query(
+            &format!(
+                "SELECT {CUSTOMER_COLS}, \
+                 ARRAY(SELECT p.display FROM customer_phone p WHERE p.customer_seq = customer.seq \
+                       ORDER BY p.digits COLLATE \"C\"), \
+                 ARRAY(SELECT e.display FROM customer_email e WHERE e.customer_seq = customer.seq \
+                       ORDER BY e.email COLLATE \"C\") \
+                 FROM customer WHERE {condition}"
+            ),
+            params,
+        )?
+        .iter()
+        .map(|r| {
+            let (seq, mut c) = customer_row(r);
+            c.phones = r.get(12);
+            c.emails = r.get(13);
+            (seq, c)
+        })
+        .collect())
+}
+
 /// Customers by seq, with phones and emails (in no particular order).
 pub(super) fn customers_by_seq(tx: &mut Tx<'_>, seqs: &[i64]) -> TxResult<Vec<(i64, Customer)>> {
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
-    let seqs = seqs.to_vec();
-    let mut out: Vec<(i64, Customer)> = tx
-        .query(
-            &format!("SELECT {CUSTOMER_COLS} FROM customer WHERE seq = ANY($1)"),
-            &[&seqs],
-        )?
-        .iter()
-        .map(customer_row)
-        .collect();
-    // Phones in digit order and emails in address order, as SQLite's keys give them.
-    let phones = tx.query(
-        "SELECT customer_seq, display FROM customer_phone WHERE customer_seq = ANY($1) \
-         ORDER BY customer_seq, digits COLLATE \"C\"",
-        &[&seqs],
-    )?;
-    let emails = tx.query(
-        "SELECT customer_seq, display FROM customer_email WHERE customer_seq = ANY($1) \
-         ORDER BY customer_seq, email COLLATE \"C\"",
-        &[&seqs],
-    )?;
-    for (seq, c) in &mut out {
-        c.phones = phones
-            .iter()
-            .filter(|r| r.get::<_, i64>(0) == *seq)
-            .map(|r| r.get(1))
-            .collect();
-        c.emails = emails
-            .iter()
-            .filter(|r| r.get::<_, i64>(0) == *seq)
-            .map(|r| r.get(1))
-            .collect();
-    }
-    Ok(out)
+    customers_where(tx, "seq = ANY($1)", &[&seqs])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,15 +508,7 @@ fn review_row(r: &Row) -> (Option<Id>, Review) {
 
 /// The whole history of one customer, for the card.
 pub(super) fn history_in(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CustomerHistory>> {
-    let Some(row) = tx.query_opt(
-        &format!("SELECT {CUSTOMER_COLS} FROM customer WHERE id = $1"),
-        &[&id],
-    )?
-    else {
-        return Ok(None);
-    };
-    let (seq, _) = customer_row(&row);
-    let Some((_, customer)) = customers_by_seq(tx, &[seq])?.pop() else {
+    let Some((_, customer)) = customers_where(tx, "id = $1", &[&id])?.pop() else {
         return Ok(None);
     };
     let mut h = histories(tx, vec![customer], true)?;
