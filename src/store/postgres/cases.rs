@@ -90,6 +90,59 @@ pub(super) fn join(
     Ok(Joined { case, opened: true })
 }
 
+/// Of `calls` (each a reason and its incidents, in the order the rules call for them), all those
+/// whose reason has an open case already, in one statement: as [`join`] one after another
+/// would leave them (each call that adds an incident the case has not got gives it a new
+/// version, and a threat or breach alerts every manager again). Returns those reasons; the
+/// other calls open their case with [`join`].
+pub(super) fn join_open(
+    tx: &mut Tx<'_>,
+    customer: Id,
+    calls: &[(CaseReason, &[Id])],
+) -> TxResult<Vec<CaseReason>> {
+    // One row a call and incident (a call with none has one row with no incident).
+    let (mut n, mut reasons, mut incidents) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (reason, ids)) in calls.iter().enumerate() {
+        let k = i32::try_from(k).unwrap_or(i32::MAX);
+        if ids.is_empty() {
+            n.push(k);
+            reasons.push(reason.as_str());
+            incidents.push(None);
+        }
+        for id in ids.iter() {
+            n.push(k);
+            reasons.push(reason.as_str());
+            incidents.push(Some(*id));
+        }
+    }
+    let rows = tx.query(
+        "WITH calls AS (SELECT * FROM unnest($2::int[], $3::text[], $4::uuid[]) \
+                        AS c(n, reason, incident)), \
+              open AS (SELECT DISTINCT ON (reason) reason, id FROM escalation_case \
+                       WHERE customer_id = $1 AND reason = ANY($3::text[]) \
+                       AND closed_at IS NULL AND waiting = '' ORDER BY reason, seq), \
+              added AS (INSERT INTO case_incident (case_id, incident_id) \
+                        SELECT DISTINCT o.id, c.incident FROM calls c JOIN open o USING (reason) \
+                        WHERE c.incident IS NOT NULL \
+                        ON CONFLICT DO NOTHING RETURNING case_id, incident_id), \
+              adders AS (SELECT a.case_id, min(c.n) AS n FROM added a \
+                         JOIN open o ON o.id = a.case_id \
+                         JOIN calls c ON c.reason = o.reason AND c.incident = a.incident_id \
+                         GROUP BY a.case_id, a.incident_id), \
+              bumped AS (UPDATE escalation_case e SET version = e.version + b.k, \
+                 seen_at = CASE WHEN e.reason IN ('immediate_threat', 'breach') THEN NULL ELSE e.seen_at END, \
+                 seen_by = CASE WHEN e.reason IN ('immediate_threat', 'breach') THEN NULL ELSE e.seen_by END \
+                 FROM (SELECT case_id, count(DISTINCT n) AS k FROM adders GROUP BY case_id) b \
+                 WHERE e.id = b.case_id) \
+         SELECT reason FROM open",
+        &[&customer, &n, &reasons, &incidents],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| CaseReason::parse(&r.get::<_, String>(0)))
+        .collect())
+}
+
 /// Close one case; `why` says, in the audit log, why a case closed with no decision.
 pub(super) fn close_case_because(
     tx: &mut Tx<'_>,

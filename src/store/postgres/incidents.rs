@@ -4,7 +4,7 @@
 //! rules run on a history no other PC can change meanwhile.
 
 use super::audit::audit;
-use super::cases::{close_case_because, join};
+use super::cases::{close_case_because, join, join_open};
 use super::errors::TxResult;
 use super::prelude::*;
 use super::records::{
@@ -186,7 +186,18 @@ fn open_cases_called_for(
 ) -> TxResult<(Vec<CaseReason>, Vec<Id>)> {
     let mut opened = Vec::new();
     let mut ids = Vec::new();
-    for call in joins_called_for(h, policy, run, fresh, Utc::now()) {
+    let calls = joins_called_for(h, policy, run, fresh, Utc::now());
+    // The calls for cases open already, in one statement; then, in order, those that open one.
+    let pairs: Vec<(CaseReason, &[Id])> = calls
+        .iter()
+        .map(|c| (c.reason, c.incidents.as_slice()))
+        .collect();
+    let joined_open = if calls.is_empty() {
+        Vec::new()
+    } else {
+        join_open(tx, h.customer.id, &pairs)?
+    };
+    for call in calls.iter().filter(|c| !joined_open.contains(&c.reason)) {
         let joined = join(
             tx,
             actor,
