@@ -4,7 +4,7 @@
 //! The decisions are `rules/cases.rs`.
 
 use super::audit::audit;
-use super::errors::TxResult;
+use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
 use super::tx::Tx;
 use crate::domain::CaseReason;
@@ -306,53 +306,57 @@ pub(super) fn customer_request(
         actor,
         |_| true,
         "record a customer's request",
-        |tx| {
-            // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
-            let before = tx.query_opt(
+        |tx| rules::customer_request(&mut Request { tx, actor }, actor, request, customer, note),
+    )
+}
+
+/// Recording a customer's request on the server (the steps of `rules::customer_request`).
+struct Request<'a, 'b> {
+    tx: &'a mut Tx<'b>,
+    actor: &'a Actor,
+}
+
+impl rules::RequestSteps for Request<'_, '_> {
+    type Error = PgTxError;
+
+    fn recorded(&mut self, request: Id) -> TxResult<Option<Option<String>>> {
+        Ok(self
+            .tx
+            .query_opt(
                 "SELECT after FROM audit WHERE entity_id = $1 AND entity = 'request' LIMIT 1",
                 &[&request.to_string()],
-            )?;
-            if let Some(r) = before {
-                return Ok(rules::request_case(r.get(0))?);
-            }
-            let note = rules::request_note(note)?;
-            let merged = super::records::merged_state(tx, customer)?;
-            rules::request_customer(merged.map(|m| m.is_some()))?;
-            let case = join(
-                tx,
-                actor,
-                customer,
-                CaseReason::CustomerRequest,
-                &[],
-                Utc::now(),
             )?
-            .case;
-            tx.execute(
-                "UPDATE escalation_case SET note = trim(note || chr(10) || $2), \
-                 version = version + 1 WHERE id = $1",
-                &[&case, &rules::request_line(&actor.name(), &note)],
-            )?;
-            let (on_case, own) = rules::request_audit(customer, &note, request, case);
-            audit(
-                tx,
-                actor,
-                "customer request",
-                "case",
-                &case.to_string(),
-                None,
-                Some(on_case),
-            )?;
-            // The request's own record, by its id: the same request sent again is recognised.
-            audit(
-                tx,
-                actor,
-                "customer request",
-                "request",
-                &request.to_string(),
-                None,
-                Some(own),
-            )?;
-            Ok(case)
-        },
-    )
+            .map(|r| r.get(0)))
+    }
+
+    fn merged(&mut self, customer: Id) -> TxResult<Option<bool>> {
+        Ok(super::records::merged_state(self.tx, customer)?.map(|m| m.is_some()))
+    }
+
+    fn request_case(&mut self, customer: Id) -> TxResult<Id> {
+        let reason = CaseReason::CustomerRequest;
+        Ok(join(self.tx, self.actor, customer, reason, &[], Utc::now())?.case)
+    }
+
+    fn add_to_note(&mut self, case: Id, line: &str) -> TxResult<()> {
+        self.tx.execute(
+            "UPDATE escalation_case SET note = trim(note || chr(10) || $2), \
+             version = version + 1 WHERE id = $1",
+            &[&case, &line],
+        )?;
+        Ok(())
+    }
+
+    fn audit_request(&mut self, entity: &str, id: Id, after: String) -> TxResult<()> {
+        let (actor, id) = (self.actor, id.to_string());
+        Ok(audit(
+            self.tx,
+            actor,
+            "customer request",
+            entity,
+            &id,
+            None,
+            Some(after),
+        )?)
+    }
 }
