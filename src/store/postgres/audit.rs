@@ -3,7 +3,7 @@
 //! copied from a file verifies on the server and goes on from it.
 
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::CardViewSeen;
 use crate::domain::{Actor, Id};
 use crate::store::rules::audit::{chain_hash, content_hash, Link};

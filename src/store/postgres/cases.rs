@@ -6,7 +6,7 @@
 use super::audit::audit;
 use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::CaseReason;
 use crate::store::rules::cases as rules;
 use crate::time::whole_seconds;

@@ -8,7 +8,7 @@ use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::{case, close_case, join_case};
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{CaseReason, NewRestriction, Outcome, ReviewOutcome};
 use crate::store::rules::decisions::{self as rules, staff_of, Answering};
 use ::postgres::types::ToSql;

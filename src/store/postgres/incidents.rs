@@ -12,7 +12,7 @@ use super::records::{
     unindex_customer,
 };
 use super::safety::{ask_debrief, resolve};
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{CaseReason, Incident};
 use crate::policy::incident::{self, may_change, Change};
 use crate::policy::rules::{self as policy_rules, AfterWithdrawal};

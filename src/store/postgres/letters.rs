@@ -5,7 +5,7 @@ use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::close_case;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{Outcome, OwedFor};
 use crate::store::rules::decisions::staff_of;
 use crate::store::rules::letters::{self as rules, Names};

@@ -1,7 +1,7 @@
 //! Where records went on the server (as `sqlite/lineage.rs`): the records merged into a
 //! customer's, and into those.
 
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::Id;
 
 /// The records merged into `customer`, and into those, as far down as they go (at most 1000),

@@ -4,7 +4,7 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{
     sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage, IncidentQuery,
     IncidentRow, Report,

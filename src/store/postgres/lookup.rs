@@ -9,7 +9,7 @@
 use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
 use super::records::{customers_by_seq, histories};
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::store::rules::lookup::{self as rules, Indexes, CANDIDATES, MAX_CHAR};
 use ::postgres::types::ToSql;
 

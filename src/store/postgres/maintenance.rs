@@ -19,7 +19,7 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::ForeignKeyProblem;
 use crate::store::rules::audit::{ChainCheck, Stored, CHAIN_STEP};
 use std::time::Instant;

@@ -8,7 +8,7 @@ use super::errors::TxResult;
 use super::incidents::{merge_open_cases, reevaluate};
 use super::prelude::*;
 use super::records::{index_customer, unindex_customer};
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::store::rules::merge::{
     already_undone, check_pair, combined, id, no_such_merge, not_both_waiting, not_itself,
     undo_problems, CaseSnap, CasesAt, CustomerSnap, MergeRecord, MovedRow, Now, Rows, CASES_JOINED,

@@ -4,7 +4,7 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{CaseReason, HeardBack, News, NewsKind, Outcome, ReviewOutcome};
 use ::postgres::Row;
 use chrono::{DateTime, Utc};

@@ -12,7 +12,7 @@
 use super::errors::TxResult;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{CaseAlert, CaseFilter, CaseReason, QueueSummary};
 use crate::store::rules::queue::{self as rules, REVIEW_TO_DECIDE};
 use ::postgres::types::ToSql;

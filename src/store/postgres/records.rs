@@ -5,7 +5,7 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{
     Decision, Incident, Letter, LetterStatus, Outcome, Restriction, RestrictionParams, Review,
     ReviewOutcome, Withdrawal,

@@ -7,7 +7,7 @@
 use super::audit::{audit, forget_content, seqs_about};
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{RecordKind, RetentionFacts};
 use crate::store::rules::retention::{self as rules, CustomerRow, RecordRow};
 use chrono::{DateTime, NaiveDate, Utc};

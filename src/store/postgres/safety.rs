@@ -5,7 +5,7 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{CaseReason, Debrief, Harm, Hurt};
 use crate::store::rules::safety as rules;
 use crate::time;

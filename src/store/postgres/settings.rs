@@ -5,7 +5,7 @@
 
 use super::audit::audit;
 use super::errors::TxResult;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::domain::{Actor, OfficeSetting, SettingKind};
 use crate::policy::Policy;
 use crate::store::StoreError;

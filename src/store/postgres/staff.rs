@@ -3,7 +3,7 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::store::rules::staff as rules;
 use ::postgres::Row;
 

@@ -5,7 +5,7 @@
 use super::audit::{audit, entries_about};
 use super::errors::TxResult;
 use super::prelude::*;
-use super::tx::Tx;
+use super::statements::Tx;
 use crate::store::rules::subject_access as rules;
 
 /// Their details and history, and every case about them, oldest first.
