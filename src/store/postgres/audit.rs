@@ -3,11 +3,12 @@
 //! copied from a file verifies on the server and goes on from it.
 
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::CardViewSeen;
 use crate::domain::{Actor, Id};
 use crate::store::rules::audit::{chain_hash, content_hash, Link};
 use crate::time;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::Utc;
 
 /// What a statement gives (this module only runs SQL; a refusal is its callers').
@@ -16,13 +17,13 @@ type SqlResult<T> = std::result::Result<T, ::postgres::Error>;
 /// The customer an entry is about, worked out from the record it names; kept beside the entry
 /// (not in its hash) so a customer's history of changes is read by an index.
 fn customer_of(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     entity: &str,
     entity_id: &str,
     after: Option<&str>,
 ) -> SqlResult<Option<Id>> {
     let id = |s: &str| Id::parse_str(s).ok();
-    let one = |tx: &mut Transaction<'_>, sql: &str, key: Option<Id>| -> SqlResult<Option<Id>> {
+    let one = |tx: &mut Tx<'_>, sql: &str, key: Option<Id>| -> SqlResult<Option<Id>> {
         match key {
             None => Ok(None),
             Some(k) => Ok(tx.query_opt(sql, &[&k])?.and_then(|r| r.get(0))),
@@ -79,7 +80,7 @@ fn customer_of(
 /// Add an entry to the audit trail, inside the caller's write (which holds the write lock, so
 /// no other PC can add one between reading the last hash and adding this).
 pub(super) fn audit(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -136,7 +137,7 @@ pub(super) fn audit(
 /// Blank an audit entry's content (retention), through the chain's own redaction: before and
 /// after become NULL and it is marked redacted; its content hash stays, so the chain still
 /// verifies (`sqlite/audit.rs` says why). The only change ever made to an entry once written.
-pub(super) fn forget_content(tx: &mut Transaction<'_>, seq: i64) -> SqlResult<()> {
+pub(super) fn forget_content(tx: &mut Tx<'_>, seq: i64) -> SqlResult<()> {
     tx.execute(
         "UPDATE audit SET before = NULL, after = NULL, redacted = true WHERE seq = $1",
         &[&seq],
@@ -176,10 +177,7 @@ pub(super) fn audit_for(s: &mut PgStore, entity_id: &str) -> Result<Vec<AuditEnt
 }
 
 /// The audit entries about any of `ids`, oldest first, with who made them.
-pub(super) fn entries_about(
-    tx: &mut Transaction<'_>,
-    ids: &[String],
-) -> SqlResult<Vec<AuditEntry>> {
+pub(super) fn entries_about(tx: &mut Tx<'_>, ids: &[String]) -> SqlResult<Vec<AuditEntry>> {
     let rows = tx.query(
         &format!(
             "SELECT {ENTRY_COLUMNS} FROM audit a LEFT JOIN staff s ON s.id = a.staff_id \
@@ -191,7 +189,7 @@ pub(super) fn entries_about(
 }
 
 /// The audit entries about any of `ids`, by their number, oldest first.
-pub(super) fn seqs_about(tx: &mut Transaction<'_>, ids: &[String]) -> SqlResult<Vec<i64>> {
+pub(super) fn seqs_about(tx: &mut Tx<'_>, ids: &[String]) -> SqlResult<Vec<i64>> {
     let rows = tx.query(
         "SELECT seq FROM audit WHERE entity_id = ANY($1) ORDER BY seq",
         &[&ids],
@@ -225,7 +223,7 @@ pub(super) fn audit_page(s: &mut PgStore, actor: &Actor, q: &AuditQuery) -> Resu
     page.ok_or_else(refused)
 }
 
-fn page_of(tx: &mut Transaction<'_>, q: &AuditQuery) -> SqlResult<AuditPage> {
+fn page_of(tx: &mut Tx<'_>, q: &AuditQuery) -> SqlResult<AuditPage> {
     let limit = q.limit.clamp(1, 500);
     let from = q.from.map(|d| time::to_db(time::london_midnight(d)));
     let to =
@@ -282,7 +280,7 @@ const VIEWS_SHOWN: i64 = 200;
 
 /// The newest views of the cards of `customers` (one customer and the records merged into
 /// theirs).
-fn views_of(tx: &mut Transaction<'_>, customers: &[Id]) -> SqlResult<Vec<CardViewSeen>> {
+fn views_of(tx: &mut Tx<'_>, customers: &[Id]) -> SqlResult<Vec<CardViewSeen>> {
     let rows = tx.query(
         "SELECT v.at, coalesce(s.display_name, v.login) FROM card_view v \
          LEFT JOIN staff s ON s.id = v.staff_id \
@@ -310,15 +308,13 @@ pub(super) fn record_views(s: &mut PgStore, actor: &Actor, views: &[CardView]) -
         |_| true,
         "record who opened a card",
         |tx| {
-            let insert = tx.prepare(
-                "INSERT INTO card_view (id, customer_id, staff_id, login, at) \
+            let insert = "INSERT INTO card_view (id, customer_id, staff_id, login, at) \
              SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::timestamptz \
-             WHERE EXISTS (SELECT 1 FROM customer WHERE id = $2) ON CONFLICT DO NOTHING",
-            )?;
+             WHERE EXISTS (SELECT 1 FROM customer WHERE id = $2) ON CONFLICT DO NOTHING";
             let mut n = 0;
             for v in views {
                 n += tx.execute(
-                    &insert,
+                    insert,
                     &[
                         &v.id,
                         &v.customer,

@@ -4,12 +4,13 @@
 //! The decisions are `rules/cases.rs`.
 
 use super::audit::audit;
-use super::errors::TxResult;
+use super::errors::{PgTxError, TxResult};
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::CaseReason;
 use crate::store::rules::cases as rules;
 use crate::time::whole_seconds;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::{DateTime, Utc};
 
 /// The case incidents were added to, and whether it was opened for them.
@@ -22,50 +23,60 @@ pub(super) struct Joined {
 /// there is none. A case that gains incidents gets a new version, so a manager deciding on what
 /// they saw is told.
 pub(super) fn join(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     customer: Id,
     reason: CaseReason,
     incidents: &[Id],
     since: DateTime<Utc>,
 ) -> TxResult<Joined> {
-    let open: Option<Id> = tx
-        .query_opt(
-            "SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
-             AND closed_at IS NULL AND waiting = '' ORDER BY seq LIMIT 1",
-            &[&customer, &reason.as_str()],
-        )?
-        .map(|r| r.get(0));
-    let opened = open.is_none();
-    let case = match open {
-        Some(id) => id,
-        None => {
-            let id = crate::domain::new_id();
-            tx.execute(
-                "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
-                 VALUES ($1, $2, $3, $4)",
-                &[&id, &customer, &reason.as_str(), &whole_seconds(since)],
-            )?;
-            audit(
-                tx,
-                actor,
-                "open case",
-                "case",
-                &id.to_string(),
-                None,
-                Some(rules::opened_json(customer, reason)),
-            )?;
-            id
-        }
-    };
-    let mut added = 0;
-    for i in incidents {
-        added += tx.execute(
-            "INSERT INTO case_incident (case_id, incident_id) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-            &[&case, i],
-        )?;
+    // The usual way, in one statement: the case is open already; those of the incidents it has
+    // not got are added, and if any were it gets a new version (and a threat or breach alerts
+    // every manager again).
+    let row = tx.query_one(
+        "WITH open AS (SELECT id FROM escalation_case WHERE customer_id = $1 AND reason = $2 \
+                       AND closed_at IS NULL AND waiting = '' ORDER BY seq LIMIT 1), \
+              added AS (INSERT INTO case_incident (case_id, incident_id) \
+                        SELECT open.id, i FROM open, unnest($3::uuid[]) i \
+                        ON CONFLICT DO NOTHING RETURNING 1), \
+              bumped AS (UPDATE escalation_case SET version = version + 1, \
+                 seen_at = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_at END, \
+                 seen_by = CASE WHEN reason IN ('immediate_threat', 'breach') THEN NULL ELSE seen_by END \
+                 WHERE id = (SELECT id FROM open) AND EXISTS (SELECT 1 FROM added)) \
+         SELECT (SELECT id FROM open)",
+        &[&customer, &reason.as_str(), &incidents],
+    )?;
+    if let Some(case) = row.get::<_, Option<Id>>(0) {
+        return Ok(Joined {
+            case,
+            opened: false,
+        });
     }
+    let case = crate::domain::new_id();
+    tx.execute(
+        "INSERT INTO escalation_case (id, customer_id, reason, opened_at) \
+         VALUES ($1, $2, $3, $4)",
+        &[&case, &customer, &reason.as_str(), &whole_seconds(since)],
+    )?;
+    audit(
+        tx,
+        actor,
+        "open case",
+        "case",
+        &case.to_string(),
+        None,
+        Some(rules::opened_json(customer, reason)),
+    )?;
+    // Every incident in one statement (the same one may be named twice).
+    let added = if incidents.is_empty() {
+        0
+    } else {
+        tx.execute(
+            "INSERT INTO case_incident (case_id, incident_id) SELECT $1, unnest($2::uuid[]) \
+             ON CONFLICT DO NOTHING",
+            &[&case, &incidents],
+        )?
+    };
     if added > 0 {
         // A new threat or breach alerts every manager again, even if one opened the case.
         tx.execute(
@@ -76,12 +87,65 @@ pub(super) fn join(
             &[&case],
         )?;
     }
-    Ok(Joined { case, opened })
+    Ok(Joined { case, opened: true })
+}
+
+/// Of `calls` (each a reason and its incidents, in the order the rules call for them), all those
+/// whose reason has an open case already, in one statement: as [`join`] one after another
+/// would leave them (each call that adds an incident the case has not got gives it a new
+/// version, and a threat or breach alerts every manager again). Returns those reasons; the
+/// other calls open their case with [`join`].
+pub(super) fn join_open(
+    tx: &mut Tx<'_>,
+    customer: Id,
+    calls: &[(CaseReason, &[Id])],
+) -> TxResult<Vec<CaseReason>> {
+    // One row a call and incident (a call with none has one row with no incident).
+    let (mut n, mut reasons, mut incidents) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (reason, ids)) in calls.iter().enumerate() {
+        let k = i32::try_from(k).unwrap_or(i32::MAX);
+        if ids.is_empty() {
+            n.push(k);
+            reasons.push(reason.as_str());
+            incidents.push(None);
+        }
+        for id in ids.iter() {
+            n.push(k);
+            reasons.push(reason.as_str());
+            incidents.push(Some(*id));
+        }
+    }
+    let rows = tx.query(
+        "WITH calls AS (SELECT * FROM unnest($2::int[], $3::text[], $4::uuid[]) \
+                        AS c(n, reason, incident)), \
+              open AS (SELECT DISTINCT ON (reason) reason, id FROM escalation_case \
+                       WHERE customer_id = $1 AND reason = ANY($3::text[]) \
+                       AND closed_at IS NULL AND waiting = '' ORDER BY reason, seq), \
+              added AS (INSERT INTO case_incident (case_id, incident_id) \
+                        SELECT DISTINCT o.id, c.incident FROM calls c JOIN open o USING (reason) \
+                        WHERE c.incident IS NOT NULL \
+                        ON CONFLICT DO NOTHING RETURNING case_id, incident_id), \
+              adders AS (SELECT a.case_id, min(c.n) AS n FROM added a \
+                         JOIN open o ON o.id = a.case_id \
+                         JOIN calls c ON c.reason = o.reason AND c.incident = a.incident_id \
+                         GROUP BY a.case_id, a.incident_id), \
+              bumped AS (UPDATE escalation_case e SET version = e.version + b.k, \
+                 seen_at = CASE WHEN e.reason IN ('immediate_threat', 'breach') THEN NULL ELSE e.seen_at END, \
+                 seen_by = CASE WHEN e.reason IN ('immediate_threat', 'breach') THEN NULL ELSE e.seen_by END \
+                 FROM (SELECT case_id, count(DISTINCT n) AS k FROM adders GROUP BY case_id) b \
+                 WHERE e.id = b.case_id) \
+         SELECT reason FROM open",
+        &[&customer, &n, &reasons, &incidents],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| CaseReason::parse(&r.get::<_, String>(0)))
+        .collect())
 }
 
 /// Close one case; `why` says, in the audit log, why a case closed with no decision.
 pub(super) fn close_case_because(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     case: Id,
     decision: Option<Id>,
@@ -137,7 +201,7 @@ pub(super) fn case_row(r: &Row) -> CaseSummary {
 }
 
 fn cases_where(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     filter: &str,
     params: &[&(dyn ::postgres::types::ToSql + Sync)],
 ) -> TxResult<Vec<CaseSummary>> {
@@ -152,17 +216,17 @@ fn cases_where(
         .collect())
 }
 
-pub(super) fn case_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
+pub(super) fn case_in(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
     Ok(cases_where(tx, "c.id = $1", &[&id])?.pop())
 }
 
 /// Escalation cases not yet closed, oldest first.
-pub(super) fn open_in(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
+pub(super) fn open_in(tx: &mut Tx<'_>) -> TxResult<Vec<CaseSummary>> {
     cases_where(tx, "c.closed_at IS NULL", &[])
 }
 
 /// Every case about `customer`, open or closed, oldest first.
-pub(super) fn all_for(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Vec<CaseSummary>> {
+pub(super) fn all_for(tx: &mut Tx<'_>, customer: Id) -> TxResult<Vec<CaseSummary>> {
     cases_where(tx, "c.customer_id = $1", &[&customer])
 }
 
@@ -242,53 +306,57 @@ pub(super) fn customer_request(
         actor,
         |_| true,
         "record a customer's request",
-        |tx| {
-            // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
-            let before = tx.query_opt(
+        |tx| rules::customer_request(&mut Request { tx, actor }, actor, request, customer, note),
+    )
+}
+
+/// Recording a customer's request on the server (the steps of `rules::customer_request`).
+struct Request<'a, 'b> {
+    tx: &'a mut Tx<'b>,
+    actor: &'a Actor,
+}
+
+impl rules::RequestSteps for Request<'_, '_> {
+    type Error = PgTxError;
+
+    fn recorded(&mut self, request: Id) -> TxResult<Option<Option<String>>> {
+        Ok(self
+            .tx
+            .query_opt(
                 "SELECT after FROM audit WHERE entity_id = $1 AND entity = 'request' LIMIT 1",
                 &[&request.to_string()],
-            )?;
-            if let Some(r) = before {
-                return Ok(rules::request_case(r.get(0))?);
-            }
-            let note = rules::request_note(note)?;
-            let merged = super::records::merged_state(tx, customer)?;
-            rules::request_customer(merged.map(|m| m.is_some()))?;
-            let case = join(
-                tx,
-                actor,
-                customer,
-                CaseReason::CustomerRequest,
-                &[],
-                Utc::now(),
             )?
-            .case;
-            tx.execute(
-                "UPDATE escalation_case SET note = trim(note || chr(10) || $2), \
-                 version = version + 1 WHERE id = $1",
-                &[&case, &rules::request_line(&actor.name(), &note)],
-            )?;
-            let (on_case, own) = rules::request_audit(customer, &note, request, case);
-            audit(
-                tx,
-                actor,
-                "customer request",
-                "case",
-                &case.to_string(),
-                None,
-                Some(on_case),
-            )?;
-            // The request's own record, by its id: the same request sent again is recognised.
-            audit(
-                tx,
-                actor,
-                "customer request",
-                "request",
-                &request.to_string(),
-                None,
-                Some(own),
-            )?;
-            Ok(case)
-        },
-    )
+            .map(|r| r.get(0)))
+    }
+
+    fn merged(&mut self, customer: Id) -> TxResult<Option<bool>> {
+        Ok(super::records::merged_state(self.tx, customer)?.map(|m| m.is_some()))
+    }
+
+    fn request_case(&mut self, customer: Id) -> TxResult<Id> {
+        let reason = CaseReason::CustomerRequest;
+        Ok(join(self.tx, self.actor, customer, reason, &[], Utc::now())?.case)
+    }
+
+    fn add_to_note(&mut self, case: Id, line: &str) -> TxResult<()> {
+        self.tx.execute(
+            "UPDATE escalation_case SET note = trim(note || chr(10) || $2), \
+             version = version + 1 WHERE id = $1",
+            &[&case, &line],
+        )?;
+        Ok(())
+    }
+
+    fn audit_request(&mut self, entity: &str, id: Id, after: String) -> TxResult<()> {
+        let (actor, id) = (self.actor, id.to_string());
+        Ok(audit(
+            self.tx,
+            actor,
+            "customer request",
+            entity,
+            &id,
+            None,
+            Some(after),
+        )?)
+    }
 }

@@ -8,10 +8,10 @@ use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::{case, close_case, join_case};
+use super::statements::Tx;
 use crate::domain::{CaseReason, NewRestriction, Outcome, ReviewOutcome};
 use crate::store::rules::decisions::{self as rules, staff_of, Answering};
 use ::postgres::types::ToSql;
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ fn json_list(v: &[String]) -> Value {
     Value::from(v.to_vec())
 }
 
-fn found(tx: &mut Transaction<'_>, sql: &str, id: &(dyn ToSql + Sync)) -> TxResult<bool> {
+fn found(tx: &mut Tx<'_>, sql: &str, id: &(dyn ToSql + Sync)) -> TxResult<bool> {
     Ok(tx.query_opt(sql, &[id])?.is_some())
 }
 
@@ -32,7 +32,7 @@ use super::records::{case_incidents, insert_restriction};
 /// Start these restrictions now for a customer (and the decision behind them, if any), each
 /// audited as `action`. Returns how many began.
 fn begin_restrictions(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     (customer, decision): (Id, Option<Id>),
@@ -60,7 +60,7 @@ fn begin_restrictions(
 /// Refuse a decision on a case that is not as the manager saw it (see
 /// [`rules::case_as_shown`]).
 fn check_case_as_shown(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     customer: Id,
     case_id: Id,
     version: Option<i64>,
@@ -80,7 +80,7 @@ fn check_case_as_shown(
 
 /// A restriction of this kind in force for the customer now: since when.
 fn in_force_since(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     customer: Id,
     kind: &str,
     at: DateTime<Utc>,
@@ -94,7 +94,7 @@ fn in_force_since(
         .map(|r| r.get(0)))
 }
 
-fn customer_here(tx: &mut Transaction<'_>, customer: Id) -> TxResult<()> {
+fn customer_here(tx: &mut Tx<'_>, customer: Id) -> TxResult<()> {
     let row = tx.query_opt(
         "SELECT merged_into FROM customer WHERE id = $1",
         &[&customer],
@@ -120,7 +120,7 @@ pub(super) fn record_decision(
 }
 
 fn decide(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     d: &NewDecision,
@@ -246,7 +246,7 @@ fn decide(
 /// A decision waiting for a second person's approval: the cases it answers close, and one case
 /// "Waiting for approval" holding their incidents opens (as `sqlite/decisions.rs`).
 fn hold_for_approval(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     d: &NewDecision,
     why: String,
@@ -300,7 +300,7 @@ pub(super) fn answer_approval(
 }
 
 fn answer(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     a: &ApprovalAnswer,
@@ -462,12 +462,7 @@ pub(super) fn record_review(
     )
 }
 
-fn review(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    policy: &Policy,
-    r: &NewReview,
-) -> TxResult<ReviewSaved> {
+fn review(tx: &mut Tx<'_>, actor: &Actor, policy: &Policy, r: &NewReview) -> TxResult<ReviewSaved> {
     let me = staff_of(actor)?;
     if found(
         tx,

@@ -4,7 +4,7 @@
 //! rules run on a history no other PC can change meanwhile.
 
 use super::audit::audit;
-use super::cases::{close_case_because, join};
+use super::cases::{close_case_because, join, join_open};
 use super::errors::TxResult;
 use super::prelude::*;
 use super::records::{
@@ -12,6 +12,7 @@ use super::records::{
     unindex_customer,
 };
 use super::safety::{ask_debrief, resolve};
+use super::statements::Tx;
 use crate::domain::{CaseReason, Incident};
 use crate::policy::incident::{self, may_change, Change};
 use crate::policy::rules::{self as policy_rules, AfterWithdrawal};
@@ -22,7 +23,6 @@ use crate::store::rules::records::validate_new_customer;
 use crate::store::rules::safety::debrief_for;
 use crate::time::whole_seconds;
 use ::postgres::types::Json;
-use ::postgres::Transaction;
 use chrono::Utc;
 
 pub(super) fn record_incident(
@@ -100,7 +100,7 @@ fn can_record(_role: Role) -> bool {
 }
 
 /// One incident as stored, in full.
-fn stored_incident(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<Incident>> {
+fn stored_incident(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<Incident>> {
     let row = tx.query_opt(
         "SELECT i.id, i.customer_id, i.occurred_at, i.logged_at, i.logged_by, \
          coalesce(s.display_name, ''), i.channel, i.category, i.behaviours, i.behaviour_other, \
@@ -115,7 +115,7 @@ fn stored_incident(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<Incident
 }
 
 fn record(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     inc: &NewIncident,
@@ -177,7 +177,7 @@ fn record(
 /// Open, or add to, every case the escalation rules call for with this history, inside the
 /// current write; returns the reasons of the cases it opened, and their ids.
 fn open_cases_called_for(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     h: &CustomerHistory,
@@ -186,7 +186,18 @@ fn open_cases_called_for(
 ) -> TxResult<(Vec<CaseReason>, Vec<Id>)> {
     let mut opened = Vec::new();
     let mut ids = Vec::new();
-    for call in joins_called_for(h, policy, run, fresh, Utc::now()) {
+    let calls = joins_called_for(h, policy, run, fresh, Utc::now());
+    // The calls for cases open already, in one statement; then, in order, those that open one.
+    let pairs: Vec<(CaseReason, &[Id])> = calls
+        .iter()
+        .map(|c| (c.reason, c.incidents.as_slice()))
+        .collect();
+    let joined_open = if calls.is_empty() {
+        Vec::new()
+    } else {
+        join_open(tx, h.customer.id, &pairs)?
+    };
+    for call in calls.iter().filter(|c| !joined_open.contains(&c.reason)) {
         let joined = join(
             tx,
             actor,
@@ -208,7 +219,7 @@ fn open_cases_called_for(
 /// Open the cases the rules call for among customers loaded in bulk, each dated when its reason
 /// arose; returns the cases opened.
 pub(super) fn open_cases_for_bulk(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     bulk: &Bulk,
@@ -280,7 +291,7 @@ pub(super) fn bulk_load(s: &mut PgStore, actor: &Actor, _policy: &Policy, b: &Bu
 
 /// Run the escalation rules again for one customer whose incidents changed.
 pub(super) fn reevaluate(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     customer: Id,
@@ -290,7 +301,7 @@ pub(super) fn reevaluate(
 }
 
 /// What the escalation rules need of one customer, without the incidents' free text.
-fn light_history(tx: &mut Transaction<'_>, customer: Id) -> TxResult<CustomerHistory> {
+fn light_history(tx: &mut Tx<'_>, customer: Id) -> TxResult<CustomerHistory> {
     let c = Customer {
         id: customer,
         ..Customer::default()
@@ -301,7 +312,7 @@ fn light_history(tx: &mut Transaction<'_>, customer: Id) -> TxResult<CustomerHis
 }
 
 fn withdraw(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     incident: Id,
@@ -385,7 +396,7 @@ fn withdraw(
 /// Move everything recorded against an unidentified visitor to a customer, retire the
 /// visitor's record, and run the rules again for the customer.
 fn link(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     visitor: Id,
@@ -450,7 +461,7 @@ fn link(
 /// After a link the customer may hold two open cases for one reason: the newer joins the older
 /// (its incidents, its note, who has it) and closes (which: [`cases_to_fold`]).
 pub(super) fn merge_open_cases(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     customer: Id,
     visitors_cases: &[Id],
@@ -495,7 +506,7 @@ pub(super) fn merge_open_cases(
 }
 
 fn amend(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     inc: &NewIncident,

@@ -5,10 +5,10 @@ use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
 use super::queue::close_case;
+use super::statements::Tx;
 use crate::domain::{Outcome, OwedFor};
 use crate::store::rules::decisions::staff_of;
 use crate::store::rules::letters::{self as rules, Names};
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub(super) fn record_letter(s: &mut PgStore, actor: &Actor, l: &NewLetter) -> Result<()> {
@@ -21,7 +21,7 @@ pub(super) fn record_letter(s: &mut PgStore, actor: &Actor, l: &NewLetter) -> Re
     )
 }
 
-fn produce(tx: &mut Transaction<'_>, actor: &Actor, l: &NewLetter) -> TxResult<()> {
+fn produce(tx: &mut Tx<'_>, actor: &Actor, l: &NewLetter) -> TxResult<()> {
     let me = staff_of(actor)?;
     if tx
         .query_opt("SELECT 1 FROM letter WHERE id = $1", &[&l.id])?
@@ -88,7 +88,7 @@ fn produce(tx: &mut Transaction<'_>, actor: &Actor, l: &NewLetter) -> TxResult<(
 }
 
 /// Close the case waiting for this decision's written confirmation, if there is one.
-fn close_waiting(tx: &mut Transaction<'_>, actor: &Actor, decision: Id) -> TxResult<()> {
+fn close_waiting(tx: &mut Tx<'_>, actor: &Actor, decision: Id) -> TxResult<()> {
     let waiting: Vec<Id> = tx
         .query(
             "SELECT id FROM escalation_case WHERE decision_id = $1 AND waiting = 'confirmation' \
@@ -125,13 +125,7 @@ pub(super) fn letter_sent(
     )
 }
 
-fn sent(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    letter: Id,
-    on: NaiveDate,
-    how: SentHow,
-) -> TxResult<()> {
+fn sent(tx: &mut Tx<'_>, actor: &Actor, letter: Id, on: NaiveDate, how: SentHow) -> TxResult<()> {
     let row = tx.query_opt(
         "SELECT l.created_at, l.decision_id, l.sent_at, l.review_batch, l.address, \
          coalesce(c.name, 'This customer'), l.sent_how FROM letter l \

@@ -1,15 +1,12 @@
 //! Where records went on the server (as `sqlite/lineage.rs`): the records merged into a
 //! customer's, and into those.
 
+use super::statements::Tx;
 use crate::domain::Id;
-use ::postgres::Transaction;
 
 /// The records merged into `customer`, and into those, as far down as they go (at most 1000),
 /// in the order the SQLite store finds them (each level by the order they were added).
-pub(super) fn merged_into(
-    tx: &mut Transaction<'_>,
-    customer: Id,
-) -> Result<Vec<Id>, ::postgres::Error> {
+pub(super) fn merged_into(tx: &mut Tx<'_>, customer: Id) -> Result<Vec<Id>, ::postgres::Error> {
     let mut merged: Vec<Id> = Vec::new();
     let mut frontier = vec![customer];
     while let Some(id) = frontier.pop() {

@@ -4,13 +4,13 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{
     sort_most_first, DecisionTimes, InForcePage, InForceRow, IncidentPage, IncidentQuery,
     IncidentRow, Report,
 };
 use crate::store::rules::lists::{self as rules, managers_only};
 use ::postgres::types::ToSql;
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
 const NAME: &str = "coalesce(cu.name, 'Unidentified visitor: ' || cu.description)";
@@ -42,7 +42,7 @@ pub(super) fn incidents_page(
 }
 
 /// A screenful of the incidents list, newest first (as `sqlite/stats.rs`).
-fn page(tx: &mut Transaction<'_>, q: &IncidentQuery, own: Option<Id>) -> TxResult<IncidentPage> {
+fn page(tx: &mut Tx<'_>, q: &IncidentQuery, own: Option<Id>) -> TxResult<IncidentPage> {
     let f = &q.filter;
     let staff = own.or(f.staff);
     // The day-by-day counts tell how many match first, unless the list is one person's or the
@@ -180,7 +180,7 @@ pub(super) fn in_force_page(
 /// Restrictions in force (with a review due before `overdue_before`, if given), without a
 /// review date first, then the review most overdue.
 fn in_force_rows(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     overdue_before: Option<NaiveDate>,
     limit: usize,
     offset: usize,
@@ -223,7 +223,7 @@ pub(super) fn report(
 
 /// The figures between two London dates (both included); "now" figures are as of `now`.
 fn figures(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,

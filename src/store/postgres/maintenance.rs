@@ -19,15 +19,15 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::ForeignKeyProblem;
 use crate::store::rules::audit::{ChainCheck, Stored, CHAIN_STEP};
-use ::postgres::Transaction;
 use std::time::Instant;
 
 /// How many problems of each kind a report lists.
 const LISTED: usize = 20;
 
-fn count_all(tx: &mut Transaction<'_>) -> TxResult<Counts> {
+fn count_all(tx: &mut Tx<'_>) -> TxResult<Counts> {
     crate::store::rules::maintenance::counts(|t| -> TxResult<u64> {
         let c: i64 = tx
             .query_one(&format!("SELECT count(*) FROM {t}"), &[])?
@@ -45,7 +45,7 @@ pub(super) fn counts(s: &mut PgStore) -> Result<Counts> {
 type ForeignKey = (String, Vec<String>, String, Vec<String>);
 
 /// Every foreign key of safedesk's tables.
-fn foreign_keys(tx: &mut Transaction<'_>) -> TxResult<Vec<ForeignKey>> {
+fn foreign_keys(tx: &mut Tx<'_>) -> TxResult<Vec<ForeignKey>> {
     let rows = tx.query(
         "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, \
            ARRAY(SELECT quote_ident(a.attname) FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \

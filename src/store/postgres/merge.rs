@@ -8,13 +8,13 @@ use super::errors::TxResult;
 use super::incidents::{merge_open_cases, reevaluate};
 use super::prelude::*;
 use super::records::{index_customer, unindex_customer};
+use super::statements::Tx;
 use crate::store::rules::merge::{
     already_undone, check_pair, combined, id, no_such_merge, not_both_waiting, not_itself,
     undo_problems, CaseSnap, CasesAt, CustomerSnap, MergeRecord, MovedRow, Now, Rows, CASES_JOINED,
 };
 use crate::time::{self, whole_seconds};
 use ::postgres::types::Json;
-use ::postgres::Transaction;
 use chrono::{DateTime, Utc};
 
 pub(super) fn merge_customers(
@@ -42,7 +42,7 @@ pub(super) fn reverse_merge(
     })
 }
 
-fn snap(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CustomerSnap>> {
+fn snap(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CustomerSnap>> {
     let Some(r) = tx.query_opt(
         "SELECT seq, name, other_names, postcode, description, notes, address, large_print, \
          easy_read, version, merged_into::text FROM customer WHERE id = $1",
@@ -52,7 +52,7 @@ fn snap(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CustomerSnap>> {
         return Ok(None);
     };
     let seq: i64 = r.get(0);
-    let contacts = |tx: &mut Transaction<'_>, sql: &str| -> TxResult<Vec<String>> {
+    let contacts = |tx: &mut Tx<'_>, sql: &str| -> TxResult<Vec<String>> {
         Ok(tx.query(sql, &[&seq])?.iter().map(|r| r.get(0)).collect())
     };
     Ok(Some(CustomerSnap {
@@ -81,7 +81,7 @@ fn snap(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CustomerSnap>> {
 
 /// Both records' cases and the incidents behind them, as the merge's record keeps them (ids
 /// and times as text, as in the SQLite file).
-fn cases_of(tx: &mut Transaction<'_>, customers: &[&str]) -> TxResult<CasesAt> {
+fn cases_of(tx: &mut Tx<'_>, customers: &[&str]) -> TxResult<CasesAt> {
     let text = |t: Option<DateTime<Utc>>| t.map(time::to_db);
     let cases: Vec<CaseSnap> = tx
         .query(
@@ -120,7 +120,7 @@ fn cases_of(tx: &mut Transaction<'_>, customers: &[&str]) -> TxResult<CasesAt> {
 
 /// The rows a customer holds now (`moving_to`: or moves them there first, saying which moved
 /// with their versions once moved).
-fn rows_of(tx: &mut Transaction<'_>, customer: &str, moving_to: Option<&str>) -> TxResult<Rows> {
+fn rows_of(tx: &mut Tx<'_>, customer: &str, moving_to: Option<&str>) -> TxResult<Rows> {
     let mut versioned = |table: &str| -> TxResult<Vec<MovedRow>> {
         let sql = match moving_to {
             None => format!(
@@ -177,7 +177,7 @@ fn rows_of(tx: &mut Transaction<'_>, customer: &str, moving_to: Option<&str>) ->
 
 /// Write a customer's row and search keys from a snapshot (its version is given).
 fn write_customer(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     s: &CustomerSnap,
     version: i64,
     merged_into: Option<&str>,
@@ -211,7 +211,7 @@ fn write_customer(
 
 /// Merge `other` into `survivor` (as `sqlite/merge.rs`).
 fn merge(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     survivor: (Id, i64),
@@ -291,7 +291,7 @@ fn merge(
 
 /// Undo a merge (as `sqlite/merge.rs`): refused, changing nothing, when something done since
 /// would be lost or misfiled.
-fn reverse(tx: &mut Transaction<'_>, actor: &Actor, which: MergeRef) -> TxResult<MergeReversed> {
+fn reverse(tx: &mut Tx<'_>, actor: &Actor, which: MergeRef) -> TxResult<MergeReversed> {
     let select = "SELECT m.id, m.record, m.reversed_at, coalesce(s.display_name, '') \
                   FROM customer_merge m LEFT JOIN staff s ON s.id = m.reversed_by";
     let row = match which {

@@ -39,6 +39,7 @@ mod retention;
 mod safety;
 mod settings;
 mod staff;
+mod statements;
 mod store;
 mod subject_access;
 pub mod tls;
@@ -82,6 +83,8 @@ pub struct PgStore {
     ///
     /// [`Store::data_version`]: crate::store::Store::data_version
     changes: i64,
+    /// The statements this connection has prepared (`statements.rs`).
+    statements: statements::Statements,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -167,6 +170,7 @@ impl PgStore {
             busy_timeout_ms: crate::store::OpenOptions::default().busy_timeout_ms,
             office_policy: None,
             changes: 0,
+            statements: statements::Statements::new(),
         })
     }
 
@@ -223,7 +227,8 @@ impl PgStore {
             login: admin.login.clone(),
         };
         let made = (|| -> errors::TxResult<bool> {
-            let mut tx = store.client.transaction()?;
+            let tx = store.client.transaction()?;
+            let mut tx = statements::Tx::new(tx, &mut store.statements);
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
             let staff: i64 = tx.query_one("SELECT count(*) FROM staff", &[])?.get(0);
             if staff > 0 {

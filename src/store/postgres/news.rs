@@ -4,8 +4,9 @@
 
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{CaseReason, HeardBack, News, NewsKind, Outcome, ReviewOutcome};
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::{DateTime, Utc};
 
 /// Their incidents (not withdrawn), each with the case it opened or joined, and its customer.
@@ -37,7 +38,7 @@ fn row(r: &Row, kind: NewsKind) -> News {
 }
 
 /// The news for `staff`: the newest `limit` events not dismissed and how many more.
-fn read(tx: &mut Transaction<'_>, staff: Id, limit: usize) -> TxResult<HeardBack> {
+fn read(tx: &mut Tx<'_>, staff: Id, limit: usize) -> TxResult<HeardBack> {
     // News starts when this version first ran on the database (nothing before counts).
     let since: Option<String> = tx
         .query_opt(
@@ -130,13 +131,12 @@ pub(super) fn dismiss_news(s: &mut PgStore, actor: &Actor, events: &[String]) ->
                 return Ok(0);
             };
             let now = crate::time::whole_seconds(Utc::now());
-            let insert = tx.prepare(
+            let insert =
                 "INSERT INTO heard_back (staff_id, event, dismissed_at) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-            )?;
+             ON CONFLICT DO NOTHING";
             let mut n = 0;
             for e in events {
-                n += tx.execute(&insert, &[&me.id, e, &now])? as usize;
+                n += tx.execute(insert, &[&me.id, e, &now])? as usize;
             }
             Ok(n)
         },

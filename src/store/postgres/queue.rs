@@ -12,28 +12,28 @@
 use super::errors::TxResult;
 use super::migrations::QUEUE_RANK;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{CaseAlert, CaseFilter, CaseReason, QueueSummary};
 use crate::store::rules::queue::{self as rules, REVIEW_TO_DECIDE};
 use ::postgres::types::ToSql;
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub(super) use super::cases::{case_row, CASE_COLS, CASE_FROM};
 
 /// Escalation cases not yet closed, oldest first (read by `cases.rs`).
-pub(super) fn open_cases(tx: &mut Transaction<'_>) -> TxResult<Vec<CaseSummary>> {
+pub(super) fn open_cases(tx: &mut Tx<'_>) -> TxResult<Vec<CaseSummary>> {
     super::cases::open_in(tx)
 }
 
-pub(super) fn case(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
+pub(super) fn case(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CaseSummary>> {
     super::cases::case_in(tx, id)
 }
 
-fn count(tx: &mut Transaction<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<u64> {
+fn count(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> TxResult<u64> {
     Ok(tx.query_one(sql, params)?.get::<_, i64>(0).max(0) as u64)
 }
 
-fn riddor_owed(tx: &mut Transaction<'_>) -> TxResult<u64> {
+fn riddor_owed(tx: &mut Tx<'_>) -> TxResult<u64> {
     count(
         tx,
         "SELECT count(*) FROM incident \
@@ -42,7 +42,7 @@ fn riddor_owed(tx: &mut Transaction<'_>) -> TxResult<u64> {
     )
 }
 
-fn letters_owed_count(tx: &mut Transaction<'_>) -> TxResult<u64> {
+fn letters_owed_count(tx: &mut Tx<'_>) -> TxResult<u64> {
     count(
         tx,
         "SELECT count(*) FROM decision WHERE letter_status = 'owed'",
@@ -51,7 +51,7 @@ fn letters_owed_count(tx: &mut Transaction<'_>) -> TxResult<u64> {
 }
 
 /// The summary line of the whole queue (as `sqlite/decisions.rs`'s `queue_summary`).
-fn queue_summary(tx: &mut Transaction<'_>, today: NaiveDate) -> TxResult<QueueSummary> {
+fn queue_summary(tx: &mut Tx<'_>, today: NaiveDate) -> TxResult<QueueSummary> {
     let now = crate::time::whole_seconds(Utc::now());
     let open_cases = count(
         tx,
@@ -95,7 +95,7 @@ pub(super) fn queue_page(s: &mut PgStore, q: &QueueQuery, today: NaiveDate) -> R
 
 /// A page of the queue: the open cases `q` keeps, most urgent first, and how many in all (as
 /// `sqlite/decisions.rs`'s `queue_page`, its counts by rank read from the queue's index).
-fn page(tx: &mut Transaction<'_>, q: &QueueQuery, today: NaiveDate) -> TxResult<QueuePage> {
+fn page(tx: &mut Tx<'_>, q: &QueueQuery, today: NaiveDate) -> TxResult<QueuePage> {
     let midnight = crate::time::london_midnight(today);
     let ranks: Vec<(i64, u64)> = tx
         .query(
@@ -193,10 +193,7 @@ fn page(tx: &mut Transaction<'_>, q: &QueueQuery, today: NaiveDate) -> TxResult<
 
 /// Customers with a restriction in force whose review date has come by `today` and who have
 /// no open review case yet, with the earliest such date.
-fn reviews_without_case(
-    tx: &mut Transaction<'_>,
-    today: NaiveDate,
-) -> TxResult<Vec<(Id, NaiveDate)>> {
+fn reviews_without_case(tx: &mut Tx<'_>, today: NaiveDate) -> TxResult<Vec<(Id, NaiveDate)>> {
     let now = crate::time::whole_seconds(Utc::now());
     let rows = tx.query(
         "SELECT r.customer_id, min(r.review_due) FROM restriction r \
@@ -282,7 +279,7 @@ pub(super) fn queue_watch(s: &mut PgStore) -> Result<QueueWatch> {
 /// Add incidents to the customer's open case for this reason (opening one, dated `since`, if
 /// there is none): `cases.rs`'s [`join`](super::cases::join).
 pub(super) fn join_case_since(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     customer: Id,
     reason: CaseReason,
@@ -293,7 +290,7 @@ pub(super) fn join_case_since(
 }
 
 pub(super) fn join_case(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     customer: Id,
     reason: CaseReason,
@@ -304,7 +301,7 @@ pub(super) fn join_case(
 
 /// Close one case, answered by a decision (or by a review, with no decision).
 pub(super) fn close_case(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     case: Id,
     decision: Option<Id>,

@@ -5,6 +5,7 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{
     Decision, Incident, Letter, LetterStatus, Outcome, Restriction, RestrictionParams, Review,
     ReviewOutcome, Withdrawal,
@@ -14,14 +15,14 @@ use crate::store::rules::lookup::search_keys;
 use crate::store::rules::records::{edited, still_editable, validate_new_customer, Edited};
 use crate::time::whole_seconds;
 use ::postgres::types::Json;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 use chrono::{DateTime, Utc};
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 
 /// Write a new customer and their search keys; returns their seq.
-pub(super) fn insert_customer(tx: &mut Transaction<'_>, c: &Customer) -> TxResult<i64> {
+pub(super) fn insert_customer(tx: &mut Tx<'_>, c: &Customer) -> TxResult<i64> {
     let at = whole_seconds(c.created_at);
     let seq: i64 = tx
         .query_one(
@@ -47,56 +48,55 @@ pub(super) fn insert_customer(tx: &mut Transaction<'_>, c: &Customer) -> TxResul
     Ok(seq)
 }
 
-/// (Re)build the search keys of one customer (which keys: [`search_keys`]).
-pub(super) fn index_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer) -> TxResult<()> {
-    for table in [
-        "customer_word",
-        "customer_typo",
-        "customer_phone",
-        "customer_email",
-        "customer_text",
-    ] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE customer_seq = $1"),
-            &[&seq],
-        )?;
-    }
+/// (Re)build the search keys of one customer (which keys: [`search_keys`]): the old keys go in
+/// one statement and the new ones come in another (two round trips, whatever the keys).
+pub(super) fn index_customer(tx: &mut Tx<'_>, seq: i64, c: &Customer) -> TxResult<()> {
+    tx.execute(
+        "WITH w AS (DELETE FROM customer_word WHERE customer_seq = $1), \
+              t AS (DELETE FROM customer_typo WHERE customer_seq = $1), \
+              p AS (DELETE FROM customer_phone WHERE customer_seq = $1), \
+              e AS (DELETE FROM customer_email WHERE customer_seq = $1) \
+         DELETE FROM customer_text WHERE customer_seq = $1",
+        &[&seq],
+    )?;
     let keys = search_keys(c);
     let words: Vec<&String> = keys.words.iter().collect();
     let typos: Vec<&String> = keys.typos.iter().collect();
+    let phone = |f: fn(&(String, String, String)) -> &String| -> Vec<&String> {
+        keys.phones.iter().map(f).collect()
+    };
+    let (phone_display, digits, rdigits) = (phone(|p| &p.0), phone(|p| &p.1), phone(|p| &p.2));
+    let email_display: Vec<&String> = keys.emails.iter().map(|e| &e.0).collect();
+    let emails: Vec<&String> = keys.emails.iter().map(|e| &e.1).collect();
+    // Phones and emails in the order given: of two with the same key, the first is kept.
     tx.execute(
-        "INSERT INTO customer_word (word, customer_seq) SELECT unnest($1::text[]), $2 \
-         ON CONFLICT DO NOTHING",
-        &[&words, &seq],
-    )?;
-    tx.execute(
-        "INSERT INTO customer_typo (key, customer_seq) SELECT unnest($1::text[]), $2 \
-         ON CONFLICT DO NOTHING",
-        &[&typos, &seq],
-    )?;
-    for (display, digits, rdigits) in &keys.phones {
-        tx.execute(
-            "INSERT INTO customer_phone (customer_seq, display, digits, rdigits) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[&seq, display, digits, rdigits],
-        )?;
-    }
-    for (display, email) in &keys.emails {
-        tx.execute(
-            "INSERT INTO customer_email (customer_seq, display, email) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
-            &[&seq, display, email],
-        )?;
-    }
-    tx.execute(
-        "INSERT INTO customer_text (customer_seq, keys) VALUES ($1, $2)",
-        &[&seq, &keys.text],
+        "WITH w AS (INSERT INTO customer_word (word, customer_seq) \
+                    SELECT unnest($2::text[]), $1 ON CONFLICT DO NOTHING), \
+              t AS (INSERT INTO customer_typo (key, customer_seq) \
+                    SELECT unnest($3::text[]), $1 ON CONFLICT DO NOTHING), \
+              p AS (INSERT INTO customer_phone (customer_seq, display, digits, rdigits) \
+                    SELECT $1, * FROM unnest($4::text[], $5::text[], $6::text[]) \
+                    ON CONFLICT DO NOTHING), \
+              e AS (INSERT INTO customer_email (customer_seq, display, email) \
+                    SELECT $1, * FROM unnest($7::text[], $8::text[]) ON CONFLICT DO NOTHING) \
+         INSERT INTO customer_text (customer_seq, keys) VALUES ($1, $9)",
+        &[
+            &seq,
+            &words,
+            &typos,
+            &phone_display,
+            &digits,
+            &rdigits,
+            &email_display,
+            &emails,
+            &keys.text,
+        ],
     )?;
     Ok(())
 }
 
 /// Drop a retired record's search keys, so it no longer turns up in searches.
-pub(super) fn unindex_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer) -> TxResult<()> {
+pub(super) fn unindex_customer(tx: &mut Tx<'_>, seq: i64, c: &Customer) -> TxResult<()> {
     let mut retired = c.clone();
     retired.name = None;
     retired.description = String::new();
@@ -108,7 +108,7 @@ pub(super) fn unindex_customer(tx: &mut Transaction<'_>, seq: i64, c: &Customer)
     Ok(())
 }
 
-fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
+fn audit_new_customer(tx: &mut Tx<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
     Ok(audit(
         tx,
         actor,
@@ -121,11 +121,7 @@ fn audit_new_customer(tx: &mut Transaction<'_>, actor: &Actor, c: &Customer) -> 
 }
 
 /// Write a new customer, their search keys and the audit entry saying so.
-pub(super) fn add_new_customer(
-    tx: &mut Transaction<'_>,
-    actor: &Actor,
-    c: &Customer,
-) -> TxResult<()> {
+pub(super) fn add_new_customer(tx: &mut Tx<'_>, actor: &Actor, c: &Customer) -> TxResult<()> {
     insert_customer(tx, c)?;
     audit_new_customer(tx, actor, c)
 }
@@ -170,14 +166,14 @@ pub(super) fn import_customers(
     )
 }
 
-pub(super) fn customer_exists(tx: &mut Transaction<'_>, id: Id) -> TxResult<bool> {
+pub(super) fn customer_exists(tx: &mut Tx<'_>, id: Id) -> TxResult<bool> {
     Ok(tx
         .query_opt("SELECT 1 FROM customer WHERE id = $1", &[&id])?
         .is_some())
 }
 
 /// Whether a customer was merged into another (Some(None): not merged; None: not there).
-pub(super) fn merged_state(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<Option<Id>>> {
+pub(super) fn merged_state(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<Option<Id>>> {
     Ok(tx
         .query_opt("SELECT merged_into FROM customer WHERE id = $1", &[&id])?
         .map(|r| r.get(0)))
@@ -265,47 +261,41 @@ fn customer_row(r: &Row) -> (i64, Customer) {
     )
 }
 
-/// Customers by seq, with phones and emails (in no particular order).
-pub(super) fn customers_by_seq(
-    tx: &mut Transaction<'_>,
-    seqs: &[i64],
+/// Customers as [`customer_row`] reads them, with their phones in digit order and emails in
+/// address order (as SQLite's keys give them), in one statement.
+fn customers_where(
+    tx: &mut Tx<'_>,
+    condition: &str,
+    params: &[&(dyn ::postgres::types::ToSql + Sync)],
 ) -> TxResult<Vec<(i64, Customer)>> {
+    Ok(tx
+        .query(
+            &format!(
+                "SELECT {CUSTOMER_COLS}, \
+                 ARRAY(SELECT p.display FROM customer_phone p WHERE p.customer_seq = customer.seq \
+                       ORDER BY p.digits COLLATE \"C\"), \
+                 ARRAY(SELECT e.display FROM customer_email e WHERE e.customer_seq = customer.seq \
+                       ORDER BY e.email COLLATE \"C\") \
+                 FROM customer WHERE {condition}"
+            ),
+            params,
+        )?
+        .iter()
+        .map(|r| {
+            let (seq, mut c) = customer_row(r);
+            c.phones = r.get(12);
+            c.emails = r.get(13);
+            (seq, c)
+        })
+        .collect())
+}
+
+/// Customers by seq, with phones and emails (in no particular order).
+pub(super) fn customers_by_seq(tx: &mut Tx<'_>, seqs: &[i64]) -> TxResult<Vec<(i64, Customer)>> {
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
-    let seqs = seqs.to_vec();
-    let mut out: Vec<(i64, Customer)> = tx
-        .query(
-            &format!("SELECT {CUSTOMER_COLS} FROM customer WHERE seq = ANY($1)"),
-            &[&seqs],
-        )?
-        .iter()
-        .map(customer_row)
-        .collect();
-    // Phones in digit order and emails in address order, as SQLite's keys give them.
-    let phones = tx.query(
-        "SELECT customer_seq, display FROM customer_phone WHERE customer_seq = ANY($1) \
-         ORDER BY customer_seq, digits COLLATE \"C\"",
-        &[&seqs],
-    )?;
-    let emails = tx.query(
-        "SELECT customer_seq, display FROM customer_email WHERE customer_seq = ANY($1) \
-         ORDER BY customer_seq, email COLLATE \"C\"",
-        &[&seqs],
-    )?;
-    for (seq, c) in &mut out {
-        c.phones = phones
-            .iter()
-            .filter(|r| r.get::<_, i64>(0) == *seq)
-            .map(|r| r.get(1))
-            .collect();
-        c.emails = emails
-            .iter()
-            .filter(|r| r.get::<_, i64>(0) == *seq)
-            .map(|r| r.get(1))
-            .collect();
-    }
-    Ok(out)
+    customers_where(tx, "seq = ANY($1)", &[&seqs])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +314,7 @@ const INCIDENT_COLS_LIGHT: &str =
      i.workload, ''::text, i.hurt, NULL::uuid, ''::text, ''::text, i.riddor, i.riddor_ref, i.debrief";
 
 /// The incidents behind one case, in full, oldest first.
-pub(super) fn case_incidents(tx: &mut Transaction<'_>, case: Id) -> TxResult<Vec<Incident>> {
+pub(super) fn case_incidents(tx: &mut Tx<'_>, case: Id) -> TxResult<Vec<Incident>> {
     Ok(tx
         .query(
             &format!(
@@ -517,16 +507,8 @@ fn review_row(r: &Row) -> (Option<Id>, Review) {
 }
 
 /// The whole history of one customer, for the card.
-pub(super) fn history_in(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<CustomerHistory>> {
-    let Some(row) = tx.query_opt(
-        &format!("SELECT {CUSTOMER_COLS} FROM customer WHERE id = $1"),
-        &[&id],
-    )?
-    else {
-        return Ok(None);
-    };
-    let (seq, _) = customer_row(&row);
-    let Some((_, customer)) = customers_by_seq(tx, &[seq])?.pop() else {
+pub(super) fn history_in(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<CustomerHistory>> {
+    let Some((_, customer)) = customers_where(tx, "id = $1", &[&id])?.pop() else {
         return Ok(None);
     };
     let mut h = histories(tx, vec![customer], true)?;
@@ -553,7 +535,7 @@ pub(super) fn history(s: &mut PgStore, customer: Id) -> Result<Option<CustomerHi
 
 /// Where a retired record went, for its card; None for a record never merged into another (or
 /// a linked visitor's, which has no merge row).
-fn merged_into(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<crate::domain::MergedInto>> {
+fn merged_into(tx: &mut Tx<'_>, id: Id) -> TxResult<Option<crate::domain::MergedInto>> {
     Ok(tx
         .query_opt(
             "SELECT m.id, m.audit_seq, m.survivor_id, coalesce(c.name, ''), m.merged_at, \
@@ -577,7 +559,7 @@ fn merged_into(tx: &mut Transaction<'_>, id: Id) -> TxResult<Option<crate::domai
 /// Histories of several customers (incidents, decisions, restrictions, reviews); with `full`
 /// false the incidents' free text is left out. Letters are not loaded.
 pub(super) fn histories(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     customers: Vec<Customer>,
     full: bool,
 ) -> TxResult<Vec<CustomerHistory>> {
@@ -648,7 +630,7 @@ pub(super) fn histories(
 // ---------------------------------------------------------------------------------------------
 // Bulk loads
 
-pub(super) fn insert_incident(tx: &mut Transaction<'_>, i: &Incident) -> TxResult<()> {
+pub(super) fn insert_incident(tx: &mut Tx<'_>, i: &Incident) -> TxResult<()> {
     tx.execute(
         "INSERT INTO incident (id, customer_id, occurred_at, logged_at, logged_by, channel, category, \
          behaviours, behaviour_other, response, reference, description, immediate_threat, witnesses, \
@@ -689,7 +671,7 @@ pub(super) fn insert_incident(tx: &mut Transaction<'_>, i: &Incident) -> TxResul
     Ok(())
 }
 
-pub(super) fn insert_decision(tx: &mut Transaction<'_>, d: &Decision) -> TxResult<()> {
+pub(super) fn insert_decision(tx: &mut Tx<'_>, d: &Decision) -> TxResult<()> {
     tx.execute(
         "INSERT INTO decision (id, customer_id, case_id, decided_at, meeting_date, attendees, outcome, \
          reasons, decided_by, no_warning, police_told, risk_assessment, letter_status, letter_note, \
@@ -727,7 +709,7 @@ pub(super) fn insert_decision(tx: &mut Transaction<'_>, d: &Decision) -> TxResul
     Ok(())
 }
 
-pub(super) fn insert_restriction(tx: &mut Transaction<'_>, r: &Restriction) -> TxResult<()> {
+pub(super) fn insert_restriction(tx: &mut Tx<'_>, r: &Restriction) -> TxResult<()> {
     tx.execute(
         "INSERT INTO restriction (id, customer_id, decision_id, kind, email, phone, minutes, staff_id, \
          third_party, starts_at, review_due, ends_at, ended_reason, scope, divert, redirect_to, \
@@ -761,7 +743,7 @@ pub(super) fn insert_restriction(tx: &mut Transaction<'_>, r: &Restriction) -> T
     Ok(())
 }
 
-pub(super) fn insert_letter(tx: &mut Transaction<'_>, l: &Letter, created_by: Id) -> TxResult<()> {
+pub(super) fn insert_letter(tx: &mut Tx<'_>, l: &Letter, created_by: Id) -> TxResult<()> {
     tx.execute(
         "INSERT INTO letter (id, customer_id, kind, created_at, created_by, sent_at, sent_how, \
          decision_id, file) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -7,14 +7,14 @@
 use super::audit::{audit, forget_content, seqs_about};
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{RecordKind, RetentionFacts};
 use crate::store::rules::retention::{self as rules, CustomerRow, RecordRow};
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// What the rules need of the customers numbered (`seq`) after `from` up to `to` and the
 /// records merged into them; of everyone when None.
-fn facts_of(tx: &mut Transaction<'_>, range: Option<(i64, i64)>) -> TxResult<Vec<RetentionFacts>> {
+fn facts_of(tx: &mut Tx<'_>, range: Option<(i64, i64)>) -> TxResult<Vec<RetentionFacts>> {
     let now = crate::time::whole_seconds(Utc::now());
     let (who, theirs) = match range {
         None => ("true".to_string(), "true".to_string()),
@@ -117,7 +117,7 @@ fn keys(ids: &[String]) -> Vec<Id> {
 }
 
 /// What a run on `today` removes under `policy`, read in the caller's transaction.
-fn plan(tx: &mut Transaction<'_>, policy: &Policy, today: NaiveDate) -> TxResult<RetentionReport> {
+fn plan(tx: &mut Tx<'_>, policy: &Policy, today: NaiveDate) -> TxResult<RetentionReport> {
     let mut report = rules::plan(&facts_of(tx, None)?, policy, today);
     let files: Vec<String> = tx
         .query(
@@ -135,7 +135,7 @@ fn plan(tx: &mut Transaction<'_>, policy: &Policy, today: NaiveDate) -> TxResult
 /// rules' order; audit entries about removed records forget their content, and one entry
 /// records the run.
 fn run(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     policy: &Policy,
     today: NaiveDate,
@@ -199,7 +199,7 @@ fn run(
 
 /// Remove the records of one kind (`ids`), clearing what points at them from records that
 /// stay: a statement per table, whatever the number of records.
-fn remove(tx: &mut Transaction<'_>, kind: RecordKind, ids: &[Id]) -> TxResult<()> {
+fn remove(tx: &mut Tx<'_>, kind: RecordKind, ids: &[Id]) -> TxResult<()> {
     let of = |column: &str| format!("{column} = ANY($1)");
     for sql in rules::removal_statements(kind, of, "customer_seq") {
         tx.execute(&sql, &[&ids])?;
@@ -210,7 +210,7 @@ fn remove(tx: &mut Transaction<'_>, kind: RecordKind, ids: &[Id]) -> TxResult<()
 /// A read with the office's policy in force read inside the same snapshot.
 fn read_with_policy<T>(
     s: &mut PgStore,
-    mut f: impl FnMut(&mut Transaction<'_>, &Policy) -> TxResult<T>,
+    mut f: impl FnMut(&mut Tx<'_>, &Policy) -> TxResult<T>,
 ) -> Result<T> {
     let mut cache = s.office_policy.take();
     let out = s.read(|tx| {

@@ -5,19 +5,15 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::domain::{CaseReason, Debrief, Harm, Hurt};
 use crate::store::rules::safety as rules;
 use crate::time;
-use ::postgres::Transaction;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// The safety answers as kept, with the member of staff hurt found on the staff list (for
 /// recording an incident).
-pub(super) fn resolve(
-    tx: &mut Transaction<'_>,
-    policy: &Policy,
-    inc: &NewIncident,
-) -> TxResult<Harm> {
+pub(super) fn resolve(tx: &mut Tx<'_>, policy: &Policy, inc: &NewIncident) -> TxResult<Harm> {
     let h = crate::policy::safety::as_stored(policy, inc);
     if h.hurt != Hurt::Staff {
         return Ok(h);
@@ -34,7 +30,7 @@ pub(super) fn resolve(
 /// the manager's queue naming them and the incident. Asking again while one is still wanted
 /// changes nothing: its case is returned.
 pub(super) fn ask_debrief(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     incident: Id,
     staff: (Option<Id>, String),

@@ -5,10 +5,10 @@
 
 use super::audit::audit;
 use super::errors::TxResult;
+use super::statements::Tx;
 use crate::domain::{Actor, OfficeSetting, SettingKind};
 use crate::policy::Policy;
 use crate::store::StoreError;
-use ::postgres::Transaction;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -16,10 +16,7 @@ use std::sync::Arc;
 pub(super) type PolicyCache = Option<(i64, Arc<Policy>)>;
 
 /// The newest version of a setting, if an admin ever set one.
-pub(super) fn current(
-    tx: &mut Transaction<'_>,
-    kind: SettingKind,
-) -> TxResult<Option<OfficeSetting>> {
+pub(super) fn current(tx: &mut Tx<'_>, kind: SettingKind) -> TxResult<Option<OfficeSetting>> {
     let row = tx.query_opt(
         "SELECT o.version, o.body, o.set_at, coalesce(s.display_name, o.set_login) \
          FROM office_setting o LEFT JOIN staff s ON s.id = o.set_by \
@@ -36,7 +33,7 @@ pub(super) fn current(
 }
 
 /// The version of a setting in force (0: none set, the built-in one applies).
-pub(super) fn version(tx: &mut Transaction<'_>, kind: SettingKind) -> TxResult<i64> {
+pub(super) fn version(tx: &mut Tx<'_>, kind: SettingKind) -> TxResult<i64> {
     let row = tx.query_one(
         "SELECT coalesce(max(version), 0) FROM office_setting WHERE kind = $1",
         &[&kind.as_str()],
@@ -46,7 +43,7 @@ pub(super) fn version(tx: &mut Transaction<'_>, kind: SettingKind) -> TxResult<i
 
 /// Keep a new version of a setting, audited; returns it.
 pub(super) fn set(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     kind: SettingKind,
     body: &str,
@@ -81,10 +78,7 @@ pub(super) fn set(
 
 /// The policy in force: the newest one an admin set, else the built-in one. Read inside the
 /// caller's transaction; parsed only when it changed since `cache` was filled.
-pub(super) fn policy_in_force(
-    tx: &mut Transaction<'_>,
-    cache: &mut PolicyCache,
-) -> TxResult<Arc<Policy>> {
+pub(super) fn policy_in_force(tx: &mut Tx<'_>, cache: &mut PolicyCache) -> TxResult<Arc<Policy>> {
     let v = version(tx, SettingKind::Policy)?;
     if let Some((cached, policy)) = cache.as_ref() {
         if *cached == v {

@@ -3,8 +3,9 @@
 use super::audit::audit;
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::store::rules::staff as rules;
-use ::postgres::{Row, Transaction};
+use ::postgres::Row;
 
 const STAFF_COLS: &str = "id, login, display_name, role, active";
 
@@ -19,7 +20,7 @@ fn staff_row(r: &Row) -> Staff {
     }
 }
 
-pub(super) fn insert_staff(tx: &mut Transaction<'_>, s: &Staff) -> TxResult<()> {
+pub(super) fn insert_staff(tx: &mut Tx<'_>, s: &Staff) -> TxResult<()> {
     tx.execute(
         "INSERT INTO staff (id, login, display_name, role, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -35,7 +36,7 @@ pub(super) fn insert_staff(tx: &mut Transaction<'_>, s: &Staff) -> TxResult<()> 
     Ok(())
 }
 
-pub(super) fn all_staff(tx: &mut Transaction<'_>, order: &str) -> TxResult<Vec<Staff>> {
+pub(super) fn all_staff(tx: &mut Tx<'_>, order: &str) -> TxResult<Vec<Staff>> {
     let rows = tx.query(
         &format!("SELECT {STAFF_COLS} FROM staff ORDER BY {order}"),
         &[],
@@ -43,7 +44,7 @@ pub(super) fn all_staff(tx: &mut Transaction<'_>, order: &str) -> TxResult<Vec<S
     Ok(rows.iter().map(staff_row).collect())
 }
 
-pub(super) fn by_login(tx: &mut Transaction<'_>, login: &str) -> TxResult<Option<Staff>> {
+pub(super) fn by_login(tx: &mut Tx<'_>, login: &str) -> TxResult<Option<Staff>> {
     Ok(rules::by_login(all_staff(tx, "created_at, id")?, login))
 }
 

@@ -5,12 +5,12 @@
 use super::audit::{audit, entries_about};
 use super::errors::TxResult;
 use super::prelude::*;
+use super::statements::Tx;
 use crate::store::rules::subject_access as rules;
-use ::postgres::Transaction;
 
 /// Their details and history, and every case about them, oldest first.
 fn history_and_cases(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     customer: Id,
 ) -> TxResult<Option<(CustomerHistory, Vec<CaseSummary>)>> {
     let Some(h) = super::records::history_in(tx, customer)? else {
@@ -20,7 +20,7 @@ fn history_and_cases(
 }
 
 /// Everything held about `customer` (see `sqlite/subject_access.rs`).
-fn gather(tx: &mut Transaction<'_>, customer: Id) -> TxResult<Option<SubjectAccess>> {
+fn gather(tx: &mut Tx<'_>, customer: Id) -> TxResult<Option<SubjectAccess>> {
     let Some((h, cases)) = history_and_cases(tx, customer)? else {
         return Ok(None);
     };

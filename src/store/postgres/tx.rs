@@ -4,8 +4,10 @@
 //!   turns exactly as `BEGIN IMMEDIATE` makes them take turns on the shared file: every check a
 //!   write makes (a row's version, the count of incidents that opens a case, the audit chain's
 //!   last hash) sees everything committed before it and nothing can slip in between. The
-//!   writer's role is read again inside the write. Every write ends with `NOTIFY
-//!   safedesk_changed`, which the server delivers to the other PCs only when it commits.
+//!   writer's role is read again inside the write. Every write gives `NOTIFY safedesk_changed`
+//!   with its lock, which the server delivers to the other PCs only when the write commits.
+//! * Each connection keeps the statements it prepared (`statements.rs`): a question asked
+//!   again is one round trip to the server, not two.
 //! * **Reads** are one `REPEATABLE READ, READ ONLY` transaction: one snapshot, as one SQLite read
 //!   transaction.
 //! * A connection found closed is made again before the next action (the server restarted, the
@@ -13,13 +15,14 @@
 //!   saved waits in the outbox ([`StoreError::ServerUnavailable`] is transient).
 
 use super::errors::{PgTxError, TxResult};
+use super::statements::Tx;
 use super::{explain, PgError, PgStore};
 use crate::domain::{Actor, Role};
 use crate::policy::Policy;
 use crate::store::{OpenMode, Result, StoreError};
 use ::postgres::error::SqlState;
 use ::postgres::fallible_iterator::FallibleIterator;
-use ::postgres::{IsolationLevel, Transaction};
+use ::postgres::IsolationLevel;
 
 /// The advisory lock every write transaction holds: "sd-write" in ASCII.
 pub const WRITE_KEY: i64 = 0x7364_2d77_7269_7465;
@@ -111,6 +114,7 @@ impl PgStore {
         }
         let fresh = PgStore::connect_only(&self.config)?;
         self.client = fresh.client;
+        self.statements.clear();
         self.server_version = fresh.server_version;
         self.listen()?;
         self.changes += 1;
@@ -182,18 +186,16 @@ impl PgStore {
     }
 
     /// Run `f` in one read transaction (one snapshot).
-    pub(crate) fn read<T>(
-        &mut self,
-        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
-    ) -> Result<T> {
+    pub(crate) fn read<T>(&mut self, mut f: impl FnMut(&mut Tx<'_>) -> TxResult<T>) -> Result<T> {
         self.connected()?;
         let out = (|| {
-            let mut tx = self
+            let tx = self
                 .client
                 .build_transaction()
                 .isolation_level(IsolationLevel::RepeatableRead)
                 .read_only(true)
                 .start()?;
+            let mut tx = Tx::new(tx, &mut self.statements);
             let out = f(&mut tx)?;
             tx.commit()?;
             Ok(out)
@@ -208,7 +210,7 @@ impl PgStore {
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        mut f: impl FnMut(&mut Transaction<'_>) -> TxResult<T>,
+        mut f: impl FnMut(&mut Tx<'_>) -> TxResult<T>,
     ) -> Result<T> {
         self.write_inner(actor, &allowed, what, &mut |tx, _| f(tx))
     }
@@ -220,7 +222,7 @@ impl PgStore {
         actor: &Actor,
         allowed: impl Fn(Role) -> bool,
         what: &str,
-        mut f: impl FnMut(&mut Transaction<'_>, &Policy) -> TxResult<T>,
+        mut f: impl FnMut(&mut Tx<'_>, &Policy) -> TxResult<T>,
     ) -> Result<T> {
         self.write_inner(actor, &allowed, what, &mut |tx, cache| {
             let policy = super::settings::policy_in_force(tx, cache)?;
@@ -233,7 +235,7 @@ impl PgStore {
         actor: &Actor,
         allowed: &impl Fn(Role) -> bool,
         what: &str,
-        f: &mut impl FnMut(&mut Transaction<'_>, &mut super::settings::PolicyCache) -> TxResult<T>,
+        f: &mut impl FnMut(&mut Tx<'_>, &mut super::settings::PolicyCache) -> TxResult<T>,
     ) -> Result<T> {
         if self.mode == OpenMode::ReadOnly {
             return Err(StoreError::NotAllowed(format!(
@@ -245,9 +247,15 @@ impl PgStore {
         let lock_ms = self.busy_timeout_ms;
         let mut cache = self.office_policy.take();
         let out = (|| {
-            let mut tx = self.client.transaction()?;
-            tx.batch_execute(&format!("SET LOCAL lock_timeout = {lock_ms}"))?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_KEY])?;
+            let tx = self.client.transaction()?;
+            let mut tx = Tx::new(tx, &mut self.statements);
+            // One round trip for the lock's patience, the lock, and the notice to the other PCs
+            // (the server delivers a notice only when its transaction commits, wherever in the
+            // transaction it was given).
+            tx.batch_execute(&format!(
+                "SET LOCAL lock_timeout = {lock_ms}; SELECT pg_advisory_xact_lock({WRITE_KEY}); \
+                 NOTIFY {CHANNEL}"
+            ))?;
             if let Some(staff) = &actor.staff {
                 let now =
                     tx.query_opt("SELECT role, active FROM staff WHERE id = $1", &[&staff.id])?;
@@ -255,7 +263,6 @@ impl PgStore {
                 crate::store::role_still_allows(actor, allowed, what, now)?;
             }
             let out = f(&mut tx, &mut cache)?;
-            tx.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
             tx.commit()?;
             Ok(out)
         })();

@@ -1,7 +1,7 @@
 //! Escalation cases as both engines decide them: taking one to assign, and a customer's own
 //! request (for a review of a decision, or a complaint about it).
 
-use crate::domain::{CaseSummary, Id, Staff};
+use crate::domain::{Actor, CaseSummary, Id, Staff};
 use crate::store::{Result, StoreError};
 
 /// A case to assign must be as the manager saw it (`expected_version`), and go to a manager
@@ -94,6 +94,51 @@ pub fn request_audit(customer: Id, note: &str, request: Id, case: Id) -> (String
         serde_json::json!({ "customer": customer, "note": note, "request": request }).to_string(),
         serde_json::json!({ "case": case }).to_string(),
     )
+}
+
+/// What recording a customer's request asks of an engine, inside its write transaction.
+pub trait RequestSteps {
+    type Error: From<StoreError>;
+    /// The `after` of the request's own audit entry, if it was recorded before.
+    fn recorded(&mut self, request: Id)
+        -> std::result::Result<Option<Option<String>>, Self::Error>;
+    /// Whether the customer's record was merged into another (None: not there).
+    fn merged(&mut self, customer: Id) -> std::result::Result<Option<bool>, Self::Error>;
+    /// The customer's open request case, opened now if there is none.
+    fn request_case(&mut self, customer: Id) -> std::result::Result<Id, Self::Error>;
+    /// Add `line` to the case's note, giving the case a new version.
+    fn add_to_note(&mut self, case: Id, line: &str) -> std::result::Result<(), Self::Error>;
+    /// A "customer request" audit entry about `entity` `id`.
+    fn audit_request(
+        &mut self,
+        entity: &str,
+        id: Id,
+        after: String,
+    ) -> std::result::Result<(), Self::Error>;
+}
+
+/// Record a customer's request (`request`, its id) on their open request case, on either
+/// engine; returns the case.
+pub fn customer_request<E: RequestSteps>(
+    engine: &mut E,
+    actor: &Actor,
+    request: Id,
+    customer: Id,
+    note: &str,
+) -> std::result::Result<Id, E::Error> {
+    // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
+    if let Some(after) = engine.recorded(request)? {
+        return Ok(request_case(after)?);
+    }
+    let note = request_note(note)?;
+    request_customer(engine.merged(customer)?)?;
+    let case = engine.request_case(customer)?;
+    engine.add_to_note(case, &request_line(&actor.name(), &note))?;
+    let (on_case, own) = request_audit(customer, &note, request, case);
+    engine.audit_request("case", case, on_case)?;
+    // The request's own record, by its id: the same request sent again is recognised.
+    engine.audit_request("request", request, own)?;
+    Ok(case)
 }
 
 /// The audit entry's after of a case opened.

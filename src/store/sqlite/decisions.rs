@@ -466,52 +466,64 @@ pub(super) fn customer_request(
     customer: Id,
     note: &str,
 ) -> Result<Id, TxError> {
-    // Recorded before (a replay from the outbox): the case it went to, and nothing changes.
-    let before: Option<Option<String>> = tx
-        .prepare_cached(
-            "SELECT after FROM audit WHERE entity_id = ?1 AND entity = 'request' LIMIT 1",
-        )?
-        .query_row([request.to_string()], |r| r.get(0))
-        .optional()?;
-    if let Some(after) = before {
-        return Ok(requests::request_case(after)?);
+    requests::customer_request(&mut Request { tx, actor }, actor, request, customer, note)
+}
+
+/// Recording a customer's request in the file (the steps of `rules::cases::customer_request`).
+struct Request<'a, 'b> {
+    tx: &'a Transaction<'b>,
+    actor: &'a Actor,
+}
+
+impl requests::RequestSteps for Request<'_, '_> {
+    type Error = TxError;
+
+    fn recorded(&mut self, request: Id) -> Result<Option<Option<String>>, TxError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT after FROM audit WHERE entity_id = ?1 AND entity = 'request' LIMIT 1",
+            )?
+            .query_row([request.to_string()], |r| r.get(0))
+            .optional()?)
     }
-    let note = requests::request_note(note)?;
-    let exists: Option<Option<String>> = tx
-        .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
-        .query_row([customer.to_string()], |r| r.get(0))
-        .optional()?;
-    requests::request_customer(exists.map(|m| m.is_some()))?;
-    let case = join_case(tx, actor, customer, CaseReason::CustomerRequest, &[])?;
-    tx.prepare_cached(
-        "UPDATE escalation_case SET note = trim(note || char(10) || ?2), version = version + 1 \
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        case.to_string(),
-        requests::request_line(&actor.name(), &note)
-    ])?;
-    let (on_case, own) = requests::request_audit(customer, &note, request, case);
-    audit(
-        tx,
-        actor,
-        "customer request",
-        "case",
-        &case.to_string(),
-        None,
-        Some(on_case),
-    )?;
-    // The request's own record, by its id: the same request sent again is recognised.
-    audit(
-        tx,
-        actor,
-        "customer request",
-        "request",
-        &request.to_string(),
-        None,
-        Some(own),
-    )?;
-    Ok(case)
+
+    fn merged(&mut self, customer: Id) -> Result<Option<bool>, TxError> {
+        let merged: Option<Option<String>> = self
+            .tx
+            .prepare_cached("SELECT merged_into FROM customer WHERE id = ?1")?
+            .query_row([customer.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(merged.map(|m| m.is_some()))
+    }
+
+    fn request_case(&mut self, customer: Id) -> Result<Id, TxError> {
+        let reason = CaseReason::CustomerRequest;
+        Ok(join_case(self.tx, self.actor, customer, reason, &[])?)
+    }
+
+    fn add_to_note(&mut self, case: Id, line: &str) -> Result<(), TxError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE escalation_case SET note = trim(note || char(10) || ?2), \
+                 version = version + 1 WHERE id = ?1",
+            )?
+            .execute(params![case.to_string(), line])?;
+        Ok(())
+    }
+
+    fn audit_request(&mut self, entity: &str, id: Id, after: String) -> Result<(), TxError> {
+        let id = id.to_string();
+        Ok(audit(
+            self.tx,
+            self.actor,
+            "customer request",
+            entity,
+            &id,
+            None,
+            Some(after),
+        )?)
+    }
 }
 
 /// Start these restrictions now for a customer (and the decision behind them, if any), each
