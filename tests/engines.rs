@@ -170,6 +170,46 @@ fn a_dropped_connection_is_made_again_and_counts_as_a_change() {
     assert!(e.to_string().contains("cannot be reached"), "{e}");
 }
 
+/// On a server, a save kept waiting by other PCs' saves past its patience gives up with a
+/// sentence about the server (not a file's "another program"), and it is one the outbox keeps.
+#[cfg(all(unix, feature = "postgres"))]
+#[test]
+fn a_save_kept_waiting_on_a_server_says_the_server_was_busy_and_is_kept_for_later() {
+    let Some(server) = common::pg::PgServer::shared() else {
+        return;
+    };
+    let (db, mut store) = Db::create(common::engine::Engine::Postgres, ("admin", "Alex Morgan"));
+    let admin = actor(&mut *store, "admin");
+    let dbname = db
+        .address
+        .split('/')
+        .nth(3)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap();
+    // Another PC's save holding its turn for as long as this lasts.
+    let mut other = server.superuser(dbname);
+    let key = safedesk::store::postgres::WRITE_KEY;
+    other
+        .execute("SELECT pg_advisory_lock($1)", &[&key])
+        .unwrap();
+    let e = store
+        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::ServerBusy { .. }), "{e}");
+    assert!(e.is_transient(), "the outbox keeps it: {e}");
+    let said = e.to_string();
+    assert!(said.contains("busy for longer than 1 s"), "{said}");
+    assert!(!said.contains("other program"), "{said}");
+    other
+        .execute("SELECT pg_advisory_unlock($1)", &[&key])
+        .unwrap();
+    store
+        .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
+        .unwrap();
+}
+
 /// The SQL blocks of the README's section on safedesk's database user, in order.
 #[cfg(all(unix, feature = "postgres"))]
 fn readme_grants() -> Vec<String> {

@@ -214,3 +214,63 @@ fn safedesk_migrate_prints_the_counts_and_refuses_a_second_move() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(common::stderr(&wrong).contains("--to takes the address"));
 }
+
+/// An office starting on a server: `safedesk init` sets an empty database up with whoever runs
+/// it as its first admin, and prints the command to add colleagues with the address as it was
+/// given (its sslmode kept); a second `init` is refused, and the office works at once.
+#[test]
+fn init_sets_an_empty_server_database_up_and_refuses_to_do_it_twice() {
+    let Some(server) = PgServer::shared() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("no-config.toml"), "").unwrap();
+    let db = server.fresh_database("init_on_server");
+    let given = format!("{}&sslmode=disable", server.superuser_address(&db));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", given.as_str(), "--user", "hcarter"];
+        all.extend_from_slice(args);
+        common::safedesk(dir.path(), &all)
+    };
+    let o = run(&["init", "--name", "Helen Carter"]);
+    let said = common::stdout(&o);
+    assert!(o.status.success(), "{said}{}", common::stderr(&o));
+    assert!(
+        said.contains("You (hcarter) are its first admin."),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("safedesk --db \"{given}\" staff add")),
+        "{said}"
+    );
+    let again = run(&["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        common::stderr(&again).contains("already holds a safedesk database"),
+        "{}",
+        common::stderr(&again)
+    );
+    let o = run(&[
+        "staff",
+        "add",
+        "rjones",
+        "--name",
+        "Rita Jones",
+        "--role",
+        "reception",
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = run(&["staff", "list"]);
+    let list = common::stdout(&o);
+    assert!(
+        list.contains("Helen Carter") && list.contains("Rita Jones"),
+        "{list}"
+    );
+    let o = run(&["check"]);
+    assert!(o.status.success(), "{}", common::stdout(&o));
+    assert!(
+        common::stdout(&o).contains("Records:  2 staff, 0 customers"),
+        "{}",
+        common::stdout(&o)
+    );
+}

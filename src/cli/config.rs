@@ -277,8 +277,9 @@ pub const COMMENTED: &str = r#"# safedesk's settings for this PC. Every setting 
 # has opened). SAFEDESK_BELL=off also turns it off.
 # bell = true
 
-# Where letters are saved. By default: a "letters" folder beside the shared database, so every
-# manager sees every letter.
+# Where letters are saved. By default: a "letters" folder beside the shared database file, so
+# every manager sees every letter. With the database on a PostgreSQL server there is no folder
+# beside it: each user's own Documents\safedesk letters, unless this names a shared folder.
 # letters_dir = 'S:\safedesk\letters'
 
 # Used only when making a new database (safedesk init) or on demo data: the office's own policy,

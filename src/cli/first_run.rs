@@ -267,12 +267,7 @@ pub fn check_existing(cli: &Cli, text: &str) -> Result<Chosen, String> {
 /// does. Returns what to tell the person.
 pub fn create(cli: &Cli, path: &Path, name: &str) -> Result<Vec<String>, String> {
     let cfg = this_config(cli)?;
-    super::maintenance::create(
-        cli,
-        &cfg,
-        &crate::store::Location::File(path.to_path_buf()),
-        name,
-    )
+    super::maintenance::create(cli, &cfg, &Location::parse(path)?, name)
 }
 
 /// A path as a TOML string: a literal one ('S:\safedesk\x.sqlite', backslashes as they are),

@@ -221,7 +221,7 @@ pub fn set_details(store: &mut dyn Store, actor: &Actor, d: &Details) -> Result<
         match store.update_customer(actor, c.id, edit, c.version) {
             Ok(after) => return Ok(after != c),
             Err(StoreError::Conflict(_)) => continue,
-            Err(StoreError::Locked { .. }) if busy < 5 => {
+            Err(StoreError::Locked { .. } | StoreError::ServerBusy { .. }) if busy < 5 => {
                 busy += 1;
                 std::thread::sleep(std::time::Duration::from_millis(200 * busy));
             }
@@ -277,7 +277,7 @@ pub fn append_note(
             Ok(_) => return Ok(true),
             Err(StoreError::Conflict(_)) => continue,
             // Others holding the file longer than the patience: wait a little and try again.
-            Err(StoreError::Locked { .. }) if busy < 5 => {
+            Err(StoreError::Locked { .. } | StoreError::ServerBusy { .. }) if busy < 5 => {
                 busy += 1;
                 std::thread::sleep(std::time::Duration::from_millis(200 * busy));
             }

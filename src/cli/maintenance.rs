@@ -22,8 +22,15 @@ pub fn init(cli: &Cli, name: Option<&str>) -> Result<ExitCode, String> {
         outln!("{line}");
     }
     let login = cli.user.clone().unwrap_or_else(config::os_login);
+    // The address as given (with its sslmode and the rest, never a password), for the command
+    // to copy.
+    let given = cli
+        .db
+        .clone()
+        .or_else(|| cfg.db.clone())
+        .map_or_else(|| at.to_string(), |p| p.display().to_string());
     outln!(
-        "Created {at}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{at}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin"
+        "Created {at}. You ({login}) are its first admin.\nAdd colleagues with: safedesk --db \"{given}\" staff add LOGIN --name \"Their Name\" --role reception|phone|manager|admin"
     );
     Ok(ExitCode::SUCCESS)
 }

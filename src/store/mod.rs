@@ -57,6 +57,8 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
     #[error("The database is locked by another program and did not free up in time. Close any other program using {path} (for example a database browser or a backup tool) and try again.")]
     Locked { path: PathBuf },
+    #[error("Other PCs' saves kept the database at {address} busy for longer than {seconds} s, so this one stopped waiting; nothing of it was half-saved. Try again in a moment.")]
+    ServerBusy { address: String, seconds: u64 },
     #[error("The shared database at {path} cannot be reached ({detail}). Check the network drive is connected, then try again.")]
     Unavailable { path: PathBuf, detail: String },
     /// SQLite found the file damaged, and the file itself reads back (so it is not the drive).
@@ -93,6 +95,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Locked { .. }
+                | StoreError::ServerBusy { .. }
                 | StoreError::Unavailable { .. }
                 | StoreError::ReadOnly { .. }
                 | StoreError::ServerUnavailable(_)

@@ -131,7 +131,19 @@ pub fn tag(entry: &Entry) -> String {
     };
     let head = format!("safedesk {role} {}", &entry.instance);
     let room = 63usize.saturating_sub(head.len() + 1);
-    let login: String = safe(&entry.login).chars().take(room).collect();
+    let plain = safe(&entry.login);
+    let login = if plain.len() <= room && entry.login.is_ascii() {
+        plain
+    } else {
+        // Too long, or letters a connection's name cannot hold: the start of it, and a short
+        // fingerprint of the whole login (folded as logins are compared), so two people whose
+        // logins differ only there are still two.
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(crate::text::login::fold_login(&entry.login).as_bytes());
+        let mark: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        let keep: String = plain.chars().take(room.saturating_sub(9)).collect();
+        format!("{keep}~{mark}")
+    };
     format!("{head} {login}")
 }
 
@@ -459,6 +471,33 @@ mod tests {
         assert_eq!(back.beat, now, "a connection open now is running now");
         let long = entry(&"x".repeat(100), "reception", "0123456789ab", 0);
         assert_eq!(tag(&long).len(), 63);
+        // Two logins alike in what fits, or alike once their letters are made safe, stay two.
+        let longer = entry(
+            &format!("{}y", "x".repeat(99)),
+            "reception",
+            "0123456789ab",
+            0,
+        );
+        assert_ne!(tag(&long), tag(&longer));
+        assert_eq!(tag(&longer).len(), 63);
+        let zoe = tag(&entry("zoë", "manager", "0123456789ab", 0));
+        let zoa = tag(&entry("zoá", "manager", "0123456789ab", 0));
+        assert_ne!(zoe, zoa);
+        assert!(
+            zoe.is_ascii() && zoe.starts_with("safedesk manager 0123456789ab zo_~"),
+            "{zoe}"
+        );
+        // The same person in other capitals (two windows) is counted once.
+        let upper = tag(&entry("ZOË", "manager", "ba9876543210", 0));
+        let both: Vec<Entry> = [&zoe, &upper]
+            .iter()
+            .map(|t| from_tag(t, now).unwrap())
+            .collect();
+        assert_eq!(
+            managers_running(&both, now, "someone else"),
+            1,
+            "{zoe} {upper}"
+        );
         let unknown = from_tag(&tag(&entry("who", "", "0123456789ab", 0)), now).unwrap();
         assert_eq!(unknown.role, "");
         assert!(!unknown.decides());

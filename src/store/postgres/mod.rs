@@ -189,7 +189,7 @@ impl PgStore {
                 .map_err(|e| crate::store::StoreError::from(explain(config, &e)))?;
             if acceptable(config, found)? == 0 {
                 return Err(crate::store::StoreError::Server(format!(
-                    "{config} has no safedesk data yet, and safedesk was started with --read-only: start it once without --read-only to set the database up."
+                    "{config} has no safedesk data yet, so there is nothing to look at or check. Set it up with: safedesk --db ADDRESS init (or start safedesk once without --read-only)."
                 )));
             }
         } else {

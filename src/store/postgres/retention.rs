@@ -29,7 +29,7 @@ fn facts_of(tx: &mut Tx<'_>, range: Option<(i64, i64)>) -> TxResult<Vec<Retentio
         }
     };
     let customers: Vec<CustomerRow> = tx
-        .query(
+        .query_once(
             &format!(
                 "SELECT id, coalesce(name, 'Unidentified visitor: ' || description), created_at, \
                  kept_from, merged_into FROM customer WHERE {who} ORDER BY seq"
@@ -96,9 +96,9 @@ fn facts_of(tx: &mut Tx<'_>, range: Option<(i64, i64)>) -> TxResult<Vec<Retentio
     let mut records: Vec<RecordRow> = Vec::new();
     for (kind, sql) in tables {
         let rows = if kind == RecordKind::Restriction {
-            tx.query(&sql, &[&now])?
+            tx.query_once(&sql, &[&now])?
         } else {
-            tx.query(&sql, &[])?
+            tx.query_once(&sql, &[])?
         };
         records.extend(rows.iter().map(|r| RecordRow {
             kind,

@@ -93,6 +93,17 @@ impl<'a> Tx<'a> {
         self.tx.execute(&st, params)
     }
 
+    /// `sql` run once, without keeping its statement: for SQL made afresh for one call (a range
+    /// of customer numbers written into it), which would only push the statements in regular use
+    /// out of the connection's keep.
+    pub(crate) fn query_once(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        self.tx.query(sql, params)
+    }
+
     pub(crate) fn commit(self) -> std::result::Result<(), ::postgres::Error> {
         self.tx.commit()
     }

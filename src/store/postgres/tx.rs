@@ -72,8 +72,9 @@ impl PgStore {
                 || *code == SqlState::T_R_DEADLOCK_DETECTED
                 || *code == SqlState::QUERY_CANCELED
             {
-                return StoreError::Locked {
-                    path: address.into(),
+                return StoreError::ServerBusy {
+                    address,
+                    seconds: self.busy_timeout_ms.div_ceil(1000),
                 };
             }
             if *code == SqlState::INSUFFICIENT_PRIVILEGE {
@@ -132,20 +133,31 @@ impl PgStore {
             .collect();
         self.config.application_name = tag.clone();
         self.connected()?;
-        let out = self
-            .client
-            .execute("SELECT set_config('application_name', $1, false)", &[&tag]);
+        // The server keeps a connection open until it knows the PC is gone: a PC switched off
+        // or off the network is noticed within about half a minute (keepalives every 5 s after
+        // 15 s quiet, 3 unanswered), not the system's two hours.
+        let out = self.client.execute(
+            "SELECT set_config('application_name', $1, false), \
+             set_config('tcp_keepalives_idle', '15', false), \
+             set_config('tcp_keepalives_interval', '5', false), \
+             set_config('tcp_keepalives_count', '3', false)",
+            &[&tag],
+        );
         out.map(drop).map_err(|e| self.store_error(e))
     }
 
     /// The names ([`PgStore::announce_as`]) of every safedesk session connected to this
-    /// database now, this one's too. A session whose PC crashed goes when the server notices its
-    /// connection is gone.
+    /// database now that has said something in the last 30 seconds (a running one names itself
+    /// every 5), this one's too. A session whose PC crashed or went off the network drops out
+    /// then, as a presence file goes stale. (`state_change` is shown only for sessions of the
+    /// same database user, the README's one app user; for another user's it is unknown, and the
+    /// session counts while its connection is open.)
     pub(crate) fn announced_tags(&mut self) -> Result<Vec<String>> {
         self.connected()?;
         let out = self.client.query(
             "SELECT application_name FROM pg_catalog.pg_stat_activity \
-             WHERE datname = current_database() AND application_name LIKE 'safedesk %'",
+             WHERE datname = current_database() AND application_name LIKE 'safedesk %' \
+             AND (state_change IS NULL OR state_change > now() - interval '30 seconds')",
             &[],
         );
         match out {
