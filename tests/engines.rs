@@ -126,14 +126,7 @@ fn a_dropped_connection_is_made_again_and_counts_as_a_change() {
     let (db, mut store) = Db::create(common::engine::Engine::Postgres, ("admin", "Alex Morgan"));
     let admin = actor(&mut *store, "admin");
     let before = store.data_version().unwrap();
-    let dbname = db
-        .address
-        .split('/')
-        .nth(3)
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap();
+    let dbname = database_name(&db);
     server.sql(
         "postgres",
         &format!(
@@ -180,14 +173,7 @@ fn a_save_kept_waiting_on_a_server_says_the_server_was_busy_and_is_kept_for_late
     };
     let (db, mut store) = Db::create(common::engine::Engine::Postgres, ("admin", "Alex Morgan"));
     let admin = actor(&mut *store, "admin");
-    let dbname = db
-        .address
-        .split('/')
-        .nth(3)
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap();
+    let dbname = database_name(&db);
     // Another PC's save holding its turn for as long as this lasts.
     let mut other = server.superuser(dbname);
     let key = safedesk::store::postgres::WRITE_KEY;
@@ -208,6 +194,16 @@ fn a_save_kept_waiting_on_a_server_says_the_server_was_busy_and_is_kept_for_late
     store
         .add_staff(&admin, "spatel", "Sam Patel", Role::Manager)
         .unwrap();
+}
+
+/// The name of a PostgreSQL test database, from its address (`postgres://postgres@/NAME?...`).
+#[cfg(all(unix, feature = "postgres"))]
+fn database_name(db: &Db) -> &str {
+    db.address
+        .split('/')
+        .nth(3)
+        .and_then(|rest| rest.split('?').next())
+        .unwrap()
 }
 
 /// The SQL blocks of the README's section on safedesk's database user, in order.
