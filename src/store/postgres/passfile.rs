@@ -152,6 +152,13 @@ fn split_fields(line: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    /// A path as a quoted value in an address's key=value form: backslashes (every Windows
+    /// path's) and quotes escaped, as libpq reads them.
+    fn quoted(p: &std::path::Path) -> String {
+        let text = p.display().to_string();
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+
     fn config(s: &str) -> PgConfig {
         PgConfig::parse_with_user(s, "reception1").unwrap()
     }
@@ -200,8 +207,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pgpass");
         let c = config(&format!(
-            "host=db dbname=safedesk passfile='{}'",
-            file.display()
+            "host=db dbname=safedesk passfile={}",
+            quoted(&file)
         ));
         assert_eq!(passfile_path(&c), Some(file.clone()));
         assert_eq!(from_file(&file, &c), Ok(None));

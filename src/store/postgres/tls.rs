@@ -225,6 +225,13 @@ impl ServerCertVerifier for AnyName {
 mod tests {
     use super::*;
 
+    /// A path as a quoted value in an address's key=value form: backslashes (every Windows
+    /// path's) and quotes escaped, as libpq reads them.
+    fn quoted(p: &std::path::Path) -> String {
+        let text = p.display().to_string();
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+
     fn config(s: &str) -> PgConfig {
         PgConfig::parse_with_user(s, "reception1").unwrap()
     }
@@ -248,8 +255,8 @@ mod tests {
         let missing = dir.path().join("root.crt");
         for mode in ["verify-ca", "verify-full"] {
             let c = config(&format!(
-                "host=h dbname=d sslmode={mode} sslrootcert='{}'",
-                missing.display()
+                "host=h dbname=d sslmode={mode} sslrootcert={}",
+                quoted(&missing)
             ));
             let e = client_config(&c).unwrap_err();
             assert!(
@@ -263,8 +270,8 @@ mod tests {
         }
         std::fs::write(&missing, "not a certificate\n").unwrap();
         let c = config(&format!(
-            "host=h dbname=d sslmode=verify-full sslrootcert='{}'",
-            missing.display()
+            "host=h dbname=d sslmode=verify-full sslrootcert={}",
+            quoted(&missing)
         ));
         let e = client_config(&c).unwrap_err();
         assert!(e.contains("holds no certificate"), "{e}");
