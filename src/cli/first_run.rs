@@ -120,9 +120,8 @@ fn typed(text: &str) -> Result<PathBuf, String> {
 /// Check a path for a new office database: a folder's path gets [`FILE_NAME`] added; the folder
 /// must exist and be writable, and the file must not exist yet.
 pub fn check_new(text: &str) -> Result<Chosen, Refused> {
-    if let Some(at) = server(text)? {
+    if server(text)?.is_some() {
         // A database on a server: made when asked (an empty one IT set up for safedesk).
-        drop(at);
         return Ok(Chosen {
             path: PathBuf::from(text.trim()),
             notes: Vec::new(),

@@ -55,11 +55,6 @@ impl Location {
         self.file().is_none()
     }
 
-    /// Is there anything at this location yet? A file that exists; a server is always asked.
-    pub fn exists(&self) -> bool {
-        self.file().is_none_or(Path::exists)
-    }
-
     /// Open the safedesk database here (bringing its schema up to date unless read-only).
     pub fn open(&self, opts: &OpenOptions) -> Result<Box<dyn Store>> {
         Ok(match self {
@@ -152,7 +147,6 @@ mod tests {
             let l = Location::parse(given).unwrap();
             assert!(l.is_server());
             assert_eq!(l.to_string(), "postgres://safedesk@dbserver:5432/office");
-            assert!(l.exists(), "a server is always asked");
         }
         #[cfg(not(feature = "postgres"))]
         assert_eq!(Location::parse(given).unwrap_err(), POSTGRES_NOT_BUILT);
